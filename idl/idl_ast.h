@@ -40,6 +40,9 @@ struct idl_type {
 	struct idl_type *target;    /* IDL_T_POINTER: pointee */
 	struct idl_struct *decl;    /* IDL_T_STRUCT: resolved declaration (NULL if unresolved) */
 	struct idl_loc loc;
+	/* Added by the front end (idl/), additive: */
+	struct idl_enum *enum_decl;       /* IDL_T_ENUM: resolved declaration */
+	struct idl_typedef *typedef_decl; /* IDL_T_TYPEDEF: resolved declaration */
 };
 
 /* ---- attribute expressions: size=, count=, maxlen=, filled=, error() ------ */
@@ -64,7 +67,8 @@ struct idl_attrs {
 	enum idl_dir dir;
 	int is_string;              /* [string] */
 	int is_opaque;              /* [opaque] */
-	char *user_check;           /* [user_check("why")]: the reason, NULL if absent */
+	char *user_check;           /* [user_check("why")]: the reason, NULL if absent;
+	                               "" for EDL's bare [user_check] (warned about) */
 	struct idl_expr *size;      /* [size=E] bytes */
 	struct idl_expr *count;     /* [count=E] elements */
 	struct idl_expr *maxlen;    /* [maxlen=E] */
@@ -139,7 +143,9 @@ struct idl_include {
 	struct idl_include *next;
 };
 
-/* interface NAME [options] { ... };  or  enclave { ... }; (name NULL -> file stem) */
+/* interface NAME [options] { ... };  or  enclave { ... };  For `enclave` the
+ * front end sets name to the file stem ("Enclave.edl" -> "Enclave"), so name
+ * is never NULL in a tree returned by idl_parse_file(). */
 struct idl_option {
 	char *key;                  /* e.g. "stack", "interpose" */
 	char *value;                /* NULL for a bare flag */
@@ -166,6 +172,13 @@ struct idl_import {
 	struct idl_file *file;      /* the parsed imported file (owned here) */
 	struct idl_loc loc;
 	struct idl_import *next;
+	/* Added by the front end (idl/), additive: EDL's `from "x.edl" import *;`
+	 * or `from "x.edl" import f, g;` (written inside enclave { }).  The
+	 * imported file's functions are NOT merged into the importing interface:
+	 * a back end that wants EDL semantics generates the listed ones too. */
+	int is_from;                /* written as `from ... import` */
+	int import_all;             /* `import *` */
+	struct idl_ident_list *names; /* `import f, g` (NULL when import_all) */
 };
 
 struct idl_file {

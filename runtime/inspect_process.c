@@ -1,11 +1,422 @@
-/* inspect_process.c: TEMPORARY placeholder so liberim links while load-time
- * inspection is being written; it inspects nothing and must be replaced. */
+/* inspect_process.c: load-time inspection of the running process, called by
+ * erim_init() before the first switch to the untrusted domain.
+ *
+ * What is executable is taken from /proc/self/maps (every mapping with x:
+ * loaded objects, anonymous code, the vDSO); dl_iterate_phdr() then proves
+ * that every executable PT_LOAD of every loaded object lies inside what was
+ * scanned.  Adjacent mappings are fed to one scan stream, so a WRPKRU split
+ * across two mappings is found.  Unsafe hits are then handled by the policy:
+ * REFUSE fails with -EPERM, NOEXEC drops execute on the page, PATCH writes a
+ * trap over a WRPKRU proven to be an instruction start.  Known, deliberate
+ * sites (glibc's pkey_set, see inspect_known.c) are patched under every policy
+ * but OFF, so ordinary programs still start and pkey_set can never reach its
+ * WRPKRU.  Pages are changed with a raw mprotect from liberim's own code, with
+ * signals blocked, because the page being changed may hold libc's wrappers. */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "erim_hooks.h"
+#include "inspect.h"
+#include "inspect_arch.h"
+#include "inspect_maps.h"
+#include "scan.h"
+
+/* The runtime core provides erim__gate_sites(); a weak reference keeps
+ * inspection linkable without it, and then no address counts as a runtime gate
+ * (fail closed: the runtime's own WRPKRUs would be refused). */
+#pragma weak erim__gate_sites
+
+struct ip_hit {
+	uint64_t addr;
+	enum scan_kind kind;
+	enum scan_class cls;
+};
+
+struct ip_ctx {
+	struct ip_hit *hits;
+	size_t n, cap;
+	int oom;
+};
+
+static int ip_on_hit(const struct scan_hit *h, void *arg)
+{
+	struct ip_ctx *c = arg;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? 2 * c->cap : 64;
+		struct ip_hit *nh = realloc(c->hits, ncap * sizeof *nh);
+		if (!nh) {
+			c->oom = 1;
+			return -ENOMEM;
+		}
+		c->hits = nh;
+		c->cap = ncap;
+	}
+	c->hits[c->n++] = (struct ip_hit){ h->addr, h->kind, h->cls };
+	return 0;
+}
+
+static int ip_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every executable PT_LOAD of every object must be inside a scanned range. */
+struct ip_cover {
+	const struct inspect_map *maps;
+	size_t n;
+	const char *missing;
+	uint64_t missing_addr;
+};
+
+static int ip_covered(const struct ip_cover *cv, uint64_t a, uint64_t b)
+{
+	while (a < b) {
+		size_t i;
+		for (i = 0; i < cv->n; i++)
+			if (cv->maps[i].start <= a && a < cv->maps[i].end)
+				break;
+		if (i == cv->n)
+			return 0;
+		a = cv->maps[i].end;
+	}
+	return 1;
+}
+
+static int ip_phdr_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct ip_cover *cv = arg;
+	(void)size;
+	for (size_t i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X) || ph->p_memsz == 0)
+			continue;
+		uint64_t a = info->dlpi_addr + ph->p_vaddr;
+		if (!ip_covered(cv, a, a + ph->p_memsz)) {
+			cv->missing = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : "the main program";
+			cv->missing_addr = a;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static const struct inspect_map *ip_map_of(const struct inspect_map *m, size_t n, uint64_t a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].start <= a && a < m[i].end)
+			return &m[i];
+	return NULL;
+}
+
+static void ip_describe(const struct ip_hit *h, const struct inspect_map *m, char *buf, size_t n)
+{
+	Dl_info di;
+	const char *obj = m && m->path[0] ? m->path : "anonymous memory";
+	if (dladdr((void *)(uintptr_t)h->addr, &di) && di.dli_sname && di.dli_saddr)
+		snprintf(buf, n, "%s at %#llx in %s (%s+%#llx)", scan_kind_name(h->kind),
+		         (unsigned long long)h->addr, obj, di.dli_sname,
+		         (unsigned long long)(h->addr - (uintptr_t)di.dli_saddr));
+	else
+		snprintf(buf, n, "%s at %#llx in %s (no symbol)", scan_kind_name(h->kind),
+		         (unsigned long long)h->addr, obj);
+}
+
+/* Is a WRPKRU at H a site from the known table?  Then it is a proven
+ * instruction start. */
+static const struct inspect_known_site *ip_known(const struct ip_hit *h,
+                                                 const struct inspect_map *maps, size_t n)
+{
+	Dl_info di;
+	if (h->kind != SCAN_WRPKRU || !dladdr((void *)(uintptr_t)h->addr, &di) ||
+	    !di.dli_sname || !di.dli_saddr || !di.dli_fname)
+		return NULL;
+	uint64_t sa = (uintptr_t)di.dli_saddr;
+	const struct inspect_map *m = ip_map_of(maps, n, sa);
+	if (!m || !(m->prot & PROT_READ) || h->addr < sa)
+		return NULL;
+	return inspect_known_site(di.dli_fname, di.dli_sname, h->addr - sa,
+	                          (const uint8_t *)(uintptr_t)sa, (size_t)(m->end - sa));
+}
+
+/* A WRPKRU at the very start of a function symbol is an instruction start. */
+static int ip_at_symbol_start(const struct ip_hit *h)
+{
+	Dl_info di;
+	return h->kind == SCAN_WRPKRU && dladdr((void *)(uintptr_t)h->addr, &di) &&
+	       di.dli_saddr && (uintptr_t)di.dli_saddr == h->addr;
+}
+
+/* The executable range holding liberim's own code: never touched. */
+static int ip_is_own(const struct inspect_map *own, uint64_t page, uint64_t psz)
+{
+	return own && page < own->end && own->start < page + psz;
+}
+
+/* Does any word of this thread's live stack point into [page, page+psz)?  If
+ * so a return address may lead there: dropping execute would crash us. */
+static int ip_stack_refers(uint64_t page, uint64_t psz)
+{
+	pthread_attr_t at;
+	void *lo;
+	size_t sz;
+	if (pthread_getattr_np(pthread_self(), &at) != 0)
+		return 1;
+	int rc = pthread_attr_getstack(&at, &lo, &sz);
+	pthread_attr_destroy(&at);
+	if (rc != 0)
+		return 1;
+	volatile uintptr_t here = 0;
+	uintptr_t p = ((uintptr_t)&here) & ~(uintptr_t)7, top = (uintptr_t)lo + sz;
+	for (; p + 8 <= top; p += 8) {
+		uint64_t w = *(const uint64_t *)p;
+		if (w >= page && w < page + psz)
+			return 1;
+	}
+	return 0;
+}
+
+static uint64_t ip_psz(void)
+{
+	long p = sysconf(_SC_PAGESIZE);
+	return p > 0 ? (uint64_t)p : 4096;
+}
+
+/* Write the trap over the 3 bytes at ADDR (which may straddle two pages). */
+static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
+                    const struct inspect_map *own)
+{
+	static const uint8_t trap[3] = INSPECT_TRAP_BYTES;
+	uint64_t psz = ip_psz();
+	uint64_t pg[2] = { addr & ~(psz - 1), (addr + 2) & ~(psz - 1) };
+	const struct inspect_map *pm[2];
+	int npg = pg[1] != pg[0] ? 2 : 1;
+	for (int i = 0; i < npg; i++) {
+		pm[i] = ip_map_of(maps, n, pg[i]);
+		/* shared mappings would write through to the file; the vDSO is the kernel's */
+		if (!pm[i] || !pm[i]->private_ || ip_is_own(own, pg[i], psz) ||
+		    strcmp(pm[i]->path, "[vdso]") == 0)
+			return -EPERM;
+	}
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	long rc = 0;
+	int i;
+	for (i = 0; i < npg; i++) {
+		rc = inspect_raw_mprotect((void *)(uintptr_t)pg[i], psz, PROT_READ | PROT_WRITE);
+		if (rc)
+			break;
+	}
+	if (!rc)
+		for (int k = 0; k < 3; k++)
+			((volatile uint8_t *)(uintptr_t)addr)[k] = trap[k];
+	long rc2 = 0;
+	for (int j = 0; j < i; j++) {
+		long r = inspect_raw_mprotect((void *)(uintptr_t)pg[j], psz, (int)pm[j]->prot & ~PROT_WRITE);
+		if (r && !rc2)
+			rc2 = r;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc2) {
+		/* a page may be left without execute (safe) or writable (not):
+		 * this is a security failure, stop. */
+		dprintf(2, "erim: load-time inspection: cannot restore protection of %#llx (%ld); stopping\n",
+		        (unsigned long long)addr, rc2);
+		abort();
+	}
+	return (int)rc;
+}
+
+static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
+                     const struct inspect_map *own)
+{
+	uint64_t psz = ip_psz(), page = addr & ~(psz - 1);
+	const struct inspect_map *m = ip_map_of(maps, n, page);
+	if (!m || ip_is_own(own, page, psz) || strcmp(m->path, "[vdso]") == 0 ||
+	    ip_stack_refers(page, psz))
+		return -EPERM;
+	long rc = inspect_raw_mprotect((void *)(uintptr_t)page, psz, (int)m->prot & ~PROT_EXEC);
+	return (int)rc;
+}
+
+static uint64_t ip_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const char *ip_policy_name(enum erim_inspect_policy p)
+{
+	switch (p) {
+	case ERIM_INSPECT_REFUSE: return "refuse";
+	case ERIM_INSPECT_NOEXEC: return "noexec";
+	case ERIM_INSPECT_PATCH: return "patch";
+	case ERIM_INSPECT_OFF: return "off";
+	}
+	return "?";
+}
+
+int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
+                        struct inspect_stats *st)
+{
+	struct inspect_stats local;
+	struct inspect_map *maps = NULL;
+	struct ip_ctx ctx = { 0 };
+	uint64_t *gates = NULL;
+	uint8_t *buf = NULL;
+	int memfd = -1, rc = 0;
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof *st);
+	uint64_t t0 = ip_now();
+
+	if (policy == ERIM_INSPECT_OFF) {
+		if (!quiet)
+			dprintf(2, "erim: load-time inspection is OFF (ERIM_INSPECT=off): executable memory is not checked for WRPKRU/XRSTOR\n");
+		return 0;
+	}
+
+	/* runtime gate addresses, sorted for the scanner's binary search */
+	const uintptr_t *sites = NULL;
+	size_t nsites = erim__gate_sites ? erim__gate_sites(&sites) : 0;
+	if (nsites) {
+		gates = malloc(nsites * sizeof *gates);
+		if (!gates)
+			return -ENOMEM;
+		for (size_t i = 0; i < nsites; i++)
+			gates[i] = sites[i];
+		qsort(gates, nsites, sizeof *gates, ip_cmp_u64);
+	}
+
+	long nmaps = inspect_maps_exec(0, &maps);
+	if (nmaps < 0) {
+		rc = (int)nmaps;
+		dprintf(2, "erim: load-time inspection: cannot read /proc/self/maps: %s\n", strerror(-rc));
+		goto out;
+	}
+	size_t n = (size_t)nmaps;
+	struct ip_cover cv = { maps, n, NULL, 0 };
+	dl_iterate_phdr(ip_phdr_cb, &cv);
+	if (cv.missing) {
+		dprintf(2, "erim: load-time inspection: executable segment of %s at %#llx is not an executable mapping in /proc/self/maps\n",
+		        cv.missing, (unsigned long long)cv.missing_addr);
+		rc = -EPROTO;
+		goto out;
+	}
+
+	struct scan_stream s;
+	scan_init(&s, ip_on_hit, &ctx, gates, nsites);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct inspect_map *m = &maps[i];
+		/* [vsyscall]: a fixed kernel page (execute-only, unreadable) */
+		if (strcmp(m->path, "[vsyscall]") == 0)
+			continue;
+		st->ranges++;
+		if (m->prot & PROT_READ) {
+			rc = scan_feed(&s, (const uint8_t *)(uintptr_t)m->start, m->end - m->start, m->start);
+			continue;
+		}
+		/* execute-only: read through /proc/self/mem */
+		const size_t chunk = 1 << 16;
+		if (!buf && !(buf = malloc(chunk))) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (memfd < 0 && (memfd = inspect_mem_open(0)) < 0) {
+			rc = memfd;
+			dprintf(2, "erim: load-time inspection: cannot open /proc/self/mem for execute-only %s: %s\n",
+			        m->path, strerror(-rc));
+			break;
+		}
+		for (uint64_t a = m->start; a < m->end && !rc; a += chunk) {
+			size_t len = m->end - a < chunk ? (size_t)(m->end - a) : chunk;
+			rc = inspect_mem_read(memfd, a, buf, len);
+			if (!rc)
+				rc = scan_feed(&s, buf, len, a);
+		}
+	}
+	if (!rc)
+		rc = scan_end(&s);
+	st->bytes = s.bytes;
+	st->hits = ctx.n;
+	if (rc) {
+		if (ctx.oom)
+			rc = -ENOMEM;
+		goto out;
+	}
+
+	/* liberim's own code range: never patched nor stripped */
+	const struct inspect_map *own = ip_map_of(maps, n, (uintptr_t)(void *)inspect_process_run);
+	char what[512];
+	int refused = 0;
+	for (size_t i = 0; i < ctx.n; i++) {
+		const struct ip_hit *h = &ctx.hits[i];
+		if (h->cls != SCAN_UNSAFE)
+			continue;
+		st->unsafe++;
+		const struct inspect_map *m = ip_map_of(maps, n, h->addr);
+		ip_describe(h, m, what, sizeof what);
+		if (dry_run) {
+			if (!quiet)
+				dprintf(2, "erim: load-time inspection: unsafe %s\n", what);
+			continue;
+		}
+		const struct inspect_known_site *k = ip_known(h, maps, n);
+		int done = -EPERM;
+		if (k || (policy == ERIM_INSPECT_PATCH && ip_at_symbol_start(h))) {
+			done = ip_patch(h->addr, maps, n, own);
+			if (!done) {
+				st->patched++;
+				if (!quiet)
+					dprintf(2, "erim: load-time inspection: patched %s to a trap (%s)\n",
+					        what, k ? k->why : "WRPKRU at a function entry");
+				continue;
+			}
+		}
+		if (policy == ERIM_INSPECT_NOEXEC || policy == ERIM_INSPECT_PATCH) {
+			done = ip_noexec(h->addr, maps, n, own);
+			if (!done) {
+				st->noexec++;
+				if (!quiet)
+					dprintf(2, "erim: load-time inspection: removed execute permission from the page of %s\n", what);
+				continue;
+			}
+		}
+		dprintf(2, "erim: load-time inspection: unsafe %s [policy %s%s]\n", what,
+		        ip_policy_name(policy),
+		        policy == ERIM_INSPECT_REFUSE ? "" : ": cannot neutralise it here");
+		refused++;
+	}
+	if (refused) {
+		dprintf(2, "erim: refusing to start: %d unsafe WRPKRU/XRSTOR occurrence%s in executable memory "
+		        "(other policies: ERIM_INSPECT=noexec|patch)\n", refused, refused == 1 ? "" : "s");
+		rc = -EPERM;
+	}
+out:
+	st->nsec = ip_now() - t0;
+	if (memfd >= 0)
+		close(memfd);
+	free(buf);
+	free(ctx.hits);
+	free(maps);
+	free(gates);
+	return rc;
+}
 
 int erim__inspect_process(enum erim_inspect_policy policy, int quiet)
 {
-	(void)policy;
-	(void)quiet;
-	return 0;
+	return inspect_process_run(policy, quiet, 0, NULL);
 }

@@ -1,0 +1,52 @@
+/* inspect.h: declarations shared between in-process inspection
+ * (inspect_process.c) and the erim-inspect command: the table of known,
+ * deliberately handled WRPKRU sites in system libraries. */
+#ifndef ERIM_INSPECT_H
+#define ERIM_INSPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A WRPKRU that a system library contains on purpose, at a proven instruction
+ * start: BYTES are the exact machine code from the symbol's start through the
+ * WRPKRU (so the disassembly, and hence the instruction boundary, is known).
+ * Such a site is neutralised by patching under every policy but OFF. */
+struct inspect_known_site {
+	const char *object;     /* basename of the object, e.g. "libc.so.6" */
+	const char *symbol;     /* e.g. "pkey_set" */
+	const char *why;        /* for messages */
+	const uint8_t *bytes;   /* symbol start .. end of the WRPKRU */
+	size_t len;
+};
+
+/* The known site matching a WRPKRU at SYM_OFF bytes into SYMBOL of OBJECT
+ * (a path; only the basename counts) whose symbol code is SYM_CODE
+ * (SYM_AVAIL readable bytes), or NULL. */
+const struct inspect_known_site *inspect_known_site(const char *object, const char *symbol,
+                                                    uint64_t sym_off, const uint8_t *sym_code,
+                                                    size_t sym_avail);
+
+/* The trap written over a neutralised WRPKRU: ud2; nop. */
+#define INSPECT_TRAP_BYTES { 0x0F, 0x0B, 0x90 }
+
+#endif /* ERIM_INSPECT_H */
+
+/* ---- in-process inspection (inspect_process.c) ------------------------------ */
+
+#include "erim.h"
+
+struct inspect_stats {
+	size_t ranges;          /* executable mappings scanned */
+	uint64_t bytes;         /* bytes scanned */
+	size_t hits;            /* WRPKRU/XRSTOR occurrences found */
+	size_t unsafe;          /* of which unsafe (before any action) */
+	size_t patched, noexec; /* actions taken */
+	uint64_t nsec;          /* time spent scanning and acting */
+};
+
+/* The work behind erim__inspect_process().  DRY_RUN: scan and report, act on
+ * nothing and never fail for unsafe hits (benchmark, diagnostics).  ST may be
+ * NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
+ * neutralise). */
+int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
+                        struct inspect_stats *st);

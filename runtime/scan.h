@@ -1,0 +1,134 @@
+/* scan.h: the WRPKRU/XRSTOR scanner shared by in-process inspection
+ * (inspect_process.c), the ELF reader (elf_scan.c) and erim-inspect.
+ *
+ * The scanner reports every WRPKRU (0F 01 EF) and every XRSTOR/XRSTOR64
+ * (0F AE /5 with a memory operand, any prefixes) at EVERY byte offset of a
+ * range, whatever the instruction boundaries, and classifies each hit.  A
+ * stream (struct scan_stream) lets callers feed adjacent ranges one after the
+ * other: a sequence that spans two ranges (two pages, two mappings) is found,
+ * and classification sees the bytes on both sides of the seam.  Ranges that are
+ * not adjacent to the previous one start a new stream automatically.
+ *
+ * This header is also the ONE place that defines what a safe generated WRPKRU
+ * gate looks like (SCAN_GATE_*): gate emitters and the inspector must agree
+ * byte for byte.  The scanner allocates nothing and calls nothing but memchr /
+ * SIMD compares, so it is usable at erim_init before anything is set up. */
+#ifndef ERIM_SCAN_H
+#define ERIM_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- the safe gate sequence ------------------------------------------------
+ *
+ *   31 C9            xor ecx, ecx
+ *   31 D2            xor edx, edx
+ *   B8 imm32         mov eax, PKRU
+ *   0F 01 EF         wrpkru
+ *   3D imm32         cmp eax, PKRU        (same imm32 as the mov)
+ *   75 rel8 | 0F 85 rel32    jne abort
+ *
+ * The check after WRPKRU is what makes the site safe: jumping straight onto
+ * the WRPKRU with another EAX fails the compare.  SCAN_GATE_ASM(v) emits
+ * exactly these bytes (AT&T syntax) for code that wants to build such a gate;
+ * LABEL is the abort target. */
+#define SCAN_GATE_PRE_LEN 9      /* bytes before the WRPKRU */
+#define SCAN_GATE_POST_MIN 7     /* cmp (5) + jne rel8 (2) */
+#define SCAN_GATE_POST_MAX 11    /* cmp (5) + jne rel32 (6) */
+#define SCAN_GATE_ASM(imm, label)                                              \
+	"xorl %%ecx, %%ecx\n\t"                                                \
+	".byte 0x31, 0xd2\n\t" /* xor edx,edx in the 31 /r encoding */        \
+	".byte 0xb8\n\t.long " imm "\n\t"                                      \
+	".byte 0x0f, 0x01, 0xef\n\t"                                           \
+	".byte 0x3d\n\t.long " imm "\n\t"                                      \
+	"jne " label "\n\t"
+
+/* Bytes of context the classifier may look at around a hit. */
+#define SCAN_BEFORE 32
+#define SCAN_AFTER 32
+
+enum scan_kind {
+	SCAN_WRPKRU = 0,     /* 0F 01 EF */
+	SCAN_XRSTOR,         /* 0F AE /5, memory operand */
+	SCAN_XRSTOR64,       /* the same with a REX.W byte right before */
+};
+
+enum scan_class {
+	SCAN_UNSAFE = 0,
+	SCAN_RUNTIME_GATE,   /* address is one of erim__gate_sites() */
+	SCAN_GENERATED_GATE, /* exact SCAN_GATE_* byte pattern */
+	SCAN_BENIGN_XRSTOR,  /* EAX bit 9 provably clear just before */
+};
+
+const char *scan_kind_name(enum scan_kind k);
+const char *scan_class_name(enum scan_class c);
+
+struct scan_hit {
+	uint64_t addr;           /* address (or offset) of the 0F byte */
+	enum scan_kind kind;
+	enum scan_class cls;
+	/* Context window: win[0] is the byte at addr - win_off; bytes
+	 * [win_lo, win_hi) of win are valid.  The window is only valid during
+	 * the callback. */
+	const uint8_t *win;
+	size_t win_off, win_lo, win_hi;
+};
+
+/* Return 0 to continue, non-zero to stop the scan (the value is returned by
+ * scan_feed/scan_end). */
+typedef int (*scan_hit_fn)(const struct scan_hit *hit, void *arg);
+
+struct scan_stream {
+	scan_hit_fn fn;
+	void *arg;
+	const uint64_t *gates;   /* sorted runtime gate addresses, may be NULL */
+	size_t ngates;
+	int active;
+	uint64_t end;            /* address just past the last byte fed */
+	uint64_t next;           /* first address not yet examined */
+	uint8_t tail[SCAN_BEFORE + SCAN_AFTER];
+	size_t ntail;            /* tail holds [end - ntail, end) */
+	uint64_t bytes;          /* statistics */
+	uint64_t hits;
+};
+
+/* Start a stream.  GATES (sorted ascending, NGATES entries) lists the
+ * addresses accepted as runtime gates; the caller keeps it alive. */
+void scan_init(struct scan_stream *s, scan_hit_fn fn, void *arg,
+               const uint64_t *gates, size_t ngates);
+
+/* Feed LEN bytes at BUF that live at address ADDR.  If ADDR is not where the
+ * previous feed ended, the pending tail of the previous range is finished
+ * first (as scan_end would).  Hits whose classification needs bytes beyond
+ * the end of BUF are held back until the next feed or scan_end. */
+int scan_feed(struct scan_stream *s, const uint8_t *buf, size_t len, uint64_t addr);
+
+/* Finish the current range: report what is still held back, classified with
+ * the bytes available. */
+int scan_end(struct scan_stream *s);
+
+/* One-shot: scan one range.  Returns what the callback returned, or 0. */
+int scan_buffer(const uint8_t *buf, size_t len, uint64_t addr,
+                scan_hit_fn fn, void *arg);
+
+/* Classify a hit at WIN[off] given valid bytes WIN[lo, hi) (no gate table). */
+enum scan_class scan_classify(const uint8_t *win, size_t off, size_t lo, size_t hi,
+                              enum scan_kind kind);
+
+/* Lowest-level search: offsets of candidate starts in BUF[from, to) where the
+ * three bytes BUF[i..i+3) (all below AVAIL) are a WRPKRU/XRSTOR.  Calls FOUND
+ * for each; used by the stream and exposed for the benchmark and the tests.
+ * scan_impl selects the implementation: "memchr" (portable), "avx2", or NULL
+ * for the best available. */
+typedef int (*scan_found_fn)(size_t off, enum scan_kind kind, void *arg);
+int scan_search(const uint8_t *buf, size_t from, size_t to, size_t avail,
+                scan_found_fn found, void *arg);
+int scan_search_memchr(const uint8_t *buf, size_t from, size_t to, size_t avail,
+                       scan_found_fn found, void *arg);
+int scan_search_avx2(const uint8_t *buf, size_t from, size_t to, size_t avail,
+                     scan_found_fn found, void *arg);
+int scan_have_avx2(void);
+/* Force an implementation (tests, benchmark): 0 best, 1 memchr, 2 avx2. */
+void scan_force_impl(int which);
+
+#endif /* ERIM_SCAN_H */

@@ -1,0 +1,48 @@
+# erim.m4: autoconf macros for projects that build programs with erim (the
+# .erim interface compiler erimgen and the runtime liberim).  Installed into
+# $(datadir)/aclocal, so aclocal finds it like pkg.m4.
+#
+#   ERIM_PROG_ERIMGEN([MIN-VERSION], [ACTION-IF-NOT-FOUND])
+#
+# Finds erim through pkg-config (erim.pc): sets and substitutes ERIM_CFLAGS
+# and ERIM_LIBS (compile and link flags for liberim), ERIMGEN (the erimgen
+# the installed erim.pc names in its `erimgen' variable; a user's ERIMGEN=
+# overrides it), ERIM_MK (the installed automake/make fragment erim.mk) and
+# ERIM_MK_INCLUDE ("include ERIM_MK"), which a Makefile.am pulls in with the
+# line @ERIM_MK_INCLUDE@ (automake passes it through; make includes the
+# fragment).  The default ACTION-IF-NOT-FOUND stops configure with a message
+# saying how to point pkg-config at an erim installation.
+#
+# Serial numbers let aclocal pick the newest copy when several are installed.
+# serial 1
+
+AC_DEFUN([ERIM_PROG_ERIMGEN],
+[AC_REQUIRE([PKG_PROG_PKG_CONFIG])dnl
+AC_ARG_VAR([ERIMGEN], [the erimgen interface compiler (default: from erim.pc)])dnl
+erim_m4_found=yes
+PKG_CHECK_MODULES([ERIM], [erim >= m4_default([$1], [0.1])], [], [erim_m4_found=no])
+AS_IF([test "x$erim_m4_found" = xyes], [
+  AC_MSG_CHECKING([for erimgen])
+  AS_IF([test -z "$ERIMGEN"], [ERIMGEN=`$PKG_CONFIG --variable=erimgen erim`])
+  AS_IF([test -n "$ERIMGEN" && test -x "$ERIMGEN"],
+        [AC_MSG_RESULT([$ERIMGEN])],
+        [AC_MSG_RESULT([no (erim.pc names '$ERIMGEN')])
+         erim_m4_found=no])
+])
+AS_IF([test "x$erim_m4_found" = xyes], [
+  AC_MSG_CHECKING([for erim.mk])
+  ERIM_MK=`$PKG_CONFIG --variable=erimdatadir erim`/erim.mk
+  AS_IF([test -r "$ERIM_MK"],
+        [AC_MSG_RESULT([$ERIM_MK])],
+        [AC_MSG_RESULT([no ($ERIM_MK)])
+         erim_m4_found=no])
+])
+AS_IF([test "x$erim_m4_found" = xyes],
+      [ERIM_MK_INCLUDE="include $ERIM_MK"],
+      [ERIM_MK_INCLUDE=
+       m4_default([$2], [AC_MSG_ERROR([erim m4_default([$1], [0.1]) or newer not found: install erim (make install), and if it is not under /usr or /usr/local, run configure with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig])])])
+AC_SUBST([ERIMGEN])dnl
+AC_SUBST([ERIM_MK])dnl
+AC_SUBST([ERIM_MK_INCLUDE])dnl
+m4_ifdef([AM_SUBST_NOTMAKE], [AM_SUBST_NOTMAKE([ERIM_MK_INCLUDE])])dnl
+])

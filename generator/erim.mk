@@ -1,0 +1,38 @@
+# erim.mk: make rules that turn .erim interfaces into C, for projects built
+# with automake (or plain GNU make).  erimgen writes three files per
+# interface file FOO.erim: FOO_erim.h (untrusted side), FOO_trusted.h
+# (trusted side) and FOO_gates.c (gates and marshallers), plus a make-style
+# dependency file FOO.erim.d listing every .erim it imports, which is
+# included below so that editing an import regenerates the code.
+#
+# automake (configure.ac calls ERIM_PROG_ERIMGEN from erim.m4):
+#
+#     @ERIM_MK_INCLUDE@
+#     bin_PROGRAMS = app
+#     app_SOURCES = app.c trusted.c
+#     nodist_app_SOURCES = foo_gates.c foo_erim.h foo_trusted.h
+#     app_CFLAGS = $(ERIM_CFLAGS)
+#     app_LDADD = $(ERIM_LIBS)
+#     BUILT_SOURCES = foo_erim.h foo_trusted.h
+#     CLEANFILES = foo_gates.c foo_erim.h foo_trusted.h foo.erim.d
+#     EXTRA_DIST = foo.erim
+#
+# automake does not know the .erim suffix, so the generated files are named
+# explicitly: nodist_*_SOURCES makes automake compile and link the gates,
+# BUILT_SOURCES makes the headers exist before any C file that includes them
+# is compiled.  Plain GNU make: include $(shell pkg-config --variable=
+# erimdatadir erim)/erim.mk, set ERIMGEN, and list the same files.
+#
+# Variables: ERIMGEN (the compiler; configure substitutes it), ERIMGEN_FLAGS
+# (extra options, e.g. --interpose or -Werror).
+
+ERIMGEN ?= erimgen
+ERIMGEN_FLAGS ?=
+
+# One run of erimgen makes all three files (a grouped pattern rule).  The
+# outputs go next to the target, so this works in VPATH builds and for
+# interfaces in subdirectories.
+%_gates.c %_erim.h %_trusted.h: %.erim
+	$(AM_V_GEN)$(ERIMGEN) $(ERIMGEN_FLAGS) --depfile $*.erim.d -o $(@D) $<
+
+-include $(wildcard *.erim.d */*.erim.d)

@@ -1,0 +1,348 @@
+/* elf_scan.c: the libelf side of erim-inspect (see elf_scan.h), in the
+ * elfutils manner: elf_version once, elf_begin(ELF_C_READ_MMAP), dispatch on
+ * elf_kind, counts from elf_getphdrnum/elf_getshdrstrndx, caller-owned GElf
+ * storage, every libelf failure reported with elf_errmsg(-1).  Segment and
+ * section bytes are taken from elf_rawfile() after checking offset + size
+ * against the file size ourselves, so the scanner never reads past the file. */
+#include "config.h"
+
+#include <errno.h>
+#include <gelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_scan.h"
+#include "inspect.h"
+
+struct es_sym {
+	uint64_t value, size;
+	size_t shndx;
+	const char *name;
+};
+
+struct es_ctx {
+	Elf *elf;
+	const char *name;
+	const uint8_t *raw;
+	size_t rawsize;
+	int rel;
+	size_t shstrndx;
+	int have_shstr;
+	struct es_sym *syms;
+	size_t nsyms;
+	int has_gate_table;        /* the object defines erim__gate_sites: it is liberim */
+	/* the region being scanned */
+	uint64_t reg_vaddr, reg_off, reg_size;
+	size_t reg_shndx;
+	const char *reg_name;
+	elf_scan_fn fn;
+	void *arg;
+	struct elf_scan_result *res;
+};
+
+static int es_fail(char *err, size_t n, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int es_fail(char *err, size_t n, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int k = snprintf(err, n, "%s: ", name);
+	if (k < 0 || (size_t)k >= n)
+		k = 0;
+	va_start(ap, fmt);
+	vsnprintf(err + k, n - (size_t)k, fmt, ap);
+	va_end(ap);
+	return ELF_SCAN_ERROR;
+}
+
+static int es_in_file(const struct es_ctx *c, uint64_t off, uint64_t size)
+{
+	return off <= c->rawsize && size <= c->rawsize - off;
+}
+
+/* Symbols from .symtab, else .dynsym: functions and untyped labels that are
+ * defined.  Names point into libelf's data (valid until elf_end). */
+static int es_load_syms(struct es_ctx *c, char *err, size_t errlen, const char *name)
+{
+	Elf_Scn *scn = NULL, *pick = NULL;
+	GElf_Shdr shdr_mem, *shdr;
+	while ((scn = elf_nextscn(c->elf, scn)) != NULL) {
+		if (!(shdr = gelf_getshdr(scn, &shdr_mem)))
+			return es_fail(err, errlen, name, "cannot read section header: %s", elf_errmsg(-1));
+		if (shdr->sh_type == SHT_SYMTAB)
+			pick = scn;
+		else if (shdr->sh_type == SHT_DYNSYM && !pick)
+			pick = scn;
+	}
+	if (!pick)
+		return 0;
+	shdr = gelf_getshdr(pick, &shdr_mem);
+	if (!shdr)
+		return es_fail(err, errlen, name, "cannot read section header: %s", elf_errmsg(-1));
+	if (shdr->sh_type == SHT_NOBITS || !es_in_file(c, shdr->sh_offset, shdr->sh_size))
+		return es_fail(err, errlen, name, "symbol table lies outside the file");
+	Elf_Data *data = elf_getdata(pick, NULL);
+	if (!data)
+		return es_fail(err, errlen, name, "cannot read symbol table: %s", elf_errmsg(-1));
+	size_t entsize = gelf_fsize(c->elf, ELF_T_SYM, 1, EV_CURRENT);
+	if (entsize == 0)
+		return es_fail(err, errlen, name, "bad symbol size: %s", elf_errmsg(-1));
+	size_t n = data->d_size / entsize;
+	c->syms = calloc(n ? n : 1, sizeof *c->syms);
+	if (!c->syms)
+		return es_fail(err, errlen, name, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym_mem, *sym = gelf_getsym(data, (int)i, &sym_mem);
+		if (!sym)
+			return es_fail(err, errlen, name, "cannot read symbol %zu: %s", i, elf_errmsg(-1));
+		int t = GELF_ST_TYPE(sym->st_info);
+		if (sym->st_shndx == SHN_UNDEF || sym->st_shndx >= SHN_LORESERVE)
+			continue;
+		const char *nm = elf_strptr(c->elf, shdr->sh_link, sym->st_name);
+		if (!nm)
+			continue;
+		if (strcmp(nm, "erim__gate_sites") == 0)
+			c->has_gate_table = 1;
+		if (t != STT_FUNC && t != STT_NOTYPE && t != STT_GNU_IFUNC)
+			continue;
+		if (!*nm)
+			continue;
+		c->syms[c->nsyms++] = (struct es_sym){ sym->st_value, sym->st_size, sym->st_shndx, nm };
+	}
+	return 0;
+}
+
+/* The nearest symbol at or before ADDR (in section SHNDX for a .o). */
+static const struct es_sym *es_symbol(const struct es_ctx *c, uint64_t addr, size_t shndx)
+{
+	const struct es_sym *best = NULL;
+	for (size_t i = 0; i < c->nsyms; i++) {
+		const struct es_sym *s = &c->syms[i];
+		if (c->rel && s->shndx != shndx)
+			continue;
+		if (s->value <= addr && (!best || s->value > best->value ||
+		                         (s->value == best->value && s->size > best->size)))
+			best = s;
+	}
+	return best;
+}
+
+/* The allocated section containing ADDR (exec/dyn). */
+static const char *es_section_of(const struct es_ctx *c, uint64_t addr)
+{
+	if (!c->have_shstr)
+		return "";
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr_mem, *shdr;
+	while ((scn = elf_nextscn(c->elf, scn)) != NULL) {
+		if (!(shdr = gelf_getshdr(scn, &shdr_mem)))
+			break;
+		if ((shdr->sh_flags & SHF_ALLOC) && shdr->sh_addr <= addr &&
+		    addr - shdr->sh_addr < shdr->sh_size && shdr->sh_type != SHT_NOBITS) {
+			const char *nm = elf_strptr(c->elf, c->shstrndx, shdr->sh_name);
+			return nm ? nm : "";
+		}
+	}
+	return "";
+}
+
+static int es_on_hit(const struct scan_hit *h, void *arg)
+{
+	struct es_ctx *c = arg;
+	struct elf_scan_hit e;
+	memset(&e, 0, sizeof e);
+	e.vaddr = h->addr;
+	e.fileoff = c->reg_off + (h->addr - c->reg_vaddr);
+	e.kind = h->kind;
+	e.cls = h->cls;
+	e.section = c->rel ? c->reg_name : es_section_of(c, h->addr);
+	const struct es_sym *s = es_symbol(c, h->addr, c->reg_shndx);
+	if (s) {
+		e.symbol = s->name;
+		e.symoff = h->addr - s->value;
+	}
+	if (e.cls == SCAN_UNSAFE && e.kind == SCAN_WRPKRU && s && s->value >= c->reg_vaddr &&
+	    s->value - c->reg_vaddr <= c->reg_size) {
+		/* the symbol's bytes, within this region, for the known-site table */
+		uint64_t so = c->reg_off + (s->value - c->reg_vaddr);
+		const struct inspect_known_site *k =
+			inspect_known_site(c->name, s->name, e.symoff, c->raw + so,
+			                   (size_t)(c->reg_off + c->reg_size - so));
+		if (k)
+			e.known = k->why;
+	}
+	if (e.cls == SCAN_UNSAFE && e.kind == SCAN_WRPKRU && c->has_gate_table && s &&
+	    strncmp(s->name, "erim_", 5) == 0)
+		e.cls = SCAN_RUNTIME_GATE;      /* liberim's own gate: accepted by address at init */
+	c->res->hits++;
+	if (e.cls == SCAN_UNSAFE && !e.known)
+		c->res->unsafe++;
+	return c->fn(&e, c->arg);
+}
+
+static int es_scan_region(struct es_ctx *c, struct scan_stream *st, uint64_t off,
+                          uint64_t size, uint64_t vaddr, size_t shndx, const char *rname)
+{
+	c->reg_off = off;
+	c->reg_size = size;
+	c->reg_vaddr = vaddr;
+	c->reg_shndx = shndx;
+	c->reg_name = rname;
+	c->res->regions++;
+	c->res->bytes += size;
+	return scan_feed(st, c->raw + off, (size_t)size, vaddr);
+}
+
+static int es_scan_elf(Elf *elf, const char *name, elf_scan_fn fn, void *arg,
+                       struct elf_scan_result *res, char *err, size_t errlen)
+{
+	struct es_ctx c;
+	memset(&c, 0, sizeof c);
+	c.elf = elf;
+	c.name = name;
+	c.fn = fn;
+	c.arg = arg;
+	c.res = res;
+	int rc = ELF_SCAN_OK;
+
+	char *raw = elf_rawfile(elf, &c.rawsize);
+	if (!raw)
+		return es_fail(err, errlen, name, "cannot read file: %s", elf_errmsg(-1));
+	c.raw = (const uint8_t *)raw;
+	GElf_Ehdr ehdr_mem, *ehdr = gelf_getehdr(elf, &ehdr_mem);
+	if (!ehdr)
+		return es_fail(err, errlen, name, "cannot read ELF header: %s", elf_errmsg(-1));
+	if (ehdr->e_machine != EM_X86_64 && ehdr->e_machine != EM_386)
+		return es_fail(err, errlen, name, "not an x86 object (e_machine %u)", ehdr->e_machine);
+	if (elf_getshdrstrndx(elf, &c.shstrndx) == 0)
+		c.have_shstr = 1;
+	switch (ehdr->e_type) {
+	case ET_EXEC: res->type = "exec"; break;
+	case ET_DYN: res->type = "dyn"; break;
+	case ET_REL: res->type = "rel"; c.rel = 1; break;
+	default:
+		return es_fail(err, errlen, name, "ELF type %u is not an executable, shared or relocatable object",
+		               ehdr->e_type);
+	}
+	/* A bad section table only costs names and symbols for exec/dyn. */
+	if (c.have_shstr && es_load_syms(&c, err, errlen, name) != 0) {
+		if (c.rel) {
+			free(c.syms);
+			return ELF_SCAN_ERROR;
+		}
+		c.nsyms = 0;
+		c.have_shstr = 0;
+	}
+
+	struct scan_stream st;
+	scan_init(&st, es_on_hit, &c, NULL, 0);
+	if (!c.rel) {
+		size_t phnum;
+		if (elf_getphdrnum(elf, &phnum) != 0) {
+			rc = es_fail(err, errlen, name, "cannot count program headers: %s", elf_errmsg(-1));
+			goto out;
+		}
+		for (size_t i = 0; i < phnum && rc == 0; i++) {
+			GElf_Phdr phdr_mem, *ph = gelf_getphdr(elf, (int)i, &phdr_mem);
+			if (!ph) {
+				rc = es_fail(err, errlen, name, "cannot read program header %zu: %s", i, elf_errmsg(-1));
+				break;
+			}
+			if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X) || ph->p_filesz == 0)
+				continue;
+			if (!es_in_file(&c, ph->p_offset, ph->p_filesz)) {
+				rc = es_fail(err, errlen, name,
+				             "executable segment %zu (offset %#llx, size %#llx) lies outside the file (%zu bytes)",
+				             i, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz, c.rawsize);
+				break;
+			}
+			if (ph->p_vaddr + ph->p_filesz < ph->p_vaddr) {
+				rc = es_fail(err, errlen, name, "executable segment %zu wraps the address space", i);
+				break;
+			}
+			if (es_scan_region(&c, &st, ph->p_offset, ph->p_filesz, ph->p_vaddr, 0, "") < 0)
+				rc = es_fail(err, errlen, name, "out of memory");
+		}
+	} else {
+		if (!c.have_shstr) {
+			rc = es_fail(err, errlen, name, "cannot find section names: %s", elf_errmsg(-1));
+			goto out;
+		}
+		Elf_Scn *scn = NULL;
+		while (rc == 0 && (scn = elf_nextscn(elf, scn)) != NULL) {
+			GElf_Shdr shdr_mem, *shdr = gelf_getshdr(scn, &shdr_mem);
+			if (!shdr) {
+				rc = es_fail(err, errlen, name, "cannot read section header: %s", elf_errmsg(-1));
+				break;
+			}
+			if (!(shdr->sh_flags & SHF_EXECINSTR) || shdr->sh_type == SHT_NOBITS || shdr->sh_size == 0)
+				continue;
+			const char *sn = elf_strptr(elf, c.shstrndx, shdr->sh_name);
+			if (!es_in_file(&c, shdr->sh_offset, shdr->sh_size)) {
+				rc = es_fail(err, errlen, name, "section %s (offset %#llx, size %#llx) lies outside the file (%zu bytes)",
+				             sn ? sn : "?", (unsigned long long)shdr->sh_offset,
+				             (unsigned long long)shdr->sh_size, c.rawsize);
+				break;
+			}
+			/* sections of a .o are not adjacent code: one stream each */
+			scan_end(&st);
+			if (es_scan_region(&c, &st, shdr->sh_offset, shdr->sh_size, shdr->sh_addr,
+			                   elf_ndxscn(scn), sn ? sn : "?") < 0)
+				rc = es_fail(err, errlen, name, "out of memory");
+		}
+	}
+	if (rc == 0 && scan_end(&st) < 0)
+		rc = es_fail(err, errlen, name, "out of memory");
+out:
+	free(c.syms);
+	return rc;
+}
+
+static int es_version_ok(char *err, size_t errlen, const char *name)
+{
+	static int done;
+	if (!done) {
+		if (elf_version(EV_CURRENT) == EV_NONE)
+			return es_fail(err, errlen, name, "libelf is out of date: %s", elf_errmsg(-1));
+		done = 1;
+	}
+	return 0;
+}
+
+static int es_dispatch(Elf *elf, const char *name, elf_scan_fn fn, void *arg,
+                       struct elf_scan_result *res, char *err, size_t errlen)
+{
+	int rc;
+	if (!elf)
+		return es_fail(err, errlen, name, "cannot open: %s", elf_errmsg(-1));
+	switch (elf_kind(elf)) {
+	case ELF_K_ELF:
+		rc = es_scan_elf(elf, name, fn, arg, res, err, errlen);
+		break;
+	default:
+		rc = ELF_SCAN_NOT_ELF;   /* archives, scripts, data: not code we map */
+		break;
+	}
+	elf_end(elf);
+	return rc;
+}
+
+int elf_scan_fd(int fd, const char *name, elf_scan_fn fn, void *arg,
+                struct elf_scan_result *res, char *err, size_t errlen)
+{
+	memset(res, 0, sizeof *res);
+	if (es_version_ok(err, errlen, name))
+		return ELF_SCAN_ERROR;
+	return es_dispatch(elf_begin(fd, ELF_C_READ_MMAP, NULL), name, fn, arg, res, err, errlen);
+}
+
+int elf_scan_mem(const void *data, size_t size, const char *name, elf_scan_fn fn,
+                 void *arg, struct elf_scan_result *res, char *err, size_t errlen)
+{
+	memset(res, 0, sizeof *res);
+	if (es_version_ok(err, errlen, name))
+		return ELF_SCAN_ERROR;
+	return es_dispatch(elf_memory((char *)(uintptr_t)data, size), name, fn, arg, res, err, errlen);
+}

@@ -15,8 +15,16 @@
  *
  * Exit status: 0 the role succeeded (normal use worked / the key was stolen
  * and the forgery accepted), 3 (attack only) no key was recovered, 1 anything
- * else.  The service's stderr passes through unchanged; its fate is printed
- * as "service: ..." when it ends. */
+ * else.  The service's stderr is collected and passed through once it ends,
+ * followed by its fate ("service: ...").
+ *
+ * With --expect=OUTCOME the client becomes a test (for the demo, the test
+ * suites and the VM, where only exit statuses and closing lines travel):
+ * `ok' (normal use worked), `stolen' (the attack forged a signature the
+ * service accepted) or `stopped' (no key recovered, no byte of the leak
+ * reply received, the service stopped, and its stderr carries erim's
+ * violation report).  It prints "kv_ROLE_OUTCOME: N passed, N failed" and
+ * exits 0 only when the outcome was observed. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,9 +41,13 @@ struct kvc_conn {
 	pid_t pid;
 	FILE *to;       /* the service's stdin */
 	FILE *from;     /* the service's stdout */
+	int err_fd;     /* the service's stderr */
 };
 
+#define KVC_VIOLATION "erim: violation: untrusted code read trusted memory"
+
 static char kvc_reply[KVC_REPLY_MAX + 2];
+static long kvc_leaked;   /* bytes the ECHO over-read returned */
 
 static void kvc_die(const char *what)
 {
@@ -45,9 +57,9 @@ static void kvc_die(const char *what)
 
 static void kvc_start(struct kvc_conn *c, char **argv)
 {
-	int in[2], out[2];
+	int in[2], out[2], err[2];
 
-	if (pipe(in) != 0 || pipe(out) != 0)
+	if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0)
 		kvc_die("pipe");
 	c->pid = fork();
 	if (c->pid < 0)
@@ -55,13 +67,17 @@ static void kvc_start(struct kvc_conn *c, char **argv)
 	if (c->pid == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
+		dup2(err[1], 2);
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		close(err[0]); close(err[1]);
 		execv(argv[0], argv);
 		fprintf(stderr, "kv_client: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
+	close(err[1]);
+	c->err_fd = err[0];
 	c->to = fdopen(in[1], "w");
 	c->from = fdopen(out[0], "r");
 	if (c->to == NULL || c->from == NULL)
@@ -82,14 +98,32 @@ static const char *kvc_ask(struct kvc_conn *c, const char *req)
 	return kvc_reply;
 }
 
-/* Close the pipes, wait for the service and describe how it ended; returns
- * 1 if it was killed by a signal or exited non-zero. */
-static int kvc_finish(struct kvc_conn *c)
+/* Close the pipes, wait for the service, pass its stderr through (and note
+ * in *VIOLATION whether it holds erim's violation report) and describe how
+ * it ended; returns 1 if it was killed by a signal or exited non-zero. */
+static int kvc_finish(struct kvc_conn *c, int *violation)
 {
+	static char err[65536];
+	size_t len = 0;
+	ssize_t got;
 	int st;
 
 	fclose(c->to);
 	fclose(c->from);
+	while (len < sizeof err - 1 && (got = read(c->err_fd, err + len, sizeof err - 1 - len)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		len += (size_t)got;
+	}
+	err[len] = '\0';
+	close(c->err_fd);
+	fflush(stdout);
+	fputs(err, stderr);
+	fflush(stderr);
+	*violation = strstr(err, KVC_VIOLATION) != NULL;
 	if (waitpid(c->pid, &st, 0) < 0)
 		kvc_die("waitpid");
 	if (WIFSIGNALED(st)) {
@@ -198,6 +232,7 @@ static int kvc_attack(struct kvc_conn *c)
 	fflush(stdout);
 	r = kvc_ask(c, "ECHO 65535 hi");
 	n = kvc_ok_hex(r, leak, sizeof leak);
+	kvc_leaked = n > 0 ? n : 0;
 	if (n < 0) {
 		printf("attack: no reply to ECHO: the service is gone; 0 bytes leaked\n");
 		printf("attack: no key recovered\n");
@@ -224,26 +259,41 @@ static int kvc_attack(struct kvc_conn *c)
 int main(int argc, char **argv)
 {
 	struct kvc_conn c;
-	int rc, died;
+	const char *expect = NULL, *role;
+	int rc, died, violation, pass;
 
-	if (argc < 3 || (strcmp(argv[1], "normal") != 0 && strcmp(argv[1], "attack") != 0)) {
-		fprintf(stderr, "usage: kv_client normal|attack SERVICE [ARGS...]\n");
+	if (argc > 1 && strncmp(argv[1], "--expect=", 9) == 0) {
+		expect = argv[1] + 9;
+		argv++;
+		argc--;
+	}
+	if (argc < 3 || (strcmp(argv[1], "normal") != 0 && strcmp(argv[1], "attack") != 0) ||
+	    (expect != NULL && strcmp(expect, "ok") != 0 && strcmp(expect, "stolen") != 0 &&
+	     strcmp(expect, "stopped") != 0)) {
+		fprintf(stderr, "usage: kv_client [--expect=ok|stolen|stopped] normal|attack SERVICE [ARGS...]\n");
 		return 1;
 	}
+	role = argv[1];
 	if (sodium_init() < 0) {
 		fprintf(stderr, "kv_client: sodium_init failed\n");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	kvc_start(&c, argv + 2);
-	rc = strcmp(argv[1], "normal") == 0 ? kvc_normal(&c) : kvc_attack(&c);
+	rc = strcmp(role, "normal") == 0 ? kvc_normal(&c) : kvc_attack(&c);
 	if (rc != 3) {   /* the service is still there: ask it to stop */
 		fputs("QUIT\n", c.to);
 		fflush(c.to);
 	}
-	fflush(stdout);
-	died = kvc_finish(&c);
+	died = kvc_finish(&c, &violation);
 	if (rc == 0 && died)
 		rc = 1;
-	return rc;
+	if (expect == NULL)
+		return rc;
+	if (strcmp(expect, "stopped") == 0)
+		pass = rc == 3 && died && violation && kvc_leaked == 0;
+	else
+		pass = rc == 0;
+	printf("kv_%s_%s: %d passed, %d failed\n", role, expect, pass, !pass);
+	return pass ? 0 : 1;
 }

@@ -1,0 +1,96 @@
+/* gen.h: the generator's back ends -- they walk the checked AST of one
+ * interface (idl_ast.h) and emit the C that crosses the trust boundary: the
+ * untrusted header (NAME_erim.h), the trusted header (NAME_trusted.h) and the
+ * gates file (NAME_gates.c).  The back ends never see a tree the front end
+ * rejected; anything they cannot express is reported through gen_error() and
+ * the caller writes nothing.  Prefix: gen_. */
+#ifndef GEN_H
+#define GEN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "idl_ast.h"
+
+/* A growing output buffer that counts lines, so that #line directives can
+ * point back into the generated file after a stretch of .erim text. */
+struct gen_buf {
+	char *data;
+	size_t len, cap;
+	int line;                /* line number the next character lands on */
+	const char *name;        /* the output's file name, for #line resets */
+};
+
+void gen_buf_init(struct gen_buf *b, const char *name);
+void gen_buf_free(struct gen_buf *b);
+__attribute__((format(printf, 2, 3)))
+void gen_printf(struct gen_buf *b, const char *fmt, ...);
+void gen_puts(struct gen_buf *b, const char *s);
+/* `#line N "FILE"` for the declaration at LOC (nothing if LOC has no file). */
+void gen_line_src(struct gen_buf *b, const struct idl_loc *loc);
+/* `#line` back to the generated file itself. */
+void gen_line_back(struct gen_buf *b);
+/* Write B to PATH atomically (temporary file in the same directory, then
+ * rename).  Returns 0 or -errno. */
+int gen_write_atomic(const char *path, const struct gen_buf *b);
+
+/* Options shared by every back end. */
+struct gen_opts {
+	int interpose;           /* --interpose, or the [interpose] interface option */
+	const char *source_name; /* basename of the .erim, for the banner */
+	const char *version;     /* erimgen version, for the banner */
+};
+
+/* The generation context of one interface. */
+struct gen_ctx {
+	const struct idl_file *file;
+	const struct idl_interface *iface;
+	const char *iname;       /* interface name (file stem for `enclave`) */
+	struct gen_opts opts;
+	int interpose;           /* effective interposition mode */
+	int errors;              /* gen_error() calls so far */
+};
+
+__attribute__((format(printf, 3, 4)))
+void gen_error(struct gen_ctx *c, const struct idl_loc *loc, const char *fmt, ...);
+
+/* One back end: emits one output file of an interface into B. */
+struct gen_backend {
+	const char *suffix;      /* appended to the interface name: "_erim.h" */
+	int is_header;           /* written under --header-only too */
+	void (*emit)(struct gen_ctx *c, struct gen_buf *b);
+};
+
+/* The back ends, in the order their files are written; N_OUT entries. */
+extern const struct gen_backend gen_backends[];
+extern const size_t gen_nbackends;
+
+void gen_header_untrusted(struct gen_ctx *c, struct gen_buf *b);
+void gen_header_trusted(struct gen_ctx *c, struct gen_buf *b);
+void gen_gates(struct gen_ctx *c, struct gen_buf *b);
+
+/* ---- helpers shared by the back ends (gen_types.c) ------------------------ */
+
+/* The C spelling of type T followed by declarator NAME (NAME may be ""),
+ * e.g. "const uint8_t *msg".  DROP_CONST drops a top-level const (for struct
+ * fields that are assigned).  Returns a malloc'd string owned by the caller. */
+char *gen_decl(const struct idl_type *t, const char *name, int drop_const);
+/* Parameter list "(const uint8_t *msg, size_t len)" or "(void"). Caller frees. */
+char *gen_params(const struct idl_func *f);
+/* Argument list "msg, len" (caller frees); PREFIX is put before each name. */
+char *gen_args(const struct idl_func *f, const char *prefix);
+/* Banner and the type declarations both headers share (guarded). */
+void gen_banner(struct gen_ctx *c, struct gen_buf *b);
+void gen_types(struct gen_ctx *c, struct gen_buf *b);
+/* Non-zero when option KEY is set on the interface. */
+int gen_iface_option(const struct idl_interface *i, const char *key);
+/* Whether type T (after typedefs of this interface) is void. */
+int gen_is_void(const struct idl_type *t);
+/* The struct declaration T refers to (pointer targets not followed), or NULL. */
+const struct idl_struct *gen_struct_of(const struct gen_ctx *c, const struct idl_type *t);
+/* printf into a fresh malloc'd string; dies on OOM (tools may). */
+__attribute__((format(printf, 1, 2)))
+char *gen_strf(const char *fmt, ...);
+void *gen_xmalloc(size_t n);
+
+#endif /* GEN_H */

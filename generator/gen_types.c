@@ -1,0 +1,206 @@
+/* gen_types.c: C spelling of .erim types, declarators and parameter lists,
+ * and the type declarations (structs, enums, typedefs) that both generated
+ * headers carry under one include guard, so they can be included together. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+int gen_iface_option(const struct idl_interface *i, const char *key)
+{
+	for (const struct idl_option *o = i->options; o; o = o->next)
+		if (strcmp(o->key, key) == 0)
+			return 1;
+	return 0;
+}
+
+int gen_is_void(const struct idl_type *t)
+{
+	return t && t->kind == IDL_T_VOID;
+}
+
+const struct idl_struct *gen_struct_of(const struct gen_ctx *c, const struct idl_type *t)
+{
+	if (!t || t->kind != IDL_T_STRUCT)
+		return NULL;
+	if (t->decl)
+		return t->decl;
+	for (const struct idl_struct *s = c->iface->structs; s; s = s->next)
+		if (strcmp(s->name, t->name) == 0)
+			return s;
+	return NULL;
+}
+
+/* The base (non-pointer) part of a type. */
+static char *gen_base(const struct idl_type *t, int drop_const)
+{
+	const char *cq = (t->is_const && !drop_const) ? "const " : "";
+
+	switch (t->kind) {
+	case IDL_T_VOID:
+		return gen_strf("%svoid", cq);
+	case IDL_T_STRUCT:
+		return gen_strf("%sstruct %s", cq, t->name);
+	case IDL_T_ENUM:
+		return gen_strf("%senum %s", cq, t->name);
+	default:
+		return gen_strf("%s%s", cq, t->name);
+	}
+}
+
+char *gen_decl(const struct idl_type *t, const char *name, int drop_const)
+{
+	char *s, *stars = gen_strf("%s", ""), *r;
+	int top = 1;
+
+	/* walk down the pointer chain: "T * const *" reads outside in */
+	while (t->kind == IDL_T_POINTER) {
+		char *n = gen_strf("*%s%s", (t->is_const && !(top && drop_const)) ? " const " : "", stars);
+		free(stars);
+		stars = n;
+		t = t->target;
+		top = 0;
+	}
+	s = gen_base(t, top && drop_const);
+	if (*stars)
+		r = gen_strf("%s %s%s", s, stars, name);
+	else if (*name)
+		r = gen_strf("%s %s", s, name);
+	else
+		r = gen_strf("%s", s);
+	free(s);
+	free(stars);
+	return r;
+}
+
+/* NAME[4][8] for a parameter with fixed dimensions. */
+static char *gen_param_decl(const struct idl_param *p)
+{
+	char *d = gen_decl(p->type, p->name, 0);
+
+	for (size_t i = 0; i < p->ndims; i++) {
+		char *n = gen_strf("%s[%llu]", d, (unsigned long long)p->dims[i]);
+		free(d);
+		d = n;
+	}
+	return d;
+}
+
+char *gen_params(const struct idl_func *f)
+{
+	char *s = gen_strf("(");
+
+	if (!f->params) {
+		free(s);
+		return gen_strf("(void)");
+	}
+	for (const struct idl_param *p = f->params; p; p = p->next) {
+		char *d = gen_param_decl(p);
+		char *n = gen_strf("%s%s%s", s, d, p->next ? ", " : ")");
+		free(s);
+		free(d);
+		s = n;
+	}
+	return s;
+}
+
+char *gen_args(const struct idl_func *f, const char *prefix)
+{
+	char *s = gen_strf("%s", "");
+
+	for (const struct idl_param *p = f->params; p; p = p->next) {
+		char *n = gen_strf("%s%s%s%s", s, prefix, p->name, p->next ? ", " : "");
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+void gen_banner(struct gen_ctx *c, struct gen_buf *b)
+{
+	gen_printf(b, "/* generated from %s by erimgen %s \xe2\x80\x94 do not edit */\n",
+	           c->opts.source_name, c->opts.version);
+}
+
+static void gen_expr_c(struct gen_buf *b, const struct idl_expr *e)
+{
+	switch (e->kind) {
+	case IDL_E_INT:
+		gen_printf(b, "%s%llu", e->negative ? "-" : "", (unsigned long long)e->value);
+		break;
+	case IDL_E_IDENT:
+		gen_puts(b, e->ident);
+		break;
+	case IDL_E_SIZEOF: {
+		char *d = gen_decl(e->type, "", 0);
+		gen_printf(b, "sizeof(%s)", d);
+		free(d);
+		break;
+	}
+	case IDL_E_MUL:
+	case IDL_E_ADD:
+		gen_puts(b, "(");
+		gen_expr_c(b, e->lhs);
+		gen_puts(b, e->kind == IDL_E_MUL ? " * " : " + ");
+		gen_expr_c(b, e->rhs);
+		gen_puts(b, ")");
+		break;
+	}
+}
+
+static void gen_struct_decl(struct gen_buf *b, const struct idl_struct *s)
+{
+	gen_line_src(b, &s->loc);
+	gen_printf(b, "struct %s {\n", s->name);
+	for (const struct idl_param *m = s->members; m; m = m->next) {
+		char *d = gen_param_decl(m);
+		gen_printf(b, "\t%s;\n", d);
+		free(d);
+	}
+	gen_puts(b, "};\n");
+	gen_line_back(b);
+}
+
+void gen_types(struct gen_ctx *c, struct gen_buf *b)
+{
+	const struct idl_interface *i = c->iface;
+
+	gen_puts(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n"
+	            "#include <sys/types.h>\n");
+	for (const struct idl_include *inc = i->includes; inc; inc = inc->next)
+		gen_printf(b, "#include \"%s\"\n", inc->header);
+	gen_puts(b, "\n");
+	if (!i->structs && !i->enums && !i->typedefs)
+		return;
+	gen_printf(b, "/* types declared in %s (shared by both headers) */\n", c->opts.source_name);
+	gen_printf(b, "#ifndef ERIM__TYPES_%s\n#define ERIM__TYPES_%s\n", c->iname, c->iname);
+	/* the AST keeps structs, enums and typedefs in separate lists: forward
+	 * declarations first make every order of use compile */
+	for (const struct idl_struct *s = i->structs; s; s = s->next)
+		gen_printf(b, "struct %s;\n", s->name);
+	for (const struct idl_enum *e = i->enums; e; e = e->next) {
+		gen_line_src(b, &e->loc);
+		gen_printf(b, "enum %s {\n", e->name);
+		for (const struct idl_enumerator *v = e->values; v; v = v->next) {
+			gen_printf(b, "\t%s", v->name);
+			if (v->value) {
+				gen_puts(b, " = ");
+				gen_expr_c(b, v->value);
+			}
+			gen_puts(b, v->next ? ",\n" : "\n");
+		}
+		gen_puts(b, "};\n");
+		gen_line_back(b);
+	}
+	for (const struct idl_typedef *t = i->typedefs; t; t = t->next) {
+		char *d = gen_decl(t->type, t->name, 0);
+		gen_line_src(b, &t->loc);
+		gen_printf(b, "typedef %s;\n", d);
+		gen_line_back(b);
+		free(d);
+	}
+	for (const struct idl_struct *s = i->structs; s; s = s->next)
+		gen_struct_decl(b, s);
+	gen_printf(b, "#endif /* ERIM__TYPES_%s */\n\n", c->iname);
+}

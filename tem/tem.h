@@ -1,0 +1,161 @@
+/* tem.h: the internal interface of erim-tem, the ptrace + seccomp supervisor
+ * that enforces trusted-only execute memory (TEM).  Modules: tem_main.c (the
+ * one tracer loop), tem_policy.c (the policy table and its checks),
+ * tem_filter.c (the seccomp-BPF program built from that table), tem_regs.c
+ * (register, xstate/PKRU and memory accessors of a stopped tracee) and
+ * tem_inspect.c (the WRPKRU/XRSTOR byte check applied before PROT_EXEC). */
+#ifndef TEM_H
+#define TEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "tem_proto.h"
+
+/* ---- tracee state ------------------------------------------------------------ */
+
+/* One address space (a process image, shared by its threads and by CLONE_VM
+ * children).  Reference-counted by the threads that point at it. */
+struct tem_proc {
+	int refs;
+	pid_t tgid;
+	int registered;          /* a TEM_NR_REGISTER was accepted */
+	int pkey;                /* trusted key, -1 when the back end has none */
+	size_t nranges;
+	struct { uint64_t start, end; } range[TEM_MAX_RANGES];
+};
+
+/* What a thread is doing between two of its stops. */
+enum tem_tstate {
+	TEM_T_RUNNING = 0,       /* resumed with PTRACE_CONT */
+	TEM_T_AWAIT_EXIT,        /* resumed with PTRACE_SYSCALL to see the call's exit */
+	TEM_T_INJECT,            /* running a system call TEM injected */
+};
+
+struct tem_call;
+typedef void (*tem_exit_fn)(struct tem_call *c, long ret);
+
+/* A trapped call, decoded once at its seccomp stop. */
+struct tem_call {
+	struct tem_thread *t;
+	struct user_regs_struct regs;  /* at the seccomp stop */
+	long nr;
+	uint64_t a[6];
+	int trusted;                   /* judged by the caller's PKRU */
+	const char *domain;            /* "trusted", "untrusted", "start-up" */
+	uint32_t pkru;
+	const struct tem_rule *rule;
+	/* verdict */
+	int refuse_errno;              /* > 0: refuse with -errno */
+	int kill;                      /* stop the process */
+	char why[160];
+	tem_exit_fn on_exit;           /* non-NULL: see the exit stop */
+	uint64_t x[4];                 /* data for on_exit */
+	long final_ret;                /* with set_ret: the caller's result */
+	int set_ret;
+};
+
+#define TEM_SIGSTACK_MAX 8
+
+struct tem_thread {
+	pid_t tid;
+	struct tem_proc *proc;
+	int attached;                  /* options set / first stop swallowed */
+	enum tem_tstate state;
+	struct tem_call call;          /* the call awaiting its exit */
+	struct user_regs_struct saved; /* regs to restore after an injection */
+	long inject_ret;
+	int pending_sig;               /* signal held back during an injection */
+	int rseq_registered;
+	/* PKRU/rip/rsp of trusted code interrupted by a signal, for rt_sigreturn */
+	size_t nsig;
+	struct { uint32_t pkru; uint64_t rip, rsp; } sig[TEM_SIGSTACK_MAX];
+};
+
+/* ---- tem_main.c: logging ----------------------------------------------------- */
+
+extern int tem_log_level;        /* 0 quiet, 1 refusals (default), 2 every decision */
+__attribute__((format(printf, 2, 3)))
+void tem_log(int level, const char *fmt, ...);
+/* The thread-group ids of every traced process (at most MAX). */
+size_t tem_traced_tgids(pid_t *out, size_t max);
+/* Ask the loop to inject system call NR(ARGS) into T at its current
+ * syscall-exit stop; on_exit sees the injected call's result. */
+void tem_inject(struct tem_thread *t, long nr, const uint64_t args[6]);
+
+/* ---- tem_regs.c: accessors of a stopped tracee --------------------------------- */
+
+int tem_getregs(pid_t tid, struct user_regs_struct *r);
+int tem_setregs(pid_t tid, const struct user_regs_struct *r);
+static inline uint64_t tem_arg(const struct user_regs_struct *r, int i)
+{
+	switch (i) {
+	case 0: return r->rdi;
+	case 1: return r->rsi;
+	case 2: return r->rdx;
+	case 3: return r->r10;
+	case 4: return r->r8;
+	default: return r->r9;
+	}
+}
+void tem_set_arg(struct user_regs_struct *r, int i, uint64_t v);
+/* 1 if this CPU/kernel has PKRU in the xstate (CPUID 0xD.9 non-zero). */
+int tem_pkru_supported(void);
+/* Read/write the PKRU of a stopped thread from/into its XSAVE area. */
+int tem_pkru_get(pid_t tid, uint32_t *pkru);
+int tem_pkru_set(pid_t tid, uint32_t pkru);
+/* Copy LEN bytes of the tracee's memory at ADDR; returns bytes copied or -errno. */
+ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* ---- tem_inspect.c: what may become executable ------------------------------- */
+
+/* Scan BUF (LEN bytes that live at ADDR) for WRPKRU / XRSTOR at every byte
+ * offset.  Returns 0 when clean, else 1 with *HIT_ADDR and *WHAT set. */
+int tem_inspect(const uint8_t *buf, size_t len, uint64_t addr,
+                uint64_t *hit_addr, const char **what);
+const char *tem_inspect_impl(void);
+
+/* ---- tem_policy.c ----------------------------------------------------------- */
+
+enum tem_who {
+	TEM_W_UNTRUSTED = 0,     /* judged only when the caller is untrusted */
+	TEM_W_ALWAYS,            /* judged for every caller, even in start-up */
+	TEM_W_TRUSTED,           /* judged only when the caller is trusted */
+	TEM_W_EVERYONE_REGISTERED, /* every caller once the process registered */
+};
+
+typedef void (*tem_check_fn)(struct tem_call *c);
+
+/* One row of the policy: the syscall, what is checked, what happens. */
+struct tem_rule {
+	long nr;
+	const char *name;
+	enum tem_who who;
+	tem_check_fn check;      /* NULL: refuse outright */
+	const char *what;        /* the check, for --policy and the man page */
+	const char *action;
+};
+
+extern const struct tem_rule tem_rules[];
+extern const size_t tem_nrules;
+const struct tem_rule *tem_rule_for(long nr);
+
+/* Judge call C (decoded, with c->t set).  Fills the verdict fields. */
+void tem_judge(struct tem_call *c);
+/* A signal is about to be delivered to T (signal-delivery-stop). */
+void tem_note_signal(struct tem_thread *t, int sig);
+/* Registration at TEM_NR_REGISTER. */
+void tem_register(struct tem_call *c);
+/* The exec-file registry: files whose bytes are executable in a tracee. */
+void tem_execfiles_add_maps(pid_t tid);
+
+/* ---- tem_filter.c ------------------------------------------------------------ */
+
+struct sock_fprog;
+/* Build the filter from tem_rules; returns a malloc'ed program (caller frees
+ * ->filter and the struct) or NULL on OOM. */
+struct sock_fprog *tem_filter_build(void);
+
+#endif /* TEM_H */

@@ -1,0 +1,550 @@
+/* tem_main.c: erim-tem, the supervisor that enforces trusted-only execute
+ * memory.  It runs PROGRAM under ptrace with a seccomp-BPF filter that traps
+ * only the system calls of the policy table (tem_policy.c); everything else
+ * runs at full speed without ever stopping here.
+ *
+ * The tracer is ONE loop in the proc/strace style: waitpid(-1, __WALL),
+ * decode the stop once (exit, syscall stop, ptrace event, signal), dispatch,
+ * and restart the thread in exactly one place (restart()).  Every thread,
+ * fork and exec of the program is followed (TRACECLONE/FORK/VFORK/EXEC);
+ * EXITKILL takes the program down if erim-tem dies.  A refused call is
+ * skipped at its seccomp stop (orig_rax = -1, rax = -errno); a call that must
+ * be judged on its result is resumed with PTRACE_SYSCALL and finished at its
+ * exit stop, where TEM can also inject a system call (close of a refused fd,
+ * the real mprotect after inspection) by re-running the `syscall`
+ * instruction with other registers. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tem.h"
+
+int tem_log_level = 1;
+
+void tem_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	if (level > tem_log_level)
+		return;
+	va_start(ap, fmt);
+	fputs("erim-tem: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	errno = saved;
+}
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	fputs("erim-tem: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (saved)
+		fprintf(stderr, ": %s", strerror(saved));
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(125);
+}
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n, sz);
+
+	if (!p) {
+		errno = 0;
+		die("out of memory");
+	}
+	return p;
+}
+
+/* ---- tracee bookkeeping ------------------------------------------------------- */
+
+static struct tem_thread **threads;
+static size_t nthreads, capthreads;
+static pid_t main_pid;
+static int main_status = -1;
+
+static struct tem_thread *thread_find(pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (threads[i]->tid == tid)
+			return threads[i];
+	return NULL;
+}
+
+static struct tem_thread *thread_get(pid_t tid)
+{
+	struct tem_thread *t = thread_find(tid);
+
+	if (t)
+		return t;
+	if (nthreads == capthreads) {
+		size_t ncap = capthreads ? 2 * capthreads : 16;
+		struct tem_thread **n = realloc(threads, ncap * sizeof *n);
+
+		if (!n) {
+			errno = 0;
+			die("out of memory");
+		}
+		threads = n;
+		capthreads = ncap;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->tid = tid;
+	threads[nthreads++] = t;
+	return t;
+}
+
+static struct tem_proc *proc_new(pid_t tgid, const struct tem_proc *copy)
+{
+	struct tem_proc *p = xcalloc(1, sizeof *p);
+
+	if (copy)
+		*p = *copy;
+	else
+		p->pkey = -1;
+	p->refs = 1;
+	p->tgid = tgid;
+	return p;
+}
+
+static void proc_put(struct tem_proc *p)
+{
+	if (p && --p->refs == 0)
+		free(p);
+}
+
+static void thread_drop(struct tem_thread *t)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (threads[i] == t) {
+			threads[i] = threads[--nthreads];
+			break;
+		}
+	proc_put(t->proc);
+	free(t);
+}
+
+size_t tem_traced_tgids(pid_t *out, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < nthreads; i++) {
+		struct tem_proc *p = threads[i]->proc;
+
+		if (!p)
+			continue;
+		for (j = 0; j < n && out[j] != p->tgid; j++)
+			;
+		if (j == n && n < max)
+			out[n++] = p->tgid;
+	}
+	return n;
+}
+
+static pid_t tgid_of(pid_t tid)
+{
+	char name[64], line[128];
+	FILE *f;
+	pid_t tg = tid;
+
+	snprintf(name, sizeof name, "/proc/%d/status", (int)tid);
+	if (!(f = fopen(name, "re")))
+		return tid;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %d", &tg) == 1)
+			break;
+	fclose(f);
+	return tg;
+}
+
+/* ---- decisions ----------------------------------------------------------------- */
+
+static void format_call(const struct tem_call *c, char *buf, size_t len)
+{
+	const char *name = c->nr == TEM_NR_REGISTER ? "erim-tem-register" : c->rule ? c->rule->name : "?";
+	long nr = c->nr;
+
+	if (nr == SYS_mmap || nr == SYS_mprotect || nr == SYS_pkey_mprotect) {
+		uint64_t prot = c->x[2] && c->on_exit ? c->x[2] : c->a[2];
+		char p[8];
+
+		snprintf(p, sizeof p, "%s%s%s", prot & PROT_READ ? "R" : "", prot & PROT_WRITE ? "W" : "",
+		         prot & PROT_EXEC ? "X" : "");
+		snprintf(buf, len, "%s(0x%" PRIx64 ", %" PRIu64 ", %s%s)", name, c->a[0], c->a[1],
+		         p[0] ? p : "NONE", nr == SYS_mmap ? ((c->a[3] & MAP_ANONYMOUS) ? ", anon" : ", file") : "");
+	} else {
+		snprintf(buf, len, "%s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ")", name, c->a[0], c->a[1], c->a[2]);
+	}
+}
+
+static void log_decision(const struct tem_call *c)
+{
+	char call[160];
+	int refused = c->refuse_errno || c->kill;
+
+	if ((refused ? 1 : 2) > tem_log_level)
+		return;
+	format_call(c, call, sizeof call);
+	tem_log(refused ? 1 : 2, "pid %d: %s by %s code: %s", (int)c->t->tid, call,
+	        c->domain ? c->domain : "start-up", c->why[0] ? c->why : "allowed");
+}
+
+static void kill_process(struct tem_call *c)
+{
+	log_decision(c);
+	kill(c->t->proc ? c->t->proc->tgid : c->t->tid, SIGKILL);
+}
+
+void tem_inject(struct tem_thread *t, long nr, const uint64_t args[6])
+{
+	struct user_regs_struct r;
+	int i;
+
+	if (tem_getregs(t->tid, &t->saved) != 0)
+		return;
+	r = t->saved;
+	r.rip -= 2;                 /* back onto the 2-byte `syscall` instruction */
+	r.rax = (uint64_t)nr;
+	r.orig_rax = (uint64_t)-1;  /* no restart logic for the finished call */
+	for (i = 0; i < 6; i++)
+		tem_set_arg(&r, i, args[i]);
+	if (tem_setregs(t->tid, &r) == 0)
+		t->state = TEM_T_INJECT;
+}
+
+/* What to do with a stopped thread: the loop's single restart point. */
+enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
+
+static void restart(struct tem_thread *t, int sig)
+{
+	long req = t->state == TEM_T_RUNNING ? PTRACE_CONT : PTRACE_SYSCALL;
+
+	if (ptrace(req, t->tid, 0, (void *)(long)sig) != 0 && errno != ESRCH)
+		tem_log(1, "pid %d: cannot restart: %s", (int)t->tid, strerror(errno));
+}
+
+static void finish_call(struct tem_thread *t, struct user_regs_struct *r)
+{
+	struct tem_call *c = &t->call;
+
+	if (c->kill) {
+		kill_process(c);
+		return;
+	}
+	if (c->set_ret) {
+		r->rax = (uint64_t)c->final_ret;
+		tem_setregs(t->tid, r);
+	}
+	log_decision(c);
+}
+
+/* A seccomp stop: a trapped call is about to run. */
+static enum tem_restart on_seccomp(struct tem_thread *t)
+{
+	struct tem_call *c = &t->call;
+	struct user_regs_struct r;
+	int i;
+
+	if (t->state == TEM_T_INJECT)
+		return TEM_R_RESUME;  /* our own injected call */
+	if (tem_getregs(t->tid, &r) != 0)
+		return TEM_R_NONE;
+	memset(c, 0, sizeof *c);
+	c->t = t;
+	c->regs = r;
+	c->nr = (long)r.orig_rax;   /* rax holds -ENOSYS at a syscall stop */
+	for (i = 0; i < 6; i++)
+		c->a[i] = tem_arg(&r, i);
+	if (c->nr == TEM_NR_REGISTER) {
+		c->domain = "start-up";
+		tem_register(c);
+		r.orig_rax = (uint64_t)-1;
+		r.rax = (uint64_t)c->final_ret;
+		tem_setregs(t->tid, &r);
+		log_decision(c);
+		return TEM_R_RESUME;
+	}
+	if (!(c->rule = tem_rule_for(c->nr)))
+		return TEM_R_RESUME;
+	tem_judge(c);
+	if (c->kill) {
+		kill_process(c);
+		return TEM_R_NONE;
+	}
+	if (c->refuse_errno) {
+		r.orig_rax = (uint64_t)-1;
+		r.rax = (uint64_t)-(long)c->refuse_errno;
+		tem_setregs(t->tid, &r);
+		log_decision(c);
+		return TEM_R_RESUME;
+	}
+	if (memcmp(&r, &c->regs, sizeof r) != 0)
+		tem_setregs(t->tid, &c->regs);   /* a check rewrote an argument */
+	if (c->on_exit)
+		t->state = TEM_T_AWAIT_EXIT;
+	else
+		log_decision(c);
+	return TEM_R_RESUME;
+}
+
+/* A syscall-entry or -exit stop (only while TEM waits for one). */
+static enum tem_restart on_syscall_stop(struct tem_thread *t)
+{
+	struct __ptrace_syscall_info info;
+	struct tem_call *c = &t->call;
+	struct user_regs_struct r;
+	tem_exit_fn fn;
+	long ret;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof info, &info) <= 0)
+		return TEM_R_RESUME;
+	if (info.op != PTRACE_SYSCALL_INFO_EXIT || t->state == TEM_T_RUNNING)
+		return TEM_R_RESUME;   /* the entry of an injected call */
+	if (tem_getregs(t->tid, &r) != 0)
+		return TEM_R_NONE;
+	ret = (long)r.rax;
+	if (t->state == TEM_T_INJECT) {
+		r = t->saved;     /* the registers the interrupted call returned with */
+		tem_setregs(t->tid, &r);
+	}
+	t->state = TEM_T_RUNNING;
+	fn = c->on_exit;
+	c->on_exit = NULL;
+	c->set_ret = 0;
+	if (fn)
+		fn(c, ret);
+	if (t->state == TEM_T_INJECT)
+		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
+	finish_call(t, &r);
+	return c->kill ? TEM_R_NONE : TEM_R_RESUME;
+}
+
+/* A new tracee appeared through fork/vfork/clone of PARENT. */
+static void adopt(struct tem_thread *parent, pid_t child_tid)
+{
+	struct tem_thread *ch = thread_get(child_tid);
+	pid_t tg = tgid_of(child_tid);
+
+	if (ch->proc)
+		return;
+	if (parent->proc && tg == parent->proc->tgid) {
+		ch->proc = parent->proc;
+		ch->proc->refs++;
+	} else {
+		/* a new process: same image, same registration (CLONE_VM
+		 * children share the memory; a copy is the conservative view) */
+		ch->proc = proc_new(tg, parent->proc);
+		ch->rseq_registered = parent->rseq_registered;
+	}
+	if (ch->attached == 2) {   /* its first stop came first and is held */
+		ch->attached = 1;
+		restart(ch, 0);
+	}
+}
+
+static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
+{
+	int s = WSTOPSIG(st), ev = (unsigned)st >> 16;
+	unsigned long msg = 0;
+	siginfo_t si;
+
+	*sig = 0;
+	if (!t->attached) {
+		if (t->tid == main_pid) {
+			long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
+			            PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
+			            PTRACE_O_EXITKILL;
+
+			if (ptrace(PTRACE_SETOPTIONS, t->tid, 0, (void *)opts) != 0)
+				die("PTRACE_SETOPTIONS");
+			t->proc = proc_new(t->tid, NULL);
+			t->attached = 1;
+			return TEM_R_RESUME;
+		}
+		if (s == SIGSTOP) {
+			/* an auto-attached thread/child: hold it until the
+			 * parent's event says which address space it is in */
+			t->attached = t->proc ? 1 : 2;
+			return t->proc ? TEM_R_RESUME : TEM_R_HOLD;
+		}
+		t->attached = 1;
+	}
+	if (s == (SIGTRAP | 0x80))
+		return on_syscall_stop(t);
+	if (s == SIGTRAP && ev) {
+		switch (ev) {
+		case PTRACE_EVENT_SECCOMP:
+			return on_seccomp(t);
+		case PTRACE_EVENT_CLONE:
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK:
+			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
+				adopt(t, (pid_t)msg);
+			return TEM_R_RESUME;
+		case PTRACE_EVENT_EXEC: {
+			struct tem_thread *former;
+
+			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && (pid_t)msg != t->tid &&
+			    (former = thread_find((pid_t)msg)) != NULL)
+				thread_drop(former);
+			/* a new image: nothing registered, nothing trusted yet */
+			proc_put(t->proc);
+			t->proc = proc_new(t->tid, NULL);
+			t->state = TEM_T_RUNNING;
+			t->nsig = 0;
+			t->rseq_registered = 0;
+			return TEM_R_RESUME;
+		}
+		default:
+			return TEM_R_RESUME;
+		}
+	}
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
+		return TEM_R_RESUME;   /* group-stop: resume without a signal */
+	if (t->state != TEM_T_RUNNING) {
+		t->pending_sig = s;    /* delivered once TEM's own work is done */
+		return TEM_R_RESUME;
+	}
+	tem_note_signal(t, s);
+	*sig = s;
+	return TEM_R_RESUME;
+}
+
+static int trace(void)
+{
+	int st, sig;
+	pid_t pid;
+
+	for (;;) {
+		struct tem_thread *t;
+		enum tem_restart rs;
+
+		pid = waitpid(-1, &st, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			die("waitpid");
+		}
+		t = thread_get(pid);
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (pid == main_pid)
+				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			thread_drop(t);
+			continue;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		rs = dispatch(t, st, &sig);
+		if (rs == TEM_R_RESUME) {
+			if (!sig && t->state == TEM_T_RUNNING && t->pending_sig) {
+				sig = t->pending_sig;
+				t->pending_sig = 0;
+			}
+			restart(t, sig);
+		}
+	}
+	return main_status < 0 ? 125 : main_status;
+}
+
+/* ---- start-up ------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: erim-tem [--log | --quiet] [--policy] [--] PROGRAM [ARGS...]\n"
+	           "Run PROGRAM under the erim TEM supervisor (trusted-only execute memory).\n"
+	           "  --log      print every decision on trapped system calls\n"
+	           "  --quiet    print nothing, not even refusals\n"
+	           "  --policy   print the policy table and exit\n");
+}
+
+static void print_policy(void)
+{
+	size_t i;
+
+	printf("%-18s %-10s %-22s %s\n", "syscall", "judged", "action", "checks");
+	for (i = 0; i < tem_nrules; i++) {
+		const struct tem_rule *r = &tem_rules[i];
+		static const char *const who[] = { "untrusted", "always", "trusted", "registered" };
+
+		printf("%-18s %-10s %-22s %s\n", r->name, who[r->who], r->check ? r->action : "EPERM (always)", r->what);
+	}
+	printf("byte check: %s\n", tem_inspect_impl());
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "log", no_argument, NULL, 'l' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "policy", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sock_fprog *prog;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "+lqhV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'l': tem_log_level = 2; break;
+		case 'q': tem_log_level = 0; break;
+		case 'p': print_policy(); return 0;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("erim-tem %s\n", PACKAGE_VERSION); return 0;
+		default: usage(stderr); return 125;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 125;
+	}
+	if (!(prog = tem_filter_build())) {
+		errno = 0;
+		die("out of memory");
+	}
+	main_pid = fork();
+	if (main_pid < 0)
+		die("fork");
+	if (main_pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0)
+			die("PTRACE_TRACEME (is erim-tem itself being traced?)");
+		raise(SIGSTOP);   /* the tracer sets its options here */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+			die("PR_SET_NO_NEW_PRIVS");
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)
+			die("installing the seccomp filter (Hint: the kernel needs CONFIG_SECCOMP_FILTER)");
+		execvp(argv[optind], argv + optind);
+		die("cannot run %s", argv[optind]);
+	}
+	free(prog->filter);
+	free(prog);
+	return trace();
+}

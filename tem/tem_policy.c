@@ -1,0 +1,925 @@
+/* tem_policy.c: the TEM syscall policy.  tem_rules[] is the policy as data:
+ * one row per trapped system call with who is judged, what is checked and
+ * what happens; the seccomp filter (tem_filter.c) and the man page are
+ * derived from it.  The checks below decide on register arguments (fetched
+ * once, at the seccomp stop) or on the RESULT of a call at its exit stop
+ * (opened fds, restored PKRU), never on tracee memory that another thread
+ * could rewrite between check and use, with one documented exception
+ * (sigaltstack's stack_t).
+ *
+ * Who is asking: before a process registers (erim_init) everything is
+ * trusted start-up; afterwards a caller is trusted only if its PKRU (read
+ * from its XSAVE area) grants full access to the trusted key, and under back
+ * ends without a key every caller is untrusted. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "tem.h"
+
+#define TEM_PAGE 4096ull
+#define TEM_CTX 16               /* bytes of neighbouring code inspected at a seam */
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef RSEQ_FLAG_UNREGISTER
+#define RSEQ_FLAG_UNREGISTER 1
+#endif
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static void why(struct tem_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void why(struct tem_call *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+}
+
+static void refuse(struct tem_call *c, int err, const char *reason)
+{
+	c->refuse_errno = err;
+	snprintf(c->why, sizeof c->why, "%s", reason);
+}
+
+static uint64_t page_end(uint64_t addr, uint64_t len, int *wrap)
+{
+	uint64_t end = addr + len;
+
+	*wrap = end < addr;
+	if (!*wrap && (end & (TEM_PAGE - 1))) {
+		uint64_t up = (end | (TEM_PAGE - 1)) + 1;
+
+		*wrap = up < end;
+		end = up;
+	}
+	return end;
+}
+
+/* Non-zero if [addr, addr+len) touches a trusted range (or wraps). */
+static int hits_trusted(const struct tem_proc *p, uint64_t addr, uint64_t len)
+{
+	int wrap;
+	uint64_t start = addr & ~(TEM_PAGE - 1), end = page_end(addr, len ? len : 1, &wrap);
+	size_t i;
+
+	if (wrap)
+		return 1;
+	for (i = 0; i < p->nranges; i++)
+		if (start < p->range[i].end && p->range[i].start < end)
+			return 1;
+	return 0;
+}
+
+static int is_trusted_key(const struct tem_proc *p, long key)
+{
+	return p->pkey >= 1 && key == p->pkey;
+}
+
+/* ---- /proc helpers ---------------------------------------------------------- */
+
+struct tem_vma {
+	uint64_t start, end;
+	char perms[5];
+	uint64_t off;
+	unsigned maj, min;
+	uint64_t ino;
+	char path[256];
+};
+
+/* Call FN for each mapping of TID overlapping [start, end); stops at non-zero. */
+static int each_vma(pid_t tid, uint64_t start, uint64_t end,
+                    int (*fn)(const struct tem_vma *v, void *arg), void *arg)
+{
+	char name[64], line[512];
+	FILE *f;
+	int rc = 0;
+
+	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
+	if (!(f = fopen(name, "re")))
+		return -errno;
+	while (!rc && fgets(line, sizeof line, f)) {
+		struct tem_vma v;
+		int n = 0;
+
+		memset(&v, 0, sizeof v);
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64 " %n",
+		           &v.start, &v.end, v.perms, &v.off, &v.maj, &v.min, &v.ino, &n) < 7)
+			continue;
+		if (n > 0) {
+			snprintf(v.path, sizeof v.path, "%s", line + n);
+			v.path[strcspn(v.path, "\n")] = 0;
+		}
+		if (v.end <= start || v.start >= end)
+			continue;
+		rc = fn(&v, arg);
+	}
+	fclose(f);
+	return rc;
+}
+
+/* Access mode (O_RDONLY/O_WRONLY/O_RDWR) of TID's fd FD, or -errno. */
+static int fd_accmode(pid_t tid, long fd)
+{
+	char name[64], line[128];
+	FILE *f;
+	int mode = -ENOENT;
+
+	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
+	if (!(f = fopen(name, "re")))
+		return -errno;
+	while (fgets(line, sizeof line, f)) {
+		unsigned long fl;
+
+		if (sscanf(line, "flags: %lo", &fl) == 1) {
+			mode = (int)(fl & O_ACCMODE);
+			break;
+		}
+	}
+	fclose(f);
+	return mode;
+}
+
+/* ---- the exec-file registry ------------------------------------------------------
+ * Every file whose bytes are executable in some tracee (mapped by start-up
+ * code, or granted after inspection).  Untrusted code may not open one of
+ * them for writing: otherwise it could change the bytes behind a MAP_PRIVATE
+ * mapping after they were inspected. */
+
+static struct { dev_t dev; ino_t ino; } *xfiles;
+static size_t nxfiles, capxfiles;
+
+static int xfile_has(dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < nxfiles; i++)
+		if (xfiles[i].dev == dev && xfiles[i].ino == ino)
+			return 1;
+	return 0;
+}
+
+static void xfile_add(dev_t dev, ino_t ino)
+{
+	if (xfile_has(dev, ino))
+		return;
+	if (nxfiles == capxfiles) {
+		size_t ncap = capxfiles ? 2 * capxfiles : 64;
+		void *n = realloc(xfiles, ncap * sizeof *xfiles);
+
+		if (!n) {
+			fprintf(stderr, "erim-tem: out of memory\n");
+			exit(125);
+		}
+		xfiles = n;
+		capxfiles = ncap;
+	}
+	xfiles[nxfiles].dev = dev;
+	xfiles[nxfiles].ino = ino;
+	nxfiles++;
+}
+
+static int add_exec_vma(const struct tem_vma *v, void *arg)
+{
+	pid_t tid = *(pid_t *)arg;
+	char name[128];
+	struct stat st;
+
+	if (v->perms[2] != 'x' || v->ino == 0)
+		return 0;
+	/* Both identities: the one the mapping holds and the one open() of
+	 * the path yields (they differ on stacked file systems). */
+	xfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
+	if (stat(name, &st) == 0)
+		xfile_add(st.st_dev, st.st_ino);
+	if (v->path[0] == '/' && stat(v->path, &st) == 0 && (uint64_t)st.st_ino == v->ino)
+		xfile_add(st.st_dev, st.st_ino);
+	return 0;
+}
+
+void tem_execfiles_add_maps(pid_t tid)
+{
+	each_vma(tid, 0, UINT64_MAX, add_exec_vma, &tid);
+}
+
+/* Is DEV/INO open for writing, or mapped shared-writable, in any tracee? */
+struct wcheck { dev_t dev; ino_t ino; int found; };
+
+static int shared_writable_vma(const struct tem_vma *v, void *arg)
+{
+	struct wcheck *w = arg;
+
+	if (v->perms[3] == 's' && v->perms[1] == 'w' && (ino_t)v->ino == w->ino)
+		w->found = 1;
+	return w->found;
+}
+
+static int writable_somewhere(dev_t dev, ino_t ino)
+{
+	pid_t tg[512];
+	size_t n = tem_traced_tgids(tg, 512), i;
+	struct wcheck w = { dev, ino, 0 };
+
+	for (i = 0; i < n && !w.found; i++) {
+		char name[64];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
+		if (!(d = opendir(name)))
+			continue;
+		while (!w.found && (e = readdir(d))) {
+			char p[128];
+			struct stat st;
+			long fd;
+
+			if (e->d_name[0] == '.')
+				continue;
+			fd = strtol(e->d_name, NULL, 10);
+			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
+			if (stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
+			    fd_accmode(tg[i], fd) != O_RDONLY)
+				w.found = 1;
+		}
+		closedir(d);
+		if (!w.found)
+			each_vma(tg[i], 0, UINT64_MAX, shared_writable_vma, &w);
+	}
+	return w.found;
+}
+
+/* The rule for executable bytes that come from a file: a regular file owned
+ * by root and writable by nobody else, mapped privately, open read-only and
+ * open for writing (or mapped shared-writable) by no tracee.  The file then
+ * joins the exec-file registry, so no tracee can open it for writing later. */
+static const char *file_exec_rule(pid_t tid, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return "executable mapping of something that is not a regular file (memfd, device, ...)";
+	if (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return "executable file not owned by root or writable by group/others";
+	if (st->st_nlink == 0)
+		return "executable mapping of a deleted file";
+	if (writable_somewhere(st->st_dev, st->st_ino))
+		return "executable file is open for writing (or mapped shared-writable) by a tracee";
+	(void)tid;
+	return NULL;
+}
+
+/* Inspect LEN bytes of the file behind PATH from OFF (to be mapped at
+ * MAP_ADDR).  Windows overlap by TEM_CTX bytes so no sequence is split.
+ * 0 clean, 1 hit, -errno. */
+static int inspect_file(const char *path, uint64_t off, uint64_t len, uint64_t map_addr,
+                        uint64_t *hit, const char **what)
+{
+	static uint8_t buf[TEM_CTX + 65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t done = 0;
+	size_t keep = 0;
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		size_t want = len - done > 65536 ? 65536 : (size_t)(len - done), nkeep;
+		ssize_t n = pread(fd, buf + keep, want, (off_t)(off + done));
+
+		if (n <= 0)
+			break;  /* past EOF the mapping reads zeros */
+		if ((rc = tem_inspect(buf, keep + (size_t)n, map_addr + done - keep, hit, what)))
+			break;
+		done += (uint64_t)n;
+		nkeep = keep + (size_t)n < TEM_CTX ? keep + (size_t)n : TEM_CTX;
+		memmove(buf, buf + keep + (size_t)n - nkeep, nkeep);
+		keep = nkeep;
+	}
+	close(fd);
+	return rc;
+}
+
+static int vma_is_exec(const struct tem_vma *v, void *arg)
+{
+	(void)arg;
+	return v->perms[2] == 'x';
+}
+
+/* Inspect the tracee's bytes [start, end) plus TEM_CTX bytes on each side
+ * where the neighbour is executable (a sequence across the seam would run).
+ * 0 clean, 1 hit, -errno when the bytes cannot be read. */
+static int inspect_memory(pid_t tid, uint64_t start, uint64_t end, uint64_t *hit, const char **what)
+{
+	static uint8_t buf[TEM_CTX + 65536];
+	uint64_t lo = start, hi = end, at;
+	size_t keep = 0;
+
+	if (start >= TEM_CTX && each_vma(tid, start - TEM_CTX, start, vma_is_exec, NULL) > 0)
+		lo = start - TEM_CTX;
+	if (end + TEM_CTX > end && each_vma(tid, end, end + TEM_CTX, vma_is_exec, NULL) > 0)
+		hi = end + TEM_CTX;
+	for (at = lo; at < hi;) {
+		size_t want = hi - at > 65536 ? 65536 : (size_t)(hi - at), nkeep;
+		ssize_t n = tem_mem_read(tid, at, buf + keep, want);
+
+		if (n <= 0)
+			return n < 0 ? (int)n : -EFAULT;
+		if (tem_inspect(buf, keep + (size_t)n, at - keep, hit, what))
+			return 1;
+		at += (uint64_t)n;
+		nkeep = keep + (size_t)n < TEM_CTX ? keep + (size_t)n : TEM_CTX;
+		memmove(buf, buf + keep + (size_t)n - nkeep, nkeep);
+		keep = nkeep;
+	}
+	return 0;
+}
+
+/* ---- executable memory -------------------------------------------------------- */
+
+static void exit_grant_done(struct tem_call *c, long ret)
+{
+	c->final_ret = ret;
+	c->set_ret = 1;
+	if (ret == 0)
+		why(c, "granted read+execute after inspection");
+	else
+		why(c, "inspection clean, but the grant failed (%ld)", ret);
+}
+
+/* The range is now without write and without execute: inspect, then grant. */
+static void exit_grant(struct tem_call *c, long ret)
+{
+	uint64_t addr = c->x[0], len = c->x[1], hit;
+	int wrap, rc;
+	const char *what = "";
+	uint64_t args[6];
+
+	if (ret != 0)
+		return;   /* the kernel refused the downgraded call: pass that on */
+	rc = inspect_memory(c->t->tid, addr & ~(TEM_PAGE - 1), page_end(addr, len, &wrap), &hit, &what);
+	if (rc != 0) {
+		c->final_ret = -EPERM;
+		c->set_ret = 1;
+		c->refuse_errno = EPERM;
+		if (rc > 0)
+			why(c, "refused (%s at 0x%" PRIx64 "; range left without execute)", what, hit);
+		else
+			why(c, "refused (cannot read the bytes to inspect: %s)", strerror(-rc));
+		return;
+	}
+	memcpy(args, c->a, sizeof args);
+	args[2] = c->x[2];
+	c->on_exit = exit_grant_done;
+	tem_inject(c->t, c->nr, args);
+}
+
+/* mprotect / pkey_mprotect with PROT_EXEC: the range must be private and,
+ * where file-backed, obey the file rule.  The call runs first WITHOUT
+ * execute (so no byte can be written while we look and none runs before we
+ * looked); the exit stop inspects, then injects the real call. */
+struct xcheck { const char *bad; pid_t tid; };
+
+static int exec_vma_ok(const struct tem_vma *v, void *arg)
+{
+	struct xcheck *x = arg;
+	struct stat st;
+	char name[128];
+
+	if (v->perms[3] == 's') {
+		x->bad = "execute on a shared mapping (a writable alias may exist)";
+		return 1;
+	}
+	if (v->ino == 0)
+		return 0;
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)x->tid, v->start, v->end);
+	if (stat(name, &st) != 0) {
+		x->bad = "cannot identify the file behind the mapping";
+		return 1;
+	}
+	if ((x->bad = file_exec_rule(x->tid, &st)) != NULL)
+		return 1;
+	xfile_add(st.st_dev, st.st_ino);
+	xfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
+	return 0;
+}
+
+static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uint64_t prot)
+{
+	struct xcheck x = { NULL, c->t->tid };
+	int wrap;
+	uint64_t end = page_end(addr, len, &wrap);
+
+	if (prot & PROT_WRITE) {
+		refuse(c, EPERM, "refused (W+X)");
+		return;
+	}
+	if (wrap) {
+		refuse(c, EINVAL, "refused (range wraps)");
+		return;
+	}
+	each_vma(c->t->tid, addr & ~(TEM_PAGE - 1), end, exec_vma_ok, &x);
+	if (x.bad) {
+		why(c, "refused (%s)", x.bad);
+		c->refuse_errno = EPERM;
+		return;
+	}
+	c->x[0] = addr;
+	c->x[1] = len;
+	c->x[2] = prot;
+	tem_set_arg(&c->regs, 2, prot & ~(uint64_t)PROT_EXEC);
+	c->on_exit = exit_grant;
+	why(c, "inspecting (runs without execute first)");
+}
+
+static void chk_mprotect(struct tem_call *c)
+{
+	if (hits_trusted(c->t->proc, c->a[0], c->a[1])) {
+		refuse(c, EPERM, "refused (touches trusted memory)");
+		return;
+	}
+	if (c->nr == SYS_pkey_mprotect && is_trusted_key(c->t->proc, (long)(int)c->a[3])) {
+		refuse(c, EPERM, "refused (re-keys memory with the trusted key)");
+		return;
+	}
+	if (c->a[2] & PROT_EXEC)
+		check_prot_exec(c, c->a[0], c->a[1], c->a[2]);
+}
+
+/* After a file-backed executable mmap: the kernel chose where it went, so
+ * check the seams with executable neighbours; a sequence across a seam
+ * cannot be refused any more, so the process is stopped. */
+static void exit_mmap_exec(struct tem_call *c, long ret)
+{
+	uint64_t hit, start = (uint64_t)ret, len = c->a[1];
+	const char *what;
+	uint8_t b[2 * TEM_CTX];
+	int wrap;
+	uint64_t end = page_end(start, len, &wrap);
+
+	if (ret < 0 && ret > -4096)
+		return;
+	if (start >= TEM_CTX && each_vma(c->t->tid, start - TEM_CTX, start, vma_is_exec, NULL) > 0 &&
+	    tem_mem_read(c->t->tid, start - TEM_CTX, b, sizeof b) == (ssize_t)sizeof b &&
+	    tem_inspect(b, sizeof b, start - TEM_CTX, &hit, &what)) {
+		c->kill = 1;
+		why(c, "%s across the seam at 0x%" PRIx64 ": process stopped", what, start);
+	}
+	if (each_vma(c->t->tid, end, end + TEM_CTX, vma_is_exec, NULL) > 0 &&
+	    tem_mem_read(c->t->tid, end - TEM_CTX, b, sizeof b) == (ssize_t)sizeof b &&
+	    tem_inspect(b, sizeof b, end - TEM_CTX, &hit, &what)) {
+		c->kill = 1;
+		why(c, "%s across the seam at 0x%" PRIx64 ": process stopped", what, end);
+	}
+}
+
+static void chk_mmap(struct tem_call *c)
+{
+	uint64_t addr = c->a[0], len = c->a[1], prot = c->a[2], flags = c->a[3];
+	long fd = (long)(int)c->a[4];
+	char name[64];
+	struct stat st;
+	const char *bad, *what = "";
+	uint64_t hit;
+	int rc, acc;
+
+	if ((flags & MAP_FIXED) && hits_trusted(c->t->proc, addr, len)) {
+		refuse(c, EPERM, "refused (MAP_FIXED over trusted memory)");
+		return;
+	}
+	if (!(prot & PROT_EXEC))
+		return;
+	if (prot & PROT_WRITE) {
+		refuse(c, EPERM, "refused (W+X)");
+		return;
+	}
+	if ((flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE) {
+		refuse(c, EPERM, "refused (executable shared mapping: a writable alias may exist)");
+		return;
+	}
+	if (flags & MAP_ANONYMOUS) {
+		why(c, "granted read+execute (anonymous memory starts zero-filled)");
+		return;
+	}
+	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
+	if (stat(name, &st) != 0)
+		return;  /* bad fd: the kernel fails the call */
+	acc = fd_accmode(c->t->tid, fd);
+	if (acc != O_RDONLY) {
+		refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
+		return;
+	}
+	if ((bad = file_exec_rule(c->t->tid, &st)) != NULL) {
+		why(c, "refused (%s)", bad);
+		c->refuse_errno = EPERM;
+		return;
+	}
+	xfile_add(st.st_dev, st.st_ino);
+	rc = inspect_file(name, c->a[5], len, addr, &hit, &what);
+	if (rc != 0) {
+		c->refuse_errno = EPERM;
+		if (rc > 0)
+			why(c, "refused (%s at file offset 0x%" PRIx64 ")", what, hit - addr + c->a[5]);
+		else
+			why(c, "refused (cannot read the file to inspect it: %s)", strerror(-rc));
+		return;
+	}
+	why(c, "granted read+execute after inspecting the file");
+	c->on_exit = exit_mmap_exec;
+}
+
+static void chk_range(struct tem_call *c)
+{
+	if (hits_trusted(c->t->proc, c->a[0], c->a[1]))
+		refuse(c, EPERM, "refused (touches trusted memory)");
+}
+
+static int vma_any(const struct tem_vma *v, void *arg)
+{
+	(void)v;
+	(void)arg;
+	return 1;
+}
+
+static void chk_mremap(struct tem_call *c)
+{
+	uint64_t old = c->a[0], olen = c->a[1], nlen = c->a[2], flags = c->a[3], naddr = c->a[4];
+	int wrap;
+
+	if (hits_trusted(c->t->proc, old, olen ? olen : 1)) {
+		refuse(c, EPERM, "refused (touches trusted memory)");
+		return;
+	}
+	if ((flags & MREMAP_FIXED) && hits_trusted(c->t->proc, naddr, nlen)) {
+		refuse(c, EPERM, "refused (moves memory over trusted memory)");
+		return;
+	}
+	if (olen == 0) {
+		refuse(c, EPERM, "refused (old_size 0 would create an alias)");
+		return;
+	}
+	if (each_vma(c->t->tid, old & ~(TEM_PAGE - 1), page_end(old, olen, &wrap), vma_is_exec, NULL) > 0) {
+		refuse(c, EPERM, "refused (moving or resizing executable memory could join uninspected bytes)");
+		return;
+	}
+	(void)vma_any;
+}
+
+static void chk_shmat(struct tem_call *c)
+{
+	if (c->a[2] & SHM_EXEC)
+		refuse(c, EPERM, "refused (executable shared memory)");
+	else if (c->a[1] && hits_trusted(c->t->proc, c->a[1], 1))
+		refuse(c, EPERM, "refused (attaches over trusted memory)");
+}
+
+static void chk_pkey_free(struct tem_call *c)
+{
+	if (is_trusted_key(c->t->proc, (long)(int)c->a[0]))
+		refuse(c, EPERM, "refused (frees the trusted key)");
+}
+
+static void chk_personality(struct tem_call *c)
+{
+	if ((uint32_t)c->a[0] != 0xffffffffu && (c->a[0] & READ_IMPLIES_EXEC))
+		refuse(c, EPERM, "refused (READ_IMPLIES_EXEC would make readable memory executable)");
+}
+
+static void chk_prctl(struct tem_call *c)
+{
+	switch ((int)c->a[0]) {
+	case PR_SET_SECCOMP:
+		refuse(c, EPERM, "refused (no seccomp filter besides erim-tem's)");
+		break;
+	case PR_SET_MM:
+		if (c->domain[0] != 's')  /* start-up may (CRIU-like restorers) */
+			refuse(c, EPERM, "refused (PR_SET_MM rewrites the memory map's metadata)");
+		break;
+	default:
+		break;
+	}
+}
+
+static void chk_seccomp(struct tem_call *c)
+{
+	/* 0 SET_MODE_STRICT, 1 SET_MODE_FILTER; GET_ACTION_AVAIL (2) and
+	 * GET_NOTIF_SIZES (3) only ask questions */
+	if (c->a[0] <= 1)
+		refuse(c, EPERM, "refused (no seccomp filter besides erim-tem's)");
+}
+
+/* ---- the kernel as confused deputy ----------------------------------------------- */
+
+static void exit_refused_fd(struct tem_call *c, long ret)
+{
+	(void)ret;
+	c->final_ret = -EPERM;
+	c->set_ret = 1;
+}
+
+/* After open*: judge the file actually opened (no path race is possible: the
+ * fd is what it is), and close it again (injected close) when refused. */
+static void exit_fd_check(struct tem_call *c, long ret)
+{
+	char name[64], link[256];
+	struct stat st;
+	struct statfs sfs;
+	ssize_t n;
+	int acc;
+	const char *bad = NULL;
+	uint64_t args[6] = { 0 };
+
+	if (ret < 0)
+		return;
+	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, ret);
+	if (stat(name, &st) != 0 || statfs(name, &sfs) != 0) {
+		bad = "cannot identify the opened file";
+	} else {
+		n = readlink(name, link, sizeof link - 1);
+		link[n > 0 ? n : 0] = 0;
+		acc = fd_accmode(c->t->tid, ret);
+		if (sfs.f_type == PROC_SUPER_MAGIC && n > 4 && strcmp(link + n - 4, "/mem") == 0)
+			bad = "a process's memory file (/proc/PID/mem)";
+		else if (S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
+			bad = "/dev/userfaultfd";
+		else if (acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
+			bad = "a file whose bytes are executable, for writing";
+	}
+	if (!bad)
+		return;
+	c->refuse_errno = EPERM;
+	why(c, "refused (opened %s%s%s%s; fd closed again)", bad, link[0] ? " = " : "", link[0] ? link : "", "");
+	args[0] = (uint64_t)ret;
+	c->on_exit = exit_refused_fd;
+	tem_inject(c->t, SYS_close, args);
+}
+
+static void chk_open(struct tem_call *c)
+{
+	c->on_exit = exit_fd_check;
+}
+
+/* rt_sigreturn restores PKRU from user memory.  Judged on the result: at the
+ * exit stop the thread's PKRU is the restored one.  If it grants the trusted
+ * key, it must equal the PKRU (and rip, rsp) that a signal interrupted in
+ * trusted code; otherwise the frame was forged or edited, and PKRU is forced
+ * back to the untrusted value before the thread runs another instruction. */
+static uint32_t key_bits(int k)
+{
+	return 3u << (2 * k);
+}
+
+static void exit_sigreturn(struct tem_call *c, long ret)
+{
+	struct tem_thread *t = c->t;
+	struct tem_proc *p = t->proc;
+	struct user_regs_struct r;
+	uint32_t pkru;
+	size_t i;
+
+	(void)ret;
+	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || tem_getregs(t->tid, &r) != 0)
+		return;
+	if (pkru & key_bits(p->pkey))
+		return;  /* returns to the untrusted domain: nothing to protect */
+	for (i = t->nsig; i-- > 0;) {
+		if (t->sig[i].pkru == pkru && t->sig[i].rip == r.rip && t->sig[i].rsp == r.rsp) {
+			t->nsig = i;
+			why(c, "allowed (returns to the trusted code a signal interrupted)");
+			return;
+		}
+	}
+	c->refuse_errno = EPERM;
+	if (tem_pkru_set(t->tid, pkru | key_bits(p->pkey)) != 0) {
+		c->kill = 1;
+		why(c, "forged frame with PKRU 0x%08x and PKRU cannot be reset: process stopped", pkru);
+	} else {
+		why(c, "refused (forged frame with PKRU 0x%08x: forced to 0x%08x)", pkru, pkru | key_bits(p->pkey));
+	}
+}
+
+static void chk_sigreturn(struct tem_call *c)
+{
+	if (c->t->proc->pkey >= 1)
+		c->on_exit = exit_sigreturn;
+}
+
+void tem_note_signal(struct tem_thread *t, int sig)
+{
+	struct tem_proc *p = t->proc;
+	struct user_regs_struct r;
+	uint32_t pkru;
+
+	(void)sig;
+	if (!p || !p->registered || p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 ||
+	    (pkru & key_bits(p->pkey)) || tem_getregs(t->tid, &r) != 0)
+		return;
+	if (t->nsig == TEM_SIGSTACK_MAX)
+		memmove(t->sig, t->sig + 1, sizeof t->sig[0] * (TEM_SIGSTACK_MAX - 1)), t->nsig--;
+	t->sig[t->nsig].pkru = pkru;
+	t->sig[t->nsig].rip = r.rip;
+	t->sig[t->nsig].rsp = r.rsp;
+	t->nsig++;
+}
+
+/* The one check that reads a struct from tracee memory: another untrusted
+ * thread could rewrite it between this read and the kernel's (documented). */
+static void chk_sigaltstack(struct tem_call *c)
+{
+	stack_t ss;
+
+	if (!c->a[0])
+		return;
+	if (tem_mem_read(c->t->tid, c->a[0], &ss, sizeof ss) != (ssize_t)sizeof ss)
+		return;  /* the kernel will fail it with EFAULT */
+	if (!(ss.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, (uint64_t)(uintptr_t)ss.ss_sp, ss.ss_size))
+		refuse(c, EPERM, "refused (signal stack in trusted memory)");
+}
+
+static void chk_rseq(struct tem_call *c)
+{
+	struct tem_thread *t = c->t;
+
+	if (c->domain[0] == 's' || c->trusted) {
+		if (!(c->a[2] & RSEQ_FLAG_UNREGISTER))
+			t->rseq_registered = 1;
+		return;
+	}
+	if (c->a[2] & RSEQ_FLAG_UNREGISTER)
+		refuse(c, EPERM, "refused (rseq unregistration: re-registration is not allowed)");
+	else if (t->rseq_registered)
+		refuse(c, EPERM, "refused (rseq re-registration)");
+	else if (hits_trusted(t->proc, c->a[0], c->a[1] ? c->a[1] : 32))
+		refuse(c, EPERM, "refused (rseq area in trusted memory)");
+	else
+		t->rseq_registered = 1;
+}
+
+static void chk_clone(struct tem_call *c)
+{
+	if (c->a[0] & CLONE_VM)
+		refuse(c, EPERM, "refused (a thread started from trusted code would run with trusted rights)");
+}
+
+static void chk_clone3(struct tem_call *c)
+{
+	refuse(c, EPERM, "refused (clone3 from trusted code: threads must start in the untrusted domain)");
+}
+
+/* ---- registration --------------------------------------------------------------- */
+
+void tem_register(struct tem_call *c)
+{
+	struct tem_proc *p = c->t->proc;
+	struct tem_registration reg;
+	size_t i;
+
+	c->set_ret = 1;
+	if (c->a[0] != TEM_MAGIC || c->a[2] != sizeof reg) {
+		c->final_ret = -EINVAL;
+		why(c, "refused (malformed registration)");
+		return;
+	}
+	if (p->registered) {
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (a registration exists: the first one wins)");
+		return;
+	}
+	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
+	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {
+		c->final_ret = -EINVAL;
+		why(c, "refused (unreadable or malformed registration)");
+		return;
+	}
+	p->registered = 1;
+	p->pkey = reg.pkey >= 1 && reg.pkey < 16 ? reg.pkey : -1;
+	p->nranges = reg.nranges;
+	for (i = 0; i < reg.nranges; i++) {
+		p->range[i].start = reg.range[i].start & ~(TEM_PAGE - 1);
+		p->range[i].end = reg.range[i].end;
+	}
+	tem_execfiles_add_maps(c->t->tid);
+	c->final_ret = TEM_REPLY;
+	why(c, "registered: trusted key %d, %zu trusted range(s); from now on %s",
+	    p->pkey, p->nranges,
+	    p->pkey >= 1 && tem_pkru_supported() ? "callers are judged by their PKRU" : "every caller is untrusted");
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+#define U TEM_W_UNTRUSTED
+#define A TEM_W_ALWAYS
+#define T TEM_W_TRUSTED
+#define R TEM_W_EVERYONE_REGISTERED
+const struct tem_rule tem_rules[] = {
+	/* executable memory */
+	{ SYS_mmap, "mmap", U, chk_mmap, "PROT_EXEC: no W+X, private only; file: read-only fd, root-owned, not group/other-writable, not open for writing by any tracee, bytes inspected; MAP_FIXED over trusted memory", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "touching trusted memory; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
+	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; and never the trusted key", "EPERM" },
+	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted; old_size 0 (alias); any executable memory", "EPERM" },
+	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
+	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; attach over trusted memory", "EPERM" },
+	{ SYS_personality, "personality", U, chk_personality, "READ_IMPLIES_EXEC", "EPERM" },
+	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
+	/* memory map of trusted regions */
+	{ SYS_munmap, "munmap", U, chk_range, "touching trusted memory", "EPERM" },
+	{ SYS_madvise, "madvise", U, chk_range, "touching trusted memory (DONTNEED, FREE, REMOVE, WIPEONFORK, ...)", "EPERM" },
+	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
+	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
+	/* the kernel as confused deputy */
+	{ SYS_open, "open", U, chk_open, "result: /proc/PID/mem, /dev/userfaultfd, exec file for writing", "close, EPERM" },
+	{ SYS_openat, "openat", U, chk_open, "as open", "close, EPERM" },
+	{ SYS_openat2, "openat2", U, chk_open, "as open", "close, EPERM" },
+	{ SYS_creat, "creat", U, chk_open, "as open", "close, EPERM" },
+	{ SYS_open_by_handle_at, "open_by_handle_at", U, chk_open, "as open", "close, EPERM" },
+	{ SYS_process_vm_readv, "process_vm_readv", U, NULL, "reads any process's memory, pkeys ignored", "EPERM" },
+	{ SYS_process_vm_writev, "process_vm_writev", U, NULL, "writes any process's memory, pkeys ignored", "EPERM" },
+	{ SYS_ptrace, "ptrace", U, NULL, "debugger access to memory and registers", "EPERM" },
+	{ SYS_pidfd_getfd, "pidfd_getfd", U, NULL, "fds of another process", "EPERM" },
+	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_MM", "EPERM" },
+	{ SYS_userfaultfd, "userfaultfd", U, NULL, "pauses the kernel inside trusted copies", "EPERM" },
+	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
+	{ SYS_io_uring_enter, "io_uring_enter", U, NULL, "as io_uring_setup", "EPERM" },
+	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
+	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
+	/* signals, threads */
+	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key must match a signal that interrupted trusted code", "PKRU forced untrusted" },
+	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
+	{ SYS_rseq, "rseq", A, chk_rseq, "untrusted: unregistration, re-registration, area in trusted memory", "EPERM" },
+	{ SYS_clone, "clone", T, chk_clone, "CLONE_VM from trusted code", "EPERM" },
+	{ SYS_clone3, "clone3", T, chk_clone3, "any clone3 from trusted code", "EPERM" },
+};
+#undef U
+#undef A
+#undef T
+#undef R
+const size_t tem_nrules = sizeof tem_rules / sizeof tem_rules[0];
+
+const struct tem_rule *tem_rule_for(long nr)
+{
+	size_t i;
+
+	for (i = 0; i < tem_nrules; i++)
+		if (tem_rules[i].nr == nr)
+			return &tem_rules[i];
+	return NULL;
+}
+
+/* ---- judging -------------------------------------------------------------------- */
+
+void tem_judge(struct tem_call *c)
+{
+	struct tem_proc *p = c->t->proc;
+	const struct tem_rule *r = c->rule;
+	int applies;
+
+	c->pkru = 0;
+	if (!p->registered) {
+		c->trusted = 1;
+		c->domain = "start-up";
+	} else if (p->pkey >= 1 && tem_pkru_get(c->t->tid, &c->pkru) == 0) {
+		c->trusted = !(c->pkru & key_bits(p->pkey));
+		c->domain = c->trusted ? "trusted" : "untrusted";
+	} else {
+		c->trusted = 0;
+		c->domain = "untrusted";
+	}
+	switch (r->who) {
+	case TEM_W_ALWAYS: applies = 1; break;
+	case TEM_W_UNTRUSTED: applies = !c->trusted; break;
+	case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
+	default: applies = p->registered; break;
+	}
+	if (!applies)
+		return;
+	if (!r->check) {
+		refuse(c, EPERM, "refused (never allowed for untrusted code)");
+		return;
+	}
+	r->check(c);
+}

@@ -1,0 +1,132 @@
+/* tem_regs.c: the only code that touches a stopped tracee's registers, XSAVE
+ * area and memory.  PKRU is XSAVE state component 9; its offset in the
+ * standard-format XSAVE area that PTRACE_GETREGSET(NT_X86_XSTATE) returns is
+ * CPUID.(EAX=0DH,ECX=9):EBX on this very CPU, and XSTATE_BV (the first 8
+ * bytes of the XSAVE header at offset 512) says whether the component is
+ * present; an absent component is in its init state, which for PKRU is 0
+ * (every key fully accessible). */
+#include "config.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+
+#include "tem.h"
+
+#define TEM_XSAVE_MAX 16384          /* larger than any XSAVE area in use */
+#define TEM_XSTATE_BV_OFF 512
+#define TEM_XFEATURE_PKRU 9
+
+int tem_getregs(pid_t tid, struct user_regs_struct *r)
+{
+	return ptrace(PTRACE_GETREGS, tid, 0, r) == 0 ? 0 : -errno;
+}
+
+int tem_setregs(pid_t tid, const struct user_regs_struct *r)
+{
+	return ptrace(PTRACE_SETREGS, tid, 0, r) == 0 ? 0 : -errno;
+}
+
+void tem_set_arg(struct user_regs_struct *r, int i, uint64_t v)
+{
+	switch (i) {
+	case 0: r->rdi = v; break;
+	case 1: r->rsi = v; break;
+	case 2: r->rdx = v; break;
+	case 3: r->r10 = v; break;
+	case 4: r->r8 = v; break;
+	default: r->r9 = v; break;
+	}
+}
+
+static uint32_t pkru_offset = (uint32_t)-1;
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	                 : "a"(leaf), "c"(sub));
+}
+
+int tem_pkru_supported(void)
+{
+	if (pkru_offset == (uint32_t)-1) {
+		uint32_t r[4];
+
+		cpuid(0, 0, r);
+		pkru_offset = 0;
+		if (r[0] >= 0xd) {
+			cpuid(0xd, TEM_XFEATURE_PKRU, r);
+			/* EAX = size (4), EBX = offset in the standard format */
+			if (r[0] >= 4 && r[1] >= 576)
+				pkru_offset = r[1];
+		}
+	}
+	return pkru_offset != 0;
+}
+
+static uint8_t xbuf[TEM_XSAVE_MAX] __attribute__((aligned(64)));
+
+static int xstate_get(pid_t tid, size_t *len)
+{
+	struct iovec iov = { xbuf, sizeof xbuf };
+
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &iov) != 0)
+		return -errno;
+	*len = iov.iov_len;
+	return 0;
+}
+
+int tem_pkru_get(pid_t tid, uint32_t *pkru)
+{
+	size_t len = 0;
+	uint64_t bv;
+	int rc;
+
+	if (!tem_pkru_supported())
+		return -ENOTSUP;
+	if ((rc = xstate_get(tid, &len)) < 0)
+		return rc;
+	if (len < pkru_offset + 4 || len < TEM_XSTATE_BV_OFF + 8)
+		return -EIO;
+	memcpy(&bv, xbuf + TEM_XSTATE_BV_OFF, 8);
+	if (!(bv & (1ull << TEM_XFEATURE_PKRU)))
+		*pkru = 0; /* init state: all access */
+	else
+		memcpy(pkru, xbuf + pkru_offset, 4);
+	return 0;
+}
+
+int tem_pkru_set(pid_t tid, uint32_t pkru)
+{
+	struct iovec iov;
+	size_t len = 0;
+	uint64_t bv;
+	int rc;
+
+	if (!tem_pkru_supported())
+		return -ENOTSUP;
+	if ((rc = xstate_get(tid, &len)) < 0)
+		return rc;
+	if (len < pkru_offset + 4)
+		return -EIO;
+	memcpy(xbuf + pkru_offset, &pkru, 4);
+	memcpy(&bv, xbuf + TEM_XSTATE_BV_OFF, 8);
+	bv |= 1ull << TEM_XFEATURE_PKRU;
+	memcpy(xbuf + TEM_XSTATE_BV_OFF, &bv, 8);
+	iov.iov_base = xbuf;
+	iov.iov_len = len;
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_X86_XSTATE, &iov) != 0)
+		return -errno;
+	return 0;
+}
+
+ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+
+	return n < 0 ? -errno : n;
+}

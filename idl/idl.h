@@ -40,6 +40,7 @@ struct idl_opts {
 	char **import_dirs;
 	size_t n_import_dirs;
 	int werror;                         /* -Werror: every warning is an error */
+	int no_imports;                     /* imports are diagnosed, never read (fuzzing) */
 	/* Per-check state set by -W<name>/-Wno-<name>/-Werror=<name>:
 	 * 0 = default, 1 = enabled, -1 = disabled, 2 = error. Index = check id. */
 	signed char check_state[IDL_MAX_CHECKS];
@@ -68,6 +69,7 @@ struct idl_diag {
 	char *message;
 	struct idl_loc loc;                 /* loc.file may be NULL for file-less errors */
 	char *line_text;                    /* copy of the source line, or NULL */
+	int promoted;                       /* a warning made an error by -Werror */
 };
 
 struct idl_diags;

@@ -7,10 +7,12 @@
 # Finds erim through pkg-config (erim.pc): sets and substitutes ERIM_CFLAGS
 # and ERIM_LIBS (compile and link flags for liberim), ERIMGEN (the erimgen
 # the installed erim.pc names in its `erimgen' variable; a user's ERIMGEN=
-# overrides it), ERIM_MK (the installed automake/make fragment erim.mk) and
-# ERIM_MK_INCLUDE ("include ERIM_MK"), which a Makefile.am pulls in with the
-# line @ERIM_MK_INCLUDE@ (automake passes it through; make includes the
-# fragment).  The default ACTION-IF-NOT-FOUND stops configure with a message
+# overrides it), ERIM_LDFLAGS (-Wl,-T,.../erim_trusted.ld: the linker script
+# that page-aligns trusted globals; every program or library that defines
+# ERIM_TRUSTED variables must be linked with it), ERIM_MK (the installed
+# automake/make fragment erim.mk) and ERIM_MK_INCLUDE ("include ERIM_MK"),
+# which a Makefile.am pulls in with the line @ERIM_MK_INCLUDE@ (automake
+# passes it through; make includes the fragment).  The default ACTION-IF-NOT-FOUND stops configure with a message
 # saying how to point pkg-config at an erim installation.
 #
 # Serial numbers let aclocal pick the newest copy when several are installed.
@@ -30,18 +32,26 @@ AS_IF([test "x$erim_m4_found" = xyes], [
          erim_m4_found=no])
 ])
 AS_IF([test "x$erim_m4_found" = xyes], [
+  erim_m4_datadir=`$PKG_CONFIG --variable=erimdatadir erim`
   AC_MSG_CHECKING([for erim.mk])
-  ERIM_MK=`$PKG_CONFIG --variable=erimdatadir erim`/erim.mk
+  ERIM_MK=$erim_m4_datadir/erim.mk
   AS_IF([test -r "$ERIM_MK"],
         [AC_MSG_RESULT([$ERIM_MK])],
         [AC_MSG_RESULT([no ($ERIM_MK)])
          erim_m4_found=no])
+  AC_MSG_CHECKING([for the trusted-globals linker script])
+  AS_IF([test -r "$erim_m4_datadir/erim_trusted.ld"],
+        [ERIM_LDFLAGS="-Wl,-T,$erim_m4_datadir/erim_trusted.ld"
+         AC_MSG_RESULT([$erim_m4_datadir/erim_trusted.ld])],
+        [ERIM_LDFLAGS=
+         AC_MSG_RESULT([none (this erim needs none)])])
 ])
 AS_IF([test "x$erim_m4_found" = xyes],
       [ERIM_MK_INCLUDE="include $ERIM_MK"],
       [ERIM_MK_INCLUDE=
        m4_default([$2], [AC_MSG_ERROR([erim m4_default([$1], [0.1]) or newer not found: install erim (make install), and if it is not under /usr or /usr/local, run configure with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig])])])
 AC_SUBST([ERIMGEN])dnl
+AC_SUBST([ERIM_LDFLAGS])dnl
 AC_SUBST([ERIM_MK])dnl
 AC_SUBST([ERIM_MK_INCLUDE])dnl
 m4_ifdef([AM_SUBST_NOTMAKE], [AM_SUBST_NOTMAKE([ERIM_MK_INCLUDE])])dnl

@@ -13,6 +13,7 @@
 #     nodist_app_SOURCES = foo_gates.c foo_erim.h foo_trusted.h
 #     app_CFLAGS = $(ERIM_CFLAGS)
 #     app_LDADD = $(ERIM_LIBS)
+#     app_LDFLAGS = $(ERIM_LDFLAGS)      (page-aligns ERIM_TRUSTED globals)
 #     BUILT_SOURCES = foo_erim.h foo_trusted.h
 #     CLEANFILES = foo_gates.c foo_erim.h foo_trusted.h foo.erim.d
 #     EXTRA_DIST = foo.erim

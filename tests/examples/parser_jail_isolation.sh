@@ -1,0 +1,36 @@
+#!/bin/sh
+# parser_jail_isolation.sh: the parser-jail example (trusted application,
+# untrusted third-party INI parser interposed with -Wl,--wrap).  A normal
+# configuration is parsed through the interposed call under none and
+# mprotect; the parser's name-overflow arbitrary read leaks the API token
+# under none and is stopped under mprotect with erim's violation report.
+set -u
+ex=${top_builddir:?}/examples
+app=$ex/parser-jail/parser-jail
+attack=$ex/parser-jail/pj_attack
+passed=0 failed=0
+
+result() {   # result NAME STATUS
+	if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "$1: ok"
+	else failed=$((failed + 1)); echo "$1: FAIL"; fi
+}
+
+for f in "$app" "$attack"; do
+	[ -x "$f" ] || { echo "parser_jail_isolation: $f not built"; echo "parser_jail_isolation: 0 passed, 1 failed"; exit 1; }
+done
+for b in none mprotect; do
+	echo "--- parses_config_through_interposed_parser ($b)"
+	out=$(printf '; test\n[client]\nname = x\n[server]\nendpoint = https://api.example.org/v1\n' |
+	      PJ_TOKEN=secret-token ERIM_BACKEND=$b ERIM_QUIET=1 "$app")
+	echo "$out"
+	[ "$out" = "endpoint: https://api.example.org/v1" ]
+	result "parses_config_through_interposed_parser_$b" $?
+done
+echo "--- parser_overflow_leaks_token_without_isolation"
+ERIM_BACKEND=none ERIM_QUIET=1 "$attack" --expect=stolen "$app"
+result parser_overflow_leaks_token_without_isolation $?
+echo "--- parser_overflow_stopped_at_token_under_mprotect"
+ERIM_BACKEND=mprotect ERIM_QUIET=1 "$attack" --expect=stopped "$app"
+result parser_overflow_stopped_at_token_under_mprotect $?
+echo "parser_jail_isolation: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

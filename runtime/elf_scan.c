@@ -244,6 +244,16 @@ static int es_scan_elf(Elf *elf, const char *name, elf_scan_fn fn, void *arg,
 			rc = es_fail(err, errlen, name, "cannot count program headers: %s", elf_errmsg(-1));
 			goto out;
 		}
+		/* libelf clamps a table cut short by the end of the file; a
+		 * truncated table is an error here, not an empty one */
+		if (ehdr->e_phnum != PN_XNUM && phnum < ehdr->e_phnum)
+			phnum = ehdr->e_phnum;
+		size_t phsize = gelf_fsize(elf, ELF_T_PHDR, phnum, EV_CURRENT);
+		if ((phnum && phsize == 0) || !es_in_file(&c, ehdr->e_phoff, phsize)) {
+			rc = es_fail(err, errlen, name, "program header table (%zu entries at %#llx) lies outside the file (%zu bytes)",
+			             phnum, (unsigned long long)ehdr->e_phoff, c.rawsize);
+			goto out;
+		}
 		for (size_t i = 0; i < phnum && rc == 0; i++) {
 			GElf_Phdr phdr_mem, *ph = gelf_getphdr(elf, (int)i, &phdr_mem);
 			if (!ph) {

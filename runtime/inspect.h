@@ -48,5 +48,10 @@ struct inspect_stats {
  * nothing and never fail for unsafe hits (benchmark, diagnostics).  ST may be
  * NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
  * neutralise). */
+/* Tests and diagnostics: FN is called for every occurrence found by the
+ * following runs (NULL to stop). */
+typedef void (*inspect_observe_fn)(uint64_t addr, int kind, int cls, void *arg);
+void inspect_process_observe(inspect_observe_fn fn, void *arg);
+
 int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
                         struct inspect_stats *st);

@@ -49,9 +49,20 @@ struct ip_ctx {
 	int oom;
 };
 
+static inspect_observe_fn ip_observer;
+static void *ip_observer_arg;
+
+void inspect_process_observe(inspect_observe_fn fn, void *arg)
+{
+	ip_observer = fn;
+	ip_observer_arg = arg;
+}
+
 static int ip_on_hit(const struct scan_hit *h, void *arg)
 {
 	struct ip_ctx *c = arg;
+	if (ip_observer)
+		ip_observer(h->addr, (int)h->kind, (int)h->cls, ip_observer_arg);
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? 2 * c->cap : 64;
 		struct ip_hit *nh = realloc(c->hits, ncap * sizeof *nh);
@@ -164,9 +175,12 @@ static int ip_is_own(const struct inspect_map *own, uint64_t page, uint64_t psz)
 	return own && page < own->end && own->start < page + psz;
 }
 
-/* Does any word of this thread's live stack point into [page, page+psz)?  If
- * so a return address may lead there: dropping execute would crash us. */
-static int ip_stack_refers(uint64_t page, uint64_t psz)
+/* Does any word of this thread's live stack above FROM (the frame of
+ * inspect_process_run: everything below it is liberim's own) point into
+ * [page, page+psz)?  If so a return address may lead there and dropping
+ * execute would crash the program when erim_init returns.  Conservative: a
+ * stale value that happens to point there also counts. */
+static int ip_stack_refers(uint64_t page, uint64_t psz, uintptr_t from)
 {
 	pthread_attr_t at;
 	void *lo;
@@ -177,8 +191,9 @@ static int ip_stack_refers(uint64_t page, uint64_t psz)
 	pthread_attr_destroy(&at);
 	if (rc != 0)
 		return 1;
-	volatile uintptr_t here = 0;
-	uintptr_t p = ((uintptr_t)&here) & ~(uintptr_t)7, top = (uintptr_t)lo + sz;
+	uintptr_t p = from & ~(uintptr_t)7, top = (uintptr_t)lo + sz;
+	if (p < (uintptr_t)lo || p >= top)
+		return 1;
 	for (; p + 8 <= top; p += 8) {
 		uint64_t w = *(const uint64_t *)p;
 		if (w >= page && w < page + psz)
@@ -240,12 +255,12 @@ static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
 }
 
 static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
-                     const struct inspect_map *own)
+                     const struct inspect_map *own, uintptr_t stack_from)
 {
 	uint64_t psz = ip_psz(), page = addr & ~(psz - 1);
 	const struct inspect_map *m = ip_map_of(maps, n, page);
 	if (!m || ip_is_own(own, page, psz) || strcmp(m->path, "[vdso]") == 0 ||
-	    ip_stack_refers(page, psz))
+	    ip_stack_refers(page, psz, stack_from))
 		return -EPERM;
 	long rc = inspect_raw_mprotect((void *)(uintptr_t)page, psz, (int)m->prot & ~PROT_EXEC);
 	return (int)rc;
@@ -387,7 +402,7 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 			}
 		}
 		if (policy == ERIM_INSPECT_NOEXEC || policy == ERIM_INSPECT_PATCH) {
-			done = ip_noexec(h->addr, maps, n, own);
+			done = ip_noexec(h->addr, maps, n, own, (uintptr_t)__builtin_frame_address(0));
 			if (!done) {
 				st->noexec++;
 				if (!quiet)

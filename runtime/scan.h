@@ -30,14 +30,14 @@
  *
  * The check after WRPKRU is what makes the site safe: jumping straight onto
  * the WRPKRU with another EAX fails the compare.  SCAN_GATE_ASM(v) emits
- * exactly these bytes (AT&T syntax) for code that wants to build such a gate;
- * LABEL is the abort target. */
+ * exactly these bytes (no %-operands, so it works in basic and extended asm)
+ * for code that wants to build such a gate; LABEL is the abort target. */
 #define SCAN_GATE_PRE_LEN 9      /* bytes before the WRPKRU */
 #define SCAN_GATE_POST_MIN 7     /* cmp (5) + jne rel8 (2) */
 #define SCAN_GATE_POST_MAX 11    /* cmp (5) + jne rel32 (6) */
 #define SCAN_GATE_ASM(imm, label)                                              \
-	"xorl %%ecx, %%ecx\n\t"                                                \
-	".byte 0x31, 0xd2\n\t" /* xor edx,edx in the 31 /r encoding */        \
+	".byte 0x31, 0xc9\n\t" /* xor ecx, ecx (31 /r encoding) */          \
+	".byte 0x31, 0xd2\n\t" /* xor edx, edx */                             \
 	".byte 0xb8\n\t.long " imm "\n\t"                                      \
 	".byte 0x0f, 0x01, 0xef\n\t"                                           \
 	".byte 0x3d\n\t.long " imm "\n\t"                                      \

@@ -1,0 +1,370 @@
+/* test_scan.c: the WRPKRU/XRSTOR scanner (runtime/scan_core.c) on crafted
+ * byte strings: every offset, every ModRM form, both search implementations
+ * against a naive reference, streams split at every point, and the
+ * classification rules (generated gate, benign XRSTOR, runtime gate). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "erim_cunit.h"
+#include "scan.h"
+
+#define MAXHITS 4096
+
+struct rec {
+	uint64_t addr[MAXHITS];
+	int kind[MAXHITS], cls[MAXHITS];
+	size_t n;
+};
+
+static int rec_hit(const struct scan_hit *h, void *arg)
+{
+	struct rec *r = arg;
+	if (r->n < MAXHITS) {
+		r->addr[r->n] = h->addr;
+		r->kind[r->n] = h->kind;
+		r->cls[r->n] = h->cls;
+		r->n++;
+	}
+	return 0;
+}
+
+struct offs {
+	size_t off[MAXHITS];
+	int kind[MAXHITS];
+	size_t n;
+};
+
+static int rec_found(size_t off, enum scan_kind kind, void *arg)
+{
+	struct offs *o = arg;
+	if (o->n < MAXHITS) {
+		o->off[o->n] = off;
+		o->kind[o->n] = kind;
+		o->n++;
+	}
+	return 0;
+}
+
+/* The reference: a plain byte loop, written from the instruction encoding. */
+static void naive(const uint8_t *b, size_t n, struct offs *o)
+{
+	o->n = 0;
+	for (size_t i = 0; i + 3 <= n; i++) {
+		if (b[i] != 0x0f)
+			continue;
+		if (b[i + 1] == 0x01 && b[i + 2] == 0xef)
+			rec_found(i, SCAN_WRPKRU, o);
+		else if (b[i + 1] == 0xae && ((b[i + 2] >> 3) & 7) == 5 && (b[i + 2] >> 6) != 3)
+			rec_found(i, SCAN_XRSTOR, o);
+	}
+}
+
+static void search_with(int impl, const uint8_t *b, size_t n, struct offs *o)
+{
+	o->n = 0;
+	scan_force_impl(impl);
+	scan_search(b, 0, n, n, rec_found, o);
+	scan_force_impl(0);
+}
+
+static int offs_equal(const struct offs *a, const struct offs *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->off[i] != b->off[i] || a->kind[i] != b->kind[i])
+			return 0;
+	return 1;
+}
+
+static void test_wrpkru_found_at_every_offset_by_every_implementation(void)
+{
+	static uint8_t buf[600];
+	for (size_t at = 0; at + 3 <= sizeof buf; at++) {
+		memset(buf, 0x90, sizeof buf);
+		memcpy(buf + at, "\x0f\x01\xef", 3);
+		for (int impl = 1; impl <= 2; impl++) {
+			if (impl == 2 && !scan_have_avx2())
+				continue;
+			struct offs o;
+			search_with(impl, buf, sizeof buf, &o);
+			CU_ASSERT_EQUAL_FATAL(o.n, 1);
+			CU_ASSERT_EQUAL(o.off[0], at);
+			CU_ASSERT_EQUAL(o.kind[0], SCAN_WRPKRU);
+		}
+		struct rec r = { .n = 0 };
+		scan_buffer(buf, sizeof buf, 0x1000, rec_hit, &r);
+		CU_ASSERT_EQUAL_FATAL(r.n, 1);
+		CU_ASSERT_EQUAL(r.addr[0], 0x1000 + at);
+	}
+}
+
+static void test_xrstor_needs_reg5_and_a_memory_operand(void)
+{
+	uint8_t buf[64];
+	for (int m = 0; m < 256; m++) {
+		memset(buf, 0x90, sizeof buf);
+		buf[20] = 0x0f;
+		buf[21] = 0xae;
+		buf[22] = (uint8_t)m;
+		struct offs o;
+		search_with(1, buf, sizeof buf, &o);
+		int want = ((m >> 3) & 7) == 5 && (m >> 6) != 3;
+		CU_ASSERT_EQUAL(o.n, (size_t)want);
+		if (want && o.n == 1)
+			CU_ASSERT_EQUAL(o.kind[0], SCAN_XRSTOR);
+	}
+}
+
+static void test_implementations_agree_with_naive_reference_on_random_code(void)
+{
+	static const uint8_t alphabet[] = { 0x0f, 0x01, 0xef, 0xae, 0x2c, 0x6c, 0xe8, 0x90, 0x48, 0xb8 };
+	size_t n = 1 << 16;
+	uint8_t *b = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	srand(12345);
+	for (int round = 0; round < 8; round++) {
+		for (size_t i = 0; i < n; i++)
+			b[i] = (round & 1) ? alphabet[(unsigned)rand() % sizeof alphabet] : (uint8_t)rand();
+		static struct offs ref, m, a;
+		naive(b, n, &ref);
+		search_with(1, b, n, &m);
+		CU_ASSERT(offs_equal(&ref, &m));
+		if (scan_have_avx2()) {
+			search_with(2, b, n, &a);
+			CU_ASSERT(offs_equal(&ref, &a));
+		}
+		/* sub-ranges with odd bounds: starts in [from, to), bytes < avail */
+		for (size_t from = 0; from < 70; from += 7) {
+			size_t to = n - 3 * from, avail = to + 1;
+			struct offs x;
+			x.n = 0;
+			scan_force_impl(2);
+			scan_search(b, from, to, avail, rec_found, &x);
+			scan_force_impl(0);
+			struct offs want = { .n = 0 };
+			for (size_t i = 0; i < ref.n; i++)
+				if (ref.off[i] >= from && ref.off[i] < to && ref.off[i] + 3 <= avail)
+					rec_found(ref.off[i], ref.kind[i], &want);
+			CU_ASSERT(offs_equal(&want, &x));
+		}
+	}
+	free(b);
+}
+
+/* A buffer with one of everything, including a gate and a benign XRSTOR. */
+static size_t sample(uint8_t *b, size_t n)
+{
+	static const uint8_t parts[][20] = {
+		{ 0x0f, 0x01, 0xef },                                            /* wrpkru */
+		{ 0xb8, 0x90, 0x0f, 0x01, 0xef },                                /* in imm */
+		{ 0x31, 0xc9, 0x31, 0xd2, 0xb8, 0x50, 0x55, 0x55, 0x55, 0x0f, 0x01, 0xef,
+		  0x3d, 0x50, 0x55, 0x55, 0x55, 0x75, 0x01 },                    /* gate */
+		{ 0xb8, 0xee, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0xae, 0x2c, 0x24 }, /* benign */
+		{ 0x48, 0x0f, 0xae, 0x2f },                                      /* xrstor64 */
+	};
+	static const size_t lens[] = { 3, 5, 19, 11, 4 };
+	memset(b, 0x90, n);
+	size_t at = 5;
+	for (int rep = 0; at + 40 < n; rep++) {
+		size_t k = (size_t)rep % 5;
+		memcpy(b + at, parts[k], lens[k]);
+		at += lens[k] + 3 + (size_t)rep % 7;
+	}
+	return n;
+}
+
+static int rec_equal(const struct rec *a, const struct rec *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->addr[i] != b->addr[i] || a->kind[i] != b->kind[i] || a->cls[i] != b->cls[i])
+			return 0;
+	return 1;
+}
+
+static void test_stream_split_at_every_point_reports_the_same_hits(void)
+{
+	uint8_t b[300];
+	size_t n = sample(b, sizeof b);
+	static struct rec whole, split;
+	whole.n = 0;
+	scan_buffer(b, n, 0x7000, rec_hit, &whole);
+	CU_ASSERT(whole.n > 10);
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct scan_stream s;
+		split.n = 0;
+		scan_init(&s, rec_hit, &split, NULL, 0);
+		scan_feed(&s, b, cut, 0x7000);
+		scan_feed(&s, b + cut, n - cut, 0x7000 + cut);
+		scan_end(&s);
+		CU_ASSERT(rec_equal(&whole, &split));
+	}
+	/* three pieces, the middle one tiny: carry-over through a short range */
+	for (size_t cut = 0; cut + 2 <= n; cut++) {
+		for (size_t mid = 0; mid <= 2; mid++) {
+			struct scan_stream s;
+			split.n = 0;
+			scan_init(&s, rec_hit, &split, NULL, 0);
+			scan_feed(&s, b, cut, 0x7000);
+			scan_feed(&s, b + cut, mid, 0x7000 + cut);
+			scan_feed(&s, b + cut + mid, n - cut - mid, 0x7000 + cut + mid);
+			scan_end(&s);
+			CU_ASSERT(rec_equal(&whole, &split));
+		}
+	}
+	/* byte by byte */
+	struct scan_stream s;
+	split.n = 0;
+	scan_init(&s, rec_hit, &split, NULL, 0);
+	for (size_t i = 0; i < n; i++)
+		scan_feed(&s, b + i, 1, 0x7000 + i);
+	scan_end(&s);
+	CU_ASSERT(rec_equal(&whole, &split));
+}
+
+static void test_sequence_across_adjacent_ranges_found_but_not_across_a_gap(void)
+{
+	uint8_t a[4096], c[4096];
+	memset(a, 0x90, sizeof a);
+	memset(c, 0x90, sizeof c);
+	a[4095] = 0x0f;
+	c[0] = 0x01;
+	c[1] = 0xef;
+	struct rec r = { .n = 0 };
+	struct scan_stream s;
+	scan_init(&s, rec_hit, &r, NULL, 0);
+	scan_feed(&s, a, sizeof a, 0x10000);
+	scan_feed(&s, c, sizeof c, 0x11000);
+	scan_end(&s);
+	CU_ASSERT_EQUAL_FATAL(r.n, 1);
+	CU_ASSERT_EQUAL(r.addr[0], 0x10fff);
+	CU_ASSERT_EQUAL(r.cls[0], SCAN_UNSAFE);
+
+	r.n = 0;
+	scan_init(&s, rec_hit, &r, NULL, 0);
+	scan_feed(&s, a, sizeof a, 0x10000);
+	scan_feed(&s, c, sizeof c, 0x12000);     /* a hole between them */
+	scan_end(&s);
+	CU_ASSERT_EQUAL(r.n, 0);
+}
+
+static enum scan_class classify_one(const uint8_t *b, size_t n)
+{
+	struct rec r = { .n = 0 };
+	scan_buffer(b, n, 0, rec_hit, &r);
+	CU_ASSERT_EQUAL(r.n, 1);
+	return r.n ? (enum scan_class)r.cls[0] : SCAN_UNSAFE;
+}
+
+static void test_generated_gate_accepted_only_with_exact_pattern(void)
+{
+	uint8_t g[40];
+	static const uint8_t gate[] = { 0x31, 0xc9, 0x31, 0xd2, 0xb8, 0x0c, 0, 0, 0, 0x0f, 0x01, 0xef,
+	                                0x3d, 0x0c, 0, 0, 0, 0x75, 0x05 };
+	memset(g, 0x90, sizeof g);
+	memcpy(g + 4, gate, sizeof gate);
+	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_GENERATED_GATE);
+	/* jne rel32 */
+	g[4 + 17] = 0x0f;
+	g[4 + 18] = 0x85;
+	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_GENERATED_GATE);
+	/* compare against another value */
+	memcpy(g + 4, gate, sizeof gate);
+	g[4 + 13] = 0x0d;
+	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_UNSAFE);
+	/* no xor edx, edx */
+	memcpy(g + 4, gate, sizeof gate);
+	g[4 + 3] = 0xd3;
+	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_UNSAFE);
+	/* je instead of jne */
+	memcpy(g + 4, gate, sizeof gate);
+	g[4 + 17] = 0x74;
+	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_UNSAFE);
+	/* the range ends before the check: cannot be proven */
+	memcpy(g + 4, gate, sizeof gate);
+	CU_ASSERT_EQUAL(classify_one(g, 4 + 15), SCAN_UNSAFE);
+	/* the gate starts before the range */
+	CU_ASSERT_EQUAL(classify_one(g + 6, sizeof g - 6), SCAN_UNSAFE);
+}
+
+static void test_xrstor_benign_only_when_eax_bit9_provably_clear(void)
+{
+	struct {
+		const char *what;
+		uint8_t b[16];
+		size_t n;
+		enum scan_class want;
+	} rows[] = {
+		{ "ld.so form", { 0xb8, 0xee, 0, 0, 0, 0x31, 0xd2, 0x0f, 0xae, 0x6c, 0x24, 0x40 }, 12, SCAN_BENIGN_XRSTOR },
+		{ "mov right before", { 0xb8, 0xff, 0x01, 0, 0, 0x0f, 0xae, 0x2f }, 8, SCAN_BENIGN_XRSTOR },
+		{ "rex.w xrstor64", { 0xb8, 0xee, 0, 0, 0, 0x48, 0x0f, 0xae, 0x2f }, 9, SCAN_BENIGN_XRSTOR },
+		{ "bit 9 set", { 0xb8, 0x00, 0x02, 0, 0, 0x0f, 0xae, 0x2f }, 8, SCAN_UNSAFE },
+		{ "mov r8d", { 0x41, 0xb8, 0xee, 0, 0, 0, 0x0f, 0xae, 0x2f }, 9, SCAN_UNSAFE },
+		{ "mov ax imm16", { 0x66, 0xb8, 0xee, 0, 0, 0, 0x0f, 0xae, 0x2f }, 9, SCAN_UNSAFE },
+		{ "eax written in between", { 0xb8, 0xee, 0, 0, 0, 0x31, 0xc0, 0x0f, 0xae, 0x2f }, 10, SCAN_UNSAFE },
+		{ "nothing before", { 0x0f, 0xae, 0x2f }, 3, SCAN_UNSAFE },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		enum scan_class got = classify_one(rows[i].b, rows[i].n);
+		if (got != rows[i].want)
+			CU_FAIL(rows[i].what);
+	}
+}
+
+static void test_runtime_gate_recognised_by_address_only(void)
+{
+	uint8_t b[64];
+	memset(b, 0x90, sizeof b);
+	memcpy(b + 10, "\x0f\x01\xef", 3);
+	memcpy(b + 40, "\x0f\x01\xef", 3);
+	const uint64_t gates[] = { 0x5000 + 10, 0x6000 };
+	struct rec r = { .n = 0 };
+	struct scan_stream s;
+	scan_init(&s, rec_hit, &r, gates, 2);
+	scan_feed(&s, b, sizeof b, 0x5000);
+	scan_end(&s);
+	CU_ASSERT_EQUAL_FATAL(r.n, 2);
+	CU_ASSERT_EQUAL(r.cls[0], SCAN_RUNTIME_GATE);
+	CU_ASSERT_EQUAL(r.cls[1], SCAN_UNSAFE);
+}
+
+static void test_gate_asm_macro_emits_the_accepted_pattern(void)
+{
+	extern const uint8_t test_scan_gate_bytes[], test_scan_gate_end[];
+	__asm__(".pushsection .rodata\n"
+	        "test_scan_gate_bytes:\n\t"
+	        SCAN_GATE_ASM("0x0c", "1f")
+	        "1: ud2\n"
+	        "test_scan_gate_end:\n"
+	        ".popsection");
+	size_t n = (size_t)(test_scan_gate_end - test_scan_gate_bytes);
+	CU_ASSERT_EQUAL(classify_one(test_scan_gate_bytes, n), SCAN_GENERATED_GATE);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("test_scan", NULL, NULL);
+	CU_add_test(s, "wrpkru_found_at_every_offset_by_every_implementation",
+	            test_wrpkru_found_at_every_offset_by_every_implementation);
+	CU_add_test(s, "xrstor_needs_reg5_and_a_memory_operand", test_xrstor_needs_reg5_and_a_memory_operand);
+	CU_add_test(s, "implementations_agree_with_naive_reference_on_random_code",
+	            test_implementations_agree_with_naive_reference_on_random_code);
+	CU_add_test(s, "stream_split_at_every_point_reports_the_same_hits",
+	            test_stream_split_at_every_point_reports_the_same_hits);
+	CU_add_test(s, "sequence_across_adjacent_ranges_found_but_not_across_a_gap",
+	            test_sequence_across_adjacent_ranges_found_but_not_across_a_gap);
+	CU_add_test(s, "generated_gate_accepted_only_with_exact_pattern",
+	            test_generated_gate_accepted_only_with_exact_pattern);
+	CU_add_test(s, "xrstor_benign_only_when_eax_bit9_provably_clear",
+	            test_xrstor_benign_only_when_eax_bit9_provably_clear);
+	CU_add_test(s, "runtime_gate_recognised_by_address_only", test_runtime_gate_recognised_by_address_only);
+	CU_add_test(s, "gate_asm_macro_emits_the_accepted_pattern", test_gate_asm_macro_emits_the_accepted_pattern);
+	return erim_cunit_run("test_scan");
+}

@@ -497,6 +497,7 @@ static void gen_args_struct(struct gen_ctx *c, struct gen_buf *b, const struct i
 	if (!f->params && gen_is_void(gen_resolve(f->ret)))
 		gen_puts(b, "\tchar erim__unused;\n");
 	gen_puts(b, "};\n\n");
+	(void)c;
 }
 
 /* The trusted entry of trusted function F. */

@@ -79,13 +79,16 @@ void gen_header_untrusted(struct gen_ctx *c, struct gen_buf *b)
 		gen_puts(b, "\n");
 	}
 	if (i->untrusted) {
-		if (c->interpose)
+		if (c->interpose) {
 			gen_puts(b, "/* untrusted functions: the untrusted library's own; trusted code\n"
-			            " * reaches them through __wrap_NAME -> __real_NAME */\n");
-		else
+			            " * reaches them through __wrap_NAME -> __real_NAME (ld --wrap) */\n");
+			gen_protos(b, i->untrusted, "", "");
+			gen_protos(b, i->untrusted, "__real_", "");
+		} else {
 			gen_puts(b, "/* untrusted functions: implement these in the untrusted component;\n"
 			            " * trusted code reaches them through NAME_ocall */\n");
-		gen_protos(b, i->untrusted, "", "");
+			gen_protos(b, i->untrusted, "", "");
+		}
 		gen_puts(b, "\n");
 	}
 	gen_cxx_close(b);

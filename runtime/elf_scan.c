@@ -276,6 +276,21 @@ static int es_scan_elf(Elf *elf, const char *name, elf_scan_fn fn, void *arg,
 				rc = es_fail(err, errlen, name, "out of memory");
 		}
 	} else {
+		/* the sections are the code of a .o: a table cut short or outside
+		 * the file is an error (libelf would just show fewer sections) */
+		size_t shnum;
+		if (elf_getshdrnum(elf, &shnum) != 0) {
+			rc = es_fail(err, errlen, name, "cannot count sections: %s", elf_errmsg(-1));
+			goto out;
+		}
+		if (ehdr->e_shnum != 0 && shnum < ehdr->e_shnum)
+			shnum = ehdr->e_shnum;
+		size_t shsize = gelf_fsize(elf, ELF_T_SHDR, shnum, EV_CURRENT);
+		if (shnum == 0 || shsize == 0 || !es_in_file(&c, ehdr->e_shoff, shsize)) {
+			rc = es_fail(err, errlen, name, "section header table (%zu entries at %#llx) lies outside the file (%zu bytes)",
+			             shnum, (unsigned long long)ehdr->e_shoff, c.rawsize);
+			goto out;
+		}
 		if (!c.have_shstr) {
 			rc = es_fail(err, errlen, name, "cannot find section names: %s", elf_errmsg(-1));
 			goto out;

@@ -1,0 +1,38 @@
+#!/bin/sh
+# count_match.sh: the WRPKRU/XRSTOR occurrences erim-inspect reports over a
+# system library directory must equal an independent count
+# (count_independent.py: struct + one regular expression, no erim code).
+# ERIM_INSPECT_COUNT_DIR overrides the directory.
+set -u
+dir=${ERIM_INSPECT_COUNT_DIR:-/usr/lib/x86_64-linux-gnu}
+INSPECT=$top_builddir/runtime/erim-inspect
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "skipped: python3 not installed (the independent count is a python script)"
+	echo "count_match: 0 passed, 0 failed, 1 skipped"
+	exit 77
+fi
+if [ ! -d "$dir" ]; then
+	echo "skipped: no directory $dir"
+	echo "count_match: 0 passed, 0 failed, 1 skipped"
+	exit 77
+fi
+"$INSPECT" --json -r "$dir" >report.json.tmp 2>report.err.tmp
+rc=$?
+mine=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+print("wrpkru=%d xrstor=%d files=%d elf=%d" % (s["wrpkru"], s["xrstor"], s["files"], s["elf"]))
+' report.json.tmp)
+theirs=$(python3 "$srcdir/inspect/count_independent.py" "$dir")
+errors=$(grep -c . report.err.tmp)
+rm -f report.json.tmp report.err.tmp
+echo "erim-inspect ($dir, exit $rc): $mine"
+echo "independent:  $theirs"
+if [ "$mine" = "$theirs" ] && [ "$rc" != 2 ] && [ "$errors" = 0 ]; then
+	echo "counts_match_independent_search: ok"
+	echo "count_match: 1 passed, 0 failed, 0 skipped"
+	exit 0
+fi
+echo "counts_match_independent_search: FAIL ($errors errors reported)"
+echo "count_match: 0 passed, 1 failed, 0 skipped"
+exit 1

@@ -1037,6 +1037,7 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 	const struct idl_interface *i = c->iface;
 	struct gen_seen seen = { .n = 0 };
 	size_t nt = 0;
+	int has_allow = 0;
 
 	gen_banner(c, b);
 	gen_printf(b, "/* %s_gates.c: the trust boundary of interface %s -- gates, argument\n"
@@ -1048,10 +1049,21 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 	gen_printf(b, "#include \"%s_erim.h\"\n#include \"%s_trusted.h\"\n\n", c->iname, c->iname);
 	gen_puts(b, gen_prelude);
 
-	gen_puts(b, "/* entry ids: erim__base (untrusted copy, used by the gates) plus the\n"
-	            " * index; allow lists use the trusted copy erim__tbase */\n");
-	gen_puts(b, "static unsigned erim__base;\n"
-	            "static ERIM_TRUSTED unsigned erim__tbase;\n");
+	for (const struct idl_func *f = i->untrusted; f; f = f->next)
+		if (f->allow)
+			has_allow = 1;
+	if (has_allow) {
+		/* a trusted global needs the program linked with erim_trusted.ld;
+		 * only allow lists need one */
+		gen_puts(b, "/* entry ids: erim__base (untrusted copy, used by the gates) plus the\n"
+		            " * index; allow lists use the trusted copy erim__tbase, which untrusted\n"
+		            " * code cannot redirect to another private entry */\n");
+		gen_puts(b, "static unsigned erim__base;\n"
+		            "static ERIM_TRUSTED unsigned erim__tbase;\n");
+	} else {
+		gen_puts(b, "/* entry ids: erim__base plus the index */\n");
+		gen_puts(b, "static unsigned erim__base;\n");
+	}
 	if (i->trusted) {
 		gen_puts(b, "enum {\n");
 		for (const struct idl_func *f = i->trusted; f; f = f->next, nt++)
@@ -1092,9 +1104,13 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 		            "\tif (erim__rc != 0) {\n");
 		gen_printf(b, "\t\tfprintf(stderr, \"erim: %s: cannot register the trusted entries (error %%d)\\n\", -erim__rc);\n"
 		              "\t\tabort();\n\t}\n", c->iname);
-		gen_puts(b, "\terim__base = erim__first;\n\terim__tbase = erim__first;\n");
+		gen_puts(b, "\terim__base = erim__first;\n");
+		if (has_allow)
+			gen_puts(b, "\terim__tbase = erim__first;\n");
 	} else {
-		gen_puts(b, "\terim__base = 0;\n\terim__tbase = 0;\n");
+		gen_puts(b, "\terim__base = 0;\n");
+		if (has_allow)
+			gen_puts(b, "\terim__tbase = 0;\n");
 	}
 	gen_puts(b, "}\n");
 }

@@ -1,44 +1,45 @@
-/* tem_inspect.c: the byte check TEM applies before it grants PROT_EXEC.
- *
- * TEMPORARY LOCAL CHECK: the project's scanner (runtime/scan.h) had not
- * landed when TEM was written, so this is a deliberately tiny stand-in behind
- * the one function tem_inspect(): it reports WRPKRU (0F 01 EF) and XRSTOR /
- * XRSTOR64 (0F AE with ModRM.reg = 5 and a memory operand, i.e. mod != 3;
- * mod == 3 is LFENCE) at every byte offset, whatever the instruction
- * boundaries.  Prefixes need no special handling: the search is for the
- * opcode bytes themselves at every offset.  Unlike the load-time inspector it
- * classifies nothing as safe: code that untrusted code creates at run time
- * has no business containing either instruction. */
+/* tem_inspect.c: the byte check TEM applies before it grants PROT_EXEC, on
+ * top of the project's scanner (runtime/scan.h, linked into erim-tem): every
+ * WRPKRU and XRSTOR at every byte offset.  The only occurrence accepted is an
+ * XRSTOR the scanner proves benign (EAX bit 9 clear, so PKRU is not
+ * restored).  A generated-gate pattern is NOT accepted here: in memory that
+ * untrusted code creates, the code after the gate is the attacker's, so the
+ * compare after WRPKRU protects nothing; and runtime gates live only in
+ * liberim, never in memory made executable at run time. */
 #include "config.h"
 
-#include <string.h>
-
+#include "scan.h"
 #include "tem.h"
 
 const char *tem_inspect_impl(void)
 {
-	return "local WRPKRU/XRSTOR byte check (tem_inspect.c)";
+	return "the project scanner (runtime/scan_core.c); only benign XRSTOR accepted";
+}
+
+struct tem_hit {
+	uint64_t addr;
+	const char *what;
+};
+
+static int on_hit(const struct scan_hit *h, void *arg)
+{
+	struct tem_hit *th = arg;
+
+	if (h->cls == SCAN_BENIGN_XRSTOR)
+		return 0;
+	th->addr = h->addr;
+	th->what = h->kind == SCAN_WRPKRU ? "WRPKRU" : "XRSTOR";
+	return 1;
 }
 
 int tem_inspect(const uint8_t *buf, size_t len, uint64_t addr,
                 uint64_t *hit_addr, const char **what)
 {
-	const uint8_t *p = buf, *end = buf + len;
+	struct tem_hit th = { 0, "" };
 
-	while (len >= 3 && (p = memchr(p, 0x0f, (size_t)(end - p) - 2)) != NULL) {
-		if (p[1] == 0x01 && p[2] == 0xef) {
-			*hit_addr = addr + (uint64_t)(p - buf);
-			*what = "WRPKRU";
-			return 1;
-		}
-		if (p[1] == 0xae && ((p[2] >> 3) & 7) == 5 && (p[2] >> 6) != 3) {
-			*hit_addr = addr + (uint64_t)(p - buf);
-			*what = "XRSTOR";
-			return 1;
-		}
-		p++;
-		if (end - p < 3)
-			break;
-	}
-	return 0;
+	if (scan_buffer(buf, len, addr, on_hit, &th) == 0)
+		return 0;
+	*hit_addr = th.addr;
+	*what = th.what;
+	return 1;
 }

@@ -1,0 +1,233 @@
+/* atk_common.h: the shared skeleton of the TEM attack programs (atk_*.c).
+ *
+ * Each program carries out one attack from security.md and reports whether
+ * it SUCCEEDED (the secret was read or changed, or the dangerous operation
+ * was accepted) or was REFUSED (the operation failed or the process was
+ * stopped, and the secret is intact).  Run with `--expect refused` under
+ * erim-tem and `--expect succeeded` without it: the second run shows the
+ * attack is real, so the first can fail.
+ *
+ * Set-up plays trusted start-up: a secret page (tagged with a fresh
+ * protection key where the CPU has PKU), registered with erim-tem through
+ * the same one-shot call liberim's erim_init makes (tem/tem_proto.h); then
+ * the program drops to the untrusted PKRU.  The attack runs in a forked
+ * child (so "stopped by erim-tem" is observable); the child checks the
+ * secret itself before it exits.  Programs do not link liberim on purpose:
+ * they test erim-tem alone, whatever state the runtime is in. */
+#ifndef ATK_COMMON_H
+#define ATK_COMMON_H
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "erim_check.h"
+#include "../../tem/tem_proto.h"
+
+enum atk_result { ATK_REFUSED = 0, ATK_SUCCEEDED = 1, ATK_NA = 3, ATK_ERROR = 4 };
+
+#define ATK_SECRET_LEN 4096
+#define ATK_SECRET_BYTE 0x53
+
+static uint8_t *atk_secret;
+static int atk_pkey = -1;
+static uint32_t atk_pkru_t, atk_pkru_u;
+static int atk_under_tem;
+
+/* What the row needs and does: defined by each atk_*.c. */
+static const char *atk_name;
+static int atk_needs_pku;
+static enum atk_result atk_attack(void);
+
+static inline uint32_t atk_rdpkru(void)
+{
+	uint32_t eax, edx;
+
+	__asm__ volatile(".byte 0x0f,0x01,0xee" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static inline void atk_wrpkru(uint32_t v)
+{
+	__asm__ volatile(".byte 0x0f,0x01,0xef" : : "a"(v), "c"(0), "d"(0) : "memory");
+}
+
+static int atk_cpu_pku(void)
+{
+	uint32_t a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+	return (c & (1u << 3)) && (c & (1u << 4));
+}
+
+/* Become trusted / untrusted (no-ops without a key). */
+static void atk_trusted(void)
+{
+	if (atk_pkey > 0)
+		atk_wrpkru(atk_pkru_t);
+}
+
+static void atk_untrusted(void)
+{
+	if (atk_pkey > 0)
+		atk_wrpkru(atk_pkru_u);
+}
+
+static int atk_secret_intact(void)
+{
+	int ok = 1;
+	size_t i;
+
+	atk_trusted();
+	for (i = 0; i < ATK_SECRET_LEN; i++)
+		if (atk_secret[i] != ATK_SECRET_BYTE)
+			ok = 0;
+	atk_untrusted();
+	return ok;
+}
+
+/* Attacks report what they saw on stdout. */
+#define atk_say(...) (printf("  " __VA_ARGS__), putchar('\n'), fflush(stdout))
+
+static int atk_setup(void)
+{
+	struct tem_registration reg;
+	long rc;
+
+	atk_secret = mmap(NULL, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (atk_secret == MAP_FAILED)
+		return -1;
+	memset(atk_secret, ATK_SECRET_BYTE, ATK_SECRET_LEN);
+	if (atk_cpu_pku()) {
+		atk_pkey = (int)syscall(SYS_pkey_alloc, 0UL, 0UL);
+		if (atk_pkey > 0 &&
+		    syscall(SYS_pkey_mprotect, atk_secret, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, atk_pkey) != 0)
+			return -1;
+	}
+	memset(&reg, 0, sizeof reg);
+	reg.version = TEM_VERSION;
+	reg.pkey = atk_pkey;
+	reg.nranges = 1;
+	reg.range[0].start = (uintptr_t)atk_secret;
+	reg.range[0].end = (uintptr_t)atk_secret + ATK_SECRET_LEN;
+	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	atk_under_tem = rc == TEM_REPLY;
+	if (atk_pkey > 0) {
+		uint32_t bits = 3u << (2 * atk_pkey);
+
+		atk_pkru_t = atk_rdpkru() & ~bits;
+		atk_pkru_u = atk_pkru_t | bits;
+		atk_untrusted();
+	}
+	return 0;
+}
+
+static const char *atk_result_name(int r)
+{
+	return r == ATK_REFUSED ? "refused" : r == ATK_SUCCEEDED ? "attack succeeded"
+	     : r == ATK_NA ? "not applicable here" : "error";
+}
+
+static int atk_expect = -1;
+static int atk_outcome = ATK_ERROR;
+
+TEST(attack_has_expected_outcome)
+{
+	pid_t pid;
+	int st;
+
+	if (atk_needs_pku && !atk_cpu_pku())
+		SKIP("needs protection keys (runs in the VM suite)");
+	if (atk_setup() != 0) {
+		CHECK(0, "set-up failed: %s", strerror(errno));
+		return;
+	}
+	atk_say("erim-tem registration: %s; protection key: %d", atk_under_tem ? "accepted" : "none (not under erim-tem)", atk_pkey);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		enum atk_result r = atk_attack();
+
+		if (r == ATK_REFUSED && !atk_secret_intact()) {
+			atk_say("the call was refused, but the secret changed");
+			r = ATK_SUCCEEDED;
+		}
+		fflush(stdout);
+		_exit(r);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+		CHECK(0, "fork/wait failed");
+		return;
+	}
+	if (WIFSIGNALED(st)) {
+		atk_say("the attacking process was stopped (signal %d)", WTERMSIG(st));
+		atk_outcome = ATK_REFUSED;
+	} else {
+		atk_outcome = WEXITSTATUS(st);
+	}
+	CHECK(atk_secret_intact(), "the parent's secret changed");
+	atk_say("outcome: %s", atk_result_name(atk_outcome));
+	if (atk_outcome == ATK_NA)
+		SKIP("the kernel here lacks what the attack needs");
+	if (atk_expect == ATK_REFUSED)
+		CHECK(atk_under_tem, "expected to run under erim-tem, but the registration was not accepted");
+	CHECK(atk_outcome == atk_expect, "expected: %s", atk_result_name(atk_expect));
+}
+
+int main(int argc, char **argv)
+{
+	char suite[96];
+
+	if (argc == 3 && strcmp(argv[1], "--expect") == 0)
+		atk_expect = strcmp(argv[2], "refused") == 0 ? ATK_REFUSED
+		           : strcmp(argv[2], "succeeded") == 0 ? ATK_SUCCEEDED : -1;
+	if (atk_expect < 0) {
+		fprintf(stderr, "usage: %s --expect refused|succeeded\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	snprintf(suite, sizeof suite, "%s_%s", atk_name, atk_expect == ATK_REFUSED ? "under_tem" : "without_tem");
+	RUN(attack_has_expected_outcome);
+	return check_done(suite);
+}
+
+/* Run FN(ARG) catching SIGSEGV/SIGBUS/SIGILL: 1 if it faulted. */
+static sigjmp_buf atk_jmp;
+static volatile int atk_fault_sig;
+
+__attribute__((unused)) static void atk_on_fault(int sig)
+{
+	atk_fault_sig = sig;
+	siglongjmp(atk_jmp, 1);
+}
+
+__attribute__((unused)) static int atk_faults(void (*fn)(void *), void *arg)
+{
+	struct sigaction sa, o1, o2, o3;
+	int faulted = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = atk_on_fault;
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGSEGV, &sa, &o1);
+	sigaction(SIGBUS, &sa, &o2);
+	sigaction(SIGILL, &sa, &o3);
+	if (sigsetjmp(atk_jmp, 1) == 0)
+		fn(arg);
+	else
+		faulted = 1;
+	sigaction(SIGSEGV, &o1, NULL);
+	sigaction(SIGBUS, &o2, NULL);
+	sigaction(SIGILL, &o3, NULL);
+	return faulted;
+}
+
+#endif /* ATK_COMMON_H */

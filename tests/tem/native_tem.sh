@@ -1,0 +1,46 @@
+#!/bin/sh
+# native_tem.sh: erim-tem on this machine (no protection keys needed): the
+# exit status is passed through, ordinary programs run unchanged, and every
+# attack program that needs no PKU is refused under erim-tem and succeeds
+# without it (so each refusal is proven to matter).
+tem=$top_builddir/tem/erim-tem
+t=$builddir/tem
+passed=0 failed=0 skipped=0
+
+count() { # rc description
+	case $1 in
+	0) passed=$((passed + 1)) ;;
+	77) skipped=$((skipped + 1)); echo "skipped: $2" ;;
+	*) failed=$((failed + 1)); echo "FAILED (exit $1): $2" ;;
+	esac
+}
+
+expect_status() { # expected-status description command...
+	want=$1 what=$2
+	shift 2
+	"$@" >/dev/null 2>&1
+	rc=$?
+	[ "$rc" = "$want" ] && count 0 "$what" || { echo "$what: exit $rc, want $want"; count 1 "$what"; }
+}
+
+expect_status 7 "exit status passed through" "$tem" --quiet sh -c 'exit 7'
+expect_status 139 "death by SIGSEGV maps to 128+11" "$tem" --quiet sh -c 'kill -SEGV $$'
+expect_status 125 "missing program reported" "$tem" --quiet /nonexistent/program
+
+"$tem" "$t/tem_normal" --under-tem; count $? "tem_normal under erim-tem"
+"$t/tem_normal"; count $? "tem_normal without erim-tem"
+
+for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
+         atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
+         atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted; do
+	echo "=== $a under erim-tem"
+	"$tem" "$t/$a" --expect refused
+	count $? "$a under erim-tem"
+	echo "=== $a without erim-tem"
+	"$t/$a" --expect succeeded
+	count $? "$a without erim-tem"
+done
+echo "native_tem: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] || exit 1
+[ "$passed" -gt 0 ] || { echo "skipped: nothing could run"; exit 77; }
+exit 0

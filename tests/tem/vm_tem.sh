@@ -1,0 +1,20 @@
+#!/bin/sh
+# vm_tem.sh: the TEM attack suite with real protection keys (one QEMU boot):
+# every attack program runs under erim-tem (expected: refused, secret intact)
+# and without it (expected: the attack works), plus an ordinary program
+# under erim-tem.  The programs tag their secret with a key of their own and
+# register it with erim-tem exactly as liberim's erim_init does.
+t=$builddir/tem
+tem=$top_builddir/tem/erim-tem
+set --
+files=
+for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit_wrpkru \
+         atk_alias_exec atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi \
+         atk_seccomp atk_prctl_mm atk_kernel_features atk_sigaltstack atk_rseq atk_sigreturn \
+         atk_clone_trusted; do
+	files="$files --file $t/$a"
+	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
+done
+files="$files --file $t/tem_normal"
+# shellcheck disable=SC2086
+exec "$ERIM_VM_RUN" --name vm_tem --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_normal --under-tem

@@ -55,7 +55,7 @@ say ""
 say "[3] the same exploit with erim, ERIM_BACKEND=$best (the best back end on this machine)"
 ERIM_BACKEND=$best ERIM_QUIET=1 "$client" --expect=stopped attack "$kv" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-{ grep '^attack:' "$tmp/out"; grep '^erim: violation' "$tmp/err"; grep '^service:' "$tmp/out"; } | show
+{ grep '^keyvault: ready' "$tmp/err"; grep '^attack:' "$tmp/out"; grep '^erim: violation' "$tmp/err"; grep '^service:' "$tmp/out"; } | show
 if [ $rc -eq 0 ]; then verdict OK "stopped at the first trusted byte; no key bytes left the process"
 else cat "$tmp/err" | show; verdict FAIL "expected erim to stop the over-read (exit $rc)"; fi
 say ""
@@ -64,14 +64,14 @@ say "[4] the same exploit with protection keys, ERIM_BACKEND=mpk in a QEMU guest
 if [ -z "$vmrun" ] || [ ! -x "$vmrun" ]; then
 	say "    skipped: no VM runner (build tests/vm/erim-vm-run)"
 else
-	"$vmrun" --name demo_vm --env ERIM_BACKEND=mpk --env ERIM_QUIET=1 --file "$kv" -- \
+	"$vmrun" --name demo_vm --env ERIM_BACKEND=mpk --env ERIM_REQUIRE=mpk --env ERIM_QUIET=1 --file "$kv" -- \
 		"$client" --expect=stopped attack /t/keyvault >"$tmp/vm" 2>&1
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		grep '^skipped:' "$tmp/vm" | show
 		say "  => not run here (install qemu-system-x86, busybox-static and a kernel: tools/install-deps)"
 	else
-		{ grep '^guest:' "$tmp/vm"; grep -E '^(attack:|erim: violation|service:)' "$tmp/vm"; } | show
+		{ grep '^guest:' "$tmp/vm"; grep -E '^(keyvault: ready|attack:|erim: violation|service:)' "$tmp/vm"; } | show
 		if [ $rc -eq 0 ] && grep -q '^kv_attack_stopped: 1 passed, 0 failed' "$tmp/vm"; then
 			verdict OK "stopped by the protection key; no key bytes left the process"
 		else

@@ -1,0 +1,369 @@
+/* erim_entries.c: the C half of the call gates -- the entry table, the
+ * per-thread trusted-stack slots, the gate's slow path, callbacks, the
+ * mprotect back end's switch hooks and the direct path used before erim_init.
+ *
+ * The fast path lives in erim_gate.S; whatever it does not handle (a thread's
+ * first call, re-entry during a callback, anything that must be refused)
+ * arrives in erim__gate_slow(), which runs in the trusted domain on the boot
+ * stack while the gate holds the slow-path spin lock. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "erim_arch.h"
+#include "erim_internal.h"
+
+/* The index of this thread's trusted-stack slot (0: none yet).  Untrusted
+ * code can write it; the gate only uses it after checking it. */
+__thread uint32_t erim__tls_slot __attribute__((tls_model("initial-exec")));
+
+/* Before erim_init (direct mode) callbacks have no slot; the allow list of the
+ * running callback is kept per thread here instead. */
+static __thread const unsigned *direct_allow;
+static __thread size_t direct_nallow;
+static __thread int direct_in_callback;
+
+static void note_thread(void);
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int erim_register_entries(const struct erim_entry *tab, size_t n, unsigned *first_id)
+{
+	struct erim_ientry *e;
+	int r = 0;
+
+	if (!tab || !first_id)
+		return -EINVAL;
+	pthread_mutex_lock(&reg_lock);
+	if (erim_initialized()) {
+		r = -EPERM;
+		goto out;
+	}
+	r = erim__entries_init();
+	if (r < 0)
+		goto out;
+	if (n > ERIM_MAX_ENTRIES - erim__ro.nentries) {
+		r = -ENOSPC;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!tab[i].fn) {
+			r = -EINVAL;
+			goto out;
+		}
+	e = erim__ro.entries + erim__ro.nentries;
+	for (size_t i = 0; i < n; i++) {
+		e[i].fn = tab[i].fn;
+		e[i].flags = tab[i].flags;
+		e[i].iface = tab[i].iface ? tab[i].iface : "?";
+		e[i].name = tab[i].name ? tab[i].name : "?";
+	}
+	*first_id = erim__ro.nentries;
+	erim__ro.nentries += (uint32_t)n;
+out:
+	pthread_mutex_unlock(&reg_lock);
+	return r;
+}
+
+static int id_allowed(unsigned id, const unsigned *allow, size_t nallow)
+{
+	for (size_t i = 0; i < nallow; i++)
+		if (allow[i] == id)
+			return 1;
+	return 0;
+}
+
+static const struct erim_ientry *entry_or_refuse(unsigned id)
+{
+	if (id >= erim__ro.nentries)
+		erim_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
+		            erim__ro.nentries);
+	return &erim__ro.entries[id];
+}
+
+/* Before erim_init: same refusals, no isolation, no trusted stack. */
+long erim__gate_direct(unsigned id, void *args)
+{
+	const struct erim_ientry *e = entry_or_refuse(id);
+	int saved;
+	long r;
+
+	if (!(e->flags & ERIM_ENTRY_PUBLIC) &&
+	    !(direct_in_callback && id_allowed(id, direct_allow, direct_nallow)))
+		erim_refuse(e->iface, e->name, "not callable from untrusted code here "
+		            "(non-public, and no callback allows it)");
+	saved = direct_in_callback;
+	direct_in_callback = 0;
+	r = e->fn(args);
+	direct_in_callback = saved;
+	return r;
+}
+
+/* Slot 0's stack is the boot stack of the slow path; threads use 1..nslots. */
+void erim__slots_init(void)
+{
+	struct erim_slot *s = erim__ro.slots;
+	uintptr_t base = (uintptr_t)erim__layout.stacks;
+	size_t stride = erim__layout.stack_size + ERIM_PAGE;
+
+	for (size_t i = 0; i <= erim__layout.max_threads; i++) {
+		memset(&s[i], 0, sizeof s[i]);
+		/* [guard page][stack]: the guard catches a trusted stack overflow */
+		s[i].stack_top = (base + i * stride + stride) & ~(uintptr_t)15;
+	}
+	erim__ro.nslots = (uint32_t)erim__layout.max_threads;
+}
+
+/* Runs on the boot stack, trusted, under the slow-path lock.  Either fills
+ * OUT with a claimed slot or stops the process. */
+void erim__gate_slow(unsigned id, struct erim_slow_out *out)
+{
+	const struct erim_ientry *e = entry_or_refuse(id);
+	uint32_t idx = erim__tls_slot;
+	struct erim_slot *s;
+	uint32_t st;
+
+	if (idx == 0) {
+		for (idx = 1; idx <= erim__ro.nslots; idx++)
+			if (__atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) == ERIM_SLOT_FREE)
+				break;
+		if (idx > erim__ro.nslots)
+			erim_refuse(e->iface, e->name, "no free trusted stack (%u threads "
+			            "already use one; raise max_threads)", erim__ro.nslots);
+		s = &erim__ro.slots[idx];
+		s->release = 0;
+		s->depth = 0;
+		s->allow = NULL;
+		s->nallow = 0;
+		__atomic_store_n(&s->state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
+		erim__tls_slot = idx;
+		note_thread();
+	}
+	if (idx > erim__ro.nslots)
+		erim_refuse(e->iface, e->name, "trusted stack index %u from thread-local "
+		            "storage is invalid (TLS tampered with?)", idx);
+	s = &erim__ro.slots[idx];
+	st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+	if (st == ERIM_SLOT_IDLE) {
+		if (!(e->flags & ERIM_ENTRY_PUBLIC))
+			erim_refuse(e->iface, e->name, "non-public entry called from "
+			            "untrusted code outside an allowing callback");
+		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
+		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			erim_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			            "thread (TLS tampered with?)", idx);
+		out->rsp = s->stack_top;
+		out->exit_state = ERIM_SLOT_IDLE;
+	} else if (st == ERIM_SLOT_CALLBACK) {
+		if (!(e->flags & ERIM_ENTRY_PUBLIC) && !id_allowed(id, s->allow, s->nallow))
+			erim_refuse(e->iface, e->name, "re-entry not allowed by the running "
+			            "callback");
+		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
+		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			erim_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			            "thread (TLS tampered with?)", idx);
+		/* nest below the frame that is waiting for the callback */
+		out->rsp = (s->cb_rsp - 128) & ~(uintptr_t)15;
+		out->exit_state = ERIM_SLOT_CALLBACK;
+	} else if (st == ERIM_SLOT_BUSY) {
+		erim_refuse(e->iface, e->name, "trusted stack %u is in use by another "
+		            "thread (TLS points at another thread's slot?)", idx);
+	} else {
+		erim_refuse(e->iface, e->name, "trusted stack %u is not allocated "
+		            "(TLS tampered with?)", idx);
+	}
+	out->slot = s;
+	out->fn = e->fn;
+}
+
+/* A thread that used a gate gives its slot back when it exits: the pthread
+ * key destructor runs in the untrusted domain, so it asks through the gate. */
+static long release_entry(void *args)
+{
+	uint32_t idx = erim__tls_slot;
+
+	(void)args;
+	if (idx >= 1 && idx <= erim__ro.nslots)
+		erim__ro.slots[idx].release = 1;
+	return 0;
+}
+
+static const struct erim_entry release_tab[] = {
+	{ "erim", "release_stack", release_entry, ERIM_ENTRY_PUBLIC },
+};
+static unsigned release_id = ~0u;
+static pthread_key_t exit_key;
+static int exit_key_ok;
+
+void erim__slot_thread_exit(void *unused)
+{
+	(void)unused;
+	if (erim__tls_slot != 0 && erim_initialized() && release_id != ~0u)
+		erim_gate_call(release_id, NULL);
+}
+
+/* Called with reg_lock held (or from erim_init): the entry table lives in the
+ * runtime region, reserved on first need. */
+int erim__entries_init(void)
+{
+	int r = erim__reserve_default();
+
+	if (r < 0)
+		return r;
+	if (release_id == ~0u) {
+		/* entry 0: the internal stack release (ids start at 1 for users) */
+		struct erim_ientry *e = &erim__ro.entries[erim__ro.nentries];
+
+		e->fn = release_tab[0].fn;
+		e->flags = release_tab[0].flags;
+		e->iface = release_tab[0].iface;
+		e->name = release_tab[0].name;
+		release_id = erim__ro.nentries++;
+		if (pthread_key_create(&exit_key, erim__slot_thread_exit) == 0)
+			exit_key_ok = 1;
+	}
+	return 0;
+}
+
+/* Make sure the thread-exit hook runs for this thread (untrusted side). */
+static void note_thread(void)
+{
+	if (exit_key_ok && !pthread_getspecific(exit_key))
+		pthread_setspecific(exit_key, (void *)1);
+}
+
+long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
+                        const unsigned *allow, size_t nallow)
+{
+	uint32_t mode = erim__ro.mode;
+	uint32_t idx = erim__tls_slot;
+	struct erim_slot *s;
+	const unsigned *oallow;
+	size_t onallow;
+	long r;
+
+	if (!fn)
+		return -EINVAL;
+	if (mode == ERIM_MODE_DIRECT) {
+		const unsigned *sa = direct_allow;
+		size_t sn = direct_nallow;
+		int sc = direct_in_callback;
+
+		direct_allow = allow;
+		direct_nallow = allow ? nallow : 0;
+		direct_in_callback = 1;
+		r = fn(args);
+		direct_allow = sa;
+		direct_nallow = sn;
+		direct_in_callback = sc;
+		return r;
+	}
+	if (idx < 1 || idx > erim__ro.nslots ||
+	    __atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) != ERIM_SLOT_BUSY)
+		erim_refuse("erim", "callback", "erim_callback_call outside trusted code "
+		            "entered through a gate");
+	if (args_size > erim__layout.stack_size / 2)
+		erim_refuse("erim", "callback", "callback arguments of %zu bytes do not "
+		            "fit on the untrusted stack", args_size);
+	s = &erim__ro.slots[idx];
+	oallow = s->allow;
+	onallow = s->nallow;
+	s->allow = allow;
+	s->nallow = allow ? nallow : 0;
+	if (mode == ERIM_MODE_MPK)
+		r = erim__cb_mpk(fn, args, args_size, s);
+	else if (mode == ERIM_MODE_MPROTECT)
+		r = erim__cb_mprot(fn, args, args_size, s);
+	else
+		r = erim__cb_none(fn, args, args_size, s);
+	/* the slot we resume on is the one whose frame we are (checked by the CAS) */
+	s = &erim__ro.slots[erim__tls_slot];
+	s->allow = oallow;
+	s->nallow = onallow;
+	return r;
+}
+
+int erim_in_trusted(void)
+{
+	uint32_t idx;
+
+	switch (erim__ro.mode) {
+	case ERIM_MODE_DIRECT:
+		return 1;      /* start-up (before erim_init) is trusted */
+	case ERIM_MODE_MPK:
+		return (erim_rdpkru() & ERIM_PKRU_AD(erim__ro.pkey)) == 0;
+	default:
+		idx = erim__tls_slot;
+		if (idx < 1 || idx > erim__ro.nslots ||
+		    (erim__ro.mode == ERIM_MODE_MPROTECT && !erim__mp_is_open()))
+			return 0;
+		return __atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) ==
+		       ERIM_SLOT_BUSY;
+	}
+}
+
+/* ---- mprotect back end ------------------------------------------------------
+ * Process-wide: the trusted ranges are accessible while any thread is inside
+ * a gate.  The counter lives in untrusted memory by necessity (it is read
+ * while the ranges are closed); untrusted code can call mprotect itself
+ * anyway, so this back end isolates only between switches. */
+static pthread_mutex_t mp_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long mp_open_count;
+
+static void mp_set(int prot)
+{
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *r = &erim__ro.ranges[i];
+
+		if (r->kind != ERIM_R_SWITCHED)
+			continue;
+		if (mprotect((void *)r->start, r->end - r->start, prot) != 0)
+			erim__fatal("erim: mprotect back end: mprotect(%p, %zu) failed: %s\n",
+			            (void *)r->start, (size_t)(r->end - r->start), strerror(errno));
+	}
+}
+
+void erim__mp_open(void)
+{
+	pthread_mutex_lock(&mp_lock);
+	if (mp_open_count++ == 0)
+		mp_set(PROT_READ | PROT_WRITE);
+	pthread_mutex_unlock(&mp_lock);
+}
+
+void erim__mp_close(void)
+{
+	pthread_mutex_lock(&mp_lock);
+	if (mp_open_count > 0 && --mp_open_count == 0)
+		mp_set(PROT_NONE);
+	pthread_mutex_unlock(&mp_lock);
+}
+
+int erim__mp_is_open(void)
+{
+	return __atomic_load_n(&mp_open_count, __ATOMIC_ACQUIRE) > 0;
+}
+
+void erim__mp_reset(void)
+{
+	mp_open_count = 0;
+}
+
+/* ---- reports from the gate's abort paths (private stack, any PKRU) --------- */
+void erim__gate_abort_report(void)
+{
+	erim__write_str("erim: violation: a WRPKRU gate site was reached with an "
+	                "unexpected PKRU value (jump onto a WRPKRU?)\n");
+	erim__die();
+}
+
+void erim__cb_bad_return(void)
+{
+	erim__write_str("erim: violation: return from a callback onto a trusted stack "
+	                "that is not waiting for one (TLS tampered with?)\n");
+	erim__die();
+}

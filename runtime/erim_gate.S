@@ -1,0 +1,399 @@
+/* erim_gate.S: the call gates -- the only WRPKRU instructions of a process.
+ *
+ * Three instantiations of the same code: erim__gate_mpk switches PKRU with a
+ * checked WRPKRU; erim__gate_none is byte-for-byte the same path with each
+ * WRPKRU replaced by a 3-byte NOP (the functional twin and the benchmark's
+ * honest "gate minus WRPKRU"); erim__gate_mprot calls the mprotect switch hooks
+ * where mpk writes PKRU.  erim_gate_call() dispatches on the back-end mode,
+ * which lives in the read-only page erim__ro_page.
+ *
+ * Order inside a gate (runtime.md): checked WRPKRU to PKRU_T (a jump straight
+ * onto the WRPKRU with a hostile EAX ends at the check); cld; validate the
+ * entry id and the per-thread slot index read from TLS (untrusted code owns
+ * %fs, so the index is checked against the slot table and the slot claimed
+ * with a CAS idle->busy); switch to the slot's trusted stack; call the entry;
+ * release the slot; scrub caller-saved GPRs and all vector registers; checked
+ * WRPKRU to PKRU_U; return on the untrusted stack.  Everything unusual (first
+ * call of a thread, re-entry during a callback, refusals) goes to the C slow
+ * path erim__gate_slow, which runs on the boot stack (slot 0's trusted stack)
+ * under a spin lock, so no trusted code ever runs on an untrusted stack.
+ *
+ * PKRU constants are loaded from erim__ro_page, which erim_init makes
+ * read-only and reports as a trusted range (so erim-tem keeps it read-only).
+ * ABI facts: WRPKRU needs ECX=EDX=0 and reads EAX; SysV: rdi, rsi, rdx, rcx,
+ * r8-r11, rax and all vector registers are caller-saved. */
+#include "erim_internal.h"
+
+#define RO(off) erim__ro_page+(off)(%rip)
+
+/* 0f 01 ef = wrpkru; 0f 1f 00 = nopl (%rax), the same length */
+.macro WRPKRU_OR_NOP kind
+	.ifc \kind,mpk
+	.byte 0x0f,0x01,0xef
+	.else
+	.byte 0x0f,0x1f,0x00
+	.endif
+.endm
+
+/* Hook calls of the mprotect back end: save every caller-saved register. */
+.macro MP_HOOK kind, fn
+	.ifc \kind,mprot
+	cld
+	call \fn
+	.endif
+.endm
+
+/* Enter the trusted domain; clobbers eax, ecx, edx. */
+.macro ENTER_T kind, site
+	MP_HOOK \kind, erim__mp_open_regs
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_T), %eax
+\site:
+	WRPKRU_OR_NOP \kind
+	cmpl RO(ERIM_RO_PKRU_T), %eax
+	jne erim__gate_abort
+.endm
+
+/* Leave to the untrusted domain; clobbers eax, ecx, edx. */
+.macro EXIT_U kind, site
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_U), %eax
+\site:
+	WRPKRU_OR_NOP \kind
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne erim__gate_abort
+	MP_HOOK \kind, erim__mp_close_regs
+.endm
+
+/* Zero every vector register (AES round keys live there). */
+.macro SCRUB_VEC
+	cmpl $ERIM_VEC_AVX, RO(ERIM_RO_VEC)
+	jb 1f
+	vzeroall
+	je 2f
+	vpxord %zmm16, %zmm16, %zmm16
+	vpxord %zmm17, %zmm17, %zmm17
+	vpxord %zmm18, %zmm18, %zmm18
+	vpxord %zmm19, %zmm19, %zmm19
+	vpxord %zmm20, %zmm20, %zmm20
+	vpxord %zmm21, %zmm21, %zmm21
+	vpxord %zmm22, %zmm22, %zmm22
+	vpxord %zmm23, %zmm23, %zmm23
+	vpxord %zmm24, %zmm24, %zmm24
+	vpxord %zmm25, %zmm25, %zmm25
+	vpxord %zmm26, %zmm26, %zmm26
+	vpxord %zmm27, %zmm27, %zmm27
+	vpxord %zmm28, %zmm28, %zmm28
+	vpxord %zmm29, %zmm29, %zmm29
+	vpxord %zmm30, %zmm30, %zmm30
+	vpxord %zmm31, %zmm31, %zmm31
+	jmp 2f
+1:	pxor %xmm0, %xmm0
+	pxor %xmm1, %xmm1
+	pxor %xmm2, %xmm2
+	pxor %xmm3, %xmm3
+	pxor %xmm4, %xmm4
+	pxor %xmm5, %xmm5
+	pxor %xmm6, %xmm6
+	pxor %xmm7, %xmm7
+	pxor %xmm8, %xmm8
+	pxor %xmm9, %xmm9
+	pxor %xmm10, %xmm10
+	pxor %xmm11, %xmm11
+	pxor %xmm12, %xmm12
+	pxor %xmm13, %xmm13
+	pxor %xmm14, %xmm14
+	pxor %xmm15, %xmm15
+2:
+.endm
+
+/* Load this thread's slot index from TLS and turn it into a slot pointer in
+ * r9; jumps to BAD when the index is not a thread slot.  Clobbers rax, rcx. */
+.macro SLOT_FROM_TLS bad
+	movq erim__tls_slot@gottpoff(%rip), %rax
+	movl %fs:(%rax), %eax
+	leal -1(%rax), %ecx
+	cmpl RO(ERIM_RO_NSLOTS), %ecx
+	jae \bad
+	shlq $ERIM_SLOT_SIZE_SHIFT, %rax
+	movq RO(ERIM_RO_SLOTS), %r9
+	addq %rax, %r9
+.endm
+
+/* long erim__gate_KIND(unsigned id, void *args) */
+.macro GATE kind
+	.globl erim__gate_\kind
+	.hidden erim__gate_\kind
+	.type erim__gate_\kind, @function
+	.p2align 4
+erim__gate_\kind:
+	ENTER_T \kind, .Lsite_gate_enter_\kind
+	cld
+	movl %edi, %edi                         /* id: zero-extend */
+	cmpl RO(ERIM_RO_NENTRIES), %edi
+	jae 8f
+	movq RO(ERIM_RO_ENTRIES), %r10
+	movq %rdi, %r11
+	shlq $ERIM_IENTRY_SHIFT, %r11
+	addq %r11, %r10
+	testb $1, ERIM_IENTRY_FLAGS(%r10)       /* ERIM_ENTRY_PUBLIC */
+	jz 8f
+	movq ERIM_IENTRY_FN(%r10), %r10
+	SLOT_FROM_TLS 8f
+	movl $ERIM_SLOT_IDLE, %eax
+	movl $ERIM_SLOT_BUSY, %ecx
+	lock cmpxchgl %ecx, ERIM_SLOT_STATE(%r9)
+	jne 8f
+	movq ERIM_SLOT_STACK(%r9), %r8
+	movl $ERIM_SLOT_IDLE, %r11d
+7:	/* r8 trusted rsp, r9 slot, r10 fn, r11 state on exit, rsi args */
+	movq %rsp, %rax
+	movq %r8, %rsp
+	pushq %rax                              /* untrusted rsp */
+	pushq ERIM_SLOT_USP(%r9)                /* outer gate's untrusted rsp */
+	pushq %r11
+	pushq %r9
+	movq %rax, ERIM_SLOT_USP(%r9)
+	movq %rsi, %rdi
+	call *%r10
+	popq %r9
+	popq %r11
+	popq %rcx
+	popq %rdx
+	movq %rcx, ERIM_SLOT_USP(%r9)
+	cmpl $0, ERIM_SLOT_RELEASE(%r9)
+	jne 6f
+5:	movl %r11d, ERIM_SLOT_STATE(%r9)        /* x86 stores are releases */
+	movq %rdx, %rsp
+	movq %rax, %rsi                         /* the result survives in rsi */
+	xorl %eax, %eax
+	xorl %edi, %edi
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	SCRUB_VEC
+	EXIT_U \kind, .Lsite_gate_exit_\kind
+	movq %rsi, %rax
+	xorl %esi, %esi
+	ret
+6:	cmpl $ERIM_SLOT_IDLE, %r11d             /* release only the outermost entry */
+	jne 5b
+	movl $0, ERIM_SLOT_RELEASE(%r9)
+	movl $ERIM_SLOT_FREE, %r11d
+	movq erim__tls_slot@gottpoff(%rip), %rcx
+	movl $0, %fs:(%rcx)
+	jmp 5b
+8:	/* slow path: boot stack (slot 0) under the spin lock in slot 0's state */
+	movq RO(ERIM_RO_SLOTS), %r9
+9:	xorl %eax, %eax
+	movl $1, %ecx
+	lock cmpxchgl %ecx, ERIM_SLOT_STATE(%r9)
+	je 10f
+	pause
+	jmp 9b
+10:	movq %rsp, %rax
+	movq ERIM_SLOT_STACK(%r9), %rsp
+	pushq %rax
+	pushq %rsi
+	subq $32, %rsp                          /* struct erim_slow_out */
+	movq %rsp, %rsi
+	call erim__gate_slow                    /* refuses (does not return) on misuse */
+	movq ERIM_SLOW_SLOT(%rsp), %r9
+	movq ERIM_SLOW_RSP(%rsp), %r8
+	movq ERIM_SLOW_FN(%rsp), %r10
+	movq ERIM_SLOW_EXIT(%rsp), %r11
+	addq $32, %rsp
+	popq %rsi
+	popq %rax
+	movq RO(ERIM_RO_SLOTS), %rcx
+	movl $0, ERIM_SLOT_STATE(%rcx)          /* unlock */
+	movq %rax, %rsp
+	jmp 7b
+	.size erim__gate_\kind, .-erim__gate_\kind
+.endm
+
+/* long erim__cb_KIND(erim_entry_fn fn, void *args, size_t size, struct erim_slot *slot)
+ * Called by trusted code on its trusted stack (slot is BUSY).  Copies ARGS to
+ * the untrusted stack below the innermost gate's caller, leaves the trusted
+ * domain, runs FN there, and comes back through a checked WRPKRU. */
+.macro CALLBACK kind
+	.globl erim__cb_\kind
+	.hidden erim__cb_\kind
+	.type erim__cb_\kind, @function
+	.p2align 4
+erim__cb_\kind:
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	subq $8, %rsp
+	movq %rcx, %r9                          /* slot */
+	movq %rsp, ERIM_SLOT_CBRSP(%r9)
+	movq %rdi, %r11                         /* fn */
+	movq ERIM_SLOT_USP(%r9), %r8
+	subq $256, %r8                          /* stay clear of the caller's frame */
+	subq %rdx, %r8
+	andq $-64, %r8
+	movq %r8, %rdi
+	movq %rdx, %rcx
+	rep movsb                               /* DF is clear: the gate ran cld */
+	movl $ERIM_SLOT_CALLBACK, ERIM_SLOT_STATE(%r9)
+	movq %r8, %rdi
+	movq %r8, %rsp
+	xorl %ebx, %ebx
+	xorl %ebp, %ebp
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	xorl %esi, %esi
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	SCRUB_VEC
+	EXIT_U \kind, .Lsite_cb_exit_\kind
+	call *%r11
+	movq %rax, %r8
+	ENTER_T \kind, .Lsite_cb_enter_\kind
+	cld
+	SLOT_FROM_TLS erim__cb_bad
+	movl $ERIM_SLOT_CALLBACK, %eax
+	movl $ERIM_SLOT_BUSY, %ecx
+	lock cmpxchgl %ecx, ERIM_SLOT_STATE(%r9)
+	jne erim__cb_bad
+	movq ERIM_SLOT_CBRSP(%r9), %rsp
+	addq $8, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	movq %r8, %rax
+	ret
+	.size erim__cb_\kind, .-erim__cb_\kind
+.endm
+
+	.text
+
+	.globl erim_gate_call
+	.type erim_gate_call, @function
+	.p2align 4
+erim_gate_call:
+	movl RO(ERIM_RO_MODE), %eax
+	cmpl $ERIM_MODE_MPK, %eax
+	je erim__gate_mpk
+	cmpl $ERIM_MODE_NONE, %eax
+	je erim__gate_none
+	cmpl $ERIM_MODE_MPROTECT, %eax
+	je erim__gate_mprot
+	jmp erim__gate_direct
+	.size erim_gate_call, .-erim_gate_call
+
+	GATE mpk
+	GATE none
+	GATE mprot
+	CALLBACK mpk
+	CALLBACK none
+	CALLBACK mprot
+
+/* void erim__drop_mpk(void): erim_init's switch of the calling thread to the
+ * untrusted domain; the same checked pattern as a gate exit. */
+	.globl erim__drop_mpk
+	.hidden erim__drop_mpk
+	.type erim__drop_mpk, @function
+	.p2align 4
+erim__drop_mpk:
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_U), %eax
+.Lsite_drop:
+	.byte 0x0f,0x01,0xef
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne erim__gate_abort
+	ret
+	.size erim__drop_mpk, .-erim__drop_mpk
+
+/* Save all caller-saved GPRs around the mprotect back end's C hooks. */
+.macro MP_REGS name, fn
+	.type \name, @function
+	.p2align 4
+\name:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbp
+	movq %rsp, %rbp
+	andq $-16, %rsp
+	call \fn
+	movq %rbp, %rsp
+	popq %rbp
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	ret
+	.size \name, .-\name
+.endm
+	MP_REGS erim__mp_open_regs, erim__mp_open
+	MP_REGS erim__mp_close_regs, erim__mp_close
+
+/* A failed check after WRPKRU: the PKRU value in force is whatever the jumper
+ * chose, and rsp is theirs too, so report from a private stack and die. */
+	.type erim__gate_abort, @function
+erim__gate_abort:
+	leaq erim__abort_stack_top(%rip), %rsp
+	call erim__gate_abort_report
+	ud2
+	.size erim__gate_abort, .-erim__gate_abort
+
+/* A return from a callback onto a slot that is not waiting for one. */
+	.type erim__cb_bad, @function
+erim__cb_bad:
+	leaq erim__abort_stack_top(%rip), %rsp
+	call erim__cb_bad_return
+	ud2
+	.size erim__cb_bad, .-erim__cb_bad
+
+/* size_t erim__gate_sites(const uintptr_t **sites) */
+	.globl erim__gate_sites
+	.type erim__gate_sites, @function
+erim__gate_sites:
+	leaq erim__site_table(%rip), %rax
+	movq %rax, (%rdi)
+	movl $5, %eax
+	ret
+	.size erim__gate_sites, .-erim__gate_sites
+
+	.section .data.rel.ro,"aw"
+	.p2align 3
+erim__site_table:
+	.quad .Lsite_gate_enter_mpk
+	.quad .Lsite_gate_exit_mpk
+	.quad .Lsite_cb_exit_mpk
+	.quad .Lsite_cb_enter_mpk
+	.quad .Lsite_drop
+
+	.bss
+	.p2align 6
+erim__abort_stack:
+	.skip 16384
+erim__abort_stack_top:
+
+	.section .note.GNU-stack,"",@progbits

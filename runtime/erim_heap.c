@@ -1,0 +1,345 @@
+/* erim_heap.c: the trusted heap -- erim_malloc and friends over a region
+ * reserved up front and tagged with the trusted key.
+ *
+ * Design: a page allocator plus size classes.  Every page of the region has
+ * one 32-bit entry in a page map that lives in the runtime region (trusted
+ * memory, never next to user data), saying whether the page belongs to a
+ * small-object page of class C, starts or continues a large allocation, or is
+ * free.  Small objects (<= 2 KiB) are carved from single pages of one class,
+ * and free objects are chained through their first word -- inside trusted
+ * memory, so untrusted code can corrupt neither the map nor the chains.  Large
+ * objects are runs of whole pages, first fit over a list of free runs with
+ * boundary tags for coalescing.  One mutex (also in trusted memory) guards
+ * it all: trusted code is rarely allocation-heavy, and a gate never allocates.
+ *
+ * Invalid frees (outside the heap, into the middle of an object, of a free
+ * run) stop the process: they are bugs in trusted code or an attack. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "erim_internal.h"
+
+enum { PM_NONE = 0, PM_FREE = 1, PM_LARGE = 2, PM_LARGE_IN = 3, PM_SMALL = 4, PM_FREE_IN = 5 };
+#define PM_KIND(v) ((v) & 0xffu)
+#define PM_ARG(v) ((v) >> 8)
+#define PM(kind, arg) ((uint32_t)(kind) | ((uint32_t)(arg) << 8))
+
+/* size classes: all powers of two up to 2 KiB are classes, so aligned_alloc
+ * of a small power-of-two alignment can use them */
+static const uint16_t class_size[] = {
+	16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512,
+	640, 768, 896, 1024, 1280, 1536, 1792, 2048,
+};
+#define NCLASSES (sizeof class_size / sizeof class_size[0])
+#define SMALL_MAX 2048
+
+struct run {
+	struct run *next, *prev;
+	size_t start, len;     /* in pages */
+};
+
+struct heap_meta {
+	pthread_mutex_t lock;
+	uintptr_t base;
+	size_t npages, top;     /* pages [0, top) have been handed out at least once */
+	size_t live;            /* allocations not yet freed */
+	void *free_obj[NCLASSES];
+	struct run *runs;
+	uint32_t pm[];
+};
+
+static struct heap_meta *H;
+
+size_t erim__heap_meta_size(size_t heap_size)
+{
+	size_t n = sizeof(struct heap_meta) + (heap_size / ERIM_PAGE) * sizeof(uint32_t);
+
+	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
+}
+
+void erim__heap_setup(void *meta, size_t meta_size, void *heap, size_t heap_size)
+{
+	(void)meta_size;
+	H = meta;
+	memset(H, 0, sizeof *H);
+	pthread_mutex_init(&H->lock, NULL);
+	H->base = (uintptr_t)heap;
+	H->npages = heap_size / ERIM_PAGE;
+}
+
+int erim__heap_used(void)
+{
+	return H && H->top > 0;
+}
+
+static void *page_addr(size_t pg)
+{
+	return (void *)(H->base + pg * ERIM_PAGE);
+}
+
+static int class_of(size_t n)
+{
+	for (size_t c = 0; c < NCLASSES; c++)
+		if (n <= class_size[c])
+			return (int)c;
+	return -1;
+}
+
+static void run_unlink(struct run *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		H->runs = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+}
+
+/* Mark [start, start+len) free, coalescing with free neighbours. */
+static void run_free(size_t start, size_t len)
+{
+	struct run *r;
+
+	if (start > 0 && PM_KIND(H->pm[start - 1]) == PM_FREE) {
+		size_t plen = PM_ARG(H->pm[start - 1]);
+		struct run *pr = page_addr(start - plen);
+
+		run_unlink(pr);
+		start -= plen;
+		len += plen;
+	}
+	if (start + len < H->top && PM_KIND(H->pm[start + len]) == PM_FREE) {
+		struct run *nr = page_addr(start + len);
+
+		run_unlink(nr);
+		len += nr->len;
+	}
+	for (size_t i = start; i < start + len; i++)
+		H->pm[i] = PM(PM_FREE_IN, 0);
+	H->pm[start] = PM(PM_FREE, len);
+	H->pm[start + len - 1] = PM(PM_FREE, len);
+	r = page_addr(start);
+	r->start = start;
+	r->len = len;
+	r->prev = NULL;
+	r->next = H->runs;
+	if (H->runs)
+		H->runs->prev = r;
+	H->runs = r;
+}
+
+/* Take LEN pages: first fit over free runs, else from the untouched top. */
+static long run_alloc(size_t len)
+{
+	for (struct run *r = H->runs; r; r = r->next) {
+		if (r->len < len)
+			continue;
+		size_t start = r->start, rlen = r->len;
+
+		run_unlink(r);
+		for (size_t i = start; i < start + len; i++)
+			H->pm[i] = PM(PM_NONE, 0);
+		if (rlen > len)
+			run_free(start + len, rlen - len);
+		return (long)start;
+	}
+	if (len > H->npages - H->top)
+		return -1;
+	H->top += len;
+	return (long)(H->top - len);
+}
+
+static void *large_alloc_locked(size_t n, size_t align_pages)
+{
+	size_t len = (n + ERIM_PAGE - 1) / ERIM_PAGE, extra = 0, start;
+	long s;
+
+	if (len == 0)
+		len = 1;
+	if (align_pages > 1)
+		extra = align_pages - 1;
+	s = run_alloc(len + extra);
+	if (s < 0)
+		return NULL;
+	start = (size_t)s;
+	if (extra) {
+		uintptr_t a = (uintptr_t)page_addr(start), mask = align_pages * ERIM_PAGE - 1;
+		size_t head = (((a + mask) & ~mask) - a) / ERIM_PAGE;
+
+		if (head)
+			run_free(start, head);
+		if (extra - head)
+			run_free(start + head + len, extra - head);
+		start += head;
+	}
+	H->pm[start] = PM(PM_LARGE, len);
+	for (size_t i = start + 1; i < start + len; i++)
+		H->pm[i] = PM(PM_LARGE_IN, 0);
+	H->live++;
+	return page_addr(start);
+}
+
+static void *small_alloc_locked(int c)
+{
+	void *p = H->free_obj[c];
+
+	if (!p) {
+		long pg = run_alloc(1);
+		size_t sz = class_size[c], cnt = ERIM_PAGE / sz;
+		char *base;
+
+		if (pg < 0)
+			return NULL;
+		H->pm[pg] = PM(PM_SMALL, c);
+		base = page_addr((size_t)pg);
+		/* chain objects 1..cnt-1; object 0 is returned */
+		for (size_t i = 1; i < cnt; i++)
+			*(void **)(base + i * sz) = i + 1 < cnt ? base + (i + 1) * sz : NULL;
+		H->free_obj[c] = cnt > 1 ? base + sz : NULL;
+		H->live++;
+		return base;
+	}
+	H->free_obj[c] = *(void **)p;
+	H->live++;
+	return p;
+}
+
+static void *heap_alloc(size_t n, size_t align)
+{
+	void *p;
+
+	if (!H && erim__reserve_default() < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (n == 0)
+		n = 1;
+	if (n > H->npages * ERIM_PAGE) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_lock(&H->lock);
+	if (align <= 16 && n <= SMALL_MAX) {
+		p = small_alloc_locked(class_of(n));
+	} else if (align <= SMALL_MAX && n <= SMALL_MAX) {
+		/* a power-of-two class >= align: objects sit at multiples of it */
+		size_t sz = 16;
+
+		while (sz < n || sz < align)
+			sz <<= 1;
+		p = small_alloc_locked(class_of(sz));
+	} else {
+		p = large_alloc_locked(n, align > ERIM_PAGE ? align / ERIM_PAGE : 1);
+	}
+	pthread_mutex_unlock(&H->lock);
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
+/* Size of the block at P (checked), with the lock held. */
+static size_t block_size_locked(void *p, size_t *pg_out)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t pg;
+	uint32_t v;
+
+	if (!H || a < H->base || a >= H->base + H->top * ERIM_PAGE)
+		erim__fatal("erim: heap: erim_free/realloc of %p, which is not in the "
+		            "trusted heap\n", p);
+	pg = (a - H->base) / ERIM_PAGE;
+	v = H->pm[pg];
+	*pg_out = pg;
+	if (PM_KIND(v) == PM_SMALL) {
+		size_t sz = class_size[PM_ARG(v)], off = a & (ERIM_PAGE - 1);
+
+		if (off % sz != 0 || off / sz >= ERIM_PAGE / sz)
+			erim__fatal("erim: heap: erim_free/realloc of %p, inside an object\n", p);
+		return sz;
+	}
+	if (PM_KIND(v) == PM_LARGE && (a & (ERIM_PAGE - 1)) == 0)
+		return PM_ARG(v) * ERIM_PAGE;
+	erim__fatal("erim: heap: erim_free/realloc of %p, which is not an allocated "
+	            "block (double free?)\n", p);
+}
+
+static void free_locked(void *p)
+{
+	size_t pg, sz = block_size_locked(p, &pg);
+	uint32_t v = H->pm[pg];
+
+	if (PM_KIND(v) == PM_SMALL) {
+		*(void **)p = H->free_obj[PM_ARG(v)];
+		H->free_obj[PM_ARG(v)] = p;
+	} else {
+		run_free(pg, sz / ERIM_PAGE);
+	}
+	H->live--;
+}
+
+void *erim_malloc(size_t n)
+{
+	return heap_alloc(n, 16);
+}
+
+void *erim_calloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (size && nmemb > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = heap_alloc(nmemb * size, 16);
+	if (p)
+		memset(p, 0, nmemb * size);
+	return p;
+}
+
+void *erim_aligned_alloc(size_t alignment, size_t n)
+{
+	if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return heap_alloc(n, alignment < 16 ? 16 : alignment);
+}
+
+void erim_free(void *p)
+{
+	if (!p)
+		return;
+	if (!H)
+		erim__fatal("erim: heap: erim_free(%p) without a trusted heap\n", p);
+	pthread_mutex_lock(&H->lock);
+	free_locked(p);
+	pthread_mutex_unlock(&H->lock);
+}
+
+void *erim_realloc(void *p, size_t n)
+{
+	size_t pg, old;
+	void *q;
+
+	if (!p)
+		return erim_malloc(n);
+	if (n == 0) {
+		erim_free(p);
+		return NULL;
+	}
+	pthread_mutex_lock(&H->lock);
+	old = block_size_locked(p, &pg);
+	pthread_mutex_unlock(&H->lock);
+	if (n <= old && (old <= SMALL_MAX || n > old / 2))
+		return p;
+	q = erim_malloc(n);
+	if (!q)
+		return NULL;
+	memcpy(q, p, n < old ? n : old);
+	erim_free(p);
+	return q;
+}

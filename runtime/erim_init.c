@@ -1,0 +1,659 @@
+/* erim_init.c: start-up and tear-down of the runtime core -- configuration
+ * (struct erim_config and the ERIM_* environment), back-end choice, the
+ * regions reserved up front (runtime state, heap, trusted stacks), the trusted
+ * globals, the range registry, and the switch of the caller to the untrusted
+ * domain.
+ *
+ * erim_init fails closed: every protection step is recorded and undone on any
+ * failure, and the mode in the read-only page only changes from "direct" once
+ * everything else stands.  The order is the one runtime.md asks for: key,
+ * regions, tagging, registry, violation handler, then inspection and the TEM
+ * hand-shake (which see the final trusted ranges), then the read-only page is
+ * sealed and the caller leaves the trusted domain. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "erim_arch.h"
+#include "erim_internal.h"
+
+/* Untrusted code may read this page; after erim_init nobody writes it. */
+union erim_ro_page erim__ro_page __attribute__((aligned(4096)));
+struct erim_layout erim__layout;
+
+_Static_assert(sizeof(union erim_ro_page) == ERIM_PAGE, "erim_ro must be one page");
+_Static_assert(__builtin_offsetof(struct erim_ro, pkru_t) == ERIM_RO_PKRU_T, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, pkru_u) == ERIM_RO_PKRU_U, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, mode) == ERIM_RO_MODE, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, vec) == ERIM_RO_VEC, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, nslots) == ERIM_RO_NSLOTS, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, nentries) == ERIM_RO_NENTRIES, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, slots) == ERIM_RO_SLOTS, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, entries) == ERIM_RO_ENTRIES, "ro");
+_Static_assert(sizeof(struct erim_slot) == (1 << ERIM_SLOT_SIZE_SHIFT), "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, state) == ERIM_SLOT_STATE, "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, release) == ERIM_SLOT_RELEASE, "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, stack_top) == ERIM_SLOT_STACK, "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, usp) == ERIM_SLOT_USP, "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, cb_rsp) == ERIM_SLOT_CBRSP, "slot");
+_Static_assert(sizeof(struct erim_ientry) == (1 << ERIM_IENTRY_SHIFT), "entry");
+_Static_assert(__builtin_offsetof(struct erim_ientry, fn) == ERIM_IENTRY_FN, "entry");
+_Static_assert(__builtin_offsetof(struct erim_ientry, flags) == ERIM_IENTRY_FLAGS, "entry");
+_Static_assert(__builtin_offsetof(struct erim_slow_out, slot) == ERIM_SLOW_SLOT, "slow");
+_Static_assert(__builtin_offsetof(struct erim_slow_out, rsp) == ERIM_SLOW_RSP, "slow");
+_Static_assert(__builtin_offsetof(struct erim_slow_out, fn) == ERIM_SLOW_FN, "slow");
+_Static_assert(__builtin_offsetof(struct erim_slow_out, exit_state) == ERIM_SLOW_EXIT, "slow");
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum erim_backend cur_backend = ERIM_BACKEND_AUTO;
+static char errbuf[512];
+
+static const char *const backend_names[] = {
+	[ERIM_BACKEND_AUTO] = "auto",
+	[ERIM_BACKEND_MPK] = "mpk",
+	[ERIM_BACKEND_MPROTECT] = "mprotect",
+	[ERIM_BACKEND_NONE] = "none",
+};
+
+static const char *const inspect_names[] = {
+	[ERIM_INSPECT_REFUSE] = "refuse",
+	[ERIM_INSPECT_NOEXEC] = "noexec",
+	[ERIM_INSPECT_PATCH] = "patch",
+	[ERIM_INSPECT_OFF] = "off",
+};
+
+__attribute__((format(printf, 1, 2)))
+static void set_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+	va_end(ap);
+}
+
+const char *erim_strerror(void)
+{
+	return errbuf;
+}
+
+int erim_initialized(void)
+{
+	return erim__ro.mode != ERIM_MODE_DIRECT;
+}
+
+enum erim_backend erim_backend(void)
+{
+	return erim_initialized() ? cur_backend : ERIM_BACKEND_AUTO;
+}
+
+const char *erim_backend_name(enum erim_backend b)
+{
+	if ((unsigned)b < sizeof backend_names / sizeof backend_names[0])
+		return backend_names[b];
+	return "unknown";
+}
+
+int erim_pkey(void)
+{
+	return erim__ro.mode == ERIM_MODE_MPK ? erim__ro.pkey : -1;
+}
+
+/* ---- the range registry ------------------------------------------------------ */
+
+int erim__ranges_add(uintptr_t start, uintptr_t end, const char *what, int kind)
+{
+	uint32_t i, n = erim__ro.nranges;
+
+	if (n >= ERIM_MAX_RANGES)
+		return -ENOSPC;
+	for (i = 0; i < n; i++)
+		if (start < erim__ro.ranges[i].start)
+			break;
+	memmove(&erim__ro.ranges[i + 1], &erim__ro.ranges[i], (n - i) * sizeof erim__ro.ranges[0]);
+	erim__ro.ranges[i] = (struct erim_rrange){ start, end, what, kind };
+	erim__ro.nranges = n + 1;
+	return 0;
+}
+
+static void ranges_remove_kind_what(const char *what)
+{
+	uint32_t j = 0;
+
+	for (uint32_t i = 0; i < erim__ro.nranges; i++)
+		if (strcmp(erim__ro.ranges[i].what, what) != 0)
+			erim__ro.ranges[j++] = erim__ro.ranges[i];
+	erim__ro.nranges = j;
+}
+
+int erim_overlaps_trusted(const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p, e;
+
+	if (n == 0)
+		n = 1;
+	if (n - 1 > UINTPTR_MAX - a)
+		return 1;    /* wraps around the address space */
+	e = a + (n - 1); /* inclusive end: a range ending at the top is fine */
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *r = &erim__ro.ranges[i];
+
+		if (r->start > e)
+			break;
+		if (r->end > a)
+			return 1;
+	}
+	return 0;
+}
+
+size_t erim__trusted_ranges(struct erim_range *out, size_t max)
+{
+	size_t n = erim__ro.nranges;
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		out[i].start = erim__ro.ranges[i].start;
+		out[i].end = erim__ro.ranges[i].end;
+		out[i].what = erim__ro.ranges[i].what;
+	}
+	return n;
+}
+
+/* ---- regions reserved up front ----------------------------------------------- */
+
+static size_t page_round(size_t n)
+{
+	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
+}
+
+static void unreserve(void)
+{
+	struct erim_layout *L = &erim__layout;
+
+	if (L->rt)
+		munmap(L->rt, L->rt_size);
+	if (L->heap)
+		munmap(L->heap, L->heap_size);
+	if (L->stacks)
+		munmap(L->stacks, L->stacks_size);
+	memset(L, 0, sizeof *L);
+	erim__ro.entries = NULL;
+	erim__ro.slots = NULL;
+	erim__ro.nslots = 0;
+	erim__ro.nentries = 0;
+	erim__ro.nranges = 0;
+}
+
+static void *reserve_map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Reserve the runtime region, the heap and the stacks (not yet protected). */
+static int reserve(size_t heap_size, size_t stack_size, size_t max_threads)
+{
+	struct erim_layout *L = &erim__layout;
+	size_t ent = page_round(ERIM_MAX_ENTRIES * sizeof(struct erim_ientry));
+	size_t slots = page_round((max_threads + 1) * sizeof(struct erim_slot));
+	size_t meta = erim__heap_meta_size(heap_size);
+	char *rt;
+
+	L->rt_size = ent + slots + meta;
+	L->heap_size = heap_size;
+	L->stack_size = stack_size;
+	L->max_threads = max_threads;
+	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_PAGE);
+	L->rt = reserve_map(L->rt_size);
+	L->heap = reserve_map(L->heap_size);
+	L->stacks = reserve_map(L->stacks_size);
+	if (!L->rt || !L->heap || !L->stacks) {
+		int e = errno;
+
+		unreserve();
+		set_err("cannot reserve trusted memory: %s", strerror(e));
+		return -e;
+	}
+	rt = L->rt;
+	erim__ro.entries = (struct erim_ientry *)rt;
+	erim__ro.nentries = 0;
+	erim__ro.slots = (struct erim_slot *)(rt + ent);
+	erim__heap_setup(rt + ent + slots, meta, L->heap, L->heap_size);
+	erim__slots_init();
+	erim__ro.nranges = 0;
+	erim__ranges_add((uintptr_t)L->rt, (uintptr_t)L->rt + L->rt_size, "runtime", ERIM_R_SWITCHED);
+	erim__ranges_add((uintptr_t)L->heap, (uintptr_t)L->heap + L->heap_size, "heap", ERIM_R_SWITCHED);
+	erim__ranges_add((uintptr_t)L->stacks, (uintptr_t)L->stacks + L->stacks_size, "stacks",
+	                 ERIM_R_SWITCHED);
+	erim__ranges_add((uintptr_t)&erim__ro_page, (uintptr_t)&erim__ro_page + ERIM_PAGE, "runtime",
+	                 ERIM_R_READONLY);
+	return 0;
+}
+
+static size_t env_size(const char *name, size_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoull(v, &end, 0);
+	if (*end == 'k' || *end == 'K')
+		n <<= 10;
+	else if (*end == 'm' || *end == 'M')
+		n <<= 20;
+	return n ? (size_t)n : dflt;
+}
+
+/* Reserve with default sizes when something needs the regions before
+ * erim_init (entry registration, start-up allocations). */
+int erim__reserve_default(void)
+{
+	if (erim__layout.rt)
+		return 0;
+	return reserve(env_size("ERIM_HEAP_SIZE", ERIM_DEFAULT_HEAP),
+	               page_round(env_size("ERIM_STACK_SIZE", ERIM_DEFAULT_STACK)),
+	               env_size("ERIM_MAX_THREADS", ERIM_DEFAULT_THREADS));
+}
+
+static int slots_in_use(void)
+{
+	for (size_t i = 1; i <= erim__layout.max_threads; i++)
+		if (erim__ro.slots[i].state != ERIM_SLOT_FREE)
+			return 1;
+	return 0;
+}
+
+/* ---- configuration ----------------------------------------------------------- */
+
+static int lookup(const char *v, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && strcasecmp(v, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Fold the environment into C.  The environment can choose a back end only
+ * where the program left it to AUTO, and can add requirements, never drop one. */
+static int apply_env(struct erim_config *c, int explicit_cfg)
+{
+	const char *v;
+	int i;
+
+	v = getenv("ERIM_BACKEND");
+	if (v && *v) {
+		i = lookup(v, backend_names, sizeof backend_names / sizeof backend_names[0]);
+		if (i < 0) {
+			set_err("ERIM_BACKEND=%s: expected mpk, mprotect, none or auto", v);
+			return -EINVAL;
+		}
+		if (!explicit_cfg || c->backend == ERIM_BACKEND_AUTO)
+			c->backend = (enum erim_backend)i;
+	}
+	v = getenv("ERIM_REQUIRE");
+	if (v && *v) {
+		char buf[128], *save = NULL;
+
+		snprintf(buf, sizeof buf, "%s", v);
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (strcasecmp(t, "mpk") == 0) {
+				c->require_mpk = 1;
+			} else if (strcasecmp(t, "tem") == 0) {
+				c->require_tem = 1;
+			} else {
+				set_err("ERIM_REQUIRE=%s: expected a list of mpk and tem", v);
+				return -EINVAL;
+			}
+		}
+	}
+	v = getenv("ERIM_INSPECT");
+	if (v && *v) {
+		i = lookup(v, inspect_names, sizeof inspect_names / sizeof inspect_names[0]);
+		if (i < 0) {
+			set_err("ERIM_INSPECT=%s: expected refuse, noexec, patch or off", v);
+			return -EINVAL;
+		}
+		c->inspect = (enum erim_inspect_policy)i;
+	}
+	if (env_flag("ERIM_QUIET"))
+		c->quiet = 1;
+	return 0;
+}
+
+static void notice(const struct erim_config *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void notice(const struct erim_config *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* Which vector registers the gate has to scrub. */
+static uint32_t vec_kind(void)
+{
+	uint32_t r[4], xcr0_lo, xcr0_hi;
+
+	erim_cpuid(1, 0, r);
+	if (!(r[2] & (1u << 27)) || !(r[2] & (1u << 28)))   /* OSXSAVE, AVX */
+		return ERIM_VEC_SSE;
+	__asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	if ((xcr0_lo & 6) != 6)
+		return ERIM_VEC_SSE;
+	erim_cpuid(7, 0, r);
+	if ((r[1] & (1u << 16)) && (xcr0_lo & 0xe0) == 0xe0)  /* AVX-512F, opmask+ZMM state */
+		return ERIM_VEC_AVX512;
+	return ERIM_VEC_AVX;
+}
+
+/* ---- protection steps (recorded so a failure can undo them) ------------------ */
+
+static int pkey_mprotect_(void *p, size_t n, int prot, int key)
+{
+	return syscall(SYS_pkey_mprotect, p, n, (unsigned long)prot, (long)key) == 0 ? 0 : -errno;
+}
+
+/* Tag every switched range with KEY (RW; stack guard pages PROT_NONE).  KEY 0
+ * restores plain memory.  Returns 0 or -errno with the message set. */
+static int tag_all(int key)
+{
+	struct erim_layout *L = &erim__layout;
+	size_t stride = L->stack_size + ERIM_PAGE;
+	int r;
+
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+		if (rg->kind != ERIM_R_SWITCHED)
+			continue;
+		r = pkey_mprotect_((void *)rg->start, rg->end - rg->start, PROT_READ | PROT_WRITE, key);
+		if (r < 0) {
+			set_err("pkey_mprotect of the trusted %s at %p (%zu bytes) failed: %s",
+			        rg->what, (void *)rg->start, (size_t)(rg->end - rg->start), strerror(-r));
+			return r;
+		}
+	}
+	if (key == 0)
+		return 0;
+	for (size_t i = 0; i <= L->max_threads; i++) {
+		r = pkey_mprotect_((char *)L->stacks + i * stride, ERIM_PAGE, PROT_NONE, key);
+		if (r < 0) {
+			set_err("pkey_mprotect of a trusted stack guard page failed: %s", strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int protect_switched(int prot)
+{
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+		if (rg->kind != ERIM_R_SWITCHED)
+			continue;
+		if (mprotect((void *)rg->start, rg->end - rg->start, prot) != 0) {
+			int e = errno;
+
+			set_err("mprotect of the trusted %s at %p failed: %s", rg->what,
+			        (void *)rg->start, strerror(e));
+			return -e;
+		}
+	}
+	return 0;
+}
+
+static int ro_seal(int prot)
+{
+	if (mprotect(&erim__ro_page, ERIM_PAGE, prot) != 0) {
+		int e = errno;
+
+		set_err("mprotect of the runtime's read-only page failed: %s", strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+/* ---- init / fini ----------------------------------------------------------------- */
+
+static int init_locked(const struct erim_config *cfg)
+{
+	struct erim_config c = { 0 };
+	enum erim_backend be;
+	long key = -1;
+	int r, tagged = 0, handler = 0, pku;
+	struct erim_grange g[16];
+	size_t ng = 0, heap_size, stack_size, max_threads;
+
+	if (erim_initialized()) {
+		set_err("erim_init called twice");
+		return -EALREADY;
+	}
+	errbuf[0] = 0;
+	if (cfg)
+		c = *cfg;
+	r = apply_env(&c, cfg != NULL);
+	if (r < 0)
+		return r;
+	if ((unsigned)c.backend > ERIM_BACKEND_NONE || (unsigned)c.inspect > ERIM_INSPECT_OFF) {
+		set_err("invalid struct erim_config (backend %d, inspect %d)", (int)c.backend,
+		        (int)c.inspect);
+		return -EINVAL;
+	}
+	heap_size = page_round(c.heap_size ? c.heap_size : env_size("ERIM_HEAP_SIZE", ERIM_DEFAULT_HEAP));
+	stack_size = page_round(c.stack_size ? c.stack_size
+	                                     : env_size("ERIM_STACK_SIZE", ERIM_DEFAULT_STACK));
+	if (stack_size < 4 * ERIM_PAGE)
+		stack_size = 4 * ERIM_PAGE;
+	max_threads = env_size("ERIM_MAX_THREADS", ERIM_DEFAULT_THREADS);
+	if (max_threads > 4096)
+		max_threads = 4096;
+
+	/* back end */
+	be = c.backend;
+	pku = erim_cpu_has_pku();
+	if (be == ERIM_BACKEND_AUTO || be == ERIM_BACKEND_MPK || c.require_mpk) {
+		if (pku) {
+			key = syscall(SYS_pkey_alloc, 0UL, 0UL);
+			if (key < 0 && (be == ERIM_BACKEND_MPK || c.require_mpk)) {
+				set_err("the mpk back end is required but pkey_alloc failed: %s",
+				        strerror(errno));
+				return -ENOTSUP;
+			}
+		} else if (be == ERIM_BACKEND_MPK || c.require_mpk) {
+			set_err("the mpk back end is required (%s) but this CPU has no protection "
+			        "keys (CPUID PKU/OSPKE clear)",
+			        c.require_mpk ? "ERIM_REQUIRE=mpk" : "ERIM_BACKEND=mpk");
+			return -ENOTSUP;
+		}
+		if (be == ERIM_BACKEND_AUTO) {
+			if (key >= 0) {
+				be = ERIM_BACKEND_MPK;
+			} else {
+				be = ERIM_BACKEND_MPROTECT;
+				if (pku)
+					notice(&c, "erim: notice: protection keys unavailable (pkey_alloc "
+					       "failed); using the mprotect back end (isolation between "
+					       "switches only, process-wide)\n");
+				else
+					notice(&c, "erim: notice: no protection keys on this CPU; using "
+					       "the mprotect back end (isolation between switches only, "
+					       "process-wide)\n");
+			}
+		}
+	}
+	if (c.require_mpk && be != ERIM_BACKEND_MPK) {
+		set_err("ERIM_REQUIRE=mpk, but the %s back end was chosen", erim_backend_name(be));
+		if (key >= 0)
+			syscall(SYS_pkey_free, (unsigned long)key);
+		return -ENOTSUP;
+	}
+	if (be != ERIM_BACKEND_MPK && key >= 0) {
+		syscall(SYS_pkey_free, (unsigned long)key);
+		key = -1;
+	}
+
+	/* regions: keep an earlier reservation unless it is unused and sized differently */
+	if (erim__layout.rt && !erim__heap_used() && !slots_in_use() && erim__ro.nentries <= 1 &&
+	    (erim__layout.heap_size != heap_size || erim__layout.stack_size != stack_size ||
+	     erim__layout.max_threads != max_threads))
+		unreserve();
+	if (!erim__layout.rt) {
+		r = reserve(heap_size, stack_size, max_threads);
+		if (r < 0)
+			goto fail;
+	}
+	r = erim__entries_init();
+	if (r < 0)
+		goto fail;
+
+	/* trusted globals of every module */
+	ranges_remove_kind_what("globals");
+	r = erim__globals_find(g, sizeof g / sizeof g[0], &ng, errbuf, sizeof errbuf);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < ng; i++) {
+		r = erim__ranges_add(g[i].start, g[i].end, "globals", ERIM_R_SWITCHED);
+		if (r < 0) {
+			set_err("too many trusted ranges");
+			goto fail;
+		}
+	}
+
+	erim__ro.vec = vec_kind();
+	erim__ro.pkey = (int32_t)key;
+	if (be == ERIM_BACKEND_MPK) {
+		uint32_t cur = erim_rdpkru();
+		uint32_t bits = ERIM_PKRU_AD((uint32_t)key) | ERIM_PKRU_WD((uint32_t)key);
+
+		erim__ro.pkru_t = cur & ~bits;
+		erim__ro.pkru_u = cur | bits;
+		tagged = 1;
+		r = tag_all((int)key);
+		if (r < 0)
+			goto fail;
+	} else {
+		erim__ro.pkru_t = erim__ro.pkru_u = 0;
+	}
+
+	r = erim__violation_install();
+	if (r < 0) {
+		set_err("cannot install the SIGSEGV handler: %s", strerror(-r));
+		goto fail;
+	}
+	handler = 1;
+
+	r = erim__inspect_process(c.inspect, c.quiet);
+	if (r < 0) {
+		if (!errbuf[0])
+			set_err("load-time inspection refused to start: %s", strerror(-r));
+		goto fail;
+	}
+	r = erim__tem_attach(c.require_tem, c.quiet);
+	if (r < 0) {
+		if (!errbuf[0])
+			set_err("%s: %s", c.require_tem ? "erim-tem is required (ERIM_REQUIRE=tem) "
+			        "but the process does not run under it" : "attaching to erim-tem failed",
+			        strerror(-r));
+		goto fail;
+	}
+	if (c.inspect == ERIM_INSPECT_OFF)
+		notice(&c, "erim: notice: load-time inspection is off (ERIM_INSPECT=off)\n");
+
+	/* seal: mode last, then the page read-only, then leave the trusted domain */
+	cur_backend = be;
+	erim__ro.mode = be == ERIM_BACKEND_MPK ? ERIM_MODE_MPK
+	              : be == ERIM_BACKEND_MPROTECT ? ERIM_MODE_MPROTECT : ERIM_MODE_NONE;
+	erim__mp_reset();
+	r = ro_seal(PROT_READ);
+	if (r < 0) {
+		erim__ro.mode = ERIM_MODE_DIRECT;
+		goto fail;
+	}
+	if (be == ERIM_BACKEND_MPROTECT) {
+		r = protect_switched(PROT_NONE);
+		if (r < 0) {
+			ro_seal(PROT_READ | PROT_WRITE);
+			erim__ro.mode = ERIM_MODE_DIRECT;
+			protect_switched(PROT_READ | PROT_WRITE);
+			goto fail;
+		}
+	} else if (be == ERIM_BACKEND_MPK) {
+		erim__drop_mpk();
+	}
+	return 0;
+
+fail:
+	if (handler)
+		erim__violation_uninstall();
+	if (tagged)
+		tag_all(0);
+	if (key >= 0)
+		syscall(SYS_pkey_free, (unsigned long)key);
+	erim__ro.pkey = -1;
+	erim__ro.pkru_t = erim__ro.pkru_u = 0;
+	cur_backend = ERIM_BACKEND_AUTO;
+	return r < 0 ? r : -EINVAL;
+}
+
+int erim_init(const struct erim_config *cfg)
+{
+	int r;
+
+	pthread_mutex_lock(&init_lock);
+	r = init_locked(cfg);
+	pthread_mutex_unlock(&init_lock);
+	return r;
+}
+
+int erim_fini(void)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&init_lock);
+	if (!erim_initialized()) {
+		pthread_mutex_unlock(&init_lock);
+		return -EINVAL;
+	}
+	if (ro_seal(PROT_READ | PROT_WRITE) < 0) {
+		pthread_mutex_unlock(&init_lock);
+		return -EPERM;
+	}
+	if (erim__ro.mode == ERIM_MODE_MPK) {
+		r = tag_all(0);
+		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
+	} else if (erim__ro.mode == ERIM_MODE_MPROTECT) {
+		r = protect_switched(PROT_READ | PROT_WRITE);
+	}
+	erim__mp_reset();
+	erim__violation_uninstall();
+	erim__ro.mode = ERIM_MODE_DIRECT;
+	erim__ro.pkey = -1;
+	erim__ro.pkru_t = erim__ro.pkru_u = 0;
+	cur_backend = ERIM_BACKEND_AUTO;
+	pthread_mutex_unlock(&init_lock);
+	return r;
+}

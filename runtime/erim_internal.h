@@ -1,0 +1,189 @@
+/* erim_internal.h: the runtime core's private layout, shared by its C files and
+ * the gate in erim_gate.S.  Two kinds of runtime state exist:
+ *
+ *  - struct erim_ro, one page in liberim's own data that untrusted code may
+ *    read but (after erim_init) not write: the PKRU constants, the back-end
+ *    mode, where the slot and entry tables are, and the sorted range registry.
+ *    The gate reads it before and after WRPKRU; erim_overlaps_trusted() reads
+ *    it from either domain without a switch.
+ *  - struct erim_rt, at the start of the "runtime" region that carries the
+ *    trusted key: the entry table, the per-thread trusted-stack slots, the heap
+ *    metadata.  Only trusted code reads or writes it.
+ *
+ * The *_OFF constants are the byte offsets the assembly uses; the C side checks
+ * them with _Static_assert so the two cannot drift apart. */
+#ifndef ERIM_INTERNAL_H
+#define ERIM_INTERNAL_H
+
+/* back-end modes as stored in erim_ro.mode */
+#define ERIM_MODE_DIRECT   0   /* before erim_init / after erim_fini: direct calls */
+#define ERIM_MODE_MPK      1
+#define ERIM_MODE_MPROTECT 2
+#define ERIM_MODE_NONE     3
+
+/* vector-register scrub kinds (erim_ro.vec) */
+#define ERIM_VEC_SSE    0      /* pxor xmm0-15 */
+#define ERIM_VEC_AVX    1      /* vzeroall */
+#define ERIM_VEC_AVX512 2      /* vzeroall + zmm16-31 */
+
+/* slot states */
+#define ERIM_SLOT_FREE     0
+#define ERIM_SLOT_IDLE     1
+#define ERIM_SLOT_BUSY     2
+#define ERIM_SLOT_CALLBACK 3
+
+/* struct erim_ro offsets */
+#define ERIM_RO_PKRU_T   0
+#define ERIM_RO_PKRU_U   4
+#define ERIM_RO_MODE     8
+#define ERIM_RO_VEC      12
+#define ERIM_RO_NSLOTS   16
+#define ERIM_RO_NENTRIES 20
+#define ERIM_RO_SLOTS    24
+#define ERIM_RO_ENTRIES  32
+
+/* struct erim_slot offsets (64 bytes, one cache line each) */
+#define ERIM_SLOT_SIZE_SHIFT 6
+#define ERIM_SLOT_STATE   0
+#define ERIM_SLOT_RELEASE 4
+#define ERIM_SLOT_STACK   8
+#define ERIM_SLOT_USP     16
+#define ERIM_SLOT_CBRSP   24
+
+/* struct erim_ientry offsets (32 bytes) */
+#define ERIM_IENTRY_SHIFT 5
+#define ERIM_IENTRY_FN    0
+#define ERIM_IENTRY_FLAGS 8
+
+/* struct erim_slow_out offsets */
+#define ERIM_SLOW_SLOT  0
+#define ERIM_SLOW_RSP   8
+#define ERIM_SLOW_FN    16
+#define ERIM_SLOW_EXIT  24
+
+#ifndef __ASSEMBLER__
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "erim.h"
+#include "erim_hooks.h"
+
+#define ERIM_HIDDEN __attribute__((visibility("hidden")))
+#define ERIM_PAGE 4096UL
+#define ERIM_MAX_RANGES 48
+#define ERIM_MAX_ENTRIES 4096
+#define ERIM_DEFAULT_HEAP (64UL << 20)
+#define ERIM_DEFAULT_STACK (256UL << 10)
+#define ERIM_DEFAULT_THREADS 128
+#define ERIM_BOOT_STACK (64UL << 10)
+
+/* range kinds: how the mprotect back end treats a range at a switch */
+enum erim_rkind { ERIM_R_SWITCHED = 0, ERIM_R_READONLY = 1 };
+
+struct erim_rrange {
+	uintptr_t start, end;
+	const char *what;
+	int kind;
+};
+
+struct erim_ro {
+	uint32_t pkru_t, pkru_u;
+	uint32_t mode;
+	uint32_t vec;
+	uint32_t nslots;                 /* thread slots are 1..nslots; 0 = boot stack */
+	uint32_t nentries;
+	struct erim_slot *slots;
+	struct erim_ientry *entries;
+	int32_t pkey;                    /* -1 unless mpk */
+	uint32_t nranges;
+	struct erim_rrange ranges[ERIM_MAX_RANGES]; /* sorted by start, disjoint */
+};
+
+union erim_ro_page {
+	struct erim_ro ro;
+	char page[ERIM_PAGE];
+};
+
+struct erim_slot {
+	uint32_t state;                  /* ERIM_SLOT_* (slot 0: the boot-stack spinlock) */
+	uint32_t release;                /* free the slot when the outermost call returns */
+	uintptr_t stack_top;             /* 16-byte aligned top of this slot's trusted stack */
+	uintptr_t usp;                   /* untrusted rsp of the innermost gate entry */
+	uintptr_t cb_rsp;                /* trusted rsp saved while in a callback */
+	const unsigned *allow;           /* non-public ids the running callback may enter */
+	size_t nallow;
+	uint32_t depth;                  /* gate entries active on this slot */
+	uint32_t pad_[3];
+} __attribute__((aligned(64)));
+
+struct erim_ientry {
+	erim_entry_fn fn;
+	uint64_t flags;
+	const char *iface, *name;
+};
+
+struct erim_slow_out {
+	struct erim_slot *slot;
+	uintptr_t rsp;
+	erim_entry_fn fn;
+	uint64_t exit_state;
+};
+
+extern union erim_ro_page erim__ro_page ERIM_HIDDEN;
+#define erim__ro (erim__ro_page.ro)
+extern __thread uint32_t erim__tls_slot ERIM_HIDDEN __attribute__((tls_model("initial-exec")));
+
+/* the reserved regions and their layout (erim_init.c) */
+struct erim_layout {
+	void *rt;  size_t rt_size;       /* runtime region: struct erim_rt + tables */
+	void *heap; size_t heap_size;
+	void *stacks; size_t stacks_size;
+	size_t stack_size, max_threads;  /* per slot; slots 1..max_threads */
+};
+extern struct erim_layout erim__layout ERIM_HIDDEN;
+
+/* gate (erim_gate.S) */
+long erim__gate_mpk(unsigned id, void *args) ERIM_HIDDEN;
+long erim__gate_none(unsigned id, void *args) ERIM_HIDDEN;
+long erim__gate_mprot(unsigned id, void *args) ERIM_HIDDEN;
+long erim__cb_mpk(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s) ERIM_HIDDEN;
+long erim__cb_none(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s) ERIM_HIDDEN;
+long erim__cb_mprot(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s) ERIM_HIDDEN;
+void erim__drop_mpk(void) ERIM_HIDDEN;
+
+/* gate helpers in C (erim_entries.c) */
+long erim__gate_direct(unsigned id, void *args) ERIM_HIDDEN;
+void erim__gate_slow(unsigned id, struct erim_slow_out *out) ERIM_HIDDEN;
+__attribute__((noreturn)) void erim__cb_bad_return(void) ERIM_HIDDEN;
+__attribute__((noreturn)) void erim__gate_abort_report(void) ERIM_HIDDEN;
+void erim__mp_open(void) ERIM_HIDDEN;
+void erim__mp_close(void) ERIM_HIDDEN;
+int erim__mp_is_open(void) ERIM_HIDDEN;
+void erim__mp_reset(void) ERIM_HIDDEN;
+int erim__entries_init(void) ERIM_HIDDEN;
+void erim__slots_init(void) ERIM_HIDDEN;
+void erim__slot_thread_exit(void *unused) ERIM_HIDDEN;
+
+/* heap (erim_heap.c) */
+void erim__heap_setup(void *meta, size_t meta_size, void *heap, size_t heap_size) ERIM_HIDDEN;
+size_t erim__heap_meta_size(size_t heap_size) ERIM_HIDDEN;
+int erim__heap_used(void) ERIM_HIDDEN;
+
+/* violations (erim_violation.c) */
+int erim__violation_install(void) ERIM_HIDDEN;
+void erim__violation_uninstall(void) ERIM_HIDDEN;
+__attribute__((noreturn)) void erim__die(void) ERIM_HIDDEN;
+void erim__write_str(const char *s) ERIM_HIDDEN;
+__attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt, ...) ERIM_HIDDEN;
+
+/* globals (erim_globals.c) */
+struct erim_grange { uintptr_t start, end; char module[96]; };
+int erim__globals_find(struct erim_grange *out, size_t max, size_t *n, char *err, size_t errlen) ERIM_HIDDEN;
+
+/* registry (erim_init.c) */
+int erim__ranges_add(uintptr_t start, uintptr_t end, const char *what, int kind) ERIM_HIDDEN;
+int erim__reserve_default(void) ERIM_HIDDEN;
+
+#endif /* !__ASSEMBLER__ */
+#endif /* ERIM_INTERNAL_H */

@@ -1,0 +1,200 @@
+/* erim_violation.c: the one channel through which erim stops a process --
+ * faults on trusted memory (the SIGSEGV handler) and refusals at a gate
+ * (erim_refuse).  Both print one line on stderr and then die by SIGSEGV with
+ * the default action, after setting RLIMIT_CORE to 0: a core dump would write
+ * trusted memory to disk.
+ *
+ * The handler starts with the kernel's default PKRU (only key 0 accessible),
+ * so it must not touch trusted memory: it reads only the range registry in
+ * the read-only page erim__ro_page and its own locals, and formats with
+ * hand-written async-signal-safe helpers (write(2), no stdio).  dladdr() is
+ * not on POSIX's async-signal-safe list; it is used anyway to name the
+ * faulting code, since the process is about to die. */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "erim_internal.h"
+
+#ifndef SEGV_PKUERR
+#define SEGV_PKUERR 4
+#endif
+
+static struct sigaction old_segv;
+static int installed;
+
+void erim__write_str(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0) {
+		ssize_t w = write(2, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void erim__die(void)
+{
+	struct rlimit no_core = { 0, 0 };
+	struct sigaction dfl;
+	sigset_t set;
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGSEGV, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGSEGV);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGSEGV);
+	_exit(139);    /* not reached: SIGSEGV's default action ends the process */
+}
+
+void erim__fatal(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	erim__write_str(buf);
+	erim__die();
+}
+
+void erim_refuse(const char *iface, const char *func, const char *fmt, ...)
+{
+	char buf[512];
+	int n;
+	va_list ap;
+
+	n = snprintf(buf, sizeof buf, "erim: %s.%s: ", iface ? iface : "?", func ? func : "?");
+	if (n < 0 || (size_t)n >= sizeof buf)
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	strcat(buf, "\n");
+	erim__write_str(buf);
+	erim__die();
+}
+
+/* ---- async-signal-safe formatting ------------------------------------------ */
+static char *put_str(char *p, char *end, const char *s)
+{
+	while (*s && p < end)
+		*p++ = *s++;
+	return p;
+}
+
+static char *put_hex(char *p, char *end, uintptr_t v)
+{
+	char tmp[2 + 16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	p = put_str(p, end, "0x");
+	while (n > 0 && p < end)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static const struct erim_rrange *find_range(uintptr_t a)
+{
+	for (uint32_t i = 0; i < erim__ro.nranges; i++)
+		if (a >= erim__ro.ranges[i].start && a < erim__ro.ranges[i].end)
+			return &erim__ro.ranges[i];
+	return NULL;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	int write_fault = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+	const struct erim_rrange *r = find_range(addr);
+	int ours = 0;
+	char msg[512], *p = msg, *end = msg + sizeof msg - 2;
+	Dl_info di;
+
+	if (r && si->si_code == SEGV_PKUERR)
+		ours = 1;
+	if (r && si->si_code == SEGV_ACCERR)
+		ours = 1;    /* mprotect back end, or a write to the read-only page */
+	if (!ours) {
+		/* not about trusted memory: let the previous disposition handle it */
+		sigaction(SIGSEGV, &old_segv, NULL);
+		if (old_segv.sa_flags & SA_SIGINFO) {
+			if (old_segv.sa_sigaction)
+				old_segv.sa_sigaction(sig, si, ucv);
+		} else if (old_segv.sa_handler != SIG_DFL && old_segv.sa_handler != SIG_IGN) {
+			old_segv.sa_handler(sig);
+		}
+		return;   /* SIG_DFL: the fault repeats and kills the process */
+	}
+	p = put_str(p, end, "erim: violation: untrusted code ");
+	p = put_str(p, end, write_fault ? "wrote" : "read");
+	p = put_str(p, end, " trusted memory at ");
+	p = put_hex(p, end, addr);
+	p = put_str(p, end, " (pc=");
+	p = put_hex(p, end, pc);
+	p = put_str(p, end, ", in ");
+	if (dladdr((void *)pc, &di) && di.dli_sname) {
+		p = put_str(p, end, di.dli_sname);
+		p = put_str(p, end, "+");
+		p = put_hex(p, end, pc - (uintptr_t)di.dli_saddr);
+	} else {
+		p = put_str(p, end, "?");
+	}
+	if (dladdr((void *)pc, &di) && di.dli_fname) {
+		p = put_str(p, end, " of ");
+		p = put_str(p, end, di.dli_fname);
+	}
+	p = put_str(p, end, "; trusted ");
+	p = put_str(p, end, r->what);
+	p = put_str(p, end, ")\n");
+	*p = 0;
+	erim__write_str(msg);
+	erim__die();
+}
+
+int erim__violation_install(void)
+{
+	struct sigaction sa;
+
+	if (installed)
+		return 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old_segv) != 0)
+		return -errno;
+	installed = 1;
+	return 0;
+}
+
+void erim__violation_uninstall(void)
+{
+	if (installed)
+		sigaction(SIGSEGV, &old_segv, NULL);
+	installed = 0;
+}

@@ -1,0 +1,709 @@
+/* test_rt_core.c: the runtime core's API on any machine -- the `none` and
+ * `mprotect` back ends, configuration from the environment, back-end choice
+ * when protection keys are missing, the trusted heap (also from threads), the
+ * range registry, entries and gates, callbacks, per-thread trusted stacks,
+ * register scrubbing and the refusals (each in a forked child, checking the
+ * message and the death). */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "erim.h"
+#include "erim_hooks.h"
+#include "erim_cunit.h"
+
+/* ---- the trusted side of the tests ---------------------------------------- */
+
+struct add_args { long a, b; };
+struct cb_args { long x; uintptr_t seen_at; };
+
+static unsigned id_add, id_secret, id_in_trusted, id_stack, id_heap, id_cb, id_cb_noallow,
+	id_public_from_cb, id_scrub;
+static ERIM_TRUSTED long trusted_counter = 7;
+
+static long e_add(void *p)
+{
+	const struct add_args *a = p;
+
+	return a->a + a->b;
+}
+
+static long e_secret(void *p)
+{
+	(void)p;
+	return 4242;
+}
+
+static long e_in_trusted(void *p)
+{
+	(void)p;
+	return erim_in_trusted();
+}
+
+/* Reports where its locals live: must be a trusted stack. */
+static long e_stack(void *p)
+{
+	volatile int local = 1;
+
+	*(volatile uintptr_t *)p = (uintptr_t)&local;
+	return erim_overlaps_trusted((const void *)&local, sizeof local);
+}
+
+/* Heap work inside the trusted domain; returns 0 or the failing step. */
+static long e_heap(void *p)
+{
+	size_t rounds = p ? *(size_t *)p : 200;
+	unsigned char *v[64] = { 0 };
+
+	for (size_t r = 0; r < rounds; r++) {
+		size_t i = r % 64, n = 1 + (r * 7919) % 5000;
+
+		if (v[i]) {
+			if (v[i][0] != (unsigned char)i)
+				return 1;
+			erim_free(v[i]);
+		}
+		v[i] = erim_malloc(n);
+		if (!v[i] || !erim_overlaps_trusted(v[i], n))
+			return 2;
+		memset(v[i], (int)i, n);
+	}
+	for (size_t i = 0; i < 64; i++)
+		erim_free(v[i]);
+	trusted_counter++;
+	return 0;
+}
+
+static long cb_calls_secret(void *p)
+{
+	struct cb_args *a = p;
+
+	a->seen_at = (uintptr_t)p;
+	return erim_gate_call(id_secret, NULL) + a->x;
+}
+
+static long cb_calls_add(void *p)
+{
+	struct add_args aa = { *(long *)p, 1 };
+
+	return erim_gate_call(id_add, &aa);
+}
+
+static long e_cb(void *p)
+{
+	struct cb_args a = { 10, 0 };
+	unsigned allow[1] = { id_secret };
+	long r = erim_callback_call(cb_calls_secret, &a, sizeof a, allow, 1);
+
+	if (p)
+		*(struct cb_args *)p = a;
+	/* the callback saw a copy, outside trusted memory */
+	if (erim__trusted_ranges(NULL, 0) > 0 && erim_initialized() && a.seen_at == (uintptr_t)&a)
+		return -1;
+	return r;
+}
+
+static long e_cb_noallow(void *p)
+{
+	struct cb_args a = { 10, 0 };
+
+	(void)p;
+	return erim_callback_call(cb_calls_secret, &a, sizeof a, NULL, 0);
+}
+
+static long e_public_from_cb(void *p)
+{
+	long x = 41;
+
+	(void)p;
+	return erim_callback_call(cb_calls_add, &x, sizeof x, NULL, 0);
+}
+
+/* Leaves marker values in caller-saved registers and XMM registers. */
+static long e_scrub(void *p)
+{
+	(void)p;
+	__asm__ volatile("movq $0x5ec12e7, %%rcx\n\t"
+	                 "movq %%rcx, %%rdx\n\tmovq %%rcx, %%rsi\n\tmovq %%rcx, %%rdi\n\t"
+	                 "movq %%rcx, %%r8\n\tmovq %%rcx, %%r9\n\tmovq %%rcx, %%r10\n\t"
+	                 "movq %%rcx, %%r11\n\t"
+	                 "movq %%rcx, %%xmm0\n\tmovq %%rcx, %%xmm1\n\tmovq %%rcx, %%xmm7\n\t"
+	                 "movq %%rcx, %%xmm8\n\tmovq %%rcx, %%xmm15\n\t"
+	                 ::: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+	                   "xmm0", "xmm1", "xmm7", "xmm8", "xmm15", "memory");
+	return 0;
+}
+
+/* Calls erim_gate_call(id_scrub) and stores rcx rdx rsi rdi r8-r11 and the low
+ * quadwords of xmm0-15 as they are right after the gate returns. */
+extern void scrub_probe(unsigned id, uint64_t out[24]);
+__asm__(".text\n"
+        ".globl scrub_probe\n"
+        ".type scrub_probe, @function\n"
+        "scrub_probe:\n"
+        "  pushq %rbx\n"
+        "  movq %rsi, %rbx\n"
+        "  call erim_gate_call@PLT\n"
+        "  movq %rcx, 0(%rbx)\n  movq %rdx, 8(%rbx)\n  movq %rsi, 16(%rbx)\n"
+        "  movq %rdi, 24(%rbx)\n  movq %r8, 32(%rbx)\n  movq %r9, 40(%rbx)\n"
+        "  movq %r10, 48(%rbx)\n  movq %r11, 56(%rbx)\n"
+        "  movq %xmm0, 64(%rbx)\n  movq %xmm1, 72(%rbx)\n  movq %xmm2, 80(%rbx)\n"
+        "  movq %xmm3, 88(%rbx)\n  movq %xmm4, 96(%rbx)\n  movq %xmm5, 104(%rbx)\n"
+        "  movq %xmm6, 112(%rbx)\n  movq %xmm7, 120(%rbx)\n  movq %xmm8, 128(%rbx)\n"
+        "  movq %xmm9, 136(%rbx)\n  movq %xmm10, 144(%rbx)\n  movq %xmm11, 152(%rbx)\n"
+        "  movq %xmm12, 160(%rbx)\n  movq %xmm13, 168(%rbx)\n  movq %xmm14, 176(%rbx)\n"
+        "  movq %xmm15, 184(%rbx)\n"
+        "  popq %rbx\n"
+        "  ret\n"
+        ".size scrub_probe, .-scrub_probe\n");
+
+static const struct erim_entry entries[] = {
+	{ "test", "add", e_add, ERIM_ENTRY_PUBLIC },
+	{ "test", "secret", e_secret, 0 },
+	{ "test", "in_trusted", e_in_trusted, ERIM_ENTRY_PUBLIC },
+	{ "test", "stack", e_stack, ERIM_ENTRY_PUBLIC },
+	{ "test", "heap", e_heap, ERIM_ENTRY_PUBLIC },
+	{ "test", "cb", e_cb, ERIM_ENTRY_PUBLIC },
+	{ "test", "cb_noallow", e_cb_noallow, ERIM_ENTRY_PUBLIC },
+	{ "test", "public_from_cb", e_public_from_cb, ERIM_ENTRY_PUBLIC },
+	{ "test", "scrub", e_scrub, ERIM_ENTRY_PUBLIC },
+};
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static int init_backend(enum erim_backend b)
+{
+	struct erim_config c = { 0 };
+
+	c.backend = b;
+	c.quiet = 1;
+	c.heap_size = 16 << 20;
+	return erim_init(&c);
+}
+
+/* Run FN in a child; collect its stderr into OUT and its wait status. */
+static int run_child(void (*fn)(void *), void *arg, char *out, size_t outlen)
+{
+	int pfd[2], st = 0;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe(pfd) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 2);
+		fn(arg);
+		_exit(0);
+	}
+	close(pfd[1]);
+	while (n + 1 < outlen && (r = read(pfd[0], out + n, outlen - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+#define DIED_BY_SEGV(st) (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV)
+
+/* ---- before erim_init --------------------------------------------------------- */
+
+static void before_init_gates_call_entries_directly(void)
+{
+	struct add_args a = { 2, 3 };
+
+	CU_ASSERT_FALSE(erim_initialized());
+	CU_ASSERT_EQUAL(erim_backend(), ERIM_BACKEND_AUTO);
+	CU_ASSERT_EQUAL(erim_pkey(), -1);
+	CU_ASSERT_EQUAL(erim_gate_call(id_add, &a), 5);
+	CU_ASSERT_EQUAL(erim_gate_call(id_in_trusted, NULL), 1);
+	CU_ASSERT_EQUAL(erim_gate_call(id_cb, NULL), 4252);
+}
+
+static void register_rejects_bad_arguments(void)
+{
+	unsigned first;
+	struct erim_entry bad = { "t", "nofn", NULL, 0 };
+
+	CU_ASSERT_EQUAL(erim_register_entries(NULL, 1, &first), -EINVAL);
+	CU_ASSERT_EQUAL(erim_register_entries(&bad, 1, &first), -EINVAL);
+}
+
+/* ---- configuration -------------------------------------------------------------- */
+
+static void env_chooses_backend(void)
+{
+	setenv("ERIM_BACKEND", "none", 1);
+	setenv("ERIM_QUIET", "1", 1);
+	CU_ASSERT_EQUAL_FATAL(erim_init(NULL), 0);
+	CU_ASSERT_EQUAL(erim_backend(), ERIM_BACKEND_NONE);
+	CU_ASSERT_STRING_EQUAL(erim_backend_name(erim_backend()), "none");
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+	setenv("ERIM_BACKEND", "mprotect", 1);
+	CU_ASSERT_EQUAL_FATAL(erim_init(NULL), 0);
+	CU_ASSERT_EQUAL(erim_backend(), ERIM_BACKEND_MPROTECT);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+	unsetenv("ERIM_BACKEND");
+	unsetenv("ERIM_QUIET");
+}
+
+static void bad_env_value_is_rejected_with_a_message(void)
+{
+	setenv("ERIM_BACKEND", "turbo", 1);
+	CU_ASSERT_EQUAL(erim_init(NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(erim_strerror(), "ERIM_BACKEND=turbo"));
+	CU_ASSERT_FALSE(erim_initialized());
+	unsetenv("ERIM_BACKEND");
+	setenv("ERIM_INSPECT", "maybe", 1);
+	CU_ASSERT_EQUAL(erim_init(NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(erim_strerror(), "ERIM_INSPECT"));
+	unsetenv("ERIM_INSPECT");
+	setenv("ERIM_REQUIRE", "everything", 1);
+	CU_ASSERT_EQUAL(erim_init(NULL), -EINVAL);
+	unsetenv("ERIM_REQUIRE");
+	CU_ASSERT_FALSE(erim_initialized());
+}
+
+static void require_mpk_refuses_without_pku(void)
+{
+	if (erim_pku_available())
+		ERIM_CU_SKIP("this machine has protection keys");
+	setenv("ERIM_REQUIRE", "mpk", 1);
+	CU_ASSERT_EQUAL(erim_init(NULL), -ENOTSUP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(erim_strerror(), "protection keys"));
+	CU_ASSERT_FALSE(erim_initialized());
+	/* the environment cannot drop a requirement the program made */
+	unsetenv("ERIM_REQUIRE");
+	{
+		struct erim_config c = { 0 };
+
+		c.require_mpk = 1;
+		setenv("ERIM_BACKEND", "none", 1);
+		CU_ASSERT_EQUAL(erim_init(&c), -ENOTSUP);
+		unsetenv("ERIM_BACKEND");
+	}
+	CU_ASSERT_EQUAL(init_backend(ERIM_BACKEND_MPK), -ENOTSUP);
+	CU_ASSERT_FALSE(erim_initialized());
+}
+
+static void child_auto_init(void *arg)
+{
+	(void)arg;
+	unsetenv("ERIM_QUIET");
+	unsetenv("ERIM_BACKEND");
+	if (erim_init(NULL) != 0)
+		_exit(3);
+	_exit(erim_backend() == ERIM_BACKEND_MPROTECT ? 0 : 4);
+}
+
+static void auto_falls_back_to_mprotect_with_one_notice(void)
+{
+	char out[1024];
+	int st;
+
+	if (erim_pku_available())
+		ERIM_CU_SKIP("this machine has protection keys: auto chooses mpk");
+	st = run_child(child_auto_init, NULL, out, sizeof out);
+	CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	{
+		static const char want[] = "erim: notice: no protection keys on this CPU; using the "
+		                           "mprotect back end (isolation between switches only, "
+		                           "process-wide)\n";
+		const char *at = strstr(out, want);
+
+		/* exactly once (other components may add their own notices) */
+		CU_ASSERT_PTR_NOT_NULL(at);
+		CU_ASSERT_TRUE(at && !strstr(at + 1, want));
+	}
+}
+
+static void double_init_is_ealready(void)
+{
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	CU_ASSERT_EQUAL(init_backend(ERIM_BACKEND_NONE), -EALREADY);
+	CU_ASSERT_EQUAL(erim_backend(), ERIM_BACKEND_NONE);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+	CU_ASSERT_EQUAL(erim_fini(), -EINVAL);
+}
+
+static void registration_after_init_is_refused(void)
+{
+	unsigned first;
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	CU_ASSERT_EQUAL(erim_register_entries(entries, 1, &first), -EPERM);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+/* ---- gates under each software back end ------------------------------------------- */
+
+static void gate_basics(enum erim_backend b)
+{
+	struct add_args a = { 40, 2 };
+	uintptr_t where = 0;
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(b), 0);
+	CU_ASSERT_EQUAL(erim_gate_call(id_add, &a), 42);
+	CU_ASSERT_EQUAL(erim_in_trusted(), 0);
+	CU_ASSERT_EQUAL(erim_gate_call(id_in_trusted, NULL), 1);
+	CU_ASSERT_EQUAL(erim_gate_call(id_stack, &where), 1);
+	CU_ASSERT_TRUE(erim_overlaps_trusted((void *)where, 4));
+	CU_ASSERT_EQUAL(erim_gate_call(id_heap, NULL), 0);
+	CU_ASSERT_EQUAL(erim_gate_call(id_cb, NULL), 4252);
+	CU_ASSERT_EQUAL(erim_gate_call(id_public_from_cb, NULL), 42);
+	CU_ASSERT_EQUAL(erim_in_trusted(), 0);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+static void none_backend_runs_gates_on_trusted_stacks(void)
+{
+	gate_basics(ERIM_BACKEND_NONE);
+}
+
+static void mprotect_backend_runs_gates_on_trusted_stacks(void)
+{
+	gate_basics(ERIM_BACKEND_MPROTECT);
+}
+
+static void gate_scrubs_registers(void)
+{
+	uint64_t out[24];
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	memset(out, 0xaa, sizeof out);
+	scrub_probe(id_scrub, out);
+	for (int i = 0; i < 24; i++)
+		if (out[i] != 0) {
+			printf("\n  register slot %d = %#llx after the gate\n", i,
+			       (unsigned long long)out[i]);
+			CU_FAIL("a register was not scrubbed");
+		}
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+static void gate_sites_are_wrpkru_instructions(void)
+{
+	const uintptr_t *sites;
+	size_t n = erim__gate_sites(&sites);
+
+	CU_ASSERT_TRUE(n >= 5);
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *b = (const unsigned char *)sites[i];
+
+		CU_ASSERT_TRUE(b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xef);
+	}
+}
+
+/* ---- registry --------------------------------------------------------------------- */
+
+static void registry_covers_trusted_regions_only(void)
+{
+	struct erim_range r[64];
+	size_t n;
+	int local = 0;
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	n = erim__trusted_ranges(r, 64);
+	CU_ASSERT_TRUE_FATAL(n >= 4 && n <= 64);
+	for (size_t i = 0; i < n; i++) {
+		CU_ASSERT_TRUE(r[i].start < r[i].end);
+		CU_ASSERT_EQUAL(r[i].start % 4096, 0);
+		CU_ASSERT_EQUAL(r[i].end % 4096, 0);
+		if (i > 0)
+			CU_ASSERT_TRUE(r[i - 1].end <= r[i].start);
+		CU_ASSERT_TRUE(erim_overlaps_trusted((void *)r[i].start, 1));
+		CU_ASSERT_TRUE(erim_overlaps_trusted((void *)(r[i].end - 1), 1));
+		CU_ASSERT_TRUE(erim_overlaps_trusted((void *)(r[i].start - 1), 2));   /* straddles */
+		if (i == 0 || r[i - 1].end < r[i].start)   /* ends right at the start */
+			CU_ASSERT_FALSE(erim_overlaps_trusted((void *)(r[i].start - 16), 16));
+	}
+	CU_ASSERT_TRUE(erim_overlaps_trusted(&trusted_counter, sizeof trusted_counter));
+	CU_ASSERT_FALSE(erim_overlaps_trusted(&local, sizeof local));
+	CU_ASSERT_FALSE(erim_overlaps_trusted(NULL, 0));
+	CU_ASSERT_TRUE(erim_overlaps_trusted((void *)(UINTPTR_MAX - 4), 16));   /* wraps */
+	CU_ASSERT_TRUE(erim_overlaps_trusted(&local, SIZE_MAX));
+	CU_ASSERT_EQUAL(erim__trusted_ranges(NULL, 0), n);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+/* ---- heap ------------------------------------------------------------------------- */
+
+static void heap_allocates_aligned_zeroed_and_resizable_blocks(void)
+{
+	unsigned char *p, *q;
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	for (size_t al = 16; al <= 65536; al <<= 1) {
+		p = erim_aligned_alloc(al, 100);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		CU_ASSERT_EQUAL((uintptr_t)p % al, 0);
+		q = erim_aligned_alloc(al, 3 * al + 5);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+		CU_ASSERT_EQUAL((uintptr_t)q % al, 0);
+		memset(q, 1, 3 * al + 5);
+		erim_free(p);
+		erim_free(q);
+	}
+	CU_ASSERT_PTR_NULL(erim_aligned_alloc(24, 10));
+	p = erim_calloc(1000, 7);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	for (int i = 0; i < 7000; i++)
+		if (p[i] != 0) {
+			CU_FAIL("calloc returned non-zero bytes");
+			break;
+		}
+	memset(p, 0x5a, 7000);
+	erim_free(p);
+	p = erim_calloc(1000, 7);   /* probably the same pages again */
+	CU_ASSERT_TRUE(p && p[0] == 0 && p[6999] == 0);
+	erim_free(p);
+	CU_ASSERT_PTR_NULL(erim_calloc(SIZE_MAX / 2, 3));
+	p = erim_malloc(10);
+	memcpy(p, "0123456789", 10);
+	p = erim_realloc(p, 100000);
+	CU_ASSERT_TRUE(p && memcmp(p, "0123456789", 10) == 0);
+	p = erim_realloc(p, 20);
+	CU_ASSERT_TRUE(p && memcmp(p, "0123456789", 10) == 0);
+	CU_ASSERT_PTR_NULL(erim_realloc(p, 0));
+	CU_ASSERT_PTR_NULL(erim_malloc((size_t)1 << 40));
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+static void *heap_thread(void *arg)
+{
+	size_t rounds = 3000;
+
+	(void)arg;
+	return (void *)(intptr_t)erim_gate_call(id_heap, &rounds);
+}
+
+static void heap_is_thread_safe(enum erim_backend b)
+{
+	pthread_t t[6];
+	void *rv;
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(b), 0);
+	for (int i = 0; i < 6; i++)
+		pthread_create(&t[i], NULL, heap_thread, NULL);
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], &rv);
+		CU_ASSERT_EQUAL((intptr_t)rv, 0);
+	}
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+static void heap_is_thread_safe_none(void)
+{
+	heap_is_thread_safe(ERIM_BACKEND_NONE);
+}
+
+static void heap_is_thread_safe_mprotect(void)
+{
+	heap_is_thread_safe(ERIM_BACKEND_MPROTECT);
+}
+
+/* ---- trusted stacks from many threads ------------------------------------------------ */
+
+struct stack_seen { uintptr_t lo, hi; int bad; };
+static pthread_barrier_t stack_barrier;
+
+/* All threads are alive for the whole loop (barriers), so none can inherit
+ * another's slot after it exited. */
+static void *stack_thread(void *arg)
+{
+	struct stack_seen *s = arg;
+
+	s->lo = UINTPTR_MAX;
+	pthread_barrier_wait(&stack_barrier);
+	for (int i = 0; i < 20000; i++) {
+		uintptr_t where = 0;
+
+		if (erim_gate_call(id_stack, &where) != 1)
+			s->bad++;
+		if (where < s->lo)
+			s->lo = where;
+		if (where > s->hi)
+			s->hi = where;
+	}
+	pthread_barrier_wait(&stack_barrier);
+	return NULL;
+}
+
+static void threads_get_separate_trusted_stacks(void)
+{
+	struct stack_seen s[8];
+	pthread_t t[8];
+
+	memset(s, 0, sizeof s);
+	pthread_barrier_init(&stack_barrier, NULL, 8);
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	for (int i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, stack_thread, &s[i]);
+	for (int i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 8; i++) {
+		CU_ASSERT_EQUAL(s[i].bad, 0);
+		for (int j = 0; j < i; j++)
+			CU_ASSERT_TRUE(s[i].hi < s[j].lo - 4096 || s[j].hi < s[i].lo - 4096);
+	}
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+/* ---- refusals (each in a child that must die with the report) ----------------------- */
+
+static enum erim_backend child_backend;
+
+static void child_unknown_id(void *arg)
+{
+	(void)arg;
+	init_backend(child_backend);
+	erim_gate_call(9999, NULL);
+}
+
+static void child_nonpublic(void *arg)
+{
+	(void)arg;
+	init_backend(child_backend);
+	erim_gate_call(id_secret, NULL);
+}
+
+static void child_cb_noallow(void *arg)
+{
+	(void)arg;
+	init_backend(child_backend);
+	erim_gate_call(id_cb_noallow, NULL);
+}
+
+static void child_refuse(void *arg)
+{
+	(void)arg;
+	erim_refuse("vault", "get", "length %d too large", 42);
+}
+
+static void child_read_heap(void *arg)
+{
+	volatile long *p;
+
+	(void)arg;
+	init_backend(ERIM_BACKEND_MPROTECT);
+	p = (volatile long *)(uintptr_t)erim_gate_call(id_add, &(struct add_args){ 0, 0 });
+	/* find a heap page: the registry says where it is */
+	{
+		struct erim_range r[64];
+		size_t n = erim__trusted_ranges(r, 64);
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(r[i].what, "heap") == 0)
+				p = (volatile long *)r[i].start;
+	}
+	(void)*p;
+	_exit(0);
+}
+
+static void child_write_global(void *arg)
+{
+	(void)arg;
+	init_backend(ERIM_BACKEND_MPROTECT);
+	trusted_counter = 1;
+	_exit(0);
+}
+
+static void expect_death(void (*fn)(void *), const char *msg)
+{
+	char out[2048];
+	int st = run_child(fn, NULL, out, sizeof out);
+
+	CU_ASSERT_TRUE(DIED_BY_SEGV(st));
+	if (!strstr(out, msg)) {
+		printf("\n  expected \"%s\" in: %s\n", msg, out);
+		CU_FAIL("report missing");
+	}
+}
+
+static void refusals_stop_the_process(enum erim_backend b)
+{
+	child_backend = b;
+	expect_death(child_unknown_id, "erim: erim.gate: unknown entry id 9999");
+	expect_death(child_nonpublic, "erim: test.secret: non-public entry called from untrusted code");
+	expect_death(child_cb_noallow, "erim: test.secret: re-entry not allowed by the running callback");
+}
+
+static void refusals_stop_the_process_none(void)
+{
+	refusals_stop_the_process(ERIM_BACKEND_NONE);
+}
+
+static void refusals_stop_the_process_mprotect(void)
+{
+	refusals_stop_the_process(ERIM_BACKEND_MPROTECT);
+}
+
+static void refusals_stop_the_process_before_init(void)
+{
+	child_backend = ERIM_BACKEND_AUTO;
+	expect_death(child_refuse, "erim: vault.get: length 42 too large\n");
+}
+
+static void mprotect_stops_untrusted_access(void)
+{
+	expect_death(child_read_heap, "erim: violation: untrusted code read trusted memory at 0x");
+	expect_death(child_write_global, "erim: violation: untrusted code wrote trusted memory at 0x");
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned first;
+
+	if (erim_register_entries(entries, sizeof entries / sizeof entries[0], &first) != 0) {
+		printf("rt_core: cannot register the test entries\n");
+		return 1;
+	}
+	id_add = first;
+	id_secret = first + 1;
+	id_in_trusted = first + 2;
+	id_stack = first + 3;
+	id_heap = first + 4;
+	id_cb = first + 5;
+	id_cb_noallow = first + 6;
+	id_public_from_cb = first + 7;
+	id_scrub = first + 8;
+	unsetenv("ERIM_BACKEND");
+	unsetenv("ERIM_REQUIRE");
+
+	CU_initialize_registry();
+	s = CU_add_suite("rt_core", NULL, NULL);
+#define T(fn) CU_add_test(s, #fn, fn)
+	T(before_init_gates_call_entries_directly);
+	T(register_rejects_bad_arguments);
+	T(env_chooses_backend);
+	T(bad_env_value_is_rejected_with_a_message);
+	T(require_mpk_refuses_without_pku);
+	T(auto_falls_back_to_mprotect_with_one_notice);
+	T(double_init_is_ealready);
+	T(registration_after_init_is_refused);
+	T(none_backend_runs_gates_on_trusted_stacks);
+	T(mprotect_backend_runs_gates_on_trusted_stacks);
+	T(gate_scrubs_registers);
+	T(gate_sites_are_wrpkru_instructions);
+	T(registry_covers_trusted_regions_only);
+	T(heap_allocates_aligned_zeroed_and_resizable_blocks);
+	T(heap_is_thread_safe_none);
+	T(heap_is_thread_safe_mprotect);
+	T(threads_get_separate_trusted_stacks);
+	T(refusals_stop_the_process_none);
+	T(refusals_stop_the_process_mprotect);
+	T(refusals_stop_the_process_before_init);
+	T(mprotect_stops_untrusted_access);
+	return erim_cunit_run("rt_core");
+}

@@ -1,0 +1,5 @@
+#!/bin/sh
+# rt_mpk.sh: the runtime core with real protection keys (one guest boot): the
+# attack rows the runtime alone must stop, then the concurrent gate stress.
+exec "$ERIM_VM_RUN" --name rt_mpk --cpu max --smp 2 --env ERIM_BACKEND=mpk --env ERIM_QUIET=1 -- \
+	"$builddir/vm/rt_mpk" ';;' "$builddir/vm/rt_mpk" --stress

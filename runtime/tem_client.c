@@ -1,13 +1,92 @@
-/* tem_client.c: TEMPORARY placeholder so liberim links while the TEM client is
- * being written; it attaches to nothing and must be replaced. */
+/* tem_client.c: liberim's side of TEM.  At erim_init, during trusted
+ * start-up, erim__tem_attach() tells an erim-tem supervisor (if the process
+ * runs under one) the trusted key and the trusted ranges, through the
+ * one-shot registration call of tem/tem_proto.h.  Why that channel cannot be
+ * forged: the supervisor accepts only the FIRST registration of a process
+ * image, erim_init makes it before any untrusted code has run (everything
+ * before erim_init returns is trusted start-up in erim's threat model), a
+ * registration can only add protection, and under erim-tem nobody can
+ * install another seccomp filter that could answer in the supervisor's name.
+ * The answer tells where we run: TEM_REPLY = accepted; -ENOSYS = no erim-tem
+ * (a notice, or -ENOTSUP when TEM is required); anything else under erim-tem
+ * (someone registered first, malformed) fails closed with -EPERM.
+ *
+ * The key is read back from /proc/self/smaps ("ProtectionKey:" of the first
+ * trusted range), because erim_pkey() reports the key only once erim_init
+ * has finished, after this call. */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "erim_hooks.h"
+#include "../tem/tem_proto.h"
+
+/* The protection key of the mapping containing ADDR, or -1 (no keys, key 0,
+ * or smaps without the field). */
+static int key_of(uintptr_t addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[256];
+	int in = 0, key = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f)) {
+		uint64_t s, e;
+		int k;
+
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = s <= addr && addr < e;
+		else if (in && sscanf(line, "ProtectionKey: %d", &k) == 1) {
+			key = k >= 1 ? k : -1;
+			break;
+		}
+	}
+	fclose(f);
+	return key;
+}
 
 int erim__tem_attach(int require, int quiet)
 {
-	(void)quiet;
-	return require ? -ENOTSUP : 0;
+	struct erim_range r[TEM_MAX_RANGES];
+	struct tem_registration reg;
+	const char *env = getenv("ERIM_REQUIRE");
+	size_t n, i;
+	long rc;
+
+	if (env && strstr(env, "tem"))
+		require = 1;
+	n = erim__trusted_ranges(r, TEM_MAX_RANGES);
+	if (n > TEM_MAX_RANGES)
+		return -E2BIG;   /* fail closed: TEM would not know every range */
+	memset(&reg, 0, sizeof reg);
+	reg.version = TEM_VERSION;
+	reg.nranges = (uint32_t)n;
+	reg.pkey = n ? key_of(r[0].start) : -1;
+	for (i = 0; i < n; i++) {
+		reg.range[i].start = r[i].start;
+		reg.range[i].end = r[i].end;
+	}
+	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	if (rc == TEM_REPLY)
+		return 0;
+	if (rc == -1 && errno == ENOSYS) {
+		if (require)
+			return -ENOTSUP;
+		if (!quiet)
+			fprintf(stderr, "erim: notice: not running under erim-tem: executable memory "
+			        "and the kernel-as-deputy rows are not enforced (run under erim-tem, "
+			        "or set ERIM_REQUIRE=tem to refuse to start)\n");
+		return 0;
+	}
+	if (!quiet)
+		fprintf(stderr, "erim: erim-tem refused the registration (%s): failing closed\n",
+		        rc == -1 ? strerror(errno) : "unexpected answer");
+	return -EPERM;
 }

@@ -282,7 +282,7 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	for (i = 0; i < 6; i++)
 		c->a[i] = tem_arg(&r, i);
 	if (c->nr == TEM_NR_REGISTER) {
-		c->domain = t->proc->registered ? "registered" : "start-up";
+		c->domain = t->proc->registered ? "post-registration" : "start-up";
 		tem_register(c);
 		r.orig_rax = (uint64_t)-1;
 		r.rax = (uint64_t)c->final_ret;

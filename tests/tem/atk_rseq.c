@@ -10,6 +10,8 @@
 
 static enum atk_result atk_attack(void)
 {
+	static __thread __attribute__((aligned(32))) uint8_t fresh[32];
+
 	if (__rseq_size > 0) {
 		void *cur = (char *)__builtin_thread_pointer() + __rseq_offset;
 
@@ -19,12 +21,22 @@ static enum atk_result atk_attack(void)
 		}
 		atk_say("rseq unregistration accepted");
 	}
+	/* With protection keys the kernel's own write into the secret fails
+	 * (EFAULT): the hardware stops that part, so re-registering anywhere
+	 * is what shows the attack works. */
 	if (syscall(SYS_rseq, atk_secret, 32, 0, ATK_RSEQ_SIG) == 0) {
 		atk_say("rseq registration inside the secret accepted");
 		return ATK_SUCCEEDED;
 	}
 	atk_say("rseq registration inside the secret: %s", strerror(errno));
-	return errno == ENOSYS ? ATK_NA : ATK_REFUSED;
+	if (errno == ENOSYS)
+		return ATK_NA;
+	if (syscall(SYS_rseq, fresh, 32, 0, ATK_RSEQ_SIG) == 0) {
+		atk_say("rseq re-registration (untrusted area) accepted");
+		return ATK_SUCCEEDED;
+	}
+	atk_say("rseq re-registration: %s", strerror(errno));
+	return ATK_REFUSED;
 }
 
 static const char *atk_name = "atk_rseq";

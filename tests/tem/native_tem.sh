@@ -30,6 +30,10 @@ expect_status 125 "missing program reported" "$tem" --quiet /nonexistent/program
 "$tem" "$t/tem_normal" --under-tem; count $? "tem_normal under erim-tem"
 "$t/tem_normal"; count $? "tem_normal without erim-tem"
 
+"$tem" "$t/tem_liberim" --under-tem; count $? "liberim under erim-tem"
+"$t/tem_liberim" --without; count $? "liberim without erim-tem"
+ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding erim-tem without it"
+
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
          atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
          atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted; do

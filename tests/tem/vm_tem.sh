@@ -15,6 +15,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
-files="$files --file $t/tem_normal"
+libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' | head -n 1)
+files="$files --file $t/tem_liberim --file $t/tem_normal --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
-exec "$ERIM_VM_RUN" --name vm_tem --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_normal --under-tem
+exec "$ERIM_VM_RUN" --name vm_tem --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

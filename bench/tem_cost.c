@@ -1,0 +1,158 @@
+/* tem_cost.c: what erim-tem costs.  Runs the same measurements twice in one
+ * run, as a child without erim-tem and as a child under it (re-executing
+ * itself), and prints the ratio: an ordinary system call the filter lets
+ * through (getppid), a pipe round trip (write + read of one byte), an
+ * executable anonymous mmap + munmap (both trapped), and a JIT grant
+ * (mprotect RW -> RX of a written page: trapped, run without execute,
+ * inspected, then the real call injected).  The child registers with
+ * erim-tem like erim_init does, so the calls are judged as untrusted code's. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tem/tem_proto.h"
+
+#ifndef ERIM_TEM_PATH
+#define ERIM_TEM_PATH "erim-tem"
+#endif
+
+enum { M_GETPPID, M_PIPE, M_MMAP, M_JIT, M_N };
+static const char *const m_name[M_N] = {
+	"getppid (not trapped)", "pipe write+read 1 B (not trapped)",
+	"mmap(PROT_EXEC)+munmap (trapped)", "JIT grant: mprotect RX+RW (trapped, inspected)",
+};
+static const long m_iters[M_N] = { 1000000, 200000, 20000, 20000 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static double measure(int m)
+{
+	static const unsigned char code[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };
+	long i, n = m_iters[m];
+	int p[2];
+	char c = 'x';
+	unsigned char *page = NULL;
+	double t0;
+
+	if (m == M_PIPE && pipe(p) != 0)
+		return -1;
+	if (m == M_JIT) {
+		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			return -1;
+	}
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		switch (m) {
+		case M_GETPPID:
+			syscall(SYS_getppid);
+			break;
+		case M_PIPE:
+			if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
+				return -1;
+			break;
+		case M_MMAP: {
+			void *x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (x == MAP_FAILED)
+				return -1;
+			munmap(x, 4096);
+			break;
+		}
+		default:
+			memcpy(page, code, sizeof code);
+			if (mprotect(page, 4096, PROT_READ | PROT_EXEC) != 0 ||
+			    mprotect(page, 4096, PROT_READ | PROT_WRITE) != 0)
+				return -1;
+			break;
+		}
+	}
+	return (now() - t0) / (double)n;
+}
+
+static int child(void)
+{
+	struct tem_registration reg;
+	int m;
+
+	memset(&reg, 0, sizeof reg);
+	reg.version = TEM_VERSION;
+	reg.pkey = -1;
+	syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	for (m = 0; m < M_N; m++)
+		printf("%.1f\n", measure(m));
+	return 0;
+}
+
+/* Run ARGV, read M_N numbers from its stdout into OUT. */
+static int run(char *const argv[], double out[M_N])
+{
+	int p[2], st, m, ok = 1;
+	pid_t pid;
+	FILE *f;
+
+	if (pipe(p) != 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	for (m = 0; m < M_N; m++)
+		ok &= f && fscanf(f, "%lf", &out[m]) == 1;
+	if (f)
+		fclose(f);
+	waitpid(pid, &st, 0);
+	return ok && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	char self[4096];
+	ssize_t n;
+	double plain[M_N], tem[M_N];
+	int m;
+
+	if (argc > 1 && strcmp(argv[1], "--child") == 0)
+		return child();
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return 1;
+	self[n] = 0;
+	{
+		char *a[] = { self, (char *)"--child", NULL };
+		char *b[] = { (char *)ERIM_TEM_PATH, (char *)"--quiet", self, (char *)"--child", NULL };
+
+		if (run(a, plain) != 0) {
+			fprintf(stderr, "tem_cost: the measurement without erim-tem failed\n");
+			return 1;
+		}
+		if (access(ERIM_TEM_PATH, X_OK) != 0 || run(b, tem) != 0) {
+			fprintf(stderr, "tem_cost: cannot run under %s: %s\n", ERIM_TEM_PATH, strerror(errno));
+			return 1;
+		}
+	}
+	printf("TEM cost (erim-tem vs. the same program without it, same run)\n");
+	printf("%-48s %12s %12s %8s\n", "operation", "plain ns/op", "TEM ns/op", "ratio");
+	for (m = 0; m < M_N; m++)
+		printf("%-48s %12.1f %12.1f %7.2fx\n", m_name[m], plain[m], tem[m],
+		       plain[m] > 0 ? tem[m] / plain[m] : 0.0);
+	return 0;
+}

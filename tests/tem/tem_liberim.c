@@ -1,0 +1,118 @@
+/* tem_liberim.c: liberim and erim-tem together.  erim_init() registers the
+ * trusted ranges and key with erim-tem (runtime/tem_client.c), so a second
+ * registration is refused; gate calls keep working under erim-tem with every
+ * back end (the mprotect back end's own mprotect calls on trusted ranges are
+ * let through, the mpk back end's are judged by PKRU); and untrusted code
+ * cannot reach an ERIM_TRUSTED global through /proc/self/mem, munmap or
+ * pkey_mprotect.  Modes: --under-tem, --without (a notice, init succeeds),
+ * --require-without (ERIM_REQUIRE=tem set by the caller: init fails closed). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "erim.h"
+#include "erim_check.h"
+#include "../../tem/tem_proto.h"
+
+static ERIM_TRUSTED volatile long secret = 0x5ec7e7;
+static unsigned id_get;
+static int mode;   /* 0 under, 1 without, 2 require-without */
+static int ready;
+
+static long e_get(void *p)
+{
+	(void)p;
+	return secret;
+}
+
+static void *secret_page(void)
+{
+	return (void *)((uintptr_t)&secret & ~(uintptr_t)4095);
+}
+
+TEST(init_result_matches_where_we_run)
+{
+	int rc = erim_init(NULL);
+
+	if (mode == 2) {
+		CHECK(rc == -ENOTSUP, "erim_init with ERIM_REQUIRE=tem outside erim-tem returned %d (%s)", rc, erim_strerror());
+		return;
+	}
+	CHECK(rc == 0, "erim_init: %d (%s)", rc, erim_strerror());
+	ready = rc == 0;
+}
+
+TEST(erim_init_made_the_registration)
+{
+	struct tem_registration reg;
+	long r;
+
+	if (mode == 2)
+		SKIP("init failed on purpose");
+	memset(&reg, 0, sizeof reg);
+	reg.version = TEM_VERSION;
+	r = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	if (mode == 0)
+		CHECK(r == -1 && errno == EPERM, "a late registration returned %ld (%s)", r, strerror(errno));
+	else
+		CHECK(r == -1 && errno == ENOSYS, "without erim-tem the call returned %ld", r);
+}
+
+TEST(gate_calls_work)
+{
+	if (!ready)
+		SKIP("erim_init did not succeed");
+	CHECK(erim_gate_call(id_get, NULL) == 0x5ec7e7, "the entry did not read the secret");
+}
+
+TEST(untrusted_cannot_write_trusted_global_through_proc_self_mem)
+{
+	long evil = 0x0bad;
+	int fd;
+
+	if (!ready || mode != 0)
+		SKIP("needs erim-tem");
+	fd = open("/proc/self/mem", O_RDWR);
+	CHECK(fd < 0 && errno == EPERM, "open(/proc/self/mem) by untrusted code: fd %d", fd);
+	if (fd >= 0) {
+		if (pwrite(fd, &evil, sizeof evil, (off_t)(uintptr_t)&secret) > 0)
+			CHECK(0, "wrote the trusted global");
+		close(fd);
+	}
+	CHECK(erim_gate_call(id_get, NULL) == 0x5ec7e7, "the secret changed");
+}
+
+TEST(untrusted_cannot_unmap_or_rekey_trusted_memory)
+{
+	if (!ready || mode != 0)
+		SKIP("needs erim-tem");
+	CHECK(munmap(secret_page(), 4096) != 0 && errno == EPERM, "munmap of a trusted page");
+	CHECK(madvise(secret_page(), 4096, MADV_DONTNEED) != 0 && errno == EPERM, "madvise(DONTNEED) of a trusted page");
+	if (erim_pkey() > 0)
+		CHECK(syscall(SYS_pkey_mprotect, secret_page(), 4096, PROT_READ | PROT_WRITE, 0) != 0 && errno == EPERM,
+		      "pkey_mprotect of a trusted page to key 0");
+	CHECK(erim_gate_call(id_get, NULL) == 0x5ec7e7, "the secret changed");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct erim_entry tab[] = { { "tem", "get", e_get, ERIM_ENTRY_PUBLIC } };
+	const char *name;
+
+	mode = argc > 1 && strcmp(argv[1], "--without") == 0 ? 1
+	     : argc > 1 && strcmp(argv[1], "--require-without") == 0 ? 2 : 0;
+	name = mode == 0 ? "tem_liberim_under_tem" : mode == 1 ? "tem_liberim_without_tem" : "tem_liberim_require_tem";
+	if (erim_register_entries(tab, 1, &id_get) != 0) {
+		printf("%s: 0 passed, 1 failed, 0 skipped\n", name);
+		return 1;
+	}
+	RUN(init_result_matches_where_we_run);
+	RUN(erim_init_made_the_registration);
+	RUN(gate_calls_work);
+	RUN(untrusted_cannot_write_trusted_global_through_proc_self_mem);
+	RUN(untrusted_cannot_unmap_or_rekey_trusted_memory);
+	return check_done(name);
+}

@@ -573,10 +573,14 @@ struct idl_func *idl_b_func(struct idl_parser *p, enum idl_side side, int is_pub
 		if (!(*pp)->name) {
 			struct idl_param *dead = *pp;
 
-			idl_report(p->s, IDL_CHK_UNNAMED_PARAM, IDL_SEV_OFF, &dead->loc,
-			           "parameter %s of '%s' has no name; the gate refers to parameters by name",
-			           dead->type->kind == IDL_T_VOID && dead->type->target == NULL
-			                   ? "of type void" : "", name);
+			if (dead->type->kind == IDL_T_VOID)
+				idl_report(p->s, IDL_CHK_UNNAMED_PARAM, IDL_SEV_OFF, &dead->loc,
+				           "'void' must be the only parameter of '%s' when it means 'no parameters'",
+				           name);
+			else
+				idl_report(p->s, IDL_CHK_UNNAMED_PARAM, IDL_SEV_OFF, &dead->loc,
+				           "a parameter of '%s' has no name; the gate refers to parameters by name",
+				           name);
 			*pp = dead->next;
 			dead->next = NULL;
 			idl_free_params(dead);

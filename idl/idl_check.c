@@ -162,9 +162,9 @@ static void chk_pointer_direction(struct idl_chk *c, struct idl_param *p)
 		return;
 	idl_what(c, p, what, sizeof what);
 	idl_report(c->s, IDL_CHK_POINTER_DIRECTION, IDL_SEV_OFF, &p->loc,
-	           "%s is a %s without a direction; say how it crosses the boundary: "
+	           "%s is %s without a direction; say how it crosses the boundary: "
 	           "[in], [out], [in, out], [opaque] or [user_check(\"why\")]",
-	           what, p->ndims ? "array" : "pointer");
+	           what, p->ndims ? "an array" : "a pointer");
 }
 
 static void chk_attr_non_pointer(struct idl_chk *c, struct idl_param *p)
@@ -316,13 +316,18 @@ static void idl_check_len_expr(struct idl_chk *c, struct idl_param *p, struct id
 	}
 	idl_what(c, p, what, sizeof what);
 	ref = idl_find_param(c->siblings, e->ident);
-	if (!ref || ref == p) {
+	if (ref == p) {
+		idl_report(c->s, IDL_CHK_LENGTH_REFS, IDL_SEV_OFF, &e->loc,
+		           "%s=%s of %s: a length cannot be its own buffer; name the %s that holds it",
+		           kind, e->ident, what, c->func ? "parameter" : "member");
+		return;
+	}
+	if (!ref) {
 		sugg = idl_closest_param(c->siblings, e->ident, p);
 		idl_report(c->s, IDL_CHK_LENGTH_REFS, IDL_SEV_OFF, &e->loc,
 		           "%s=%s of %s: '%s' is not %s%s%s%s", kind, e->ident, what, e->ident,
-		           ref == p ? "another " : "",
 		           c->func ? "a parameter of this function" : "a member of this struct",
-		           sugg ? "; did you mean " : "", sugg ? sugg : "");
+		           sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
 		return;
 	}
 	if (idl_is_integer(ref->type) && !ref->ndims) {
@@ -833,8 +838,11 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 		case IDL_T_STRUCT:
 			t->decl = idl_find_struct(f, t->name);
 			if (!t->decl) {
+				char *tag = t->name;
+
 				t->kind = IDL_T_EXTERN;
-				t->name = idl_b_kw_join(idl_xstrdup("struct"), t->name);
+				t->name = idl_b_kw_join(idl_xstrdup("struct"), tag);
+				free(tag);
 			} else if (in_struct && !t->target && !idl_struct_declared_before(f, t->decl, in_struct)) {
 				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
 				           "struct '%s' is used by value in struct '%s' before it is complete; "
@@ -845,8 +853,11 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 		case IDL_T_ENUM:
 			t->enum_decl = idl_find_enum(f, t->name);
 			if (!t->enum_decl) {
+				char *tag = t->name;
+
 				t->kind = IDL_T_EXTERN;
-				t->name = idl_b_kw_join(idl_xstrdup("enum"), t->name);
+				t->name = idl_b_kw_join(idl_xstrdup("enum"), tag);
+				free(tag);
 			}
 			break;
 		case IDL_T_EXTERN:
@@ -868,9 +879,6 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 		}
 	}
 }
-
-/* idl_b_kw_join frees its first argument, so the "struct X" spelling above
- * replaced t->name in place. */
 
 static void idl_resolve_expr(struct idl_session *s, struct idl_file *f, struct idl_expr *e, int inc)
 {

@@ -188,48 +188,15 @@ void idl_dump_ast(FILE *out, const struct idl_file *f)
 		idl_dump_file_at(out, f, 0);
 }
 
-static int idl_audit_file(FILE *out, const struct idl_file *f, int depth)
-{
-	int n = 0;
-
-	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
-		for (const struct idl_struct *s = i->structs; s; s = s->next)
-			for (const struct idl_param *m = s->members; m; m = m->next)
-				if (m->attrs.user_check) {
-					fprintf(out, "%s:%d:%d: %s.struct %s: member '%s': user_check: \"%s\"\n",
-					        f->path, m->loc.first_line, m->loc.first_column, i->name, s->name,
-					        m->name, m->attrs.user_check);
-					n++;
-				}
-		for (int side = 0; side < 2; side++)
-			for (const struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next)
-				for (const struct idl_param *p = fn->params; p; p = p->next)
-					if (p->attrs.user_check) {
-						fprintf(out, "%s:%d:%d: %s.%s: parameter '%s': user_check: \"%s\"\n",
-						        f->path, p->loc.first_line, p->loc.first_column, i->name,
-						        fn->name, p->name, p->attrs.user_check);
-						n++;
-					}
-	}
-	for (const struct idl_import *im = f->imports; im; im = im->next)
-		if (im->file && depth < 64)
-			n += idl_audit_file(out, im->file, depth + 1);
-	return n;
-}
-
-int idl_audit(FILE *out, const struct idl_file *f)
-{
-	return f ? idl_audit_file(out, f, 0) : 0;
-}
-
-/* Visit each distinct source once, root first (imports depth-first). */
+/* Visit each distinct file once (by realpath: a file imported along two
+ * paths is one file), root first, imports depth-first. */
 struct idl_seen {
 	const char *v[256];
 	size_t n;
 };
 
-static int idl_foreach_at(const struct idl_file *f, int (*fn)(const char *, void *), void *arg,
-                          struct idl_seen *seen, int depth)
+static int idl_foreach_file(const struct idl_file *f, int (*fn)(const struct idl_file *, void *),
+                            void *arg, struct idl_seen *seen, int depth)
 {
 	const struct idl_file_priv *pv = f->priv;
 	const char *key = pv && pv->real ? pv->real : f->path;
@@ -240,19 +207,73 @@ static int idl_foreach_at(const struct idl_file *f, int (*fn)(const char *, void
 			return 0;
 	if (seen->n < sizeof seen->v / sizeof seen->v[0])
 		seen->v[seen->n++] = key;
-	if ((r = fn(f->path, arg)) != 0)
+	if ((r = fn(f, arg)) != 0)
 		return r;
 	for (const struct idl_import *im = f->imports; im; im = im->next)
-		if (im->file && depth < 64 && (r = idl_foreach_at(im->file, fn, arg, seen, depth + 1)) != 0)
+		if (im->file && depth < 64 && (r = idl_foreach_file(im->file, fn, arg, seen, depth + 1)) != 0)
 			return r;
 	return 0;
 }
 
-int idl_file_foreach_source(const struct idl_file *f, int (*fn)(const char *path, void *arg), void *arg)
+struct idl_audit_arg {
+	FILE *out;
+	int n;
+};
+
+static int idl_audit_file(const struct idl_file *f, void *argp)
 {
+	struct idl_audit_arg *a = argp;
+
+	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
+		for (const struct idl_struct *s = i->structs; s; s = s->next)
+			for (const struct idl_param *m = s->members; m; m = m->next)
+				if (m->attrs.user_check) {
+					fprintf(a->out, "%s:%d:%d: %s.struct %s: member '%s': user_check: \"%s\"\n",
+					        f->path, m->loc.first_line, m->loc.first_column, i->name, s->name,
+					        m->name, m->attrs.user_check);
+					a->n++;
+				}
+		for (int side = 0; side < 2; side++)
+			for (const struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next)
+				for (const struct idl_param *p = fn->params; p; p = p->next)
+					if (p->attrs.user_check) {
+						fprintf(a->out, "%s:%d:%d: %s.%s: parameter '%s': user_check: \"%s\"\n",
+						        f->path, p->loc.first_line, p->loc.first_column, i->name,
+						        fn->name, p->name, p->attrs.user_check);
+						a->n++;
+					}
+	}
+	return 0;
+}
+
+int idl_audit(FILE *out, const struct idl_file *f)
+{
+	struct idl_audit_arg a = { out, 0 };
 	struct idl_seen seen = { .n = 0 };
 
-	return f ? idl_foreach_at(f, fn, arg, &seen, 0) : 0;
+	if (f)
+		idl_foreach_file(f, idl_audit_file, &a, &seen, 0);
+	return a.n;
+}
+
+struct idl_source_arg {
+	int (*fn)(const char *path, void *arg);
+	void *arg;
+};
+
+static int idl_source_cb(const struct idl_file *f, void *argp)
+{
+	struct idl_source_arg *a = argp;
+
+	return a->fn(f->path, a->arg);
+}
+
+int idl_file_foreach_source(const struct idl_file *f, int (*fn)(const char *path, void *arg), void *arg)
+{
+	struct idl_source_arg a = { fn, arg };
+	struct idl_seen seen = { .n = 0 };
+
+	return f ? idl_foreach_file(f, idl_source_cb, &a, &seen, 0) : 0;
 }
 
 /* Make needs spaces in file names escaped. */

@@ -1,0 +1,248 @@
+/* gate_roundtrip.c: the cost of one gate round trip with no arguments, against
+ * a direct call of the same function measured in the same run, for every back
+ * end this machine has.
+ *
+ * Cycles: rdtsc around a loop, best of several runs (the machine is shared).
+ * Instructions: perf_event_open when the CPU exposes counters; otherwise, and
+ * always as a cross-check, an exact count of user-mode instructions of one
+ * call by single-stepping it under ptrace (minus the same count for an empty
+ * marker, so only the call itself is counted).
+ *
+ * The `none` back end runs byte-for-byte the mpk gate with each WRPKRU
+ * replaced by a NOP of the same length (erim_gate.S), so "none minus direct"
+ * is the gate's own work: everything but the two WRPKRUs.  The mpk cost is
+ * that plus 2 x WRPKRU latency (11-260 cycles each depending on the CPU). */
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include "erim.h"
+
+#define RUNS 9
+
+static unsigned id_nop;
+static long (*volatile direct_fn)(void *);
+
+static long e_nop(void *p)
+{
+	(void)p;
+	return 0;
+}
+
+static long call_direct(void)
+{
+	return direct_fn(NULL);
+}
+
+static long call_gate(void)
+{
+	return erim_gate_call(id_nop, NULL);
+}
+
+static __attribute__((noinline)) long call_empty(void)
+{
+	__asm__ volatile("" ::: "memory");
+	return 0;
+}
+
+static uint64_t now(void)
+{
+	unsigned aux;
+
+	_mm_lfence();
+	return __rdtscp(&aux);
+}
+
+/* best-of-RUNS cycles per call of FN over ITERS calls */
+static double cycles_per_call(long (*fn)(void), long iters)
+{
+	double best = 1e30;
+
+	for (long i = 0; i < iters / 10; i++)
+		fn();
+	for (int r = 0; r < RUNS; r++) {
+		uint64_t t0 = now();
+
+		for (long i = 0; i < iters; i++)
+			fn();
+		uint64_t t1 = now();
+		double c = (double)(t1 - t0) / (double)iters;
+
+		if (c < best)
+			best = c;
+	}
+	return best;
+}
+
+/* ---- instructions ------------------------------------------------------------ */
+
+static int perf_fd = -2;
+static char perf_why[128];
+
+static int perf_open(void)
+{
+	struct perf_event_attr a;
+
+	if (perf_fd != -2)
+		return perf_fd;
+	memset(&a, 0, sizeof a);
+	a.type = PERF_TYPE_HARDWARE;
+	a.size = sizeof a;
+	a.config = PERF_COUNT_HW_INSTRUCTIONS;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	perf_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	if (perf_fd < 0)
+		snprintf(perf_why, sizeof perf_why, "perf_event_open: %s", strerror(errno));
+	return perf_fd;
+}
+
+static double perf_insns(long (*fn)(void), long iters)
+{
+	uint64_t c0, c1;
+	int fd = perf_open();
+
+	if (fd < 0 || read(fd, &c0, sizeof c0) != sizeof c0)
+		return -1;
+	for (long i = 0; i < iters; i++)
+		fn();
+	if (read(fd, &c1, sizeof c1) != sizeof c1)
+		return -1;
+	return (double)(c1 - c0) / (double)iters;
+}
+
+/* Exact user-mode instruction count of one FN() by single-stepping a child
+ * between two SIGSTOPs; -1 if ptrace is not available. */
+static long steps_between_stops(long (*fn)(void))
+{
+	pid_t pid;
+	int st;
+	long n = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		fn();    /* warm: the thread's trusted stack exists, lazy binding done */
+		call_empty();
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0)
+			_exit(1);
+		raise(SIGSTOP);
+		fn();
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
+		waitpid(pid, &st, 0);
+		return -1;
+	}
+	for (;;) {
+		if (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) != 0)
+			break;
+		if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+			return -1;
+		if (WSTOPSIG(st) == SIGSTOP)
+			break;
+		n++;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return n;
+}
+
+static long insns_of(long (*fn)(void))
+{
+	long a = steps_between_stops(fn), b = steps_between_stops(call_empty);
+
+	return a < 0 || b < 0 ? -1 : a - b;
+}
+
+/* ---- rows ---------------------------------------------------------------------- */
+
+struct row { const char *name; double cyc; long ins; double pins; };
+
+static void print_row(const struct row *r, const struct row *base)
+{
+	printf("  %-28s %9.1f cycles  %6.2fx", r->name, r->cyc, r->cyc / base->cyc);
+	if (r->ins >= 0)
+		printf("  %4ld instructions", r->ins);
+	else
+		printf("  instructions: not measured (ptrace single-step unavailable)");
+	if (r->pins >= 0)
+		printf(" (perf: %.1f)", r->pins);
+	printf("\n");
+}
+
+static int measure_backend(enum erim_backend b, const char *name, long iters, struct row *r)
+{
+	struct erim_config c = { 0 };
+	int e;
+
+	c.backend = b;
+	c.quiet = 1;
+	c.inspect = ERIM_INSPECT_OFF;   /* inspection is start-up cost, not gate cost */
+	e = erim_init(&c);
+	if (e < 0)
+		return e;
+	r->name = name;
+	r->cyc = cycles_per_call(call_gate, iters);
+	r->ins = insns_of(call_gate);
+	r->pins = perf_insns(call_gate, iters);
+	erim_fini();
+	return 0;
+}
+
+int main(void)
+{
+	static const struct erim_entry tab[] = { { "bench", "nop", e_nop, ERIM_ENTRY_PUBLIC } };
+	struct row direct, none, mprot, mpk;
+	long iters = 300000;
+
+	if (erim_register_entries(tab, 1, &id_nop) != 0) {
+		fprintf(stderr, "gate_roundtrip: cannot register the entry\n");
+		return 1;
+	}
+	direct_fn = e_nop;
+	direct.name = "direct call";
+	direct.cyc = cycles_per_call(call_direct, iters);
+	direct.ins = insns_of(call_direct);
+	direct.pins = perf_insns(call_direct, iters);
+
+	printf("gate_roundtrip: no-argument round trip; cycles = rdtsc, best of %d runs; "
+	       "instructions = user-mode, exact (ptrace single-step)\n", RUNS);
+	if (perf_open() < 0)
+		printf("  instructions (perf_event_open): not measured (%s)\n", perf_why);
+	print_row(&direct, &direct);
+	if (measure_backend(ERIM_BACKEND_NONE, "gate, none back end", iters, &none) == 0)
+		print_row(&none, &direct);
+	else
+		printf("  gate, none back end: FAILED (%s)\n", erim_strerror());
+	if (measure_backend(ERIM_BACKEND_MPROTECT, "gate, mprotect back end", 2000, &mprot) == 0)
+		print_row(&mprot, &direct);
+	else
+		printf("  gate, mprotect back end: FAILED (%s)\n", erim_strerror());
+	if (!erim_pku_available())
+		printf("  mpk: not measured (no PKU on this CPU)\n");
+	else if (measure_backend(ERIM_BACKEND_MPK, "gate, mpk back end", iters, &mpk) == 0)
+		print_row(&mpk, &direct);
+	else
+		printf("  gate, mpk back end: FAILED (%s)\n", erim_strerror());
+	printf("  gate's own work (none - direct, i.e. everything but the 2 WRPKRU): "
+	       "%.1f cycles", none.cyc - direct.cyc);
+	if (none.ins >= 0 && direct.ins >= 0)
+		printf(", %ld instructions", none.ins - direct.ins);
+	printf(" (target <= ~60 cycles)\n");
+	printf("  mpk cost = the above + 2 x WRPKRU (11-260 cycles each, CPU-dependent)\n");
+	return 0;
+}

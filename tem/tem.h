@@ -25,6 +25,10 @@ struct tem_proc {
 	int pkey;                /* trusted key, -1 when the back end has none */
 	size_t nranges;
 	struct { uint64_t start, end; } range[TEM_MAX_RANGES];
+	/* While a call that other threads could race is judged, every other
+	 * thread of the address space is held stopped (see tem_main.c). */
+	pid_t freeze_owner;      /* thread whose call is being judged, 0 if none */
+	int freeze_pending;      /* interrupted threads not yet stopped */
 };
 
 /* What a thread is doing between two of its stops. */
@@ -53,6 +57,7 @@ struct tem_call {
 	char why[160];
 	tem_exit_fn on_exit;           /* non-NULL: see the exit stop */
 	uint64_t x[4];                 /* data for on_exit */
+	int needs_freeze;              /* judge again with other threads held */
 	long final_ret;                /* with set_ret: the caller's result */
 	int set_ret;
 };
@@ -69,6 +74,10 @@ struct tem_thread {
 	long inject_ret;
 	int pending_sig;               /* signal held back during an injection */
 	int rseq_registered;
+	int cur_status;                /* the waitpid status being dispatched */
+	int held;                      /* stopped and held: held_status replays later */
+	int held_status;
+	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
 	/* PKRU/rip/rsp of trusted code interrupted by a signal, for rt_sigreturn */
 	size_t nsig;
 	struct { uint32_t pkru; uint64_t rip, rsp; } sig[TEM_SIGSTACK_MAX];

@@ -1,5 +1,6 @@
 /* tem_main.c: erim-tem, the supervisor that enforces trusted-only execute
- * memory.  It runs PROGRAM under ptrace with a seccomp-BPF filter that traps
+ * memory.  It runs PROGRAM under ptrace (PTRACE_SEIZE, so that other threads
+ * can be interrupted) with a seccomp-BPF filter that traps
  * only the system calls of the policy table (tem_policy.c); everything else
  * runs at full speed without ever stopping here.
  *
@@ -264,6 +265,91 @@ static void finish_call(struct tem_thread *t, struct user_regs_struct *r)
 	log_decision(c);
 }
 
+/* ---- holding the other threads ------------------------------------------------
+ * A call whose check could be raced by another thread of the same address
+ * space (an fd that exists before its exit check, a struct read from memory,
+ * a range on its way to becoming executable) is judged with every other
+ * thread held stopped: they are interrupted (PTRACE_INTERRUPT), each stop
+ * they report meanwhile is kept (held_status) instead of handled, and the
+ * owner's call is judged once all are stopped and finished before they are
+ * replayed through dispatch() in thaw(). */
+
+static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig);
+static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig);
+
+/* Start holding P's other threads for OWNER.  1 if all are already held. */
+static int freeze_begin(struct tem_proc *p, struct tem_thread *owner)
+{
+	size_t i;
+
+	p->freeze_owner = owner->tid;
+	p->freeze_pending = 0;
+	for (i = 0; i < nthreads; i++) {
+		struct tem_thread *o = threads[i];
+
+		if (o == owner || o->proc != p || o->held || o->freeze_wait)
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) == 0) {
+			o->freeze_wait = 1;
+			p->freeze_pending++;
+		}
+	}
+	if (p->freeze_pending)
+		tem_log(2, "pid %d: holding %d other thread(s) while its call is judged",
+		        (int)owner->tid, p->freeze_pending);
+	return p->freeze_pending == 0;
+}
+
+static struct tem_thread *held_thread(const struct tem_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (threads[i]->proc == p && threads[i]->held)
+			return threads[i];
+	return NULL;
+}
+
+/* The owner's call is done: let everyone else go on, in order. */
+static void thaw(struct tem_proc *p)
+{
+	struct tem_thread *o;
+
+	p->freeze_owner = 0;
+	p->refs++;   /* replays may drop threads: keep P alive meanwhile */
+	while (!p->freeze_owner && (o = held_thread(p)) != NULL) {
+		int sig;
+		enum tem_restart rs;
+
+		o->held = 0;
+		rs = dispatch(o, o->held_status, &sig);
+		after_dispatch(o, rs, sig);
+	}
+	if (--p->refs == 0)
+		free(p);
+}
+
+/* A stop of a thread of P while P's threads are held. */
+static void hold_stop(struct tem_thread *t, int st)
+{
+	struct tem_proc *p = t->proc;
+	struct tem_thread *owner;
+
+	t->held = 1;
+	t->held_status = st;
+	if (!t->freeze_wait)
+		return;
+	t->freeze_wait = 0;
+	if (--p->freeze_pending == 0 && (owner = thread_find(p->freeze_owner)) != NULL && owner->held) {
+		int sig;
+		enum tem_restart rs;
+
+		owner->held = 0;   /* everyone is stopped: judge the owner's call now */
+		rs = dispatch(owner, owner->held_status, &sig);
+		after_dispatch(owner, rs, sig);
+	}
+}
+
 /* A seccomp stop: a trapped call is about to run. */
 static enum tem_restart on_seccomp(struct tem_thread *t)
 {
@@ -293,6 +379,12 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	if (!(c->rule = tem_rule_for(c->nr)))
 		return TEM_R_RESUME;
 	tem_judge(c);
+	if (c->needs_freeze && !c->kill && !c->refuse_errno && t->proc->freeze_owner != t->tid &&
+	    !freeze_begin(t->proc, t)) {
+		t->held = 1;          /* judged again once the others are stopped */
+		t->held_status = t->cur_status;
+		return TEM_R_HOLD;
+	}
 	if (c->kill) {
 		kill_process(c);
 		return TEM_R_NONE;
@@ -346,25 +438,34 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 }
 
 /* A new tracee appeared through fork/vfork/clone of PARENT. */
-static void adopt(struct tem_thread *parent, pid_t child_tid)
+static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like)
 {
 	struct tem_thread *ch = thread_get(child_tid);
 	pid_t tg = tgid_of(child_tid);
 
 	if (ch->proc)
 		return;
-	if (parent->proc && tg == parent->proc->tgid) {
+	if (parent->proc && (tg == parent->proc->tgid || !fork_like)) {
+		/* a thread or a CLONE_VM-style clone: the same address space,
+		 * so the same registration and the same holds (for a clone
+		 * without CLONE_VM sharing is merely conservative).  A vfork
+		 * child gets a copy: its parent sleeps uninterruptibly until
+		 * the child execs, so it could never be held. */
 		ch->proc = parent->proc;
 		ch->proc->refs++;
 	} else {
-		/* a new process: same image, same registration (CLONE_VM
-		 * children share the memory; a copy is the conservative view) */
+		/* fork, vfork: a copy of the image and of its registration */
 		ch->proc = proc_new(tg, parent->proc);
 		ch->rseq_registered = parent->rseq_registered;
 	}
 	if (ch->attached == 2) {   /* its first stop came first and is held */
 		ch->attached = 1;
-		restart(ch, 0);
+		if (ch->proc->freeze_owner) {
+			ch->held = 1;      /* born into a hold: wait with the others */
+			ch->held_status = ch->cur_status;
+		} else {
+			restart(ch, 0);
+		}
 	}
 }
 
@@ -376,17 +477,6 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 
 	*sig = 0;
 	if (!t->attached) {
-		if (t->tid == main_pid) {
-			long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
-			            PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
-			            PTRACE_O_EXITKILL;
-
-			if (ptrace(PTRACE_SETOPTIONS, t->tid, 0, (void *)opts) != 0)
-				die("PTRACE_SETOPTIONS");
-			t->proc = proc_new(t->tid, NULL);
-			t->attached = 1;
-			return TEM_R_RESUME;
-		}
 		if (s == SIGSTOP) {
 			/* an auto-attached thread/child: hold it until the
 			 * parent's event says which address space it is in */
@@ -405,8 +495,10 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
-				adopt(t, (pid_t)msg);
+				adopt(t, (pid_t)msg, ev != PTRACE_EVENT_CLONE);
 			return TEM_R_RESUME;
+		case PTRACE_EVENT_STOP:
+			return TEM_R_RESUME;   /* an interrupt whose hold is over, or a group-stop */
 		case PTRACE_EVENT_EXEC: {
 			struct tem_thread *former;
 
@@ -425,7 +517,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			return TEM_R_RESUME;
 		}
 	}
-	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
+	if (ev == PTRACE_EVENT_STOP || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
 		return TEM_R_RESUME;   /* group-stop: resume without a signal */
 	if (t->state != TEM_T_RUNNING) {
 		t->pending_sig = s;    /* delivered once TEM's own work is done */
@@ -434,6 +526,23 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	tem_note_signal(t, s);
 	*sig = s;
 	return TEM_R_RESUME;
+}
+
+/* Restart T as dispatch decided; if T's call held the others and is now
+ * finished, let them go. */
+static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
+{
+	struct tem_proc *p = t->proc;
+
+	if (rs == TEM_R_RESUME) {
+		if (!sig && t->state == TEM_T_RUNNING && t->pending_sig) {
+			sig = t->pending_sig;
+			t->pending_sig = 0;
+		}
+		restart(t, sig);
+	}
+	if (p && p->freeze_owner == t->tid && !t->held && t->state == TEM_T_RUNNING && rs != TEM_R_HOLD)
+		thaw(p);
 }
 
 static int trace(void)
@@ -455,21 +564,34 @@ static int trace(void)
 		}
 		t = thread_get(pid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			struct tem_proc *p = t->proc;
+
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-			thread_drop(t);
+			if (p && p->freeze_owner) {
+				if (t->freeze_wait)
+					hold_stop(t, st);   /* counts as stopped for the hold */
+				t->held = 0;
+			}
+			if (p && p->freeze_owner == pid) {
+				p->refs++;
+				thread_drop(t);
+				thaw(p);            /* the owner died: release the others */
+				proc_put(p);
+			} else {
+				thread_drop(t);
+			}
 			continue;
 		}
 		if (!WIFSTOPPED(st))
 			continue;
-		rs = dispatch(t, st, &sig);
-		if (rs == TEM_R_RESUME) {
-			if (!sig && t->state == TEM_T_RUNNING && t->pending_sig) {
-				sig = t->pending_sig;
-				t->pending_sig = 0;
-			}
-			restart(t, sig);
+		t->cur_status = st;
+		if (t->proc && t->proc->freeze_owner && t->proc->freeze_owner != pid) {
+			hold_stop(t, st);
+			continue;
 		}
+		rs = dispatch(t, st, &sig);
+		after_dispatch(t, rs, sig);
 	}
 	return main_status < 0 ? 125 : main_status;
 }
@@ -510,7 +632,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sock_fprog *prog;
-	int o;
+	int o, go[2];
 
 	while ((o = getopt_long(argc, argv, "+lqhV", opts, NULL)) != -1) {
 		switch (o) {
@@ -530,13 +652,18 @@ int main(int argc, char **argv)
 		errno = 0;
 		die("out of memory");
 	}
+	if (pipe(go) != 0)
+		die("pipe");
 	main_pid = fork();
 	if (main_pid < 0)
 		die("fork");
 	if (main_pid == 0) {
-		if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0)
-			die("PTRACE_TRACEME (is erim-tem itself being traced?)");
-		raise(SIGSTOP);   /* the tracer sets its options here */
+		char c;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)   /* wait until the tracer has seized us */
+			_exit(125);
+		close(go[0]);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			die("PR_SET_NO_NEW_PRIVS");
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)
@@ -546,5 +673,21 @@ int main(int argc, char **argv)
 	}
 	free(prog->filter);
 	free(prog);
+	close(go[0]);
+	if (ptrace(PTRACE_SEIZE, main_pid, 0, (void *)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP |
+	           PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
+	           PTRACE_O_EXITKILL)) != 0) {
+		kill(main_pid, SIGKILL);
+		die("PTRACE_SEIZE (is erim-tem itself being traced, or ptrace forbidden here?)");
+	}
+	{
+		struct tem_thread *t = thread_get(main_pid);
+
+		t->proc = proc_new(main_pid, NULL);
+		t->attached = 1;
+	}
+	if (write(go[1], "g", 1) != 1)
+		die("pipe");
+	close(go[1]);
 	return trace();
 }

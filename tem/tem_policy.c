@@ -3,9 +3,10 @@
  * what happens; the seccomp filter (tem_filter.c) and the man page are
  * derived from it.  The checks below decide on register arguments (fetched
  * once, at the seccomp stop) or on the RESULT of a call at its exit stop
- * (opened fds, restored PKRU), never on tracee memory that another thread
- * could rewrite between check and use, with one documented exception
- * (sigaltstack's stack_t).
+ * (opened fds, restored PKRU), and where a check could still be raced by another thread of the
+ * same address space (an fd usable before its exit check, sigaltstack's
+ * stack_t, a range on its way to becoming executable), the check sets
+ * needs_freeze and the loop judges it with every other thread held stopped.
  *
  * Who is asking: before a process registers (erim_init) everything is
  * trusted start-up; afterwards a caller is trusted only if its PKRU (read
@@ -452,6 +453,7 @@ static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uin
 	c->x[2] = prot;
 	tem_set_arg(&c->regs, 2, prot & ~(uint64_t)PROT_EXEC);
 	c->on_exit = exit_grant;
+	c->needs_freeze = 1;   /* no other thread may change the range until granted */
 	why(c, "inspecting (runs without execute first)");
 }
 
@@ -682,6 +684,8 @@ static void exit_fd_check(struct tem_call *c, long ret)
 
 static void chk_open(struct tem_call *c)
 {
+	/* the new fd is usable by other threads before the exit check runs */
+	c->needs_freeze = 1;
 	c->on_exit = exit_fd_check;
 }
 
@@ -748,18 +752,28 @@ void tem_note_signal(struct tem_thread *t, int sig)
 	t->nsig++;
 }
 
-/* The one check that reads a struct from tracee memory: another untrusted
- * thread could rewrite it between this read and the kernel's (documented). */
+static void exit_nothing(struct tem_call *c, long ret)
+{
+	(void)c;
+	(void)ret;
+}
+
+/* The one check that reads a struct from tracee memory: the other threads
+ * are held stopped from before this read until the call's exit, so nobody
+ * can rewrite it between this read and the kernel's. */
 static void chk_sigaltstack(struct tem_call *c)
 {
 	stack_t ss;
 
 	if (!c->a[0])
 		return;
+	c->needs_freeze = 1;   /* no other thread may rewrite ss after this read */
 	if (tem_mem_read(c->t->tid, c->a[0], &ss, sizeof ss) != (ssize_t)sizeof ss)
 		return;  /* the kernel will fail it with EFAULT */
 	if (!(ss.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, (uint64_t)(uintptr_t)ss.ss_sp, ss.ss_size))
 		refuse(c, EPERM, "refused (signal stack in trusted memory)");
+	else
+		c->on_exit = exit_nothing;   /* others stay held until the kernel read ss */
 }
 
 static void chk_rseq(struct tem_call *c)

@@ -5,6 +5,7 @@
  * erim-tem (the argument says which is expected). */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -102,6 +103,51 @@ TEST(threads_and_fork_work)
 	      "forked child's status");
 }
 
+/* Opens and JIT grants hold the other threads stopped while they are
+ * judged: many of them at once from several threads must neither deadlock
+ * nor fail. */
+static void *busy(void *arg)
+{
+	static const unsigned char code[] = { 0xb8, 0x05, 0x00, 0x00, 0x00, 0xc3 };
+	long i, bad = 0;
+
+	(void)arg;
+	for (i = 0; i < 50; i++) {
+		unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int fd = open("/dev/null", O_RDONLY);
+
+		if (fd < 0)
+			bad++;
+		else
+			close(fd);
+		if (p == MAP_FAILED) {
+			bad++;
+			continue;
+		}
+		memcpy(p, code, sizeof code);
+		if (mprotect(p, 4096, PROT_READ | PROT_EXEC) != 0 || ((int (*)(void))(void *)p)() != 5)
+			bad++;
+		munmap(p, 4096);
+	}
+	return (void *)bad;
+}
+
+TEST(concurrent_opens_and_jit_grants_work)
+{
+	pthread_t th[4];
+	long i, bad = 0;
+
+	for (i = 0; i < 4; i++)
+		CHECK(pthread_create(&th[i], NULL, busy, NULL) == 0, "pthread_create");
+	for (i = 0; i < 4; i++) {
+		void *r;
+
+		pthread_join(th[i], &r);
+		bad += (long)r;
+	}
+	CHECK(bad == 0, "%ld opens or grants failed", bad);
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -118,5 +164,6 @@ int main(int argc, char **argv)
 	RUN(dlopen_of_a_clean_library_works);
 	RUN(clean_jit_code_is_granted_and_runs);
 	RUN(threads_and_fork_work);
+	RUN(concurrent_opens_and_jit_grants_work);
 	return check_done(expect_tem ? "tem_normal_under_tem" : "tem_normal_without_tem");
 }

@@ -43,11 +43,11 @@ done
 for page in erimgen.1 erim-inspect.1 erim-tem.1 erim.3 erim.5; do
 	name=${page%.*} sec=${page##*.}
 	if [ ! -f "$top_srcdir/doc/$page" ]; then
-		skip "man_$name" "doc/$page is not written yet"
+		skip "man_${name}_$sec" "doc/$page is not written yet"
 	elif MANPAGER=cat PAGER=cat MANWIDTH=80 man -M "$prefix/share/man" "$sec" "$name" 2>/dev/null | grep -qi "$name"; then
-		ok "man_$name"
+		ok "man_${name}_$sec"
 	else
-		fail "man_$name" "man -M $prefix/share/man $sec $name finds nothing"
+		fail "man_${name}_$sec" "man -M $prefix/share/man $sec $name finds nothing"
 	fi
 done
 

@@ -24,7 +24,7 @@ struct add_args { long a, b; };
 struct cb_args { long x; uintptr_t seen_at; };
 
 static unsigned id_add, id_secret, id_in_trusted, id_stack, id_heap, id_cb, id_cb_noallow,
-	id_public_from_cb, id_scrub;
+	id_public_from_cb, id_scrub, id_df;
 static ERIM_TRUSTED long trusted_counter = 7;
 
 static long e_add(void *p)
@@ -163,6 +163,22 @@ __asm__(".text\n"
         "  ret\n"
         ".size scrub_probe, .-scrub_probe\n");
 
+/* Reports EFLAGS.DF as trusted code sees it. */
+static long e_df(void *p)
+{
+	unsigned long fl;
+
+	(void)p;
+	__asm__ volatile("pushfq\n\tpopq %0" : "=r"(fl));
+	return (long)((fl >> 10) & 1);
+}
+
+/* erim_gate_call(id, NULL) with EFLAGS.DF=1 at the call */
+extern long call_with_df(unsigned id);
+__asm__(".text\n.globl call_with_df\n.type call_with_df,@function\ncall_with_df:\n"
+        "  subq $8, %rsp\n  xorl %esi, %esi\n  std\n  call erim_gate_call@PLT\n  cld\n"
+        "  addq $8, %rsp\n  ret\n.size call_with_df, .-call_with_df\n");
+
 static const struct erim_entry entries[] = {
 	{ "test", "add", e_add, ERIM_ENTRY_PUBLIC },
 	{ "test", "secret", e_secret, 0 },
@@ -173,6 +189,7 @@ static const struct erim_entry entries[] = {
 	{ "test", "cb_noallow", e_cb_noallow, ERIM_ENTRY_PUBLIC },
 	{ "test", "public_from_cb", e_public_from_cb, ERIM_ENTRY_PUBLIC },
 	{ "test", "scrub", e_scrub, ERIM_ENTRY_PUBLIC },
+	{ "test", "df", e_df, ERIM_ENTRY_PUBLIC },
 };
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -404,6 +421,43 @@ static void gate_sites_are_wrpkru_instructions(void)
 	}
 }
 
+static void trusted_code_runs_with_df_clear(void)
+{
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	CU_ASSERT_EQUAL(call_with_df(id_df), 0);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_MPROTECT), 0);
+	CU_ASSERT_EQUAL(call_with_df(id_df), 0);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
+static void *one_call_thread(void *arg)
+{
+	struct add_args a = { 1, 1 };
+
+	(void)arg;
+	return (void *)(intptr_t)erim_gate_call(id_add, &a);
+}
+
+/* More threads than trusted stacks, one after the other: each exiting thread
+ * must give its stack back. */
+static void exiting_threads_give_their_trusted_stack_back(void)
+{
+	void *rv;
+	int ok = 1;
+
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
+	for (int i = 0; i < 300 && ok; i++) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, one_call_thread, NULL);
+		pthread_join(t, &rv);
+		ok = (intptr_t)rv == 2;
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
 /* ---- registry --------------------------------------------------------------------- */
 
 static void registry_covers_trusted_regions_only(void)
@@ -618,6 +672,39 @@ static void child_write_global(void *arg)
 	_exit(0);
 }
 
+static void child_bad_free(void *arg)
+{
+	int local;
+
+	(void)arg;
+	init_backend(ERIM_BACKEND_NONE);
+	erim_free(&local);
+	_exit(0);
+}
+
+static void child_double_free(void *arg)
+{
+	void *p;
+
+	(void)arg;
+	init_backend(ERIM_BACKEND_NONE);
+	p = erim_malloc(100000);
+	erim_free(p);
+	erim_free(p);
+	_exit(0);
+}
+
+static void child_interior_free(void *arg)
+{
+	char *p;
+
+	(void)arg;
+	init_backend(ERIM_BACKEND_NONE);
+	p = erim_malloc(64);
+	erim_free(p + 16);
+	_exit(0);
+}
+
 static void expect_death(void (*fn)(void *), const char *msg)
 {
 	char out[2048];
@@ -654,6 +741,13 @@ static void refusals_stop_the_process_before_init(void)
 	expect_death(child_refuse, "erim: vault.get: length 42 too large\n");
 }
 
+static void invalid_frees_stop_the_process(void)
+{
+	expect_death(child_bad_free, "which is not in the trusted heap");
+	expect_death(child_double_free, "which is not an allocated block");
+	expect_death(child_interior_free, "inside an object");
+}
+
 static void mprotect_stops_untrusted_access(void)
 {
 	expect_death(child_read_heap, "erim: violation: untrusted code read trusted memory at 0x");
@@ -678,6 +772,7 @@ int main(void)
 	id_cb_noallow = first + 6;
 	id_public_from_cb = first + 7;
 	id_scrub = first + 8;
+	id_df = first + 9;
 	unsetenv("ERIM_BACKEND");
 	unsetenv("ERIM_REQUIRE");
 
@@ -705,5 +800,8 @@ int main(void)
 	T(refusals_stop_the_process_mprotect);
 	T(refusals_stop_the_process_before_init);
 	T(mprotect_stops_untrusted_access);
+	T(invalid_frees_stop_the_process);
+	T(trusted_code_runs_with_df_clear);
+	T(exiting_threads_give_their_trusted_stack_back);
 	return erim_cunit_run("rt_core");
 }

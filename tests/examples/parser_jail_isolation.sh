@@ -4,6 +4,8 @@
 # configuration is parsed through the interposed call under none and
 # mprotect; the parser's name-overflow arbitrary read leaks the API token
 # under none and is stopped under mprotect with erim's violation report.
+# The --wrap flags examples/Makefile.am links with must be the ones erimgen
+# prints for the interface.
 set -u
 ex=${top_builddir:?}/examples
 app=$ex/parser-jail/parser-jail
@@ -26,6 +28,11 @@ for b in none mprotect; do
 	[ "$out" = "endpoint: https://api.example.org/v1" ]
 	result "parses_config_through_interposed_parser_$b" $?
 done
+echo "--- link_flags_match_erimgen_print_link_flags"
+flags=$("${top_builddir}/generator/erimgen" --print-link-flags "${top_srcdir:?}/examples/parser-jail/parserjail.erim")
+echo "erimgen --print-link-flags: $flags"
+[ "$flags" = "-Wl,--wrap=pj_run -Wl,--wrap=ini_get" ]
+result link_flags_match_erimgen_print_link_flags $?
 echo "--- parser_overflow_leaks_token_without_isolation"
 ERIM_BACKEND=none ERIM_QUIET=1 "$attack" --expect=stolen "$app"
 result parser_overflow_leaks_token_without_isolation $?

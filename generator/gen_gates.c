@@ -46,6 +46,13 @@ static int gen_is_buffer(const struct idl_param *p)
 	return p->ndims > 0 || gen_is_ptr(p->type);
 }
 
+/* A struct member copied as a separate buffer: a pointer member (fixed
+ * arrays are plain data inside the struct). */
+static int gen_is_mbuf(const struct idl_param *m)
+{
+	return !m->attrs.is_opaque && !m->attrs.user_check && gen_is_ptr(m->type);
+}
+
 /* Element type of a buffer parameter (pointee, or the array's element). */
 static const struct idl_type *gen_elem_type(const struct idl_param *p)
 {
@@ -81,7 +88,7 @@ static int gen_struct_is_deep(const struct idl_struct *s)
 	if (!s)
 		return 0;
 	for (const struct idl_param *m = s->members; m; m = m->next)
-		if (gen_is_buffer(m))
+		if (gen_is_mbuf(m))
 			return 1;
 	return 0;
 }
@@ -99,7 +106,7 @@ static int gen_expr_uses(const struct idl_expr *e, const char *name)
 static int gen_is_length_member(const struct idl_struct *s, const char *name)
 {
 	for (const struct idl_param *m = s->members; m; m = m->next)
-		if (gen_is_buffer(m) && (gen_expr_uses(m->attrs.size, name) ||
+		if (gen_is_mbuf(m) && (gen_expr_uses(m->attrs.size, name) ||
 		                         gen_expr_uses(m->attrs.count, name)))
 			return 1;
 	return 0;
@@ -298,7 +305,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 	           s->name, s->name, s->name);
 	gen_puts(b, "\tmemset(erim__k, 0, sizeof *erim__k);\n");
 	for (const struct idl_param *m = s->members; m; m = m->next) {
-		if (gen_is_buffer(m))
+		if (gen_is_mbuf(m))
 			continue;
 		const struct idl_struct *ms = gen_struct_of(c, gen_resolve(m->type));
 		const char *cond = gen_is_length_member(s, m->name) ? "" : "if (erim__copy)\n\t\t";
@@ -312,7 +319,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			gen_printf(b, "\t%serim__k->%s = erim__u->%s;\n", cond, m->name, m->name);
 	}
 	for (const struct idl_param *m = s->members; m; m = m->next) {
-		if (!gen_is_buffer(m))
+		if (!gen_is_mbuf(m))
 			continue;
 		if (m->attrs.is_string || m->ndims) {
 			gen_error(c, &m->loc, "member '%s': only pointer members with count= or size= "
@@ -340,7 +347,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 	gen_printf(b, "static __attribute__((unused)) void erim__free_%s(struct %s *erim__k)\n{\n",
 	           s->name, s->name);
 	for (const struct idl_param *m = s->members; m; m = m->next)
-		if (gen_is_buffer(m))
+		if (gen_is_mbuf(m))
 			gen_printf(b, "\terim_free((void *)erim__k->%s);\n", m->name);
 	gen_puts(b, "}\n\n");
 
@@ -354,13 +361,21 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 	           s->name, s->name, s->name, s->name, s->name);
 	fx.prefix = "erim__u->";
 	for (const struct idl_param *m = s->members; m; m = m->next) {
-		if (gen_is_buffer(m)) {
+		if (gen_is_mbuf(m)) {
 			gen_printf(b, "\tif (erim__u->%s && erim__k->%s) {\n\t\tsize_t erim__n;\n", m->name, m->name);
 			/* recomputing from the same frozen snapshot cannot overflow now */
 			struct gen_fx fx2 = fx;
 			fx2.arg = m->name;
 			gen_bytes(&fx2, b, 2, m, "erim__n", NULL);
-			gen_printf(b, "\t\tmemcpy((void *)erim__u->%s, erim__k->%s, erim__n);\n\t}\n", m->name, m->name);
+			const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(m)));
+			if (es)   /* element-wise through a zeroed staging copy: no padding leaks */
+				gen_printf(b, "\t\tfor (size_t erim__i = 0; erim__i < erim__n / sizeof(struct %s); erim__i++) {\n"
+				              "\t\t\tstruct %s erim__e;\n\t\t\tmemset(&erim__e, 0, sizeof erim__e);\n"
+				              "\t\t\terim__put_%s(&erim__e, (const struct %s *)(const void *)erim__k->%s + erim__i);\n"
+				              "\t\t\tmemcpy((struct %s *)(void *)erim__u->%s + erim__i, &erim__e, sizeof erim__e);\n\t\t}\n\t}\n",
+				           es->name, es->name, es->name, es->name, m->name, es->name, m->name);
+			else
+				gen_printf(b, "\t\tmemcpy((void *)erim__u->%s, erim__k->%s, erim__n);\n\t}\n", m->name, m->name);
 			gen_printf(b, "\terim__d->%s = erim__u->%s;\n", m->name, m->name);
 		} else if (gen_is_length_member(s, m->name)) {
 			gen_printf(b, "\terim__d->%s = erim__u->%s;\n", m->name, m->name);
@@ -760,7 +775,10 @@ static void gen_gate(struct gen_ctx *c, struct gen_buf *b, const struct idl_func
 		gen_printf(b, "\terim__a.%s = %s;\n", p->name, p->name);
 	if (!f->params && !has_ret)
 		gen_puts(b, "\terim__a.erim__unused = 0;\n");
-	if (f->error) {
+	if (f->error && gen_struct_of(c, gen_resolve(f->ret))) {
+		gen_error(c, &f->error->loc, "error() on '%s', which returns a struct: give it a scalar "
+		          "return type or drop error() (refusals are then fatal)", f->name);
+	} else if (f->error) {
 		gen_printf(b, "\tif (erim_gate_call(erim__base + erim__id_%s, &erim__a) != 0)\n", f->name);
 		gen_puts(b, "\t\treturn (");
 		char *rd = gen_decl(f->ret, "", 1);

@@ -162,19 +162,16 @@ static void gen_struct_decl(struct gen_buf *b, const struct idl_struct *s)
 	gen_line_back(b);
 }
 
-void gen_types(struct gen_ctx *c, struct gen_buf *b)
+/* The includes and type declarations of one interface, under a guard named
+ * after it, so that headers of interfaces importing it can repeat them. */
+static void gen_iface_types(struct gen_buf *b, const struct idl_interface *i, const char *from)
 {
-	const struct idl_interface *i = c->iface;
-
-	gen_puts(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n"
-	            "#include <sys/types.h>\n");
 	for (const struct idl_include *inc = i->includes; inc; inc = inc->next)
 		gen_printf(b, "#include \"%s\"\n", inc->header);
-	gen_puts(b, "\n");
 	if (!i->structs && !i->enums && !i->typedefs)
 		return;
-	gen_printf(b, "/* types declared in %s (shared by both headers) */\n", c->opts.source_name);
-	gen_printf(b, "#ifndef ERIM__TYPES_%s\n#define ERIM__TYPES_%s\n", c->iname, c->iname);
+	gen_printf(b, "\n/* types declared in %s (shared by every header that uses them) */\n", from);
+	gen_printf(b, "#ifndef ERIM__TYPES_%s\n#define ERIM__TYPES_%s\n", i->name, i->name);
 	/* the AST keeps structs, enums and typedefs in separate lists: forward
 	 * declarations first make every order of use compile */
 	for (const struct idl_struct *s = i->structs; s; s = s->next)
@@ -202,5 +199,30 @@ void gen_types(struct gen_ctx *c, struct gen_buf *b)
 	}
 	for (const struct idl_struct *s = i->structs; s; s = s->next)
 		gen_struct_decl(b, s);
-	gen_printf(b, "#endif /* ERIM__TYPES_%s */\n\n", c->iname);
+	gen_printf(b, "#endif /* ERIM__TYPES_%s */\n", i->name);
+}
+
+static const char *gen_base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* Types of imported files first (depth first), then the file's own. */
+static void gen_file_types(struct gen_buf *b, const struct idl_file *f, const struct idl_interface *self)
+{
+	for (const struct idl_import *im = f->imports; im; im = im->next)
+		if (im->file)
+			gen_file_types(b, im->file, NULL);
+	for (const struct idl_interface *i = f->interfaces; i; i = i->next)
+		if (!self || i == self)
+			gen_iface_types(b, i, gen_base_name(f->path));
+}
+
+void gen_types(struct gen_ctx *c, struct gen_buf *b)
+{
+	gen_puts(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n"
+	            "#include <sys/types.h>\n");
+	gen_file_types(b, c->file, c->iface);
+	gen_puts(b, "\n");
 }

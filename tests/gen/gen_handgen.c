@@ -66,6 +66,7 @@ static struct idl_file *ha_gentest(void)
 	/* count x size + header: a sum and a product */
 	fn = ha_func(&i->trusted, IDL_TRUSTED, 1, ha_scalar("long", 1, 0), "gt_records");
 	p = ha_add(&fn->params, ha_param(ha_ptr(ha_void()), "rec"));
+	p->type->target->is_const = 1;
 	p->attrs.dir = IDL_DIR_IN;
 	p->attrs.size = ha_bin(IDL_E_ADD, ha_bin(IDL_E_MUL, ha_id("n"), ha_id("recsize")), ha_int(16, 0));
 	ha_add(&fn->params, ha_param(ha_scalar("size_t", 0, 0), "n"));

@@ -1,0 +1,678 @@
+/* generated from shapes.erim by erimgen 0.1.0 — do not edit */
+/* shapes_gates.c: the trust boundary of interface shapes -- gates, argument
+ * checks and copies, callback proxies, and the registration of the trusted
+ * entries.  Link it into the program together with liberim. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "erim.h"
+#include "shapes_erim.h"
+#include "shapes_trusted.h"
+
+/* Copies must run forward whatever EFLAGS.DF the caller left: the ABI says DF
+ * is clear at calls, an attacker need not.  The mpk gate clears it, but under
+ * `none` no gate runs, and an untrusted callback may return with DF set, so
+ * trusted code clears it itself before every copy. */
+static inline __attribute__((unused)) void erim__cld(void)
+{
+	__asm__ __volatile__("cld" ::: "memory");
+}
+
+/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
+ * the address space or overlaps trusted memory (any byte). */
+static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
+{
+	uintptr_t erim__a = (uintptr_t)erim__p;
+
+	if (erim__n && erim__a + (erim__n - 1) < erim__a)
+		return "wraps around the address space";
+	if (erim_overlaps_trusted(erim__p, erim__n))
+		return "overlaps trusted memory";
+	return NULL;
+}
+
+/* Copy the untrusted string U (at most MAX characters before its NUL) into a
+ * fresh trusted buffer *OUT, forced to be NUL-terminated; *LEN its length.
+ * Page by page: each page is checked against trusted memory before it is
+ * read, so the scan never runs into trusted memory, and each chunk's length
+ * is frozen before its bytes are copied once (a racing writer can change the
+ * bytes, never the bounds).  NULL on success, else why the string is refused. */
+static __attribute__((unused)) const char *erim__str_in(const char *erim__u, size_t erim__max,
+                                                        void **erim__out, size_t *erim__len)
+{
+	size_t erim__n = 0, erim__cap = 0;
+	char *erim__t = NULL;
+
+	for (;;) {
+		uintptr_t erim__a = (uintptr_t)erim__u + erim__n;
+		size_t erim__chunk = 4096 - (erim__a & 4095u), erim__k;
+		const char *erim__w, *erim__z;
+
+		if (erim__a < (uintptr_t)erim__u)
+			erim__w = "wraps around the address space";
+		else
+			erim__w = erim__check((const void *)erim__a, erim__chunk);
+		if (erim__w) {
+			erim_free(erim__t);
+			return erim__w;
+		}
+		if (erim__chunk > erim__max - erim__n + 1)
+			erim__chunk = erim__max - erim__n + 1;
+		erim__z = memchr((const void *)erim__a, 0, erim__chunk);
+		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
+		if (erim__n + erim__k + 1 > erim__cap) {
+			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
+			char *erim__g;
+
+			while (erim__nc < erim__n + erim__k + 1)
+				erim__nc *= 2;
+			erim__g = erim_realloc(erim__t, erim__nc);
+			if (!erim__g) {
+				erim_free(erim__t);
+				return "cannot be copied: out of trusted memory";
+			}
+			erim__t = erim__g;
+			erim__cap = erim__nc;
+		}
+		memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__n += erim__k;
+		if (erim__z)
+			break;
+		if (erim__n > erim__max) {
+			erim_free(erim__t);
+			return "is longer than its maxlen";
+		}
+	}
+	erim__t[erim__n] = '\0';
+	*erim__out = erim__t;
+	*erim__len = erim__n;
+	return NULL;
+}
+
+/* Largest block a trusted proxy hands to an untrusted function: the block is
+ * copied onto the untrusted stack. */
+#define ERIM__CB_MAX ((size_t)256 * 1024)
+
+/* entry ids: erim__base plus the index */
+static unsigned erim__base;
+enum {
+	erim__id_sh_center = 0,
+	erim__id_sh_scale = 1,
+	erim__id_sh_ids = 2,
+	erim__id_sh_fixed = 3,
+	erim__id_sh_lookup = 4,
+	erim__id_sh_hygiene = 5,
+};
+
+struct erim__args_sh_center {
+	const struct sh_poly *p;
+	struct sh_point erim__ret;
+};
+
+struct erim__args_sh_scale {
+	struct sh_poly *polys;
+	size_t n;
+	int32_t factor;
+	int erim__ret;
+};
+
+struct erim__args_sh_ids {
+	sh_id *ids;
+};
+
+struct erim__args_sh_fixed {
+	const void *key;
+	void *mac;
+	int erim__ret;
+};
+
+struct erim__args_sh_lookup {
+	void *handle;
+	const void *hint;
+	int erim__ret;
+};
+
+struct erim__args_sh_hygiene {
+	const uint8_t *memcpy;
+	size_t len;
+	int args;
+	int raw;
+	int id;
+	int st;
+	int free;
+	int malloc;
+	const char *strlen;
+	long erim__ret;
+};
+
+struct erim__cb_sh_progress {
+	uint32_t done;
+	uint32_t total;
+	char erim__pad;
+};
+
+static __attribute__((unused)) void erim__put_sh_point(struct sh_point *erim__d, const struct sh_point *erim__s)
+{
+	erim__d->x = erim__s->x;
+	erim__d->y = erim__s->y;
+}
+
+static __attribute__((unused)) void erim__put_sh_poly(struct sh_poly *erim__d, const struct sh_poly *erim__s)
+{
+	erim__d->id = erim__s->id;
+	erim__d->kind = erim__s->kind;
+	erim__put_sh_point(&erim__d->origin, &erim__s->origin);
+	memcpy(erim__d->tag, erim__s->tag, sizeof erim__d->tag);
+	erim__d->npts = erim__s->npts;
+	erim__d->pts = erim__s->pts;
+}
+
+static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim__k, const struct sh_poly *erim__u, int erim__copy, const char **erim__mem)
+{
+	memset(erim__k, 0, sizeof *erim__k);
+	if (erim__copy)
+		erim__k->id = erim__u->id;
+	if (erim__copy)
+		erim__k->kind = erim__u->kind;
+	if (erim__copy)
+		erim__k->origin = erim__u->origin;
+	if (erim__copy)
+		memcpy(erim__k->tag, erim__u->tag, sizeof erim__k->tag);
+	erim__k->npts = erim__u->npts;
+	{
+		size_t erim__n;
+		void *erim__t;
+		size_t erim__t1 = (size_t)erim__u->npts;
+		if (__builtin_mul_overflow(erim__t1, sizeof(struct sh_point), &erim__n))
+			{ *erim__mem = "pts"; return "has a size that overflows size_t"; }
+		if (erim__u->pts) {
+			const char *erim__w = erim__check(erim__u->pts, erim__n);
+			if (erim__w) { *erim__mem = "pts"; return erim__w; }
+			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
+			if (!erim__t) { *erim__mem = "pts"; return "cannot be copied: out of trusted memory"; }
+			if (erim__copy)
+				memcpy(erim__t, erim__u->pts, erim__n);
+			erim__k->pts = erim__t;
+		}
+	}
+	return NULL;
+}
+
+static __attribute__((unused)) void erim__free_sh_poly(struct sh_poly *erim__k)
+{
+	erim_free((void *)erim__k->pts);
+}
+
+static __attribute__((unused)) const char *erim__out_sh_poly(struct sh_poly *erim__d, const struct sh_poly *erim__p, const struct sh_poly *erim__k, const struct sh_poly *erim__u, const char **erim__mem)
+{
+	erim__d->id = erim__p->id;
+	erim__d->kind = erim__p->kind;
+	erim__put_sh_point(&erim__d->origin, &erim__p->origin);
+	memcpy(erim__d->tag, erim__p->tag, sizeof erim__d->tag);
+	erim__d->npts = erim__u->npts;
+	if (erim__u->pts && erim__k->pts) {
+		size_t erim__n;
+		size_t erim__t2 = (size_t)erim__u->npts;
+		if (__builtin_mul_overflow(erim__t2, sizeof(struct sh_point), &erim__n))
+			{ *erim__mem = "pts"; return "has a size that overflows size_t"; }
+		for (size_t erim__i = 0; erim__i < erim__n / sizeof(struct sh_point); erim__i++) {
+			struct sh_point erim__e;
+			memset(&erim__e, 0, sizeof erim__e);
+			erim__put_sh_point(&erim__e, (const struct sh_point *)(const void *)erim__k->pts + erim__i);
+			memcpy((struct sh_point *)(void *)erim__u->pts + erim__i, &erim__e, sizeof erim__e);
+		}
+	}
+	erim__d->pts = erim__u->pts;
+	(void)erim__p;
+	(void)erim__mem;
+	return NULL;
+}
+
+/* trusted entry of shapes.sh_center: runs in the trusted domain on the trusted stack */
+static long erim__entry_sh_center(void *erim__raw)
+{
+	struct erim__args_sh_center erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	struct sh_point erim__r;
+	struct sh_poly *erim__u_p = NULL, *erim__k_p = NULL, *erim__p_p = NULL;
+	size_t erim__n_p = 0, erim__e_p = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("shapes", "sh_center", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* p: struct sh_poly, deep copy with frozen lengths */
+	{
+		erim__n_p = sizeof(struct sh_poly);
+		erim__e_p = 1;
+		if (erim__v.p) {
+			const char *erim__w = erim__check(erim__v.p, erim__n_p);
+			if (erim__w) { erim__arg = "p"; erim__why = erim__w; goto erim__refused; }
+			erim__u_p = erim_malloc(erim__n_p ? erim__n_p : 1);
+			erim__k_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
+			erim__p_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
+			if (!erim__u_p || !erim__k_p || !erim__p_p)
+				{ erim__arg = "p"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+			memcpy(erim__u_p, erim__v.p, erim__n_p);
+			for (size_t erim__i = 0; erim__i < erim__e_p; erim__i++) {
+				erim__w = erim__in_sh_poly(&erim__k_p[erim__i], &erim__u_p[erim__i], 1, &erim__mem);
+				if (erim__w) { erim__arg = "p"; erim__why = erim__w; goto erim__refused; }
+				erim__p_p[erim__i] = erim__k_p[erim__i];
+			}
+		}
+	}
+	erim__r = sh_center_impl(erim__p_p);
+	{
+		struct sh_point erim__d;
+		memset(&erim__d, 0, sizeof erim__d);
+		erim__put_sh_point(&erim__d, &erim__r);
+		memcpy(&((struct erim__args_sh_center *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);
+	}
+	erim__st = 0;
+erim__refused:
+	for (size_t erim__i = 0; erim__k_p && erim__i < erim__e_p; erim__i++)
+		erim__free_sh_poly(&erim__k_p[erim__i]);
+	erim_free(erim__u_p);
+	erim_free(erim__k_p);
+	erim_free(erim__p_p);
+	(void)erim__e_p;
+	if (erim__st != 0) {
+		erim_refuse("shapes", "sh_center", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of shapes.sh_scale: runs in the trusted domain on the trusted stack */
+static long erim__entry_sh_scale(void *erim__raw)
+{
+	struct erim__args_sh_scale erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+	struct sh_poly *erim__u_polys = NULL, *erim__k_polys = NULL, *erim__p_polys = NULL;
+	size_t erim__n_polys = 0, erim__e_polys = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("shapes", "sh_scale", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* polys: struct sh_poly, deep copy with frozen lengths */
+	{
+		size_t erim__t1 = (size_t)erim__v.n;
+		if (__builtin_mul_overflow(erim__t1, sizeof(struct sh_poly), &erim__n_polys))
+			{ erim__arg = "polys"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
+		erim__e_polys = erim__t1;
+		if (erim__v.polys) {
+			const char *erim__w = erim__check(erim__v.polys, erim__n_polys);
+			if (erim__w) { erim__arg = "polys"; erim__why = erim__w; goto erim__refused; }
+			erim__u_polys = erim_malloc(erim__n_polys ? erim__n_polys : 1);
+			erim__k_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
+			erim__p_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
+			if (!erim__u_polys || !erim__k_polys || !erim__p_polys)
+				{ erim__arg = "polys"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+			memcpy(erim__u_polys, erim__v.polys, erim__n_polys);
+			for (size_t erim__i = 0; erim__i < erim__e_polys; erim__i++) {
+				erim__w = erim__in_sh_poly(&erim__k_polys[erim__i], &erim__u_polys[erim__i], 1, &erim__mem);
+				if (erim__w) { erim__arg = "polys"; erim__why = erim__w; goto erim__refused; }
+				erim__p_polys[erim__i] = erim__k_polys[erim__i];
+			}
+		}
+	}
+	erim__r = sh_scale_impl(erim__p_polys, erim__v.n, erim__v.factor);
+	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__e_polys; erim__i++) {
+		struct sh_poly erim__d;
+		const char *erim__m2;
+		memset(&erim__d, 0, sizeof erim__d);
+		erim__out_sh_poly(&erim__d, &erim__p_polys[erim__i], &erim__k_polys[erim__i], &erim__u_polys[erim__i], &erim__m2);
+		memcpy((struct sh_poly *)(void *)erim__v.polys + erim__i, &erim__d, sizeof erim__d);
+	}
+	((struct erim__args_sh_scale *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+erim__refused:
+	for (size_t erim__i = 0; erim__k_polys && erim__i < erim__e_polys; erim__i++)
+		erim__free_sh_poly(&erim__k_polys[erim__i]);
+	erim_free(erim__u_polys);
+	erim_free(erim__k_polys);
+	erim_free(erim__p_polys);
+	(void)erim__e_polys;
+	if (erim__st != 0) {
+		erim_refuse("shapes", "sh_scale", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of shapes.sh_ids: runs in the trusted domain on the trusted stack */
+static long erim__entry_sh_ids(void *erim__raw)
+{
+	struct erim__args_sh_ids erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	void *erim__p_ids = NULL;
+	size_t erim__n_ids = 0, erim__e_ids = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("shapes", "sh_ids", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* ids: out buffer */
+	{
+		size_t erim__t1 = (size_t)4u;
+		if (__builtin_mul_overflow(erim__t1, sizeof(sh_id), &erim__n_ids))
+			{ erim__arg = "ids"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
+		erim__e_ids = erim__t1;
+		if (erim__v.ids) {
+			const char *erim__w = erim__check(erim__v.ids, erim__n_ids);
+			if (erim__w) { erim__arg = "ids"; erim__why = erim__w; goto erim__refused; }
+			erim__p_ids = erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
+			if (!erim__p_ids)
+				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+		}
+	}
+	sh_ids_impl(erim__p_ids);
+	if (erim__p_ids)
+		memcpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
+	erim__st = 0;
+erim__refused:
+	erim_free(erim__p_ids);
+	(void)erim__e_ids;
+	if (erim__st != 0) {
+		erim_refuse("shapes", "sh_ids", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of shapes.sh_fixed: runs in the trusted domain on the trusted stack */
+static long erim__entry_sh_fixed(void *erim__raw)
+{
+	struct erim__args_sh_fixed erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+	void *erim__p_key = NULL;
+	size_t erim__n_key = 0, erim__e_key = 0;
+	void *erim__p_mac = NULL;
+	size_t erim__n_mac = 0, erim__e_mac = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("shapes", "sh_fixed", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* key: in buffer */
+	{
+		size_t erim__t1 = (size_t)32u;
+		if (__builtin_mul_overflow(erim__t1, sizeof(uint8_t), &erim__n_key))
+			{ erim__arg = "key"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
+		erim__e_key = erim__t1;
+		if (erim__v.key) {
+			const char *erim__w = erim__check(erim__v.key, erim__n_key);
+			if (erim__w) { erim__arg = "key"; erim__why = erim__w; goto erim__refused; }
+			erim__p_key = erim_malloc(erim__n_key ? erim__n_key : 1);
+			if (!erim__p_key)
+				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+			memcpy(erim__p_key, erim__v.key, erim__n_key);
+		}
+	}
+	/* mac: out buffer */
+	{
+		size_t erim__t2 = (size_t)16u;
+		if (__builtin_mul_overflow(erim__t2, sizeof(uint8_t), &erim__n_mac))
+			{ erim__arg = "mac"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
+		erim__e_mac = erim__t2;
+		if (erim__v.mac) {
+			const char *erim__w = erim__check(erim__v.mac, erim__n_mac);
+			if (erim__w) { erim__arg = "mac"; erim__why = erim__w; goto erim__refused; }
+			erim__p_mac = erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
+			if (!erim__p_mac)
+				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+		}
+	}
+	erim__r = sh_fixed_impl(erim__p_key, erim__p_mac);
+	if (erim__p_mac)
+		memcpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
+	((struct erim__args_sh_fixed *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+erim__refused:
+	erim_free(erim__p_key);
+	(void)erim__e_key;
+	erim_free(erim__p_mac);
+	(void)erim__e_mac;
+	if (erim__st != 0) {
+		erim_refuse("shapes", "sh_fixed", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of shapes.sh_lookup: runs in the trusted domain on the trusted stack */
+static long erim__entry_sh_lookup(void *erim__raw)
+{
+	struct erim__args_sh_lookup erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("shapes", "sh_lookup", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__r = sh_lookup_impl(erim__v.handle, erim__v.hint);
+	((struct erim__args_sh_lookup *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+	if (erim__st != 0) {
+		erim_refuse("shapes", "sh_lookup", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of shapes.sh_hygiene: runs in the trusted domain on the trusted stack */
+static long erim__entry_sh_hygiene(void *erim__raw)
+{
+	struct erim__args_sh_hygiene erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	long erim__r;
+	void *erim__p_memcpy = NULL;
+	size_t erim__n_memcpy = 0, erim__e_memcpy = 0;
+	void *erim__p_strlen = NULL;
+	size_t erim__n_strlen = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("shapes", "sh_hygiene", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* memcpy: in buffer */
+	{
+		size_t erim__t1 = (size_t)erim__v.len;
+		erim__n_memcpy = erim__t1;
+		erim__e_memcpy = erim__t1 / sizeof(uint8_t);
+		if (erim__v.memcpy) {
+			const char *erim__w = erim__check(erim__v.memcpy, erim__n_memcpy);
+			if (erim__w) { erim__arg = "memcpy"; erim__why = erim__w; goto erim__refused; }
+			erim__p_memcpy = erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
+			if (!erim__p_memcpy)
+				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+			memcpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
+		}
+	}
+	/* strlen: string, copied page by page, terminated */
+	{
+		size_t erim__max = SIZE_MAX - 1;
+		if (erim__v.strlen) {
+			const char *erim__w = erim__str_in(erim__v.strlen, erim__max, &erim__p_strlen, &erim__n_strlen);
+			if (erim__w) { erim__arg = "strlen"; erim__why = erim__w; goto erim__refused; }
+		}
+	}
+	erim__r = sh_hygiene_impl(erim__p_memcpy, erim__v.len, erim__v.args, erim__v.raw, erim__v.id, erim__v.st, erim__v.free, erim__v.malloc, erim__p_strlen);
+	((struct erim__args_sh_hygiene *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+erim__refused:
+	erim_free(erim__p_memcpy);
+	(void)erim__e_memcpy;
+	erim_free(erim__p_strlen);
+	if (erim__st != 0) {
+		erim_refuse("shapes", "sh_hygiene", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* gate of shapes.sh_center (untrusted side) */
+struct sh_point sh_center(const struct sh_poly *p)
+{
+	struct erim__args_sh_center erim__a;
+
+	erim__a.p = p;
+	(void)erim_gate_call(erim__base + erim__id_sh_center, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of shapes.sh_scale (untrusted side) */
+int sh_scale(struct sh_poly *polys, size_t n, int32_t factor)
+{
+	struct erim__args_sh_scale erim__a;
+
+	erim__a.polys = polys;
+	erim__a.n = n;
+	erim__a.factor = factor;
+	(void)erim_gate_call(erim__base + erim__id_sh_scale, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of shapes.sh_ids (untrusted side) */
+void sh_ids(sh_id *ids)
+{
+	struct erim__args_sh_ids erim__a;
+
+	erim__a.ids = ids;
+	(void)erim_gate_call(erim__base + erim__id_sh_ids, &erim__a);
+}
+
+/* gate of shapes.sh_fixed (untrusted side) */
+int sh_fixed(const uint8_t key[32], uint8_t mac[16])
+{
+	struct erim__args_sh_fixed erim__a;
+
+	erim__a.key = key;
+	erim__a.mac = mac;
+	(void)erim_gate_call(erim__base + erim__id_sh_fixed, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of shapes.sh_lookup (untrusted side) */
+int sh_lookup(void *handle, const void *hint)
+{
+	struct erim__args_sh_lookup erim__a;
+
+	erim__a.handle = handle;
+	erim__a.hint = hint;
+	(void)erim_gate_call(erim__base + erim__id_sh_lookup, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of shapes.sh_hygiene (untrusted side) */
+long sh_hygiene(const uint8_t *memcpy, size_t len, int args, int raw, int id, int st, int free, int malloc, const char *strlen)
+{
+	struct erim__args_sh_hygiene erim__a;
+
+	erim__a.memcpy = memcpy;
+	erim__a.len = len;
+	erim__a.args = args;
+	erim__a.raw = raw;
+	erim__a.id = id;
+	erim__a.st = st;
+	erim__a.free = free;
+	erim__a.malloc = malloc;
+	erim__a.strlen = strlen;
+	(void)erim_gate_call(erim__base + erim__id_sh_hygiene, &erim__a);
+	return erim__a.erim__ret;
+}
+
+static long erim__tramp_sh_progress(void *erim__raw)
+{
+	struct erim__cb_sh_progress *erim__b = erim__raw;
+	char *erim__c = erim__raw;
+
+	sh_progress(erim__b->done, erim__b->total);
+	(void)erim__c;
+	return (long)(uintptr_t)erim__raw;
+}
+
+/* proxy to shapes.sh_progress (trusted side): the untrusted function gets a copy
+ * of every input; whatever comes back is checked before use */
+void sh_progress_ocall(uint32_t done, uint32_t total)
+{
+	struct erim__cb_sh_progress erim__h;
+	unsigned char *erim__b;
+	const unsigned char *erim__ub;
+	size_t erim__total = (sizeof(struct erim__cb_sh_progress) + 15u) & ~(size_t)15u;
+	long erim__r;
+
+	if (erim__total > ERIM__CB_MAX)
+		erim_refuse("shapes", "sh_progress", "arguments too large to cross to the untrusted stack");
+	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
+	if (!erim__b)
+		erim_refuse("shapes", "sh_progress", "out of trusted memory");
+	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__h.done = done;
+	erim__h.total = total;
+	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__r = erim_callback_call(erim__tramp_sh_progress, erim__b, erim__total, NULL, 0);
+	erim__cld();
+	/* Iago: the returned block address is untrusted; check it, fetch once */
+	erim__ub = (const unsigned char *)(uintptr_t)erim__r;
+	if (erim__ub != erim__b) {
+		const char *erim__w = erim__check(erim__ub, erim__total);
+		if (erim__w)
+			erim_refuse("shapes", "sh_progress", "untrusted function returned a block that %s", erim__w);
+	}
+	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim_free(erim__b);
+}
+
+static const struct erim_entry erim__entries[] = {
+	{ "shapes", "sh_center", erim__entry_sh_center, ERIM_ENTRY_PUBLIC },
+	{ "shapes", "sh_scale", erim__entry_sh_scale, ERIM_ENTRY_PUBLIC },
+	{ "shapes", "sh_ids", erim__entry_sh_ids, ERIM_ENTRY_PUBLIC },
+	{ "shapes", "sh_fixed", erim__entry_sh_fixed, ERIM_ENTRY_PUBLIC },
+	{ "shapes", "sh_lookup", erim__entry_sh_lookup, ERIM_ENTRY_PUBLIC },
+	{ "shapes", "sh_hygiene", erim__entry_sh_hygiene, ERIM_ENTRY_PUBLIC },
+};
+
+/* Runs before main(), hence before erim_init(): registration is refused
+ * after init, and trusted globals are still writable now. */
+__attribute__((constructor)) static void erim__register(void)
+{
+	unsigned erim__first = 0;
+	int erim__rc = erim_register_entries(erim__entries, sizeof erim__entries / sizeof erim__entries[0], &erim__first);
+
+	if (erim__rc != 0) {
+		fprintf(stderr, "erim: shapes: cannot register the trusted entries (error %d)\n", -erim__rc);
+		abort();
+	}
+	erim__base = erim__first;
+}

@@ -224,6 +224,10 @@ static int reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 		set_err("cannot reserve trusted memory: %s", strerror(e));
 		return -e;
 	}
+	/* keep trusted memory out of core dumps (best effort) */
+	madvise(L->rt, L->rt_size, MADV_DONTDUMP);
+	madvise(L->heap, L->heap_size, MADV_DONTDUMP);
+	madvise(L->stacks, L->stacks_size, MADV_DONTDUMP);
 	rt = L->rt;
 	erim__ro.entries = (struct erim_ientry *)rt;
 	erim__ro.nentries = 0;

@@ -562,6 +562,34 @@ static void chk_range(struct tem_call *c)
 		refuse(c, EPERM, "refused (touches trusted memory)");
 }
 
+/* madvise: besides trusted ranges, advice that throws page contents away
+ * must not touch executable memory: a private file page that start-up
+ * patched (glibc's pkey_set WRPKRU neutralised by liberim) would come back
+ * from the file with its original bytes. */
+static void chk_madvise(struct tem_call *c)
+{
+	int wrap;
+	uint64_t end;
+
+	chk_range(c);
+	if (c->refuse_errno)
+		return;
+	switch ((int)c->a[2]) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case MADV_REMOVE:
+#ifdef MADV_DONTNEED_LOCKED
+	case MADV_DONTNEED_LOCKED:
+#endif
+		end = page_end(c->a[0], c->a[1], &wrap);
+		if (wrap || each_vma(c->t->tid, c->a[0] & ~(TEM_PAGE - 1), end, vma_is_exec, NULL) > 0)
+			refuse(c, EPERM, "refused (would reload executable pages from their file, undoing inspection patches)");
+		break;
+	default:
+		break;
+	}
+}
+
 static int vma_any(const struct tem_vma *v, void *arg)
 {
 	(void)v;
@@ -649,7 +677,7 @@ static void exit_refused_fd(struct tem_call *c, long ret)
  * fd is what it is), and close it again (injected close) when refused. */
 static void exit_fd_check(struct tem_call *c, long ret)
 {
-	char name[64], link[256];
+	char name[64], link[256] = "";
 	struct stat st;
 	struct statfs sfs;
 	ssize_t n;
@@ -864,7 +892,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
 	/* memory map of trusted regions */
 	{ SYS_munmap, "munmap", U, chk_range, "touching trusted memory", "EPERM" },
-	{ SYS_madvise, "madvise", U, chk_range, "touching trusted memory (DONTNEED, FREE, REMOVE, WIPEONFORK, ...)", "EPERM" },
+	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */

@@ -46,6 +46,9 @@ static int atk_under_tem;
 static const char *atk_name;
 static int atk_needs_pku;
 static enum atk_result atk_attack(void);
+#ifdef ATK_STARTUP
+static void ATK_STARTUP(void);   /* runs as trusted start-up, before registration */
+#endif
 
 static inline uint32_t atk_rdpkru(void)
 {
@@ -112,6 +115,9 @@ static int atk_setup(void)
 		    syscall(SYS_pkey_mprotect, atk_secret, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, atk_pkey) != 0)
 			return -1;
 	}
+#ifdef ATK_STARTUP
+	ATK_STARTUP();
+#endif
 	memset(&reg, 0, sizeof reg);
 	reg.version = TEM_VERSION;
 	reg.pkey = atk_pkey;

@@ -5,8 +5,8 @@
  * erim's report: untrusted reads and writes of the trusted heap, globals and
  * stacks; jumps onto every WRPKRU site of the gate with a hostile EAX; a thread
  * whose %fs points at another thread's TLS while that thread is inside a gate.
- * With --stress: 8 threads x STRESS_CALLS gate calls concurrently, each on its
- * own trusted stack. */
+ * With --stress [N]: 8 threads x N (default 100000) gate calls concurrently,
+ * each on its own trusted stack. */
 #include <asm/prctl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -24,10 +24,9 @@
 #include "erim_hooks.h"
 #include "erim_check.h"
 
-/* TCG pays ~1.3 us per WRPKRU and two per call: 8 x 20000 calls take seconds. */
-#ifndef STRESS_CALLS
-#define STRESS_CALLS 20000
-#endif
+/* TCG pays ~1.3 us per WRPKRU and two per call; --stress N sets the calls
+ * per thread (default below). */
+static long stress_calls = 100000;
 
 struct add_args { long a, b; };
 
@@ -226,6 +225,24 @@ static void tls_points_at_busy_thread(uintptr_t unused)
 	_exit(0);
 }
 
+static void call_nonpublic(uintptr_t unused)
+{
+	(void)unused;
+	erim_gate_call(id_secret, NULL);
+}
+
+static void call_unknown(uintptr_t unused)
+{
+	(void)unused;
+	erim_gate_call(100000, NULL);
+}
+
+static void untrusted_malloc(uintptr_t unused)
+{
+	(void)unused;
+	erim_malloc(16);
+}
+
 /* ---- tests -------------------------------------------------------------------- */
 
 static int ready;
@@ -297,6 +314,19 @@ TEST(untrusted_access_to_trusted_memory_is_stopped)
 	                     "erim: violation: untrusted code wrote trusted memory at"), "stack write");
 }
 
+TEST(gate_refusals_and_untrusted_heap_use_are_stopped)
+{
+	if (!ready)
+		SKIP("init failed or no PKU");
+	CHECK(expect_stopped("non-public entry", call_nonpublic, 0,
+	                     "erim: vmtest.secret: non-public entry called from untrusted code"),
+	      "non-public");
+	CHECK(expect_stopped("unknown id", call_unknown, 0, "erim: erim.gate: unknown entry id 100000"),
+	      "unknown id");
+	CHECK(expect_stopped("erim_malloc from untrusted code", untrusted_malloc, 0,
+	                     "erim: violation: untrusted code"), "untrusted malloc");
+}
+
 TEST(jumps_onto_wrpkru_sites_are_stopped)
 {
 	const uintptr_t *sites;
@@ -331,7 +361,7 @@ static void *stress_thread(void *arg)
 
 	s->lo = UINTPTR_MAX;
 	pthread_barrier_wait(&barrier);
-	for (long i = 0; i < STRESS_CALLS; i++) {
+	for (long i = 0; i < stress_calls; i++) {
 		struct add_args a = { i, 1 };
 		uintptr_t where = 0;
 
@@ -369,7 +399,7 @@ TEST(eight_threads_call_gates_concurrently_on_separate_stacks)
 			CHECK(s[i].hi + 4096 < s[j].lo || s[j].hi + 4096 < s[i].lo,
 			      "threads %d and %d shared a trusted stack", i, j);
 	}
-	printf("  8 threads x %d gate calls done\n", STRESS_CALLS);
+	printf("  8 threads x %ld gate calls done\n", stress_calls);
 }
 
 int main(int argc, char **argv)
@@ -389,6 +419,8 @@ int main(int argc, char **argv)
 	id_block = first + 5;
 	id_scrub = first + 6;
 	RUN(init_takes_a_key_from_the_kernel);
+	if (stress && argc > 2)
+		stress_calls = atol(argv[2]);
 	if (stress) {
 		RUN(eight_threads_call_gates_concurrently_on_separate_stacks);
 		return check_done("rt_mpk_stress");
@@ -396,6 +428,7 @@ int main(int argc, char **argv)
 	RUN(gates_and_callbacks_work);
 	RUN(no_trusted_value_left_in_registers);
 	RUN(untrusted_access_to_trusted_memory_is_stopped);
+	RUN(gate_refusals_and_untrusted_heap_use_are_stopped);
 	RUN(jumps_onto_wrpkru_sites_are_stopped);
 	RUN(tls_pointing_at_a_busy_threads_slot_is_stopped);
 	return check_done("rt_mpk");

@@ -298,11 +298,9 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 	memset(st, 0, sizeof *st);
 	uint64_t t0 = ip_now();
 
-	if (policy == ERIM_INSPECT_OFF) {
-		if (!quiet)
-			dprintf(2, "erim: load-time inspection is OFF (ERIM_INSPECT=off): executable memory is not checked for WRPKRU/XRSTOR\n");
+	/* OFF: nothing is inspected; erim_init reports that it is off */
+	if (policy == ERIM_INSPECT_OFF)
 		return 0;
-	}
 
 	/* runtime gate addresses, sorted for the scanner's binary search */
 	const uintptr_t *sites = NULL;

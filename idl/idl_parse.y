@@ -1,7 +1,9 @@
 /* idl_parse.y: the .erim/.edl grammar (language.md), as a pure bison parser.
  * Every action is one builder call (idl_build.c); semantics live in the checks
- * (idl_check.c), not here.  Error recovery resynchronises at ';', '}' and ')'
- * so one run reports every error; values dropped during recovery are freed by
+ * (idl_check.c), not here.  Error recovery resynchronises at ';' (one
+ * declaration is dropped), '}' (the rest of a block is dropped, what was
+ * parsed before the error is kept) and ')' (a parameter list), so one run
+ * reports every error; values dropped during recovery are freed by
  * %destructor.  A few hint productions turn common mistakes into precise
  * messages (a '}' without ';', function pointers, varargs, unions). */
 
@@ -182,6 +184,8 @@ top
 interface
 	: INTERFACE IDENT opt_options '{' items '}' ';'
 	                             { $$ = idl_b_interface(p, $2, 0, $3, $5, &@$); }
+	| INTERFACE IDENT opt_options '{' items error '}' ';'
+	                             { $$ = idl_b_interface(p, $2, 0, $3, $5, &@$); }
 	| INTERFACE IDENT opt_options '{' items '}'
 	                             { struct idl_loc l = idl_after(&@6);
 	                               idl_report(p->s, IDL_CHK_MISSING_SEMICOLON, IDL_SEV_OFF, &l,
@@ -246,6 +250,10 @@ item
 	                                          "declare 'union %s' in an included C header and pass it "
 	                                          "by value or through a [user_check(\"why\")] pointer", $2);
 	                               free($2); idl_free_params($4); $$ = idl_b_item(IDL_I_NONE, NULL); }
+	| TRUSTED '{' tfuncs error '}' ';'
+	                             { $$ = idl_b_item(IDL_I_TRUSTED, $3); }
+	| UNTRUSTED '{' ufuncs error '}' ';'
+	                             { $$ = idl_b_item(IDL_I_UNTRUSTED, $3); }
 	| error ';'                  { $$ = idl_b_item(IDL_I_NONE, NULL); }
 	;
 
@@ -267,6 +275,8 @@ ident_list
 
 struct_decl
 	: STRUCT IDENT '{' members '}' ';'
+	                             { $$ = idl_b_struct($2, $4, &@$); }
+	| STRUCT IDENT '{' members error '}' ';'
 	                             { $$ = idl_b_struct($2, $4, &@$); }
 	| STRUCT IDENT '{' members '}'
 	                             { struct idl_loc l = idl_after(&@5);
@@ -331,6 +341,10 @@ tfuncs
 tfunc
 	: opt_public opt_attrs type IDENT '(' opt_params ')' suffixes ';'
 	                             { $$ = idl_b_func(p, IDL_TRUSTED, $1, $2, $3, $4, $6, @6.first_line == 0, $8, &@$, &@4); }
+	| opt_public opt_attrs type IDENT '(' opt_params ')' suffixes error
+	                             { /* typically a missing ';' before '}': keep the declaration (and
+	                                  stop recovery from backing into the parameter list) */
+	                               $$ = idl_b_func(p, IDL_TRUSTED, $1, $2, $3, $4, $6, @6.first_line == 0, $8, &@$, &@4); }
 	| error ';'                  { $$ = NULL; }
 	;
 
@@ -346,6 +360,8 @@ ufuncs
 
 ufunc
 	: opt_attrs type IDENT '(' opt_params ')' suffixes ';'
+	                             { $$ = idl_b_func(p, IDL_UNTRUSTED, 0, $1, $2, $3, $5, @5.first_line == 0, $7, &@$, &@3); }
+	| opt_attrs type IDENT '(' opt_params ')' suffixes error
 	                             { $$ = idl_b_func(p, IDL_UNTRUSTED, 0, $1, $2, $3, $5, @5.first_line == 0, $7, &@$, &@3); }
 	| PUBLIC opt_attrs type IDENT '(' opt_params ')' suffixes ';'
 	                             { idl_report(p->s, IDL_CHK_MISPLACED_SUFFIX, IDL_SEV_OFF, &@1,

@@ -11,6 +11,7 @@
 : "${srcdir:=$(dirname "$0")/..}"
 : "${builddir:=.}"
 prog="$builddir/idl/idl_parse_check"
+case "$prog" in /*) ;; *) prog="$(pwd)/$prog" ;; esac   # the cases run from tests/idl
 dir="$srcdir/idl"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/idl-golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT

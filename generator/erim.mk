@@ -22,7 +22,9 @@
 # explicitly: nodist_*_SOURCES makes automake compile and link the gates,
 # BUILT_SOURCES makes the headers exist before any C file that includes them
 # is compiled.  Plain GNU make: include $(shell pkg-config --variable=
-# erimdatadir erim)/erim.mk, set ERIMGEN, and list the same files.
+# erimdatadir erim)/erim.mk, set ERIMGEN (pkg-config --variable=erimgen
+# erim), list the same files, and link programs that define ERIM_TRUSTED
+# globals with -Wl,-T,<erimdatadir>/erim_trusted.ld.
 #
 # Variables: ERIMGEN (the compiler; configure substitutes it), ERIMGEN_FLAGS
 # (extra options, e.g. --interpose or -Werror).

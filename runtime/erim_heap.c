@@ -331,6 +331,8 @@ void *erim_realloc(void *p, size_t n)
 		erim_free(p);
 		return NULL;
 	}
+	if (!H)
+		erim__fatal("erim: heap: erim_realloc(%p) without a trusted heap\n", p);
 	pthread_mutex_lock(&H->lock);
 	old = block_size_locked(p, &pg);
 	pthread_mutex_unlock(&H->lock);

@@ -448,7 +448,7 @@ static int init_locked(const struct erim_config *cfg)
 	struct erim_config c = { 0 };
 	enum erim_backend be;
 	long key = -1;
-	int r, tagged = 0, handler = 0, pku;
+	int r, tagged = 0, handler = 0, sealed = 0, pku;
 	struct erim_grange g[16];
 	size_t ng = 0, heap_size, stack_size, max_threads;
 
@@ -570,6 +570,20 @@ static int init_locked(const struct erim_config *cfg)
 	}
 	handler = 1;
 
+	/* Seal before inspection and the TEM hand-shake: once erim-tem knows the
+	 * trusted ranges it refuses mprotect on them (the read-only page is one),
+	 * and erim_pkey()/erim_backend() must already answer during the attach. */
+	cur_backend = be;
+	erim__ro.mode = be == ERIM_BACKEND_MPK ? ERIM_MODE_MPK
+	              : be == ERIM_BACKEND_MPROTECT ? ERIM_MODE_MPROTECT : ERIM_MODE_NONE;
+	erim__mp_reset();
+	r = ro_seal(PROT_READ);
+	if (r < 0) {
+		erim__ro.mode = ERIM_MODE_DIRECT;
+		goto fail;
+	}
+	sealed = 1;
+
 	r = erim__inspect_process(c.inspect, c.quiet);
 	if (r < 0) {
 		if (!errbuf[0])
@@ -587,21 +601,10 @@ static int init_locked(const struct erim_config *cfg)
 	if (c.inspect == ERIM_INSPECT_OFF)
 		notice(&c, "erim: notice: load-time inspection is off (ERIM_INSPECT=off)\n");
 
-	/* seal: mode last, then the page read-only, then leave the trusted domain */
-	cur_backend = be;
-	erim__ro.mode = be == ERIM_BACKEND_MPK ? ERIM_MODE_MPK
-	              : be == ERIM_BACKEND_MPROTECT ? ERIM_MODE_MPROTECT : ERIM_MODE_NONE;
-	erim__mp_reset();
-	r = ro_seal(PROT_READ);
-	if (r < 0) {
-		erim__ro.mode = ERIM_MODE_DIRECT;
-		goto fail;
-	}
+	/* leave the trusted domain */
 	if (be == ERIM_BACKEND_MPROTECT) {
 		r = protect_switched(PROT_NONE);
 		if (r < 0) {
-			ro_seal(PROT_READ | PROT_WRITE);
-			erim__ro.mode = ERIM_MODE_DIRECT;
 			protect_switched(PROT_READ | PROT_WRITE);
 			goto fail;
 		}
@@ -611,6 +614,10 @@ static int init_locked(const struct erim_config *cfg)
 	return 0;
 
 fail:
+	if (sealed) {
+		ro_seal(PROT_READ | PROT_WRITE);
+		erim__ro.mode = ERIM_MODE_DIRECT;
+	}
 	if (handler)
 		erim__violation_uninstall();
 	if (tagged)

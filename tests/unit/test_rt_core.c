@@ -344,6 +344,29 @@ static void auto_falls_back_to_mprotect_with_one_notice(void)
 	}
 }
 
+/* A failure late in init (here: erim-tem demanded but absent, after the
+ * regions, the registry and the read-only page are set up) undoes it all. */
+static void late_init_failure_leaves_nothing_half_set_up(void)
+{
+	struct erim_config c = { 0 };
+	struct add_args a = { 1, 2 };
+
+	c.backend = ERIM_BACKEND_MPROTECT;
+	c.require_tem = 1;
+	c.quiet = 1;
+	CU_ASSERT_EQUAL(erim_init(&c), -ENOTSUP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(erim_strerror(), "erim-tem"));
+	CU_ASSERT_FALSE(erim_initialized());
+	CU_ASSERT_EQUAL(erim_backend(), ERIM_BACKEND_AUTO);
+	/* trusted memory is plain memory again and gates are direct calls */
+	CU_ASSERT_EQUAL(erim_gate_call(id_add, &a), 3);
+	CU_ASSERT_EQUAL(erim_gate_call(id_heap, NULL), 0);
+	/* and a later init works */
+	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_MPROTECT), 0);
+	CU_ASSERT_EQUAL(erim_gate_call(id_add, &a), 3);
+	CU_ASSERT_EQUAL(erim_fini(), 0);
+}
+
 static void double_init_is_ealready(void)
 {
 	CU_ASSERT_EQUAL_FATAL(init_backend(ERIM_BACKEND_NONE), 0);
@@ -785,6 +808,7 @@ int main(void)
 	T(bad_env_value_is_rejected_with_a_message);
 	T(require_mpk_refuses_without_pku);
 	T(auto_falls_back_to_mprotect_with_one_notice);
+	T(late_init_failure_leaves_nothing_half_set_up);
 	T(double_init_is_ealready);
 	T(registration_after_init_is_refused);
 	T(none_backend_runs_gates_on_trusted_stacks);

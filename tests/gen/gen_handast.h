@@ -12,7 +12,7 @@
 static const char *ha_file = "hand.erim";
 static int ha_line = 1;
 
-static void *ha_new(size_t n)
+static __attribute__((unused)) void *ha_new(size_t n)
 {
 	void *p = calloc(1, n);
 	if (!p)
@@ -20,13 +20,13 @@ static void *ha_new(size_t n)
 	return p;
 }
 
-static struct idl_loc ha_loc(void)
+static __attribute__((unused)) struct idl_loc ha_loc(void)
 {
 	struct idl_loc l = { ha_file, ha_line, 1, ha_line, 1 };
 	return l;
 }
 
-static struct idl_type *ha_scalar(const char *name, int is_signed, int is_const)
+static __attribute__((unused)) struct idl_type *ha_scalar(const char *name, int is_signed, int is_const)
 {
 	struct idl_type *t = ha_new(sizeof *t);
 	t->kind = IDL_T_SCALAR;
@@ -37,7 +37,7 @@ static struct idl_type *ha_scalar(const char *name, int is_signed, int is_const)
 	return t;
 }
 
-static struct idl_type *ha_void(void)
+static __attribute__((unused)) struct idl_type *ha_void(void)
 {
 	struct idl_type *t = ha_new(sizeof *t);
 	t->kind = IDL_T_VOID;
@@ -45,7 +45,7 @@ static struct idl_type *ha_void(void)
 	return t;
 }
 
-static struct idl_type *ha_struct_t(struct idl_struct *s, int is_const)
+static __attribute__((unused)) struct idl_type *ha_struct_t(struct idl_struct *s, int is_const)
 {
 	struct idl_type *t = ha_new(sizeof *t);
 	t->kind = IDL_T_STRUCT;
@@ -56,7 +56,7 @@ static struct idl_type *ha_struct_t(struct idl_struct *s, int is_const)
 	return t;
 }
 
-static struct idl_type *ha_ptr(struct idl_type *target)
+static __attribute__((unused)) struct idl_type *ha_ptr(struct idl_type *target)
 {
 	struct idl_type *t = ha_new(sizeof *t);
 	t->kind = IDL_T_POINTER;
@@ -65,7 +65,7 @@ static struct idl_type *ha_ptr(struct idl_type *target)
 	return t;
 }
 
-static struct idl_expr *ha_int(unsigned long long v, int neg)
+static __attribute__((unused)) struct idl_expr *ha_int(unsigned long long v, int neg)
 {
 	struct idl_expr *e = ha_new(sizeof *e);
 	e->kind = IDL_E_INT;
@@ -75,7 +75,7 @@ static struct idl_expr *ha_int(unsigned long long v, int neg)
 	return e;
 }
 
-static struct idl_expr *ha_id(const char *name)
+static __attribute__((unused)) struct idl_expr *ha_id(const char *name)
 {
 	struct idl_expr *e = ha_new(sizeof *e);
 	e->kind = IDL_E_IDENT;
@@ -84,7 +84,7 @@ static struct idl_expr *ha_id(const char *name)
 	return e;
 }
 
-static struct idl_expr *ha_bin(enum idl_expr_kind k, struct idl_expr *l, struct idl_expr *r)
+static __attribute__((unused)) struct idl_expr *ha_bin(enum idl_expr_kind k, struct idl_expr *l, struct idl_expr *r)
 {
 	struct idl_expr *e = ha_new(sizeof *e);
 	e->kind = k;
@@ -94,7 +94,7 @@ static struct idl_expr *ha_bin(enum idl_expr_kind k, struct idl_expr *l, struct 
 	return e;
 }
 
-static struct idl_param *ha_param(struct idl_type *t, const char *name)
+static __attribute__((unused)) struct idl_param *ha_param(struct idl_type *t, const char *name)
 {
 	struct idl_param *p = ha_new(sizeof *p);
 	p->type = t;
@@ -104,7 +104,7 @@ static struct idl_param *ha_param(struct idl_type *t, const char *name)
 }
 
 /* append P to *LIST; returns P for chaining attribute settings */
-static struct idl_param *ha_add(struct idl_param **list, struct idl_param *p)
+static __attribute__((unused)) struct idl_param *ha_add(struct idl_param **list, struct idl_param *p)
 {
 	while (*list)
 		list = &(*list)->next;
@@ -112,7 +112,7 @@ static struct idl_param *ha_add(struct idl_param **list, struct idl_param *p)
 	return p;
 }
 
-static struct idl_func *ha_func(struct idl_func **list, enum idl_side side, int pub,
+static __attribute__((unused)) struct idl_func *ha_func(struct idl_func **list, enum idl_side side, int pub,
                                 struct idl_type *ret, const char *name)
 {
 	struct idl_func *f = ha_new(sizeof *f);
@@ -128,7 +128,7 @@ static struct idl_func *ha_func(struct idl_func **list, enum idl_side side, int 
 	return f;
 }
 
-static void ha_allow(struct idl_func *f, const char *name)
+static __attribute__((unused)) void ha_allow(struct idl_func *f, const char *name)
 {
 	struct idl_ident_list *a = ha_new(sizeof *a), **l = &f->allow;
 	a->name = strdup(name);

@@ -123,7 +123,13 @@ long inspect_maps_exec(int pid, struct inspect_map **out)
 		if (!eol)
 			eol = buf + len;
 		struct inspect_map m;
-		if (inspect_parse_line(p, eol, &m) == 0 && (m.prot & PROT_EXEC)) {
+		int bad = eol > p && inspect_parse_line(p, eol, &m) != 0;
+		if (bad) {
+			free(v);
+			free(buf);
+			return -EPROTO;     /* a line we cannot read: fail closed */
+		}
+		if (eol > p && (m.prot & PROT_EXEC)) {
 			if (n == ncap) {
 				struct inspect_map *nv = realloc(v, 2 * ncap * sizeof *v);
 				if (!nv) {
@@ -135,10 +141,6 @@ long inspect_maps_exec(int pid, struct inspect_map **out)
 				ncap *= 2;
 			}
 			v[n++] = m;
-		} else if (inspect_parse_line(p, eol, &m) != 0 && eol > p) {
-			free(v);
-			free(buf);
-			return -EPROTO;     /* a line we cannot read: fail closed */
 		}
 		p = eol + 1;
 	}

@@ -22,6 +22,7 @@
 
 #include "crafted_expect.h"
 #include "erim_cunit.h"
+#include "erim_hooks.h"
 #include "inspect.h"
 #include "inspect_maps.h"
 
@@ -86,6 +87,28 @@ static void test_dry_run_reports_every_crafted_occurrence_with_its_class(void)
 	CRAFTED_EXPECT(CHECK_ONE)
 	/* nothing else inside crafted.S: look-alikes (lfence, rdpkru, fxrstor) are not hits */
 	CU_ASSERT_EQUAL(in_crafted, expected);
+}
+
+/* liberim's own WRPKRUs (the gates) are accepted by exact address. */
+static void test_liberim_gate_wrpkrus_accepted_by_address(void)
+{
+	const uintptr_t *sites = NULL;
+	size_t n = erim__gate_sites(&sites);
+	CU_ASSERT_FATAL(n > 0 && sites != NULL);
+	static struct seen s;
+	s.n = 0;
+	inspect_process_observe(observe, &s);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
+	inspect_process_observe(NULL, NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	for (size_t i = 0; i < n; i++) {
+		int at = seen_find(&s, sites[i]);
+		CU_ASSERT(at >= 0);
+		if (at >= 0) {
+			CU_ASSERT_EQUAL(s.kind[at], SCAN_WRPKRU);
+			CU_ASSERT_EQUAL(s.cls[at], SCAN_RUNTIME_GATE);
+		}
+	}
 }
 
 /* Run FN in a child; returns its exit status, or 128 + signal. */
@@ -275,6 +298,7 @@ int main(void)
 	CU_pSuite s = CU_add_suite("test_inspect_process", NULL, NULL);
 	CU_add_test(s, "dry_run_reports_every_crafted_occurrence_with_its_class",
 	            test_dry_run_reports_every_crafted_occurrence_with_its_class);
+	CU_add_test(s, "liberim_gate_wrpkrus_accepted_by_address", test_liberim_gate_wrpkrus_accepted_by_address);
 	CU_add_test(s, "refuse_policy_fails_with_eperm_and_leaves_code_alone",
 	            test_refuse_policy_fails_with_eperm_and_leaves_code_alone);
 	CU_add_test(s, "noexec_policy_strips_execute_from_unsafe_pages_only",

@@ -266,7 +266,8 @@ static void inspect_dir(const char *path)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		inspect_path(names[i], 0);
 		free(names[i]);

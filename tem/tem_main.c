@@ -68,6 +68,18 @@ static void die(const char *fmt, ...)
 	exit(125);
 }
 
+/* The child between fork and exec: report and leave without running exit
+ * handlers (they belong to the parent, and a sanitizer's would trace). */
+__attribute__((noreturn))
+static void child_die(const char *what, const char *arg)
+{
+	int saved = errno;
+
+	fprintf(stderr, "erim-tem: %s%s%s: %s\n", what, arg ? " " : "", arg ? arg : "", strerror(saved));
+	fflush(stderr);
+	_exit(125);
+}
+
 static void *xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n, sz);
@@ -476,14 +488,18 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	siginfo_t si;
 
 	*sig = 0;
+	t->freeze_wait = 0;   /* any stop satisfies a pending interrupt */
 	if (!t->attached) {
-		if (s == SIGSTOP) {
-			/* an auto-attached thread/child: hold it until the
-			 * parent's event says which address space it is in */
-			t->attached = t->proc ? 1 : 2;
-			return t->proc ? TEM_R_RESUME : TEM_R_HOLD;
+		/* An auto-attached thread/child: its first stop (PTRACE_EVENT_STOP
+		 * under PTRACE_SEIZE) may come before the parent's clone event
+		 * says which address space it is in; then it is held until then. */
+		if (!t->proc) {
+			t->attached = 2;
+			return TEM_R_HOLD;
 		}
 		t->attached = 1;
+		if (ev == PTRACE_EVENT_STOP || s == SIGSTOP)
+			return TEM_R_RESUME;
 	}
 	if (s == (SIGTRAP | 0x80))
 		return on_syscall_stop(t);
@@ -565,22 +581,27 @@ static int trace(void)
 		t = thread_get(pid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			struct tem_proc *p = t->proc;
+			struct tem_thread *owner;
 
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-			if (p && p->freeze_owner) {
-				if (t->freeze_wait)
-					hold_stop(t, st);   /* counts as stopped for the hold */
-				t->held = 0;
+			t->held = 0;
+			if (p && p->freeze_owner && t->freeze_wait) {
+				t->freeze_wait = 0;   /* it will never stop now */
+				p->freeze_pending--;
 			}
+			if (p)
+				p->refs++;            /* P outlives T for the checks below */
+			thread_drop(t);
 			if (p && p->freeze_owner == pid) {
-				p->refs++;
-				thread_drop(t);
-				thaw(p);            /* the owner died: release the others */
-				proc_put(p);
-			} else {
-				thread_drop(t);
+				thaw(p);              /* the owner died: release the others */
+			} else if (p && p->freeze_owner && p->freeze_pending == 0 &&
+			           (owner = thread_find(p->freeze_owner)) != NULL && owner->held) {
+				owner->held = 0;      /* the last one it waited for is gone */
+				rs = dispatch(owner, owner->held_status, &sig);
+				after_dispatch(owner, rs, sig);
 			}
+			proc_put(p);
 			continue;
 		}
 		if (!WIFSTOPPED(st))
@@ -665,11 +686,11 @@ int main(int argc, char **argv)
 			_exit(125);
 		close(go[0]);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-			die("PR_SET_NO_NEW_PRIVS");
+			child_die("PR_SET_NO_NEW_PRIVS", NULL);
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)
-			die("installing the seccomp filter (Hint: the kernel needs CONFIG_SECCOMP_FILTER)");
+			child_die("installing the seccomp filter (Hint: the kernel needs CONFIG_SECCOMP_FILTER)", NULL);
 		execvp(argv[optind], argv + optind);
-		die("cannot run %s", argv[optind]);
+		child_die("cannot run", argv[optind]);
 	}
 	free(prog->filter);
 	free(prog);

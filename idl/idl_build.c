@@ -8,6 +8,7 @@
  * tool, so running out of memory aborts with a message. */
 #include <config.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +49,27 @@ char *idl_xstrdup(const char *s)
 	return idl_xstrndup(s, strlen(s));
 }
 
-#define IDL_APPEND(type, list, elem)                                                   \
+void *idl_list_reverse(void *head, size_t next_offset)
+{
+	char *prev = NULL, *cur = head;
+
+	while (cur) {
+		char *next = *(char **)(cur + next_offset);
+
+		*(char **)(cur + next_offset) = prev;
+		prev = cur;
+		cur = next;
+	}
+	return prev;
+}
+
+/* Prepend ELEM (one node) to LIST; see idl_list_reverse. */
+#define IDL_PREPEND(list, elem)                                                        \
 	do {                                                                           \
-		type **tail_ = &(list);                                                \
-		while (*tail_)                                                         \
-			tail_ = &(*tail_)->next;                                       \
-		*tail_ = (elem);                                                       \
+		if (elem) {                                                            \
+			(elem)->next = (list);                                         \
+			(list) = (elem);                                               \
+		}                                                                      \
 	} while (0)
 
 /* ---- types ----------------------------------------------------------------------- */
@@ -211,9 +227,7 @@ struct idl_exprlist *idl_b_exprlist(struct idl_exprlist *list, struct idl_expr *
 	struct idl_exprlist *cell = idl_xzalloc(sizeof *cell);
 
 	cell->e = e;
-	if (!list)
-		return cell;
-	IDL_APPEND(struct idl_exprlist, list, cell);
+	IDL_PREPEND(list, cell);
 	return list;
 }
 
@@ -256,9 +270,7 @@ struct idl_rawattr *idl_b_rawattr(char *name, struct idl_expr *value, char *stri
 
 struct idl_rawattr *idl_b_rawattr_list(struct idl_rawattr *list, struct idl_rawattr *a)
 {
-	if (!list)
-		return a;
-	IDL_APPEND(struct idl_rawattr, list, a);
+	IDL_PREPEND(list, a);
 	return list;
 }
 
@@ -361,6 +373,7 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 {
 	unsigned seen = 0;
 
+	raw = IDL_REV(struct idl_rawattr, raw);
 	for (struct idl_rawattr *a = raw; a; a = a->next) {
 		size_t i, n = sizeof idl_attr_table / sizeof idl_attr_table[0];
 
@@ -450,10 +463,7 @@ struct idl_param *idl_b_param(struct idl_parser *p, struct idl_rawattr *attrs,
 
 struct idl_param *idl_b_param_list(struct idl_param *list, struct idl_param *prm)
 {
-	if (!list)
-		return prm;
-	if (prm)
-		IDL_APPEND(struct idl_param, list, prm);
+	IDL_PREPEND(list, prm);
 	return list;
 }
 
@@ -465,7 +475,7 @@ struct idl_suffix *idl_b_suffix(char *name, struct idl_exprlist *args, int has_a
 	struct idl_suffix *s = idl_xzalloc(sizeof *s);
 
 	s->name = name;
-	s->args = args;
+	s->args = IDL_REV(struct idl_exprlist, args);
 	s->has_args = has_args;
 	s->loc = *loc;
 	return s;
@@ -473,10 +483,7 @@ struct idl_suffix *idl_b_suffix(char *name, struct idl_exprlist *args, int has_a
 
 struct idl_suffix *idl_b_suffix_list(struct idl_suffix *list, struct idl_suffix *s)
 {
-	if (!list)
-		return s;
-	if (s)
-		IDL_APPEND(struct idl_suffix, list, s);
+	IDL_PREPEND(list, s);
 	return list;
 }
 
@@ -528,6 +535,7 @@ static void idl_func_suffixes(struct idl_parser *p, struct idl_func *f, struct i
 				}
 				f->allow = idl_b_ident_list(f->allow, idl_b_ident(idl_xstrdup(e->ident), &e->loc));
 			}
+			f->allow = IDL_REV(struct idl_ident_list, f->allow);
 		} else if (idl_is_edl_ignored(s->name) && !s->has_args) {
 			idl_report(p->s, IDL_CHK_EDL_COMPAT, IDL_SEV_OFF, &s->loc,
 			           "EDL '%s' has no meaning for erim and is ignored", s->name);
@@ -552,6 +560,9 @@ struct idl_func *idl_b_func(struct idl_parser *p, enum idl_side side, int is_pub
 	f->is_public = is_public;
 	f->ret = ret;
 	f->loc = *loc;
+	fattrs = IDL_REV(struct idl_rawattr, fattrs);
+	params = IDL_REV(struct idl_param, params);
+	suffixes = IDL_REV(struct idl_suffix, suffixes);
 	for (struct idl_rawattr *a = fattrs; a; a = a->next) {
 		if (idl_is_edl_ignored(a->name) && !a->has_value && !a->has_string)
 			idl_report(p->s, IDL_CHK_EDL_COMPAT, IDL_SEV_OFF, &a->loc,
@@ -598,10 +609,7 @@ struct idl_func *idl_b_func(struct idl_parser *p, enum idl_side side, int is_pub
 
 struct idl_func *idl_b_func_list(struct idl_func *list, struct idl_func *f)
 {
-	if (!list)
-		return f;
-	if (f)
-		IDL_APPEND(struct idl_func, list, f);
+	IDL_PREPEND(list, f);
 	return list;
 }
 
@@ -612,7 +620,7 @@ struct idl_struct *idl_b_struct(char *name, struct idl_param *members, const str
 	struct idl_struct *s = idl_xzalloc(sizeof *s);
 
 	s->name = name;
-	s->members = members;
+	s->members = IDL_REV(struct idl_param, members);
 	s->loc = *loc;
 	return s;
 }
@@ -629,9 +637,7 @@ struct idl_enumerator *idl_b_enumerator(char *name, struct idl_expr *v, const st
 
 struct idl_enumerator *idl_b_enumerator_list(struct idl_enumerator *l, struct idl_enumerator *e)
 {
-	if (!l)
-		return e;
-	IDL_APPEND(struct idl_enumerator, l, e);
+	IDL_PREPEND(l, e);
 	return l;
 }
 
@@ -640,7 +646,7 @@ struct idl_enum *idl_b_enum(char *name, struct idl_enumerator *values, const str
 	struct idl_enum *e = idl_xzalloc(sizeof *e);
 
 	e->name = name;
-	e->values = values;
+	e->values = IDL_REV(struct idl_enumerator, values);
 	e->loc = *loc;
 	return e;
 }
@@ -676,9 +682,7 @@ struct idl_option *idl_b_option(char *key, char *value, const struct idl_loc *lo
 
 struct idl_option *idl_b_option_list(struct idl_option *l, struct idl_option *o)
 {
-	if (!l)
-		return o;
-	IDL_APPEND(struct idl_option, l, o);
+	IDL_PREPEND(l, o);
 	return l;
 }
 
@@ -693,9 +697,7 @@ struct idl_ident_list *idl_b_ident(char *name, const struct idl_loc *loc)
 
 struct idl_ident_list *idl_b_ident_list(struct idl_ident_list *l, struct idl_ident_list *i)
 {
-	if (!l)
-		return i;
-	IDL_APPEND(struct idl_ident_list, l, i);
+	IDL_PREPEND(l, i);
 	return l;
 }
 
@@ -708,7 +710,7 @@ struct idl_import *idl_b_import(struct idl_parser *p, char *path, int is_from, i
 	imp->path = path;
 	imp->is_from = is_from;
 	imp->import_all = all;
-	imp->names = names;
+	imp->names = IDL_REV(struct idl_ident_list, names);
 	imp->loc = *loc;
 	return imp;
 }
@@ -718,15 +720,16 @@ struct idl_item *idl_b_item(enum idl_item_kind kind, void *node)
 	struct idl_item *i = idl_xzalloc(sizeof *i);
 
 	i->kind = node ? kind : IDL_I_NONE;
+	/* function blocks arrive as prepend-built lists */
+	if (kind == IDL_I_TRUSTED || kind == IDL_I_UNTRUSTED)
+		node = IDL_REV(struct idl_func, node);
 	i->node = node;
 	return i;
 }
 
 struct idl_item *idl_b_item_list(struct idl_item *l, struct idl_item *i)
 {
-	if (!l)
-		return i;
-	IDL_APPEND(struct idl_item, l, i);
+	IDL_PREPEND(l, i);
 	return l;
 }
 
@@ -751,37 +754,62 @@ struct idl_interface *idl_b_interface(struct idl_parser *p, char *name, int is_e
 
 	i->name = name ? name : idl_file_stem(p->path);
 	i->is_enclave = is_enclave;
-	i->options = options;
 	i->loc = *loc;
+	i->options = IDL_REV(struct idl_option, options);
+	/* Everything is prepended while parsing: reverse back into source order. */
+	items = IDL_REV(struct idl_item, items);
 	while (items) {
 		struct idl_item *it = items;
 
 		items = it->next;
 		switch (it->kind) {
-		case IDL_I_INCLUDE: IDL_APPEND(struct idl_include, i->includes, it->node); break;
-		case IDL_I_STRUCT: IDL_APPEND(struct idl_struct, i->structs, it->node); break;
-		case IDL_I_ENUM: IDL_APPEND(struct idl_enum, i->enums, it->node); break;
-		case IDL_I_TYPEDEF: IDL_APPEND(struct idl_typedef, i->typedefs, it->node); break;
-		case IDL_I_TRUSTED: IDL_APPEND(struct idl_func, i->trusted, it->node); break;
-		case IDL_I_UNTRUSTED: IDL_APPEND(struct idl_func, i->untrusted, it->node); break;
+		case IDL_I_INCLUDE: IDL_PREPEND(i->includes, (struct idl_include *)it->node); break;
+		case IDL_I_STRUCT: IDL_PREPEND(i->structs, (struct idl_struct *)it->node); break;
+		case IDL_I_ENUM: IDL_PREPEND(i->enums, (struct idl_enum *)it->node); break;
+		case IDL_I_TYPEDEF: IDL_PREPEND(i->typedefs, (struct idl_typedef *)it->node); break;
+		case IDL_I_TRUSTED:
+		case IDL_I_UNTRUSTED: {
+			/* a whole block (in source order): prepend one by one, like the rest */
+			struct idl_func **side = it->kind == IDL_I_TRUSTED ? &i->trusted : &i->untrusted;
+			struct idl_func *fl = it->node;
+
+			while (fl) {
+				struct idl_func *next = fl->next;
+
+				fl->next = *side;
+				*side = fl;
+				fl = next;
+			}
+			break;
+		}
 		case IDL_I_IMPORT: idl_b_file_import(p, it->node); break;
 		case IDL_I_NONE: break;
 		}
 		free(it);
 	}
+	i->includes = IDL_REV(struct idl_include, i->includes);
+	i->structs = IDL_REV(struct idl_struct, i->structs);
+	i->enums = IDL_REV(struct idl_enum, i->enums);
+	i->typedefs = IDL_REV(struct idl_typedef, i->typedefs);
+	i->trusted = IDL_REV(struct idl_func, i->trusted);
+	i->untrusted = IDL_REV(struct idl_func, i->untrusted);
 	return i;
 }
 
 void idl_b_file_interface(struct idl_parser *p, struct idl_interface *i)
 {
-	if (i)
-		IDL_APPEND(struct idl_interface, p->file->interfaces, i);
+	if (i) {
+		*p->iface_tail = i;
+		p->iface_tail = &i->next;
+	}
 }
 
 void idl_b_file_import(struct idl_parser *p, struct idl_import *imp)
 {
-	if (imp)
-		IDL_APPEND(struct idl_import, p->file->imports, imp);
+	if (imp) {
+		*p->import_tail = imp;
+		p->import_tail = &imp->next;
+	}
 }
 
 /* ---- freeing ------------------------------------------------------------------------ */

@@ -255,6 +255,8 @@ static struct idl_file *idl_load_text(struct idl_session *s, const char *path, c
 	p.len = len;
 	p.line = 1;
 	p.col = 1;
+	p.iface_tail = &f->interfaces;
+	p.import_tail = &f->imports;
 	if (idl_yylex_init_extra(&p, &scanner) != 0) {
 		fputs("erim: out of memory\n", stderr);
 		abort();
@@ -285,6 +287,7 @@ static void idl_session_fini(struct idl_session *s)
 		struct idl_source *n = s->sources->next;
 
 		free(s->sources->real);
+		free(s->sources->lines);
 		free(s->sources);
 		s->sources = n;
 	}

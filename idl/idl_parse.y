@@ -384,7 +384,7 @@ suffix
 
 opt_args
 	: %empty                     { $$ = NULL; }
-	| arg_list                   { $$ = $1; }
+	| arg_list                   { $$ = $1; /* reversed by idl_b_suffix */ }
 	;
 
 arg_list
@@ -399,7 +399,7 @@ arg_list
  * inheriting the previous token) -- distinguished below via the builder. */
 opt_params
 	: %empty                     { $$ = NULL; @$.first_line = 0; }
-	| params                     { $$ = $1; }
+	| params                     { $$ = $1; /* reversed by idl_b_func */ }
 	| error                      { $$ = NULL; }
 	;
 
@@ -445,7 +445,7 @@ int_const
 
 opt_attrs
 	: %empty                     { $$ = NULL; }
-	| attrs                      { $$ = $1; }
+	| attrs                      { $$ = $1; /* reversed by the builder that interprets it */ }
 	;
 
 attrs

@@ -71,6 +71,8 @@ struct idl_source {              /* one loaded file */
 	char *real;                  /* realpath, for cycle and repeat detection */
 	const char *text;            /* owned by the file's priv */
 	size_t len;
+	size_t *lines;               /* start offset of each line, built on the first caret */
+	size_t nlines;
 	struct idl_source *next;
 };
 
@@ -104,6 +106,8 @@ struct idl_parser {
 	size_t len, pos;             /* YY_INPUT reads text[pos..len) */
 	int line, col;               /* scanner position, 1-based */
 	int in_edl;                  /* inside enclave { } */
+	struct idl_interface **iface_tail; /* O(1) appends to file->interfaces/imports */
+	struct idl_import **import_tail;
 	int comment_line, comment_col; /* start of an unterminated comment */
 };
 
@@ -164,6 +168,10 @@ struct idl_item {
 };
 
 void *idl_xzalloc(size_t n);
+/* Lists are built by prepending (O(1) per element, so huge inputs stay
+ * linear) and reversed once complete. */
+void *idl_list_reverse(void *head, size_t next_offset);
+#define IDL_REV(type, head) ((type *)idl_list_reverse((head), offsetof(type, next)))
 char *idl_xstrdup(const char *s);
 char *idl_xstrndup(const char *s, size_t n);
 

@@ -416,8 +416,8 @@ static void empty_and_garbage_inputs_do_not_crash(void)
 {
 	static const char *const inputs[] = {
 		"", "   \n", "interface", "interface x {", "}}}};;;", "[[[[", "/*", "\"", "enclave { from",
-		"interface x { trusted { public int f([in, size=(((n", "\x01\x02\xff", "interface x { trusted { "
-		"public int f(int (*)(void)); }; };",
+		"interface x { trusted { public int f([in, size=(((n", "\x01\x02\xff",
+		"interface x { trusted { public int f(int (*)(void)); }; };",
 	};
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		struct idl_diags *d = idl_diags_new();

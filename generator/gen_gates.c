@@ -590,7 +590,12 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			           es->name, p->name, p->name, p->name, p->name, p->name);
 			gen_printf(b, "\t/* %s: struct %s, deep copy with frozen lengths */\n\t{\n", p->name, es->name);
 			fx.used_goto = 1;
-			gen_bytes(&fx, b, 2, p, gen_strf("erim__n_%s", p->name), gen_strf("erim__e_%s", p->name));
+			{
+				char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
+				gen_bytes(&fx, b, 2, p, nn, ee);
+				free(nn);
+				free(ee);
+			}
 			gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 			gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
 			gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
@@ -685,20 +690,20 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\tif (erim__p_%s)\n\t\tmemcpy((void *)erim__v.%s, erim__p_%s, erim__n_%s + 1);\n",
 			           p->name, p->name, p->name, p->name);
 		} else if (gen_struct_is_deep(es)) {
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
+			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s%s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n\t\tconst char *erim__m2;\n"
 			              "\t\tmemset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__out_%s(&erim__d, &erim__p_%s[erim__i], &erim__k_%s[erim__i], &erim__u_%s[erim__i], &erim__m2);\n"
 			              "\t\tmemcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           p->name, filled ? gen_strf("erim__f_%s", p->name) : gen_strf("erim__e_%s", p->name),
+			           p->name, filled ? "erim__f_" : "erim__e_", p->name,
 			           es->name, es->name, p->name, p->name, p->name, es->name, p->name);
 		} else if (es) {
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
+			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s%s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n"
 			              "\t\tmemset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__put_%s(&erim__d, (const struct %s *)erim__p_%s + erim__i);\n"
 			              "\t\tmemcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           p->name, filled ? gen_strf("erim__f_%s", p->name) : gen_strf("erim__e_%s", p->name),
+			           p->name, filled ? "erim__f_" : "erim__e_", p->name,
 			           es->name, es->name, es->name, p->name, es->name, p->name);
 		} else if (filled) {
 			char *es2 = gen_elem_size(p);

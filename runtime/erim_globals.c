@@ -46,8 +46,16 @@ static int module(struct walk *w, const char *path, uintptr_t bias)
 	int fd, r = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;    /* the vDSO and friends: no file, no trusted section */
+	if (fd < 0) {
+		int e = errno;
+
+		if (!strchr(path, '/'))
+			return 0;    /* the vDSO: no file, no trusted section */
+		/* a module we cannot read might have trusted globals: fail closed */
+		snprintf(w->msg, w->msglen, "cannot read %s to find its trusted globals: %s",
+		         path, strerror(e));
+		return -e;
+	}
 	if (read_at(fd, &eh, sizeof eh, 0) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
 	    eh.e_shnum == 0 || eh.e_shstrndx >= eh.e_shnum)

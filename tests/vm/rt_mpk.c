@@ -32,7 +32,7 @@ struct add_args { long a, b; };
 
 static ERIM_TRUSTED volatile long secret_global = 0x5ec7e7;
 static volatile long *secret_heap;
-static unsigned id_add, id_secret, id_stack, id_setup, id_cb, id_block, id_scrub;
+static unsigned id_add, id_secret, id_stack, id_setup, id_cb, id_block, id_scrub, id_raise;
 static volatile int block_inside, block_release;
 
 static long e_add(void *p)
@@ -103,6 +103,13 @@ static long e_scrub(void *p)
 	return 0;
 }
 
+static long e_raise(void *p)
+{
+	(void)p;
+	raise(SIGUSR1);
+	return 0;
+}
+
 static const struct erim_entry entries[] = {
 	{ "vmtest", "add", e_add, ERIM_ENTRY_PUBLIC },
 	{ "vmtest", "secret", e_secret, 0 },
@@ -111,6 +118,7 @@ static const struct erim_entry entries[] = {
 	{ "vmtest", "cb", e_cb, ERIM_ENTRY_PUBLIC },
 	{ "vmtest", "block", e_block, ERIM_ENTRY_PUBLIC },
 	{ "vmtest", "scrub", e_scrub, ERIM_ENTRY_PUBLIC },
+	{ "vmtest", "raise", e_raise, ERIM_ENTRY_PUBLIC },
 };
 
 /* jump straight onto ADDR with EAX chosen by the attacker (ECX=EDX=0) */
@@ -243,6 +251,24 @@ static void untrusted_malloc(uintptr_t unused)
 	erim_malloc(16);
 }
 
+static void on_usr1(int sig)
+{
+	ssize_t r;
+
+	(void)sig;
+	r = write(2, "untrusted handler ran\n", 22);
+	(void)r;
+}
+
+/* An untrusted handler for a signal that arrives while trusted code runs. */
+static void signal_during_trusted_code(uintptr_t unused)
+{
+	(void)unused;
+	signal(SIGUSR1, on_usr1);
+	erim_gate_call(id_raise, NULL);
+	_exit(0);
+}
+
 /* ---- tests -------------------------------------------------------------------- */
 
 static int ready;
@@ -325,6 +351,23 @@ TEST(gate_refusals_and_untrusted_heap_use_are_stopped)
 	      "unknown id");
 	CHECK(expect_stopped("erim_malloc from untrusted code", untrusted_malloc, 0,
 	                     "erim: violation: untrusted code"), "untrusted malloc");
+}
+
+/* The signal frame lands on the trusted stack (trusted registers included),
+ * and the handler starts with the kernel's default PKRU, so it cannot even
+ * push: the kernel kills the process before any untrusted handler code sees
+ * trusted state.  Safe, not graceful (erim-tem owns signal policy). */
+TEST(signal_during_trusted_code_never_reaches_the_untrusted_handler)
+{
+	char out[1024];
+	int st;
+
+	if (!ready)
+		SKIP("init failed or no PKU");
+	st = run_child(signal_during_trusted_code, 0, out, sizeof out);
+	printf("  status %#x, stderr: %s\n", st, out);
+	CHECK(WIFSIGNALED(st), "the process survived (status %#x)", st);
+	CHECK(!strstr(out, "untrusted handler ran"), "the untrusted handler ran: %s", out);
 }
 
 TEST(jumps_onto_wrpkru_sites_are_stopped)
@@ -418,6 +461,7 @@ int main(int argc, char **argv)
 	id_cb = first + 4;
 	id_block = first + 5;
 	id_scrub = first + 6;
+	id_raise = first + 7;
 	RUN(init_takes_a_key_from_the_kernel);
 	if (stress && argc > 2)
 		stress_calls = atol(argv[2]);
@@ -430,6 +474,7 @@ int main(int argc, char **argv)
 	RUN(untrusted_access_to_trusted_memory_is_stopped);
 	RUN(gate_refusals_and_untrusted_heap_use_are_stopped);
 	RUN(jumps_onto_wrpkru_sites_are_stopped);
+	RUN(signal_during_trusted_code_never_reaches_the_untrusted_handler);
 	RUN(tls_pointing_at_a_busy_threads_slot_is_stopped);
 	return check_done("rt_mpk");
 }

@@ -16,10 +16,101 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idl_priv.h"
+
+/* ---- a string map: name lookups and duplicate checks stay linear -------------- */
+
+struct idl_map {
+	const char **k;
+	void **v;
+	size_t mask;
+	size_t n;
+};
+
+/* Room for N insertions without ever filling up (open addressing, <= 50% load). */
+static void idl_map_init(struct idl_map *m, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap <<= 1;
+	m->k = idl_xzalloc(cap * sizeof *m->k);
+	m->v = idl_xzalloc(cap * sizeof *m->v);
+	m->mask = cap - 1;
+	m->n = 0;
+}
+
+static void idl_map_fini(struct idl_map *m)
+{
+	free(m->k);
+	free(m->v);
+	m->k = NULL;
+	m->v = NULL;
+}
+
+static size_t idl_map_slot(const struct idl_map *m, const char *key)
+{
+	size_t h = 1469598103934665603u;
+
+	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+		h = (h ^ *c) * 1099511628211u;
+	for (h &= m->mask; m->k[h] && strcmp(m->k[h], key); h = (h + 1) & m->mask)
+		;
+	return h;
+}
+
+static void *idl_map_get(const struct idl_map *m, const char *key)
+{
+	size_t i;
+
+	if (!m->k || !key)
+		return NULL;
+	i = idl_map_slot(m, key);
+	return m->k[i] ? m->v[i] : NULL;
+}
+
+/* Insert KEY -> VAL unless KEY is there; returns the value already there, or
+ * NULL.  Grows when half full. */
+static void *idl_map_put(struct idl_map *m, const char *key, void *val)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->mask + 1) {
+		struct idl_map big;
+
+		idl_map_init(&big, m->mask + 1);
+		for (size_t j = 0; j <= m->mask; j++)
+			if (m->k[j]) {
+				size_t b = idl_map_slot(&big, m->k[j]);
+
+				big.k[b] = m->k[j];
+				big.v[b] = m->v[j];
+				big.n++;
+			}
+		idl_map_fini(m);
+		*m = big;
+	}
+	i = idl_map_slot(m, key);
+	if (m->k[i])
+		return m->v[i];
+	m->k[i] = key;
+	m->v[i] = val;
+	m->n++;
+	return NULL;
+}
+
+static size_t idl_count_params(const struct idl_param *p)
+{
+	size_t n = 0;
+
+	for (; p; p = p->next)
+		n++;
+	return n;
+}
 
 /* ---- the walker's context ------------------------------------------------------- */
 
@@ -30,6 +121,9 @@ struct idl_chk {
 	struct idl_func *func;       /* parameter hooks: the function, or NULL for members */
 	struct idl_struct *strct;    /* member hooks: the struct */
 	struct idl_param *siblings;  /* parameters of func / members of strct */
+	struct idl_map sibmap;       /* siblings by name (first declaration wins) */
+	struct idl_map trusted;      /* this interface's trusted functions by name */
+	struct idl_map allowed;      /* names some allow() of this interface lists */
 	int edl;                     /* EDL mode: some checks are softer */
 };
 
@@ -83,14 +177,6 @@ static int idl_has_pointer_attrs(const struct idl_attrs *a)
 {
 	return a->dir || a->is_string || a->is_opaque || a->user_check || a->size || a->count ||
 	       a->maxlen || a->filled;
-}
-
-static struct idl_param *idl_find_param(struct idl_param *list, const char *name)
-{
-	for (; list; list = list->next)
-		if (list->name && !strcmp(list->name, name))
-			return list;
-	return NULL;
 }
 
 static size_t idl_edit_distance(const char *a, const char *b)
@@ -315,7 +401,7 @@ static void idl_check_len_expr(struct idl_chk *c, struct idl_param *p, struct id
 		break;
 	}
 	idl_what(c, p, what, sizeof what);
-	ref = idl_find_param(c->siblings, e->ident);
+	ref = idl_map_get(&c->sibmap, e->ident);
 	if (ref == p) {
 		idl_report(c->s, IDL_CHK_LENGTH_REFS, IDL_SEV_OFF, &e->loc,
 		           "%s=%s of %s: a length cannot be its own buffer; name the %s that holds it",
@@ -416,13 +502,14 @@ static void chk_reserved_func(struct idl_chk *c, struct idl_func *f)
 
 static void chk_duplicate_params(struct idl_chk *c, struct idl_func *f)
 {
+	struct idl_map m;
+
+	idl_map_init(&m, idl_count_params(f->params));
 	for (struct idl_param *p = f->params; p; p = p->next)
-		for (struct idl_param *q = f->params; q != p; q = q->next)
-			if (!strcmp(p->name, q->name)) {
-				idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &p->loc,
-				           "parameter '%s' of '%s' declared twice", p->name, f->name);
-				break;
-			}
+		if (idl_map_put(&m, p->name, p))
+			idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &p->loc,
+			           "parameter '%s' of '%s' declared twice", p->name, f->name);
+	idl_map_fini(&m);
 }
 
 static void chk_pointer_return(struct idl_chk *c, struct idl_func *f)
@@ -443,20 +530,21 @@ static void chk_error_value(struct idl_chk *c, struct idl_func *f)
 
 static void chk_allow_target(struct idl_chk *c, struct idl_func *f)
 {
+	struct idl_map seen;
+	size_t n = 0;
+
+	for (struct idl_ident_list *a = f->allow; a; a = a->next)
+		n++;
+	idl_map_init(&seen, n);
 	for (struct idl_ident_list *a = f->allow; a; a = a->next) {
 		struct idl_func *t;
 		const char *best = NULL;
 		size_t bestd = 3;
 
-		for (struct idl_ident_list *b = f->allow; b != a; b = b->next)
-			if (!strcmp(a->name, b->name)) {
-				idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &a->loc,
-				           "'%s' listed twice in allow() of '%s'", a->name, f->name);
-				break;
-			}
-		for (t = c->iface->trusted; t; t = t->next)
-			if (!strcmp(t->name, a->name))
-				break;
+		if (idl_map_put(&seen, a->name, a))
+			idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &a->loc,
+			           "'%s' listed twice in allow() of '%s'", a->name, f->name);
+		t = idl_map_get(&c->trusted, a->name);
 		if (!t) {
 			for (t = c->iface->trusted; t; t = t->next) {
 				size_t d = idl_edit_distance(a->name, t->name);
@@ -477,6 +565,7 @@ static void chk_allow_target(struct idl_chk *c, struct idl_func *f)
 			           "allow(%s) of '%s': '%s' is public, so it is always callable; allow() is for "
 			           "non-public trusted functions", a->name, f->name, a->name);
 	}
+	idl_map_fini(&seen);
 }
 
 /* ---- checks on interfaces ----------------------------------------------------------- */
@@ -498,14 +587,16 @@ static void chk_reserved_iface(struct idl_chk *c, struct idl_interface *i)
 static void chk_duplicate_iface(struct idl_chk *c, struct idl_interface *i)
 {
 	/* members within each struct */
-	for (struct idl_struct *s = i->structs; s; s = s->next)
+	for (struct idl_struct *s = i->structs; s; s = s->next) {
+		struct idl_map m;
+
+		idl_map_init(&m, idl_count_params(s->members));
 		for (struct idl_param *p = s->members; p; p = p->next)
-			for (struct idl_param *q = s->members; q != p; q = q->next)
-				if (!strcmp(p->name, q->name)) {
-					idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &p->loc,
-					           "member '%s' of struct '%s' declared twice", p->name, s->name);
-					break;
-				}
+			if (idl_map_put(&m, p->name, p))
+				idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &p->loc,
+				           "member '%s' of struct '%s' declared twice", p->name, s->name);
+		idl_map_fini(&m);
+	}
 }
 
 /* Names that share one C namespace across the whole file: functions (the
@@ -513,92 +604,66 @@ static void chk_duplicate_iface(struct idl_chk *c, struct idl_interface *i)
  * enumerators. */
 static void idl_check_duplicates_file(struct idl_session *s, struct idl_file *f)
 {
-	struct idl_interface *i, *j;
+	struct idl_map ifaces, funcs, structs, enums, typedefs;
+	size_t n = 1;
 
-	for (i = f->interfaces; i; i = i->next) {
-		for (j = f->interfaces; j != i; j = j->next)
-			if (!strcmp(i->name, j->name)) {
-				idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &i->loc,
-				           "interface '%s' declared twice", i->name);
-				break;
-			}
+	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
+		n++;
 		for (int side = 0; side < 2; side++)
-			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
-				int dup = 0;
-
-				for (j = f->interfaces; j && !dup; j = j->next)
-					for (int s2 = 0; s2 < 2 && !dup; s2++)
-						for (struct idl_func *g = s2 ? j->untrusted : j->trusted; g && !dup; g = g->next) {
-							if (g == fn)
-								goto done;
-							if (!strcmp(g->name, fn->name)) {
-								idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &fn->loc,
-								           "function '%s' declared twice", fn->name);
-								idl_note(s, &g->loc, "first declared here");
-								dup = 1;
-							}
-						}
-			done:;
-			}
+			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next)
+				n++;
 		for (struct idl_struct *st = i->structs; st; st = st->next)
-			for (j = f->interfaces; j; j = j->next) {
-				struct idl_struct *o;
-
-				for (o = j->structs; o && o != st; o = o->next)
-					if (!strcmp(o->name, st->name))
-						break;
-				if (o == st)
-					break;
-				if (o) {
-					idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &st->loc,
-					           "struct '%s' declared twice", st->name);
-					break;
-				}
-			}
+			n++;
 		for (struct idl_enum *en = i->enums; en; en = en->next)
-			for (j = f->interfaces; j; j = j->next) {
-				struct idl_enum *o;
-
-				for (o = j->enums; o && o != en; o = o->next)
-					if (!strcmp(o->name, en->name))
-						break;
-				if (o == en)
-					break;
-				if (o) {
-					idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &en->loc,
-					           "enum '%s' declared twice", en->name);
-					break;
-				}
-			}
+			n++;
 		for (struct idl_typedef *td = i->typedefs; td; td = td->next)
-			for (j = f->interfaces; j; j = j->next) {
-				struct idl_typedef *o;
-
-				for (o = j->typedefs; o && o != td; o = o->next)
-					if (!strcmp(o->name, td->name))
-						break;
-				if (o == td)
-					break;
-				if (o) {
-					idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &td->loc,
-					           "typedef '%s' declared twice", td->name);
-					break;
-				}
-			}
+			n++;
 	}
+	idl_map_init(&ifaces, n);
+	idl_map_init(&funcs, n);
+	idl_map_init(&structs, n);
+	idl_map_init(&enums, n);
+	idl_map_init(&typedefs, n);
+	/* one pass in source order: the later declaration is the one reported */
+	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
+		struct idl_func *first;
+
+		if (idl_map_put(&ifaces, i->name, i))
+			idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &i->loc,
+			           "interface '%s' declared twice", i->name);
+		for (int side = 0; side < 2; side++)
+			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next)
+				if ((first = idl_map_put(&funcs, fn->name, fn))) {
+					idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &fn->loc,
+					           "function '%s' declared twice", fn->name);
+					idl_note(s, &first->loc, "first declared here");
+				}
+		for (struct idl_struct *st = i->structs; st; st = st->next)
+			if (idl_map_put(&structs, st->name, st))
+				idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &st->loc,
+				           "struct '%s' declared twice", st->name);
+		for (struct idl_enum *en = i->enums; en; en = en->next)
+			if (idl_map_put(&enums, en->name, en))
+				idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &en->loc,
+				           "enum '%s' declared twice", en->name);
+		for (struct idl_typedef *td = i->typedefs; td; td = td->next)
+			if (idl_map_put(&typedefs, td->name, td))
+				idl_report(s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &td->loc,
+				           "typedef '%s' declared twice", td->name);
+	}
+	idl_map_fini(&ifaces);
+	idl_map_fini(&funcs);
+	idl_map_fini(&structs);
+	idl_map_fini(&enums);
+	idl_map_fini(&typedefs);
 }
 
 static void chk_unreachable_private(struct idl_chk *c, struct idl_interface *i)
 {
 	for (struct idl_func *t = i->trusted; t; t = t->next) {
-		int listed = 0;
-
 		if (t->is_public)
 			continue;
-		for (struct idl_func *u = i->untrusted; u && !listed; u = u->next)
-			for (struct idl_ident_list *a = u->allow; a && !listed; a = a->next)
-				listed = !strcmp(a->name, t->name);
-		if (!listed)
+		if (!idl_map_get(&c->allowed, t->name))
 			idl_report(c->s, IDL_CHK_UNREACHABLE_PRIVATE, IDL_SEV_OFF, &t->loc,
 			           "trusted function '%s' is not public and no untrusted function lists it in "
 			           "allow(), so it can never be called; add 'public' or an allow()", t->name);
@@ -816,18 +881,40 @@ static int idl_file_has_includes(const struct idl_file *f, int depth)
 	return 0;
 }
 
+/* Declarations visible in the file being resolved: its own first (in source
+ * order), then its imports depth-first -- the order idl_find_struct() uses. */
+struct idl_scope {
+	struct idl_map structs, enums, typedefs;
+	struct idl_map order;        /* this file's struct -> 1-based position */
+};
+
 /* Is struct S declared before location LOC's struct in the same file, or imported? */
-static int idl_struct_declared_before(const struct idl_file *f, const struct idl_struct *s,
+static int idl_struct_declared_before(struct idl_session *ss, const struct idl_struct *s,
                                       const struct idl_struct *user)
 {
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_struct *t = i->structs; t; t = t->next) {
-			if (t == user)
-				return 0;
-			if (t == s)
-				return 1;
-		}
-	return 1; /* from an import */
+	struct idl_scope *sc = ss->scope;
+	uintptr_t a = (uintptr_t)idl_map_get(&sc->order, s->name);
+	uintptr_t b = (uintptr_t)idl_map_get(&sc->order, user->name);
+
+	if (!a)
+		return 1; /* from an import */
+	return a < b;
+}
+
+static void idl_scope_fill(struct idl_scope *sc, const struct idl_file *f, int depth)
+{
+	if (!f || depth > 64)
+		return;
+	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
+		for (struct idl_struct *st = i->structs; st; st = st->next)
+			idl_map_put(&sc->structs, st->name, st);
+		for (struct idl_enum *e = i->enums; e; e = e->next)
+			idl_map_put(&sc->enums, e->name, e);
+		for (struct idl_typedef *t = i->typedefs; t; t = t->next)
+			idl_map_put(&sc->typedefs, t->name, t);
+	}
+	for (struct idl_import *im = f->imports; im; im = im->next)
+		idl_scope_fill(sc, im->file, depth + 1);
 }
 
 static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct idl_type *t,
@@ -836,14 +923,14 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 	for (; t; t = t->target) {
 		switch (t->kind) {
 		case IDL_T_STRUCT:
-			t->decl = idl_find_struct(f, t->name);
+			t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name);
 			if (!t->decl) {
 				char *tag = t->name;
 
 				t->kind = IDL_T_EXTERN;
 				t->name = idl_b_kw_join(idl_xstrdup("struct"), tag);
 				free(tag);
-			} else if (in_struct && !t->target && !idl_struct_declared_before(f, t->decl, in_struct)) {
+			} else if (in_struct && !t->target && !idl_struct_declared_before(s, t->decl, in_struct)) {
 				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
 				           "struct '%s' is used by value in struct '%s' before it is complete; "
 				           "declare it first (a struct cannot contain itself)", t->decl->name,
@@ -851,7 +938,7 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 			}
 			break;
 		case IDL_T_ENUM:
-			t->enum_decl = idl_find_enum(f, t->name);
+			t->enum_decl = idl_map_get(&((struct idl_scope *)s->scope)->enums, t->name);
 			if (!t->enum_decl) {
 				char *tag = t->name;
 
@@ -863,7 +950,7 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 		case IDL_T_EXTERN:
 			if (strchr(t->name, ' '))
 				break; /* "union X", already resolved */
-			t->typedef_decl = idl_find_typedef(f, t->name);
+			t->typedef_decl = idl_map_get(&((struct idl_scope *)s->scope)->typedefs, t->name);
 			if (t->typedef_decl)
 				t->kind = IDL_T_TYPEDEF;
 			else if (!has_includes)
@@ -905,6 +992,18 @@ static void idl_resolve_params(struct idl_session *s, struct idl_file *f, struct
 static void idl_resolve(struct idl_session *s, struct idl_file *f)
 {
 	int inc = idl_file_has_includes(f, 0);
+	struct idl_scope sc;
+	uintptr_t pos = 0;
+
+	idl_map_init(&sc.structs, 16);
+	idl_map_init(&sc.enums, 16);
+	idl_map_init(&sc.typedefs, 16);
+	idl_map_init(&sc.order, 16);
+	idl_scope_fill(&sc, f, 0);
+	for (struct idl_interface *i = f->interfaces; i; i = i->next)
+		for (struct idl_struct *st = i->structs; st; st = st->next)
+			idl_map_put(&sc.order, st->name, (void *)++pos);
+	s->scope = &sc;
 
 	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
 		for (struct idl_typedef *td = i->typedefs; td; td = td->next) {
@@ -943,6 +1042,11 @@ static void idl_resolve(struct idl_session *s, struct idl_file *f)
 				td->type->typedef_decl = NULL;
 			}
 		}
+	s->scope = NULL;
+	idl_map_fini(&sc.structs);
+	idl_map_fini(&sc.enums);
+	idl_map_fini(&sc.typedefs);
+	idl_map_fini(&sc.order);
 }
 
 /* ---- the walker ---------------------------------------------------------------------- */
@@ -950,6 +1054,10 @@ static void idl_resolve(struct idl_session *s, struct idl_file *f)
 static void idl_walk_params(struct idl_chk *c, struct idl_param *list)
 {
 	c->siblings = list;
+	idl_map_fini(&c->sibmap);
+	idl_map_init(&c->sibmap, idl_count_params(list));
+	for (struct idl_param *p = list; p; p = p->next)
+		idl_map_put(&c->sibmap, p->name, p);
 	for (struct idl_param *p = list; p; p = p->next)
 		for (size_t h = 0; h < sizeof idl_hooks / sizeof idl_hooks[0]; h++)
 			if (idl_hooks[h].param)
@@ -963,8 +1071,22 @@ void idl_check_file(struct idl_session *s, struct idl_file *f)
 	idl_resolve(s, f);
 	idl_check_duplicates_file(s, f);
 	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
+		size_t nt = 0, na = 0;
+
 		c.iface = i;
 		c.edl = i->is_enclave || s->edl;
+		for (struct idl_func *t = i->trusted; t; t = t->next)
+			nt++;
+		for (struct idl_func *u = i->untrusted; u; u = u->next)
+			for (struct idl_ident_list *a = u->allow; a; a = a->next)
+				na++;
+		idl_map_init(&c.trusted, nt);
+		idl_map_init(&c.allowed, na);
+		for (struct idl_func *t = i->trusted; t; t = t->next)
+			idl_map_put(&c.trusted, t->name, t);
+		for (struct idl_func *u = i->untrusted; u; u = u->next)
+			for (struct idl_ident_list *a = u->allow; a; a = a->next)
+				idl_map_put(&c.allowed, a->name, a);
 		for (size_t h = 0; h < sizeof idl_hooks / sizeof idl_hooks[0]; h++)
 			if (idl_hooks[h].iface)
 				idl_hooks[h].iface(&c, i);
@@ -983,5 +1105,8 @@ void idl_check_file(struct idl_session *s, struct idl_file *f)
 				idl_walk_params(&c, fn->params);
 			}
 		c.func = NULL;
+		idl_map_fini(&c.trusted);
+		idl_map_fini(&c.allowed);
 	}
+	idl_map_fini(&c.sibmap);
 }

@@ -71,35 +71,35 @@ void idl_diags_oom(struct idl_diags *d)
 		d->oom = 1;
 }
 
-/* The text of line LINE of the source that loc->file names, or NULL. */
+/* The text of line LINE of the source that loc->file names, or NULL.  The
+ * line index is built once per source, so many diagnostics stay cheap. */
 static char *idl_line_text(struct idl_session *s, const struct idl_loc *loc)
 {
-	const char *t, *end;
-	size_t len;
-	int line = 1;
-
 	if (!loc || !loc->file || loc->first_line < 1)
 		return NULL;
 	for (struct idl_source *src = s->sources; src; src = src->next) {
+		const char *t, *nl;
+		size_t len, n = 1;
+
 		if (src->path != loc->file)
 			continue;
-		t = src->text;
-		end = src->text + src->len;
-		while (t < end && line < loc->first_line) {
-			const char *nl = memchr(t, '\n', (size_t)(end - t));
-
-			if (!nl)
+		if (!src->lines) {
+			for (size_t i = 0; i < src->len; i++)
+				n += src->text[i] == '\n';
+			src->lines = malloc(n * sizeof *src->lines);
+			if (!src->lines)
 				return NULL;
-			t = nl + 1;
-			line++;
+			src->lines[0] = 0;
+			src->nlines = 1;
+			for (size_t i = 0; i < src->len; i++)
+				if (src->text[i] == '\n')
+					src->lines[src->nlines++] = i + 1;
 		}
-		if (line != loc->first_line)
+		if ((size_t)loc->first_line > src->nlines)
 			return NULL;
-		{
-			const char *nl = memchr(t, '\n', (size_t)(end - t));
-
-			len = nl ? (size_t)(nl - t) : (size_t)(end - t);
-		}
+		t = src->text + src->lines[loc->first_line - 1];
+		nl = memchr(t, '\n', (size_t)(src->text + src->len - t));
+		len = nl ? (size_t)(nl - t) : (size_t)(src->text + src->len - t);
 		if (len && t[len - 1] == '\r')
 			len--;
 		return idl_xstrndup(t, len);

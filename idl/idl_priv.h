@@ -86,6 +86,7 @@ struct idl_session {
 	size_t depth, cap;
 	int quiet;                   /* >0: re-parsing an already-reported file */
 	int edl;                     /* current file is EDL (enclave or .edl) */
+	void *scope;                 /* idl_check.c: name maps while resolving one file */
 };
 
 /* What idl_file.priv points at. */

@@ -476,6 +476,9 @@ static const char gen_prelude[] =
 "\treturn NULL;\n"
 "}\n"
 "\n"
+"/* Buffers up to this many bytes are copied to the trusted stack. */\n"
+"#define ERIM__SMALL 256\n"
+"\n"
 "/* Largest block a trusted proxy hands to an untrusted function: the block is\n"
 " * copied onto the untrusted stack. */\n"
 "#define ERIM__CB_MAX ((size_t)256 * 1024)\n"
@@ -614,6 +617,8 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		}
 		gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
 		           p->name, p->name, p->name);
+		/* small buffers live on the trusted stack: no heap round trip */
+		gen_printf(out, "\tunsigned char erim__s_%s[ERIM__SMALL] __attribute__((aligned(16)));\n", p->name);
 		gen_printf(b, "\t/* %s: %s buffer */\n\t{\n", p->name,
 		           p->attrs.dir == IDL_DIR_INOUT ? "in/out" : p->attrs.dir == IDL_DIR_IN ? "in" : "out");
 		char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
@@ -625,9 +630,12 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
 		fx.used_goto = 1;
 		if (p->attrs.dir & IDL_DIR_IN)
-			gen_printf(b, "\t\t\terim__p_%s = erim_malloc(erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
+			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__s_%s : erim_malloc(erim__n_%s ? erim__n_%s : 1);\n",
+			           p->name, p->name, p->name, p->name, p->name);
 		else
-			gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
+			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? memset(erim__s_%s, 0, erim__n_%s) : "
+			              "erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n",
+			           p->name, p->name, p->name, p->name, p->name, p->name);
 		gen_printf(b, "\t\t\tif (!erim__p_%s)\n", p->name);
 		gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
 		if (p->attrs.dir & IDL_DIR_IN)
@@ -737,9 +745,14 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			              "\t\terim__free_%s(&erim__k_%s[erim__i]);\n", p->name, p->name, es->name, p->name);
 			gen_printf(b, "\terim_free(erim__u_%s);\n\terim_free(erim__k_%s);\n", p->name, p->name);
 		}
-		gen_printf(b, "\terim_free(erim__p_%s);\n", p->name);
-		if (!(p->attrs.is_string && !p->attrs.size && !p->attrs.count))
+		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
+			gen_printf(b, "\terim_free(erim__p_%s);\n", p->name);
+		} else if (gen_struct_is_deep(es)) {
+			gen_printf(b, "\terim_free(erim__p_%s);\n\t(void)erim__e_%s;\n", p->name, p->name);
+		} else {
+			gen_printf(b, "\tif (erim__p_%s != (void *)erim__s_%s)\n\t\terim_free(erim__p_%s);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t(void)erim__e_%s;\n", p->name);
+		}
 	}
 	gen_puts(b, "\tif (erim__st != 0) {\n");
 	if (f->error)

@@ -91,6 +91,9 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	return NULL;
 }
 
+/* Buffers up to this many bytes are copied to the trusted stack. */
+#define ERIM__SMALL 256
+
 /* Largest block a trusted proxy hands to an untrusted function: the block is
  * copied onto the untrusted stack. */
 #define ERIM__CB_MAX ((size_t)256 * 1024)
@@ -234,8 +237,10 @@ static long erim__entry_kv_sign(void *erim__raw)
 	int erim__r;
 	void *erim__p_msg = NULL;
 	size_t erim__n_msg = 0, erim__e_msg = 0;
+	unsigned char erim__s_msg[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_sig = NULL;
 	size_t erim__n_sig = 0, erim__e_sig = 0;
+	unsigned char erim__s_sig[ERIM__SMALL] __attribute__((aligned(16)));
 
 	erim__cld();
 	/* the args block itself must be untrusted memory; then one fetch */
@@ -251,7 +256,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.msg) {
 			const char *erim__w = erim__check(erim__v.msg, erim__n_msg);
 			if (erim__w) { erim__arg = "msg"; erim__why = erim__w; goto erim__refused; }
-			erim__p_msg = erim_malloc(erim__n_msg ? erim__n_msg : 1);
+			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
 			if (!erim__p_msg)
 				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 			memcpy(erim__p_msg, erim__v.msg, erim__n_msg);
@@ -266,7 +271,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.sig) {
 			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
 			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
-			erim__p_sig = erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
+			erim__p_sig = erim__n_sig <= ERIM__SMALL ? memset(erim__s_sig, 0, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
 			if (!erim__p_sig)
 				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -277,9 +282,11 @@ static long erim__entry_kv_sign(void *erim__raw)
 	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	erim_free(erim__p_msg);
+	if (erim__p_msg != (void *)erim__s_msg)
+		erim_free(erim__p_msg);
 	(void)erim__e_msg;
-	erim_free(erim__p_sig);
+	if (erim__p_sig != (void *)erim__s_sig)
+		erim_free(erim__p_sig);
 	(void)erim__e_sig;
 	if (erim__st != 0) {
 		(void)erim__arg;
@@ -336,8 +343,10 @@ static long erim__entry_kv_export(void *erim__raw)
 	int erim__r;
 	void *erim__p_buf = NULL;
 	size_t erim__n_buf = 0, erim__e_buf = 0;
+	unsigned char erim__s_buf[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_n = NULL;
 	size_t erim__n_n = 0, erim__e_n = 0;
+	unsigned char erim__s_n[ERIM__SMALL] __attribute__((aligned(16)));
 	size_t erim__f_buf = 0;
 
 	erim__cld();
@@ -355,7 +364,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.buf) {
 			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
 			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
-			erim__p_buf = erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
+			erim__p_buf = erim__n_buf <= ERIM__SMALL ? memset(erim__s_buf, 0, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
 			if (!erim__p_buf)
 				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -367,7 +376,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.n) {
 			const char *erim__w = erim__check(erim__v.n, erim__n_n);
 			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
-			erim__p_n = erim_calloc(1, erim__n_n ? erim__n_n : 1);
+			erim__p_n = erim__n_n <= ERIM__SMALL ? memset(erim__s_n, 0, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
 			if (!erim__p_n)
 				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -386,9 +395,11 @@ static long erim__entry_kv_export(void *erim__raw)
 	((struct erim__args_kv_export *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	erim_free(erim__p_buf);
+	if (erim__p_buf != (void *)erim__s_buf)
+		erim_free(erim__p_buf);
 	(void)erim__e_buf;
-	erim_free(erim__p_n);
+	if (erim__p_n != (void *)erim__s_n)
+		erim_free(erim__p_n);
 	(void)erim__e_n;
 	if (erim__st != 0) {
 		erim_refuse("keyvault", "kv_export", "argument '%s'%s%s%s %s", erim__arg,

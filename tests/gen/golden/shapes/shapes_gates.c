@@ -91,6 +91,9 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	return NULL;
 }
 
+/* Buffers up to this many bytes are copied to the trusted stack. */
+#define ERIM__SMALL 256
+
 /* Largest block a trusted proxy hands to an untrusted function: the block is
  * copied onto the untrusted stack. */
 #define ERIM__CB_MAX ((size_t)256 * 1024)
@@ -360,6 +363,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 	long erim__st = 1;
 	void *erim__p_ids = NULL;
 	size_t erim__n_ids = 0, erim__e_ids = 0;
+	unsigned char erim__s_ids[ERIM__SMALL] __attribute__((aligned(16)));
 
 	erim__cld();
 	/* the args block itself must be untrusted memory; then one fetch */
@@ -376,7 +380,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 		if (erim__v.ids) {
 			const char *erim__w = erim__check(erim__v.ids, erim__n_ids);
 			if (erim__w) { erim__arg = "ids"; erim__why = erim__w; goto erim__refused; }
-			erim__p_ids = erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
+			erim__p_ids = erim__n_ids <= ERIM__SMALL ? memset(erim__s_ids, 0, erim__n_ids) : erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
 			if (!erim__p_ids)
 				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -386,7 +390,8 @@ static long erim__entry_sh_ids(void *erim__raw)
 		memcpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
 	erim__st = 0;
 erim__refused:
-	erim_free(erim__p_ids);
+	if (erim__p_ids != (void *)erim__s_ids)
+		erim_free(erim__p_ids);
 	(void)erim__e_ids;
 	if (erim__st != 0) {
 		erim_refuse("shapes", "sh_ids", "argument '%s'%s%s%s %s", erim__arg,
@@ -405,8 +410,10 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	int erim__r;
 	void *erim__p_key = NULL;
 	size_t erim__n_key = 0, erim__e_key = 0;
+	unsigned char erim__s_key[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_mac = NULL;
 	size_t erim__n_mac = 0, erim__e_mac = 0;
+	unsigned char erim__s_mac[ERIM__SMALL] __attribute__((aligned(16)));
 
 	erim__cld();
 	/* the args block itself must be untrusted memory; then one fetch */
@@ -423,7 +430,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.key) {
 			const char *erim__w = erim__check(erim__v.key, erim__n_key);
 			if (erim__w) { erim__arg = "key"; erim__why = erim__w; goto erim__refused; }
-			erim__p_key = erim_malloc(erim__n_key ? erim__n_key : 1);
+			erim__p_key = erim__n_key <= ERIM__SMALL ? erim__s_key : erim_malloc(erim__n_key ? erim__n_key : 1);
 			if (!erim__p_key)
 				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 			memcpy(erim__p_key, erim__v.key, erim__n_key);
@@ -438,7 +445,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.mac) {
 			const char *erim__w = erim__check(erim__v.mac, erim__n_mac);
 			if (erim__w) { erim__arg = "mac"; erim__why = erim__w; goto erim__refused; }
-			erim__p_mac = erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
+			erim__p_mac = erim__n_mac <= ERIM__SMALL ? memset(erim__s_mac, 0, erim__n_mac) : erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
 			if (!erim__p_mac)
 				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -449,9 +456,11 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	((struct erim__args_sh_fixed *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	erim_free(erim__p_key);
+	if (erim__p_key != (void *)erim__s_key)
+		erim_free(erim__p_key);
 	(void)erim__e_key;
-	erim_free(erim__p_mac);
+	if (erim__p_mac != (void *)erim__s_mac)
+		erim_free(erim__p_mac);
 	(void)erim__e_mac;
 	if (erim__st != 0) {
 		erim_refuse("shapes", "sh_fixed", "argument '%s'%s%s%s %s", erim__arg,
@@ -495,6 +504,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	long erim__r;
 	void *erim__p_memcpy = NULL;
 	size_t erim__n_memcpy = 0, erim__e_memcpy = 0;
+	unsigned char erim__s_memcpy[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_strlen = NULL;
 	size_t erim__n_strlen = 0;
 
@@ -512,7 +522,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 		if (erim__v.memcpy) {
 			const char *erim__w = erim__check(erim__v.memcpy, erim__n_memcpy);
 			if (erim__w) { erim__arg = "memcpy"; erim__why = erim__w; goto erim__refused; }
-			erim__p_memcpy = erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
+			erim__p_memcpy = erim__n_memcpy <= ERIM__SMALL ? erim__s_memcpy : erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
 			if (!erim__p_memcpy)
 				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 			memcpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
@@ -530,7 +540,8 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	((struct erim__args_sh_hygiene *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	erim_free(erim__p_memcpy);
+	if (erim__p_memcpy != (void *)erim__s_memcpy)
+		erim_free(erim__p_memcpy);
 	(void)erim__e_memcpy;
 	erim_free(erim__p_strlen);
 	if (erim__st != 0) {

@@ -91,6 +91,9 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	return NULL;
 }
 
+/* Buffers up to this many bytes are copied to the trusted stack. */
+#define ERIM__SMALL 256
+
 /* Largest block a trusted proxy hands to an untrusted function: the block is
  * copied onto the untrusted stack. */
 #define ERIM__CB_MAX ((size_t)256 * 1024)
@@ -140,10 +143,13 @@ static long erim__entry_ini_parse(void *erim__raw)
 	int erim__r;
 	void *erim__p_text = NULL;
 	size_t erim__n_text = 0, erim__e_text = 0;
+	unsigned char erim__s_text[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_out = NULL;
 	size_t erim__n_out = 0, erim__e_out = 0;
+	unsigned char erim__s_out[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_used = NULL;
 	size_t erim__n_used = 0, erim__e_used = 0;
+	unsigned char erim__s_used[ERIM__SMALL] __attribute__((aligned(16)));
 	size_t erim__f_out = 0;
 
 	erim__cld();
@@ -160,7 +166,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.text) {
 			const char *erim__w = erim__check(erim__v.text, erim__n_text);
 			if (erim__w) { erim__arg = "text"; erim__why = erim__w; goto erim__refused; }
-			erim__p_text = erim_malloc(erim__n_text ? erim__n_text : 1);
+			erim__p_text = erim__n_text <= ERIM__SMALL ? erim__s_text : erim_malloc(erim__n_text ? erim__n_text : 1);
 			if (!erim__p_text)
 				{ erim__arg = "text"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 			memcpy(erim__p_text, erim__v.text, erim__n_text);
@@ -175,7 +181,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.out) {
 			const char *erim__w = erim__check(erim__v.out, erim__n_out);
 			if (erim__w) { erim__arg = "out"; erim__why = erim__w; goto erim__refused; }
-			erim__p_out = erim_calloc(1, erim__n_out ? erim__n_out : 1);
+			erim__p_out = erim__n_out <= ERIM__SMALL ? memset(erim__s_out, 0, erim__n_out) : erim_calloc(1, erim__n_out ? erim__n_out : 1);
 			if (!erim__p_out)
 				{ erim__arg = "out"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -187,7 +193,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.used) {
 			const char *erim__w = erim__check(erim__v.used, erim__n_used);
 			if (erim__w) { erim__arg = "used"; erim__why = erim__w; goto erim__refused; }
-			erim__p_used = erim_calloc(1, erim__n_used ? erim__n_used : 1);
+			erim__p_used = erim__n_used <= ERIM__SMALL ? memset(erim__s_used, 0, erim__n_used) : erim_calloc(1, erim__n_used ? erim__n_used : 1);
 			if (!erim__p_used)
 				{ erim__arg = "used"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -206,11 +212,14 @@ static long erim__entry_ini_parse(void *erim__raw)
 	((struct erim__args_ini_parse *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	erim_free(erim__p_text);
+	if (erim__p_text != (void *)erim__s_text)
+		erim_free(erim__p_text);
 	(void)erim__e_text;
-	erim_free(erim__p_out);
+	if (erim__p_out != (void *)erim__s_out)
+		erim_free(erim__p_out);
 	(void)erim__e_out;
-	erim_free(erim__p_used);
+	if (erim__p_used != (void *)erim__s_used)
+		erim_free(erim__p_used);
 	(void)erim__e_used;
 	if (erim__st != 0) {
 		(void)erim__arg;

@@ -160,9 +160,15 @@ struct idl_type *idl_b_type_base(struct idl_parser *p, enum idl_type_kind kind, 
 struct idl_type *idl_b_type_pointer(struct idl_parser *p, struct idl_type *target, int is_const,
                                     const struct idl_loc *loc)
 {
-	struct idl_type *t = idl_xzalloc(sizeof *t);
+	struct idl_type *t;
 
-	(void)p;
+	if (++p->ptr_levels > IDL_MAX_PTR_LEVELS) {
+		if (p->ptr_levels == IDL_MAX_PTR_LEVELS + 1)
+			idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, loc,
+			           "more than %d levels of pointers", IDL_MAX_PTR_LEVELS);
+		return target;
+	}
+	t = idl_xzalloc(sizeof *t);
 	t->kind = IDL_T_POINTER;
 	t->target = target;
 	t->is_const = is_const > 0;
@@ -210,10 +216,21 @@ struct idl_expr *idl_b_expr_sizeof(struct idl_type *t, const struct idl_loc *loc
 	return e;
 }
 
-struct idl_expr *idl_b_expr_bin(enum idl_expr_kind k, struct idl_expr *l, struct idl_expr *r,
-                                const struct idl_loc *loc)
+struct idl_expr *idl_b_expr_bin(struct idl_parser *p, enum idl_expr_kind k, struct idl_expr *l,
+                                struct idl_expr *r, const struct idl_loc *loc)
 {
-	struct idl_expr *e = idl_xzalloc(sizeof *e);
+	struct idl_expr *e;
+
+	/* a+a+a+... builds a left-deep tree without growing the parser stack */
+	if (++p->expr_ops > IDL_MAX_EXPR_OPS) {
+		if (p->expr_ops == IDL_MAX_EXPR_OPS + 1)
+			idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, loc,
+			           "expression has more than %d operators; compute the length in a parameter",
+			           IDL_MAX_EXPR_OPS);
+		idl_free_expr(r);
+		return l;
+	}
+	e = idl_xzalloc(sizeof *e);
 
 	e->kind = k;
 	e->lhs = l;
@@ -434,7 +451,11 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 
 uint64_t *idl_b_dims(uint64_t *dims, size_t n, uint64_t v)
 {
-	uint64_t *d = realloc(dims, (n + 1) * sizeof *d);
+	uint64_t *d;
+
+	if (n >= IDL_MAX_DIMS) /* the grammar reports it; keep the count bounded */
+		return dims;
+	d = realloc(dims, (n + 1) * sizeof *d);
 
 	if (!d)
 		idl_oom();

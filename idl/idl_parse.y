@@ -432,7 +432,11 @@ opt_name
 
 dims
 	: %empty                     { $$.v = NULL; $$.n = 0; }
-	| dims '[' int_const ']'     { $$.v = idl_b_dims($1.v, $1.n, $3); $$.n = $1.n + 1; }
+	| dims '[' int_const ']'     { if ($1.n == IDL_MAX_DIMS)
+	                                       idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &@2,
+	                                                  "more than %d array dimensions", IDL_MAX_DIMS);
+	                               $$.v = idl_b_dims($1.v, $1.n, $3);
+	                               $$.n = $1.n < IDL_MAX_DIMS ? $1.n + 1 : $1.n; }
 	;
 
 int_const
@@ -471,7 +475,7 @@ type
 	;
 
 ptr_type
-	: quals base quals           { $$ = $2; if ($1 + $3) $$->is_const = 1; $$->loc = @$; }
+	: quals base quals           { $$ = $2; if ($1 + $3) $$->is_const = 1; $$->loc = @$; p->ptr_levels = 0; }
 	| ptr_type '*' quals         { $$ = idl_b_type_pointer(p, $1, $3, &@$); }
 	;
 
@@ -498,24 +502,30 @@ kw_list
 /* ---- attribute expressions ---- */
 
 expr
-	: sum_expr                   { $$ = $1; }
+	: expr_start sum_expr        { $$ = $2; }
+	;
+
+/* Each attribute expression counts its own operators (IDL_MAX_EXPR_OPS);
+ * a parenthesised one continues its parent's count. */
+expr_start
+	: %empty                     { p->expr_ops = 0; }
 	;
 
 sum_expr
 	: mul_expr                   { $$ = $1; }
-	| sum_expr '+' mul_expr      { $$ = idl_b_expr_bin(IDL_E_ADD, $1, $3, &@$); }
+	| sum_expr '+' mul_expr      { $$ = idl_b_expr_bin(p, IDL_E_ADD, $1, $3, &@$); }
 	;
 
 mul_expr
 	: prim_expr                  { $$ = $1; }
-	| mul_expr '*' prim_expr     { $$ = idl_b_expr_bin(IDL_E_MUL, $1, $3, &@$); }
+	| mul_expr '*' prim_expr     { $$ = idl_b_expr_bin(p, IDL_E_MUL, $1, $3, &@$); }
 	;
 
 prim_expr
 	: INT                        { $$ = idl_b_expr_int($1, 0, &@$); }
 	| IDENT                      { $$ = idl_b_expr_ident($1, &@$); }
 	| SIZEOF '(' type ')'        { $$ = idl_b_expr_sizeof($3, &@$); }
-	| '(' expr ')'               { $$ = $2; }
+	| '(' sum_expr ')'           { $$ = $2; }
 	;
 
 %%

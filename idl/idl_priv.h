@@ -107,6 +107,8 @@ struct idl_parser {
 	size_t len, pos;             /* YY_INPUT reads text[pos..len) */
 	int line, col;               /* scanner position, 1-based */
 	int in_edl;                  /* inside enclave { } */
+	int expr_ops;                /* operators in the expression being parsed */
+	int ptr_levels;              /* '*'s in the type being parsed */
 	struct idl_interface **iface_tail; /* O(1) appends to file->interfaces/imports */
 	struct idl_import **import_tail;
 	int comment_line, comment_col; /* start of an unterminated comment */
@@ -186,8 +188,12 @@ char *idl_b_kw_join(char *a, const char *b);
 struct idl_expr *idl_b_expr_int(uint64_t v, int neg, const struct idl_loc *loc);
 struct idl_expr *idl_b_expr_ident(char *name, const struct idl_loc *loc);
 struct idl_expr *idl_b_expr_sizeof(struct idl_type *t, const struct idl_loc *loc);
-struct idl_expr *idl_b_expr_bin(enum idl_expr_kind k, struct idl_expr *l, struct idl_expr *r,
-                                const struct idl_loc *loc);
+/* Bounds that keep every recursive walk of the tree shallow, whatever the input. */
+#define IDL_MAX_EXPR_OPS 256
+#define IDL_MAX_PTR_LEVELS 8
+#define IDL_MAX_DIMS 8
+struct idl_expr *idl_b_expr_bin(struct idl_parser *p, enum idl_expr_kind k, struct idl_expr *l,
+                                struct idl_expr *r, const struct idl_loc *loc);
 struct idl_exprlist {          /* argument list of a function suffix */
 	struct idl_expr *e;
 	struct idl_exprlist *next;

@@ -25,6 +25,11 @@ static enum atk_result atk_attack(void)
 	volatile uint8_t *p;
 	int fd, won = 0;
 
+	if (geteuid() != 0) {
+		/* erim-tem grants executable file mappings of root-owned files only */
+		atk_say("needs root: the clean file must be owned by root");
+		return ATK_NA;
+	}
 	snprintf(path, sizeof path, "/tmp/atk_file_rewrite.%d", (int)getpid());
 	snprintf(path2, sizeof path2, "/tmp/atk_file_dirty.%d", (int)getpid());
 	if (write_file(path, clean, sizeof clean) != 0 || write_file(path2, dirty, sizeof dirty) != 0)

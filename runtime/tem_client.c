@@ -11,9 +11,8 @@
  * (a notice, or -ENOTSUP when TEM is required); anything else under erim-tem
  * (someone registered first, malformed) fails closed with -EPERM.
  *
- * The key is read back from /proc/self/smaps ("ProtectionKey:" of the first
- * trusted range), because erim_pkey() reports the key only once erim_init
- * has finished, after this call. */
+ * The key comes from erim_pkey(): erim_init publishes the back end and key
+ * (in its sealed read-only page) before it calls this function. */
 #include "config.h"
 
 #include <errno.h>
@@ -26,31 +25,6 @@
 
 #include "erim_hooks.h"
 #include "../tem/tem_proto.h"
-
-/* The protection key of the mapping containing ADDR, or -1 (no keys, key 0,
- * or smaps without the field). */
-static int key_of(uintptr_t addr)
-{
-	FILE *f = fopen("/proc/self/smaps", "re");
-	char line[256];
-	int in = 0, key = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f)) {
-		uint64_t s, e;
-		int k;
-
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' '))
-			in = s <= addr && addr < e;
-		else if (in && sscanf(line, "ProtectionKey: %d", &k) == 1) {
-			key = k >= 1 ? k : -1;
-			break;
-		}
-	}
-	fclose(f);
-	return key;
-}
 
 int erim__tem_attach(int require, int quiet)
 {
@@ -68,7 +42,7 @@ int erim__tem_attach(int require, int quiet)
 	memset(&reg, 0, sizeof reg);
 	reg.version = TEM_VERSION;
 	reg.nranges = (uint32_t)n;
-	reg.pkey = n ? key_of(r[0].start) : -1;
+	reg.pkey = erim_pkey();   /* published by erim_init before the attach; -1 without mpk */
 	for (i = 0; i < n; i++) {
 		reg.range[i].start = r[i].start;
 		reg.range[i].end = r[i].end;

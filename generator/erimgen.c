@@ -220,16 +220,18 @@ int main(int argc, char **argv)
 	}
 	if (rc == 0 && depfile) {
 		struct gen_buf db;
-		char *targets = gen_strf("%s", ""), *mem = NULL;
+		char *mem = NULL;
 		size_t memlen = 0;
 		FILE *ms = open_memstream(&mem, &memlen);
+		int derr = !ms;
 
-		for (size_t k = 0; k < nouts; k++) {
-			char *t = gen_strf("%s%s%s", targets, k ? " " : "", outs[k].path);
-			free(targets);
-			targets = t;
-		}
-		if (!ms || idl_depfile(ms, targets, f) != 0 || fclose(ms) != 0) {
+		/* One rule per output: idl_depfile() quotes its target for make, so a
+		 * space-joined list would read as one file name with spaces. */
+		for (size_t k = 0; !derr && k < nouts; k++)
+			derr = idl_depfile(ms, outs[k].path, f) != 0;
+		if (ms && fclose(ms) != 0)
+			derr = 1;
+		if (derr) {
 			fprintf(stderr, "%s: cannot format the dependency file\n", erimgen_prog);
 			rc = 1;
 		} else {
@@ -244,7 +246,6 @@ int main(int argc, char **argv)
 			gen_buf_free(&db);
 		}
 		free(mem);
-		free(targets);
 	}
 	for (size_t k = 0; k < nouts; k++) {
 		free(outs[k].path);

@@ -84,7 +84,13 @@ mkdir -p o4 inc
 printf 'interface common {\n    struct c_pt { int32_t x; int32_t y; };\n};\n' >inc/common.erim
 printf 'import "common.erim";\ninterface app {\n    trusted { public int app_f([in] const struct c_pt *p); };\n};\n' >app.erim
 run -I inc -o o4 --depfile o4/app.d app.erim
-if [ $rc = 0 ] && grep -q 'o4/app_gates.c' o4/app.d && grep -q 'app.erim' o4/app.d && grep -q 'common.erim' o4/app.d; then ok $t
+# each output must be a target of its own (a space-joined, escaped list would
+# read as one file name to make) depending on the .erim and the import
+deps_ok=1
+for o in app_erim.h app_trusted.h app_gates.c; do
+	grep -Eq "^o4/$o: app\.erim .*common\.erim" o4/app.d || deps_ok=0
+done
+if [ $rc = 0 ] && [ $deps_ok = 1 ]; then ok $t
 else cat o4/app.d 2>/dev/null; fail $t "rc=$rc err=$err"; fi
 
 t=imported_types_are_declared_in_the_headers

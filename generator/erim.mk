@@ -4,6 +4,8 @@
 # (trusted side) and FOO_gates.c (gates and marshallers), plus a make-style
 # dependency file FOO.erim.d listing every .erim it imports, which is
 # included below so that editing an import regenerates the code.
+# erimgen names its outputs after the INTERFACE, so name FOO.erim after the
+# interface it declares (interface FOO { ... };) for these rules to apply.
 #
 # automake (configure.ac calls ERIM_PROG_ERIMGEN from erim.m4):
 #

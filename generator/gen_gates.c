@@ -865,7 +865,7 @@ static void gen_trampoline(struct gen_ctx *c, struct gen_buf *b, const struct id
 			gen_printf(b, "erim__b->%s", p->name);
 		gen_puts(b, p->next ? ", " : "");
 	}
-	gen_puts(b, ");\n\t(void)erim__c;\n\treturn (long)(uintptr_t)erim__raw;\n}\n\n");
+	gen_puts(b, ");\n\t(void)erim__b;\n\t(void)erim__c;\n\treturn (long)(uintptr_t)erim__raw;\n}\n\n");
 }
 
 /* Is P the count named by some other parameter's filled=? */

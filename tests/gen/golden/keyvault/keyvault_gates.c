@@ -554,6 +554,7 @@ static long erim__tramp_kv_log(void *erim__raw)
 	char *erim__c = erim__raw;
 
 	kv_log(erim__b->line ? (void *)(erim__c + erim__b->line) : NULL);
+	(void)erim__b;
 	(void)erim__c;
 	return (long)(uintptr_t)erim__raw;
 }
@@ -606,6 +607,7 @@ static long erim__tramp_kv_confirm(void *erim__raw)
 	char *erim__c = erim__raw;
 
 	erim__b->erim__ret = kv_confirm();
+	(void)erim__b;
 	(void)erim__c;
 	return (long)(uintptr_t)erim__raw;
 }

@@ -629,6 +629,7 @@ static long erim__tramp_sh_progress(void *erim__raw)
 	char *erim__c = erim__raw;
 
 	sh_progress(erim__b->done, erim__b->total);
+	(void)erim__b;
 	(void)erim__c;
 	return (long)(uintptr_t)erim__raw;
 }

@@ -302,6 +302,7 @@ static long erim__tramp_app_warn(void *erim__raw)
 	char *erim__c = erim__raw;
 
 	erim__b->erim__ret = __real_app_warn(erim__b->msg ? (void *)(erim__c + erim__b->msg) : NULL, erim__b->line);
+	(void)erim__b;
 	(void)erim__c;
 	return (long)(uintptr_t)erim__raw;
 }
@@ -359,6 +360,7 @@ static long erim__tramp_app_read(void *erim__raw)
 	char *erim__c = erim__raw;
 
 	erim__b->erim__ret = __real_app_read(erim__b->buf ? (void *)(erim__c + erim__b->buf) : NULL, erim__b->cap, erim__b->got ? (void *)(erim__c + erim__b->got) : NULL);
+	(void)erim__b;
 	(void)erim__c;
 	return (long)(uintptr_t)erim__raw;
 }

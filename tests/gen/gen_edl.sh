@@ -1,0 +1,24 @@
+#!/bin/sh
+# gen_edl.sh: Intel SGX SampleEnclave-style EDL files (tests/idl/good/edl)
+# go through erimgen and the generated code compiles warning-free with gcc and
+# clang -std=c11 -Wall -Wextra -Werror (SDK types come from sgx_include/).
+. "$srcdir/lib/sh_check.sh"
+erimgen=$top_builddir/generator/erimgen
+edl=$top_srcdir/tests/idl/good/edl
+w=$(mktemp -d "${TMPDIR:-/tmp}/erim-edl.XXXXXX") || exit 99
+trap 'rm -rf "$w"' EXIT
+compilers=gcc
+command -v clang >/dev/null 2>&1 && compilers="gcc clang"
+for f in "$edl"/*.edl "$edl"/*/*.edl; do
+	n=$(basename "$f" .edl)
+	mkdir -p "$w/$n"
+	sh_check "$n.edl: erimgen succeeds" "$erimgen" -I "$edl" -o "$w/$n" "$f"
+	for cc in $compilers; do
+		for g in "$w/$n"/*_gates.c; do
+			sh_check "$n.edl: generated gates compile with $cc" \
+				$cc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/$n" \
+				-I "$top_srcdir/tests/gen/sgx_include" -c "$g" -o "$w/$n/gates-$cc.o"
+		done
+	done
+done
+sh_done gen_edl

@@ -15,7 +15,7 @@
  *    refused, fail closed (shared programs; a static program has no
  *    interposable dlopen: reported as skipped).
  *
- * Usage: rt_harden [--backend=mpk|mprotect|none] [EARLY_MODULE LATE_MODULE]
+ * Usage: rt_harden [--backend=mpk|mprotect|none] [EARLY_MODULE LATE_MODULE [CLEAN_MODULE]]
  * (default: $ERIM_BACKEND) */
 #include <dlfcn.h>
 #include <errno.h>
@@ -36,7 +36,7 @@
 static ERIM_TRUSTED volatile long secret_global[8];
 static volatile long *secret_heap;
 static long *early_secret;          /* in the early module's trusted globals */
-static const char *late_module;
+static const char *late_module, *clean_module = "libm.so.6";
 static int backend_none, is_static;
 static unsigned id_setup, id_bad_free, id_honest, id_block;
 static volatile int block_inside, block_release;
@@ -391,8 +391,8 @@ TEST(clean_module_loads_after_init)
 	if (is_static)
 		SKIP("static program: modules are not dlopened");
 #ifndef RT_STATIC
-	h = dlopen("libm.so.6", RTLD_NOW);
-	CHECK(h != NULL, "dlopen(libm.so.6): %s", dlerror());
+	h = dlopen(clean_module, RTLD_NOW);
+	CHECK(h != NULL, "dlopen(%s): %s", clean_module, dlerror());
 #else
 	h = NULL;
 	(void)h;
@@ -433,6 +433,8 @@ int main(int argc, char **argv)
 		}
 		early_secret = addr();
 		late_module = argv[2];
+		if (argc > 3)
+			clean_module = argv[3];
 	}
 #endif
 	backend_none = be && strcmp(be, "none") == 0;

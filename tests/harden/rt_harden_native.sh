@@ -4,7 +4,7 @@
 # dynamic (with the early/late modules) and static.
 . "$srcdir/harden/harden_runs.sh"
 b=$builddir/harden
-m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so"
+m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
 harden_runs rt_harden_native <<EOF2
 $b/rt_harden --backend=mprotect $m
 $b/rt_harden --backend=none $m

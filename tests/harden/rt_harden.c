@@ -36,7 +36,10 @@
 static ERIM_TRUSTED volatile long secret_global[8];
 static volatile long *secret_heap;
 static long *early_secret;          /* in the early module's trusted globals */
-static const char *late_module, *clean_module = "libm.so.6";
+static const char *late_module;
+#ifndef RT_STATIC
+static const char *clean_module = "libm.so.6";
+#endif
 static int backend_none, is_static;
 static unsigned id_setup, id_bad_free, id_honest, id_block;
 static volatile int block_inside, block_release;

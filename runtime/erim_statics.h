@@ -33,7 +33,8 @@
  *  backend_names, inspect_names  erim_init.c       configuration                       .data.rel.ro
  *  old_segv, installed           erim_violation.c  SIGSEGV handler: runs with the      .bss; the handler never has
  *                                                  kernel's default PKRU               the trusted key
- *  dlguard state                 erim_dlguard.c    dlopen wrapper (untrusted caller)   .bss; untrusted side only
+ *  (none)                        erim_dlguard.c,   dlopen wrapper, erim_fini (both     reads only the RO page
+ *                                erim_wipe.c       called from untrusted code)
  *  inspection/scan/tem statics   inspect_*.c,      erim_init (trusted start-up,        .bss; only before the first
  *                                scan_core.c,      before any untrusted code runs)     switch to untrusted code
  *                                tem_client.c

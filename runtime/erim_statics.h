@@ -19,6 +19,9 @@
  *  class_size[]                  erim_heap.c       heap                                .rodata
  *  entry table, slots            erim_entries.c    gate, slow path                     runtime region; base and
  *                                                                                      count in the RO page
+ *  erim__site_table              erim_gate.S       erim__gate_sites (inspection)       .data.rel.ro (RELRO)
+ *  erim__abort_stack             erim_gate.S       the gate's abort paths              .bss (untrusted) -- OPEN,
+ *                                                                                      issue 10 item 1 (gate rework)
  *  erim__tls_slot                erim_entries.c    gate, slow path, callbacks          TLS (untrusted!): range-
  *                                                                                      checked, slot claimed by CAS
  *  release_id, exit_key,         erim_entries.c    slow path (note_thread calls        .bss (untrusted) -- OPEN,
@@ -33,8 +36,11 @@
  *  backend_names, inspect_names  erim_init.c       configuration                       .data.rel.ro
  *  old_segv, installed           erim_violation.c  SIGSEGV handler: runs with the      .bss; the handler never has
  *                                                  kernel's default PKRU               the trusted key
+ *  real_main                     erim_autoinit.c   start-up wrapper (before init)      .bss; not a trusted path
  *  (none)                        erim_dlguard.c,   dlopen wrapper, erim_fini (both     reads only the RO page
  *                                erim_wipe.c       called from untrusted code)
+ *  ip_observer (function ptr),    inspect_process.c erim_init's inspection (trusted     .bss; only before the first
+ *    scan_forced                 scan_core.c       start-up) and the tests             switch to untrusted code
  *  inspection/scan/tem statics   inspect_*.c,      erim_init (trusted start-up,        .bss; only before the first
  *                                scan_core.c,      before any untrusted code runs)     switch to untrusted code
  *                                tem_client.c

@@ -10,6 +10,10 @@
  *    of a trusted global: the secret is gone (under `none` the same reads find
  *    the secret before erim_fini: the control that shows the read works);
  *    erim_fini while a thread runs trusted code is refused (-EBUSY);
+ *  - the sealed read-only page, which holds the heap's metadata pointer and
+ *    the region layout, cannot be written after erim_init (a write before
+ *    erim_init, where the page is still writable, is the control that shows
+ *    the test writes the right page);
  *  - a module with trusted globals dlopened before erim_init is protected
  *    (under `none`: readable, the control); one dlopened after erim_init is
  *    refused, fail closed (shared programs; a static program has no
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "erim.h"
+#include "erim_hooks.h"
 #include "erim_check.h"
 
 #define SECRET 0x5ec7e75ec7e7L
@@ -211,6 +216,27 @@ static void child_fini_then_read(uintptr_t unused)
 	_exit(11);
 }
 
+/* The one-page "runtime" range of the registry: the sealed read-only page. */
+static uintptr_t ro_page(void)
+{
+	struct erim_range r[64];
+	size_t n = erim__trusted_ranges(r, 64);
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (strcmp(r[i].what, "runtime") == 0 && r[i].end - r[i].start == 4096)
+			return r[i].start;
+	return 0;
+}
+
+/* overwrite the last word of the read-only page */
+static void child_write_ro(uintptr_t page)
+{
+	*(volatile long *)(page + 4096 - sizeof(long)) = 0x4141414141414141L;
+	_exit(0);
+}
+
+static int ro_write_before_init = -1;
+
 static void *blocker(void *arg)
 {
 	(void)arg;
@@ -355,6 +381,22 @@ TEST(erim_fini_while_trusted_code_runs_is_refused)
 	      "status %#x %s", st, out);
 }
 
+TEST(sealed_page_with_heap_pointer_cannot_be_written)
+{
+	uintptr_t page = ro_page();
+
+	if (!ready)
+		SKIP("erim_init failed");
+	CHECK(page != 0, "no one-page runtime range in the registry");
+	if (!page)
+		return;
+	CHECK(ro_write_before_init == 0, "control: the write before erim_init did not go through "
+	      "(status %#x)", ro_write_before_init);
+	CHECK(expect_stopped("write to the sealed page", child_write_ro, page,
+	                     "erim: violation: untrusted code wrote trusted memory"),
+	      "the sealed page was writable after erim_init");
+}
+
 TEST(module_loaded_before_init_is_protected)
 {
 	char out[256];
@@ -440,6 +482,13 @@ int main(int argc, char **argv)
 			clean_module = argv[3];
 	}
 #endif
+	{       /* control for the sealed page: writable before erim_init */
+		char out[256];
+		uintptr_t page = ro_page();
+
+		if (page)
+			ro_write_before_init = run_child(child_write_ro, page, out, sizeof out);
+	}
 	backend_none = be && strcmp(be, "none") == 0;
 	c.backend = !be ? ERIM_BACKEND_AUTO : strcmp(be, "mpk") == 0 ? ERIM_BACKEND_MPK
 	          : strcmp(be, "mprotect") == 0 ? ERIM_BACKEND_MPROTECT : ERIM_BACKEND_NONE;
@@ -456,6 +505,7 @@ int main(int argc, char **argv)
 	RUN(foreign_free_stops_the_process);
 	RUN(honest_heap_use_never_shares_a_block);
 	RUN(trusted_secrets_are_protected_or_visible_in_the_control);
+	RUN(sealed_page_with_heap_pointer_cannot_be_written);
 	RUN(module_loaded_before_init_is_protected);
 	RUN(module_with_trusted_globals_loaded_after_init_is_refused);
 	RUN(clean_module_loads_after_init);

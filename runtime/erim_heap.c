@@ -12,7 +12,11 @@
  * region) saying which objects are allocated: a free of an object whose bit is
  * clear is a double free, and an object popped from a free chain must have its
  * bit clear and sit in a page of the right class, so two live allocations can
- * never share one block.  Large objects are runs of whole pages, first fit
+ * never share one block through a double free -- unless the block was handed
+ * out again between the two frees, when the second free is indistinguishable
+ * from the new owner's.  Free chains are FIFO, so a freed block is reused only
+ * after every other free block of its class, which makes that window as
+ * small as the class's free list allows.  Large objects are runs of whole pages, first fit
  * over a list of free runs with boundary tags for coalescing.  One spin lock
  * (erim_lock.h, in trusted memory) guards it all: trusted code is rarely
  * allocation-heavy, and a gate never allocates.
@@ -61,7 +65,8 @@ struct heap_meta {
 	uintptr_t base;
 	size_t npages, top;     /* pages [0, top) have been handed out at least once */
 	size_t live;            /* allocations not yet freed */
-	void *free_obj[NCLASSES];
+	void *free_obj[NCLASSES];   /* FIFO of free objects per class: head ... */
+	void *free_tail[NCLASSES];  /* ... and tail (a freed block is reused last) */
 	struct run *runs;
 	uint64_t (*live_map)[4];   /* per page: which small objects are allocated */
 	uint32_t pm[];
@@ -253,6 +258,7 @@ static void *small_alloc_locked(int c)
 		for (size_t i = 1; i < cnt; i++)
 			*(void **)(base + i * sz) = i + 1 < cnt ? base + (i + 1) * sz : NULL;
 		H->free_obj[c] = cnt > 1 ? base + sz : NULL;
+		H->free_tail[c] = cnt > 1 ? base + (cnt - 1) * sz : NULL;
 		H->live++;
 		return base;
 	}
@@ -267,6 +273,8 @@ static void *small_alloc_locked(int c)
 			erim__fatal("erim: heap: free chain of size class %u corrupted at %p "
 			            "(trusted heap metadata overwritten)\n", (unsigned)sz, p);
 		H->free_obj[c] = *(void **)p;
+		if (!H->free_obj[c])
+			H->free_tail[c] = NULL;
 		live_set(a, pg, sz);
 	}
 	H->live++;
@@ -337,8 +345,17 @@ static void free_locked(void *p)
 
 	if (PM_KIND(v) == PM_SMALL) {
 		live_clear((uintptr_t)p, pg, sz);
-		*(void **)p = H->free_obj[PM_ARG(v)];
-		H->free_obj[PM_ARG(v)] = p;
+		/* append: the block is handed out again only after every other free
+		 * block of its class, so a double free separated from the first by
+		 * a few allocations still finds the block free and is caught */
+		unsigned c = PM_ARG(v);
+
+		*(void **)p = NULL;
+		if (H->free_tail[c])
+			*(void **)H->free_tail[c] = p;
+		else
+			H->free_obj[c] = p;
+		H->free_tail[c] = p;
 	} else {
 		run_free(pg, sz / ERIM_PAGE);
 	}

@@ -4,8 +4,10 @@
  * statically (RT_STATIC).  Each attack runs in a forked child.
  *
  *  - heap: a double free, an interior free and a foreign free of every size
- *    class and of a large block stop the process with a message; honest use
- *    never hands one block to two live allocations;
+ *    class and of a large block stop the process with a message, and so does
+ *    a small-block double free with an allocation of the same class in
+ *    between (FIFO reuse); honest use never hands one block to two live
+ *    allocations;
  *  - erim_fini called from untrusted code, then a read of the heap secret and
  *    of a trusted global: the secret is gone (under `none` the same reads find
  *    the secret before erim_fini: the control that shows the read works);
@@ -50,7 +52,7 @@ static unsigned id_setup, id_bad_free, id_honest, id_block;
 static volatile int block_inside, block_release;
 
 struct bad_free { size_t size; int how; };
-enum { DOUBLE_FREE, INTERIOR_FREE, FOREIGN_FREE };
+enum { DOUBLE_FREE, INTERIOR_FREE, FOREIGN_FREE, DOUBLE_FREE_LATE };
 
 static long e_setup(void *p)
 {
@@ -77,6 +79,19 @@ static long e_bad_free(void *p)
 		erim_free(b);
 		erim_free(b);
 		break;
+	case DOUBLE_FREE_LATE: {
+		/* free, allocate the same class again, free the first pointer
+		 * again: the new block must not be the freed one (FIFO reuse),
+		 * and the second free must be caught */
+		char *q;
+
+		erim_free(b);
+		q = erim_malloc(a.size);
+		if (q == b)
+			return -2;
+		erim_free(b);
+		break;
+	}
 	case INTERIOR_FREE:
 		erim_free(b + (a.size > 4096 ? 4096 : a.size > 16 ? 16 : 8));
 		break;
@@ -301,6 +316,22 @@ TEST(every_double_free_stops_the_process)
 	}
 }
 
+TEST(double_free_after_another_allocation_stops_the_process)
+{
+	static struct bad_free a;
+	char what[64];
+
+	if (!ready)
+		SKIP("erim_init failed");
+	bf_arg = (uintptr_t)&a;
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0] && sizes[i] <= 2048; i++) {
+		a.size = sizes[i];
+		snprintf(what, sizeof what, "late double free of %zu bytes", sizes[i]);
+		CHECK(expect_stopped(what, child_bad_free, DOUBLE_FREE_LATE, "(double free)"),
+		      "%s went through", what);
+	}
+}
+
 TEST(every_interior_free_stops_the_process)
 {
 	static struct bad_free a;
@@ -501,6 +532,7 @@ int main(int argc, char **argv)
 	else
 		ready = erim_gate_call(id_setup, NULL) == 0;
 	RUN(every_double_free_stops_the_process);
+	RUN(double_free_after_another_allocation_stops_the_process);
 	RUN(every_interior_free_stops_the_process);
 	RUN(foreign_free_stops_the_process);
 	RUN(honest_heap_use_never_shares_a_block);

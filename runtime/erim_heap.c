@@ -7,21 +7,39 @@
  * small-object page of class C, starts or continues a large allocation, or is
  * free.  Small objects (<= 2 KiB) are carved from single pages of one class,
  * and free objects are chained through their first word -- inside trusted
- * memory, so untrusted code can corrupt neither the map nor the chains.  Large
- * objects are runs of whole pages, first fit over a list of free runs with
- * boundary tags for coalescing.  One mutex (also in trusted memory) guards
- * it all: trusted code is rarely allocation-heavy, and a gate never allocates.
+ * memory, so untrusted code can corrupt neither the map nor the chains.  Every
+ * small page also has a 256-bit map (one bit per object, in the runtime
+ * region) saying which objects are allocated: a free of an object whose bit is
+ * clear is a double free, and an object popped from a free chain must have its
+ * bit clear and sit in a page of the right class, so two live allocations can
+ * never share one block through a double free -- unless the block was handed
+ * out again between the two frees, when the second free is indistinguishable
+ * from the new owner's.  Free chains are FIFO, so a freed block is reused only
+ * after every other free block of its class, which makes that window as
+ * small as the class's free list allows.  Large objects are runs of whole pages, first fit
+ * over a list of free runs with boundary tags for coalescing.  One spin lock
+ * (erim_lock.h, in trusted memory) guards it all: trusted code is rarely
+ * allocation-heavy, and a gate never allocates.
+ *
+ * Trusted memory only: this code runs with the trusted PKRU, so it takes no
+ * control data from memory untrusted code can write.  The pointer to the
+ * metadata lives in the sealed read-only page (erim__ro.heap_meta), the
+ * metadata in the runtime region; it calls no libc function (no PLT/GOT, no
+ * errno: errno is found through %fs, which untrusted code sets), only
+ * erim_sys.h's inline copies and erim__fatal.  So the erim_malloc family does
+ * NOT set errno; a NULL return means out of trusted memory (or EINVAL for a
+ * bad alignment).
  *
  * Invalid frees (outside the heap, into the middle of an object, of a free
- * run) stop the process: they are bugs in trusted code or an attack. */
+ * block or run, twice) stop the process with a message: they are bugs in
+ * trusted code or an attack. */
 #include "config.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "erim_internal.h"
+#include "erim_lock.h"
+#include "erim_sys.h"
 
 enum { PM_NONE = 0, PM_FREE = 1, PM_LARGE = 2, PM_LARGE_IN = 3, PM_SMALL = 4, PM_FREE_IN = 5 };
 #define PM_KIND(v) ((v) & 0xffu)
@@ -43,32 +61,70 @@ struct run {
 };
 
 struct heap_meta {
-	pthread_mutex_t lock;
+	erim_lock_t lock;
 	uintptr_t base;
 	size_t npages, top;     /* pages [0, top) have been handed out at least once */
 	size_t live;            /* allocations not yet freed */
-	void *free_obj[NCLASSES];
+	void *free_obj[NCLASSES];   /* FIFO of free objects per class: head ... */
+	void *free_tail[NCLASSES];  /* ... and tail (a freed block is reused last) */
 	struct run *runs;
+	uint64_t (*live_map)[4];   /* per page: which small objects are allocated */
 	uint32_t pm[];
 };
 
-static struct heap_meta *H;
+/* Not a static in liberim's .bss (untrusted code could point it at a forged
+ * heap_meta): the sealed read-only page holds it. */
+#define H ((struct heap_meta *)erim__ro.heap_meta)
 
 size_t erim__heap_meta_size(size_t heap_size)
 {
-	size_t n = sizeof(struct heap_meta) + (heap_size / ERIM_PAGE) * sizeof(uint32_t);
+	size_t np = heap_size / ERIM_PAGE;
+	size_t n = sizeof(struct heap_meta) + np * sizeof(uint32_t);
 
+	n = (n + 31) & ~(size_t)31;
+	n += np * 4 * sizeof(uint64_t);
 	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
 }
 
+/* Called before erim_init (the read-only page is still writable). */
 void erim__heap_setup(void *meta, size_t meta_size, void *heap, size_t heap_size)
 {
+	struct heap_meta *h = meta;
+	size_t np = heap_size / ERIM_PAGE;
+	uintptr_t lm = (uintptr_t)meta + sizeof(struct heap_meta) + np * sizeof(uint32_t);
+
 	(void)meta_size;
-	H = meta;
-	memset(H, 0, sizeof *H);
-	pthread_mutex_init(&H->lock, NULL);
-	H->base = (uintptr_t)heap;
-	H->npages = heap_size / ERIM_PAGE;
+	erim_fill(h, 0, sizeof *h);
+	h->base = (uintptr_t)heap;
+	h->npages = np;
+	h->live_map = (uint64_t (*)[4])((lm + 31) & ~(uintptr_t)31);
+	erim__ro.heap_meta = h;
+}
+
+static void live_set(uintptr_t a, size_t pg, size_t sz)
+{
+	size_t i = (a & (ERIM_PAGE - 1)) / sz;
+
+	H->live_map[pg][i / 64] |= 1ull << (i % 64);
+}
+
+/* Clear the bit of a live object; 0 if it was not live. */
+static int live_clear(uintptr_t a, size_t pg, size_t sz)
+{
+	size_t i = (a & (ERIM_PAGE - 1)) / sz;
+	uint64_t b = 1ull << (i % 64);
+
+	if (!(H->live_map[pg][i / 64] & b))
+		return 0;
+	H->live_map[pg][i / 64] &= ~b;
+	return 1;
+}
+
+static int live_test(uintptr_t a, size_t pg, size_t sz)
+{
+	size_t i = (a & (ERIM_PAGE - 1)) / sz;
+
+	return (H->live_map[pg][i / 64] >> (i % 64)) & 1;
 }
 
 int erim__heap_used(void)
@@ -195,15 +251,32 @@ static void *small_alloc_locked(int c)
 		if (pg < 0)
 			return NULL;
 		H->pm[pg] = PM(PM_SMALL, c);
+		erim_fill(H->live_map[pg], 0, sizeof H->live_map[pg]);
+		live_set((uintptr_t)page_addr((size_t)pg), (size_t)pg, sz);
 		base = page_addr((size_t)pg);
 		/* chain objects 1..cnt-1; object 0 is returned */
 		for (size_t i = 1; i < cnt; i++)
 			*(void **)(base + i * sz) = i + 1 < cnt ? base + (i + 1) * sz : NULL;
 		H->free_obj[c] = cnt > 1 ? base + sz : NULL;
+		H->free_tail[c] = cnt > 1 ? base + (cnt - 1) * sz : NULL;
 		H->live++;
 		return base;
 	}
-	H->free_obj[c] = *(void **)p;
+	/* the chain lives in trusted memory; check each link anyway, so that no
+	 * corruption can ever hand out a block twice */
+	{
+		uintptr_t a = (uintptr_t)p;
+		size_t pg = (a - H->base) / ERIM_PAGE, sz = class_size[c];
+
+		if (a < H->base || pg >= H->top || H->pm[pg] != PM(PM_SMALL, c) ||
+		    (a & (ERIM_PAGE - 1)) % sz != 0 || live_test(a, pg, sz))
+			erim__fatal("erim: heap: free chain of size class %u corrupted at %p "
+			            "(trusted heap metadata overwritten)\n", (unsigned)sz, p);
+		H->free_obj[c] = *(void **)p;
+		if (!H->free_obj[c])
+			H->free_tail[c] = NULL;
+		live_set(a, pg, sz);
+	}
 	H->live++;
 	return p;
 }
@@ -212,17 +285,13 @@ static void *heap_alloc(size_t n, size_t align)
 {
 	void *p;
 
-	if (!H && erim__reserve_default() < 0) {
-		errno = ENOMEM;
+	if (!H && (erim__ro.mode != ERIM_MODE_DIRECT || erim__reserve_default() < 0))
 		return NULL;
-	}
 	if (n == 0)
 		n = 1;
-	if (n > H->npages * ERIM_PAGE) {
-		errno = ENOMEM;
+	if (n > H->npages * ERIM_PAGE)
 		return NULL;
-	}
-	pthread_mutex_lock(&H->lock);
+	erim_lock(&H->lock);
 	if (align <= 16 && n <= SMALL_MAX) {
 		p = small_alloc_locked(class_of(n));
 	} else if (align <= SMALL_MAX && n <= SMALL_MAX) {
@@ -235,9 +304,7 @@ static void *heap_alloc(size_t n, size_t align)
 	} else {
 		p = large_alloc_locked(n, align > ERIM_PAGE ? align / ERIM_PAGE : 1);
 	}
-	pthread_mutex_unlock(&H->lock);
-	if (!p)
-		errno = ENOMEM;
+	erim_unlock(&H->lock);
 	return p;
 }
 
@@ -258,7 +325,11 @@ static size_t block_size_locked(void *p, size_t *pg_out)
 		size_t sz = class_size[PM_ARG(v)], off = a & (ERIM_PAGE - 1);
 
 		if (off % sz != 0 || off / sz >= ERIM_PAGE / sz)
-			erim__fatal("erim: heap: erim_free/realloc of %p, inside an object\n", p);
+			erim__fatal("erim: heap: erim_free/realloc of %p, inside an object of "
+			            "%u bytes\n", p, (unsigned)sz);
+		if (!live_test(a, pg, sz))
+			erim__fatal("erim: heap: erim_free/realloc of %p, a free block of %u bytes "
+			            "(double free)\n", p, (unsigned)sz);
 		return sz;
 	}
 	if (PM_KIND(v) == PM_LARGE && (a & (ERIM_PAGE - 1)) == 0)
@@ -273,8 +344,18 @@ static void free_locked(void *p)
 	uint32_t v = H->pm[pg];
 
 	if (PM_KIND(v) == PM_SMALL) {
-		*(void **)p = H->free_obj[PM_ARG(v)];
-		H->free_obj[PM_ARG(v)] = p;
+		live_clear((uintptr_t)p, pg, sz);
+		/* append: the block is handed out again only after every other free
+		 * block of its class, so a double free separated from the first by
+		 * a few allocations still finds the block free and is caught */
+		unsigned c = PM_ARG(v);
+
+		*(void **)p = NULL;
+		if (H->free_tail[c])
+			*(void **)H->free_tail[c] = p;
+		else
+			H->free_obj[c] = p;
+		H->free_tail[c] = p;
 	} else {
 		run_free(pg, sz / ERIM_PAGE);
 	}
@@ -290,22 +371,18 @@ void *erim_calloc(size_t nmemb, size_t size)
 {
 	void *p;
 
-	if (size && nmemb > SIZE_MAX / size) {
-		errno = ENOMEM;
+	if (size && nmemb > SIZE_MAX / size)
 		return NULL;
-	}
 	p = heap_alloc(nmemb * size, 16);
 	if (p)
-		memset(p, 0, nmemb * size);
+		erim_fill(p, 0, nmemb * size);
 	return p;
 }
 
 void *erim_aligned_alloc(size_t alignment, size_t n)
 {
-	if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
-		errno = EINVAL;
+	if (alignment == 0 || (alignment & (alignment - 1)) != 0)
 		return NULL;
-	}
 	return heap_alloc(n, alignment < 16 ? 16 : alignment);
 }
 
@@ -315,9 +392,9 @@ void erim_free(void *p)
 		return;
 	if (!H)
 		erim__fatal("erim: heap: erim_free(%p) without a trusted heap\n", p);
-	pthread_mutex_lock(&H->lock);
+	erim_lock(&H->lock);
 	free_locked(p);
-	pthread_mutex_unlock(&H->lock);
+	erim_unlock(&H->lock);
 }
 
 void *erim_realloc(void *p, size_t n)
@@ -333,15 +410,15 @@ void *erim_realloc(void *p, size_t n)
 	}
 	if (!H)
 		erim__fatal("erim: heap: erim_realloc(%p) without a trusted heap\n", p);
-	pthread_mutex_lock(&H->lock);
+	erim_lock(&H->lock);
 	old = block_size_locked(p, &pg);
-	pthread_mutex_unlock(&H->lock);
+	erim_unlock(&H->lock);
 	if (n <= old && (old <= SMALL_MAX || n > old / 2))
 		return p;
 	q = erim_malloc(n);
 	if (!q)
 		return NULL;
-	memcpy(q, p, n < old ? n : old);
+	erim_copy(q, p, n < old ? n : old);
 	erim_free(p);
 	return q;
 }

@@ -28,7 +28,6 @@
 
 /* Untrusted code may read this page; after erim_init nobody writes it. */
 union erim_ro_page erim__ro_page __attribute__((aligned(4096)));
-struct erim_layout erim__layout;
 
 _Static_assert(sizeof(union erim_ro_page) == ERIM_PAGE, "erim_ro must be one page");
 _Static_assert(__builtin_offsetof(struct erim_ro, pkru_t) == ERIM_RO_PKRU_T, "ro");
@@ -642,6 +641,7 @@ int erim_init(const struct erim_config *cfg)
 
 int erim_fini(void)
 {
+	uint32_t mode;
 	int r = 0;
 
 	pthread_mutex_lock(&init_lock);
@@ -649,14 +649,30 @@ int erim_fini(void)
 		pthread_mutex_unlock(&init_lock);
 		return -EINVAL;
 	}
+	/* erim_fini can be called by untrusted code: it must never publish
+	 * trusted data (erim_wipe.c).  New gate calls go direct (untrusted PKRU)
+	 * once the mode is reset; the slot table is frozen and erim_fini refused
+	 * while a thread runs trusted code; every range with trusted data is
+	 * replaced by zero pages before anything is untagged. */
 	if (ro_seal(PROT_READ | PROT_WRITE) < 0) {
 		pthread_mutex_unlock(&init_lock);
 		return -EPERM;
 	}
-	if (erim__ro.mode == ERIM_MODE_MPK) {
+	mode = erim__ro.mode;
+	erim__ro.mode = ERIM_MODE_DIRECT;
+	r = erim__wipe_prepare(mode);
+	if (r == 0)
+		r = erim__wipe_trusted();
+	if (r < 0) {
+		erim__ro.mode = mode;
+		ro_seal(PROT_READ);
+		pthread_mutex_unlock(&init_lock);
+		return r;
+	}
+	if (mode == ERIM_MODE_MPK) {
 		r = tag_all(0);
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
-	} else if (erim__ro.mode == ERIM_MODE_MPROTECT) {
+	} else if (mode == ERIM_MODE_MPROTECT) {
 		r = protect_switched(PROT_READ | PROT_WRITE);
 	}
 	erim__mp_reset();

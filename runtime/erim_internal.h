@@ -63,6 +63,7 @@
 
 #ifndef __ASSEMBLER__
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,14 @@
 #define ERIM_DEFAULT_STACK (256UL << 10)
 #define ERIM_DEFAULT_THREADS 128
 #define ERIM_BOOT_STACK (64UL << 10)
+
+/* the reserved regions and their layout (erim_init.c); lives in erim_ro */
+struct erim_layout {
+	void *rt;  size_t rt_size;       /* runtime region: struct erim_rt + tables */
+	void *heap; size_t heap_size;
+	void *stacks; size_t stacks_size;
+	size_t stack_size, max_threads;  /* per slot; slots 1..max_threads */
+};
 
 /* range kinds: how the mprotect back end treats a range at a switch */
 enum erim_rkind { ERIM_R_SWITCHED = 0, ERIM_R_READONLY = 1 };
@@ -98,6 +107,8 @@ struct erim_ro {
 	int32_t pkey;                    /* -1 unless mpk */
 	uint32_t nranges;
 	struct erim_rrange ranges[ERIM_MAX_RANGES]; /* sorted by start, disjoint */
+	struct erim_layout layout;       /* erim__layout */
+	void *heap_meta;                 /* the heap's struct heap_meta (erim_heap.c) */
 };
 
 union erim_ro_page {
@@ -134,14 +145,9 @@ extern union erim_ro_page erim__ro_page ERIM_HIDDEN;
 #define erim__ro (erim__ro_page.ro)
 extern __thread uint32_t erim__tls_slot ERIM_HIDDEN __attribute__((tls_model("initial-exec")));
 
-/* the reserved regions and their layout (erim_init.c) */
-struct erim_layout {
-	void *rt;  size_t rt_size;       /* runtime region: struct erim_rt + tables */
-	void *heap; size_t heap_size;
-	void *stacks; size_t stacks_size;
-	size_t stack_size, max_threads;  /* per slot; slots 1..max_threads */
-};
-extern struct erim_layout erim__layout ERIM_HIDDEN;
+/* the reserved regions and their layout: in the sealed read-only page, since
+ * trusted code reads it (see erim_statics.h) */
+#define erim__layout (erim__ro.layout)
 
 /* gate (erim_gate.S) */
 long erim__gate_mpk(unsigned id, void *args) ERIM_HIDDEN;
@@ -175,7 +181,12 @@ int erim__violation_install(void) ERIM_HIDDEN;
 void erim__violation_uninstall(void) ERIM_HIDDEN;
 __attribute__((noreturn)) void erim__die(void) ERIM_HIDDEN;
 void erim__write_str(const char *s) ERIM_HIDDEN;
+size_t erim__vfmt(char *buf, size_t size, const char *fmt, va_list ap) ERIM_HIDDEN; /* erim_fmt.c */
 __attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt, ...) ERIM_HIDDEN;
+
+/* erim_fini's wipe (erim_wipe.c) */
+int erim__wipe_prepare(uint32_t mode) ERIM_HIDDEN;
+int erim__wipe_trusted(void) ERIM_HIDDEN;
 
 /* globals (erim_globals.c) */
 struct erim_grange { uintptr_t start, end; char module[96]; };

@@ -1,0 +1,80 @@
+/* erim_sys.h: raw system calls for trusted paths.
+ *
+ * Code that runs with the trusted PKRU (the heap, refusals, fatal errors)
+ * must not call libc: a libc call goes through a PLT slot and a GOT entry,
+ * and any libc function may read state (errno's TLS address, stdio locks,
+ * malloc arenas) that untrusted code can write.  These inline SYSCALL
+ * instructions read nothing but their register arguments.  They return the
+ * kernel's raw result: -errno on failure. */
+#ifndef ERIM_SYS_H
+#define ERIM_SYS_H
+
+#include <stddef.h>
+#include <sys/syscall.h>
+
+static inline long erim_sys1(long n, long a)
+{
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a) : "rcx", "r11", "memory");
+	return r;
+}
+
+static inline long erim_sys3(long n, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c)
+	                 : "rcx", "r11", "memory");
+	return r;
+}
+
+static inline long erim_sys4(long n, long a, long b, long c, long d)
+{
+	long r;
+	register long r10 __asm__("r10") = d;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+	                 : "rcx", "r11", "memory");
+	return r;
+}
+
+static inline long erim_sys6(long n, long a, long b, long c, long d, long e, long f)
+{
+	long r;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10),
+	                 "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+	return r;
+}
+
+/* Write all of S[0..N) to fd 2, retrying on EINTR and short writes. */
+static inline void erim_sys_write_all(const char *s, size_t n)
+{
+	while (n > 0) {
+		long w = erim_sys3(SYS_write, 2, (long)s, (long)n);
+
+		if (w == -4)          /* EINTR */
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Byte copies and fills that the compiler cannot turn into libc calls. */
+static inline void erim_copy(void *d, const void *s, size_t n)
+{
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+}
+
+static inline void erim_fill(void *d, int c, size_t n)
+{
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+}
+
+#endif /* ERIM_SYS_H */

@@ -1,0 +1,547 @@
+/* rt_harden.c: attack tests for liberim's hardening (issue 10, items 3, 6,
+ * 8, 9), one program for every back end: ERIM_BACKEND selects it (mpk in the
+ * PKU guest, mprotect and none natively), and the same source is linked
+ * statically (RT_STATIC).  Each attack runs in a forked child.
+ *
+ *  - heap: a double free, an interior free and a foreign free of every size
+ *    class and of a large block stop the process with a message, and so does
+ *    a small-block double free with an allocation of the same class in
+ *    between (FIFO reuse); honest use never hands one block to two live
+ *    allocations;
+ *  - erim_fini called from untrusted code, then a read of the heap secret and
+ *    of a trusted global: the secret is gone (under `none` the same reads find
+ *    the secret before erim_fini: the control that shows the read works);
+ *    erim_fini while a thread runs trusted code is refused (-EBUSY);
+ *  - the sealed read-only page, which holds the heap's metadata pointer and
+ *    the region layout, cannot be written after erim_init (a write before
+ *    erim_init, where the page is still writable, is the control that shows
+ *    the test writes the right page);
+ *  - a module with trusted globals dlopened before erim_init is protected
+ *    (under `none`: readable, the control); one dlopened after erim_init is
+ *    refused, fail closed (shared programs; a static program has no
+ *    interposable dlopen: reported as skipped).
+ *
+ * Usage: rt_harden [--backend=mpk|mprotect|none] [EARLY_MODULE LATE_MODULE [CLEAN_MODULE]]
+ * (default: $ERIM_BACKEND) */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "erim.h"
+#include "erim_hooks.h"
+#include "erim_check.h"
+
+#define SECRET 0x5ec7e75ec7e7L
+
+static ERIM_TRUSTED volatile long secret_global[8];
+static volatile long *secret_heap;
+static long *early_secret;          /* in the early module's trusted globals */
+static const char *late_module;
+#ifndef RT_STATIC
+static const char *clean_module = "libm.so.6";
+#endif
+static int backend_none, is_static;
+static unsigned id_setup, id_bad_free, id_honest, id_block;
+static volatile int block_inside, block_release;
+
+struct bad_free { size_t size; int how; };
+enum { DOUBLE_FREE, INTERIOR_FREE, FOREIGN_FREE, DOUBLE_FREE_LATE };
+
+static long e_setup(void *p)
+{
+	(void)p;
+	secret_heap = erim_malloc(64);
+	if (!secret_heap)
+		return -1;
+	secret_heap[0] = SECRET;
+	secret_global[0] = SECRET;
+	if (early_secret)
+		early_secret[0] = SECRET;
+	return 0;
+}
+
+static long e_bad_free(void *p)
+{
+	struct bad_free a = *(const struct bad_free *)p;
+	char *b = erim_malloc(a.size);
+
+	if (!b)
+		return -1;
+	switch (a.how) {
+	case DOUBLE_FREE:
+		erim_free(b);
+		erim_free(b);
+		break;
+	case DOUBLE_FREE_LATE: {
+		/* free, allocate the same class again, free the first pointer
+		 * again: the new block must not be the freed one (FIFO reuse),
+		 * and the second free must be caught */
+		char *q;
+
+		erim_free(b);
+		q = erim_malloc(a.size);
+		if (q == b)
+			return -2;
+		erim_free(b);
+		break;
+	}
+	case INTERIOR_FREE:
+		erim_free(b + (a.size > 4096 ? 4096 : a.size > 16 ? 16 : 8));
+		break;
+	default:
+		erim_free(&a);
+		break;
+	}
+	return 0;     /* the attack went through */
+}
+
+/* Honest churn: 2000 live blocks of mixed sizes, freed and reallocated in a
+ * scrambled order; no two live blocks may overlap. */
+static long e_honest(void *p)
+{
+	enum { N = 2000 };
+	static char *live[N];
+	static size_t len[N];
+	unsigned x = 12345;
+	long bad = 0;
+
+	(void)p;
+	for (int round = 0; round < 4; round++) {
+		for (int i = 0; i < N; i++) {
+			x = x * 1103515245u + 12345u;
+			if (live[i] && (x >> 16) % 3 == 0) {
+				erim_free(live[i]);
+				live[i] = NULL;
+			}
+			if (!live[i]) {
+				len[i] = 1 + (x >> 8) % (i % 50 == 0 ? 9000 : 2048);
+				live[i] = erim_malloc(len[i]);
+				if (!live[i])
+					return -1;
+				memset(live[i], (char)i, len[i]);
+			}
+		}
+		for (int i = 0; i < N; i++)
+			for (size_t k = 0; k < len[i]; k += 61)
+				if (live[i][k] != (char)i)
+					bad++;
+	}
+	for (int i = 0; i < N; i++) {
+		erim_free(live[i]);
+		live[i] = NULL;
+	}
+	return bad;
+}
+
+static long e_block(void *p)
+{
+	(void)p;
+	block_inside = 1;
+	while (!block_release)
+		__asm__ volatile("pause");
+	return 0;
+}
+
+static const struct erim_entry entries[] = {
+	{ "harden", "setup", e_setup, ERIM_ENTRY_PUBLIC },
+	{ "harden", "bad_free", e_bad_free, ERIM_ENTRY_PUBLIC },
+	{ "harden", "honest", e_honest, ERIM_ENTRY_PUBLIC },
+	{ "harden", "block", e_block, ERIM_ENTRY_PUBLIC },
+};
+
+/* ---- children ---------------------------------------------------------------- */
+
+typedef void (*child_fn)(uintptr_t);
+
+static int run_child(child_fn fn, uintptr_t arg, char *out, size_t outlen)
+{
+	int pfd[2], st = 0;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe(pfd) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 2);
+		fn(arg);
+		_exit(0);
+	}
+	close(pfd[1]);
+	while (n + 1 < outlen && (r = read(pfd[0], out + n, outlen - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static int expect_stopped(const char *what, child_fn fn, uintptr_t arg, const char *msg)
+{
+	char out[2048];
+	int st = run_child(fn, arg, out, sizeof out);
+	int ok = WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && strstr(out, msg);
+
+	if (!ok)
+		printf("  %s: status %#x, stderr: %s\n", what, st, out);
+	return ok;
+}
+
+static uintptr_t bf_arg;
+
+static void child_bad_free(uintptr_t how)
+{
+	struct bad_free *a = (struct bad_free *)bf_arg;
+
+	a->how = (int)how;
+	erim_gate_call(id_bad_free, a);
+}
+
+/* read the word at ADDR; exit status 10 if it is the secret, 11 if not */
+static void child_read(uintptr_t addr)
+{
+	_exit(*(volatile long *)addr == SECRET ? 10 : 11);
+}
+
+static void child_fini_then_read(uintptr_t unused)
+{
+	int r = erim_fini();
+
+	(void)unused;
+	if (r != 0) {
+		fprintf(stderr, "erim_fini: %d\n", r);
+		_exit(3);
+	}
+	if (secret_heap[0] == SECRET)
+		_exit(10);
+	if (secret_global[0] == SECRET)
+		_exit(12);
+	if (early_secret && early_secret[0] == SECRET)
+		_exit(13);
+	_exit(11);
+}
+
+/* The one-page "runtime" range of the registry: the sealed read-only page. */
+static uintptr_t ro_page(void)
+{
+	struct erim_range r[64];
+	size_t n = erim__trusted_ranges(r, 64);
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (strcmp(r[i].what, "runtime") == 0 && r[i].end - r[i].start == 4096)
+			return r[i].start;
+	return 0;
+}
+
+/* overwrite the last word of the read-only page */
+static void child_write_ro(uintptr_t page)
+{
+	*(volatile long *)(page + 4096 - sizeof(long)) = 0x4141414141414141L;
+	_exit(0);
+}
+
+static int ro_write_before_init = -1;
+
+static void *blocker(void *arg)
+{
+	(void)arg;
+	erim_gate_call(id_block, NULL);
+	return NULL;
+}
+
+static void child_fini_while_busy(uintptr_t unused)
+{
+	pthread_t t;
+	int r;
+
+	(void)unused;
+	pthread_create(&t, NULL, blocker, NULL);
+	while (!block_inside)
+		usleep(1000);
+	r = erim_fini();
+	block_release = 1;
+	pthread_join(t, NULL);
+	_exit(r == -EBUSY ? 20 : 21);
+}
+
+static void child_dlopen_late(uintptr_t unused)
+{
+	void *h;
+
+	(void)unused;
+#ifndef RT_STATIC
+	h = dlopen(late_module, RTLD_NOW);
+	if (!h) {
+		fprintf(stderr, "dlopen: %s\n", dlerror());
+		_exit(4);
+	}
+#else
+	h = NULL;
+#endif
+	_exit(h ? 0 : 5);    /* 0: loaded, the refusal failed */
+}
+
+/* ---- tests -------------------------------------------------------------------- */
+
+static int ready;
+
+static const size_t sizes[] = {
+	16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512,
+	640, 768, 896, 1024, 1280, 1536, 1792, 2048, 4096, 3 * 4096,
+};
+
+TEST(every_double_free_stops_the_process)
+{
+	static struct bad_free a;
+	char what[64];
+
+	if (!ready)
+		SKIP("erim_init failed");
+	bf_arg = (uintptr_t)&a;
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		a.size = sizes[i];
+		snprintf(what, sizeof what, "double free of %zu bytes", sizes[i]);
+		CHECK(expect_stopped(what, child_bad_free, DOUBLE_FREE, "erim: heap: erim_free"),
+		      "%s went through", what);
+	}
+}
+
+TEST(double_free_after_another_allocation_stops_the_process)
+{
+	static struct bad_free a;
+	char what[64];
+
+	if (!ready)
+		SKIP("erim_init failed");
+	bf_arg = (uintptr_t)&a;
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0] && sizes[i] <= 2048; i++) {
+		a.size = sizes[i];
+		snprintf(what, sizeof what, "late double free of %zu bytes", sizes[i]);
+		CHECK(expect_stopped(what, child_bad_free, DOUBLE_FREE_LATE, "(double free)"),
+		      "%s went through", what);
+	}
+}
+
+TEST(every_interior_free_stops_the_process)
+{
+	static struct bad_free a;
+	char what[64];
+
+	if (!ready)
+		SKIP("erim_init failed");
+	bf_arg = (uintptr_t)&a;
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		a.size = sizes[i];
+		snprintf(what, sizeof what, "interior free of %zu bytes", sizes[i]);
+		CHECK(expect_stopped(what, child_bad_free, INTERIOR_FREE, "erim: heap: erim_free"),
+		      "%s went through", what);
+	}
+}
+
+TEST(foreign_free_stops_the_process)
+{
+	static struct bad_free a = { 64, 0 };
+
+	if (!ready)
+		SKIP("erim_init failed");
+	bf_arg = (uintptr_t)&a;
+	CHECK(expect_stopped("free of a stack address", child_bad_free, FOREIGN_FREE,
+	                     "not in the trusted heap"), "foreign free went through");
+}
+
+TEST(honest_heap_use_never_shares_a_block)
+{
+	if (!ready)
+		SKIP("erim_init failed");
+	CHECK(erim_gate_call(id_honest, NULL) == 0, "live blocks overlapped");
+}
+
+TEST(trusted_secrets_are_protected_or_visible_in_the_control)
+{
+	char out[256];
+	int st;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	st = run_child(child_read, (uintptr_t)secret_heap, out, sizeof out);
+	if (backend_none)
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 10,
+		      "control (none): the read did not find the heap secret (status %#x)", st);
+	else
+		CHECK(WIFSIGNALED(st), "the heap secret was readable (status %#x)", st);
+	st = run_child(child_read, (uintptr_t)&secret_global[0], out, sizeof out);
+	if (backend_none)
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 10,
+		      "control (none): the read did not find the global secret (status %#x)", st);
+	else
+		CHECK(WIFSIGNALED(st), "the global secret was readable (status %#x)", st);
+}
+
+TEST(erim_fini_from_untrusted_code_leaves_no_secret)
+{
+	char out[256];
+	int st;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	st = run_child(child_fini_then_read, 0, out, sizeof out);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 11,
+	      "after erim_fini: status %#x (10 heap secret, 12 global, 13 module global "
+	      "readable; 3 erim_fini failed) %s", st, out);
+}
+
+TEST(erim_fini_while_trusted_code_runs_is_refused)
+{
+	char out[256];
+	int st;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	st = run_child(child_fini_while_busy, 0, out, sizeof out);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 20, "erim_fini with a thread inside a gate: "
+	      "status %#x %s", st, out);
+}
+
+TEST(sealed_page_with_heap_pointer_cannot_be_written)
+{
+	uintptr_t page = ro_page();
+
+	if (!ready)
+		SKIP("erim_init failed");
+	CHECK(page != 0, "no one-page runtime range in the registry");
+	if (!page)
+		return;
+	CHECK(ro_write_before_init == 0, "control: the write before erim_init did not go through "
+	      "(status %#x)", ro_write_before_init);
+	CHECK(expect_stopped("write to the sealed page", child_write_ro, page,
+	                     "erim: violation: untrusted code wrote trusted memory"),
+	      "the sealed page was writable after erim_init");
+}
+
+TEST(module_loaded_before_init_is_protected)
+{
+	char out[256];
+	int st;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	if (is_static || !early_secret)
+		SKIP("%s", is_static ? "static program: modules are not dlopened"
+		                     : "no module paths given");
+	st = run_child(child_read, (uintptr_t)early_secret, out, sizeof out);
+	if (backend_none)
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 10,
+		      "control (none): the read did not find the module's secret (status %#x)", st);
+	else
+		CHECK(WIFSIGNALED(st) && strstr(out, "erim: violation"),
+		      "the module's trusted global was readable (status %#x) %s", st, out);
+}
+
+TEST(module_with_trusted_globals_loaded_after_init_is_refused)
+{
+	if (!ready)
+		SKIP("erim_init failed");
+	if (is_static || !late_module)
+		SKIP("%s", is_static ? "static program: no interposable dlopen (documented limit)"
+		                     : "no module paths given");
+	CHECK(expect_stopped("dlopen after init", child_dlopen_late, 0,
+	                     "after erim_init refused"), "late module loaded");
+}
+
+TEST(clean_module_loads_after_init)
+{
+	void *h;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	if (is_static)
+		SKIP("static program: modules are not dlopened");
+#ifndef RT_STATIC
+	h = dlopen(clean_module, RTLD_NOW);
+	CHECK(h != NULL, "dlopen(%s): %s", clean_module, dlerror());
+#else
+	h = NULL;
+	(void)h;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+	const char *be = getenv("ERIM_BACKEND");
+	struct erim_config c = { 0 };
+	unsigned first;
+
+#ifdef RT_STATIC
+	is_static = 1;
+#endif
+	if (argc > 1 && strncmp(argv[1], "--backend=", 10) == 0) {
+		be = argv[1] + 10;
+		argc--;
+		argv++;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (erim_register_entries(entries, sizeof entries / sizeof entries[0], &first) != 0) {
+		printf("rt_harden: cannot register entries\n");
+		return 1;
+	}
+	id_setup = first;
+	id_bad_free = first + 1;
+	id_honest = first + 2;
+	id_block = first + 3;
+#ifndef RT_STATIC
+	if (argc > 2) {
+		void *h = dlopen(argv[1], RTLD_NOW);
+		long *(*addr)(void) = h ? (long *(*)(void))dlsym(h, "dlsecret_addr") : NULL;
+
+		if (!addr) {
+			printf("rt_harden: cannot load %s: %s\n", argv[1], dlerror());
+			return 1;
+		}
+		early_secret = addr();
+		late_module = argv[2];
+		if (argc > 3)
+			clean_module = argv[3];
+	}
+#endif
+	{       /* control for the sealed page: writable before erim_init */
+		char out[256];
+		uintptr_t page = ro_page();
+
+		if (page)
+			ro_write_before_init = run_child(child_write_ro, page, out, sizeof out);
+	}
+	backend_none = be && strcmp(be, "none") == 0;
+	c.backend = !be ? ERIM_BACKEND_AUTO : strcmp(be, "mpk") == 0 ? ERIM_BACKEND_MPK
+	          : strcmp(be, "mprotect") == 0 ? ERIM_BACKEND_MPROTECT : ERIM_BACKEND_NONE;
+	c.require_mpk = c.backend == ERIM_BACKEND_MPK;
+	c.quiet = 1;
+	printf("rt_harden: %s back end, %s\n", erim_backend_name(c.backend),
+	       is_static ? "static" : "dynamic");
+	if (erim_init(&c) != 0)
+		printf("erim_init: %s\n", erim_strerror());
+	else
+		ready = erim_gate_call(id_setup, NULL) == 0;
+	RUN(every_double_free_stops_the_process);
+	RUN(double_free_after_another_allocation_stops_the_process);
+	RUN(every_interior_free_stops_the_process);
+	RUN(foreign_free_stops_the_process);
+	RUN(honest_heap_use_never_shares_a_block);
+	RUN(trusted_secrets_are_protected_or_visible_in_the_control);
+	RUN(sealed_page_with_heap_pointer_cannot_be_written);
+	RUN(module_loaded_before_init_is_protected);
+	RUN(module_with_trusted_globals_loaded_after_init_is_refused);
+	RUN(clean_module_loads_after_init);
+	RUN(erim_fini_while_trusted_code_runs_is_refused);
+	RUN(erim_fini_from_untrusted_code_leaves_no_secret);
+	return check_done(is_static ? "rt_harden_static" : "rt_harden");
+}

@@ -1,0 +1,13 @@
+#!/bin/sh
+# rt_harden_native.sh: rt_harden natively -- the mprotect back end (attacks
+# stopped) and none (the control: the same reads find the secrets), each
+# dynamic (with the early/late modules) and static.
+. "$srcdir/harden/harden_runs.sh"
+b=$builddir/harden
+m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
+harden_runs rt_harden_native <<EOF2
+$b/rt_harden --backend=mprotect $m
+$b/rt_harden --backend=none $m
+$b/rt_harden_static --backend=mprotect
+$b/rt_harden_static --backend=none
+EOF2

@@ -10,7 +10,9 @@
  * trap over a WRPKRU proven to be an instruction start.  Known, deliberate
  * sites (glibc's pkey_set, see inspect_known.c) are patched under every policy
  * but OFF, so ordinary programs still start and pkey_set can never reach its
- * WRPKRU.  Pages are changed with a raw mprotect from liberim's own code, with
+ * WRPKRU; known XRSTOR sites (glibc's lazy-binding trampolines) are rewritten
+ * under every policy but OFF so that a check of EAX bit 9 follows the XRSTOR
+ * (an XRSTOR is accepted only in that form, see scan.h).  Pages are changed with a raw mprotect from liberim's own code, with
  * signals blocked, because the page being changed may hold libc's wrappers. */
 #include "config.h"
 
@@ -208,13 +210,14 @@ static uint64_t ip_psz(void)
 	return p > 0 ? (uint64_t)p : 4096;
 }
 
-/* Write the trap over the 3 bytes at ADDR (which may straddle two pages). */
-static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
-                    const struct inspect_map *own)
+/* Write LEN bytes (at most a page) over ADDR, which may straddle two pages. */
+static int ip_write(uint64_t addr, const uint8_t *bytes, size_t len, const struct inspect_map *maps,
+                    size_t n, const struct inspect_map *own)
 {
-	static const uint8_t trap[3] = INSPECT_TRAP_BYTES;
 	uint64_t psz = ip_psz();
-	uint64_t pg[2] = { addr & ~(psz - 1), (addr + 2) & ~(psz - 1) };
+	if (len == 0 || len > psz)
+		return -EINVAL;
+	uint64_t pg[2] = { addr & ~(psz - 1), (addr + len - 1) & ~(psz - 1) };
 	const struct inspect_map *pm[2];
 	int npg = pg[1] != pg[0] ? 2 : 1;
 	for (int i = 0; i < npg; i++) {
@@ -235,8 +238,8 @@ static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
 			break;
 	}
 	if (!rc)
-		for (int k = 0; k < 3; k++)
-			((volatile uint8_t *)(uintptr_t)addr)[k] = trap[k];
+		for (size_t k = 0; k < len; k++)
+			((volatile uint8_t *)(uintptr_t)addr)[k] = bytes[k];
 	long rc2 = 0;
 	for (int j = 0; j < i; j++) {
 		long r = inspect_raw_mprotect((void *)(uintptr_t)pg[j], psz, (int)pm[j]->prot & ~PROT_WRITE);
@@ -252,6 +255,57 @@ static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
 		abort();
 	}
 	return (int)rc;
+}
+
+/* Write the trap over the 3 bytes at ADDR. */
+static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
+                    const struct inspect_map *own)
+{
+	static const uint8_t trap[3] = INSPECT_TRAP_BYTES;
+	return ip_write(addr, trap, sizeof trap, maps, n, own);
+}
+
+/* A known XRSTOR site (inspect_known.c) whose XRSTOR is at H, inside one
+ * readable mapping, or NULL. */
+static const struct inspect_known_xrstor *ip_known_xrstor(const struct ip_hit *h,
+                                                          const struct inspect_map *m)
+{
+	if (h->kind != SCAN_XRSTOR || !m || !(m->prot & PROT_READ))
+		return NULL;
+	return inspect_known_xrstor((const uint8_t *)(uintptr_t)h->addr, (size_t)(h->addr - m->start),
+	                            (size_t)(m->end - h->addr));
+}
+
+/* After a rewrite of [addr, addr+len): the only WRPKRU/XRSTOR there (at any
+ * offset, with the neighbours as context) must be a checked XRSTOR at ADDR. */
+struct ip_verify { uint64_t addr, end; int bad; };
+
+static int ip_verify_hit(const struct scan_hit *h, void *arg)
+{
+	struct ip_verify *v = arg;
+	if (h->addr >= v->addr && h->addr < v->end &&
+	    (h->addr != v->addr || h->cls != SCAN_CHECKED_XRSTOR))
+		v->bad = 1;
+	return 0;
+}
+
+static int ip_rewrite_xrstor(const struct ip_hit *h, const struct inspect_known_xrstor *k,
+                             const struct inspect_map *m, const struct inspect_map *maps,
+                             size_t n, const struct inspect_map *own)
+{
+	int rc = ip_write(h->addr, k->replace, k->len, maps, n, own);
+	if (rc)
+		return rc;
+	uint64_t lo = h->addr - m->start > SCAN_BEFORE ? h->addr - SCAN_BEFORE : m->start;
+	uint64_t hi = m->end - (h->addr + k->len) > SCAN_AFTER ? h->addr + k->len + SCAN_AFTER : m->end;
+	struct ip_verify v = { h->addr, h->addr + k->len, 0 };
+	scan_buffer((const uint8_t *)(uintptr_t)lo, (size_t)(hi - lo), lo, ip_verify_hit, &v);
+	if (v.bad) {
+		dprintf(2, "erim: load-time inspection: the rewritten XRSTOR at %#llx does not scan as checked; stopping\n",
+		        (unsigned long long)h->addr);
+		abort();
+	}
+	return 0;
 }
 
 static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
@@ -386,6 +440,17 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 			if (!quiet)
 				dprintf(2, "erim: load-time inspection: unsafe %s\n", what);
 			continue;
+		}
+		const struct inspect_known_xrstor *kx = ip_known_xrstor(h, m);
+		if (kx) {
+			int done = ip_rewrite_xrstor(h, kx, m, maps, n, own);
+			if (!done) {
+				st->patched++;
+				if (!quiet)
+					dprintf(2, "erim: load-time inspection: rewrote %s so a check of EAX bit 9 follows it (%s)\n",
+					        what, kx->why);
+				continue;
+			}
 		}
 		const struct inspect_known_site *k = ip_known(h, maps, n);
 		int done = -EPERM;

@@ -177,6 +177,15 @@ static int ip_is_own(const struct inspect_map *own, uint64_t page, uint64_t psz)
 	return own && page < own->end && own->start < page + psz;
 }
 
+/* Is liberim linked into the program itself (a static link)?  Then its
+ * mapping is the program's code, where glibc's own sites live too. */
+static int ip_own_is_program(const struct inspect_map *own)
+{
+	extern int main(int, char **) __attribute__((weak));
+	uintptr_t m = (uintptr_t)(void *)main;  /* not visible from liberim.so: 0 */
+	return own && m && own->start <= m && m < own->end;
+}
+
 /* Does any word of this thread's live stack above FROM (the frame of
  * inspect_process_run: everything below it is liberim's own) point into
  * [page, page+psz)?  If so a return address may lead there and dropping
@@ -210,7 +219,24 @@ static uint64_t ip_psz(void)
 	return p > 0 ? (uint64_t)p : 4096;
 }
 
-/* Write LEN bytes (at most a page) over ADDR, which may straddle two pages. */
+/* ip_write lives in a section of its own: while a page is writable and not
+ * executable only ip_write's body runs, so only ITS pages must never be
+ * changed -- not the whole mapping holding liberim, which in a static program
+ * is the program's entire code, glibc's trampolines included. */
+extern const char __start_erim_inspect_write[] __attribute__((visibility("hidden")));
+extern const char __stop_erim_inspect_write[] __attribute__((visibility("hidden")));
+
+static int ip_is_writer(uint64_t page, uint64_t psz)
+{
+	uint64_t lo = (uintptr_t)__start_erim_inspect_write & ~(psz - 1);
+	uint64_t hi = (uintptr_t)__stop_erim_inspect_write;
+	return page < hi + psz && lo < page + psz;
+}
+
+/* Write LEN bytes (at most a page) over ADDR, which may straddle two pages.
+ * OWN (liberim's mapping) is refused unless it is also the mapping of the
+ * program (static link); ip_write's own pages always are. */
+__attribute__((section("erim_inspect_write"), noinline))
 static int ip_write(uint64_t addr, const uint8_t *bytes, size_t len, const struct inspect_map *maps,
                     size_t n, const struct inspect_map *own)
 {
@@ -223,7 +249,8 @@ static int ip_write(uint64_t addr, const uint8_t *bytes, size_t len, const struc
 	for (int i = 0; i < npg; i++) {
 		pm[i] = ip_map_of(maps, n, pg[i]);
 		/* shared mappings would write through to the file; the vDSO is the kernel's */
-		if (!pm[i] || !pm[i]->private_ || ip_is_own(own, pg[i], psz) ||
+		if (!pm[i] || !pm[i]->private_ || ip_is_writer(pg[i], psz) ||
+		    (ip_is_own(own, pg[i], psz) && !ip_own_is_program(own)) ||
 		    strcmp(pm[i]->path, "[vdso]") == 0)
 			return -EPERM;
 	}

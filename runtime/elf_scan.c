@@ -173,6 +173,15 @@ static int es_on_hit(const struct scan_hit *h, void *arg)
 		if (k)
 			e.known = k->why;
 	}
+	if (e.cls == SCAN_UNSAFE && e.kind == SCAN_XRSTOR && e.fileoff >= c->reg_off &&
+	    e.fileoff < c->reg_off + c->reg_size) {
+		/* a known XRSTOR site (the bytes around it are pinned) */
+		const struct inspect_known_xrstor *kx =
+			inspect_known_xrstor(c->raw + e.fileoff, (size_t)(e.fileoff - c->reg_off),
+			                     (size_t)(c->reg_off + c->reg_size - e.fileoff));
+		if (kx)
+			e.known = kx->why;
+	}
 	if (e.cls == SCAN_UNSAFE && e.kind == SCAN_WRPKRU && c->has_gate_table && s &&
 	    strncmp(s->name, "erim_", 5) == 0)
 		e.cls = SCAN_RUNTIME_GATE;      /* liberim's own gate: accepted by address at init */

@@ -188,7 +188,9 @@ static int on_elf_hit(const struct elf_scan_hit *h, void *arg)
 			printf("(no symbol)");
 		printf(": %s %s", scan_kind_name(h->kind), cls);
 		if (h->known)
-			printf(" (%s; erim_init patches it to a trap)", h->known);
+			printf(" (%s; erim_init %s)", h->known,
+			       h->kind == SCAN_WRPKRU ? "patches it to a trap"
+			                              : "rewrites it so a check of EAX bit 9 follows the XRSTOR");
 		putchar('\n');
 	}
 	fo->nhits++;

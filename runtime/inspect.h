@@ -26,6 +26,29 @@ const struct inspect_known_site *inspect_known_site(const char *object, const ch
                                                     uint64_t sym_off, const uint8_t *sym_code,
                                                     size_t sym_avail);
 
+/* An XRSTOR that system code contains on purpose but whose only guard is the
+ * code before it (glibc's lazy-binding trampolines in ld.so and in static
+ * glibc: `mov eax, 0xee; xor edx, edx; xrstor [rsp+0x40]`): a jump straight
+ * onto the XRSTOR with EAX bit 9 set would load PKRU from attacker memory.
+ * BEFORE (nbefore bytes, ending right at the XRSTOR) and AT (len bytes from
+ * the XRSTOR through the end of the code it belongs to) are pinned exactly,
+ * which proves the instruction boundaries; REPLACE (len bytes) is the same
+ * code rewritten so the XRSTOR is followed by the check of scan.h
+ * (SCAN_XRSTOR_CHECK_*).  erim_init writes REPLACE over AT under every policy
+ * but OFF. */
+struct inspect_known_xrstor {
+	const char *why;              /* for messages */
+	const uint8_t *before;
+	size_t nbefore;
+	const uint8_t *at, *replace;
+	size_t len;
+};
+
+/* The known XRSTOR site whose XRSTOR starts at P (NBEFORE readable bytes
+ * before P, NAFTER from P on), or NULL. */
+const struct inspect_known_xrstor *inspect_known_xrstor(const uint8_t *p, size_t nbefore,
+                                                        size_t nafter);
+
 /* The trap written over a neutralised WRPKRU: ud2; nop. */
 #define INSPECT_TRAP_BYTES { 0x0F, 0x0B, 0x90 }
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/syscall.h>
 
-static inline long inspect_raw_mprotect(void *addr, size_t len, int prot)
+static inline __attribute__((always_inline)) long inspect_raw_mprotect(void *addr, size_t len, int prot)
 {
 	long ret;
 	__asm__ volatile("syscall"

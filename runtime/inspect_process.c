@@ -10,7 +10,9 @@
  * trap over a WRPKRU proven to be an instruction start.  Known, deliberate
  * sites (glibc's pkey_set, see inspect_known.c) are patched under every policy
  * but OFF, so ordinary programs still start and pkey_set can never reach its
- * WRPKRU.  Pages are changed with a raw mprotect from liberim's own code, with
+ * WRPKRU; known XRSTOR sites (glibc's lazy-binding trampolines) are rewritten
+ * under every policy but OFF so that a check of EAX bit 9 follows the XRSTOR
+ * (an XRSTOR is accepted only in that form, see scan.h).  Pages are changed with a raw mprotect from liberim's own code, with
  * signals blocked, because the page being changed may hold libc's wrappers. */
 #include "config.h"
 
@@ -175,6 +177,15 @@ static int ip_is_own(const struct inspect_map *own, uint64_t page, uint64_t psz)
 	return own && page < own->end && own->start < page + psz;
 }
 
+/* Is liberim linked into the program itself (a static link)?  Then its
+ * mapping is the program's code, where glibc's own sites live too. */
+static int ip_own_is_program(const struct inspect_map *own)
+{
+	extern int main(int, char **) __attribute__((weak));
+	uintptr_t m = (uintptr_t)(void *)main;  /* not visible from liberim.so: 0 */
+	return own && m && own->start <= m && m < own->end;
+}
+
 /* Does any word of this thread's live stack above FROM (the frame of
  * inspect_process_run: everything below it is liberim's own) point into
  * [page, page+psz)?  If so a return address may lead there and dropping
@@ -208,19 +219,38 @@ static uint64_t ip_psz(void)
 	return p > 0 ? (uint64_t)p : 4096;
 }
 
-/* Write the trap over the 3 bytes at ADDR (which may straddle two pages). */
-static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
-                    const struct inspect_map *own)
+/* ip_write lives in a section of its own: while a page is writable and not
+ * executable only ip_write's body runs, so only ITS pages must never be
+ * changed -- not the whole mapping holding liberim, which in a static program
+ * is the program's entire code, glibc's trampolines included. */
+extern const char __start_erim_inspect_write[] __attribute__((visibility("hidden")));
+extern const char __stop_erim_inspect_write[] __attribute__((visibility("hidden")));
+
+static int ip_is_writer(uint64_t page, uint64_t psz)
 {
-	static const uint8_t trap[3] = INSPECT_TRAP_BYTES;
+	uint64_t lo = (uintptr_t)__start_erim_inspect_write & ~(psz - 1);
+	uint64_t hi = (uintptr_t)__stop_erim_inspect_write;
+	return page < hi + psz && lo < page + psz;
+}
+
+/* Write LEN bytes (at most a page) over ADDR, which may straddle two pages.
+ * OWN (liberim's mapping) is refused unless it is also the mapping of the
+ * program (static link); ip_write's own pages always are. */
+__attribute__((section("erim_inspect_write"), noinline))
+static int ip_write(uint64_t addr, const uint8_t *bytes, size_t len, const struct inspect_map *maps,
+                    size_t n, const struct inspect_map *own)
+{
 	uint64_t psz = ip_psz();
-	uint64_t pg[2] = { addr & ~(psz - 1), (addr + 2) & ~(psz - 1) };
+	if (len == 0 || len > psz)
+		return -EINVAL;
+	uint64_t pg[2] = { addr & ~(psz - 1), (addr + len - 1) & ~(psz - 1) };
 	const struct inspect_map *pm[2];
 	int npg = pg[1] != pg[0] ? 2 : 1;
 	for (int i = 0; i < npg; i++) {
 		pm[i] = ip_map_of(maps, n, pg[i]);
 		/* shared mappings would write through to the file; the vDSO is the kernel's */
-		if (!pm[i] || !pm[i]->private_ || ip_is_own(own, pg[i], psz) ||
+		if (!pm[i] || !pm[i]->private_ || ip_is_writer(pg[i], psz) ||
+		    (ip_is_own(own, pg[i], psz) && !ip_own_is_program(own)) ||
 		    strcmp(pm[i]->path, "[vdso]") == 0)
 			return -EPERM;
 	}
@@ -235,8 +265,8 @@ static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
 			break;
 	}
 	if (!rc)
-		for (int k = 0; k < 3; k++)
-			((volatile uint8_t *)(uintptr_t)addr)[k] = trap[k];
+		for (size_t k = 0; k < len; k++)
+			((volatile uint8_t *)(uintptr_t)addr)[k] = bytes[k];
 	long rc2 = 0;
 	for (int j = 0; j < i; j++) {
 		long r = inspect_raw_mprotect((void *)(uintptr_t)pg[j], psz, (int)pm[j]->prot & ~PROT_WRITE);
@@ -252,6 +282,57 @@ static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
 		abort();
 	}
 	return (int)rc;
+}
+
+/* Write the trap over the 3 bytes at ADDR. */
+static int ip_patch(uint64_t addr, const struct inspect_map *maps, size_t n,
+                    const struct inspect_map *own)
+{
+	static const uint8_t trap[3] = INSPECT_TRAP_BYTES;
+	return ip_write(addr, trap, sizeof trap, maps, n, own);
+}
+
+/* A known XRSTOR site (inspect_known.c) whose XRSTOR is at H, inside one
+ * readable mapping, or NULL. */
+static const struct inspect_known_xrstor *ip_known_xrstor(const struct ip_hit *h,
+                                                          const struct inspect_map *m)
+{
+	if (h->kind != SCAN_XRSTOR || !m || !(m->prot & PROT_READ))
+		return NULL;
+	return inspect_known_xrstor((const uint8_t *)(uintptr_t)h->addr, (size_t)(h->addr - m->start),
+	                            (size_t)(m->end - h->addr));
+}
+
+/* After a rewrite of [addr, addr+len): the only WRPKRU/XRSTOR there (at any
+ * offset, with the neighbours as context) must be a checked XRSTOR at ADDR. */
+struct ip_verify { uint64_t addr, end; int bad; };
+
+static int ip_verify_hit(const struct scan_hit *h, void *arg)
+{
+	struct ip_verify *v = arg;
+	if (h->addr >= v->addr && h->addr < v->end &&
+	    (h->addr != v->addr || h->cls != SCAN_CHECKED_XRSTOR))
+		v->bad = 1;
+	return 0;
+}
+
+static int ip_rewrite_xrstor(const struct ip_hit *h, const struct inspect_known_xrstor *k,
+                             const struct inspect_map *m, const struct inspect_map *maps,
+                             size_t n, const struct inspect_map *own)
+{
+	int rc = ip_write(h->addr, k->replace, k->len, maps, n, own);
+	if (rc)
+		return rc;
+	uint64_t lo = h->addr - m->start > SCAN_BEFORE ? h->addr - SCAN_BEFORE : m->start;
+	uint64_t hi = m->end - (h->addr + k->len) > SCAN_AFTER ? h->addr + k->len + SCAN_AFTER : m->end;
+	struct ip_verify v = { h->addr, h->addr + k->len, 0 };
+	scan_buffer((const uint8_t *)(uintptr_t)lo, (size_t)(hi - lo), lo, ip_verify_hit, &v);
+	if (v.bad) {
+		dprintf(2, "erim: load-time inspection: the rewritten XRSTOR at %#llx does not scan as checked; stopping\n",
+		        (unsigned long long)h->addr);
+		abort();
+	}
+	return 0;
 }
 
 static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
@@ -386,6 +467,17 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 			if (!quiet)
 				dprintf(2, "erim: load-time inspection: unsafe %s\n", what);
 			continue;
+		}
+		const struct inspect_known_xrstor *kx = ip_known_xrstor(h, m);
+		if (kx) {
+			int done = ip_rewrite_xrstor(h, kx, m, maps, n, own);
+			if (!done) {
+				st->patched++;
+				if (!quiet)
+					dprintf(2, "erim: load-time inspection: rewrote %s so a check of EAX bit 9 follows it (%s)\n",
+					        what, kx->why);
+				continue;
+			}
 		}
 		const struct inspect_known_site *k = ip_known(h, maps, n);
 		int done = -EPERM;

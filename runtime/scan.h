@@ -43,6 +43,35 @@
 	".byte 0x3d\n\t.long " imm "\n\t"                                      \
 	"jne " label "\n\t"
 
+/* ---- the safe XRSTOR sequence ---------------------------------------------
+ *
+ * XRSTOR loads PKRU when bit 9 of EAX is set (the requested-feature bitmap is
+ * XCR0 & EDX:EAX), from memory the caller chooses.  What code puts in EAX
+ * BEFORE an XRSTOR proves nothing: a jump lands on the XRSTOR itself.  So an
+ * XRSTOR is accepted only when the bytes right after it check what the XRSTOR
+ * actually used -- EAX is not changed by XRSTOR -- and end the process without
+ * touching memory when bit 9 was set:
+ *
+ *   XRSTOR/XRSTOR64 m      (any prefixes, any memory operand)
+ *   F6 C4 02               test ah, 2          (EAX bit 9)
+ *   74 0E                  jz over the next 14 bytes
+ *   BF imm32               mov edi, SCAN_XRSTOR_CHECK_STATUS
+ *   B8 E7 00 00 00         mov eax, 231        (exit_group)
+ *   0F 05                  syscall
+ *   EB FE                  jmp .               (if a seccomp filter refused it)
+ *
+ * Whichever way control reaches the XRSTOR, a PKRU it loaded is never seen by
+ * the code after it: straight-line code, no memory access, no branch out.
+ * SCAN_XRSTOR_CHECK_ASM emits the check for code that wants an XRSTOR. */
+#define SCAN_XRSTOR_CHECK_STATUS 107  /* exit status of a process stopped by the check */
+#define SCAN_XRSTOR_CHECK_LEN 19
+#define SCAN_XRSTOR_CHECK_BYTES                                                	0xF6, 0xC4, 0x02, 0x74, 0x0E, 0xBF, SCAN_XRSTOR_CHECK_STATUS, 0x00, 0x00, 	0x00, 0xB8, 0xE7, 0x00, 0x00, 0x00, 0x0F, 0x05, 0xEB, 0xFE
+#define SCAN_XRSTOR_CHECK_ASM                                                  	".byte 0xf6, 0xc4, 0x02, 0x74, 0x0e\n\t"                                 	".byte 0xbf, 107, 0, 0, 0, 0xb8, 0xe7, 0, 0, 0\n\t"                     	".byte 0x0f, 0x05, 0xeb, 0xfe\n\t"
+
+/* Length of the ModRM (+ SIB + displacement) bytes at P (AVAIL readable), or
+ * 0 when they are cut off. */
+size_t scan_modrm_len(const uint8_t *p, size_t avail);
+
 /* Bytes of context the classifier may look at around a hit. */
 #define SCAN_BEFORE 32
 #define SCAN_AFTER 32
@@ -57,7 +86,7 @@ enum scan_class {
 	SCAN_UNSAFE = 0,
 	SCAN_RUNTIME_GATE,   /* address is one of erim__gate_sites() */
 	SCAN_GENERATED_GATE, /* exact SCAN_GATE_* byte pattern */
-	SCAN_BENIGN_XRSTOR,  /* EAX bit 9 provably clear just before */
+	SCAN_CHECKED_XRSTOR, /* followed by the SCAN_XRSTOR_CHECK_* sequence */
 };
 
 const char *scan_kind_name(enum scan_kind k);

@@ -21,7 +21,7 @@ static const char *const scan_class_names[] = {
 	[SCAN_UNSAFE] = "unsafe",
 	[SCAN_RUNTIME_GATE] = "runtime-gate",
 	[SCAN_GENERATED_GATE] = "generated-gate",
-	[SCAN_BENIGN_XRSTOR] = "benign-xrstor",
+	[SCAN_CHECKED_XRSTOR] = "checked-xrstor",
 };
 
 const char *scan_kind_name(enum scan_kind k)
@@ -170,67 +170,41 @@ static int scan_is_gate(const uint8_t *w, size_t off, size_t lo, size_t hi)
 	return post[5] == 0x0F && off + 3 + SCAN_GATE_POST_MAX <= hi && post[6] == 0x85;
 }
 
-/* Instructions allowed between `mov eax, imm32` and a benign XRSTOR: none of
- * them writes EAX (ld.so puts `xor edx, edx` there). */
-static const struct {
-	uint8_t len, b[3];
-} scan_eax_neutral[] = {
-	{ 2, { 0x31, 0xD2 } }, /* xor edx, edx */
-	{ 2, { 0x33, 0xD2 } }, /* xor edx, edx */
-	{ 2, { 0x31, 0xC9 } }, /* xor ecx, ecx */
-	{ 2, { 0x33, 0xC9 } }, /* xor ecx, ecx */
-};
-
-static int scan_is_prefix(uint8_t b)
+size_t scan_modrm_len(const uint8_t *p, size_t avail)
 {
-	switch (b) {
-	case 0x66: case 0x67: case 0xF2: case 0xF3:
-	case 0x2E: case 0x36: case 0x3E: case 0x26: case 0x64: case 0x65:
+	if (avail < 1)
+		return 0;
+	uint8_t mod = p[0] >> 6, rm = p[0] & 7;
+	size_t n = 1;
+	if (mod == 3)
 		return 1;
-	default:
-		return (b & 0xF0) == 0x40; /* REX */
-	}
-}
-
-/* Does linear code ending at R start with `mov eax, imm32` (bit 9 clear),
- * possibly followed by EAX-neutral instructions?  The byte before B8 must not
- * be a REX or operand-size prefix (those would make it mov r8d / mov ax). */
-static int scan_mov_eax_before(const uint8_t *w, size_t r, size_t lo)
-{
-	for (int step = 0; step < 4; step++) {
-		if (r >= lo + 5 && w[r - 5] == 0xB8) {
-			uint32_t imm = scan_le32(w + r - 4);
-			int prefixed = r >= lo + 6 && ((w[r - 6] & 0xF0) == 0x40 || w[r - 6] == 0x66);
-			if (!prefixed)
-				return !(imm & (1u << 9));
-		}
-		size_t k, n = sizeof scan_eax_neutral / sizeof *scan_eax_neutral;
-		for (k = 0; k < n; k++) {
-			size_t l = scan_eax_neutral[k].len;
-			if (r >= lo + l && memcmp(w + r - l, scan_eax_neutral[k].b, l) == 0)
-				break;
-		}
-		if (k == n)
+	if (rm == 4) {                      /* SIB */
+		if (avail < 2)
 			return 0;
-		r -= scan_eax_neutral[k].len;
+		n = 2;
+		if (mod == 0 && (p[1] & 7) == 5)
+			n += 4;             /* no base: disp32 */
+	} else if (mod == 0 && rm == 5) {
+		n += 4;                     /* RIP-relative disp32 */
 	}
-	return 0;
+	if (mod == 1)
+		n += 1;
+	else if (mod == 2)
+		n += 4;
+	return n <= avail ? n : 0;
 }
 
-static int scan_is_benign_xrstor(const uint8_t *w, size_t off, size_t lo)
+/* Is the XRSTOR whose 0F byte is W[OFF] followed by the check? */
+static int scan_is_checked_xrstor(const uint8_t *w, size_t off, size_t hi)
 {
-	/* The XRSTOR may carry up to four prefixes; a REX must be the last one.
-	 * Try each split of the bytes before 0F into prefixes + earlier code. */
-	if (scan_mov_eax_before(w, off, lo))
-		return 1;
-	for (size_t j = 1; j <= 4 && off >= lo + j; j++) {
-		uint8_t b = w[off - j];
-		if (!scan_is_prefix(b) || (j > 1 && (b & 0xF0) == 0x40))
-			break;
-		if (scan_mov_eax_before(w, off - j, lo))
-			return 1;
-	}
-	return 0;
+	static const uint8_t check[SCAN_XRSTOR_CHECK_LEN] = { SCAN_XRSTOR_CHECK_BYTES };
+	if (off + 3 > hi)
+		return 0;
+	size_t m = scan_modrm_len(w + off + 2, hi - off - 2);
+	if (!m)
+		return 0;
+	size_t at = off + 2 + m;
+	return at + sizeof check <= hi && memcmp(w + at, check, sizeof check) == 0;
 }
 
 enum scan_class scan_classify(const uint8_t *win, size_t off, size_t lo, size_t hi,
@@ -238,7 +212,8 @@ enum scan_class scan_classify(const uint8_t *win, size_t off, size_t lo, size_t 
 {
 	if (kind == SCAN_WRPKRU)
 		return scan_is_gate(win, off, lo, hi) ? SCAN_GENERATED_GATE : SCAN_UNSAFE;
-	return scan_is_benign_xrstor(win, off, lo) ? SCAN_BENIGN_XRSTOR : SCAN_UNSAFE;
+	(void)lo;
+	return scan_is_checked_xrstor(win, off, hi) ? SCAN_CHECKED_XRSTOR : SCAN_UNSAFE;
 }
 
 /* ---- streams ------------------------------------------------------------------ */

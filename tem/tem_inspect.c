@@ -1,11 +1,12 @@
 /* tem_inspect.c: the byte check TEM applies before it grants PROT_EXEC, on
  * top of the project's scanner (runtime/scan.h, linked into erim-tem): every
- * WRPKRU and XRSTOR at every byte offset.  The only occurrence accepted is an
- * XRSTOR the scanner proves benign (EAX bit 9 clear, so PKRU is not
- * restored).  A generated-gate pattern is NOT accepted here: in memory that
- * untrusted code creates, the code after the gate is the attacker's, so the
- * compare after WRPKRU protects nothing; and runtime gates live only in
- * liberim, never in memory made executable at run time. */
+ * WRPKRU and XRSTOR/XRSTOR64 at every byte offset.  Nothing is accepted:
+ * memory made executable at run time holds no WRPKRU and no XRSTOR at all,
+ * whatever the bytes around it.  Code before an XRSTOR proves nothing (a jump
+ * lands on the XRSTOR itself: `mov eax, 0; xrstor` granted, then jumped past
+ * the mov, loads PKRU), a generated-gate pattern protects nothing in memory
+ * whose following code is the attacker's, and runtime gates and checked
+ * XRSTORs live only in code inspected at erim_init. */
 #include "config.h"
 
 #include "scan.h"
@@ -13,7 +14,7 @@
 
 const char *tem_inspect_impl(void)
 {
-	return "the project scanner (runtime/scan_core.c); only benign XRSTOR accepted";
+	return "the project scanner (runtime/scan_core.c); no WRPKRU or XRSTOR accepted";
 }
 
 struct tem_hit {
@@ -25,8 +26,6 @@ static int on_hit(const struct scan_hit *h, void *arg)
 {
 	struct tem_hit *th = arg;
 
-	if (h->cls == SCAN_BENIGN_XRSTOR)
-		return 0;
 	th->addr = h->addr;
 	th->what = h->kind == SCAN_WRPKRU ? "WRPKRU" : "XRSTOR";
 	return 1;

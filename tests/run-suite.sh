@@ -3,7 +3,8 @@
 # its whole output in the suite's .log (stdout), and echoes the suite's closing
 # line ("NAME: N passed, N failed[, N skipped]") to the console through fd 9
 # (AM_TESTS_FD_REDIRECT) so that `make check` shows every suite's result.
-# A suite that dies without a closing line is reported as one failure, and a
+# VM suites' "NAME: kernels: ..." line (which kernels the guest booted) is
+# echoed as well.  A suite that dies without a closing line is reported as one failure, and a
 # skipped suite (exit 77) must say why on a line starting with "skipped:".
 test_prog=$1
 shift
@@ -18,6 +19,8 @@ else
 fi
 rc=$?
 cat "$out"
+# a VM suite's line naming the kernels it booted goes to the console too
+grep -E '^[A-Za-z0-9_.-]+: kernels: ' "$out" | tail -n 1 >&9
 closing=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$out" | tail -n 1)
 if [ "$rc" -eq 77 ]; then
 	why=$(grep -E '^skipped:' "$out" | tail -n 1)

@@ -17,4 +17,8 @@ for log in $logs; do
 	case $line in *skipped*) s=$(echo "$line" | sed -E 's/.* ([0-9]+) skipped.*/\1/') ;; esac
 	tp=$((tp + p)); tf=$((tf + f)); ts=$((ts + s))
 done
+# which kernels the VM suites booted, from erim-vm-run's "NAME: kernels: ..." lines
+kl=$(cat $logs | grep -E '^[A-Za-z0-9_.-]+: kernels: ' | sed -e 's/^[^:]*: kernels: //' -e 's/), /)\n/g' |
+	sed -E 's/^([^ ]+) \(([^:]*):.*/\1 \2/' | sort | uniq -c | awk '{printf "%s%s %s in %d suites", s, $2, $3, $1; s="; "}')
+[ -z "$kl" ] || echo "VM kernels: $kl"
 echo "total: $tp passed, $tf failed, $ts skipped"

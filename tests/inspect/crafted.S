@@ -92,7 +92,8 @@ crafted_gate_bad:
 	ud2
 	.size crafted_gate_bad, . - crafted_gate_bad
 
-/* XRSTOR as ld.so does it: EAX = 0xee (bit 9 clear), xor edx, edx: benign */
+/* XRSTOR as ld.so does it: EAX = 0xee (bit 9 clear), xor edx, edx.  Still
+ * unsafe: a jump lands on the XRSTOR itself, past the mov */
 	.globl crafted_xrstor_benign
 	.type crafted_xrstor_benign, @function
 crafted_xrstor_benign:
@@ -120,7 +121,7 @@ crafted_xrstor_bare:
 	ret
 	.size crafted_xrstor_bare, . - crafted_xrstor_bare
 
-/* XRSTOR64 (REX.W) after mov eax, 0xee: benign; bare: unsafe */
+/* XRSTOR64 (REX.W) after mov eax, 0xee: unsafe as well; bare: unsafe */
 	.globl crafted_xrstor64_benign
 	.type crafted_xrstor64_benign, @function
 crafted_xrstor64_benign:
@@ -145,6 +146,39 @@ crafted_xrstor_r8:
 	xrstor (%rsp)
 	ret
 	.size crafted_xrstor_r8, . - crafted_xrstor_r8
+
+/* followed by the check of EAX bit 9 (scan.h): checked, accepted */
+	.globl crafted_xrstor_checked
+	.type crafted_xrstor_checked, @function
+crafted_xrstor_checked:
+	xrstor 0x40(%rsp)
+	.byte 0xf6, 0xc4, 0x02, 0x74, 0x0e
+	.byte 0xbf, 107, 0, 0, 0, 0xb8, 0xe7, 0, 0, 0
+	.byte 0x0f, 0x05, 0xeb, 0xfe
+	ret
+	.size crafted_xrstor_checked, . - crafted_xrstor_checked
+
+/* XRSTOR64 with a SIB + disp32 operand, then the check: checked */
+	.globl crafted_xrstor64_checked
+	.type crafted_xrstor64_checked, @function
+crafted_xrstor64_checked:
+	xrstor64 0x1000(%rdi,%rcx,8)
+	.byte 0xf6, 0xc4, 0x02, 0x74, 0x0e
+	.byte 0xbf, 107, 0, 0, 0, 0xb8, 0xe7, 0, 0, 0
+	.byte 0x0f, 0x05, 0xeb, 0xfe
+	ret
+	.size crafted_xrstor64_checked, . - crafted_xrstor64_checked
+
+/* the check with one byte changed (exit_group became exit): unsafe */
+	.globl crafted_xrstor_check_bad
+	.type crafted_xrstor_check_bad, @function
+crafted_xrstor_check_bad:
+	xrstor (%rsp)
+	.byte 0xf6, 0xc4, 0x02, 0x74, 0x0e
+	.byte 0xbf, 107, 0, 0, 0, 0xb8, 0x3c, 0, 0, 0
+	.byte 0x0f, 0x05, 0xeb, 0xfe
+	ret
+	.size crafted_xrstor_check_bad, . - crafted_xrstor_check_bad
 
 /* look-alikes that are NOT hits: lfence (0f ae e8), rdpkru (0f 01 ee),
  * fxrstor (0f ae /1) */

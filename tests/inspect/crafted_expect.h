@@ -14,12 +14,15 @@
 	X(crafted_gate8, 9, SCAN_WRPKRU, SCAN_GENERATED_GATE)                  \
 	X(crafted_gate32, 9, SCAN_WRPKRU, SCAN_GENERATED_GATE)                 \
 	X(crafted_gate_bad, 9, SCAN_WRPKRU, SCAN_UNSAFE)                       \
-	X(crafted_xrstor_benign, 7, SCAN_XRSTOR, SCAN_BENIGN_XRSTOR)           \
+	X(crafted_xrstor_benign, 7, SCAN_XRSTOR, SCAN_UNSAFE)                  \
 	X(crafted_xrstor_pkru, 7, SCAN_XRSTOR, SCAN_UNSAFE)                    \
 	X(crafted_xrstor_bare, 0, SCAN_XRSTOR, SCAN_UNSAFE)                    \
-	X(crafted_xrstor64_benign, 8, SCAN_XRSTOR64, SCAN_BENIGN_XRSTOR)       \
+	X(crafted_xrstor64_benign, 8, SCAN_XRSTOR64, SCAN_UNSAFE)              \
 	X(crafted_xrstor64_bare, 1, SCAN_XRSTOR64, SCAN_UNSAFE)                \
 	X(crafted_xrstor_r8, 6, SCAN_XRSTOR, SCAN_UNSAFE)                      \
+	X(crafted_xrstor_checked, 0, SCAN_XRSTOR, SCAN_CHECKED_XRSTOR)         \
+	X(crafted_xrstor64_checked, 1, SCAN_XRSTOR64, SCAN_CHECKED_XRSTOR)     \
+	X(crafted_xrstor_check_bad, 0, SCAN_XRSTOR, SCAN_UNSAFE)               \
 	X(crafted_span_page, 0, SCAN_WRPKRU, SCAN_UNSAFE)
 
 #endif /* CRAFTED_EXPECT_H */

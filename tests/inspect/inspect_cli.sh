@@ -30,15 +30,18 @@ crafted_span_insns+0x1: wrpkru unsafe
 crafted_gate8+0x9: wrpkru generated-gate
 crafted_gate32+0x9: wrpkru generated-gate
 crafted_gate_bad+0x9: wrpkru unsafe
-crafted_xrstor_benign+0x7: xrstor benign-xrstor
+crafted_xrstor_benign+0x7: xrstor unsafe
 crafted_xrstor_pkru+0x7: xrstor unsafe
 crafted_xrstor_bare+0: xrstor unsafe
-crafted_xrstor64_benign+0x8: xrstor64 benign-xrstor
+crafted_xrstor64_benign+0x8: xrstor64 unsafe
 crafted_xrstor64_bare+0x1: xrstor64 unsafe
 crafted_xrstor_r8+0x6: xrstor unsafe
+crafted_xrstor_checked+0: xrstor checked-xrstor
+crafted_xrstor64_checked+0x1: xrstor64 checked-xrstor
+crafted_xrstor_check_bad+0: xrstor unsafe
 crafted_span_page+0: wrpkru unsafe"
 got=$(grep -v '^erim-inspect:' "$tmp/out" | sed 's/^.* \.text\.erim_crafted //')
-if [ "$rc" = 1 ] && [ "$got" = "$want" ] && grep -q '14 occurrences (8 wrpkru, 6 xrstor): 10 unsafe' "$tmp/out"; then ok $t
+if [ "$rc" = 1 ] && [ "$got" = "$want" ] && grep -q '17 occurrences (8 wrpkru, 9 xrstor): 13 unsafe' "$tmp/out"; then ok $t
 else bad $t "exit $rc; got:"; cat "$tmp/out"; fi
 
 t=crafted_object_reports_file_offsets
@@ -51,7 +54,7 @@ t=linked_program_reported_by_segment
 rc=$(run "$INSPECT" "$PROG")
 if [ "$rc" = 1 ] && grep -q 'crafted_span_page+0: wrpkru unsafe' "$tmp/out" &&
    grep -q 'crafted_gate8+0x9: wrpkru generated-gate' "$tmp/out" &&
-   grep -q '14 occurrences' "$tmp/out"; then ok $t
+   grep -q '17 occurrences' "$tmp/out"; then ok $t
 else bad $t "exit $rc"; cat "$tmp/out"; fi
 
 t=json_report_is_valid_and_counts_match
@@ -63,16 +66,16 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 s = d["summary"]
 hits = d["files"][0]["hits"]
-assert s["occurrences"] == 14 and s["unsafe"] == 10 and len(hits) == 14, s
+assert s["occurrences"] == 17 and s["unsafe"] == 13 and len(hits) == 17, s
 assert any(h["symbol"] == "crafted_in_imm" and h["symoff"] == "0x2" and h["class"] == "unsafe" for h in hits)
-assert any(h["class"] == "benign-xrstor" and h["kind"] == "xrstor64" for h in hits)
+assert any(h["class"] == "checked-xrstor" and h["kind"] == "xrstor64" for h in hits)
 ' "$tmp/out"; then ok $t
 else bad $t "exit $rc"; cat "$tmp/out"; fi
 
 t=quiet_prints_only_unsafe_occurrences
 rc=$(run "$INSPECT" --quiet "$OBJ")
 n=$(grep -c . "$tmp/out")
-if [ "$rc" = 1 ] && [ "$n" = 10 ] && ! grep -q -e generated-gate -e benign -e '^erim-inspect:' "$tmp/out"; then ok $t
+if [ "$rc" = 1 ] && [ "$n" = 13 ] && ! grep -q -e generated-gate -e checked -e '^erim-inspect:' "$tmp/out"; then ok $t
 else bad $t "exit $rc, $n lines"; cat "$tmp/out"; fi
 
 t=clean_programs_exit_zero
@@ -89,12 +92,12 @@ ln -s .. "$d/sub/deeper/loop"                 # a directory loop
 ln -s /nonexistent/x "$d/dangling"            # a dangling link
 rc=$(run "$INSPECT" -r "$d")
 if [ "$rc" = 1 ] && grep -q '2 files, 1 ELF, 1 skipped (not ELF), 0 errors' "$tmp/out" &&
-   grep -q '14 occurrences' "$tmp/out"; then ok $t
+   grep -q '17 occurrences' "$tmp/out"; then ok $t
 else bad $t "exit $rc"; cat "$tmp/out" "$tmp/err"; fi
 
 t=missing_file_is_an_error_exit_2
 rc=$(run "$INSPECT" "$OBJ" "$tmp/no-such-file")
-if [ "$rc" = 2 ] && grep -q 'no-such-file' "$tmp/err" && grep -q '14 occurrences' "$tmp/out"; then ok $t
+if [ "$rc" = 2 ] && grep -q 'no-such-file' "$tmp/err" && grep -q '17 occurrences' "$tmp/out"; then ok $t
 else bad $t "exit $rc"; cat "$tmp/err"; fi
 
 t=truncated_and_garbled_elf_files_are_errors_not_crashes

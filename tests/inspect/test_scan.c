@@ -1,7 +1,7 @@
 /* test_scan.c: the WRPKRU/XRSTOR scanner (runtime/scan_core.c) on crafted
  * byte strings: every offset, every ModRM form, both search implementations
  * against a naive reference, streams split at every point, and the
- * classification rules (generated gate, benign XRSTOR, runtime gate). */
+ * classification rules (generated gate, checked XRSTOR, runtime gate). */
 #include "config.h"
 
 #include <stdint.h>
@@ -155,18 +155,18 @@ static void test_implementations_agree_with_naive_reference_on_random_code(void)
 	free(b);
 }
 
-/* A buffer with one of everything, including a gate and a benign XRSTOR. */
+/* A buffer with one of everything, including a gate and a checked XRSTOR. */
 static size_t sample(uint8_t *b, size_t n)
 {
-	static const uint8_t parts[][20] = {
+	static const uint8_t parts[][24] = {
 		{ 0x0f, 0x01, 0xef },                                            /* wrpkru */
 		{ 0xb8, 0x90, 0x0f, 0x01, 0xef },                                /* in imm */
 		{ 0x31, 0xc9, 0x31, 0xd2, 0xb8, 0x50, 0x55, 0x55, 0x55, 0x0f, 0x01, 0xef,
 		  0x3d, 0x50, 0x55, 0x55, 0x55, 0x75, 0x01 },                    /* gate */
-		{ 0xb8, 0xee, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0xae, 0x2c, 0x24 }, /* benign */
+		{ 0x0f, 0xae, 0x2c, 0x24, SCAN_XRSTOR_CHECK_BYTES },            /* checked */
 		{ 0x48, 0x0f, 0xae, 0x2f },                                      /* xrstor64 */
 	};
-	static const size_t lens[] = { 3, 5, 19, 11, 4 };
+	static const size_t lens[] = { 3, 5, 19, 4 + SCAN_XRSTOR_CHECK_LEN, 4 };
 	memset(b, 0x90, n);
 	size_t at = 5;
 	for (int rep = 0; at + 40 < n; rep++) {
@@ -292,23 +292,33 @@ static void test_generated_gate_accepted_only_with_exact_pattern(void)
 	CU_ASSERT_EQUAL(classify_one(g + 6, sizeof g - 6), SCAN_UNSAFE);
 }
 
-static void test_xrstor_benign_only_when_eax_bit9_provably_clear(void)
+/* An XRSTOR is accepted only when the check of EAX bit 9 follows it, right
+ * after its full operand; what comes before proves nothing (a jump lands on
+ * the XRSTOR itself). */
+static void test_xrstor_accepted_only_when_the_check_follows(void)
 {
+#define CK SCAN_XRSTOR_CHECK_BYTES
 	struct {
 		const char *what;
-		uint8_t b[16];
+		uint8_t b[40];
 		size_t n;
 		enum scan_class want;
 	} rows[] = {
-		{ "ld.so form", { 0xb8, 0xee, 0, 0, 0, 0x31, 0xd2, 0x0f, 0xae, 0x6c, 0x24, 0x40 }, 12, SCAN_BENIGN_XRSTOR },
-		{ "mov right before", { 0xb8, 0xff, 0x01, 0, 0, 0x0f, 0xae, 0x2f }, 8, SCAN_BENIGN_XRSTOR },
-		{ "rex.w xrstor64", { 0xb8, 0xee, 0, 0, 0, 0x48, 0x0f, 0xae, 0x2f }, 9, SCAN_BENIGN_XRSTOR },
-		{ "bit 9 set", { 0xb8, 0x00, 0x02, 0, 0, 0x0f, 0xae, 0x2f }, 8, SCAN_UNSAFE },
-		{ "mov r8d", { 0x41, 0xb8, 0xee, 0, 0, 0, 0x0f, 0xae, 0x2f }, 9, SCAN_UNSAFE },
-		{ "mov ax imm16", { 0x66, 0xb8, 0xee, 0, 0, 0, 0x0f, 0xae, 0x2f }, 9, SCAN_UNSAFE },
-		{ "eax written in between", { 0xb8, 0xee, 0, 0, 0, 0x31, 0xc0, 0x0f, 0xae, 0x2f }, 10, SCAN_UNSAFE },
-		{ "nothing before", { 0x0f, 0xae, 0x2f }, 3, SCAN_UNSAFE },
+		{ "ld.so form, mov before", { 0xb8, 0xee, 0, 0, 0, 0x31, 0xd2, 0x0f, 0xae, 0x6c, 0x24, 0x40 }, 12, SCAN_UNSAFE },
+		{ "mov right before", { 0xb8, 0xff, 0x01, 0, 0, 0x0f, 0xae, 0x2f }, 8, SCAN_UNSAFE },
+		{ "[rdi] + check", { 0x0f, 0xae, 0x2f, CK }, 3 + SCAN_XRSTOR_CHECK_LEN, SCAN_CHECKED_XRSTOR },
+		{ "[rsp+0x40] + check", { 0x0f, 0xae, 0x6c, 0x24, 0x40, CK }, 5 + SCAN_XRSTOR_CHECK_LEN, SCAN_CHECKED_XRSTOR },
+		{ "rex.w [rdi+rcx*8+disp32] + check", { 0x48, 0x0f, 0xae, 0xac, 0xcf, 0, 0x10, 0, 0, CK }, 9 + SCAN_XRSTOR_CHECK_LEN, SCAN_CHECKED_XRSTOR },
+		{ "rip-relative + check", { 0x0f, 0xae, 0x2d, 1, 2, 3, 4, CK }, 7 + SCAN_XRSTOR_CHECK_LEN, SCAN_CHECKED_XRSTOR },
+		{ "[disp32] via SIB + check", { 0x0f, 0xae, 0x2c, 0x25, 1, 2, 3, 4, CK }, 8 + SCAN_XRSTOR_CHECK_LEN, SCAN_CHECKED_XRSTOR },
+		{ "check one byte late", { 0x0f, 0xae, 0x2f, 0x90, CK }, 4 + SCAN_XRSTOR_CHECK_LEN, SCAN_UNSAFE },
+		{ "operand misread (disp8 taken as check)", { 0x0f, 0xae, 0x6f, CK }, 3 + SCAN_XRSTOR_CHECK_LEN, SCAN_UNSAFE },
+		{ "check cut off", { 0x0f, 0xae, 0x2f, CK }, 3 + SCAN_XRSTOR_CHECK_LEN - 1, SCAN_UNSAFE },
+		{ "bit 8 tested instead", { 0x0f, 0xae, 0x2f, 0xf6, 0xc4, 0x01, 0x74, 0x0e, 0xbf, 107, 0, 0, 0,
+		                            0xb8, 0xe7, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xfe }, 22, SCAN_UNSAFE },
+		{ "nothing before or after", { 0x0f, 0xae, 0x2f }, 3, SCAN_UNSAFE },
 	};
+#undef CK
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		enum scan_class got = classify_one(rows[i].b, rows[i].n);
 		if (got != rows[i].want)
@@ -362,8 +372,8 @@ int main(void)
 	            test_sequence_across_adjacent_ranges_found_but_not_across_a_gap);
 	CU_add_test(s, "generated_gate_accepted_only_with_exact_pattern",
 	            test_generated_gate_accepted_only_with_exact_pattern);
-	CU_add_test(s, "xrstor_benign_only_when_eax_bit9_provably_clear",
-	            test_xrstor_benign_only_when_eax_bit9_provably_clear);
+	CU_add_test(s, "xrstor_accepted_only_when_the_check_follows",
+	            test_xrstor_accepted_only_when_the_check_follows);
 	CU_add_test(s, "runtime_gate_recognised_by_address_only", test_runtime_gate_recognised_by_address_only);
 	CU_add_test(s, "gate_asm_macro_emits_the_accepted_pattern", test_gate_asm_macro_emits_the_accepted_pattern);
 	return erim_cunit_run("test_scan");

@@ -1,6 +1,11 @@
 #!/bin/sh
 # vm_inspect.sh: load-time inspection on a CPU with protection keys (one
 # guest boot): glibc's pkey_set cannot reopen the trusted key after
-# erim_init, and a program with unsafe WRPKRU/XRSTOR is refused under mpk.
+# erim_init, a program with unsafe WRPKRU/XRSTOR is refused under mpk, and a
+# jump onto any XRSTOR left in executable memory (glibc's lazy-binding
+# trampolines, rewritten at erim_init) cannot load PKRU, dynamic and static,
+# with the controls (inspection off) where the same jumps read the secret.
 exec "$ERIM_VM_RUN" --name vm_inspect --env ERIM_BACKEND=mpk -- \
-	"$builddir/inspect/inspect_vm_pkey" ';;' "$builddir/inspect/inspect_vm_refuse"
+	"$builddir/inspect/inspect_vm_pkey" ';;' "$builddir/inspect/inspect_vm_refuse" \
+	';;' "$builddir/inspect/xrstor_jump" ';;' "$builddir/inspect/xrstor_jump" off \
+	';;' "$builddir/inspect/xrstor_jump_static" ';;' "$builddir/inspect/xrstor_jump_static" off

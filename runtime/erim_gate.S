@@ -431,18 +431,16 @@ erim__drop_mpk:
  * confirms), then report and kill the process with raw system calls whose
  * arguments all live in read-only memory.  Another thread can rewrite
  * anything it likes meanwhile: this path reads only the read-only page, its
- * own code and .rodata.  Message in r12/r13. */
+ * own code and .rodata.  r12d selects the message (1: callback). */
 	.type erim__gate_abort, @function
 erim__gate_abort:
-	leaq erim__msg_gate(%rip), %r12
-	movl $erim__msg_gate_len, %r13d
+	xorl %r12d, %r12d
 	jmp erim__abort
 	.size erim__gate_abort, .-erim__gate_abort
 
 	.type erim__cb_bad, @function
 erim__cb_bad:
-	leaq erim__msg_cb(%rip), %r12
-	movl $erim__msg_cb_len, %r13d
+	movl $1, %r12d
 	jmp erim__abort
 	.size erim__cb_bad, .-erim__cb_bad
 
@@ -462,10 +460,14 @@ erim__abort:
 	cmpl RO(ERIM_RO_PKRU_U), %eax
 	jne 1b
 2:	/* untrusted rights from here on (mpk); report and die */
-	movl $1, %eax                           /* write(2, msg, len) */
+	leaq erim__msg_gate(%rip), %rsi
+	movl $erim__msg_gate_len, %edx
+	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
+	jne 3f
+	leaq erim__msg_cb(%rip), %rsi
+	movl $erim__msg_cb_len, %edx
+3:	movl $1, %eax                           /* write(2, msg, len) */
 	movl $2, %edi
-	movq %r12, %rsi
-	movq %r13, %rdx
 	syscall
 	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
 	xorl %edi, %edi

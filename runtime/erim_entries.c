@@ -73,6 +73,83 @@ out:
 	return r;
 }
 
+/* ---- refusals by trusted gate code ------------------------------------------
+ * The slow path and erim_callback_call run with trusted rights, and a thread
+ * reaching them controls its own %fs: libc's printf and write would read
+ * locale data and write errno through it.  So they format here, with no libc
+ * (only %s, %u, %zu, %lx and %#lx), and erim__die_msg writes the line with a
+ * raw system call, drops to the untrusted PKRU and kills the process. */
+__attribute__((noreturn)) void erim__die_msg(const char *msg, size_t len) ERIM_HIDDEN;
+
+struct rbuf { char b[320]; size_t n; };
+
+static void r_put(struct rbuf *r, const char *s)
+{
+	while (*s && r->n < sizeof r->b - 1)
+		r->b[r->n++] = *s++;
+}
+
+static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
+{
+	char t[24];
+	int i = 0;
+
+	if (alt && base == 16)
+		r_put(r, "0x");
+	do {
+		t[i++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (i > 0 && r->n < sizeof r->b - 1)
+		r->b[r->n++] = t[--i];
+}
+
+__attribute__((noreturn, format(printf, 3, 4)))
+static void gate_refuse(const char *iface, const char *name, const char *fmt, ...)
+{
+	struct rbuf r = { .n = 0 };
+	va_list ap;
+
+	r_put(&r, "erim: ");
+	r_put(&r, iface ? iface : "?");
+	r_put(&r, ".");
+	r_put(&r, name ? name : "?");
+	r_put(&r, ": ");
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		int alt = 0;
+
+		if (*p != '%') {
+			if (r.n < sizeof r.b - 1)
+				r.b[r.n++] = *p;
+			continue;
+		}
+		p++;
+		if (*p == '#') {
+			alt = 1;
+			p++;
+		}
+		if (*p == 's') {
+			r_put(&r, va_arg(ap, const char *));
+		} else if (*p == 'u') {
+			r_num(&r, va_arg(ap, unsigned), 10, 0);
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			r_num(&r, va_arg(ap, size_t), 10, 0);
+			p++;
+		} else if (p[0] == 'l' && p[1] == 'x') {
+			r_num(&r, va_arg(ap, unsigned long), 16, alt);
+			p++;
+		} else {
+			r_put(&r, "?");
+			if (!*p)
+				break;
+		}
+	}
+	va_end(ap);
+	r.b[r.n++] = '\n';
+	erim__die_msg(r.b, r.n);
+}
+
 static int id_allowed(unsigned id, const unsigned *allow, size_t nallow)
 {
 	for (size_t i = 0; i < nallow; i++)
@@ -84,7 +161,7 @@ static int id_allowed(unsigned id, const unsigned *allow, size_t nallow)
 static const struct erim_ientry *entry_or_refuse(unsigned id)
 {
 	if (id >= erim__ro.nentries)
-		erim_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
+		gate_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
 		            erim__ro.nentries);
 	return &erim__ro.entries[id];
 }
@@ -161,7 +238,7 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 			if (__atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) == ERIM_SLOT_FREE)
 				break;
 		if (idx > erim__ro.nslots)
-			erim_refuse(e->iface, e->name, "no free trusted stack (%u threads "
+			gate_refuse(e->iface, e->name, "no free trusted stack (%u threads "
 			            "already use one; raise max_threads)", erim__ro.nslots);
 		s = &erim__ro.slots[idx];
 		s->release = 0;
@@ -176,17 +253,17 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 		return;
 	}
 	if (idx > erim__ro.nslots)
-		erim_refuse(e->iface, e->name, "trusted stack index %u from thread-local "
+		gate_refuse(e->iface, e->name, "trusted stack index %u from thread-local "
 		            "storage is invalid (TLS tampered with?)", idx);
 	s = &erim__ro.slots[idx];
 	st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 	if (st == ERIM_SLOT_IDLE) {
 		if (!(e->flags & ERIM_ENTRY_PUBLIC))
-			erim_refuse(e->iface, e->name, "non-public entry called from "
+			gate_refuse(e->iface, e->name, "non-public entry called from "
 			            "untrusted code outside an allowing callback");
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			erim_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "
 			            "thread (TLS tampered with?)", idx);
 		out->rsp = s->stack_top;
 		out->exit_state = ERIM_SLOT_IDLE;
@@ -195,24 +272,24 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 
 		/* only the thread the innermost callback frame left on may nest on it */
 		if (!f || f->tid != erim__gettid())
-			erim_refuse(e->iface, e->name, "trusted stack %u is waiting for a "
+			gate_refuse(e->iface, e->name, "trusted stack %u is waiting for a "
 			            "callback of another thread (TLS points at another "
 			            "thread's slot?)", idx);
 		if (!(e->flags & ERIM_ENTRY_PUBLIC) && !id_allowed(id, s->allow, s->nallow))
-			erim_refuse(e->iface, e->name, "re-entry not allowed by the running "
+			gate_refuse(e->iface, e->name, "re-entry not allowed by the running "
 			            "callback");
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			erim_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "
 			            "thread (TLS tampered with?)", idx);
 		/* nest below the frame that is waiting for the callback */
 		out->rsp = (s->cb_rsp - 128) & ~(uintptr_t)15;
 		out->exit_state = ERIM_SLOT_CALLBACK;
 	} else if (st == ERIM_SLOT_BUSY) {
-		erim_refuse(e->iface, e->name, "trusted stack %u is in use by another "
+		gate_refuse(e->iface, e->name, "trusted stack %u is in use by another "
 		            "thread (TLS points at another thread's slot?)", idx);
 	} else {
-		erim_refuse(e->iface, e->name, "trusted stack %u is not allocated "
+		gate_refuse(e->iface, e->name, "trusted stack %u is not allocated "
 		            "(TLS tampered with?)", idx);
 	}
 	out->slot = s;
@@ -320,10 +397,10 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 	/* the slot from our own stack pointer, never from TLS */
 	s = my_slot();
 	if (!s || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != ERIM_SLOT_BUSY)
-		erim_refuse("erim", "callback", "erim_callback_call outside trusted code "
+		gate_refuse("erim", "callback", "erim_callback_call outside trusted code "
 		            "entered through a gate");
 	if (args_size > (erim__ro.slots[1].stack_top - erim__ro.slots[0].stack_top) / 4)
-		erim_refuse("erim", "callback", "callback arguments of %zu bytes do not "
+		gate_refuse("erim", "callback", "callback arguments of %zu bytes do not "
 		            "fit on the untrusted stack", args_size);
 	/* The copy goes below the untrusted stack pointer of the innermost gate
 	 * entry -- a value untrusted code chose -- and is written with trusted
@@ -331,12 +408,12 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 	 * outside trusted memory, without wrapping. */
 	usp = s->usp;
 	if (usp < 4096 + 256 + args_size + 64)
-		erim_refuse("erim", "callback", "the untrusted stack pointer %#lx leaves no "
+		gate_refuse("erim", "callback", "the untrusted stack pointer %#lx leaves no "
 		            "room for %zu bytes of callback arguments", (unsigned long)usp,
 		            args_size);
 	dest = (usp - 256 - args_size) & ~(uintptr_t)63;
 	if (range_trusted(dest, usp))
-		erim_refuse("erim", "callback", "the callback's argument copy at %#lx "
+		gate_refuse("erim", "callback", "the callback's argument copy at %#lx "
 		            "(untrusted stack pointer %#lx) would overlap trusted memory",
 		            (unsigned long)dest, (unsigned long)usp);
 	oallow = s->allow;

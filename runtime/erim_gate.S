@@ -440,7 +440,8 @@ erim__drop_mpk:
  * confirms), then report and kill the process with raw system calls whose
  * arguments all live in read-only memory.  Another thread can rewrite
  * anything it likes meanwhile: this path reads only the read-only page, its
- * own code and .rodata.  r12d selects the message (1: callback). */
+ * own code and .rodata.  r12d selects the message (1: callback; 2: none,
+ * erim__die_msg wrote it). */
 	.type erim__gate_abort, @function
 erim__gate_abort:
 	xorl %r12d, %r12d
@@ -452,6 +453,24 @@ erim__cb_bad:
 	movl $1, %r12d
 	jmp erim__abort
 	.size erim__cb_bad, .-erim__cb_bad
+
+/* void erim__die_msg(const char *msg, size_t len): a refusal by trusted code
+ * (gate_refuse in erim_entries.c).  The message may be in trusted memory, so
+ * it is written first, with the rights in force, on the caller's trusted
+ * stack (no other thread can write it; no libc, no errno, no TLS); then the
+ * same drop and kill as the abort paths. */
+	.globl erim__die_msg
+	.hidden erim__die_msg
+	.type erim__die_msg, @function
+erim__die_msg:
+	movq %rsi, %rdx
+	movq %rdi, %rsi
+	movl $2, %edi
+	movl $1, %eax                           /* write(2, msg, len) */
+	syscall
+	movl $2, %r12d                          /* no second message */
+	jmp erim__abort
+	.size erim__die_msg, .-erim__die_msg
 
 	.type erim__abort, @function
 erim__abort:
@@ -469,6 +488,8 @@ erim__abort:
 	cmpl RO(ERIM_RO_PKRU_U), %eax
 	jne 1b
 2:	/* untrusted rights from here on (mpk); report and die */
+	cmpl $2, %r12d
+	je 4f
 	leaq erim__msg_gate(%rip), %rsi
 	movl $erim__msg_gate_len, %edx
 	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
@@ -478,7 +499,7 @@ erim__abort:
 3:	movl $1, %eax                           /* write(2, msg, len) */
 	movl $2, %edi
 	syscall
-	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
+4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
 	xorl %edi, %edi
 	movl $4, %esi
 	leaq erim__zeros(%rip), %rdx

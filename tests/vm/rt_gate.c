@@ -13,6 +13,9 @@
  *    control: the same jump from the waiting thread itself resumes its frame;
  *  - a thread whose %fs points at a thread waiting in a callback cannot nest
  *    a gate call on that thread's frames;
+ *  - a callback whose argument copy (placed below the caller's stack
+ *    pointer) would reach into trusted memory is refused (control: the same
+ *    call from the middle of the same page works);
  *  - the abort paths, raced by a thread spraying attacker-chosen code
  *    addresses over the aborting thread's stack, stop the process without
  *    running any of it (mpk: jumps onto every WRPKRU site with EAX = PKRU_T;
@@ -26,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -350,6 +354,84 @@ TEST(a_thread_cannot_nest_on_another_threads_callback_frames)
 	                     "is waiting for a callback of another thread"), "takeover");
 }
 
+/* ---- the callback copy destination ------------------------------------------ */
+
+static unsigned id_cb_small;
+static volatile int small_ran;
+
+static long cb_small(void *p)
+{
+	(void)p;
+	small_ran = 1;
+	return 5;
+}
+
+static long e_cb_small(void *p)
+{
+	char blk[64];
+
+	(void)p;
+	memset(blk, 0x5a, sizeof blk);
+	return erim_callback_call(cb_small, blk, sizeof blk, NULL, 0);
+}
+
+/* erim_gate_call(id, NULL) with the stack pointer set to SP */
+extern long gate_on_stack(unsigned id, uintptr_t sp);
+__asm__(".text\n.globl gate_on_stack\n.type gate_on_stack,@function\ngate_on_stack:\n"
+        "  pushq %rbx\n  movq %rsp, %rbx\n  movq %rsi, %rsp\n  xorl %esi, %esi\n"
+        "  call erim_gate_call\n  movq %rbx, %rsp\n  popq %rbx\n  ret\n"
+        ".size gate_on_stack, .-gate_on_stack\n");
+
+static uintptr_t near_trusted;   /* an untrusted page right above a trusted range */
+
+static void callback_copy_next_to_trusted(void)
+{
+	/* the caller's stack pointer 128 bytes above the end of trusted memory:
+	 * the copy would land in the trusted range's last bytes */
+	gate_on_stack(id_cb_small, near_trusted + 128);
+	_exit(0);
+}
+
+TEST(a_callback_copy_into_trusted_memory_is_refused)
+{
+	struct erim_range r[64];
+	size_t n = erim__trusted_ranges(r, 64);
+	long v;
+
+	near_trusted = 0;
+	for (size_t i = 0; i < n && i < 64 && !near_trusted; i++) {
+		void *p = mmap((void *)r[i].end, 4096, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (p == (void *)r[i].end && !erim_overlaps_trusted(p, 4096))
+			near_trusted = (uintptr_t)p;
+		else if (p != MAP_FAILED)
+			munmap(p, 4096);
+	}
+	if (!near_trusted)
+		SKIP("no free page right above any trusted range");
+	/* control: the same call on a stack pointer in the middle of that page works */
+	small_ran = 0;
+	v = gate_on_stack(id_cb_small, near_trusted + 4096 - 64);
+	CHECK(v == 5 && small_ran, "control: the callback on the probe page returned %ld", v);
+	if (backend == ERIM_BACKEND_MPROTECT) {
+		/* the mprotect switch hook runs C code on the caller's stack before
+		 * the gate: its own pushes reach the (closed) trusted pages first,
+		 * and with no stack left for a signal frame the kernel kills the
+		 * process without erim's report */
+		char out[1024];
+		int st = run_child(callback_copy_next_to_trusted, out, sizeof out);
+
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+		      "mprotect: the process survived (status %#x): %s", st, out);
+		printf("  mprotect: stopped by the switch hook's own fault (status %#x)\n", st);
+		return;
+	}
+	CHECK(expect_stopped("caller rsp 128 bytes above trusted memory",
+	                     callback_copy_next_to_trusted, "would overlap trusted memory"),
+	      "copy next to trusted memory");
+}
+
 /* ---- abort paths under a racing thread ---------------------------------------- */
 
 static char victim_stack[1 << 16] __attribute__((aligned(4096)));
@@ -457,6 +539,7 @@ static const struct erim_entry entries[] = {
 	{ "gatetest", "wait_cb", e_wait_cb, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "add", e_add, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "secret", e_secret, 0 },
+	{ "gatetest", "cb_small", e_cb_small, ERIM_ENTRY_PUBLIC },
 };
 
 int main(int argc, char **argv)
@@ -485,6 +568,7 @@ int main(int argc, char **argv)
 	id_wait_cb = first + 3;
 	id_add = first + 4;
 	id_secret_nonpublic = first + 5;
+	id_cb_small = first + 6;
 	if (backend == ERIM_BACKEND_MPK && !erim_pku_available()) {
 		printf("skipped: no protection keys here (the mpk run is for the PKU guest)\n");
 		return 77;
@@ -504,6 +588,7 @@ int main(int argc, char **argv)
 	RUN_IF(control_a_forged_return_from_the_waiting_thread_resumes_its_frame);
 	RUN_IF(a_forged_callback_return_from_another_thread_is_stopped);
 	RUN_IF(a_thread_cannot_nest_on_another_threads_callback_frames);
+	RUN_IF(a_callback_copy_into_trusted_memory_is_refused);
 	RUN_IF(abort_paths_touch_no_memory_a_racing_thread_writes);
 	return check_done(suite);
 }

@@ -140,7 +140,7 @@
 
 /* long erim__gate_KIND(unsigned id, void *args)
  * Trusted-stack frame of a gate entry (from the slot's stack top down):
- * untrusted rsp, the outer entry's usp, exit state, slot, TLS store, pad. */
+ * untrusted rsp, the outer entry's usp, exit state, slot. */
 .macro GATE kind
 	.globl erim__gate_\kind
 	.hidden erim__gate_\kind
@@ -167,27 +167,22 @@ erim__gate_\kind:
 	jne 8f
 	movq ERIM_SLOT_STACK(%r9), %r8
 	movl $ERIM_SLOT_IDLE, %r11d
-	movq $-1, %rdx
-7:	/* r8 trusted rsp, r9 slot, r10 fn, r11 state on exit, rdx TLS store
-	 * after exit (-1: none), rsi args */
+7:	/* r8 trusted rsp, r9 slot, r10 fn, r11 state on exit, rsi args */
 	movq %rsp, %rax
 	movq %r8, %rsp
 	pushq %rax                              /* untrusted rsp */
 	pushq ERIM_SLOT_USP(%r9)                /* outer gate's untrusted rsp */
 	pushq %r11
 	pushq %r9
-	pushq %rdx
-	pushq $0                                /* keeps the call 16-byte aligned */
 	movq %rax, ERIM_SLOT_USP(%r9)
 	movq %rsi, %rdi
 	call *%r10
-	addq $8, %rsp
-	popq %rdi                               /* TLS store */
 	popq %r9
 	popq %r11
 	popq %rcx
 	popq %rdx
 	movq %rcx, ERIM_SLOT_USP(%r9)
+	movq $-1, %rdi                          /* TLS store after the exit: none */
 	cmpl $0, ERIM_SLOT_RELEASE(%r9)
 	jne 6f
 5:	movl %r11d, ERIM_SLOT_STATE(%r9)        /* x86 stores are releases */
@@ -241,7 +236,7 @@ erim__gate_\kind:
 	movq ERIM_SLOW_RSP(%rsp), %r8
 	movq ERIM_SLOW_FN(%rsp), %r10
 	movq ERIM_SLOW_EXIT(%rsp), %r11
-	movq ERIM_SLOW_TLS(%rsp), %rdx
+	movq ERIM_SLOW_TLS(%rsp), %rdx          /* first call: the reserved slot */
 	addq $40, %rsp
 	popq %rdi
 	popq %rsi

@@ -387,6 +387,12 @@ static uintptr_t near_trusted;   /* an untrusted page right above a trusted rang
 
 static void callback_copy_next_to_trusted(void)
 {
+	long a[2] = { 1, 2 };
+
+	/* warm up on the normal stack: a thread's first gate call runs C code
+	 * (the thread-exit hook) on the caller's stack, which 128 bytes would
+	 * not hold */
+	erim_gate_call(id_add, a);
 	/* the caller's stack pointer 128 bytes above the end of trusted memory:
 	 * the copy would land in the trusted range's last bytes */
 	gate_on_stack(id_cb_small, near_trusted + 128);

@@ -16,10 +16,15 @@
 #include <sys/mman.h>
 
 #include "erim_arch.h"
+#include "erim_gate.h"
 #include "erim_internal.h"
 
+_Static_assert(__builtin_offsetof(struct erim_slow_out, tls) == ERIM_SLOW_TLS, "slow");
+
 /* The index of this thread's trusted-stack slot (0: none yet).  Untrusted
- * code can write it; the gate only uses it after checking it. */
+ * code can write it, so it is only a hint: the gate reads and writes it with
+ * untrusted rights only, checks it against the slot table and claims the slot
+ * by CAS; trusted code finds its own slot from its stack pointer (my_slot). */
 __thread uint32_t erim__tls_slot __attribute__((tls_model("initial-exec")));
 
 /* Before erim_init (direct mode) callbacks have no slot; the allow list of the
@@ -28,7 +33,6 @@ static __thread const unsigned *direct_allow;
 static __thread size_t direct_nallow;
 static __thread int direct_in_callback;
 
-static void note_thread(void);
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int erim_register_entries(const struct erim_entry *tab, size_t n, unsigned *first_id)
@@ -69,6 +73,83 @@ out:
 	return r;
 }
 
+/* ---- refusals by trusted gate code ------------------------------------------
+ * The slow path and erim_callback_call run with trusted rights, and a thread
+ * reaching them controls its own %fs: libc's printf and write would read
+ * locale data and write errno through it.  So they format here, with no libc
+ * (only %s, %u, %zu, %lx and %#lx), and erim__die_msg writes the line with a
+ * raw system call, drops to the untrusted PKRU and kills the process. */
+__attribute__((noreturn)) void erim__die_msg(const char *msg, size_t len) ERIM_HIDDEN;
+
+struct rbuf { char b[320]; size_t n; };
+
+static void r_put(struct rbuf *r, const char *s)
+{
+	while (*s && r->n < sizeof r->b - 1)
+		r->b[r->n++] = *s++;
+}
+
+static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
+{
+	char t[24];
+	int i = 0;
+
+	if (alt && base == 16)
+		r_put(r, "0x");
+	do {
+		t[i++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (i > 0 && r->n < sizeof r->b - 1)
+		r->b[r->n++] = t[--i];
+}
+
+__attribute__((noreturn, format(printf, 3, 4)))
+static void gate_refuse(const char *iface, const char *name, const char *fmt, ...)
+{
+	struct rbuf r = { .n = 0 };
+	va_list ap;
+
+	r_put(&r, "erim: ");
+	r_put(&r, iface ? iface : "?");
+	r_put(&r, ".");
+	r_put(&r, name ? name : "?");
+	r_put(&r, ": ");
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		int alt = 0;
+
+		if (*p != '%') {
+			if (r.n < sizeof r.b - 1)
+				r.b[r.n++] = *p;
+			continue;
+		}
+		p++;
+		if (*p == '#') {
+			alt = 1;
+			p++;
+		}
+		if (*p == 's') {
+			r_put(&r, va_arg(ap, const char *));
+		} else if (*p == 'u') {
+			r_num(&r, va_arg(ap, unsigned), 10, 0);
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			r_num(&r, va_arg(ap, size_t), 10, 0);
+			p++;
+		} else if (p[0] == 'l' && p[1] == 'x') {
+			r_num(&r, va_arg(ap, unsigned long), 16, alt);
+			p++;
+		} else {
+			r_put(&r, "?");
+			if (!*p)
+				break;
+		}
+	}
+	va_end(ap);
+	r.b[r.n++] = '\n';
+	erim__die_msg(r.b, r.n);
+}
+
 static int id_allowed(unsigned id, const unsigned *allow, size_t nallow)
 {
 	for (size_t i = 0; i < nallow; i++)
@@ -80,7 +161,7 @@ static int id_allowed(unsigned id, const unsigned *allow, size_t nallow)
 static const struct erim_ientry *entry_or_refuse(unsigned id)
 {
 	if (id >= erim__ro.nentries)
-		erim_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
+		gate_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
 		            erim__ro.nentries);
 	return &erim__ro.entries[id];
 }
@@ -118,62 +199,97 @@ void erim__slots_init(void)
 	erim__ro.nslots = (uint32_t)erim__layout.max_threads;
 }
 
-/* Runs on the boot stack, trusted, under the slow-path lock.  Either fills
- * OUT with a claimed slot or stops the process. */
-void erim__gate_slow(unsigned id, struct erim_slow_out *out)
+/* The slot whose trusted stack the caller runs on, found from the stack
+ * pointer (a register untrusted code cannot set for trusted code) and the
+ * slot table in trusted memory; NULL when not on a thread slot's stack. */
+static struct erim_slot *my_slot(void)
+{
+	volatile char here;
+	uintptr_t sp = (uintptr_t)&here, base, stride, idx;
+	struct erim_slot *t = erim__ro.slots;
+
+	if (!t || erim__ro.nslots == 0)
+		return NULL;
+	base = t[0].stack_top;           /* slot 1's stack starts where slot 0's ends */
+	stride = t[1].stack_top - t[0].stack_top;
+	if (sp < base || stride == 0)
+		return NULL;
+	idx = (sp - base) / stride + 1;
+	if (idx > erim__ro.nslots || sp < t[idx - 1].stack_top || sp >= t[idx].stack_top)
+		return NULL;
+	return &t[idx];
+}
+
+/* Runs on the boot stack, trusted, under the slow-path lock, with HINT, the
+ * slot index the gate read from TLS (with untrusted rights).  Either fills
+ * OUT with a claimed slot, or (a thread's first call) reserves a slot and
+ * asks the gate to leave, store it in TLS and start over (OUT->fn NULL), or
+ * stops the process. */
+void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 {
 	const struct erim_ientry *e = entry_or_refuse(id);
-	uint32_t idx = erim__tls_slot;
+	uint32_t idx = hint;
 	struct erim_slot *s;
 	uint32_t st;
 
+	out->tls = (uint64_t)-1;
 	if (idx == 0) {
 		for (idx = 1; idx <= erim__ro.nslots; idx++)
 			if (__atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) == ERIM_SLOT_FREE)
 				break;
 		if (idx > erim__ro.nslots)
-			erim_refuse(e->iface, e->name, "no free trusted stack (%u threads "
+			gate_refuse(e->iface, e->name, "no free trusted stack (%u threads "
 			            "already use one; raise max_threads)", erim__ro.nslots);
 		s = &erim__ro.slots[idx];
 		s->release = 0;
 		s->depth = 0;
 		s->allow = NULL;
 		s->nallow = 0;
+		s->cb_rsp = 0;
 		__atomic_store_n(&s->state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
-		erim__tls_slot = idx;
-		note_thread();
+		out->slot = s;
+		out->fn = NULL;
+		out->tls = idx;
+		return;
 	}
 	if (idx > erim__ro.nslots)
-		erim_refuse(e->iface, e->name, "trusted stack index %u from thread-local "
+		gate_refuse(e->iface, e->name, "trusted stack index %u from thread-local "
 		            "storage is invalid (TLS tampered with?)", idx);
 	s = &erim__ro.slots[idx];
 	st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 	if (st == ERIM_SLOT_IDLE) {
 		if (!(e->flags & ERIM_ENTRY_PUBLIC))
-			erim_refuse(e->iface, e->name, "non-public entry called from "
+			gate_refuse(e->iface, e->name, "non-public entry called from "
 			            "untrusted code outside an allowing callback");
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			erim_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "
 			            "thread (TLS tampered with?)", idx);
 		out->rsp = s->stack_top;
 		out->exit_state = ERIM_SLOT_IDLE;
 	} else if (st == ERIM_SLOT_CALLBACK) {
+		const struct erim_cbframe *f = (const struct erim_cbframe *)s->cb_rsp;
+
+		/* only the thread the innermost callback frame left on may nest on it */
+		if (!f || f->tid != erim__gettid())
+			gate_refuse(e->iface, e->name, "trusted stack %u is waiting for a "
+			            "callback of another thread (TLS points at another "
+			            "thread's slot?)", idx);
 		if (!(e->flags & ERIM_ENTRY_PUBLIC) && !id_allowed(id, s->allow, s->nallow))
-			erim_refuse(e->iface, e->name, "re-entry not allowed by the running "
+			gate_refuse(e->iface, e->name, "re-entry not allowed by the running "
 			            "callback");
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			erim_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "
 			            "thread (TLS tampered with?)", idx);
 		/* nest below the frame that is waiting for the callback */
 		out->rsp = (s->cb_rsp - 128) & ~(uintptr_t)15;
 		out->exit_state = ERIM_SLOT_CALLBACK;
 	} else if (st == ERIM_SLOT_BUSY) {
-		erim_refuse(e->iface, e->name, "trusted stack %u is in use by another "
+		gate_refuse(e->iface, e->name, "trusted stack %u is in use by another "
 		            "thread (TLS points at another thread's slot?)", idx);
 	} else {
-		erim_refuse(e->iface, e->name, "trusted stack %u is not allocated "
+		gate_refuse(e->iface, e->name, "trusted stack %u is not allocated "
 		            "(TLS tampered with?)", idx);
 	}
 	out->slot = s;
@@ -184,11 +300,11 @@ void erim__gate_slow(unsigned id, struct erim_slow_out *out)
  * key destructor runs in the untrusted domain, so it asks through the gate. */
 static long release_entry(void *args)
 {
-	uint32_t idx = erim__tls_slot;
+	struct erim_slot *s = my_slot();
 
 	(void)args;
-	if (idx >= 1 && idx <= erim__ro.nslots)
-		erim__ro.slots[idx].release = 1;
+	if (s)
+		s->release = 1;
 	return 0;
 }
 
@@ -229,21 +345,37 @@ int erim__entries_init(void)
 	return 0;
 }
 
-/* Make sure the thread-exit hook runs for this thread (untrusted side). */
-static void note_thread(void)
+/* Make sure the thread-exit hook runs for this thread.  Called by the gate
+ * with untrusted rights, after a thread's first call got it a slot. */
+void erim__note_thread(void)
 {
 	if (exit_key_ok && !pthread_getspecific(exit_key))
 		pthread_setspecific(exit_key, (void *)1);
+}
+
+/* Non-zero if [a, e) overlaps a trusted range (a < e).  The registry is in
+ * the read-only page: no call through anything untrusted code can redirect. */
+static int range_trusted(uintptr_t a, uintptr_t e)
+{
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *r = &erim__ro.ranges[i];
+
+		if (r->start >= e)
+			break;
+		if (r->end > a)
+			return 1;
+	}
+	return 0;
 }
 
 long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
                         const unsigned *allow, size_t nallow)
 {
 	uint32_t mode = erim__ro.mode;
-	uint32_t idx = erim__tls_slot;
 	struct erim_slot *s;
 	const unsigned *oallow;
 	size_t onallow;
+	uintptr_t usp, dest;
 	long r;
 
 	if (!fn)
@@ -262,26 +394,39 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 		direct_in_callback = sc;
 		return r;
 	}
-	if (idx < 1 || idx > erim__ro.nslots ||
-	    __atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) != ERIM_SLOT_BUSY)
-		erim_refuse("erim", "callback", "erim_callback_call outside trusted code "
+	/* the slot from our own stack pointer, never from TLS */
+	s = my_slot();
+	if (!s || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != ERIM_SLOT_BUSY)
+		gate_refuse("erim", "callback", "erim_callback_call outside trusted code "
 		            "entered through a gate");
-	if (args_size > erim__layout.stack_size / 2)
-		erim_refuse("erim", "callback", "callback arguments of %zu bytes do not "
+	if (args_size > (erim__ro.slots[1].stack_top - erim__ro.slots[0].stack_top) / 4)
+		gate_refuse("erim", "callback", "callback arguments of %zu bytes do not "
 		            "fit on the untrusted stack", args_size);
-	s = &erim__ro.slots[idx];
+	/* The copy goes below the untrusted stack pointer of the innermost gate
+	 * entry -- a value untrusted code chose -- and is written with trusted
+	 * rights: everything from the copy up to that stack pointer must lie
+	 * outside trusted memory, without wrapping. */
+	usp = s->usp;
+	if (usp < 4096 + 256 + args_size + 64)
+		gate_refuse("erim", "callback", "the untrusted stack pointer %#lx leaves no "
+		            "room for %zu bytes of callback arguments", (unsigned long)usp,
+		            args_size);
+	dest = (usp - 256 - args_size) & ~(uintptr_t)63;
+	if (range_trusted(dest, usp))
+		gate_refuse("erim", "callback", "the callback's argument copy at %#lx "
+		            "(untrusted stack pointer %#lx) would overlap trusted memory",
+		            (unsigned long)dest, (unsigned long)usp);
 	oallow = s->allow;
 	onallow = s->nallow;
 	s->allow = allow;
 	s->nallow = allow ? nallow : 0;
 	if (mode == ERIM_MODE_MPK)
-		r = erim__cb_mpk(fn, args, args_size, s);
+		r = erim__cb_mpk(fn, args, args_size, s, (void *)dest, erim__gettid());
 	else if (mode == ERIM_MODE_MPROTECT)
-		r = erim__cb_mprot(fn, args, args_size, s);
+		r = erim__cb_mprot(fn, args, args_size, s, (void *)dest, erim__gettid());
 	else
-		r = erim__cb_none(fn, args, args_size, s);
-	/* the slot we resume on is the one whose frame we are (checked by the CAS) */
-	s = &erim__ro.slots[erim__tls_slot];
+		r = erim__cb_none(fn, args, args_size, s, (void *)dest, erim__gettid());
+	/* the gate resumed exactly this frame, on this thread, on slot s */
 	s->allow = oallow;
 	s->nallow = onallow;
 	return r;
@@ -289,7 +434,7 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 
 int erim_in_trusted(void)
 {
-	uint32_t idx;
+	struct erim_slot *s;
 
 	switch (erim__ro.mode) {
 	case ERIM_MODE_DIRECT:
@@ -297,12 +442,10 @@ int erim_in_trusted(void)
 	case ERIM_MODE_MPK:
 		return (erim_rdpkru() & ERIM_PKRU_AD(erim__ro.pkey)) == 0;
 	default:
-		idx = erim__tls_slot;
-		if (idx < 1 || idx > erim__ro.nslots ||
-		    (erim__ro.mode == ERIM_MODE_MPROTECT && !erim__mp_is_open()))
+		if (erim__ro.mode == ERIM_MODE_MPROTECT && !erim__mp_is_open())
 			return 0;
-		return __atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) ==
-		       ERIM_SLOT_BUSY;
+		s = my_slot();
+		return s && __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == ERIM_SLOT_BUSY;
 	}
 }
 
@@ -351,19 +494,4 @@ int erim__mp_is_open(void)
 void erim__mp_reset(void)
 {
 	mp_open_count = 0;
-}
-
-/* ---- reports from the gate's abort paths (private stack, any PKRU) --------- */
-void erim__gate_abort_report(void)
-{
-	erim__write_str("erim: violation: a WRPKRU gate site was reached with an "
-	                "unexpected PKRU value (jump onto a WRPKRU?)\n");
-	erim__die();
-}
-
-void erim__cb_bad_return(void)
-{
-	erim__write_str("erim: violation: return from a callback onto a trusted stack "
-	                "that is not waiting for one (TLS tampered with?)\n");
-	erim__die();
 }

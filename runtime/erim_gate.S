@@ -23,6 +23,7 @@
  * ABI facts: WRPKRU needs ECX=EDX=0 and reads EAX; SysV: rdi, rsi, rdx, rcx,
  * r8-r11, rax and all vector registers are caller-saved. */
 #include "erim_internal.h"
+#include "erim_gate.h"
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
@@ -67,8 +68,9 @@
 	MP_HOOK \kind, erim__mp_close_regs
 .endm
 
-/* Zero every vector register (AES round keys live there). */
-.macro SCRUB_VEC
+/* Zero every vector register (AES round keys live there) and, with AVX-512,
+ * the opmask registers k0-k7 (kxorw zeroes all 64 bits of its destination). */
+.macro SCRUB_VEC kind=none
 	cmpl $ERIM_VEC_AVX, RO(ERIM_RO_VEC)
 	jb 1f
 	vzeroall
@@ -89,6 +91,9 @@
 	vpxord %zmm29, %zmm29, %zmm29
 	vpxord %zmm30, %zmm30, %zmm30
 	vpxord %zmm31, %zmm31, %zmm31
+	.ifnc \kind,bench
+	ERIM_SCRUB_OPMASK
+	.endif
 	jmp 2f
 1:	pxor %xmm0, %xmm0
 	pxor %xmm1, %xmm1
@@ -107,28 +112,42 @@
 	pxor %xmm14, %xmm14
 	pxor %xmm15, %xmm15
 2:
+	.ifnc \kind,bench
+	ERIM_SCRUB_X87
+	.endif
 .endm
 
-/* Load this thread's slot index from TLS and turn it into a slot pointer in
- * r9; jumps to BAD when the index is not a thread slot.  Clobbers rax, rcx. */
-.macro SLOT_FROM_TLS bad
+/* This thread's slot index from TLS, read BEFORE entering the trusted domain:
+ * a %fs that untrusted code pointed into trusted memory faults here instead of
+ * being read with trusted rights.  The value is only a hint (checked below).
+ * Clobbers rax. */
+.macro TLS_HINT reg
 	movq erim__tls_slot@gottpoff(%rip), %rax
-	movl %fs:(%rax), %eax
-	leal -1(%rax), %ecx
+	movl %fs:(%rax), \reg
+.endm
+
+/* Turn the hint in r8d into a slot pointer in r9; jumps to BAD unless it is a
+ * thread slot 1..nslots.  Clobbers rax, rcx. */
+.macro SLOT_FROM_HINT bad
+	leal -1(%r8), %ecx
 	cmpl RO(ERIM_RO_NSLOTS), %ecx
 	jae \bad
+	movl %r8d, %eax
 	shlq $ERIM_SLOT_SIZE_SHIFT, %rax
 	movq RO(ERIM_RO_SLOTS), %r9
 	addq %rax, %r9
 .endm
 
-/* long erim__gate_KIND(unsigned id, void *args) */
+/* long erim__gate_KIND(unsigned id, void *args)
+ * Trusted-stack frame of a gate entry (from the slot's stack top down):
+ * untrusted rsp, the outer entry's usp, exit state, slot. */
 .macro GATE kind
 	.globl erim__gate_\kind
 	.hidden erim__gate_\kind
 	.type erim__gate_\kind, @function
 	.p2align 4
 erim__gate_\kind:
+	TLS_HINT %r8d
 	ENTER_T \kind, .Lsite_gate_enter_\kind
 	cld
 	movl %edi, %edi                         /* id: zero-extend */
@@ -141,7 +160,7 @@ erim__gate_\kind:
 	testb $1, ERIM_IENTRY_FLAGS(%r10)       /* ERIM_ENTRY_PUBLIC */
 	jz 8f
 	movq ERIM_IENTRY_FN(%r10), %r10
-	SLOT_FROM_TLS 8f
+	SLOT_FROM_HINT 8f
 	movl $ERIM_SLOT_IDLE, %eax
 	movl $ERIM_SLOT_BUSY, %ecx
 	lock cmpxchgl %ecx, ERIM_SLOT_STATE(%r9)
@@ -163,28 +182,38 @@ erim__gate_\kind:
 	popq %rcx
 	popq %rdx
 	movq %rcx, ERIM_SLOT_USP(%r9)
+	movq $-1, %rdi                          /* TLS store after the exit: none */
 	cmpl $0, ERIM_SLOT_RELEASE(%r9)
 	jne 6f
 5:	movl %r11d, ERIM_SLOT_STATE(%r9)        /* x86 stores are releases */
 	movq %rdx, %rsp
 	movq %rax, %rsi                         /* the result survives in rsi */
 	xorl %eax, %eax
-	xorl %edi, %edi
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
 	xorl %r11d, %r11d
-	SCRUB_VEC
+	SCRUB_VEC \kind
 	EXIT_U \kind, .Lsite_gate_exit_\kind
+	cmpq $-1, %rdi
+	jne 4f
 	movq %rsi, %rax
 	xorl %esi, %esi
+	xorl %edi, %edi
+	ret
+4:	/* untrusted again: the slot was released, forget it */
+	movq erim__tls_slot@gottpoff(%rip), %rcx
+	movl %edi, %fs:(%rcx)
+	movq %rsi, %rax
+	xorl %ecx, %ecx
+	xorl %esi, %esi
+	xorl %edi, %edi
 	ret
 6:	cmpl $ERIM_SLOT_IDLE, %r11d             /* release only the outermost entry */
 	jne 5b
 	movl $0, ERIM_SLOT_RELEASE(%r9)
 	movl $ERIM_SLOT_FREE, %r11d
-	movq erim__tls_slot@gottpoff(%rip), %rcx
-	movl $0, %fs:(%rcx)
+	xorl %edi, %edi                         /* TLS := 0, written after the exit */
 	jmp 5b
 8:	/* slow path: boot stack (slot 0) under the spin lock in slot 0's state */
 	movq RO(ERIM_RO_SLOTS), %r9
@@ -198,27 +227,60 @@ erim__gate_\kind:
 	movq ERIM_SLOT_STACK(%r9), %rsp
 	pushq %rax
 	pushq %rsi
-	subq $32, %rsp                          /* struct erim_slow_out */
-	movq %rsp, %rsi
+	pushq %rdi
+	subq $40, %rsp                          /* struct erim_slow_out */
+	movl %r8d, %esi                         /* the TLS hint */
+	movq %rsp, %rdx
 	call erim__gate_slow                    /* refuses (does not return) on misuse */
 	movq ERIM_SLOW_SLOT(%rsp), %r9
 	movq ERIM_SLOW_RSP(%rsp), %r8
 	movq ERIM_SLOW_FN(%rsp), %r10
 	movq ERIM_SLOW_EXIT(%rsp), %r11
-	addq $32, %rsp
+	movq ERIM_SLOW_TLS(%rsp), %rdx          /* first call: the reserved slot */
+	addq $40, %rsp
+	popq %rdi
 	popq %rsi
 	popq %rax
 	movq RO(ERIM_RO_SLOTS), %rcx
 	movl $0, ERIM_SLOT_STATE(%rcx)          /* unlock */
 	movq %rax, %rsp
-	jmp 7b
+	testq %r10, %r10
+	jnz 7b
+	/* A thread's first call: the slow path reserved slot rdx for it.  Leave,
+	 * record the index in TLS and the thread-exit hook with untrusted rights,
+	 * and start over (the fast path then claims the slot). */
+	movq %rdx, %r8
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	SCRUB_VEC
+	EXIT_U \kind, .Lsite_gate_first_\kind
+	movq erim__tls_slot@gottpoff(%rip), %rax
+	movl %r8d, %fs:(%rax)
+	pushq %rdi
+	pushq %rsi
+	subq $8, %rsp
+	call erim__note_thread
+	addq $8, %rsp
+	popq %rsi
+	popq %rdi
+	jmp erim__gate_\kind
 	.size erim__gate_\kind, .-erim__gate_\kind
 .endm
 
-/* long erim__cb_KIND(erim_entry_fn fn, void *args, size_t size, struct erim_slot *slot)
- * Called by trusted code on its trusted stack (slot is BUSY).  Copies ARGS to
- * the untrusted stack below the innermost gate's caller, leaves the trusted
- * domain, runs FN there, and comes back through a checked WRPKRU. */
+/* long erim__cb_KIND(erim_entry_fn fn, void *args, size_t size,
+ *                    struct erim_slot *slot, void *dest, uint32_t tid)
+ * Called by erim_callback_call on slot's trusted stack (slot is BUSY), with a
+ * copy destination DEST it validated (outside trusted memory) and the caller's
+ * kernel thread id TID.  Pushes a callback frame (callee-saved registers, the
+ * slot's previous frame, TID, the x87 control word) -- slot->cb_rsp is the
+ * head of a chain of such frames on the trusted stack -- copies ARGS to DEST,
+ * leaves the trusted domain, runs FN there on the stack below DEST, and comes
+ * back through a checked WRPKRU.  The way back takes nothing from untrusted
+ * memory but the TLS hint: the slot must be in CALLBACK state (claimed by
+ * CAS), and the kernel thread id (gettid, which no untrusted code can forge)
+ * must be the one recorded in the innermost frame; then that frame is popped
+ * off the chain and resumed, so it resumes exactly once, on its own thread. */
 .macro CALLBACK kind
 	.globl erim__cb_\kind
 	.hidden erim__cb_\kind
@@ -231,16 +293,14 @@ erim__cb_\kind:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	subq $8, %rsp
+	pushq ERIM_SLOT_CBRSP(%rcx)             /* ERIM_CBF_PREV */
+	pushq %r9                               /* ERIM_CBF_TID */
+	pushq $0                                /* pad: 16-byte alignment */
 	movq %rcx, %r9                          /* slot */
 	movq %rsp, ERIM_SLOT_CBRSP(%r9)
 	movq %rdi, %r11                         /* fn */
-	movq ERIM_SLOT_USP(%r9), %r8
-	subq $256, %r8                          /* stay clear of the caller's frame */
-	subq %rdx, %r8
-	andq $-64, %r8
-	movq %r8, %rdi
 	movq %rdx, %rcx
+	movq %r8, %rdi
 	rep movsb                               /* DF is clear: the gate ran cld */
 	movl $ERIM_SLOT_CALLBACK, ERIM_SLOT_STATE(%r9)
 	movq %r8, %rdi
@@ -258,23 +318,31 @@ erim__cb_\kind:
 	SCRUB_VEC
 	EXIT_U \kind, .Lsite_cb_exit_\kind
 	call *%r11
-	movq %rax, %r8
+	movq %rax, %rbx                         /* FN's value (rbx: kept by syscall) */
+	TLS_HINT %r8d
 	ENTER_T \kind, .Lsite_cb_enter_\kind
 	cld
-	SLOT_FROM_TLS erim__cb_bad
+	SLOT_FROM_HINT erim__cb_bad
 	movl $ERIM_SLOT_CALLBACK, %eax
 	movl $ERIM_SLOT_BUSY, %ecx
 	lock cmpxchgl %ecx, ERIM_SLOT_STATE(%r9)
 	jne erim__cb_bad
-	movq ERIM_SLOT_CBRSP(%r9), %rsp
-	addq $8, %rsp
+	movq ERIM_SLOT_CBRSP(%r9), %r10         /* innermost waiting frame */
+	movl $ERIM_SYS_GETTID, %eax
+	syscall                                 /* clobbers rax, rcx, r11 only */
+	cmpl ERIM_CBF_TID(%r10), %eax
+	jne erim__cb_bad
+	movq %r10, %rsp
+	movq ERIM_CBF_PREV(%rsp), %rax
+	movq %rax, ERIM_SLOT_CBRSP(%r9)         /* pop the frame off the chain */
+	addq $ERIM_CBF_REGS, %rsp
+	movq %rbx, %rax
 	popq %r15
 	popq %r14
 	popq %r13
 	popq %r12
 	popq %rbp
 	popq %rbx
-	movq %r8, %rax
 	ret
 	.size erim__cb_\kind, .-erim__cb_\kind
 .endm
@@ -298,6 +366,10 @@ erim_gate_call:
 	GATE mpk
 	GATE none
 	GATE mprot
+/* erim__gate_bench: the none gate without the x87/MMX and opmask scrub, so
+ * bench/gate_roundtrip can report that scrub's cost in the same run.  Never
+ * dispatched to; like the none gate it has no WRPKRU. */
+	GATE bench
 	CALLBACK mpk
 	CALLBACK none
 	CALLBACK mprot
@@ -354,22 +426,125 @@ erim__drop_mpk:
 	MP_REGS erim__mp_open_regs, erim__mp_open
 	MP_REGS erim__mp_close_regs, erim__mp_close
 
-/* A failed check after WRPKRU: the PKRU value in force is whatever the jumper
- * chose, and rsp is theirs too, so report from a private stack and die. */
+/* The abort paths.  Reached after a failed check: a WRPKRU ran with an EAX
+ * the gate did not choose (a jump onto it), or a return from a callback that
+ * no frame of this thread waits for.  The PKRU in force may grant the trusted
+ * key and rsp is the attacker's, so nothing here touches writable memory or
+ * the stack: first drop to PKRU_U with a self-checking loop (a jump onto this
+ * WRPKRU with a hostile EAX fails the check and goes round again; RDPKRU
+ * confirms), then report and kill the process with raw system calls whose
+ * arguments all live in read-only memory.  Another thread can rewrite
+ * anything it likes meanwhile: this path reads only the read-only page, its
+ * own code and .rodata.  r12d selects the message (1: callback; 2: none,
+ * erim__die_msg wrote it). */
 	.type erim__gate_abort, @function
 erim__gate_abort:
-	leaq erim__abort_stack_top(%rip), %rsp
-	call erim__gate_abort_report
-	ud2
+	xorl %r12d, %r12d
+	jmp erim__abort
 	.size erim__gate_abort, .-erim__gate_abort
 
-/* A return from a callback onto a slot that is not waiting for one. */
 	.type erim__cb_bad, @function
 erim__cb_bad:
-	leaq erim__abort_stack_top(%rip), %rsp
-	call erim__cb_bad_return
-	ud2
+	movl $1, %r12d
+	jmp erim__abort
 	.size erim__cb_bad, .-erim__cb_bad
+
+/* void erim__die_msg(const char *msg, size_t len): a refusal by trusted code
+ * (gate_refuse in erim_entries.c).  The message may be in trusted memory, so
+ * it is written first, with the rights in force, on the caller's trusted
+ * stack (no other thread can write it; no libc, no errno, no TLS); then the
+ * same drop and kill as the abort paths. */
+	.globl erim__die_msg
+	.hidden erim__die_msg
+	.type erim__die_msg, @function
+erim__die_msg:
+	movq %rsi, %rdx
+	movq %rdi, %rsi
+	movl $2, %edi
+	movl $1, %eax                           /* write(2, msg, len) */
+	syscall
+	movl $2, %r12d                          /* no second message */
+	jmp erim__abort
+	.size erim__die_msg, .-erim__die_msg
+
+	.type erim__abort, @function
+erim__abort:
+	cmpl $ERIM_MODE_MPK, RO(ERIM_RO_MODE)
+	jne 2f
+1:	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_U), %eax
+.Lsite_abort:
+	.byte 0x0f,0x01,0xef                    /* wrpkru */
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne 1b
+	xorl %ecx, %ecx
+	.byte 0x0f,0x01,0xee                    /* rdpkru */
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne 1b
+2:	/* untrusted rights from here on (mpk); report and die */
+	cmpl $2, %r12d
+	je 4f
+	leaq erim__msg_gate(%rip), %rsi
+	movl $erim__msg_gate_len, %edx
+	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
+	jne 3f
+	leaq erim__msg_cb(%rip), %rsi
+	movl $erim__msg_cb_len, %edx
+3:	movl $1, %eax                           /* write(2, msg, len) */
+	movl $2, %edi
+	syscall
+4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
+	xorl %edi, %edi
+	movl $4, %esi
+	leaq erim__zeros(%rip), %rdx
+	xorl %r10d, %r10d
+	syscall
+	movl $13, %eax                          /* rt_sigaction(SIGSEGV, SIG_DFL, NULL, 8) */
+	movl $11, %edi
+	leaq erim__zeros(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $14, %eax                          /* rt_sigprocmask(SIG_UNBLOCK, {SIGSEGV}, NULL, 8) */
+	movl $1, %edi
+	leaq erim__segv_set(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $39, %eax                          /* getpid */
+	syscall
+	movl %eax, %r12d
+	movl $ERIM_SYS_GETTID, %eax
+	syscall
+	movl %eax, %esi
+	movl %r12d, %edi
+	movl $11, %edx
+	movl $234, %eax                         /* tgkill(pid, tid, SIGSEGV) */
+	syscall
+	movl $9, %edx                           /* still here (a handler raced us): SIGKILL */
+	movl %r12d, %edi
+	movl $234, %eax
+	syscall
+	movl $231, %eax                         /* exit_group(139) */
+	movl $139, %edi
+	syscall
+	ud2
+	.size erim__abort, .-erim__abort
+
+	.section .rodata
+erim__msg_gate:
+	.ascii "erim: violation: a WRPKRU gate site was reached with an unexpected PKRU value (jump onto a WRPKRU?); process stopped\n"
+	.set erim__msg_gate_len, .-erim__msg_gate
+erim__msg_cb:
+	.ascii "erim: violation: return from a callback that no frame of this thread waits for (forged return, TLS tampered with, or another thread); process stopped\n"
+	.set erim__msg_cb_len, .-erim__msg_cb
+	.p2align 5
+erim__zeros:
+	.zero 32                                /* SIG_DFL sigaction; rlimit {0, 0} */
+erim__segv_set:
+	.quad 1 << (11 - 1)
+	.text
 
 /* size_t erim__gate_sites(const uintptr_t **sites) */
 	.globl erim__gate_sites
@@ -377,7 +552,7 @@ erim__cb_bad:
 erim__gate_sites:
 	leaq erim__site_table(%rip), %rax
 	movq %rax, (%rdi)
-	movl $5, %eax
+	movl $(erim__site_table_end - erim__site_table) / 8, %eax
 	ret
 	.size erim__gate_sites, .-erim__gate_sites
 
@@ -389,11 +564,8 @@ erim__site_table:
 	.quad .Lsite_cb_exit_mpk
 	.quad .Lsite_cb_enter_mpk
 	.quad .Lsite_drop
-
-	.bss
-	.p2align 6
-erim__abort_stack:
-	.skip 16384
-erim__abort_stack_top:
+	.quad .Lsite_abort
+	.quad .Lsite_gate_first_mpk
+erim__site_table_end:
 
 	.section .note.GNU-stack,"",@progbits

@@ -60,6 +60,7 @@
 #define ERIM_SLOW_RSP   8
 #define ERIM_SLOW_FN    16
 #define ERIM_SLOW_EXIT  24
+#define ERIM_SLOW_TLS   32
 
 #ifndef __ASSEMBLER__
 #include <pthread.h>
@@ -139,6 +140,7 @@ struct erim_slow_out {
 	uintptr_t rsp;
 	erim_entry_fn fn;
 	uint64_t exit_state;
+	uint64_t tls;                    /* slot index to store in TLS after the exit, or -1 */
 };
 
 extern union erim_ro_page erim__ro_page ERIM_HIDDEN;
@@ -153,16 +155,18 @@ extern __thread uint32_t erim__tls_slot ERIM_HIDDEN __attribute__((tls_model("in
 long erim__gate_mpk(unsigned id, void *args) ERIM_HIDDEN;
 long erim__gate_none(unsigned id, void *args) ERIM_HIDDEN;
 long erim__gate_mprot(unsigned id, void *args) ERIM_HIDDEN;
-long erim__cb_mpk(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s) ERIM_HIDDEN;
-long erim__cb_none(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s) ERIM_HIDDEN;
-long erim__cb_mprot(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s) ERIM_HIDDEN;
+long erim__cb_mpk(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s, void *dest,
+                  uint32_t tid) ERIM_HIDDEN;
+long erim__cb_none(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s, void *dest,
+                   uint32_t tid) ERIM_HIDDEN;
+long erim__cb_mprot(erim_entry_fn fn, void *args, size_t size, struct erim_slot *s, void *dest,
+                    uint32_t tid) ERIM_HIDDEN;
 void erim__drop_mpk(void) ERIM_HIDDEN;
 
 /* gate helpers in C (erim_entries.c) */
 long erim__gate_direct(unsigned id, void *args) ERIM_HIDDEN;
-void erim__gate_slow(unsigned id, struct erim_slow_out *out) ERIM_HIDDEN;
-__attribute__((noreturn)) void erim__cb_bad_return(void) ERIM_HIDDEN;
-__attribute__((noreturn)) void erim__gate_abort_report(void) ERIM_HIDDEN;
+void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out) ERIM_HIDDEN;
+void erim__note_thread(void) ERIM_HIDDEN;
 void erim__mp_open(void) ERIM_HIDDEN;
 void erim__mp_close(void) ERIM_HIDDEN;
 int erim__mp_is_open(void) ERIM_HIDDEN;

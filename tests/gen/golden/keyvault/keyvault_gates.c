@@ -60,7 +60,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 		}
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
-		erim__z = memchr((const void *)erim__a, 0, erim__chunk);
+		erim__z = __builtin_memchr((const void *)erim__a, 0, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
 		if (erim__n + erim__k + 1 > erim__cap) {
 			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
@@ -76,7 +76,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim__t = erim__g;
 			erim__cap = erim__nc;
 		}
-		memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		__builtin_memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
 		erim__n += erim__k;
 		if (erim__z)
 			break;
@@ -90,6 +90,24 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	*erim__len = erim__n;
 	return NULL;
 }
+
+/* Zero N bytes (out of line at -O0, so no compiler judges a zeroing of the
+ * small staging buffer by a size only the caller's branch excludes). */
+static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
+{
+	return __builtin_memset(erim__p, 0, erim__n);
+}
+
+/* bools copied from untrusted memory: any byte other than 0 becomes 1, read
+ * as unsigned char, so trusted code never loads an invalid bool. */
+static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)
+{
+	unsigned char *erim__c = erim__p;
+
+	for (size_t erim__i = 0; erim__i < erim__n; erim__i++)
+		erim__c[erim__i] = erim__c[erim__i] != 0;
+}
+_Static_assert(sizeof(_Bool) == 1, "erim__fix_bools assumes one-byte bools");
 
 /* Buffers up to this many bytes are copied to the trusted stack. */
 #define ERIM__SMALL 256
@@ -161,7 +179,7 @@ static __attribute__((unused)) void erim__put_kv_blob(struct kv_blob *erim__d, c
 
 static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim__k, const struct kv_blob *erim__u, int erim__copy, const char **erim__mem)
 {
-	memset(erim__k, 0, sizeof *erim__k);
+	__builtin_memset(erim__k, 0, sizeof *erim__k);
 	erim__k->len = erim__u->len;
 	{
 		size_t erim__n;
@@ -174,8 +192,9 @@ static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim
 			if (erim__w) { *erim__mem = "data"; return erim__w; }
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
-			if (erim__copy)
-				memcpy(erim__t, erim__u->data, erim__n);
+			if (erim__copy) {
+				__builtin_memcpy(erim__t, erim__u->data, erim__n);
+			}
 			erim__k->data = erim__t;
 		}
 	}
@@ -195,7 +214,7 @@ static __attribute__((unused)) const char *erim__out_kv_blob(struct kv_blob *eri
 		size_t erim__t2 = (size_t)erim__u->len;
 		if (__builtin_mul_overflow(erim__t2, sizeof(uint8_t), &erim__n))
 			{ *erim__mem = "data"; return "has a size that overflows size_t"; }
-		memcpy((void *)erim__u->data, erim__k->data, erim__n);
+		__builtin_memcpy((void *)erim__u->data, erim__k->data, erim__n);
 	}
 	erim__d->data = erim__u->data;
 	(void)erim__p;
@@ -216,7 +235,7 @@ static long erim__entry_kv_generate(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_generate", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = kv_generate_impl();
 	((struct erim__args_kv_generate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -247,7 +266,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_sign", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* msg: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
@@ -259,7 +278,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
 			if (!erim__p_msg)
 				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__p_msg, erim__v.msg, erim__n_msg);
+			__builtin_memcpy(erim__p_msg, erim__v.msg, erim__n_msg);
 		}
 	}
 	/* sig: out buffer */
@@ -271,14 +290,14 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.sig) {
 			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
 			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
-			erim__p_sig = erim__n_sig <= ERIM__SMALL ? memset(erim__s_sig, 0, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
+			erim__p_sig = erim__n_sig <= ERIM__SMALL ? erim__zero(erim__s_sig, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
 			if (!erim__p_sig)
 				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	erim__r = kv_sign_impl(erim__p_msg, erim__v.len, erim__p_sig);
 	if (erim__p_sig)
-		memcpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
+		__builtin_memcpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
 	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -311,7 +330,7 @@ static long erim__entry_kv_label(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_label", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* name: string, copied page by page, terminated */
 	{
 		size_t erim__t1 = (size_t)256u;
@@ -343,6 +362,7 @@ static long erim__entry_kv_export(void *erim__raw)
 	int erim__r;
 	void *erim__p_buf = NULL;
 	size_t erim__n_buf = 0, erim__e_buf = 0;
+	size_t erim__z_buf = 0;
 	unsigned char erim__s_buf[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_n = NULL;
 	size_t erim__n_n = 0, erim__e_n = 0;
@@ -354,17 +374,18 @@ static long erim__entry_kv_export(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_export", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* buf: out buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.cap;
 		if (__builtin_mul_overflow(erim__t1, sizeof(uint8_t), &erim__n_buf))
 			{ erim__arg = "buf"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_buf = erim__t1;
+		erim__z_buf = sizeof(uint8_t);
 		if (erim__v.buf) {
 			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
 			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
-			erim__p_buf = erim__n_buf <= ERIM__SMALL ? memset(erim__s_buf, 0, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
+			erim__p_buf = erim__n_buf <= ERIM__SMALL ? erim__zero(erim__s_buf, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
 			if (!erim__p_buf)
 				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -376,22 +397,25 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.n) {
 			const char *erim__w = erim__check(erim__v.n, erim__n_n);
 			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
-			erim__p_n = erim__n_n <= ERIM__SMALL ? memset(erim__s_n, 0, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
+			erim__p_n = erim__n_n <= ERIM__SMALL ? erim__zero(erim__s_n, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
 			if (!erim__p_n)
 				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	if (erim__p_n && erim__n_n < sizeof(size_t))
+		{ erim__arg = "n"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
 	erim__r = kv_export_impl(erim__p_buf, erim__v.cap, erim__p_n);
 	if (erim__p_n) {
-		size_t erim__x = *(const size_t *)erim__p_n;
+		size_t erim__x;
+		__builtin_memcpy(&erim__x, erim__p_n, sizeof erim__x);
 		erim__f_buf = (size_t)erim__x;
 	}
 	if (erim__f_buf > erim__e_buf)
 		erim_refuse("keyvault", "kv_export", "trusted function reported 'n' = %zu, more than the %zu elements of 'buf'", erim__f_buf, erim__e_buf);
 	if (erim__p_buf)
-		memcpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * sizeof(uint8_t));
+		__builtin_memcpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * erim__z_buf);
 	if (erim__p_n)
-		memcpy((void *)erim__v.n, erim__p_n, erim__n_n);
+		__builtin_memcpy((void *)erim__v.n, erim__p_n, erim__n_n);
 	((struct erim__args_kv_export *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -423,7 +447,7 @@ static long erim__entry_kv_put(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_put", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* b: struct kv_blob, deep copy with frozen lengths */
 	{
 		erim__n_b = sizeof(struct kv_blob);
@@ -436,8 +460,8 @@ static long erim__entry_kv_put(void *erim__raw)
 			erim__p_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
 			if (!erim__u_b || !erim__k_b || !erim__p_b)
 				{ erim__arg = "b"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__u_b, erim__v.b, erim__n_b);
-			for (size_t erim__i = 0; erim__i < erim__e_b; erim__i++) {
+			__builtin_memcpy(erim__u_b, erim__v.b, erim__n_b);
+			for (size_t erim__i = 0; erim__i < erim__n_b / sizeof(struct kv_blob); erim__i++) {
 				erim__w = erim__in_kv_blob(&erim__k_b[erim__i], &erim__u_b[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
 				erim__p_b[erim__i] = erim__k_b[erim__i];
@@ -447,7 +471,7 @@ static long erim__entry_kv_put(void *erim__raw)
 	kv_put_impl(erim__p_b);
 	erim__st = 0;
 erim__refused:
-	for (size_t erim__i = 0; erim__k_b && erim__i < erim__e_b; erim__i++)
+	for (size_t erim__i = 0; erim__k_b && erim__i < erim__n_b / sizeof(struct kv_blob); erim__i++)
 		erim__free_kv_blob(&erim__k_b[erim__i]);
 	erim_free(erim__u_b);
 	erim_free(erim__k_b);
@@ -474,7 +498,7 @@ static long erim__entry_kv_rotate(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_rotate", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = kv_rotate_impl();
 	((struct erim__args_kv_rotate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;

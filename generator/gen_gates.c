@@ -827,7 +827,9 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_puts(bb, "erim__r = ");
 		gen_printf(bb, "%s%s%s(", gen_impl_prefix(c), f->name, gen_impl_suffix(c));
 		for (const struct idl_param *p = f->params; p; p = p->next) {
-			if (gen_is_buffer(p))
+			if (gen_is_buffer(p) && p->ndims && gen_struct_is_deep(gen_struct_of(c, gen_resolve(p->type))))
+				gen_printf(bb, "(void *)erim__p_%s", p->name);   /* struct X *, the callee's X (*)[N] */
+			else if (gen_is_buffer(p))
 				gen_printf(bb, "erim__p_%s", p->name);
 			else
 				gen_printf(bb, "erim__v.%s", p->name);

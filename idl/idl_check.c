@@ -724,10 +724,9 @@ static void chk_deep_struct_param(struct idl_chk *c, struct idl_param *p)
 	}
 	if (!c->func)
 		return;
-	if (idl_is_pointer(t))
-		d = idl_deep_of(t->target);
-	else
-		d = idl_deep_of(t);
+	int buffer = idl_is_pointer(t) || p->ndims > 0;   /* a pointer or an array parameter */
+
+	d = idl_is_pointer(t) ? idl_deep_of(t->target) : idl_deep_of(t);
 	if (!d)
 		return;
 	if (c->func->side == IDL_UNTRUSTED)
@@ -735,7 +734,7 @@ static void chk_deep_struct_param(struct idl_chk *c, struct idl_param *p)
 		           "parameter '%s' of untrusted function '%s': struct '%s' has pointer members, "
 		           "which would reach untrusted code as trusted pointers; pass the buffers as "
 		           "separate parameters", p->name, c->func->name, d->name);
-	else if (!idl_is_pointer(t))
+	else if (!buffer)
 		idl_report(c->s, IDL_CHK_DEEP_STRUCT, IDL_SEV_OFF, &p->loc,
 		           "parameter '%s' of '%s': struct '%s' has pointer members and cannot be passed "
 		           "by value (its pointers would reach the trusted side unchecked); pass a "

@@ -369,7 +369,7 @@ static void gen_struct_put(struct gen_ctx *c, struct gen_buf *b, const struct id
 		} else if (ms) {
 			gen_printf(b, "\terim__put_%s(&erim__d->%s, &erim__s->%s);\n", ms->name, m->name, m->name);
 		} else if (m->ndims) {
-			gen_printf(b, "\t__builtin_memcpy(erim__d->%s, erim__s->%s, sizeof erim__d->%s);\n",
+			gen_printf(b, "\terim__mcpy(erim__d->%s, erim__s->%s, sizeof erim__d->%s);\n",
 			           m->name, m->name, m->name);
 		} else {
 			gen_printf(b, "\terim__d->%s = erim__s->%s;\n", m->name, m->name);
@@ -388,7 +388,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 	gen_printf(b, "static __attribute__((unused)) const char *erim__in_%s(struct %s *erim__k, "
 	              "const struct %s *erim__u, int erim__copy, const char **erim__mem)\n{\n",
 	           s->name, s->name, s->name);
-	gen_puts(b, "\t__builtin_memset(erim__k, 0, sizeof *erim__k);\n");
+	gen_puts(b, "\terim__mset(erim__k, 0, sizeof *erim__k);\n");
 	for (const struct idl_param *m = s->members; m; m = m->next) {
 		if (gen_is_mbuf(m))
 			continue;
@@ -398,7 +398,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			gen_error(c, &m->loc, "struct member '%s' embeds struct %s, which has pointer members; "
 			          "make it a pointer member with count=", m->name, ms->name);
 		if (m->ndims)
-			gen_printf(b, "\t%s__builtin_memcpy(erim__k->%s, erim__u->%s, sizeof erim__k->%s);\n",
+			gen_printf(b, "\t%serim__mcpy(erim__k->%s, erim__u->%s, sizeof erim__k->%s);\n",
 			           cond, m->name, m->name, m->name);
 		else
 			gen_printf(b, "\t%serim__k->%s = erim__u->%s;\n", cond, m->name, m->name);
@@ -423,7 +423,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 		              ": erim_calloc(1, erim__n ? erim__n : 1);\n");
 		gen_printf(b, "\t\t\tif (!erim__t) { *erim__mem = \"%s\"; return \"cannot be copied: out of trusted memory\"; }\n",
 		           m->name);
-		gen_printf(b, "\t\t\tif (erim__copy) {\n\t\t\t\t__builtin_memcpy(erim__t, erim__u->%s, erim__n);\n", m->name);
+		gen_printf(b, "\t\t\tif (erim__copy) {\n\t\t\t\terim__cpy(erim__t, erim__u->%s, erim__n);\n", m->name);
 		gen_fix_bools(b, 4, gen_elem_type(m), "erim__t", "erim__n");
 		gen_puts(b, "\t\t\t}\n");
 		gen_printf(b, "\t\t\terim__k->%s = erim__t;\n\t\t}\n\t}\n", m->name);
@@ -457,12 +457,12 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(m)));
 			if (es)   /* element-wise through a zeroed staging copy: no padding leaks */
 				gen_printf(b, "\t\tfor (size_t erim__i = 0; erim__i < erim__n / sizeof(struct %s); erim__i++) {\n"
-				              "\t\t\tstruct %s erim__e;\n\t\t\t__builtin_memset(&erim__e, 0, sizeof erim__e);\n"
+				              "\t\t\tstruct %s erim__e;\n\t\t\terim__mset(&erim__e, 0, sizeof erim__e);\n"
 				              "\t\t\terim__put_%s(&erim__e, (const struct %s *)(const void *)erim__k->%s + erim__i);\n"
-				              "\t\t\t__builtin_memcpy((struct %s *)(void *)erim__u->%s + erim__i, &erim__e, sizeof erim__e);\n\t\t}\n\t}\n",
+				              "\t\t\terim__mcpy((struct %s *)(void *)erim__u->%s + erim__i, &erim__e, sizeof erim__e);\n\t\t}\n\t}\n",
 				           es->name, es->name, es->name, es->name, m->name, es->name, m->name);
 			else
-				gen_printf(b, "\t\t__builtin_memcpy((void *)erim__u->%s, erim__k->%s, erim__n);\n\t}\n", m->name, m->name);
+				gen_printf(b, "\t\terim__cpy((void *)erim__u->%s, erim__k->%s, erim__n);\n\t}\n", m->name, m->name);
 			gen_printf(b, "\terim__d->%s = erim__u->%s;\n", m->name, m->name);
 		} else if (gen_is_length_member(s, m->name)) {
 			gen_printf(b, "\terim__d->%s = erim__u->%s;\n", m->name, m->name);
@@ -476,7 +476,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 				              "(const struct %s *)(const void *)erim__p->%s + erim__i);\n",
 				           m->name, ms->name, ms->name, ms->name, m->name, ms->name, m->name);
 			else if (m->ndims)
-				gen_printf(b, "\t__builtin_memcpy(erim__d->%s, erim__p->%s, sizeof erim__d->%s);\n",
+				gen_printf(b, "\terim__mcpy(erim__d->%s, erim__p->%s, sizeof erim__d->%s);\n",
 				           m->name, m->name, m->name);
 			else
 				gen_printf(b, "\terim__d->%s = erim__p->%s;\n", m->name, m->name);
@@ -495,6 +495,55 @@ static const char gen_prelude[] =
 "static inline __attribute__((unused)) void erim__cld(void)\n"
 "{\n"
 "\t__asm__ __volatile__(\"cld\" ::: \"memory\");\n"
+"}\n"
+"\n"
+"/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,\n"
+" * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they\n"
+" * are not turned back into library calls): trusted code does not call\n"
+" * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is\n"
+" * untrusted memory.  Copies of a constant size up to 64 bytes stay\n"
+" * __builtin_memcpy/memset, which compilers inline when optimising. */\n"
+"#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \\\n"
+"\t__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))\n"
+"#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \\\n"
+"\t__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))\n"
+"static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)\n"
+"{\n"
+"\tvoid *erim__r = erim__d;\n"
+"\n"
+"\t__asm__ __volatile__(\"cld\\n\\trep movsb\" : \"+D\"(erim__d), \"+S\"(erim__s), \"+c\"(erim__n) : : \"memory\");\n"
+"\treturn erim__r;\n"
+"}\n"
+"\n"
+"static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)\n"
+"{\n"
+"\tvoid *erim__r = erim__p;\n"
+"\n"
+"\t__asm__ __volatile__(\"cld\\n\\trep stosb\" : \"+D\"(erim__p), \"+c\"(erim__n) : \"a\"(0) : \"memory\");\n"
+"\treturn erim__r;\n"
+"}\n"
+"\n"
+"/* The first NUL in [P, P+N), or NULL. */\n"
+"static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)\n"
+"{\n"
+"\tfor (size_t erim__i = 0; erim__i < erim__n; erim__i++) {\n"
+"\t\t__asm__(\"\" : \"+r\"(erim__i));\n"
+"\t\tif (!erim__p[erim__i])\n"
+"\t\t\treturn erim__p + erim__i;\n"
+"\t}\n"
+"\treturn NULL;\n"
+"}\n"
+"\n"
+"/* strlen of a string in trusted memory. */\n"
+"static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)\n"
+"{\n"
+"\tsize_t erim__i = 0;\n"
+"\n"
+"\twhile (erim__p[erim__i]) {\n"
+"\t\t__asm__(\"\" : \"+r\"(erim__i));\n"
+"\t\terim__i++;\n"
+"\t}\n"
+"\treturn erim__i;\n"
 "}\n"
 "\n"
 "/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps\n"
@@ -537,7 +586,7 @@ static const char gen_prelude[] =
 "\t\t}\n"
 "\t\tif (erim__chunk > erim__max - erim__n + 1)\n"
 "\t\t\terim__chunk = erim__max - erim__n + 1;\n"
-"\t\terim__z = __builtin_memchr((const void *)erim__a, 0, erim__chunk);\n"
+"\t\terim__z = erim__nul((const char *)erim__a, erim__chunk);\n"
 "\t\terim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;\n"
 "\t\tif (erim__n + erim__k + 1 > erim__cap) {\n"
 "\t\t\tsize_t erim__nc = erim__cap ? erim__cap * 2 : 64;\n"
@@ -553,7 +602,7 @@ static const char gen_prelude[] =
 "\t\t\terim__t = erim__g;\n"
 "\t\t\terim__cap = erim__nc;\n"
 "\t\t}\n"
-"\t\t__builtin_memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);\n"
+"\t\terim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);\n"
 "\t\terim__n += erim__k;\n"
 "\t\tif (erim__z)\n"
 "\t\t\tbreak;\n"
@@ -566,13 +615,6 @@ static const char gen_prelude[] =
 "\t*erim__out = erim__t;\n"
 "\t*erim__len = erim__n;\n"
 "\treturn NULL;\n"
-"}\n"
-"\n"
-"/* Zero N bytes (out of line at -O0, so no compiler judges a zeroing of the\n"
-" * small staging buffer by a size only the caller's branch excludes). */\n"
-"static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)\n"
-"{\n"
-"\treturn __builtin_memset(erim__p, 0, erim__n);\n"
 "}\n"
 "\n"
 "/* bools copied from untrusted memory: any byte other than 0 becomes 1, read\n"
@@ -653,7 +695,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 	gen_puts(b, "\t/* the args block itself must be untrusted memory; then one fetch */\n");
 	gen_puts(b, "\terim__why = erim__check(erim__raw, sizeof erim__v);\n\tif (erim__why)\n");
 	gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"argument block %%s\", erim__why);\n", c->iname, f->name);
-	gen_puts(b, "\t__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);\n");
+	gen_puts(b, "\terim__mcpy(&erim__v, erim__raw, sizeof erim__v);\n");
 	for (const struct idl_param *p = f->params; p; p = p->next)
 		if (!gen_is_buffer(p) && !gen_is_ptr(p->type)) {
 			char *ref = gen_strf("&erim__v.%s", p->name), *sz = gen_strf("sizeof erim__v.%s", p->name);
@@ -728,7 +770,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t\t\tif (!erim__u_%s || !erim__k_%s || !erim__p_%s)\n", p->name, p->name, p->name);
 			gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
-			gen_printf(b, "\t\t\t__builtin_memcpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+			gen_printf(b, "\t\t\terim__cpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
 			{
 				char *up = gen_strf("erim__u_%s", p->name), *un = gen_strf("erim__n_%s", p->name);
 				gen_fix_bools(b, 3, gen_elem_type(p), up, un);
@@ -772,7 +814,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		gen_printf(b, "\t\t\tif (!erim__p_%s)\n", p->name);
 		gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
 		if (p->attrs.dir & IDL_DIR_IN) {
-			gen_printf(b, "\t\t\t__builtin_memcpy(erim__p_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+			gen_printf(b, "\t\t\terim__cpy(erim__p_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
 			char *pp = gen_strf("erim__p_%s", p->name), *pn = gen_strf("erim__n_%s", p->name);
 			gen_fix_bools(b, 3, gen_elem_type(p), pp, pn);
 			free(pp);
@@ -797,7 +839,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_fail(&fx, b, 2, "is too small to hold the count filled= names");
 			if (np->attrs.dir & IDL_DIR_IN) {
 				gen_printf(b, "\tif (erim__p_%s && erim__p_%s) {\n\t\t%s erim__x;\n"
-				              "\t\t__builtin_memcpy(&erim__x, erim__p_%s, sizeof erim__x);\n",
+				              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n",
 				           p->name, np->name, td, np->name);
 				if (gen_signedness(gen_elem_type(np)) != 0) {
 					gen_puts(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n");
@@ -853,7 +895,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			int sg = gen_signedness(gen_elem_type(np));
 			gen_printf(b, "\tif (erim__p_%s) {\n\t\t%s erim__x;\n"
-			              "\t\t__builtin_memcpy(&erim__x, erim__p_%s, sizeof erim__x);\n", np->name, td, np->name);
+			              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n", np->name, td, np->name);
 			if (sg != 0)
 				gen_printf(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
 				              "\"trusted function reported a negative '%s'\");\n", c->iname, f->name, np->name);
@@ -875,16 +917,16 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(p)));
 		int filled = p->attrs.filled != NULL;
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\tif (erim__p_%s)\n\t\t__builtin_memcpy((void *)erim__v.%s, erim__p_%s, erim__n_%s + 1);\n",
+			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__n_%s + 1);\n",
 			           p->name, p->name, p->name, p->name);
 		} else if (gen_struct_is_deep(es)) {
 			char *lim = filled ? gen_strf("erim__f_%s * erim__z_%s / sizeof(struct %s)", p->name, p->name, es->name)
 			                   : gen_strf("erim__n_%s / sizeof(struct %s)", p->name, es->name);
 			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n\t\tconst char *erim__m2;\n"
-			              "\t\t__builtin_memset(&erim__d, 0, sizeof erim__d);\n"
+			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__out_%s(&erim__d, &erim__p_%s[erim__i], &erim__k_%s[erim__i], &erim__u_%s[erim__i], &erim__m2);\n"
-			              "\t\t__builtin_memcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
+			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
 			           p->name, lim,
 			           es->name, es->name, p->name, p->name, p->name, es->name, p->name);
 			free(lim);
@@ -893,26 +935,26 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			                   : gen_strf("erim__n_%s / sizeof(struct %s)", p->name, es->name);
 			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n"
-			              "\t\t__builtin_memset(&erim__d, 0, sizeof erim__d);\n"
+			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__put_%s(&erim__d, (const struct %s *)erim__p_%s + erim__i);\n"
-			              "\t\t__builtin_memcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
+			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
 			           p->name, lim,
 			           es->name, es->name, es->name, p->name, es->name, p->name);
 			free(lim);
 		} else if (filled) {
 			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
-			gen_printf(b, "\tif (erim__p_%s)\n\t\t__builtin_memcpy((void *)erim__v.%s, erim__p_%s, erim__f_%s * erim__z_%s);\n",
+			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__f_%s * erim__z_%s);\n",
 			           p->name, p->name, p->name, p->name, p->name);
 		} else {
-			gen_printf(b, "\tif (erim__p_%s)\n\t\t__builtin_memcpy((void *)erim__v.%s, erim__p_%s, erim__n_%s);\n",
+			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__n_%s);\n",
 			           p->name, p->name, p->name, p->name);
 		}
 	}
 	if (has_ret) {
 		if (rs) {
-			gen_printf(b, "\t{\n\t\tstruct %s erim__d;\n\t\t__builtin_memset(&erim__d, 0, sizeof erim__d);\n"
+			gen_printf(b, "\t{\n\t\tstruct %s erim__d;\n\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__put_%s(&erim__d, &erim__r);\n"
-			              "\t\t__builtin_memcpy(&((struct erim__args_%s *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);\n\t}\n",
+			              "\t\terim__mcpy(&((struct erim__args_%s *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);\n\t}\n",
 			           rs->name, rs->name, f->name);
 		} else {
 			gen_printf(b, "\t((struct erim__args_%s *)erim__raw)->erim__ret = erim__r;\n", f->name);
@@ -1119,7 +1161,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		fx.arg = p->name;
 		gen_printf(b, "\tif (%s) {\n", p->name);
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\t\terim__n_%s = __builtin_strlen(%s) + 1;\n", p->name, p->name);
+			gen_printf(b, "\t\terim__n_%s = erim__strlen(%s) + 1;\n", p->name, p->name);
 			if (p->attrs.maxlen) {
 				char *t = gen_size(&fx, b, 2, p->attrs.maxlen);
 				gen_printf(b, "\t\tif (erim__n_%s - 1 > %s)\n", p->name, t);
@@ -1168,7 +1210,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	           c->iname, f->name);
 	gen_puts(b, "\terim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */\n\tif (!erim__b)\n");
 	gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"out of trusted memory\");\n", c->iname, f->name);
-	gen_puts(b, "\t__builtin_memset(&erim__h, 0, sizeof erim__h);\n");
+	gen_puts(b, "\terim__mset(&erim__h, 0, sizeof erim__h);\n");
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		const struct idl_struct *ps = gen_struct_of(c, gen_resolve(gen_is_buffer(p) ? gen_elem_type(p) : p->type));
 		if (!gen_is_buffer(p)) {
@@ -1185,10 +1227,10 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			              "(const struct %s *)(const void *)%s + erim__i);\n",
 			           p->name, p->name, ps->name, ps->name, ps->name, p->name, ps->name, p->name);
 		else if (p->attrs.dir & IDL_DIR_IN)
-			gen_printf(b, "\tif (%s)\n\t\t__builtin_memcpy(erim__b + erim__o_%s, %s, erim__n_%s);\n",
+			gen_printf(b, "\tif (%s)\n\t\terim__cpy(erim__b + erim__o_%s, %s, erim__n_%s);\n",
 			           p->name, p->name, p->name, p->name);
 	}
-	gen_puts(b, "\t__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);\n");
+	gen_puts(b, "\terim__mcpy(erim__b, &erim__h, sizeof erim__h);\n");
 	gen_printf(b, "\terim__r = erim_callback_call(erim__tramp_%s, erim__b, erim__total, %s, %zu);\n",
 	           f->name, nallow ? "erim__allow" : "NULL", nallow);
 	gen_puts(b, "\terim__cld();\n");
@@ -1198,7 +1240,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	            "\t\tif (erim__w)\n");
 	gen_printf(b, "\t\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a block that %%s\", erim__w);\n\t}\n",
 	           c->iname, f->name);
-	gen_puts(b, "\t__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);\n");
+	gen_puts(b, "\terim__mcpy(&erim__h, erim__ub, sizeof erim__h);\n");
 	/* filled counts: fetched once from the returned block, bounded */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
@@ -1214,7 +1256,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			int sg = gen_signedness(gen_elem_type(np));
 			gen_printf(b, "\t%s erim__fv_%s = 0;\n", td, np->name);
-			gen_printf(b, "\tif (%s && erim__o_%s) {\n\t\t__builtin_memcpy(&erim__fv_%s, erim__ub + erim__o_%s, sizeof erim__fv_%s);\n",
+			gen_printf(b, "\tif (%s && erim__o_%s) {\n\t\terim__mcpy(&erim__fv_%s, erim__ub + erim__o_%s, sizeof erim__fv_%s);\n",
 			           np->name, np->name, np->name, np->name, np->name);
 			if (sg != 0)
 				gen_printf(b, "\t\tif (!(erim__fv_%s > 0 || erim__fv_%s == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
@@ -1243,18 +1285,18 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			continue;
 		const struct idl_param *fp = gen_filled_by(f, p);
 		if (fp && fp->attrs.dir & IDL_DIR_OUT) {
-			gen_printf(b, "\tif (%s && erim__o_%s)\n\t\t__builtin_memcpy(%s, &erim__fv_%s, sizeof erim__fv_%s);\n",
+			gen_printf(b, "\tif (%s && erim__o_%s)\n\t\terim__mcpy(%s, &erim__fv_%s, sizeof erim__fv_%s);\n",
 			           p->name, p->name, p->name, p->name, p->name);
 		} else if (p->attrs.filled) {
 			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
-			gen_printf(b, "\tif (%s) {\n\t\t__builtin_memcpy(%s, erim__ub + erim__o_%s, erim__f_%s * erim__z_%s);\n",
+			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + erim__o_%s, erim__f_%s * erim__z_%s);\n",
 			           p->name, p->name, p->name, p->name, p->name);
 			char *n = gen_strf("erim__f_%s * erim__z_%s", p->name, p->name);
 			gen_fix_bools(b, 2, gen_elem_type(p), p->name, n);
 			free(n);
 			gen_puts(b, "\t}\n");
 		} else {
-			gen_printf(b, "\tif (%s) {\n\t\t__builtin_memcpy(%s, erim__ub + erim__o_%s, erim__n_%s);\n",
+			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + erim__o_%s, erim__n_%s);\n",
 			           p->name, p->name, p->name, p->name);
 			if (p->attrs.is_string)   /* the callback may have overwritten the NUL */
 				gen_printf(b, "\t\tif (erim__n_%s)\n\t\t\t((char *)%s)[erim__n_%s - 1] = '\\0';\n",

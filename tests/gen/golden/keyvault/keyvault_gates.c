@@ -20,6 +20,55 @@ static inline __attribute__((unused)) void erim__cld(void)
 	__asm__ __volatile__("cld" ::: "memory");
 }
 
+/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
+ * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
+ * are not turned back into library calls): trusted code does not call
+ * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
+ * untrusted memory.  Copies of a constant size up to 64 bytes stay
+ * __builtin_memcpy/memset, which compilers inline when optimising. */
+#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
+#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
+static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
+{
+	void *erim__r = erim__d;
+
+	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
+	return erim__r;
+}
+
+static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
+{
+	void *erim__r = erim__p;
+
+	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
+	return erim__r;
+}
+
+/* The first NUL in [P, P+N), or NULL. */
+static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
+{
+	for (size_t erim__i = 0; erim__i < erim__n; erim__i++) {
+		__asm__("" : "+r"(erim__i));
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	}
+	return NULL;
+}
+
+/* strlen of a string in trusted memory. */
+static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
+{
+	size_t erim__i = 0;
+
+	while (erim__p[erim__i]) {
+		__asm__("" : "+r"(erim__i));
+		erim__i++;
+	}
+	return erim__i;
+}
+
 /* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
  * the address space or overlaps trusted memory (any byte). */
 static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
@@ -60,7 +109,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 		}
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
-		erim__z = __builtin_memchr((const void *)erim__a, 0, erim__chunk);
+		erim__z = erim__nul((const char *)erim__a, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
 		if (erim__n + erim__k + 1 > erim__cap) {
 			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
@@ -76,7 +125,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim__t = erim__g;
 			erim__cap = erim__nc;
 		}
-		__builtin_memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
 		erim__n += erim__k;
 		if (erim__z)
 			break;
@@ -89,13 +138,6 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	*erim__out = erim__t;
 	*erim__len = erim__n;
 	return NULL;
-}
-
-/* Zero N bytes (out of line at -O0, so no compiler judges a zeroing of the
- * small staging buffer by a size only the caller's branch excludes). */
-static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
-{
-	return __builtin_memset(erim__p, 0, erim__n);
 }
 
 /* bools copied from untrusted memory: any byte other than 0 becomes 1, read
@@ -179,7 +221,7 @@ static __attribute__((unused)) void erim__put_kv_blob(struct kv_blob *erim__d, c
 
 static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim__k, const struct kv_blob *erim__u, int erim__copy, const char **erim__mem)
 {
-	__builtin_memset(erim__k, 0, sizeof *erim__k);
+	erim__mset(erim__k, 0, sizeof *erim__k);
 	erim__k->len = erim__u->len;
 	{
 		size_t erim__n;
@@ -193,7 +235,7 @@ static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
 			if (erim__copy) {
-				__builtin_memcpy(erim__t, erim__u->data, erim__n);
+				erim__cpy(erim__t, erim__u->data, erim__n);
 			}
 			erim__k->data = erim__t;
 		}
@@ -214,7 +256,7 @@ static __attribute__((unused)) const char *erim__out_kv_blob(struct kv_blob *eri
 		size_t erim__t2 = (size_t)erim__u->len;
 		if (__builtin_mul_overflow(erim__t2, sizeof(uint8_t), &erim__n))
 			{ *erim__mem = "data"; return "has a size that overflows size_t"; }
-		__builtin_memcpy((void *)erim__u->data, erim__k->data, erim__n);
+		erim__cpy((void *)erim__u->data, erim__k->data, erim__n);
 	}
 	erim__d->data = erim__u->data;
 	(void)erim__p;
@@ -235,7 +277,7 @@ static long erim__entry_kv_generate(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_generate", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = kv_generate_impl();
 	((struct erim__args_kv_generate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -266,7 +308,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_sign", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* msg: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
@@ -278,7 +320,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
 			if (!erim__p_msg)
 				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			__builtin_memcpy(erim__p_msg, erim__v.msg, erim__n_msg);
+			erim__cpy(erim__p_msg, erim__v.msg, erim__n_msg);
 		}
 	}
 	/* sig: out buffer */
@@ -297,7 +339,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 	}
 	erim__r = kv_sign_impl(erim__p_msg, erim__v.len, erim__p_sig);
 	if (erim__p_sig)
-		__builtin_memcpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
+		erim__cpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
 	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -330,7 +372,7 @@ static long erim__entry_kv_label(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_label", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* name: string, copied page by page, terminated */
 	{
 		size_t erim__t1 = (size_t)256u;
@@ -374,7 +416,7 @@ static long erim__entry_kv_export(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_export", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* buf: out buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.cap;
@@ -407,15 +449,15 @@ static long erim__entry_kv_export(void *erim__raw)
 	erim__r = kv_export_impl(erim__p_buf, erim__v.cap, erim__p_n);
 	if (erim__p_n) {
 		size_t erim__x;
-		__builtin_memcpy(&erim__x, erim__p_n, sizeof erim__x);
+		erim__mcpy(&erim__x, erim__p_n, sizeof erim__x);
 		erim__f_buf = (size_t)erim__x;
 	}
 	if (erim__f_buf > erim__e_buf)
 		erim_refuse("keyvault", "kv_export", "trusted function reported 'n' = %zu, more than the %zu elements of 'buf'", erim__f_buf, erim__e_buf);
 	if (erim__p_buf)
-		__builtin_memcpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * erim__z_buf);
+		erim__cpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * erim__z_buf);
 	if (erim__p_n)
-		__builtin_memcpy((void *)erim__v.n, erim__p_n, erim__n_n);
+		erim__cpy((void *)erim__v.n, erim__p_n, erim__n_n);
 	((struct erim__args_kv_export *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -447,7 +489,7 @@ static long erim__entry_kv_put(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_put", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* b: struct kv_blob, deep copy with frozen lengths */
 	{
 		erim__n_b = sizeof(struct kv_blob);
@@ -460,7 +502,7 @@ static long erim__entry_kv_put(void *erim__raw)
 			erim__p_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
 			if (!erim__u_b || !erim__k_b || !erim__p_b)
 				{ erim__arg = "b"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			__builtin_memcpy(erim__u_b, erim__v.b, erim__n_b);
+			erim__cpy(erim__u_b, erim__v.b, erim__n_b);
 			for (size_t erim__i = 0; erim__i < erim__n_b / sizeof(struct kv_blob); erim__i++) {
 				erim__w = erim__in_kv_blob(&erim__k_b[erim__i], &erim__u_b[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
@@ -498,7 +540,7 @@ static long erim__entry_kv_rotate(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_rotate", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = kv_rotate_impl();
 	((struct erim__args_kv_rotate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -595,7 +637,7 @@ void kv_log_ocall(const char *line)
 	size_t erim__n_line = 0, erim__e_line = 0, erim__o_line = 0;
 
 	if (line) {
-		erim__n_line = __builtin_strlen(line) + 1;
+		erim__n_line = erim__strlen(line) + 1;
 		if (erim__n_line > ERIM__CB_MAX)
 			erim_refuse("keyvault", "kv_log", "argument 'line' is too large to cross to the untrusted stack");
 		erim__o_line = erim__total;
@@ -606,11 +648,11 @@ void kv_log_ocall(const char *line)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("keyvault", "kv_log", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
 	erim__h.line = erim__o_line;
 	if (line)
-		__builtin_memcpy(erim__b + erim__o_line, line, erim__n_line);
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+		erim__cpy(erim__b + erim__o_line, line, erim__n_line);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_kv_log, erim__b, erim__total, NULL, 0);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -620,7 +662,7 @@ void kv_log_ocall(const char *line)
 		if (erim__w)
 			erim_refuse("keyvault", "kv_log", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 	(void)erim__e_line;
 }
@@ -652,8 +694,8 @@ int kv_confirm_ocall(void)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("keyvault", "kv_confirm", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_kv_confirm, erim__b, erim__total, erim__allow, 1);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -663,7 +705,7 @@ int kv_confirm_ocall(void)
 		if (erim__w)
 			erim_refuse("keyvault", "kv_confirm", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 	return erim__h.erim__ret;
 }

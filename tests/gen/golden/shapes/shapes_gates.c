@@ -20,6 +20,55 @@ static inline __attribute__((unused)) void erim__cld(void)
 	__asm__ __volatile__("cld" ::: "memory");
 }
 
+/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
+ * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
+ * are not turned back into library calls): trusted code does not call
+ * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
+ * untrusted memory.  Copies of a constant size up to 64 bytes stay
+ * __builtin_memcpy/memset, which compilers inline when optimising. */
+#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
+#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
+static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
+{
+	void *erim__r = erim__d;
+
+	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
+	return erim__r;
+}
+
+static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
+{
+	void *erim__r = erim__p;
+
+	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
+	return erim__r;
+}
+
+/* The first NUL in [P, P+N), or NULL. */
+static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
+{
+	for (size_t erim__i = 0; erim__i < erim__n; erim__i++) {
+		__asm__("" : "+r"(erim__i));
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	}
+	return NULL;
+}
+
+/* strlen of a string in trusted memory. */
+static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
+{
+	size_t erim__i = 0;
+
+	while (erim__p[erim__i]) {
+		__asm__("" : "+r"(erim__i));
+		erim__i++;
+	}
+	return erim__i;
+}
+
 /* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
  * the address space or overlaps trusted memory (any byte). */
 static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
@@ -60,7 +109,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 		}
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
-		erim__z = __builtin_memchr((const void *)erim__a, 0, erim__chunk);
+		erim__z = erim__nul((const char *)erim__a, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
 		if (erim__n + erim__k + 1 > erim__cap) {
 			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
@@ -76,7 +125,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim__t = erim__g;
 			erim__cap = erim__nc;
 		}
-		__builtin_memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
 		erim__n += erim__k;
 		if (erim__z)
 			break;
@@ -89,13 +138,6 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	*erim__out = erim__t;
 	*erim__len = erim__n;
 	return NULL;
-}
-
-/* Zero N bytes (out of line at -O0, so no compiler judges a zeroing of the
- * small staging buffer by a size only the caller's branch excludes). */
-static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
-{
-	return __builtin_memset(erim__p, 0, erim__n);
 }
 
 /* bools copied from untrusted memory: any byte other than 0 becomes 1, read
@@ -185,14 +227,14 @@ static __attribute__((unused)) void erim__put_sh_poly(struct sh_poly *erim__d, c
 	erim__d->id = erim__s->id;
 	erim__d->kind = erim__s->kind;
 	erim__put_sh_point(&erim__d->origin, &erim__s->origin);
-	__builtin_memcpy(erim__d->tag, erim__s->tag, sizeof erim__d->tag);
+	erim__mcpy(erim__d->tag, erim__s->tag, sizeof erim__d->tag);
 	erim__d->npts = erim__s->npts;
 	erim__d->pts = erim__s->pts;
 }
 
 static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim__k, const struct sh_poly *erim__u, int erim__copy, const char **erim__mem)
 {
-	__builtin_memset(erim__k, 0, sizeof *erim__k);
+	erim__mset(erim__k, 0, sizeof *erim__k);
 	if (erim__copy)
 		erim__k->id = erim__u->id;
 	if (erim__copy)
@@ -200,7 +242,7 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 	if (erim__copy)
 		erim__k->origin = erim__u->origin;
 	if (erim__copy)
-		__builtin_memcpy(erim__k->tag, erim__u->tag, sizeof erim__k->tag);
+		erim__mcpy(erim__k->tag, erim__u->tag, sizeof erim__k->tag);
 	erim__k->npts = erim__u->npts;
 	{
 		size_t erim__n;
@@ -214,7 +256,7 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "pts"; return "cannot be copied: out of trusted memory"; }
 			if (erim__copy) {
-				__builtin_memcpy(erim__t, erim__u->pts, erim__n);
+				erim__cpy(erim__t, erim__u->pts, erim__n);
 			}
 			erim__k->pts = erim__t;
 		}
@@ -232,7 +274,7 @@ static __attribute__((unused)) const char *erim__out_sh_poly(struct sh_poly *eri
 	erim__d->id = erim__p->id;
 	erim__d->kind = erim__p->kind;
 	erim__put_sh_point(&erim__d->origin, &erim__p->origin);
-	__builtin_memcpy(erim__d->tag, erim__p->tag, sizeof erim__d->tag);
+	erim__mcpy(erim__d->tag, erim__p->tag, sizeof erim__d->tag);
 	erim__d->npts = erim__u->npts;
 	if (erim__u->pts && erim__k->pts) {
 		size_t erim__n;
@@ -241,9 +283,9 @@ static __attribute__((unused)) const char *erim__out_sh_poly(struct sh_poly *eri
 			{ *erim__mem = "pts"; return "has a size that overflows size_t"; }
 		for (size_t erim__i = 0; erim__i < erim__n / sizeof(struct sh_point); erim__i++) {
 			struct sh_point erim__e;
-			__builtin_memset(&erim__e, 0, sizeof erim__e);
+			erim__mset(&erim__e, 0, sizeof erim__e);
 			erim__put_sh_point(&erim__e, (const struct sh_point *)(const void *)erim__k->pts + erim__i);
-			__builtin_memcpy((struct sh_point *)(void *)erim__u->pts + erim__i, &erim__e, sizeof erim__e);
+			erim__mcpy((struct sh_point *)(void *)erim__u->pts + erim__i, &erim__e, sizeof erim__e);
 		}
 	}
 	erim__d->pts = erim__u->pts;
@@ -267,7 +309,7 @@ static long erim__entry_sh_center(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_center", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* p: struct sh_poly, deep copy with frozen lengths */
 	{
 		erim__n_p = sizeof(struct sh_poly);
@@ -280,7 +322,7 @@ static long erim__entry_sh_center(void *erim__raw)
 			erim__p_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
 			if (!erim__u_p || !erim__k_p || !erim__p_p)
 				{ erim__arg = "p"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			__builtin_memcpy(erim__u_p, erim__v.p, erim__n_p);
+			erim__cpy(erim__u_p, erim__v.p, erim__n_p);
 			for (size_t erim__i = 0; erim__i < erim__n_p / sizeof(struct sh_poly); erim__i++) {
 				erim__w = erim__in_sh_poly(&erim__k_p[erim__i], &erim__u_p[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "p"; erim__why = erim__w; goto erim__refused; }
@@ -291,9 +333,9 @@ static long erim__entry_sh_center(void *erim__raw)
 	erim__r = sh_center_impl(erim__p_p);
 	{
 		struct sh_point erim__d;
-		__builtin_memset(&erim__d, 0, sizeof erim__d);
+		erim__mset(&erim__d, 0, sizeof erim__d);
 		erim__put_sh_point(&erim__d, &erim__r);
-		__builtin_memcpy(&((struct erim__args_sh_center *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);
+		erim__mcpy(&((struct erim__args_sh_center *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);
 	}
 	erim__st = 0;
 erim__refused:
@@ -326,7 +368,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_scale", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* polys: struct sh_poly, deep copy with frozen lengths */
 	{
 		size_t erim__t1 = (size_t)erim__v.n;
@@ -341,7 +383,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 			erim__p_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
 			if (!erim__u_polys || !erim__k_polys || !erim__p_polys)
 				{ erim__arg = "polys"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			__builtin_memcpy(erim__u_polys, erim__v.polys, erim__n_polys);
+			erim__cpy(erim__u_polys, erim__v.polys, erim__n_polys);
 			for (size_t erim__i = 0; erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 				erim__w = erim__in_sh_poly(&erim__k_polys[erim__i], &erim__u_polys[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "polys"; erim__why = erim__w; goto erim__refused; }
@@ -353,9 +395,9 @@ static long erim__entry_sh_scale(void *erim__raw)
 	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 		struct sh_poly erim__d;
 		const char *erim__m2;
-		__builtin_memset(&erim__d, 0, sizeof erim__d);
+		erim__mset(&erim__d, 0, sizeof erim__d);
 		erim__out_sh_poly(&erim__d, &erim__p_polys[erim__i], &erim__k_polys[erim__i], &erim__u_polys[erim__i], &erim__m2);
-		__builtin_memcpy((struct sh_poly *)(void *)erim__v.polys + erim__i, &erim__d, sizeof erim__d);
+		erim__mcpy((struct sh_poly *)(void *)erim__v.polys + erim__i, &erim__d, sizeof erim__d);
 	}
 	((struct erim__args_sh_scale *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -389,7 +431,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_ids", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* ids: out buffer */
 	{
 		size_t erim__t1 = (size_t)4u;
@@ -406,7 +448,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 	}
 	sh_ids_impl(erim__p_ids);
 	if (erim__p_ids)
-		__builtin_memcpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
+		erim__cpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
 	erim__st = 0;
 erim__refused:
 	if (erim__p_ids != (void *)erim__s_ids)
@@ -439,7 +481,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_fixed", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* key: in buffer */
 	{
 		size_t erim__t1 = (size_t)32u;
@@ -452,7 +494,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 			erim__p_key = erim__n_key <= ERIM__SMALL ? erim__s_key : erim_malloc(erim__n_key ? erim__n_key : 1);
 			if (!erim__p_key)
 				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			__builtin_memcpy(erim__p_key, erim__v.key, erim__n_key);
+			erim__cpy(erim__p_key, erim__v.key, erim__n_key);
 		}
 	}
 	/* mac: out buffer */
@@ -471,7 +513,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	}
 	erim__r = sh_fixed_impl(erim__p_key, erim__p_mac);
 	if (erim__p_mac)
-		__builtin_memcpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
+		erim__cpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
 	((struct erim__args_sh_fixed *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -502,7 +544,7 @@ static long erim__entry_sh_lookup(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_lookup", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = sh_lookup_impl(erim__v.handle, erim__v.hint);
 	((struct erim__args_sh_lookup *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -532,7 +574,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_hygiene", "argument block %s", erim__why);
-	__builtin_memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* memcpy: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
@@ -544,7 +586,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 			erim__p_memcpy = erim__n_memcpy <= ERIM__SMALL ? erim__s_memcpy : erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
 			if (!erim__p_memcpy)
 				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			__builtin_memcpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
+			erim__cpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
 		}
 	}
 	/* strlen: string, copied page by page, terminated */
@@ -668,10 +710,10 @@ void sh_progress_ocall(uint32_t done, uint32_t total)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("shapes", "sh_progress", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
 	erim__h.done = done;
 	erim__h.total = total;
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_sh_progress, erim__b, erim__total, NULL, 0);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -681,7 +723,7 @@ void sh_progress_ocall(uint32_t done, uint32_t total)
 		if (erim__w)
 			erim_refuse("shapes", "sh_progress", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 }
 

@@ -46,10 +46,23 @@ static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t eri
 	return erim__r;
 }
 
-/* The first NUL in [P, P+N), or NULL. */
+/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
+ * outside the range. */
 static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
 {
-	for (size_t erim__i = 0; erim__i < erim__n; erim__i++) {
+	size_t erim__i = 0;
+
+	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	for (; erim__n - erim__i >= 8; erim__i += 8) {
+		uint64_t erim__w;
+
+		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);
+		if ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)
+			break;
+	}
+	for (; erim__i < erim__n; erim__i++) {
 		__asm__("" : "+r"(erim__i));
 		if (!erim__p[erim__i])
 			return erim__p + erim__i;

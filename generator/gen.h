@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "idl_ast.h"
 
@@ -88,6 +89,9 @@ int gen_iface_option(const struct idl_interface *i, const char *key);
 int gen_is_void(const struct idl_type *t);
 /* The struct declaration T refers to (pointer targets not followed), or NULL. */
 const struct idl_struct *gen_struct_of(const struct gen_ctx *c, const struct idl_type *t);
+/* A C integer literal for V (negated when NEGATIVE) that compiles warning-free
+ * at the ends of the 64-bit range; NULL when it is below INT64_MIN. */
+char *gen_int_literal(uint64_t v, int negative);
 /* printf into a fresh malloc'd string; dies on OOM (tools may). */
 __attribute__((format(printf, 1, 2)))
 char *gen_strf(const char *fmt, ...);

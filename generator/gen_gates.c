@@ -83,14 +83,92 @@ static const struct idl_param *gen_find_param(const struct idl_param *list, cons
 }
 
 /* An IDL struct with pointer members that need a deep copy. */
-static int gen_struct_is_deep(const struct idl_struct *s)
+static int gen_struct_is_deep_d(const struct idl_struct *s, int depth)
 {
-	if (!s)
+	if (!s || depth > 64)
 		return 0;
-	for (const struct idl_param *m = s->members; m; m = m->next)
+	for (const struct idl_param *m = s->members; m; m = m->next) {
+		const struct idl_type *t = gen_resolve(m->type);
 		if (gen_is_mbuf(m))
 			return 1;
+		/* a struct embedding one (by value or as an array) is one too */
+		if (t && t->kind == IDL_T_STRUCT && gen_struct_is_deep_d(t->decl, depth + 1))
+			return 1;
+	}
 	return 0;
+}
+
+static int gen_struct_is_deep(const struct idl_struct *s)
+{
+	return gen_struct_is_deep_d(s, 0);
+}
+
+/* bool and _Bool: a byte other than 0/1 is an invalid value trusted code must
+ * never load, so such bytes arriving from untrusted memory are normalised. */
+static int gen_is_bool(const struct idl_type *t)
+{
+	t = gen_resolve(t);
+	return t && t->kind == IDL_T_SCALAR && t->name &&
+	       (!strcmp(t->name, "bool") || !strcmp(t->name, "_Bool"));
+}
+
+/* Does a value of type T (not following pointers) contain a bool? */
+static int gen_has_bool_d(const struct idl_type *t, int depth)
+{
+	t = gen_resolve(t);
+	if (!t || depth > 64)
+		return 0;
+	if (gen_is_bool(t))
+		return 1;
+	if (t->kind == IDL_T_STRUCT && t->decl)
+		for (const struct idl_param *m = t->decl->members; m; m = m->next)
+			if (!gen_is_ptr(m->type) && gen_has_bool_d(m->type, depth + 1))
+				return 1;
+	return 0;
+}
+
+static int gen_has_bool(const struct idl_type *t)
+{
+	return gen_has_bool_d(t, 0);
+}
+
+/* Emit code normalising the bools in the N bytes at trusted address PTR,
+ * which hold elements of type T copied from untrusted memory. */
+static void gen_fix_bools(struct gen_buf *b, int ind, const struct idl_type *t, const char *ptr,
+                          const char *n)
+{
+	const struct idl_type *r = gen_resolve(t);
+
+	if (!gen_has_bool(r))
+		return;
+	gen_indent(b, ind);
+	if (gen_is_bool(r)) {
+		gen_printf(b, "erim__fix_bools((void *)(%s), %s);\n", ptr, n);
+		return;
+	}
+	gen_printf(b, "for (size_t erim__j = 0; erim__j < (%s) / sizeof(struct %s); erim__j++)\n",
+	           n, r->decl->name);
+	gen_indent(b, ind + 1);
+	gen_printf(b, "erim__fix_%s((struct %s *)(void *)(%s) + erim__j);\n", r->decl->name,
+	           r->decl->name, ptr);
+}
+
+/* erim__fix_NAME: normalise every bool of one struct in trusted memory
+ * (members, arrays, nested structs), reading each byte as unsigned char. */
+static void gen_struct_fix(struct gen_buf *b, const struct idl_struct *s)
+{
+	gen_printf(b, "static __attribute__((unused)) void erim__fix_%s(struct %s *erim__p)\n{\n",
+	           s->name, s->name);
+	for (const struct idl_param *m = s->members; m; m = m->next) {
+		if (gen_is_ptr(m->type) || !gen_has_bool(m->type))
+			continue;
+		char *ref = m->ndims ? gen_strf("erim__p->%s", m->name) : gen_strf("&erim__p->%s", m->name);
+		char *sz = gen_strf("sizeof erim__p->%s", m->name);
+		gen_fix_bools(b, 1, m->type, ref, sz);
+		free(ref);
+		free(sz);
+	}
+	gen_puts(b, "}\n\n");
 }
 
 /* Does member/param NAME appear as a length in an expression? */
@@ -223,7 +301,7 @@ static char *gen_size(struct gen_fx *fx, struct gen_buf *b, int ind, const struc
 /* Emit code computing the byte size of buffer parameter P into DST (an
  * existing size_t lvalue); ELEMS (may be NULL) receives the element count. */
 static void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_param *p,
-                      const char *dst, const char *elems)
+                      const char *dst, const char *elems, const char *unit)
 {
 	char *es = gen_elem_size(p);
 	char *cnt = NULL, *sz = NULL;
@@ -258,6 +336,13 @@ static void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struc
 		else
 			gen_printf(b, "%s = 1;\n", elems);
 	}
+	/* the bytes of one counted element: size= when it comes with count=
+	 * (the buffer is count*size bytes), else the element type's size; so
+	 * ELEMS * UNIT never exceeds DST */
+	if (unit) {
+		gen_indent(b, ind);
+		gen_printf(b, "%s = %s;\n", unit, cnt && sz ? sz : es);
+	}
 	free(es);
 	free(cnt);
 	free(sz);
@@ -284,7 +369,7 @@ static void gen_struct_put(struct gen_ctx *c, struct gen_buf *b, const struct id
 		} else if (ms) {
 			gen_printf(b, "\terim__put_%s(&erim__d->%s, &erim__s->%s);\n", ms->name, m->name, m->name);
 		} else if (m->ndims) {
-			gen_printf(b, "\tmemcpy(erim__d->%s, erim__s->%s, sizeof erim__d->%s);\n",
+			gen_printf(b, "\terim__mcpy(erim__d->%s, erim__s->%s, sizeof erim__d->%s);\n",
 			           m->name, m->name, m->name);
 		} else {
 			gen_printf(b, "\terim__d->%s = erim__s->%s;\n", m->name, m->name);
@@ -303,7 +388,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 	gen_printf(b, "static __attribute__((unused)) const char *erim__in_%s(struct %s *erim__k, "
 	              "const struct %s *erim__u, int erim__copy, const char **erim__mem)\n{\n",
 	           s->name, s->name, s->name);
-	gen_puts(b, "\tmemset(erim__k, 0, sizeof *erim__k);\n");
+	gen_puts(b, "\terim__mset(erim__k, 0, sizeof *erim__k);\n");
 	for (const struct idl_param *m = s->members; m; m = m->next) {
 		if (gen_is_mbuf(m))
 			continue;
@@ -313,7 +398,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			gen_error(c, &m->loc, "struct member '%s' embeds struct %s, which has pointer members; "
 			          "make it a pointer member with count=", m->name, ms->name);
 		if (m->ndims)
-			gen_printf(b, "\t%smemcpy(erim__k->%s, erim__u->%s, sizeof erim__k->%s);\n",
+			gen_printf(b, "\t%serim__mcpy(erim__k->%s, erim__u->%s, sizeof erim__k->%s);\n",
 			           cond, m->name, m->name, m->name);
 		else
 			gen_printf(b, "\t%serim__k->%s = erim__u->%s;\n", cond, m->name, m->name);
@@ -330,7 +415,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			gen_error(c, &m->loc, "member '%s': nested deep copies are not supported", m->name);
 		fx.arg = m->name;
 		gen_printf(b, "\t{\n\t\tsize_t erim__n;\n\t\tvoid *erim__t;\n");
-		gen_bytes(&fx, b, 2, m, "erim__n", NULL);
+		gen_bytes(&fx, b, 2, m, "erim__n", NULL, NULL);
 		gen_printf(b, "\t\tif (erim__u->%s) {\n", m->name);
 		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__u->%s, erim__n);\n", m->name);
 		gen_printf(b, "\t\t\tif (erim__w) { *erim__mem = \"%s\"; return erim__w; }\n", m->name);
@@ -338,7 +423,9 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 		              ": erim_calloc(1, erim__n ? erim__n : 1);\n");
 		gen_printf(b, "\t\t\tif (!erim__t) { *erim__mem = \"%s\"; return \"cannot be copied: out of trusted memory\"; }\n",
 		           m->name);
-		gen_printf(b, "\t\t\tif (erim__copy)\n\t\t\t\tmemcpy(erim__t, erim__u->%s, erim__n);\n", m->name);
+		gen_printf(b, "\t\t\tif (erim__copy) {\n\t\t\t\terim__cpy(erim__t, erim__u->%s, erim__n);\n", m->name);
+		gen_fix_bools(b, 4, gen_elem_type(m), "erim__t", "erim__n");
+		gen_puts(b, "\t\t\t}\n");
 		gen_printf(b, "\t\t\terim__k->%s = erim__t;\n\t\t}\n\t}\n", m->name);
 	}
 	gen_puts(b, "\treturn NULL;\n}\n\n");
@@ -366,16 +453,16 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			/* recomputing from the same frozen snapshot cannot overflow now */
 			struct gen_fx fx2 = fx;
 			fx2.arg = m->name;
-			gen_bytes(&fx2, b, 2, m, "erim__n", NULL);
+			gen_bytes(&fx2, b, 2, m, "erim__n", NULL, NULL);
 			const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(m)));
 			if (es)   /* element-wise through a zeroed staging copy: no padding leaks */
 				gen_printf(b, "\t\tfor (size_t erim__i = 0; erim__i < erim__n / sizeof(struct %s); erim__i++) {\n"
-				              "\t\t\tstruct %s erim__e;\n\t\t\tmemset(&erim__e, 0, sizeof erim__e);\n"
+				              "\t\t\tstruct %s erim__e;\n\t\t\terim__mset(&erim__e, 0, sizeof erim__e);\n"
 				              "\t\t\terim__put_%s(&erim__e, (const struct %s *)(const void *)erim__k->%s + erim__i);\n"
-				              "\t\t\tmemcpy((struct %s *)(void *)erim__u->%s + erim__i, &erim__e, sizeof erim__e);\n\t\t}\n\t}\n",
+				              "\t\t\terim__mcpy((struct %s *)(void *)erim__u->%s + erim__i, &erim__e, sizeof erim__e);\n\t\t}\n\t}\n",
 				           es->name, es->name, es->name, es->name, m->name, es->name, m->name);
 			else
-				gen_printf(b, "\t\tmemcpy((void *)erim__u->%s, erim__k->%s, erim__n);\n\t}\n", m->name, m->name);
+				gen_printf(b, "\t\terim__cpy((void *)erim__u->%s, erim__k->%s, erim__n);\n\t}\n", m->name, m->name);
 			gen_printf(b, "\terim__d->%s = erim__u->%s;\n", m->name, m->name);
 		} else if (gen_is_length_member(s, m->name)) {
 			gen_printf(b, "\terim__d->%s = erim__u->%s;\n", m->name, m->name);
@@ -383,8 +470,13 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 			const struct idl_struct *ms = gen_struct_of(c, gen_resolve(m->type));
 			if (ms && !m->ndims)
 				gen_printf(b, "\terim__put_%s(&erim__d->%s, &erim__p->%s);\n", ms->name, m->name, m->name);
+			else if (ms)   /* element-wise: the caller's zeroed staging keeps padding zero */
+				gen_printf(b, "\tfor (size_t erim__i = 0; erim__i < sizeof erim__d->%s / sizeof(struct %s); erim__i++)\n"
+				              "\t\terim__put_%s((struct %s *)(void *)erim__d->%s + erim__i, "
+				              "(const struct %s *)(const void *)erim__p->%s + erim__i);\n",
+				           m->name, ms->name, ms->name, ms->name, m->name, ms->name, m->name);
 			else if (m->ndims)
-				gen_printf(b, "\tmemcpy(erim__d->%s, erim__p->%s, sizeof erim__d->%s);\n",
+				gen_printf(b, "\terim__mcpy(erim__d->%s, erim__p->%s, sizeof erim__d->%s);\n",
 				           m->name, m->name, m->name);
 			else
 				gen_printf(b, "\terim__d->%s = erim__p->%s;\n", m->name, m->name);
@@ -403,6 +495,68 @@ static const char gen_prelude[] =
 "static inline __attribute__((unused)) void erim__cld(void)\n"
 "{\n"
 "\t__asm__ __volatile__(\"cld\" ::: \"memory\");\n"
+"}\n"
+"\n"
+"/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,\n"
+" * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they\n"
+" * are not turned back into library calls): trusted code does not call\n"
+" * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is\n"
+" * untrusted memory.  Copies of a constant size up to 64 bytes stay\n"
+" * __builtin_memcpy/memset, which compilers inline when optimising. */\n"
+"#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \\\n"
+"\t__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))\n"
+"#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \\\n"
+"\t__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))\n"
+"static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)\n"
+"{\n"
+"\tvoid *erim__r = erim__d;\n"
+"\n"
+"\t__asm__ __volatile__(\"cld\\n\\trep movsb\" : \"+D\"(erim__d), \"+S\"(erim__s), \"+c\"(erim__n) : : \"memory\");\n"
+"\treturn erim__r;\n"
+"}\n"
+"\n"
+"static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)\n"
+"{\n"
+"\tvoid *erim__r = erim__p;\n"
+"\n"
+"\t__asm__ __volatile__(\"cld\\n\\trep stosb\" : \"+D\"(erim__p), \"+c\"(erim__n) : \"a\"(0) : \"memory\");\n"
+"\treturn erim__r;\n"
+"}\n"
+"\n"
+"/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading\n"
+" * outside the range. */\n"
+"static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)\n"
+"{\n"
+"\tsize_t erim__i = 0;\n"
+"\n"
+"\tfor (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)\n"
+"\t\tif (!erim__p[erim__i])\n"
+"\t\t\treturn erim__p + erim__i;\n"
+"\tfor (; erim__n - erim__i >= 8; erim__i += 8) {\n"
+"\t\tuint64_t erim__w;\n"
+"\n"
+"\t\t__builtin_memcpy(&erim__w, erim__p + erim__i, 8);\n"
+"\t\tif ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)\n"
+"\t\t\tbreak;\n"
+"\t}\n"
+"\tfor (; erim__i < erim__n; erim__i++) {\n"
+"\t\t__asm__(\"\" : \"+r\"(erim__i));\n"
+"\t\tif (!erim__p[erim__i])\n"
+"\t\t\treturn erim__p + erim__i;\n"
+"\t}\n"
+"\treturn NULL;\n"
+"}\n"
+"\n"
+"/* strlen of a string in trusted memory. */\n"
+"static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)\n"
+"{\n"
+"\tsize_t erim__i = 0;\n"
+"\n"
+"\twhile (erim__p[erim__i]) {\n"
+"\t\t__asm__(\"\" : \"+r\"(erim__i));\n"
+"\t\terim__i++;\n"
+"\t}\n"
+"\treturn erim__i;\n"
 "}\n"
 "\n"
 "/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps\n"
@@ -445,7 +599,7 @@ static const char gen_prelude[] =
 "\t\t}\n"
 "\t\tif (erim__chunk > erim__max - erim__n + 1)\n"
 "\t\t\terim__chunk = erim__max - erim__n + 1;\n"
-"\t\terim__z = memchr((const void *)erim__a, 0, erim__chunk);\n"
+"\t\terim__z = erim__nul((const char *)erim__a, erim__chunk);\n"
 "\t\terim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;\n"
 "\t\tif (erim__n + erim__k + 1 > erim__cap) {\n"
 "\t\t\tsize_t erim__nc = erim__cap ? erim__cap * 2 : 64;\n"
@@ -461,7 +615,7 @@ static const char gen_prelude[] =
 "\t\t\terim__t = erim__g;\n"
 "\t\t\terim__cap = erim__nc;\n"
 "\t\t}\n"
-"\t\tmemcpy(erim__t + erim__n, (const void *)erim__a, erim__k);\n"
+"\t\terim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);\n"
 "\t\terim__n += erim__k;\n"
 "\t\tif (erim__z)\n"
 "\t\t\tbreak;\n"
@@ -475,6 +629,17 @@ static const char gen_prelude[] =
 "\t*erim__len = erim__n;\n"
 "\treturn NULL;\n"
 "}\n"
+"\n"
+"/* bools copied from untrusted memory: any byte other than 0 becomes 1, read\n"
+" * as unsigned char, so trusted code never loads an invalid bool. */\n"
+"static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)\n"
+"{\n"
+"\tunsigned char *erim__c = erim__p;\n"
+"\n"
+"\tfor (size_t erim__i = 0; erim__i < erim__n; erim__i++)\n"
+"\t\terim__c[erim__i] = erim__c[erim__i] != 0;\n"
+"}\n"
+"_Static_assert(sizeof(_Bool) == 1, \"erim__fix_bools assumes one-byte bools\");\n"
 "\n"
 "/* Buffers up to this many bytes are copied to the trusted stack. */\n"
 "#define ERIM__SMALL 256\n"
@@ -543,7 +708,14 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 	gen_puts(b, "\t/* the args block itself must be untrusted memory; then one fetch */\n");
 	gen_puts(b, "\terim__why = erim__check(erim__raw, sizeof erim__v);\n\tif (erim__why)\n");
 	gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"argument block %%s\", erim__why);\n", c->iname, f->name);
-	gen_puts(b, "\tmemcpy(&erim__v, erim__raw, sizeof erim__v);\n");
+	gen_puts(b, "\terim__mcpy(&erim__v, erim__raw, sizeof erim__v);\n");
+	for (const struct idl_param *p = f->params; p; p = p->next)
+		if (!gen_is_buffer(p) && !gen_is_ptr(p->type)) {
+			char *ref = gen_strf("&erim__v.%s", p->name), *sz = gen_strf("sizeof erim__v.%s", p->name);
+			gen_fix_bools(b, 1, p->type, ref, sz);
+			free(ref);
+			free(sz);
+		}
 
 	/* ---- inputs: sizes, checks, trusted copies ---- */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
@@ -591,13 +763,17 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(out, "\tstruct %s *erim__u_%s = NULL, *erim__k_%s = NULL, *erim__p_%s = NULL;\n"
 			                "\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
 			           es->name, p->name, p->name, p->name, p->name, p->name);
+			if (p->attrs.filled)
+				gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
 			gen_printf(b, "\t/* %s: struct %s, deep copy with frozen lengths */\n\t{\n", p->name, es->name);
 			fx.used_goto = 1;
 			{
 				char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-				gen_bytes(&fx, b, 2, p, nn, ee);
+				char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
+				gen_bytes(&fx, b, 2, p, nn, ee, zz);
 				free(nn);
 				free(ee);
+				free(zz);
 			}
 			gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 			gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
@@ -607,8 +783,16 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t\t\tif (!erim__u_%s || !erim__k_%s || !erim__p_%s)\n", p->name, p->name, p->name);
 			gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
-			gen_printf(b, "\t\t\tmemcpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
-			gen_printf(b, "\t\t\tfor (size_t erim__i = 0; erim__i < erim__e_%s; erim__i++) {\n", p->name);
+			gen_printf(b, "\t\t\terim__cpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+			{
+				char *up = gen_strf("erim__u_%s", p->name), *un = gen_strf("erim__n_%s", p->name);
+				gen_fix_bools(b, 3, gen_elem_type(p), up, un);
+				free(up);
+				free(un);
+			}
+			/* whole elements of the n bytes (count*size need not be count structs) */
+			gen_printf(b, "\t\t\tfor (size_t erim__i = 0; erim__i < erim__n_%s / sizeof(struct %s); erim__i++) {\n",
+			           p->name, es->name);
 			gen_printf(b, "\t\t\t\terim__w = erim__in_%s(&erim__k_%s[erim__i], &erim__u_%s[erim__i], %d, &erim__mem);\n",
 			           es->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0);
 			gen_printf(b, "\t\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
@@ -617,14 +801,18 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		}
 		gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
 		           p->name, p->name, p->name);
+		if (p->attrs.filled)
+			gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
 		/* small buffers live on the trusted stack: no heap round trip */
 		gen_printf(out, "\tunsigned char erim__s_%s[ERIM__SMALL] __attribute__((aligned(16)));\n", p->name);
 		gen_printf(b, "\t/* %s: %s buffer */\n\t{\n", p->name,
 		           p->attrs.dir == IDL_DIR_INOUT ? "in/out" : p->attrs.dir == IDL_DIR_IN ? "in" : "out");
 		char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-		gen_bytes(&fx, b, 2, p, nn, ee);
+		char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
+		gen_bytes(&fx, b, 2, p, nn, ee, zz);
 		free(nn);
 		free(ee);
+		free(zz);
 		gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
 		gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
@@ -633,14 +821,58 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__s_%s : erim_malloc(erim__n_%s ? erim__n_%s : 1);\n",
 			           p->name, p->name, p->name, p->name, p->name);
 		else
-			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? memset(erim__s_%s, 0, erim__n_%s) : "
+			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__zero(erim__s_%s, erim__n_%s) : "
 			              "erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n",
 			           p->name, p->name, p->name, p->name, p->name, p->name);
 		gen_printf(b, "\t\t\tif (!erim__p_%s)\n", p->name);
 		gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
-		if (p->attrs.dir & IDL_DIR_IN)
-			gen_printf(b, "\t\t\tmemcpy(erim__p_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+		if (p->attrs.dir & IDL_DIR_IN) {
+			gen_printf(b, "\t\t\terim__cpy(erim__p_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+			char *pp = gen_strf("erim__p_%s", p->name), *pn = gen_strf("erim__n_%s", p->name);
+			gen_fix_bools(b, 3, gen_elem_type(p), pp, pn);
+			free(pp);
+			free(pn);
+		}
 		gen_puts(b, "\t\t}\n\t}\n");
+	}
+	/* ---- filled=: the count's own buffer holds one; a count the caller
+	 * chose (by value, or [in] through a pointer) within the capacity --
+	 * all before the implementation runs, refused like any argument ---- */
+	for (const struct idl_param *p = f->params; p; p = p->next) {
+		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
+			continue;
+		const struct idl_expr *fe = p->attrs.filled;
+		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
+		if (!np)
+			continue;   /* reported below */
+		fx.arg = np->name;
+		if (gen_is_buffer(np)) {
+			char *td = gen_decl(gen_elem_type(np), "", 1);
+			gen_printf(b, "\tif (erim__p_%s && erim__n_%s < sizeof(%s))\n", np->name, np->name, td);
+			gen_fail(&fx, b, 2, "is too small to hold the count filled= names");
+			if (np->attrs.dir & IDL_DIR_IN) {
+				gen_printf(b, "\tif (erim__p_%s && erim__p_%s) {\n\t\t%s erim__x;\n"
+				              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n",
+				           p->name, np->name, td, np->name);
+				if (gen_signedness(gen_elem_type(np)) != 0) {
+					gen_puts(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n");
+					gen_fail(&fx, b, 3, "is a negative filled= count");
+				}
+				gen_printf(b, "\t\tif ((size_t)erim__x > erim__e_%s)\n", p->name);
+				gen_fail(&fx, b, 3, "is a filled= count above the capacity");
+				gen_puts(b, "\t}\n");
+			}
+			free(td);
+		} else {
+			gen_printf(b, "\tif (erim__p_%s) {\n", p->name);
+			if (gen_signedness(np->type) != 0) {
+				gen_printf(b, "\t\tif (!(erim__v.%s > 0 || erim__v.%s == 0))\n", np->name, np->name);
+				gen_fail(&fx, b, 3, "is a negative filled= count");
+			}
+			gen_printf(b, "\t\tif ((size_t)erim__v.%s > erim__e_%s)\n", np->name, p->name);
+			gen_fail(&fx, b, 3, "is a filled= count above the capacity");
+			gen_puts(b, "\t}\n");
+		}
 	}
 	/* ---- the call ---- */
 	{
@@ -650,7 +882,9 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_puts(bb, "erim__r = ");
 		gen_printf(bb, "%s%s%s(", gen_impl_prefix(c), f->name, gen_impl_suffix(c));
 		for (const struct idl_param *p = f->params; p; p = p->next) {
-			if (gen_is_buffer(p))
+			if (gen_is_buffer(p) && p->ndims && gen_struct_is_deep(gen_struct_of(c, gen_resolve(p->type))))
+				gen_printf(bb, "(void *)erim__p_%s", p->name);   /* struct X *, the callee's X (*)[N] */
+			else if (gen_is_buffer(p))
 				gen_printf(bb, "erim__p_%s", p->name);
 			else
 				gen_printf(bb, "erim__v.%s", p->name);
@@ -673,7 +907,8 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\tif (erim__p_%s) {\n\t\t%s erim__x = *(const %s *)erim__p_%s;\n", np->name, td, td, np->name);
+			gen_printf(b, "\tif (erim__p_%s) {\n\t\t%s erim__x;\n"
+			              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n", np->name, td, np->name);
 			if (sg != 0)
 				gen_printf(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
 				              "\"trusted function reported a negative '%s'\");\n", c->iname, f->name, np->name);
@@ -695,39 +930,44 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(p)));
 		int filled = p->attrs.filled != NULL;
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\tif (erim__p_%s)\n\t\tmemcpy((void *)erim__v.%s, erim__p_%s, erim__n_%s + 1);\n",
+			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__n_%s + 1);\n",
 			           p->name, p->name, p->name, p->name);
 		} else if (gen_struct_is_deep(es)) {
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s%s; erim__i++) {\n"
+			char *lim = filled ? gen_strf("erim__f_%s * erim__z_%s / sizeof(struct %s)", p->name, p->name, es->name)
+			                   : gen_strf("erim__n_%s / sizeof(struct %s)", p->name, es->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n\t\tconst char *erim__m2;\n"
-			              "\t\tmemset(&erim__d, 0, sizeof erim__d);\n"
+			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__out_%s(&erim__d, &erim__p_%s[erim__i], &erim__k_%s[erim__i], &erim__u_%s[erim__i], &erim__m2);\n"
-			              "\t\tmemcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           p->name, filled ? "erim__f_" : "erim__e_", p->name,
+			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
+			           p->name, lim,
 			           es->name, es->name, p->name, p->name, p->name, es->name, p->name);
+			free(lim);
 		} else if (es) {
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s%s; erim__i++) {\n"
+			char *lim = filled ? gen_strf("erim__f_%s * erim__z_%s / sizeof(struct %s)", p->name, p->name, es->name)
+			                   : gen_strf("erim__n_%s / sizeof(struct %s)", p->name, es->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n"
-			              "\t\tmemset(&erim__d, 0, sizeof erim__d);\n"
+			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__put_%s(&erim__d, (const struct %s *)erim__p_%s + erim__i);\n"
-			              "\t\tmemcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           p->name, filled ? "erim__f_" : "erim__e_", p->name,
+			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
+			           p->name, lim,
 			           es->name, es->name, es->name, p->name, es->name, p->name);
+			free(lim);
 		} else if (filled) {
-			char *es2 = gen_elem_size(p);
-			gen_printf(b, "\tif (erim__p_%s)\n\t\tmemcpy((void *)erim__v.%s, erim__p_%s, erim__f_%s * %s);\n",
-			           p->name, p->name, p->name, p->name, es2);
-			free(es2);
+			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
+			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__f_%s * erim__z_%s);\n",
+			           p->name, p->name, p->name, p->name, p->name);
 		} else {
-			gen_printf(b, "\tif (erim__p_%s)\n\t\tmemcpy((void *)erim__v.%s, erim__p_%s, erim__n_%s);\n",
+			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__n_%s);\n",
 			           p->name, p->name, p->name, p->name);
 		}
 	}
 	if (has_ret) {
 		if (rs) {
-			gen_printf(b, "\t{\n\t\tstruct %s erim__d;\n\t\tmemset(&erim__d, 0, sizeof erim__d);\n"
+			gen_printf(b, "\t{\n\t\tstruct %s erim__d;\n\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
 			              "\t\terim__put_%s(&erim__d, &erim__r);\n"
-			              "\t\tmemcpy(&((struct erim__args_%s *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);\n\t}\n",
+			              "\t\terim__mcpy(&((struct erim__args_%s *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);\n\t}\n",
 			           rs->name, rs->name, f->name);
 		} else {
 			gen_printf(b, "\t((struct erim__args_%s *)erim__raw)->erim__ret = erim__r;\n", f->name);
@@ -741,8 +981,8 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			continue;
 		const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(p)));
 		if (gen_struct_is_deep(es) && !(p->attrs.is_string && !p->attrs.size && !p->attrs.count)) {
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__k_%s && erim__i < erim__e_%s; erim__i++)\n"
-			              "\t\terim__free_%s(&erim__k_%s[erim__i]);\n", p->name, p->name, es->name, p->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; erim__k_%s && erim__i < erim__n_%s / sizeof(struct %s); erim__i++)\n"
+			              "\t\terim__free_%s(&erim__k_%s[erim__i]);\n", p->name, p->name, es->name, es->name, p->name);
 			gen_printf(b, "\terim_free(erim__u_%s);\n\terim_free(erim__k_%s);\n", p->name, p->name);
 		}
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
@@ -805,9 +1045,13 @@ static void gen_gate(struct gen_ctx *c, struct gen_buf *b, const struct idl_func
 		gen_puts(b, ")(");
 		/* error(V): V as written in the .erim */
 		const struct idl_expr *e = f->error;
-		if (e->kind == IDL_E_INT)
-			gen_printf(b, "%s%llu", e->negative ? "-" : "", (unsigned long long)e->value);
-		else if (e->kind == IDL_E_IDENT)
+		if (e->kind == IDL_E_INT) {
+			char *l = gen_int_literal(e->value, e->negative);
+			if (!l)
+				gen_error(c, &e->loc, "error(-%llu) is below INT64_MIN", (unsigned long long)e->value);
+			gen_puts(b, l ? l : "0");
+			free(l);
+		} else if (e->kind == IDL_E_IDENT)
 			gen_puts(b, e->ident);
 		else
 			gen_error(c, &e->loc, "error() takes an integer or an enumerator");
@@ -897,8 +1141,11 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	              "\tsize_t erim__total = (sizeof(struct erim__cb_%s) + 15u) & ~(size_t)15u;\n\tlong erim__r;\n",
 	           f->name, f->name);
 	for (const struct idl_param *p = f->params; p; p = p->next)
-		if (gen_is_buffer(p))
+		if (gen_is_buffer(p)) {
 			gen_printf(b, "\tsize_t erim__n_%s = 0, erim__e_%s = 0, erim__o_%s = 0;\n", p->name, p->name, p->name);
+			if (p->attrs.filled)
+				gen_printf(b, "\tsize_t erim__z_%s = 0;\n", p->name);
+		}
 	if (nallow) {
 		gen_printf(b, "\tunsigned erim__allow[%zu] = { ", nallow);
 		for (const struct idl_ident_list *a = f->allow; a; a = a->next)
@@ -927,7 +1174,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		fx.arg = p->name;
 		gen_printf(b, "\tif (%s) {\n", p->name);
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\t\terim__n_%s = __builtin_strlen(%s) + 1;\n", p->name, p->name);
+			gen_printf(b, "\t\terim__n_%s = erim__strlen(%s) + 1;\n", p->name, p->name);
 			if (p->attrs.maxlen) {
 				char *t = gen_size(&fx, b, 2, p->attrs.maxlen);
 				gen_printf(b, "\t\tif (erim__n_%s - 1 > %s)\n", p->name, t);
@@ -936,32 +1183,67 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			}
 		} else {
 			char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-			gen_bytes(&fx, b, 2, p, nn, ee);
+			char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
+			gen_bytes(&fx, b, 2, p, nn, ee, zz);
 			free(nn);
 			free(ee);
+			free(zz);
 		}
 		gen_printf(b, "\t\tif (erim__n_%s > ERIM__CB_MAX)\n", p->name);
 		gen_fail(&fx, b, 3, "is too large to cross to the untrusted stack");
 		gen_printf(b, "\t\terim__o_%s = erim__total;\n\t\terim__total += (erim__n_%s + 15u) & ~(size_t)15u;\n\t}\n",
 		           p->name, p->name);
 	}
+	/* filled=: the count's buffer holds one count; a count the trusted
+	 * caller passes by value is within the capacity (before the call) */
+	for (const struct idl_param *p = f->params; p; p = p->next) {
+		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
+			continue;
+		const struct idl_expr *fe = p->attrs.filled;
+		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
+		if (!np)
+			continue;
+		fx.arg = np->name;
+		if (gen_is_buffer(np)) {
+			char *td = gen_decl(gen_elem_type(np), "", 1);
+			gen_printf(b, "\tif (%s && erim__n_%s < sizeof(%s))\n", np->name, np->name, td);
+			gen_fail(&fx, b, 2, "is too small to hold the count filled= names");
+			free(td);
+		} else {
+			if (gen_signedness(np->type) != 0) {
+				gen_printf(b, "\tif (%s && !(%s > 0 || %s == 0))\n", p->name, np->name, np->name);
+				gen_fail(&fx, b, 2, "is a negative filled= count");
+			}
+			gen_printf(b, "\tif (%s && (size_t)%s > erim__e_%s)\n", p->name, np->name, p->name);
+			gen_fail(&fx, b, 2, "is a filled= count above the capacity");
+		}
+	}
 	gen_puts(b, "\tif (erim__total > ERIM__CB_MAX)\n");
 	gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"arguments too large to cross to the untrusted stack\");\n",
 	           c->iname, f->name);
 	gen_puts(b, "\terim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */\n\tif (!erim__b)\n");
 	gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"out of trusted memory\");\n", c->iname, f->name);
-	gen_puts(b, "\t__builtin_memset(&erim__h, 0, sizeof erim__h);\n");
+	gen_puts(b, "\terim__mset(&erim__h, 0, sizeof erim__h);\n");
 	for (const struct idl_param *p = f->params; p; p = p->next) {
+		const struct idl_struct *ps = gen_struct_of(c, gen_resolve(gen_is_buffer(p) ? gen_elem_type(p) : p->type));
 		if (!gen_is_buffer(p)) {
-			gen_printf(b, "\terim__h.%s = %s;\n", p->name, p->name);
+			if (ps)   /* member by member into the zeroed header: no padding leaks */
+				gen_printf(b, "\terim__put_%s(&erim__h.%s, &%s);\n", ps->name, p->name, p->name);
+			else
+				gen_printf(b, "\terim__h.%s = %s;\n", p->name, p->name);
 			continue;
 		}
 		gen_printf(b, "\terim__h.%s = erim__o_%s;\n", p->name, p->name);
-		if (p->attrs.dir & IDL_DIR_IN)
-			gen_printf(b, "\tif (%s)\n\t\t__builtin_memcpy(erim__b + erim__o_%s, %s, erim__n_%s);\n",
+		if ((p->attrs.dir & IDL_DIR_IN) && ps)   /* element-wise into the zeroed block */
+			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < erim__n_%s / sizeof(struct %s); erim__i++)\n"
+			              "\t\terim__put_%s((struct %s *)(void *)(erim__b + erim__o_%s) + erim__i, "
+			              "(const struct %s *)(const void *)%s + erim__i);\n",
+			           p->name, p->name, ps->name, ps->name, ps->name, p->name, ps->name, p->name);
+		else if (p->attrs.dir & IDL_DIR_IN)
+			gen_printf(b, "\tif (%s)\n\t\terim__cpy(erim__b + erim__o_%s, %s, erim__n_%s);\n",
 			           p->name, p->name, p->name, p->name);
 	}
-	gen_puts(b, "\t__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);\n");
+	gen_puts(b, "\terim__mcpy(erim__b, &erim__h, sizeof erim__h);\n");
 	gen_printf(b, "\terim__r = erim_callback_call(erim__tramp_%s, erim__b, erim__total, %s, %zu);\n",
 	           f->name, nallow ? "erim__allow" : "NULL", nallow);
 	gen_puts(b, "\terim__cld();\n");
@@ -971,7 +1253,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	            "\t\tif (erim__w)\n");
 	gen_printf(b, "\t\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a block that %%s\", erim__w);\n\t}\n",
 	           c->iname, f->name);
-	gen_puts(b, "\t__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);\n");
+	gen_puts(b, "\terim__mcpy(&erim__h, erim__ub, sizeof erim__h);\n");
 	/* filled counts: fetched once from the returned block, bounded */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
@@ -987,7 +1269,7 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			int sg = gen_signedness(gen_elem_type(np));
 			gen_printf(b, "\t%s erim__fv_%s = 0;\n", td, np->name);
-			gen_printf(b, "\tif (%s && erim__o_%s) {\n\t\t__builtin_memcpy(&erim__fv_%s, erim__ub + erim__o_%s, sizeof erim__fv_%s);\n",
+			gen_printf(b, "\tif (%s && erim__o_%s) {\n\t\terim__mcpy(&erim__fv_%s, erim__ub + erim__o_%s, sizeof erim__fv_%s);\n",
 			           np->name, np->name, np->name, np->name, np->name);
 			if (sg != 0)
 				gen_printf(b, "\t\tif (!(erim__fv_%s > 0 || erim__fv_%s == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
@@ -1003,6 +1285,8 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		              "%%zu elements of '%s'\", erim__f_%s, erim__e_%s);\n",
 		           c->iname, f->name, np->name, p->name, p->name, p->name);
 	}
+	if (has_ret)
+		gen_fix_bools(b, 1, f->ret, "&erim__h.erim__ret", "sizeof erim__h.erim__ret");
 	if (has_ret && gen_is_ptr(f->ret)) {
 		gen_puts(b, "\tif (erim__h.erim__ret && erim__check(erim__h.erim__ret, 1))\n");
 		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a pointer into trusted memory\");\n",
@@ -1014,16 +1298,26 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			continue;
 		const struct idl_param *fp = gen_filled_by(f, p);
 		if (fp && fp->attrs.dir & IDL_DIR_OUT) {
-			gen_printf(b, "\tif (%s && erim__o_%s)\n\t\t__builtin_memcpy(%s, &erim__fv_%s, sizeof erim__fv_%s);\n",
+			gen_printf(b, "\tif (%s && erim__o_%s)\n\t\terim__mcpy(%s, &erim__fv_%s, sizeof erim__fv_%s);\n",
 			           p->name, p->name, p->name, p->name, p->name);
 		} else if (p->attrs.filled) {
-			char *es = gen_elem_size(p);
-			gen_printf(b, "\tif (%s)\n\t\t__builtin_memcpy(%s, erim__ub + erim__o_%s, erim__f_%s * %s);\n",
-			           p->name, p->name, p->name, p->name, es);
-			free(es);
+			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
+			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + erim__o_%s, erim__f_%s * erim__z_%s);\n",
+			           p->name, p->name, p->name, p->name, p->name);
+			char *n = gen_strf("erim__f_%s * erim__z_%s", p->name, p->name);
+			gen_fix_bools(b, 2, gen_elem_type(p), p->name, n);
+			free(n);
+			gen_puts(b, "\t}\n");
 		} else {
-			gen_printf(b, "\tif (%s)\n\t\t__builtin_memcpy(%s, erim__ub + erim__o_%s, erim__n_%s);\n",
+			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + erim__o_%s, erim__n_%s);\n",
 			           p->name, p->name, p->name, p->name);
+			if (p->attrs.is_string)   /* the callback may have overwritten the NUL */
+				gen_printf(b, "\t\tif (erim__n_%s)\n\t\t\t((char *)%s)[erim__n_%s - 1] = '\\0';\n",
+				           p->name, p->name, p->name);
+			char *n = gen_strf("erim__n_%s", p->name);
+			gen_fix_bools(b, 2, gen_elem_type(p), p->name, n);
+			free(n);
+			gen_puts(b, "\t}\n");
 		}
 	}
 	gen_puts(b, "\terim_free(erim__b);\n");
@@ -1063,6 +1357,12 @@ static void gen_struct_helpers(struct gen_ctx *c, struct gen_buf *b, const struc
 				continue;
 			seen->s[seen->n++] = s;
 			gen_struct_put(c, b, s);
+			{
+				struct idl_type st = { .kind = IDL_T_STRUCT, .name = s->name,
+				                       .decl = (struct idl_struct *)s };
+				if (gen_has_bool(&st))
+					gen_struct_fix(b, s);
+			}
 			if (gen_struct_is_deep(s))
 				gen_struct_deep(c, b, s);
 		}

@@ -123,12 +123,27 @@ void gen_banner(struct gen_ctx *c, struct gen_buf *b)
 	           c->opts.source_name, c->opts.version);
 }
 
+char *gen_int_literal(uint64_t v, int negative)
+{
+	if (negative && v == (uint64_t)INT64_MAX + 1)
+		return gen_strf("(-%lldLL - 1)", (long long)INT64_MAX);   /* INT64_MIN */
+	if (negative && v > (uint64_t)INT64_MAX + 1)
+		return NULL;
+	if (!negative && v > (uint64_t)INT64_MAX)
+		return gen_strf("%lluULL", (unsigned long long)v);          /* unsigned in C too */
+	return gen_strf("%s%llu", negative ? "-" : "", (unsigned long long)v);
+}
+
 static void gen_expr_c(struct gen_buf *b, const struct idl_expr *e)
 {
 	switch (e->kind) {
-	case IDL_E_INT:
-		gen_printf(b, "%s%llu", e->negative ? "-" : "", (unsigned long long)e->value);
+	case IDL_E_INT: {
+		char *l = gen_int_literal(e->value, e->negative);
+		/* below INT64_MIN: the front end bounds enumerators; spell it anyway */
+		gen_puts(b, l ? l : "0");
+		free(l);
 		break;
+	}
 	case IDL_E_IDENT:
 		gen_puts(b, e->ident);
 		break;
@@ -214,9 +229,12 @@ static void gen_file_types(struct gen_buf *b, const struct idl_file *f, const st
 	for (const struct idl_import *im = f->imports; im; im = im->next)
 		if (im->file)
 			gen_file_types(b, im->file, NULL);
+	/* every interface of the file: another interface's gates may use a type
+	 * declared by this one (each block has its own guard; source order keeps
+	 * by-value uses after their declarations) */
+	(void)self;
 	for (const struct idl_interface *i = f->interfaces; i; i = i->next)
-		if (!self || i == self)
-			gen_iface_types(b, i, gen_base_name(f->path));
+		gen_iface_types(b, i, gen_base_name(f->path));
 }
 
 void gen_types(struct gen_ctx *c, struct gen_buf *b)

@@ -86,39 +86,57 @@ static const struct {
 	{ "intptr_t", 1 },  { "uintptr_t", 0 }, { "ptrdiff_t", 1 }, { "off_t", 1 },
 	{ "wchar_t", 1 },   { "char16_t", 0 },  { "char32_t", 0 },  { "intmax_t", 1 },
 	{ "uintmax_t", 0 }, { "pid_t", 1 },     { "uid_t", 0 },     { "gid_t", 0 },
-	{ "time_t", 1 },    { "__int64", 1 },
+	{ "time_t", 1 },
 };
 
-/* Keyword spellings: how many times each may appear, and what it says about sign. */
+/* Keyword spellings: the combinations C11 (6.7.2) allows, and what they say
+ * about sign.  Counted per keyword, so the order of the words does not matter
+ * ("int unsigned long" is C); everything else is refused, so erimgen never
+ * writes a type the C compiler rejects. */
 static int idl_kw_scalar_sign(struct idl_parser *p, const char *spelling, const struct idl_loc *loc)
 {
-	int n_long = 0, n_sign = 0, n_base = 0, is_unsigned = 0, is_float = 0;
+	static const char *const kw[] = { "long", "short", "signed", "unsigned", "char", "int",
+	                                  "float", "double", "_Bool", "__int64" };
+	enum { K_LONG, K_SHORT, K_SIGNED, K_UNSIGNED, K_CHAR, K_INT, K_FLOAT, K_DOUBLE, K_BOOL, K_INT64, K_N };
+	int n[K_N] = { 0 }, bad = 0;
 	const char *s = spelling;
 
 	while (*s) {
-		size_t n = strcspn(s, " ");
+		size_t len = strcspn(s, " ");
+		int k;
 
-		if (n == 4 && !strncmp(s, "long", 4))
-			n_long++;
-		else if ((n == 6 && !strncmp(s, "signed", 6)) || (n == 8 && !strncmp(s, "unsigned", 8))) {
-			n_sign++;
-			is_unsigned = n == 8;
-		} else {
-			n_base++;
-			if ((n == 5 && !strncmp(s, "float", 5)) || (n == 6 && !strncmp(s, "double", 6)))
-				is_float = 1;
-			if (n == 5 && !strncmp(s, "_Bool", 5))
-				is_float = 1; /* not an integer for lengths */
-		}
-		s += n;
+		for (k = 0; k < K_N; k++)
+			if (strlen(kw[k]) == len && !strncmp(s, kw[k], len))
+				break;
+		if (k < K_N)
+			n[k]++;
+		else
+			bad = 1;
+		s += len;
 		while (*s == ' ')
 			s++;
 	}
-	if (n_long > 2 || n_sign > 1 || n_base > 1 || (is_float && n_sign))
-		idl_error(p->s, loc, "invalid combination of type keywords '%s'", spelling);
+	if (n[K_INT64]) {
+		idl_error(p->s, loc, "'__int64' is not C; write int64_t (or uint64_t)");
+		return 1;
+	}
+	int sign = n[K_SIGNED] + n[K_UNSIGNED];
+	int bases = n[K_CHAR] + n[K_INT] + n[K_FLOAT] + n[K_DOUBLE] + n[K_BOOL];
+	int is_float = n[K_FLOAT] || n[K_DOUBLE] || n[K_BOOL]; /* not integers for lengths */
+
+	if (bad || bases > 1 || sign > 1 || n[K_LONG] > 2 || n[K_SHORT] > 1 ||
+	    (n[K_SHORT] && n[K_LONG]) ||                                  /* long short */
+	    ((n[K_SHORT] || n[K_LONG]) && (n[K_CHAR] || n[K_BOOL] || n[K_FLOAT])) || /* long char/float/_Bool */
+	    (n[K_SHORT] && n[K_DOUBLE]) || (n[K_LONG] > 1 && n[K_DOUBLE]) ||  /* long long double */
+	    (sign && is_float)) {
+		idl_error(p->s, loc, "invalid combination of type keywords '%s' (C has char, short [int], "
+		          "int, long [int], long long [int] with signed/unsigned, float, double, long double, _Bool)",
+		          spelling);
+		return 1;
+	}
 	if (is_float)
 		return -1;
-	return is_unsigned ? 0 : 1;
+	return n[K_UNSIGNED] ? 0 : 1;
 }
 
 char *idl_b_kw_join(char *a, const char *b)

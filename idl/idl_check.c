@@ -670,6 +670,98 @@ static void chk_unreachable_private(struct idl_chk *c, struct idl_interface *i)
 	}
 }
 
+/* ---- structs with pointer members ---------------------------------------------------- */
+
+/* A struct whose copy needs a deep copy: a pointer member that is copied (not
+ * opaque, not user_check), or a struct member (by value or array) that is one. */
+static int idl_struct_deep(const struct idl_struct *st, int depth)
+{
+	if (!st || depth > 64)
+		return 0;
+	for (const struct idl_param *m = st->members; m; m = m->next) {
+		const struct idl_type *t = idl_strip(m->type);
+
+		if (idl_is_pointer(t) && !m->attrs.is_opaque && !m->attrs.user_check)
+			return 1;
+		if (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* The deep struct type T names (by value), or NULL. */
+static const struct idl_struct *idl_deep_of(const struct idl_type *t)
+{
+	t = idl_strip(t);
+	return t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0) ? t->decl : NULL;
+}
+
+/* The generated copies are one level deep and only where a trusted copy is
+ * kept and freed by the gate: an [in]/[out] buffer of a trusted function.
+ * Everywhere else a pointer member would cross as the raw pointer (into the
+ * trusted implementation, or out to untrusted code), so those shapes are
+ * refused, saying what to write. */
+static void chk_deep_struct_param(struct idl_chk *c, struct idl_param *p)
+{
+	const struct idl_type *t = idl_strip(p->type);
+	const struct idl_struct *d;
+
+	if (p->attrs.is_opaque || p->attrs.user_check)
+		return;
+	if (c->strct) {
+		if ((d = idl_deep_of(t)))
+			idl_report(c->s, IDL_CHK_DEEP_STRUCT, IDL_SEV_OFF, &p->loc,
+			           "member '%s' of struct '%s' embeds struct '%s' by value, which has pointer "
+			           "members; deep copies are one level deep: move the members of '%s' into "
+			           "'%s', or pass it as a separate [in] parameter", p->name, c->strct->name,
+			           d->name, d->name, c->strct->name);
+		else if (idl_is_pointer(t) && (d = idl_deep_of(t->target)))
+			idl_report(c->s, IDL_CHK_DEEP_STRUCT, IDL_SEV_OFF, &p->loc,
+			           "member '%s' of struct '%s' points to struct '%s', which has pointer members; "
+			           "deep copies are one level deep: pass the '%s' array as a separate [in] or "
+			           "[out] parameter", p->name, c->strct->name, d->name, d->name);
+		return;
+	}
+	if (!c->func)
+		return;
+	int buffer = idl_is_pointer(t) || p->ndims > 0;   /* a pointer or an array parameter */
+
+	d = idl_is_pointer(t) ? idl_deep_of(t->target) : idl_deep_of(t);
+	if (!d)
+		return;
+	if (c->func->side == IDL_UNTRUSTED)
+		idl_report(c->s, IDL_CHK_DEEP_STRUCT, IDL_SEV_OFF, &p->loc,
+		           "parameter '%s' of untrusted function '%s': struct '%s' has pointer members, "
+		           "which would reach untrusted code as trusted pointers; pass the buffers as "
+		           "separate parameters", p->name, c->func->name, d->name);
+	else if (!buffer)
+		idl_report(c->s, IDL_CHK_DEEP_STRUCT, IDL_SEV_OFF, &p->loc,
+		           "parameter '%s' of '%s': struct '%s' has pointer members and cannot be passed "
+		           "by value (its pointers would reach the trusted side unchecked); pass a "
+		           "pointer with [in]", p->name, c->func->name, d->name);
+}
+
+static void chk_deep_struct_return(struct idl_chk *c, struct idl_func *f)
+{
+	const struct idl_struct *d = idl_deep_of(f->ret);
+
+	if (d)
+		idl_report(c->s, IDL_CHK_DEEP_STRUCT, IDL_SEV_OFF, &f->ret->loc,
+		           "'%s' returns struct '%s', which has pointer members: the pointers would cross "
+		           "unchecked; %s", f->name, d->name,
+		           f->side == IDL_TRUSTED ? "return it through an [out] parameter"
+		                                  : "return the buffers through [out] parameters");
+}
+
+static void chk_empty_struct(struct idl_chk *c, struct idl_interface *i)
+{
+	for (struct idl_struct *st = i->structs; st; st = st->next)
+		if (!st->members)
+			idl_report(c->s, IDL_CHK_EMPTY_STRUCT, IDL_SEV_OFF, &st->loc,
+			           "struct '%s' has no members, which C11 does not allow; give it a member "
+			           "or drop it", st->name);
+}
+
 /* ---- the table ----------------------------------------------------------------------- */
 
 static const struct idl_check_row idl_checks[IDL_CHK__COUNT] = {
@@ -702,6 +794,8 @@ static const struct {
 	{ IDL_CHK_MISPLACED_SUFFIX, NULL, chk_error_value, NULL },
 	{ IDL_CHK_ALLOW_TARGET, NULL, chk_allow_target, NULL },
 	{ IDL_CHK_UNREACHABLE_PRIVATE, NULL, NULL, chk_unreachable_private },
+	{ IDL_CHK_DEEP_STRUCT, chk_deep_struct_param, chk_deep_struct_return, NULL },
+	{ IDL_CHK_EMPTY_STRUCT, NULL, NULL, chk_empty_struct },
 };
 
 const char *idl_check_name(enum idl_check_id id)
@@ -881,6 +975,27 @@ static int idl_file_has_includes(const struct idl_file *f, int depth)
 	return 0;
 }
 
+/* Does F (or an import) include a header whose name ends in HDR? */
+static int idl_file_includes(const struct idl_file *f, const char *hdr, int depth)
+{
+	size_t lh = strlen(hdr);
+
+	if (!f || depth > 64)
+		return 0;
+	for (struct idl_interface *i = f->interfaces; i; i = i->next)
+		for (struct idl_include *inc = i->includes; inc; inc = inc->next) {
+			size_t l = strlen(inc->header);
+
+			if (l >= lh && !strcmp(inc->header + l - lh, hdr) &&
+			    (l == lh || inc->header[l - lh - 1] == '/'))
+				return 1;
+		}
+	for (struct idl_import *im = f->imports; im; im = im->next)
+		if (idl_file_includes(im->file, hdr, depth + 1))
+			return 1;
+	return 0;
+}
+
 /* Declarations visible in the file being resolved: its own first (in source
  * order), then its imports depth-first -- the order idl_find_struct() uses. */
 struct idl_scope {
@@ -958,9 +1073,17 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 				           "unknown type '%s': it is not declared in this file and no C header is "
 				           "included; add include \"header.h\" that declares it", t->name);
 			break;
+		case IDL_T_SCALAR:
+			/* C11 declares these in <uchar.h> only, which the generated
+			 * headers do not include on their own */
+			if ((!strcmp(t->name, "char16_t") || !strcmp(t->name, "char32_t")) &&
+			    !idl_file_includes(f, "uchar.h", 0))
+				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
+				           "'%s' is declared in <uchar.h>; add include \"uchar.h\" to the "
+				           "interface (or use uint%s_t)", t->name, t->name[4] == '1' ? "16" : "32");
+			break;
 		case IDL_T_TYPEDEF:
 		case IDL_T_VOID:
-		case IDL_T_SCALAR:
 		case IDL_T_POINTER:
 			break;
 		}

@@ -55,7 +55,10 @@
 	  "a type name that is neither declared nor can come from an included header")   \
 	X(UNREACHABLE_PRIVATE, "unreachable-private", WARNING, 0,                      \
 	  "a non-public trusted function that no allow() lists can never be called")    \
-	X(EMPTY_PARAMS, "empty-params", OFF, 0, "`f()` instead of `f(void)`")
+	X(EMPTY_PARAMS, "empty-params", OFF, 0, "`f()` instead of `f(void)`")           \
+	X(DEEP_STRUCT, "deep-struct", ERROR, 1,                                        \
+	  "structs with pointer members only as [in]/[out] buffers of trusted functions, one level deep") \
+	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)")
 
 enum idl_check_id {
 #define IDL_CHECK_ENUM(id, name, sev, req, desc) IDL_CHK_##id,

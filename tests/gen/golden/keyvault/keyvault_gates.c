@@ -20,6 +20,68 @@ static inline __attribute__((unused)) void erim__cld(void)
 	__asm__ __volatile__("cld" ::: "memory");
 }
 
+/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
+ * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
+ * are not turned back into library calls): trusted code does not call
+ * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
+ * untrusted memory.  Copies of a constant size up to 64 bytes stay
+ * __builtin_memcpy/memset, which compilers inline when optimising. */
+#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
+#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
+static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
+{
+	void *erim__r = erim__d;
+
+	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
+	return erim__r;
+}
+
+static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
+{
+	void *erim__r = erim__p;
+
+	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
+	return erim__r;
+}
+
+/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
+ * outside the range. */
+static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
+{
+	size_t erim__i = 0;
+
+	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	for (; erim__n - erim__i >= 8; erim__i += 8) {
+		uint64_t erim__w;
+
+		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);
+		if ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)
+			break;
+	}
+	for (; erim__i < erim__n; erim__i++) {
+		__asm__("" : "+r"(erim__i));
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	}
+	return NULL;
+}
+
+/* strlen of a string in trusted memory. */
+static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
+{
+	size_t erim__i = 0;
+
+	while (erim__p[erim__i]) {
+		__asm__("" : "+r"(erim__i));
+		erim__i++;
+	}
+	return erim__i;
+}
+
 /* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
  * the address space or overlaps trusted memory (any byte). */
 static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
@@ -60,7 +122,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 		}
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
-		erim__z = memchr((const void *)erim__a, 0, erim__chunk);
+		erim__z = erim__nul((const char *)erim__a, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
 		if (erim__n + erim__k + 1 > erim__cap) {
 			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
@@ -76,7 +138,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim__t = erim__g;
 			erim__cap = erim__nc;
 		}
-		memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
 		erim__n += erim__k;
 		if (erim__z)
 			break;
@@ -90,6 +152,17 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	*erim__len = erim__n;
 	return NULL;
 }
+
+/* bools copied from untrusted memory: any byte other than 0 becomes 1, read
+ * as unsigned char, so trusted code never loads an invalid bool. */
+static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)
+{
+	unsigned char *erim__c = erim__p;
+
+	for (size_t erim__i = 0; erim__i < erim__n; erim__i++)
+		erim__c[erim__i] = erim__c[erim__i] != 0;
+}
+_Static_assert(sizeof(_Bool) == 1, "erim__fix_bools assumes one-byte bools");
 
 /* Buffers up to this many bytes are copied to the trusted stack. */
 #define ERIM__SMALL 256
@@ -161,7 +234,7 @@ static __attribute__((unused)) void erim__put_kv_blob(struct kv_blob *erim__d, c
 
 static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim__k, const struct kv_blob *erim__u, int erim__copy, const char **erim__mem)
 {
-	memset(erim__k, 0, sizeof *erim__k);
+	erim__mset(erim__k, 0, sizeof *erim__k);
 	erim__k->len = erim__u->len;
 	{
 		size_t erim__n;
@@ -174,8 +247,9 @@ static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim
 			if (erim__w) { *erim__mem = "data"; return erim__w; }
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
-			if (erim__copy)
-				memcpy(erim__t, erim__u->data, erim__n);
+			if (erim__copy) {
+				erim__cpy(erim__t, erim__u->data, erim__n);
+			}
 			erim__k->data = erim__t;
 		}
 	}
@@ -195,7 +269,7 @@ static __attribute__((unused)) const char *erim__out_kv_blob(struct kv_blob *eri
 		size_t erim__t2 = (size_t)erim__u->len;
 		if (__builtin_mul_overflow(erim__t2, sizeof(uint8_t), &erim__n))
 			{ *erim__mem = "data"; return "has a size that overflows size_t"; }
-		memcpy((void *)erim__u->data, erim__k->data, erim__n);
+		erim__cpy((void *)erim__u->data, erim__k->data, erim__n);
 	}
 	erim__d->data = erim__u->data;
 	(void)erim__p;
@@ -216,7 +290,7 @@ static long erim__entry_kv_generate(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_generate", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = kv_generate_impl();
 	((struct erim__args_kv_generate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -247,7 +321,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_sign", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* msg: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
@@ -259,7 +333,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
 			if (!erim__p_msg)
 				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__p_msg, erim__v.msg, erim__n_msg);
+			erim__cpy(erim__p_msg, erim__v.msg, erim__n_msg);
 		}
 	}
 	/* sig: out buffer */
@@ -271,14 +345,14 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.sig) {
 			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
 			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
-			erim__p_sig = erim__n_sig <= ERIM__SMALL ? memset(erim__s_sig, 0, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
+			erim__p_sig = erim__n_sig <= ERIM__SMALL ? erim__zero(erim__s_sig, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
 			if (!erim__p_sig)
 				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	erim__r = kv_sign_impl(erim__p_msg, erim__v.len, erim__p_sig);
 	if (erim__p_sig)
-		memcpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
+		erim__cpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
 	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -311,7 +385,7 @@ static long erim__entry_kv_label(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_label", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* name: string, copied page by page, terminated */
 	{
 		size_t erim__t1 = (size_t)256u;
@@ -343,6 +417,7 @@ static long erim__entry_kv_export(void *erim__raw)
 	int erim__r;
 	void *erim__p_buf = NULL;
 	size_t erim__n_buf = 0, erim__e_buf = 0;
+	size_t erim__z_buf = 0;
 	unsigned char erim__s_buf[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_n = NULL;
 	size_t erim__n_n = 0, erim__e_n = 0;
@@ -354,17 +429,18 @@ static long erim__entry_kv_export(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_export", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* buf: out buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.cap;
 		if (__builtin_mul_overflow(erim__t1, sizeof(uint8_t), &erim__n_buf))
 			{ erim__arg = "buf"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_buf = erim__t1;
+		erim__z_buf = sizeof(uint8_t);
 		if (erim__v.buf) {
 			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
 			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
-			erim__p_buf = erim__n_buf <= ERIM__SMALL ? memset(erim__s_buf, 0, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
+			erim__p_buf = erim__n_buf <= ERIM__SMALL ? erim__zero(erim__s_buf, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
 			if (!erim__p_buf)
 				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -376,22 +452,25 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.n) {
 			const char *erim__w = erim__check(erim__v.n, erim__n_n);
 			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
-			erim__p_n = erim__n_n <= ERIM__SMALL ? memset(erim__s_n, 0, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
+			erim__p_n = erim__n_n <= ERIM__SMALL ? erim__zero(erim__s_n, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
 			if (!erim__p_n)
 				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	if (erim__p_n && erim__n_n < sizeof(size_t))
+		{ erim__arg = "n"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
 	erim__r = kv_export_impl(erim__p_buf, erim__v.cap, erim__p_n);
 	if (erim__p_n) {
-		size_t erim__x = *(const size_t *)erim__p_n;
+		size_t erim__x;
+		erim__mcpy(&erim__x, erim__p_n, sizeof erim__x);
 		erim__f_buf = (size_t)erim__x;
 	}
 	if (erim__f_buf > erim__e_buf)
 		erim_refuse("keyvault", "kv_export", "trusted function reported 'n' = %zu, more than the %zu elements of 'buf'", erim__f_buf, erim__e_buf);
 	if (erim__p_buf)
-		memcpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * sizeof(uint8_t));
+		erim__cpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * erim__z_buf);
 	if (erim__p_n)
-		memcpy((void *)erim__v.n, erim__p_n, erim__n_n);
+		erim__cpy((void *)erim__v.n, erim__p_n, erim__n_n);
 	((struct erim__args_kv_export *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -423,7 +502,7 @@ static long erim__entry_kv_put(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_put", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* b: struct kv_blob, deep copy with frozen lengths */
 	{
 		erim__n_b = sizeof(struct kv_blob);
@@ -436,8 +515,8 @@ static long erim__entry_kv_put(void *erim__raw)
 			erim__p_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
 			if (!erim__u_b || !erim__k_b || !erim__p_b)
 				{ erim__arg = "b"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__u_b, erim__v.b, erim__n_b);
-			for (size_t erim__i = 0; erim__i < erim__e_b; erim__i++) {
+			erim__cpy(erim__u_b, erim__v.b, erim__n_b);
+			for (size_t erim__i = 0; erim__i < erim__n_b / sizeof(struct kv_blob); erim__i++) {
 				erim__w = erim__in_kv_blob(&erim__k_b[erim__i], &erim__u_b[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
 				erim__p_b[erim__i] = erim__k_b[erim__i];
@@ -447,7 +526,7 @@ static long erim__entry_kv_put(void *erim__raw)
 	kv_put_impl(erim__p_b);
 	erim__st = 0;
 erim__refused:
-	for (size_t erim__i = 0; erim__k_b && erim__i < erim__e_b; erim__i++)
+	for (size_t erim__i = 0; erim__k_b && erim__i < erim__n_b / sizeof(struct kv_blob); erim__i++)
 		erim__free_kv_blob(&erim__k_b[erim__i]);
 	erim_free(erim__u_b);
 	erim_free(erim__k_b);
@@ -474,7 +553,7 @@ static long erim__entry_kv_rotate(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("keyvault", "kv_rotate", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = kv_rotate_impl();
 	((struct erim__args_kv_rotate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -571,7 +650,7 @@ void kv_log_ocall(const char *line)
 	size_t erim__n_line = 0, erim__e_line = 0, erim__o_line = 0;
 
 	if (line) {
-		erim__n_line = __builtin_strlen(line) + 1;
+		erim__n_line = erim__strlen(line) + 1;
 		if (erim__n_line > ERIM__CB_MAX)
 			erim_refuse("keyvault", "kv_log", "argument 'line' is too large to cross to the untrusted stack");
 		erim__o_line = erim__total;
@@ -582,11 +661,11 @@ void kv_log_ocall(const char *line)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("keyvault", "kv_log", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
 	erim__h.line = erim__o_line;
 	if (line)
-		__builtin_memcpy(erim__b + erim__o_line, line, erim__n_line);
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+		erim__cpy(erim__b + erim__o_line, line, erim__n_line);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_kv_log, erim__b, erim__total, NULL, 0);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -596,7 +675,7 @@ void kv_log_ocall(const char *line)
 		if (erim__w)
 			erim_refuse("keyvault", "kv_log", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 	(void)erim__e_line;
 }
@@ -628,8 +707,8 @@ int kv_confirm_ocall(void)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("keyvault", "kv_confirm", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_kv_confirm, erim__b, erim__total, erim__allow, 1);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -639,7 +718,7 @@ int kv_confirm_ocall(void)
 		if (erim__w)
 			erim_refuse("keyvault", "kv_confirm", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 	return erim__h.erim__ret;
 }

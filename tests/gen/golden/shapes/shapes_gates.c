@@ -20,6 +20,68 @@ static inline __attribute__((unused)) void erim__cld(void)
 	__asm__ __volatile__("cld" ::: "memory");
 }
 
+/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
+ * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
+ * are not turned back into library calls): trusted code does not call
+ * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
+ * untrusted memory.  Copies of a constant size up to 64 bytes stay
+ * __builtin_memcpy/memset, which compilers inline when optimising. */
+#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
+#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
+static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
+{
+	void *erim__r = erim__d;
+
+	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
+	return erim__r;
+}
+
+static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
+{
+	void *erim__r = erim__p;
+
+	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
+	return erim__r;
+}
+
+/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
+ * outside the range. */
+static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
+{
+	size_t erim__i = 0;
+
+	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	for (; erim__n - erim__i >= 8; erim__i += 8) {
+		uint64_t erim__w;
+
+		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);
+		if ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)
+			break;
+	}
+	for (; erim__i < erim__n; erim__i++) {
+		__asm__("" : "+r"(erim__i));
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	}
+	return NULL;
+}
+
+/* strlen of a string in trusted memory. */
+static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
+{
+	size_t erim__i = 0;
+
+	while (erim__p[erim__i]) {
+		__asm__("" : "+r"(erim__i));
+		erim__i++;
+	}
+	return erim__i;
+}
+
 /* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
  * the address space or overlaps trusted memory (any byte). */
 static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
@@ -60,7 +122,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 		}
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
-		erim__z = memchr((const void *)erim__a, 0, erim__chunk);
+		erim__z = erim__nul((const char *)erim__a, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
 		if (erim__n + erim__k + 1 > erim__cap) {
 			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
@@ -76,7 +138,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim__t = erim__g;
 			erim__cap = erim__nc;
 		}
-		memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
 		erim__n += erim__k;
 		if (erim__z)
 			break;
@@ -90,6 +152,17 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	*erim__len = erim__n;
 	return NULL;
 }
+
+/* bools copied from untrusted memory: any byte other than 0 becomes 1, read
+ * as unsigned char, so trusted code never loads an invalid bool. */
+static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)
+{
+	unsigned char *erim__c = erim__p;
+
+	for (size_t erim__i = 0; erim__i < erim__n; erim__i++)
+		erim__c[erim__i] = erim__c[erim__i] != 0;
+}
+_Static_assert(sizeof(_Bool) == 1, "erim__fix_bools assumes one-byte bools");
 
 /* Buffers up to this many bytes are copied to the trusted stack. */
 #define ERIM__SMALL 256
@@ -167,14 +240,14 @@ static __attribute__((unused)) void erim__put_sh_poly(struct sh_poly *erim__d, c
 	erim__d->id = erim__s->id;
 	erim__d->kind = erim__s->kind;
 	erim__put_sh_point(&erim__d->origin, &erim__s->origin);
-	memcpy(erim__d->tag, erim__s->tag, sizeof erim__d->tag);
+	erim__mcpy(erim__d->tag, erim__s->tag, sizeof erim__d->tag);
 	erim__d->npts = erim__s->npts;
 	erim__d->pts = erim__s->pts;
 }
 
 static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim__k, const struct sh_poly *erim__u, int erim__copy, const char **erim__mem)
 {
-	memset(erim__k, 0, sizeof *erim__k);
+	erim__mset(erim__k, 0, sizeof *erim__k);
 	if (erim__copy)
 		erim__k->id = erim__u->id;
 	if (erim__copy)
@@ -182,7 +255,7 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 	if (erim__copy)
 		erim__k->origin = erim__u->origin;
 	if (erim__copy)
-		memcpy(erim__k->tag, erim__u->tag, sizeof erim__k->tag);
+		erim__mcpy(erim__k->tag, erim__u->tag, sizeof erim__k->tag);
 	erim__k->npts = erim__u->npts;
 	{
 		size_t erim__n;
@@ -195,8 +268,9 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 			if (erim__w) { *erim__mem = "pts"; return erim__w; }
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "pts"; return "cannot be copied: out of trusted memory"; }
-			if (erim__copy)
-				memcpy(erim__t, erim__u->pts, erim__n);
+			if (erim__copy) {
+				erim__cpy(erim__t, erim__u->pts, erim__n);
+			}
 			erim__k->pts = erim__t;
 		}
 	}
@@ -213,7 +287,7 @@ static __attribute__((unused)) const char *erim__out_sh_poly(struct sh_poly *eri
 	erim__d->id = erim__p->id;
 	erim__d->kind = erim__p->kind;
 	erim__put_sh_point(&erim__d->origin, &erim__p->origin);
-	memcpy(erim__d->tag, erim__p->tag, sizeof erim__d->tag);
+	erim__mcpy(erim__d->tag, erim__p->tag, sizeof erim__d->tag);
 	erim__d->npts = erim__u->npts;
 	if (erim__u->pts && erim__k->pts) {
 		size_t erim__n;
@@ -222,9 +296,9 @@ static __attribute__((unused)) const char *erim__out_sh_poly(struct sh_poly *eri
 			{ *erim__mem = "pts"; return "has a size that overflows size_t"; }
 		for (size_t erim__i = 0; erim__i < erim__n / sizeof(struct sh_point); erim__i++) {
 			struct sh_point erim__e;
-			memset(&erim__e, 0, sizeof erim__e);
+			erim__mset(&erim__e, 0, sizeof erim__e);
 			erim__put_sh_point(&erim__e, (const struct sh_point *)(const void *)erim__k->pts + erim__i);
-			memcpy((struct sh_point *)(void *)erim__u->pts + erim__i, &erim__e, sizeof erim__e);
+			erim__mcpy((struct sh_point *)(void *)erim__u->pts + erim__i, &erim__e, sizeof erim__e);
 		}
 	}
 	erim__d->pts = erim__u->pts;
@@ -248,7 +322,7 @@ static long erim__entry_sh_center(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_center", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* p: struct sh_poly, deep copy with frozen lengths */
 	{
 		erim__n_p = sizeof(struct sh_poly);
@@ -261,8 +335,8 @@ static long erim__entry_sh_center(void *erim__raw)
 			erim__p_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
 			if (!erim__u_p || !erim__k_p || !erim__p_p)
 				{ erim__arg = "p"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__u_p, erim__v.p, erim__n_p);
-			for (size_t erim__i = 0; erim__i < erim__e_p; erim__i++) {
+			erim__cpy(erim__u_p, erim__v.p, erim__n_p);
+			for (size_t erim__i = 0; erim__i < erim__n_p / sizeof(struct sh_poly); erim__i++) {
 				erim__w = erim__in_sh_poly(&erim__k_p[erim__i], &erim__u_p[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "p"; erim__why = erim__w; goto erim__refused; }
 				erim__p_p[erim__i] = erim__k_p[erim__i];
@@ -272,13 +346,13 @@ static long erim__entry_sh_center(void *erim__raw)
 	erim__r = sh_center_impl(erim__p_p);
 	{
 		struct sh_point erim__d;
-		memset(&erim__d, 0, sizeof erim__d);
+		erim__mset(&erim__d, 0, sizeof erim__d);
 		erim__put_sh_point(&erim__d, &erim__r);
-		memcpy(&((struct erim__args_sh_center *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);
+		erim__mcpy(&((struct erim__args_sh_center *)erim__raw)->erim__ret, &erim__d, sizeof erim__d);
 	}
 	erim__st = 0;
 erim__refused:
-	for (size_t erim__i = 0; erim__k_p && erim__i < erim__e_p; erim__i++)
+	for (size_t erim__i = 0; erim__k_p && erim__i < erim__n_p / sizeof(struct sh_poly); erim__i++)
 		erim__free_sh_poly(&erim__k_p[erim__i]);
 	erim_free(erim__u_p);
 	erim_free(erim__k_p);
@@ -307,7 +381,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_scale", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* polys: struct sh_poly, deep copy with frozen lengths */
 	{
 		size_t erim__t1 = (size_t)erim__v.n;
@@ -322,8 +396,8 @@ static long erim__entry_sh_scale(void *erim__raw)
 			erim__p_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
 			if (!erim__u_polys || !erim__k_polys || !erim__p_polys)
 				{ erim__arg = "polys"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__u_polys, erim__v.polys, erim__n_polys);
-			for (size_t erim__i = 0; erim__i < erim__e_polys; erim__i++) {
+			erim__cpy(erim__u_polys, erim__v.polys, erim__n_polys);
+			for (size_t erim__i = 0; erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 				erim__w = erim__in_sh_poly(&erim__k_polys[erim__i], &erim__u_polys[erim__i], 1, &erim__mem);
 				if (erim__w) { erim__arg = "polys"; erim__why = erim__w; goto erim__refused; }
 				erim__p_polys[erim__i] = erim__k_polys[erim__i];
@@ -331,17 +405,17 @@ static long erim__entry_sh_scale(void *erim__raw)
 		}
 	}
 	erim__r = sh_scale_impl(erim__p_polys, erim__v.n, erim__v.factor);
-	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__e_polys; erim__i++) {
+	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 		struct sh_poly erim__d;
 		const char *erim__m2;
-		memset(&erim__d, 0, sizeof erim__d);
+		erim__mset(&erim__d, 0, sizeof erim__d);
 		erim__out_sh_poly(&erim__d, &erim__p_polys[erim__i], &erim__k_polys[erim__i], &erim__u_polys[erim__i], &erim__m2);
-		memcpy((struct sh_poly *)(void *)erim__v.polys + erim__i, &erim__d, sizeof erim__d);
+		erim__mcpy((struct sh_poly *)(void *)erim__v.polys + erim__i, &erim__d, sizeof erim__d);
 	}
 	((struct erim__args_sh_scale *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	for (size_t erim__i = 0; erim__k_polys && erim__i < erim__e_polys; erim__i++)
+	for (size_t erim__i = 0; erim__k_polys && erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++)
 		erim__free_sh_poly(&erim__k_polys[erim__i]);
 	erim_free(erim__u_polys);
 	erim_free(erim__k_polys);
@@ -370,7 +444,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_ids", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* ids: out buffer */
 	{
 		size_t erim__t1 = (size_t)4u;
@@ -380,14 +454,14 @@ static long erim__entry_sh_ids(void *erim__raw)
 		if (erim__v.ids) {
 			const char *erim__w = erim__check(erim__v.ids, erim__n_ids);
 			if (erim__w) { erim__arg = "ids"; erim__why = erim__w; goto erim__refused; }
-			erim__p_ids = erim__n_ids <= ERIM__SMALL ? memset(erim__s_ids, 0, erim__n_ids) : erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
+			erim__p_ids = erim__n_ids <= ERIM__SMALL ? erim__zero(erim__s_ids, erim__n_ids) : erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
 			if (!erim__p_ids)
 				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	sh_ids_impl(erim__p_ids);
 	if (erim__p_ids)
-		memcpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
+		erim__cpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
 	erim__st = 0;
 erim__refused:
 	if (erim__p_ids != (void *)erim__s_ids)
@@ -420,7 +494,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_fixed", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* key: in buffer */
 	{
 		size_t erim__t1 = (size_t)32u;
@@ -433,7 +507,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 			erim__p_key = erim__n_key <= ERIM__SMALL ? erim__s_key : erim_malloc(erim__n_key ? erim__n_key : 1);
 			if (!erim__p_key)
 				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__p_key, erim__v.key, erim__n_key);
+			erim__cpy(erim__p_key, erim__v.key, erim__n_key);
 		}
 	}
 	/* mac: out buffer */
@@ -445,14 +519,14 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.mac) {
 			const char *erim__w = erim__check(erim__v.mac, erim__n_mac);
 			if (erim__w) { erim__arg = "mac"; erim__why = erim__w; goto erim__refused; }
-			erim__p_mac = erim__n_mac <= ERIM__SMALL ? memset(erim__s_mac, 0, erim__n_mac) : erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
+			erim__p_mac = erim__n_mac <= ERIM__SMALL ? erim__zero(erim__s_mac, erim__n_mac) : erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
 			if (!erim__p_mac)
 				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	erim__r = sh_fixed_impl(erim__p_key, erim__p_mac);
 	if (erim__p_mac)
-		memcpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
+		erim__cpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
 	((struct erim__args_sh_fixed *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -483,7 +557,7 @@ static long erim__entry_sh_lookup(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_lookup", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__r = sh_lookup_impl(erim__v.handle, erim__v.hint);
 	((struct erim__args_sh_lookup *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -513,7 +587,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("shapes", "sh_hygiene", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* memcpy: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
@@ -525,7 +599,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 			erim__p_memcpy = erim__n_memcpy <= ERIM__SMALL ? erim__s_memcpy : erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
 			if (!erim__p_memcpy)
 				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
+			erim__cpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
 		}
 	}
 	/* strlen: string, copied page by page, terminated */
@@ -649,10 +723,10 @@ void sh_progress_ocall(uint32_t done, uint32_t total)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("shapes", "sh_progress", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
 	erim__h.done = done;
 	erim__h.total = total;
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_sh_progress, erim__b, erim__total, NULL, 0);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -662,7 +736,7 @@ void sh_progress_ocall(uint32_t done, uint32_t total)
 		if (erim__w)
 			erim_refuse("shapes", "sh_progress", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 }
 

@@ -20,6 +20,68 @@ static inline __attribute__((unused)) void erim__cld(void)
 	__asm__ __volatile__("cld" ::: "memory");
 }
 
+/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
+ * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
+ * are not turned back into library calls): trusted code does not call
+ * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
+ * untrusted memory.  Copies of a constant size up to 64 bytes stay
+ * __builtin_memcpy/memset, which compilers inline when optimising. */
+#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
+#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
+	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
+static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
+{
+	void *erim__r = erim__d;
+
+	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
+	return erim__r;
+}
+
+static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
+{
+	void *erim__r = erim__p;
+
+	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
+	return erim__r;
+}
+
+/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
+ * outside the range. */
+static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
+{
+	size_t erim__i = 0;
+
+	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	for (; erim__n - erim__i >= 8; erim__i += 8) {
+		uint64_t erim__w;
+
+		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);
+		if ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)
+			break;
+	}
+	for (; erim__i < erim__n; erim__i++) {
+		__asm__("" : "+r"(erim__i));
+		if (!erim__p[erim__i])
+			return erim__p + erim__i;
+	}
+	return NULL;
+}
+
+/* strlen of a string in trusted memory. */
+static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
+{
+	size_t erim__i = 0;
+
+	while (erim__p[erim__i]) {
+		__asm__("" : "+r"(erim__i));
+		erim__i++;
+	}
+	return erim__i;
+}
+
 /* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
  * the address space or overlaps trusted memory (any byte). */
 static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
@@ -60,7 +122,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 		}
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
-		erim__z = memchr((const void *)erim__a, 0, erim__chunk);
+		erim__z = erim__nul((const char *)erim__a, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
 		if (erim__n + erim__k + 1 > erim__cap) {
 			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
@@ -76,7 +138,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim__t = erim__g;
 			erim__cap = erim__nc;
 		}
-		memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
 		erim__n += erim__k;
 		if (erim__z)
 			break;
@@ -90,6 +152,17 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 	*erim__len = erim__n;
 	return NULL;
 }
+
+/* bools copied from untrusted memory: any byte other than 0 becomes 1, read
+ * as unsigned char, so trusted code never loads an invalid bool. */
+static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)
+{
+	unsigned char *erim__c = erim__p;
+
+	for (size_t erim__i = 0; erim__i < erim__n; erim__i++)
+		erim__c[erim__i] = erim__c[erim__i] != 0;
+}
+_Static_assert(sizeof(_Bool) == 1, "erim__fix_bools assumes one-byte bools");
 
 /* Buffers up to this many bytes are copied to the trusted stack. */
 #define ERIM__SMALL 256
@@ -146,6 +219,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 	unsigned char erim__s_text[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_out = NULL;
 	size_t erim__n_out = 0, erim__e_out = 0;
+	size_t erim__z_out = 0;
 	unsigned char erim__s_out[ERIM__SMALL] __attribute__((aligned(16)));
 	void *erim__p_used = NULL;
 	size_t erim__n_used = 0, erim__e_used = 0;
@@ -157,7 +231,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("wrapper", "ini_parse", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* text: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
@@ -169,7 +243,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 			erim__p_text = erim__n_text <= ERIM__SMALL ? erim__s_text : erim_malloc(erim__n_text ? erim__n_text : 1);
 			if (!erim__p_text)
 				{ erim__arg = "text"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			memcpy(erim__p_text, erim__v.text, erim__n_text);
+			erim__cpy(erim__p_text, erim__v.text, erim__n_text);
 		}
 	}
 	/* out: out buffer */
@@ -178,10 +252,11 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (__builtin_mul_overflow(erim__t2, sizeof(char), &erim__n_out))
 			{ erim__arg = "out"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_out = erim__t2;
+		erim__z_out = sizeof(char);
 		if (erim__v.out) {
 			const char *erim__w = erim__check(erim__v.out, erim__n_out);
 			if (erim__w) { erim__arg = "out"; erim__why = erim__w; goto erim__refused; }
-			erim__p_out = erim__n_out <= ERIM__SMALL ? memset(erim__s_out, 0, erim__n_out) : erim_calloc(1, erim__n_out ? erim__n_out : 1);
+			erim__p_out = erim__n_out <= ERIM__SMALL ? erim__zero(erim__s_out, erim__n_out) : erim_calloc(1, erim__n_out ? erim__n_out : 1);
 			if (!erim__p_out)
 				{ erim__arg = "out"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
@@ -193,22 +268,25 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.used) {
 			const char *erim__w = erim__check(erim__v.used, erim__n_used);
 			if (erim__w) { erim__arg = "used"; erim__why = erim__w; goto erim__refused; }
-			erim__p_used = erim__n_used <= ERIM__SMALL ? memset(erim__s_used, 0, erim__n_used) : erim_calloc(1, erim__n_used ? erim__n_used : 1);
+			erim__p_used = erim__n_used <= ERIM__SMALL ? erim__zero(erim__s_used, erim__n_used) : erim_calloc(1, erim__n_used ? erim__n_used : 1);
 			if (!erim__p_used)
 				{ erim__arg = "used"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	if (erim__p_used && erim__n_used < sizeof(size_t))
+		{ erim__arg = "used"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
 	erim__r = __real_ini_parse(erim__p_text, erim__v.len, erim__p_out, erim__v.cap, erim__p_used);
 	if (erim__p_used) {
-		size_t erim__x = *(const size_t *)erim__p_used;
+		size_t erim__x;
+		erim__mcpy(&erim__x, erim__p_used, sizeof erim__x);
 		erim__f_out = (size_t)erim__x;
 	}
 	if (erim__f_out > erim__e_out)
 		erim_refuse("wrapper", "ini_parse", "trusted function reported 'used' = %zu, more than the %zu elements of 'out'", erim__f_out, erim__e_out);
 	if (erim__p_out)
-		memcpy((void *)erim__v.out, erim__p_out, erim__f_out * sizeof(char));
+		erim__cpy((void *)erim__v.out, erim__p_out, erim__f_out * erim__z_out);
 	if (erim__p_used)
-		memcpy((void *)erim__v.used, erim__p_used, erim__n_used);
+		erim__cpy((void *)erim__v.used, erim__p_used, erim__n_used);
 	((struct erim__args_ini_parse *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -244,7 +322,7 @@ static long erim__entry_ini_count(void *erim__raw)
 	erim__why = erim__check(erim__raw, sizeof erim__v);
 	if (erim__why)
 		erim_refuse("wrapper", "ini_count", "argument block %s", erim__why);
-	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	/* section: string, copied page by page, terminated */
 	{
 		size_t erim__t1 = (size_t)4096u;
@@ -322,7 +400,7 @@ int __wrap_app_warn(const char *msg, int line)
 		return __real_app_warn(msg, line);
 	}
 	if (msg) {
-		erim__n_msg = __builtin_strlen(msg) + 1;
+		erim__n_msg = erim__strlen(msg) + 1;
 		if (erim__n_msg > ERIM__CB_MAX)
 			erim_refuse("wrapper", "app_warn", "argument 'msg' is too large to cross to the untrusted stack");
 		erim__o_msg = erim__total;
@@ -333,12 +411,12 @@ int __wrap_app_warn(const char *msg, int line)
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("wrapper", "app_warn", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
 	erim__h.msg = erim__o_msg;
 	if (msg)
-		__builtin_memcpy(erim__b + erim__o_msg, msg, erim__n_msg);
+		erim__cpy(erim__b + erim__o_msg, msg, erim__n_msg);
 	erim__h.line = line;
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_app_warn, erim__b, erim__total, NULL, 0);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -348,7 +426,7 @@ int __wrap_app_warn(const char *msg, int line)
 		if (erim__w)
 			erim_refuse("wrapper", "app_warn", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	erim_free(erim__b);
 	(void)erim__e_msg;
 	return erim__h.erim__ret;
@@ -375,6 +453,7 @@ long __wrap_app_read(uint8_t *buf, size_t cap, size_t *got)
 	size_t erim__total = (sizeof(struct erim__cb_app_read) + 15u) & ~(size_t)15u;
 	long erim__r;
 	size_t erim__n_buf = 0, erim__e_buf = 0, erim__o_buf = 0;
+	size_t erim__z_buf = 0;
 	size_t erim__n_got = 0, erim__e_got = 0, erim__o_got = 0;
 
 	if (!erim_in_trusted()) {	/* an untrusted caller of the library: no crossing */
@@ -384,6 +463,7 @@ long __wrap_app_read(uint8_t *buf, size_t cap, size_t *got)
 		size_t erim__t1 = (size_t)cap;
 		erim__n_buf = erim__t1;
 		erim__e_buf = erim__t1 / sizeof(uint8_t);
+		erim__z_buf = sizeof(uint8_t);
 		if (erim__n_buf > ERIM__CB_MAX)
 			erim_refuse("wrapper", "app_read", "argument 'buf' is too large to cross to the untrusted stack");
 		erim__o_buf = erim__total;
@@ -397,16 +477,18 @@ long __wrap_app_read(uint8_t *buf, size_t cap, size_t *got)
 		erim__o_got = erim__total;
 		erim__total += (erim__n_got + 15u) & ~(size_t)15u;
 	}
+	if (got && erim__n_got < sizeof(size_t))
+		erim_refuse("wrapper", "app_read", "argument 'got' is too small to hold the count filled= names");
 	if (erim__total > ERIM__CB_MAX)
 		erim_refuse("wrapper", "app_read", "arguments too large to cross to the untrusted stack");
 	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
 	if (!erim__b)
 		erim_refuse("wrapper", "app_read", "out of trusted memory");
-	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__mset(&erim__h, 0, sizeof erim__h);
 	erim__h.buf = erim__o_buf;
 	erim__h.cap = cap;
 	erim__h.got = erim__o_got;
-	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__mcpy(erim__b, &erim__h, sizeof erim__h);
 	erim__r = erim_callback_call(erim__tramp_app_read, erim__b, erim__total, NULL, 0);
 	erim__cld();
 	/* Iago: the returned block address is untrusted; check it, fetch once */
@@ -416,19 +498,20 @@ long __wrap_app_read(uint8_t *buf, size_t cap, size_t *got)
 		if (erim__w)
 			erim_refuse("wrapper", "app_read", "untrusted function returned a block that %s", erim__w);
 	}
-	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
 	size_t erim__f_buf = erim__e_buf;
 	size_t erim__fv_got = 0;
 	if (got && erim__o_got) {
-		__builtin_memcpy(&erim__fv_got, erim__ub + erim__o_got, sizeof erim__fv_got);
+		erim__mcpy(&erim__fv_got, erim__ub + erim__o_got, sizeof erim__fv_got);
 		erim__f_buf = (size_t)erim__fv_got;
 	}
 	if (erim__f_buf > erim__e_buf)
 		erim_refuse("wrapper", "app_read", "untrusted function returned 'got' = %zu, more than the %zu elements of 'buf'", erim__f_buf, erim__e_buf);
-	if (buf)
-		__builtin_memcpy(buf, erim__ub + erim__o_buf, erim__f_buf * sizeof(uint8_t));
+	if (buf) {
+		erim__cpy(buf, erim__ub + erim__o_buf, erim__f_buf * erim__z_buf);
+	}
 	if (got && erim__o_got)
-		__builtin_memcpy(got, &erim__fv_got, sizeof erim__fv_got);
+		erim__mcpy(got, &erim__fv_got, sizeof erim__fv_got);
 	erim_free(erim__b);
 	(void)erim__e_buf;
 	(void)erim__e_got;

@@ -368,6 +368,27 @@ static int range_trusted(uintptr_t a, uintptr_t e)
 	return 0;
 }
 
+/* Before erim_init (and after erim_fini) there is no trusted domain: the
+ * callback runs directly and the allow list lives in TLS.  Kept out of line so
+ * that erim_callback_call's trusted path has no TLS (__tls_get_addr) call. */
+static __attribute__((noinline)) long callback_direct(erim_entry_fn fn, void *args,
+                                                      const unsigned *allow, size_t nallow)
+{
+	const unsigned *sa = direct_allow;
+	size_t sn = direct_nallow;
+	int sc = direct_in_callback;
+	long r;
+
+	direct_allow = allow;
+	direct_nallow = allow ? nallow : 0;
+	direct_in_callback = 1;
+	r = fn(args);
+	direct_allow = sa;
+	direct_nallow = sn;
+	direct_in_callback = sc;
+	return r;
+}
+
 long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
                         const unsigned *allow, size_t nallow)
 {
@@ -380,20 +401,8 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 
 	if (!fn)
 		return -EINVAL;
-	if (mode == ERIM_MODE_DIRECT) {
-		const unsigned *sa = direct_allow;
-		size_t sn = direct_nallow;
-		int sc = direct_in_callback;
-
-		direct_allow = allow;
-		direct_nallow = allow ? nallow : 0;
-		direct_in_callback = 1;
-		r = fn(args);
-		direct_allow = sa;
-		direct_nallow = sn;
-		direct_in_callback = sc;
-		return r;
-	}
+	if (mode == ERIM_MODE_DIRECT)
+		return callback_direct(fn, args, allow, nallow);
 	/* the slot from our own stack pointer, never from TLS */
 	s = my_slot();
 	if (!s || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != ERIM_SLOT_BUSY)

@@ -20,12 +20,13 @@
  *  entry table, slots            erim_entries.c    gate, slow path                     runtime region; base and
  *                                                                                      count in the RO page
  *  erim__site_table              erim_gate.S       erim__gate_sites (inspection)       .data.rel.ro (RELRO)
- *  erim__abort_stack             erim_gate.S       the gate's abort paths              .bss (untrusted) -- OPEN,
- *                                                                                      issue 10 item 1 (gate rework)
+ *  (no abort stack)              erim_gate.S       abort paths drop PKRU in a checked  nothing: no memory touched
+ *                                                  loop, then raw syscalls             before the drop
  *  erim__tls_slot                erim_entries.c    gate, slow path, callbacks          TLS (untrusted!): range-
  *                                                                                      checked, slot claimed by CAS
- *  release_id, exit_key,         erim_entries.c    slow path (note_thread calls        .bss (untrusted) -- OPEN,
- *    exit_key_ok                                   pthread_getspecific/setspecific)    owned by the gate rework
+ *  release_id, exit_key,         erim_entries.c    erim__note_thread and the thread-   .bss; read only with
+ *    exit_key_ok                                   exit hook, both after the exit      untrusted rights (an id is
+ *                                                  WRPKRU                              checked by the gate anyway)
  *  direct_allow/_nallow/         erim_entries.c    direct mode only (before init:      TLS; no trusted PKRU then
  *    _in_callback                                  everything is trusted memory)
  *  mp_lock, mp_open_count        erim_entries.c    mprotect back end's switch hooks    .bss: that back end isolates

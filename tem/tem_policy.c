@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "tem.h"
+#include "tem_table.h"
 
 #define TEM_PAGE 4096ull
 #define TEM_CTX 16               /* bytes of neighbouring code inspected at a seam */
@@ -122,7 +123,7 @@ static int each_vma(pid_t tid, uint64_t start, uint64_t end,
 	int rc = 0;
 
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
-	if (!(f = fopen(name, "re")))
+	if (!(f = tem_proc_fopen(name)))
 		return -errno;
 	while (!rc && fgets(line, sizeof line, f)) {
 		struct tem_vma v;
@@ -152,7 +153,7 @@ static int fd_accmode(pid_t tid, long fd)
 	int mode = -ENOENT;
 
 	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
-	if (!(f = fopen(name, "re")))
+	if (!(f = tem_proc_fopen(name)))
 		return -errno;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long fl;
@@ -681,26 +682,28 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	struct stat st;
 	struct statfs sfs;
 	ssize_t n;
-	int acc;
+	int acc, fd;
 	const char *bad = NULL;
 	uint64_t args[6] = { 0 };
 
 	if (ret < 0)
 		return;
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, ret);
-	if (stat(name, &st) != 0 || statfs(name, &sfs) != 0) {
+	if ((fd = tem_proc_open(name, O_PATH)) < 0 || fstat(fd, &st) != 0 || fstatfs(fd, &sfs) != 0) {
 		bad = "cannot identify the opened file";
 	} else {
-		n = readlink(name, link, sizeof link - 1);
+		n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
 		link[n > 0 ? n : 0] = 0;
 		acc = fd_accmode(c->t->tid, ret);
-		if (sfs.f_type == PROC_SUPER_MAGIC && n > 4 && strcmp(link + n - 4, "/mem") == 0)
-			bad = "a process's memory file (/proc/PID/mem)";
-		else if (S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
+		if (tem_procfile_refused(&st, (long)sfs.f_type, &bad))
+			;   /* by identity, for every caller (tem_target.c) */
+		else if (!c->trusted && S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
 			bad = "/dev/userfaultfd";
-		else if (acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
+		else if (!c->trusted && acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
 	}
+	if (fd >= 0)
+		close(fd);
 	if (!bad)
 		return;
 	c->refuse_errno = EPERM;
@@ -896,11 +899,11 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", U, chk_open, "result: /proc/PID/mem, /dev/userfaultfd, exec file for writing", "close, EPERM" },
-	{ SYS_openat, "openat", U, chk_open, "as open", "close, EPERM" },
-	{ SYS_openat2, "openat2", U, chk_open, "as open", "close, EPERM" },
-	{ SYS_creat, "creat", U, chk_open, "as open", "close, EPERM" },
-	{ SYS_open_by_handle_at, "open_by_handle_at", U, chk_open, "as open", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone); /dev/userfaultfd, exec file for writing (untrusted)", "close, EPERM" },
+	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
+	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
+	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },
+	{ SYS_open_by_handle_at, "open_by_handle_at", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_process_vm_readv, "process_vm_readv", U, NULL, "reads any process's memory, pkeys ignored", "EPERM" },
 	{ SYS_process_vm_writev, "process_vm_writev", U, NULL, "writes any process's memory, pkeys ignored", "EPERM" },
 	{ SYS_ptrace, "ptrace", U, NULL, "debugger access to memory and registers", "EPERM" },
@@ -927,12 +930,7 @@ const size_t tem_nrules = sizeof tem_rules / sizeof tem_rules[0];
 
 const struct tem_rule *tem_rule_for(long nr)
 {
-	size_t i;
-
-	for (i = 0; i < tem_nrules; i++)
-		if (tem_rules[i].nr == nr)
-			return &tem_rules[i];
-	return NULL;
+	return tem_rule_next(nr, NULL);   /* tem_rules[], tem_target_rules[], refuse rows */
 }
 
 /* ---- judging -------------------------------------------------------------------- */
@@ -954,17 +952,24 @@ void tem_judge(struct tem_call *c)
 		c->trusted = 0;
 		c->domain = "untrusted";
 	}
-	switch (r->who) {
-	case TEM_W_ALWAYS: applies = 1; break;
-	case TEM_W_UNTRUSTED: applies = !c->trusted; break;
-	case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
-	default: applies = p->registered; break;
+	/* every row of the number applies in turn; the first refusal wins */
+	for (; r; r = tem_rule_next(c->nr, r)) {
+		switch (r->who) {
+		case TEM_W_ALWAYS: applies = 1; break;
+		case TEM_W_UNTRUSTED: applies = !c->trusted; break;
+		case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
+		default: applies = p->registered; break;
+		}
+		if (!applies)
+			continue;
+		c->rule = r;
+		if (!r->check) {
+			why(c, "refused (%s)", r->what);
+			c->refuse_errno = EPERM;
+			return;
+		}
+		r->check(c);
+		if (c->refuse_errno || c->kill)
+			return;
 	}
-	if (!applies)
-		return;
-	if (!r->check) {
-		refuse(c, EPERM, "refused (never allowed for untrusted code)");
-		return;
-	}
-	r->check(c);
 }

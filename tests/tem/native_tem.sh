@@ -36,7 +36,8 @@ ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding
 
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
          atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
-         atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted atk_madvise_revert; do
+         atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted atk_madvise_revert \
+         atk_helper_mem atk_userns_mount atk_fanotify atk_bpf; do
 	echo "=== $a under erim-tem"
 	"$tem" "$t/$a" --expect refused
 	count $? "$a under erim-tem"
@@ -44,6 +45,36 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
 	"$t/$a" --expect succeeded
 	count $? "$a without erim-tem"
 done
+# The memory file renamed from outside: in a user + mount namespace the
+# program merely runs in, this script bind-mounts the attacker's
+# /proc/PID/mem over an ordinary file; erim-tem must recognise it by device
+# and inode (atk_bindmem.c).
+bindmem() { # expect command...
+	want=$1
+	shift
+	d=$(mktemp -d) || return 1
+	: > "$d/x"
+	ATK_BINDMEM_DIR=$d unshare -Urm sh -c '
+		d=$1; shift
+		"$@" & p=$!
+		i=0
+		while [ ! -s "$d/pid" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+		mount --bind "/proc/$(cat "$d/pid")/mem" "$d/x" && : > "$d/ready"
+		wait $p' _ "$d" "$@" --expect "$want"
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
+if unshare -Urm true 2>/dev/null; then
+	echo "=== atk_bindmem under erim-tem"
+	bindmem refused "$tem" "$t/atk_bindmem"
+	count $? "atk_bindmem under erim-tem"
+	echo "=== atk_bindmem without erim-tem"
+	bindmem succeeded "$t/atk_bindmem"
+	count $? "atk_bindmem without erim-tem"
+else
+	count 77 "atk_bindmem: this host allows no unprivileged user namespaces (unshare -Urm fails)"
+fi
 echo "native_tem: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || exit 1
 [ "$passed" -gt 0 ] || { echo "skipped: nothing could run"; exit 77; }

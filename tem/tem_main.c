@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -703,6 +704,13 @@ int main(int argc, char **argv)
 		if (read(go[0], &c, 1) != 1)   /* wait until the tracer has seized us */
 			_exit(125);
 		close(go[0]);
+		/* READ_IMPLIES_EXEC survives exec: never hand it to the program */
+		{
+			int per = personality(0xffffffff);
+
+			if (per != -1 && (per & READ_IMPLIES_EXEC) && personality((unsigned long)per & ~(unsigned long)READ_IMPLIES_EXEC) == -1)
+				child_die("clearing READ_IMPLIES_EXEC", NULL);
+		}
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			child_die("PR_SET_NO_NEW_PRIVS", NULL);
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)

@@ -29,7 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -194,6 +197,23 @@ static void chk_clone3_all(struct tem_call *c)
 	refuse_why(c, ENOSYS, "refused with ENOSYS (clone3's flags are in memory another thread can change after the check; the C library falls back to clone)");
 }
 
+/* Non-dumpable processes lock their tracer out of /proc/PID/{maps,mem,fd}
+ * unless it has CAP_SYS_PTRACE: erim-tem would judge blind. */
+static void chk_prctl_dumpable(struct tem_call *c)
+{
+	if ((int)c->a[0] == PR_SET_DUMPABLE && c->a[1] != 1)
+		refuse_why(c, EPERM, "refused (a non-dumpable process hides its maps and fds from erim-tem)");
+}
+
+/* READ_IMPLIES_EXEC survives exec: a start-up helper could set it and
+ * execute a registered program whose readable mappings would then all be
+ * executable, uninspected. */
+static void chk_personality_all(struct tem_call *c)
+{
+	if ((uint32_t)c->a[0] != 0xffffffffu && (c->a[0] & READ_IMPLIES_EXEC))
+		refuse_why(c, EPERM, "refused (READ_IMPLIES_EXEC survives exec: readable memory of the next image would be executable)");
+}
+
 int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 {
 	struct stat ps, me;
@@ -201,6 +221,13 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 	size_t n, i;
 	char name[96];
 
+	/* physical and kernel memory (root only, but root can run programs
+	 * under erim-tem): /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 */
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
+	    (minor(st->st_rdev) == 1 || minor(st->st_rdev) == 2 || minor(st->st_rdev) == 4)) {
+		*why = "physical or kernel memory (/dev/mem, /dev/kmem, /dev/port)";
+		return 1;
+	}
 	if (fs_type != PROC_SUPER_MAGIC)
 		return 0;
 	if (fstat(tem_procfd(), &me) != 0 || st->st_dev != me.st_dev) {
@@ -209,6 +236,10 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 	}
 	if (!S_ISREG(st->st_mode))
 		return 0;
+	if (tem_proc_stat("/proc/kcore", &ps) == 0 && ps.st_ino == st->st_ino) {
+		*why = "all of physical memory (/proc/kcore)";
+		return 1;
+	}
 	n = tem_traced_tgids(tg, sizeof tg / sizeof tg[0] - 1);
 	tg[n++] = getpid();
 	for (i = 0; i < n; i++) {
@@ -259,6 +290,8 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_pidfd_getfd, "pidfd_getfd", A, NULL, "fds no open produced (another process's /proc/PID/mem fd)", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", A, chk_perf_target, "every process of a CPU, another traced process or erim-tem", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem", "EPERM" },
+	{ SYS_personality, "personality", A, chk_personality_all, "READ_IMPLIES_EXEC, for every caller: it survives exec", "EPERM" },
 	{ SYS_unshare, "unshare", A, chk_unshare, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID: bind mounts rename /proc files, pids change meaning", "EPERM" },
 	{ SYS_clone, "clone", A, chk_clone_ns, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, as unshare", "EPERM" },
 	{ SYS_clone3, "clone3", A, chk_clone3_all, "flags in memory, racy to judge: the C library falls back to clone", "ENOSYS" },

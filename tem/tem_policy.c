@@ -218,7 +218,7 @@ static int add_exec_vma(const struct tem_vma *v, void *arg)
 	 * the path yields (they differ on stacked file systems). */
 	xfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
 	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
-	if (stat(name, &st) == 0)
+	if (tem_proc_stat(name, &st) == 0)
 		xfile_add(st.st_dev, st.st_ino);
 	if (v->path[0] == '/' && stat(v->path, &st) == 0 && (uint64_t)st.st_ino == v->ino)
 		xfile_add(st.st_dev, st.st_ino);
@@ -252,10 +252,15 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 		char name[64];
 		DIR *d;
 		struct dirent *e;
+		int dfd;
 
 		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
-		if (!(d = opendir(name)))
+		if ((dfd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
 			continue;
+		if (!(d = fdopendir(dfd))) {
+			close(dfd);
+			continue;
+		}
 		while (!w.found && (e = readdir(d))) {
 			char p[128];
 			struct stat st;
@@ -265,7 +270,7 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 				continue;
 			fd = strtol(e->d_name, NULL, 10);
 			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
-			if (stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
+			if (tem_proc_stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
 			    fd_accmode(tg[i], fd) != O_RDONLY)
 				w.found = 1;
 		}
@@ -418,7 +423,7 @@ static int exec_vma_ok(const struct tem_vma *v, void *arg)
 	if (v->ino == 0)
 		return 0;
 	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)x->tid, v->start, v->end);
-	if (stat(name, &st) != 0) {
+	if (tem_proc_stat(name, &st) != 0) {
 		x->bad = "cannot identify the file behind the mapping";
 		return 1;
 	}
@@ -531,7 +536,7 @@ static void chk_mmap(struct tem_call *c)
 		return;
 	}
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
-	if (stat(name, &st) != 0)
+	if (tem_proc_stat(name, &st) != 0)
 		return;  /* bad fd: the kernel fails the call */
 	acc = fd_accmode(c->t->tid, fd);
 	if (acc != O_RDONLY) {

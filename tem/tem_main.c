@@ -733,6 +733,10 @@ int main(int argc, char **argv)
 		t->proc = proc_new(main_pid, NULL);
 		t->attached = 1;
 	}
+	/* Same-user processes (the program included) may not ptrace erim-tem
+	 * or open its memory: the rows refuse it, the kernel now as well. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		tem_log(1, "cannot make erim-tem non-dumpable: %s", strerror(errno));
 	if (write(go[1], "g", 1) != 1)
 		die("pipe");
 	close(go[1]);

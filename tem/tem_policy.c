@@ -862,6 +862,22 @@ void tem_register(struct tem_call *c)
 		why(c, "refused (a registration exists: the first one wins)");
 		return;
 	}
+	{
+		/* Every later judgement reads the process's maps and fds; a
+		 * process erim-tem cannot read (not dumpable: an unreadable
+		 * executable, changed credentials) would be judged blind. */
+		char maps[64];
+		int fd;
+
+		snprintf(maps, sizeof maps, "/proc/%d/maps", (int)c->t->tid);
+		if ((fd = tem_proc_open(maps, O_RDONLY)) < 0) {
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (erim-tem cannot read %s: %s; it would judge blind)", maps, strerror(errno));
+			return;
+		}
+		close(fd);
+	}
 	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
 	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {
 		c->final_ret = -EINVAL;

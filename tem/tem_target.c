@@ -42,35 +42,102 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
 
-/* Thread-group id of PID as erim-tem's procfs shows it, or -1. */
-static pid_t tgid_of_pid(pid_t pid)
+/* Thread-group id and tracer of PID as erim-tem's procfs shows them; -1. */
+static pid_t status_of_pid(pid_t pid, pid_t *tracer)
 {
 	char name[64], line[128];
 	FILE *f;
-	pid_t tg = -1;
+	int tg = -1, tr = 0;
 
+	*tracer = 0;
 	if (pid <= 0)
 		return -1;
 	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
 	if (!(f = tem_proc_fopen(name)))
 		return -1;
 	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Tgid: %d", &tg) == 1)
-			break;
+		if (sscanf(line, "Tgid: %d", &tg) == 1 || sscanf(line, "TracerPid: %d", &tr) == 1)
+			if (tr)
+				break;
 	fclose(f);
-	return tg;
+	*tracer = (pid_t)tr;
+	return (pid_t)tg;
+}
+
+static pid_t tgid_of_pid(pid_t pid)
+{
+	pid_t tr;
+
+	return status_of_pid(pid, &tr);
+}
+
+/* Every traced thread group: those the loop knows, and children that the
+ * kernel attached to erim-tem (PTRACE_O_TRACEFORK) but whose first stop
+ * the loop has not seen yet.  Such a child has not run an instruction,
+ * but it is already a target: its memory is a copy of its parent's. */
+static size_t all_tracees(pid_t *out, size_t max)
+{
+	size_t n = tem_traced_tgids(out, max), known = n, i;
+	pid_t me = getpid();
+
+	for (i = 0; i < known; i++) {
+		char name[96], buf[4096];
+		DIR *d;
+		struct dirent *e;
+		int fd;
+
+		snprintf(name, sizeof name, "/proc/%d/task", (int)out[i]);
+		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+			continue;
+		if (!(d = fdopendir(fd))) {
+			close(fd);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			char *p, *end;
+			ssize_t len;
+			int cf;
+
+			if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
+				continue;
+			snprintf(name, sizeof name, "%.32s/children", e->d_name);
+			if ((cf = openat(dirfd(d), name, O_RDONLY | O_CLOEXEC)) < 0)
+				continue;
+			len = read(cf, buf, sizeof buf - 1);
+			close(cf);
+			buf[len > 0 ? len : 0] = 0;
+			for (p = buf; *p; p = end) {
+				long c = strtol(p, &end, 10);
+				pid_t tr, g;
+				size_t j;
+
+				if (end == p)
+					break;
+				if (c <= 0 || (g = status_of_pid((pid_t)c, &tr)) < 0 || tr != me)
+					continue;
+				for (j = 0; j < n && out[j] != g; j++)
+					;
+				if (j == n && n < max)
+					out[n++] = g;
+			}
+		}
+		closedir(d);
+	}
+	return n;
 }
 
 int tem_pid_protected(pid_t pid)
 {
-	pid_t tg[512], me = getpid(), g;
+	pid_t tg[512], me = getpid(), g, tracer;
 	size_t n, i;
 
 	if (pid == me)
 		return 1;
-	if ((g = tgid_of_pid(pid)) < 0)
+	if ((g = status_of_pid(pid, &tracer)) < 0)
 		return 1;   /* gone or not yet there: fail closed */
-	if (g == me)
+	if (g == me || tracer == me)
+		return 1;   /* erim-tem, or traced by it (even if not adopted yet) */
+	if ((status_of_pid(g, &tracer)) >= 0 && tracer == me)
 		return 1;
 	n = tem_traced_tgids(tg, sizeof tg / sizeof tg[0]);
 	if (n == sizeof tg / sizeof tg[0])
@@ -192,9 +259,14 @@ static void chk_clone_ns(struct tem_call *c)
 	judge_ns_flags(c, c->a[0]);
 }
 
+/* Answered, not refused: the C library asks clone3 first at every thread
+ * start, and the fallback is the normal path under erim-tem, so it is logged
+ * with --log only.  The call is skipped (orig_rax = -1) with rax = -ENOSYS. */
 static void chk_clone3_all(struct tem_call *c)
 {
-	refuse_why(c, ENOSYS, "refused with ENOSYS (clone3's flags are in memory another thread can change after the check; the C library falls back to clone)");
+	c->regs.orig_rax = (uint64_t)-1;
+	c->regs.rax = (uint64_t)-ENOSYS;
+	snprintf(c->why, sizeof c->why, "answered ENOSYS (clone3's flags are in memory another thread can change after the check; the C library falls back to clone)");
 }
 
 /* Non-dumpable processes lock their tracer out of /proc/PID/{maps,mem,fd}
@@ -240,7 +312,7 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 		*why = "all of physical memory (/proc/kcore)";
 		return 1;
 	}
-	n = tem_traced_tgids(tg, sizeof tg / sizeof tg[0] - 1);
+	n = all_tracees(tg, sizeof tg / sizeof tg[0] - 1);
 	tg[n++] = getpid();
 	for (i = 0; i < n; i++) {
 		DIR *d;

@@ -696,19 +696,23 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, ret);
 	if ((fd = tem_proc_open(name, O_PATH)) < 0 || fstat(fd, &st) != 0 || fstatfs(fd, &sfs) != 0) {
 		bad = "cannot identify the opened file";
-	} else {
+	} else if (tem_procfile_refused(&st, (long)sfs.f_type, &bad)) {
+		;   /* by identity, for every caller (tem_target.c) */
+	} else if (!c->trusted) {
 		n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
 		link[n > 0 ? n : 0] = 0;
 		acc = fd_accmode(c->t->tid, ret);
-		if (tem_procfile_refused(&st, (long)sfs.f_type, &bad))
-			;   /* by identity, for every caller (tem_target.c) */
-		else if (!c->trusted && S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
+		if (S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
 			bad = "/dev/userfaultfd";
-		else if (!c->trusted && acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
+		else if (acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
 	}
 	if (fd >= 0)
 		close(fd);
+	if (bad && !link[0]) {   /* the name, for the message only */
+		n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
+		link[n > 0 ? n : 0] = 0;
+	}
 	if (!bad)
 		return;
 	c->refuse_errno = EPERM;

@@ -312,6 +312,10 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 		*why = "all of physical memory (/proc/kcore)";
 		return 1;
 	}
+	/* procfs fixes the mode of a pid directory's files (chmod is refused
+	 * there): every memory file is 0600, so other files need no search */
+	if ((st->st_mode & 07777) != 0600)
+		return 0;
 	n = all_tracees(tg, sizeof tg / sizeof tg[0] - 1);
 	tg[n++] = getpid();
 	for (i = 0; i < n; i++) {

@@ -688,6 +688,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	struct statfs sfs;
 	ssize_t n;
 	int acc, fd;
+	pid_t owner = 0;
 	const char *bad = NULL;
 	uint64_t args[6] = { 0 };
 
@@ -696,8 +697,12 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, ret);
 	if ((fd = tem_proc_open(name, O_PATH)) < 0 || fstat(fd, &st) != 0 || fstatfs(fd, &sfs) != 0) {
 		bad = "cannot identify the opened file";
-	} else if (tem_procfile_refused(&st, (long)sfs.f_type, &bad)) {
-		;   /* by identity, for every caller (tem_target.c) */
+	} else if (tem_procfile_refused(&st, (long)sfs.f_type, &bad, &owner)) {
+		/* by identity, for every caller (tem_target.c); start-up code
+		 * may read its own memory (liberim inspects execute-only code
+		 * so); registration is refused while such an fd exists */
+		if (c->domain[0] == 's' && owner == c->t->proc->tgid && fd_accmode(c->t->tid, ret) == O_RDONLY)
+			bad = NULL;
 	} else if (!c->trusted) {
 		n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
 		link[n > 0 ? n : 0] = 0;
@@ -881,6 +886,18 @@ void tem_register(struct tem_call *c)
 			return;
 		}
 		close(fd);
+	}
+	{
+		pid_t holder;
+		long fdno;
+
+		if (tem_memfd_held(p->tgid, &holder, &fdno)) {
+			c->final_ret = -EPERM;
+			c->refuse_errno = EPERM;
+			why(c, "refused (process %d holds fd %ld to this process's memory file: it would outlive start-up)",
+			    (int)holder, fdno);
+			return;
+		}
 	}
 	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
 	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {

@@ -48,8 +48,12 @@ void tem_policy_print(FILE *f, int roff);
 int tem_pid_protected(pid_t pid);
 /* The file an open produced, identified by device and inode: 1 (with WHY) if
  * it is the memory file of a traced process or of erim-tem, or a procfs file
- * erim-tem cannot judge. */
-int tem_procfile_refused(const struct stat *st, long fs_type, const char **why);
+ * erim-tem cannot judge; *OWNER is the thread group whose memory it is
+ * (0 when none or not a process's). */
+int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner);
+/* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
+ * file or to physical memory. */
+int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
 
 /* ---- tem_procfs.c ---------------------------------------------------------- */
 

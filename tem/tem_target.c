@@ -32,6 +32,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -286,7 +287,7 @@ static void chk_personality_all(struct tem_call *c)
 		refuse_why(c, EPERM, "refused (READ_IMPLIES_EXEC survives exec: readable memory of the next image would be executable)");
 }
 
-int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
+int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner)
 {
 	struct stat ps, me;
 	pid_t tg[512];
@@ -300,6 +301,7 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 		*why = "physical or kernel memory (/dev/mem, /dev/kmem, /dev/port)";
 		return 1;
 	}
+	*owner = 0;
 	if (fs_type != PROC_SUPER_MAGIC)
 		return 0;
 	if (fstat(tem_procfd(), &me) != 0 || st->st_dev != me.st_dev) {
@@ -326,6 +328,7 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 		snprintf(name, sizeof name, "/proc/%d/mem", (int)tg[i]);
 		if (tem_proc_stat(name, &ps) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
 			*why = "the memory file of a traced process or of erim-tem (/proc/PID/mem)";
+			*owner = tg[i];
 			return 1;
 		}
 		snprintf(name, sizeof name, "/proc/%d/task", (int)tg[i]);
@@ -343,6 +346,7 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why)
 			if (fstatat(dirfd(d), name, &ps, 0) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
 				closedir(d);
 				*why = "the memory file of a traced thread (/proc/PID/task/TID/mem)";
+				*owner = tg[i];
 				return 1;
 			}
 		}
@@ -374,3 +378,51 @@ const struct tem_rule tem_target_rules[] = {
 };
 #undef A
 const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rules[0];
+
+/* Does any traced process hold an fd to the memory file of TGID?  Checked
+ * when TGID registers: start-up code may read its own memory (liberim's
+ * inspection of execute-only code does), but no such fd may outlive
+ * start-up, or untrusted code would read trusted memory through it. */
+int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
+{
+	pid_t tg[512];
+	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
+
+	for (i = 0; i < n; i++) {
+		char name[64];
+		DIR *d;
+		struct dirent *e;
+		int fd;
+
+		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
+		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+			continue;
+		if (!(d = fdopendir(fd))) {
+			close(fd);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			struct stat st;
+			struct statfs sfs;
+			const char *why;
+			pid_t owner;
+			int f;
+
+			if (e->d_name[0] == '.')
+				continue;
+			if ((f = openat(dirfd(d), e->d_name, O_PATH | O_CLOEXEC)) < 0)
+				continue;
+			if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
+			    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == tgid || owner == 0)) {
+				close(f);
+				*holder = tg[i];
+				*fdno = strtol(e->d_name, NULL, 10);
+				closedir(d);
+				return 1;
+			}
+			close(f);
+		}
+		closedir(d);
+	}
+	return 0;
+}

@@ -34,6 +34,12 @@ expect_status 125 "missing program reported" "$tem" --quiet /nonexistent/program
 "$t/tem_liberim" --without; count $? "liberim without erim-tem"
 ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding erim-tem without it"
 
+# start-up code and its own memory file (tem_memfd_startup.c)
+"$tem" "$t/tem_memfd_startup" rdwr; count $? "start-up cannot open its own /proc/self/mem read-write"
+"$tem" "$t/tem_memfd_startup" keep; count $? "no registration while a start-up /proc/self/mem fd is open"
+"$tem" "$t/tem_memfd_startup" close; count $? "start-up reads its own memory, closes the fd, registers"
+"$t/tem_memfd_startup" rdwr >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens read-write without erim-tem"
+
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
          atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
          atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted atk_madvise_revert \

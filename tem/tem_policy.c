@@ -703,11 +703,15 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		 * so); registration is refused while such an fd exists */
 		if (c->domain[0] == 's' && owner == c->t->proc->tgid && fd_accmode(c->t->tid, ret) == O_RDONLY)
 			bad = NULL;
-	} else if (!c->trusted) {
-		n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
-		link[n > 0 ? n : 0] = 0;
+	} else if (!c->trusted || c->domain[0] == 's') {
+		/* untrusted code, and start-up code of processes that never
+		 * registered (an exec'd helper): the bytes behind another
+		 * traced process's executable mappings are its memory too */
+		struct stat uf;
+
 		acc = fd_accmode(c->t->tid, ret);
-		if (S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
+		if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
+		    S_ISCHR(uf.st_mode) && uf.st_rdev == st.st_rdev)
 			bad = "/dev/userfaultfd";
 		else if (acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
@@ -941,7 +945,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone); /dev/userfaultfd, exec file for writing (untrusted)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone; start-up: its own read-only); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },

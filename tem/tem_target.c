@@ -177,12 +177,16 @@ static void refuse_why(struct tem_call *c, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Memory is read or written: no traced process (the caller's own neither)
- * and not erim-tem. */
+/* Memory is read or written, protection keys ignored: never.  A traced
+ * target is protected memory; an untraced one (the shell that started
+ * erim-tem, an agent of the same user) would be a deputy that no tracer
+ * watches, one process_vm_writev away from the traced program. */
 static void judge_mem_target(struct tem_call *c, long pid)
 {
 	if (pid <= 0 || tem_pid_protected((pid_t)pid))
 		refuse_why(c, EPERM, "refused (target %ld is a traced process, erim-tem, or unknown)", pid);
+	else
+		refuse_why(c, EPERM, "refused (target %ld is an untraced process: it would be an unwatched deputy)", pid);
 }
 
 /* The call acts on a process but changes no memory contents: the caller's
@@ -294,6 +298,7 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 	size_t n, i;
 	char name[96];
 
+	*owner = 0;
 	/* physical and kernel memory (root only, but root can run programs
 	 * under erim-tem): /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 */
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
@@ -301,7 +306,6 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 		*why = "physical or kernel memory (/dev/mem, /dev/kmem, /dev/port)";
 		return 1;
 	}
-	*owner = 0;
 	if (fs_type != PROC_SUPER_MAGIC)
 		return 0;
 	if (fstat(tem_procfd(), &me) != 0 || st->st_dev != me.st_dev) {
@@ -314,10 +318,14 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 		*why = "all of physical memory (/proc/kcore)";
 		return 1;
 	}
-	/* procfs fixes the mode of a pid directory's files (chmod is refused
-	 * there): every memory file is 0600, so other files need no search */
+	/* procfs fixes the modes of its files (chmod is refused there): in a
+	 * pid directory only the memory files are 0600, elsewhere only a few
+	 * root-only sysctls.  Every such file is refused, whoever's memory it
+	 * is (an untraced process would be an unwatched deputy); the search
+	 * below only finds the owner, for the start-up exception. */
 	if ((st->st_mode & 07777) != 0600)
 		return 0;
+	*why = "a process's memory file (or a root-only 0600 procfs file)";
 	n = all_tracees(tg, sizeof tg / sizeof tg[0] - 1);
 	tg[n++] = getpid();
 	for (i = 0; i < n; i++) {
@@ -352,14 +360,14 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 		}
 		closedir(d);
 	}
-	return 0;
+	return 1;   /* 0600 on procfs, owner not traced: refused all the same */
 }
 
 #define A TEM_W_ALWAYS
 const struct tem_rule tem_target_rules[] = {
-	{ SYS_process_vm_readv, "process_vm_readv", A, chk_process_vm, "target a traced process (itself included) or erim-tem: reads memory, pkeys ignored", "EPERM" },
-	{ SYS_process_vm_writev, "process_vm_writev", A, chk_process_vm, "target a traced process (itself included) or erim-tem: writes memory, pkeys ignored", "EPERM" },
-	{ SYS_ptrace, "ptrace", A, chk_ptrace, "target a traced process or erim-tem: memory and registers", "EPERM" },
+	{ SYS_process_vm_readv, "process_vm_readv", A, chk_process_vm, "any target: a traced process (itself included), erim-tem, or an untraced process (an unwatched deputy); reads memory, pkeys ignored", "EPERM" },
+	{ SYS_process_vm_writev, "process_vm_writev", A, chk_process_vm, "any target, as process_vm_readv; writes memory, pkeys ignored", "EPERM" },
+	{ SYS_ptrace, "ptrace", A, chk_ptrace, "any target (traced, erim-tem, or an untraced deputy): memory and registers", "EPERM" },
 	{ SYS_kcmp, "kcmp", A, chk_kcmp, "either target another traced process or erim-tem", "EPERM" },
 	{ SYS_prlimit64, "prlimit64", A, chk_pid_arg0, "target another traced process or erim-tem (fd limit 0 would blind erim-tem)", "EPERM" },
 	{ SYS_migrate_pages, "migrate_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },

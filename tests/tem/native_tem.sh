@@ -51,6 +51,19 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
 	"$t/$a" --expect succeeded
 	count $? "$a without erim-tem"
 done
+# An untraced process of the same user as a deputy (atk_untraced_deputy.c):
+# a sleep started here, outside erim-tem.
+sleep 60 &
+deputy=$!
+for w in "under erim-tem:$tem:refused" "without erim-tem::succeeded"; do
+	what=${w%%:*} rest=${w#*:} pre=${rest%%:*} want=${rest#*:}
+	echo "=== atk_untraced_deputy $what"
+	ATK_DEPUTY_PID=$deputy $pre "$t/atk_untraced_deputy" --expect "$want"
+	count $? "atk_untraced_deputy $what"
+done
+kill $deputy 2>/dev/null
+wait $deputy 2>/dev/null
+
 # The memory file renamed from outside: in a user + mount namespace the
 # program merely runs in, this script bind-mounts the attacker's
 # /proc/PID/mem over an ordinary file; erim-tem must recognise it by device

@@ -1,53 +1,114 @@
 /* tem_filter.c: the seccomp-BPF program erim-tem installs in the child just
- * before exec, generated from the policy table so that the two cannot drift.
- * Order matters: the architecture is checked first (a 32-bit `int $0x80` or
- * any non-x86-64 ABI kills the process, because the syscall numbers below
- * would mean something else), then x32 numbers (nr & __X32_SYSCALL_BIT) are
- * killed, then every number the policy must see returns SECCOMP_RET_TRACE and
- * everything else SECCOMP_RET_ALLOW, so ordinary system calls never stop in
- * the tracer. */
+ * before exec, generated from the system call table (tem_table.c) so that
+ * the two cannot drift.  Order matters: the architecture is checked first (a
+ * 32-bit `int $0x80` or any non-x86-64 ABI kills the process, because the
+ * numbers below would mean something else), then syscall(-1) is allowed (a
+ * plain ENOSYS, and how a refused call is skipped), x32 numbers
+ * (nr & __X32_SYSCALL_BIT) kill, the registration number traps, and then a
+ * binary search over runs of numbers with the same decision: ALLOW rows run
+ * at full speed, JUDGE and REFUSE rows trap to the tracer (SECCOMP_RET_TRACE),
+ * and every number without a row, above the table or in its holes, fails with
+ * ENOSYS: default deny.  The search costs about 2 log2(runs) instructions per
+ * call (about 16 for today's table), the same for every number. */
 #include "config.h"
 
+#include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "tem.h"
+#include "tem_table.h"
 
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000
 #endif
 
+#define RET_DENY (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+
+struct run { uint32_t start; uint32_t action; };
+
+static uint32_t action_of(long nr)
+{
+	const struct tem_sysrow *s = tem_sysrow_for(nr);
+
+	if (!s)
+		return RET_DENY;
+	/* a judged row in tem_rules[] traps even if the table said allow
+	 * (tem_table_check refuses to start then anyway) */
+	if (s->kind != TEM_K_ALLOW || tem_rule_next(nr, NULL))
+		return SECCOMP_RET_TRACE;
+	return SECCOMP_RET_ALLOW;
+}
+
+/* Instructions the search over runs [lo, hi) takes. */
+static size_t tree_size(size_t lo, size_t hi)
+{
+	size_t mid;
+
+	if (hi - lo == 1)
+		return 1;
+	mid = lo + (hi - lo) / 2;
+	return 2 + tree_size(lo, mid) + tree_size(mid, hi);
+}
+
+/* nr >= runs[mid].start ? right : left, as `jge k, 0, 1; ja left; left; right`. */
+static void tree_emit(struct sock_filter *f, size_t *n, const struct run *r, size_t lo, size_t hi)
+{
+	size_t mid;
+
+	if (hi - lo == 1) {
+		f[(*n)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, r[lo].action);
+		return;
+	}
+	mid = lo + (hi - lo) / 2;
+	f[(*n)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r[mid].start, 0, 1);
+	f[(*n)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t)tree_size(lo, mid), 0, 0);
+	tree_emit(f, n, r, lo, mid);
+	tree_emit(f, n, r, mid, hi);
+}
+
 struct sock_fprog *tem_filter_build(void)
 {
-	size_t max = 10 + 2 * (tem_nrules + 1), n = 0, i;
-	struct sock_filter *f = calloc(max, sizeof *f);
+	struct sock_filter *f = NULL;
 	struct sock_fprog *prog = malloc(sizeof *prog);
+	struct run *runs = NULL;
+	size_t nruns = 0, n = 0, max;
+	long nr, top = tem_syscalls[tem_nsyscalls - 1].nr + 1;
 
-	if (!f || !prog) {
-		free(f);
-		free(prog);
-		return NULL;
+	if (!prog || !(runs = calloc((size_t)top + 2, sizeof *runs)))
+		goto fail;
+	for (nr = 0; nr <= top; nr++) {   /* number `top` starts the deny run above the table */
+		uint32_t a = nr == top ? RET_DENY : action_of(nr);
+
+		if (nruns == 0 || runs[nruns - 1].action != a) {
+			runs[nruns].start = (uint32_t)nr;
+			runs[nruns].action = a;
+			nruns++;
+		}
 	}
+	max = 10 + tree_size(0, nruns);
+	if (max > BPF_MAXINSNS || !(f = calloc(max, sizeof *f)))
+		goto fail;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	/* syscall(-1) is a plain ENOSYS; it is also how a refused call is skipped */
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-	for (i = 0; i <= tem_nrules; i++) {
-		long nr = i < tem_nrules ? tem_rules[i].nr : TEM_NR_REGISTER;
-
-		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1);
-		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	}
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TEM_NR_REGISTER, 0, 1);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	tree_emit(f, &n, runs, 0, nruns);
+	free(runs);
 	prog->len = (unsigned short)n;
 	prog->filter = f;
 	return prog;
+fail:
+	free(runs);
+	free(f);
+	free(prog);
+	return NULL;
 }

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -34,6 +35,7 @@
 #include <unistd.h>
 
 #include "tem.h"
+#include "tem_table.h"
 
 int tem_log_level = 1;
 
@@ -187,7 +189,7 @@ static pid_t tgid_of(pid_t tid)
 	pid_t tg = tid;
 
 	snprintf(name, sizeof name, "/proc/%d/status", (int)tid);
-	if (!(f = fopen(name, "re")))
+	if (!(f = tem_proc_fopen(name)))
 		return tid;
 	while (fgets(line, sizeof line, f))
 		if (sscanf(line, "Tgid: %d", &tg) == 1)
@@ -388,8 +390,15 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 		log_decision(c);
 		return TEM_R_RESUME;
 	}
-	if (!(c->rule = tem_rule_for(c->nr)))
+	if (!(c->rule = tem_rule_for(c->nr))) {
+		/* the filter sends only numbers with rows here; anything else
+		 * is refused as the filter refuses numbers without a row */
+		r.orig_rax = (uint64_t)-1;
+		r.rax = (uint64_t)-ENOSYS;
+		tem_setregs(t->tid, &r);
+		tem_log(1, "pid %d: system call %ld has no row in the policy: refused (ENOSYS)", (int)t->tid, c->nr);
 		return TEM_R_RESUME;
+	}
 	tem_judge(c);
 	if (c->needs_freeze && !c->kill && !c->refuse_errno && t->proc->freeze_owner != t->tid &&
 	    !freeze_begin(t->proc, t)) {
@@ -621,25 +630,20 @@ static int trace(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: erim-tem [--log | --quiet] [--policy] [--] PROGRAM [ARGS...]\n"
+	fprintf(f, "usage: erim-tem [--log | --quiet] [--policy[=man]] [--] PROGRAM [ARGS...]\n"
 	           "Run PROGRAM under the erim TEM supervisor (trusted-only execute memory).\n"
-	           "  --log      print every decision on trapped system calls\n"
-	           "  --quiet    print nothing, not even refusals\n"
-	           "  --policy   print the policy table and exit\n");
+	           "  --log           print every decision on trapped system calls\n"
+	           "  --quiet         print nothing, not even refusals\n"
+	           "  --policy        print the policy table (every system call) and exit\n"
+	           "  --policy=man    the same as man-page table rows (doc/erim-tem.1)\n"
+	           "  --test-unlist=NR  treat system call NR as having no row (tests)\n");
 }
 
-static void print_policy(void)
+static void print_policy(int roff)
 {
-	size_t i;
-
-	printf("%-18s %-10s %-22s %s\n", "syscall", "judged", "action", "checks");
-	for (i = 0; i < tem_nrules; i++) {
-		const struct tem_rule *r = &tem_rules[i];
-		static const char *const who[] = { "untrusted", "always", "trusted", "registered" };
-
-		printf("%-18s %-10s %-22s %s\n", r->name, who[r->who], r->check ? r->action : "EPERM (always)", r->what);
-	}
-	printf("byte check: %s\n", tem_inspect_impl());
+	tem_policy_print(stdout, roff);
+	if (!roff)
+		printf("byte check: %s\n", tem_inspect_impl());
 }
 
 int main(int argc, char **argv)
@@ -647,19 +651,32 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "log", no_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "policy", no_argument, NULL, 'p' },
+		{ "policy", optional_argument, NULL, 'p' },
+		{ "test-unlist", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sock_fprog *prog;
 	int o, go[2];
+	char err[160];
 
+	if (tem_table_check(err, sizeof err) != 0) {
+		errno = 0;
+		die("inconsistent policy table: %s", err);
+	}
 	while ((o = getopt_long(argc, argv, "+lqhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'l': tem_log_level = 2; break;
 		case 'q': tem_log_level = 0; break;
-		case 'p': print_policy(); return 0;
+		case 'p':
+			if (optarg && strcmp(optarg, "man") != 0) {
+				usage(stderr);
+				return 125;
+			}
+			print_policy(optarg != NULL);
+			return 0;
+		case 'U': tem_test_unlisted = strtol(optarg, NULL, 0); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("erim-tem %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 125;
@@ -669,6 +686,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 125;
 	}
+	tem_procfs_init();   /* before the program exists: nothing it mounts can reach it */
+	tem_log(2, "procfs: %s", tem_procfs_how());
 	if (!(prog = tem_filter_build())) {
 		errno = 0;
 		die("out of memory");
@@ -685,6 +704,13 @@ int main(int argc, char **argv)
 		if (read(go[0], &c, 1) != 1)   /* wait until the tracer has seized us */
 			_exit(125);
 		close(go[0]);
+		/* READ_IMPLIES_EXEC survives exec: never hand it to the program */
+		{
+			int per = personality(0xffffffff);
+
+			if (per != -1 && (per & READ_IMPLIES_EXEC) && personality((unsigned long)per & ~(unsigned long)READ_IMPLIES_EXEC) == -1)
+				child_die("clearing READ_IMPLIES_EXEC", NULL);
+		}
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			child_die("PR_SET_NO_NEW_PRIVS", NULL);
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)
@@ -707,6 +733,10 @@ int main(int argc, char **argv)
 		t->proc = proc_new(main_pid, NULL);
 		t->attached = 1;
 	}
+	/* Same-user processes (the program included) may not ptrace erim-tem
+	 * or open its memory: the rows refuse it, the kernel now as well. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		tem_log(1, "cannot make erim-tem non-dumpable: %s", strerror(errno));
 	if (write(go[1], "g", 1) != 1)
 		die("pipe");
 	close(go[1]);

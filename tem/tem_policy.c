@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "tem.h"
+#include "tem_table.h"
 
 #define TEM_PAGE 4096ull
 #define TEM_CTX 16               /* bytes of neighbouring code inspected at a seam */
@@ -122,7 +123,7 @@ static int each_vma(pid_t tid, uint64_t start, uint64_t end,
 	int rc = 0;
 
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
-	if (!(f = fopen(name, "re")))
+	if (!(f = tem_proc_fopen(name)))
 		return -errno;
 	while (!rc && fgets(line, sizeof line, f)) {
 		struct tem_vma v;
@@ -152,7 +153,7 @@ static int fd_accmode(pid_t tid, long fd)
 	int mode = -ENOENT;
 
 	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
-	if (!(f = fopen(name, "re")))
+	if (!(f = tem_proc_fopen(name)))
 		return -errno;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long fl;
@@ -217,7 +218,7 @@ static int add_exec_vma(const struct tem_vma *v, void *arg)
 	 * the path yields (they differ on stacked file systems). */
 	xfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
 	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
-	if (stat(name, &st) == 0)
+	if (tem_proc_stat(name, &st) == 0)
 		xfile_add(st.st_dev, st.st_ino);
 	if (v->path[0] == '/' && stat(v->path, &st) == 0 && (uint64_t)st.st_ino == v->ino)
 		xfile_add(st.st_dev, st.st_ino);
@@ -251,10 +252,15 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 		char name[64];
 		DIR *d;
 		struct dirent *e;
+		int dfd;
 
 		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
-		if (!(d = opendir(name)))
+		if ((dfd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
 			continue;
+		if (!(d = fdopendir(dfd))) {
+			close(dfd);
+			continue;
+		}
 		while (!w.found && (e = readdir(d))) {
 			char p[128];
 			struct stat st;
@@ -264,7 +270,7 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 				continue;
 			fd = strtol(e->d_name, NULL, 10);
 			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
-			if (stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
+			if (tem_proc_stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
 			    fd_accmode(tg[i], fd) != O_RDONLY)
 				w.found = 1;
 		}
@@ -417,7 +423,7 @@ static int exec_vma_ok(const struct tem_vma *v, void *arg)
 	if (v->ino == 0)
 		return 0;
 	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)x->tid, v->start, v->end);
-	if (stat(name, &st) != 0) {
+	if (tem_proc_stat(name, &st) != 0) {
 		x->bad = "cannot identify the file behind the mapping";
 		return 1;
 	}
@@ -530,7 +536,7 @@ static void chk_mmap(struct tem_call *c)
 		return;
 	}
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
-	if (stat(name, &st) != 0)
+	if (tem_proc_stat(name, &st) != 0)
 		return;  /* bad fd: the kernel fails the call */
 	acc = fd_accmode(c->t->tid, fd);
 	if (acc != O_RDONLY) {
@@ -681,25 +687,40 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	struct stat st;
 	struct statfs sfs;
 	ssize_t n;
-	int acc;
+	int acc, fd;
+	pid_t owner = 0;
 	const char *bad = NULL;
 	uint64_t args[6] = { 0 };
 
 	if (ret < 0)
 		return;
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, ret);
-	if (stat(name, &st) != 0 || statfs(name, &sfs) != 0) {
+	if ((fd = tem_proc_open(name, O_PATH)) < 0 || fstat(fd, &st) != 0 || fstatfs(fd, &sfs) != 0) {
 		bad = "cannot identify the opened file";
-	} else {
-		n = readlink(name, link, sizeof link - 1);
-		link[n > 0 ? n : 0] = 0;
+	} else if (tem_procfile_refused(&st, (long)sfs.f_type, &bad, &owner)) {
+		/* by identity, for every caller (tem_target.c); start-up code
+		 * may read its own memory (liberim inspects execute-only code
+		 * so); registration is refused while such an fd exists */
+		if (c->domain[0] == 's' && owner == c->t->proc->tgid && fd_accmode(c->t->tid, ret) == O_RDONLY)
+			bad = NULL;
+	} else if (!c->trusted || c->domain[0] == 's') {
+		/* untrusted code, and start-up code of processes that never
+		 * registered (an exec'd helper): the bytes behind another
+		 * traced process's executable mappings are its memory too */
+		struct stat uf;
+
 		acc = fd_accmode(c->t->tid, ret);
-		if (sfs.f_type == PROC_SUPER_MAGIC && n > 4 && strcmp(link + n - 4, "/mem") == 0)
-			bad = "a process's memory file (/proc/PID/mem)";
-		else if (S_ISCHR(st.st_mode) && n > 12 && strcmp(link + n - 12, "/userfaultfd") == 0)
+		if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
+		    S_ISCHR(uf.st_mode) && uf.st_rdev == st.st_rdev)
 			bad = "/dev/userfaultfd";
 		else if (acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
+	}
+	if (fd >= 0)
+		close(fd);
+	if (bad && !link[0]) {   /* the name, for the message only */
+		n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
+		link[n > 0 ? n : 0] = 0;
 	}
 	if (!bad)
 		return;
@@ -854,6 +875,34 @@ void tem_register(struct tem_call *c)
 		why(c, "refused (a registration exists: the first one wins)");
 		return;
 	}
+	{
+		/* Every later judgement reads the process's maps and fds; a
+		 * process erim-tem cannot read (not dumpable: an unreadable
+		 * executable, changed credentials) would be judged blind. */
+		char maps[64];
+		int fd;
+
+		snprintf(maps, sizeof maps, "/proc/%d/maps", (int)c->t->tid);
+		if ((fd = tem_proc_open(maps, O_RDONLY)) < 0) {
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (erim-tem cannot read %s: %s; it would judge blind)", maps, strerror(errno));
+			return;
+		}
+		close(fd);
+	}
+	{
+		pid_t holder;
+		long fdno;
+
+		if (tem_memfd_held(p->tgid, &holder, &fdno)) {
+			c->final_ret = -EPERM;
+			c->refuse_errno = EPERM;
+			why(c, "refused (process %d holds fd %ld to this process's memory file: it would outlive start-up)",
+			    (int)holder, fdno);
+			return;
+		}
+	}
 	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
 	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {
 		c->final_ret = -EINVAL;
@@ -896,11 +945,11 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", U, chk_open, "result: /proc/PID/mem, /dev/userfaultfd, exec file for writing", "close, EPERM" },
-	{ SYS_openat, "openat", U, chk_open, "as open", "close, EPERM" },
-	{ SYS_openat2, "openat2", U, chk_open, "as open", "close, EPERM" },
-	{ SYS_creat, "creat", U, chk_open, "as open", "close, EPERM" },
-	{ SYS_open_by_handle_at, "open_by_handle_at", U, chk_open, "as open", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone; start-up: its own read-only); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
+	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
+	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
+	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },
+	{ SYS_open_by_handle_at, "open_by_handle_at", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_process_vm_readv, "process_vm_readv", U, NULL, "reads any process's memory, pkeys ignored", "EPERM" },
 	{ SYS_process_vm_writev, "process_vm_writev", U, NULL, "writes any process's memory, pkeys ignored", "EPERM" },
 	{ SYS_ptrace, "ptrace", U, NULL, "debugger access to memory and registers", "EPERM" },
@@ -927,12 +976,7 @@ const size_t tem_nrules = sizeof tem_rules / sizeof tem_rules[0];
 
 const struct tem_rule *tem_rule_for(long nr)
 {
-	size_t i;
-
-	for (i = 0; i < tem_nrules; i++)
-		if (tem_rules[i].nr == nr)
-			return &tem_rules[i];
-	return NULL;
+	return tem_rule_next(nr, NULL);   /* tem_rules[], tem_target_rules[], refuse rows */
 }
 
 /* ---- judging -------------------------------------------------------------------- */
@@ -954,17 +998,24 @@ void tem_judge(struct tem_call *c)
 		c->trusted = 0;
 		c->domain = "untrusted";
 	}
-	switch (r->who) {
-	case TEM_W_ALWAYS: applies = 1; break;
-	case TEM_W_UNTRUSTED: applies = !c->trusted; break;
-	case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
-	default: applies = p->registered; break;
+	/* every row of the number applies in turn; the first refusal wins */
+	for (; r; r = tem_rule_next(c->nr, r)) {
+		switch (r->who) {
+		case TEM_W_ALWAYS: applies = 1; break;
+		case TEM_W_UNTRUSTED: applies = !c->trusted; break;
+		case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
+		default: applies = p->registered; break;
+		}
+		if (!applies)
+			continue;
+		c->rule = r;
+		if (!r->check) {
+			why(c, "refused (%s)", r->what);
+			c->refuse_errno = EPERM;
+			return;
+		}
+		r->check(c);
+		if (c->refuse_errno || c->kill)
+			return;
 	}
-	if (!applies)
-		return;
-	if (!r->check) {
-		refuse(c, EPERM, "refused (never allowed for untrusted code)");
-		return;
-	}
-	r->check(c);
 }

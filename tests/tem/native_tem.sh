@@ -34,10 +34,16 @@ expect_status 125 "missing program reported" "$tem" --quiet /nonexistent/program
 "$t/tem_liberim" --without; count $? "liberim without erim-tem"
 ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding erim-tem without it"
 
+# start-up code and its own memory file (tem_memfd_startup.c)
+"$tem" "$t/tem_memfd_startup" rdwr; count $? "start-up cannot open its own /proc/self/mem read-write"
+"$tem" "$t/tem_memfd_startup" keep; count $? "no registration while a start-up /proc/self/mem fd is open"
+"$tem" "$t/tem_memfd_startup" close; count $? "start-up reads its own memory, closes the fd, registers"
+"$t/tem_memfd_startup" rdwr >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens read-write without erim-tem"
+
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
          atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
          atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted atk_madvise_revert \
-         atk_jit_xrstor; do
+         atk_helper_mem atk_userns_mount atk_fanotify atk_bpf atk_dumpable atk_physmem atk_helper_xfile atk_jit_xrstor; do
 	echo "=== $a under erim-tem"
 	"$tem" "$t/$a" --expect refused
 	count $? "$a under erim-tem"
@@ -45,6 +51,49 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
 	"$t/$a" --expect succeeded
 	count $? "$a without erim-tem"
 done
+# An untraced process of the same user as a deputy (atk_untraced_deputy.c):
+# a sleep started here, outside erim-tem.
+sleep 60 &
+deputy=$!
+for w in "under erim-tem:$tem:refused" "without erim-tem::succeeded"; do
+	what=${w%%:*} rest=${w#*:} pre=${rest%%:*} want=${rest#*:}
+	echo "=== atk_untraced_deputy $what"
+	ATK_DEPUTY_PID=$deputy $pre "$t/atk_untraced_deputy" --expect "$want"
+	count $? "atk_untraced_deputy $what"
+done
+kill $deputy 2>/dev/null
+wait $deputy 2>/dev/null
+
+# The memory file renamed from outside: in a user + mount namespace the
+# program merely runs in, this script bind-mounts the attacker's
+# /proc/PID/mem over an ordinary file; erim-tem must recognise it by device
+# and inode (atk_bindmem.c).
+bindmem() { # expect command...
+	want=$1
+	shift
+	d=$(mktemp -d) || return 1
+	: > "$d/x"
+	ATK_BINDMEM_DIR=$d unshare -Urm sh -c '
+		d=$1; shift
+		"$@" & p=$!
+		i=0
+		while [ ! -s "$d/pid" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+		mount --bind "/proc/$(cat "$d/pid")/mem" "$d/x" && : > "$d/ready"
+		wait $p' _ "$d" "$@" --expect "$want"
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
+if unshare -Urm true 2>/dev/null; then
+	echo "=== atk_bindmem under erim-tem"
+	bindmem refused "$tem" "$t/atk_bindmem"
+	count $? "atk_bindmem under erim-tem"
+	echo "=== atk_bindmem without erim-tem"
+	bindmem succeeded "$t/atk_bindmem"
+	count $? "atk_bindmem without erim-tem"
+else
+	count 77 "atk_bindmem: this host allows no unprivileged user namespaces (unshare -Urm fails)"
+fi
 echo "native_tem: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || exit 1
 [ "$passed" -gt 0 ] || { echo "skipped: nothing could run"; exit 77; }

@@ -1,0 +1,181 @@
+/* tem_procfs.c: erim-tem reads procfs through a mount of its own.
+ *
+ * Every decision that reads /proc (maps, fdinfo, fd links, status, memory
+ * files) must see the kernel's truth, not what the traced program arranged:
+ * a bind mount over /proc/PID/maps in a mount namespace the program shares
+ * would lie to erim-tem.  So before the program runs, a short-lived helper
+ * enters a mount namespace of its own (with a user namespace when erim-tem
+ * is not privileged), makes every mount private there (no propagation from
+ * the program's namespace), and clones the /proc mount tree as a detached
+ * mount (open_tree(OPEN_TREE_CLONE)), which it hands back over a socket.
+ * Nothing the program mounts can reach a detached tree.  Where that is not
+ * possible (no open_tree, user namespaces disabled), erim-tem opens /proc
+ * before the program exists and says so with --log; the program's own mount
+ * calls are refused in any case (tem_table.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tem_table.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+
+static int procfd = -1;
+static const char *how = "not opened";
+
+static int send_fd(int sock, int fd)
+{
+	char dummy = 'p';
+	struct iovec iov = { &dummy, 1 };
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
+	struct msghdr m;
+
+	memset(&m, 0, sizeof m);
+	memset(&u, 0, sizeof u);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.b;
+	m.msg_controllen = sizeof u.b;
+	CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), &fd, sizeof fd);
+	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char dummy;
+	struct iovec iov = { &dummy, 1 };
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
+	struct msghdr m;
+	struct cmsghdr *h;
+	int fd = -1;
+
+	memset(&m, 0, sizeof m);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.b;
+	m.msg_controllen = sizeof u.b;
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	h = CMSG_FIRSTHDR(&m);
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && h->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(h), sizeof fd);
+	return fd;
+}
+
+/* The helper: a private mount namespace, a detached clone of /proc. */
+__attribute__((noreturn))
+static void helper(int sock)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWNS) != 0 && unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+		_exit(1);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		_exit(2);
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc", OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
+	if (fd < 0 || send_fd(sock, fd) != 0)
+		_exit(3);
+	_exit(0);
+}
+
+void tem_procfs_init(void)
+{
+	int sv[2], st;
+	pid_t pid;
+	struct stat a, b;
+
+	if (procfd >= 0)
+		return;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0) {
+		pid = fork();
+		if (pid == 0) {
+			close(sv[0]);
+			helper(sv[1]);
+		}
+		close(sv[1]);
+		if (pid > 0) {
+			procfd = recv_fd(sv[0]);
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+		}
+		close(sv[0]);
+	}
+	/* the clone must be the same procfs (same device) as the program's */
+	if (procfd >= 0 && (fstat(procfd, &a) != 0 || stat("/proc", &b) != 0 || a.st_dev != b.st_dev)) {
+		close(procfd);
+		procfd = -1;
+	}
+	if (procfd >= 0) {
+		how = "a detached clone of /proc made in a private mount namespace";
+		return;
+	}
+	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	how = "/proc opened before the program ran (no private mount namespace here)";
+	if (procfd < 0) {
+		fprintf(stderr, "erim-tem: cannot open /proc: %s\n", strerror(errno));
+		exit(125);
+	}
+}
+
+int tem_procfd(void)
+{
+	if (procfd < 0)
+		tem_procfs_init();
+	return procfd;
+}
+
+const char *tem_procfs_how(void)
+{
+	return how;
+}
+
+/* "/proc/REST" -> "REST" (anything else stays as it is: an absolute path
+ * ignores the directory fd, which is a bug to notice, not to hide). */
+static const char *rel(const char *path)
+{
+	return strncmp(path, "/proc/", 6) == 0 ? path + 6 : path;
+}
+
+int tem_proc_open(const char *path, int flags)
+{
+	return openat(tem_procfd(), rel(path), flags | O_CLOEXEC);
+}
+
+FILE *tem_proc_fopen(const char *path)
+{
+	int fd = tem_proc_open(path, O_RDONLY);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (!(f = fdopen(fd, "r")))
+		close(fd);
+	return f;
+}
+
+int tem_proc_stat(const char *path, struct stat *st)
+{
+	return fstatat(tem_procfd(), rel(path), st, 0);
+}

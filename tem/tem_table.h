@@ -1,0 +1,70 @@
+/* tem_table.h: the complete system call table of erim-tem (tem_table.c),
+ * the judge-by-target rows (tem_target.c) and erim-tem's private view of
+ * procfs (tem_procfs.c).  Every x86-64 system call number has a row that
+ * says allow (the filter lets it run), judge (the filter traps it and the
+ * rows of tem_rules[] / tem_target_rules[] decide) or refuse; a number
+ * without a row is refused by the filter itself (ENOSYS). */
+#ifndef TEM_TABLE_H
+#define TEM_TABLE_H
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "tem.h"
+
+enum tem_kind { TEM_K_ALLOW = 0, TEM_K_JUDGE, TEM_K_REFUSE };
+
+struct tem_sysrow {
+	int nr;
+	const char *name;
+	enum tem_kind kind;
+	const char *why;         /* allow: why it is safe; refuse: the attack it stops */
+};
+
+extern const struct tem_sysrow tem_syscalls[];
+extern const size_t tem_nsyscalls;
+/* Rows judged for every caller by what the call reaches (tem_target.c). */
+extern const struct tem_rule tem_target_rules[];
+extern const size_t tem_ntarget_rules;
+
+/* The table row of NR, or NULL when it has none. */
+const struct tem_sysrow *tem_sysrow_for(long nr);
+/* The judged rows of NR one after the other: start with PREV = NULL.
+ * tem_rules[] first, then tem_target_rules[], then the refuse row. */
+const struct tem_rule *tem_rule_next(long nr, const struct tem_rule *prev);
+/* 0 when the table and the judged rows agree, else -1 with ERR filled. */
+int tem_table_check(char *err, size_t len);
+/* --test-unlist=NR: treat NR as a number without a row (tests only: it can
+ * only take rights away). */
+extern long tem_test_unlisted;
+/* The policy as text (--policy) or as man-page rows (--policy=man). */
+void tem_policy_print(FILE *f, int roff);
+
+/* ---- tem_target.c ---------------------------------------------------------- */
+
+/* 1 if PID (in erim-tem's pid namespace) belongs to a traced process or is
+ * erim-tem itself, or does not exist (fail closed); 0 otherwise. */
+int tem_pid_protected(pid_t pid);
+/* The file an open produced, identified by device and inode: 1 (with WHY) if
+ * it is the memory file of a traced process or of erim-tem, or a procfs file
+ * erim-tem cannot judge; *OWNER is the thread group whose memory it is
+ * (0 when none or not a process's). */
+int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner);
+/* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
+ * file or to physical memory. */
+int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
+
+/* ---- tem_procfs.c ---------------------------------------------------------- */
+
+/* Open erim-tem's own view of procfs (before the program runs). */
+void tem_procfs_init(void);
+/* A directory fd of that procfs, and what it is ("private mount", ...). */
+int tem_procfd(void);
+const char *tem_procfs_how(void);
+/* fopen/open/stat of "/proc/REST" through the private procfs. */
+FILE *tem_proc_fopen(const char *path);
+int tem_proc_open(const char *path, int flags);
+int tem_proc_stat(const char *path, struct stat *st);
+
+#endif /* TEM_TABLE_H */

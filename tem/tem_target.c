@@ -1,0 +1,436 @@
+/* tem_target.c: calls judged by what they reach, for every caller.
+ *
+ * A call that reaches another address space (process_vm_readv/writev,
+ * ptrace, kcmp, prlimit64, move_pages, ... and the memory file
+ * /proc/PID/mem by any route) is refused when its target is a traced process
+ * or erim-tem itself, whoever makes it: trusted start-up, untrusted code, or
+ * an exec'd helper that never registered (it is "start-up" to the other
+ * rows, but its parent's memory is as protected as the parent's own
+ * calls).  A target that cannot be resolved is refused (it could be created,
+ * traced, between this check and the call).
+ *
+ * Files are recognised by identity, not by name: the fd an open produced is
+ * compared (device + inode) with the memory files of every traced thread as
+ * erim-tem's own procfs shows them, so a bind mount, a symlink or a
+ * directory fd cannot rename /proc/PID/mem past the check.
+ *
+ * Namespaces: mount and user namespaces (and pid namespaces, which would
+ * make pids mean other processes) are refused for every caller, for unshare
+ * and clone alike; clone3 keeps its flags in memory, where another thread
+ * could change them after the check, so it is refused with ENOSYS and the C
+ * library falls back to clone, whose flags are registers. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tem_table.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+/* Thread-group id and tracer of PID as erim-tem's procfs shows them; -1. */
+static pid_t status_of_pid(pid_t pid, pid_t *tracer)
+{
+	char name[64], line[128];
+	FILE *f;
+	int tg = -1, tr = 0;
+
+	*tracer = 0;
+	if (pid <= 0)
+		return -1;
+	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
+	if (!(f = tem_proc_fopen(name)))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %d", &tg) == 1 || sscanf(line, "TracerPid: %d", &tr) == 1)
+			if (tr)
+				break;
+	fclose(f);
+	*tracer = (pid_t)tr;
+	return (pid_t)tg;
+}
+
+static pid_t tgid_of_pid(pid_t pid)
+{
+	pid_t tr;
+
+	return status_of_pid(pid, &tr);
+}
+
+/* Every traced thread group: those the loop knows, and children that the
+ * kernel attached to erim-tem (PTRACE_O_TRACEFORK) but whose first stop
+ * the loop has not seen yet.  Such a child has not run an instruction,
+ * but it is already a target: its memory is a copy of its parent's. */
+static size_t all_tracees(pid_t *out, size_t max)
+{
+	size_t n = tem_traced_tgids(out, max), known = n, i;
+	pid_t me = getpid();
+
+	for (i = 0; i < known; i++) {
+		char name[96], buf[4096];
+		DIR *d;
+		struct dirent *e;
+		int fd;
+
+		snprintf(name, sizeof name, "/proc/%d/task", (int)out[i]);
+		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+			continue;
+		if (!(d = fdopendir(fd))) {
+			close(fd);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			char *p, *end;
+			ssize_t len;
+			int cf;
+
+			if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
+				continue;
+			snprintf(name, sizeof name, "%.32s/children", e->d_name);
+			if ((cf = openat(dirfd(d), name, O_RDONLY | O_CLOEXEC)) < 0)
+				continue;
+			len = read(cf, buf, sizeof buf - 1);
+			close(cf);
+			buf[len > 0 ? len : 0] = 0;
+			for (p = buf; *p; p = end) {
+				long c = strtol(p, &end, 10);
+				pid_t tr, g;
+				size_t j;
+
+				if (end == p)
+					break;
+				if (c <= 0 || (g = status_of_pid((pid_t)c, &tr)) < 0 || tr != me)
+					continue;
+				for (j = 0; j < n && out[j] != g; j++)
+					;
+				if (j == n && n < max)
+					out[n++] = g;
+			}
+		}
+		closedir(d);
+	}
+	return n;
+}
+
+int tem_pid_protected(pid_t pid)
+{
+	pid_t tg[512], me = getpid(), g, tracer;
+	size_t n, i;
+
+	if (pid == me)
+		return 1;
+	if ((g = status_of_pid(pid, &tracer)) < 0)
+		return 1;   /* gone or not yet there: fail closed */
+	if (g == me || tracer == me)
+		return 1;   /* erim-tem, or traced by it (even if not adopted yet) */
+	if ((status_of_pid(g, &tracer)) >= 0 && tracer == me)
+		return 1;
+	n = tem_traced_tgids(tg, sizeof tg / sizeof tg[0]);
+	if (n == sizeof tg / sizeof tg[0])
+		return 1;   /* more processes than we can list: fail closed */
+	for (i = 0; i < n; i++)
+		if (tg[i] == g)
+			return 1;
+	return 0;
+}
+
+/* The pid a pidfd of the caller refers to (fdinfo "Pid:"), or -1. */
+static pid_t pidfd_target(pid_t tid, long fd)
+{
+	char name[64], line[128];
+	FILE *f;
+	int pid = -1;
+
+	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
+	if (!(f = tem_proc_fopen(name)))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void refuse_why(struct tem_call *c, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->refuse_errno = err;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+}
+
+/* Memory is read or written, protection keys ignored: never.  A traced
+ * target is protected memory; an untraced one (the shell that started
+ * erim-tem, an agent of the same user) would be a deputy that no tracer
+ * watches, one process_vm_writev away from the traced program. */
+static void judge_mem_target(struct tem_call *c, long pid)
+{
+	if (pid <= 0 || tem_pid_protected((pid_t)pid))
+		refuse_why(c, EPERM, "refused (target %ld is a traced process, erim-tem, or unknown)", pid);
+	else
+		refuse_why(c, EPERM, "refused (target %ld is an untraced process: it would be an unwatched deputy)", pid);
+}
+
+/* The call acts on a process but changes no memory contents: the caller's
+ * own process (0 or its pid) is fine, any other traced process is not. */
+static void judge_other_target(struct tem_call *c, long pid)
+{
+	if (pid == 0 || (pid > 0 && tgid_of_pid((pid_t)pid) == c->t->proc->tgid))
+		return;
+	if (pid < 0 || tem_pid_protected((pid_t)pid))
+		refuse_why(c, EPERM, "refused (target %ld is another traced process, erim-tem, or unknown)", pid);
+}
+
+static void chk_process_vm(struct tem_call *c)
+{
+	judge_mem_target(c, (long)(int)c->a[0]);
+}
+
+static void chk_ptrace(struct tem_call *c)
+{
+	if (c->a[0] != PTRACE_TRACEME)
+		judge_mem_target(c, (long)(int)c->a[1]);
+}
+
+static void chk_kcmp(struct tem_call *c)
+{
+	judge_other_target(c, (long)(int)c->a[0]);
+	if (!c->refuse_errno)
+		judge_other_target(c, (long)(int)c->a[1]);
+}
+
+static void chk_pid_arg0(struct tem_call *c)
+{
+	judge_other_target(c, (long)(int)c->a[0]);
+}
+
+static void chk_pidfd_mem(struct tem_call *c)
+{
+	pid_t pid = pidfd_target(c->t->tid, (long)(int)c->a[0]);
+
+	if (pid <= 0)
+		refuse_why(c, EPERM, "refused (fd %ld is not a pidfd erim-tem can resolve)", (long)(int)c->a[0]);
+	else
+		judge_mem_target(c, pid);
+	/* the pidfd could be replaced by another thread before the call runs */
+	c->needs_freeze = 1;
+}
+
+static void chk_perf_target(struct tem_call *c)
+{
+	long pid = (long)(int)c->a[1];
+
+	if (pid == -1)
+		refuse_why(c, EPERM, "refused (perf on every process of a CPU)");
+	else
+		judge_other_target(c, pid);
+}
+
+static void judge_ns_flags(struct tem_call *c, uint64_t flags)
+{
+	if (flags & CLONE_NEWUSER)
+		refuse_why(c, EPERM, "refused (new user namespace: mount rights to rename /proc files)");
+	else if (flags & CLONE_NEWNS)
+		refuse_why(c, EPERM, "refused (new mount namespace: bind mounts rename /proc files)");
+	else if (flags & CLONE_NEWPID)
+		refuse_why(c, EPERM, "refused (new pid namespace: pids would mean other processes)");
+}
+
+static void chk_unshare(struct tem_call *c)
+{
+	judge_ns_flags(c, c->a[0]);
+}
+
+static void chk_clone_ns(struct tem_call *c)
+{
+	judge_ns_flags(c, c->a[0]);
+}
+
+/* Answered, not refused: the C library asks clone3 first at every thread
+ * start, and the fallback is the normal path under erim-tem, so it is logged
+ * with --log only.  The call is skipped (orig_rax = -1) with rax = -ENOSYS. */
+static void chk_clone3_all(struct tem_call *c)
+{
+	c->regs.orig_rax = (uint64_t)-1;
+	c->regs.rax = (uint64_t)-ENOSYS;
+	snprintf(c->why, sizeof c->why, "answered ENOSYS (clone3's flags are in memory another thread can change after the check; the C library falls back to clone)");
+}
+
+/* Non-dumpable processes lock their tracer out of /proc/PID/{maps,mem,fd}
+ * unless it has CAP_SYS_PTRACE: erim-tem would judge blind. */
+static void chk_prctl_dumpable(struct tem_call *c)
+{
+	if ((int)c->a[0] == PR_SET_DUMPABLE && c->a[1] != 1)
+		refuse_why(c, EPERM, "refused (a non-dumpable process hides its maps and fds from erim-tem)");
+}
+
+/* READ_IMPLIES_EXEC survives exec: a start-up helper could set it and
+ * execute a registered program whose readable mappings would then all be
+ * executable, uninspected. */
+static void chk_personality_all(struct tem_call *c)
+{
+	if ((uint32_t)c->a[0] != 0xffffffffu && (c->a[0] & READ_IMPLIES_EXEC))
+		refuse_why(c, EPERM, "refused (READ_IMPLIES_EXEC survives exec: readable memory of the next image would be executable)");
+}
+
+int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner)
+{
+	struct stat ps, me;
+	pid_t tg[512];
+	size_t n, i;
+	char name[96];
+
+	*owner = 0;
+	/* physical and kernel memory (root only, but root can run programs
+	 * under erim-tem): /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 */
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
+	    (minor(st->st_rdev) == 1 || minor(st->st_rdev) == 2 || minor(st->st_rdev) == 4)) {
+		*why = "physical or kernel memory (/dev/mem, /dev/kmem, /dev/port)";
+		return 1;
+	}
+	if (fs_type != PROC_SUPER_MAGIC)
+		return 0;
+	if (fstat(tem_procfd(), &me) != 0 || st->st_dev != me.st_dev) {
+		*why = "a file of a procfs instance erim-tem does not read";
+		return 1;
+	}
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	if (tem_proc_stat("/proc/kcore", &ps) == 0 && ps.st_ino == st->st_ino) {
+		*why = "all of physical memory (/proc/kcore)";
+		return 1;
+	}
+	/* procfs fixes the modes of its files (chmod is refused there): in a
+	 * pid directory only the memory files are 0600, elsewhere only a few
+	 * root-only sysctls.  Every such file is refused, whoever's memory it
+	 * is (an untraced process would be an unwatched deputy); the search
+	 * below only finds the owner, for the start-up exception. */
+	if ((st->st_mode & 07777) != 0600)
+		return 0;
+	*why = "a process's memory file (or a root-only 0600 procfs file)";
+	n = all_tracees(tg, sizeof tg / sizeof tg[0] - 1);
+	tg[n++] = getpid();
+	for (i = 0; i < n; i++) {
+		DIR *d;
+		struct dirent *e;
+		int fd;
+
+		snprintf(name, sizeof name, "/proc/%d/mem", (int)tg[i]);
+		if (tem_proc_stat(name, &ps) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
+			*why = "the memory file of a traced process or of erim-tem (/proc/PID/mem)";
+			*owner = tg[i];
+			return 1;
+		}
+		snprintf(name, sizeof name, "/proc/%d/task", (int)tg[i]);
+		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || !(d = fdopendir(fd))) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			if (strlen(e->d_name) > 32)
+				continue;
+			snprintf(name, sizeof name, "%.32s/mem", e->d_name);
+			if (fstatat(dirfd(d), name, &ps, 0) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
+				closedir(d);
+				*why = "the memory file of a traced thread (/proc/PID/task/TID/mem)";
+				*owner = tg[i];
+				return 1;
+			}
+		}
+		closedir(d);
+	}
+	return 1;   /* 0600 on procfs, owner not traced: refused all the same */
+}
+
+#define A TEM_W_ALWAYS
+const struct tem_rule tem_target_rules[] = {
+	{ SYS_process_vm_readv, "process_vm_readv", A, chk_process_vm, "any target: a traced process (itself included), erim-tem, or an untraced process (an unwatched deputy); reads memory, pkeys ignored", "EPERM" },
+	{ SYS_process_vm_writev, "process_vm_writev", A, chk_process_vm, "any target, as process_vm_readv; writes memory, pkeys ignored", "EPERM" },
+	{ SYS_ptrace, "ptrace", A, chk_ptrace, "any target (traced, erim-tem, or an untraced deputy): memory and registers", "EPERM" },
+	{ SYS_kcmp, "kcmp", A, chk_kcmp, "either target another traced process or erim-tem", "EPERM" },
+	{ SYS_prlimit64, "prlimit64", A, chk_pid_arg0, "target another traced process or erim-tem (fd limit 0 would blind erim-tem)", "EPERM" },
+	{ SYS_migrate_pages, "migrate_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
+	{ SYS_move_pages, "move_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
+	{ SYS_get_robust_list, "get_robust_list", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
+	{ SYS_process_madvise, "process_madvise", A, chk_pidfd_mem, "pidfd of a traced process or erim-tem", "EPERM" },
+	{ SYS_process_mrelease, "process_mrelease", A, chk_pidfd_mem, "pidfd of a traced process or erim-tem", "EPERM" },
+	{ SYS_pidfd_getfd, "pidfd_getfd", A, NULL, "fds no open produced (another process's /proc/PID/mem fd)", "EPERM" },
+	{ SYS_perf_event_open, "perf_event_open", A, chk_perf_target, "every process of a CPU, another traced process or erim-tem", "EPERM" },
+	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem", "EPERM" },
+	{ SYS_personality, "personality", A, chk_personality_all, "READ_IMPLIES_EXEC, for every caller: it survives exec", "EPERM" },
+	{ SYS_unshare, "unshare", A, chk_unshare, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID: bind mounts rename /proc files, pids change meaning", "EPERM" },
+	{ SYS_clone, "clone", A, chk_clone_ns, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, as unshare", "EPERM" },
+	{ SYS_clone3, "clone3", A, chk_clone3_all, "flags in memory, racy to judge: the C library falls back to clone", "ENOSYS" },
+};
+#undef A
+const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rules[0];
+
+/* Does any traced process hold an fd to the memory file of TGID?  Checked
+ * when TGID registers: start-up code may read its own memory (liberim's
+ * inspection of execute-only code does), but no such fd may outlive
+ * start-up, or untrusted code would read trusted memory through it. */
+int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
+{
+	pid_t tg[512];
+	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
+
+	for (i = 0; i < n; i++) {
+		char name[64];
+		DIR *d;
+		struct dirent *e;
+		int fd;
+
+		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
+		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+			continue;
+		if (!(d = fdopendir(fd))) {
+			close(fd);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			struct stat st;
+			struct statfs sfs;
+			const char *why;
+			pid_t owner;
+			int f;
+
+			if (e->d_name[0] == '.')
+				continue;
+			if ((f = openat(dirfd(d), e->d_name, O_PATH | O_CLOEXEC)) < 0)
+				continue;
+			if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
+			    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == tgid || owner == 0)) {
+				close(f);
+				*holder = tg[i];
+				*fdno = strtol(e->d_name, NULL, 10);
+				closedir(d);
+				return 1;
+			}
+			close(f);
+		}
+		closedir(d);
+	}
+	return 0;
+}

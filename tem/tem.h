@@ -16,6 +16,17 @@
 
 /* ---- tracee state ------------------------------------------------------------ */
 
+/* A frozen range: after registration untrusted code may not give it
+ * permissions beyond CEIL (PROT_* bits); a FULL range can also not be
+ * replaced, moved, unmapped or madvised away; a LATE one (RELRO of an object
+ * dlopen'ed after registration) only refuses loosening. */
+#define TEM_MAX_FROZEN 1024
+struct tem_frozen {
+	uint64_t start, end;
+	uint8_t ceil;
+	uint8_t late;
+};
+
 /* One address space (a process image, shared by its threads and by CLONE_VM
  * children).  Reference-counted by the threads that point at it. */
 struct tem_proc {
@@ -29,6 +40,10 @@ struct tem_proc {
 	 * thread of the address space is held stopped (see tem_main.c). */
 	pid_t freeze_owner;      /* thread whose call is being judged, 0 if none */
 	int freeze_pending;      /* interrupted threads not yet stopped */
+	/* Frozen memory (tem_freeze.c): code, RELRO and data of the objects
+	 * mapped at registration, and RELRO of objects loaded later. */
+	size_t nfrozen;
+	struct tem_frozen frozen[TEM_MAX_FROZEN];
 };
 
 /* What a thread is doing between two of its stops. */
@@ -159,6 +174,35 @@ void tem_note_signal(struct tem_thread *t, int sig);
 void tem_register(struct tem_call *c);
 /* The exec-file registry: files whose bytes are executable in a tracee. */
 void tem_execfiles_add_maps(pid_t tid);
+
+/* 1 if DEV/INO is in the exec-file registry (bytes executable in a tracee). */
+int tem_execfile_known(dev_t dev, ino_t ino);
+
+/* ---- tem_ranges.c: what a call will really touch -------------------------------- */
+
+enum tem_op { TEM_OP_PROTECT = 1, TEM_OP_REPLACE, TEM_OP_UNMAP, TEM_OP_ADVISE };
+struct tem_touch {
+	int n;
+	struct { uint64_t start, end; enum tem_op op; } s[2];
+	uint64_t prot;           /* TEM_OP_PROTECT: the new PROT_READ/WRITE/EXEC */
+	const char *bad;         /* non-NULL: the range cannot be told; refuse */
+};
+/* The page-rounded ranges call C changes, as the kernel will apply them
+ * (PROT_GROWSDOWN/GROWSUP to the mapping's end, a whole shm segment, both
+ * sides of an mremap).  Widens C's decoded view (c->a[0], c->a[1]) of
+ * mprotect/mmap to the real range so every later check judges that. */
+void tem_call_touches(struct tem_call *c, struct tem_touch *t);
+/* Start and end of the mapping of TID that contains ADDR; 0 if found. */
+int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5]);
+
+/* ---- tem_freeze.c: frozen memory ---------------------------------------------- */
+
+/* At registration: freeze every executable mapping and every mapping of
+ * every object that has one.  Returns 0, or -E2BIG when too many. */
+int tem_freeze_register(struct tem_proc *p, pid_t tid);
+/* Judge call C of an untrusted caller against the frozen ranges and the
+ * trusted ranges (whole, page-rounded).  1 if refused (verdict set). */
+int tem_freeze_judge(struct tem_call *c);
 
 /* ---- tem_filter.c ------------------------------------------------------------ */
 

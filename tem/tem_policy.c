@@ -205,6 +205,11 @@ static void xfile_add(dev_t dev, ino_t ino)
 	nxfiles++;
 }
 
+int tem_execfile_known(dev_t dev, ino_t ino)
+{
+	return xfile_has(dev, ino);
+}
+
 static int add_exec_vma(const struct tem_vma *v, void *arg)
 {
 	pid_t tid = *(pid_t *)arg;
@@ -868,6 +873,14 @@ void tem_register(struct tem_call *c)
 		p->range[i].end = reg.range[i].end;
 	}
 	tem_execfiles_add_maps(c->t->tid);
+	if (tem_freeze_register(p, c->t->tid) != 0) {
+		p->registered = 0;   /* fail closed: liberim refuses to start */
+		p->nranges = 0;
+		c->final_ret = -E2BIG;
+		c->refuse_errno = E2BIG;
+		why(c, "refused (cannot freeze the code and RELRO of every loaded object: too many mappings)");
+		return;
+	}
 	c->final_ret = TEM_REPLY;
 	why(c, "registered: trusted key %d, %zu trusted range(s); from now on %s",
 	    p->pkey, p->nranges,
@@ -961,6 +974,9 @@ void tem_judge(struct tem_call *c)
 	default: applies = p->registered; break;
 	}
 	if (!applies)
+		return;
+	/* whole page-rounded ranges, trusted and frozen memory (tem_freeze.c) */
+	if (p->registered && !c->trusted && tem_freeze_judge(c))
 		return;
 	if (!r->check) {
 		refuse(c, EPERM, "refused (never allowed for untrusted code)");

@@ -204,6 +204,13 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid);
  * trusted ranges (whole, page-rounded).  1 if refused (verdict set). */
 int tem_freeze_judge(struct tem_call *c);
 
+/* ---- tem_clone.c: new tasks ---------------------------------------------------- */
+
+/* 1 if tasks A and B share one address space (kcmp KCMP_VM). */
+int tem_same_vm(pid_t a, pid_t b);
+void tem_chk_clone(struct tem_call *c);
+void tem_chk_clone3(struct tem_call *c);
+
 /* ---- tem_filter.c ------------------------------------------------------------ */
 
 struct sock_fprog;

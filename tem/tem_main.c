@@ -450,15 +450,17 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 }
 
 /* A new tracee appeared through fork/vfork/clone of PARENT. */
-static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like)
+static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like /* 2: vfork */)
 {
 	struct tem_thread *ch = thread_get(child_tid);
 	pid_t tg = tgid_of(child_tid);
 
 	if (ch->proc)
 		return;
-	if (parent->proc && (tg == parent->proc->tgid || !fork_like)) {
-		/* a thread or a CLONE_VM-style clone: the same address space,
+	if (parent->proc && (tg == parent->proc->tgid || !fork_like ||
+	                     (fork_like == 1 && tem_same_vm(parent->tid, child_tid)))) {
+		/* a thread or a CLONE_VM-style clone (a "fork" event with
+		 * CLONE_VM too, found by kcmp): the same address space,
 		 * so the same registration and the same holds (for a clone
 		 * without CLONE_VM sharing is merely conservative).  A vfork
 		 * child gets a copy: its parent sleeps uninterruptibly until
@@ -511,7 +513,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
-				adopt(t, (pid_t)msg, ev != PTRACE_EVENT_CLONE);
+				adopt(t, (pid_t)msg, ev == PTRACE_EVENT_VFORK ? 2 : ev != PTRACE_EVENT_CLONE);
 			return TEM_R_RESUME;
 		case PTRACE_EVENT_STOP:
 			return TEM_R_RESUME;   /* an interrupt whose hold is over, or a group-stop */

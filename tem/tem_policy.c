@@ -298,37 +298,6 @@ static const char *file_exec_rule(pid_t tid, const struct stat *st)
 	return NULL;
 }
 
-/* Inspect LEN bytes of the file behind PATH from OFF (to be mapped at
- * MAP_ADDR).  Windows overlap by TEM_CTX bytes so no sequence is split.
- * 0 clean, 1 hit, -errno. */
-static int inspect_file(const char *path, uint64_t off, uint64_t len, uint64_t map_addr,
-                        uint64_t *hit, const char **what)
-{
-	static uint8_t buf[TEM_CTX + 65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint64_t done = 0;
-	size_t keep = 0;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (done < len) {
-		size_t want = len - done > 65536 ? 65536 : (size_t)(len - done), nkeep;
-		ssize_t n = pread(fd, buf + keep, want, (off_t)(off + done));
-
-		if (n <= 0)
-			break;  /* past EOF the mapping reads zeros */
-		if ((rc = tem_inspect(buf, keep + (size_t)n, map_addr + done - keep, hit, what)))
-			break;
-		done += (uint64_t)n;
-		nkeep = keep + (size_t)n < TEM_CTX ? keep + (size_t)n : TEM_CTX;
-		memmove(buf, buf + keep + (size_t)n - nkeep, nkeep);
-		keep = nkeep;
-	}
-	close(fd);
-	return rc;
-}
-
 static int vma_is_exec(const struct tem_vma *v, void *arg)
 {
 	(void)arg;
@@ -479,31 +448,57 @@ static void chk_mprotect(struct tem_call *c)
 		check_prot_exec(c, c->a[0], c->a[1], c->a[2]);
 }
 
-/* After a file-backed executable mmap: the kernel chose where it went, so
- * check the seams with executable neighbours; a sequence across a seam
- * cannot be refused any more, so the process is stopped. */
-static void exit_mmap_exec(struct tem_call *c, long ret)
+static void exit_mmap_granted(struct tem_call *c, long ret)
 {
-	uint64_t hit, start = (uint64_t)ret, len = c->a[1];
-	const char *what;
-	uint8_t b[2 * TEM_CTX];
-	int wrap;
-	uint64_t end = page_end(start, len, &wrap);
+	c->set_ret = 1;
+	c->final_ret = ret == 0 ? (long)c->x[0] : ret;
+	if (ret == 0)
+		why(c, "granted read+execute after inspecting the file the kernel mapped");
+	else
+		why(c, "inspection clean, but the grant failed (%ld)", ret);
+}
+
+static void exit_mmap_refused(struct tem_call *c, long ret)
+{
+	(void)ret;
+	c->final_ret = -EPERM;
+	c->set_ret = 1;
+}
+
+/* After an executable file mmap ran without execute: the mapping the kernel
+ * made (its real file, by map_files, and its bytes, with the seams to
+ * executable neighbours) is judged, then execute is granted by an injected
+ * mprotect; refused, the mapping is removed again. */
+static void exit_mmap_judge(struct tem_call *c, long ret)
+{
+	struct xcheck x = { NULL, c->t->tid };
+	uint64_t addr = (uint64_t)ret, len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), hit = 0, args[6] = { 0 };
+	const char *what = "";
+	int rc = 0;
 
 	if (ret < 0 && ret > -4096)
+		return;   /* the kernel refused the call: pass that on */
+	c->x[0] = addr;
+	each_vma(c->t->tid, addr, addr + len, exec_vma_ok, &x);
+	if (!x.bad)
+		rc = inspect_memory(c->t->tid, addr, addr + len, &hit, &what);
+	args[0] = addr;
+	args[1] = len;
+	if (x.bad || rc) {
+		c->refuse_errno = EPERM;
+		if (x.bad)
+			why(c, "refused (%s; mapping removed)", x.bad);
+		else if (rc > 0)
+			why(c, "refused (%s at 0x%" PRIx64 " of the mapped file; mapping removed)", what, hit);
+		else
+			why(c, "refused (cannot read the mapped bytes: %s; mapping removed)", strerror(-rc));
+		c->on_exit = exit_mmap_refused;
+		tem_inject(c->t, SYS_munmap, args);
 		return;
-	if (start >= TEM_CTX && each_vma(c->t->tid, start - TEM_CTX, start, vma_is_exec, NULL) > 0 &&
-	    tem_mem_read(c->t->tid, start - TEM_CTX, b, sizeof b) == (ssize_t)sizeof b &&
-	    tem_inspect(b, sizeof b, start - TEM_CTX, &hit, &what)) {
-		c->kill = 1;
-		why(c, "%s across the seam at 0x%" PRIx64 ": process stopped", what, start);
 	}
-	if (each_vma(c->t->tid, end, end + TEM_CTX, vma_is_exec, NULL) > 0 &&
-	    tem_mem_read(c->t->tid, end - TEM_CTX, b, sizeof b) == (ssize_t)sizeof b &&
-	    tem_inspect(b, sizeof b, end - TEM_CTX, &hit, &what)) {
-		c->kill = 1;
-		why(c, "%s across the seam at 0x%" PRIx64 ": process stopped", what, end);
-	}
+	args[2] = c->x[2];
+	c->on_exit = exit_mmap_granted;
+	tem_inject(c->t, SYS_mprotect, args);
 }
 
 static void chk_mmap(struct tem_call *c)
@@ -512,9 +507,7 @@ static void chk_mmap(struct tem_call *c)
 	long fd = (long)(int)c->a[4];
 	char name[64];
 	struct stat st;
-	const char *bad, *what = "";
-	uint64_t hit;
-	int rc, acc;
+	const char *bad;
 
 	if ((flags & MAP_FIXED) && hits_trusted(c->t->proc, addr, len)) {
 		refuse(c, EPERM, "refused (MAP_FIXED over trusted memory)");
@@ -534,31 +527,30 @@ static void chk_mmap(struct tem_call *c)
 		why(c, "granted read+execute (anonymous memory starts zero-filled)");
 		return;
 	}
+	/* early answers on the fd as it is now (the verdict comes later) */
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
-	if (stat(name, &st) != 0)
-		return;  /* bad fd: the kernel fails the call */
-	acc = fd_accmode(c->t->tid, fd);
-	if (acc != O_RDONLY) {
-		refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
-		return;
+	if (stat(name, &st) == 0) {
+		if (fd_accmode(c->t->tid, fd) != O_RDONLY) {
+			refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
+			return;
+		}
+		if ((bad = file_exec_rule(c->t->tid, &st)) != NULL) {
+			why(c, "refused (%s)", bad);
+			c->refuse_errno = EPERM;
+			return;
+		}
 	}
-	if ((bad = file_exec_rule(c->t->tid, &st)) != NULL) {
-		why(c, "refused (%s)", bad);
-		c->refuse_errno = EPERM;
-		return;
-	}
-	xfile_add(st.st_dev, st.st_ino);
-	rc = inspect_file(name, c->a[5], len, addr, &hit, &what);
-	if (rc != 0) {
-		c->refuse_errno = EPERM;
-		if (rc > 0)
-			why(c, "refused (%s at file offset 0x%" PRIx64 ")", what, hit - addr + c->a[5]);
-		else
-			why(c, "refused (cannot read the file to inspect it: %s)", strerror(-rc));
-		return;
-	}
-	why(c, "granted read+execute after inspecting the file");
-	c->on_exit = exit_mmap_exec;
+	/* No verdict on the fd: another thread or process sharing the fd
+	 * table could dup2 another file onto it before the kernel maps it.
+	 * Map without execute (readable, so the bytes can be read), then judge
+	 * the file the kernel really mapped and the bytes really there. */
+	c->x[0] = 0;
+	c->x[1] = len;
+	c->x[2] = prot;
+	tem_set_arg(&c->regs, 2, (prot & ~(uint64_t)PROT_EXEC) | PROT_READ);
+	c->on_exit = exit_mmap_judge;
+	c->needs_freeze = 1;
+	why(c, "inspecting (mapped without execute first)");
 }
 
 static void chk_range(struct tem_call *c)
@@ -828,17 +820,6 @@ static void chk_rseq(struct tem_call *c)
 		t->rseq_registered = 1;
 }
 
-static void chk_clone(struct tem_call *c)
-{
-	if (c->a[0] & CLONE_VM)
-		refuse(c, EPERM, "refused (a thread started from trusted code would run with trusted rights)");
-}
-
-static void chk_clone3(struct tem_call *c)
-{
-	refuse(c, EPERM, "refused (clone3 from trusted code: threads must start in the untrusted domain)");
-}
-
 /* ---- registration --------------------------------------------------------------- */
 
 void tem_register(struct tem_call *c)
@@ -929,8 +910,8 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key must match a signal that interrupted trusted code", "PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
 	{ SYS_rseq, "rseq", A, chk_rseq, "untrusted: unregistration, re-registration, area in trusted memory", "EPERM" },
-	{ SYS_clone, "clone", T, chk_clone, "CLONE_VM from trusted code", "EPERM" },
-	{ SYS_clone3, "clone3", T, chk_clone3, "any clone3 from trusted code", "EPERM" },
+	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
+	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };
 #undef U
 #undef A

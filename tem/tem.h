@@ -89,6 +89,7 @@ struct tem_thread {
 	long inject_ret;
 	int pending_sig;               /* signal held back during an injection */
 	int rseq_registered;
+	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
 	int cur_status;                /* the waitpid status being dispatched */
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
@@ -105,6 +106,8 @@ __attribute__((format(printf, 2, 3)))
 void tem_log(int level, const char *fmt, ...);
 /* The thread-group ids of every traced process (at most MAX). */
 size_t tem_traced_tgids(pid_t *out, size_t max);
+/* Every traced thread (N of them). */
+struct tem_thread *const *tem_all_threads(size_t *n);
 /* Ask the loop to inject system call NR(ARGS) into T at its current
  * syscall-exit stop; on_exit sees the injected call's result. */
 void tem_inject(struct tem_thread *t, long nr, const uint64_t args[6]);
@@ -210,6 +213,15 @@ int tem_freeze_judge(struct tem_call *c);
 int tem_same_vm(pid_t a, pid_t b);
 void tem_chk_clone(struct tem_call *c);
 void tem_chk_clone3(struct tem_call *c);
+
+/* ---- tem_rseq.c: rseq closed ------------------------------------------------ */
+
+/* Append glibc.pthread.rseq=0 to GLIBC_TUNABLES (in the child, before exec). */
+int tem_rseq_env(void);
+void tem_chk_rseq(struct tem_call *c);
+/* At registration: 0, possibly with C turned into rseq(UNREGISTER) (on_exit
+ * set, TEM_REPLY at its exit), or -EBUSY (another thread has an area). */
+int tem_rseq_at_register(struct tem_call *c);
 
 /* ---- tem_filter.c ------------------------------------------------------------ */
 

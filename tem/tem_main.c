@@ -163,6 +163,12 @@ static void thread_drop(struct tem_thread *t)
 	free(t);
 }
 
+struct tem_thread *const *tem_all_threads(size_t *n)
+{
+	*n = nthreads;
+	return threads;
+}
+
 size_t tem_traced_tgids(pid_t *out, size_t max)
 {
 	size_t i, j, n = 0;
@@ -382,6 +388,10 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	if (c->nr == TEM_NR_REGISTER) {
 		c->domain = t->proc->registered ? "post-registration" : "start-up";
 		tem_register(c);
+		if (c->on_exit) {   /* more work at its exit (rseq unregistration) */
+			t->state = TEM_T_AWAIT_EXIT;
+			return TEM_R_RESUME;
+		}
 		r.orig_rax = (uint64_t)-1;
 		r.rax = (uint64_t)c->final_ret;
 		tem_setregs(t->tid, &r);
@@ -471,6 +481,7 @@ static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like /* 2
 		/* fork, vfork: a copy of the image and of its registration */
 		ch->proc = proc_new(tg, parent->proc);
 		ch->rseq_registered = parent->rseq_registered;
+		ch->rseq = parent->rseq;
 	}
 	if (ch->attached == 2) {   /* its first stop came first and is held */
 		ch->attached = 1;
@@ -687,6 +698,8 @@ int main(int argc, char **argv)
 		if (read(go[0], &c, 1) != 1)   /* wait until the tracer has seized us */
 			_exit(125);
 		close(go[0]);
+		if (tem_rseq_env() != 0)
+			child_die("setting GLIBC_TUNABLES=glibc.pthread.rseq=0", NULL);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			child_die("PR_SET_NO_NEW_PRIVS", NULL);
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)

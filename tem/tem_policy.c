@@ -801,25 +801,6 @@ static void chk_sigaltstack(struct tem_call *c)
 		c->on_exit = exit_nothing;   /* others stay held until the kernel read ss */
 }
 
-static void chk_rseq(struct tem_call *c)
-{
-	struct tem_thread *t = c->t;
-
-	if (c->domain[0] == 's' || c->trusted) {
-		if (!(c->a[2] & RSEQ_FLAG_UNREGISTER))
-			t->rseq_registered = 1;
-		return;
-	}
-	if (c->a[2] & RSEQ_FLAG_UNREGISTER)
-		refuse(c, EPERM, "refused (rseq unregistration: re-registration is not allowed)");
-	else if (t->rseq_registered)
-		refuse(c, EPERM, "refused (rseq re-registration)");
-	else if (hits_trusted(t->proc, c->a[0], c->a[1] ? c->a[1] : 32))
-		refuse(c, EPERM, "refused (rseq area in trusted memory)");
-	else
-		t->rseq_registered = 1;
-}
-
 /* ---- registration --------------------------------------------------------------- */
 
 void tem_register(struct tem_call *c)
@@ -863,6 +844,11 @@ void tem_register(struct tem_call *c)
 		return;
 	}
 	c->final_ret = TEM_REPLY;
+	if (tem_rseq_at_register(c) != 0) {
+		c->final_ret = -EBUSY;   /* stays registered: no second try, liberim fails closed */
+		c->refuse_errno = EBUSY;
+		return;
+	}
 	why(c, "registered: trusted key %d, %zu trusted range(s); from now on %s",
 	    p->pkey, p->nranges,
 	    p->pkey >= 1 && tem_pkru_supported() ? "callers are judged by their PKRU" : "every caller is untrusted");
@@ -909,7 +895,7 @@ const struct tem_rule tem_rules[] = {
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key must match a signal that interrupted trusted code", "PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
-	{ SYS_rseq, "rseq", A, chk_rseq, "untrusted: unregistration, re-registration, area in trusted memory", "EPERM" },
+	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
 	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };

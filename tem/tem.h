@@ -7,6 +7,7 @@
 #ifndef TEM_H
 #define TEM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -78,6 +79,7 @@ struct tem_call {
 };
 
 #define TEM_SIGSTACK_MAX 8
+#define TEM_SIGHOLD_MAX 32
 
 struct tem_thread {
 	pid_t tid;
@@ -94,6 +96,10 @@ struct tem_thread {
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
 	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
+	/* signals held while the thread runs trusted code (tem_signal.c) */
+	int sig_stepping;              /* single-stepped until it leaves trusted code */
+	size_t nheld;
+	siginfo_t held_si[TEM_SIGHOLD_MAX];
 	/* PKRU/rip/rsp of trusted code interrupted by a signal, for rt_sigreturn */
 	size_t nsig;
 	struct { uint32_t pkru; uint64_t rip, rsp; } sig[TEM_SIGSTACK_MAX];
@@ -222,6 +228,17 @@ void tem_chk_rseq(struct tem_call *c);
 /* At registration: 0, possibly with C turned into rseq(UNREGISTER) (on_exit
  * set, TEM_REPLY at its exit), or -EBUSY (another thread has an area). */
 int tem_rseq_at_register(struct tem_call *c);
+
+/* ---- tem_signal.c: signals held during trusted code ------------------------------ */
+
+/* 1 if PKRU grants P's trusted key any access (AD or WD clear). */
+int tem_pkru_grants(const struct tem_proc *p, uint32_t pkru);
+/* A signal-delivery-stop of T: 1 if handled here (*DELIVER: the signal to
+ * inject now, 0 for none), 0 to deliver SIG as usual. */
+int tem_signal_stop(struct tem_thread *t, int sig, const siginfo_t *si, int *deliver);
+/* Hold SIG if T runs trusted code; 1 if held (or the process stopped). */
+int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si);
+void tem_signal_reset(struct tem_thread *t);
 
 /* ---- tem_filter.c ------------------------------------------------------------ */
 

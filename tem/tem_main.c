@@ -262,7 +262,7 @@ enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
 
 static void restart(struct tem_thread *t, int sig)
 {
-	long req = t->state == TEM_T_RUNNING ? PTRACE_CONT : PTRACE_SYSCALL;
+	long req = t->state != TEM_T_RUNNING ? PTRACE_SYSCALL : t->sig_stepping ? PTRACE_SINGLESTEP : PTRACE_CONT;
 
 	if (ptrace(req, t->tid, 0, (void *)(long)sig) != 0 && errno != ESRCH)
 		tem_log(1, "pid %d: cannot restart: %s", (int)t->tid, strerror(errno));
@@ -540,6 +540,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			t->state = TEM_T_RUNNING;
 			t->nsig = 0;
 			t->rseq_registered = 0;
+			tem_signal_reset(t);
 			return TEM_R_RESUME;
 		}
 		default:
@@ -549,10 +550,12 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	if (ev == PTRACE_EVENT_STOP || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
 		return TEM_R_RESUME;   /* group-stop: resume without a signal */
 	if (t->state != TEM_T_RUNNING) {
-		t->pending_sig = s;    /* delivered once TEM's own work is done */
+		if (!tem_signal_hold(t, s, &si))
+			t->pending_sig = s;    /* delivered once TEM's own work is done */
 		return TEM_R_RESUME;
 	}
-	tem_note_signal(t, s);
+	if (tem_signal_stop(t, s, &si, sig))
+		return TEM_R_RESUME;   /* held during trusted code, or a held one now */
 	*sig = s;
 	return TEM_R_RESUME;
 }

@@ -735,7 +735,7 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 	(void)ret;
 	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || tem_getregs(t->tid, &r) != 0)
 		return;
-	if (pkru & key_bits(p->pkey))
+	if (!tem_pkru_grants(p, pkru))
 		return;  /* returns to the untrusted domain: nothing to protect */
 	for (i = t->nsig; i-- > 0;) {
 		if (t->sig[i].pkru == pkru && t->sig[i].rip == r.rip && t->sig[i].rsp == r.rsp) {

@@ -7,7 +7,7 @@
  * At registration every executable mapping (the program, every library,
  * liberim, the vDSO, anonymous code) is frozen, and so is every other mapping
  * of an object that has one (its RELRO/GOT, read-only data, liberim's sealed
- * page and data).  A FULL frozen range can no longer be replaced (mmap
+ * page and data, and the anonymous .bss right after that data).  A FULL frozen range can no longer be replaced (mmap
  * MAP_FIXED, mremap onto it, shmat over it), moved or unmapped (munmap,
  * mremap from it), madvised (anything but harmless hints), re-keyed
  * (pkey_mprotect) or given permissions beyond those it had (its ceiling;
@@ -39,6 +39,7 @@ struct fvma {
 	unsigned maj, min;
 	char perms[5];
 	int special;     /* [vdso] and friends */
+	int named;       /* a path or a [name] follows */
 };
 
 static int read_vma(const char *line, struct fvma *v)
@@ -51,6 +52,7 @@ static int read_vma(const char *line, struct fvma *v)
 	           v->perms, &off, &v->maj, &v->min, &v->ino, &n) < 7)
 		return 0;
 	v->special = n > 0 && line[n] == '[';
+	v->named = n > 0 && line[n] != 0 && line[n] != '\n';
 	return 1;
 }
 
@@ -129,6 +131,7 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 	struct fvma v;
 	FILE *f;
 	int pass, rc = 0;
+	uint64_t data_end = 0;   /* end of the last frozen writable file mapping */
 
 	p->nfrozen = 0;
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
@@ -155,6 +158,11 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 				freeze = 1;
 			for (i = 0; !freeze && v.ino && i < nobj; i++)
 				freeze = obj[i].ino == v.ino && obj[i].maj == v.maj && obj[i].min == v.min;
+			/* an object's .bss: the anonymous mapping ld.so (or the
+			 * kernel) put right after its writable data */
+			if (!freeze && !v.ino && !v.named && data_end && v.start == data_end)
+				freeze = 1;
+			data_end = freeze && v.ino && v.perms[1] == 'w' ? v.end : 0;
 			if (!freeze)
 				continue;
 			ceil = perms_prot(v.perms);
@@ -197,8 +205,9 @@ static const char *op_name(enum tem_op op)
 	}
 }
 
-/* Tightening a file mapping of an object with code to no-write: ld.so
- * applying a dlopen'ed object's RELRO (or restoring text after TEXTRELs). */
+/* Tightening a file mapping of an object with code to read-only: ld.so
+ * applying a dlopen'ed object's RELRO.  (Requests with PROT_EXEC are not
+ * RELRO; text made writable again loses execute and is inspected anew.) */
 static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 {
 	struct tem_proc *p = c->t->proc;
@@ -290,7 +299,7 @@ int tem_freeze_judge(struct tem_call *c)
 	for (k = 0; k < t.n; k++) {
 		if (t.s[k].op == TEM_OP_REPLACE || t.s[k].op == TEM_OP_UNMAP)
 			frozen_cut_late(p, t.s[k].start, t.s[k].end);
-		else if (t.s[k].op == TEM_OP_PROTECT && !(t.prot & PROT_WRITE) &&
+		else if (t.s[k].op == TEM_OP_PROTECT && !(t.prot & (PROT_WRITE | PROT_EXEC)) &&
 		         late_freeze(c, t.s[k].start, t.s[k].end, (int)(t.prot & RWX)) != 0) {
 			c->refuse_errno = EPERM;
 			snprintf(c->why, sizeof c->why, "refused (too many frozen ranges to freeze one more)");

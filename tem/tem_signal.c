@@ -67,6 +67,12 @@ int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si)
 		kill(t->proc->tgid, SIGKILL);
 		return 1;
 	}
+	if (sig < SIGRTMIN) {
+		/* a standard signal pending twice is pending once */
+		for (size_t i = 0; i < t->nheld; i++)
+			if (t->held_si[i].si_signo == sig)
+				return 1;
+	}
 	if (t->nheld == TEM_SIGHOLD_MAX) {
 		tem_log(1, "pid %d: more than %d signals held during trusted code: signal %d dropped",
 		        (int)t->tid, TEM_SIGHOLD_MAX, sig);

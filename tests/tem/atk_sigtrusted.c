@@ -35,7 +35,7 @@ static void trusted_window(void)
 {
 	__asm__ volatile("mov %[pt], %%eax\n\txor %%ecx, %%ecx\n\txor %%edx, %%edx\n\t.byte 0x0f,0x01,0xef\n\t"
 	                 "movabs $0x5ec2e75ec2e75ec2, %%r12\n\t"
-	                 "mov $2000, %%ecx\n"
+	                 "mov $200, %%ecx\n"
 	                 "1:\tdec %%ecx\n\tjnz 1b\n\t"
 	                 "xor %%r12d, %%r12d\n\t"
 	                 "mov %[pu], %%eax\n\txor %%ecx, %%ecx\n\txor %%edx, %%edx\n\t.byte 0x0f,0x01,0xef\n\t"
@@ -48,7 +48,7 @@ static int signal_in_trusted(void)
 {
 	static uint8_t altstack[1 << 16];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0 };
-	struct itimerval it = { { 0, 200 }, { 0, 200 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct itimerval it = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
 	struct sigaction sa;
 	struct timespec t0, now;
 	long rounds = 0;

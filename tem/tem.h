@@ -45,6 +45,11 @@ struct tem_proc {
 	 * mapped at registration, and RELRO of objects loaded later. */
 	size_t nfrozen;
 	struct tem_frozen frozen[TEM_MAX_FROZEN];
+	/* Where PKRU can change: the address after every WRPKRU byte sequence
+	 * in executable memory at registration (later code holds none), for
+	 * debug-register breakpoints; -1: more than the CPU has breakpoints. */
+	int nwrsites;
+	uint64_t wrsite[4];
 };
 
 /* What a thread is doing between two of its stops. */
@@ -98,6 +103,7 @@ struct tem_thread {
 	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
 	/* signals held while the thread runs trusted code (tem_signal.c) */
 	int sig_stepping;              /* single-stepped until it leaves trusted code */
+	int sig_dr;                    /* debug registers armed on the WRPKRU sites */
 	size_t nheld;
 	siginfo_t held_si[TEM_SIGHOLD_MAX];
 	/* PKRU/rip/rsp of trusted code interrupted by a signal, for rt_sigreturn */
@@ -239,6 +245,8 @@ int tem_signal_stop(struct tem_thread *t, int sig, const siginfo_t *si, int *del
 /* Hold SIG if T runs trusted code; 1 if held (or the process stopped). */
 int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si);
 void tem_signal_reset(struct tem_thread *t);
+/* At registration: find the WRPKRU sites of P (for breakpoints). */
+void tem_signal_register(struct tem_proc *p, pid_t tid);
 
 /* ---- tem_filter.c ------------------------------------------------------------ */
 

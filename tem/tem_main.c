@@ -262,8 +262,12 @@ enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
 
 static void restart(struct tem_thread *t, int sig)
 {
-	long req = t->state != TEM_T_RUNNING ? PTRACE_SYSCALL : t->sig_stepping ? PTRACE_SINGLESTEP : PTRACE_CONT;
+	long req = t->state != TEM_T_RUNNING ? PTRACE_SYSCALL : t->sig_stepping ? PTRACE_SINGLEBLOCK : PTRACE_CONT;
 
+	if (req == PTRACE_SINGLEBLOCK && ptrace(req, t->tid, 0, (void *)(long)sig) == 0)
+		return;   /* a held signal: to the next taken branch (tem_signal.c) */
+	if (req == PTRACE_SINGLEBLOCK)
+		req = PTRACE_SINGLESTEP;   /* no branch stepping here: every instruction */
 	if (ptrace(req, t->tid, 0, (void *)(long)sig) != 0 && errno != ESRCH)
 		tem_log(1, "pid %d: cannot restart: %s", (int)t->tid, strerror(errno));
 }
@@ -673,7 +677,7 @@ int main(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "+lqhV", opts, NULL)) != -1) {
 		switch (o) {
-		case 'l': tem_log_level = 2; break;
+		case 'l': tem_log_level = getenv("ERIM_TEM_DEBUG") ? 3 : 2; break;
 		case 'q': tem_log_level = 0; break;
 		case 'p': print_policy(); return 0;
 		case 'h': usage(stdout); return 0;

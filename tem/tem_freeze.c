@@ -5,7 +5,7 @@
  * or makes a GOT writable again and points it elsewhere.
  *
  * At registration every executable mapping (the program, every library,
- * liberim, the vDSO, anonymous code) is frozen, and so is every other mapping
+ * liberim, the vDSO and its [vvar] data, anonymous code) is frozen, and so is every other mapping
  * of an object that has one (its RELRO/GOT, read-only data, liberim's sealed
  * page and data, and the anonymous .bss right after that data).  A FULL frozen range can no longer be replaced (mmap
  * MAP_FIXED, mremap onto it, shmat over it), moved or unmapped (munmap,
@@ -154,7 +154,9 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 				}
 				continue;
 			}
-			if (v.perms[2] == 'x')
+			/* code, and the vDSO's data: trusted code calling
+			 * clock_gettime must not read the attacker's page */
+			if (v.perms[2] == 'x' || (v.special && strstr(line, "[vvar")))
 				freeze = 1;
 			for (i = 0; !freeze && v.ino && i < nobj; i++)
 				freeze = obj[i].ino == v.ino && obj[i].maj == v.maj && obj[i].min == v.min;

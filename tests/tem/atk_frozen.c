@@ -6,7 +6,9 @@
  *    would grant it, and the function now returns what the attacker wants;
  *  - the program's RELRO (its GOT) is made writable again by mprotect;
  *  - libc's code page is unmapped, madvised away or moved (mremap);
- *  - a library dlopen'ed after registration gets its RELRO writable again. */
+ *  - a library dlopen'ed after registration gets its RELRO writable again;
+ *  - the vDSO's data page ([vvar]) is unmapped, so a page of the attacker's
+ *    could take its place under trusted code's clock_gettime. */
 #include <dlfcn.h>
 #include <link.h>
 
@@ -79,6 +81,29 @@ static int replace_function(void)
 	return atk_frozen_fn() == 42;
 }
 
+static int unmap_vvar(void)
+{
+	char line[256];
+	unsigned long s = 0, e = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && fgets(line, sizeof line, f))
+		if (strstr(line, "[vvar]") && sscanf(line, "%lx-%lx", &s, &e) == 2)
+			break;
+	if (f)
+		fclose(f);
+	if (!e) {
+		atk_say("no [vvar] mapping here");
+		return 0;
+	}
+	if (munmap((void *)s, e - s) == 0) {
+		atk_say("munmap of [vvar] accepted");
+		return 1;
+	}
+	atk_say("munmap of [vvar]: %s", strerror(errno));
+	return 0;
+}
+
 static enum atk_result atk_attack(void)
 {
 	uint8_t *libc_page = (uint8_t *)((uintptr_t)&getppid & ~4095ul);
@@ -97,6 +122,7 @@ static enum atk_result atk_attack(void)
 		VARIANT(relro_writable("libm", "dlopen'ed libm"));
 	else
 		atk_say("dlopen(libm.so.6): %s", dlerror()), all = 0;
+	VARIANT(unmap_vvar());   /* no clock_gettime after this */
 	VARIANT(madvise(libc_page, 4096, MADV_DONTNEED) == 0);
 	atk_say("madvise(DONTNEED) of libc code: %s", r ? "accepted" : strerror(errno));
 	if (mremap(libc_page, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, libc_page + (64ul << 20)) != MAP_FAILED)

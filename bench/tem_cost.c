@@ -2,13 +2,16 @@
  * run, as a child without erim-tem and as a child under it (re-executing
  * itself), and prints the ratio: an ordinary system call the filter lets
  * through (getppid), a pipe round trip (write + read of one byte), an
- * executable anonymous mmap + munmap (both trapped), and a JIT grant
+ * executable anonymous mmap + munmap (both trapped), an executable mmap of a
+ * file page + munmap (mapped without execute, the mapped file and bytes
+ * judged, execute granted by an injected mprotect), and a JIT grant
  * (mprotect RW -> RX of a written page: trapped, run without execute,
  * inspected, then the real call injected).  The child registers with
  * erim-tem like erim_init does, so the calls are judged as untrusted code's. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +27,13 @@
 #define ERIM_TEM_PATH "erim-tem"
 #endif
 
-enum { M_GETPPID, M_PIPE, M_MMAP, M_JIT, M_N };
+enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_N };
 static const char *const m_name[M_N] = {
 	"getppid (not trapped)", "pipe write+read 1 B (not trapped)",
-	"mmap(PROT_EXEC)+munmap (trapped)", "JIT grant: mprotect RX+RW (trapped, inspected)",
+	"mmap(PROT_EXEC)+munmap (trapped)", "file mmap(PROT_EXEC)+munmap (trapped, inspected)",
+	"JIT grant: mprotect RX+RW (trapped, inspected)",
 };
-static const long m_iters[M_N] = { 1000000, 200000, 20000, 20000 };
+static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000 };
 
 static double now(void)
 {
@@ -50,6 +54,9 @@ static double measure(int m)
 
 	if (m == M_PIPE && pipe(p) != 0)
 		return -1;
+	/* a page of this very program, as ld.so maps a library's code */
+	if (m == M_FMMAP && (p[0] = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
 	if (m == M_JIT) {
 		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (page == MAP_FAILED)
@@ -67,6 +74,14 @@ static double measure(int m)
 			break;
 		case M_MMAP: {
 			void *x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (x == MAP_FAILED)
+				return -1;
+			munmap(x, 4096);
+			break;
+		}
+		case M_FMMAP: {
+			void *x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, p[0], 0);
 
 			if (x == MAP_FAILED)
 				return -1;

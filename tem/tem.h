@@ -7,6 +7,7 @@
 #ifndef TEM_H
 #define TEM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -15,6 +16,17 @@
 #include "tem_proto.h"
 
 /* ---- tracee state ------------------------------------------------------------ */
+
+/* A frozen range: after registration untrusted code may not give it
+ * permissions beyond CEIL (PROT_* bits); a FULL range can also not be
+ * replaced, moved, unmapped or madvised away; a LATE one (RELRO of an object
+ * dlopen'ed after registration) only refuses loosening. */
+#define TEM_MAX_FROZEN 1024
+struct tem_frozen {
+	uint64_t start, end;
+	uint8_t ceil;
+	uint8_t late;
+};
 
 /* One address space (a process image, shared by its threads and by CLONE_VM
  * children).  Reference-counted by the threads that point at it. */
@@ -29,6 +41,15 @@ struct tem_proc {
 	 * thread of the address space is held stopped (see tem_main.c). */
 	pid_t freeze_owner;      /* thread whose call is being judged, 0 if none */
 	int freeze_pending;      /* interrupted threads not yet stopped */
+	/* Frozen memory (tem_freeze.c): code, RELRO and data of the objects
+	 * mapped at registration, and RELRO of objects loaded later. */
+	size_t nfrozen;
+	struct tem_frozen frozen[TEM_MAX_FROZEN];
+	/* Where PKRU can change: the address after every WRPKRU byte sequence
+	 * in executable memory at registration (later code holds none), for
+	 * debug-register breakpoints; -1: more than the CPU has breakpoints. */
+	int nwrsites;
+	uint64_t wrsite[4];
 };
 
 /* What a thread is doing between two of its stops. */
@@ -63,6 +84,7 @@ struct tem_call {
 };
 
 #define TEM_SIGSTACK_MAX 8
+#define TEM_SIGHOLD_MAX 32
 
 struct tem_thread {
 	pid_t tid;
@@ -74,10 +96,16 @@ struct tem_thread {
 	long inject_ret;
 	int pending_sig;               /* signal held back during an injection */
 	int rseq_registered;
+	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
 	int cur_status;                /* the waitpid status being dispatched */
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
 	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
+	/* signals held while the thread runs trusted code (tem_signal.c) */
+	int sig_stepping;              /* single-stepped until it leaves trusted code */
+	int sig_dr;                    /* debug registers armed on the WRPKRU sites */
+	size_t nheld;
+	siginfo_t held_si[TEM_SIGHOLD_MAX];
 	/* PKRU/rip/rsp of trusted code interrupted by a signal, for rt_sigreturn */
 	size_t nsig;
 	struct { uint32_t pkru; uint64_t rip, rsp; } sig[TEM_SIGSTACK_MAX];
@@ -90,6 +118,8 @@ __attribute__((format(printf, 2, 3)))
 void tem_log(int level, const char *fmt, ...);
 /* The thread-group ids of every traced process (at most MAX). */
 size_t tem_traced_tgids(pid_t *out, size_t max);
+/* Every traced thread (N of them). */
+struct tem_thread *const *tem_all_threads(size_t *n);
 /* Ask the loop to inject system call NR(ARGS) into T at its current
  * syscall-exit stop; on_exit sees the injected call's result. */
 void tem_inject(struct tem_thread *t, long nr, const uint64_t args[6]);
@@ -159,6 +189,64 @@ void tem_note_signal(struct tem_thread *t, int sig);
 void tem_register(struct tem_call *c);
 /* The exec-file registry: files whose bytes are executable in a tracee. */
 void tem_execfiles_add_maps(pid_t tid);
+
+/* 1 if DEV/INO is in the exec-file registry (bytes executable in a tracee). */
+int tem_execfile_known(dev_t dev, ino_t ino);
+
+/* ---- tem_ranges.c: what a call will really touch -------------------------------- */
+
+enum tem_op { TEM_OP_PROTECT = 1, TEM_OP_REPLACE, TEM_OP_UNMAP, TEM_OP_ADVISE };
+struct tem_touch {
+	int n;
+	struct { uint64_t start, end; enum tem_op op; } s[2];
+	uint64_t prot;           /* TEM_OP_PROTECT: the new PROT_READ/WRITE/EXEC */
+	const char *bad;         /* non-NULL: the range cannot be told; refuse */
+};
+/* The page-rounded ranges call C changes, as the kernel will apply them
+ * (PROT_GROWSDOWN/GROWSUP to the mapping's end, a whole shm segment, both
+ * sides of an mremap).  Widens C's decoded view (c->a[0], c->a[1]) of
+ * mprotect/mmap to the real range so every later check judges that. */
+void tem_call_touches(struct tem_call *c, struct tem_touch *t);
+/* Start and end of the mapping of TID that contains ADDR; 0 if found. */
+int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5]);
+
+/* ---- tem_freeze.c: frozen memory ---------------------------------------------- */
+
+/* At registration: freeze every executable mapping and every mapping of
+ * every object that has one.  Returns 0, or -E2BIG when too many. */
+int tem_freeze_register(struct tem_proc *p, pid_t tid);
+/* Judge call C of an untrusted caller against the frozen ranges and the
+ * trusted ranges (whole, page-rounded).  1 if refused (verdict set). */
+int tem_freeze_judge(struct tem_call *c);
+
+/* ---- tem_clone.c: new tasks ---------------------------------------------------- */
+
+/* 1 if tasks A and B share one address space (kcmp KCMP_VM). */
+int tem_same_vm(pid_t a, pid_t b);
+void tem_chk_clone(struct tem_call *c);
+void tem_chk_clone3(struct tem_call *c);
+
+/* ---- tem_rseq.c: rseq closed ------------------------------------------------ */
+
+/* Append glibc.pthread.rseq=0 to GLIBC_TUNABLES (in the child, before exec). */
+int tem_rseq_env(void);
+void tem_chk_rseq(struct tem_call *c);
+/* At registration: 0, possibly with C turned into rseq(UNREGISTER) (on_exit
+ * set, TEM_REPLY at its exit), or -EBUSY (another thread has an area). */
+int tem_rseq_at_register(struct tem_call *c);
+
+/* ---- tem_signal.c: signals held during trusted code ------------------------------ */
+
+/* 1 if PKRU grants P's trusted key any access (AD or WD clear). */
+int tem_pkru_grants(const struct tem_proc *p, uint32_t pkru);
+/* A signal-delivery-stop of T: 1 if handled here (*DELIVER: the signal to
+ * inject now, 0 for none), 0 to deliver SIG as usual. */
+int tem_signal_stop(struct tem_thread *t, int sig, const siginfo_t *si, int *deliver);
+/* Hold SIG if T runs trusted code; 1 if held (or the process stopped). */
+int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si);
+void tem_signal_reset(struct tem_thread *t);
+/* At registration: find the WRPKRU sites of P (for breakpoints). */
+void tem_signal_register(struct tem_proc *p, pid_t tid);
 
 /* ---- tem_filter.c ------------------------------------------------------------ */
 

@@ -165,6 +165,12 @@ static void thread_drop(struct tem_thread *t)
 	free(t);
 }
 
+struct tem_thread *const *tem_all_threads(size_t *n)
+{
+	*n = nthreads;
+	return threads;
+}
+
 size_t tem_traced_tgids(pid_t *out, size_t max)
 {
 	size_t i, j, n = 0;
@@ -258,8 +264,12 @@ enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
 
 static void restart(struct tem_thread *t, int sig)
 {
-	long req = t->state == TEM_T_RUNNING ? PTRACE_CONT : PTRACE_SYSCALL;
+	long req = t->state != TEM_T_RUNNING ? PTRACE_SYSCALL : t->sig_stepping ? PTRACE_SINGLEBLOCK : PTRACE_CONT;
 
+	if (req == PTRACE_SINGLEBLOCK && ptrace(req, t->tid, 0, (void *)(long)sig) == 0)
+		return;   /* a held signal: to the next taken branch (tem_signal.c) */
+	if (req == PTRACE_SINGLEBLOCK)
+		req = PTRACE_SINGLESTEP;   /* no branch stepping here: every instruction */
 	if (ptrace(req, t->tid, 0, (void *)(long)sig) != 0 && errno != ESRCH)
 		tem_log(1, "pid %d: cannot restart: %s", (int)t->tid, strerror(errno));
 }
@@ -384,6 +394,10 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	if (c->nr == TEM_NR_REGISTER) {
 		c->domain = t->proc->registered ? "post-registration" : "start-up";
 		tem_register(c);
+		if (c->on_exit) {   /* more work at its exit (rseq unregistration) */
+			t->state = TEM_T_AWAIT_EXIT;
+			return TEM_R_RESUME;
+		}
 		r.orig_rax = (uint64_t)-1;
 		r.rax = (uint64_t)c->final_ret;
 		tem_setregs(t->tid, &r);
@@ -459,15 +473,17 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 }
 
 /* A new tracee appeared through fork/vfork/clone of PARENT. */
-static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like)
+static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like /* 2: vfork */)
 {
 	struct tem_thread *ch = thread_get(child_tid);
 	pid_t tg = tgid_of(child_tid);
 
 	if (ch->proc)
 		return;
-	if (parent->proc && (tg == parent->proc->tgid || !fork_like)) {
-		/* a thread or a CLONE_VM-style clone: the same address space,
+	if (parent->proc && (tg == parent->proc->tgid || !fork_like ||
+	                     (fork_like == 1 && tem_same_vm(parent->tid, child_tid)))) {
+		/* a thread or a CLONE_VM-style clone (a "fork" event with
+		 * CLONE_VM too, found by kcmp): the same address space,
 		 * so the same registration and the same holds (for a clone
 		 * without CLONE_VM sharing is merely conservative).  A vfork
 		 * child gets a copy: its parent sleeps uninterruptibly until
@@ -478,6 +494,7 @@ static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like)
 		/* fork, vfork: a copy of the image and of its registration */
 		ch->proc = proc_new(tg, parent->proc);
 		ch->rseq_registered = parent->rseq_registered;
+		ch->rseq = parent->rseq;
 	}
 	if (ch->attached == 2) {   /* its first stop came first and is held */
 		ch->attached = 1;
@@ -520,7 +537,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
-				adopt(t, (pid_t)msg, ev != PTRACE_EVENT_CLONE);
+				adopt(t, (pid_t)msg, ev == PTRACE_EVENT_VFORK ? 2 : ev != PTRACE_EVENT_CLONE);
 			return TEM_R_RESUME;
 		case PTRACE_EVENT_STOP:
 			return TEM_R_RESUME;   /* an interrupt whose hold is over, or a group-stop */
@@ -536,6 +553,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			t->state = TEM_T_RUNNING;
 			t->nsig = 0;
 			t->rseq_registered = 0;
+			tem_signal_reset(t);
 			return TEM_R_RESUME;
 		}
 		default:
@@ -545,10 +563,12 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	if (ev == PTRACE_EVENT_STOP || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
 		return TEM_R_RESUME;   /* group-stop: resume without a signal */
 	if (t->state != TEM_T_RUNNING) {
-		t->pending_sig = s;    /* delivered once TEM's own work is done */
+		if (!tem_signal_hold(t, s, &si))
+			t->pending_sig = s;    /* delivered once TEM's own work is done */
 		return TEM_R_RESUME;
 	}
-	tem_note_signal(t, s);
+	if (tem_signal_stop(t, s, &si, sig))
+		return TEM_R_RESUME;   /* held during trusted code, or a held one now */
 	*sig = s;
 	return TEM_R_RESUME;
 }
@@ -667,7 +687,7 @@ int main(int argc, char **argv)
 	}
 	while ((o = getopt_long(argc, argv, "+lqhV", opts, NULL)) != -1) {
 		switch (o) {
-		case 'l': tem_log_level = 2; break;
+		case 'l': tem_log_level = getenv("ERIM_TEM_DEBUG") ? 3 : 2; break;
 		case 'q': tem_log_level = 0; break;
 		case 'p':
 			if (optarg && strcmp(optarg, "man") != 0) {
@@ -711,6 +731,8 @@ int main(int argc, char **argv)
 			if (per != -1 && (per & READ_IMPLIES_EXEC) && personality((unsigned long)per & ~(unsigned long)READ_IMPLIES_EXEC) == -1)
 				child_die("clearing READ_IMPLIES_EXEC", NULL);
 		}
+		if (tem_rseq_env() != 0)
+			child_die("setting GLIBC_TUNABLES=glibc.pthread.rseq=0", NULL);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			child_die("PR_SET_NO_NEW_PRIVS", NULL);
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0)

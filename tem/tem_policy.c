@@ -128,7 +128,12 @@ static int each_vma(pid_t tid, uint64_t start, uint64_t end,
 	while (!rc && fgets(line, sizeof line, f)) {
 		struct tem_vma v;
 		int n = 0;
+		char *dash;
+		uint64_t s0 = strtoull(line, &dash, 16);
 
+		/* most lines are elsewhere: skip them before the full parse */
+		if (*dash != '-' || strtoull(dash + 1, NULL, 16) <= start || s0 >= end)
+			continue;
 		memset(&v, 0, sizeof v);
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64 " %n",
 		           &v.start, &v.end, v.perms, &v.off, &v.maj, &v.min, &v.ino, &n) < 7)
@@ -204,6 +209,11 @@ static void xfile_add(dev_t dev, ino_t ino)
 	xfiles[nxfiles].dev = dev;
 	xfiles[nxfiles].ino = ino;
 	nxfiles++;
+}
+
+int tem_execfile_known(dev_t dev, ino_t ino)
+{
+	return xfile_has(dev, ino);
 }
 
 static int add_exec_vma(const struct tem_vma *v, void *arg)
@@ -297,37 +307,6 @@ static const char *file_exec_rule(pid_t tid, const struct stat *st)
 		return "executable file is open for writing (or mapped shared-writable) by a tracee";
 	(void)tid;
 	return NULL;
-}
-
-/* Inspect LEN bytes of the file behind PATH from OFF (to be mapped at
- * MAP_ADDR).  Windows overlap by TEM_CTX bytes so no sequence is split.
- * 0 clean, 1 hit, -errno. */
-static int inspect_file(const char *path, uint64_t off, uint64_t len, uint64_t map_addr,
-                        uint64_t *hit, const char **what)
-{
-	static uint8_t buf[TEM_CTX + 65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint64_t done = 0;
-	size_t keep = 0;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (done < len) {
-		size_t want = len - done > 65536 ? 65536 : (size_t)(len - done), nkeep;
-		ssize_t n = pread(fd, buf + keep, want, (off_t)(off + done));
-
-		if (n <= 0)
-			break;  /* past EOF the mapping reads zeros */
-		if ((rc = tem_inspect(buf, keep + (size_t)n, map_addr + done - keep, hit, what)))
-			break;
-		done += (uint64_t)n;
-		nkeep = keep + (size_t)n < TEM_CTX ? keep + (size_t)n : TEM_CTX;
-		memmove(buf, buf + keep + (size_t)n - nkeep, nkeep);
-		keep = nkeep;
-	}
-	close(fd);
-	return rc;
 }
 
 static int vma_is_exec(const struct tem_vma *v, void *arg)
@@ -480,31 +459,57 @@ static void chk_mprotect(struct tem_call *c)
 		check_prot_exec(c, c->a[0], c->a[1], c->a[2]);
 }
 
-/* After a file-backed executable mmap: the kernel chose where it went, so
- * check the seams with executable neighbours; a sequence across a seam
- * cannot be refused any more, so the process is stopped. */
-static void exit_mmap_exec(struct tem_call *c, long ret)
+static void exit_mmap_granted(struct tem_call *c, long ret)
 {
-	uint64_t hit, start = (uint64_t)ret, len = c->a[1];
-	const char *what;
-	uint8_t b[2 * TEM_CTX];
-	int wrap;
-	uint64_t end = page_end(start, len, &wrap);
+	c->set_ret = 1;
+	c->final_ret = ret == 0 ? (long)c->x[0] : ret;
+	if (ret == 0)
+		why(c, "granted read+execute after inspecting the file the kernel mapped");
+	else
+		why(c, "inspection clean, but the grant failed (%ld)", ret);
+}
+
+static void exit_mmap_refused(struct tem_call *c, long ret)
+{
+	(void)ret;
+	c->final_ret = -EPERM;
+	c->set_ret = 1;
+}
+
+/* After an executable file mmap ran without execute: the mapping the kernel
+ * made (its real file, by map_files, and its bytes, with the seams to
+ * executable neighbours) is judged, then execute is granted by an injected
+ * mprotect; refused, the mapping is removed again. */
+static void exit_mmap_judge(struct tem_call *c, long ret)
+{
+	struct xcheck x = { NULL, c->t->tid };
+	uint64_t addr = (uint64_t)ret, len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), hit = 0, args[6] = { 0 };
+	const char *what = "";
+	int rc = 0;
 
 	if (ret < 0 && ret > -4096)
+		return;   /* the kernel refused the call: pass that on */
+	c->x[0] = addr;
+	each_vma(c->t->tid, addr, addr + len, exec_vma_ok, &x);
+	if (!x.bad)
+		rc = inspect_memory(c->t->tid, addr, addr + len, &hit, &what);
+	args[0] = addr;
+	args[1] = len;
+	if (x.bad || rc) {
+		c->refuse_errno = EPERM;
+		if (x.bad)
+			why(c, "refused (%s; mapping removed)", x.bad);
+		else if (rc > 0)
+			why(c, "refused (%s at 0x%" PRIx64 " of the mapped file; mapping removed)", what, hit);
+		else
+			why(c, "refused (cannot read the mapped bytes: %s; mapping removed)", strerror(-rc));
+		c->on_exit = exit_mmap_refused;
+		tem_inject(c->t, SYS_munmap, args);
 		return;
-	if (start >= TEM_CTX && each_vma(c->t->tid, start - TEM_CTX, start, vma_is_exec, NULL) > 0 &&
-	    tem_mem_read(c->t->tid, start - TEM_CTX, b, sizeof b) == (ssize_t)sizeof b &&
-	    tem_inspect(b, sizeof b, start - TEM_CTX, &hit, &what)) {
-		c->kill = 1;
-		why(c, "%s across the seam at 0x%" PRIx64 ": process stopped", what, start);
 	}
-	if (each_vma(c->t->tid, end, end + TEM_CTX, vma_is_exec, NULL) > 0 &&
-	    tem_mem_read(c->t->tid, end - TEM_CTX, b, sizeof b) == (ssize_t)sizeof b &&
-	    tem_inspect(b, sizeof b, end - TEM_CTX, &hit, &what)) {
-		c->kill = 1;
-		why(c, "%s across the seam at 0x%" PRIx64 ": process stopped", what, end);
-	}
+	args[2] = c->x[2];
+	c->on_exit = exit_mmap_granted;
+	tem_inject(c->t, SYS_mprotect, args);
 }
 
 static void chk_mmap(struct tem_call *c)
@@ -513,9 +518,6 @@ static void chk_mmap(struct tem_call *c)
 	long fd = (long)(int)c->a[4];
 	char name[64];
 	struct stat st;
-	const char *bad, *what = "";
-	uint64_t hit;
-	int rc, acc;
 
 	if ((flags & MAP_FIXED) && hits_trusted(c->t->proc, addr, len)) {
 		refuse(c, EPERM, "refused (MAP_FIXED over trusted memory)");
@@ -535,31 +537,24 @@ static void chk_mmap(struct tem_call *c)
 		why(c, "granted read+execute (anonymous memory starts zero-filled)");
 		return;
 	}
+	/* a cheap early answer on the fd as it is now; the verdict on the
+	 * file (file_exec_rule) is given on what the kernel really mapped */
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
-	if (tem_proc_stat(name, &st) != 0)
-		return;  /* bad fd: the kernel fails the call */
-	acc = fd_accmode(c->t->tid, fd);
-	if (acc != O_RDONLY) {
+	if (tem_proc_stat(name, &st) == 0 && fd_accmode(c->t->tid, fd) != O_RDONLY) {
 		refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
 		return;
 	}
-	if ((bad = file_exec_rule(c->t->tid, &st)) != NULL) {
-		why(c, "refused (%s)", bad);
-		c->refuse_errno = EPERM;
-		return;
-	}
-	xfile_add(st.st_dev, st.st_ino);
-	rc = inspect_file(name, c->a[5], len, addr, &hit, &what);
-	if (rc != 0) {
-		c->refuse_errno = EPERM;
-		if (rc > 0)
-			why(c, "refused (%s at file offset 0x%" PRIx64 ")", what, hit - addr + c->a[5]);
-		else
-			why(c, "refused (cannot read the file to inspect it: %s)", strerror(-rc));
-		return;
-	}
-	why(c, "granted read+execute after inspecting the file");
-	c->on_exit = exit_mmap_exec;
+	/* No verdict on the fd: another thread or process sharing the fd
+	 * table could dup2 another file onto it before the kernel maps it.
+	 * Map without execute (readable, so the bytes can be read), then judge
+	 * the file the kernel really mapped and the bytes really there. */
+	c->x[0] = 0;
+	c->x[1] = len;
+	c->x[2] = prot;
+	tem_set_arg(&c->regs, 2, (prot & ~(uint64_t)PROT_EXEC) | PROT_READ);
+	c->on_exit = exit_mmap_judge;
+	c->needs_freeze = 1;
+	why(c, "inspecting (mapped without execute first)");
 }
 
 static void chk_range(struct tem_call *c)
@@ -759,7 +754,7 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 	(void)ret;
 	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || tem_getregs(t->tid, &r) != 0)
 		return;
-	if (pkru & key_bits(p->pkey))
+	if (!tem_pkru_grants(p, pkru))
 		return;  /* returns to the untrusted domain: nothing to protect */
 	for (i = t->nsig; i-- > 0;) {
 		if (t->sig[i].pkru == pkru && t->sig[i].rip == r.rip && t->sig[i].rsp == r.rsp) {
@@ -825,36 +820,6 @@ static void chk_sigaltstack(struct tem_call *c)
 		c->on_exit = exit_nothing;   /* others stay held until the kernel read ss */
 }
 
-static void chk_rseq(struct tem_call *c)
-{
-	struct tem_thread *t = c->t;
-
-	if (c->domain[0] == 's' || c->trusted) {
-		if (!(c->a[2] & RSEQ_FLAG_UNREGISTER))
-			t->rseq_registered = 1;
-		return;
-	}
-	if (c->a[2] & RSEQ_FLAG_UNREGISTER)
-		refuse(c, EPERM, "refused (rseq unregistration: re-registration is not allowed)");
-	else if (t->rseq_registered)
-		refuse(c, EPERM, "refused (rseq re-registration)");
-	else if (hits_trusted(t->proc, c->a[0], c->a[1] ? c->a[1] : 32))
-		refuse(c, EPERM, "refused (rseq area in trusted memory)");
-	else
-		t->rseq_registered = 1;
-}
-
-static void chk_clone(struct tem_call *c)
-{
-	if (c->a[0] & CLONE_VM)
-		refuse(c, EPERM, "refused (a thread started from trusted code would run with trusted rights)");
-}
-
-static void chk_clone3(struct tem_call *c)
-{
-	refuse(c, EPERM, "refused (clone3 from trusted code: threads must start in the untrusted domain)");
-}
-
 /* ---- registration --------------------------------------------------------------- */
 
 void tem_register(struct tem_call *c)
@@ -917,7 +882,21 @@ void tem_register(struct tem_call *c)
 		p->range[i].end = reg.range[i].end;
 	}
 	tem_execfiles_add_maps(c->t->tid);
+	tem_signal_register(p, c->t->tid);
+	if (tem_freeze_register(p, c->t->tid) != 0) {
+		p->registered = 0;   /* fail closed: liberim refuses to start */
+		p->nranges = 0;
+		c->final_ret = -E2BIG;
+		c->refuse_errno = E2BIG;
+		why(c, "refused (cannot freeze the code and RELRO of every loaded object: too many mappings)");
+		return;
+	}
 	c->final_ret = TEM_REPLY;
+	if (tem_rseq_at_register(c) != 0) {
+		c->final_ret = -EBUSY;   /* stays registered: no second try, liberim fails closed */
+		c->refuse_errno = EBUSY;
+		return;
+	}
 	why(c, "registered: trusted key %d, %zu trusted range(s); from now on %s",
 	    p->pkey, p->nranges,
 	    p->pkey >= 1 && tem_pkru_supported() ? "callers are judged by their PKRU" : "every caller is untrusted");
@@ -931,17 +910,17 @@ void tem_register(struct tem_call *c)
 #define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
-	{ SYS_mmap, "mmap", U, chk_mmap, "PROT_EXEC: no W+X, private only; file: read-only fd, root-owned, not group/other-writable, not open for writing by any tracee, bytes inspected; MAP_FIXED over trusted memory", "EPERM" },
-	{ SYS_mprotect, "mprotect", U, chk_mprotect, "touching trusted memory; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
-	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; and never the trusted key", "EPERM" },
-	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted; old_size 0 (alias); any executable memory", "EPERM" },
+	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee) and its bytes judged, execute granted by an injected mprotect", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
+	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
+	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
-	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; attach over trusted memory", "EPERM" },
+	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; the whole segment (size by IPC_STAT; another IPC namespace refused) over trusted or frozen memory", "EPERM" },
 	{ SYS_personality, "personality", U, chk_personality, "READ_IMPLIES_EXEC", "EPERM" },
 	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
 	/* memory map of trusted regions */
-	{ SYS_munmap, "munmap", U, chk_range, "touching trusted memory", "EPERM" },
-	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
+	{ SYS_munmap, "munmap", U, chk_range, "touching trusted or frozen memory", "EPERM" },
+	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); frozen memory (all but NORMAL/RANDOM/SEQUENTIAL/WILLNEED/DONTDUMP/DODUMP); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
@@ -962,11 +941,11 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
-	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key must match a signal that interrupted trusted code", "PKRU forced untrusted" },
+	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key any access (signals are held during trusted code, so no frame of trusted state exists)", "PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
-	{ SYS_rseq, "rseq", A, chk_rseq, "untrusted: unregistration, re-registration, area in trusted memory", "EPERM" },
-	{ SYS_clone, "clone", T, chk_clone, "CLONE_VM from trusted code", "EPERM" },
-	{ SYS_clone3, "clone3", T, chk_clone3, "any clone3 from trusted code", "EPERM" },
+	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
+	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
+	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };
 #undef U
 #undef A
@@ -998,6 +977,10 @@ void tem_judge(struct tem_call *c)
 		c->trusted = 0;
 		c->domain = "untrusted";
 	}
+	/* whole page-rounded ranges, trusted and frozen memory (tem_freeze.c),
+	 * whatever the number's rows say */
+	if (p->registered && !c->trusted && tem_freeze_judge(c))
+		return;
 	/* every row of the number applies in turn; the first refusal wins */
 	for (; r; r = tem_rule_next(c->nr, r)) {
 		switch (r->who) {

@@ -11,7 +11,7 @@
 
 struct audit_copy_rule {
 	const char *name;
-	int prefix;           /* non-zero: NAME is a prefix of the symbol */
+	int prefix;           /* 0: exact name; 1: NAME is a prefix; 2: NAME is a suffix */
 	unsigned access;      /* AUDIT_READ | AUDIT_WRITE allowed to untrusted memory */
 	const char *why;
 };

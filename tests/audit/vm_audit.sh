@@ -32,5 +32,8 @@ for t in audit_target audit_target_static; do
 		"$a/erim-audit" --name ${k}_signal --expect exit0 --signal-at 20 -- $t signal ';;' \
 		"$a/erim-audit" --name ${k}_control --expect-finding e_control -- $t control ';;'
 done
+set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;' \
+	"$a/erim-audit" --name static_generated -- audit_gen_target_static ';;'
 exec "$ERIM_VM_RUN" --name vm_audit --cpu max --smp 1 --timeout 1500 --env ERIM_BACKEND=mpk \
-	--file "$a/audit_target" --file "$a/audit_target_static" -- "$@"
+	--file "$a/audit_target" --file "$a/audit_target_static" \
+	--file "$a/audit_gen_target" --file "$a/audit_gen_target_static" -- "$@"

@@ -1,0 +1,39 @@
+#!/bin/sh
+# vm_audit.sh: the trusted-path audit in the PKU guest (one boot).  erim-audit
+# single-steps audit_target, dynamically and statically linked, through every
+# gate path (see audit/audit_target.c for the scenarios) and fails on any
+# memory access made with the trusted PKRU outside trusted memory, sealed
+# read-only memory and the named copy routines.  The control scenario plants
+# such an access and must be reported.  The refusal, violation and abort
+# scenarios end the target on purpose; each runs in its own traced process.
+a=$builddir/audit
+if [ ! -x "$a/erim-audit" ]; then
+	echo "skipped: vm_audit: erim-audit was not built: Zydis missing (Debian: apt-get install libzydis-dev, then re-run configure)"
+	if [ "${CI:-}" = true ]; then
+		echo "vm_audit: CI=true and the audit cannot run: failing instead of skipping"
+		echo "vm_audit: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "vm_audit: 0 passed, 0 failed, 1 skipped"
+	exit 77
+fi
+set --
+for t in audit_target audit_target_static; do
+	k=dyn
+	[ "$t" = audit_target_static ] && k=static
+	set -- "$@" \
+		"$a/erim-audit" --name ${k}_paths -- $t paths ';;' \
+		"$a/erim-audit" --name ${k}_nested --max-steps 60000 --timeout 120 -- $t nested ';;' \
+		"$a/erim-audit" --name ${k}_refuse_id --expect segv -- $t refuse_id ';;' \
+		"$a/erim-audit" --name ${k}_refuse_private --expect segv -- $t refuse_private ';;' \
+		"$a/erim-audit" --name ${k}_refuse_ptr --expect segv -- $t refuse_ptr ';;' \
+		"$a/erim-audit" --name ${k}_violation --expect segv -- $t violation ';;' \
+		"$a/erim-audit" --name ${k}_abort --expect killed -- $t abort ';;' \
+		"$a/erim-audit" --name ${k}_signal --expect exit0 --signal-at 20 -- $t signal ';;' \
+		"$a/erim-audit" --name ${k}_control --expect-finding e_control -- $t control ';;'
+done
+set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;' \
+	"$a/erim-audit" --name static_generated -- audit_gen_target_static ';;'
+exec "$ERIM_VM_RUN" --name vm_audit --cpu max --smp 1 --timeout 1500 --env ERIM_BACKEND=mpk \
+	--file "$a/audit_target" --file "$a/audit_target_static" \
+	--file "$a/audit_gen_target" --file "$a/audit_gen_target_static" -- "$@"

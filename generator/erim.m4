@@ -16,7 +16,7 @@
 # saying how to point pkg-config at an erim installation.
 #
 # Serial numbers let aclocal pick the newest copy when several are installed.
-# serial 1
+# serial 2
 
 AC_DEFUN([ERIM_PROG_ERIMGEN],
 [AC_REQUIRE([PKG_PROG_PKG_CONFIG])dnl
@@ -55,4 +55,25 @@ AC_SUBST([ERIM_LDFLAGS])dnl
 AC_SUBST([ERIM_MK])dnl
 AC_SUBST([ERIM_MK_INCLUDE])dnl
 m4_ifdef([AM_SUBST_NOTMAKE], [AM_SUBST_NOTMAKE([ERIM_MK_INCLUDE])])dnl
+])
+
+# ERIM_INIT([MIN-VERSION])
+#
+# For projects that list .erim files as sources (the erim.am fragment that
+# `erimize' copies into the tree, included from Makefile.am).  Runs
+# ERIM_PROG_ERIMGEN, checks that the project has erim.am, and -- after every
+# configure test, so they are unaffected -- adds erim's flags to the
+# Makefiles' defaults: $(ERIM_CFLAGS) to CPPFLAGS, $(ERIM_LDFLAGS) (the
+# trusted-globals linker script) to LDFLAGS, $(ERIM_LIBS) and
+# $(ERIM_WRAP_FLAGS) (the -Wl,--wrap flags of interposed interfaces in that
+# directory, from erim.am) to LIBS.
+AC_DEFUN([ERIM_INIT],
+[AC_REQUIRE([AC_PROG_CC])dnl
+
+ERIM_PROG_ERIMGEN([$1])
+AS_IF([test -r "$srcdir/erim.am"], [],
+      [AC_MSG_ERROR([$srcdir/erim.am is missing: run erimize (from erim) in the source tree, then autoreconf -fi])])
+AC_CONFIG_COMMANDS_PRE([CPPFLAGS="$CPPFLAGS \$(ERIM_CFLAGS)"
+LDFLAGS="$LDFLAGS \$(ERIM_LDFLAGS)"
+LIBS="\$(ERIM_LIBS) \$(ERIM_WRAP_FLAGS) $LIBS"])dnl
 ])

@@ -66,8 +66,8 @@ run_checks() {
 	# control: without protection untrusted code reads the trusted globals
 	out=$(ERIM_BACKEND=none "$app" peek 2>&1)
 	check "${kind}_control_peek_reads_trusted_globals_under_none" [ "$out" = "peek: total=0 pin=4711" ]
-	# (in a subshell: the shell's own "Segmentation fault" report is captured too)
-	out=$( (ERIM_BACKEND=mprotect "$app" peek) 2>&1); rc=$?
+	# (exec 2>&1 first: the shell's own "Segmentation fault" report is captured too)
+	out=$(exec 2>&1; ERIM_BACKEND=mprotect "$app" peek); rc=$?
 	if [ $rc -ne 0 ] && ! echo "$out" | grep -q 'pin=4711' && echo "$out" | grep -q 'violation'; then
 		ok "${kind}_peek_stopped_under_mprotect"
 	else
@@ -113,6 +113,15 @@ if make -C "$am_build" -j2 >"$tmp/make.log" 2>&1; then
 	ok am_make_j2_vpath_build
 else
 	tail -n 30 "$tmp/make.log"; fail am_make_j2_vpath_build; finish
+fi
+# a first build that names one program (no BUILT_SOURCES pass): the headers
+# must still come first and the --wrap flags still reach the link
+mkdir -p "$tmp/am/build2"
+if (cd "$tmp/am/build2" && "$am_src/configure" >/dev/null 2>&1 && make -j2 app) >"$tmp/make-app.log" 2>&1 &&
+   [ "$(ERIM_BACKEND=mprotect "$tmp/am/build2/app" run 2>&1)" = "total=42 pin_ok=1 pin_bad=0" ]; then
+	ok am_fresh_make_app_orders_headers_and_wraps
+else
+	tail -n 30 "$tmp/make-app.log"; fail am_fresh_make_app_orders_headers_and_wraps
 fi
 check am_headers_named_after_the_erim_files test -f "$am_build/counter_erim.h" -a -f "$am_build/pin_trusted.h"
 run_checks am "$am_build/app"

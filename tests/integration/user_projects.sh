@@ -66,8 +66,9 @@ run_checks() {
 	# control: without protection untrusted code reads the trusted globals
 	out=$(ERIM_BACKEND=none "$app" peek 2>&1)
 	check "${kind}_control_peek_reads_trusted_globals_under_none" [ "$out" = "peek: total=0 pin=4711" ]
-	# (exec 2>&1 first: the shell's own "Segmentation fault" report is captured too)
-	out=$(exec 2>&1; ERIM_BACKEND=mprotect "$app" peek); rc=$?
+	# (in an inner shell that waits for it, so the shell's own "Segmentation
+	# fault" report is captured too)
+	out=$(ERIM_BACKEND=mprotect sh -c '"$0" peek; exit $?' "$app" 2>&1); rc=$?
 	if [ $rc -ne 0 ] && ! echo "$out" | grep -q 'pin=4711' && echo "$out" | grep -q 'violation'; then
 		ok "${kind}_peek_stopped_under_mprotect"
 	else

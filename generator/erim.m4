@@ -3,6 +3,8 @@
 # $(datadir)/aclocal, so aclocal finds it like pkg.m4.
 #
 #   ERIM_PROG_ERIMGEN([MIN-VERSION], [ACTION-IF-NOT-FOUND])
+#   ERIM_INIT([MIN-VERSION])   (below: for .erim files listed as sources,
+#                               with the erim.am fragment erimize copies)
 #
 # Finds erim through pkg-config (erim.pc): sets and substitutes ERIM_CFLAGS
 # and ERIM_LIBS (compile and link flags for liberim), ERIMGEN (the erimgen

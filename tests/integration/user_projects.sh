@@ -31,7 +31,9 @@ check() { n=$1; shift; if "$@"; then ok "$n"; else fail "$n"; fi; }
 unset MAKEFLAGS MFLAGS MAKELEVEL
 stage=$tmp/stage
 echo "--- make install DESTDIR=$stage"
-if ! make -C "$top_builddir" install DESTDIR="$stage" >"$tmp/install.log" 2>&1; then
+# flock: examples/install_and_build.sh also runs `make install' in this build
+# tree; two makes there at once could both regenerate an out-of-date Makefile
+if ! flock "$top_builddir/tests/.make-install.lock" make -C "$top_builddir" install DESTDIR="$stage" >"$tmp/install.log" 2>&1; then
 	tail -n 30 "$tmp/install.log"; fail make_install; finish
 fi
 cfgprefix=$(sed -n 's/^prefix=//p' "$top_builddir/runtime/erim.pc")

@@ -207,6 +207,19 @@ cmake_project() {
 	out=$(ERIM_BACKEND=mprotect "$cm_build/app" run 2>&1)
 	check "${tag}_app_works_after_rebuild" [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
 }
+# fail closed: the outputs are named after the file, so a file declaring two
+# interfaces is refused with a message, and nothing is written
+mkdir -p "$tmp/two"
+printf 'interface one {\n    trusted { public int f1(void); };\n};\ninterface two {\n    trusted { public int f2(void); };\n};\n' >"$tmp/two/both.erim"
+out=$(cmake -DERIMGEN="$prefix/bin/erimgen" -DSRC="$tmp/two/both.erim" -DOUT="$tmp/two" -DSTEM=both \
+	-P "$prefix/lib/cmake/erim/erimGenerate.cmake" 2>&1); rc=$?
+flat=$(echo "$out" | tr '\n' ' ' | tr -s ' ')   # CMake wraps its messages
+if [ $rc -ne 0 ] && echo "$flat" | grep -q 'exactly one interface per .erim file (found 2)' &&
+   [ "$(ls "$tmp/two")" = "both.erim" ]; then
+	ok cmake_two_interfaces_in_one_file_refused
+else
+	fail cmake_two_interfaces_in_one_file_refused "rc=$rc out=$out"
+fi
 cmake_project "Unix Makefiles" cmake
 if command -v ninja >/dev/null 2>&1; then
 	cmake_project Ninja cmake_ninja

@@ -194,7 +194,8 @@ cmake_project() {
 		grep -rqs -- "-Wl,-T,$prefix/share/erim/erim_trusted.ld" "$cm_build/CMakeFiles" "$cm_build/build.ninja"
 	run_checks "$tag" "$cm_build/app"
 	o=CMakeFiles/app.dir
-	files="app $o/app.c.o $o/trusted.c.o $o/pinlib.c.o $o/counter_gates.c.o $o/pin_gates.c.o counter_erim.h counter_trusted.h pin_erim.h"
+	l=CMakeFiles/pinlib.dir
+	files="app $o/app.c.o $o/trusted.c.o $l/pinlib.c.o $o/counter_gates.c.o $l/pin_gates.c.o libpinlib.a counter_erim.h counter_trusted.h pin_erim.h"
 	touch "$tmp/mark"
 	cmake --build "$cm_build" >"$tmp/$tag.build2.log" 2>&1
 	got=$(rebuilt_set "$cm_build" $files)

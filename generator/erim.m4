@@ -3,6 +3,8 @@
 # $(datadir)/aclocal, so aclocal finds it like pkg.m4.
 #
 #   ERIM_PROG_ERIMGEN([MIN-VERSION], [ACTION-IF-NOT-FOUND])
+#   ERIM_INIT([MIN-VERSION])   (below: for .erim files listed as sources,
+#                               with the erim.am fragment erimize copies)
 #
 # Finds erim through pkg-config (erim.pc): sets and substitutes ERIM_CFLAGS
 # and ERIM_LIBS (compile and link flags for liberim), ERIMGEN (the erimgen
@@ -16,7 +18,7 @@
 # saying how to point pkg-config at an erim installation.
 #
 # Serial numbers let aclocal pick the newest copy when several are installed.
-# serial 1
+# serial 3
 
 AC_DEFUN([ERIM_PROG_ERIMGEN],
 [AC_REQUIRE([PKG_PROG_PKG_CONFIG])dnl
@@ -55,4 +57,30 @@ AC_SUBST([ERIM_LDFLAGS])dnl
 AC_SUBST([ERIM_MK])dnl
 AC_SUBST([ERIM_MK_INCLUDE])dnl
 m4_ifdef([AM_SUBST_NOTMAKE], [AM_SUBST_NOTMAKE([ERIM_MK_INCLUDE])])dnl
+])
+
+# ERIM_INIT([MIN-VERSION])
+#
+# For projects that list .erim files as sources (the erim.am fragment that
+# `erimize' copies into the tree, included from Makefile.am; ERIM_INIT runs
+# erimize itself at autoreconf time when it is in PATH or named by $ERIMIZE,
+# like autoreconf runs libtoolize).  Runs
+# ERIM_PROG_ERIMGEN, checks that the project has erim.am, and -- after every
+# configure test, so they are unaffected -- adds erim's flags to the
+# Makefiles' defaults: $(ERIM_CFLAGS) to CPPFLAGS, $(ERIM_LDFLAGS) (the
+# trusted-globals linker script) to LDFLAGS, $(ERIM_LIBS) and
+# $(ERIM_WRAP_FLAGS) (the -Wl,--wrap flags of interposed interfaces in that
+# directory, from erim.am) to LIBS.
+AC_DEFUN([ERIM_INIT],
+[dnl At autoreconf time (whenever m4 reads configure.ac): erimize copies
+dnl erim.am into the tree, or replaces an older serial; $ERIMIZE, else the
+dnl erimize in PATH.  Without one, the user runs erimize by hand.
+m4_esyscmd([erimize=${ERIMIZE:-erimize}; if command -v "$erimize" >/dev/null 2>&1; then "$erimize" --quiet >&2; fi])dnl
+AC_REQUIRE([AC_PROG_CC])dnl
+ERIM_PROG_ERIMGEN([$1])
+AS_IF([test -r "$srcdir/erim.am"], [],
+      [AC_MSG_ERROR([$srcdir/erim.am is missing: run erimize (from erim) in the source tree, or autoreconf -fi with erim's bindir in PATH])])
+AC_CONFIG_COMMANDS_PRE([CPPFLAGS="$CPPFLAGS \$(ERIM_CFLAGS)"
+LDFLAGS="$LDFLAGS \$(ERIM_LDFLAGS)"
+LIBS="\$(ERIM_LIBS) \$(ERIM_WRAP_FLAGS) $LIBS"])dnl
 ])

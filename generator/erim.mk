@@ -7,6 +7,10 @@
 # erimgen names its outputs after the INTERFACE, so name FOO.erim after the
 # interface it declares (interface FOO { ... };) for these rules to apply.
 #
+# (Simpler with automake: erim.am, which lets Makefile.am list foo.erim as a
+# source -- see erimgen(1), BUILD SYSTEMS.  This file is for plain GNU make
+# and for projects that name the generated files themselves.)
+#
 # automake (configure.ac calls ERIM_PROG_ERIMGEN from erim.m4):
 #
 #     @ERIM_MK_INCLUDE@

@@ -26,7 +26,9 @@ finish() { echo "install_and_build: $passed passed, $failed failed, $skipped ski
 # A nested make must not inherit the running `make check`'s command line.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 echo "--- make install prefix=$prefix"
-if make -C "$top_builddir" install prefix="$prefix" >"$tmp/install.log" 2>&1; then
+# flock: integration/user_projects.sh also runs `make install' in this build
+# tree; two makes there at once could both regenerate an out-of-date Makefile
+if flock "$top_builddir/tests/.make-install.lock" make -C "$top_builddir" install prefix="$prefix" >"$tmp/install.log" 2>&1; then
 	ok make_install_succeeds
 else
 	tail -n 30 "$tmp/install.log"

@@ -173,7 +173,10 @@ def cb_call(m, cb, ci, o, ind="\t"):
         elif k == "fptr":
             o.append(i2 + "size_t %s_v = 0, *%s = &%s_v;" % (n, n, n))
         elif k == "sval":
-            o.append(i2 + "%s %s;\n%smemset(&%s, 0xA5, sizeof %s);\n%sfz_fill_%s(&%s, %s);" % (p["t"], n, i2, n, n, i2, G.sname(p["t"]), n, sd))
+            o.append(i2 + "%s %s;\n%smemset(&%s, 0xA5, sizeof %s);" % (p["t"], n, i2, n, n))
+            if fz_deep(m, G.sname(p["t"])):
+                o.append(i2 + "fz_tinit_%s(&%s);" % (G.sname(p["t"]), n))
+            o.append(i2 + "fz_fill_%s(&%s, %s);" % (G.sname(p["t"]), n, sd))
             o.append(i2 + "fz_cbx[%d] = fz_sum_%s(0, &%s);" % (pi, G.sname(p["t"]), n))
         elif k == "str":
             L = min(p.get("maxlen") or 12, 12)
@@ -274,7 +277,11 @@ def emit_impl(m):
             if c in cbs:
                 cb_call(m, cbs[c][1], cbs[c][0], o)
         if G.is_struct(f["ret"]):
-            o.append("\t%s r;\n\tmemset(&r, 0xA5, sizeof r);\n\tfz_fill_%s(&r, %s);\n\tfz_depth--;\n\treturn r;" % (f["ret"], G.sname(f["ret"]), seedof(fi, 99)))
+            deep = fz_deep(m, G.sname(f["ret"]))
+            o.append("\t%s r;\n\tmemset(&r, %s, sizeof r);" % (f["ret"], "0" if deep else "0xA5"))
+            if deep:
+                o.append("\tfz_tinit_%s(&r);" % G.sname(f["ret"]))
+            o.append("\tfz_fill_%s(&r, %s);\n\tfz_depth--;\n\treturn r;" % (G.sname(f["ret"]), seedof(fi, 99)))
         elif f["ret"]:
             o.append("\tfz_depth--;\n\treturn %s;" % ret_value(f, fi))
         else:
@@ -294,7 +301,9 @@ def emit_callbacks(m, o):
         o.append("\tfz_cb_calls++;\n\tfz_calls++;")
         for pi, p in enumerate(cb["params"]):
             k, n = p["k"], p["name"]
-            if k == "sval":
+            if k == "sval" and fz_deep(m, G.sname(p["t"])):
+                o.append("\tif (fz_isolating && fz_trustedptrs_%s(&%s))\n\t\tfz_finding(\"trusted-pointer-to-callback\", \"%s\", \"by-value struct '%s' carries pointers into trusted memory\");" % (G.sname(p["t"]), n, cb["name"], n))
+            elif k == "sval":
                 o.append("\tif (!fz_padok_%s(&%s))\n\t\tfz_finding(\"padding-leak\", \"%s\", \"by-value struct '%s' arrived with non-zero padding\");" % (G.sname(p["t"]), n, cb["name"], n))
                 o.append("\tif (fz_sum_%s(0, &%s) != fz_cbx[%d])\n\t\tfz_finding(\"callback-argument\", \"%s\", \"'%s' differs from what trusted code passed\");" % (G.sname(p["t"]), n, pi, cb["name"], n))
             elif k in ("sc",):
@@ -317,6 +326,8 @@ def emit_callbacks(m, o):
                     sd = seedof(100 + ci, pi)
                     if G.is_struct(p["t"]):
                         o.append("\t\tfor (size_t i = 0; %s && i < nb / sizeof(%s); i++)\n\t\t\tfz_fill_%s(&%s[i], %s + i);" % (n, p["t"], G.sname(p["t"]), n, sd))
+                        if p.get("filled"):
+                            o.append("\t\tif (%s)\n\t\t\t*%s = fz_cb_mode == 1 ? (size_t)(%s) + 1 : (size_t)(%s) - (size_t)(%s) / 3;" % (p["filled"], p["filled"], p["expr"], p["expr"], p["expr"]))
                     elif p.get("filled"):
                         o.append("\t\tsize_t f = (size_t)(%s) - (size_t)(%s) / 3;" % (p["expr"], p["expr"]))
                         o.append("\t\tif (%s)\n\t\t\tfz_patfill(%s, f * %s, %s);" % (n, n, G.elem_bytes(p), sd))
@@ -557,6 +568,8 @@ def emit_call(m, fi, f, o):
     o.append("\t\telse\n\t\t\tfor (int i = 0; i < nexp; i++)\n\t\t\t\tif (fz_log[i] != exp[i])\n\t\t\t\t\tfz_finding(\"argument-differs\", \"%s\", \"parameter %%d (%%s) reached the implementation changed\", i, fz_pname_%s[i]);" % (fname, fname))
     if rv:
         o.append("\t\tif (r != %s)\n\t\t\tfz_finding(\"return\", \"%s\", \"returned value differs\");" % (rv, fname))
+    elif G.is_struct(f["ret"]) and fz_deep(m, G.sname(f["ret"])):
+        o.append("\t\tif (fz_isolating && fz_trustedptrs_%s(&r))\n\t\t\tfz_finding(\"trusted-pointer-returned\", \"%s\", \"returned struct carries pointers into trusted memory\");" % (G.sname(f["ret"]), fname))
     elif G.is_struct(f["ret"]):
         s = G.sname(f["ret"])
         o.append("\t\t{\n\t\t\t%s e;\n\t\t\tmemset(&e, 0, sizeof e);\n\t\t\tfz_fill_%s(&e, %s);" % (f["ret"], s, seedof(fi, 99)))
@@ -568,14 +581,9 @@ def emit_call(m, fi, f, o):
     for p in post:
         n = p["name"]
         if p["k"] == "buf":
-            if G.is_struct(p["t"]) and fz_deep(m, G.sname(p["t"])):
-                o.append("\tfor (size_t i = 0; o_%s && i < nb_%s / sizeof(%s); i++)\n\t\tfz_free_%s(&((%s *)(void *)o_%s)[i]);" % (n, n, p["t"], G.sname(p["t"]), p["t"], n))
             o.append("\tfree(o_%s);" % n)
         elif p["k"] == "str":
             o.append("\tfree(o_%s);" % n)
-    for p in f["params"]:
-        if p["k"] == "sval" and fz_deep(m, G.sname(p["t"])):
-            o.append("\tfz_free_%s(&%s);" % (G.sname(p["t"]), p["name"]))
     o.append("\tfz_ufree_all();")
     if f["ret"] and not G.is_struct(f["ret"]):
         o.append("\t(void)r;")

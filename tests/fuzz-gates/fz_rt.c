@@ -52,7 +52,8 @@ void fz_finding(const char *cls, const char *func, const char *fmt, ...)
 {
 	va_list ap;
 
-	fz_findings++;
+	if (++fz_findings > 50)
+		return;     /* counted; the first ones say enough */
 	printf("FZ-FINDING class=%s func=%s: ", cls, func);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -174,7 +175,7 @@ static unsigned char *find_edge(void)
 }
 
 /* ---- the racing thread ---- */
-static struct { unsigned char *p; size_t n; int str; } rr[64];
+static struct { unsigned char *p; size_t n; int str; uint64_t a, b; } rr[64];
 static volatile int nrr, race_on, race_quit;
 static volatile unsigned long race_seq, race_ack;
 
@@ -190,7 +191,17 @@ static void *racer(void *arg)
 			x ^= x >> 7;
 			x ^= x << 17;
 			int i = (int)(x % (uint64_t)nrr);
-			if (rr[i].n) {
+			if (rr[i].str == 2) {      /* a length or pointer field: between two valid values */
+				uint64_t v = (x >> 40) & 1 ? rr[i].a : rr[i].b;
+				if (rr[i].n == 8)
+					*(volatile uint64_t *)(void *)rr[i].p = v;
+				else if (rr[i].n == 4)
+					*(volatile uint32_t *)(void *)rr[i].p = (uint32_t)v;
+				else if (rr[i].n == 2)
+					*(volatile uint16_t *)(void *)rr[i].p = (uint16_t)v;
+				else
+					*(volatile uint8_t *)rr[i].p = (uint8_t)v;
+			} else if (rr[i].n) {
 				size_t j = (size_t)(x >> 20) % rr[i].n;
 				if (rr[i].str)
 					((volatile unsigned char *)rr[i].p)[j] = (x >> 40) & 1 ? 0 : 'r';
@@ -209,6 +220,18 @@ void fz_race_add(void *p, size_t n, int is_string)
 		rr[nrr].p = p;
 		rr[nrr].n = n;
 		rr[nrr].str = is_string;
+		nrr++;
+	}
+}
+
+void fz_race_word(void *p, size_t n, uint64_t a, uint64_t b)
+{
+	if (p && nrr < 64) {
+		rr[nrr].p = p;
+		rr[nrr].n = n;
+		rr[nrr].str = 2;
+		rr[nrr].a = a;
+		rr[nrr].b = b;
 		nrr++;
 	}
 }

@@ -42,6 +42,7 @@ char *fz_ustr(size_t len);
 char *fz_guard_string(size_t n);
 char *fz_below_trusted_string(void);
 void fz_race_add(void *p, size_t n, int is_string);
+void fz_race_word(void *p, size_t n, uint64_t a, uint64_t b);
 void fz_race_go(void);
 void fz_race_stop(void);
 void fz_hostile_returned(const char *func, int impl_ran, int got_error_value);

@@ -547,6 +547,14 @@ def emit_call(m, fi, f, o):
                 o.append("\t\tfz_race_add(%s, nb_%s, 0);" % (p["name"], p["name"]))
             if p["k"] == "str":
                 o.append("\t\tif (%s)\n\t\t\tfz_race_add(%s, strlen(%s), 1);" % (p["name"], p["name"], p["name"]))
+            if p["k"] == "buf" and "in" in p["dir"] and G.is_struct(p["t"]) and fz_deep(m, G.sname(p["t"])):
+                path = deep_path(by, G.sname(p["t"]))
+                if path:
+                    pm, lm, lt, form = path
+                    n = p["name"]
+                    o.append("\t\tfor (size_t i = 0; %s && i < nb_%s / sizeof(%s) && i < 4; i++) {" % (n, n, p["t"]))
+                    o.append("\t\t\tfz_race_word(&%s[i].%s, sizeof %s[i].%s, (uint64_t)%s[i].%s, 0);" % (n, lm, n, lm, n, lm))
+                    o.append("\t\t\tfz_race_word(&%s[i].%s, sizeof %s[i].%s, (uint64_t)(uintptr_t)%s[i].%s, 0);\n\t\t}" % (n, pm, n, pm, n, pm))
         o.append("\t\tfz_race_go();\n\t}")
     args = ", ".join(p["name"] for p in f["params"])
     o.append("\tfz_nlog = 0;\n\tc0 = fz_impl_calls;\n\tlong re0 = fz_reentered;\n\tfz_calls++;")

@@ -110,11 +110,9 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
         for cc in (CC, CLANG):
             if not shutil.which(cc):
                 continue
-            rc, out = sh([cc] + STRICT + inc + ["-c", os.path.join(d, name + "_gates.c"), "-o", os.path.join(d, "g.o")])
+            rc, out = sh([cc] + STRICT + inc + ["-fsyntax-only", os.path.join(d, name + "_gates.c")])
             if rc != 0:
                 fz.append(("generated-c-werror", name, "%s: %s" % (cc, out.strip()[:600])))
-        if fz:
-            return fz, st, "compile"
     srcs = [os.path.join(d, name + "_gates.c"), os.path.join(d, "fz_impl.c"), os.path.join(d, "fz_driver.c"),
             os.path.join(HERE, "fz_rt.c")]
     for be in backends:
@@ -150,14 +148,18 @@ def classes(fz):
     return {c for c, _, _ in fz}
 
 
-def reduce(model, cls, d, log=print):
+def reduce(model, cls, d, log=print, text=""):
     """drop functions, callbacks, parameters, members while CLS persists"""
     best = copy.deepcopy(model)
+    if cls.startswith("erimgen") or cls == "generated-c-werror":
+        bk, comp = (), cls == "generated-c-werror"
+    else:
+        bk, comp = tuple(b for b in ("none", "mprotect") if "[%s]" % b in text) or ("none", "mprotect"), False
 
     def still(m):
         try:
-            fz, _, _ = run_one(m, d, rounds=3, race=3)
-        except Exception as e:   # a model the emitter cannot handle: not smaller
+            fz, _, _ = run_one(m, d, rounds=3, race=3, backends=bk, compilers=comp)
+        except Exception:   # a model the emitter cannot handle: not smaller
             return False
         return cls in classes(fz)
 
@@ -268,7 +270,7 @@ def campaign(args):
         for c, lst in sorted(found.items()):
             s, model, ex = lst[0]
             print("reducing class %s (seed %d)..." % (c, s))
-            small = reduce(model, c, os.path.join(work, "red"), log=print)
+            small = reduce(model, c, os.path.join(work, "red"), log=print, text=ex[2])
             print("minimised interface for %s:" % c)
             print(fzgen.emit_erim(small))
             if args.get("save_regress"):
@@ -353,6 +355,7 @@ def main(argv):
         d = a.get("keep") or tempfile.mkdtemp(prefix="fz-one.")
         fz, st, status = run_one(model, d)
         print(fzgen.emit_erim(model))
+        st.pop("model", None)
         print("status %s, stats %s, dir %s" % (status, st, d))
         for x in fz:
             print("  %s %s: %s" % x)

@@ -30,6 +30,9 @@ unsigned long fz_calls, fz_findings, fz_hostile_calls, fz_racing_calls;
 ERIM_TRUSTED unsigned char fz_secret[8192] = { 'S', 'E', 'C', 'R', 'E', 'T' };
 unsigned char *fz_edge;
 long fz_reentered;
+const void *fz_post_same;
+const unsigned char *fz_post_orig;
+size_t fz_post_n;
 #ifdef FZ_HEAP_SHIM
 int fz_heap_shim = 1;
 #else

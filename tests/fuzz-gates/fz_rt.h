@@ -45,5 +45,8 @@ void fz_race_add(void *p, size_t n, int is_string);
 void fz_race_word(void *p, size_t n, uint64_t a, uint64_t b);
 void fz_race_go(void);
 void fz_race_stop(void);
+extern const void *fz_post_same;  /* after a hostile call: must still equal fz_post_orig */
+extern const unsigned char *fz_post_orig;
+extern size_t fz_post_n;
 void fz_hostile_returned(const char *func, int impl_ran, int got_error_value);
 #endif

@@ -418,7 +418,9 @@ def hostiles(m, f):
                 if fp["k"] == "fint":
                     hs.append(("%s = (size_t)(%s) + 1;" % (fp["name"], p["expr"]), "caller's filled '%s' above the capacity of '%s'" % (fp["name"], n), "refuse", 0))
                 elif fp.get("cnt"):
-                    hs.append(("%s = 0;" % fp["cnt"], "filled '%s' in a zero-element buffer" % fp["name"], "any", 0))
+                    # no element to hold the count: nothing may be copied back
+                    hs.append(("%s = 0; fz_post_same = %s; fz_post_orig = o_%s; fz_post_n = nb_%s;" % (fp["cnt"], n, n, n),
+                               "filled '%s' in a zero-element buffer" % fp["name"], "any", 0))
     for c in f.get("calls", []):
         cb = [x for x in m["cbs"] if x["name"] == c]
         if not cb:
@@ -568,6 +570,9 @@ def emit_call(m, fi, f, o):
     o.append("\tif (mode == 2)\n\t\tfz_race_stop();")
     o.append("\tif (mode == 1) {")
     o.append("\t\tfz_hostile_returned(\"%s\", fz_impl_calls != c0, %s);" % (fname, "r == %s" % G.cnum(f["error"], f["ret"]) if f.get("error") is not None else "0"))
+    o.append("\t\tif (fz_post_same && fz_post_orig && memcmp((const void *)fz_post_same, fz_post_orig, fz_post_n))")
+    o.append("\t\t\tfz_finding(\"filled-count-unchecked\", \"%s\", \"output copied back although the filled count had no element to live in\");" % fname)
+    o.append("\t\tfz_post_same = NULL;")
     o.append("\t\tchecks = 0;\n\t}")
     # checks
     o.append("\tif (checks) {")

@@ -28,7 +28,9 @@ SCALARS = [
     ("ssize_t", 8, 1), ("char", 1, 1), ("unsigned char", 1, 0), ("signed char", 1, 1),
     ("long int", 8, 1), ("bool", 1, 0),
 ]
-RARE_SCALARS = [("short int", 2, 1)]     # valid C the front end must take
+RARE_SCALARS = [("short int", 2, 1), ("unsigned short int", 2, 0), ("long unsigned int", 8, 0),
+                ("signed int", 4, 1), ("long long int", 8, 1), ("unsigned long long int", 8, 0),
+                ("signed", 4, 1), ("long signed int", 8, 1)]     # valid C the front end must take
 SIZE = {t: s for t, s, _ in SCALARS + RARE_SCALARS}
 SIGNED = {t: g for t, _, g in SCALARS + RARE_SCALARS}
 BUF_ELEMS = ["uint8_t", "char", "uint16_t", "uint32_t", "int64_t", "bool", "unsigned long"]
@@ -78,6 +80,13 @@ def fix_struct(s, byname):
     s["deep"] = any(m["k"] == "ptr" for m in s["members"])
     s["deepish"] = any(m["k"] == "st" and (byname[m["t"]]["deep"] or byname[m["t"]].get("deepish"))
                        for m in s["members"] if m["t"] in byname)
+
+
+def fz_is_deep(structs, t):
+    for s in structs:
+        if "struct " + s["name"] == t:
+            return s["deep"] or s.get("deepish")
+    return False
 
 
 def len_expr(r, lens, params, need_new):
@@ -132,9 +141,12 @@ def gen_buf(r, params, lens, structs, is_cb):
         if p["t"] == "void":
             p["k_size"] = str(r.choice([1, 2, 4, 8, 3]))
         elif st:
-            p["k_size"] = "sizeof(%s)" % p["t"]
+            # the element size may differ from sizeof: count= units of size= bytes
+            p["k_size"] = "sizeof(%s)" % p["t"] if r.random() < 0.6 or fz_is_deep(structs, p["t"]) else \
+                str(r.choice([1, 2, 3, 4, 8, 12, 16, 24]))
         else:
-            p["k_size"] = str(SIZE[p["t"]] * r.choice([1, 1, 2, 3]))
+            p["k_size"] = str(SIZE[p["t"]] * r.choice([1, 1, 2, 3])) if r.random() < 0.7 else \
+                str(r.choice([1, 2, 3, 5, 6, 8, 16]))
     if p["form"] == "lit":
         p["expr"] = str(r.randint(1, 24))
     else:
@@ -144,6 +156,7 @@ def gen_buf(r, params, lens, structs, is_cb):
         p["expr"] = len_expr(r, lens, params, True)
     # filled=: out buffers of scalar elements or flat structs
     if "out" in d and p["form"] in ("count", "countsize") and p["t"] != "void" and \
+            not (st and p["form"] == "countsize") and \
             not (st and (p["t"][7:] in [s["name"] for s in deep])) and r.random() < 0.35:
         how = r.choice(["ptr", "ptr", "ptrc", "int"]) if not is_cb else "ptr"
         fname = "f%d" % len(params)
@@ -164,7 +177,7 @@ def gen_params(r, structs, is_cb, nmax=5):
     for _ in range(r.randint(0, nmax)):
         k = r.random()
         if k < 0.22:
-            pool = SCALARS + (RARE_SCALARS if r.random() < 0.02 else [])
+            pool = RARE_SCALARS if r.random() < 0.03 else SCALARS
             params.append({"k": "sc", "name": "a%d" % len(params), "t": r.choice(pool)[0]})
         elif k < 0.62:
             gen_buf(r, params, lens, structs, is_cb)

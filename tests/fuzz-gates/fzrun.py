@@ -84,7 +84,7 @@ def drop_refused(model, out):
     return m if did else None
 
 
-def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compilers=True):
+def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compilers=True, execute=True):
     """-> (findings [(class, func, text)], stats {}, status)"""
     fz = []
     st = {"calls": 0, "hostile": 0, "racing": 0, "refusals": 0}
@@ -112,7 +112,9 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
                 continue
             rc, out = sh([cc] + STRICT + inc + ["-fsyntax-only", os.path.join(d, name + "_gates.c")])
             if rc != 0:
-                fz.append(("generated-c-werror", name, "%s: %s" % (cc, out.strip()[:600])))
+                w = re.search(r"\[-Werror[=,]?(-W)?([\w-]*)", out) or re.search(r"error: ([a-z ]{4,30})", out)
+                sub = (w.group(2) if w.lastindex and w.lastindex >= 2 else w.group(1)).strip() if w else "error"
+                fz.append(("generated-c-werror(%s)" % (sub or "error"), name, "%s: %s" % (cc, out.strip()[:600])))
     srcs = [os.path.join(d, name + "_gates.c"), os.path.join(d, "fz_impl.c"), os.path.join(d, "fz_driver.c"),
             os.path.join(HERE, "fz_rt.c")]
     for be in backends:
@@ -124,6 +126,8 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
         if rc != 0:
             fz.append(("harness-build", name, out.strip()[:800]))
             return fz, st, "harness"
+        if not execute:
+            continue
         env = dict(os.environ, ERIM_BACKEND=be, ERIM_QUIET="1",
                    ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=0:abort_on_error=0",
                    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
@@ -131,7 +135,12 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
         for line in out.splitlines():
             m = re.match(r"FZ-FINDING class=(\S+) func=(\S+): (.*)", line)
             if m:
-                fz.append((m.group(1), m.group(2), "[%s] %s" % (be, m.group(3))))
+                cls = m.group(1)
+                if cls == "sanitizer":
+                    k = re.search(r"AddressSanitizer: ([\w-]+)|runtime error: (load of value \d+, which is not a valid value for type '_Bool'|[a-z ]{4,40})", m.group(3))
+                    if k:
+                        cls += "(%s)" % ("bool-load" if k.group(2) and "_Bool" in k.group(2) else (k.group(1) or k.group(2)).strip())
+                fz.append((cls, m.group(2), "[%s] %s" % (be, m.group(3))))
             m = re.match(r"FZ-STATS .*calls=(\d+) hostile=(\d+) racing=(\d+)", line)
             if m:
                 st["calls"] += int(m.group(1))
@@ -139,7 +148,9 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
                 st["racing"] += int(m.group(3))
         if "FZ-STATS" not in out:
             s = re.search(r"SUMMARY: .*|runtime error: .*|erim: .*", out)
-            fz.append(("sanitizer" if s and "Sanitizer" in out or "runtime error" in out else "driver-died", name,
+            k = re.search(r"AddressSanitizer: ([\w-]+)", out)
+            fz.append(("sanitizer(%s)" % (k.group(1) if k else "ubsan") if "Sanitizer" in out or "runtime error" in out
+                       else "driver-died", name,
                        "[%s] rc=%d %s" % (be, rc, (s.group(0) if s else out[-400:]).strip())))
     return fz, st, "ran"
 
@@ -151,8 +162,8 @@ def classes(fz):
 def reduce(model, cls, d, log=print, text=""):
     """drop functions, callbacks, parameters, members while CLS persists"""
     best = copy.deepcopy(model)
-    if cls.startswith("erimgen") or cls == "generated-c-werror":
-        bk, comp = (), cls == "generated-c-werror"
+    if cls.startswith("erimgen") or cls.startswith("generated-c-werror"):
+        bk, comp = (), cls.startswith("generated-c-werror")
     else:
         bk, comp = tuple(b for b in ("none", "mprotect") if "[%s]" % b in text) or ("none", "mprotect"), False
 
@@ -274,7 +285,7 @@ def campaign(args):
             print("minimised interface for %s:" % c)
             print(fzgen.emit_erim(small))
             if args.get("save_regress"):
-                path = os.path.join(HERE, "regress", "%s-%d.json" % (c, s))
+                path = os.path.join(HERE, "regress", "%s-%d.json" % (re.sub(r"[^\w-]+", "_", c).strip("_"), s))
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w") as fh:
                     json.dump(small, fh, indent=1)
@@ -350,6 +361,18 @@ def main(argv):
             sys.stdout.flush()
         print("fuzz_gates_check: %d passed, %d failed" % (p, b))
         return 1 if b else 0
+    if cmd == "build":
+        # native (no sanitizer) drivers for the mpk slice in the PKU guest
+        out = rest[0]
+        models = [json.load(open(f)) for f in rest[1:] if os.path.exists(f)]
+        models += [fzgen.gen_model(x) for x in range(a.get("seed", 1), a.get("seed", 1) + a.get("count", 2))]
+        for model in models:
+            d = os.path.join(out, model["name"])
+            fz, st, status = run_one(model, d, backends=("mprotect",), compilers=False, execute=False)
+            exe = os.path.join(d, "fz_mprotect")
+            if os.path.exists(exe):
+                print("%s %d" % (exe, model["seed"]))
+        return 0
     if cmd == "one":
         model = fzgen.gen_model(int(rest[0]))
         d = a.get("keep") or tempfile.mkdtemp(prefix="fz-one.")

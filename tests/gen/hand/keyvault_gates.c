@@ -1,0 +1,669 @@
+/* generated from keyvault.erim by erimgen test — do not edit */
+/* keyvault_gates.c: the trust boundary of interface keyvault -- gates, argument
+ * checks and copies, callback proxies, and the registration of the trusted
+ * entries.  Link it into the program together with liberim. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "erim.h"
+#include "keyvault_erim.h"
+#include "keyvault_trusted.h"
+
+/* Copies must run forward whatever EFLAGS.DF the caller left: the ABI says DF
+ * is clear at calls, an attacker need not.  The mpk gate clears it, but under
+ * `none` no gate runs, and an untrusted callback may return with DF set, so
+ * trusted code clears it itself before every copy. */
+static inline __attribute__((unused)) void erim__cld(void)
+{
+	__asm__ __volatile__("cld" ::: "memory");
+}
+
+/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
+ * the address space or overlaps trusted memory (any byte). */
+static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
+{
+	uintptr_t erim__a = (uintptr_t)erim__p;
+
+	if (erim__n && erim__a + (erim__n - 1) < erim__a)
+		return "wraps around the address space";
+	if (erim_overlaps_trusted(erim__p, erim__n))
+		return "overlaps trusted memory";
+	return NULL;
+}
+
+/* Copy the untrusted string U (at most MAX characters before its NUL) into a
+ * fresh trusted buffer *OUT, forced to be NUL-terminated; *LEN its length.
+ * Page by page: each page is checked against trusted memory before it is
+ * read, so the scan never runs into trusted memory, and each chunk's length
+ * is frozen before its bytes are copied once (a racing writer can change the
+ * bytes, never the bounds).  NULL on success, else why the string is refused. */
+static __attribute__((unused)) const char *erim__str_in(const char *erim__u, size_t erim__max,
+                                                        void **erim__out, size_t *erim__len)
+{
+	size_t erim__n = 0, erim__cap = 0;
+	char *erim__t = NULL;
+
+	for (;;) {
+		uintptr_t erim__a = (uintptr_t)erim__u + erim__n;
+		size_t erim__chunk = 4096 - (erim__a & 4095u), erim__k;
+		const char *erim__w, *erim__z;
+
+		if (erim__a < (uintptr_t)erim__u)
+			erim__w = "wraps around the address space";
+		else
+			erim__w = erim__check((const void *)erim__a, erim__chunk);
+		if (erim__w) {
+			erim_free(erim__t);
+			return erim__w;
+		}
+		if (erim__chunk > erim__max - erim__n + 1)
+			erim__chunk = erim__max - erim__n + 1;
+		erim__z = memchr((const void *)erim__a, 0, erim__chunk);
+		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
+		if (erim__n + erim__k + 1 > erim__cap) {
+			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
+			char *erim__g;
+
+			while (erim__nc < erim__n + erim__k + 1)
+				erim__nc *= 2;
+			erim__g = erim_realloc(erim__t, erim__nc);
+			if (!erim__g) {
+				erim_free(erim__t);
+				return "cannot be copied: out of trusted memory";
+			}
+			erim__t = erim__g;
+			erim__cap = erim__nc;
+		}
+		memcpy(erim__t + erim__n, (const void *)erim__a, erim__k);
+		erim__n += erim__k;
+		if (erim__z)
+			break;
+		if (erim__n > erim__max) {
+			erim_free(erim__t);
+			return "is longer than its maxlen";
+		}
+	}
+	erim__t[erim__n] = '\0';
+	*erim__out = erim__t;
+	*erim__len = erim__n;
+	return NULL;
+}
+
+/* Buffers up to this many bytes are copied to the trusted stack. */
+#define ERIM__SMALL 256
+
+/* Largest block a trusted proxy hands to an untrusted function: the block is
+ * copied onto the untrusted stack. */
+#define ERIM__CB_MAX ((size_t)256 * 1024)
+
+/* entry ids: erim__base (untrusted copy, used by the gates) plus the
+ * index; allow lists use the trusted copy erim__tbase, which untrusted
+ * code cannot redirect to another private entry */
+static unsigned erim__base;
+static ERIM_TRUSTED unsigned erim__tbase;
+enum {
+	erim__id_kv_generate = 0,
+	erim__id_kv_sign = 1,
+	erim__id_kv_label = 2,
+	erim__id_kv_export = 3,
+	erim__id_kv_put = 4,
+	erim__id_kv_rotate = 5,
+};
+
+struct erim__args_kv_generate {
+	int erim__ret;
+};
+
+struct erim__args_kv_sign {
+	const uint8_t *msg;
+	size_t len;
+	uint8_t *sig;
+	int erim__ret;
+};
+
+struct erim__args_kv_label {
+	const char *name;
+	int erim__ret;
+};
+
+struct erim__args_kv_export {
+	uint8_t *buf;
+	size_t cap;
+	size_t *n;
+	int erim__ret;
+};
+
+struct erim__args_kv_put {
+	const struct kv_blob *b;
+};
+
+struct erim__args_kv_rotate {
+	int erim__ret;
+};
+
+struct erim__cb_kv_log {
+	size_t line;   /* offset of the payload, 0 for NULL */
+	char erim__pad;
+};
+
+struct erim__cb_kv_confirm {
+	int erim__ret;
+	char erim__pad;
+};
+
+static __attribute__((unused)) void erim__put_kv_blob(struct kv_blob *erim__d, const struct kv_blob *erim__s)
+{
+	erim__d->len = erim__s->len;
+	erim__d->data = erim__s->data;
+}
+
+static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim__k, const struct kv_blob *erim__u, int erim__copy, const char **erim__mem)
+{
+	memset(erim__k, 0, sizeof *erim__k);
+	erim__k->len = erim__u->len;
+	{
+		size_t erim__n;
+		void *erim__t;
+		size_t erim__t1 = (size_t)erim__u->len;
+		if (__builtin_mul_overflow(erim__t1, sizeof(uint8_t), &erim__n))
+			{ *erim__mem = "data"; return "has a size that overflows size_t"; }
+		if (erim__u->data) {
+			const char *erim__w = erim__check(erim__u->data, erim__n);
+			if (erim__w) { *erim__mem = "data"; return erim__w; }
+			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
+			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
+			if (erim__copy)
+				memcpy(erim__t, erim__u->data, erim__n);
+			erim__k->data = erim__t;
+		}
+	}
+	return NULL;
+}
+
+static __attribute__((unused)) void erim__free_kv_blob(struct kv_blob *erim__k)
+{
+	erim_free((void *)erim__k->data);
+}
+
+static __attribute__((unused)) const char *erim__out_kv_blob(struct kv_blob *erim__d, const struct kv_blob *erim__p, const struct kv_blob *erim__k, const struct kv_blob *erim__u, const char **erim__mem)
+{
+	erim__d->len = erim__u->len;
+	if (erim__u->data && erim__k->data) {
+		size_t erim__n;
+		size_t erim__t2 = (size_t)erim__u->len;
+		if (__builtin_mul_overflow(erim__t2, sizeof(uint8_t), &erim__n))
+			{ *erim__mem = "data"; return "has a size that overflows size_t"; }
+		memcpy((void *)erim__u->data, erim__k->data, erim__n);
+	}
+	erim__d->data = erim__u->data;
+	(void)erim__p;
+	(void)erim__mem;
+	return NULL;
+}
+
+/* trusted entry of keyvault.kv_generate: runs in the trusted domain on the trusted stack */
+static long erim__entry_kv_generate(void *erim__raw)
+{
+	struct erim__args_kv_generate erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("keyvault", "kv_generate", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__r = kv_generate_impl();
+	((struct erim__args_kv_generate *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+	if (erim__st != 0) {
+		erim_refuse("keyvault", "kv_generate", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of keyvault.kv_sign: runs in the trusted domain on the trusted stack */
+static long erim__entry_kv_sign(void *erim__raw)
+{
+	struct erim__args_kv_sign erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+	void *erim__p_msg = NULL;
+	size_t erim__n_msg = 0, erim__e_msg = 0;
+	unsigned char erim__s_msg[ERIM__SMALL] __attribute__((aligned(16)));
+	void *erim__p_sig = NULL;
+	size_t erim__n_sig = 0, erim__e_sig = 0;
+	unsigned char erim__s_sig[ERIM__SMALL] __attribute__((aligned(16)));
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("keyvault", "kv_sign", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* msg: in buffer */
+	{
+		size_t erim__t1 = (size_t)erim__v.len;
+		erim__n_msg = erim__t1;
+		erim__e_msg = erim__t1 / sizeof(uint8_t);
+		if (erim__v.msg) {
+			const char *erim__w = erim__check(erim__v.msg, erim__n_msg);
+			if (erim__w) { erim__arg = "msg"; erim__why = erim__w; goto erim__refused; }
+			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
+			if (!erim__p_msg)
+				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+			memcpy(erim__p_msg, erim__v.msg, erim__n_msg);
+		}
+	}
+	/* sig: out buffer */
+	{
+		size_t erim__t2 = (size_t)64u;
+		if (__builtin_mul_overflow(erim__t2, sizeof(uint8_t), &erim__n_sig))
+			{ erim__arg = "sig"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
+		erim__e_sig = erim__t2;
+		if (erim__v.sig) {
+			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
+			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
+			erim__p_sig = erim__n_sig <= ERIM__SMALL ? memset(erim__s_sig, 0, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
+			if (!erim__p_sig)
+				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+		}
+	}
+	erim__r = kv_sign_impl(erim__p_msg, erim__v.len, erim__p_sig);
+	if (erim__p_sig)
+		memcpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
+	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+erim__refused:
+	if (erim__p_msg != (void *)erim__s_msg)
+		erim_free(erim__p_msg);
+	(void)erim__e_msg;
+	if (erim__p_sig != (void *)erim__s_sig)
+		erim_free(erim__p_sig);
+	(void)erim__e_sig;
+	if (erim__st != 0) {
+		(void)erim__arg;
+		(void)erim__mem;
+		return 1;   /* refused: the gate returns error() */
+	}
+	return 0;
+}
+
+/* trusted entry of keyvault.kv_label: runs in the trusted domain on the trusted stack */
+static long erim__entry_kv_label(void *erim__raw)
+{
+	struct erim__args_kv_label erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+	void *erim__p_name = NULL;
+	size_t erim__n_name = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("keyvault", "kv_label", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* name: string, copied page by page, terminated */
+	{
+		size_t erim__t1 = (size_t)256u;
+		size_t erim__max = erim__t1 < SIZE_MAX ? erim__t1 : SIZE_MAX - 1;
+		if (erim__v.name) {
+			const char *erim__w = erim__str_in(erim__v.name, erim__max, &erim__p_name, &erim__n_name);
+			if (erim__w) { erim__arg = "name"; erim__why = erim__w; goto erim__refused; }
+		}
+	}
+	erim__r = kv_label_impl(erim__p_name);
+	((struct erim__args_kv_label *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+erim__refused:
+	erim_free(erim__p_name);
+	if (erim__st != 0) {
+		erim_refuse("keyvault", "kv_label", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of keyvault.kv_export: runs in the trusted domain on the trusted stack */
+static long erim__entry_kv_export(void *erim__raw)
+{
+	struct erim__args_kv_export erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+	void *erim__p_buf = NULL;
+	size_t erim__n_buf = 0, erim__e_buf = 0;
+	unsigned char erim__s_buf[ERIM__SMALL] __attribute__((aligned(16)));
+	void *erim__p_n = NULL;
+	size_t erim__n_n = 0, erim__e_n = 0;
+	unsigned char erim__s_n[ERIM__SMALL] __attribute__((aligned(16)));
+	size_t erim__f_buf = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("keyvault", "kv_export", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* buf: out buffer */
+	{
+		size_t erim__t1 = (size_t)erim__v.cap;
+		if (__builtin_mul_overflow(erim__t1, sizeof(uint8_t), &erim__n_buf))
+			{ erim__arg = "buf"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
+		erim__e_buf = erim__t1;
+		if (erim__v.buf) {
+			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
+			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
+			erim__p_buf = erim__n_buf <= ERIM__SMALL ? memset(erim__s_buf, 0, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
+			if (!erim__p_buf)
+				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+		}
+	}
+	/* n: out buffer */
+	{
+		erim__n_n = sizeof(size_t);
+		erim__e_n = 1;
+		if (erim__v.n) {
+			const char *erim__w = erim__check(erim__v.n, erim__n_n);
+			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
+			erim__p_n = erim__n_n <= ERIM__SMALL ? memset(erim__s_n, 0, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
+			if (!erim__p_n)
+				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+		}
+	}
+	erim__r = kv_export_impl(erim__p_buf, erim__v.cap, erim__p_n);
+	if (erim__p_n) {
+		size_t erim__x = *(const size_t *)erim__p_n;
+		erim__f_buf = (size_t)erim__x;
+	}
+	if (erim__f_buf > erim__e_buf)
+		erim_refuse("keyvault", "kv_export", "trusted function reported 'n' = %zu, more than the %zu elements of 'buf'", erim__f_buf, erim__e_buf);
+	if (erim__p_buf)
+		memcpy((void *)erim__v.buf, erim__p_buf, erim__f_buf * sizeof(uint8_t));
+	if (erim__p_n)
+		memcpy((void *)erim__v.n, erim__p_n, erim__n_n);
+	((struct erim__args_kv_export *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+erim__refused:
+	if (erim__p_buf != (void *)erim__s_buf)
+		erim_free(erim__p_buf);
+	(void)erim__e_buf;
+	if (erim__p_n != (void *)erim__s_n)
+		erim_free(erim__p_n);
+	(void)erim__e_n;
+	if (erim__st != 0) {
+		erim_refuse("keyvault", "kv_export", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of keyvault.kv_put: runs in the trusted domain on the trusted stack */
+static long erim__entry_kv_put(void *erim__raw)
+{
+	struct erim__args_kv_put erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	struct kv_blob *erim__u_b = NULL, *erim__k_b = NULL, *erim__p_b = NULL;
+	size_t erim__n_b = 0, erim__e_b = 0;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("keyvault", "kv_put", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	/* b: struct kv_blob, deep copy with frozen lengths */
+	{
+		erim__n_b = sizeof(struct kv_blob);
+		erim__e_b = 1;
+		if (erim__v.b) {
+			const char *erim__w = erim__check(erim__v.b, erim__n_b);
+			if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
+			erim__u_b = erim_malloc(erim__n_b ? erim__n_b : 1);
+			erim__k_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
+			erim__p_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
+			if (!erim__u_b || !erim__k_b || !erim__p_b)
+				{ erim__arg = "b"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
+			memcpy(erim__u_b, erim__v.b, erim__n_b);
+			for (size_t erim__i = 0; erim__i < erim__e_b; erim__i++) {
+				erim__w = erim__in_kv_blob(&erim__k_b[erim__i], &erim__u_b[erim__i], 1, &erim__mem);
+				if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
+				erim__p_b[erim__i] = erim__k_b[erim__i];
+			}
+		}
+	}
+	kv_put_impl(erim__p_b);
+	erim__st = 0;
+erim__refused:
+	for (size_t erim__i = 0; erim__k_b && erim__i < erim__e_b; erim__i++)
+		erim__free_kv_blob(&erim__k_b[erim__i]);
+	erim_free(erim__u_b);
+	erim_free(erim__k_b);
+	erim_free(erim__p_b);
+	(void)erim__e_b;
+	if (erim__st != 0) {
+		erim_refuse("keyvault", "kv_put", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* trusted entry of keyvault.kv_rotate: runs in the trusted domain on the trusted stack */
+static long erim__entry_kv_rotate(void *erim__raw)
+{
+	struct erim__args_kv_rotate erim__v;
+	const char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;
+	long erim__st = 1;
+	int erim__r;
+
+	erim__cld();
+	/* the args block itself must be untrusted memory; then one fetch */
+	erim__why = erim__check(erim__raw, sizeof erim__v);
+	if (erim__why)
+		erim_refuse("keyvault", "kv_rotate", "argument block %s", erim__why);
+	memcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__r = kv_rotate_impl();
+	((struct erim__args_kv_rotate *)erim__raw)->erim__ret = erim__r;
+	erim__st = 0;
+	if (erim__st != 0) {
+		erim_refuse("keyvault", "kv_rotate", "argument '%s'%s%s%s %s", erim__arg,
+		            erim__mem ? " member '" : "", erim__mem ? erim__mem : "",
+		            erim__mem ? "'" : "", erim__why);
+	}
+	return 0;
+}
+
+/* gate of keyvault.kv_generate (untrusted side) */
+int kv_generate(void)
+{
+	struct erim__args_kv_generate erim__a;
+
+	(void)erim_gate_call(erim__base + erim__id_kv_generate, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of keyvault.kv_sign (untrusted side) */
+int kv_sign(const uint8_t *msg, size_t len, uint8_t *sig)
+{
+	struct erim__args_kv_sign erim__a;
+
+	erim__a.msg = msg;
+	erim__a.len = len;
+	erim__a.sig = sig;
+	if (erim_gate_call(erim__base + erim__id_kv_sign, &erim__a) != 0)
+		return (int)(-1);
+	return erim__a.erim__ret;
+}
+
+/* gate of keyvault.kv_label (untrusted side) */
+int kv_label(const char *name)
+{
+	struct erim__args_kv_label erim__a;
+
+	erim__a.name = name;
+	(void)erim_gate_call(erim__base + erim__id_kv_label, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of keyvault.kv_export (untrusted side) */
+int kv_export(uint8_t *buf, size_t cap, size_t *n)
+{
+	struct erim__args_kv_export erim__a;
+
+	erim__a.buf = buf;
+	erim__a.cap = cap;
+	erim__a.n = n;
+	(void)erim_gate_call(erim__base + erim__id_kv_export, &erim__a);
+	return erim__a.erim__ret;
+}
+
+/* gate of keyvault.kv_put (untrusted side) */
+void kv_put(const struct kv_blob *b)
+{
+	struct erim__args_kv_put erim__a;
+
+	erim__a.b = b;
+	(void)erim_gate_call(erim__base + erim__id_kv_put, &erim__a);
+}
+
+/* gate of keyvault.kv_rotate (untrusted side) */
+int kv_rotate(void)
+{
+	struct erim__args_kv_rotate erim__a;
+
+	(void)erim_gate_call(erim__base + erim__id_kv_rotate, &erim__a);
+	return erim__a.erim__ret;
+}
+
+static long erim__tramp_kv_log(void *erim__raw)
+{
+	struct erim__cb_kv_log *erim__b = erim__raw;
+	char *erim__c = erim__raw;
+
+	kv_log(erim__b->line ? (void *)(erim__c + erim__b->line) : NULL);
+	(void)erim__b;
+	(void)erim__c;
+	return (long)(uintptr_t)erim__raw;
+}
+
+/* proxy to keyvault.kv_log (trusted side): the untrusted function gets a copy
+ * of every input; whatever comes back is checked before use */
+void kv_log_ocall(const char *line)
+{
+	struct erim__cb_kv_log erim__h;
+	unsigned char *erim__b;
+	const unsigned char *erim__ub;
+	size_t erim__total = (sizeof(struct erim__cb_kv_log) + 15u) & ~(size_t)15u;
+	long erim__r;
+	size_t erim__n_line = 0, erim__e_line = 0, erim__o_line = 0;
+
+	if (line) {
+		erim__n_line = __builtin_strlen(line) + 1;
+		if (erim__n_line > ERIM__CB_MAX)
+			erim_refuse("keyvault", "kv_log", "argument 'line' is too large to cross to the untrusted stack");
+		erim__o_line = erim__total;
+		erim__total += (erim__n_line + 15u) & ~(size_t)15u;
+	}
+	if (erim__total > ERIM__CB_MAX)
+		erim_refuse("keyvault", "kv_log", "arguments too large to cross to the untrusted stack");
+	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
+	if (!erim__b)
+		erim_refuse("keyvault", "kv_log", "out of trusted memory");
+	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	erim__h.line = erim__o_line;
+	if (line)
+		__builtin_memcpy(erim__b + erim__o_line, line, erim__n_line);
+	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__r = erim_callback_call(erim__tramp_kv_log, erim__b, erim__total, NULL, 0);
+	erim__cld();
+	/* Iago: the returned block address is untrusted; check it, fetch once */
+	erim__ub = (const unsigned char *)(uintptr_t)erim__r;
+	if (erim__ub != erim__b) {
+		const char *erim__w = erim__check(erim__ub, erim__total);
+		if (erim__w)
+			erim_refuse("keyvault", "kv_log", "untrusted function returned a block that %s", erim__w);
+	}
+	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim_free(erim__b);
+	(void)erim__e_line;
+}
+
+static long erim__tramp_kv_confirm(void *erim__raw)
+{
+	struct erim__cb_kv_confirm *erim__b = erim__raw;
+	char *erim__c = erim__raw;
+
+	erim__b->erim__ret = kv_confirm();
+	(void)erim__b;
+	(void)erim__c;
+	return (long)(uintptr_t)erim__raw;
+}
+
+/* proxy to keyvault.kv_confirm (trusted side): the untrusted function gets a copy
+ * of every input; whatever comes back is checked before use */
+int kv_confirm_ocall(void)
+{
+	struct erim__cb_kv_confirm erim__h;
+	unsigned char *erim__b;
+	const unsigned char *erim__ub;
+	size_t erim__total = (sizeof(struct erim__cb_kv_confirm) + 15u) & ~(size_t)15u;
+	long erim__r;
+	unsigned erim__allow[1] = { erim__tbase + erim__id_kv_rotate };
+
+	if (erim__total > ERIM__CB_MAX)
+		erim_refuse("keyvault", "kv_confirm", "arguments too large to cross to the untrusted stack");
+	erim__b = erim_calloc(1, erim__total);   /* zeroed: no trusted bytes leak */
+	if (!erim__b)
+		erim_refuse("keyvault", "kv_confirm", "out of trusted memory");
+	__builtin_memset(&erim__h, 0, sizeof erim__h);
+	__builtin_memcpy(erim__b, &erim__h, sizeof erim__h);
+	erim__r = erim_callback_call(erim__tramp_kv_confirm, erim__b, erim__total, erim__allow, 1);
+	erim__cld();
+	/* Iago: the returned block address is untrusted; check it, fetch once */
+	erim__ub = (const unsigned char *)(uintptr_t)erim__r;
+	if (erim__ub != erim__b) {
+		const char *erim__w = erim__check(erim__ub, erim__total);
+		if (erim__w)
+			erim_refuse("keyvault", "kv_confirm", "untrusted function returned a block that %s", erim__w);
+	}
+	__builtin_memcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim_free(erim__b);
+	return erim__h.erim__ret;
+}
+
+static const struct erim_entry erim__entries[] = {
+	{ "keyvault", "kv_generate", erim__entry_kv_generate, ERIM_ENTRY_PUBLIC },
+	{ "keyvault", "kv_sign", erim__entry_kv_sign, ERIM_ENTRY_PUBLIC },
+	{ "keyvault", "kv_label", erim__entry_kv_label, ERIM_ENTRY_PUBLIC },
+	{ "keyvault", "kv_export", erim__entry_kv_export, ERIM_ENTRY_PUBLIC },
+	{ "keyvault", "kv_put", erim__entry_kv_put, ERIM_ENTRY_PUBLIC },
+	{ "keyvault", "kv_rotate", erim__entry_kv_rotate, 0 /* only inside an allowing callback */ },
+};
+
+/* Runs before main(), hence before erim_init(): registration is refused
+ * after init, and trusted globals are still writable now. */
+__attribute__((constructor)) static void erim__register(void)
+{
+	unsigned erim__first = 0;
+	int erim__rc = erim_register_entries(erim__entries, sizeof erim__entries / sizeof erim__entries[0], &erim__first);
+
+	if (erim__rc != 0) {
+		fprintf(stderr, "erim: keyvault: cannot register the trusted entries (error %d)\n", -erim__rc);
+		abort();
+	}
+	erim__base = erim__first;
+	erim__tbase = erim__first;
+}

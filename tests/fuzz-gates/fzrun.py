@@ -96,9 +96,11 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
         rc, out = sh([ERIMGEN, "-o", d, os.path.join(d, name + ".erim")])
         if rc == 0:
             break
-        small = drop_refused(model, out) if rc == 1 and "[-W" not in out else None
+        errs = [x for x in out.splitlines() if ": error: " in x]
+        small = drop_refused(model, out) if rc == 1 and errs and not any("[-W" in x for x in errs) else None
         if small is None:
-            fz.append(("erimgen-rejects-valid" if rc == 1 else "erimgen-crash", name, out.strip()[:600]))
+            fz.append(("erimgen-rejects-valid" if rc == 1 else "erimgen-crash", name,
+                       ("\n".join(errs) or out.strip())[:600]))
             return fz, st, "erimgen"
         st["refusals"] += len(re.findall(r": error: ", out))
         model = small
@@ -371,7 +373,10 @@ def main(argv):
             fz, st, status = run_one(model, d, backends=("mprotect",), compilers=False, execute=False)
             exe = os.path.join(d, "fz_mprotect")
             if os.path.exists(exe):
-                print("%s %d" % (exe, model["seed"]))
+                # the guest runner copies tests by base name: make them unique
+                dst = os.path.join(out, "%s_drv" % model["name"])
+                shutil.copy2(exe, dst)
+                print("%s %d" % (dst, model["seed"]))
         return 0
     if cmd == "one":
         model = fzgen.gen_model(int(rest[0]))

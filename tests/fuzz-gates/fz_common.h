@@ -17,7 +17,8 @@
 extern volatile uint64_t fz_log[FZ_LOG_MAX];
 extern volatile int fz_nlog;
 extern volatile int fz_depth;         /* nesting of trusted implementations */
-extern volatile long fz_impl_calls;     /* trusted implementations that ran */
+extern volatile long fz_impl_calls;
+extern const char *volatile fz_impl_name;  /* the implementation running */     /* trusted implementations that ran */
 extern volatile long fz_cb_calls;       /* untrusted callbacks that ran */
 extern volatile int fz_cb_mode;         /* 0 normal, else a hostile callback behaviour */
 extern volatile int fz_quiet_checks;    /* racing: contents are not comparable */

@@ -23,6 +23,7 @@
 volatile uint64_t fz_log[FZ_LOG_MAX];
 volatile int fz_nlog, fz_depth;
 volatile long fz_impl_calls, fz_cb_calls;
+const char *volatile fz_impl_name = "?";
 volatile int fz_cb_mode, fz_quiet_checks, fz_isolating, fz_cbn;
 volatile uint64_t fz_cbx[FZ_LOG_MAX];
 unsigned char *volatile fz_tblock;

@@ -261,14 +261,14 @@ def emit_impl(m):
          "extern volatile int fz_cbn;",
          "#define FZ_PTRCHK(p, n, what) do { if ((p) && (n) && (fz_in_caller((const void *)(p)) || "
          "(fz_isolating && !erim_overlaps_trusted((const void *)(p), 1)))) "
-         "fz_finding(\"uncopied-pointer\", __func__, \"received '%s' as the caller's own pointer %p\", what, (const void *)(p)); } while (0)",
+         "fz_finding(\"uncopied-pointer\", fz_impl_name, \"received '%s' as the caller's own pointer %p\", what, (const void *)(p)); } while (0)",
          '#include "fz_types.h"', ""]
     cbs = {cb["name"]: (ci, cb) for ci, cb in enumerate(m["cbs"])}
     for fi, f in enumerate(m["funcs"]):
         f["_m"] = m
         ps = ", ".join(G.pdecl(p)[1] for p in f["params"]) or "void"
         o.append("%s %s_impl(%s)\n{" % (G.ret_c(f), f["name"], ps))
-        o.append("\tfz_impl_calls++;\n\tfz_depth++;")
+        o.append("\tfz_impl_calls++;\n\tfz_depth++;\n\tfz_impl_name = \"%s\";" % f["name"])
         o.append("\tif (!fz_tblock) {\n\t\tfz_tblock = erim_malloc(4096);\n\t\tif (fz_tblock)\n\t\t\tmemset(fz_tblock, 'K', 4096);\n\t}")
         for p in f["params"]:
             impl_param_log(p, o)

@@ -161,7 +161,7 @@ def classes(fz):
     return {c for c, _, _ in fz}
 
 
-def reduce(model, cls, d, log=print, text=""):
+def reduce(model, cls, d, log=print, text="", func=None, budget=240):
     """drop functions, callbacks, parameters, members while CLS persists"""
     best = copy.deepcopy(model)
     if cls.startswith("erimgen") or cls.startswith("generated-c-werror"):
@@ -176,8 +176,27 @@ def reduce(model, cls, d, log=print, text=""):
             return False
         return cls in classes(fz)
 
+    t0 = time.time()
+    # first the big step: only the function (or callback) the finding names,
+    # the callbacks it calls and the private functions they allow
+    fn = func
+    if fn:
+        m = copy.deepcopy(best)
+        keep = [f for f in m["funcs"] if f["name"] == fn or fn in f.get("calls", [])]
+        if keep:
+            if keep[0]["name"] == fn:
+                keep = keep[:1]
+            else:
+                keep = keep[:1]
+            called = set(keep[0].get("calls", []))
+            m["cbs"] = [cb for cb in m["cbs"] if cb["name"] in called]
+            allowed = {a for cb in m["cbs"] for a in cb["allow"]}
+            m["funcs"] = keep + [g for g in m["funcs"] if not g["public"] and g["name"] in allowed and g not in keep]
+            if m != best and still(m):
+                best = m
+                log("  reduced: kept only %s" % fn)
     changed = True
-    while changed:
+    while changed and time.time() - t0 < budget:
         changed = False
         cands = []
         for i in range(len(best["funcs"])):
@@ -198,6 +217,9 @@ def reduce(model, cls, d, log=print, text=""):
             for j in range(len(s["members"])):
                 cands.append(("member", i, j))
         for c in reversed(cands):
+            if time.time() - t0 >= budget:
+                log("  reduction budget (%d s) spent: keeping the smallest so far" % budget)
+                break
             m = copy.deepcopy(best)
             if c[0] == "func":
                 if sum(1 for f in m["funcs"] if f["public"]) <= 1 and m["funcs"][c[1]]["public"]:
@@ -283,7 +305,8 @@ def campaign(args):
         for c, lst in sorted(found.items()):
             s, model, ex = lst[0]
             print("reducing class %s (seed %d)..." % (c, s))
-            small = reduce(model, c, os.path.join(work, "red"), log=print, text=ex[2])
+            small = reduce(model, c, os.path.join(work, "red"), log=print, text=ex[2], func=ex[1],
+                           budget=args.get("reduce_budget", 240))
             print("minimised interface for %s:" % c)
             print(fzgen.emit_erim(small))
             if args.get("save_regress"):
@@ -326,6 +349,8 @@ def main(argv):
             a[x[2:]] = int(next(it))
         elif x == "--seconds":
             a["seconds"] = float(next(it))
+        elif x == "--reduce-budget":
+            a["reduce_budget"] = int(next(it))
         elif x == "--keep":
             a["keep"] = next(it)
         elif x == "--reduce":

@@ -264,6 +264,9 @@ def emit_impl(m):
          "fz_finding(\"uncopied-pointer\", fz_impl_name, \"received '%s' as the caller's own pointer %p\", what, (const void *)(p)); } while (0)",
          '#include "fz_types.h"', ""]
     cbs = {cb["name"]: (ci, cb) for ci, cb in enumerate(m["cbs"])}
+    if second(m):
+        b = m["second"]
+        o.insert(6, '#include "%s_trusted.h"   /* both headers together: one set of types */' % b["name"])
     for fi, f in enumerate(m["funcs"]):
         f["_m"] = m
         ps = ", ".join(G.pdecl(p)[1] for p in f["params"]) or "void"
@@ -702,6 +705,10 @@ def emit_driver(m):
     o.append("};")
     o.append("const int fz_nfuncs = %d;" % len(table))
     return "\n".join(o) + "\n"
+
+
+def second(m):
+    return m.get("second") and m["second"]["struct"] in [x["name"] for x in m["structs"]]
 
 
 def write_all(m, out):

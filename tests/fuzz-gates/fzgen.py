@@ -258,7 +258,12 @@ def gen_model(seed):
              "params": gen_params(r, structs, False),
              "calls": [cb["name"] for cb in cbs if r.random() < 0.5]}
         funcs.append(f)
-    return {"seed": seed, "name": name, "structs": structs, "funcs": funcs + privs, "cbs": cbs}
+    m = {"seed": seed, "name": name, "structs": structs, "funcs": funcs + privs, "cbs": cbs}
+    flat = [x for x in structs if not x["deep"] and not x.get("deepish") and x["members"]]
+    if flat and r.random() < 0.15:
+        # a second interface in the same file whose gates use a struct of the first
+        m["second"] = {"name": name + "b", "struct": flat[0]["name"]}
+    return m
 
 
 # ---------------------------------------------------------------- helpers
@@ -393,6 +398,12 @@ def emit_erim(m, tags=None):
             o.append("        %s %s(%s)%s;" % (ret_c(cb), cb["name"], ps, al))
         o.append("    };")
     o.append("};")
+    if m.get("second") and m["second"]["struct"] in [x["name"] for x in m["structs"]]:
+        b = m["second"]
+        tags.extend([None] * (len(o) - len(tags)))
+        tags.append(("second",))
+        o.append("interface %s { trusted { public int %s_f([in] const struct %s *p, [out] struct %s *q); }; };"
+                 % (b["name"], b["name"], b["struct"], b["struct"]))
     return "\n".join(o) + "\n"
 
 

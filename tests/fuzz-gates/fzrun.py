@@ -59,7 +59,7 @@ def drop_refused(model, out):
     did = False
     for ln, msg in re.findall(r"\.erim:(\d+):\d+: error: (.*)", out):
         t = tags[int(ln) - 1] if int(ln) - 1 < len(tags) else None
-        if not t or not GEN_REFUSALS.search(msg):
+        if not t or not GEN_REFUSALS.search(msg) or t[0] == "second":
             return None
         pm = re.match(r"parameter '(\w+)'", msg)
         if t[0] == "member":
@@ -107,17 +107,27 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
     else:
         return [], st, "refused-shape"
     st["model"] = model
+    gates = [os.path.join(d, name + "_gates.c")]
+    if fzemit.second(model):
+        gates.append(os.path.join(d, model["second"]["name"] + "_gates.c"))
     inc = ["-I" + d, "-I" + os.path.join(SRC, "runtime"), "-I" + HERE, "-D_GNU_SOURCE"]
     if compilers:
         for cc in (CC, CLANG):
             if not shutil.which(cc):
                 continue
-            rc, out = sh([cc] + STRICT + inc + ["-fsyntax-only", os.path.join(d, name + "_gates.c")])
+            rc, out = 0, ""
+            for g in gates:
+                rc2, out2 = sh([cc] + STRICT + inc + ["-fsyntax-only", g])
+                if rc2 != 0 and g != gates[0]:
+                    fz.append(("generated-c-werror(second-interface)", name, "%s: %s" % (cc, out2.strip()[:600])))
+                elif rc2 != 0:
+                    rc, out = rc2, out + out2
             if rc != 0:
                 w = re.search(r"\[-Werror[=,]?(-W)?([\w-]*)", out) or re.search(r"error: ([a-z ]{4,30})", out)
                 sub = (w.group(2) if w.lastindex and w.lastindex >= 2 else w.group(1)).strip() if w else "error"
                 fz.append(("generated-c-werror(%s)" % (sub or "error"), name, "%s: %s" % (cc, out.strip()[:600])))
-    srcs = [os.path.join(d, name + "_gates.c"), os.path.join(d, "fz_impl.c"), os.path.join(d, "fz_driver.c"),
+    # the second interface (if any) is only compiled above: it has no driver
+    srcs = gates[:1] + [os.path.join(d, "fz_impl.c"), os.path.join(d, "fz_driver.c"),
             os.path.join(HERE, "fz_rt.c")]
     for be in backends:
         exe = os.path.join(d, "fz_" + be)
@@ -203,6 +213,8 @@ def reduce(model, cls, d, log=print, text="", func=None, budget=240):
             cands.append(("func", i))
         for i in range(len(best["cbs"])):
             cands.append(("cb", i))
+        if best.get("second"):
+            cands.append(("second",))
         for i, f in enumerate(best["funcs"]):
             for j in range(len(f["params"])):
                 cands.append(("param", i, j))
@@ -234,6 +246,8 @@ def reduce(model, cls, d, log=print, text="", func=None, budget=240):
                 m["funcs"] = [f for f in m["funcs"] if f["public"] or f["name"] in live]
             elif c[0] == "param":
                 del m["funcs"][c[1]]["params"][c[2]]
+            elif c[0] == "second":
+                del m["second"]
             elif c[0] == "calls":
                 m["funcs"][c[1]]["calls"] = []
             elif c[0] == "error":

@@ -323,6 +323,9 @@ def campaign(args):
                            budget=args.get("reduce_budget", 240))
             print("minimised interface for %s:" % c)
             print(fzgen.emit_erim(small))
+            small["found_as"] = c
+            small["backends"] = [b for b in ("none", "mprotect") if "[%s]" % b in ex[2]] if not c.startswith(
+                ("generated-c", "erimgen")) else []
             if args.get("save_regress"):
                 path = os.path.join(HERE, "regress", "%s-%d.json" % (re.sub(r"[^\w-]+", "_", c).strip("_"), s))
                 os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -338,7 +341,9 @@ def replay(files, rounds=10, race=5):
     for f in files:
         model = json.load(open(f))
         d = tempfile.mkdtemp(prefix="fz-replay.")
-        fz, st, status = run_one(model, d, rounds=rounds, race=race)
+        # a regression interface runs on the back end(s) that found it ("backends")
+        fz, st, status = run_one(model, d, rounds=rounds, race=race,
+                                 backends=tuple(model.get("backends", ("none", "mprotect"))))
         name = os.path.basename(f)
         if fz:
             bad += 1

@@ -510,6 +510,26 @@ void erim__mp_close(void)
 	pthread_mutex_unlock(&mp_lock);
 }
 
+/* erim_fini's probe: re-apply the switched ranges' current protection under
+ * the lock (no gate can switch meanwhile); -EPERM if the kernel refuses
+ * (mseal(2)). */
+int erim__mp_probe(void)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&mp_lock);
+	for (uint32_t i = 0; i < erim__ro.nranges && r == 0; i++) {
+		const struct erim_rrange *g = &erim__ro.ranges[i];
+
+		if (g->kind == ERIM_R_SWITCHED &&
+		    mprotect((void *)g->start, g->end - g->start,
+		             mp_open_count ? PROT_READ | PROT_WRITE : PROT_NONE) != 0)
+			r = -EPERM;
+	}
+	pthread_mutex_unlock(&mp_lock);
+	return r;
+}
+
 int erim__mp_is_open(void)
 {
 	return __atomic_load_n(&mp_open_count, __ATOMIC_ACQUIRE) > 0;

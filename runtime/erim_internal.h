@@ -172,6 +172,7 @@ void erim__note_thread(void) ERIM_HIDDEN;
 void erim__mp_open(void) ERIM_HIDDEN;
 void erim__mp_close(void) ERIM_HIDDEN;
 int erim__mp_is_open(void) ERIM_HIDDEN;
+int erim__mp_probe(void) ERIM_HIDDEN;
 void erim__mp_reset(void) ERIM_HIDDEN;
 int erim__entries_init(void) ERIM_HIDDEN;
 void erim__slots_init(void) ERIM_HIDDEN;

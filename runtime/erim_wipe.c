@@ -145,7 +145,8 @@ long erim__fini_trusted(struct erim_slot *self)
 /* Nothing changed yet: will the kernel let erim_fini untag and unseal?  A
  * no-op protection change on the read-only page (erim-tem refuses any change
  * to trusted memory when a key exists; mseal(2) refuses it on sealed memory),
- * and under mpk on every tagged range with its current protection. */
+ * and on every switched range with its current protection (key and guard
+ * pages under mpk; under the mprotect back end with its switch lock held). */
 int erim__fini_probe(uint32_t mode)
 {
 	const struct erim_layout *L = &erim__layout;
@@ -154,6 +155,8 @@ int erim__fini_probe(uint32_t mode)
 
 	if (erim_sys3(SYS_mprotect, (long)&erim__ro_page, (long)ERIM_PAGE, PROT_READ) < 0)
 		return -EPERM;
+	if (mode == ERIM_MODE_MPROTECT)
+		return erim__mp_probe();
 	if (mode != ERIM_MODE_MPK)
 		return 0;
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {

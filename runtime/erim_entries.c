@@ -233,6 +233,9 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 	uint32_t st;
 
 	out->tls = (uint64_t)-1;
+	if (erim__rt_dead)
+		gate_refuse(e->iface, e->name, "erim_fini has wiped the trusted domain: "
+		            "no trusted code runs any more");
 	if (idx == 0) {
 		for (idx = 1; idx <= erim__ro.nslots; idx++)
 			if (__atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) == ERIM_SLOT_FREE)
@@ -246,6 +249,7 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 		s->allow = NULL;
 		s->nallow = 0;
 		s->cb_rsp = 0;
+		s->used = 1;
 		__atomic_store_n(&s->state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
 		out->slot = s;
 		out->fn = NULL;
@@ -296,20 +300,24 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 	out->fn = e->fn;
 }
 
-/* A thread that used a gate gives its slot back when it exits: the pthread
- * key destructor runs in the untrusted domain, so it asks through the gate. */
+/* Entry 0, liberim's internal entry.  With a NULL argument: a thread that
+ * used a gate gives its slot back when it exits (the pthread key destructor
+ * runs in the untrusted domain, so it asks through the gate).  With
+ * ERIM_INTERNAL_FINI: erim_fini's wipe of the trusted domain, which must run
+ * with trusted rights (erim_wipe.c).  The argument is compared, never read. */
 static long release_entry(void *args)
 {
 	struct erim_slot *s = my_slot();
 
-	(void)args;
+	if (args == ERIM_INTERNAL_FINI)
+		return erim__fini_trusted(s);
 	if (s)
 		s->release = 1;
 	return 0;
 }
 
 static const struct erim_entry release_tab[] = {
-	{ "erim", "release_stack", release_entry, ERIM_ENTRY_PUBLIC },
+	{ "erim", "internal", release_entry, ERIM_ENTRY_PUBLIC },
 };
 static unsigned release_id = ~0u;
 static pthread_key_t exit_key;
@@ -320,6 +328,13 @@ void erim__slot_thread_exit(void *unused)
 	(void)unused;
 	if (erim__tls_slot != 0 && erim_initialized() && release_id != ~0u)
 		erim_gate_call(release_id, NULL);
+}
+
+long erim__fini_call(void)
+{
+	if (release_id == ~0u)
+		return -EINVAL;
+	return erim_gate_call(release_id, ERIM_INTERNAL_FINI);
 }
 
 /* Called with reg_lock held (or from erim_init): the entry table lives in the
@@ -493,6 +508,26 @@ void erim__mp_close(void)
 	if (mp_open_count > 0 && --mp_open_count == 0)
 		mp_set(PROT_NONE);
 	pthread_mutex_unlock(&mp_lock);
+}
+
+/* erim_fini's probe: re-apply the switched ranges' current protection under
+ * the lock (no gate can switch meanwhile); -EPERM if the kernel refuses
+ * (mseal(2)). */
+int erim__mp_probe(void)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&mp_lock);
+	for (uint32_t i = 0; i < erim__ro.nranges && r == 0; i++) {
+		const struct erim_rrange *g = &erim__ro.ranges[i];
+
+		if (g->kind == ERIM_R_SWITCHED &&
+		    mprotect((void *)g->start, g->end - g->start,
+		             mp_open_count ? PROT_READ | PROT_WRITE : PROT_NONE) != 0)
+			r = -EPERM;
+	}
+	pthread_mutex_unlock(&mp_lock);
+	return r;
 }
 
 int erim__mp_is_open(void)

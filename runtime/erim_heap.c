@@ -127,6 +127,27 @@ static int live_test(uintptr_t a, size_t pg, size_t sz)
 	return (H->live_map[pg][i / 64] >> (i % 64)) & 1;
 }
 
+/* erim_fini's trusted wipe (erim_wipe.c): zero, with plain stores, every
+ * heap page ever handed out, and their page-map and live-map entries, then
+ * the metadata header (erim_fini sets the heap up again once it is plain
+ * memory).  Runs with trusted rights while no other thread is in trusted
+ * code, so the lock is free. */
+void erim__heap_wipe(void)
+{
+	struct heap_meta *h = H;
+	size_t top;
+
+	if (!h)
+		return;
+	top = h->top;
+	if (top > h->npages)
+		top = h->npages;
+	erim__zero_dirty(h->base, h->base + top * ERIM_PAGE);
+	erim__zero_dirty((uintptr_t)h->pm, (uintptr_t)(h->pm + top));
+	erim__zero_dirty((uintptr_t)h->live_map, (uintptr_t)(h->live_map + top));
+	erim_fill(h, 0, sizeof *h);
+}
+
 int erim__heap_used(void)
 {
 	return H && H->top > 0;

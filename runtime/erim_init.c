@@ -642,45 +642,53 @@ int erim_init(const struct erim_config *cfg)
 int erim_fini(void)
 {
 	uint32_t mode;
-	int r = 0;
+	int r;
 
 	pthread_mutex_lock(&init_lock);
 	if (!erim_initialized()) {
 		pthread_mutex_unlock(&init_lock);
 		return -EINVAL;
 	}
-	/* erim_fini can be called by untrusted code: it must never publish
-	 * trusted data (erim_wipe.c).  New gate calls go direct (untrusted PKRU)
-	 * once the mode is reset; the slot table is frozen and erim_fini refused
-	 * while a thread runs trusted code; every range with trusted data is
-	 * replaced by zero pages before anything is untagged. */
-	if (ro_seal(PROT_READ | PROT_WRITE) < 0) {
-		pthread_mutex_unlock(&init_lock);
-		return -EPERM;
-	}
+	/* All or nothing, and untrusted code never writes what trusted code
+	 * trusts later (erim_wipe.c): nothing is unsealed or untagged before
+	 * trusted code has wiped the trusted data and made sure no trusted code
+	 * runs or can start; a failure after that point stops the process. */
 	mode = erim__ro.mode;
-	erim__ro.mode = ERIM_MODE_DIRECT;
-	r = erim__wipe_prepare(mode);
-	if (r == 0)
-		r = erim__wipe_trusted();
+	r = erim__fini_probe(mode);
 	if (r < 0) {
-		erim__ro.mode = mode;
-		ro_seal(PROT_READ);
+		set_err("erim_fini refused: the kernel does not let the runtime's protections "
+		        "change (under erim-tem, or memory sealed with mseal); nothing changed");
 		pthread_mutex_unlock(&init_lock);
 		return r;
 	}
+	r = erim__fini_wipe();
+	if (r < 0) {
+		set_err("erim_fini refused: a thread is inside trusted code (busy, in a "
+		        "callback, or stopped there); nothing changed");
+		pthread_mutex_unlock(&init_lock);
+		return r;
+	}
+	/* point of no return: the trusted data is gone */
+	r = ro_seal(PROT_READ | PROT_WRITE);
+	if (r < 0)
+		erim__fini_halfway("unsealing the read-only page", r);
+	erim__ro.mode = ERIM_MODE_DIRECT;
 	if (mode == ERIM_MODE_MPK) {
 		r = tag_all(0);
+		if (r < 0)
+			erim__fini_halfway("untagging the trusted ranges", r);
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
 	} else if (mode == ERIM_MODE_MPROTECT) {
 		r = protect_switched(PROT_READ | PROT_WRITE);
+		if (r < 0)
+			erim__fini_halfway("opening the trusted ranges", r);
 	}
+	erim__fini_reset();
 	erim__mp_reset();
 	erim__violation_uninstall();
-	erim__ro.mode = ERIM_MODE_DIRECT;
 	erim__ro.pkey = -1;
 	erim__ro.pkru_t = erim__ro.pkru_u = 0;
 	cur_backend = ERIM_BACKEND_AUTO;
 	pthread_mutex_unlock(&init_lock);
-	return r;
+	return 0;
 }

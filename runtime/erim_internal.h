@@ -31,6 +31,7 @@
 #define ERIM_SLOT_IDLE     1
 #define ERIM_SLOT_BUSY     2
 #define ERIM_SLOT_CALLBACK 3
+#define ERIM_SLOT_DEAD     4   /* an idle slot claimed by erim_fini's trusted wipe */
 
 /* struct erim_ro offsets */
 #define ERIM_RO_PKRU_T   0
@@ -126,7 +127,8 @@ struct erim_slot {
 	const unsigned *allow;           /* non-public ids the running callback may enter */
 	size_t nallow;
 	uint32_t depth;                  /* gate entries active on this slot */
-	uint32_t pad_[3];
+	uint32_t used;                   /* ever handed to a thread (its stack may hold data) */
+	uint32_t pad_[2];
 } __attribute__((aligned(64)));
 
 struct erim_ientry {
@@ -170,6 +172,7 @@ void erim__note_thread(void) ERIM_HIDDEN;
 void erim__mp_open(void) ERIM_HIDDEN;
 void erim__mp_close(void) ERIM_HIDDEN;
 int erim__mp_is_open(void) ERIM_HIDDEN;
+int erim__mp_probe(void) ERIM_HIDDEN;
 void erim__mp_reset(void) ERIM_HIDDEN;
 int erim__entries_init(void) ERIM_HIDDEN;
 void erim__slots_init(void) ERIM_HIDDEN;
@@ -188,9 +191,20 @@ void erim__write_str(const char *s) ERIM_HIDDEN;
 size_t erim__vfmt(char *buf, size_t size, const char *fmt, va_list ap) ERIM_HIDDEN; /* erim_fmt.c */
 __attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt, ...) ERIM_HIDDEN;
 
-/* erim_fini's wipe (erim_wipe.c) */
-int erim__wipe_prepare(uint32_t mode) ERIM_HIDDEN;
-int erim__wipe_trusted(void) ERIM_HIDDEN;
+/* erim_fini's wipe (erim_wipe.c).  Slot 0 is no thread's slot (its state is
+ * the slow path's lock): its `release` word is the runtime's "dead" flag,
+ * set in trusted memory by the trusted wipe; the slow path refuses every call
+ * once it is set. */
+#define erim__rt_dead (erim__ro.slots[0].release)
+#define ERIM_INTERNAL_FINI ((void *)1)   /* argument of internal entry 0: the wipe */
+long erim__fini_trusted(struct erim_slot *self) ERIM_HIDDEN;
+long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call of the above */
+int erim__fini_probe(uint32_t mode) ERIM_HIDDEN;
+int erim__fini_wipe(void) ERIM_HIDDEN;
+void erim__fini_reset(void) ERIM_HIDDEN;
+__attribute__((noreturn)) void erim__fini_halfway(const char *step, int err) ERIM_HIDDEN;
+void erim__heap_wipe(void) ERIM_HIDDEN;             /* erim_heap.c, trusted */
+void erim__zero_dirty(uintptr_t start, uintptr_t end) ERIM_HIDDEN;
 
 /* globals (erim_globals.c) */
 struct erim_grange { uintptr_t start, end; char module[96]; };

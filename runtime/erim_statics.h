@@ -38,8 +38,10 @@
  *  old_segv, installed           erim_violation.c  SIGSEGV handler: runs with the      .bss; the handler never has
  *                                                  kernel's default PKRU               the trusted key
  *  real_main                     erim_autoinit.c   start-up wrapper (before init)      .bss; not a trusted path
- *  (none)                        erim_dlguard.c,   dlopen wrapper, erim_fini (both     reads only the RO page
- *                                erim_wipe.c       called from untrusted code)
+ *  (none)                        erim_dlguard.c    dlopen wrapper (untrusted caller)   reads only the RO page
+ *  (none)                        erim_wipe.c       erim__fini_trusted (internal entry  reads the RO page and the
+ *                                                  0, trusted); the rest of erim_fini  runtime region; the dead
+ *                                                  runs untrusted                      flag is slot 0's `release`
  *  ip_observer (function ptr),    inspect_process.c erim_init's inspection (trusted     .bss; only before the first
  *    scan_forced                 scan_core.c       start-up) and the tests             switch to untrusted code
  *  inspection/scan/tem statics   inspect_*.c,      erim_init (trusted start-up,        .bss; only before the first

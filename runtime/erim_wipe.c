@@ -1,16 +1,36 @@
-/* erim_wipe.c: erim_fini never hands trusted data to untrusted code.
+/* erim_wipe.c: erim_fini, all or nothing, never handing trusted data or
+ * trust to untrusted code.
  *
  * erim_fini is called from the untrusted domain (tests, orderly exit) -- and
- * so can be called by an attacker who controls untrusted code.  Untagging
- * trusted memory as it is would publish the heap, the stacks' residue and the
- * ERIM_TRUSTED globals.  So before anything is untagged, every trusted range
- * that can hold trusted data is replaced by fresh zero pages: one
- * mmap(MAP_FIXED) per range, which the kernel performs atomically with
- * respect to every other thread, so no thread ever sees the old contents
- * without the key.  Wiped: the heap and its metadata, every trusted stack,
- * the trusted globals of every module.  Kept (and then untagged): the entry
- * table and the slot table, which hold code addresses, names and the slots'
- * bookkeeping, no data of the trusted component.
+ * so can be called by an attacker who controls untrusted code, from any
+ * thread, while other threads do anything.  Two rules follow:
+ *
+ *  1. Nothing untrusted code can write is ever trusted again.  The sealed
+ *     read-only page (PKRU constants, table pointers, the range registry) is
+ *     made writable only after trusted data is gone and no trusted code can
+ *     run any more; there is no way back to isolation after that point.
+ *  2. Trusted data is destroyed by trusted code, with plain stores, which
+ *     cannot fail: no system call an attacker can make fail (mseal(2), a
+ *     seccomp filter, a full address space) stands between a decision and
+ *     its completion.
+ *
+ * So erim_fini runs in three steps:
+ *
+ *  - probe (untrusted, nothing changed): the read-only page and the tagged
+ *    ranges must still accept a protection change (erim-tem refuses one on
+ *    trusted memory, mseal(2) on sealed memory); else -EPERM;
+ *  - the trusted wipe (erim__fini_trusted, through internal gate entry 0):
+ *    under the slow path's lock, claim every other thread's idle slot
+ *    (idle -> dead, by CAS); if a slot is busy or in a callback, or the lock
+ *    is held, or the caller itself is inside a callback, put the claimed ones
+ *    back and return -EBUSY with nothing changed.  Otherwise mark the runtime
+ *    dead (the slow path refuses every call from then on, and a dead slot
+ *    fails the fast path's idle -> busy CAS), free the caller's own slot at
+ *    the gate exit, and zero the heap, every trusted stack and every other
+ *    range with trusted data;
+ *  - the point of no return (untrusted): unseal, direct mode, untag, reset
+ *    the tables.  A failure here stops the process (erim__fini_halfway): the
+ *    data is gone, but isolation cannot be restored either.
  *
  * Consequence for programs: after erim_fini the trusted heap is empty (its
  * old pointers are dangling) and ERIM_TRUSTED globals read as zero. */
@@ -18,96 +38,176 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/mman.h>
 
 #include "erim_internal.h"
 #include "erim_sys.h"
 
-/* Replace [start, end) by zero pages, readable and writable, key 0. */
-static int wipe(uintptr_t start, uintptr_t end)
-{
-	long r;
+/* ---- trusted: runs with the trusted PKRU, calls nothing but inline code ---- */
 
-	if (end <= start)
+/* Zero the pages of [start, end) that hold anything but zeros (a page never
+ * touched reads as the shared zero page and stays untouched). */
+void erim__zero_dirty(uintptr_t start, uintptr_t end)
+{
+	while (start < end) {
+		uintptr_t e = (start | (ERIM_PAGE - 1)) + 1;
+		uint64_t acc = 0;
+
+		if (e > end)
+			e = end;
+		if (((start | e) & 7) == 0) {
+			for (const uint64_t *w = (const uint64_t *)start; w < (const uint64_t *)e; w++)
+				acc |= *w;
+		} else {
+			for (const unsigned char *b = (const unsigned char *)start;
+			     b < (const unsigned char *)e; b++)
+				acc |= *b;
+		}
+		if (acc)
+			erim_fill((void *)start, 0, e - start);
+		start = e;
+	}
+}
+
+/* Zero the caller's own trusted stack below the live frames (what earlier
+ * entries left there). */
+static __attribute__((noinline)) void zero_own_stack(uintptr_t lo)
+{
+	volatile char here;
+	uintptr_t hi = ((uintptr_t)&here - 1024) & ~(uintptr_t)15;
+
+	if (hi > lo)
+		erim_fill((void *)lo, 0, hi - lo);
+}
+
+long erim__fini_trusted(struct erim_slot *self)
+{
+	struct erim_slot *t = erim__ro.slots;
+	const struct erim_layout *L = &erim__layout;
+	uint32_t n = erim__ro.nslots, unlocked = 0, i;
+
+	if (!t || !self || self->cb_rsp != 0)
+		return -EBUSY;           /* the caller's own trusted frame waits for a callback */
+	if (!__atomic_compare_exchange_n(&t[0].state, &unlocked, 1, 0, __ATOMIC_ACQ_REL,
+	                                 __ATOMIC_ACQUIRE))
+		return -EBUSY;           /* a thread is in the slow path, on the boot stack */
+	if (erim__rt_dead) {             /* already wiped (entry 0 called directly) */
+		__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
 		return 0;
-	r = erim_sys6(SYS_mmap, (long)start, (long)(end - start), PROT_READ | PROT_WRITE,
-	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-	if (r != (long)start)
-		return r < 0 ? (int)r : -14;
-	erim_sys3(SYS_madvise, (long)start, (long)(end - start), MADV_DONTDUMP);
+	}
+	for (i = 1; i <= n; i++) {
+		uint32_t st = ERIM_SLOT_IDLE;
+
+		if (&t[i] == self)
+			continue;
+		if (__atomic_compare_exchange_n(&t[i].state, &st, ERIM_SLOT_DEAD, 0,
+		                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
+		if (st == ERIM_SLOT_FREE)
+			continue;        /* only the slow path (we hold its lock) allocates */
+		/* busy or in a callback: a thread is inside trusted code */
+		while (i-- > 1)
+			if (&t[i] != self && __atomic_load_n(&t[i].state, __ATOMIC_ACQUIRE) ==
+			                     ERIM_SLOT_DEAD)
+				__atomic_store_n(&t[i].state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
+		__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
+		return -EBUSY;
+	}
+	/* No other thread runs trusted code, and none can start: the fast path
+	 * fails on a dead slot, the slow path on the flag, the caller's own slot
+	 * is freed when this entry returns (TLS := 0: its next call is a first
+	 * call, refused). */
+	erim__rt_dead = 1;
+	self->release = 1;
+	erim__heap_wipe();
+	for (i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+		if (rg->kind != ERIM_R_SWITCHED || rg->start == (uintptr_t)L->rt ||
+		    rg->start == (uintptr_t)L->heap || rg->start == (uintptr_t)L->stacks)
+			continue;    /* the entry/slot tables: code addresses and bookkeeping */
+		erim__zero_dirty(rg->start, rg->end);
+	}
+	for (i = 0; i <= n; i++) {
+		uintptr_t lo = t[i].stack_top - L->stack_size;
+
+		if (&t[i] == self)
+			zero_own_stack(lo);
+		else if (i == 0 || t[i].used)
+			erim__zero_dirty(lo, t[i].stack_top);
+	}
+	__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
-/* Freeze the slot table before the wipe: its pages become read-only with
- * key 0 (they hold no trusted data), so untrusted erim_fini can read the
- * slot states, and no gate can claim or release a slot any more -- a thread
- * racing into a gate faults on the claim and the process stops.  If a thread
- * is inside trusted code (its slot busy or in a callback) the table is given
- * back to the gate and erim_fini fails with -EBUSY: wiping a stack under
- * running trusted code could make it spill secrets onto untagged pages.
- * MODE is the back end's mode; called with the read-only page writable. */
-int erim__wipe_prepare(uint32_t mode)
-{
-	uintptr_t s = (uintptr_t)erim__ro.slots;
-	size_t n = ((erim__ro.nslots + 1) * sizeof(struct erim_slot) + ERIM_PAGE - 1) &
-	           ~(ERIM_PAGE - 1);
-	long key = mode == ERIM_MODE_MPK ? erim__ro.pkey : 0;
-	int busy = 0;
+/* ---- untrusted: erim_fini's other steps ------------------------------------- */
 
-	if (!s)
-		return 0;
-	if (erim_sys4(SYS_pkey_mprotect, (long)s, (long)n, PROT_READ, 0) < 0 &&
-	    erim_sys3(SYS_mprotect, (long)s, (long)n, PROT_READ) < 0)
+/* Nothing changed yet: will the kernel let erim_fini untag and unseal?  A
+ * no-op protection change on the read-only page (erim-tem refuses any change
+ * to trusted memory when a key exists; mseal(2) refuses it on sealed memory),
+ * and on every switched range with its current protection (key and guard
+ * pages under mpk; under the mprotect back end with its switch lock held). */
+int erim__fini_probe(uint32_t mode)
+{
+	const struct erim_layout *L = &erim__layout;
+	long key = erim__ro.pkey;
+	size_t stride = L->stack_size + ERIM_PAGE;
+
+	if (erim_sys3(SYS_mprotect, (long)&erim__ro_page, (long)ERIM_PAGE, PROT_READ) < 0)
 		return -EPERM;
-	for (uint32_t i = 1; i <= erim__ro.nslots; i++) {
-		uint32_t st = __atomic_load_n(&erim__ro.slots[i].state, __ATOMIC_ACQUIRE);
-
-		if (st == ERIM_SLOT_BUSY || st == ERIM_SLOT_CALLBACK)
-			busy = 1;
-	}
-	if (!busy)
+	if (mode == ERIM_MODE_MPROTECT)
+		return erim__mp_probe();
+	if (mode != ERIM_MODE_MPK)
 		return 0;
-	if (mode == ERIM_MODE_MPK)
-		erim_sys4(SYS_pkey_mprotect, (long)s, (long)n, PROT_READ | PROT_WRITE, key);
-	else
-		erim_sys3(SYS_mprotect, (long)s, (long)n,
-		          mode == ERIM_MODE_MPROTECT && !erim__mp_is_open() ? PROT_NONE
-		                                                            : PROT_READ | PROT_WRITE);
-	return -EBUSY;
-}
-
-/* Wipe every trusted range that can hold trusted data; the read-only page
- * must be writable (the heap is set up again, empty).  0 or -errno. */
-int erim__wipe_trusted(void)
-{
-	struct erim_layout *L = &erim__layout;
-	uintptr_t meta = (uintptr_t)erim__ro.heap_meta;
-	int r = 0;
-
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *rg = &erim__ro.ranges[i];
-		int e;
 
-		if (rg->kind != ERIM_R_SWITCHED)
+		if (rg->kind != ERIM_R_SWITCHED || rg->start == (uintptr_t)L->stacks)
 			continue;
-		if (rg->start == (uintptr_t)L->rt)
-			e = wipe(meta & ~(ERIM_PAGE - 1), rg->end);   /* keep entries and slots */
-		else
-			e = wipe(rg->start, rg->end);
-		if (e < 0 && r == 0)
-			r = e;
+		if (erim_sys4(SYS_pkey_mprotect, (long)rg->start, (long)(rg->end - rg->start),
+		              PROT_READ | PROT_WRITE, key) < 0)
+			return -EPERM;
 	}
-	if (erim__ro.slots) {       /* unfreeze: plain memory from now on */
-		uintptr_t s = (uintptr_t)erim__ro.slots;
-		size_t n = ((erim__ro.nslots + 1) * sizeof(struct erim_slot) + ERIM_PAGE - 1) &
-		           ~(ERIM_PAGE - 1);
+	for (size_t i = 0; i <= L->max_threads && L->stacks; i++) {
+		uintptr_t g = (uintptr_t)L->stacks + i * stride;
 
-		if (erim_sys4(SYS_pkey_mprotect, (long)s, (long)n, PROT_READ | PROT_WRITE, 0) < 0)
-			erim_sys3(SYS_mprotect, (long)s, (long)n, PROT_READ | PROT_WRITE);
+		if (erim_sys4(SYS_pkey_mprotect, (long)g, (long)ERIM_PAGE, PROT_NONE, key) < 0 ||
+		    erim_sys4(SYS_pkey_mprotect, (long)(g + ERIM_PAGE), (long)L->stack_size,
+		              PROT_READ | PROT_WRITE, key) < 0)
+			return -EPERM;
+	}
+	return 0;
+}
+
+/* The trusted wipe through the gate: 0, or -EBUSY with nothing changed. */
+int erim__fini_wipe(void)
+{
+	long r = erim__fini_call();
+
+	return r < 0 ? (int)r : 0;
+}
+
+/* After the untag (plain memory): the claimed slots go back to their threads,
+ * the dead flag is cleared, the heap is set up again, empty. */
+void erim__fini_reset(void)
+{
+	struct erim_layout *L = &erim__layout;
+	struct erim_slot *t = erim__ro.slots;
+	uintptr_t meta = (uintptr_t)erim__ro.heap_meta;
+
+	if (t) {
+		for (uint32_t i = 1; i <= erim__ro.nslots; i++)
+			if (t[i].state == ERIM_SLOT_DEAD)
+				t[i].state = ERIM_SLOT_IDLE;
+		erim__rt_dead = 0;
 	}
 	if (meta)
 		erim__heap_setup((void *)meta, (uintptr_t)L->rt + L->rt_size - meta, L->heap,
 		                 L->heap_size);
-	return r;
+}
+
+void erim__fini_halfway(const char *step, int err)
+{
+	erim__fatal("erim: erim_fini failed half-way (%s: error %d) after the trusted data "
+	            "was wiped; isolation cannot be restored: process stopped\n", step, -err);
 }

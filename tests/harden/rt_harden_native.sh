@@ -1,7 +1,8 @@
 #!/bin/sh
 # rt_harden_native.sh: rt_harden natively -- the mprotect back end (attacks
 # stopped) and none (the control: the same reads find the secrets), each
-# dynamic (with the early/late modules) and static.
+# dynamic (with the early/late modules) and static; and rt_fini (erim_fini
+# all or nothing) the same way.
 . "$srcdir/harden/harden_runs.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -10,4 +11,7 @@ $b/rt_harden --backend=mprotect $m
 $b/rt_harden --backend=none $m
 $b/rt_harden_static --backend=mprotect
 $b/rt_harden_static --backend=none
+$b/rt_fini --backend=mprotect
+$b/rt_fini --backend=none
+$b/rt_fini_static --backend=mprotect
 EOF2

@@ -97,6 +97,30 @@ TEST(untrusted_cannot_unmap_or_rekey_trusted_memory)
 	CHECK(erim_gate_call(id_get, NULL) == 0x5ec7e7, "the secret changed");
 }
 
+/* erim_fini must change trusted memory's protection, which erim-tem refuses
+ * when the process has a trusted key (mpk): it fails with -EPERM before
+ * anything changed (runtime/erim_wipe.c: the probe runs before the trusted
+ * wipe).  Without erim-tem, or without a key (mprotect back end: erim-tem
+ * cannot tell its gates' mprotect calls from anyone's), it succeeds and the
+ * trusted global is wiped (the entry, now a direct call, reads zero). */
+TEST(erim_fini_is_refused_under_tem_and_changes_nothing)
+{
+	int r, keyed = erim_pkey() > 0;
+
+	if (!ready)
+		SKIP("erim_init did not succeed");
+	r = erim_fini();
+	if (mode == 0 && keyed) {
+		CHECK(r == -EPERM, "erim_fini under erim-tem returned %d (%s)", r, erim_strerror());
+		CHECK(erim_initialized(), "the refused erim_fini left the runtime uninitialised");
+		CHECK(erim_gate_call(id_get, NULL) == 0x5ec7e7, "the secret changed");
+	} else {
+		CHECK(r == 0, "erim_fini (%s erim-tem, %s) returned %d (%s)", mode == 0 ? "under" : "without",
+		      keyed ? "mpk" : "no key", r, erim_strerror());
+		CHECK(erim_gate_call(id_get, NULL) == 0, "the trusted global survived erim_fini");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct erim_entry tab[] = { { "tem", "get", e_get, ERIM_ENTRY_PUBLIC } };
@@ -114,5 +138,6 @@ int main(int argc, char **argv)
 	RUN(gate_calls_work);
 	RUN(untrusted_cannot_write_trusted_global_through_proc_self_mem);
 	RUN(untrusted_cannot_unmap_or_rekey_trusted_memory);
+	RUN(erim_fini_is_refused_under_tem_and_changes_nothing);
 	return check_done(name);
 }

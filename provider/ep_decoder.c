@@ -120,6 +120,7 @@ static int dec_decode(void *vctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBA
 	char *path;
 	int type, ok, claimed = 0;
 	struct ep_key *k;
+	struct ep_ref ref;
 	OSSL_PARAM params[4];
 	int objtype = OSSL_OBJECT_PKEY;
 
@@ -139,14 +140,18 @@ static int dec_decode(void *vctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBA
 	if (!k)
 		return 0;
 	k->claimed = &claimed;
+	ref.magic = EP_REF_MAGIC;
+	ref.key = k;
 	params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &objtype);
 	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
 	                                             (char *)ep_keytype_name(type), 0);
-	params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE, &k, sizeof k);
+	params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE, &ref, sizeof ref);
 	params[3] = OSSL_PARAM_construct_end();
 	ok = data_cb(params, data_cbarg);
-	if (!claimed)      /* nobody took the key: wipe it from trusted memory */
+	if (!claimed) {    /* nobody took the key: wipe it from trusted memory */
+		k->claimed = NULL;
 		ep_key_free(k);
+	}
 	return ok;
 }
 

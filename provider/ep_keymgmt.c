@@ -101,11 +101,15 @@ static void km_free(void *kd)
 
 static void *km_load(const void *ref, size_t ref_sz)
 {
+	struct ep_ref r;
 	struct ep_key *k;
 
-	if (ref_sz != sizeof k)
+	if (!ref || ref_sz != sizeof r)
 		return NULL;
-	memcpy(&k, ref, sizeof k);
+	memcpy(&r, ref, sizeof r);
+	if (r.magic != EP_REF_MAGIC || !r.key)
+		return NULL;
+	k = r.key;
 	if (k->claimed) {
 		*k->claimed = 1;
 		k->claimed = NULL;

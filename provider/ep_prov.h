@@ -30,6 +30,16 @@ struct ep_key {
 	int *claimed;      /* decoder's flag, set when keymgmt load takes the key */
 };
 
+/* The object reference the decoder hands OpenSSL and keymgmt "load" takes.
+ * Its size differs from a bare pointer's, so that another provider's load
+ * (which takes a pointer-sized reference to its own key type) refuses it
+ * instead of misreading it, and the magic is checked before use. */
+#define EP_REF_MAGIC 0x6572696d6b657931ull   /* "erimkey1" */
+struct ep_ref {
+	uint64_t magic;
+	struct ep_key *key;
+};
+
 /* ep_keymgmt.c */
 extern const OSSL_DISPATCH ep_keymgmt_rsa_functions[];
 extern const OSSL_DISPATCH ep_keymgmt_ec_functions[];

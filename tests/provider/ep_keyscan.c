@@ -15,7 +15,9 @@
  * and the read faults (the process stops; under mpk the trusted pages are
  * mapped readable and it is the protection key that stops the read, with
  * erim's violation report). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* ep_sigcheck.c: checks erim's OpenSSL provider against OpenSSL itself.
  *
- *     ep_sigcheck REF.pem PUB.pem [scheme ...]
+ *     ep_sigcheck [--refuse N BAD.pem] REF.pem PUB.pem [scheme ...]
+ *     ep_sigcheck --refuse N BAD.pem
  *
  * loads the private key through the erim key reference REF.pem the way nginx
  * does (PEM_read_bio_PrivateKey, OPENSSL_CONF loads the provider), signs a
@@ -8,9 +9,13 @@
  * ...) and verifies every signature with OpenSSL's default provider against
  * the public key PUB.pem (exported from the real key file by `openssl pkey
  * -pubout`).  It also checks that the key came from the erim provider and that
- * its public half equals PUB.pem.  One line per check, "ok" or "FAIL";
+ * its public half equals PUB.pem.  --refuse first loads BAD.pem N times,
+ * each of which must fail: with N above the trusted key table's size (64) a
+ * refused load that left anything behind would make the good load fail.
+ * One line per check, "ok" or "FAIL";
  * exit status 0 if all passed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -88,8 +93,30 @@ int main(int argc, char **argv)
 	char what[256];
 	int i;
 
+	if (argc >= 4 && strcmp(argv[1], "--refuse") == 0) {
+		int n = atoi(argv[2]), refused = 0;
+
+		for (i = 0; i < n; i++) {
+			b = BIO_new_file(argv[3], "r");
+			priv = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+			BIO_free(b);
+			if (!priv)
+				refused++;
+			EVP_PKEY_free(priv);
+			priv = NULL;
+			if (i == 0)
+				ERR_print_errors_fp(stderr);
+			ERR_clear_error();
+		}
+		snprintf(what, sizeof what, "%s refused %d times out of %d", argv[3], refused, n);
+		report(refused == n, what);
+		argc -= 3;
+		argv += 3;
+		if (argc < 2)
+			return failures ? 1 : 0;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: ep_sigcheck REF.pem PUB.pem [scheme ...]\n");
+		fprintf(stderr, "usage: ep_sigcheck [--refuse N BAD.pem] REF.pem PUB.pem [scheme ...]\n");
 		return 2;
 	}
 	b = BIO_new_file(argv[1], "r");

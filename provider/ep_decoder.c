@@ -111,13 +111,26 @@ static int ref_text(const char *pem, char *out, size_t cap)
 	return (int)strlen(out) == len ? 0 : -1;
 }
 
+int ep_ref_parse(const char *pem, char *keypath, size_t cap, int *type)
+{
+	char text[REF_MAX];
+	char *path;
+
+	if (ref_text(pem, text, sizeof text) < 0 || !parse_ref(text, type, &path) || strlen(path) >= cap) {
+		ep_error("malformed erim key reference (expected base64 of \"erim-key-reference 1\", "
+		         "type=RSA|EC|ED25519, path=/absolute/path; write one with erim-keyref)");
+		return -1;
+	}
+	memcpy(keypath, path, strlen(path) + 1);
+	return 0;
+}
+
 static int dec_decode(void *vctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBACK *data_cb,
                       void *data_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
 {
 	struct ep_decctx *c = vctx;
-	char buf[REF_MAX + 1], text[REF_MAX];
+	char buf[REF_MAX + 1], path[4096];
 	size_t got = 0, n;
-	char *path;
 	int type, ok, claimed = 0;
 	struct ep_key *k;
 	struct ep_ref ref;
@@ -129,11 +142,8 @@ static int dec_decode(void *vctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBA
 	buf[got] = 0;
 	if (!strstr(buf, REF_BEGIN))
 		return 1;             /* not ours: let the next decoder try */
-	if (ref_text(buf, text, sizeof text) < 0 || !parse_ref(text, &type, &path)) {
-		ep_error("malformed erim key reference (expected base64 of \"erim-key-reference 1\", "
-		         "type=RSA|EC|ED25519, path=/absolute/path; write one with erim-keyref)");
+	if (ep_ref_parse(buf, path, sizeof path, &type) < 0)
 		return 0;
-	}
 	if (type != c->type)
 		return 1;             /* another of our decoders produces this type */
 	k = ep_key_load(path, type);

@@ -65,6 +65,11 @@ void ep_log(const char *line)
 	fprintf(stderr, "erim-provider: %s\n", line);
 }
 
+static const OSSL_ALGORITHM ep_store[] = {
+	{ "erim", EP_PROPS, ep_store_functions, "erim: URIs (key files read into trusted memory)" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 static const OSSL_ALGORITHM *ep_query(void *provctx, int op, int *no_cache)
 {
 	*no_cache = 0;
@@ -72,6 +77,7 @@ static const OSSL_ALGORITHM *ep_query(void *provctx, int op, int *no_cache)
 	case OSSL_OP_KEYMGMT:   return ep_keymgmt;
 	case OSSL_OP_SIGNATURE: return ep_signature;
 	case OSSL_OP_DECODER:   return ep_decoder;
+	case OSSL_OP_STORE:     return ep_store;
 	default:                return NULL;
 	}
 }

@@ -58,6 +58,13 @@ extern const OSSL_DISPATCH ep_decoder_rsa_functions[];
 extern const OSSL_DISPATCH ep_decoder_ec_functions[];
 extern const OSSL_DISPATCH ep_decoder_ed25519_functions[];
 
+/* ep_decoder.c: parse the text of an erim key reference (PEM) into the key's
+ * path and type; 0, or -1 (reported) if malformed */
+int ep_ref_parse(const char *pem, char *keypath, size_t cap, int *type);
+
+/* ep_store.c */
+extern const OSSL_DISPATCH ep_store_functions[];
+
 /* ep_prov.c: report an error both to OpenSSL's error queue and to stderr
  * (which a server's start-up log shows) */
 void ep_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

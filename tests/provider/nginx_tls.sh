@@ -103,4 +103,23 @@ refused() {
 sh_check nginx_refuses_to_start_with_world_readable_key refused
 sed 's/^/    /' "$t/start.log"
 chmod 600 "$t/rsa2048.key"
+
+echo "--- openssl s_server -key erim:REFERENCE (the OSSL_STORE loader)"
+sserver() {  # sserver KEY: s_server with the key in trusted memory, curl + s_client verify
+	k=$1
+	OPENSSL_CONF="$t/erim.cnf" LD_LIBRARY_PATH="$EP_LIBDIR" ERIM_BACKEND="$BACKEND" ERIM_QUIET=1 \
+		openssl s_server -accept "127.0.0.1:$port" -cert "$t/$k.crt" -key "erim:$t/$k.ref" -www -naccept 2 \
+		>"$t/s_server.log" 2>&1 &
+	sp=$!
+	i=0
+	while ! grep -q ACCEPT "$t/s_server.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	page=$(curl -sS --max-time 10 --cacert "$t/ca.crt" "https://127.0.0.1:$port/" 2>&1 | grep -c "Ciphers supported in s_server")
+	sclient -tls1_3; rc=$?
+	kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+	echo "    s_server $k: curl got the s_server page: $page"
+	[ "$rc" -eq 0 ] && [ "$page" = 1 ]
+}
+sh_check s_server_rsa2048_erim_uri sserver rsa2048
+sh_check s_server_ec_erim_uri sserver ec
+sh_check s_server_ed25519_erim_uri sserver ed25519
 sh_done nginx_tls

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -46,6 +47,18 @@ static const OSSL_ALGORITHM ep_decoder[] = {
 	{ "ED25519:1.3.101.112", EP_PROPS ",input=pem", ep_decoder_ed25519_functions, "erim key reference" },
 	{ NULL, NULL, NULL, NULL },
 };
+
+unsigned long ep_gate_calls;
+static int ep_stats;
+
+/* ERIM_PROVIDER_STATS=1 (read when the provider starts: servers clear the
+ * environment of their workers): each process reports its gate calls when
+ * it exits. */
+__attribute__((destructor)) static void ep_report_stats(void)
+{
+	if (ep_stats)
+		fprintf(stderr, "erim-provider: pid %d: %lu signing gate calls\n", (int)getpid(), ep_gate_calls);
+}
 
 void ep_error(const char *fmt, ...)
 {
@@ -158,6 +171,7 @@ static int ep_start_erim(void)
 		return 0;
 	}
 	started = 1;
+	ep_stats = getenv("ERIM_PROVIDER_STATS") && strcmp(getenv("ERIM_PROVIDER_STATS"), "1") == 0;
 	if (!getenv("ERIM_QUIET"))
 		fprintf(stderr, "erim-provider: private keys are kept in erim's trusted domain (back end %s)\n",
 		        erim_backend_name(erim_backend()));

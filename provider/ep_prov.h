@@ -65,6 +65,10 @@ int ep_ref_parse(const char *pem, char *keypath, size_t cap, int *type);
 /* ep_store.c */
 extern const OSSL_DISPATCH ep_store_functions[];
 
+/* ep_prov.c: gate calls made by this process (for ERIM_PROVIDER_STATS=1,
+ * printed on stderr at exit; `make bench-tls` reads them) */
+extern unsigned long ep_gate_calls;
+
 /* ep_prov.c: report an error both to OpenSSL's error queue and to stderr
  * (which a server's start-up log shows) */
 void ep_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -176,6 +176,7 @@ static int sig_sign(void *vctx, unsigned char *sig, size_t *siglen, size_t sigsi
 		ep_error("Ed25519 message longer than %d bytes", EP_MAX_TBS);
 		return 0;
 	}
+	ep_gate_calls++;
 	n = ep_sign(c->key->handle, c->scheme, c->scheme == EP_ALG_ED25519 ? EP_MD_NONE : c->md, salt,
 	            tbs, tbslen, sig, sigsize);
 	if (n <= 0) {

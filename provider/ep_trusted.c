@@ -63,6 +63,8 @@ int ep_load_impl(const char *path)
 		erim_free(k);
 		return rc;
 	}
+	/* the i62 code needs 64x64->128 multiplication; BearSSL says at run time */
+	k->i62 = br_rsa_i62_private_get() != NULL;
 	ept_keys[i] = k;
 	return i;
 }
@@ -136,14 +138,16 @@ static int sign_rsa(struct ept_key *k, int alg, const br_hash_class *hc, const u
 	if (len != hl || cap < k->nlen)
 		return -EINVAL;
 	if (alg == EP_ALG_RSA_PKCS1) {
-		if (br_rsa_i31_pkcs1_sign(oid, tbs, len, &k->rsa, x) == 1)
+		if ((k->i62 ? br_rsa_i62_pkcs1_sign(oid, tbs, len, &k->rsa, x)
+		            : br_rsa_i31_pkcs1_sign(oid, tbs, len, &k->rsa, x)) == 1)
 			rc = (int)k->nlen;
 	} else if (alg == EP_ALG_RSA_PSS) {
 		if (saltlen < 0 || saltlen > EP_MAX_SIG)
 			return -EINVAL;
 		rc = ept_pss_encode(hc, tbs, len, (size_t)saltlen, k->bits, x, k->nlen);
 		if (rc == 0)
-			rc = br_rsa_i31_private(x, &k->rsa) == 1 ? (int)k->nlen : -EIO;
+			rc = (k->i62 ? br_rsa_i62_private(x, &k->rsa) : br_rsa_i31_private(x, &k->rsa)) == 1
+			     ? (int)k->nlen : -EIO;
 	}
 	if (rc > 0)
 		memcpy(sig, x, k->nlen);

@@ -15,6 +15,7 @@
 /* One loaded key; always erim_malloc'd, wiped before it is freed. */
 struct ept_key {
 	int type;                       /* EP_KT_* */
+	int i62;                        /* BearSSL's 64-bit RSA code works on this CPU */
 	uint32_t bits;
 	/* RSA: the CRT private key points into rsa_buf; n and e are public */
 	br_rsa_private_key rsa;

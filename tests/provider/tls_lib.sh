@@ -3,7 +3,8 @@
 #                   certificates for 127.0.0.1/localhost, erim key references
 #                   (DIR/NAME.ref), public halves (DIR/NAME.pub), the prime p
 #                   of the RSA keys in hex (DIR/NAME.p), and DIR/erim.cnf
-#   nginx_conf DIR PORT CERT KEY    writes DIR/nginx.conf (127.0.0.1 only)
+#   nginx_conf DIR PORT CERT KEY    writes DIR/nginx.conf (127.0.0.1 only;
+#                                    $NGINX_EXTRA: more server directives)
 #   nginx_start DIR [ENV...]        starts nginx (prefix DIR) in the background
 #   nginx_stop DIR
 #   free_port                        an unused TCP port on 127.0.0.1
@@ -72,6 +73,7 @@ http {
         ssl_certificate_key $key;
         ssl_protocols TLSv1.2 TLSv1.3;
         keepalive_requests 100000;
+        ${NGINX_EXTRA:-}
         location / { return 200 "hello from nginx\n"; }
     }
 }

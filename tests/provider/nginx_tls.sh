@@ -84,6 +84,20 @@ sh_check nginx_starts_with_ecdsa_reference serves ec
 sh_check ecdsa_tls12_curl_verifies get --tlsv1.2 --tls-max 1.2
 sh_check ecdsa_tls13_sclient_verifies sig_is ECDSA -tls1_3
 
+two_workers() {
+	nginx_stop "$t"
+	nginx_conf "$t" "$port" "$t/ec.crt" "$t/ec.ref"
+	sed -i 's/^worker_processes 1;/worker_processes 2;/' "$t/nginx.conf"
+	nginx_start "$t" OPENSSL_CONF="$t/erim.cnf" LD_LIBRARY_PATH="$EP_LIBDIR" ERIM_BACKEND="$BACKEND" || return 1
+	[ "$(pgrep -P "$(cat "$t/nginx.pid")" | wc -l)" -eq 2 ] || return 1
+	i=0
+	while [ $i -lt 20 ]; do
+		curl -sS --max-time 10 --cacert "$t/ca.crt" "https://127.0.0.1:$port/" 2>/dev/null | grep -q "hello from nginx" || return 1
+		i=$((i + 1))
+	done
+}
+sh_check two_forked_workers_serve_20_handshakes two_workers
+
 echo "--- ed25519"
 sh_check nginx_starts_with_ed25519_reference serves ed25519
 sh_check ed25519_tls13_sclient_verifies sig_is ed25519 -tls1_3
@@ -112,14 +126,18 @@ sserver() {  # sserver KEY: s_server with the key in trusted memory, curl + s_cl
 		>"$t/s_server.log" 2>&1 &
 	sp=$!
 	i=0
-	while ! grep -q ACCEPT "$t/s_server.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q ACCEPT "$t/s_server.log" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	page=$(curl -sS --max-time 10 --cacert "$t/ca.crt" "https://127.0.0.1:$port/" 2>&1 | grep -c "Ciphers supported in s_server")
 	sclient -tls1_3; rc=$?
 	kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
 	echo "    s_server $k: curl got the s_server page: $page"
-	[ "$rc" -eq 0 ] && [ "$page" = 1 ]
+	[ "$rc" -eq 0 ] && [ "$page" = 1 ] && return 0
+	{ echo "    s_server $k failed: page=$page s_client rc=$rc"; sed 's/^/      s_server: /' "$t/s_server.log"
+	  echo "$out" | tail -n 5 | sed 's/^/      s_client: /'; } >>"$t/diag"
+	return 1
 }
 sh_check s_server_rsa2048_erim_uri sserver rsa2048
 sh_check s_server_ec_erim_uri sserver ec
 sh_check s_server_ed25519_erim_uri sserver ed25519
+[ -s "$t/diag" ] && cat "$t/diag"
 sh_done nginx_tls

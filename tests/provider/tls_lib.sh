@@ -86,7 +86,7 @@ nginx_start() {
 	d=$1; shift
 	env "$@" "$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" >"$d/start.log" 2>&1 || return 1
 	i=0
-	while [ ! -s "$d/nginx.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -s "$d/nginx.pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -s "$d/nginx.pid" ]
 }
 

@@ -51,7 +51,7 @@ run() {  # run LABEL KEY CONF SCAN-ALL
 }
 step "Control: stock nginx + OpenSSL reading the key file itself"
 run control "$t/rsa2048.key" /dev/null 0
-expect "control: HTTPS works and the scan finds the private key's prime p" grep -q "^FOUND p" "$t/scan.out"
+expect "control: HTTPS works and the scan finds the private key's prime p" grep -q "^FOUND" "$t/scan.out"
 step "erim ($BACKEND, this machine): the same nginx binary, key reference instead of the key"
 run erim "$t/rsa2048.ref" "$t/erim.cnf" 0
 expect "erim here: HTTPS works, certificate verifies, the scan of readable memory finds nothing" grep -q "^NOT FOUND" "$t/scan.out"

@@ -3,15 +3,16 @@
  * primitive.  LD_PRELOADed into the server, it wraps SSL_read; when a request
  * carries the trigger "X-Keyscan: 1" it reads every readable page of the
  * process (as listed in /proc/self/maps, with ordinary loads, exactly what an
- * over-read can reach) looking for the bytes of the private key's prime p,
- * in big-endian (as in the key file) and little-endian (OpenSSL's BIGNUM
- * limbs) order, and appends one line to $KEYSCAN_OUT:
+ * over-read can reach) looking for the bytes of a private-key secret (the
+ * RSA prime p, the EC private scalar, the Ed25519 seed) in big-endian (as in
+ * the key file) and little-endian (OpenSSL's BIGNUM limbs) order, and appends
+ * one line to $KEYSCAN_OUT:
  *
- *     FOUND p (big|little-endian) at ADDR in REGION   or
+ *     FOUND the secret (big|little-endian) at ADDR in REGION   or
  *     NOT FOUND (scanned N bytes in M readable regions; K regions unreadable)
  *
- * KEYSCAN_HEX: p in hex.  KEYSCAN_ALL=1: also read the regions the maps show
- * unreadable -- under erim's mprotect back end those are the trusted pages,
+ * KEYSCAN_HEX: the secret in hex.  KEYSCAN_ALL=1: also read the regions the
+ * maps show unreadable -- under erim's mprotect back end those are the trusted pages,
  * and the read faults (the process stops; under mpk the trusted pages are
  * mapped readable and it is the protection key that stops the read, with
  * erim's violation report). */
@@ -114,7 +115,7 @@ static void scan(void)
 			scanned += len;
 			if (hit) {
 				line[strcspn(line, "\n")] = 0;
-				snprintf(found, sizeof found, "FOUND p (%s-endian) at %p in %s", order, (const void *)hit, line);
+				snprintf(found, sizeof found, "FOUND the secret (%s-endian) at %p in %s", order, (const void *)hit, line);
 			}
 		}
 	}

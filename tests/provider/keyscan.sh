@@ -2,7 +2,8 @@
 # keyscan.sh: the Heartbleed stand-in against nginx.  ep_keyscan.so is
 # LD_PRELOADed into nginx (an attacker's code inside the server process with
 # an arbitrary-read primitive); a request carrying "X-Keyscan: 1" makes the
-# worker read every readable page of itself looking for the RSA key's prime p.
+# worker read every readable page of itself looking for the RSA key's prime p
+# (then the EC private scalar and the Ed25519 seed).
 #   control: stock nginx + OpenSSL with the key file -> p is found
 #   erim:    nginx + erim provider + key reference  -> p is not found
 #   erim, reading the unreadable regions too       -> the read stops with
@@ -21,20 +22,21 @@ tls_setup "$t" || { echo "keyscan: cannot make the test keys"; echo "keyscan: 0 
 port=$(free_port)
 BACKEND=${ERIM_BACKEND:-mprotect}
 
-# attack MODE KEYFILE CONF [ALL]: start nginx, trigger the scan, print its result
+# attack MODE KEYFILE CONF [ALL [NAME]]: start nginx with key NAME (default
+# rsa2048), trigger the scan for its secret, print the result
 attack() {
-	mode=$1 key=$2 conf=$3 all=${4:-0}
+	mode=$1 key=$2 conf=$3 all=${4:-0} kn=${5:-rsa2048}
 	nginx_stop "$t"
 	rm -f "$t/scan.out"
-	nginx_conf "$t" "$port" "$t/rsa2048.crt" "$key"
+	nginx_conf "$t" "$port" "$t/$kn.crt" "$key"
 	nginx_start "$t" OPENSSL_CONF="$conf" LD_LIBRARY_PATH="$EP_LIBDIR" ERIM_BACKEND="$BACKEND" \
-		LD_PRELOAD="$scanlib" KEYSCAN_HEX="$(cat "$t/rsa2048.p")" KEYSCAN_OUT="$t/scan.out" KEYSCAN_ALL="$all" || return 1
+		LD_PRELOAD="$scanlib" KEYSCAN_HEX="$(cat "$t/$kn.secret")" KEYSCAN_OUT="$t/scan.out" KEYSCAN_ALL="$all" || return 1
 	curl -sS --max-time 10 --cacert "$t/ca.crt" -H "X-Keyscan: 1" "https://127.0.0.1:$port/" >"$t/reply" 2>&1
 	sleep 0.3
 	echo "    $mode: reply: $(cat "$t/reply")"
 	echo "    $mode: scan: $(cat "$t/scan.out" 2>/dev/null || echo '(no result: the scan did not finish)')"
 }
-found() { grep -q "^FOUND p" "$t/scan.out" 2>/dev/null; }
+found() { grep -q "^FOUND" "$t/scan.out" 2>/dev/null; }
 not_found() { grep -q "^NOT FOUND" "$t/scan.out" 2>/dev/null && grep -q "hello from nginx" "$t/reply"; }
 stopped() {
 	[ ! -s "$t/scan.out" ] && grep -q "erim: violation: untrusted code read trusted memory" "$t/start.log" "$t/logs/error.log"
@@ -56,4 +58,11 @@ attack erim-all "$t/rsa2048.ref" "$t/erim.cnf" 1
 grep -h "erim: violation" "$t/start.log" "$t/logs/error.log" | sed 's/^/    /'
 sh_check erim_read_of_trusted_pages_stops_with_violation_report stopped
 sh_check server_serves_again_after_the_attack still_serves
+for kn in ec ed25519; do
+	echo "--- $kn: control, then erim (the scan looks for the private scalar / seed)"
+	attack "control-$kn" "$t/$kn.key" /dev/null 0 "$kn"
+	sh_check "control_scan_finds_the_${kn}_secret_in_plain_openssl" found
+	attack "erim-$kn" "$t/$kn.ref" "$t/erim.cnf" 0 "$kn"
+	sh_check "erim_scan_finds_no_${kn}_secret" not_found
+done
 sh_done keyscan

@@ -2,7 +2,9 @@
 #   tls_setup DIR   a test CA, server keys (rsa2048 rsa3072 ec ed25519), their
 #                   certificates for 127.0.0.1/localhost, erim key references
 #                   (DIR/NAME.ref), public halves (DIR/NAME.pub), the prime p
-#                   of the RSA keys in hex (DIR/NAME.p), and DIR/erim.cnf
+#                   of the RSA keys in hex (DIR/NAME.p), each key's secret to
+#                   scan for in hex (DIR/NAME.secret: p, the EC scalar, the
+#                   Ed25519 seed), and DIR/erim.cnf
 #   nginx_conf DIR PORT CERT KEY    writes DIR/nginx.conf (127.0.0.1 only;
 #                                    $NGINX_EXTRA: more server directives)
 #   nginx_start DIR [ENV...]        starts nginx (prefix DIR) in the background
@@ -35,9 +37,15 @@ tls_setup() {
 			-days 2 -extfile "$d/san.ext" -out "$d/$k.crt" >/dev/null 2>&1 || return 1
 		tls_openssl pkey -in "$d/$k.key" -pubout -out "$d/$k.pub" 2>/dev/null || return 1
 		"$EP_KEYREF" "$d/$k.key" "$d/$k.ref" || return 1
-		case $k in rsa*)
+		case $k in
+		rsa*)
 			tls_openssl pkey -in "$d/$k.key" -noout -text |
-				sed -n '/^prime1:/,/^prime2:/p' | grep -v prime | tr -d ' :\n' | sed 's/^00//' >"$d/$k.p" ;;
+				sed -n '/^prime1:/,/^prime2:/p' | grep -v prime | tr -d ' :\n' | sed 's/^00//' >"$d/$k.p"
+			cp "$d/$k.p" "$d/$k.secret" ;;
+		*)      # the EC private scalar, the Ed25519 seed
+			tls_openssl pkey -in "$d/$k.key" -noout -text |
+				sed -n '/^priv:/,/^pub:/p' | grep -v 'priv:\|pub:' | tr -d ' :\n' |
+				sed 's/^00\(.\{64\}\)$/\1/' >"$d/$k.secret" ;;
 		esac
 	done
 	sed "s|^module = .*|module = $EP_MODULE|" "$top_srcdir/provider/openssl-erim.cnf" >"$d/erim.cnf"

@@ -64,7 +64,7 @@ get() {  # get [HEADER]: the page over TLS, certificate verified
 	echo "    reply: $(grep -v '^\s*$' /tmp/n/reply | tail -n 1)"
 	grep -q "hello from nginx" /tmp/n/reply
 }
-found() { grep -q "^FOUND p" /tmp/n/scan.out 2>/dev/null; }
+found() { grep -q "^FOUND" /tmp/n/scan.out 2>/dev/null; }
 stopped() { [ ! -s /tmp/n/scan.out ] && grep -q "erim: violation: untrusted code read trusted memory" /tmp/n/start.log /tmp/n/logs/error.log; }
 
 echo "--- control: stock OpenSSL, nginx reads the key file"

@@ -1,0 +1,204 @@
+/* ep_trusted.c: the trusted component of erim's OpenSSL provider -- the
+ * entries declared in erimprov.erim.  Keys live in erim_malloc'd trusted
+ * memory, reached through a table in a trusted global; untrusted code holds
+ * only the table index.  All crypto here is BearSSL (RSA, ECDSA P-256, the
+ * hashes) and libsodium (Ed25519): neither allocates, so every byte of
+ * secret state -- CRT values, the ECDSA nonce (RFC 6979, derived on the
+ * stack), intermediate big numbers, the PSS salt -- lives on the trusted
+ * stack or in trusted heap blocks.  No function pointer this code calls comes
+ * from untrusted memory: the hash vtables and the EC implementation are
+ * BearSSL's const (RELRO) objects. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "erim.h"
+#include "ep_trusted.h"
+#include "erimprov_trusted.h"
+
+static ERIM_TRUSTED struct ept_key *ept_keys[EP_MAX_KEYS];
+
+void ept_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}
+
+void ept_logf(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	ep_log_ocall(line);
+}
+
+static struct ept_key *lookup(int handle)
+{
+	if (handle < 0 || handle >= EP_MAX_KEYS)
+		return NULL;
+	return ept_keys[handle];
+}
+
+int ep_load_impl(const char *path)
+{
+	struct ept_key *k;
+	int i, rc;
+
+	for (i = 0; i < EP_MAX_KEYS && ept_keys[i]; i++)
+		;
+	if (i == EP_MAX_KEYS) {
+		ept_logf("refusing key file %s: %d keys already loaded", path, EP_MAX_KEYS);
+		return -ENOSPC;
+	}
+	k = erim_calloc(1, sizeof *k);
+	if (!k)
+		return -ENOMEM;
+	rc = ept_keyfile_load(path, k);
+	if (rc < 0) {
+		erim_free(k);
+		return rc;
+	}
+	/* the i62 code needs 64x64->128 multiplication; BearSSL says at run time */
+	k->i62 = br_rsa_i62_private_get() != NULL;
+	ept_keys[i] = k;
+	return i;
+}
+
+int ep_info_impl(int handle, uint32_t *info)
+{
+	struct ept_key *k = lookup(handle);
+
+	if (!k)
+		return -1;
+	info[0] = (uint32_t)k->type;
+	info[1] = k->bits;
+	info[2] = k->type == EP_KT_RSA ? (uint32_t)(k->nlen + k->elen)
+	        : k->type == EP_KT_EC_P256 ? (uint32_t)sizeof k->ec_pub : 32u;
+	info[3] = k->type == EP_KT_RSA ? (uint32_t)k->nlen : 0u;
+	return 0;
+}
+
+int ep_public_impl(int handle, uint8_t *buf, size_t cap)
+{
+	struct ept_key *k = lookup(handle);
+
+	if (!k)
+		return -EINVAL;
+	switch (k->type) {
+	case EP_KT_RSA:
+		if (cap < k->nlen + k->elen)
+			return -ENOSPC;
+		memcpy(buf, k->n, k->nlen);
+		memcpy(buf + k->nlen, k->e, k->elen);
+		return (int)(k->nlen + k->elen);
+	case EP_KT_EC_P256:
+		if (cap < sizeof k->ec_pub)
+			return -ENOSPC;
+		memcpy(buf, k->ec_pub, sizeof k->ec_pub);
+		return (int)sizeof k->ec_pub;
+	case EP_KT_ED25519:
+		if (cap < 32)
+			return -ENOSPC;
+		memcpy(buf, k->ed_sk + 32, 32);
+		return 32;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const br_hash_class *hash_class(int md, const unsigned char **oid)
+{
+	switch (md) {
+	case EP_MD_SHA1:   *oid = BR_HASH_OID_SHA1;   return &br_sha1_vtable;
+	case EP_MD_SHA224: *oid = BR_HASH_OID_SHA224; return &br_sha224_vtable;
+	case EP_MD_SHA256: *oid = BR_HASH_OID_SHA256; return &br_sha256_vtable;
+	case EP_MD_SHA384: *oid = BR_HASH_OID_SHA384; return &br_sha384_vtable;
+	case EP_MD_SHA512: *oid = BR_HASH_OID_SHA512; return &br_sha512_vtable;
+	default:           *oid = NULL;               return NULL;
+	}
+}
+
+static size_t hash_len(const br_hash_class *hc)
+{
+	return (hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
+}
+
+static int sign_rsa(struct ept_key *k, int alg, const br_hash_class *hc, const unsigned char *oid,
+                    int saltlen, const uint8_t *tbs, size_t len, uint8_t *sig, size_t cap)
+{
+	unsigned char x[EP_MAX_SIG];
+	size_t hl = hash_len(hc);
+	int rc = -EINVAL;
+
+	if (len != hl || cap < k->nlen)
+		return -EINVAL;
+	if (alg == EP_ALG_RSA_PKCS1) {
+		if ((k->i62 ? br_rsa_i62_pkcs1_sign(oid, tbs, len, &k->rsa, x)
+		            : br_rsa_i31_pkcs1_sign(oid, tbs, len, &k->rsa, x)) == 1)
+			rc = (int)k->nlen;
+	} else if (alg == EP_ALG_RSA_PSS) {
+		if (saltlen < 0 || saltlen > EP_MAX_SIG)
+			return -EINVAL;
+		rc = ept_pss_encode(hc, tbs, len, (size_t)saltlen, k->bits, x, k->nlen);
+		if (rc == 0)
+			rc = (k->i62 ? br_rsa_i62_private(x, &k->rsa) : br_rsa_i31_private(x, &k->rsa)) == 1
+			     ? (int)k->nlen : -EIO;
+	}
+	if (rc > 0)
+		memcpy(sig, x, k->nlen);
+	ept_wipe(x, sizeof x);
+	return rc;
+}
+
+int ep_sign_impl(int handle, int alg, int hash, int saltlen, const uint8_t *tbs, size_t len,
+                 uint8_t *sig, size_t cap)
+{
+	struct ept_key *k = lookup(handle);
+	const unsigned char *oid;
+	const br_hash_class *hc = hash_class(hash, &oid);
+
+	if (!k)
+		return -EINVAL;
+	switch (alg) {
+	case EP_ALG_RSA_PKCS1:
+	case EP_ALG_RSA_PSS:
+		if (k->type != EP_KT_RSA || !hc)
+			return -EINVAL;
+		return sign_rsa(k, alg, hc, oid, saltlen, tbs, len, sig, cap);
+	case EP_ALG_ECDSA: {
+		unsigned char der[80];
+		size_t n;
+
+		if (k->type != EP_KT_EC_P256 || !hc || len != hash_len(hc))
+			return -EINVAL;
+		n = br_ecdsa_i31_sign_asn1(&br_ec_p256_m31, hc, tbs, &k->ec, der);
+		if (n == 0 || n > cap)
+			return -EIO;
+		memcpy(sig, der, n);
+		return (int)n;
+	}
+	case EP_ALG_ED25519:
+		if (k->type != EP_KT_ED25519 || cap < 64 || hash != EP_MD_NONE)
+			return -EINVAL;
+		return crypto_sign_detached(sig, NULL, tbs, len, k->ed_sk) == 0 ? 64 : -EIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+int ep_free_impl(int handle)
+{
+	struct ept_key *k = lookup(handle);
+
+	if (!k)
+		return -EINVAL;
+	ept_keys[handle] = NULL;
+	ept_wipe(k, sizeof *k);
+	erim_free(k);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* ep_trusted.h: the trusted side's internal interface (key storage, key-file
+ * parsing, EMSA-PSS).  Everything declared here runs in the trusted domain
+ * and touches only trusted memory (erim_malloc, the trusted stack, the
+ * ERIM_TRUSTED table in ep_trusted.c). */
+#ifndef EP_TRUSTED_H
+#define EP_TRUSTED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bearssl.h>
+
+#include "ep_common.h"
+
+/* One loaded key; always erim_malloc'd, wiped before it is freed. */
+struct ept_key {
+	int type;                       /* EP_KT_* */
+	int i62;                        /* BearSSL's 64-bit RSA code works on this CPU */
+	uint32_t bits;
+	/* RSA: the CRT private key points into rsa_buf; n and e are public */
+	br_rsa_private_key rsa;
+	unsigned char rsa_buf[5 * (EP_MAX_RSA_BITS / 16 + 1)];
+	unsigned char n[EP_MAX_RSA_BITS / 8];
+	size_t nlen;
+	unsigned char e[4];
+	size_t elen;
+	/* EC P-256 */
+	br_ec_private_key ec;
+	unsigned char ec_x[32];
+	unsigned char ec_pub[65];
+	/* Ed25519: libsodium's seed || public key */
+	unsigned char ed_sk[64];
+};
+
+/* ep_keyfile.c: read PATH (after the permission checks) and parse it into K.
+ * 0 or a negative errno; on failure K holds nothing (wiped) and the reason
+ * has been logged. */
+int ept_keyfile_load(const char *path, struct ept_key *k);
+
+/* ep_pss.c: EM = EMSA-PSS-ENCODE(mhash, modbits - 1) with MGF1 over the same
+ * hash, written right-aligned into out[0..k) (k = modulus length).  0 or a
+ * negative errno. */
+int ept_pss_encode(const br_hash_class *hc, const unsigned char *mhash, size_t hlen,
+                   size_t saltlen, uint32_t modbits, unsigned char *out, size_t k);
+
+/* ep_trusted.c: wipe N bytes at P (not optimised away). */
+void ept_wipe(void *p, size_t n);
+
+/* ep_trusted.c: log a line through the untrusted side (no secrets!). */
+void ept_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,93 @@
+#!/bin/sh
+# vm_guest_tls.sh: runs INSIDE the PKU guest (tests/provider/vm_nginx_tls.sh
+# puts it there with nginx, openssl, erim.so, the attack module and the test
+# PKI, all flat in /t).  nginx serves HTTPS with its RSA key in erim's trusted
+# domain under the mpk back end; openssl s_client fetches a page and verifies
+# the certificate; the key scan finds p in stock OpenSSL (control) and, with
+# erim, stops at the first trusted page with erim's violation report (under
+# mpk the trusted pages are mapped readable and the protection key refuses
+# the read); the server then serves again.
+cd /t || exit 1
+busybox ifconfig lo 127.0.0.1 up
+echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd
+echo 'root:x:0:' >/etc/group
+echo 'nogroup:x:65534:' >>/etc/group
+chmod 600 /t/srv.key
+p=$(cat /t/srv.p)
+port=8443
+passed=0 failed=0
+check() {  # check NAME COMMAND...
+	n=$1; shift
+	if "$@"; then passed=$((passed + 1)); echo "$n: ok"; else failed=$((failed + 1)); echo "$n: FAIL"; fi
+}
+conf() {  # conf KEYFILE
+	mkdir -p /tmp/n/logs /tmp/n/tmp
+	cat >/tmp/n/nginx.conf <<EOC
+user root;
+worker_processes 1;
+error_log /tmp/n/logs/error.log info;
+pid /tmp/n/nginx.pid;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path /tmp/n/tmp/body;
+    proxy_temp_path /tmp/n/tmp/proxy;
+    fastcgi_temp_path /tmp/n/tmp/fastcgi;
+    uwsgi_temp_path /tmp/n/tmp/uwsgi;
+    scgi_temp_path /tmp/n/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port ssl;
+        ssl_certificate /t/srv.crt;
+        ssl_certificate_key $1;
+        location / { return 200 "hello from nginx\n"; }
+    }
+}
+EOC
+}
+start() {  # start OPENSSL_CONF
+	rm -f /tmp/n/nginx.pid /tmp/n/scan.out
+	env OPENSSL_CONF=$1 LD_PRELOAD=/t/ep_keyscan.so KEYSCAN_HEX="$p" KEYSCAN_OUT=/tmp/n/scan.out \
+		/t/nginx -p /tmp/n -c /tmp/n/nginx.conf -e /tmp/n/logs/error.log >/tmp/n/start.log 2>&1
+	i=0
+	while [ ! -s /tmp/n/nginx.pid ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+	sed 's/^/    start: /' /tmp/n/start.log
+	[ -s /tmp/n/nginx.pid ]
+}
+stop() {
+	[ -s /tmp/n/nginx.pid ] && kill "$(cat /tmp/n/nginx.pid)" 2>/dev/null
+	sleep 1
+}
+get() {  # get [HEADER]: the page over TLS, certificate verified
+	printf 'GET / HTTP/1.0\r\n%s\r\n\r\n' "${1:-X-Nothing: 0}" |
+		OPENSSL_CONF=/dev/null timeout 60 /t/openssl s_client -quiet -connect 127.0.0.1:$port \
+		-CAfile /t/ca.crt -verify_return_error >/tmp/n/reply 2>/tmp/n/sclient.log
+	echo "    reply: $(grep -v '^\s*$' /tmp/n/reply | tail -n 1)"
+	grep -q "hello from nginx" /tmp/n/reply
+}
+found() { grep -q "^FOUND" /tmp/n/scan.out 2>/dev/null; }
+stopped() { [ ! -s /tmp/n/scan.out ] && grep -q "erim: violation: untrusted code read trusted memory" /tmp/n/start.log /tmp/n/logs/error.log; }
+
+echo "--- control: stock OpenSSL, nginx reads the key file"
+conf /t/srv.key
+check control_nginx_starts start /dev/null
+check control_https_works get
+get "X-Keyscan: 1" >/dev/null
+sleep 1
+echo "    scan: $(cat /tmp/n/scan.out 2>/dev/null)"
+check control_scan_finds_the_key found
+stop
+echo "--- erim (mpk): the key in trusted memory, nginx gets a reference"
+conf /t/srv.ref
+check erim_nginx_starts_under_mpk start /t/erim.cnf
+check erim_backend_is_mpk grep -q "trusted domain (back end mpk)" /tmp/n/start.log
+check erim_https_works_and_verifies get
+get "X-Keyscan: 1" >/dev/null
+sleep 1
+echo "    scan: $(cat /tmp/n/scan.out 2>/dev/null || echo '(no result: the scan did not finish)')"
+grep -h "erim: violation" /tmp/n/start.log /tmp/n/logs/error.log | sed 's/^/    /'
+check erim_scan_stops_at_trusted_memory_with_violation_report stopped
+sleep 1
+check erim_serves_again_after_the_attack get
+stop
+echo "vm_guest_tls: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -41,6 +41,9 @@ static void check_after_load(const char *file)
 	if (r < 0)
 		erim__fatal("erim: dlopen(%s) after erim_init refused: %s\n",
 		            file ? file : "NULL", err[0] ? err : "cannot inspect the loaded modules");
+	err[0] = 0;
+	if (erim__plt_protect(1, err, sizeof err) < 0)
+		erim__fatal("erim: dlopen(%s) after erim_init refused: %s\n", file ? file : "NULL", err);
 	for (size_t i = 0; i < n; i++)
 		if (!erim_overlaps_trusted((const void *)g[i].start, g[i].end - g[i].start))
 			erim__fatal("erim: dlopen(%s) after erim_init refused: %s has trusted "

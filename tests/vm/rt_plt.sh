@@ -1,0 +1,12 @@
+#!/bin/sh
+# rt_plt.sh: no PLT stub reads a writable slot, with real protection keys
+# (one guest boot): vm/rt_plt.c under mpk, dynamic (a module dlopened after
+# init) and static; the static program without -z relro -z now refused; the
+# control run under none.  Inside each run, the executable's and libc's GOT
+# hijacks are stopped, and their controls (the retargeting undone) run the
+# attacker's function with the trusted PKRU.
+b=$builddir/vm
+exec "$ERIM_VM_RUN" --name rt_plt --cpu max --smp 2 --env ERIM_QUIET=1 \
+	--file "$builddir/harden/.libs/dlclean.so" -- \
+	"$b/rt_plt" mpk ./dlclean.so ';;' "$b/rt_plt_static" mpk ';;' \
+	"$b/rt_plt_lazy_static" mpk --refused ';;' "$b/rt_plt" none ./dlclean.so

@@ -479,11 +479,14 @@ static int plan(struct pctx *c, const struct pobj *o)
 		s = o->base + p->p_vaddr;
 		e = s + p->p_filesz;
 		for (uintptr_t a = s; r == 0 && a + 6 <= e; a++) {
-			const uint8_t *b = (const uint8_t *)a;
+			const uint8_t *b = memchr((const void *)a, 0xff, e - 5 - a);
 			struct slot *x;
 			int32_t disp;
 
-			if (b[0] != 0xff || b[1] != 0x25)
+			if (!b)
+				break;
+			a = (uintptr_t)b;
+			if (b[1] != 0x25)
 				continue;
 			memcpy(&disp, b + 2, 4);
 			x = find_slot(sl, ns, a + 6 + (intptr_t)disp);
@@ -637,7 +640,7 @@ int erim__plt_protect(int late, char *err, size_t errlen)
 	if (r == 0)
 		r = apply(c);
 	for (size_t i = 0; r == 0 && !late && i < c->nar; i++)
-		if (erim__ranges_add(c->ar[i].start, c->ar[i].start + ARENA_SIZE, "plt",
+		if (erim__ranges_add(c->ar[i].start, c->ar[i].start + ARENA_SIZE, "PLT slot copies",
 		                     ERIM_R_READONLY) < 0)
 			r = fail(c, ENOSPC, "too many trusted ranges (PLT slot copies)");
 	if (r < 0)   /* unused copies go; ones a stub may point at stay */

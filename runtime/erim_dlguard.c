@@ -13,6 +13,10 @@
  * Scanning all modules, not only the new one, also catches a module that
  * untrusted code loaded behind this wrapper's back, at the next dlopen.
  *
+ * After a load, erim__plt_protect (erim_plt.c) also retargets the new
+ * objects' PLT stubs that read writable slots to sealed slot copies, and
+ * stops the process if that cannot be done.
+ *
  * Shared library only (see runtime/Makefile.am): a static program has no
  * interposable dlopen; there a module with trusted globals must be loaded
  * before erim_init (documented limit). */

@@ -401,6 +401,7 @@ TEST(got_hijack_executable_slot)
 	if (!stub)
 		return;
 	CHECK(stub_slot(stub) != exe_malloc_slot, "the stub still reads the JUMP_SLOT");
+	CHECK(erim_overlaps_trusted(stub_slot(stub), 8), "the slot copy is not in the registry");
 	orig = *exe_malloc_slot;
 	*exe_malloc_slot = (void *)evil_malloc;         /* plain store: writable */
 	evil_ran = 0;
@@ -430,6 +431,9 @@ TEST(libc_internal_slot)
 		SKIP("libc's slot for explicit_bzero's call is read-only here (full RELRO libc)");
 	now = stub_slot(libc_stub);
 	CHECK(now != libc_slot, "libc's stub still reads its writable slot");
+	/* the copy is a registered (read-only) trusted range: erim-tem keeps it */
+	CHECK(erim_overlaps_trusted(now, sizeof *now), "the slot copy %p is not in the registry",
+	      (void *)now);
 	old_segv = signal(SIGSEGV, on_segv);
 	if (sigsetjmp(jb, 1) == 0) {
 		*(volatile uintptr_t *)now = *(volatile uintptr_t *)now;

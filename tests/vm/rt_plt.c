@@ -19,6 +19,8 @@
  *    the stub now reads faults on a store;
  *  - lazy binding semantics for untrusted code: libm calls, threads, dlopen
  *    and a call into the loaded module;
+ *  - under erim-tem (--under-tem), untrusted code can neither put a stub
+ *    back nor make a slot copy writable or unmap it;
  *  - static: erim_init accepted the program (its IRELATIVE slots are in
  *    RELRO with -z relro -z now), the walk finds nothing writable. */
 #include <dlfcn.h>
@@ -44,6 +46,21 @@ static ERIM_TRUSTED volatile long secret_global[8] = { SECRET };
 static enum erim_backend backend;
 static unsigned id_alloc, id_bzero;
 static const char *module;
+static int under_tem;      /* --under-tem: erim-tem must refuse the undo */
+static int stub_undo(uint8_t *stub, void **slot);
+
+/* Under erim-tem untrusted code can neither rewrite the stub back (frozen
+ * code) nor unprotect the slot copy (frozen, trusted range): checked here
+ * instead of the control, which ran without erim-tem. */
+static void tem_refuses_undo(uint8_t *stub, void **old_slot, void **copy)
+{
+	uintptr_t pg = (uintptr_t)copy & ~4095UL;
+
+	CHECK(stub_undo(stub, old_slot) != 0, "erim-tem let untrusted code rewrite the PLT stub");
+	CHECK(mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE) != 0,
+	      "erim-tem let untrusted code make the slot copy writable");
+	CHECK(munmap((void *)pg, 4096) != 0, "erim-tem let untrusted code unmap the slot copy");
+}
 
 /* ---- the walk ----------------------------------------------------------------- */
 
@@ -408,6 +425,11 @@ TEST(got_hijack_executable_slot)
 	stolen = 0;
 	CHECK(erim_gate_call(id_alloc, NULL) == 1, "trusted alloc failed");
 	CHECK(!evil_ran, "the attacker's function ran from trusted code (PKRU %#x)", evil_pkru);
+	if (under_tem) {
+		tem_refuses_undo(stub, exe_malloc_slot, stub_slot(stub));
+		*exe_malloc_slot = orig;
+		return;
+	}
 	/* control: the stub pointed back at the slot, as without the retargeting */
 	CHECK(stub_undo(stub, exe_malloc_slot) == 0, "control: cannot undo the retargeting");
 	CHECK(erim_gate_call(id_alloc, NULL) == 1, "trusted alloc failed (control)");
@@ -447,6 +469,11 @@ TEST(libc_internal_slot)
 	stolen = 0;
 	CHECK(erim_gate_call(id_bzero, NULL) == 0, "trusted bzero failed");
 	CHECK(!evil_ran, "the attacker's memset ran from trusted code (PKRU %#x)", evil_pkru);
+	if (under_tem) {
+		tem_refuses_undo(libc_stub, libc_slot, now);
+		*libc_slot = orig;
+		return;
+	}
 	CHECK(stub_undo(libc_stub, libc_slot) == 0, "control: cannot undo the retargeting");
 	CHECK(erim_gate_call(id_bzero, NULL) == 0, "trusted bzero failed (control)");
 	printf("  control: evil ran %d, PKRU there %#x, stolen %#lx\n", evil_ran, evil_pkru, stolen);
@@ -520,6 +547,7 @@ int main(int argc, char **argv)
 	int r;
 
 	module = argc > 2 ? argv[2] : NULL;
+	under_tem = argc > 3 && strcmp(argv[3], "--under-tem") == 0;
 	if (strcmp(be, "mpk") == 0) {
 		backend = ERIM_BACKEND_MPK;
 		c.require_mpk = 1;

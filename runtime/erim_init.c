@@ -546,6 +546,12 @@ static int init_locked(const struct erim_config *cfg)
 		}
 	}
 
+	/* no PLT stub of any loaded object reads a writable slot (erim_plt.c);
+	 * the slot copies join the registry as read-only ranges */
+	r = erim__plt_protect(0, errbuf, sizeof errbuf);
+	if (r < 0)
+		goto fail;
+
 	erim__ro.vec = vec_kind();
 	erim__ro.pkey = (int32_t)key;
 	if (be == ERIM_BACKEND_MPK) {

@@ -214,5 +214,9 @@ int erim__globals_find(struct erim_grange *out, size_t max, size_t *n, char *err
 int erim__ranges_add(uintptr_t start, uintptr_t end, const char *what, int kind) ERIM_HIDDEN;
 int erim__reserve_default(void) ERIM_HIDDEN;
 
+/* PLT stubs retargeted to sealed slot copies (erim_plt.c); LATE: after
+ * erim_init (dlopen), copies not added to the range registry */
+int erim__plt_protect(int late, char *err, size_t errlen) ERIM_HIDDEN;
+
 #endif /* !__ASSEMBLER__ */
 #endif /* ERIM_INTERNAL_H */

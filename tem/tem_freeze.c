@@ -5,7 +5,8 @@
  * or makes a GOT writable again and points it elsewhere.
  *
  * At registration every executable mapping (the program, every library,
- * liberim, the vDSO and its [vvar] data, anonymous code) is frozen, and so is every other mapping
+ * liberim, the vDSO and its [vvar] data, anonymous code, anonymous read-only trusted ranges such as
+ * liberim's PLT slot copies) is frozen, and so is every other mapping
  * of an object that has one (its RELRO/GOT, read-only data, liberim's sealed
  * page and data, and the anonymous .bss right after that data).  A FULL frozen range can no longer be replaced (mmap
  * MAP_FIXED, mremap onto it, shmat over it), moved or unmapped (munmap,
@@ -164,6 +165,11 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 			/* an object's .bss: the anonymous mapping ld.so (or the
 			 * kernel) put right after its writable data */
 			if (!freeze && !v.ino && !v.named && data_end && v.start == data_end)
+				freeze = 1;
+			/* anonymous read-only trusted ranges (liberim's PLT slot
+			 * copies): never writable again, whatever the back end */
+			if (!freeze && !v.ino && v.perms[0] == 'r' && v.perms[1] != 'w' &&
+			    in_trusted(p, v.start, v.end))
 				freeze = 1;
 			data_end = freeze && v.ino && v.perms[1] == 'w' ? v.end : 0;
 			if (!freeze)

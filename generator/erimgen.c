@@ -191,6 +191,8 @@ int main(int argc, char **argv)
 			          .version = PACKAGE_VERSION },
 		};
 		c.interpose = interpose || gen_iface_option(i, "interpose");
+		struct gen_import imp;
+		c.iface = gen_import_merge(&c, &imp);
 		for (size_t k = 0; k < gen_nbackends; k++) {
 			const struct gen_backend *be = &gen_backends[k];
 			struct erimgen_out *o;
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
 			gen_buf_init(&o->buf, erimgen_basename(o->path));
 			be->emit(&c, &o->buf);
 		}
+		gen_import_free(&imp);
 		if (c.errors)
 			rc = 1;
 	}

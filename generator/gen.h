@@ -70,6 +70,16 @@ void gen_header_untrusted(struct gen_ctx *c, struct gen_buf *b);
 void gen_header_trusted(struct gen_ctx *c, struct gen_buf *b);
 void gen_gates(struct gen_ctx *c, struct gen_buf *b);
 
+/* EDL `from "x.edl" import` (gen_import.c): the interface of C with the
+ * imported functions appended; G owns the copies until gen_import_free(). */
+struct gen_import {
+	struct idl_interface *iface;
+	struct idl_func **copies;
+	size_t ncopies;
+};
+const struct idl_interface *gen_import_merge(struct gen_ctx *c, struct gen_import *g);
+void gen_import_free(struct gen_import *g);
+
 /* ---- helpers shared by the back ends (gen_types.c) ------------------------ */
 
 /* The C spelling of type T followed by declarator NAME (NAME may be ""),

@@ -161,6 +161,16 @@ static int idl_is_integer(const struct idl_type *t)
 	return t && t->kind == IDL_T_SCALAR && t->is_signed >= 0;
 }
 
+/* A type name from an included C header that may be an integer (socklen_t,
+ * oe_nfds_t, enum tags): the generated code checks it at run time and a
+ * static assertion refuses it at compile time when it is not one. */
+static int idl_is_header_integer(const struct idl_type *t)
+{
+	t = idl_strip(t);
+	return t && t->kind == IDL_T_EXTERN && t->name && strncmp(t->name, "struct ", 7) &&
+	       strncmp(t->name, "union ", 6);
+}
+
 static int idl_is_signed_integer(const struct idl_type *t)
 {
 	t = idl_strip(t);
@@ -355,6 +365,15 @@ static void chk_struct_member_length(struct idl_chk *c, struct idl_param *p)
 		return;
 	if (a->size || a->count || a->is_string || a->user_check || a->is_opaque)
 		return;
+	if (c->edl) {
+		/* edger8r copies such a member as a pointer value (shallow copy) */
+		idl_report(c->s, IDL_CHK_SHALLOW_POINTER, IDL_SEV_OFF, &p->loc,
+		           "member '%s' of struct '%s' is a pointer without size= or count=: it is copied "
+		           "as a value and never followed (as [user_check]); give it a length for a deep copy",
+		           p->name, c->strct->name);
+		p->attrs.user_check = idl_xstrdup("EDL pointer member without a length: copied as a value");
+		return;
+	}
 	idl_report(c->s, IDL_CHK_STRUCT_MEMBER_LENGTH, IDL_SEV_OFF, &p->loc,
 	           "member '%s' of struct '%s' is a pointer; give its length with [count=M] or [size=M] "
 	           "naming a sibling member (deep copy), or mark it [user_check(\"why\")]",
@@ -372,6 +391,15 @@ static void chk_pointer_array(struct idl_chk *c, struct idl_param *p)
 	if (p->attrs.user_check || p->attrs.is_opaque)
 		return; /* not copied: the shape does not matter */
 	idl_what(c, p, what, sizeof what);
+	if (c->edl && !p->attrs.is_string && !(p->ndims && idl_is_pointer(p->type->target))) {
+		/* edger8r copies the pointer values of a T ** buffer, never what
+		 * they point to (sgx_tstdc.edl's waiters): erim does the same */
+		idl_report(c->s, IDL_CHK_SHALLOW_POINTER, IDL_SEV_OFF, &p->loc,
+		           "%s is %s: the pointer values are copied as data and never followed, so the "
+		           "side receiving them must treat each as [user_check]", what,
+		           p->ndims ? "an array of pointers" : "a buffer of pointers");
+		return;
+	}
 	idl_report(c->s, IDL_CHK_POINTER_ARRAY, IDL_SEV_OFF, &p->loc,
 	           "%s is %s, which cannot be deep-copied; pass one flat [in, size=len] buffer "
 	           "(with offsets into it), or one call per element", what,
@@ -416,14 +444,15 @@ static void idl_check_len_expr(struct idl_chk *c, struct idl_param *p, struct id
 		           sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
 		return;
 	}
-	if (idl_is_integer(ref->type) && !ref->ndims) {
+	if ((idl_is_integer(ref->type) || idl_is_header_integer(ref->type)) && !ref->ndims) {
 		if (idl_is_signed_integer(ref->type))
 			idl_report(c->s, IDL_CHK_SIGNED_LENGTH, IDL_SEV_OFF, &e->loc,
 			           "%s=%s of %s: '%s' has a signed type; negative lengths are refused at run "
 			           "time, prefer size_t", kind, e->ident, what, e->ident);
 		return;
 	}
-	if (allow_int_pointer && idl_is_pointer(ref->type) && idl_is_integer(ref->type->target))
+	if (allow_int_pointer && idl_is_pointer(ref->type) &&
+	    (idl_is_integer(ref->type->target) || idl_is_header_integer(ref->type->target)))
 		return;
 	idl_report(c->s, IDL_CHK_LENGTH_REFS, IDL_SEV_OFF, &e->loc,
 	           "%s=%s of %s: '%s' is not an integer%s", kind, e->ident, what, e->ident,
@@ -514,7 +543,12 @@ static void chk_duplicate_params(struct idl_chk *c, struct idl_func *f)
 
 static void chk_pointer_return(struct idl_chk *c, struct idl_func *f)
 {
-	if (idl_is_pointer(f->ret) || idl_is_pointer(idl_strip(f->ret)))
+	if ((idl_is_pointer(f->ret) || idl_is_pointer(idl_strip(f->ret))) && c->edl)
+		idl_report(c->s, IDL_CHK_SHALLOW_POINTER, IDL_SEV_OFF, &f->ret->loc,
+		           "'%s' returns a pointer: the value is copied, never followed; the %s side "
+		           "must treat it as [user_check]", f->name,
+		           f->side == IDL_TRUSTED ? "untrusted" : "trusted");
+	else if (idl_is_pointer(f->ret) || idl_is_pointer(idl_strip(f->ret)))
 		idl_report(c->s, IDL_CHK_POINTER_RETURN, IDL_SEV_OFF, &f->ret->loc,
 		           "'%s' returns a pointer, which would cross the boundary unchecked; return it "
 		           "through an [out] parameter, or as an integer handle", f->name);
@@ -1035,7 +1069,9 @@ static void idl_scope_fill(struct idl_scope *sc, const struct idl_file *f, int d
 static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct idl_type *t,
                              const struct idl_struct *in_struct, int has_includes)
 {
-	for (; t; t = t->target) {
+	int via_ptr = 0;
+
+	for (; t; via_ptr |= t->kind == IDL_T_POINTER, t = t->target) {
 		switch (t->kind) {
 		case IDL_T_STRUCT:
 			t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name);
@@ -1045,7 +1081,7 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 				t->kind = IDL_T_EXTERN;
 				t->name = idl_b_kw_join(idl_xstrdup("struct"), tag);
 				free(tag);
-			} else if (in_struct && !t->target && !idl_struct_declared_before(s, t->decl, in_struct)) {
+			} else if (in_struct && !via_ptr && !idl_struct_declared_before(s, t->decl, in_struct)) {
 				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
 				           "struct '%s' is used by value in struct '%s' before it is complete; "
 				           "declare it first (a struct cannot contain itself)", t->decl->name,
@@ -1066,9 +1102,13 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 			if (strchr(t->name, ' '))
 				break; /* "union X", already resolved */
 			t->typedef_decl = idl_map_get(&((struct idl_scope *)s->scope)->typedefs, t->name);
-			if (t->typedef_decl)
+			if (t->typedef_decl) {
 				t->kind = IDL_T_TYPEDEF;
-			else if (!has_includes)
+			} else if ((t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name))) {
+				/* a struct declared in the file used by its bare name (Open
+				 * Enclave's generated headers typedef every struct) */
+				t->kind = IDL_T_STRUCT;
+			} else if (!has_includes)
 				idl_report(s, IDL_CHK_UNKNOWN_TYPE, IDL_SEV_OFF, &t->loc,
 				           "unknown type '%s': it is not declared in this file and no C header is "
 				           "included; add include \"header.h\" that declares it", t->name);

@@ -58,7 +58,10 @@
 	X(EMPTY_PARAMS, "empty-params", OFF, 0, "`f()` instead of `f(void)`")           \
 	X(DEEP_STRUCT, "deep-struct", ERROR, 1,                                        \
 	  "structs with pointer members only as [in]/[out] buffers of trusted functions, one level deep") \
-	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)")
+	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)") \
+	X(SHALLOW_POINTER, "shallow-pointer", WARNING, 0,                              \
+	  "EDL pointer returns, arrays of pointers and struct pointer members without a length: " \
+	  "the pointer values are copied, never followed (as unchecked as [user_check])")
 
 enum idl_check_id {
 #define IDL_CHECK_ENUM(id, name, sev, req, desc) IDL_CHK_##id,

@@ -17,7 +17,7 @@ for f in "$edl"/*.edl "$edl"/*/*.edl; do
 		for g in "$w/$n"/*_gates.c; do
 			sh_check "$n.edl: generated gates compile with $cc" \
 				$cc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/$n" \
-				-I "$top_srcdir/tests/gen/sgx_include" -c "$g" -o "$w/$n/gates-$cc.o"
+				-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" -c "$g" -o "$w/$n/gates-$cc.o"
 		done
 	done
 done

@@ -270,9 +270,11 @@ static char *gen_size(struct gen_fx *fx, struct gen_buf *b, int ind, const struc
 			gen_printf(b, "if (%s%s < 0)\n", fx->prefix, e->ident);
 			gen_fail(fx, b, ind + 1, "has a negative length");
 		} else if (sg == -1) {
-			/* spelled so that no compiler calls it always-true for unsigned types */
+			/* a header type (socklen_t): signed or not is known only to the
+			 * compiler; a value size_t cannot hold is a negative one, and
+			 * no compiler calls this test always-true or always-false */
 			gen_indent(b, ind);
-			gen_printf(b, "if (!(%s%s > 0 || %s%s == 0))\n", fx->prefix, e->ident,
+			gen_printf(b, "if (__builtin_add_overflow(%s%s, 0, &(size_t){ 0 }))\n",
 			           fx->prefix, e->ident);
 			gen_fail(fx, b, ind + 1, "has a negative length");
 		}

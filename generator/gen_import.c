@@ -19,8 +19,11 @@ struct gen_fnset {
 static void gen_fnset_add(struct gen_ctx *c, struct gen_fnset *s, const struct idl_func *f)
 {
 	for (size_t k = 0; k < s->n; k++) {
-		if (s->v[k] == f)
-			return;   /* reached through two imports: one function */
+		if (s->v[k] == f || (!strcmp(s->v[k]->name, f->name) && s->v[k]->loc.file && f->loc.file &&
+		                     !strcmp(s->v[k]->loc.file, f->loc.file) &&
+		                     s->v[k]->loc.first_line == f->loc.first_line &&
+		                     s->v[k]->loc.first_column == f->loc.first_column))
+			return;   /* one declaration reached through two imports: one function */
 		if (!strcmp(s->v[k]->name, f->name)) {
 			gen_error(c, &f->loc, "function '%s' is imported twice with different declarations "
 			          "(the other is at %s:%d)", f->name,

@@ -20,5 +20,18 @@ for f in "$edl"/*.edl "$edl"/*/*.edl; do
 				-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" -c "$g" -o "$w/$n/gates-$cc.o"
 		done
 	done
+	# functions the file says must (not) be generated, imported ones included
+	for fn in $(sed -n 's|.*expect-generated: \(.*\) \*/|\1|p' "$f"); do
+		sh_check "$n.edl: $fn is generated" grep -q "[^a-z_]$fn(" "$w/$n/${n}_erim.h"
+	done
+	for fn in $(sed -n 's|.*expect-absent: \(.*\) \*/|\1|p' "$f"); do
+		sh_check "$n.edl: $fn is not imported" sh -c "! grep -q '[^a-z_]$fn(' '$w/$n/${n}_erim.h'"
+	done
 done
+# `import NAME` naming no function of the imported file is an error
+bad=$w/bad-import.edl
+mkdir -p "$w/lib" && cp "$edl/issue13/lib/pick.edl" "$w/lib/"
+printf 'enclave {\n    from "lib/pick.edl" import pick_none;\n};\n' >"$bad"
+sh_check "bad-import.edl: erimgen refuses an import of a missing function" \
+	sh -c "! '$erimgen' -o '$w' '$bad' 2>'$w/bad.err' && grep -q \"'pick_none' is not a function\" '$w/bad.err'"
 sh_done gen_edl

@@ -74,6 +74,10 @@ struct idl_attrs {
 	struct idl_expr *maxlen;    /* [maxlen=E] */
 	struct idl_expr *filled;    /* [filled=N] */
 	struct idl_loc loc;         /* the whole [...] list */
+	/* Added by the front end (idl/), additive: EDL's [isptr] (1) or [isary]
+	 * (2) on a parameter whose header typedef hides a pointer or an array;
+	 * accepted with user_check only (the value is passed as it is). */
+	int edl_hidden;
 };
 
 /* A parameter or a struct member. */

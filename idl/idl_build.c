@@ -345,10 +345,8 @@ static const struct {
 	{ "len", "did you mean 'size' (bytes) or 'count' (elements)?" },
 	{ "length", "did you mean 'size' (bytes) or 'count' (elements)?" },
 	{ "wstring", "wide strings are not supported: pass [in, count=n] const wchar_t *" },
-	{ "isptr", "EDL's isptr is not supported: write the pointer type out (T *p) instead of a pointer typedef" },
-	{ "isary", "EDL's isary is not supported: write the array dimension out (T a[4]) instead of an array typedef" },
-	{ "readonly", "EDL's readonly is not needed: an [in] buffer is always a private copy" },
-	{ "sizefunc", "EDL's sizefunc is not supported: give the length with [size=E]" },
+	{ "sizefunc", "EDL's sizefunc was removed from the SGX SDK and is not supported: give the length "
+	              "with [size=E] naming a parameter the caller fills" },
 	{ "user_checked", "did you mean 'user_check(\"why\")'?" },
 };
 
@@ -414,6 +412,17 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 
 		for (i = 0; i < n && strcmp(a->name, idl_attr_table[i].name); i++)
 			;
+		if (i == n && !a->has_value && !a->has_string &&
+		    (!strcmp(a->name, "isptr") || !strcmp(a->name, "isary"))) {
+			out->edl_hidden = a->name[2] == 'p' ? 1 : 2;
+			continue;
+		}
+		if (i == n && !a->has_value && !a->has_string && !strcmp(a->name, "readonly")) {
+			idl_report(p->s, IDL_CHK_EDL_COMPAT, IDL_SEV_OFF, &a->name_loc,
+			           "EDL 'readonly' is ignored: an [in] buffer is always a private copy the "
+			           "callee cannot write back");
+			continue;
+		}
 		if (i == n) {
 			idl_unknown_attr(p, a);
 			continue;
@@ -462,6 +471,15 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 		case IDL_A_FILLED: out->filled = a->value; a->value = NULL; break;
 		}
 	}
+	if (out->edl_hidden && !out->user_check)
+		idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &out->loc,
+		           "[%s] with a copy direction: erim copies only buffers whose element type it can "
+		           "see; write the %s out (%s) with size=/count=, or mark it [user_check(\"why\"), %s] "
+		           "to pass the value as it is",
+		           out->edl_hidden == 1 ? "isptr" : "isary",
+		           out->edl_hidden == 1 ? "pointer" : "array",
+		           out->edl_hidden == 1 ? "T *p" : "T a[N]",
+		           out->edl_hidden == 1 ? "isptr" : "isary");
 	idl_free_rawattrs(raw);
 }
 

@@ -270,6 +270,8 @@ static void chk_attr_non_pointer(struct idl_chk *c, struct idl_param *p)
 
 	if (idl_is_pointer(p->type) || p->ndims || !idl_has_pointer_attrs(a))
 		return;
+	if (a->edl_hidden)
+		return;   /* [isptr]/[isary]: a header typedef hides the pointer */
 	idl_what(c, p, what, sizeof what);
 	if (a->dir)
 		idl_report(c->s, IDL_CHK_ATTR_NON_POINTER, IDL_SEV_OFF, idl_attr_loc(p),

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "erimgen_cpp.h"
 #include "gen.h"
 #include "idl.h"
 
@@ -47,7 +48,12 @@ static void erimgen_help(void)
 	       "      --print-link-flags  print the -Wl,--wrap= flags interposition needs\n"
 	       "      --audit           list every user_check pointer with its reason\n"
 	       "      --dump-ast        print the checked syntax tree\n"
-	       "  -I DIR                search DIR for imported .erim files\n"
+	       "  -I DIR                search DIR for imported .erim files (and, with --cpp,\n"
+	       "                        for the preprocessor's #include files)\n"
+	       "      --cpp, --preprocess  run every file read through the C preprocessor\n"
+	       "                        first, as edger8r can ($ERIMGEN_CPP, default cpp);\n"
+	       "                        diagnostics point at the original lines\n"
+	       "  -D NAME[=VALUE], -U NAME  define/undefine a macro for --cpp\n"
 	       "  -W NAME, -Wno-NAME    enable/disable the front end's check NAME\n"
 	       "  -Werror[=NAME]        turn warnings (or one check) into errors\n"
 	       "      --version         print the version and exit\n"
@@ -86,6 +92,7 @@ static void erimgen_link_flags(const struct idl_file *f)
 	printf("\n");
 }
 
+enum { OPT_CPP = 300 };
 enum { OPT_HEADER_ONLY = 256, OPT_DEPFILE, OPT_INTERPOSE, OPT_LINK_FLAGS, OPT_AUDIT,
        OPT_DUMP_AST, OPT_VERSION, OPT_HELP };
 
@@ -99,6 +106,8 @@ int main(int argc, char **argv)
 		{ "print-link-flags", no_argument, NULL, OPT_LINK_FLAGS },
 		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "dump-ast", no_argument, NULL, OPT_DUMP_AST },
+		{ "cpp", no_argument, NULL, OPT_CPP },
+		{ "preprocess", no_argument, NULL, OPT_CPP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -110,10 +119,12 @@ int main(int argc, char **argv)
 	struct idl_file *f;
 	struct erimgen_out *outs = NULL;
 	size_t nouts = 0;
+	struct erimgen_cpp cpp = { 0 };
+	int use_cpp = 0;
 
 	idl_opts_init(&io);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:I:W:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:I:W:D:U:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			outdir = optarg;
@@ -123,7 +134,15 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s: out of memory\n", erimgen_prog);
 				return 1;
 			}
+			erimgen_cpp_add(&cpp, "-I", optarg);
 			break;
+		case 'D':
+			erimgen_cpp_add(&cpp, "-D", optarg);
+			break;
+		case 'U':
+			erimgen_cpp_add(&cpp, "-U", optarg);
+			break;
+		case OPT_CPP: use_cpp = 1; break;
 		case 'W': {
 			int e = idl_opts_warning(&io, optarg);
 			if (e == -ENOENT)
@@ -161,6 +180,14 @@ int main(int argc, char **argv)
 		erimgen_usage_error("more than one input file ('%s', '%s'): run erimgen once per file",
 		                    argv[optind], argv[optind + 1]);
 
+	if (use_cpp) {
+		io.preprocess = erimgen_cpp_run;
+		io.preprocess_arg = &cpp;
+	} else {
+		for (size_t k = 0; k < cpp.nargs; k++)
+			if (cpp.args[k][1] != 'I')
+				erimgen_usage_error("'%s' needs --cpp (macros are for the C preprocessor)", cpp.args[k]);
+	}
 	diags = idl_diags_new();
 	if (!diags) {
 		fprintf(stderr, "%s: out of memory\n", erimgen_prog);
@@ -259,5 +286,6 @@ done:
 	idl_file_free(f);
 	idl_diags_free(diags);
 	idl_opts_fini(&io);
+	erimgen_cpp_fini(&cpp);
 	return rc;
 }

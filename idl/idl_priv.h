@@ -118,6 +118,8 @@ struct idl_parser {
 	struct idl_interface **iface_tail; /* O(1) appends to file->interfaces/imports */
 	struct idl_import **import_tail;
 	int comment_line, comment_col; /* start of an unterminated comment */
+	int cpp;                     /* text came through --cpp: honour line markers */
+	int foreign;                 /* inside text a line marker says is another file's */
 };
 
 /* ---- diagnostics (idl_diag.c) ---------------------------------------------------- */

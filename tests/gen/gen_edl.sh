@@ -34,4 +34,18 @@ mkdir -p "$w/lib" && cp "$edl/issue13/lib/pick.edl" "$w/lib/"
 printf 'enclave {\n    from "lib/pick.edl" import pick_none;\n};\n' >"$bad"
 sh_check "bad-import.edl: erimgen refuses an import of a missing function" \
 	sh -c "! '$erimgen' -o '$w' '$bad' 2>'$w/bad.err' && grep -q \"'pick_none' is not a function\" '$w/bad.err'"
+# --cpp: preprocessor lines; -D reaches #ifdef; diagnostics keep the original line
+pre=$edl/issue13/cpp/Pre.edl
+mkdir -p "$w/cpp"
+sh_check "Pre.edl: without --cpp, # lines are refused by name" \
+	sh -c "! '$erimgen' -o '$w/cpp' '$pre' 2>'$w/cpp.err' && grep -q 'run erimgen --cpp' '$w/cpp.err'"
+sh_check "Pre.edl: erimgen --cpp -DWITH_EXTRA succeeds" "$erimgen" --cpp -DWITH_EXTRA -o "$w/cpp" "$pre"
+sh_check "Pre.edl: -DWITH_EXTRA generates extra_call" grep -q "extra_call(" "$w/cpp/Pre_erim.h"
+for cc in $compilers; do
+	sh_check "Pre.edl: generated gates compile with $cc" \
+		$cc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/cpp" \
+		-I "$top_srcdir/generator/include" -c "$w/cpp/Pre_gates.c" -o "$w/cpp/gates-$cc.o"
+done
+sh_check "Pre.edl: a diagnostic after --cpp names the original line 14" \
+	sh -c "! '$erimgen' --cpp -DWITH_BAD -o '$w/cpp' '$pre' 2>'$w/cpp2.err' && grep -q 'Pre.edl:14:22: error:.*bad_one.*pointer-direction' '$w/cpp2.err'"
 sh_done gen_edl

@@ -321,6 +321,13 @@ static void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struc
 	}
 	if (a->size)
 		sz = gen_size(fx, b, ind, a->size);
+	/* size= without count= covers whole elements (edger8r refuses the rest
+	 * too): a partial trailing element would be read or written past */
+	if (sz && !cnt && !gen_is_void(gen_resolve(gen_elem_type(p)))) {
+		gen_indent(b, ind);
+		gen_printf(b, "if (%s %% %s != 0)\n", sz, es);
+		gen_fail(fx, b, ind + 1, "has a size= that is not a multiple of its element size");
+	}
 	if (cnt) {
 		gen_indent(b, ind);
 		gen_printf(b, "if (__builtin_mul_overflow(%s, %s, &%s))\n", cnt, sz ? sz : es, dst);
@@ -494,6 +501,14 @@ static const char gen_prelude[] =
 " * is clear at calls, an attacker need not.  The mpk gate clears it, but under\n"
 " * `none` no gate runs, and an untrusted callback may return with DF set, so\n"
 " * trusted code clears it itself before every copy. */\n"
+"/* Speculation barrier after the boundary checks (as edger8r's and\n"
+" * oeedger8r's generated code has): no trusted copy or call runs ahead,\n"
+" * under speculation, of the checks that bound it (Spectre v1). */\n"
+"static inline __attribute__((unused)) void erim__lfence(void)\n"
+"{\n"
+"\t__asm__ __volatile__(\"lfence\" ::: \"memory\");\n"
+"}\n"
+"\n"
 "static inline __attribute__((unused)) void erim__cld(void)\n"
 "{\n"
 "\t__asm__ __volatile__(\"cld\" ::: \"memory\");\n"
@@ -876,7 +891,9 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_puts(b, "\t}\n");
 		}
 	}
-	/* ---- the call ---- */
+	/* ---- the call, after a speculation barrier: every check above has
+	 * retired before the implementation sees an argument ---- */
+	gen_puts(b, "\terim__lfence();\n");
 	{
 		struct gen_buf *bb = b;
 		gen_puts(bb, "\t");
@@ -1294,6 +1311,8 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a pointer into trusted memory\");\n",
 		           c->iname, f->name);
 	}
+	/* the returned block and counts are checked: barrier before using them */
+	gen_puts(b, "\terim__lfence();\n");
 	/* outputs: frozen sizes, counts as validated above */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || !(p->attrs.dir & IDL_DIR_OUT))

@@ -15,6 +15,14 @@
  * is clear at calls, an attacker need not.  The mpk gate clears it, but under
  * `none` no gate runs, and an untrusted callback may return with DF set, so
  * trusted code clears it itself before every copy. */
+/* Speculation barrier after the boundary checks (as edger8r's and
+ * oeedger8r's generated code has): no trusted copy or call runs ahead,
+ * under speculation, of the checks that bound it (Spectre v1). */
+static inline __attribute__((unused)) void erim__lfence(void)
+{
+	__asm__ __volatile__("lfence" ::: "memory");
+}
+
 static inline __attribute__((unused)) void erim__cld(void)
 {
 	__asm__ __volatile__("cld" ::: "memory");
@@ -343,6 +351,7 @@ static long erim__entry_sh_center(void *erim__raw)
 			}
 		}
 	}
+	erim__lfence();
 	erim__r = sh_center_impl(erim__p_p);
 	{
 		struct sh_point erim__d;
@@ -404,6 +413,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 			}
 		}
 	}
+	erim__lfence();
 	erim__r = sh_scale_impl(erim__p_polys, erim__v.n, erim__v.factor);
 	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 		struct sh_poly erim__d;
@@ -459,6 +469,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	sh_ids_impl(erim__p_ids);
 	if (erim__p_ids)
 		erim__cpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
@@ -524,6 +535,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = sh_fixed_impl(erim__p_key, erim__p_mac);
 	if (erim__p_mac)
 		erim__cpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
@@ -558,6 +570,7 @@ static long erim__entry_sh_lookup(void *erim__raw)
 	if (erim__why)
 		erim_refuse("shapes", "sh_lookup", "argument block %s", erim__why);
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__lfence();
 	erim__r = sh_lookup_impl(erim__v.handle, erim__v.hint);
 	((struct erim__args_sh_lookup *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -591,6 +604,8 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	/* memcpy: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
+		if (erim__t1 % sizeof(uint8_t) != 0)
+			{ erim__arg = "memcpy"; erim__why = "has a size= that is not a multiple of its element size"; goto erim__refused; }
 		erim__n_memcpy = erim__t1;
 		erim__e_memcpy = erim__t1 / sizeof(uint8_t);
 		if (erim__v.memcpy) {
@@ -610,6 +625,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 			if (erim__w) { erim__arg = "strlen"; erim__why = erim__w; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = sh_hygiene_impl(erim__p_memcpy, erim__v.len, erim__v.args, erim__v.raw, erim__v.id, erim__v.st, erim__v.free, erim__v.malloc, erim__p_strlen);
 	((struct erim__args_sh_hygiene *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -737,6 +753,7 @@ void sh_progress_ocall(uint32_t done, uint32_t total)
 			erim_refuse("shapes", "sh_progress", "untrusted function returned a block that %s", erim__w);
 	}
 	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__lfence();
 	erim_free(erim__b);
 }
 

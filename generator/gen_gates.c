@@ -43,6 +43,10 @@ static int gen_is_buffer(const struct idl_param *p)
 {
 	if (p->attrs.is_opaque || p->attrs.user_check)
 		return 0;
+	/* EDL [isptr, in/out, size=n]: a header typedef that is a pointer,
+	 * copied as n bytes */
+	if (p->attrs.edl_hidden == 1 && p->attrs.dir)
+		return 1;
 	return p->ndims > 0 || gen_is_ptr(p->type);
 }
 
@@ -56,6 +60,10 @@ static int gen_is_mbuf(const struct idl_param *m)
 /* Element type of a buffer parameter (pointee, or the array's element). */
 static const struct idl_type *gen_elem_type(const struct idl_param *p)
 {
+	static const struct idl_type gen_void_elem = { .kind = IDL_T_VOID };
+
+	if (p->attrs.edl_hidden)
+		return &gen_void_elem;   /* [isptr]: bytes, as a void * with size= */
 	if (p->ndims > 0)
 		return p->type;
 	return gen_resolve(p->type)->target;

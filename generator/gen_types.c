@@ -203,6 +203,8 @@ static char *gen_types_guard(const struct idl_interface *i)
 		GEN_HASH(names[2]);
 		GEN_HASH(t->name);
 	}
+	for (const struct idl_struct *u = i->unions; u; u = u->next)
+		GEN_HASH(u->name);
 #undef GEN_HASH
 	return gen_strf("ERIM__TYPES_%s_%08x", i->name, (unsigned)h);
 }
@@ -211,7 +213,7 @@ static char *gen_types_guard(const struct idl_interface *i)
  * that headers of interfaces importing it can repeat them. */
 static void gen_iface_types(struct gen_buf *b, const struct idl_interface *i, const char *from)
 {
-	if (!i->structs && !i->enums && !i->typedefs)
+	if (!i->structs && !i->enums && !i->typedefs && !i->unions)
 		return;
 	char *guard = gen_types_guard(i);
 	gen_printf(b, "\n/* types declared in %s (shared by every header that uses them) */\n", from);
@@ -245,6 +247,18 @@ static void gen_iface_types(struct gen_buf *b, const struct idl_interface *i, co
 		gen_printf(b, "typedef %s;\n", d);
 		gen_line_back(b);
 		free(d);
+	}
+	/* EDL unions (plain data) before the structs that may embed them */
+	for (const struct idl_struct *u = i->unions; u; u = u->next) {
+		gen_line_src(b, &u->loc);
+		gen_printf(b, "union %s {\n", u->name);
+		for (const struct idl_param *m = u->members; m; m = m->next) {
+			char *d = gen_param_decl(m);
+			gen_printf(b, "\t%s;\n", d);
+			free(d);
+		}
+		gen_puts(b, "};\n");
+		gen_line_back(b);
 	}
 	for (const struct idl_struct *s = i->structs; s; s = s->next)
 		gen_struct_decl(b, s);

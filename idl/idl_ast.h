@@ -169,6 +169,10 @@ struct idl_interface {
 	struct idl_func *untrusted; /* untrusted { } functions, source order */
 	struct idl_loc loc;
 	struct idl_interface *next;
+	/* Added by the front end (idl/), additive: EDL `union NAME { ... };`
+	 * declarations (members are plain data: no pointers), emitted as C
+	 * unions; a `union NAME` use is copied by sizeof like a header type. */
+	struct idl_struct *unions;
 };
 
 struct idl_import {

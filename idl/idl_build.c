@@ -471,12 +471,15 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 		case IDL_A_FILLED: out->filled = a->value; a->value = NULL; break;
 		}
 	}
-	if (out->edl_hidden && !out->user_check)
+	if (out->edl_hidden == 1 && out->dir && out->size && !out->count && !out->is_string)
+		; /* [isptr, in/out, size=n]: n bytes through the typedef'd pointer (edger8r's reading) */
+	else if (out->edl_hidden && !out->user_check)
 		idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &out->loc,
-		           "[%s] with a copy direction: erim copies only buffers whose element type it can "
-		           "see; write the %s out (%s) with size=/count=, or mark it [user_check(\"why\"), %s] "
-		           "to pass the value as it is",
+		           "[%s] with a copy direction%s%s: erim copies only buffers whose element type it "
+		           "can see; write the %s out (%s) with size=/count=, or mark it "
+		           "[user_check(\"why\"), %s] to pass the value as it is",
 		           out->edl_hidden == 1 ? "isptr" : "isary",
+		           out->edl_hidden == 1 ? " " : "", out->edl_hidden == 1 ? "and without size= (bytes)" : "",
 		           out->edl_hidden == 1 ? "pointer" : "array",
 		           out->edl_hidden == 1 ? "T *p" : "T a[N]",
 		           out->edl_hidden == 1 ? "isptr" : "isary");
@@ -822,6 +825,7 @@ struct idl_interface *idl_b_interface(struct idl_parser *p, char *name, int is_e
 		switch (it->kind) {
 		case IDL_I_INCLUDE: IDL_PREPEND(i->includes, (struct idl_include *)it->node); break;
 		case IDL_I_STRUCT: IDL_PREPEND(i->structs, (struct idl_struct *)it->node); break;
+		case IDL_I_UNION: IDL_PREPEND(i->unions, (struct idl_struct *)it->node); break;
 		case IDL_I_ENUM: IDL_PREPEND(i->enums, (struct idl_enum *)it->node); break;
 		case IDL_I_TYPEDEF: IDL_PREPEND(i->typedefs, (struct idl_typedef *)it->node); break;
 		case IDL_I_TRUSTED:
@@ -846,6 +850,7 @@ struct idl_interface *idl_b_interface(struct idl_parser *p, char *name, int is_e
 	}
 	i->includes = IDL_REV(struct idl_include, i->includes);
 	i->structs = IDL_REV(struct idl_struct, i->structs);
+	i->unions = IDL_REV(struct idl_struct, i->unions);
 	i->enums = IDL_REV(struct idl_enum, i->enums);
 	i->typedefs = IDL_REV(struct idl_typedef, i->typedefs);
 	i->trusted = IDL_REV(struct idl_func, i->trusted);
@@ -1059,6 +1064,7 @@ void idl_free_items(struct idl_item *i)
 		switch (i->kind) {
 		case IDL_I_INCLUDE: idl_free_includes(i->node); break;
 		case IDL_I_STRUCT: idl_free_structs(i->node); break;
+		case IDL_I_UNION: idl_free_structs(i->node); break;
 		case IDL_I_ENUM: idl_free_enums(i->node); break;
 		case IDL_I_TYPEDEF: idl_free_typedefs(i->node); break;
 		case IDL_I_TRUSTED:
@@ -1080,6 +1086,7 @@ void idl_free_interfaces(struct idl_interface *i)
 		idl_free_options(i->options);
 		idl_free_includes(i->includes);
 		idl_free_structs(i->structs);
+		idl_free_structs(i->unions);
 		idl_free_enums(i->enums);
 		idl_free_typedefs(i->typedefs);
 		idl_free_funcs(i->trusted);

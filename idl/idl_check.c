@@ -1184,6 +1184,8 @@ static void idl_resolve(struct idl_session *s, struct idl_file *f)
 		}
 		for (struct idl_struct *st = i->structs; st; st = st->next)
 			idl_resolve_params(s, f, st->members, st, inc);
+		for (struct idl_struct *u = i->unions; u; u = u->next)
+			idl_resolve_params(s, f, u->members, NULL, inc);
 		for (int side = 0; side < 2; side++)
 			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
 				idl_resolve_type(s, f, fn->ret, NULL, inc);
@@ -1261,6 +1263,19 @@ void idl_check_file(struct idl_session *s, struct idl_file *f)
 			idl_walk_params(&c, st->members);
 		}
 		c.strct = NULL;
+		/* EDL unions: plain data, copied by sizeof; a pointer member cannot
+		 * be checked (which member is live is unknown) */
+		for (struct idl_struct *u = i->unions; u; u = u->next)
+			for (struct idl_param *m = u->members; m; m = m->next) {
+				const struct idl_type *t = idl_strip(m->type);
+				if (idl_is_pointer(t) || idl_has_pointer_attrs(&m->attrs) ||
+				    (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0)))
+					idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &m->loc,
+					           "member '%s' of union '%s' holds a pointer: which member is live "
+					           "is unknown, so it can be neither copied nor checked; keep unions "
+					           "plain data, or pass the pointer as its own parameter", m->name,
+					           u->name);
+			}
 		for (int side = 0; side < 2; side++)
 			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
 				c.func = fn;

@@ -171,7 +171,8 @@ struct idl_suffix {
 
 /* One item of an interface body. */
 enum idl_item_kind { IDL_I_INCLUDE, IDL_I_STRUCT, IDL_I_ENUM, IDL_I_TYPEDEF,
-                     IDL_I_TRUSTED, IDL_I_UNTRUSTED, IDL_I_IMPORT, IDL_I_NONE };
+                     IDL_I_TRUSTED, IDL_I_UNTRUSTED, IDL_I_IMPORT, IDL_I_NONE,
+                     IDL_I_UNION };
 struct idl_item {
 	enum idl_item_kind kind;
 	void *node;                  /* list head of the kind's node type */

@@ -54,6 +54,10 @@ static void erimgen_help(void)
 	       "                        first, as edger8r can ($ERIMGEN_CPP, default cpp);\n"
 	       "                        diagnostics point at the original lines\n"
 	       "  -D NAME[=VALUE], -U NAME  define/undefine a macro for --cpp\n"
+	       "      --abi=sgx         also write edger8r's NAME_u.h/.c and NAME_t.h/.c with\n"
+	       "                        its signatures (sgx_status_t f(sgx_enclave_id_t eid,\n"
+	       "                        RET *retval, ...)); erim's own names are then\n"
+	       "                        erim__u_f (gate) and erim__t_f (implementation)\n"
 	       "  -W NAME, -Wno-NAME    enable/disable the front end's check NAME\n"
 	       "  -Werror[=NAME]        turn warnings (or one check) into errors\n"
 	       "      --version         print the version and exit\n"
@@ -92,7 +96,7 @@ static void erimgen_link_flags(const struct idl_file *f)
 	printf("\n");
 }
 
-enum { OPT_CPP = 300 };
+enum { OPT_CPP = 300, OPT_ABI };
 enum { OPT_HEADER_ONLY = 256, OPT_DEPFILE, OPT_INTERPOSE, OPT_LINK_FLAGS, OPT_AUDIT,
        OPT_DUMP_AST, OPT_VERSION, OPT_HELP };
 
@@ -107,6 +111,7 @@ int main(int argc, char **argv)
 		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "dump-ast", no_argument, NULL, OPT_DUMP_AST },
 		{ "cpp", no_argument, NULL, OPT_CPP },
+		{ "abi", required_argument, NULL, OPT_ABI },
 		{ "preprocess", no_argument, NULL, OPT_CPP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -120,7 +125,7 @@ int main(int argc, char **argv)
 	struct erimgen_out *outs = NULL;
 	size_t nouts = 0;
 	struct erimgen_cpp cpp = { 0 };
-	int use_cpp = 0;
+	int use_cpp = 0, abi_sgx = 0;
 
 	idl_opts_init(&io);
 	opterr = 0;
@@ -143,6 +148,14 @@ int main(int argc, char **argv)
 			erimgen_cpp_add(&cpp, "-U", optarg);
 			break;
 		case OPT_CPP: use_cpp = 1; break;
+		case OPT_ABI:
+			if (!strcmp(optarg, "sgx"))
+				abi_sgx = 1;
+			else if (!strcmp(optarg, "erim"))
+				abi_sgx = 0;
+			else
+				erimgen_usage_error("unknown ABI '%s' (erim or sgx)", optarg);
+			break;
 		case 'W': {
 			int e = idl_opts_warning(&io, optarg);
 			if (e == -ENOENT)
@@ -214,7 +227,7 @@ int main(int argc, char **argv)
 	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
 		struct gen_ctx c = {
 			.file = f, .iface = i, .iname = i->name,
-			.opts = { .interpose = interpose, .source_name = erimgen_basename(f->path),
+			.opts = { .interpose = interpose, .abi_sgx = abi_sgx, .source_name = erimgen_basename(f->path),
 			          .version = PACKAGE_VERSION },
 		};
 		c.interpose = interpose || gen_iface_option(i, "interpose");
@@ -223,7 +236,7 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < gen_nbackends; k++) {
 			const struct gen_backend *be = &gen_backends[k];
 			struct erimgen_out *o;
-			if (header_only && !be->is_header)
+			if ((header_only && !be->is_header) || (be->sgx_only && !abi_sgx))
 				continue;
 			outs = realloc(outs, (nouts + 1) * sizeof *outs);
 			if (!outs) {

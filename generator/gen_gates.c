@@ -676,8 +676,15 @@ static const char gen_prelude[] =
 
 /* ---- per-function pieces ------------------------------------------------------- */
 
-static const char *gen_impl_prefix(struct gen_ctx *c) { return c->interpose ? "__real_" : ""; }
-static const char *gen_impl_suffix(struct gen_ctx *c) { return c->interpose ? "" : "_impl"; }
+static const char *gen_impl_prefix(struct gen_ctx *c)
+{
+	return c->interpose ? "__real_" : c->opts.abi_sgx ? "erim__t_" : "";
+}
+
+static const char *gen_impl_suffix(struct gen_ctx *c)
+{
+	return c->interpose || c->opts.abi_sgx ? "" : "_impl";
+}
 
 /* A field declaration of an args struct for parameter P. */
 static char *gen_field(const struct idl_param *p)
@@ -1038,7 +1045,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
  * args block on the untrusted stack and enters the trusted component. */
 static void gen_gate(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
 {
-	char *name = gen_strf("%s%s", c->interpose ? "__wrap_" : "", f->name);
+	char *name = gen_strf("%s%s", c->interpose ? "__wrap_" : c->opts.abi_sgx ? "erim__u_" : "", f->name);
 	char *params = gen_params(f);
 	char *decl = gen_decl(f->ret, name, 0);
 	int has_ret = !gen_is_void(gen_resolve(f->ret));
@@ -1481,8 +1488,12 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 }
 
 const struct gen_backend gen_backends[] = {
-	{ "_erim.h", 1, gen_header_untrusted },
-	{ "_trusted.h", 1, gen_header_trusted },
-	{ "_gates.c", 0, gen_gates },
+	{ "_erim.h", 1, gen_header_untrusted, 0 },
+	{ "_trusted.h", 1, gen_header_trusted, 0 },
+	{ "_gates.c", 0, gen_gates, 0 },
+	{ "_u.h", 1, gen_sgx_u_h, 1 },
+	{ "_u.c", 0, gen_sgx_u_c, 1 },
+	{ "_t.h", 1, gen_sgx_t_h, 1 },
+	{ "_t.c", 0, gen_sgx_t_c, 1 },
 };
 const size_t gen_nbackends = sizeof gen_backends / sizeof gen_backends[0];

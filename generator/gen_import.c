@@ -14,32 +14,83 @@
 struct gen_fnset {
 	const struct idl_func **v;
 	size_t n, cap;
+	size_t *slot;            /* open-addressed index into v by name (1-based, 0 free) */
+	size_t nslot;
 };
+
+static size_t gen_fn_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void *gen_fn_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		fputs("erimgen: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static void gen_fnset_index(struct gen_fnset *s, size_t k)
+{
+	size_t i = gen_fn_hash(s->v[k]->name) & (s->nslot - 1);
+
+	while (s->slot[i])
+		i = (i + 1) & (s->nslot - 1);
+	s->slot[i] = k + 1;
+}
+
+/* Same declaration (one file reached through two imports is parsed twice). */
+static int gen_same_decl(const struct idl_func *a, const struct idl_func *b)
+{
+	return a == b || (a->loc.file && b->loc.file && !strcmp(a->loc.file, b->loc.file) &&
+	                  a->loc.first_line == b->loc.first_line &&
+	                  a->loc.first_column == b->loc.first_column);
+}
 
 static void gen_fnset_add(struct gen_ctx *c, struct gen_fnset *s, const struct idl_func *f)
 {
-	for (size_t k = 0; k < s->n; k++) {
-		if (s->v[k] == f || (!strcmp(s->v[k]->name, f->name) && s->v[k]->loc.file && f->loc.file &&
-		                     !strcmp(s->v[k]->loc.file, f->loc.file) &&
-		                     s->v[k]->loc.first_line == f->loc.first_line &&
-		                     s->v[k]->loc.first_column == f->loc.first_column))
+	if (s->nslot) {
+		for (size_t i = gen_fn_hash(f->name) & (s->nslot - 1); s->slot[i]; i = (i + 1) & (s->nslot - 1)) {
+			const struct idl_func *o = s->v[s->slot[i] - 1];
+			if (strcmp(o->name, f->name))
+				continue;
+			if (!gen_same_decl(o, f))
+				gen_error(c, &f->loc, "function '%s' is imported twice with different declarations "
+				          "(the other is at %s:%d)", f->name, o->loc.file ? o->loc.file : "?",
+				          o->loc.first_line);
 			return;   /* one declaration reached through two imports: one function */
-		if (!strcmp(s->v[k]->name, f->name)) {
-			gen_error(c, &f->loc, "function '%s' is imported twice with different declarations "
-			          "(the other is at %s:%d)", f->name,
-			          s->v[k]->loc.file ? s->v[k]->loc.file : "?", s->v[k]->loc.first_line);
-			return;
 		}
 	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 16;
-		s->v = realloc(s->v, s->cap * sizeof *s->v);
-		if (!s->v) {
-			fputs("erimgen: out of memory\n", stderr);
-			exit(1);
-		}
+		s->v = gen_fn_xrealloc(s->v, s->cap * sizeof *s->v);
 	}
 	s->v[s->n++] = f;
+	if (2 * s->n > s->nslot) {   /* keep the index at most half full */
+		free(s->slot);
+		s->nslot = s->nslot ? 2 * s->nslot : 64;
+		while (2 * s->n > s->nslot)
+			s->nslot *= 2;
+		s->slot = gen_fn_xrealloc(NULL, s->nslot * sizeof *s->slot);
+		memset(s->slot, 0, s->nslot * sizeof *s->slot);
+		for (size_t k = 0; k < s->n; k++)
+			gen_fnset_index(s, k);
+	} else {
+		gen_fnset_index(s, s->n - 1);
+	}
+}
+
+static void gen_fnset_free(struct gen_fnset *s)
+{
+	free(s->v);
+	free(s->slot);
 }
 
 static void gen_offered(struct gen_ctx *c, const struct idl_file *f, struct gen_fnset *out, int depth);
@@ -57,17 +108,20 @@ static void gen_selected(struct gen_ctx *c, const struct idl_import *im, struct 
 			gen_fnset_add(c, out, all.v[k]);
 	} else {
 		for (const struct idl_ident_list *n = im->names; n; n = n->next) {
-			size_t k;
-			for (k = 0; k < all.n && strcmp(all.v[k]->name, n->name); k++)
-				;
-			if (k < all.n)
-				gen_fnset_add(c, out, all.v[k]);
+			const struct idl_func *hit = NULL;
+			if (all.nslot)
+				for (size_t i = gen_fn_hash(n->name) & (all.nslot - 1); all.slot[i] && !hit;
+				     i = (i + 1) & (all.nslot - 1))
+					if (!strcmp(all.v[all.slot[i] - 1]->name, n->name))
+						hit = all.v[all.slot[i] - 1];
+			if (hit)
+				gen_fnset_add(c, out, hit);
 			else
 				gen_error(c, &n->loc, "'%s' is not a function of \"%s\" (or of what it imports); "
 				          "nothing to import", n->name, im->path);
 		}
 	}
-	free(all.v);
+	gen_fnset_free(&all);
 }
 
 /* Every function file F declares or imports with `from`. */
@@ -95,11 +149,8 @@ static struct idl_func *gen_chain(struct gen_import *g, const struct gen_fnset *
 		cp->next = NULL;
 		*tail = cp;
 		tail = &cp->next;
-		g->copies = realloc(g->copies, (g->ncopies + 1) * sizeof *g->copies);
-		if (!g->copies) {
-			fputs("erimgen: out of memory\n", stderr);
-			exit(1);
-		}
+		if ((g->ncopies & (g->ncopies - 1)) == 0)   /* grow at powers of two */
+			g->copies = gen_fn_xrealloc(g->copies, (g->ncopies ? 2 * g->ncopies : 1) * sizeof *g->copies);
 		g->copies[g->ncopies++] = cp;
 	}
 	return head;
@@ -126,7 +177,7 @@ const struct idl_interface *gen_import_merge(struct gen_ctx *c, struct gen_impor
 	*g->iface = *i;
 	g->iface->trusted = gen_chain(g, &s, IDL_TRUSTED);
 	g->iface->untrusted = gen_chain(g, &s, IDL_UNTRUSTED);
-	free(s.v);
+	gen_fnset_free(&s);
 	return g->iface;
 }
 

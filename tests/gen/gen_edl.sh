@@ -20,6 +20,17 @@ for f in "$edl"/*.edl "$edl"/*/*.edl; do
 				-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" -c "$g" -o "$w/$n/gates-$cc.o"
 		done
 	done
+	# --abi=sgx: edger8r's files with its signatures compile too
+	mkdir -p "$w/$n/sgx"
+	sh_check "$n.edl: erimgen --abi=sgx succeeds" "$erimgen" --abi=sgx -I "$edl" -o "$w/$n/sgx" "$f"
+	for cc in $compilers; do
+		for g in "$w/$n/sgx"/*_u.c "$w/$n/sgx"/*_t.c; do
+			sh_check "$n.edl: --abi=sgx $(basename "$g") compiles with $cc" \
+				$cc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/$n/sgx" \
+				-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" \
+				-c "$g" -o "$g-$cc.o"
+		done
+	done
 	# functions the file says must (not) be generated, imported ones included
 	for fn in $(sed -n 's|.*expect-generated: \(.*\) \*/|\1|p' "$f"); do
 		sh_check "$n.edl: $fn is generated" grep -q "[^a-z_]$fn(" "$w/$n/${n}_erim.h"

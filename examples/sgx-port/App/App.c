@@ -40,6 +40,11 @@ int ocall_host_value(int which)
 	return which * 6;
 }
 
+const char *ocall_host_name(void)
+{
+	return "erim-host";
+}
+
 int main(int argc, char **argv)
 {
 	sgx_enclave_id_t eid = 0;
@@ -49,7 +54,10 @@ int main(int argc, char **argv)
 	const uint8_t key[16] = "0123456789abcdef";
 	uint8_t data[5] = { 9, 8, 9, 7, 9 }, digest[8];
 	uint32_t tag = 0;
-	size_t cnt = 0;
+	size_t cnt = 0, nset = 0, hlen = 0;
+	union sp_num num;
+	uint64_t big = 0;
+	const void *ptrs[3] = { &pt, NULL, data };
 
 	st = sgx_create_enclave("enclave.signed.so", SGX_DEBUG_FLAG, NULL, NULL, &eid, NULL);
 	if (st != SGX_SUCCESS) {
@@ -64,6 +72,13 @@ int main(int argc, char **argv)
 	EXPECT(st == SGX_SUCCESS && pt.x == 15 && pt.y == -20, "ecall_scale: struct in/out");
 	st = ecall_count_byte(eid, &cnt, data, sizeof data, 9);
 	EXPECT(st == SGX_SUCCESS && cnt == 3, "ecall_count_byte: user_check buffer");
+	num.big = 0x1122334455667788u;
+	st = ecall_union_big(eid, &big, num);
+	EXPECT(st == SGX_SUCCESS && big == 0x1122334455667788u, "ecall_union_big: EDL union by value");
+	st = ecall_count_set(eid, &nset, ptrs, 3);
+	EXPECT(st == SGX_SUCCESS && nset == 2, "ecall_count_set: buffer of pointer values");
+	st = ecall_host_name_len(eid, &hlen);
+	EXPECT(st == SGX_SUCCESS && hlen == 9, "ecall_host_name_len: ocall returning a pointer");
 	st = ecall_vault_set(eid, &ret, key, sizeof key);
 	EXPECT(st == SGX_SUCCESS && ret == 0, "ecall_vault_set (imported): sized buffer in");
 	st = ecall_vault_tag(eid, &tag, data, sizeof data, digest);

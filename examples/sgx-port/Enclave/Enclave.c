@@ -58,6 +58,32 @@ size_t ecall_count_byte(const uint8_t *buf, size_t len, uint8_t b)
 	return n;
 }
 
+uint64_t ecall_union_big(union sp_num v)
+{
+	return v.big;
+}
+
+size_t ecall_count_set(const void **ptrs, size_t n)
+{
+	size_t k = 0;
+
+	/* the pointer values arrive as data (a trusted copy of the array) */
+	for (size_t i = 0; i < n; i++)
+		k += ptrs[i] != NULL;
+	return k;
+}
+
+size_t ecall_host_name_len(void)
+{
+	const char *name = NULL;
+
+	/* a pointer an ocall returns: erim refuses one into trusted memory;
+	 * this one is the application's string, read in place */
+	if (ocall_host_name(&name) != SGX_SUCCESS || !name)
+		return 0;
+	return strlen(name);
+}
+
 int ecall_vault_set(const uint8_t *key, size_t len)
 {
 	if (len == 0 || len > sizeof sp_vault_key)

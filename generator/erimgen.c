@@ -83,17 +83,26 @@ struct erimgen_out {
 	struct gen_buf buf;
 };
 
-static void erimgen_link_flags(const struct idl_file *f)
+static int erimgen_link_flags(const struct idl_file *f)
 {
 	const char *sep = "";
+	int errors = 0;
 
-	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
+	for (const struct idl_interface *i0 = f->interfaces; i0; i0 = i0->next) {
+		/* EDL imports: the imported functions are the interface's too */
+		struct gen_ctx c = { .file = f, .iface = i0, .iname = i0->name };
+		struct gen_import imp;
+		const struct idl_interface *i = gen_import_merge(&c, &imp);
+
 		for (const struct idl_func *fn = i->trusted; fn; fn = fn->next, sep = " ")
 			printf("%s-Wl,--wrap=%s", sep, fn->name);
 		for (const struct idl_func *fn = i->untrusted; fn; fn = fn->next, sep = " ")
 			printf("%s-Wl,--wrap=%s", sep, fn->name);
+		gen_import_free(&imp);
+		errors += c.errors;
 	}
 	printf("\n");
+	return errors;
 }
 
 enum { OPT_CPP = 300, OPT_ABI };
@@ -218,8 +227,8 @@ int main(int argc, char **argv)
 			idl_dump_ast(stdout, f);
 		if (audit)
 			idl_audit(stdout, f);
-		if (link_flags)
-			erimgen_link_flags(f);
+		if (link_flags && erimgen_link_flags(f))
+			rc = 1;
 		goto done;
 	}
 

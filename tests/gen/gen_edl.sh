@@ -39,6 +39,9 @@ for f in "$edl"/*.edl "$edl"/*/*.edl; do
 		sh_check "$n.edl: $fn is not imported" sh -c "! grep -q '[^a-z_]$fn(' '$w/$n/${n}_erim.h'"
 	done
 done
+# --print-link-flags names the imported functions too
+sh_check "imports.edl: --print-link-flags wraps imported functions" \
+	sh -c "'$erimgen' --print-link-flags '$edl/issue13/imports.edl' 2>/dev/null | grep -q -- '--wrap=lib_deep_ocall'"
 # `import NAME` naming no function of the imported file is an error
 bad=$w/bad-import.edl
 mkdir -p "$w/lib" && cp "$edl/issue13/lib/pick.edl" "$w/lib/"

@@ -58,6 +58,8 @@ static void erimgen_help(void)
 	       "                        its signatures (sgx_status_t f(sgx_enclave_id_t eid,\n"
 	       "                        RET *retval, ...)); erim's own names are then\n"
 	       "                        erim__u_f (gate) and erim__t_f (implementation)\n"
+	       "      --abi=oe          the same with oeedger8r's signatures (oe_result_t,\n"
+	       "                        oe_enclave_t *, oe_create_NAME_enclave)\n"
 	       "  -W NAME, -Wno-NAME    enable/disable the front end's check NAME\n"
 	       "  -Werror[=NAME]        turn warnings (or one check) into errors\n"
 	       "      --version         print the version and exit\n"
@@ -160,10 +162,12 @@ int main(int argc, char **argv)
 		case OPT_ABI:
 			if (!strcmp(optarg, "sgx"))
 				abi_sgx = 1;
+			else if (!strcmp(optarg, "oe"))
+				abi_sgx = 2;
 			else if (!strcmp(optarg, "erim"))
 				abi_sgx = 0;
 			else
-				erimgen_usage_error("unknown ABI '%s' (erim or sgx)", optarg);
+				erimgen_usage_error("unknown ABI '%s' (erim, sgx or oe)", optarg);
 			break;
 		case 'W': {
 			int e = idl_opts_warning(&io, optarg);

@@ -38,7 +38,8 @@ int gen_write_atomic(const char *path, const struct gen_buf *b);
 /* Options shared by every back end. */
 struct gen_opts {
 	int interpose;           /* --interpose, or the [interpose] interface option */
-	int abi_sgx;             /* --abi=sgx: edger8r's files and signatures too (gen_sgx.c) */
+	int abi_sgx;             /* --abi=sgx (1) / --abi=oe (2): edger8r's or oeedger8r's
+	                            files and signatures too (gen_sgx.c) */
 	const char *source_name; /* basename of the .erim, for the banner */
 	const char *version;     /* erimgen version, for the banner */
 };

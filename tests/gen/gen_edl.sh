@@ -20,15 +20,18 @@ for f in "$edl"/*.edl "$edl"/*/*.edl; do
 				-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" -c "$g" -o "$w/$n/gates-$cc.o"
 		done
 	done
-	# --abi=sgx: edger8r's files with its signatures compile too
-	mkdir -p "$w/$n/sgx"
-	sh_check "$n.edl: erimgen --abi=sgx succeeds" "$erimgen" --abi=sgx -I "$edl" -o "$w/$n/sgx" "$f"
-	for cc in $compilers; do
-		for g in "$w/$n/sgx"/*_u.c "$w/$n/sgx"/*_t.c; do
-			sh_check "$n.edl: --abi=sgx $(basename "$g") compiles with $cc" \
-				$cc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/$n/sgx" \
-				-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" \
-				-c "$g" -o "$g-$cc.o"
+	# --abi=sgx / --abi=oe: edger8r's and oeedger8r's files with their
+	# signatures compile too
+	for abi in sgx oe; do
+		mkdir -p "$w/$n/$abi"
+		sh_check "$n.edl: erimgen --abi=$abi succeeds" "$erimgen" --abi=$abi -I "$edl" -o "$w/$n/$abi" "$f"
+		for cc in $compilers; do
+			for g in "$w/$n/$abi"/*_u.c "$w/$n/$abi"/*_t.c; do
+				sh_check "$n.edl: --abi=$abi $(basename "$g") compiles with $cc" \
+					$cc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/$n/$abi" \
+					-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" \
+					-c "$g" -o "$g-$cc.o"
+			done
 		done
 	done
 	# functions the file says must (not) be generated, imported ones included

@@ -436,6 +436,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 		gen_printf(b, "\t\tif (erim__u->%s) {\n", m->name);
 		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__u->%s, erim__n);\n", m->name);
 		gen_printf(b, "\t\t\tif (erim__w) { *erim__mem = \"%s\"; return erim__w; }\n", m->name);
+		gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 		gen_printf(b, "\t\t\terim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) "
 		              ": erim_calloc(1, erim__n ? erim__n : 1);\n");
 		gen_printf(b, "\t\t\tif (!erim__t) { *erim__mem = \"%s\"; return \"cannot be copied: out of trusted memory\"; }\n",
@@ -622,6 +623,7 @@ static const char gen_prelude[] =
 "\t\t\terim_free(erim__t);\n"
 "\t\t\treturn erim__w;\n"
 "\t\t}\n"
+"\t\terim__lfence();   /* no speculative scan past the page check */\n"
 "\t\tif (erim__chunk > erim__max - erim__n + 1)\n"
 "\t\t\terim__chunk = erim__max - erim__n + 1;\n"
 "\t\terim__z = erim__nul((const char *)erim__a, erim__chunk);\n"
@@ -810,6 +812,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 			gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
 			gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+			gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 			gen_printf(b, "\t\t\terim__u_%s = erim_malloc(erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t\t\terim__k_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
@@ -848,6 +851,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
 		gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+		gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 		fx.used_goto = 1;
 		if (p->attrs.dir & IDL_DIR_IN)
 			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__s_%s : erim_malloc(erim__n_%s ? erim__n_%s : 1);\n",

@@ -128,6 +128,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim_free(erim__t);
 			return erim__w;
 		}
+		erim__lfence();   /* no speculative scan past the page check */
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
@@ -253,6 +254,7 @@ static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim
 		if (erim__u->data) {
 			const char *erim__w = erim__check(erim__u->data, erim__n);
 			if (erim__w) { *erim__mem = "data"; return erim__w; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
 			if (erim__copy) {
@@ -341,6 +343,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.msg) {
 			const char *erim__w = erim__check(erim__v.msg, erim__n_msg);
 			if (erim__w) { erim__arg = "msg"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
 			if (!erim__p_msg)
 				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -356,6 +359,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.sig) {
 			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
 			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_sig = erim__n_sig <= ERIM__SMALL ? erim__zero(erim__s_sig, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
 			if (!erim__p_sig)
 				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -453,6 +457,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.buf) {
 			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
 			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_buf = erim__n_buf <= ERIM__SMALL ? erim__zero(erim__s_buf, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
 			if (!erim__p_buf)
 				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -465,6 +470,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.n) {
 			const char *erim__w = erim__check(erim__v.n, erim__n_n);
 			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_n = erim__n_n <= ERIM__SMALL ? erim__zero(erim__s_n, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
 			if (!erim__p_n)
 				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -524,6 +530,7 @@ static long erim__entry_kv_put(void *erim__raw)
 		if (erim__v.b) {
 			const char *erim__w = erim__check(erim__v.b, erim__n_b);
 			if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__u_b = erim_malloc(erim__n_b ? erim__n_b : 1);
 			erim__k_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
 			erim__p_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);

@@ -128,6 +128,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim_free(erim__t);
 			return erim__w;
 		}
+		erim__lfence();   /* no speculative scan past the page check */
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
@@ -274,6 +275,7 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 		if (erim__u->pts) {
 			const char *erim__w = erim__check(erim__u->pts, erim__n);
 			if (erim__w) { *erim__mem = "pts"; return erim__w; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "pts"; return "cannot be copied: out of trusted memory"; }
 			if (erim__copy) {
@@ -338,6 +340,7 @@ static long erim__entry_sh_center(void *erim__raw)
 		if (erim__v.p) {
 			const char *erim__w = erim__check(erim__v.p, erim__n_p);
 			if (erim__w) { erim__arg = "p"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__u_p = erim_malloc(erim__n_p ? erim__n_p : 1);
 			erim__k_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
 			erim__p_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
@@ -400,6 +403,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 		if (erim__v.polys) {
 			const char *erim__w = erim__check(erim__v.polys, erim__n_polys);
 			if (erim__w) { erim__arg = "polys"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__u_polys = erim_malloc(erim__n_polys ? erim__n_polys : 1);
 			erim__k_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
 			erim__p_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
@@ -464,6 +468,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 		if (erim__v.ids) {
 			const char *erim__w = erim__check(erim__v.ids, erim__n_ids);
 			if (erim__w) { erim__arg = "ids"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_ids = erim__n_ids <= ERIM__SMALL ? erim__zero(erim__s_ids, erim__n_ids) : erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
 			if (!erim__p_ids)
 				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -515,6 +520,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.key) {
 			const char *erim__w = erim__check(erim__v.key, erim__n_key);
 			if (erim__w) { erim__arg = "key"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_key = erim__n_key <= ERIM__SMALL ? erim__s_key : erim_malloc(erim__n_key ? erim__n_key : 1);
 			if (!erim__p_key)
 				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -530,6 +536,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.mac) {
 			const char *erim__w = erim__check(erim__v.mac, erim__n_mac);
 			if (erim__w) { erim__arg = "mac"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_mac = erim__n_mac <= ERIM__SMALL ? erim__zero(erim__s_mac, erim__n_mac) : erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
 			if (!erim__p_mac)
 				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -611,6 +618,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 		if (erim__v.memcpy) {
 			const char *erim__w = erim__check(erim__v.memcpy, erim__n_memcpy);
 			if (erim__w) { erim__arg = "memcpy"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_memcpy = erim__n_memcpy <= ERIM__SMALL ? erim__s_memcpy : erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
 			if (!erim__p_memcpy)
 				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }

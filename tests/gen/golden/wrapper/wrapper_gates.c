@@ -128,6 +128,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim_free(erim__t);
 			return erim__w;
 		}
+		erim__lfence();   /* no speculative scan past the page check */
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
@@ -250,6 +251,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.text) {
 			const char *erim__w = erim__check(erim__v.text, erim__n_text);
 			if (erim__w) { erim__arg = "text"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_text = erim__n_text <= ERIM__SMALL ? erim__s_text : erim_malloc(erim__n_text ? erim__n_text : 1);
 			if (!erim__p_text)
 				{ erim__arg = "text"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -266,6 +268,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.out) {
 			const char *erim__w = erim__check(erim__v.out, erim__n_out);
 			if (erim__w) { erim__arg = "out"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_out = erim__n_out <= ERIM__SMALL ? erim__zero(erim__s_out, erim__n_out) : erim_calloc(1, erim__n_out ? erim__n_out : 1);
 			if (!erim__p_out)
 				{ erim__arg = "out"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -278,6 +281,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.used) {
 			const char *erim__w = erim__check(erim__v.used, erim__n_used);
 			if (erim__w) { erim__arg = "used"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_used = erim__n_used <= ERIM__SMALL ? erim__zero(erim__s_used, erim__n_used) : erim_calloc(1, erim__n_used ? erim__n_used : 1);
 			if (!erim__p_used)
 				{ erim__arg = "used"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "erimgen_cpp.h"
 #include "gen.h"
 #include "idl.h"
 
@@ -47,7 +48,18 @@ static void erimgen_help(void)
 	       "      --print-link-flags  print the -Wl,--wrap= flags interposition needs\n"
 	       "      --audit           list every user_check pointer with its reason\n"
 	       "      --dump-ast        print the checked syntax tree\n"
-	       "  -I DIR                search DIR for imported .erim files\n"
+	       "  -I DIR                search DIR for imported .erim files (and, with --cpp,\n"
+	       "                        for the preprocessor's #include files)\n"
+	       "      --cpp, --preprocess  run every file read through the C preprocessor\n"
+	       "                        first, as edger8r can ($ERIMGEN_CPP, default cpp);\n"
+	       "                        diagnostics point at the original lines\n"
+	       "  -D NAME[=VALUE], -U NAME  define/undefine a macro for --cpp\n"
+	       "      --abi=sgx         also write edger8r's NAME_u.h/.c and NAME_t.h/.c with\n"
+	       "                        its signatures (sgx_status_t f(sgx_enclave_id_t eid,\n"
+	       "                        RET *retval, ...)); erim's own names are then\n"
+	       "                        erim__u_f (gate) and erim__t_f (implementation)\n"
+	       "      --abi=oe          the same with oeedger8r's signatures (oe_result_t,\n"
+	       "                        oe_enclave_t *, oe_create_NAME_enclave)\n"
 	       "  -W NAME, -Wno-NAME    enable/disable the front end's check NAME\n"
 	       "  -Werror[=NAME]        turn warnings (or one check) into errors\n"
 	       "      --version         print the version and exit\n"
@@ -73,19 +85,29 @@ struct erimgen_out {
 	struct gen_buf buf;
 };
 
-static void erimgen_link_flags(const struct idl_file *f)
+static int erimgen_link_flags(const struct idl_file *f)
 {
 	const char *sep = "";
+	int errors = 0;
 
-	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
+	for (const struct idl_interface *i0 = f->interfaces; i0; i0 = i0->next) {
+		/* EDL imports: the imported functions are the interface's too */
+		struct gen_ctx c = { .file = f, .iface = i0, .iname = i0->name };
+		struct gen_import imp;
+		const struct idl_interface *i = gen_import_merge(&c, &imp);
+
 		for (const struct idl_func *fn = i->trusted; fn; fn = fn->next, sep = " ")
 			printf("%s-Wl,--wrap=%s", sep, fn->name);
 		for (const struct idl_func *fn = i->untrusted; fn; fn = fn->next, sep = " ")
 			printf("%s-Wl,--wrap=%s", sep, fn->name);
+		gen_import_free(&imp);
+		errors += c.errors;
 	}
 	printf("\n");
+	return errors;
 }
 
+enum { OPT_CPP = 300, OPT_ABI };
 enum { OPT_HEADER_ONLY = 256, OPT_DEPFILE, OPT_INTERPOSE, OPT_LINK_FLAGS, OPT_AUDIT,
        OPT_DUMP_AST, OPT_VERSION, OPT_HELP };
 
@@ -99,6 +121,9 @@ int main(int argc, char **argv)
 		{ "print-link-flags", no_argument, NULL, OPT_LINK_FLAGS },
 		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "dump-ast", no_argument, NULL, OPT_DUMP_AST },
+		{ "cpp", no_argument, NULL, OPT_CPP },
+		{ "abi", required_argument, NULL, OPT_ABI },
+		{ "preprocess", no_argument, NULL, OPT_CPP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -110,10 +135,12 @@ int main(int argc, char **argv)
 	struct idl_file *f;
 	struct erimgen_out *outs = NULL;
 	size_t nouts = 0;
+	struct erimgen_cpp cpp = { 0 };
+	int use_cpp = 0, abi_sgx = 0;
 
 	idl_opts_init(&io);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:I:W:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:I:W:D:U:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			outdir = optarg;
@@ -123,6 +150,24 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s: out of memory\n", erimgen_prog);
 				return 1;
 			}
+			erimgen_cpp_add(&cpp, "-I", optarg);
+			break;
+		case 'D':
+			erimgen_cpp_add(&cpp, "-D", optarg);
+			break;
+		case 'U':
+			erimgen_cpp_add(&cpp, "-U", optarg);
+			break;
+		case OPT_CPP: use_cpp = 1; break;
+		case OPT_ABI:
+			if (!strcmp(optarg, "sgx"))
+				abi_sgx = 1;
+			else if (!strcmp(optarg, "oe"))
+				abi_sgx = 2;
+			else if (!strcmp(optarg, "erim"))
+				abi_sgx = 0;
+			else
+				erimgen_usage_error("unknown ABI '%s' (erim, sgx or oe)", optarg);
 			break;
 		case 'W': {
 			int e = idl_opts_warning(&io, optarg);
@@ -161,6 +206,14 @@ int main(int argc, char **argv)
 		erimgen_usage_error("more than one input file ('%s', '%s'): run erimgen once per file",
 		                    argv[optind], argv[optind + 1]);
 
+	if (use_cpp) {
+		io.preprocess = erimgen_cpp_run;
+		io.preprocess_arg = &cpp;
+	} else {
+		for (size_t k = 0; k < cpp.nargs; k++)
+			if (cpp.args[k][1] != 'I')
+				erimgen_usage_error("'%s' needs --cpp (macros are for the C preprocessor)", cpp.args[k]);
+	}
 	diags = idl_diags_new();
 	if (!diags) {
 		fprintf(stderr, "%s: out of memory\n", erimgen_prog);
@@ -178,8 +231,8 @@ int main(int argc, char **argv)
 			idl_dump_ast(stdout, f);
 		if (audit)
 			idl_audit(stdout, f);
-		if (link_flags)
-			erimgen_link_flags(f);
+		if (link_flags && erimgen_link_flags(f))
+			rc = 1;
 		goto done;
 	}
 
@@ -187,14 +240,16 @@ int main(int argc, char **argv)
 	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
 		struct gen_ctx c = {
 			.file = f, .iface = i, .iname = i->name,
-			.opts = { .interpose = interpose, .source_name = erimgen_basename(f->path),
+			.opts = { .interpose = interpose, .abi_sgx = abi_sgx, .source_name = erimgen_basename(f->path),
 			          .version = PACKAGE_VERSION },
 		};
 		c.interpose = interpose || gen_iface_option(i, "interpose");
+		struct gen_import imp;
+		c.iface = gen_import_merge(&c, &imp);
 		for (size_t k = 0; k < gen_nbackends; k++) {
 			const struct gen_backend *be = &gen_backends[k];
 			struct erimgen_out *o;
-			if (header_only && !be->is_header)
+			if ((header_only && !be->is_header) || (be->sgx_only && !abi_sgx))
 				continue;
 			outs = realloc(outs, (nouts + 1) * sizeof *outs);
 			if (!outs) {
@@ -206,6 +261,7 @@ int main(int argc, char **argv)
 			gen_buf_init(&o->buf, erimgen_basename(o->path));
 			be->emit(&c, &o->buf);
 		}
+		gen_import_free(&imp);
 		if (c.errors)
 			rc = 1;
 	}
@@ -256,5 +312,6 @@ done:
 	idl_file_free(f);
 	idl_diags_free(diags);
 	idl_opts_fini(&io);
+	erimgen_cpp_fini(&cpp);
 	return rc;
 }

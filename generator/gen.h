@@ -38,6 +38,8 @@ int gen_write_atomic(const char *path, const struct gen_buf *b);
 /* Options shared by every back end. */
 struct gen_opts {
 	int interpose;           /* --interpose, or the [interpose] interface option */
+	int abi_sgx;             /* --abi=sgx (1) / --abi=oe (2): edger8r's or oeedger8r's
+	                            files and signatures too (gen_sgx.c) */
 	const char *source_name; /* basename of the .erim, for the banner */
 	const char *version;     /* erimgen version, for the banner */
 };
@@ -60,6 +62,7 @@ struct gen_backend {
 	const char *suffix;      /* appended to the interface name: "_erim.h" */
 	int is_header;           /* written under --header-only too */
 	void (*emit)(struct gen_ctx *c, struct gen_buf *b);
+	int sgx_only;            /* written under --abi=sgx only */
 };
 
 /* The back ends, in the order their files are written; N_OUT entries. */
@@ -69,6 +72,20 @@ extern const size_t gen_nbackends;
 void gen_header_untrusted(struct gen_ctx *c, struct gen_buf *b);
 void gen_header_trusted(struct gen_ctx *c, struct gen_buf *b);
 void gen_gates(struct gen_ctx *c, struct gen_buf *b);
+void gen_sgx_u_h(struct gen_ctx *c, struct gen_buf *b);
+void gen_sgx_u_c(struct gen_ctx *c, struct gen_buf *b);
+void gen_sgx_t_h(struct gen_ctx *c, struct gen_buf *b);
+void gen_sgx_t_c(struct gen_ctx *c, struct gen_buf *b);
+
+/* EDL `from "x.edl" import` (gen_import.c): the interface of C with the
+ * imported functions appended; G owns the copies until gen_import_free(). */
+struct gen_import {
+	struct idl_interface *iface;
+	struct idl_func **copies;
+	size_t ncopies;
+};
+const struct idl_interface *gen_import_merge(struct gen_ctx *c, struct gen_import *g);
+void gen_import_free(struct gen_import *g);
 
 /* ---- helpers shared by the back ends (gen_types.c) ------------------------ */
 

@@ -43,6 +43,10 @@ static int gen_is_buffer(const struct idl_param *p)
 {
 	if (p->attrs.is_opaque || p->attrs.user_check)
 		return 0;
+	/* EDL [isptr, in/out, size=n]: a header typedef that is a pointer,
+	 * copied as n bytes */
+	if (p->attrs.edl_hidden == 1 && p->attrs.dir)
+		return 1;
 	return p->ndims > 0 || gen_is_ptr(p->type);
 }
 
@@ -56,6 +60,10 @@ static int gen_is_mbuf(const struct idl_param *m)
 /* Element type of a buffer parameter (pointee, or the array's element). */
 static const struct idl_type *gen_elem_type(const struct idl_param *p)
 {
+	static const struct idl_type gen_void_elem = { .kind = IDL_T_VOID };
+
+	if (p->attrs.edl_hidden)
+		return &gen_void_elem;   /* [isptr]: bytes, as a void * with size= */
 	if (p->ndims > 0)
 		return p->type;
 	return gen_resolve(p->type)->target;
@@ -270,9 +278,11 @@ static char *gen_size(struct gen_fx *fx, struct gen_buf *b, int ind, const struc
 			gen_printf(b, "if (%s%s < 0)\n", fx->prefix, e->ident);
 			gen_fail(fx, b, ind + 1, "has a negative length");
 		} else if (sg == -1) {
-			/* spelled so that no compiler calls it always-true for unsigned types */
+			/* a header type (socklen_t): signed or not is known only to the
+			 * compiler; a value size_t cannot hold is a negative one, and
+			 * no compiler calls this test always-true or always-false */
 			gen_indent(b, ind);
-			gen_printf(b, "if (!(%s%s > 0 || %s%s == 0))\n", fx->prefix, e->ident,
+			gen_printf(b, "if (__builtin_add_overflow(%s%s, 0, &(size_t){ 0 }))\n",
 			           fx->prefix, e->ident);
 			gen_fail(fx, b, ind + 1, "has a negative length");
 		}
@@ -319,6 +329,13 @@ static void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struc
 	}
 	if (a->size)
 		sz = gen_size(fx, b, ind, a->size);
+	/* size= without count= covers whole elements (edger8r refuses the rest
+	 * too): a partial trailing element would be read or written past */
+	if (sz && !cnt && !gen_is_void(gen_resolve(gen_elem_type(p)))) {
+		gen_indent(b, ind);
+		gen_printf(b, "if (%s %% %s != 0)\n", sz, es);
+		gen_fail(fx, b, ind + 1, "has a size= that is not a multiple of its element size");
+	}
 	if (cnt) {
 		gen_indent(b, ind);
 		gen_printf(b, "if (__builtin_mul_overflow(%s, %s, &%s))\n", cnt, sz ? sz : es, dst);
@@ -419,6 +436,7 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 		gen_printf(b, "\t\tif (erim__u->%s) {\n", m->name);
 		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__u->%s, erim__n);\n", m->name);
 		gen_printf(b, "\t\t\tif (erim__w) { *erim__mem = \"%s\"; return erim__w; }\n", m->name);
+		gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 		gen_printf(b, "\t\t\terim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) "
 		              ": erim_calloc(1, erim__n ? erim__n : 1);\n");
 		gen_printf(b, "\t\t\tif (!erim__t) { *erim__mem = \"%s\"; return \"cannot be copied: out of trusted memory\"; }\n",
@@ -492,6 +510,14 @@ static const char gen_prelude[] =
 " * is clear at calls, an attacker need not.  The mpk gate clears it, but under\n"
 " * `none` no gate runs, and an untrusted callback may return with DF set, so\n"
 " * trusted code clears it itself before every copy. */\n"
+"/* Speculation barrier after the boundary checks (as edger8r's and\n"
+" * oeedger8r's generated code has): no trusted copy or call runs ahead,\n"
+" * under speculation, of the checks that bound it (Spectre v1). */\n"
+"static inline __attribute__((unused)) void erim__lfence(void)\n"
+"{\n"
+"\t__asm__ __volatile__(\"lfence\" ::: \"memory\");\n"
+"}\n"
+"\n"
 "static inline __attribute__((unused)) void erim__cld(void)\n"
 "{\n"
 "\t__asm__ __volatile__(\"cld\" ::: \"memory\");\n"
@@ -597,6 +623,7 @@ static const char gen_prelude[] =
 "\t\t\terim_free(erim__t);\n"
 "\t\t\treturn erim__w;\n"
 "\t\t}\n"
+"\t\terim__lfence();   /* no speculative scan past the page check */\n"
 "\t\tif (erim__chunk > erim__max - erim__n + 1)\n"
 "\t\t\terim__chunk = erim__max - erim__n + 1;\n"
 "\t\terim__z = erim__nul((const char *)erim__a, erim__chunk);\n"
@@ -651,8 +678,15 @@ static const char gen_prelude[] =
 
 /* ---- per-function pieces ------------------------------------------------------- */
 
-static const char *gen_impl_prefix(struct gen_ctx *c) { return c->interpose ? "__real_" : ""; }
-static const char *gen_impl_suffix(struct gen_ctx *c) { return c->interpose ? "" : "_impl"; }
+static const char *gen_impl_prefix(struct gen_ctx *c)
+{
+	return c->interpose ? "__real_" : c->opts.abi_sgx ? "erim__t_" : "";
+}
+
+static const char *gen_impl_suffix(struct gen_ctx *c)
+{
+	return c->interpose || c->opts.abi_sgx ? "" : "_impl";
+}
 
 /* A field declaration of an args struct for parameter P. */
 static char *gen_field(const struct idl_param *p)
@@ -778,6 +812,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 			gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
 			gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+			gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 			gen_printf(b, "\t\t\terim__u_%s = erim_malloc(erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t\t\terim__k_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
 			gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
@@ -816,6 +851,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
 		gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+		gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 		fx.used_goto = 1;
 		if (p->attrs.dir & IDL_DIR_IN)
 			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__s_%s : erim_malloc(erim__n_%s ? erim__n_%s : 1);\n",
@@ -874,7 +910,9 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_puts(b, "\t}\n");
 		}
 	}
-	/* ---- the call ---- */
+	/* ---- the call, after a speculation barrier: every check above has
+	 * retired before the implementation sees an argument ---- */
+	gen_puts(b, "\terim__lfence();\n");
 	{
 		struct gen_buf *bb = b;
 		gen_puts(bb, "\t");
@@ -1011,7 +1049,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
  * args block on the untrusted stack and enters the trusted component. */
 static void gen_gate(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
 {
-	char *name = gen_strf("%s%s", c->interpose ? "__wrap_" : "", f->name);
+	char *name = gen_strf("%s%s", c->interpose ? "__wrap_" : c->opts.abi_sgx ? "erim__u_" : "", f->name);
 	char *params = gen_params(f);
 	char *decl = gen_decl(f->ret, name, 0);
 	int has_ret = !gen_is_void(gen_resolve(f->ret));
@@ -1292,6 +1330,8 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a pointer into trusted memory\");\n",
 		           c->iname, f->name);
 	}
+	/* the returned block and counts are checked: barrier before using them */
+	gen_puts(b, "\terim__lfence();\n");
 	/* outputs: frozen sizes, counts as validated above */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || !(p->attrs.dir & IDL_DIR_OUT))
@@ -1452,8 +1492,12 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 }
 
 const struct gen_backend gen_backends[] = {
-	{ "_erim.h", 1, gen_header_untrusted },
-	{ "_trusted.h", 1, gen_header_trusted },
-	{ "_gates.c", 0, gen_gates },
+	{ "_erim.h", 1, gen_header_untrusted, 0 },
+	{ "_trusted.h", 1, gen_header_trusted, 0 },
+	{ "_gates.c", 0, gen_gates, 0 },
+	{ "_u.h", 1, gen_sgx_u_h, 1 },
+	{ "_u.c", 0, gen_sgx_u_c, 1 },
+	{ "_t.h", 1, gen_sgx_t_h, 1 },
+	{ "_t.c", 0, gen_sgx_t_c, 1 },
 };
 const size_t gen_nbackends = sizeof gen_backends / sizeof gen_backends[0];

@@ -74,7 +74,7 @@ void gen_header_untrusted(struct gen_ctx *c, struct gen_buf *b)
 		} else {
 			gen_puts(b, "/* trusted functions: each call goes through a gate into the trusted\n"
 			            " * component (defined in the gates file) */\n");
-			gen_protos(b, i->trusted, "", "");
+			gen_protos(b, i->trusted, c->opts.abi_sgx ? "erim__u_" : "", "");
 		}
 		gen_puts(b, "\n");
 	}
@@ -114,7 +114,7 @@ void gen_header_trusted(struct gen_ctx *c, struct gen_buf *b)
 		} else {
 			gen_puts(b, "/* trusted functions: implement these in the trusted component; they\n"
 			            " * receive trusted copies of every buffer */\n");
-			gen_protos(b, i->trusted, "", "_impl");
+			gen_protos(b, i->trusted, c->opts.abi_sgx ? "erim__t_" : "", c->opts.abi_sgx ? "" : "_impl");
 		}
 		gen_puts(b, "\n");
 	}

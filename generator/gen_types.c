@@ -177,20 +177,56 @@ static void gen_struct_decl(struct gen_buf *b, const struct idl_struct *s)
 	gen_line_back(b);
 }
 
-/* The includes and type declarations of one interface, under a guard named
- * after it, so that headers of interfaces importing it can repeat them. */
+/* A guard name unique to the type declarations of interface I: its name plus
+ * a hash of what it declares, so two imported files with the same stem
+ * (a/Types.edl, b/Types.edl) keep separate guards, while one file reached
+ * twice, or identical declarations, share one. */
+static char *gen_types_guard(const struct idl_interface *i)
+{
+	uint32_t h = 2166136261u;
+	const char *names[3] = { "s", "e", "t" };
+
+#define GEN_HASH(str) do { for (const char *q_ = (str); *q_; q_++) h = (h ^ (unsigned char)*q_) * 16777619u; h = (h ^ 0xff) * 16777619u; } while (0)
+	for (const struct idl_struct *s = i->structs; s; s = s->next) {
+		GEN_HASH(names[0]);
+		GEN_HASH(s->name);
+		for (const struct idl_param *m = s->members; m; m = m->next)
+			GEN_HASH(m->name);
+	}
+	for (const struct idl_enum *e = i->enums; e; e = e->next) {
+		GEN_HASH(names[1]);
+		GEN_HASH(e->name);
+		for (const struct idl_enumerator *v = e->values; v; v = v->next)
+			GEN_HASH(v->name);
+	}
+	for (const struct idl_typedef *t = i->typedefs; t; t = t->next) {
+		GEN_HASH(names[2]);
+		GEN_HASH(t->name);
+	}
+	for (const struct idl_struct *u = i->unions; u; u = u->next)
+		GEN_HASH(u->name);
+#undef GEN_HASH
+	return gen_strf("ERIM__TYPES_%s_%08x", i->name, (unsigned)h);
+}
+
+/* The type declarations of one interface, under a guard named after it, so
+ * that headers of interfaces importing it can repeat them. */
 static void gen_iface_types(struct gen_buf *b, const struct idl_interface *i, const char *from)
 {
-	for (const struct idl_include *inc = i->includes; inc; inc = inc->next)
-		gen_printf(b, "#include \"%s\"\n", inc->header);
-	if (!i->structs && !i->enums && !i->typedefs)
+	if (!i->structs && !i->enums && !i->typedefs && !i->unions)
 		return;
+	char *guard = gen_types_guard(i);
 	gen_printf(b, "\n/* types declared in %s (shared by every header that uses them) */\n", from);
-	gen_printf(b, "#ifndef ERIM__TYPES_%s\n#define ERIM__TYPES_%s\n", i->name, i->name);
+	gen_printf(b, "#ifndef %s\n#define %s\n", guard, guard);
 	/* the AST keeps structs, enums and typedefs in separate lists: forward
 	 * declarations first make every order of use compile */
 	for (const struct idl_struct *s = i->structs; s; s = s->next)
 		gen_printf(b, "struct %s;\n", s->name);
+	/* Open Enclave's headers typedef every EDL struct to its bare name, and
+	 * EDL files use it so (C11 allows the typedef to repeat) */
+	if (i->is_enclave)
+		for (const struct idl_struct *s = i->structs; s; s = s->next)
+			gen_printf(b, "typedef struct %s %s;\n", s->name, s->name);
 	for (const struct idl_enum *e = i->enums; e; e = e->next) {
 		gen_line_src(b, &e->loc);
 		gen_printf(b, "enum %s {\n", e->name);
@@ -212,15 +248,58 @@ static void gen_iface_types(struct gen_buf *b, const struct idl_interface *i, co
 		gen_line_back(b);
 		free(d);
 	}
+	/* EDL unions (plain data) before the structs that may embed them */
+	for (const struct idl_struct *u = i->unions; u; u = u->next) {
+		gen_line_src(b, &u->loc);
+		gen_printf(b, "union %s {\n", u->name);
+		for (const struct idl_param *m = u->members; m; m = m->next) {
+			char *d = gen_param_decl(m);
+			gen_printf(b, "\t%s;\n", d);
+			free(d);
+		}
+		gen_puts(b, "};\n");
+		gen_line_back(b);
+	}
 	for (const struct idl_struct *s = i->structs; s; s = s->next)
 		gen_struct_decl(b, s);
-	gen_printf(b, "#endif /* ERIM__TYPES_%s */\n", i->name);
+	gen_printf(b, "#endif /* %s */\n", guard);
+	free(guard);
 }
 
 static const char *gen_base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
 	return s ? s + 1 : p;
+}
+
+/* Is any interface of F or of what it imports written `enclave { }`? */
+static int gen_file_is_edl(const struct idl_file *f, int depth)
+{
+	if (depth > 64)
+		return 0;
+	for (const struct idl_interface *i = f->interfaces; i; i = i->next)
+		if (i->is_enclave)
+			return 1;
+	for (const struct idl_import *im = f->imports; im; im = im->next)
+		if (im->file && gen_file_is_edl(im->file, depth + 1))
+			return 1;
+	return 0;
+}
+
+/* The includes of F and every file it imports, before any type declaration:
+ * edger8r puts every include of the whole import tree into one header, so a
+ * type an imported file uses may come from a header only the importing file
+ * includes. */
+static void gen_file_includes(struct gen_buf *b, const struct idl_file *f, int depth)
+{
+	if (depth > 64)
+		return;
+	for (const struct idl_import *im = f->imports; im; im = im->next)
+		if (im->file)
+			gen_file_includes(b, im->file, depth + 1);
+	for (const struct idl_interface *i = f->interfaces; i; i = i->next)
+		for (const struct idl_include *inc = i->includes; inc; inc = inc->next)
+			gen_printf(b, "#include \"%s\"\n", inc->header);
 }
 
 /* Types of imported files first (depth first), then the file's own. */
@@ -241,6 +320,9 @@ void gen_types(struct gen_ctx *c, struct gen_buf *b)
 {
 	gen_puts(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n"
 	            "#include <sys/types.h>\n");
+	if (gen_file_is_edl(c->file, 0))
+		gen_puts(b, "#include \"erim_edl.h\"\n");
+	gen_file_includes(b, c->file, 0);
 	gen_file_types(b, c->file, c->iface);
 	gen_puts(b, "\n");
 }

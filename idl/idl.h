@@ -44,6 +44,14 @@ struct idl_opts {
 	/* Per-check state set by -W<name>/-Wno-<name>/-Werror=<name>:
 	 * 0 = default, 1 = enabled, -1 = disabled, 2 = error. Index = check id. */
 	signed char check_state[IDL_MAX_CHECKS];
+	/* Optional: run every file read (the root and each import) through a
+	 * preprocessor first (erimgen --cpp).  PREPROCESS gets the path and
+	 * returns 0 with a malloc'd NUL-terminated text in TEXT and LEN, or -1
+	 * after printing why.  The text may carry C line markers
+	 * (`# 42 "file.edl"`), which map diagnostics back to the original
+	 * lines; carets quote the original file. */
+	int (*preprocess)(const char *path, char **text, size_t *len, void *arg);
+	void *preprocess_arg;
 };
 
 /* Defaults: every check at its table severity, no import dirs. */

@@ -74,6 +74,10 @@ struct idl_attrs {
 	struct idl_expr *maxlen;    /* [maxlen=E] */
 	struct idl_expr *filled;    /* [filled=N] */
 	struct idl_loc loc;         /* the whole [...] list */
+	/* Added by the front end (idl/), additive: EDL's [isptr] (1) or [isary]
+	 * (2) on a parameter whose header typedef hides a pointer or an array;
+	 * accepted with user_check only (the value is passed as it is). */
+	int edl_hidden;
 };
 
 /* A parameter or a struct member. */
@@ -165,6 +169,10 @@ struct idl_interface {
 	struct idl_func *untrusted; /* untrusted { } functions, source order */
 	struct idl_loc loc;
 	struct idl_interface *next;
+	/* Added by the front end (idl/), additive: EDL `union NAME { ... };`
+	 * declarations (members are plain data: no pointers), emitted as C
+	 * unions; a `union NAME` use is copied by sizeof like a header type. */
+	struct idl_struct *unions;
 };
 
 struct idl_import {

@@ -345,10 +345,8 @@ static const struct {
 	{ "len", "did you mean 'size' (bytes) or 'count' (elements)?" },
 	{ "length", "did you mean 'size' (bytes) or 'count' (elements)?" },
 	{ "wstring", "wide strings are not supported: pass [in, count=n] const wchar_t *" },
-	{ "isptr", "EDL's isptr is not supported: write the pointer type out (T *p) instead of a pointer typedef" },
-	{ "isary", "EDL's isary is not supported: write the array dimension out (T a[4]) instead of an array typedef" },
-	{ "readonly", "EDL's readonly is not needed: an [in] buffer is always a private copy" },
-	{ "sizefunc", "EDL's sizefunc is not supported: give the length with [size=E]" },
+	{ "sizefunc", "EDL's sizefunc was removed from the SGX SDK and is not supported: give the length "
+	              "with [size=E] naming a parameter the caller fills" },
 	{ "user_checked", "did you mean 'user_check(\"why\")'?" },
 };
 
@@ -414,6 +412,17 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 
 		for (i = 0; i < n && strcmp(a->name, idl_attr_table[i].name); i++)
 			;
+		if (i == n && !a->has_value && !a->has_string &&
+		    (!strcmp(a->name, "isptr") || !strcmp(a->name, "isary"))) {
+			out->edl_hidden = a->name[2] == 'p' ? 1 : 2;
+			continue;
+		}
+		if (i == n && !a->has_value && !a->has_string && !strcmp(a->name, "readonly")) {
+			idl_report(p->s, IDL_CHK_EDL_COMPAT, IDL_SEV_OFF, &a->name_loc,
+			           "EDL 'readonly' is ignored: an [in] buffer is always a private copy the "
+			           "callee cannot write back");
+			continue;
+		}
 		if (i == n) {
 			idl_unknown_attr(p, a);
 			continue;
@@ -462,6 +471,18 @@ static void idl_interpret_attrs(struct idl_parser *p, struct idl_rawattr *raw, s
 		case IDL_A_FILLED: out->filled = a->value; a->value = NULL; break;
 		}
 	}
+	if (out->edl_hidden == 1 && out->dir && out->size && !out->count && !out->is_string)
+		; /* [isptr, in/out, size=n]: n bytes through the typedef'd pointer (edger8r's reading) */
+	else if (out->edl_hidden && !out->user_check)
+		idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &out->loc,
+		           "[%s] with a copy direction%s%s: erim copies only buffers whose element type it "
+		           "can see; write the %s out (%s) with size=/count=, or mark it "
+		           "[user_check(\"why\"), %s] to pass the value as it is",
+		           out->edl_hidden == 1 ? "isptr" : "isary",
+		           out->edl_hidden == 1 ? " " : "", out->edl_hidden == 1 ? "and without size= (bytes)" : "",
+		           out->edl_hidden == 1 ? "pointer" : "array",
+		           out->edl_hidden == 1 ? "T *p" : "T a[N]",
+		           out->edl_hidden == 1 ? "isptr" : "isary");
 	idl_free_rawattrs(raw);
 }
 
@@ -804,6 +825,7 @@ struct idl_interface *idl_b_interface(struct idl_parser *p, char *name, int is_e
 		switch (it->kind) {
 		case IDL_I_INCLUDE: IDL_PREPEND(i->includes, (struct idl_include *)it->node); break;
 		case IDL_I_STRUCT: IDL_PREPEND(i->structs, (struct idl_struct *)it->node); break;
+		case IDL_I_UNION: IDL_PREPEND(i->unions, (struct idl_struct *)it->node); break;
 		case IDL_I_ENUM: IDL_PREPEND(i->enums, (struct idl_enum *)it->node); break;
 		case IDL_I_TYPEDEF: IDL_PREPEND(i->typedefs, (struct idl_typedef *)it->node); break;
 		case IDL_I_TRUSTED:
@@ -828,6 +850,7 @@ struct idl_interface *idl_b_interface(struct idl_parser *p, char *name, int is_e
 	}
 	i->includes = IDL_REV(struct idl_include, i->includes);
 	i->structs = IDL_REV(struct idl_struct, i->structs);
+	i->unions = IDL_REV(struct idl_struct, i->unions);
 	i->enums = IDL_REV(struct idl_enum, i->enums);
 	i->typedefs = IDL_REV(struct idl_typedef, i->typedefs);
 	i->trusted = IDL_REV(struct idl_func, i->trusted);
@@ -1041,6 +1064,7 @@ void idl_free_items(struct idl_item *i)
 		switch (i->kind) {
 		case IDL_I_INCLUDE: idl_free_includes(i->node); break;
 		case IDL_I_STRUCT: idl_free_structs(i->node); break;
+		case IDL_I_UNION: idl_free_structs(i->node); break;
 		case IDL_I_ENUM: idl_free_enums(i->node); break;
 		case IDL_I_TYPEDEF: idl_free_typedefs(i->node); break;
 		case IDL_I_TRUSTED:
@@ -1062,6 +1086,7 @@ void idl_free_interfaces(struct idl_interface *i)
 		idl_free_options(i->options);
 		idl_free_includes(i->includes);
 		idl_free_structs(i->structs);
+		idl_free_structs(i->unions);
 		idl_free_enums(i->enums);
 		idl_free_typedefs(i->typedefs);
 		idl_free_funcs(i->trusted);

@@ -161,6 +161,16 @@ static int idl_is_integer(const struct idl_type *t)
 	return t && t->kind == IDL_T_SCALAR && t->is_signed >= 0;
 }
 
+/* A type name from an included C header that may be an integer (socklen_t,
+ * oe_nfds_t, enum tags): the generated code checks it at run time and a
+ * static assertion refuses it at compile time when it is not one. */
+static int idl_is_header_integer(const struct idl_type *t)
+{
+	t = idl_strip(t);
+	return t && t->kind == IDL_T_EXTERN && t->name && strncmp(t->name, "struct ", 7) &&
+	       strncmp(t->name, "union ", 6);
+}
+
 static int idl_is_signed_integer(const struct idl_type *t)
 {
 	t = idl_strip(t);
@@ -260,6 +270,8 @@ static void chk_attr_non_pointer(struct idl_chk *c, struct idl_param *p)
 
 	if (idl_is_pointer(p->type) || p->ndims || !idl_has_pointer_attrs(a))
 		return;
+	if (a->edl_hidden)
+		return;   /* [isptr]/[isary]: a header typedef hides the pointer */
 	idl_what(c, p, what, sizeof what);
 	if (a->dir)
 		idl_report(c->s, IDL_CHK_ATTR_NON_POINTER, IDL_SEV_OFF, idl_attr_loc(p),
@@ -355,6 +367,15 @@ static void chk_struct_member_length(struct idl_chk *c, struct idl_param *p)
 		return;
 	if (a->size || a->count || a->is_string || a->user_check || a->is_opaque)
 		return;
+	if (c->edl) {
+		/* edger8r copies such a member as a pointer value (shallow copy) */
+		idl_report(c->s, IDL_CHK_SHALLOW_POINTER, IDL_SEV_OFF, &p->loc,
+		           "member '%s' of struct '%s' is a pointer without size= or count=: it is copied "
+		           "as a value and never followed (as [user_check]); give it a length for a deep copy",
+		           p->name, c->strct->name);
+		p->attrs.user_check = idl_xstrdup("EDL pointer member without a length: copied as a value");
+		return;
+	}
 	idl_report(c->s, IDL_CHK_STRUCT_MEMBER_LENGTH, IDL_SEV_OFF, &p->loc,
 	           "member '%s' of struct '%s' is a pointer; give its length with [count=M] or [size=M] "
 	           "naming a sibling member (deep copy), or mark it [user_check(\"why\")]",
@@ -372,6 +393,15 @@ static void chk_pointer_array(struct idl_chk *c, struct idl_param *p)
 	if (p->attrs.user_check || p->attrs.is_opaque)
 		return; /* not copied: the shape does not matter */
 	idl_what(c, p, what, sizeof what);
+	if (c->edl && !p->attrs.is_string && !(p->ndims && idl_is_pointer(p->type->target))) {
+		/* edger8r copies the pointer values of a T ** buffer, never what
+		 * they point to (sgx_tstdc.edl's waiters): erim does the same */
+		idl_report(c->s, IDL_CHK_SHALLOW_POINTER, IDL_SEV_OFF, &p->loc,
+		           "%s is %s: the pointer values are copied as data and never followed, so the "
+		           "side receiving them must treat each as [user_check]", what,
+		           p->ndims ? "an array of pointers" : "a buffer of pointers");
+		return;
+	}
 	idl_report(c->s, IDL_CHK_POINTER_ARRAY, IDL_SEV_OFF, &p->loc,
 	           "%s is %s, which cannot be deep-copied; pass one flat [in, size=len] buffer "
 	           "(with offsets into it), or one call per element", what,
@@ -416,14 +446,15 @@ static void idl_check_len_expr(struct idl_chk *c, struct idl_param *p, struct id
 		           sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
 		return;
 	}
-	if (idl_is_integer(ref->type) && !ref->ndims) {
+	if ((idl_is_integer(ref->type) || idl_is_header_integer(ref->type)) && !ref->ndims) {
 		if (idl_is_signed_integer(ref->type))
 			idl_report(c->s, IDL_CHK_SIGNED_LENGTH, IDL_SEV_OFF, &e->loc,
 			           "%s=%s of %s: '%s' has a signed type; negative lengths are refused at run "
 			           "time, prefer size_t", kind, e->ident, what, e->ident);
 		return;
 	}
-	if (allow_int_pointer && idl_is_pointer(ref->type) && idl_is_integer(ref->type->target))
+	if (allow_int_pointer && idl_is_pointer(ref->type) &&
+	    (idl_is_integer(ref->type->target) || idl_is_header_integer(ref->type->target)))
 		return;
 	idl_report(c->s, IDL_CHK_LENGTH_REFS, IDL_SEV_OFF, &e->loc,
 	           "%s=%s of %s: '%s' is not an integer%s", kind, e->ident, what, e->ident,
@@ -514,7 +545,12 @@ static void chk_duplicate_params(struct idl_chk *c, struct idl_func *f)
 
 static void chk_pointer_return(struct idl_chk *c, struct idl_func *f)
 {
-	if (idl_is_pointer(f->ret) || idl_is_pointer(idl_strip(f->ret)))
+	if ((idl_is_pointer(f->ret) || idl_is_pointer(idl_strip(f->ret))) && c->edl)
+		idl_report(c->s, IDL_CHK_SHALLOW_POINTER, IDL_SEV_OFF, &f->ret->loc,
+		           "'%s' returns a pointer: the value is copied, never followed; the %s side "
+		           "must treat it as [user_check]", f->name,
+		           f->side == IDL_TRUSTED ? "untrusted" : "trusted");
+	else if (idl_is_pointer(f->ret) || idl_is_pointer(idl_strip(f->ret)))
 		idl_report(c->s, IDL_CHK_POINTER_RETURN, IDL_SEV_OFF, &f->ret->loc,
 		           "'%s' returns a pointer, which would cross the boundary unchecked; return it "
 		           "through an [out] parameter, or as an integer handle", f->name);
@@ -1035,7 +1071,9 @@ static void idl_scope_fill(struct idl_scope *sc, const struct idl_file *f, int d
 static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct idl_type *t,
                              const struct idl_struct *in_struct, int has_includes)
 {
-	for (; t; t = t->target) {
+	int via_ptr = 0;
+
+	for (; t; via_ptr |= t->kind == IDL_T_POINTER, t = t->target) {
 		switch (t->kind) {
 		case IDL_T_STRUCT:
 			t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name);
@@ -1045,7 +1083,7 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 				t->kind = IDL_T_EXTERN;
 				t->name = idl_b_kw_join(idl_xstrdup("struct"), tag);
 				free(tag);
-			} else if (in_struct && !t->target && !idl_struct_declared_before(s, t->decl, in_struct)) {
+			} else if (in_struct && !via_ptr && !idl_struct_declared_before(s, t->decl, in_struct)) {
 				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
 				           "struct '%s' is used by value in struct '%s' before it is complete; "
 				           "declare it first (a struct cannot contain itself)", t->decl->name,
@@ -1066,9 +1104,13 @@ static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct i
 			if (strchr(t->name, ' '))
 				break; /* "union X", already resolved */
 			t->typedef_decl = idl_map_get(&((struct idl_scope *)s->scope)->typedefs, t->name);
-			if (t->typedef_decl)
+			if (t->typedef_decl) {
 				t->kind = IDL_T_TYPEDEF;
-			else if (!has_includes)
+			} else if ((t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name))) {
+				/* a struct declared in the file used by its bare name (Open
+				 * Enclave's generated headers typedef every struct) */
+				t->kind = IDL_T_STRUCT;
+			} else if (!has_includes)
 				idl_report(s, IDL_CHK_UNKNOWN_TYPE, IDL_SEV_OFF, &t->loc,
 				           "unknown type '%s': it is not declared in this file and no C header is "
 				           "included; add include \"header.h\" that declares it", t->name);
@@ -1142,6 +1184,8 @@ static void idl_resolve(struct idl_session *s, struct idl_file *f)
 		}
 		for (struct idl_struct *st = i->structs; st; st = st->next)
 			idl_resolve_params(s, f, st->members, st, inc);
+		for (struct idl_struct *u = i->unions; u; u = u->next)
+			idl_resolve_params(s, f, u->members, NULL, inc);
 		for (int side = 0; side < 2; side++)
 			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
 				idl_resolve_type(s, f, fn->ret, NULL, inc);
@@ -1219,6 +1263,19 @@ void idl_check_file(struct idl_session *s, struct idl_file *f)
 			idl_walk_params(&c, st->members);
 		}
 		c.strct = NULL;
+		/* EDL unions: plain data, copied by sizeof; a pointer member cannot
+		 * be checked (which member is live is unknown) */
+		for (struct idl_struct *u = i->unions; u; u = u->next)
+			for (struct idl_param *m = u->members; m; m = m->next) {
+				const struct idl_type *t = idl_strip(m->type);
+				if (idl_is_pointer(t) || idl_has_pointer_attrs(&m->attrs) ||
+				    (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0)))
+					idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &m->loc,
+					           "member '%s' of union '%s' holds a pointer: which member is live "
+					           "is unknown, so it can be neither copied nor checked; keep unions "
+					           "plain data, or pass the pointer as its own parameter", m->name,
+					           u->name);
+			}
 		for (int side = 0; side < 2; side++)
 			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
 				c.func = fn;

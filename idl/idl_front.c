@@ -247,12 +247,24 @@ static struct idl_file *idl_load_text(struct idl_session *s, const char *path, c
 	s->sources = src;
 	s->edl = pv->edl;
 
+	char *pp = NULL;
+	size_t pplen = 0;
+	if (s->opts->preprocess && s->opts->preprocess(path, &pp, &pplen, s->opts->preprocess_arg) != 0) {
+		struct idl_loc l = { pv->path, 0, 0, 0, 0 };
+
+		idl_error(s, &l, "the preprocessor (--cpp) failed on this file");
+		pp = NULL;
+		pplen = 0;
+		text = "";   /* parse nothing: the error is reported */
+		len = 0;
+	}
 	memset(&p, 0, sizeof p);
 	p.s = s;
 	p.file = f;
 	p.path = pv->path;
-	p.text = text;
-	p.len = len;
+	p.text = pp ? pp : text;
+	p.len = pp ? pplen : len;
+	p.cpp = s->opts->preprocess != NULL;
 	p.line = 1;
 	p.col = 1;
 	p.iface_tail = &f->interfaces;
@@ -263,6 +275,7 @@ static struct idl_file *idl_load_text(struct idl_session *s, const char *path, c
 	}
 	idl_yyparse(scanner, &p);
 	idl_yylex_destroy(scanner);
+	free(pp);
 
 	idl_push(s, pv->path, src->real ? src->real : pv->path);
 	idl_follow_imports(s, f);

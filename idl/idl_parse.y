@@ -245,11 +245,15 @@ item
 	                                          "expected ';' after '}' of untrusted block");
 	                               $$ = idl_b_item(IDL_I_UNTRUSTED, $3); }
 	| UNION IDENT '{' members '}' ';'
-	                             { idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &@1,
+	                             { if (p->in_edl) {
+	                                       /* EDL declares unions; plain data only (checked) */
+	                                       $$ = idl_b_item(IDL_I_UNION, idl_b_struct($2, $4, &@$));
+	                               } else {
+	                               idl_report(p->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &@1,
 	                                          "unions cannot be copied safely (which member is live?); "
 	                                          "declare 'union %s' in an included C header and pass it "
 	                                          "by value or through a [user_check(\"why\")] pointer", $2);
-	                               free($2); idl_free_params($4); $$ = idl_b_item(IDL_I_NONE, NULL); }
+	                               free($2); idl_free_params($4); $$ = idl_b_item(IDL_I_NONE, NULL); } }
 	| TRUSTED '{' tfuncs error '}' ';'
 	                             { $$ = idl_b_item(IDL_I_TRUSTED, $3); }
 	| UNTRUSTED '{' ufuncs error '}' ';'

@@ -58,7 +58,10 @@
 	X(EMPTY_PARAMS, "empty-params", OFF, 0, "`f()` instead of `f(void)`")           \
 	X(DEEP_STRUCT, "deep-struct", ERROR, 1,                                        \
 	  "structs with pointer members only as [in]/[out] buffers of trusted functions, one level deep") \
-	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)")
+	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)") \
+	X(SHALLOW_POINTER, "shallow-pointer", WARNING, 0,                              \
+	  "EDL pointer returns, arrays of pointers and struct pointer members without a length: " \
+	  "the pointer values are copied, never followed (as unchecked as [user_check])")
 
 enum idl_check_id {
 #define IDL_CHECK_ENUM(id, name, sev, req, desc) IDL_CHK_##id,
@@ -115,6 +118,8 @@ struct idl_parser {
 	struct idl_interface **iface_tail; /* O(1) appends to file->interfaces/imports */
 	struct idl_import **import_tail;
 	int comment_line, comment_col; /* start of an unterminated comment */
+	int cpp;                     /* text came through --cpp: honour line markers */
+	int foreign;                 /* inside text a line marker says is another file's */
 };
 
 /* ---- diagnostics (idl_diag.c) ---------------------------------------------------- */
@@ -166,7 +171,8 @@ struct idl_suffix {
 
 /* One item of an interface body. */
 enum idl_item_kind { IDL_I_INCLUDE, IDL_I_STRUCT, IDL_I_ENUM, IDL_I_TYPEDEF,
-                     IDL_I_TRUSTED, IDL_I_UNTRUSTED, IDL_I_IMPORT, IDL_I_NONE };
+                     IDL_I_TRUSTED, IDL_I_UNTRUSTED, IDL_I_IMPORT, IDL_I_NONE,
+                     IDL_I_UNION };
 struct idl_item {
 	enum idl_item_kind kind;
 	void *node;                  /* list head of the kind's node type */

@@ -113,6 +113,12 @@ int64_t rg_min_impl(const uint8_t *p, size_t len)
 	return len ? p[0] : 0;
 }
 
+int rg_mult_impl(const uint32_t *p, size_t len)
+{
+	impl_calls++;
+	return (int)(len / sizeof *p) + (int)p[0];
+}
+
 uint64_t rg_max_impl(const uint8_t *p, size_t len)
 {
 	impl_calls++;
@@ -375,6 +381,19 @@ TEST(error_values_at_the_ends_of_the_64_bit_range)
 	CHECK(impl_calls == before, "implementation ran");
 }
 
+TEST(size_not_a_multiple_of_the_element_size_is_refused)
+{
+	uint32_t v[3] = { 5, 6, 7 };
+	int before = impl_calls;
+
+	/* control: whole elements pass */
+	CHECK(rg_mult(v, sizeof v) == 3 + 5, "got %d", rg_mult(v, sizeof v));
+	before = impl_calls;
+	/* 6 bytes: one and a half uint32_t -- edger8r refuses it, so does erim */
+	CHECK(rg_mult(v, 6) == -1, "partial element accepted");
+	CHECK(impl_calls == before, "implementation ran");
+}
+
 TEST(two_dimensional_struct_arrays_cross)
 {
 	struct rg_pt g[2][3];
@@ -436,6 +455,7 @@ int main(int argc, char **argv)
 	RUN(bools_from_untrusted_memory_arrive_as_0_or_1);
 	RUN(out_of_a_type_larger_than_the_staging_buffer);
 	RUN(error_values_at_the_ends_of_the_64_bit_range);
+	RUN(size_not_a_multiple_of_the_element_size_is_refused);
 	RUN(two_dimensional_struct_arrays_cross);
 	RUN(callback_by_value_struct_padding_reaches_callback_as_zeros);
 	RUN(callback_in_struct_array_padding_reaches_callback_as_zeros);

@@ -11,8 +11,8 @@
 #include "keyvault_types.h"
 
 /* types declared in keyvault.erim (shared by every header that uses them) */
-#ifndef ERIM__TYPES_keyvault
-#define ERIM__TYPES_keyvault
+#ifndef ERIM__TYPES_keyvault_8055588e
+#define ERIM__TYPES_keyvault_8055588e
 struct kv_blob;
 #line 5 "keyvault.erim"
 struct kv_blob {
@@ -20,7 +20,7 @@ struct kv_blob {
 	uint8_t *data;
 };
 #line 23 "keyvault_erim.h"
-#endif /* ERIM__TYPES_keyvault */
+#endif /* ERIM__TYPES_keyvault_8055588e */
 
 #ifdef __cplusplus
 extern "C" {

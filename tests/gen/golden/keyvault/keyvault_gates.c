@@ -15,6 +15,14 @@
  * is clear at calls, an attacker need not.  The mpk gate clears it, but under
  * `none` no gate runs, and an untrusted callback may return with DF set, so
  * trusted code clears it itself before every copy. */
+/* Speculation barrier after the boundary checks (as edger8r's and
+ * oeedger8r's generated code has): no trusted copy or call runs ahead,
+ * under speculation, of the checks that bound it (Spectre v1). */
+static inline __attribute__((unused)) void erim__lfence(void)
+{
+	__asm__ __volatile__("lfence" ::: "memory");
+}
+
 static inline __attribute__((unused)) void erim__cld(void)
 {
 	__asm__ __volatile__("cld" ::: "memory");
@@ -120,6 +128,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim_free(erim__t);
 			return erim__w;
 		}
+		erim__lfence();   /* no speculative scan past the page check */
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
@@ -245,6 +254,7 @@ static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim
 		if (erim__u->data) {
 			const char *erim__w = erim__check(erim__u->data, erim__n);
 			if (erim__w) { *erim__mem = "data"; return erim__w; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
 			if (erim__copy) {
@@ -291,6 +301,7 @@ static long erim__entry_kv_generate(void *erim__raw)
 	if (erim__why)
 		erim_refuse("keyvault", "kv_generate", "argument block %s", erim__why);
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__lfence();
 	erim__r = kv_generate_impl();
 	((struct erim__args_kv_generate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -325,11 +336,14 @@ static long erim__entry_kv_sign(void *erim__raw)
 	/* msg: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
+		if (erim__t1 % sizeof(uint8_t) != 0)
+			{ erim__arg = "msg"; erim__why = "has a size= that is not a multiple of its element size"; goto erim__refused; }
 		erim__n_msg = erim__t1;
 		erim__e_msg = erim__t1 / sizeof(uint8_t);
 		if (erim__v.msg) {
 			const char *erim__w = erim__check(erim__v.msg, erim__n_msg);
 			if (erim__w) { erim__arg = "msg"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
 			if (!erim__p_msg)
 				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -345,11 +359,13 @@ static long erim__entry_kv_sign(void *erim__raw)
 		if (erim__v.sig) {
 			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
 			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_sig = erim__n_sig <= ERIM__SMALL ? erim__zero(erim__s_sig, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
 			if (!erim__p_sig)
 				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = kv_sign_impl(erim__p_msg, erim__v.len, erim__p_sig);
 	if (erim__p_sig)
 		erim__cpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
@@ -395,6 +411,7 @@ static long erim__entry_kv_label(void *erim__raw)
 			if (erim__w) { erim__arg = "name"; erim__why = erim__w; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = kv_label_impl(erim__p_name);
 	((struct erim__args_kv_label *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -440,6 +457,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.buf) {
 			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
 			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_buf = erim__n_buf <= ERIM__SMALL ? erim__zero(erim__s_buf, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
 			if (!erim__p_buf)
 				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -452,6 +470,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		if (erim__v.n) {
 			const char *erim__w = erim__check(erim__v.n, erim__n_n);
 			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_n = erim__n_n <= ERIM__SMALL ? erim__zero(erim__s_n, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
 			if (!erim__p_n)
 				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -459,6 +478,7 @@ static long erim__entry_kv_export(void *erim__raw)
 	}
 	if (erim__p_n && erim__n_n < sizeof(size_t))
 		{ erim__arg = "n"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
+	erim__lfence();
 	erim__r = kv_export_impl(erim__p_buf, erim__v.cap, erim__p_n);
 	if (erim__p_n) {
 		size_t erim__x;
@@ -510,6 +530,7 @@ static long erim__entry_kv_put(void *erim__raw)
 		if (erim__v.b) {
 			const char *erim__w = erim__check(erim__v.b, erim__n_b);
 			if (erim__w) { erim__arg = "b"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__u_b = erim_malloc(erim__n_b ? erim__n_b : 1);
 			erim__k_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
 			erim__p_b = erim_calloc(1, erim__n_b ? erim__n_b : 1);
@@ -523,6 +544,7 @@ static long erim__entry_kv_put(void *erim__raw)
 			}
 		}
 	}
+	erim__lfence();
 	kv_put_impl(erim__p_b);
 	erim__st = 0;
 erim__refused:
@@ -554,6 +576,7 @@ static long erim__entry_kv_rotate(void *erim__raw)
 	if (erim__why)
 		erim_refuse("keyvault", "kv_rotate", "argument block %s", erim__why);
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__lfence();
 	erim__r = kv_rotate_impl();
 	((struct erim__args_kv_rotate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -676,6 +699,7 @@ void kv_log_ocall(const char *line)
 			erim_refuse("keyvault", "kv_log", "untrusted function returned a block that %s", erim__w);
 	}
 	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__lfence();
 	erim_free(erim__b);
 	(void)erim__e_line;
 }
@@ -719,6 +743,7 @@ int kv_confirm_ocall(void)
 			erim_refuse("keyvault", "kv_confirm", "untrusted function returned a block that %s", erim__w);
 	}
 	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__lfence();
 	erim_free(erim__b);
 	return erim__h.erim__ret;
 }

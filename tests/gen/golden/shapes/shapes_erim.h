@@ -10,8 +10,8 @@
 #include <sys/types.h>
 
 /* types declared in shapes.erim (shared by every header that uses them) */
-#ifndef ERIM__TYPES_shapes
-#define ERIM__TYPES_shapes
+#ifndef ERIM__TYPES_shapes_bf44ac04
+#define ERIM__TYPES_shapes_bf44ac04
 struct sh_point;
 struct sh_poly;
 #line 5 "shapes.erim"
@@ -40,7 +40,7 @@ struct sh_poly {
 	struct sh_point *pts;
 };
 #line 43 "shapes_erim.h"
-#endif /* ERIM__TYPES_shapes */
+#endif /* ERIM__TYPES_shapes_bf44ac04 */
 
 #ifdef __cplusplus
 extern "C" {

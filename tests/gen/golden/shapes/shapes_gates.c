@@ -15,6 +15,14 @@
  * is clear at calls, an attacker need not.  The mpk gate clears it, but under
  * `none` no gate runs, and an untrusted callback may return with DF set, so
  * trusted code clears it itself before every copy. */
+/* Speculation barrier after the boundary checks (as edger8r's and
+ * oeedger8r's generated code has): no trusted copy or call runs ahead,
+ * under speculation, of the checks that bound it (Spectre v1). */
+static inline __attribute__((unused)) void erim__lfence(void)
+{
+	__asm__ __volatile__("lfence" ::: "memory");
+}
+
 static inline __attribute__((unused)) void erim__cld(void)
 {
 	__asm__ __volatile__("cld" ::: "memory");
@@ -120,6 +128,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim_free(erim__t);
 			return erim__w;
 		}
+		erim__lfence();   /* no speculative scan past the page check */
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
@@ -266,6 +275,7 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 		if (erim__u->pts) {
 			const char *erim__w = erim__check(erim__u->pts, erim__n);
 			if (erim__w) { *erim__mem = "pts"; return erim__w; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
 			if (!erim__t) { *erim__mem = "pts"; return "cannot be copied: out of trusted memory"; }
 			if (erim__copy) {
@@ -330,6 +340,7 @@ static long erim__entry_sh_center(void *erim__raw)
 		if (erim__v.p) {
 			const char *erim__w = erim__check(erim__v.p, erim__n_p);
 			if (erim__w) { erim__arg = "p"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__u_p = erim_malloc(erim__n_p ? erim__n_p : 1);
 			erim__k_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
 			erim__p_p = erim_calloc(1, erim__n_p ? erim__n_p : 1);
@@ -343,6 +354,7 @@ static long erim__entry_sh_center(void *erim__raw)
 			}
 		}
 	}
+	erim__lfence();
 	erim__r = sh_center_impl(erim__p_p);
 	{
 		struct sh_point erim__d;
@@ -391,6 +403,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 		if (erim__v.polys) {
 			const char *erim__w = erim__check(erim__v.polys, erim__n_polys);
 			if (erim__w) { erim__arg = "polys"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__u_polys = erim_malloc(erim__n_polys ? erim__n_polys : 1);
 			erim__k_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
 			erim__p_polys = erim_calloc(1, erim__n_polys ? erim__n_polys : 1);
@@ -404,6 +417,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 			}
 		}
 	}
+	erim__lfence();
 	erim__r = sh_scale_impl(erim__p_polys, erim__v.n, erim__v.factor);
 	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 		struct sh_poly erim__d;
@@ -454,11 +468,13 @@ static long erim__entry_sh_ids(void *erim__raw)
 		if (erim__v.ids) {
 			const char *erim__w = erim__check(erim__v.ids, erim__n_ids);
 			if (erim__w) { erim__arg = "ids"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_ids = erim__n_ids <= ERIM__SMALL ? erim__zero(erim__s_ids, erim__n_ids) : erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
 			if (!erim__p_ids)
 				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	sh_ids_impl(erim__p_ids);
 	if (erim__p_ids)
 		erim__cpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
@@ -504,6 +520,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.key) {
 			const char *erim__w = erim__check(erim__v.key, erim__n_key);
 			if (erim__w) { erim__arg = "key"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_key = erim__n_key <= ERIM__SMALL ? erim__s_key : erim_malloc(erim__n_key ? erim__n_key : 1);
 			if (!erim__p_key)
 				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -519,11 +536,13 @@ static long erim__entry_sh_fixed(void *erim__raw)
 		if (erim__v.mac) {
 			const char *erim__w = erim__check(erim__v.mac, erim__n_mac);
 			if (erim__w) { erim__arg = "mac"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_mac = erim__n_mac <= ERIM__SMALL ? erim__zero(erim__s_mac, erim__n_mac) : erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
 			if (!erim__p_mac)
 				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = sh_fixed_impl(erim__p_key, erim__p_mac);
 	if (erim__p_mac)
 		erim__cpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
@@ -558,6 +577,7 @@ static long erim__entry_sh_lookup(void *erim__raw)
 	if (erim__why)
 		erim_refuse("shapes", "sh_lookup", "argument block %s", erim__why);
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
+	erim__lfence();
 	erim__r = sh_lookup_impl(erim__v.handle, erim__v.hint);
 	((struct erim__args_sh_lookup *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -591,11 +611,14 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	/* memcpy: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
+		if (erim__t1 % sizeof(uint8_t) != 0)
+			{ erim__arg = "memcpy"; erim__why = "has a size= that is not a multiple of its element size"; goto erim__refused; }
 		erim__n_memcpy = erim__t1;
 		erim__e_memcpy = erim__t1 / sizeof(uint8_t);
 		if (erim__v.memcpy) {
 			const char *erim__w = erim__check(erim__v.memcpy, erim__n_memcpy);
 			if (erim__w) { erim__arg = "memcpy"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_memcpy = erim__n_memcpy <= ERIM__SMALL ? erim__s_memcpy : erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
 			if (!erim__p_memcpy)
 				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -610,6 +633,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 			if (erim__w) { erim__arg = "strlen"; erim__why = erim__w; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = sh_hygiene_impl(erim__p_memcpy, erim__v.len, erim__v.args, erim__v.raw, erim__v.id, erim__v.st, erim__v.free, erim__v.malloc, erim__p_strlen);
 	((struct erim__args_sh_hygiene *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -737,6 +761,7 @@ void sh_progress_ocall(uint32_t done, uint32_t total)
 			erim_refuse("shapes", "sh_progress", "untrusted function returned a block that %s", erim__w);
 	}
 	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__lfence();
 	erim_free(erim__b);
 }
 

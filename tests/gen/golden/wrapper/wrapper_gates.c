@@ -15,6 +15,14 @@
  * is clear at calls, an attacker need not.  The mpk gate clears it, but under
  * `none` no gate runs, and an untrusted callback may return with DF set, so
  * trusted code clears it itself before every copy. */
+/* Speculation barrier after the boundary checks (as edger8r's and
+ * oeedger8r's generated code has): no trusted copy or call runs ahead,
+ * under speculation, of the checks that bound it (Spectre v1). */
+static inline __attribute__((unused)) void erim__lfence(void)
+{
+	__asm__ __volatile__("lfence" ::: "memory");
+}
+
 static inline __attribute__((unused)) void erim__cld(void)
 {
 	__asm__ __volatile__("cld" ::: "memory");
@@ -120,6 +128,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			erim_free(erim__t);
 			return erim__w;
 		}
+		erim__lfence();   /* no speculative scan past the page check */
 		if (erim__chunk > erim__max - erim__n + 1)
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
@@ -235,11 +244,14 @@ static long erim__entry_ini_parse(void *erim__raw)
 	/* text: in buffer */
 	{
 		size_t erim__t1 = (size_t)erim__v.len;
+		if (erim__t1 % sizeof(char) != 0)
+			{ erim__arg = "text"; erim__why = "has a size= that is not a multiple of its element size"; goto erim__refused; }
 		erim__n_text = erim__t1;
 		erim__e_text = erim__t1 / sizeof(char);
 		if (erim__v.text) {
 			const char *erim__w = erim__check(erim__v.text, erim__n_text);
 			if (erim__w) { erim__arg = "text"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_text = erim__n_text <= ERIM__SMALL ? erim__s_text : erim_malloc(erim__n_text ? erim__n_text : 1);
 			if (!erim__p_text)
 				{ erim__arg = "text"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -256,6 +268,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.out) {
 			const char *erim__w = erim__check(erim__v.out, erim__n_out);
 			if (erim__w) { erim__arg = "out"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_out = erim__n_out <= ERIM__SMALL ? erim__zero(erim__s_out, erim__n_out) : erim_calloc(1, erim__n_out ? erim__n_out : 1);
 			if (!erim__p_out)
 				{ erim__arg = "out"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -268,6 +281,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		if (erim__v.used) {
 			const char *erim__w = erim__check(erim__v.used, erim__n_used);
 			if (erim__w) { erim__arg = "used"; erim__why = erim__w; goto erim__refused; }
+			erim__lfence();   /* copy only after the check retired */
 			erim__p_used = erim__n_used <= ERIM__SMALL ? erim__zero(erim__s_used, erim__n_used) : erim_calloc(1, erim__n_used ? erim__n_used : 1);
 			if (!erim__p_used)
 				{ erim__arg = "used"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
@@ -275,6 +289,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 	}
 	if (erim__p_used && erim__n_used < sizeof(size_t))
 		{ erim__arg = "used"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
+	erim__lfence();
 	erim__r = __real_ini_parse(erim__p_text, erim__v.len, erim__p_out, erim__v.cap, erim__p_used);
 	if (erim__p_used) {
 		size_t erim__x;
@@ -332,6 +347,7 @@ static long erim__entry_ini_count(void *erim__raw)
 			if (erim__w) { erim__arg = "section"; erim__why = erim__w; goto erim__refused; }
 		}
 	}
+	erim__lfence();
 	erim__r = __real_ini_count(erim__p_section);
 	((struct erim__args_ini_count *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
@@ -427,6 +443,7 @@ int __wrap_app_warn(const char *msg, int line)
 			erim_refuse("wrapper", "app_warn", "untrusted function returned a block that %s", erim__w);
 	}
 	erim__mcpy(&erim__h, erim__ub, sizeof erim__h);
+	erim__lfence();
 	erim_free(erim__b);
 	(void)erim__e_msg;
 	return erim__h.erim__ret;
@@ -461,6 +478,8 @@ long __wrap_app_read(uint8_t *buf, size_t cap, size_t *got)
 	}
 	if (buf) {
 		size_t erim__t1 = (size_t)cap;
+		if (erim__t1 % sizeof(uint8_t) != 0)
+			erim_refuse("wrapper", "app_read", "argument 'buf' has a size= that is not a multiple of its element size");
 		erim__n_buf = erim__t1;
 		erim__e_buf = erim__t1 / sizeof(uint8_t);
 		erim__z_buf = sizeof(uint8_t);
@@ -507,6 +526,7 @@ long __wrap_app_read(uint8_t *buf, size_t cap, size_t *got)
 	}
 	if (erim__f_buf > erim__e_buf)
 		erim_refuse("wrapper", "app_read", "untrusted function returned 'got' = %zu, more than the %zu elements of 'buf'", erim__f_buf, erim__e_buf);
+	erim__lfence();
 	if (buf) {
 		erim__cpy(buf, erim__ub + erim__o_buf, erim__f_buf * erim__z_buf);
 	}

@@ -1,0 +1,6 @@
+/* sp_types.h: the header Enclave.edl includes (none of its types are needed
+ * here; SGX projects keep shared definitions in such a header). */
+#ifndef SP_TYPES_H
+#define SP_TYPES_H
+#define SP_KEY_MAX 32
+#endif

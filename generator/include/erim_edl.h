@@ -1,0 +1,55 @@
+/* erim_edl.h: the types Intel's edger8r output provides implicitly to every
+ * EDL file (through sgx_edger8r.h: sgx_status_t, sgx_enclave_id_t), so that
+ * EDL interfaces naming them compile against erim without the SGX SDK.
+ * Every header erimgen generates from an `enclave { }` file includes it.
+ * It stands in for the SDK's sgx_error.h and sgx_eid.h (it defines their
+ * include guards), so an EDL file that includes those as well still
+ * compiles; the status values are the SDK's documented ones. */
+#ifndef ERIM_EDL_H
+#define ERIM_EDL_H
+
+#include <stdint.h>
+
+#ifndef _SGX_ERROR_H_
+#define _SGX_ERROR_H_
+#define SGX_MK_ERROR(x) (0x00000000 | (x))
+typedef enum _status_t {
+	SGX_SUCCESS = SGX_MK_ERROR(0x0000),
+	SGX_ERROR_UNEXPECTED = SGX_MK_ERROR(0x0001),
+	SGX_ERROR_INVALID_PARAMETER = SGX_MK_ERROR(0x0002),
+	SGX_ERROR_OUT_OF_MEMORY = SGX_MK_ERROR(0x0003),
+	SGX_ERROR_ENCLAVE_LOST = SGX_MK_ERROR(0x0004),
+	SGX_ERROR_INVALID_STATE = SGX_MK_ERROR(0x0005),
+	SGX_ERROR_FEATURE_NOT_SUPPORTED = SGX_MK_ERROR(0x0008),
+	SGX_ERROR_INVALID_FUNCTION = SGX_MK_ERROR(0x1001),
+	SGX_ERROR_OUT_OF_TCS = SGX_MK_ERROR(0x1003),
+	SGX_ERROR_ENCLAVE_CRASHED = SGX_MK_ERROR(0x1006),
+	SGX_ERROR_ECALL_NOT_ALLOWED = SGX_MK_ERROR(0x1007),
+	SGX_ERROR_OCALL_NOT_ALLOWED = SGX_MK_ERROR(0x1008),
+	SGX_ERROR_STACK_OVERRUN = SGX_MK_ERROR(0x1009),
+	SGX_ERROR_UNDEFINED_SYMBOL = SGX_MK_ERROR(0x2000),
+	SGX_ERROR_INVALID_ENCLAVE = SGX_MK_ERROR(0x2001),
+	SGX_ERROR_INVALID_ENCLAVE_ID = SGX_MK_ERROR(0x2002),
+	SGX_ERROR_INVALID_SIGNATURE = SGX_MK_ERROR(0x2003),
+	SGX_ERROR_NDEBUG_ENCLAVE = SGX_MK_ERROR(0x2004),
+	SGX_ERROR_OUT_OF_EPC = SGX_MK_ERROR(0x2005),
+	SGX_ERROR_NO_DEVICE = SGX_MK_ERROR(0x2006),
+	SGX_ERROR_INVALID_METADATA = SGX_MK_ERROR(0x2009),
+	SGX_ERROR_DEVICE_BUSY = SGX_MK_ERROR(0x200c),
+	SGX_ERROR_INVALID_VERSION = SGX_MK_ERROR(0x200d),
+	SGX_ERROR_MAC_MISMATCH = SGX_MK_ERROR(0x3001),
+	SGX_ERROR_INVALID_ATTRIBUTE = SGX_MK_ERROR(0x3002),
+	SGX_ERROR_INVALID_CPUSVN = SGX_MK_ERROR(0x3003),
+	SGX_ERROR_INVALID_ISVSVN = SGX_MK_ERROR(0x3004),
+	SGX_ERROR_INVALID_KEYNAME = SGX_MK_ERROR(0x3005),
+	SGX_ERROR_SERVICE_UNAVAILABLE = SGX_MK_ERROR(0x4001),
+	SGX_ERROR_BUSY = SGX_MK_ERROR(0x400a),
+} sgx_status_t;
+#endif
+
+#ifndef _SGX_EID_H_
+#define _SGX_EID_H_
+typedef uint64_t sgx_enclave_id_t;
+#endif
+
+#endif /* ERIM_EDL_H */

@@ -1,0 +1,2 @@
+/* pre_defs.h: a macro Pre.edl uses through --cpp */
+#define PRE_BUF 32

@@ -1017,8 +1017,8 @@ void tem_register(struct tem_call *c)
 #define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
-	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee) and its bytes judged, execute granted by an injected mprotect", "EPERM" },
-	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
+	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, file pages made private copies, inspected, then granted", "EPERM" },
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
 	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
@@ -1031,7 +1031,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone; start-up: its own read-only); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },

@@ -12,7 +12,8 @@
  * signal is delivered, the range a frame could occupy below %rsp is
  * compared with the trusted ranges: 128 bytes of red zone plus an upper
  * bound of the frame (struct rt_sigframe, generously, plus the largest
- * XSAVE image the CPU can produce, CPUID leaf 0xD, plus alignment).  When
+ * XSAVE image of the features enabled in XCR0, CPUID leaf 0xD, plus
+ * alignment).  When
  * it overlaps and the signal has a handler (SigCgt; no handler writes no
  * frame), the process is stopped (SIGKILL) and the signal is not delivered.
  * The comparison is arithmetic on one register read; /proc is read only
@@ -43,8 +44,10 @@ static uint64_t frame_bound(void)
 
 	if (bound)
 		return bound;
+	/* EBX: the XSAVE size of the features enabled in XCR0 (what the
+	 * kernel's signal frame can hold); ECX, all the CPU supports, if not */
 	if (__get_cpuid_count(0xd, 0, &a, &b, &c, &d))
-		x = b > c ? b : c;
+		x = b ? b : c;
 	if (x == 0 || x > (1u << 20))
 		x = 1u << 16;   /* unknown: assume a large image */
 	bound = (RED_ZONE + FRAME_FIXED + x + 64 + 63) & ~63ull;

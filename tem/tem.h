@@ -147,6 +147,8 @@ int tem_pkru_get(pid_t tid, uint32_t *pkru);
 int tem_pkru_set(pid_t tid, uint32_t pkru);
 /* Copy LEN bytes of the tracee's memory at ADDR; returns bytes copied or -errno. */
 ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+int tem_cow_break(pid_t tid, uint64_t start, uint64_t end);   /* tem_cow.c */
+int tem_sigframe_refused(struct tem_thread *t, int sig);        /* tem_sigframe.c */
 
 /* ---- tem_inspect.c: what may become executable ------------------------------- */
 

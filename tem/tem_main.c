@@ -584,6 +584,8 @@ static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
 			sig = t->pending_sig;
 			t->pending_sig = 0;
 		}
+		if (sig && tem_sigframe_refused(t, sig))
+			sig = 0;   /* killed: the frame is never written */
 		restart(t, sig);
 	}
 	if (p && p->freeze_owner == t->tid && !t->held && t->state == TEM_T_RUNNING && rs != TEM_R_HOLD)

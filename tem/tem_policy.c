@@ -50,6 +50,12 @@
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
+#ifndef DEBUGFS_MAGIC
+#define DEBUGFS_MAGIC 0x64626720
+#endif
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -356,6 +362,16 @@ static void exit_grant_done(struct tem_call *c, long ret)
 		why(c, "inspection clean, but the grant failed (%ld)", ret);
 }
 
+/* The file-backed part of a range about to be inspected: break every page
+ * away from the page cache (tem_cow.c), so what is inspected and granted
+ * no longer depends on the file. */
+static int cow_file_vma(const struct tem_vma *v, void *arg)
+{
+	if (v->ino == 0)
+		return 0;
+	return tem_cow_break(*(pid_t *)arg, v->start, v->end);
+}
+
 /* The range is now without write and without execute: inspect, then grant. */
 static void exit_grant(struct tem_call *c, long ret)
 {
@@ -366,7 +382,9 @@ static void exit_grant(struct tem_call *c, long ret)
 
 	if (ret != 0)
 		return;   /* the kernel refused the downgraded call: pass that on */
-	rc = inspect_memory(c->t->tid, addr & ~(TEM_PAGE - 1), page_end(addr, len, &wrap), &hit, &what);
+	rc = each_vma(c->t->tid, addr & ~(TEM_PAGE - 1), page_end(addr, len, &wrap), cow_file_vma, &c->t->tid);
+	if (rc == 0)
+		rc = inspect_memory(c->t->tid, addr & ~(TEM_PAGE - 1), page_end(addr, len, &wrap), &hit, &what);
 	if (rc != 0) {
 		c->final_ret = -EPERM;
 		c->set_ret = 1;
@@ -442,6 +460,25 @@ static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uin
 	why(c, "inspecting (runs without execute first)");
 }
 
+/* A shared mapping of a file in the exec-file registry (by the identity
+ * the mapping holds, and by its map_files identity). */
+static int shared_xfile_vma(const struct tem_vma *v, void *arg)
+{
+	struct xcheck *x = arg;
+	char name[128];
+	struct stat st;
+
+	if (v->perms[3] != 's' || v->ino == 0)
+		return 0;
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)x->tid, v->start, v->end);
+	if (xfile_has(makedev(v->maj, v->min), (ino_t)v->ino) ||
+	    (tem_proc_stat(name, &st) == 0 && xfile_has(st.st_dev, st.st_ino))) {
+		x->bad = "write to a shared mapping of a file whose bytes are executable";
+		return 1;
+	}
+	return 0;
+}
+
 static void chk_mprotect(struct tem_call *c)
 {
 	/* Without a key there is no hardware domain, and the mprotect back
@@ -454,6 +491,17 @@ static void chk_mprotect(struct tem_call *c)
 	if (c->nr == SYS_pkey_mprotect && is_trusted_key(c->t->proc, (long)(int)c->a[3])) {
 		refuse(c, EPERM, "refused (re-keys memory with the trusted key)");
 		return;
+	}
+	if (c->a[2] & PROT_WRITE) {
+		struct xcheck x = { NULL, c->t->tid };
+		int wrap;
+
+		each_vma(c->t->tid, c->a[0] & ~(TEM_PAGE - 1), page_end(c->a[0], c->a[1], &wrap), shared_xfile_vma, &x);
+		if (x.bad) {
+			why(c, "refused (%s)", x.bad);
+			c->refuse_errno = EPERM;
+			return;
+		}
 	}
 	if (c->a[2] & PROT_EXEC)
 		check_prot_exec(c, c->a[0], c->a[1], c->a[2]);
@@ -491,6 +539,8 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 		return;   /* the kernel refused the call: pass that on */
 	c->x[0] = addr;
 	each_vma(c->t->tid, addr, addr + len, exec_vma_ok, &x);
+	if (!x.bad && (rc = tem_cow_break(c->t->tid, addr, addr + len)) != 0)
+		x.bad = "cannot give the mapping private copies of the file's pages (beyond the end of the file?)";
 	if (!x.bad)
 		rc = inspect_memory(c->t->tid, addr, addr + len, &hit, &what);
 	args[0] = addr;
@@ -698,6 +748,13 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		 * so); registration is refused while such an fd exists */
 		if (c->domain[0] == 's' && owner == c->t->proc->tgid && fd_accmode(c->t->tid, ret) == O_RDONLY)
 			bad = NULL;
+	} else if (((long)sfs.f_type == DEBUGFS_MAGIC || (long)sfs.f_type == TRACEFS_MAGIC) &&
+	           fd_accmode(c->t->tid, ret) != O_RDONLY) {
+		/* kernel knobs below every protection key (x86/init_pkru is
+		 * the PKRU every signal handler starts with): by the file
+		 * system the fd really is on, whatever path led there */
+		bad = (long)sfs.f_type == DEBUGFS_MAGIC ? "a debugfs file for writing (kernel knobs such as init_pkru)"
+		                                        : "a tracefs file for writing (kernel tracing control)";
 	} else if (!c->trusted || c->domain[0] == 's') {
 		/* untrusted code, and start-up code of processes that never
 		 * registered (an exec'd helper): the bytes behind another
@@ -796,6 +853,35 @@ void tem_note_signal(struct tem_thread *t, int sig)
 	t->nsig++;
 }
 
+/* Addresses the kernel writes at task exit (clear_child_tid, the robust
+ * futex list) or at clone (the tids, the pidfd) -- possibly with the PKRU of
+ * a task killed inside trusted code, or on 6.12 kernels with every key --
+ * must not be trusted memory.  Judged by target, in untrusted callers
+ * (glibc passes addresses in its TLS, which is untrusted memory). */
+static void chk_set_tid_address(struct tem_call *c)
+{
+	if (c->a[0] && hits_trusted(c->t->proc, c->a[0], sizeof(uint32_t)))
+		refuse(c, EPERM, "refused (clear_child_tid in trusted memory: the kernel zeroes it at exit)");
+}
+
+static void chk_set_robust_list(struct tem_call *c)
+{
+	if (c->a[0] && hits_trusted(c->t->proc, c->a[0], c->a[1] ? c->a[1] : 1))
+		refuse(c, EPERM, "refused (robust futex list head in trusted memory: the kernel walks it at exit)");
+}
+
+static void tem_chk_clone_tids(struct tem_call *c)
+{
+	uint64_t flags = c->a[0];
+
+	/* x86-64 clone(flags, stack, parent_tid, child_tid, tls) */
+	if ((flags & (CLONE_PARENT_SETTID | CLONE_PIDFD)) && hits_trusted(c->t->proc, c->a[2], sizeof(uint32_t)))
+		refuse(c, EPERM, "refused (parent_tid/pidfd written into trusted memory)");
+	else if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) &&
+	         hits_trusted(c->t->proc, c->a[3], sizeof(uint32_t)))
+		refuse(c, EPERM, "refused (child_tid in trusted memory: written at start, zeroed at exit)");
+}
+
 static void exit_nothing(struct tem_call *c, long ret)
 {
 	(void)c;
@@ -821,6 +907,24 @@ static void chk_sigaltstack(struct tem_call *c)
 }
 
 /* ---- registration --------------------------------------------------------------- */
+
+static int cow_user_exec_vma(const struct tem_vma *v, void *arg)
+{
+	pid_t tid = *(pid_t *)arg;
+	char name[128];
+	struct stat st;
+	int rc;
+
+	if (v->perms[2] != 'x' || v->perms[3] != 'p' || v->ino == 0)
+		return 0;
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
+	if (tem_proc_stat(name, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0)
+		tem_log(1, "pid %d: cannot make private copies of %s at 0x%" PRIx64 ": %s", (int)tid, v->path,
+		        v->start, strerror(-rc));
+	return 0;
+}
 
 void tem_register(struct tem_call *c)
 {
@@ -882,6 +986,9 @@ void tem_register(struct tem_call *c)
 		p->range[i].end = reg.range[i].end;
 	}
 	tem_execfiles_add_maps(c->t->tid);
+	/* executable bytes of files someone other than root may write (the
+	 * program itself, built by a user): private copies from now on */
+	each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);
 	tem_signal_register(p, c->t->tid);
 	if (tem_freeze_register(p, c->t->tid) != 0) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */
@@ -910,8 +1017,8 @@ void tem_register(struct tem_call *c)
 #define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
-	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee) and its bytes judged, execute granted by an injected mprotect", "EPERM" },
-	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_EXEC: no W+X, private only, applied without execute, inspected, then granted", "EPERM" },
+	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, file pages made private copies, inspected, then granted", "EPERM" },
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
 	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
@@ -924,7 +1031,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone; start-up: its own read-only); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },
@@ -945,6 +1052,9 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
 	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
+	{ SYS_clone, "clone", U, tem_chk_clone_tids, "CLONE_PARENT_SETTID/CLONE_PIDFD or CLONE_CHILD_SETTID/CLONE_CHILD_CLEARTID addresses in trusted memory", "EPERM" },
+	{ SYS_set_tid_address, "set_tid_address", U, chk_set_tid_address, "address in trusted memory (the kernel zeroes it at exit, with the dying task's PKRU)", "EPERM" },
+	{ SYS_set_robust_list, "set_robust_list", U, chk_set_robust_list, "list head in trusted memory (entries are user memory: the kernel only changes a futex word equal to the dying TID)", "EPERM" },
 	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };
 #undef U

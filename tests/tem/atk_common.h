@@ -34,7 +34,9 @@
 
 enum atk_result { ATK_REFUSED = 0, ATK_SUCCEEDED = 1, ATK_NA = 3, ATK_ERROR = 4 };
 
-#define ATK_SECRET_LEN 4096
+#ifndef ATK_SECRET_LEN
+#define ATK_SECRET_LEN 4096   /* a program may want more (before the include) */
+#endif
 #define ATK_SECRET_BYTE 0x53
 
 static uint8_t *atk_secret;

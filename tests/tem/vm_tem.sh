@@ -12,11 +12,14 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_alias_exec atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi \
          atk_seccomp atk_prctl_mm atk_kernel_features atk_sigaltstack atk_rseq atk_sigreturn \
          atk_clone_trusted atk_madvise_revert atk_helper_mem atk_userns_mount atk_fanotify atk_bpf atk_dumpable atk_physmem atk_helper_xfile atk_jit_xrstor \
-         atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep; do
+         atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
 libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' | head -n 1)
+# init_pkru needs debugfs mounted before erim-tem starts: a script does it
+files="$files --file $t/atk_init_pkru"
+set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'
 files="$files --file $t/tem_liberim --file $t/tem_normal --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

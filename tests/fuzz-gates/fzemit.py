@@ -421,9 +421,11 @@ def hostiles(m, f):
                 if fp["k"] == "fint":
                     hs.append(("%s = (size_t)(%s) + 1;" % (fp["name"], p["expr"]), "caller's filled '%s' above the capacity of '%s'" % (fp["name"], n), "refuse", 0))
                 elif fp.get("cnt"):
-                    # no element to hold the count: nothing may be copied back
+                    # no element to hold the count: refused before the
+                    # implementation runs, error(V) honoured (README, erim(5));
+                    # and nothing may be copied back
                     hs.append(("%s = 0; fz_post_same = %s; fz_post_orig = o_%s; fz_post_n = nb_%s;" % (fp["cnt"], n, n, n),
-                               "filled '%s' in a zero-element buffer" % fp["name"], "any", 0))
+                               "filled '%s' in a zero-element buffer" % fp["name"], "refuse", 0))
     for c in f.get("calls", []):
         cb = [x for x in m["cbs"] if x["name"] == c]
         if not cb:

@@ -241,7 +241,10 @@ def cb_call(m, cb, ci, o, ind="\t"):
                 if p.get("filled"):
                     o.append(i2 + "if (%s && !fz_quiet_checks) {" % n)
                     o.append(i2 + "\tsize_t f = (size_t)(%s) - (size_t)(%s) / 3, fb = f * %s;" % (p["expr"], p["expr"], G.elem_bytes(p)))
-                    o.append(i2 + "\tif (*%s != f || !fz_patok(%s, fb, %s) || !fz_allbytes((unsigned char *)%s + fb, nb_%s - fb, 0))" % (p["filled"], n, sd, n, n))
+                    # bool results are normalised to 0/1 by the proxy (README:
+                    # "callback results"); the pattern is never 0, so they read 1
+                    ok = "fz_allbytes(%s, fb, 1)" % n if p["t"] == "bool" else "fz_patok(%s, fb, %s)" % (n, sd)
+                    o.append(i2 + "\tif (*%s != f || !%s || !fz_allbytes((unsigned char *)%s + fb, nb_%s - fb, 0))" % (p["filled"], ok, n, n))
                     o.append(i2 + "\t\tfz_finding(\"callback-filled\", \"%s\", \"filled output '%s' wrong (count %%zu, expected %%zu)\", *%s, f);\n%s}" % (cb["name"], n, p["filled"], i2))
                 elif p["t"] != "bool":
                     o.append(i2 + "if (%s && !fz_quiet_checks && !fz_patok(%s, nb_%s, %s))" % (n, n, n, sd))

@@ -403,11 +403,15 @@ def hostiles(m, f):
                 if not lp:
                     continue
                 lt = lp[0]["t"]
+                # SIZE_MAX * 0 is 0, not an overflow: a 0-byte buffer is valid
+                # (sizes are overflow-checked products, README), so the
+                # variant does not apply when another factor is 0
+                z = "".join("if (!%s) return -1; " % u for u in sorted(set(lenvars(p["expr"]))) if u != v)
                 if G.SIGNED.get(lt):
                     hs.append(("%s = (%s)-1;" % (v, lt), "negative length '%s' of '%s'" % (v, n), "refuse", 0))
                 elif G.SIZE.get(lt) == 8:
-                    hs.append(("%s = (%s)SIZE_MAX;" % (v, lt), "huge length '%s' of '%s'" % (v, n), "refuse", 0))
-                    hs.append(("%s = (%s)(SIZE_MAX / 2 + 1);" % (v, lt), "overflowing length '%s' of '%s'" % (v, n), "refuse", 0))
+                    hs.append((z + "%s = (%s)SIZE_MAX;" % (v, lt), "huge length '%s' of '%s'" % (v, n), "refuse", 0))
+                    hs.append((z + "%s = (%s)(SIZE_MAX / 2 + 1);" % (v, lt), "overflowing length '%s' of '%s'" % (v, n), "refuse", 0))
             if "in" in p["dir"] and p["t"] == "bool":
                 hs.append(("if (!nb_%s) return -1; ((unsigned char *)%s)[0] = 2;" % (n, n), "bool byte 2 in '%s'" % n, "any", 0))
             if G.is_struct(p["t"]) and (by[G.sname(p["t"])]["deep"] or by[G.sname(p["t"])].get("deepish")):

@@ -466,13 +466,15 @@ def main(argv):
         out = rest[0]
         models = [json.load(open(f)) for f in rest[1:] if os.path.exists(f)]
         models += [fzgen.gen_model(x) for x in range(a.get("seed", 1), a.get("seed", 1) + a.get("count", 2))]
-        for model in models:
-            d = os.path.join(out, model["name"])
+        for k, model in enumerate(models):
+            # regression files may share a model name (fz1006 three times):
+            # every build gets its own directory and executable
+            d = os.path.join(out, "%s_%d" % (model["name"], k))
             fz, st, status = run_one(model, d, backends=("mprotect",), compilers=False, execute=False)
             exe = os.path.join(d, "fz_mprotect")
             if os.path.exists(exe):
                 # the guest runner copies tests by base name: make them unique
-                dst = os.path.join(out, "%s_drv" % model["name"])
+                dst = os.path.join(out, "%s_%d_drv" % (model["name"], k))
                 shutil.copy2(exe, dst)
                 print("%s %d" % (dst, model["seed"]))
         return 0

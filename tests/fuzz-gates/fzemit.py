@@ -241,7 +241,10 @@ def cb_call(m, cb, ci, o, ind="\t"):
                 if p.get("filled"):
                     o.append(i2 + "if (%s && !fz_quiet_checks) {" % n)
                     o.append(i2 + "\tsize_t f = (size_t)(%s) - (size_t)(%s) / 3, fb = f * %s;" % (p["expr"], p["expr"], G.elem_bytes(p)))
-                    o.append(i2 + "\tif (*%s != f || !fz_patok(%s, fb, %s) || !fz_allbytes((unsigned char *)%s + fb, nb_%s - fb, 0))" % (p["filled"], n, sd, n, n))
+                    # bool results are normalised to 0/1 by the proxy (README:
+                    # "callback results"); the pattern is never 0, so they read 1
+                    ok = "fz_allbytes(%s, fb, 1)" % n if p["t"] == "bool" else "fz_patok(%s, fb, %s)" % (n, sd)
+                    o.append(i2 + "\tif (*%s != f || !%s || !fz_allbytes((unsigned char *)%s + fb, nb_%s - fb, 0))" % (p["filled"], ok, n, n))
                     o.append(i2 + "\t\tfz_finding(\"callback-filled\", \"%s\", \"filled output '%s' wrong (count %%zu, expected %%zu)\", *%s, f);\n%s}" % (cb["name"], n, p["filled"], i2))
                 elif p["t"] != "bool":
                     o.append(i2 + "if (%s && !fz_quiet_checks && !fz_patok(%s, nb_%s, %s))" % (n, n, n, sd))
@@ -400,11 +403,15 @@ def hostiles(m, f):
                 if not lp:
                     continue
                 lt = lp[0]["t"]
+                # SIZE_MAX * 0 is 0, not an overflow: a 0-byte buffer is valid
+                # (sizes are overflow-checked products, README), so the
+                # variant does not apply when another factor is 0
+                z = "".join("if (!%s) return -1; " % u for u in sorted(set(lenvars(p["expr"]))) if u != v)
                 if G.SIGNED.get(lt):
                     hs.append(("%s = (%s)-1;" % (v, lt), "negative length '%s' of '%s'" % (v, n), "refuse", 0))
                 elif G.SIZE.get(lt) == 8:
-                    hs.append(("%s = (%s)SIZE_MAX;" % (v, lt), "huge length '%s' of '%s'" % (v, n), "refuse", 0))
-                    hs.append(("%s = (%s)(SIZE_MAX / 2 + 1);" % (v, lt), "overflowing length '%s' of '%s'" % (v, n), "refuse", 0))
+                    hs.append((z + "%s = (%s)SIZE_MAX;" % (v, lt), "huge length '%s' of '%s'" % (v, n), "refuse", 0))
+                    hs.append((z + "%s = (%s)(SIZE_MAX / 2 + 1);" % (v, lt), "overflowing length '%s' of '%s'" % (v, n), "refuse", 0))
             if "in" in p["dir"] and p["t"] == "bool":
                 hs.append(("if (!nb_%s) return -1; ((unsigned char *)%s)[0] = 2;" % (n, n), "bool byte 2 in '%s'" % n, "any", 0))
             if G.is_struct(p["t"]) and (by[G.sname(p["t"])]["deep"] or by[G.sname(p["t"])].get("deepish")):
@@ -421,9 +428,11 @@ def hostiles(m, f):
                 if fp["k"] == "fint":
                     hs.append(("%s = (size_t)(%s) + 1;" % (fp["name"], p["expr"]), "caller's filled '%s' above the capacity of '%s'" % (fp["name"], n), "refuse", 0))
                 elif fp.get("cnt"):
-                    # no element to hold the count: nothing may be copied back
+                    # no element to hold the count: refused before the
+                    # implementation runs, error(V) honoured (README, erim(5));
+                    # and nothing may be copied back
                     hs.append(("%s = 0; fz_post_same = %s; fz_post_orig = o_%s; fz_post_n = nb_%s;" % (fp["cnt"], n, n, n),
-                               "filled '%s' in a zero-element buffer" % fp["name"], "any", 0))
+                               "filled '%s' in a zero-element buffer" % fp["name"], "refuse", 0))
     for c in f.get("calls", []):
         cb = [x for x in m["cbs"] if x["name"] == c]
         if not cb:

@@ -35,6 +35,10 @@ SIZE = {t: s for t, s, _ in SCALARS + RARE_SCALARS}
 SIGNED = {t: g for t, _, g in SCALARS + RARE_SCALARS}
 BUF_ELEMS = ["uint8_t", "char", "uint16_t", "uint32_t", "int64_t", "bool", "unsigned long"]
 LEN_TYPES = ["size_t", "size_t", "size_t", "uint64_t", "unsigned long", "uint32_t", "unsigned"]
+# how often a shape the front end refuses by a documented named check
+# (-Wdeep-struct, -Wempty-struct) is drawn: rare, so the time goes to shapes
+# erimgen accepts, but present, so the refusal itself is checked
+REFUSED_RATE = 0.02
 MAXV = {1: (1 << 7) - 1, 2: (1 << 15) - 1, 4: (1 << 31) - 1, 8: (1 << 63) - 1}
 
 
@@ -44,8 +48,9 @@ def gen_struct(r, name, structs):
     flat = [s for s in structs if not s["deep"] and not s.get("deepish") and s["members"]]
     deep = [s for s in structs if s["deep"]]
     members = []
-    if r.random() < 0.03:
-        return {"name": name, "members": [], "deep": False}    # empty struct (C: GNU extension)
+    if r.random() < REFUSED_RATE:
+        # empty struct: refused by -Wempty-struct (C11 has none); checked, then dropped
+        return {"name": name, "members": [], "deep": False}
     for i in range(r.randint(1, 5)):
         k = r.random()
         mn = "m%d" % i
@@ -57,8 +62,9 @@ def gen_struct(r, name, structs):
             members.append({"k": "arr", "name": mn, "t": r.choice(BUF_ELEMS), "dims": dims})
         elif k < 0.64 and flat:
             members.append({"k": "st", "name": mn, "t": r.choice(flat)["name"]})
-        elif k < 0.70 and deep:
-            # a deep struct embedded by value (the deep-copy must recurse)
+        elif k < 0.70 and deep and r.random() < REFUSED_RATE * 5:
+            # a deep struct embedded by value: deep copies are one level deep,
+            # so -Wdeep-struct refuses it (checked, then the member is dropped)
             members.append({"k": "st", "name": mn, "t": r.choice(deep)["name"]})
         elif k < 0.92:
             lt = r.choice(LEN_TYPES)
@@ -198,8 +204,9 @@ def gen_params(r, structs, is_cb, nmax=5):
             params.append({"k": "fixed", "name": "x%d" % len(params), "dir": d, "t": t, "dims": dims})
         elif flat or structs:
             pool = flat
-            if not pool or r.random() < 0.12:
-                pool = [x for x in structs if x["members"]]   # deep ones too: copied deep, or refused
+            if r.random() < REFUSED_RATE:
+                # deep ones too: refused by -Wdeep-struct (checked, then dropped)
+                pool = [x for x in structs if x["members"]]
             if pool:
                 params.append({"k": "sval", "name": "v%d" % len(params), "t": "struct " + r.choice(pool)["name"]})
     return params
@@ -213,7 +220,7 @@ def gen_ret(r, structs, allow_struct=True):
     if k < 0.3 and flat and allow_struct:
         return "struct " + r.choice(flat)["name"], None
     deep = [s for s in structs if s["deep"] or s.get("deepish")]
-    if k < 0.33 and deep and allow_struct:
+    if k < 0.30 + REFUSED_RATE and deep and allow_struct:    # -Wdeep-struct
         return "struct " + r.choice(deep)["name"], None
     t = r.choice(SCALARS)[0]
     err = None
@@ -264,6 +271,52 @@ def gen_model(seed):
         # a second interface in the same file whose gates use a struct of the first
         m["second"] = {"name": name + "b", "struct": flat[0]["name"]}
     return m
+
+
+# ---------------------------------------------------------------- documented refusals
+
+def deep_set(m):
+    """names of the structs the front end calls deep: a copied pointer member,
+    or a struct member (by value or array) that is deep, at any depth"""
+    deep = {s["name"] for s in m["structs"] if any(x["k"] == "ptr" for x in s["members"])}
+    while True:
+        more = {s["name"] for s in m["structs"]
+                if any(x["k"] == "st" and x["t"] in deep for x in s["members"])} - deep
+        if not more:
+            return deep
+        deep |= more
+
+
+def expected_refusals(m):
+    """what erimgen must refuse by a named check (doc/erim.5, README "Limits,
+    stated"), as a set of (check, owner, item): -Wempty-struct for a struct
+    without members; -Wdeep-struct for a deep struct embedded by value in
+    (or pointed to by a member of) another struct, passed or returned by
+    value, or anywhere in an untrusted function"""
+    deep = deep_set(m)
+    e = set()
+
+    def isdeep(t):
+        return is_struct(t) and sname(t) in deep
+    for s in m["structs"]:
+        if not s["members"]:
+            e.add(("empty-struct", s["name"], ""))
+        for x in s["members"]:
+            if (x["k"] == "st" and x["t"] in deep) or (x["k"] == "ptr" and isdeep(x["t"])):
+                e.add(("deep-struct", s["name"], x["name"]))
+    for f in m["funcs"]:
+        for p in f["params"]:
+            if p["k"] == "sval" and isdeep(p["t"]):
+                e.add(("deep-struct", f["name"], p["name"]))
+        if isdeep(f.get("ret")):
+            e.add(("deep-struct", f["name"], "ret"))
+    for cb in m["cbs"]:
+        for p in cb["params"]:
+            if p["k"] in ("sval", "buf", "fixed") and isdeep(p["t"]):
+                e.add(("deep-struct", cb["name"], p["name"]))
+        if isdeep(cb.get("ret")):
+            e.add(("deep-struct", cb["name"], "ret"))
+    return e
 
 
 # ---------------------------------------------------------------- helpers
@@ -367,6 +420,8 @@ def emit_erim(m, tags=None):
     o = ["/* %s.erim: generated by tests/fuzz-gates/fzgen.py (seed %s) */" % (m["name"], m["seed"]),
          "interface %s {" % m["name"]]
     for si, s in enumerate(m["structs"]):
+        tags.extend([None] * (len(o) - len(tags)))
+        tags.append(("struct", si))
         o.append("    struct %s {" % s["name"])
         for mi, mm in enumerate(s["members"]):
             tags.extend([None] * (len(o) - len(tags)))

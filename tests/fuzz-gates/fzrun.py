@@ -50,38 +50,73 @@ def sh(cmd, timeout=300, env=None):
         return -999, (e.stdout or b"").decode("utf-8", "replace") + "\n[timeout]"
 
 
-def drop_refused(model, out):
-    """the model without what erimgen refused as a documented limit (the
-    struct member or parameter its diagnostic points at), or None"""
+NAMED_REFUSALS = ("deep-struct", "empty-struct")   # documented limits (doc/erim.5, README)
+
+
+def named_refusals(model, out):
+    """the errors of erimgen's output as {(check, owner, item)}: check is the
+    named check ([-Wdeep-struct]) or "gen" for a generator diagnostic of a
+    documented limit (GEN_REFUSALS); owner/item name the struct and member or
+    the function and parameter ("ret" for its return, "" for a whole struct).
+    Any other error -> (None, text, "")"""
     tags = []
     fzgen.emit_erim(model, tags)
-    m = copy.deepcopy(model)
-    did = False
-    for ln, msg in re.findall(r"\.erim:(\d+):\d+: error: (.*)", out):
-        t = tags[int(ln) - 1] if int(ln) - 1 < len(tags) else None
-        if not t or not GEN_REFUSALS.search(msg) or t[0] == "second":
-            return None
-        pm = re.match(r"parameter '(\w+)'", msg)
-        if t[0] == "member":
-            m["structs"][t[1]]["members"][t[2]] = None
-        elif pm:
-            lst = m["funcs"][t[1]]["params"] if t[0] == "func" else m["cbs"][t[1]]["params"]
-            for i, p in enumerate(lst):
-                if p and p["name"] == pm.group(1):
-                    lst[i] = None
-        elif t[0] == "func":
-            m["funcs"][t[1]]["params"] = []
+    got = set()
+    for x in out.splitlines():
+        m = re.match(r".*\.erim:(\d+):\d+: error: (.*?)(?: \[-W([\w-]+)\])?$", x)
+        if not m:
+            continue
+        ln, msg, chk = int(m.group(1)), m.group(2), m.group(3)
+        t = tags[ln - 1] if ln - 1 < len(tags) else None
+        if chk is None and GEN_REFUSALS.search(msg):
+            chk = "gen"
+        if not t or t[0] == "second" or chk not in NAMED_REFUSALS + ("gen",):
+            got.add((None, x.strip(), ""))
+            continue
+        if t[0] == "struct":
+            got.add((chk, model["structs"][t[1]]["name"], ""))
+        elif t[0] == "member":
+            s = model["structs"][t[1]]
+            got.add((chk, s["name"], s["members"][t[2]]["name"]))
         else:
-            m["cbs"][t[1]]["params"] = []
-        did = True
+            f = model["funcs"][t[1]] if t[0] == "func" else model["cbs"][t[1]]
+            pm = re.match(r"parameter '(\w+)'", msg)
+            got.add((chk, f["name"], pm.group(1) if pm else ("ret" if " returns " in msg else "*")))
+    return got
+
+
+def drop_refused(model, got):
+    """the model without what erimgen refused as a documented limit (the
+    struct, member, parameter or return its diagnostic points at)"""
+    m = copy.deepcopy(model)
+    gone = {"struct " + owner for _c, owner, item in got if item == ""}
+    for _chk, owner, item in got:
+        m["structs"] = [s for s in m["structs"] if not (s["name"] == owner and item == "")]
+    # a refused (dropped) struct takes its uses with it
     for s in m["structs"]:
-        s["members"] = [x for x in s["members"] if x]
+        s["members"] = [x for x in s["members"] if "struct " + x["t"] not in gone and x["t"] not in gone]
+    for f in m["funcs"] + m["cbs"]:
+        f["params"] = [x for x in f["params"] if x.get("t") not in gone]
+        if f.get("ret") in gone:
+            f["ret"], f["error"] = None, None
+    for _chk, owner, item in got:
+        for s in m["structs"]:
+            if s["name"] == owner:
+                s["members"] = [x for x in s["members"] if x["name"] != item]
+        for f in m["funcs"] + m["cbs"]:
+            if f["name"] != owner:
+                continue
+            if item == "ret":
+                f["ret"], f["error"] = None, None
+            elif item == "*":
+                f["params"] = []
+            else:
+                f["params"] = [x for x in f["params"] if x["name"] != item]
+    # a length member or parameter stays (a plain scalar); structs recomputed
     by = {s["name"]: s for s in m["structs"]}
     for s in m["structs"]:
         fzgen.fix_struct(s, by)
-    for f in m["funcs"] + m["cbs"]:
-        f["params"] = [x for x in f["params"] if x]
-    return m if did else None
+    return m
 
 
 def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compilers=True, execute=True):
@@ -89,6 +124,8 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
     fz = []
     st = {"calls": 0, "hostile": 0, "racing": 0, "refusals": 0}
     name = model["name"]
+    expect = fzgen.expected_refusals(model)
+    seen = set()
     for _ in range(8):
         if os.path.isdir(d):
             shutil.rmtree(d)
@@ -96,16 +133,29 @@ def run_one(model, d, rounds=20, race=10, backends=("none", "mprotect"), compile
         rc, out = sh([ERIMGEN, "-o", d, os.path.join(d, name + ".erim")])
         if rc == 0:
             break
-        errs = [x for x in out.splitlines() if ": error: " in x]
-        small = drop_refused(model, out) if rc == 1 and errs and not any("[-W" in x for x in errs) else None
-        if small is None:
+        got = named_refusals(model, out) if rc == 1 else set()
+        bad = [x for x in got if x[0] is None]
+        if rc != 1 or not got or bad:
             fz.append(("erimgen-rejects-valid" if rc == 1 else "erimgen-crash", name,
-                       ("\n".join(errs) or out.strip())[:600]))
+                       ("\n".join(x[1] for x in bad) or out.strip())[:600]))
             return fz, st, "erimgen"
-        st["refusals"] += len(re.findall(r": error: ", out))
-        model = small
+        seen |= got
+        st["refusals"] += len(got)
+        model = drop_refused(model, got)
+        # what dropping them leaves (a struct whose only member went) is refused too
+        expect |= fzgen.expected_refusals(model)
     else:
         return [], st, "refused-shape"
+    # a shape the documentation says is refused must be refused by that
+    # named check, and a named check must refuse nothing else
+    named = {x for x in seen if x[0] != "gen"}
+    if named - expect:
+        fz.append(("erimgen-rejects-valid", name, "; ".join("-W%s %s.%s" % x for x in sorted(named - expect))))
+        return fz, st, "erimgen"
+    if expect - named:
+        fz.append(("erimgen-accepts-refused", name, "; ".join("-W%s %s.%s" % x for x in sorted(expect - named))))
+        return fz, st, "erimgen"
+    st["named"] = sorted({x[0] for x in named})
     st["model"] = model
     gates = [os.path.join(d, name + "_gates.c")]
     if fzemit.second(model):
@@ -350,7 +400,9 @@ def replay(files, rounds=10, race=5):
             print("FAIL %s: %s" % (name, "; ".join("%s %s %s" % (c, fn, t[:200]) for c, fn, t in fz[:5])))
         else:
             npass += 1
-            print("ok   %s (%s, %d calls, %d hostile, %d racing)" % (name, status, st["calls"], st["hostile"], st["racing"]))
+            ref = ", refused as documented: %s" % ", ".join("-W" + x for x in st["named"]) if st.get("named") else ""
+            print("ok   %s (%s, %d calls, %d hostile, %d racing%s)" % (name, status, st["calls"], st["hostile"],
+                                                                   st["racing"], ref))
             shutil.rmtree(d, ignore_errors=True)
     return npass, bad
 
@@ -402,7 +454,9 @@ def main(argv):
                 print(fzgen.emit_erim(st.get("model", model)))
             else:
                 p += 1
-                print("ok   seed %d (%s, %d calls, %d hostile, %d racing)" % (s, status, st["calls"], st["hostile"], st["racing"]))
+                ref = ", refused as documented: %s" % ", ".join("-W" + x for x in st["named"]) if st.get("named") else ""
+                print("ok   seed %d (%s, %d calls, %d hostile, %d racing%s)" % (s, status, st["calls"], st["hostile"],
+                                                                          st["racing"], ref))
             shutil.rmtree(d, ignore_errors=True)
             sys.stdout.flush()
         print("fuzz_gates_check: %d passed, %d failed" % (p, b))
@@ -412,13 +466,15 @@ def main(argv):
         out = rest[0]
         models = [json.load(open(f)) for f in rest[1:] if os.path.exists(f)]
         models += [fzgen.gen_model(x) for x in range(a.get("seed", 1), a.get("seed", 1) + a.get("count", 2))]
-        for model in models:
-            d = os.path.join(out, model["name"])
+        for k, model in enumerate(models):
+            # regression files may share a model name (fz1006 three times):
+            # every build gets its own directory and executable
+            d = os.path.join(out, "%s_%d" % (model["name"], k))
             fz, st, status = run_one(model, d, backends=("mprotect",), compilers=False, execute=False)
             exe = os.path.join(d, "fz_mprotect")
             if os.path.exists(exe):
                 # the guest runner copies tests by base name: make them unique
-                dst = os.path.join(out, "%s_drv" % model["name"])
+                dst = os.path.join(out, "%s_%d_drv" % (model["name"], k))
                 shutil.copy2(exe, dst)
                 print("%s %d" % (dst, model["seed"]))
         return 0

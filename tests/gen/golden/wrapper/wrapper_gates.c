@@ -55,7 +55,21 @@ static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t eri
 }
 
 /* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
- * outside the range. */
+ * outside the range.  The words may read past the NUL (inside the range,
+ * which the caller checked), which AddressSanitizer reports when a short
+ * string ends its allocation: under ASan the scan goes byte by byte. */
+#ifndef ERIM__WORDSCAN
+#if defined(__SANITIZE_ADDRESS__)
+#define ERIM__WORDSCAN 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ERIM__WORDSCAN 0
+#endif
+#endif
+#ifndef ERIM__WORDSCAN
+#define ERIM__WORDSCAN 1
+#endif
+#endif
 static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
 {
 	size_t erim__i = 0;
@@ -63,7 +77,7 @@ static inline __attribute__((unused)) const char *erim__nul(const char *erim__p,
 	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
 		if (!erim__p[erim__i])
 			return erim__p + erim__i;
-	for (; erim__n - erim__i >= 8; erim__i += 8) {
+	for (; ERIM__WORDSCAN && erim__n - erim__i >= 8; erim__i += 8) {
 		uint64_t erim__w;
 
 		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);

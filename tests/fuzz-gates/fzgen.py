@@ -142,7 +142,10 @@ def gen_buf(r, params, lens, structs, is_cb):
     elif p["t"] == "bool":
         p["form"] = "count"
     else:
-        p["form"] = "size" if g < 0.3 else ("count" if g < 0.6 else ("countsize" if g < 0.85 else "lit"))
+        # size= alone must cover whole elements (gates refuse the rest, as
+        # edger8r does): bytes only for one-byte elements, else count=
+        p["form"] = ("size" if SIZE[p["t"]] == 1 else "count") if g < 0.3 else \
+            ("count" if g < 0.6 else ("countsize" if g < 0.85 else "lit"))
     if p["form"] == "countsize":
         if p["t"] == "void":
             p["k_size"] = str(r.choice([1, 2, 4, 8, 3]))

@@ -182,7 +182,9 @@ erim__gate_\kind:
 	movq %rax, ERIM_SLOT_USP(%r9)
 	movq %rsi, %rdi
 	call *%r10
-	fninit                                  /* x87 status (flags, C0-C3, TOP) */
+	fld1                                    /* x87 status: 1.0 > 0.0 sets C0-C3 = 0, */
+	fcomps erim__fp_zero(%rip)              /* FIP/FDP/FOP point into the gate; */
+	fnclex                                  /* exception flags, ES, B cleared */
 	fldcw 4(%rsp)                           /* the caller's control word */
 	ldmxcsr (%rsp)                          /* the caller's MXCSR, its own flags */
 	addq $16, %rsp
@@ -558,6 +560,8 @@ erim__msg_cb:
 erim__fp_default:
 	.long 0x1f80                            /* MXCSR: all masked, nearest, no flags */
 	.long 0x037f                            /* x87 CW: all masked, nearest, 64-bit */
+erim__fp_zero:
+	.long 0                                 /* 0.0f */
 	.p2align 5
 erim__zeros:
 	.zero 32                                /* SIG_DFL sigaction; rlimit {0, 0} */

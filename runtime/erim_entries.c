@@ -189,11 +189,11 @@ void erim__slots_init(void)
 {
 	struct erim_slot *s = erim__ro.slots;
 	uintptr_t base = (uintptr_t)erim__layout.stacks;
-	size_t stride = erim__layout.stack_size + ERIM_PAGE;
+	size_t stride = erim__layout.stack_size + ERIM_STACK_GAP;
 
 	for (size_t i = 0; i <= erim__layout.max_threads; i++) {
 		memset(&s[i], 0, sizeof s[i]);
-		/* [guard page][stack]: the guard catches a trusted stack overflow */
+		/* [guard gap][stack]: the 1 MiB PROT_NONE gap catches an overflow */
 		s[i].stack_top = (base + i * stride + stride) & ~(uintptr_t)15;
 	}
 	erim__ro.nslots = (uint32_t)erim__layout.max_threads;
@@ -282,6 +282,16 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 		if (!(e->flags & ERIM_ENTRY_PUBLIC) && !id_allowed(id, s->allow, s->nallow))
 			gate_refuse(e->iface, e->name, "re-entry not allowed by the running "
 			            "callback");
+		/* every level waits in one callback frame: count them (bounded) */
+		unsigned levels = 0;
+		for (uintptr_t p = s->cb_rsp; p && levels <= ERIM_MAX_NEST;
+		     p = ((const struct erim_cbframe *)p)->prev)
+			levels++;
+		if (levels >= ERIM_MAX_NEST)
+			gate_refuse(e->iface, e->name, "callback -> gate re-entry nested %u "
+			            "levels deep on trusted stack %u (limit %u): refused "
+			            "before the trusted stack overflows", levels, idx,
+			            (unsigned)ERIM_MAX_NEST);
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "

@@ -174,9 +174,20 @@ erim__gate_\kind:
 	pushq ERIM_SLOT_USP(%r9)                /* outer gate's untrusted rsp */
 	pushq %r11
 	pushq %r9
+	subq $16, %rsp                          /* the caller's FP environment */
+	stmxcsr (%rsp)
+	fnstcw 4(%rsp)
+	ldmxcsr erim__fp_default(%rip)          /* trusted code: MXCSR 0x1f80 */
+	fldcw erim__fp_default+4(%rip)          /* x87 CW 0x037f (fldcw: ~1/10 of fninit) */
 	movq %rax, ERIM_SLOT_USP(%r9)
 	movq %rsi, %rdi
 	call *%r10
+	fld1                                    /* x87 status: 1.0 > 0.0 sets C0-C3 = 0, */
+	fcomps erim__fp_zero(%rip)              /* FIP/FDP/FOP point into the gate; */
+	fnclex                                  /* exception flags, ES, B cleared */
+	fldcw 4(%rsp)                           /* the caller's control word */
+	ldmxcsr (%rsp)                          /* the caller's MXCSR, its own flags */
+	addq $16, %rsp
 	popq %r9
 	popq %r11
 	popq %rcx
@@ -295,7 +306,9 @@ erim__cb_\kind:
 	pushq %r15
 	pushq ERIM_SLOT_CBRSP(%rcx)             /* ERIM_CBF_PREV */
 	pushq %r9                               /* ERIM_CBF_TID */
-	pushq $0                                /* pad: 16-byte alignment */
+	pushq $0                                /* ERIM_CBF_FPENV */
+	stmxcsr (%rsp)                          /* trusted code's MXCSR, x87 CW */
+	fnstcw 4(%rsp)
 	movq %rcx, %r9                          /* slot */
 	movq %rsp, ERIM_SLOT_CBRSP(%r9)
 	movq %rdi, %r11                         /* fn */
@@ -316,6 +329,8 @@ erim__cb_\kind:
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
 	SCRUB_VEC
+	ldmxcsr erim__fp_default(%rip)          /* no trusted FP status or control */
+	fninit
 	EXIT_U \kind, .Lsite_cb_exit_\kind
 	call *%r11
 	movq %rax, %rbx                         /* FN's value (rbx: kept by syscall) */
@@ -333,6 +348,8 @@ erim__cb_\kind:
 	cmpl ERIM_CBF_TID(%r10), %eax
 	jne erim__cb_bad
 	movq %r10, %rsp
+	fldcw ERIM_CBF_FPENV+4(%rsp)            /* trusted code's own control word */
+	ldmxcsr ERIM_CBF_FPENV(%rsp)            /* trusted code's own MXCSR back */
 	movq ERIM_CBF_PREV(%rsp), %rax
 	movq %rax, ERIM_SLOT_CBRSP(%r9)         /* pop the frame off the chain */
 	addq $ERIM_CBF_REGS, %rsp
@@ -539,6 +556,12 @@ erim__msg_gate:
 erim__msg_cb:
 	.ascii "erim: violation: return from a callback that no frame of this thread waits for (forged return, TLS tampered with, or another thread); process stopped\n"
 	.set erim__msg_cb_len, .-erim__msg_cb
+	.p2align 2
+erim__fp_default:
+	.long 0x1f80                            /* MXCSR: all masked, nearest, no flags */
+	.long 0x037f                            /* x87 CW: all masked, nearest, 64-bit */
+erim__fp_zero:
+	.long 0                                 /* 0.0f */
 	.p2align 5
 erim__zeros:
 	.zero 32                                /* SIG_DFL sigaction; rlimit {0, 0} */

@@ -6,6 +6,7 @@
 
 /* A callback frame on the trusted stack, pushed by erim__cb_KIND; the slot's
  * cb_rsp points at the innermost one.  Offsets from the frame's base. */
+#define ERIM_CBF_FPENV 0     /* trusted code's MXCSR (4 bytes), x87 CW (2) */
 #define ERIM_CBF_TID   8     /* kernel thread id of the thread that left */
 #define ERIM_CBF_PREV  16    /* the slot's previous innermost frame (or 0) */
 #define ERIM_CBF_REGS  24    /* r15, r14, r13, r12, rbp, rbx */
@@ -38,7 +39,7 @@
 #include <stdint.h>
 
 struct erim_cbframe {
-	uint64_t pad;
+	uint64_t fpenv;
 	uint64_t tid;
 	uintptr_t prev;
 	uint64_t regs[6];

@@ -214,7 +214,7 @@ static int reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 	L->heap_size = heap_size;
 	L->stack_size = stack_size;
 	L->max_threads = max_threads;
-	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_PAGE);
+	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_STACK_GAP);
 	L->rt = reserve_map(L->rt_size);
 	L->heap = reserve_map(L->heap_size);
 	L->stacks = reserve_map(L->stacks_size);
@@ -386,7 +386,7 @@ static int pkey_mprotect_(void *p, size_t n, int prot, int key)
 static int tag_all(int key)
 {
 	struct erim_layout *L = &erim__layout;
-	size_t stride = L->stack_size + ERIM_PAGE;
+	size_t stride = L->stack_size + ERIM_STACK_GAP;
 	int r;
 
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
@@ -404,7 +404,7 @@ static int tag_all(int key)
 	if (key == 0)
 		return 0;
 	for (size_t i = 0; i <= L->max_threads; i++) {
-		r = pkey_mprotect_((char *)L->stacks + i * stride, ERIM_PAGE, PROT_NONE, key);
+		r = pkey_mprotect_((char *)L->stacks + i * stride, ERIM_STACK_GAP, PROT_NONE, key);
 		if (r < 0) {
 			set_err("pkey_mprotect of a trusted stack guard page failed: %s", strerror(-r));
 			return r;

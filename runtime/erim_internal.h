@@ -74,6 +74,13 @@
 
 #define ERIM_HIDDEN __attribute__((visibility("hidden")))
 #define ERIM_PAGE 4096UL
+/* The PROT_NONE gap below every trusted stack (address space only): a
+ * trusted frame larger than a page must not skip it into the neighbour's
+ * stack.  liberim and users' trusted code are built with
+ * -fstack-clash-protection, which probes every page of a large frame. */
+#define ERIM_STACK_GAP (1UL << 20)
+/* Re-entries through callbacks nested on one trusted stack, at most. */
+#define ERIM_MAX_NEST 64
 #define ERIM_MAX_RANGES 48
 #define ERIM_MAX_ENTRIES 4096
 #define ERIM_DEFAULT_HEAP (64UL << 20)

@@ -151,7 +151,7 @@ int erim__fini_probe(uint32_t mode)
 {
 	const struct erim_layout *L = &erim__layout;
 	long key = erim__ro.pkey;
-	size_t stride = L->stack_size + ERIM_PAGE;
+	size_t stride = L->stack_size + ERIM_STACK_GAP;
 
 	if (erim_sys3(SYS_mprotect, (long)&erim__ro_page, (long)ERIM_PAGE, PROT_READ) < 0)
 		return -EPERM;
@@ -171,8 +171,8 @@ int erim__fini_probe(uint32_t mode)
 	for (size_t i = 0; i <= L->max_threads && L->stacks; i++) {
 		uintptr_t g = (uintptr_t)L->stacks + i * stride;
 
-		if (erim_sys4(SYS_pkey_mprotect, (long)g, (long)ERIM_PAGE, PROT_NONE, key) < 0 ||
-		    erim_sys4(SYS_pkey_mprotect, (long)(g + ERIM_PAGE), (long)L->stack_size,
+		if (erim_sys4(SYS_pkey_mprotect, (long)g, (long)ERIM_STACK_GAP, PROT_NONE, key) < 0 ||
+		    erim_sys4(SYS_pkey_mprotect, (long)(g + ERIM_STACK_GAP), (long)L->stack_size,
 		              PROT_READ | PROT_WRITE, key) < 0)
 			return -EPERM;
 	}

@@ -8,6 +8,14 @@
  *    own frames, each once, with their trusted locals intact;
  *  - x87/MMX registers and AVX-512 opmask registers hold no trusted value
  *    after a gate or inside a callback (control: a direct call leaves them);
+ *  - MXCSR status flags and the x87 status word (flags, C0-C3) after a gate
+ *    are the caller's, not what trusted code left; trusted code runs with
+ *    MXCSR 0x1f80 / x87 CW 0x037f whatever the caller set, and the caller's
+ *    control settings come back; a callback sees the defaults (control: a
+ *    direct call leaks the flags);
+ *  - callback -> gate re-entry is refused beyond 64 nested entries; a trusted
+ *    frame larger than the stack at the deepest level faults in the PROT_NONE
+ *    gap below the stack (mpk; control under none: the write goes through);
  *  - a forged callback return from another thread (its %fs pointed at the
  *    waiting thread's TLS, then a jump onto the resume address) is stopped;
  *    control: the same jump from the waiting thread itself resumes its frame;
@@ -48,6 +56,18 @@ static ERIM_TRUSTED volatile long secret_global = 0x5ec7e7;
 struct nest { long depth; };
 static volatile long nest_resumed[8];
 
+static volatile size_t nest_big;        /* deepest level: a frame this large */
+
+/* a trusted frame larger than the whole trusted stack; writes its lowest byte
+ * (the first page touched without -fstack-clash-protection) */
+static __attribute__((noinline)) long big_frame(size_t n)
+{
+	volatile char *b = __builtin_alloca(n);
+
+	b[0] = 1;
+	return b[0];
+}
+
 static long cb_nest(void *p)
 {
 	struct nest n = *(struct nest *)p;
@@ -66,7 +86,7 @@ static long e_nest(void *p)
 	unsigned allow[1] = { id_secret_nonpublic };   /* in trusted memory */
 
 	if (d <= 0)
-		return 1;
+		return nest_big ? big_frame(nest_big) : 1;
 	r = erim_callback_call(cb_nest, &n, sizeof n, allow, 1);
 	if (mine != 0x1000 + d * 0x11)
 		return -100 - d;       /* resumed on someone else's frame */
@@ -206,6 +226,138 @@ TEST(x87_mmx_and_opmask_registers_are_scrubbed)
 	       " (no AVX-512 here: opmask registers not present)", all);
 }
 
+/* ---- floating-point status and control across the gate ----------------------- */
+
+static volatile unsigned fp_seen_mxcsr, fp_seen_cw, fp_cb_mxcsr, fp_cb_sw;
+/* plain memory: the control calls the same code directly, untrusted */
+static volatile double fp_secret_div = 3.0;
+static volatile long double fp_secret_ldiv = 3.0L;
+static volatile double fp_keep;
+static volatile long double fp_keep_l;
+static unsigned id_fp, id_fp_cb;
+
+static unsigned get_mxcsr(void)
+{
+	unsigned m;
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return m;
+}
+
+static void set_mxcsr(unsigned m)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+
+static unsigned get_fsw(void)
+{
+	unsigned short w;
+	__asm__ volatile("fnstsw %0" : "=m"(w));
+	return w;
+}
+
+static unsigned get_fcw(void)
+{
+	unsigned short w;
+	__asm__ volatile("fnstcw %0" : "=m"(w));
+	return w;
+}
+
+static void set_fcw(unsigned cw)
+{
+	unsigned short w = (unsigned short)cw;
+	__asm__ volatile("fldcw %0" : : "m"(w));
+}
+
+/* trusted FP work on a secret: inexact divisions (PE in MXCSR and in the x87
+ * status word) and an x87 compare that sets C0/C2/C3 */
+static void fp_work(void)
+{
+	fp_keep = 1.0 / fp_secret_div;
+	fp_keep_l = 1.0L / fp_secret_ldiv;
+	long double a = fp_secret_ldiv;
+	__asm__ volatile("fldt %0; fldz; fcompp" : : "m"(a) : "st", "st(1)");
+}
+
+#define FSW_LEAK 0x473f    /* exception flags, ES, C0-C3 */
+
+static long e_fp(void *p)
+{
+	(void)p;
+	fp_seen_mxcsr = get_mxcsr();
+	fp_seen_cw = get_fcw();
+	fp_work();
+	return 0;
+}
+
+static long cb_fp(void *p)
+{
+	(void)p;
+	fp_cb_mxcsr = get_mxcsr();
+	fp_cb_sw = get_fsw();
+	return 0;
+}
+
+static long e_fp_cb(void *p)
+{
+	(void)p;
+	unsigned before;
+
+	fp_work();
+	before = get_mxcsr();
+	erim_callback_call(cb_fp, NULL, 0, NULL, 0);
+	/* trusted code gets its own MXCSR back, not the callback's */
+	return get_mxcsr() == before ? 0 : 1;
+}
+
+static void __attribute__((noinline)) fp_clear(unsigned mxcsr, unsigned cw)
+{
+	__asm__ volatile("fninit");
+	set_fcw(cw);
+	set_mxcsr(mxcsr);
+}
+
+TEST(fp_status_does_not_leak_and_trusted_code_gets_the_default_environment)
+{
+	unsigned m, sw, cw;
+
+	/* control: a plain call leaves the trusted code's flags to the caller */
+	fp_clear(0x1f80, 0x037f);
+	e_fp(NULL);
+	m = get_mxcsr();
+	sw = get_fsw();
+	CHECK((m & 0x20) && (sw & 0x20) && (sw & 0x4500),
+	      "control: after a direct call MXCSR %#x, x87 SW %#x (expected PE and C-bits)", m, sw);
+	/* through the gate: the caller's own status, not trusted code's */
+	fp_clear(0x1f80, 0x037f);
+	erim_gate_call(id_fp, NULL);
+	m = get_mxcsr();
+	sw = get_fsw();
+	CHECK(m == 0x1f80, "MXCSR after the gate %#x, expected the caller's 0x1f80", m);
+	CHECK((sw & FSW_LEAK) == 0, "x87 status after the gate %#x (trusted flags leaked)", sw);
+	/* the caller's own sticky flags survive the call (SysV: its own state) */
+	fp_clear(0x1f80 | 0x01, 0x037f);
+	erim_gate_call(id_fp, NULL);
+	m = get_mxcsr();
+	CHECK(m == 0x1f81, "MXCSR after the gate %#x, expected the caller's 0x1f81", m);
+	/* inbound: a hostile rounding mode / unmasked exceptions / precision */
+	fp_clear(0x7f00 | 0x1f80, 0x0f7f & ~0x20);
+	erim_gate_call(id_fp, NULL);
+	m = get_mxcsr();
+	cw = get_fcw();
+	CHECK(fp_seen_mxcsr == 0x1f80, "trusted code saw MXCSR %#x, expected 0x1f80", fp_seen_mxcsr);
+	CHECK(fp_seen_cw == 0x037f, "trusted code saw x87 CW %#x, expected 0x037f", fp_seen_cw);
+	CHECK(m == (0x7f00 | 0x1f80), "caller's MXCSR %#x not restored", m);
+	CHECK(cw == (0x0f7f & ~0x20), "caller's x87 CW %#x not restored", cw);
+	/* a callback sees neither trusted flags nor trusted control settings */
+	fp_clear(0x1f80, 0x037f);
+	fp_cb_mxcsr = fp_cb_sw = 0xdead;
+	long r = erim_gate_call(id_fp_cb, NULL);
+	CHECK(r == 0, "trusted code's MXCSR changed across its callback");
+	CHECK(fp_cb_mxcsr == 0x1f80, "the callback saw MXCSR %#x", fp_cb_mxcsr);
+	CHECK((fp_cb_sw & FSW_LEAK) == 0, "the callback saw x87 status %#x", fp_cb_sw);
+	fp_clear(0x1f80, 0x037f);
+}
+
 /* ---- children ---------------------------------------------------------------- */
 
 typedef void (*child_fn)(void);
@@ -257,6 +409,57 @@ extern void jump_onto(uintptr_t addr, uint32_t eax, uintptr_t sp) __attribute__(
 __asm__(".text\n.globl jump_onto\n.type jump_onto,@function\njump_onto:\n"
         "  movl %esi, %eax\n  xorl %ecx, %ecx\n  movq %rdx, %rsp\n  xorl %edx, %edx\n"
         "  jmp *%rdi\n.size jump_onto, .-jump_onto\n");
+
+/* ---- nesting limit and the gap between trusted stacks ------------------------- */
+
+#define MAX_NEST 64     /* ERIM_MAX_NEST: gate entries active on one stack */
+
+static void nest_too_deep(void)
+{
+	struct nest n = { MAX_NEST };   /* MAX_NEST + 1 entries */
+
+	erim_gate_call(id_nest, &n);
+	printf("LEAKED: nesting beyond the limit ran\n");
+	exit(0);
+}
+
+static void big_frame_at_deepest_level(void)
+{
+	struct nest n = { MAX_NEST - 1 };
+
+	/* larger than the stack, much smaller than the gap below it */
+	nest_big = (256u << 10) + (128u << 10);
+	erim_gate_call(id_nest, &n);
+	printf("big frame ran\n");
+	exit(0);
+}
+
+TEST(nesting_is_limited_and_a_large_frame_faults_in_the_gap)
+{
+	struct nest n = { MAX_NEST - 1 };
+	char out[4096];
+	long r;
+	int st;
+
+	/* control: the deepest allowed nest works */
+	r = erim_gate_call(id_nest, &n);
+	CHECK(r > 0, "%d nested gate entries returned %ld", MAX_NEST, r);
+	CHECK(expect_stopped("callback -> gate nested one level too deep", nest_too_deep,
+	                     "levels deep on trusted stack"), "a nest beyond the limit ran");
+	st = run_child(big_frame_at_deepest_level, out, sizeof out);
+	if (backend == ERIM_BACKEND_MPK) {
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && !strstr(out, "ran"),
+		      "a 384 KiB trusted frame at depth %d was not stopped: status %#x, %s",
+		      MAX_NEST, st, out);
+		printf("  384 KiB frame at the deepest level: stopped by SIGSEGV in the guard gap\n");
+	} else {
+		/* control: without a key the gap is plain memory, the write goes through */
+		CHECK(WIFEXITED(st) && strstr(out, "big frame ran"),
+		      "control: status %#x, %s", st, out);
+		printf("  control (%s): the 384 KiB frame ran below the stack (no guard here)\n",
+		       erim_backend_name(erim_backend()));
+	}
+}
 
 /* ---- a thread waiting in a callback --------------------------------------------- */
 
@@ -580,6 +783,8 @@ static const struct erim_entry entries[] = {
 	{ "gatetest", "add", e_add, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "secret", e_secret, 0 },
 	{ "gatetest", "cb_small", e_cb_small, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "fp", e_fp, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "fp_cb", e_fp_cb, ERIM_ENTRY_PUBLIC },
 };
 
 int main(int argc, char **argv)
@@ -609,6 +814,8 @@ int main(int argc, char **argv)
 	id_add = first + 4;
 	id_secret_nonpublic = first + 5;
 	id_cb_small = first + 6;
+	id_fp = first + 7;
+	id_fp_cb = first + 8;
 	if (backend == ERIM_BACKEND_MPK && !erim_pku_available()) {
 		printf("skipped: no protection keys here (the mpk run is for the PKU guest)\n");
 		return 77;
@@ -625,6 +832,8 @@ int main(int argc, char **argv)
 	printf("rt_gate: back end %s\n", erim_backend_name(erim_backend()));
 	RUN_IF(nested_callbacks_resume_their_own_frames);
 	RUN_IF(x87_mmx_and_opmask_registers_are_scrubbed);
+	RUN_IF(fp_status_does_not_leak_and_trusted_code_gets_the_default_environment);
+	RUN_IF(nesting_is_limited_and_a_large_frame_faults_in_the_gap);
 	RUN_IF(control_a_forged_return_from_the_waiting_thread_resumes_its_frame);
 	RUN_IF(a_forged_callback_return_from_another_thread_is_stopped);
 	RUN_IF(a_thread_cannot_nest_on_another_threads_callback_frames);

@@ -48,6 +48,23 @@ static const OSSL_ALGORITHM ep_decoder[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* The record layer's AEADs.  Besides provider=erim they carry
+ * erim.record=yes, so that a configuration can prefer them without touching
+ * how any other algorithm is chosen: "default_properties = ?erim.record=yes"
+ * (openssl-erim.cnf) makes libssl's fetches of these three names pick erim's,
+ * while every other fetch scores all providers equally and keeps the default
+ * provider, as before. */
+#define EP_CIPHER_PROPS EP_PROPS ",erim.record=yes"
+static const OSSL_ALGORITHM ep_cipher[] = {
+	{ "AES-128-GCM:id-aes128-GCM:2.16.840.1.101.3.4.1.6", EP_CIPHER_PROPS, ep_cipher_aes128gcm_functions,
+	  "erim AES-128-GCM (key schedule in trusted memory)" },
+	{ "AES-256-GCM:id-aes256-GCM:2.16.840.1.101.3.4.1.46", EP_CIPHER_PROPS, ep_cipher_aes256gcm_functions,
+	  "erim AES-256-GCM (key schedule in trusted memory)" },
+	{ "ChaCha20-Poly1305", EP_CIPHER_PROPS, ep_cipher_chachapoly_functions,
+	  "erim ChaCha20-Poly1305 (key in trusted memory)" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 unsigned long ep_gate_calls;
 static int ep_stats;
 
@@ -57,7 +74,8 @@ static int ep_stats;
 __attribute__((destructor)) static void ep_report_stats(void)
 {
 	if (ep_stats)
-		fprintf(stderr, "erim-provider: pid %d: %lu signing gate calls\n", (int)getpid(), ep_gate_calls);
+		fprintf(stderr, "erim-provider: pid %d: %lu signing gate calls, %lu record gate calls\n", (int)getpid(),
+		        ep_gate_calls, ep_record_calls);
 }
 
 void ep_error(const char *fmt, ...)
@@ -91,6 +109,7 @@ static const OSSL_ALGORITHM *ep_query(void *provctx, int op, int *no_cache)
 	case OSSL_OP_SIGNATURE: return ep_signature;
 	case OSSL_OP_DECODER:   return ep_decoder;
 	case OSSL_OP_STORE:     return ep_store;
+	case OSSL_OP_CIPHER:    return ep_cipher;
 	default:                return NULL;
 	}
 }
@@ -102,6 +121,8 @@ static const OSSL_PARAM *ep_gettable_params(void *provctx)
 		OSSL_PARAM_utf8_ptr(OSSL_PROV_PARAM_VERSION, NULL, 0),
 		OSSL_PARAM_utf8_ptr(OSSL_PROV_PARAM_BUILDINFO, NULL, 0),
 		OSSL_PARAM_int(OSSL_PROV_PARAM_STATUS, NULL),
+		OSSL_PARAM_ulong(EP_PARAM_SIGN_CALLS, NULL),
+		OSSL_PARAM_ulong(EP_PARAM_RECORD_CALLS, NULL),
 		OSSL_PARAM_END,
 	};
 	return p;
@@ -120,6 +141,10 @@ static int ep_get_params(void *provctx, OSSL_PARAM params[])
 	    !OSSL_PARAM_set_utf8_ptr(p, erim_backend_name(erim_backend())))
 		return 0;
 	if ((p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_STATUS)) && !OSSL_PARAM_set_int(p, erim_initialized()))
+		return 0;
+	if ((p = OSSL_PARAM_locate(params, EP_PARAM_SIGN_CALLS)) && !OSSL_PARAM_set_ulong(p, ep_gate_calls))
+		return 0;
+	if ((p = OSSL_PARAM_locate(params, EP_PARAM_RECORD_CALLS)) && !OSSL_PARAM_set_ulong(p, ep_record_calls))
 		return 0;
 	return 1;
 }

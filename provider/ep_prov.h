@@ -65,6 +65,13 @@ int ep_ref_parse(const char *pem, char *keypath, size_t cap, int *type);
 /* ep_store.c */
 extern const OSSL_DISPATCH ep_store_functions[];
 
+/* ep_cipher.c: the record layer's AEADs; record gate calls (key set-up and
+ * one per record) */
+extern const OSSL_DISPATCH ep_cipher_aes128gcm_functions[];
+extern const OSSL_DISPATCH ep_cipher_aes256gcm_functions[];
+extern const OSSL_DISPATCH ep_cipher_chachapoly_functions[];
+extern unsigned long ep_record_calls;
+
 /* ep_prov.c: gate calls made by this process (for ERIM_PROVIDER_STATS=1,
  * printed on stderr at exit; `make bench-tls` reads them) */
 extern unsigned long ep_gate_calls;

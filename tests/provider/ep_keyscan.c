@@ -11,7 +11,10 @@
  *     FOUND the secret (big|little-endian) at ADDR in REGION   or
  *     NOT FOUND (scanned N bytes in M readable regions; K regions unreadable)
  *
- * KEYSCAN_HEX: the secret in hex.  KEYSCAN_ALL=1: also read the regions the
+ * KEYSCAN_HEX: the secret in hex.  KEYSCAN_HEXFILE: a file read when the
+ * scan is triggered, one secret in hex per line, one result line each (for
+ * secrets that exist only once a connection is up: the TLS record keys that
+ * the client derived from its key log).  KEYSCAN_ALL=1: also read the regions the
  * maps show unreadable -- under erim's mprotect back end those are the trusted pages,
  * and the read faults (the process stops; under mpk the trusted pages are
  * mapped readable and it is the protection key that stops the read, with
@@ -50,7 +53,7 @@ static size_t parse_hex(const char *h, unsigned char *out, size_t cap)
 
 /* The settings, read when the library is loaded: servers such as nginx clear
  * the environment of their worker processes. */
-static char ks_hex[2100], ks_out[1024];
+static char ks_hex[2100], ks_out[1024], ks_hexfile[1024];
 static int ks_all;
 
 __attribute__((constructor)) static void ks_settings(void)
@@ -59,17 +62,19 @@ __attribute__((constructor)) static void ks_settings(void)
 
 	if ((v = getenv("KEYSCAN_HEX")))
 		snprintf(ks_hex, sizeof ks_hex, "%s", v);
+	if ((v = getenv("KEYSCAN_HEXFILE")))
+		snprintf(ks_hexfile, sizeof ks_hexfile, "%s", v);
 	if ((v = getenv("KEYSCAN_OUT")))
 		snprintf(ks_out, sizeof ks_out, "%s", v);
 	ks_all = (v = getenv("KEYSCAN_ALL")) && strcmp(v, "1") == 0;
 }
 
-static void scan(void)
+static void scan(const char *hex)
 {
 	/* the needles live in their own mapping, which the scan skips (it would
 	 * otherwise find its own copy of p) */
 	unsigned char *be, *le;
-	const char *hex = ks_hex, *outp = ks_out;
+	const char *outp = ks_out;
 	int all = ks_all;
 	size_t n, i, scanned = 0;
 	unsigned long lo, hi;
@@ -140,7 +145,19 @@ int SSL_read(SSL *ssl, void *buf, int num)
 	if (!real)
 		real = (int (*)(SSL *, void *, int))dlsym(RTLD_NEXT, "SSL_read");
 	r = real(ssl, buf, num);
-	if (r > 0 && memmem(buf, (size_t)r, "X-Keyscan: 1", 12))
-		scan();
+	if (r > 0 && memmem(buf, (size_t)r, "X-Keyscan: 1", 12)) {
+		if (ks_hexfile[0]) {
+			FILE *f = fopen(ks_hexfile, "r");
+
+			while (f && fgets(ks_hex, sizeof ks_hex, f)) {
+				ks_hex[strcspn(ks_hex, "\n")] = 0;
+				scan(ks_hex);
+			}
+			if (f)
+				fclose(f);
+		} else {
+			scan(ks_hex);
+		}
+	}
 	return r;
 }

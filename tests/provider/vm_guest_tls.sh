@@ -46,21 +46,27 @@ EOC
 }
 start() {  # start OPENSSL_CONF
 	rm -f /tmp/n/nginx.pid /tmp/n/scan.out
-	env OPENSSL_CONF=$1 LD_PRELOAD=/t/ep_keyscan.so KEYSCAN_HEX="$p" KEYSCAN_OUT=/tmp/n/scan.out \
+	: >/tmp/n/logs/error.log 2>/dev/null
+	env OPENSSL_CONF=$1 ERIM_PROVIDER_STATS=1 LD_PRELOAD=/t/ep_keyscan.so KEYSCAN_HEX="$p" KEYSCAN_OUT=/tmp/n/scan.out \
 		/t/nginx -p /tmp/n -c /tmp/n/nginx.conf -e /tmp/n/logs/error.log >/tmp/n/start.log 2>&1
 	i=0
 	while [ ! -s /tmp/n/nginx.pid ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 	sed 's/^/    start: /' /tmp/n/start.log
 	[ -s /tmp/n/nginx.pid ]
 }
-stop() {
-	[ -s /tmp/n/nginx.pid ] && kill "$(cat /tmp/n/nginx.pid)" 2>/dev/null
+stop() {  # and wait for every nginx process to exit (they report their gate calls then)
+	[ -s /tmp/n/nginx.pid ] || return 0
+	mp=$(cat /tmp/n/nginx.pid)
+	kill "$mp" 2>/dev/null
+	i=0
+	while kill -0 "$mp" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 	sleep 1
 }
-get() {  # get [HEADER]: the page over TLS, certificate verified
-	printf 'GET / HTTP/1.0\r\n%s\r\n\r\n' "${1:-X-Nothing: 0}" |
+get() {  # get [HEADER [S_CLIENT-OPTIONS...]]: the page over TLS, certificate verified
+	hdr=${1:-X-Nothing: 0}; [ $# -gt 0 ] && shift
+	printf 'GET / HTTP/1.0\r\n%s\r\n\r\n' "$hdr" |
 		OPENSSL_CONF=/dev/null timeout 60 /t/openssl s_client -quiet -connect 127.0.0.1:$port \
-		-CAfile /t/ca.crt -verify_return_error >/tmp/n/reply 2>/tmp/n/sclient.log
+		-CAfile /t/ca.crt -verify_return_error "$@" >/tmp/n/reply 2>/tmp/n/sclient.log
 	echo "    reply: $(grep -v '^\s*$' /tmp/n/reply | tail -n 1)"
 	grep -q "hello from nginx" /tmp/n/reply
 }
@@ -88,6 +94,14 @@ grep -h "erim: violation" /tmp/n/start.log /tmp/n/logs/error.log | sed 's/^/    
 check erim_scan_stops_at_trusted_memory_with_violation_report stopped
 sleep 1
 check erim_serves_again_after_the_attack get
+echo "--- erim (mpk): the record layer in trusted memory (openssl-erim.cnf's ?erim.record=yes)"
+check erim_tls13_chacha20_under_mpk get "X-Nothing: 0" -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+check erim_tls13_aes256gcm_under_mpk get "X-Nothing: 0" -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384
+check erim_tls12_ecdhe_rsa_aes128gcm_under_mpk get "X-Nothing: 0" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
 stop
+records=$(sed -n 's/.*signing gate calls, \([0-9]*\) record gate calls.*/\1/p' /tmp/n/logs/error.log /tmp/n/start.log |
+	awk '{ s += $1 } END { print s + 0 }')
+echo "    record gate calls under mpk (all nginx processes): $records"
+check erim_records_crossed_the_mpk_gate [ "$records" -ge 12 ]
 echo "vm_guest_tls: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

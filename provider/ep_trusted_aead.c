@@ -13,6 +13,7 @@
  * key's block, and every function pointer followed here comes from BearSSL's
  * const tables or getters, stored in trusted memory. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -36,26 +37,54 @@ struct ept_aead {
 	br_poly1305_run poly;
 };
 
+/* The table of record keys.  Untrusted code chooses the handles and may call
+ * from any number of threads at once (a free racing a record on the same
+ * handle, two allocations racing for a slot), so every slot has a lock word:
+ * a record, a copy or a free holds its slot's lock, and a slot is claimed by
+ * taking its lock.  Locks are only ever tried (never waited for) except by
+ * ep_aead_free, which waits for the record in flight on its own handle. */
 static ERIM_TRUSTED struct ept_aead *ept_aeads[EP_MAX_AEAD];
-static ERIM_TRUSTED int ept_aead_hint;
+static ERIM_TRUSTED atomic_int ept_aead_busy[EP_MAX_AEAD];
+static ERIM_TRUSTED atomic_int ept_aead_hint;
 
-static struct ept_aead *lookup(int h)
+static int trylock(int h)
 {
-	if (h < 0 || h >= EP_MAX_AEAD)
+	int zero = 0;
+
+	return atomic_compare_exchange_strong(&ept_aead_busy[h], &zero, 1);
+}
+
+static void unlock(int h)
+{
+	atomic_store(&ept_aead_busy[h], 0);
+}
+
+/* HANDLE's key with its slot locked, or NULL (unlocked) */
+static struct ept_aead *lock_key(int h)
+{
+	if (h < 0 || h >= EP_MAX_AEAD || !trylock(h))
 		return NULL;
+	if (!ept_aeads[h]) {
+		unlock(h);
+		return NULL;
+	}
 	return ept_aeads[h];
 }
 
+/* a free slot, returned locked (the caller stores the key, then unlocks) */
 static int slot(void)
 {
-	int i, j;
+	int i, j, start = atomic_load(&ept_aead_hint);
 
 	for (j = 0; j < EP_MAX_AEAD; j++) {
-		i = (ept_aead_hint + j) % EP_MAX_AEAD;
+		i = (start + j) % EP_MAX_AEAD;
+		if (ept_aeads[i] || !trylock(i))
+			continue;
 		if (!ept_aeads[i]) {
-			ept_aead_hint = (i + 1) % EP_MAX_AEAD;
+			atomic_store(&ept_aead_hint, (i + 1) % EP_MAX_AEAD);
 			return i;
 		}
+		unlock(i);
 	}
 	return -1;
 }
@@ -107,49 +136,64 @@ static int setup(struct ept_aead *a, int alg, const uint8_t *key, size_t keylen)
 int ep_aead_new_impl(int alg, const uint8_t *key, size_t keylen)
 {
 	struct ept_aead *a;
-	int i = slot(), rc;
+	int i, rc;
 
-	if (i < 0)
-		return -ENOSPC;
 	a = erim_calloc(1, sizeof *a);
 	if (!a)
 		return -ENOMEM;
 	rc = setup(a, alg, key, keylen);
-	if (rc < 0) {
+	if (rc < 0 || (i = slot()) < 0) {
 		ept_wipe(a, sizeof *a);
 		erim_free(a);
-		return rc;
+		return rc < 0 ? rc : -ENOSPC;
 	}
 	ept_aeads[i] = a;
+	unlock(i);
 	return i;
 }
 
 int ep_aead_dup_impl(int handle)
 {
-	struct ept_aead *a = lookup(handle), *n;
-	int i = slot();
+	struct ept_aead *a, *n;
+	int i;
 
-	if (!a)
-		return -EINVAL;
-	if (i < 0)
-		return -ENOSPC;
 	n = erim_malloc(sizeof *n);
 	if (!n)
 		return -ENOMEM;
+	a = lock_key(handle);
+	if (!a) {
+		erim_free(n);
+		return -EINVAL;
+	}
 	memcpy(n, a, sizeof *n);
+	unlock(handle);
 	if (n->alg != EP_AEAD_CHACHAPOLY)
 		gcm_bind(n);
+	i = slot();
+	if (i < 0) {
+		ept_wipe(n, sizeof *n);
+		erim_free(n);
+		return -ENOSPC;
+	}
 	ept_aeads[i] = n;
+	unlock(i);
 	return i;
 }
 
 int ep_aead_free_impl(int handle)
 {
-	struct ept_aead *a = lookup(handle);
+	struct ept_aead *a;
 
+	if (handle < 0 || handle >= EP_MAX_AEAD)
+		return -EINVAL;
+	/* wait for a record in flight on this handle (another thread's) */
+	while (!trylock(handle))
+		__builtin_ia32_pause();
+	a = ept_aeads[handle];
+	ept_aeads[handle] = NULL;
+	unlock(handle);
 	if (!a)
 		return -EINVAL;
-	ept_aeads[handle] = NULL;
 	ept_wipe(a, sizeof *a);
 	erim_free(a);
 	return 0;
@@ -158,13 +202,18 @@ int ep_aead_free_impl(int handle)
 int ep_aead_run_impl(int handle, int mode, const uint8_t *nonce, const uint8_t *aad, size_t aadlen,
                      const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag)
 {
-	struct ept_aead *a = lookup(handle);
+	struct ept_aead *a;
 	unsigned char t[16];
 	int enc = mode == EP_AEAD_SEAL, ok = 1;
 
-	if (!a || (mode != EP_AEAD_OPEN && mode != EP_AEAD_SEAL && mode != EP_AEAD_OPEN_LATE) ||
+	if ((mode != EP_AEAD_OPEN && mode != EP_AEAD_SEAL && mode != EP_AEAD_OPEN_LATE) ||
 	    len > EP_AEAD_MAX_DATA || aadlen > EP_AEAD_MAX_AAD)
 		return -EINVAL;
+	/* busy: another thread runs a record on this very handle (libssl never
+	 * does; only a confused or hostile caller) */
+	a = lock_key(handle);
+	if (!a)
+		return handle >= 0 && handle < EP_MAX_AEAD && ept_aeads[handle] ? -EBUSY : -EINVAL;
 	memcpy(out, in, len);
 	if (a->alg == EP_AEAD_CHACHAPOLY) {
 		a->poly(a->chacha_key, nonce, out, len, aad, aadlen, t, a->chacha, enc);
@@ -182,6 +231,7 @@ int ep_aead_run_impl(int handle, int mode, const uint8_t *nonce, const uint8_t *
 		else
 			br_gcm_get_tag(&a->gcm, tag);
 	}
+	unlock(handle);
 	ept_wipe(t, sizeof t);
 	if (!ok) {
 		/* a forged or damaged record: no byte of its "plaintext" leaves */

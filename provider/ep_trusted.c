@@ -10,6 +10,7 @@
  * BearSSL's const (RELRO) objects. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,53 @@
 #include "erimprov_trusted.h"
 
 static ERIM_TRUSTED struct ept_key *ept_keys[EP_MAX_KEYS];
+/* Untrusted code picks the handles and may call from any thread: each slot
+ * counts the calls using its key (signing only reads the key, so any number
+ * may run at once); ep_free marks the slot closing, waits for the count to
+ * drop to zero, then takes the key out; ep_load claims an empty slot by
+ * marking it closing.  (Without this a free racing a signature was a
+ * use-after-free inside the trusted heap.) */
+#define EPT_CLOSING 0x40000000
+static ERIM_TRUSTED atomic_int ept_key_users[EP_MAX_KEYS];
+
+/* HANDLE's key with a use counted (release with put()), or NULL */
+static struct ept_key *get(int handle)
+{
+	int v;
+
+	if (handle < 0 || handle >= EP_MAX_KEYS)
+		return NULL;
+	v = atomic_load(&ept_key_users[handle]);
+	do {
+		if (v & EPT_CLOSING)
+			return NULL;
+	} while (!atomic_compare_exchange_weak(&ept_key_users[handle], &v, v + 1));
+	if (!ept_keys[handle]) {
+		atomic_fetch_sub(&ept_key_users[handle], 1);
+		return NULL;
+	}
+	return ept_keys[handle];
+}
+
+static void put(int handle)
+{
+	atomic_fetch_sub(&ept_key_users[handle], 1);
+}
+
+/* mark HANDLE closing and wait until no call uses it; 0, or -1 if another
+ * thread is closing or claiming it */
+static int close_slot(int handle)
+{
+	int v = atomic_load(&ept_key_users[handle]);
+
+	do {
+		if (v & EPT_CLOSING)
+			return -1;
+	} while (!atomic_compare_exchange_weak(&ept_key_users[handle], &v, v | EPT_CLOSING));
+	while (atomic_load(&ept_key_users[handle]) != EPT_CLOSING)
+		__builtin_ia32_pause();
+	return 0;
+}
 
 void ept_wipe(void *p, size_t n)
 {
@@ -37,44 +85,43 @@ void ept_logf(const char *fmt, ...)
 	ep_log_ocall(line);
 }
 
-static struct ept_key *lookup(int handle)
-{
-	if (handle < 0 || handle >= EP_MAX_KEYS)
-		return NULL;
-	return ept_keys[handle];
-}
 
 int ep_load_impl(const char *path)
 {
 	struct ept_key *k;
 	int i, rc;
 
-	for (i = 0; i < EP_MAX_KEYS && ept_keys[i]; i++)
-		;
+	for (i = 0; i < EP_MAX_KEYS; i++) {
+		if (ept_keys[i] || close_slot(i) < 0)
+			continue;
+		if (!ept_keys[i])
+			break;          /* claimed: the slot stays closing until stored */
+		atomic_store(&ept_key_users[i], 0);
+	}
 	if (i == EP_MAX_KEYS) {
 		ept_logf("refusing key file %s: %d keys already loaded", path, EP_MAX_KEYS);
 		return -ENOSPC;
 	}
 	k = erim_calloc(1, sizeof *k);
-	if (!k)
+	if (!k) {
+		atomic_store(&ept_key_users[i], 0);
 		return -ENOMEM;
+	}
 	rc = ept_keyfile_load(path, k);
 	if (rc < 0) {
 		erim_free(k);
+		atomic_store(&ept_key_users[i], 0);
 		return rc;
 	}
 	/* the i62 code needs 64x64->128 multiplication; BearSSL says at run time */
 	k->i62 = br_rsa_i62_private_get() != NULL;
 	ept_keys[i] = k;
+	atomic_store(&ept_key_users[i], 0);
 	return i;
 }
 
-int ep_info_impl(int handle, uint32_t *info)
+static int info_of(struct ept_key *k, uint32_t *info)
 {
-	struct ept_key *k = lookup(handle);
-
-	if (!k)
-		return -1;
 	info[0] = (uint32_t)k->type;
 	info[1] = k->bits;
 	info[2] = k->type == EP_KT_RSA ? (uint32_t)(k->nlen + k->elen)
@@ -83,12 +130,8 @@ int ep_info_impl(int handle, uint32_t *info)
 	return 0;
 }
 
-int ep_public_impl(int handle, uint8_t *buf, size_t cap)
+static int public_of(struct ept_key *k, uint8_t *buf, size_t cap)
 {
-	struct ept_key *k = lookup(handle);
-
-	if (!k)
-		return -EINVAL;
 	switch (k->type) {
 	case EP_KT_RSA:
 		if (cap < k->nlen + k->elen)
@@ -155,15 +198,12 @@ static int sign_rsa(struct ept_key *k, int alg, const br_hash_class *hc, const u
 	return rc;
 }
 
-int ep_sign_impl(int handle, int alg, int hash, int saltlen, const uint8_t *tbs, size_t len,
-                 uint8_t *sig, size_t cap)
+static int sign_with(struct ept_key *k, int alg, int hash, int saltlen, const uint8_t *tbs, size_t len,
+                     uint8_t *sig, size_t cap)
 {
-	struct ept_key *k = lookup(handle);
 	const unsigned char *oid;
 	const br_hash_class *hc = hash_class(hash, &oid);
 
-	if (!k)
-		return -EINVAL;
 	switch (alg) {
 	case EP_ALG_RSA_PKCS1:
 	case EP_ALG_RSA_PSS:
@@ -191,13 +231,55 @@ int ep_sign_impl(int handle, int alg, int hash, int saltlen, const uint8_t *tbs,
 	}
 }
 
-int ep_free_impl(int handle)
+/* The entries: each holds a counted use of its key for the call. */
+int ep_info_impl(int handle, uint32_t *info)
 {
-	struct ept_key *k = lookup(handle);
+	struct ept_key *k = get(handle);
+	int rc;
+
+	if (!k)
+		return -1;
+	rc = info_of(k, info);
+	put(handle);
+	return rc;
+}
+
+int ep_public_impl(int handle, uint8_t *buf, size_t cap)
+{
+	struct ept_key *k = get(handle);
+	int rc;
 
 	if (!k)
 		return -EINVAL;
+	rc = public_of(k, buf, cap);
+	put(handle);
+	return rc;
+}
+
+int ep_sign_impl(int handle, int alg, int hash, int saltlen, const uint8_t *tbs, size_t len,
+                 uint8_t *sig, size_t cap)
+{
+	struct ept_key *k = get(handle);
+	int rc;
+
+	if (!k)
+		return -EINVAL;
+	rc = sign_with(k, alg, hash, saltlen, tbs, len, sig, cap);
+	put(handle);
+	return rc;
+}
+
+int ep_free_impl(int handle)
+{
+	struct ept_key *k;
+
+	if (handle < 0 || handle >= EP_MAX_KEYS || close_slot(handle) < 0)
+		return -EINVAL;
+	k = ept_keys[handle];
 	ept_keys[handle] = NULL;
+	atomic_store(&ept_key_users[handle], 0);
+	if (!k)
+		return -EINVAL;
 	ept_wipe(k, sizeof *k);
 	erim_free(k);
 	return 0;

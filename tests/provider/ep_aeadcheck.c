@@ -13,6 +13,7 @@
  *   - the provider's record gate counter ("erim-record-gate-calls") counts
  *     one gate call per record.
  * One line per check, "ok" or "FAIL"; exit status 0 if all passed. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,32 @@ static int tls12(EVP_CIPHER *c, int enc, const unsigned char *key, const unsigne
 	return n;
 }
 
+/* Threads that each make, use and free their own record keys at the same
+ * time: the trusted table's slots are claimed and given back concurrently,
+ * and each thread's records must still open with its own key. */
+struct worker { int iters; int bad; };
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	EVP_CIPHER *e = EVP_CIPHER_fetch(NULL, "AES-128-GCM", "provider=erim");
+	unsigned char key[16], iv[12], pt[100], ct[100], out[100], tag[16];
+	int k;
+
+	if (!e) {
+		w->bad = w->iters;
+		return NULL;
+	}
+	for (k = 0; k < w->iters; k++) {
+		RAND_bytes(key, sizeof key); RAND_bytes(iv, sizeof iv); RAND_bytes(pt, sizeof pt);
+		if (!seal(e, key, iv, NULL, 0, pt, sizeof pt, ct, tag) ||
+		    !open_(e, key, iv, NULL, 0, ct, sizeof ct, tag, out, 1) || memcmp(out, pt, sizeof pt) != 0)
+			w->bad++;
+	}
+	EVP_CIPHER_free(e);
+	return NULL;
+}
+
 int main(void)
 {
 	static const char *names[] = { "AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305" };
@@ -221,6 +248,23 @@ int main(void)
 		}
 		EVP_CIPHER_free(e);
 		EVP_CIPHER_free(d);
+	}
+	{
+		const char *be = getenv("ERIM_BACKEND");
+		int iters = be && strcmp(be, "none") == 0 ? 2000 : 100, k, bad = 0;
+		struct worker w[4];
+		pthread_t th[4];
+
+		for (k = 0; k < 4; k++) {
+			w[k].iters = iters;
+			w[k].bad = 0;
+			pthread_create(&th[k], NULL, worker_run, &w[k]);
+		}
+		for (k = 0; k < 4; k++) {
+			pthread_join(th[k], NULL);
+			bad += w[k].bad;
+		}
+		report(bad == 0, "4 threads x %d record keys made, used and freed at once: %d wrong", iters, bad);
 	}
 	/* more contexts than the trusted table has slots (EP_MAX_AEAD = 16384),
 	 * each keyed and freed: a freed context must give its slot back.  Under

@@ -96,10 +96,14 @@ two_workers() {
 	nginx_conf "$t" "$port" "$t/ec.crt" "$t/ec.ref"
 	sed -i 's/^worker_processes 1;/worker_processes 2;/' "$t/nginx.conf"
 	nginx_start "$t" OPENSSL_CONF="$t/erim.cnf" LD_LIBRARY_PATH="$EP_LIBDIR" ERIM_BACKEND="$BACKEND" || return 1
-	[ "$(pgrep -P "$(cat "$t/nginx.pid")" | wc -l)" -eq 2 ] || return 1
+	i=0   # the master forks its workers after it wrote its pid
+	while [ "$(pgrep -P "$(cat "$t/nginx.pid")" | wc -l)" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	n=$(pgrep -P "$(cat "$t/nginx.pid")" | wc -l)
+	[ "$n" -eq 2 ] || { echo "    two_workers: $n worker processes" >>"$t/diag"; return 1; }
 	i=0
 	while [ $i -lt 20 ]; do
-		curl -sS --max-time 10 --cacert "$t/ca.crt" "https://127.0.0.1:$port/" 2>/dev/null | grep -q "hello from nginx" || return 1
+		r=$(curl -sS --max-time 20 --cacert "$t/ca.crt" "https://127.0.0.1:$port/" 2>&1)
+		[ "$r" = "hello from nginx" ] || { echo "    two_workers: request $i: $r" >>"$t/diag"; return 1; }
 		i=$((i + 1))
 	done
 }

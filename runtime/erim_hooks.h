@@ -32,6 +32,8 @@ size_t erim__trusted_ranges(struct erim_range *out, size_t max);
 /* Inspect all executable memory of the process and apply POLICY to unsafe
  * WRPKRU/XRSTOR occurrences (inspect_process.c). */
 int erim__inspect_process(enum erim_inspect_policy policy, int quiet);
+/* The first occurrence the last inspection refused, described ("" when none). */
+const char *erim__inspect_refusal(void);
 
 /* Tell an erim-tem supervisor (if any) the trusted regions; REQUIRE: fail
  * with -ENOTSUP when not running under erim-tem (tem_client.c). */

@@ -413,6 +413,29 @@ static int tag_all(int key)
 	return 0;
 }
 
+/* Keep every trusted range out of core dumps: the kernel writes a dump
+ * without looking at protection keys, from a thread that may be inside
+ * trusted code (a fork of the process, RLIMIT_CORE raised, a default-action
+ * signal), so any range left out would be readable in the core file.  The
+ * regions liberim maps were marked at reservation; this covers every range,
+ * modules' trusted globals included, and fails closed. */
+static int dontdump_all(void)
+{
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+		if (madvise((void *)rg->start, rg->end - rg->start, MADV_DONTDUMP) < 0) {
+			int e = errno;
+
+			set_err("cannot keep the trusted %s at %p (%zu bytes) out of core dumps "
+			        "(madvise MADV_DONTDUMP): %s", rg->what, (void *)rg->start,
+			        (size_t)(rg->end - rg->start), strerror(e));
+			return -e;
+		}
+	}
+	return 0;
+}
+
 static int protect_switched(int prot)
 {
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
@@ -556,6 +579,9 @@ static int init_locked(const struct erim_config *cfg)
 
 	erim__ro.vec = vec_kind();
 	erim__ro.pkey = (int32_t)key;
+	r = dontdump_all();
+	if (r < 0)
+		goto fail;
 	if (be == ERIM_BACKEND_MPK) {
 		uint32_t cur = erim_rdpkru();
 		uint32_t bits = ERIM_PKRU_AD((uint32_t)key) | ERIM_PKRU_WD((uint32_t)key);
@@ -593,7 +619,9 @@ static int init_locked(const struct erim_config *cfg)
 
 	r = erim__inspect_process(c.inspect, c.quiet);
 	if (r < 0) {
-		if (!errbuf[0])
+		if (!errbuf[0] && erim__inspect_refusal()[0])
+			set_err("load-time inspection refused to start: %s", erim__inspect_refusal());
+		else if (!errbuf[0])
 			set_err("load-time inspection refused to start: %s", strerror(-r));
 		goto fail;
 	}

@@ -365,6 +365,14 @@ static const char *ip_policy_name(enum erim_inspect_policy p)
 	return "?";
 }
 
+/* the first occurrence the last run refused ("" when none) */
+static char ip_refusal[512];
+
+const char *erim__inspect_refusal(void)
+{
+	return ip_refusal;
+}
+
 int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
                         struct inspect_stats *st)
 {
@@ -374,6 +382,7 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 	uint64_t *gates = NULL;
 	uint8_t *buf = NULL;
 	int memfd = -1, rc = 0;
+	ip_refusal[0] = 0;
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof *st);
@@ -503,6 +512,8 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 		dprintf(2, "erim: load-time inspection: unsafe %s [policy %s%s]\n", what,
 		        ip_policy_name(policy),
 		        policy == ERIM_INSPECT_REFUSE ? "" : ": cannot neutralise it here");
+		if (!refused)
+			snprintf(ip_refusal, sizeof ip_refusal, "unsafe %s", what);
 		refused++;
 	}
 	if (refused) {

@@ -9,9 +9,9 @@
  * and classification sees the bytes on both sides of the seam.  Ranges that are
  * not adjacent to the previous one start a new stream automatically.
  *
- * This header is also the ONE place that defines what a safe generated WRPKRU
- * gate looks like (SCAN_GATE_*): gate emitters and the inspector must agree
- * byte for byte.  The scanner allocates nothing and calls nothing but memchr /
+ * This header is also the ONE place that defines what a safe XRSTOR looks like
+ * (SCAN_XRSTOR_CHECK_*): code that emits one and the inspector must agree byte
+ * for byte.  The scanner allocates nothing and calls nothing but memchr /
  * SIMD compares, so it is usable at erim_init before anything is set up. */
 #ifndef ERIM_SCAN_H
 #define ERIM_SCAN_H
@@ -19,29 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- the safe gate sequence ------------------------------------------------
+/* ---- no WRPKRU shape is safe by its bytes --------------------------------
  *
- *   31 C9            xor ecx, ecx
- *   31 D2            xor edx, edx
- *   B8 imm32         mov eax, PKRU
- *   0F 01 EF         wrpkru
- *   3D imm32         cmp eax, PKRU        (same imm32 as the mov)
- *   75 rel8 | 0F 85 rel32    jne abort
- *
- * The check after WRPKRU is what makes the site safe: jumping straight onto
- * the WRPKRU with another EAX fails the compare.  SCAN_GATE_ASM(v) emits
- * exactly these bytes (no %-operands, so it works in basic and extended asm)
- * for code that wants to build such a gate; LABEL is the abort target. */
-#define SCAN_GATE_PRE_LEN 9      /* bytes before the WRPKRU */
-#define SCAN_GATE_POST_MIN 7     /* cmp (5) + jne rel8 (2) */
-#define SCAN_GATE_POST_MAX 11    /* cmp (5) + jne rel32 (6) */
-#define SCAN_GATE_ASM(imm, label)                                              \
-	".byte 0x31, 0xc9\n\t" /* xor ecx, ecx (31 /r encoding) */          \
-	".byte 0x31, 0xd2\n\t" /* xor edx, edx */                             \
-	".byte 0xb8\n\t.long " imm "\n\t"                                      \
-	".byte 0x0f, 0x01, 0xef\n\t"                                           \
-	".byte 0x3d\n\t.long " imm "\n\t"                                      \
-	"jne " label "\n\t"
+ * A WRPKRU followed by "cmp eax, imm; jne abort" looks safe, but the compare
+ * only proves that EAX equals imm: a jump onto such a WRPKRU with EAX = imm
+ * loads imm, and imm may be any PKRU (0 opens every key), while jne's target
+ * may be the attacker's own code.  So the scanner accepts no WRPKRU by its
+ * bytes; only liberim's own gate sites, by exact address
+ * (SCAN_RUNTIME_GATE), whose checks compare against the process's sealed
+ * PKRU values and fall into a fail-stop abort. */
 
 /* ---- the safe XRSTOR sequence ---------------------------------------------
  *
@@ -85,7 +71,6 @@ enum scan_kind {
 enum scan_class {
 	SCAN_UNSAFE = 0,
 	SCAN_RUNTIME_GATE,   /* address is one of erim__gate_sites() */
-	SCAN_GENERATED_GATE, /* exact SCAN_GATE_* byte pattern */
 	SCAN_CHECKED_XRSTOR, /* followed by the SCAN_XRSTOR_CHECK_* sequence */
 };
 

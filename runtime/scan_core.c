@@ -20,7 +20,6 @@ static const char *const scan_kind_names[] = {
 static const char *const scan_class_names[] = {
 	[SCAN_UNSAFE] = "unsafe",
 	[SCAN_RUNTIME_GATE] = "runtime-gate",
-	[SCAN_GENERATED_GATE] = "generated-gate",
 	[SCAN_CHECKED_XRSTOR] = "checked-xrstor",
 };
 
@@ -149,27 +148,6 @@ int scan_search(const uint8_t *buf, size_t from, size_t to, size_t avail,
 
 /* ---- classification ------------------------------------------------------- */
 
-static uint32_t scan_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int scan_is_gate(const uint8_t *w, size_t off, size_t lo, size_t hi)
-{
-	static const uint8_t pre[5] = { 0x31, 0xC9, 0x31, 0xD2, 0xB8 };
-	if (off < lo + SCAN_GATE_PRE_LEN || off + 3 + SCAN_GATE_POST_MIN > hi)
-		return 0;
-	const uint8_t *g = w + off - SCAN_GATE_PRE_LEN;
-	if (memcmp(g, pre, sizeof pre) != 0)
-		return 0;
-	const uint8_t *post = w + off + 3;
-	if (post[0] != 0x3D || scan_le32(post + 1) != scan_le32(g + 5))
-		return 0;
-	if (post[5] == 0x75)
-		return 1;
-	return post[5] == 0x0F && off + 3 + SCAN_GATE_POST_MAX <= hi && post[6] == 0x85;
-}
-
 size_t scan_modrm_len(const uint8_t *p, size_t avail)
 {
 	if (avail < 1)
@@ -211,7 +189,7 @@ enum scan_class scan_classify(const uint8_t *win, size_t off, size_t lo, size_t 
                               enum scan_kind kind)
 {
 	if (kind == SCAN_WRPKRU)
-		return scan_is_gate(win, off, lo, hi) ? SCAN_GENERATED_GATE : SCAN_UNSAFE;
+		return SCAN_UNSAFE;   /* see scan.h: no WRPKRU is safe by its bytes */
 	(void)lo;
 	return scan_is_checked_xrstor(win, off, hi) ? SCAN_CHECKED_XRSTOR : SCAN_UNSAFE;
 }

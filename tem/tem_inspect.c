@@ -4,8 +4,7 @@
  * memory made executable at run time holds no WRPKRU and no XRSTOR at all,
  * whatever the bytes around it.  Code before an XRSTOR proves nothing (a jump
  * lands on the XRSTOR itself: `mov eax, 0; xrstor` granted, then jumped past
- * the mov, loads PKRU), a generated-gate pattern protects nothing in memory
- * whose following code is the attacker's, and runtime gates and checked
+ * the mov, loads PKRU), and runtime gates and checked
  * XRSTORs live only in code inspected at erim_init. */
 #include "config.h"
 

@@ -7,7 +7,7 @@ harden_runs() {
 		echo "== $line"
 		out=$($line 2>&1); rc=$?
 		echo "$out"
-		c=$(echo "$out" | grep -E '^rt_(harden|fini)(_static)?: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+		c=$(echo "$out" | grep -E '^rt_(harden|fini|dontdump)(_static)?: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
 		if [ -z "$c" ]; then
 			echo "   (no closing line, exit $rc: one failure)"; f=$((f + 1)); continue
 		fi

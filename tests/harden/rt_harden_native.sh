@@ -14,4 +14,6 @@ $b/rt_harden_static --backend=none
 $b/rt_fini --backend=mprotect
 $b/rt_fini --backend=none
 $b/rt_fini_static --backend=mprotect
+$b/rt_dontdump --backend=mprotect
+$b/rt_dontdump --backend=none
 EOF2

@@ -44,7 +44,9 @@ crafted_span_insns:
 	ret
 	.size crafted_span_insns, . - crafted_span_insns
 
-/* the safe generated gate, rel8 and rel32 jne forms: accepted by pattern */
+/* the gate shape erim once accepted by its bytes (rel8 and rel32 jne forms):
+ * unsafe, since a jump onto it with EAX = the compared value loads that PKRU
+ * (red-team round 4, "gengate_accept") */
 	.globl crafted_gate8
 	.type crafted_gate8, @function
 crafted_gate8:

@@ -11,8 +11,8 @@
 	X(crafted_in_imm, 2, SCAN_WRPKRU, SCAN_UNSAFE)                         \
 	X(crafted_in_disp, 2, SCAN_WRPKRU, SCAN_UNSAFE)                        \
 	X(crafted_span_insns, 1, SCAN_WRPKRU, SCAN_UNSAFE)                     \
-	X(crafted_gate8, 9, SCAN_WRPKRU, SCAN_GENERATED_GATE)                  \
-	X(crafted_gate32, 9, SCAN_WRPKRU, SCAN_GENERATED_GATE)                 \
+	X(crafted_gate8, 9, SCAN_WRPKRU, SCAN_UNSAFE)                          \
+	X(crafted_gate32, 9, SCAN_WRPKRU, SCAN_UNSAFE)                         \
 	X(crafted_gate_bad, 9, SCAN_WRPKRU, SCAN_UNSAFE)                       \
 	X(crafted_xrstor_benign, 7, SCAN_XRSTOR, SCAN_UNSAFE)                  \
 	X(crafted_xrstor_pkru, 7, SCAN_XRSTOR, SCAN_UNSAFE)                    \

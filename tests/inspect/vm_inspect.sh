@@ -4,8 +4,12 @@
 # erim_init, a program with unsafe WRPKRU/XRSTOR is refused under mpk, and a
 # jump onto any XRSTOR left in executable memory (glibc's lazy-binding
 # trampolines, rewritten at erim_init) cannot load PKRU, dynamic and static,
-# with the controls (inspection off) where the same jumps read the secret.
+# with the controls (inspection off) where the same jumps read the secret; a
+# WRPKRU in the gate shape once accepted by its bytes is refused (control:
+# with inspection off it opens the trusted key).
 exec "$ERIM_VM_RUN" --name vm_inspect --env ERIM_BACKEND=mpk -- \
 	"$builddir/inspect/inspect_vm_pkey" ';;' "$builddir/inspect/inspect_vm_refuse" \
 	';;' "$builddir/inspect/xrstor_jump" ';;' "$builddir/inspect/xrstor_jump" off \
-	';;' "$builddir/inspect/xrstor_jump_static" ';;' "$builddir/inspect/xrstor_jump_static" off
+	';;' "$builddir/inspect/xrstor_jump_static" ';;' "$builddir/inspect/xrstor_jump_static" off \
+	';;' "$builddir/inspect/gate_shape_jump" ';;' "$builddir/inspect/gate_shape_jump" off \
+	';;' "$builddir/inspect/gate_shape_jump_static" ';;' "$builddir/inspect/gate_shape_jump_static" off

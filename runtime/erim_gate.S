@@ -146,6 +146,7 @@ erim__gate_\kind:
 	TLS_HINT %r8d
 	ENTER_T \kind, .Lsite_gate_enter_\kind
 	cld
+	emms                                    /* x87 stack empty (below) */
 	movl %edi, %edi                         /* id: zero-extend */
 	cmpl RO(ERIM_RO_NENTRIES), %edi
 	jae 8f
@@ -395,6 +396,7 @@ erim__cb_\kind:
 	cmpl ERIM_CBF_TID(%r10), %eax
 	jne erim__cb_bad
 	movq %r10, %rsp
+	emms                                    /* none of the callback's x87 stack */
 	fldcw ERIM_CBF_FPENV+4(%rsp)            /* trusted code's own control word */
 	ldmxcsr ERIM_CBF_FPENV(%rsp)            /* trusted code's own MXCSR back */
 	movq ERIM_CBF_PREV(%rsp), %rax

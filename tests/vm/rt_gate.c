@@ -17,6 +17,9 @@
  *    differ, so every such case is its own path); with default controls the
  *    caller's own MXCSR status flags are visible to trusted code (as in any
  *    call; they are the caller's), never the other way round;
+ *  - an x87 stack left full by the caller (or by a callback) does not reach
+ *    trusted code: its long double arithmetic works (control: a direct call
+ *    computes a NaN);
  *  - xmm/ymm/zmm registers are zero over their full width after a gate
  *    (AVX: ymm0-15; AVX-512: zmm0-31; control: a direct call leaves them);
  *  - callback -> gate re-entry is refused beyond 64 nested entries; a trusted
@@ -230,6 +233,65 @@ TEST(x87_mmx_and_opmask_registers_are_scrubbed)
 	CHECK(cb_marks == 0, "the callback saw %d trusted register values", cb_marks);
 	printf("  x87/MMX%s checked (%d registers)\n", avx512 ? " and opmask k0-k7" :
 	       " (no AVX-512 here: opmask registers not present)", all);
+}
+
+/* ---- x87 register stack at entry ------------------------------------------------
+ * A caller that leaves the x87 stack full makes every x87 load in trusted
+ * code overflow (masked: a NaN), so long double arithmetic goes wrong; the
+ * gate empties it (EMMS), on entry and on a callback's return. */
+
+/* fills the x87 stack (8 x fld1), calls fn(id, NULL), cleans up (fninit) */
+long rtg_x87full(long (*fn)(unsigned, void *), unsigned id);
+__asm__(".text\n.globl rtg_x87full\nrtg_x87full:\n"
+        "subq $8, %rsp\nmovq %rdi, %rax\nmovl %esi, %edi\nxorl %esi, %esi\n"
+        ".rept 8\nfld1\n.endr\ncall *%rax\nfninit\naddq $8, %rsp\nret\n");
+
+static volatile long double x87_num = 1.0L, x87_den = 3.0L;
+
+/* 1 if trusted long double arithmetic works, 0 if it produced a NaN */
+static long e_x87_arith(void *p)
+{
+	(void)p;
+	long double q = x87_num / x87_den;
+
+	return q == q && q > 0.33L && q < 0.34L;
+}
+
+static long direct_x87_arith(unsigned id, void *p)
+{
+	(void)id;
+	return e_x87_arith(p);
+}
+
+static long cb_x87full(void *p)
+{
+	(void)p;
+	__asm__ volatile(".rept 8\nfld1\n.endr" ::: "memory");
+	return 0;
+}
+
+static long e_x87_arith_cb(void *p)
+{
+	(void)p;
+	erim_callback_call(cb_x87full, NULL, 0, NULL, 0);
+	return e_x87_arith(NULL);
+}
+
+static unsigned id_x87_arith, id_x87_arith_cb;
+
+TEST(a_full_x87_stack_does_not_reach_trusted_code)
+{
+	long r;
+
+	r = rtg_x87full(direct_x87_arith, 0);
+	CHECK(r == 0, "control: with a full x87 stack a direct call computed correctly (%ld)", r);
+	r = rtg_x87full(erim_gate_call, id_x87_arith);
+	CHECK(r == 1, "trusted long double arithmetic failed after a gate entered with a "
+	      "full x87 stack");
+	r = erim_gate_call(id_x87_arith_cb, NULL);
+	__asm__ volatile("fninit");
+	CHECK(r == 1, "trusted long double arithmetic failed after a callback that left "
+	      "the x87 stack full");
 }
 
 /* ---- vector registers over their full width ------------------------------------
@@ -928,6 +990,8 @@ static const struct erim_entry entries[] = {
 	{ "gatetest", "fp_cb", e_fp_cb, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "vec", e_vec, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "fp_dirty", e_fp_dirty, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "x87_arith", e_x87_arith, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "x87_arith_cb", e_x87_arith_cb, ERIM_ENTRY_PUBLIC },
 };
 
 int main(int argc, char **argv)
@@ -961,6 +1025,8 @@ int main(int argc, char **argv)
 	id_fp_cb = first + 8;
 	id_vec = first + 9;
 	id_fp_dirty = first + 10;
+	id_x87_arith = first + 11;
+	id_x87_arith_cb = first + 12;
 	if (backend == ERIM_BACKEND_MPK && !erim_pku_available()) {
 		printf("skipped: no protection keys here (the mpk run is for the PKU guest)\n");
 		return 77;
@@ -978,6 +1044,7 @@ int main(int argc, char **argv)
 	RUN_IF(nested_callbacks_resume_their_own_frames);
 	RUN_IF(x87_mmx_and_opmask_registers_are_scrubbed);
 	RUN_IF(vector_registers_are_zero_over_their_full_width);
+	RUN_IF(a_full_x87_stack_does_not_reach_trusted_code);
 	RUN_IF(fp_status_does_not_leak_and_trusted_code_gets_the_default_environment);
 	RUN_IF(nesting_is_limited_and_a_large_frame_faults_in_the_gap);
 	RUN_IF(control_a_forged_return_from_the_waiting_thread_resumes_its_frame);

@@ -130,6 +130,21 @@ static int cpu_avx512(void)
 	return (b >> 16) & 1;
 }
 
+/* The gate's one locked instruction alone: the slot claim (CAS idle -> busy)
+ * and its release, as the gate does them.  No thread identity that untrusted
+ * code cannot forge is cheaper than this (TLS and %fs are the attacker's),
+ * so it is the floor under the gate's own work. */
+static unsigned cas_word = 1;
+
+static long cas_alone(void)
+{
+	unsigned idle = 1;
+
+	if (__atomic_compare_exchange_n(&cas_word, &idle, 2, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&cas_word, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
 /* the none gate itself, also without the mode dispatch of erim_gate_call */
 static long call_gate_none_itself(void)
 {
@@ -342,6 +357,9 @@ int main(void)
 		}
 		printf("\n    the gate without that scrub and without the mode dispatch - direct: "
 		       "%.1f cycles (target <= 30)\n", noscrub.cyc - direct.cyc);
+		printf("    the slot claim's locked CAS + release alone in a loop (minus an empty "
+		       "call): %.1f cycles\n", cycles_per_call(cas_alone, iters) -
+		       cycles_per_call(call_empty, iters));
 	}
 	printf("  mpk cost = the above + 2 x WRPKRU (11-260 cycles each, CPU-dependent)\n");
 	return 0;

@@ -69,28 +69,24 @@
 .endm
 
 /* Zero every vector register (AES round keys live there) and, with AVX-512,
- * the opmask registers k0-k7 (kxorw zeroes all 64 bits of its destination). */
+ * the opmask registers k0-k7 (kxorw zeroes all 64 bits of its destination).
+ * A VEX.128 VPXOR or an EVEX.128 VPXORD zeroes every bit of its register up
+ * to the widest vector length (SDM: bits MAXVL-1:128 of the destination are
+ * cleared), and both are zeroing idioms that need no execution unit; VZEROALL
+ * is microcoded and ~2 cycles slower per gate here.  VZEROUPPER first leaves
+ * the upper-state tracking clean, so the caller's legacy-SSE code pays no
+ * transition penalty. */
 .macro SCRUB_VEC kind=none
 	cmpl $ERIM_VEC_AVX, RO(ERIM_RO_VEC)
 	jb 1f
-	vzeroall
+	vzeroupper
+	.irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vpxor %xmm\r, %xmm\r, %xmm\r
+	.endr
 	je 2f
-	vpxord %zmm16, %zmm16, %zmm16
-	vpxord %zmm17, %zmm17, %zmm17
-	vpxord %zmm18, %zmm18, %zmm18
-	vpxord %zmm19, %zmm19, %zmm19
-	vpxord %zmm20, %zmm20, %zmm20
-	vpxord %zmm21, %zmm21, %zmm21
-	vpxord %zmm22, %zmm22, %zmm22
-	vpxord %zmm23, %zmm23, %zmm23
-	vpxord %zmm24, %zmm24, %zmm24
-	vpxord %zmm25, %zmm25, %zmm25
-	vpxord %zmm26, %zmm26, %zmm26
-	vpxord %zmm27, %zmm27, %zmm27
-	vpxord %zmm28, %zmm28, %zmm28
-	vpxord %zmm29, %zmm29, %zmm29
-	vpxord %zmm30, %zmm30, %zmm30
-	vpxord %zmm31, %zmm31, %zmm31
+	.irp r,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	vpxord %xmm\r, %xmm\r, %xmm\r
+	.endr
 	.ifnc \kind,bench
 	ERIM_SCRUB_OPMASK
 	.endif
@@ -150,6 +146,7 @@ erim__gate_\kind:
 	TLS_HINT %r8d
 	ENTER_T \kind, .Lsite_gate_enter_\kind
 	cld
+	emms                                    /* x87 stack empty (below) */
 	movl %edi, %edi                         /* id: zero-extend */
 	cmpl RO(ERIM_RO_NENTRIES), %edi
 	jae 8f
@@ -174,20 +171,59 @@ erim__gate_\kind:
 	pushq ERIM_SLOT_USP(%r9)                /* outer gate's untrusted rsp */
 	pushq %r11
 	pushq %r9
-	subq $16, %rsp                          /* the caller's FP environment */
+	/* The caller's FP environment, saved on the trusted stack (only this
+	 * thread writes it: the slot is ours).  Trusted code runs with the
+	 * default control bits (MXCSR 0x1f80: all exceptions masked, round to
+	 * nearest, no FTZ/DAZ; x87 CW 0x037f): an attacker's rounding mode,
+	 * flush-to-zero or unmasked exception (a SIGFPE inside trusted code)
+	 * never reaches it.  LDMXCSR/FLDCW run only when a control bit differs
+	 * (a compare and a predictable branch instead; the decision is made
+	 * from the registers themselves, stored where no other thread can
+	 * write, after the switch, so jumping past it gains nothing).  The
+	 * MXCSR status flags stay the caller's, as in any call (SysV: status
+	 * bits are caller-owned state); nothing trusted goes out through them,
+	 * see the exit. */
+	subq $16, %rsp
 	stmxcsr (%rsp)
 	fnstcw 4(%rsp)
-	ldmxcsr erim__fp_default(%rip)          /* trusted code: MXCSR 0x1f80 */
-	fldcw erim__fp_default+4(%rip)          /* x87 CW 0x037f (fldcw: ~1/10 of fninit) */
-	movq %rax, ERIM_SLOT_USP(%r9)
+	movl (%rsp), %ecx
+	andl $~0x3f, %ecx                       /* control bits only */
+	cmpl $0x1f80, %ecx
+	jne 18f
+	cmpw $0x037f, 4(%rsp)
+	jne 18f
+19:	movq %rax, ERIM_SLOT_USP(%r9)
 	movq %rsi, %rdi
 	call *%r10
-	fld1                                    /* x87 status: 1.0 > 0.0 sets C0-C3 = 0, */
-	fcomps erim__fp_zero(%rip)              /* FIP/FDP/FOP point into the gate; */
-	fnclex                                  /* exception flags, ES, B cleared */
-	fldcw 4(%rsp)                           /* the caller's control word */
-	ldmxcsr (%rsp)                          /* the caller's MXCSR, its own flags */
-	addq $16, %rsp
+	movq %rax, %rsi                         /* the result survives in rsi */
+	/* x87 status: 1.0 > 0.0 sets C0-C3 = 0 and points FIP/FDP/FOP into the
+	 * gate; FNCLEX (~20 cycles, serialising) only when an exception flag,
+	 * SF or ES is set -- the status word leaves with none either way.
+	 * Before the caller's CW is back, so no unmasked exception can fire. */
+	fld1
+	fcomps erim__fp_zero(%rip)
+	fnstsw %ax
+	testb %al, %al
+	jnz 16f
+17:	/* The caller's MXCSR (its own flags, none of trusted code's) and CW
+	 * back: compared, loaded only if trusted code changed them.  If the
+	 * caller's control bits were not the defaults, the entry loaded them:
+	 * restore unconditionally there (no STMXCSR right after an LDMXCSR
+	 * that changed the value: ~160 cycles of assist on this CPU). */
+	movl (%rsp), %ecx
+	andl $~0x3f, %ecx
+	cmpl $0x1f80, %ecx
+	jne 14f
+	cmpw $0x037f, 4(%rsp)
+	jne 14f
+	stmxcsr 8(%rsp)
+	movl 8(%rsp), %ecx
+	cmpl (%rsp), %ecx
+	jne 13f
+12:	fnstcw 8(%rsp)
+	cmpw $0x037f, 8(%rsp)                   /* the caller's CW is the default */
+	jne 11f
+15:	addq $16, %rsp
 	popq %r9
 	popq %r11
 	popq %rcx
@@ -198,7 +234,6 @@ erim__gate_\kind:
 	jne 6f
 5:	movl %r11d, ERIM_SLOT_STATE(%r9)        /* x86 stores are releases */
 	movq %rdx, %rsp
-	movq %rax, %rsi                         /* the result survives in rsi */
 	xorl %eax, %eax
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
@@ -226,6 +261,19 @@ erim__gate_\kind:
 	movl $ERIM_SLOT_FREE, %r11d
 	xorl %edi, %edi                         /* TLS := 0, written after the exit */
 	jmp 5b
+	/* out of line: the FP environment's uncommon cases */
+18:	ldmxcsr erim__fp_default(%rip)          /* caller's control bits not the defaults */
+	fldcw erim__fp_default+4(%rip)
+	jmp 19b
+16:	fnclex                                  /* exception flags, SF, ES, B cleared */
+	jmp 17b
+14:	fldcw 4(%rsp)                           /* the entry loaded the defaults */
+	ldmxcsr (%rsp)
+	jmp 15b
+13:	ldmxcsr (%rsp)                          /* trusted code changed MXCSR */
+	jmp 12b
+11:	fldcw 4(%rsp)                           /* trusted code changed the CW */
+	jmp 15b
 8:	/* slow path: boot stack (slot 0) under the spin lock in slot 0's state */
 	movq RO(ERIM_RO_SLOTS), %r9
 9:	xorl %eax, %eax
@@ -348,6 +396,7 @@ erim__cb_\kind:
 	cmpl ERIM_CBF_TID(%r10), %eax
 	jne erim__cb_bad
 	movq %r10, %rsp
+	emms                                    /* none of the callback's x87 stack */
 	fldcw ERIM_CBF_FPENV+4(%rsp)            /* trusted code's own control word */
 	ldmxcsr ERIM_CBF_FPENV(%rsp)            /* trusted code's own MXCSR back */
 	movq ERIM_CBF_PREV(%rsp), %rax

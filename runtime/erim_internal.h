@@ -23,8 +23,8 @@
 
 /* vector-register scrub kinds (erim_ro.vec) */
 #define ERIM_VEC_SSE    0      /* pxor xmm0-15 */
-#define ERIM_VEC_AVX    1      /* vzeroall */
-#define ERIM_VEC_AVX512 2      /* vzeroall + zmm16-31 */
+#define ERIM_VEC_AVX    1      /* vzeroupper + vpxor xmm0-15 (VEX.128 zeroes to MAXVL) */
+#define ERIM_VEC_AVX512 2      /* the same + vpxord xmm16-31 (EVEX.128) + k0-k7 */
 
 /* slot states */
 #define ERIM_SLOT_FREE     0

@@ -12,7 +12,16 @@
  *    are the caller's, not what trusted code left; trusted code runs with
  *    MXCSR 0x1f80 / x87 CW 0x037f whatever the caller set, and the caller's
  *    control settings come back; a callback sees the defaults (control: a
- *    direct call leaks the flags);
+ *    direct call leaks the flags); control settings trusted code changed and
+ *    left do not reach the caller (the gate loads MXCSR/CW only when they
+ *    differ, so every such case is its own path); with default controls the
+ *    caller's own MXCSR status flags are visible to trusted code (as in any
+ *    call; they are the caller's), never the other way round;
+ *  - an x87 stack left full by the caller (or by a callback) does not reach
+ *    trusted code: its long double arithmetic works (control: a direct call
+ *    computes a NaN);
+ *  - xmm/ymm/zmm registers are zero over their full width after a gate
+ *    (AVX: ymm0-15; AVX-512: zmm0-31; control: a direct call leaves them);
  *  - callback -> gate re-entry is refused beyond 64 nested entries; a trusted
  *    frame larger than the stack at the deepest level faults in the PROT_NONE
  *    gap below the stack (mpk; control under none: the write goes through);
@@ -226,6 +235,163 @@ TEST(x87_mmx_and_opmask_registers_are_scrubbed)
 	       " (no AVX-512 here: opmask registers not present)", all);
 }
 
+/* ---- x87 register stack at entry ------------------------------------------------
+ * A caller that leaves the x87 stack full makes every x87 load in trusted
+ * code overflow (masked: a NaN), so long double arithmetic goes wrong; the
+ * gate empties it (EMMS), on entry and on a callback's return. */
+
+/* fills the x87 stack (8 x fld1), calls fn(id, NULL), cleans up (fninit) */
+long rtg_x87full(long (*fn)(unsigned, void *), unsigned id);
+__asm__(".text\n.globl rtg_x87full\nrtg_x87full:\n"
+        "subq $8, %rsp\nmovq %rdi, %rax\nmovl %esi, %edi\nxorl %esi, %esi\n"
+        ".rept 8\nfld1\n.endr\ncall *%rax\nfninit\naddq $8, %rsp\nret\n");
+
+static volatile long double x87_num = 1.0L, x87_den = 3.0L;
+
+/* 1 if trusted long double arithmetic works, 0 if it produced a NaN */
+static long e_x87_arith(void *p)
+{
+	(void)p;
+	long double q = x87_num / x87_den;
+
+	return q == q && q > 0.33L && q < 0.34L;
+}
+
+static long direct_x87_arith(unsigned id, void *p)
+{
+	(void)id;
+	return e_x87_arith(p);
+}
+
+static long cb_x87full(void *p)
+{
+	(void)p;
+	__asm__ volatile(".rept 8\nfld1\n.endr" ::: "memory");
+	return 0;
+}
+
+static long e_x87_arith_cb(void *p)
+{
+	(void)p;
+	erim_callback_call(cb_x87full, NULL, 0, NULL, 0);
+	return e_x87_arith(NULL);
+}
+
+static unsigned id_x87_arith, id_x87_arith_cb;
+
+TEST(a_full_x87_stack_does_not_reach_trusted_code)
+{
+	long r;
+
+	r = rtg_x87full(direct_x87_arith, 0);
+	if (r != 0)   /* QEMU TCG: its x87 does not model the overflow */
+		SKIP("with a full x87 stack a direct call still computes correctly here (no "
+		     "stack-overflow NaN: an emulator?), so the check cannot fail; the native "
+		     "runs (unit/rt_gate_*.sh) check it");
+	r = rtg_x87full(erim_gate_call, id_x87_arith);
+	CHECK(r == 1, "trusted long double arithmetic failed after a gate entered with a "
+	      "full x87 stack");
+	r = erim_gate_call(id_x87_arith_cb, NULL);
+	__asm__ volatile("fninit");
+	CHECK(r == 1, "trusted long double arithmetic failed after a callback that left "
+	      "the x87 stack full");
+}
+
+/* ---- vector registers over their full width ------------------------------------
+ * The scrub zeroes xmm/ymm/zmm with VEX.128 / EVEX.128 zeroing idioms, which
+ * clear every bit up to the widest vector length: trusted marks in all 256
+ * (AVX) or 512 (AVX-512, zmm0-31) bits must be gone after the gate. */
+
+static int has_avx(void)
+{
+	unsigned a, b, c, d, lo, hi;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)) || !(c & (1u << 28)))
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (lo & 6) == 6;
+}
+
+/* fill/dump every vector register at its full width; probe(fn, id, buf, dump)
+ * calls fn(id, NULL) and dumps right after it returns, no C code between */
+void rtg_vfill256(void), rtg_vfill512(void), rtg_vdump256(void *), rtg_vdump512(void *);
+void rtg_vprobe(long (*fn)(unsigned, void *), unsigned id, void *buf, void (*dump)(void *));
+__asm__(".section .rodata\n.p2align 6\nrtg_vmark:\n.rept 8\n.quad 0x5ec12e75ec12e7\n.endr\n"
+        ".text\n"
+        ".globl rtg_vfill256\nrtg_vfill256:\n"
+        ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nvmovdqu rtg_vmark(%rip), %ymm\\r\n.endr\nret\n"
+        ".globl rtg_vfill512\nrtg_vfill512:\n"
+        ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+        "vmovdqu64 rtg_vmark(%rip), %zmm\\r\n.endr\nret\n"
+        ".globl rtg_vdump256\nrtg_vdump256:\n"
+        ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nvmovdqu %ymm\\r, \\r*32(%rdi)\n.endr\nvzeroupper\nret\n"
+        ".globl rtg_vdump512\nrtg_vdump512:\n"
+        ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+        "vmovdqu64 %zmm\\r, \\r*64(%rdi)\n.endr\nvzeroupper\nret\n"
+        ".globl rtg_vprobe\nrtg_vprobe:\n"
+        "pushq %rbx\npushq %r12\nsubq $8, %rsp\nmovq %rdx, %rbx\nmovq %rcx, %r12\n"
+        "movq %rdi, %rax\nmovl %esi, %edi\nxorl %esi, %esi\ncall *%rax\n"
+        "movq %rbx, %rdi\ncall *%r12\naddq $8, %rsp\npopq %r12\npopq %rbx\nret\n");
+
+static int avx;
+
+static long e_vec(void *p)
+{
+	(void)p;
+	if (avx512)
+		rtg_vfill512();
+	else if (avx)
+		rtg_vfill256();
+	return 0;
+}
+
+static long direct_vec(unsigned id, void *p)
+{
+	(void)id;
+	return e_vec(p);
+}
+
+/* registers (of 32 zmm or 16 ymm) in which some 64-bit lane holds the mark */
+static int vec_marks(long (*fn)(unsigned, void *), unsigned id)
+{
+	static unsigned char buf[32 * 64] __attribute__((aligned(64)));
+	int regs = avx512 ? 32 : 16, width = avx512 ? 64 : 32, n = 0;
+
+	memset(buf, 0, sizeof buf);
+	rtg_vprobe(fn, id, buf, avx512 ? rtg_vdump512 : rtg_vdump256);
+	for (int r = 0; r < regs; r++)
+		for (int l = 0; l < width / 8; l++) {
+			uint64_t v;
+
+			memcpy(&v, buf + r * width + l * 8, 8);
+			if (v == MARK) {
+				n++;
+				break;
+			}
+		}
+	return n;
+}
+
+static unsigned id_vec;
+
+TEST(vector_registers_are_zero_over_their_full_width)
+{
+	int n, all;
+
+	avx = has_avx();
+	if (!avx)
+		SKIP("no AVX here (the SSE scrub is checked by unit/test_rt_core)");
+	all = avx512 ? 32 : 16;
+	/* control: a direct call leaves the marks in every register */
+	n = vec_marks(direct_vec, 0);
+	CHECK(n == all, "control: the probe found %d of %d marked registers after a direct call",
+	      n, all);
+	n = vec_marks(erim_gate_call, id_vec);
+	CHECK(n == 0, "%d vector registers kept a trusted value after the gate", n);
+	printf("  %s checked (%d registers, all %d bits)\n", avx512 ? "zmm0-31" : "ymm0-15",
+	       all, avx512 ? 512 : 256);
+}
+
 /* ---- floating-point status and control across the gate ----------------------- */
 
 static volatile unsigned fp_seen_mxcsr, fp_seen_cw, fp_cb_mxcsr, fp_cb_sw;
@@ -309,6 +475,19 @@ static long e_fp_cb(void *p)
 	return get_mxcsr() == before ? 0 : 1;
 }
 
+/* trusted code that changes the control settings and does not restore them */
+static unsigned id_fp_dirty;
+
+static long e_fp_dirty(void *p)
+{
+	(void)p;
+	fp_seen_mxcsr = get_mxcsr();
+	fp_work();
+	set_mxcsr(0x7f80 | 0x8040);    /* round toward zero, FTZ, DAZ */
+	set_fcw(0x0c7f);               /* x87: round toward zero */
+	return 0;
+}
+
 static void __attribute__((noinline)) fp_clear(unsigned mxcsr, unsigned cw)
 {
 	__asm__ volatile("fninit");
@@ -355,6 +534,24 @@ TEST(fp_status_does_not_leak_and_trusted_code_gets_the_default_environment)
 	CHECK(r == 0, "trusted code's MXCSR changed across its callback");
 	CHECK(fp_cb_mxcsr == 0x1f80, "the callback saw MXCSR %#x", fp_cb_mxcsr);
 	CHECK((fp_cb_sw & FSW_LEAK) == 0, "the callback saw x87 status %#x", fp_cb_sw);
+	/* trusted code's own settings do not leave: the caller's come back, with
+	 * the default controls and with hostile ones */
+	fp_clear(0x1f80, 0x037f);
+	erim_gate_call(id_fp_dirty, NULL);
+	m = get_mxcsr();
+	cw = get_fcw();
+	sw = get_fsw();
+	CHECK(m == 0x1f80 && cw == 0x037f, "after trusted code changed them: MXCSR %#x, x87 CW "
+	      "%#x, expected the caller's 0x1f80 / 0x037f", m, cw);
+	CHECK((sw & FSW_LEAK) == 0, "x87 status after the gate %#x (trusted flags leaked)", sw);
+	fp_clear(0x1f80 | 0x6000 | 0x20, 0x027f);
+	erim_gate_call(id_fp_dirty, NULL);
+	m = get_mxcsr();
+	cw = get_fcw();
+	CHECK(m == (0x1f80 | 0x6000 | 0x20) && cw == 0x027f, "after trusted code changed them: "
+	      "MXCSR %#x, x87 CW %#x, expected the caller's %#x / 0x027f", m, cw,
+	      0x1f80 | 0x6000 | 0x20);
+	CHECK(fp_seen_mxcsr == 0x1f80, "trusted code saw MXCSR %#x, expected 0x1f80", fp_seen_mxcsr);
 	fp_clear(0x1f80, 0x037f);
 }
 
@@ -792,6 +989,10 @@ static const struct erim_entry entries[] = {
 	{ "gatetest", "cb_small", e_cb_small, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "fp", e_fp, ERIM_ENTRY_PUBLIC },
 	{ "gatetest", "fp_cb", e_fp_cb, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "vec", e_vec, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "fp_dirty", e_fp_dirty, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "x87_arith", e_x87_arith, ERIM_ENTRY_PUBLIC },
+	{ "gatetest", "x87_arith_cb", e_x87_arith_cb, ERIM_ENTRY_PUBLIC },
 };
 
 int main(int argc, char **argv)
@@ -823,6 +1024,10 @@ int main(int argc, char **argv)
 	id_cb_small = first + 6;
 	id_fp = first + 7;
 	id_fp_cb = first + 8;
+	id_vec = first + 9;
+	id_fp_dirty = first + 10;
+	id_x87_arith = first + 11;
+	id_x87_arith_cb = first + 12;
 	if (backend == ERIM_BACKEND_MPK && !erim_pku_available()) {
 		printf("skipped: no protection keys here (the mpk run is for the PKU guest)\n");
 		return 77;
@@ -839,6 +1044,8 @@ int main(int argc, char **argv)
 	printf("rt_gate: back end %s\n", erim_backend_name(erim_backend()));
 	RUN_IF(nested_callbacks_resume_their_own_frames);
 	RUN_IF(x87_mmx_and_opmask_registers_are_scrubbed);
+	RUN_IF(vector_registers_are_zero_over_their_full_width);
+	RUN_IF(a_full_x87_stack_does_not_reach_trusted_code);
 	RUN_IF(fp_status_does_not_leak_and_trusted_code_gets_the_default_environment);
 	RUN_IF(nesting_is_limited_and_a_large_frame_faults_in_the_gap);
 	RUN_IF(control_a_forged_return_from_the_waiting_thread_resumes_its_frame);

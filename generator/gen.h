@@ -37,7 +37,6 @@ int gen_write_atomic(const char *path, const struct gen_buf *b);
 
 /* Options shared by every back end. */
 struct gen_opts {
-	int interpose;           /* --interpose, or the [interpose] interface option */
 	int abi_sgx;             /* --abi=sgx (1) / --abi=oe (2): edger8r's or oeedger8r's
 	                            files and signatures too (gen_sgx.c) */
 	const char *source_name; /* basename of the .erim, for the banner */

@@ -431,19 +431,18 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 		if (gen_struct_is_deep(gen_struct_of(c, gen_resolve(gen_elem_type(m)))))
 			gen_error(c, &m->loc, "member '%s': nested deep copies are not supported", m->name);
 		fx.arg = m->name;
-		gen_printf(b, "\t{\n\t\tsize_t erim__n;\n\t\tvoid *erim__t;\n");
+		gen_printf(b, "\t{\n\t\tsize_t erim__n;\n\t\tvoid *erim__t = NULL;\n");
 		gen_bytes(&fx, b, 2, m, "erim__n", NULL, NULL);
 		gen_printf(b, "\t\tif (erim__u->%s) {\n", m->name);
-		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__u->%s, erim__n);\n", m->name);
-		gen_printf(b, "\t\t\tif (erim__w) { *erim__mem = \"%s\"; return erim__w; }\n", m->name);
-		gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
-		gen_printf(b, "\t\t\terim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) "
-		              ": erim_calloc(1, erim__n ? erim__n : 1);\n");
-		gen_printf(b, "\t\t\tif (!erim__t) { *erim__mem = \"%s\"; return \"cannot be copied: out of trusted memory\"; }\n",
+		/* checked, barrier, trusted heap, copied once (or zeroed) */
+		gen_printf(b, "\t\t\tconst char *erim__w = erim__copy_in(erim__u->%s, erim__n, NULL, erim__copy, &erim__t);\n",
 		           m->name);
-		gen_printf(b, "\t\t\tif (erim__copy) {\n\t\t\t\terim__cpy(erim__t, erim__u->%s, erim__n);\n", m->name);
-		gen_fix_bools(b, 4, gen_elem_type(m), "erim__t", "erim__n");
-		gen_puts(b, "\t\t\t}\n");
+		gen_printf(b, "\t\t\tif (erim__w) { *erim__mem = \"%s\"; return erim__w; }\n", m->name);
+		if (gen_has_bool(gen_elem_type(m))) {
+			gen_puts(b, "\t\t\tif (erim__copy) {\n");
+			gen_fix_bools(b, 4, gen_elem_type(m), "erim__t", "erim__n");
+			gen_puts(b, "\t\t\t}\n");
+		}
 		gen_printf(b, "\t\t\terim__k->%s = erim__t;\n\t\t}\n\t}\n", m->name);
 	}
 	gen_puts(b, "\treturn NULL;\n}\n\n");
@@ -502,193 +501,6 @@ static void gen_struct_deep(struct gen_ctx *c, struct gen_buf *b, const struct i
 	}
 	gen_puts(b, "\t(void)erim__p;\n\t(void)erim__mem;\n\treturn NULL;\n}\n\n");
 }
-
-/* ---- the prelude every gates file starts with --------------------------------- */
-
-static const char gen_prelude[] =
-"/* Copies must run forward whatever EFLAGS.DF the caller left: the ABI says DF\n"
-" * is clear at calls, an attacker need not.  The mpk gate clears it, but under\n"
-" * `none` no gate runs, and an untrusted callback may return with DF set, so\n"
-" * trusted code clears it itself before every copy. */\n"
-"/* Speculation barrier after the boundary checks (as edger8r's and\n"
-" * oeedger8r's generated code has): no trusted copy or call runs ahead,\n"
-" * under speculation, of the checks that bound it (Spectre v1). */\n"
-"static inline __attribute__((unused)) void erim__lfence(void)\n"
-"{\n"
-"\t__asm__ __volatile__(\"lfence\" ::: \"memory\");\n"
-"}\n"
-"\n"
-"static inline __attribute__((unused)) void erim__cld(void)\n"
-"{\n"
-"\t__asm__ __volatile__(\"cld\" ::: \"memory\");\n"
-"}\n"
-"\n"
-"/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,\n"
-" * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they\n"
-" * are not turned back into library calls): trusted code does not call\n"
-" * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is\n"
-" * untrusted memory.  Copies of a constant size up to 64 bytes stay\n"
-" * __builtin_memcpy/memset, which compilers inline when optimising. */\n"
-"#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \\\n"
-"\t__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))\n"
-"#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \\\n"
-"\t__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))\n"
-"static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)\n"
-"{\n"
-"\tvoid *erim__r = erim__d;\n"
-"\n"
-"\t__asm__ __volatile__(\"cld\\n\\trep movsb\" : \"+D\"(erim__d), \"+S\"(erim__s), \"+c\"(erim__n) : : \"memory\");\n"
-"\treturn erim__r;\n"
-"}\n"
-"\n"
-"static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)\n"
-"{\n"
-"\tvoid *erim__r = erim__p;\n"
-"\n"
-"\t__asm__ __volatile__(\"cld\\n\\trep stosb\" : \"+D\"(erim__p), \"+c\"(erim__n) : \"a\"(0) : \"memory\");\n"
-"\treturn erim__r;\n"
-"}\n"
-"\n"
-"/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading\n"
-" * outside the range.  The words may read past the NUL (inside the range,\n"
-" * which the caller checked), which AddressSanitizer reports when a short\n"
-" * string ends its allocation: under ASan the scan goes byte by byte. */\n"
-"#ifndef ERIM__WORDSCAN\n"
-"#if defined(__SANITIZE_ADDRESS__)\n"
-"#define ERIM__WORDSCAN 0\n"
-"#elif defined(__has_feature)\n"
-"#if __has_feature(address_sanitizer)\n"
-"#define ERIM__WORDSCAN 0\n"
-"#endif\n"
-"#endif\n"
-"#ifndef ERIM__WORDSCAN\n"
-"#define ERIM__WORDSCAN 1\n"
-"#endif\n"
-"#endif\n"
-"static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)\n"
-"{\n"
-"\tsize_t erim__i = 0;\n"
-"\n"
-"\tfor (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)\n"
-"\t\tif (!erim__p[erim__i])\n"
-"\t\t\treturn erim__p + erim__i;\n"
-"\tfor (; ERIM__WORDSCAN && erim__n - erim__i >= 8; erim__i += 8) {\n"
-"\t\tuint64_t erim__w;\n"
-"\n"
-"\t\t__builtin_memcpy(&erim__w, erim__p + erim__i, 8);\n"
-"\t\tif ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)\n"
-"\t\t\tbreak;\n"
-"\t}\n"
-"\tfor (; erim__i < erim__n; erim__i++) {\n"
-"\t\t__asm__(\"\" : \"+r\"(erim__i));\n"
-"\t\tif (!erim__p[erim__i])\n"
-"\t\t\treturn erim__p + erim__i;\n"
-"\t}\n"
-"\treturn NULL;\n"
-"}\n"
-"\n"
-"/* strlen of a string in trusted memory. */\n"
-"static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)\n"
-"{\n"
-"\tsize_t erim__i = 0;\n"
-"\n"
-"\twhile (erim__p[erim__i]) {\n"
-"\t\t__asm__(\"\" : \"+r\"(erim__i));\n"
-"\t\terim__i++;\n"
-"\t}\n"
-"\treturn erim__i;\n"
-"}\n"
-"\n"
-"/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps\n"
-" * the address space or overlaps trusted memory (any byte). */\n"
-"static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)\n"
-"{\n"
-"\tuintptr_t erim__a = (uintptr_t)erim__p;\n"
-"\n"
-"\tif (erim__n && erim__a + (erim__n - 1) < erim__a)\n"
-"\t\treturn \"wraps around the address space\";\n"
-"\tif (erim_overlaps_trusted(erim__p, erim__n))\n"
-"\t\treturn \"overlaps trusted memory\";\n"
-"\treturn NULL;\n"
-"}\n"
-"\n"
-"/* Copy the untrusted string U (at most MAX characters before its NUL) into a\n"
-" * fresh trusted buffer *OUT, forced to be NUL-terminated; *LEN its length.\n"
-" * Page by page: each page is checked against trusted memory before it is\n"
-" * read, so the scan never runs into trusted memory, and each chunk's length\n"
-" * is frozen before its bytes are copied once (a racing writer can change the\n"
-" * bytes, never the bounds).  NULL on success, else why the string is refused. */\n"
-"static __attribute__((unused)) const char *erim__str_in(const char *erim__u, size_t erim__max,\n"
-"                                                        void **erim__out, size_t *erim__len)\n"
-"{\n"
-"\tsize_t erim__n = 0, erim__cap = 0;\n"
-"\tchar *erim__t = NULL;\n"
-"\n"
-"\tfor (;;) {\n"
-"\t\tuintptr_t erim__a = (uintptr_t)erim__u + erim__n;\n"
-"\t\tsize_t erim__chunk = 4096 - (erim__a & 4095u), erim__k;\n"
-"\t\tconst char *erim__w, *erim__z;\n"
-"\n"
-"\t\tif (erim__a < (uintptr_t)erim__u)\n"
-"\t\t\terim__w = \"wraps around the address space\";\n"
-"\t\telse\n"
-"\t\t\terim__w = erim__check((const void *)erim__a, erim__chunk);\n"
-"\t\tif (erim__w) {\n"
-"\t\t\terim_free(erim__t);\n"
-"\t\t\treturn erim__w;\n"
-"\t\t}\n"
-"\t\terim__lfence();   /* no speculative scan past the page check */\n"
-"\t\tif (erim__chunk > erim__max - erim__n + 1)\n"
-"\t\t\terim__chunk = erim__max - erim__n + 1;\n"
-"\t\terim__z = erim__nul((const char *)erim__a, erim__chunk);\n"
-"\t\terim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;\n"
-"\t\tif (erim__n + erim__k + 1 > erim__cap) {\n"
-"\t\t\tsize_t erim__nc = erim__cap ? erim__cap * 2 : 64;\n"
-"\t\t\tchar *erim__g;\n"
-"\n"
-"\t\t\twhile (erim__nc < erim__n + erim__k + 1)\n"
-"\t\t\t\terim__nc *= 2;\n"
-"\t\t\terim__g = erim_realloc(erim__t, erim__nc);\n"
-"\t\t\tif (!erim__g) {\n"
-"\t\t\t\terim_free(erim__t);\n"
-"\t\t\t\treturn \"cannot be copied: out of trusted memory\";\n"
-"\t\t\t}\n"
-"\t\t\terim__t = erim__g;\n"
-"\t\t\terim__cap = erim__nc;\n"
-"\t\t}\n"
-"\t\terim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);\n"
-"\t\terim__n += erim__k;\n"
-"\t\tif (erim__z)\n"
-"\t\t\tbreak;\n"
-"\t\tif (erim__n > erim__max) {\n"
-"\t\t\terim_free(erim__t);\n"
-"\t\t\treturn \"is longer than its maxlen\";\n"
-"\t\t}\n"
-"\t}\n"
-"\terim__t[erim__n] = '\\0';\n"
-"\t*erim__out = erim__t;\n"
-"\t*erim__len = erim__n;\n"
-"\treturn NULL;\n"
-"}\n"
-"\n"
-"/* bools copied from untrusted memory: any byte other than 0 becomes 1, read\n"
-" * as unsigned char, so trusted code never loads an invalid bool. */\n"
-"static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)\n"
-"{\n"
-"\tunsigned char *erim__c = erim__p;\n"
-"\n"
-"\tfor (size_t erim__i = 0; erim__i < erim__n; erim__i++)\n"
-"\t\terim__c[erim__i] = erim__c[erim__i] != 0;\n"
-"}\n"
-"_Static_assert(sizeof(_Bool) == 1, \"erim__fix_bools assumes one-byte bools\");\n"
-"\n"
-"/* Buffers up to this many bytes are copied to the trusted stack. */\n"
-"#define ERIM__SMALL 256\n"
-"\n"
-"/* Largest block a trusted proxy hands to an untrusted function: the block is\n"
-" * copied onto the untrusted stack. */\n"
-"#define ERIM__CB_MAX ((size_t)256 * 1024)\n"
-"\n";
 
 /* ---- per-function pieces ------------------------------------------------------- */
 
@@ -863,21 +675,12 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		free(ee);
 		free(zz);
 		gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
-		gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
+		/* checked, barrier, trusted stack or heap, copied once (or zeroed) */
+		gen_printf(b, "\t\t\tconst char *erim__w = erim__copy_in(erim__v.%s, erim__n_%s, erim__s_%s, %d, &erim__p_%s);\n",
+		           p->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0, p->name);
 		gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
-		gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
 		fx.used_goto = 1;
-		if (p->attrs.dir & IDL_DIR_IN)
-			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__s_%s : erim_malloc(erim__n_%s ? erim__n_%s : 1);\n",
-			           p->name, p->name, p->name, p->name, p->name);
-		else
-			gen_printf(b, "\t\t\terim__p_%s = erim__n_%s <= ERIM__SMALL ? erim__zero(erim__s_%s, erim__n_%s) : "
-			              "erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n",
-			           p->name, p->name, p->name, p->name, p->name, p->name);
-		gen_printf(b, "\t\t\tif (!erim__p_%s)\n", p->name);
-		gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
 		if (p->attrs.dir & IDL_DIR_IN) {
-			gen_printf(b, "\t\t\terim__cpy(erim__p_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
 			char *pp = gen_strf("erim__p_%s", p->name), *pn = gen_strf("erim__n_%s", p->name);
 			gen_fix_bools(b, 3, gen_elem_type(p), pp, pn);
 			free(pp);
@@ -1042,7 +845,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		} else if (gen_struct_is_deep(es)) {
 			gen_printf(b, "\terim_free(erim__p_%s);\n\t(void)erim__e_%s;\n", p->name, p->name);
 		} else {
-			gen_printf(b, "\tif (erim__p_%s != (void *)erim__s_%s)\n\t\terim_free(erim__p_%s);\n", p->name, p->name, p->name);
+			gen_printf(b, "\terim__copy_free(erim__p_%s, erim__s_%s);\n", p->name, p->name);
 			gen_printf(b, "\t(void)erim__e_%s;\n", p->name);
 		}
 	}
@@ -1435,9 +1238,12 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 	              " * entries.  Link it into the program together with liberim. */\n",
 	           c->iname, c->iname);
 	gen_puts(b, "#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
-	            "#include \"erim.h\"\n");
+	            "#include \"erim.h\"\n#include \"erim_gen.h\"\n");
 	gen_printf(b, "#include \"%s_erim.h\"\n#include \"%s_trusted.h\"\n\n", c->iname, c->iname);
-	gen_puts(b, gen_prelude);
+	/* the helpers this file calls are erim_gen.h's of one ABI */
+	gen_printf(b, "#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != %d\n"
+	              "#error \"%s_gates.c was generated for erim_gen.h ABI %d: regenerate it with the "
+	              "erimgen of the installed erim\"\n#endif\n\n", GEN_RUNTIME_ABI, c->iname, GEN_RUNTIME_ABI);
 
 	for (const struct idl_func *f = i->untrusted; f; f = f->next)
 		if (f->allow)

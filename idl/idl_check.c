@@ -364,7 +364,9 @@ static void chk_pointer_return(struct idl_chk *c, struct idl_func *f)
 
 static void chk_error_value(struct idl_chk *c, struct idl_func *f)
 {
-	if (f->error && f->ret && f->ret->kind == IDL_T_VOID)
+	const struct idl_type *r = idl_strip(f->ret);
+
+	if (f->error && r && r->kind == IDL_T_VOID)
 		idl_report(c->s, IDL_CHK_MISPLACED_SUFFIX, IDL_SEV_OFF, &f->error->loc,
 		           "'%s' returns void, so there is no value to return on refusal; drop error()",
 		           f->name);
@@ -599,6 +601,52 @@ static void chk_empty_struct(struct idl_chk *c, struct idl_interface *i)
 			           "or drop it", st->name);
 }
 
+/* error(V): the gate returns V, converted to the return type, when it
+ * refuses -- so the type is a scalar and V a constant the generated C can
+ * spell (an integer literal within int64_t, or an enumerator). */
+static void chk_error_form(struct idl_chk *c, struct idl_func *f)
+{
+	const struct idl_expr *e = f->error;
+	const struct idl_type *r = idl_strip(f->ret);
+
+	if (!e || !r || r->kind == IDL_T_VOID)
+		return;   /* none, or misplaced-suffix */
+	if (r->kind == IDL_T_STRUCT && r->decl)
+		idl_report(c->s, IDL_CHK_REFUSAL_VALUE, IDL_SEV_OFF, &e->loc,
+		           "error() on '%s', which returns struct '%s': a refusal returns V, which must be "
+		           "a scalar; give it a scalar return type or drop error() (refusals are then "
+		           "fatal)", f->name, r->decl->name);
+	else if (e->kind == IDL_E_INT && e->negative && e->value > (uint64_t)INT64_MAX + 1)
+		idl_report(c->s, IDL_CHK_REFUSAL_VALUE, IDL_SEV_OFF, &e->loc,
+		           "error(-%llu) of '%s' is below INT64_MIN", (unsigned long long)e->value, f->name);
+	else if (e->kind != IDL_E_INT && e->kind != IDL_E_IDENT)
+		idl_report(c->s, IDL_CHK_REFUSAL_VALUE, IDL_SEV_OFF, &e->loc,
+		           "error() of '%s' takes an integer or an enumerator, not an expression", f->name);
+}
+
+/* A deep copy copies count=/size= bytes; a [string] member would need its
+ * NUL found in untrusted memory, which the struct copy does not do. */
+static void chk_string_member(struct idl_chk *c, struct idl_param *p)
+{
+	if (!c->strct || !p->attrs.is_string || p->attrs.is_opaque || p->attrs.user_check ||
+	    !idl_is_pointer(idl_strip(p->type)))
+		return;
+	idl_report(c->s, IDL_CHK_STRING_MEMBER, IDL_SEV_OFF, idl_attr_loc(p),
+	           "member '%s' of struct '%s' is a [string]: struct copies take their length from a "
+	           "sibling, never by scanning; write [count=len] char *%s with a length member", p->name,
+	           c->strct->name, p->name);
+}
+
+/* filled= is the count the callee reports, read back from one parameter. */
+static void chk_filled_name(struct idl_chk *c, struct idl_param *p)
+{
+	if (!c->func || !p->attrs.filled || p->attrs.filled->kind == IDL_E_IDENT)
+		return;
+	idl_report(c->s, IDL_CHK_FILLED_NAME, IDL_SEV_OFF, &p->attrs.filled->loc,
+	           "filled= of parameter '%s' of '%s' is an expression; it names the one parameter the "
+	           "callee sets to the number of elements it filled", p->name, c->func->name);
+}
+
 /* EDL unions: plain data, copied by sizeof; a pointer member cannot be
  * checked (which member is live is unknown) */
 static void chk_union_plain(struct idl_chk *c, struct idl_interface *i)
@@ -640,5 +688,8 @@ const struct idl_check_hook idl_check_hooks[] = {
 	{ IDL_CHK_DEEP_STRUCT, chk_deep_struct_param, chk_deep_struct_return, NULL, NULL },
 	{ IDL_CHK_EMPTY_STRUCT, NULL, NULL, chk_empty_struct, NULL },
 	{ IDL_CHK_UNSUPPORTED, NULL, NULL, chk_union_plain, NULL },
+	{ IDL_CHK_REFUSAL_VALUE, NULL, chk_error_form, NULL, NULL },
+	{ IDL_CHK_STRING_MEMBER, chk_string_member, NULL, NULL, NULL },
+	{ IDL_CHK_FILLED_NAME, chk_filled_name, NULL, NULL, NULL },
 };
 const size_t idl_check_nhooks = sizeof idl_check_hooks / sizeof idl_check_hooks[0];

@@ -46,6 +46,12 @@
 	X(DEEP_STRUCT, "deep-struct", ERROR, 1,                                        \
 	  "structs with pointer members only as [in]/[out] buffers of trusted functions, one level deep") \
 	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)") \
+	X(REFUSAL_VALUE, "refusal-value", ERROR, 1,                                        \
+	  "error(V): V an integer >= INT64_MIN or an enumerator, on a function returning a scalar") \
+	X(STRING_MEMBER, "string-member", ERROR, 1,                                    \
+	  "no [string] pointer members in structs (a deep copy needs count=/size=)")      \
+	X(FILLED_NAME, "filled-name", ERROR, 1,                                        \
+	  "filled= names one parameter the callee sets, not an expression")              \
 	X(SHALLOW_POINTER, "shallow-pointer", WARNING, 0,                              \
 	  "EDL pointer returns, arrays of pointers and struct pointer members without a length: " \
 	  "the pointer values are copied, never followed (as unchecked as [user_check])")

@@ -543,26 +543,26 @@ static void gen_args_struct(struct gen_ctx *c, struct gen_buf *b, const struct i
 	(void)c;
 }
 
-/* The trusted entry of trusted function F. */
-static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_func *f)
-{
-	struct gen_buf body, *b = &body;
-	struct gen_fx fx = { .c = c, .f = f, .scope = f->params, .prefix = "erim__v.", .mode = GEN_FAIL_ENTRY };
-	int has_ret = !gen_is_void(gen_resolve(f->ret));
-	const struct idl_struct *rs = gen_struct_of(c, gen_resolve(f->ret));
+/* ---- the trusted entry, phase by phase ---------------------------------------- */
 
-	gen_buf_init(b, out->name);
-	gen_printf(out, "/* trusted entry of %s.%s: runs in the trusted domain on the trusted stack */\n",
-	           c->iname, f->name);
-	gen_printf(out, "static long erim__entry_%s(void *erim__raw)\n{\n", f->name);
-	gen_printf(out, "\tstruct erim__args_%s erim__v;\n", f->name);
-	gen_puts(out, "\tconst char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;\n"
-	              "\tlong erim__st = 1;\n");
-	if (has_ret) {
-		char *d = gen_decl(f->ret, "erim__r", 1);
-		gen_printf(out, "\t%s;\n", d);
-		free(d);
-	}
+/* One trusted entry being generated: locals are declared in DECL (the
+ * function's head), statements appended to B in phase order -- fetch, then
+ * per buffer its sizes and copy-in, filled= before the call, the call,
+ * filled= after it, copy-out, free. */
+struct gen_entry_st {
+	struct gen_ctx *c;
+	const struct idl_func *f;
+	struct gen_buf *decl, *b;
+	struct gen_fx fx;
+};
+
+/* fetch: the args block checked to be untrusted memory, copied once into
+ * trusted memory (erim__v), its bools normalised; nothing reads it again. */
+static void gen_entry_fetch(struct gen_entry_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
 
 	gen_puts(b, "\terim__cld();\n");
 	gen_puts(b, "\t/* the args block itself must be untrusted memory; then one fetch */\n");
@@ -576,8 +576,122 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			free(ref);
 			free(sz);
 		}
+}
 
-	/* ---- inputs: sizes, checks, trusted copies ---- */
+/* copy-in of an [in] string: page by page into a fresh trusted buffer,
+ * terminated, at most maxlen= characters. */
+static void gen_entry_in_string(struct gen_entry_st *st, const struct idl_param *p)
+{
+	struct gen_buf *out = st->decl, *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
+	gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0;\n", p->name, p->name);
+	gen_printf(b, "\t/* %s: string, copied page by page, terminated */\n\t{\n", p->name);
+	if (p->attrs.maxlen) {
+		char *t = gen_size(fx, b, 2, p->attrs.maxlen);
+		gen_printf(b, "\t\tsize_t erim__max = %s < SIZE_MAX ? %s : SIZE_MAX - 1;\n", t, t);
+		free(t);
+	} else {
+		gen_puts(b, "\t\tsize_t erim__max = SIZE_MAX - 1;\n");
+	}
+	gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
+	gen_printf(b, "\t\t\tconst char *erim__w = erim__str_in(erim__v.%s, erim__max, &erim__p_%s, &erim__n_%s);\n",
+	           p->name, p->name, p->name);
+	gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n\t\t}\n\t}\n",
+	           p->name);
+	fx->used_goto = 1;
+}
+
+/* copy-in of a buffer of structs with pointer members: a trusted snapshot
+ * of the caller's elements (lengths frozen), then each member buffer copied. */
+static void gen_entry_in_deep(struct gen_entry_st *st, const struct idl_param *p, const struct idl_struct *es)
+{
+	struct gen_buf *out = st->decl, *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
+	gen_printf(out, "\tstruct %s *erim__u_%s = NULL, *erim__k_%s = NULL, *erim__p_%s = NULL;\n"
+	                "\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
+	           es->name, p->name, p->name, p->name, p->name, p->name);
+	if (p->attrs.filled)
+		gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
+	gen_printf(b, "\t/* %s: struct %s, deep copy with frozen lengths */\n\t{\n", p->name, es->name);
+	fx->used_goto = 1;
+	{
+		char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
+		char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
+		gen_bytes(fx, b, 2, p, nn, ee, zz);
+		free(nn);
+		free(ee);
+		free(zz);
+	}
+	gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
+	gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
+	gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+	gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
+	gen_printf(b, "\t\t\terim__u_%s = erim_malloc(erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
+	gen_printf(b, "\t\t\terim__k_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
+	gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
+	gen_printf(b, "\t\t\tif (!erim__u_%s || !erim__k_%s || !erim__p_%s)\n", p->name, p->name, p->name);
+	gen_fail(fx, b, 4, "cannot be copied: out of trusted memory");
+	gen_printf(b, "\t\t\terim__cpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+	{
+		char *up = gen_strf("erim__u_%s", p->name), *un = gen_strf("erim__n_%s", p->name);
+		gen_fix_bools(b, 3, gen_elem_type(p), up, un);
+		free(up);
+		free(un);
+	}
+	/* whole elements of the n bytes (count*size need not be count structs) */
+	gen_printf(b, "\t\t\tfor (size_t erim__i = 0; erim__i < erim__n_%s / sizeof(struct %s); erim__i++) {\n",
+	           p->name, es->name);
+	gen_printf(b, "\t\t\t\terim__w = erim__in_%s(&erim__k_%s[erim__i], &erim__u_%s[erim__i], %d, &erim__mem);\n",
+	           es->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0);
+	gen_printf(b, "\t\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+	gen_printf(b, "\t\t\t\terim__p_%s[erim__i] = erim__k_%s[erim__i];\n\t\t\t}\n\t\t}\n\t}\n", p->name, p->name);
+}
+
+/* sizes and copy-in of a plain buffer: trusted stack when small, else the
+ * trusted heap; [in] bytes copied once, [out] bytes zeroed. */
+static void gen_entry_in_buffer(struct gen_entry_st *st, const struct idl_param *p)
+{
+	struct gen_buf *out = st->decl, *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
+	gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
+	           p->name, p->name, p->name);
+	if (p->attrs.filled)
+		gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
+	/* small buffers live on the trusted stack: no heap round trip */
+	gen_printf(out, "\tunsigned char erim__s_%s[ERIM__SMALL] __attribute__((aligned(16)));\n", p->name);
+	gen_printf(b, "\t/* %s: %s buffer */\n\t{\n", p->name,
+	           p->attrs.dir == IDL_DIR_INOUT ? "in/out" : p->attrs.dir == IDL_DIR_IN ? "in" : "out");
+	char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
+	char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
+	gen_bytes(fx, b, 2, p, nn, ee, zz);
+	free(nn);
+	free(ee);
+	free(zz);
+	gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
+	/* checked, barrier, trusted stack or heap, copied once (or zeroed) */
+	gen_printf(b, "\t\t\tconst char *erim__w = erim__copy_in(erim__v.%s, erim__n_%s, erim__s_%s, %d, &erim__p_%s);\n",
+	           p->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0, p->name);
+	gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
+	fx->used_goto = 1;
+	if (p->attrs.dir & IDL_DIR_IN) {
+		char *pp = gen_strf("erim__p_%s", p->name), *pn = gen_strf("erim__n_%s", p->name);
+		gen_fix_bools(b, 3, gen_elem_type(p), pp, pn);
+		free(pp);
+		free(pn);
+	}
+	gen_puts(b, "\t\t}\n\t}\n");
+}
+
+/* copy-in: every buffer parameter, in declaration order. */
+static void gen_entry_copy_in(struct gen_entry_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_fx *fx = &st->fx;
+
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		const struct idl_struct *es;
 		int deep;
@@ -589,7 +703,7 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 				          "passed by value; pass a pointer with [in]", p->name, ps->name);
 			continue;
 		}
-		fx.arg = p->name;
+		fx->arg = p->name;
 		if (p->attrs.dir == IDL_DIR_NONE) {
 			gen_error(c, &p->loc, "parameter '%s': pointer without direction, opaque or user_check",
 			          p->name);
@@ -602,92 +716,22 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 				gen_error(c, &p->loc, "parameter '%s': an [out] string needs size= or count=", p->name);
 				continue;
 			}
-			gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0;\n", p->name, p->name);
-			gen_printf(b, "\t/* %s: string, copied page by page, terminated */\n\t{\n", p->name);
-			if (p->attrs.maxlen) {
-				char *t = gen_size(&fx, b, 2, p->attrs.maxlen);
-				gen_printf(b, "\t\tsize_t erim__max = %s < SIZE_MAX ? %s : SIZE_MAX - 1;\n", t, t);
-				free(t);
-			} else {
-				gen_puts(b, "\t\tsize_t erim__max = SIZE_MAX - 1;\n");
-			}
-			gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
-			gen_printf(b, "\t\t\tconst char *erim__w = erim__str_in(erim__v.%s, erim__max, &erim__p_%s, &erim__n_%s);\n",
-			           p->name, p->name, p->name);
-			gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n\t\t}\n\t}\n",
-			           p->name);
-			fx.used_goto = 1;
-			continue;
+			gen_entry_in_string(st, p);
+		} else if (deep) {
+			gen_entry_in_deep(st, p, es);
+		} else {
+			gen_entry_in_buffer(st, p);
 		}
-		if (deep) {
-			gen_printf(out, "\tstruct %s *erim__u_%s = NULL, *erim__k_%s = NULL, *erim__p_%s = NULL;\n"
-			                "\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
-			           es->name, p->name, p->name, p->name, p->name, p->name);
-			if (p->attrs.filled)
-				gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
-			gen_printf(b, "\t/* %s: struct %s, deep copy with frozen lengths */\n\t{\n", p->name, es->name);
-			fx.used_goto = 1;
-			{
-				char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-				char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
-				gen_bytes(&fx, b, 2, p, nn, ee, zz);
-				free(nn);
-				free(ee);
-				free(zz);
-			}
-			gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
-			gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
-			gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
-			gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
-			gen_printf(b, "\t\t\terim__u_%s = erim_malloc(erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
-			gen_printf(b, "\t\t\terim__k_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
-			gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
-			gen_printf(b, "\t\t\tif (!erim__u_%s || !erim__k_%s || !erim__p_%s)\n", p->name, p->name, p->name);
-			gen_fail(&fx, b, 4, "cannot be copied: out of trusted memory");
-			gen_printf(b, "\t\t\terim__cpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
-			{
-				char *up = gen_strf("erim__u_%s", p->name), *un = gen_strf("erim__n_%s", p->name);
-				gen_fix_bools(b, 3, gen_elem_type(p), up, un);
-				free(up);
-				free(un);
-			}
-			/* whole elements of the n bytes (count*size need not be count structs) */
-			gen_printf(b, "\t\t\tfor (size_t erim__i = 0; erim__i < erim__n_%s / sizeof(struct %s); erim__i++) {\n",
-			           p->name, es->name);
-			gen_printf(b, "\t\t\t\terim__w = erim__in_%s(&erim__k_%s[erim__i], &erim__u_%s[erim__i], %d, &erim__mem);\n",
-			           es->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0);
-			gen_printf(b, "\t\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
-			gen_printf(b, "\t\t\t\terim__p_%s[erim__i] = erim__k_%s[erim__i];\n\t\t\t}\n\t\t}\n\t}\n", p->name, p->name);
-			continue;
-		}
-		gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
-		           p->name, p->name, p->name);
-		if (p->attrs.filled)
-			gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
-		/* small buffers live on the trusted stack: no heap round trip */
-		gen_printf(out, "\tunsigned char erim__s_%s[ERIM__SMALL] __attribute__((aligned(16)));\n", p->name);
-		gen_printf(b, "\t/* %s: %s buffer */\n\t{\n", p->name,
-		           p->attrs.dir == IDL_DIR_INOUT ? "in/out" : p->attrs.dir == IDL_DIR_IN ? "in" : "out");
-		char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-		char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
-		gen_bytes(&fx, b, 2, p, nn, ee, zz);
-		free(nn);
-		free(ee);
-		free(zz);
-		gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
-		/* checked, barrier, trusted stack or heap, copied once (or zeroed) */
-		gen_printf(b, "\t\t\tconst char *erim__w = erim__copy_in(erim__v.%s, erim__n_%s, erim__s_%s, %d, &erim__p_%s);\n",
-		           p->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0, p->name);
-		gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
-		fx.used_goto = 1;
-		if (p->attrs.dir & IDL_DIR_IN) {
-			char *pp = gen_strf("erim__p_%s", p->name), *pn = gen_strf("erim__n_%s", p->name);
-			gen_fix_bools(b, 3, gen_elem_type(p), pp, pn);
-			free(pp);
-			free(pn);
-		}
-		gen_puts(b, "\t\t}\n\t}\n");
 	}
+}
+
+/* filled= before the call: what the caller chose is within the capacity. */
+static void gen_entry_filled_pre(struct gen_entry_st *st)
+{
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
 	/* ---- filled=: the count's own buffer holds one; a count the caller
 	 * chose (by value, or [in] through a pointer) within the capacity --
 	 * all before the implementation runs, refused like any argument ---- */
@@ -698,21 +742,21 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
 		if (!np)
 			continue;   /* reported below */
-		fx.arg = np->name;
+		fx->arg = np->name;
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			gen_printf(b, "\tif (erim__p_%s && erim__n_%s < sizeof(%s))\n", np->name, np->name, td);
-			gen_fail(&fx, b, 2, "is too small to hold the count filled= names");
+			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
 			if (np->attrs.dir & IDL_DIR_IN) {
 				gen_printf(b, "\tif (erim__p_%s && erim__p_%s) {\n\t\t%s erim__x;\n"
 				              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n",
 				           p->name, np->name, td, np->name);
 				if (gen_signedness(gen_elem_type(np)) != 0) {
 					gen_puts(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n");
-					gen_fail(&fx, b, 3, "is a negative filled= count");
+					gen_fail(fx, b, 3, "is a negative filled= count");
 				}
 				gen_printf(b, "\t\tif ((size_t)erim__x > erim__e_%s)\n", p->name);
-				gen_fail(&fx, b, 3, "is a filled= count above the capacity");
+				gen_fail(fx, b, 3, "is a filled= count above the capacity");
 				gen_puts(b, "\t}\n");
 			}
 			free(td);
@@ -720,13 +764,23 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\tif (erim__p_%s) {\n", p->name);
 			if (gen_signedness(np->type) != 0) {
 				gen_printf(b, "\t\tif (!(erim__v.%s > 0 || erim__v.%s == 0))\n", np->name, np->name);
-				gen_fail(&fx, b, 3, "is a negative filled= count");
+				gen_fail(fx, b, 3, "is a negative filled= count");
 			}
 			gen_printf(b, "\t\tif ((size_t)erim__v.%s > erim__e_%s)\n", np->name, p->name);
-			gen_fail(&fx, b, 3, "is a filled= count above the capacity");
+			gen_fail(fx, b, 3, "is a filled= count above the capacity");
 			gen_puts(b, "\t}\n");
 		}
 	}
+}
+
+/* the call, after a speculation barrier. */
+static void gen_entry_call(struct gen_entry_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	int has_ret = !gen_is_void(gen_resolve(f->ret));
+
 	/* ---- the call, after a speculation barrier: every check above has
 	 * retired before the implementation sees an argument ---- */
 	gen_puts(b, "\terim__lfence();\n");
@@ -747,6 +801,14 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		}
 		gen_puts(bb, ");\n");
 	}
+}
+
+/* filled= after the call: the callee's count, bounded before any copy-out. */
+static void gen_entry_filled_post(struct gen_entry_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *out = st->decl, *b = st->b;
 
 	/* ---- filled=: the callee's count, checked before anything is written ---- */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
@@ -777,6 +839,16 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		              "%%zu elements of '%s'\", erim__f_%s, erim__e_%s);\n",
 		           c->iname, f->name, np->name, p->name, p->name, p->name);
 	}
+}
+
+/* copy-out: [out] buffers and the return value, padding never copied. */
+static void gen_entry_copy_out(struct gen_entry_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	int has_ret = !gen_is_void(gen_resolve(f->ret));
+	const struct idl_struct *rs = gen_struct_of(c, gen_resolve(f->ret));
 
 	/* ---- outputs ---- */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
@@ -828,8 +900,18 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 			gen_printf(b, "\t((struct erim__args_%s *)erim__raw)->erim__ret = erim__r;\n", f->name);
 		}
 	}
+}
+
+/* free: every trusted copy, then the refusal (error(V) or fatal). */
+static void gen_entry_free(struct gen_entry_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
 	gen_puts(b, "\terim__st = 0;\n");
-	if (fx.used_goto)
+	if (fx->used_goto)
 		gen_puts(b, "erim__refused:\n");
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || p->attrs.dir == IDL_DIR_NONE)
@@ -857,9 +939,40 @@ static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_f
 		              "\t\t            erim__mem ? \" member '\" : \"\", erim__mem ? erim__mem : \"\",\n"
 		              "\t\t            erim__mem ? \"'\" : \"\", erim__why);\n", c->iname, f->name);
 	gen_puts(b, "\t}\n\treturn 0;\n}\n\n");
+}
+
+/* The trusted entry of trusted function F. */
+static void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_func *f)
+{
+	struct gen_buf body;
+	struct gen_entry_st st = { .c = c, .f = f, .decl = out, .b = &body,
+	                           .fx = { .c = c, .f = f, .scope = f->params, .prefix = "erim__v.",
+	                                   .mode = GEN_FAIL_ENTRY } };
+	int has_ret = !gen_is_void(gen_resolve(f->ret));
+
+	gen_buf_init(&body, out->name);
+	gen_printf(out, "/* trusted entry of %s.%s: runs in the trusted domain on the trusted stack */\n",
+	           c->iname, f->name);
+	gen_printf(out, "static long erim__entry_%s(void *erim__raw)\n{\n", f->name);
+	gen_printf(out, "\tstruct erim__args_%s erim__v;\n", f->name);
+	gen_puts(out, "\tconst char *erim__arg = NULL, *erim__mem = NULL, *erim__why = NULL;\n"
+	              "\tlong erim__st = 1;\n");
+	if (has_ret) {
+		char *d = gen_decl(f->ret, "erim__r", 1);
+		gen_printf(out, "\t%s;\n", d);
+		free(d);
+	}
+
+	gen_entry_fetch(&st);
+	gen_entry_copy_in(&st);
+	gen_entry_filled_pre(&st);
+	gen_entry_call(&st);
+	gen_entry_filled_post(&st);
+	gen_entry_copy_out(&st);
+	gen_entry_free(&st);
 	gen_puts(out, "\n");
 	gen_puts(out, body.data ? body.data : "");
-	gen_buf_free(b);
+	gen_buf_free(&body);
 }
 
 /* The untrusted-side gate of trusted function F: packs the arguments into an

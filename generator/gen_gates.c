@@ -1090,43 +1090,28 @@ static const struct idl_param *gen_filled_by(const struct idl_func *f, const str
 	return NULL;
 }
 
-/* The trusted-side proxy of untrusted function F. */
-static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
-{
-	char *name = c->interpose ? gen_strf("__wrap_%s", f->name) : gen_strf("%s_ocall", f->name);
-	char *params = gen_params(f);
-	char *decl = gen_decl(f->ret, name, 0);
-	int has_ret = !gen_is_void(gen_resolve(f->ret));
-	struct gen_fx fx = { .c = c, .f = f, .scope = f->params, .prefix = "", .mode = GEN_FAIL_PROXY };
-	size_t nallow = 0;
+/* ---- the trusted-side proxy, phase by phase --------------------------------------- */
 
-	for (const struct idl_ident_list *a = f->allow; a; a = a->next)
-		nallow++;
-	gen_printf(b, "/* proxy to %s.%s (trusted side): the untrusted function gets a copy\n"
-	              " * of every input; whatever comes back is checked before use */\n", c->iname, f->name);
-	gen_printf(b, "%s%s\n{\n", decl, params);
-	gen_printf(b, "\tstruct erim__cb_%s erim__h;\n\tunsigned char *erim__b;\n\tconst unsigned char *erim__ub;\n"
-	              "\tsize_t erim__total = (sizeof(struct erim__cb_%s) + 15u) & ~(size_t)15u;\n\tlong erim__r;\n",
-	           f->name, f->name);
-	for (const struct idl_param *p = f->params; p; p = p->next)
-		if (gen_is_buffer(p)) {
-			gen_printf(b, "\tsize_t erim__n_%s = 0, erim__e_%s = 0, erim__o_%s = 0;\n", p->name, p->name, p->name);
-			if (p->attrs.filled)
-				gen_printf(b, "\tsize_t erim__z_%s = 0;\n", p->name);
-		}
-	if (nallow) {
-		gen_printf(b, "\tunsigned erim__allow[%zu] = { ", nallow);
-		for (const struct idl_ident_list *a = f->allow; a; a = a->next)
-			gen_printf(b, "erim__tbase + erim__id_%s%s", a->name, a->next ? ", " : " };\n");
-	}
-	gen_puts(b, "\n");
-	if (c->interpose) {
-		char *args = gen_args(f, "");
-		gen_printf(b, "\tif (!erim_in_trusted()) {\t/* an untrusted caller of the library: no crossing */\n"
-		              "\t\t%s__real_%s(%s);\n%s\t}\n", has_ret ? "return " : "", f->name, args,
-		           has_ret ? "" : "\t\treturn;\n");
-		free(args);
-	}
+/* One proxy being generated: sizes and layout of the callback block, filled=
+ * before the call, copy-in into the zeroed block, the call and the one fetch
+ * of what comes back, filled= and the return value checked, copy-out, free. */
+struct gen_proxy_st {
+	struct gen_ctx *c;
+	const struct idl_func *f;
+	struct gen_buf *b;
+	struct gen_fx fx;
+	size_t nallow;
+};
+
+/* sizes: every buffer's bytes (strings measured in trusted memory) and its
+ * offset in the block, bounded by ERIM__CB_MAX. */
+static void gen_proxy_sizes(struct gen_proxy_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
 	/* sizes and layout */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p))
@@ -1139,29 +1124,38 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			gen_error(c, &p->loc, "parameter '%s': pointer without direction, opaque or user_check", p->name);
 			continue;
 		}
-		fx.arg = p->name;
+		fx->arg = p->name;
 		gen_printf(b, "\tif (%s) {\n", p->name);
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
 			gen_printf(b, "\t\terim__n_%s = erim__strlen(%s) + 1;\n", p->name, p->name);
 			if (p->attrs.maxlen) {
-				char *t = gen_size(&fx, b, 2, p->attrs.maxlen);
+				char *t = gen_size(fx, b, 2, p->attrs.maxlen);
 				gen_printf(b, "\t\tif (erim__n_%s - 1 > %s)\n", p->name, t);
-				gen_fail(&fx, b, 3, "is longer than its maxlen");
+				gen_fail(fx, b, 3, "is longer than its maxlen");
 				free(t);
 			}
 		} else {
 			char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
 			char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
-			gen_bytes(&fx, b, 2, p, nn, ee, zz);
+			gen_bytes(fx, b, 2, p, nn, ee, zz);
 			free(nn);
 			free(ee);
 			free(zz);
 		}
 		gen_printf(b, "\t\tif (erim__n_%s > ERIM__CB_MAX)\n", p->name);
-		gen_fail(&fx, b, 3, "is too large to cross to the untrusted stack");
+		gen_fail(fx, b, 3, "is too large to cross to the untrusted stack");
 		gen_printf(b, "\t\terim__o_%s = erim__total;\n\t\terim__total += (erim__n_%s + 15u) & ~(size_t)15u;\n\t}\n",
 		           p->name, p->name);
 	}
+}
+
+/* filled= before the call: a count the trusted caller passes is within the capacity. */
+static void gen_proxy_filled_pre(struct gen_proxy_st *st)
+{
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	struct gen_fx *fx = &st->fx;
+
 	/* filled=: the count's buffer holds one count; a count the trusted
 	 * caller passes by value is within the capacity (before the call) */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
@@ -1171,21 +1165,31 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
 		if (!np)
 			continue;
-		fx.arg = np->name;
+		fx->arg = np->name;
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			gen_printf(b, "\tif (%s && erim__n_%s < sizeof(%s))\n", np->name, np->name, td);
-			gen_fail(&fx, b, 2, "is too small to hold the count filled= names");
+			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
 			free(td);
 		} else {
 			if (gen_signedness(np->type) != 0) {
 				gen_printf(b, "\tif (%s && !(%s > 0 || %s == 0))\n", p->name, np->name, np->name);
-				gen_fail(&fx, b, 2, "is a negative filled= count");
+				gen_fail(fx, b, 2, "is a negative filled= count");
 			}
 			gen_printf(b, "\tif (%s && (size_t)%s > erim__e_%s)\n", p->name, np->name, p->name);
-			gen_fail(&fx, b, 2, "is a filled= count above the capacity");
+			gen_fail(fx, b, 2, "is a filled= count above the capacity");
 		}
 	}
+}
+
+/* copy-in: a zeroed block from the trusted heap, scalars and [in] buffers
+ * member by member (no padding leaves trusted memory). */
+static void gen_proxy_copy_in(struct gen_proxy_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+
 	gen_puts(b, "\tif (erim__total > ERIM__CB_MAX)\n");
 	gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"arguments too large to cross to the untrusted stack\");\n",
 	           c->iname, f->name);
@@ -1212,6 +1216,16 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			           p->name, p->name, p->name, p->name);
 	}
 	gen_puts(b, "\terim__mcpy(erim__b, &erim__h, sizeof erim__h);\n");
+}
+
+/* the call, then the Iago checks of the returned block address and one fetch of its header. */
+static void gen_proxy_call(struct gen_proxy_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	size_t nallow = st->nallow;
+
 	gen_printf(b, "\terim__r = erim_callback_call(erim__tramp_%s, erim__b, erim__total, %s, %zu);\n",
 	           f->name, nallow ? "erim__allow" : "NULL", nallow);
 	gen_puts(b, "\terim__cld();\n");
@@ -1222,6 +1236,15 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	gen_printf(b, "\t\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a block that %%s\", erim__w);\n\t}\n",
 	           c->iname, f->name);
 	gen_puts(b, "\terim__mcpy(&erim__h, erim__ub, sizeof erim__h);\n");
+}
+
+/* filled= after the call: counts fetched once from the returned block, bounded. */
+static void gen_proxy_filled_post(struct gen_proxy_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+
 	/* filled counts: fetched once from the returned block, bounded */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
@@ -1253,6 +1276,17 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 		              "%%zu elements of '%s'\", erim__f_%s, erim__e_%s);\n",
 		           c->iname, f->name, np->name, p->name, p->name, p->name);
 	}
+}
+
+/* the return value: bools normalised, a returned pointer outside trusted
+ * memory; then the barrier before anything returned is used. */
+static void gen_proxy_returned(struct gen_proxy_st *st)
+{
+	struct gen_ctx *c = st->c;
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	int has_ret = !gen_is_void(gen_resolve(f->ret));
+
 	if (has_ret)
 		gen_fix_bools(b, 1, f->ret, "&erim__h.erim__ret", "sizeof erim__h.erim__ret");
 	if (has_ret && gen_is_ptr(f->ret)) {
@@ -1262,6 +1296,15 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	}
 	/* the returned block and counts are checked: barrier before using them */
 	gen_puts(b, "\terim__lfence();\n");
+}
+
+/* copy-out: [out] buffers from the returned block, frozen sizes, strings
+ * re-terminated, bools normalised. */
+static void gen_proxy_copy_out(struct gen_proxy_st *st)
+{
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+
 	/* outputs: frozen sizes, counts as validated above */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
 		if (!gen_is_buffer(p) || !(p->attrs.dir & IDL_DIR_OUT))
@@ -1290,12 +1333,71 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 			gen_puts(b, "\t}\n");
 		}
 	}
+}
+
+/* free: the block. */
+static void gen_proxy_free(struct gen_proxy_st *st)
+{
+	const struct idl_func *f = st->f;
+	struct gen_buf *b = st->b;
+	int has_ret = !gen_is_void(gen_resolve(f->ret));
+
 	gen_puts(b, "\terim_free(erim__b);\n");
 	for (const struct idl_param *p = f->params; p; p = p->next)
 		if (gen_is_buffer(p))
 			gen_printf(b, "\t(void)erim__e_%s;\n", p->name);
 	if (has_ret)
 		gen_puts(b, "\treturn erim__h.erim__ret;\n");
+}
+
+/* The trusted-side proxy of untrusted function F. */
+static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
+{
+	char *name = c->interpose ? gen_strf("__wrap_%s", f->name) : gen_strf("%s_ocall", f->name);
+	char *params = gen_params(f);
+	char *decl = gen_decl(f->ret, name, 0);
+	int has_ret = !gen_is_void(gen_resolve(f->ret));
+	size_t nallow = 0;
+	struct gen_proxy_st st = { .c = c, .f = f, .b = b,
+	                           .fx = { .c = c, .f = f, .scope = f->params, .prefix = "",
+	                                   .mode = GEN_FAIL_PROXY } };
+
+	for (const struct idl_ident_list *a = f->allow; a; a = a->next)
+		nallow++;
+	st.nallow = nallow;
+	gen_printf(b, "/* proxy to %s.%s (trusted side): the untrusted function gets a copy\n"
+	              " * of every input; whatever comes back is checked before use */\n", c->iname, f->name);
+	gen_printf(b, "%s%s\n{\n", decl, params);
+	gen_printf(b, "\tstruct erim__cb_%s erim__h;\n\tunsigned char *erim__b;\n\tconst unsigned char *erim__ub;\n"
+	              "\tsize_t erim__total = (sizeof(struct erim__cb_%s) + 15u) & ~(size_t)15u;\n\tlong erim__r;\n",
+	           f->name, f->name);
+	for (const struct idl_param *p = f->params; p; p = p->next)
+		if (gen_is_buffer(p)) {
+			gen_printf(b, "\tsize_t erim__n_%s = 0, erim__e_%s = 0, erim__o_%s = 0;\n", p->name, p->name, p->name);
+			if (p->attrs.filled)
+				gen_printf(b, "\tsize_t erim__z_%s = 0;\n", p->name);
+		}
+	if (nallow) {
+		gen_printf(b, "\tunsigned erim__allow[%zu] = { ", nallow);
+		for (const struct idl_ident_list *a = f->allow; a; a = a->next)
+			gen_printf(b, "erim__tbase + erim__id_%s%s", a->name, a->next ? ", " : " };\n");
+	}
+	gen_puts(b, "\n");
+	if (c->interpose) {
+		char *args = gen_args(f, "");
+		gen_printf(b, "\tif (!erim_in_trusted()) {\t/* an untrusted caller of the library: no crossing */\n"
+		              "\t\t%s__real_%s(%s);\n%s\t}\n", has_ret ? "return " : "", f->name, args,
+		           has_ret ? "" : "\t\treturn;\n");
+		free(args);
+	}
+	gen_proxy_sizes(&st);
+	gen_proxy_filled_pre(&st);
+	gen_proxy_copy_in(&st);
+	gen_proxy_call(&st);
+	gen_proxy_filled_post(&st);
+	gen_proxy_returned(&st);
+	gen_proxy_copy_out(&st);
+	gen_proxy_free(&st);
 	gen_puts(b, "}\n\n");
 	free(name);
 	free(params);

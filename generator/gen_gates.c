@@ -198,6 +198,27 @@ static int gen_is_length_member(const struct idl_struct *s, const char *name)
 	return 0;
 }
 
+/* ---- names of generated temporaries --------------------------------------------- */
+
+/* The one spelling of a per-parameter temporary: "erim__ROLE_NAME" for
+ * parameter P (the front end reserves erim__, so no user name collides):
+ *   p  the trusted copy     n  its bytes       e  its elements
+ *   z  bytes per element    s  the trusted-stack buffer
+ *   f  the filled= count    fv a filled= count fetched from a callback block
+ *   u  the caller's snapshot and k the kept copies of a deep-copied buffer
+ *   o  the offset of a buffer in a callback block
+ * The string stays valid for the next 15 calls: one statement's worth. */
+static const char *gen_tmp(const char *role, const struct idl_param *p)
+{
+	static char *ring[16];
+	static unsigned next;
+	char **slot = &ring[next++ % 16];
+
+	free(*slot);
+	*slot = gen_strf("erim__%s_%s", role, p->name);
+	return *slot;
+}
+
 /* ---- size expressions --------------------------------------------------------- */
 
 enum gen_fail_mode { GEN_FAIL_ENTRY, GEN_FAIL_MEMBER, GEN_FAIL_PROXY };
@@ -585,7 +606,7 @@ static void gen_entry_in_string(struct gen_entry_st *st, const struct idl_param 
 	struct gen_buf *out = st->decl, *b = st->b;
 	struct gen_fx *fx = &st->fx;
 
-	gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0;\n", p->name, p->name);
+	gen_printf(out, "\tvoid *%s = NULL;\n\tsize_t %s = 0;\n", gen_tmp("p", p), gen_tmp("n", p));
 	gen_printf(b, "\t/* %s: string, copied page by page, terminated */\n\t{\n", p->name);
 	if (p->attrs.maxlen) {
 		char *t = gen_size(fx, b, 2, p->attrs.maxlen);
@@ -595,8 +616,8 @@ static void gen_entry_in_string(struct gen_entry_st *st, const struct idl_param 
 		gen_puts(b, "\t\tsize_t erim__max = SIZE_MAX - 1;\n");
 	}
 	gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
-	gen_printf(b, "\t\t\tconst char *erim__w = erim__str_in(erim__v.%s, erim__max, &erim__p_%s, &erim__n_%s);\n",
-	           p->name, p->name, p->name);
+	gen_printf(b, "\t\t\tconst char *erim__w = erim__str_in(erim__v.%s, erim__max, &%s, &%s);\n",
+	           p->name, gen_tmp("p", p), gen_tmp("n", p));
 	gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n\t\t}\n\t}\n",
 	           p->name);
 	fx->used_goto = 1;
@@ -609,44 +630,34 @@ static void gen_entry_in_deep(struct gen_entry_st *st, const struct idl_param *p
 	struct gen_buf *out = st->decl, *b = st->b;
 	struct gen_fx *fx = &st->fx;
 
-	gen_printf(out, "\tstruct %s *erim__u_%s = NULL, *erim__k_%s = NULL, *erim__p_%s = NULL;\n"
-	                "\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
-	           es->name, p->name, p->name, p->name, p->name, p->name);
+	gen_printf(out, "\tstruct %s *%s = NULL, *%s = NULL, *%s = NULL;\n"
+	                "\tsize_t %s = 0, %s = 0;\n",
+	           es->name, gen_tmp("u", p), gen_tmp("k", p), gen_tmp("p", p), gen_tmp("n", p), gen_tmp("e", p));
 	if (p->attrs.filled)
-		gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
+		gen_printf(out, "\tsize_t %s = 0;\n", gen_tmp("z", p));
 	gen_printf(b, "\t/* %s: struct %s, deep copy with frozen lengths */\n\t{\n", p->name, es->name);
 	fx->used_goto = 1;
-	{
-		char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-		char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
-		gen_bytes(fx, b, 2, p, nn, ee, zz);
-		free(nn);
-		free(ee);
-		free(zz);
-	}
+	gen_bytes(fx, b, 2, p, gen_tmp("n", p), gen_tmp("e", p), p->attrs.filled ? gen_tmp("z", p) : NULL);
 	gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
-	gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, erim__n_%s);\n", p->name, p->name);
+	gen_printf(b, "\t\t\tconst char *erim__w = erim__check(erim__v.%s, %s);\n", p->name, gen_tmp("n", p));
 	gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
 	gen_puts(b, "\t\t\terim__lfence();   /* copy only after the check retired */\n");
-	gen_printf(b, "\t\t\terim__u_%s = erim_malloc(erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
-	gen_printf(b, "\t\t\terim__k_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
-	gen_printf(b, "\t\t\terim__p_%s = erim_calloc(1, erim__n_%s ? erim__n_%s : 1);\n", p->name, p->name, p->name);
-	gen_printf(b, "\t\t\tif (!erim__u_%s || !erim__k_%s || !erim__p_%s)\n", p->name, p->name, p->name);
+	gen_printf(b, "\t\t\t%s = erim_malloc(%s ? %s : 1);\n", gen_tmp("u", p), gen_tmp("n", p), gen_tmp("n", p));
+	gen_printf(b, "\t\t\t%s = erim_calloc(1, %s ? %s : 1);\n", gen_tmp("k", p), gen_tmp("n", p), gen_tmp("n", p));
+	gen_printf(b, "\t\t\t%s = erim_calloc(1, %s ? %s : 1);\n", gen_tmp("p", p), gen_tmp("n", p), gen_tmp("n", p));
+	gen_printf(b, "\t\t\tif (!%s || !%s || !%s)\n", gen_tmp("u", p), gen_tmp("k", p), gen_tmp("p", p));
 	gen_fail(fx, b, 4, "cannot be copied: out of trusted memory");
-	gen_printf(b, "\t\t\terim__cpy(erim__u_%s, erim__v.%s, erim__n_%s);\n", p->name, p->name, p->name);
+	gen_printf(b, "\t\t\terim__cpy(%s, erim__v.%s, %s);\n", gen_tmp("u", p), p->name, gen_tmp("n", p));
 	{
-		char *up = gen_strf("erim__u_%s", p->name), *un = gen_strf("erim__n_%s", p->name);
-		gen_fix_bools(b, 3, gen_elem_type(p), up, un);
-		free(up);
-		free(un);
+		gen_fix_bools(b, 3, gen_elem_type(p), gen_tmp("u", p), gen_tmp("n", p));
 	}
 	/* whole elements of the n bytes (count*size need not be count structs) */
-	gen_printf(b, "\t\t\tfor (size_t erim__i = 0; erim__i < erim__n_%s / sizeof(struct %s); erim__i++) {\n",
-	           p->name, es->name);
-	gen_printf(b, "\t\t\t\terim__w = erim__in_%s(&erim__k_%s[erim__i], &erim__u_%s[erim__i], %d, &erim__mem);\n",
-	           es->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0);
+	gen_printf(b, "\t\t\tfor (size_t erim__i = 0; erim__i < %s / sizeof(struct %s); erim__i++) {\n",
+	           gen_tmp("n", p), es->name);
+	gen_printf(b, "\t\t\t\terim__w = erim__in_%s(&%s[erim__i], &%s[erim__i], %d, &erim__mem);\n",
+	           es->name, gen_tmp("k", p), gen_tmp("u", p), (p->attrs.dir & IDL_DIR_IN) ? 1 : 0);
 	gen_printf(b, "\t\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
-	gen_printf(b, "\t\t\t\terim__p_%s[erim__i] = erim__k_%s[erim__i];\n\t\t\t}\n\t\t}\n\t}\n", p->name, p->name);
+	gen_printf(b, "\t\t\t\t%s[erim__i] = %s[erim__i];\n\t\t\t}\n\t\t}\n\t}\n", gen_tmp("p", p), gen_tmp("k", p));
 }
 
 /* sizes and copy-in of a plain buffer: trusted stack when small, else the
@@ -656,31 +667,23 @@ static void gen_entry_in_buffer(struct gen_entry_st *st, const struct idl_param 
 	struct gen_buf *out = st->decl, *b = st->b;
 	struct gen_fx *fx = &st->fx;
 
-	gen_printf(out, "\tvoid *erim__p_%s = NULL;\n\tsize_t erim__n_%s = 0, erim__e_%s = 0;\n",
-	           p->name, p->name, p->name);
+	gen_printf(out, "\tvoid *%s = NULL;\n\tsize_t %s = 0, %s = 0;\n",
+	           gen_tmp("p", p), gen_tmp("n", p), gen_tmp("e", p));
 	if (p->attrs.filled)
-		gen_printf(out, "\tsize_t erim__z_%s = 0;\n", p->name);
+		gen_printf(out, "\tsize_t %s = 0;\n", gen_tmp("z", p));
 	/* small buffers live on the trusted stack: no heap round trip */
-	gen_printf(out, "\tunsigned char erim__s_%s[ERIM__SMALL] __attribute__((aligned(16)));\n", p->name);
+	gen_printf(out, "\tunsigned char %s[ERIM__SMALL] __attribute__((aligned(16)));\n", gen_tmp("s", p));
 	gen_printf(b, "\t/* %s: %s buffer */\n\t{\n", p->name,
 	           p->attrs.dir == IDL_DIR_INOUT ? "in/out" : p->attrs.dir == IDL_DIR_IN ? "in" : "out");
-	char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-	char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
-	gen_bytes(fx, b, 2, p, nn, ee, zz);
-	free(nn);
-	free(ee);
-	free(zz);
+	gen_bytes(fx, b, 2, p, gen_tmp("n", p), gen_tmp("e", p), p->attrs.filled ? gen_tmp("z", p) : NULL);
 	gen_printf(b, "\t\tif (erim__v.%s) {\n", p->name);
 	/* checked, barrier, trusted stack or heap, copied once (or zeroed) */
-	gen_printf(b, "\t\t\tconst char *erim__w = erim__copy_in(erim__v.%s, erim__n_%s, erim__s_%s, %d, &erim__p_%s);\n",
-	           p->name, p->name, p->name, (p->attrs.dir & IDL_DIR_IN) ? 1 : 0, p->name);
+	gen_printf(b, "\t\t\tconst char *erim__w = erim__copy_in(erim__v.%s, %s, %s, %d, &%s);\n",
+	           p->name, gen_tmp("n", p), gen_tmp("s", p), (p->attrs.dir & IDL_DIR_IN) ? 1 : 0, gen_tmp("p", p));
 	gen_printf(b, "\t\t\tif (erim__w) { erim__arg = \"%s\"; erim__why = erim__w; goto erim__refused; }\n", p->name);
 	fx->used_goto = 1;
 	if (p->attrs.dir & IDL_DIR_IN) {
-		char *pp = gen_strf("erim__p_%s", p->name), *pn = gen_strf("erim__n_%s", p->name);
-		gen_fix_bools(b, 3, gen_elem_type(p), pp, pn);
-		free(pp);
-		free(pn);
+		gen_fix_bools(b, 3, gen_elem_type(p), gen_tmp("p", p), gen_tmp("n", p));
 	}
 	gen_puts(b, "\t\t}\n\t}\n");
 }
@@ -745,28 +748,28 @@ static void gen_entry_filled_pre(struct gen_entry_st *st)
 		fx->arg = np->name;
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
-			gen_printf(b, "\tif (erim__p_%s && erim__n_%s < sizeof(%s))\n", np->name, np->name, td);
+			gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", gen_tmp("p", np), gen_tmp("n", np), td);
 			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
 			if (np->attrs.dir & IDL_DIR_IN) {
-				gen_printf(b, "\tif (erim__p_%s && erim__p_%s) {\n\t\t%s erim__x;\n"
-				              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n",
-				           p->name, np->name, td, np->name);
+				gen_printf(b, "\tif (%s && %s) {\n\t\t%s erim__x;\n"
+				              "\t\terim__mcpy(&erim__x, %s, sizeof erim__x);\n",
+				           gen_tmp("p", p), gen_tmp("p", np), td, gen_tmp("p", np));
 				if (gen_signedness(gen_elem_type(np)) != 0) {
 					gen_puts(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n");
 					gen_fail(fx, b, 3, "is a negative filled= count");
 				}
-				gen_printf(b, "\t\tif ((size_t)erim__x > erim__e_%s)\n", p->name);
+				gen_printf(b, "\t\tif ((size_t)erim__x > %s)\n", gen_tmp("e", p));
 				gen_fail(fx, b, 3, "is a filled= count above the capacity");
 				gen_puts(b, "\t}\n");
 			}
 			free(td);
 		} else {
-			gen_printf(b, "\tif (erim__p_%s) {\n", p->name);
+			gen_printf(b, "\tif (%s) {\n", gen_tmp("p", p));
 			if (gen_signedness(np->type) != 0) {
 				gen_printf(b, "\t\tif (!(erim__v.%s > 0 || erim__v.%s == 0))\n", np->name, np->name);
 				gen_fail(fx, b, 3, "is a negative filled= count");
 			}
-			gen_printf(b, "\t\tif ((size_t)erim__v.%s > erim__e_%s)\n", np->name, p->name);
+			gen_printf(b, "\t\tif ((size_t)erim__v.%s > %s)\n", np->name, gen_tmp("e", p));
 			gen_fail(fx, b, 3, "is a filled= count above the capacity");
 			gen_puts(b, "\t}\n");
 		}
@@ -792,9 +795,9 @@ static void gen_entry_call(struct gen_entry_st *st)
 		gen_printf(bb, "%s%s%s(", gen_impl_prefix(c), f->name, gen_impl_suffix(c));
 		for (const struct idl_param *p = f->params; p; p = p->next) {
 			if (gen_is_buffer(p) && p->ndims && gen_struct_is_deep(gen_struct_of(c, gen_resolve(p->type))))
-				gen_printf(bb, "(void *)erim__p_%s", p->name);   /* struct X *, the callee's X (*)[N] */
+				gen_printf(bb, "(void *)%s", gen_tmp("p", p));   /* struct X *, the callee's X (*)[N] */
 			else if (gen_is_buffer(p))
-				gen_printf(bb, "erim__p_%s", p->name);
+				gen_printf(bb, "%s", gen_tmp("p", p));
 			else
 				gen_printf(bb, "erim__v.%s", p->name);
 			gen_puts(bb, p->next ? ", " : "");
@@ -820,24 +823,24 @@ static void gen_entry_filled_post(struct gen_entry_st *st)
 			gen_error(c, &fe->loc, "filled= must name a parameter");
 			continue;
 		}
-		gen_printf(out, "\tsize_t erim__f_%s = 0;\n", p->name);
+		gen_printf(out, "\tsize_t %s = 0;\n", gen_tmp("f", p));
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\tif (erim__p_%s) {\n\t\t%s erim__x;\n"
-			              "\t\terim__mcpy(&erim__x, erim__p_%s, sizeof erim__x);\n", np->name, td, np->name);
+			gen_printf(b, "\tif (%s) {\n\t\t%s erim__x;\n"
+			              "\t\terim__mcpy(&erim__x, %s, sizeof erim__x);\n", gen_tmp("p", np), td, gen_tmp("p", np));
 			if (sg != 0)
 				gen_printf(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
 				              "\"trusted function reported a negative '%s'\");\n", c->iname, f->name, np->name);
-			gen_printf(b, "\t\terim__f_%s = (size_t)erim__x;\n\t}\n", p->name);
+			gen_printf(b, "\t\t%s = (size_t)erim__x;\n\t}\n", gen_tmp("f", p));
 			free(td);
 		} else {
-			gen_printf(b, "\terim__f_%s = (size_t)erim__v.%s;\n", p->name, np->name);
+			gen_printf(b, "\t%s = (size_t)erim__v.%s;\n", gen_tmp("f", p), np->name);
 		}
-		gen_printf(b, "\tif (erim__f_%s > erim__e_%s)\n", p->name, p->name);
+		gen_printf(b, "\tif (%s > %s)\n", gen_tmp("f", p), gen_tmp("e", p));
 		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"trusted function reported '%s' = %%zu, more than the "
-		              "%%zu elements of '%s'\", erim__f_%s, erim__e_%s);\n",
-		           c->iname, f->name, np->name, p->name, p->name, p->name);
+		              "%%zu elements of '%s'\", %s, %s);\n",
+		           c->iname, f->name, np->name, p->name, gen_tmp("f", p), gen_tmp("e", p));
 	}
 }
 
@@ -857,37 +860,37 @@ static void gen_entry_copy_out(struct gen_entry_st *st)
 		const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(p)));
 		int filled = p->attrs.filled != NULL;
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__n_%s + 1);\n",
-			           p->name, p->name, p->name, p->name);
+			gen_printf(b, "\tif (%s)\n\t\terim__cpy((void *)erim__v.%s, %s, %s + 1);\n",
+			           gen_tmp("p", p), p->name, gen_tmp("p", p), gen_tmp("n", p));
 		} else if (gen_struct_is_deep(es)) {
-			char *lim = filled ? gen_strf("erim__f_%s * erim__z_%s / sizeof(struct %s)", p->name, p->name, es->name)
-			                   : gen_strf("erim__n_%s / sizeof(struct %s)", p->name, es->name);
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
+			char *lim = filled ? gen_strf("%s * %s / sizeof(struct %s)", gen_tmp("f", p), gen_tmp("z", p), es->name)
+			                   : gen_strf("%s / sizeof(struct %s)", gen_tmp("n", p), es->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n\t\tconst char *erim__m2;\n"
 			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
-			              "\t\terim__out_%s(&erim__d, &erim__p_%s[erim__i], &erim__k_%s[erim__i], &erim__u_%s[erim__i], &erim__m2);\n"
+			              "\t\terim__out_%s(&erim__d, &%s[erim__i], &%s[erim__i], &%s[erim__i], &erim__m2);\n"
 			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           p->name, lim,
-			           es->name, es->name, p->name, p->name, p->name, es->name, p->name);
+			           gen_tmp("p", p), lim,
+			           es->name, es->name, gen_tmp("p", p), gen_tmp("k", p), gen_tmp("u", p), es->name, p->name);
 			free(lim);
 		} else if (es) {
-			char *lim = filled ? gen_strf("erim__f_%s * erim__z_%s / sizeof(struct %s)", p->name, p->name, es->name)
-			                   : gen_strf("erim__n_%s / sizeof(struct %s)", p->name, es->name);
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__p_%s && erim__i < %s; erim__i++) {\n"
+			char *lim = filled ? gen_strf("%s * %s / sizeof(struct %s)", gen_tmp("f", p), gen_tmp("z", p), es->name)
+			                   : gen_strf("%s / sizeof(struct %s)", gen_tmp("n", p), es->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s; erim__i++) {\n"
 			              "\t\tstruct %s erim__d;\n"
 			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
-			              "\t\terim__put_%s(&erim__d, (const struct %s *)erim__p_%s + erim__i);\n"
+			              "\t\terim__put_%s(&erim__d, (const struct %s *)%s + erim__i);\n"
 			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           p->name, lim,
-			           es->name, es->name, es->name, p->name, es->name, p->name);
+			           gen_tmp("p", p), lim,
+			           es->name, es->name, es->name, gen_tmp("p", p), es->name, p->name);
 			free(lim);
 		} else if (filled) {
 			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
-			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__f_%s * erim__z_%s);\n",
-			           p->name, p->name, p->name, p->name, p->name);
+			gen_printf(b, "\tif (%s)\n\t\terim__cpy((void *)erim__v.%s, %s, %s * %s);\n",
+			           gen_tmp("p", p), p->name, gen_tmp("p", p), gen_tmp("f", p), gen_tmp("z", p));
 		} else {
-			gen_printf(b, "\tif (erim__p_%s)\n\t\terim__cpy((void *)erim__v.%s, erim__p_%s, erim__n_%s);\n",
-			           p->name, p->name, p->name, p->name);
+			gen_printf(b, "\tif (%s)\n\t\terim__cpy((void *)erim__v.%s, %s, %s);\n",
+			           gen_tmp("p", p), p->name, gen_tmp("p", p), gen_tmp("n", p));
 		}
 	}
 	if (has_ret) {
@@ -918,17 +921,17 @@ static void gen_entry_free(struct gen_entry_st *st)
 			continue;
 		const struct idl_struct *es = gen_struct_of(c, gen_resolve(gen_elem_type(p)));
 		if (gen_struct_is_deep(es) && !(p->attrs.is_string && !p->attrs.size && !p->attrs.count)) {
-			gen_printf(b, "\tfor (size_t erim__i = 0; erim__k_%s && erim__i < erim__n_%s / sizeof(struct %s); erim__i++)\n"
-			              "\t\terim__free_%s(&erim__k_%s[erim__i]);\n", p->name, p->name, es->name, es->name, p->name);
-			gen_printf(b, "\terim_free(erim__u_%s);\n\terim_free(erim__k_%s);\n", p->name, p->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s / sizeof(struct %s); erim__i++)\n"
+			              "\t\terim__free_%s(&%s[erim__i]);\n", gen_tmp("k", p), gen_tmp("n", p), es->name, es->name, gen_tmp("k", p));
+			gen_printf(b, "\terim_free(%s);\n\terim_free(%s);\n", gen_tmp("u", p), gen_tmp("k", p));
 		}
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\terim_free(erim__p_%s);\n", p->name);
+			gen_printf(b, "\terim_free(%s);\n", gen_tmp("p", p));
 		} else if (gen_struct_is_deep(es)) {
-			gen_printf(b, "\terim_free(erim__p_%s);\n\t(void)erim__e_%s;\n", p->name, p->name);
+			gen_printf(b, "\terim_free(%s);\n\t(void)%s;\n", gen_tmp("p", p), gen_tmp("e", p));
 		} else {
-			gen_printf(b, "\terim__copy_free(erim__p_%s, erim__s_%s);\n", p->name, p->name);
-			gen_printf(b, "\t(void)erim__e_%s;\n", p->name);
+			gen_printf(b, "\terim__copy_free(%s, %s);\n", gen_tmp("p", p), gen_tmp("s", p));
+			gen_printf(b, "\t(void)%s;\n", gen_tmp("e", p));
 		}
 	}
 	gen_puts(b, "\tif (erim__st != 0) {\n");
@@ -1127,25 +1130,20 @@ static void gen_proxy_sizes(struct gen_proxy_st *st)
 		fx->arg = p->name;
 		gen_printf(b, "\tif (%s) {\n", p->name);
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
-			gen_printf(b, "\t\terim__n_%s = erim__strlen(%s) + 1;\n", p->name, p->name);
+			gen_printf(b, "\t\t%s = erim__strlen(%s) + 1;\n", gen_tmp("n", p), p->name);
 			if (p->attrs.maxlen) {
 				char *t = gen_size(fx, b, 2, p->attrs.maxlen);
-				gen_printf(b, "\t\tif (erim__n_%s - 1 > %s)\n", p->name, t);
+				gen_printf(b, "\t\tif (%s - 1 > %s)\n", gen_tmp("n", p), t);
 				gen_fail(fx, b, 3, "is longer than its maxlen");
 				free(t);
 			}
 		} else {
-			char *nn = gen_strf("erim__n_%s", p->name), *ee = gen_strf("erim__e_%s", p->name);
-			char *zz = p->attrs.filled ? gen_strf("erim__z_%s", p->name) : NULL;
-			gen_bytes(fx, b, 2, p, nn, ee, zz);
-			free(nn);
-			free(ee);
-			free(zz);
+			gen_bytes(fx, b, 2, p, gen_tmp("n", p), gen_tmp("e", p), p->attrs.filled ? gen_tmp("z", p) : NULL);
 		}
-		gen_printf(b, "\t\tif (erim__n_%s > ERIM__CB_MAX)\n", p->name);
+		gen_printf(b, "\t\tif (%s > ERIM__CB_MAX)\n", gen_tmp("n", p));
 		gen_fail(fx, b, 3, "is too large to cross to the untrusted stack");
-		gen_printf(b, "\t\terim__o_%s = erim__total;\n\t\terim__total += (erim__n_%s + 15u) & ~(size_t)15u;\n\t}\n",
-		           p->name, p->name);
+		gen_printf(b, "\t\t%s = erim__total;\n\t\terim__total += (%s + 15u) & ~(size_t)15u;\n\t}\n",
+		           gen_tmp("o", p), gen_tmp("n", p));
 	}
 }
 
@@ -1168,7 +1166,7 @@ static void gen_proxy_filled_pre(struct gen_proxy_st *st)
 		fx->arg = np->name;
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
-			gen_printf(b, "\tif (%s && erim__n_%s < sizeof(%s))\n", np->name, np->name, td);
+			gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", np->name, gen_tmp("n", np), td);
 			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
 			free(td);
 		} else {
@@ -1176,7 +1174,7 @@ static void gen_proxy_filled_pre(struct gen_proxy_st *st)
 				gen_printf(b, "\tif (%s && !(%s > 0 || %s == 0))\n", p->name, np->name, np->name);
 				gen_fail(fx, b, 2, "is a negative filled= count");
 			}
-			gen_printf(b, "\tif (%s && (size_t)%s > erim__e_%s)\n", p->name, np->name, p->name);
+			gen_printf(b, "\tif (%s && (size_t)%s > %s)\n", p->name, np->name, gen_tmp("e", p));
 			gen_fail(fx, b, 2, "is a filled= count above the capacity");
 		}
 	}
@@ -1205,15 +1203,15 @@ static void gen_proxy_copy_in(struct gen_proxy_st *st)
 				gen_printf(b, "\terim__h.%s = %s;\n", p->name, p->name);
 			continue;
 		}
-		gen_printf(b, "\terim__h.%s = erim__o_%s;\n", p->name, p->name);
+		gen_printf(b, "\terim__h.%s = %s;\n", p->name, gen_tmp("o", p));
 		if ((p->attrs.dir & IDL_DIR_IN) && ps)   /* element-wise into the zeroed block */
-			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < erim__n_%s / sizeof(struct %s); erim__i++)\n"
-			              "\t\terim__put_%s((struct %s *)(void *)(erim__b + erim__o_%s) + erim__i, "
+			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s / sizeof(struct %s); erim__i++)\n"
+			              "\t\terim__put_%s((struct %s *)(void *)(erim__b + %s) + erim__i, "
 			              "(const struct %s *)(const void *)%s + erim__i);\n",
-			           p->name, p->name, ps->name, ps->name, ps->name, p->name, ps->name, p->name);
+			           p->name, gen_tmp("n", p), ps->name, ps->name, ps->name, gen_tmp("o", p), ps->name, p->name);
 		else if (p->attrs.dir & IDL_DIR_IN)
-			gen_printf(b, "\tif (%s)\n\t\terim__cpy(erim__b + erim__o_%s, %s, erim__n_%s);\n",
-			           p->name, p->name, p->name, p->name);
+			gen_printf(b, "\tif (%s)\n\t\terim__cpy(erim__b + %s, %s, %s);\n",
+			           p->name, gen_tmp("o", p), p->name, gen_tmp("n", p));
 	}
 	gen_puts(b, "\terim__mcpy(erim__b, &erim__h, sizeof erim__h);\n");
 }
@@ -1255,26 +1253,26 @@ static void gen_proxy_filled_post(struct gen_proxy_st *st)
 			gen_error(c, &fe->loc, "filled= must name a parameter");
 			continue;
 		}
-		gen_printf(b, "\tsize_t erim__f_%s = erim__e_%s;\n", p->name, p->name);
+		gen_printf(b, "\tsize_t %s = %s;\n", gen_tmp("f", p), gen_tmp("e", p));
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
 			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\t%s erim__fv_%s = 0;\n", td, np->name);
-			gen_printf(b, "\tif (%s && erim__o_%s) {\n\t\terim__mcpy(&erim__fv_%s, erim__ub + erim__o_%s, sizeof erim__fv_%s);\n",
-			           np->name, np->name, np->name, np->name, np->name);
+			gen_printf(b, "\t%s %s = 0;\n", td, gen_tmp("fv", np));
+			gen_printf(b, "\tif (%s && %s) {\n\t\terim__mcpy(&%s, erim__ub + %s, sizeof %s);\n",
+			           np->name, gen_tmp("o", np), gen_tmp("fv", np), gen_tmp("o", np), gen_tmp("fv", np));
 			if (sg != 0)
-				gen_printf(b, "\t\tif (!(erim__fv_%s > 0 || erim__fv_%s == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
-				              "\"untrusted function returned a negative '%s'\");\n", np->name, np->name,
+				gen_printf(b, "\t\tif (!(%s > 0 || %s == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
+				              "\"untrusted function returned a negative '%s'\");\n", gen_tmp("fv", np), gen_tmp("fv", np),
 				           c->iname, f->name, np->name);
-			gen_printf(b, "\t\terim__f_%s = (size_t)erim__fv_%s;\n\t}\n", p->name, np->name);
+			gen_printf(b, "\t\t%s = (size_t)%s;\n\t}\n", gen_tmp("f", p), gen_tmp("fv", np));
 			free(td);
 		} else {
-			gen_printf(b, "\terim__f_%s = (size_t)%s;\n", p->name, np->name);
+			gen_printf(b, "\t%s = (size_t)%s;\n", gen_tmp("f", p), np->name);
 		}
-		gen_printf(b, "\tif (erim__f_%s > erim__e_%s)\n", p->name, p->name);
+		gen_printf(b, "\tif (%s > %s)\n", gen_tmp("f", p), gen_tmp("e", p));
 		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned '%s' = %%zu, more than the "
-		              "%%zu elements of '%s'\", erim__f_%s, erim__e_%s);\n",
-		           c->iname, f->name, np->name, p->name, p->name, p->name);
+		              "%%zu elements of '%s'\", %s, %s);\n",
+		           c->iname, f->name, np->name, p->name, gen_tmp("f", p), gen_tmp("e", p));
 	}
 }
 
@@ -1311,23 +1309,23 @@ static void gen_proxy_copy_out(struct gen_proxy_st *st)
 			continue;
 		const struct idl_param *fp = gen_filled_by(f, p);
 		if (fp && fp->attrs.dir & IDL_DIR_OUT) {
-			gen_printf(b, "\tif (%s && erim__o_%s)\n\t\terim__mcpy(%s, &erim__fv_%s, sizeof erim__fv_%s);\n",
-			           p->name, p->name, p->name, p->name, p->name);
+			gen_printf(b, "\tif (%s && %s)\n\t\terim__mcpy(%s, &%s, sizeof %s);\n",
+			           p->name, gen_tmp("o", p), p->name, gen_tmp("fv", p), gen_tmp("fv", p));
 		} else if (p->attrs.filled) {
 			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
-			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + erim__o_%s, erim__f_%s * erim__z_%s);\n",
-			           p->name, p->name, p->name, p->name, p->name);
-			char *n = gen_strf("erim__f_%s * erim__z_%s", p->name, p->name);
+			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + %s, %s * %s);\n",
+			           p->name, p->name, gen_tmp("o", p), gen_tmp("f", p), gen_tmp("z", p));
+			char *n = gen_strf("%s * %s", gen_tmp("f", p), gen_tmp("z", p));
 			gen_fix_bools(b, 2, gen_elem_type(p), p->name, n);
 			free(n);
 			gen_puts(b, "\t}\n");
 		} else {
-			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + erim__o_%s, erim__n_%s);\n",
-			           p->name, p->name, p->name, p->name);
+			gen_printf(b, "\tif (%s) {\n\t\terim__cpy(%s, erim__ub + %s, %s);\n",
+			           p->name, p->name, gen_tmp("o", p), gen_tmp("n", p));
 			if (p->attrs.is_string)   /* the callback may have overwritten the NUL */
-				gen_printf(b, "\t\tif (erim__n_%s)\n\t\t\t((char *)%s)[erim__n_%s - 1] = '\\0';\n",
-				           p->name, p->name, p->name);
-			char *n = gen_strf("erim__n_%s", p->name);
+				gen_printf(b, "\t\tif (%s)\n\t\t\t((char *)%s)[%s - 1] = '\\0';\n",
+				           gen_tmp("n", p), p->name, gen_tmp("n", p));
+			char *n = gen_strf("%s", gen_tmp("n", p));
 			gen_fix_bools(b, 2, gen_elem_type(p), p->name, n);
 			free(n);
 			gen_puts(b, "\t}\n");
@@ -1345,7 +1343,7 @@ static void gen_proxy_free(struct gen_proxy_st *st)
 	gen_puts(b, "\terim_free(erim__b);\n");
 	for (const struct idl_param *p = f->params; p; p = p->next)
 		if (gen_is_buffer(p))
-			gen_printf(b, "\t(void)erim__e_%s;\n", p->name);
+			gen_printf(b, "\t(void)%s;\n", gen_tmp("e", p));
 	if (has_ret)
 		gen_puts(b, "\treturn erim__h.erim__ret;\n");
 }
@@ -1373,9 +1371,9 @@ static void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_fun
 	           f->name, f->name);
 	for (const struct idl_param *p = f->params; p; p = p->next)
 		if (gen_is_buffer(p)) {
-			gen_printf(b, "\tsize_t erim__n_%s = 0, erim__e_%s = 0, erim__o_%s = 0;\n", p->name, p->name, p->name);
+			gen_printf(b, "\tsize_t %s = 0, %s = 0, %s = 0;\n", gen_tmp("n", p), gen_tmp("e", p), gen_tmp("o", p));
 			if (p->attrs.filled)
-				gen_printf(b, "\tsize_t erim__z_%s = 0;\n", p->name);
+				gen_printf(b, "\tsize_t %s = 0;\n", gen_tmp("z", p));
 		}
 	if (nallow) {
 		gen_printf(b, "\tunsigned erim__allow[%zu] = { ", nallow);

@@ -5,7 +5,9 @@
  * copies, NAME_impl, copy-back without padding, frees).  Per untrusted
  * function: a trusted-side proxy (NAME_ocall) that builds a self-contained
  * block for erim_callback_call and validates what comes back (Iago), and an
- * untrusted trampoline.  Plus the registration constructor.
+ * untrusted trampoline.  Plus the registration constructor.  The helpers
+ * every gates file calls (copies, range checks, string copy, bools, buffer
+ * copy-in) are in the installed runtime/erim_gen.h, whose ABI the file checks.
  *
  * Hygiene: every generated identifier starts with erim__ (the front end
  * rejects user names with that prefix); functions that carry user parameter

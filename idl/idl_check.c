@@ -647,6 +647,49 @@ static void chk_filled_name(struct idl_chk *c, struct idl_param *p)
 	           "callee sets to the number of elements it filled", p->name, c->func->name);
 }
 
+/* EDL `from "x.edl" import NAME`: the functions file F offers -- its own,
+ * and what its own `from` imports select -- searched for NAME.  *BUDGET
+ * bounds the walk (a file reached twice is parsed twice); when it runs out
+ * the name counts as found and the generator's merge still refuses it. */
+static int idl_offers(const struct idl_file *f, const char *name, int depth, size_t *budget)
+{
+	if (!f || depth > 64 || !*budget)
+		return !*budget;
+	--*budget;
+	for (const struct idl_interface *i = f->interfaces; i; i = i->next)
+		for (int side = 0; side < 2; side++)
+			for (const struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next)
+				if (!strcmp(fn->name, name))
+					return 1;
+	for (const struct idl_import *im = f->imports; im; im = im->next) {
+		int listed = im->import_all;
+
+		if (!im->is_from)
+			continue;
+		for (const struct idl_ident_list *n = im->names; n && !listed; n = n->next)
+			listed = !strcmp(n->name, name);
+		if (listed && idl_offers(im->file, name, depth + 1, budget))
+			return 1;
+	}
+	return 0;
+}
+
+static void chk_import_name(struct idl_chk *c, struct idl_file *f)
+{
+	for (const struct idl_import *im = f->imports; im; im = im->next) {
+		if (!im->is_from || im->import_all || !im->file)
+			continue;   /* a file that could not be read is reported already */
+		for (const struct idl_ident_list *n = im->names; n; n = n->next) {
+			size_t budget = 1u << 16;
+
+			if (!idl_offers(im->file, n->name, 0, &budget))
+				idl_report(c->s, IDL_CHK_IMPORT_NAME, IDL_SEV_OFF, &n->loc,
+				           "'%s' is not a function of \"%s\" (or of what it imports); nothing "
+				           "to import", n->name, im->path);
+		}
+	}
+}
+
 /* EDL unions: plain data, copied by sizeof; a pointer member cannot be
  * checked (which member is live is unknown) */
 static void chk_union_plain(struct idl_chk *c, struct idl_interface *i)
@@ -691,5 +734,6 @@ const struct idl_check_hook idl_check_hooks[] = {
 	{ IDL_CHK_REFUSAL_VALUE, NULL, chk_error_form, NULL, NULL },
 	{ IDL_CHK_STRING_MEMBER, chk_string_member, NULL, NULL, NULL },
 	{ IDL_CHK_FILLED_NAME, chk_filled_name, NULL, NULL, NULL },
+	{ IDL_CHK_IMPORT_NAME, NULL, NULL, NULL, chk_import_name },
 };
 const size_t idl_check_nhooks = sizeof idl_check_hooks / sizeof idl_check_hooks[0];

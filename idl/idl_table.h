@@ -52,6 +52,8 @@
 	  "no [string] pointer members in structs (a deep copy needs count=/size=)")      \
 	X(FILLED_NAME, "filled-name", ERROR, 1,                                        \
 	  "filled= names one parameter the callee sets, not an expression")              \
+	X(IMPORT_NAME, "import-name", ERROR, 1,                                        \
+	  "from \"x.edl\" import NAME: NAME is a function of that file or of what it imports") \
 	X(SHALLOW_POINTER, "shallow-pointer", WARNING, 0,                              \
 	  "EDL pointer returns, arrays of pointers and struct pointer members without a length: " \
 	  "the pointer values are copied, never followed (as unchecked as [user_check])")

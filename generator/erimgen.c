@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
 		struct gen_ctx c = {
 			.file = f, .iface = i, .iname = i->name,
-			.opts = { .interpose = interpose, .abi_sgx = abi_sgx, .source_name = erimgen_basename(f->path),
+			.opts = { .abi_sgx = abi_sgx, .source_name = erimgen_basename(f->path),
 			          .version = PACKAGE_VERSION },
 		};
 		c.interpose = interpose || gen_iface_option(i, "interpose");

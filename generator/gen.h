@@ -35,9 +35,13 @@ void gen_line_back(struct gen_buf *b);
  * rename).  Returns 0 or -errno. */
 int gen_write_atomic(const char *path, const struct gen_buf *b);
 
+/* The ABI of the helpers in the installed erim_gen.h that generated gates
+ * call; the gates file refuses to compile against another (raise both
+ * together, with ERIM_GEN_ABI in runtime/erim_gen.h). */
+#define GEN_RUNTIME_ABI 1
+
 /* Options shared by every back end. */
 struct gen_opts {
-	int interpose;           /* --interpose, or the [interpose] interface option */
 	int abi_sgx;             /* --abi=sgx (1) / --abi=oe (2): edger8r's or oeedger8r's
 	                            files and signatures too (gen_sgx.c) */
 	const char *source_name; /* basename of the .erim, for the banner */

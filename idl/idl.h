@@ -29,7 +29,7 @@
 
 /* ---- options ---------------------------------------------------------------- */
 
-/* Upper bound on the number of named checks (the table is in idl_check.c). */
+/* Upper bound on the number of named checks (the table is in idl_table.c). */
 #define IDL_MAX_CHECKS 64
 
 enum idl_severity { IDL_SEV_OFF = 0, IDL_SEV_NOTE, IDL_SEV_WARNING, IDL_SEV_ERROR };
@@ -136,6 +136,5 @@ int idl_file_foreach_source(const struct idl_file *f,
 /* Lookups across a file and everything it imports (NULL when not found). */
 struct idl_struct *idl_find_struct(const struct idl_file *f, const char *name);
 struct idl_enum *idl_find_enum(const struct idl_file *f, const char *name);
-struct idl_typedef *idl_find_typedef(const struct idl_file *f, const char *name);
 
 #endif /* IDL_H */

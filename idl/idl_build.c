@@ -15,54 +15,6 @@
 
 #include "idl_priv.h"
 
-/* ---- allocation --------------------------------------------------------------- */
-
-static void idl_oom(void) __attribute__((noreturn));
-static void idl_oom(void)
-{
-	fputs("erim: out of memory\n", stderr);
-	abort();
-}
-
-void *idl_xzalloc(size_t n)
-{
-	void *p = calloc(1, n ? n : 1);
-
-	if (!p)
-		idl_oom();
-	return p;
-}
-
-char *idl_xstrndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (!d)
-		idl_oom();
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-char *idl_xstrdup(const char *s)
-{
-	return idl_xstrndup(s, strlen(s));
-}
-
-void *idl_list_reverse(void *head, size_t next_offset)
-{
-	char *prev = NULL, *cur = head;
-
-	while (cur) {
-		char *next = *(char **)(cur + next_offset);
-
-		*(char **)(cur + next_offset) = prev;
-		prev = cur;
-		cur = next;
-	}
-	return prev;
-}
-
 /* Prepend ELEM (one node) to LIST; see idl_list_reverse. */
 #define IDL_PREPEND(list, elem)                                                        \
 	do {                                                                           \
@@ -139,20 +91,6 @@ static int idl_kw_scalar_sign(struct idl_parser *p, const char *spelling, const 
 	return n[K_UNSIGNED] ? 0 : 1;
 }
 
-char *idl_b_kw_join(char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	char *r = malloc(la + lb + 2);
-
-	if (!r)
-		idl_oom();
-	memcpy(r, a, la);
-	r[la] = ' ';
-	memcpy(r + la + 1, b, lb + 1);
-	free(a);
-	return r;
-}
-
 struct idl_type *idl_b_type_base(struct idl_parser *p, enum idl_type_kind kind, char *name,
                                  int nconst, const struct idl_loc *loc)
 {
@@ -192,12 +130,6 @@ struct idl_type *idl_b_type_pointer(struct idl_parser *p, struct idl_type *targe
 	t->is_const = is_const > 0;
 	t->is_signed = -1;
 	t->loc = *loc;
-	return t;
-}
-
-struct idl_type *idl_b_type_const(struct idl_type *t)
-{
-	t->is_const = 1;
 	return t;
 }
 
@@ -350,33 +282,9 @@ static const struct {
 	{ "user_checked", "did you mean 'user_check(\"why\")'?" },
 };
 
-static size_t idl_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[32], cur[32];
-
-	if (la >= 31 || lb >= 31)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-			cur[j] = del < ins ? del : ins;
-			if (sub < cur[j])
-				cur[j] = sub;
-		}
-		memcpy(prev, cur, sizeof cur);
-	}
-	return prev[lb];
-}
-
 static void idl_unknown_attr(struct idl_parser *p, const struct idl_rawattr *a)
 {
-	const char *best = NULL;
-	size_t bestd = 3;
+	struct idl_suggest sg;
 
 	for (size_t i = 0; i < sizeof idl_attr_aliases / sizeof idl_attr_aliases[0]; i++)
 		if (!strcmp(a->name, idl_attr_aliases[i].name)) {
@@ -384,17 +292,12 @@ static void idl_unknown_attr(struct idl_parser *p, const struct idl_rawattr *a)
 			           "unknown attribute '%s'; %s", a->name, idl_attr_aliases[i].hint);
 			return;
 		}
-	for (size_t i = 0; i < sizeof idl_attr_table / sizeof idl_attr_table[0]; i++) {
-		size_t d = idl_edit_distance(a->name, idl_attr_table[i].name);
-
-		if (d < bestd) {
-			bestd = d;
-			best = idl_attr_table[i].name;
-		}
-	}
-	if (best && bestd < strlen(a->name))
+	idl_suggest_init(&sg, a->name);
+	for (size_t i = 0; i < sizeof idl_attr_table / sizeof idl_attr_table[0]; i++)
+		idl_suggest_consider(&sg, idl_attr_table[i].name);
+	if (sg.best)
 		idl_report(p->s, IDL_CHK_UNKNOWN_ATTRIBUTE, IDL_SEV_OFF, &a->name_loc,
-		           "unknown attribute '%s'; did you mean '%s'?", a->name, best);
+		           "unknown attribute '%s'; did you mean '%s'?", a->name, sg.best);
 	else
 		idl_report(p->s, IDL_CHK_UNKNOWN_ATTRIBUTE, IDL_SEV_OFF, &a->name_loc,
 		           "unknown attribute '%s' (attributes are in, out, string, opaque, "
@@ -494,10 +397,7 @@ uint64_t *idl_b_dims(uint64_t *dims, size_t n, uint64_t v)
 
 	if (n >= IDL_MAX_DIMS) /* the grammar reports it; keep the count bounded */
 		return dims;
-	d = realloc(dims, (n + 1) * sizeof *d);
-
-	if (!d)
-		idl_oom();
+	d = idl_xrealloc(dims, (n + 1) * sizeof *d);
 	d[n] = v;
 	return d;
 }
@@ -898,7 +798,7 @@ void idl_free_expr(struct idl_expr *e)
 	free(e);
 }
 
-void idl_free_attrs(struct idl_attrs *a)
+static void idl_free_attrs(struct idl_attrs *a)
 {
 	free(a->user_check);
 	idl_free_expr(a->size);

@@ -1,107 +1,21 @@
-/* idl_check.c: name resolution and the table of named semantic checks.
+/* idl_check.c: the named semantic checks and their hook table.
  *
- * dtc style: each check is a row -- name (the -W spelling), default severity,
- * whether the generator depends on it (then it cannot be turned off: the
- * generated gate would be unsafe or would not compile), and hooks the one
- * tree walker calls for every parameter/member, function, interface.  Checks
- * that the grammar or the builders must apply while parsing (varargs,
- * function pointers, unknown attributes, missing ';') have rows without hooks
- * so they are still named and can be promoted with -Werror=NAME.  Negative
- * tests assert the NAME, so messages can improve freely.
- *
- * Name resolution runs first: `struct X`, `enum X` and bare type names are
- * bound to the declarations of this file or its imports; a struct/enum tag
- * that is declared nowhere becomes an extern type spelled "struct X" (plain
- * data from an included header), so IDL_T_STRUCT always has its decl. */
+ * dtc style: each check is a row of the table in idl_table.c -- name (the -W
+ * spelling), default severity, whether the generator depends on it -- and
+ * here the hooks the one tree walker (idl_walk.c) calls for every
+ * parameter/member, function, interface and file.  Checks that the grammar
+ * or the builders must apply while parsing (varargs, function pointers,
+ * unknown attributes, missing ';') have rows without hooks so they are still
+ * named and can be promoted with -Werror=NAME.  Negative tests assert the
+ * NAME, so messages can improve freely. */
 #include <config.h>
 
-#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "idl_priv.h"
-
-/* ---- a string map: name lookups and duplicate checks stay linear -------------- */
-
-struct idl_map {
-	const char **k;
-	void **v;
-	size_t mask;
-	size_t n;
-};
-
-/* Room for N insertions without ever filling up (open addressing, <= 50% load). */
-static void idl_map_init(struct idl_map *m, size_t n)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * n + 2)
-		cap <<= 1;
-	m->k = idl_xzalloc(cap * sizeof *m->k);
-	m->v = idl_xzalloc(cap * sizeof *m->v);
-	m->mask = cap - 1;
-	m->n = 0;
-}
-
-static void idl_map_fini(struct idl_map *m)
-{
-	free(m->k);
-	free(m->v);
-	m->k = NULL;
-	m->v = NULL;
-}
-
-static size_t idl_map_slot(const struct idl_map *m, const char *key)
-{
-	size_t h = 1469598103934665603u;
-
-	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
-		h = (h ^ *c) * 1099511628211u;
-	for (h &= m->mask; m->k[h] && strcmp(m->k[h], key); h = (h + 1) & m->mask)
-		;
-	return h;
-}
-
-static void *idl_map_get(const struct idl_map *m, const char *key)
-{
-	size_t i;
-
-	if (!m->k || !key)
-		return NULL;
-	i = idl_map_slot(m, key);
-	return m->k[i] ? m->v[i] : NULL;
-}
-
-/* Insert KEY -> VAL unless KEY is there; returns the value already there, or
- * NULL.  Grows when half full. */
-static void *idl_map_put(struct idl_map *m, const char *key, void *val)
-{
-	size_t i;
-
-	if (2 * (m->n + 1) > m->mask + 1) {
-		struct idl_map big;
-
-		idl_map_init(&big, m->mask + 1);
-		for (size_t j = 0; j <= m->mask; j++)
-			if (m->k[j]) {
-				size_t b = idl_map_slot(&big, m->k[j]);
-
-				big.k[b] = m->k[j];
-				big.v[b] = m->v[j];
-				big.n++;
-			}
-		idl_map_fini(m);
-		*m = big;
-	}
-	i = idl_map_slot(m, key);
-	if (m->k[i])
-		return m->v[i];
-	m->k[i] = key;
-	m->v[i] = val;
-	m->n++;
-	return NULL;
-}
+#include "idl_walk.h"
 
 static size_t idl_count_params(const struct idl_param *p)
 {
@@ -112,123 +26,15 @@ static size_t idl_count_params(const struct idl_param *p)
 	return n;
 }
 
-/* ---- the walker's context ------------------------------------------------------- */
-
-struct idl_chk {
-	struct idl_session *s;
-	struct idl_file *file;
-	struct idl_interface *iface;
-	struct idl_func *func;       /* parameter hooks: the function, or NULL for members */
-	struct idl_struct *strct;    /* member hooks: the struct */
-	struct idl_param *siblings;  /* parameters of func / members of strct */
-	struct idl_map sibmap;       /* siblings by name (first declaration wins) */
-	struct idl_map trusted;      /* this interface's trusted functions by name */
-	struct idl_map allowed;      /* names some allow() of this interface lists */
-	int edl;                     /* EDL mode: some checks are softer */
-};
-
-typedef void (*idl_param_hook)(struct idl_chk *c, struct idl_param *p);
-typedef void (*idl_func_hook)(struct idl_chk *c, struct idl_func *f);
-typedef void (*idl_iface_hook)(struct idl_chk *c, struct idl_interface *i);
-
-struct idl_check_row {
-	const char *name;
-	enum idl_severity severity;
-	int required;
-	const char *description;
-};
-
-/* ---- helpers ---------------------------------------------------------------------- */
-
-static int idl_is_pointer(const struct idl_type *t)
-{
-	return t && t->kind == IDL_T_POINTER;
-}
-
-/* Follow typedefs declared in the file. */
-static const struct idl_type *idl_strip(const struct idl_type *t)
-{
-	int guard = 0;
-
-	while (t && t->kind == IDL_T_TYPEDEF && t->typedef_decl && guard++ < 64)
-		t = t->typedef_decl->type;
-	return t;
-}
-
-static int idl_is_integer(const struct idl_type *t)
-{
-	t = idl_strip(t);
-	return t && t->kind == IDL_T_SCALAR && t->is_signed >= 0;
-}
-
-/* A type name from an included C header that may be an integer (socklen_t,
- * oe_nfds_t, enum tags): the generated code checks it at run time and a
- * static assertion refuses it at compile time when it is not one. */
-static int idl_is_header_integer(const struct idl_type *t)
-{
-	t = idl_strip(t);
-	return t && t->kind == IDL_T_EXTERN && t->name && strncmp(t->name, "struct ", 7) &&
-	       strncmp(t->name, "union ", 6);
-}
-
-static int idl_is_signed_integer(const struct idl_type *t)
-{
-	t = idl_strip(t);
-	return t && t->kind == IDL_T_SCALAR && t->is_signed == 1;
-}
-
-static int idl_is_char(const struct idl_type *t)
-{
-	t = idl_strip(t);
-	return t && t->kind == IDL_T_SCALAR && t->name && !strcmp(t->name, "char");
-}
-
-static int idl_has_pointer_attrs(const struct idl_attrs *a)
-{
-	return a->dir || a->is_string || a->is_opaque || a->user_check || a->size || a->count ||
-	       a->maxlen || a->filled;
-}
-
-static size_t idl_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-			cur[j] = del < ins ? del : ins;
-			if (sub < cur[j])
-				cur[j] = sub;
-		}
-		memcpy(prev, cur, sizeof cur);
-	}
-	return prev[lb];
-}
-
 static const char *idl_closest_param(struct idl_param *list, const char *name, const struct idl_param *self)
 {
-	const char *best = NULL;
-	size_t bestd = 3;
+	struct idl_suggest sg;
 
-	for (; list; list = list->next) {
-		size_t d;
-
-		if (list == self || !list->name)
-			continue;
-		d = idl_edit_distance(name, list->name);
-		if (d < bestd && d < strlen(name)) {
-			bestd = d;
-			best = list->name;
-		}
-	}
-	return best;
+	idl_suggest_init(&sg, name);
+	for (; list; list = list->next)
+		if (list != self)
+			idl_suggest_consider(&sg, list->name);
+	return sg.best;
 }
 
 /* "parameter 'x' of 'f'" / "member 'x' of struct 's'" */
@@ -558,7 +364,9 @@ static void chk_pointer_return(struct idl_chk *c, struct idl_func *f)
 
 static void chk_error_value(struct idl_chk *c, struct idl_func *f)
 {
-	if (f->error && f->ret && f->ret->kind == IDL_T_VOID)
+	const struct idl_type *r = idl_strip(f->ret);
+
+	if (f->error && r && r->kind == IDL_T_VOID)
 		idl_report(c->s, IDL_CHK_MISPLACED_SUFFIX, IDL_SEV_OFF, &f->error->loc,
 		           "'%s' returns void, so there is no value to return on refusal; drop error()",
 		           f->name);
@@ -574,26 +382,20 @@ static void chk_allow_target(struct idl_chk *c, struct idl_func *f)
 	idl_map_init(&seen, n);
 	for (struct idl_ident_list *a = f->allow; a; a = a->next) {
 		struct idl_func *t;
-		const char *best = NULL;
-		size_t bestd = 3;
+		struct idl_suggest sg;
 
 		if (idl_map_put(&seen, a->name, a))
 			idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &a->loc,
 			           "'%s' listed twice in allow() of '%s'", a->name, f->name);
 		t = idl_map_get(&c->trusted, a->name);
 		if (!t) {
-			for (t = c->iface->trusted; t; t = t->next) {
-				size_t d = idl_edit_distance(a->name, t->name);
-
-				if (d < bestd) {
-					bestd = d;
-					best = t->name;
-				}
-			}
+			idl_suggest_init(&sg, a->name);
+			for (t = c->iface->trusted; t; t = t->next)
+				idl_suggest_consider(&sg, t->name);
 			idl_report(c->s, IDL_CHK_ALLOW_TARGET, IDL_SEV_OFF, &a->loc,
 			           "allow(%s) of '%s': '%s' is not a trusted function of interface '%s'%s%s%s",
-			           a->name, f->name, a->name, c->iface->name, best ? "; did you mean '" : "",
-			           best ? best : "", best ? "'?" : "");
+			           a->name, f->name, a->name, c->iface->name, sg.best ? "; did you mean '" : "",
+			           sg.best ? sg.best : "", sg.best ? "'?" : "");
 			continue;
 		}
 		if (t->is_public)
@@ -638,8 +440,9 @@ static void chk_duplicate_iface(struct idl_chk *c, struct idl_interface *i)
 /* Names that share one C namespace across the whole file: functions (the
  * generated gates are global symbols), struct tags, enum tags, typedefs,
  * enumerators. */
-static void idl_check_duplicates_file(struct idl_session *s, struct idl_file *f)
+static void chk_duplicate_file(struct idl_chk *c, struct idl_file *f)
 {
+	struct idl_session *s = c->s;
 	struct idl_map ifaces, funcs, structs, enums, typedefs;
 	size_t n = 1;
 
@@ -798,495 +601,139 @@ static void chk_empty_struct(struct idl_chk *c, struct idl_interface *i)
 			           "or drop it", st->name);
 }
 
-/* ---- the table ----------------------------------------------------------------------- */
-
-static const struct idl_check_row idl_checks[IDL_CHK__COUNT] = {
-#define IDL_ROW(id, nm, sev, req, desc) [IDL_CHK_##id] = { nm, IDL_SEV_##sev, req, desc },
-	IDL_CHECKS(IDL_ROW)
-#undef IDL_ROW
-};
-
-/* Hooks, in the order they run (a parameter's direction is checked before its lengths). */
-static const struct {
-	enum idl_check_id id;
-	idl_param_hook param;
-	idl_func_hook func;
-	idl_iface_hook iface;
-} idl_hooks[] = {
-	{ IDL_CHK_RESERVED_PREFIX, chk_reserved_param, chk_reserved_func, chk_reserved_iface },
-	{ IDL_CHK_DUPLICATE, NULL, chk_duplicate_params, chk_duplicate_iface },
-	{ IDL_CHK_UNSUPPORTED, chk_unsupported_param, NULL, NULL },
-	{ IDL_CHK_POINTER_ARRAY, chk_pointer_array, NULL, NULL },
-	{ IDL_CHK_POINTER_DIRECTION, chk_pointer_direction, NULL, NULL },
-	{ IDL_CHK_ATTR_NON_POINTER, chk_attr_non_pointer, NULL, NULL },
-	{ IDL_CHK_ATTR_CONFLICT, chk_attr_conflict, NULL, NULL },
-	{ IDL_CHK_STRING_TYPE, chk_string_type, NULL, NULL },
-	{ IDL_CHK_VOID_POINTER_SIZE, chk_void_pointer_size, NULL, NULL },
-	{ IDL_CHK_STRUCT_MEMBER_LENGTH, chk_struct_member_length, NULL, NULL },
-	{ IDL_CHK_LENGTH_REFS, chk_length_refs, NULL, NULL },
-	{ IDL_CHK_FILLED_NEEDS_OUT, chk_filled_needs_out, NULL, NULL },
-	{ IDL_CHK_USER_CHECK_REASON, chk_user_check_reason, NULL, NULL },
-	{ IDL_CHK_POINTER_RETURN, NULL, chk_pointer_return, NULL },
-	{ IDL_CHK_MISPLACED_SUFFIX, NULL, chk_error_value, NULL },
-	{ IDL_CHK_ALLOW_TARGET, NULL, chk_allow_target, NULL },
-	{ IDL_CHK_UNREACHABLE_PRIVATE, NULL, NULL, chk_unreachable_private },
-	{ IDL_CHK_DEEP_STRUCT, chk_deep_struct_param, chk_deep_struct_return, NULL },
-	{ IDL_CHK_EMPTY_STRUCT, NULL, NULL, chk_empty_struct },
-};
-
-const char *idl_check_name(enum idl_check_id id)
+/* error(V): the gate returns V, converted to the return type, when it
+ * refuses -- so the type is a scalar and V a constant the generated C can
+ * spell (an integer literal within int64_t, or an enumerator). */
+static void chk_error_form(struct idl_chk *c, struct idl_func *f)
 {
-	return id < IDL_CHK__COUNT ? idl_checks[id].name : "?";
+	const struct idl_expr *e = f->error;
+	const struct idl_type *r = idl_strip(f->ret);
+
+	if (!e || !r || r->kind == IDL_T_VOID)
+		return;   /* none, or misplaced-suffix */
+	if (r->kind == IDL_T_STRUCT && r->decl)
+		idl_report(c->s, IDL_CHK_REFUSAL_VALUE, IDL_SEV_OFF, &e->loc,
+		           "error() on '%s', which returns struct '%s': a refusal returns V, which must be "
+		           "a scalar; give it a scalar return type or drop error() (refusals are then "
+		           "fatal)", f->name, r->decl->name);
+	else if (e->kind == IDL_E_INT && e->negative && e->value > (uint64_t)INT64_MAX + 1)
+		idl_report(c->s, IDL_CHK_REFUSAL_VALUE, IDL_SEV_OFF, &e->loc,
+		           "error(-%llu) of '%s' is below INT64_MIN", (unsigned long long)e->value, f->name);
+	else if (e->kind != IDL_E_INT && e->kind != IDL_E_IDENT)
+		idl_report(c->s, IDL_CHK_REFUSAL_VALUE, IDL_SEV_OFF, &e->loc,
+		           "error() of '%s' takes an integer or an enumerator, not an expression", f->name);
 }
 
-enum idl_severity idl_check_default(enum idl_check_id id)
+/* A deep copy copies count=/size= bytes; a [string] member would need its
+ * NUL found in untrusted memory, which the struct copy does not do. */
+static void chk_string_member(struct idl_chk *c, struct idl_param *p)
 {
-	return id < IDL_CHK__COUNT ? idl_checks[id].severity : IDL_SEV_ERROR;
-}
-
-/* ---- options ---------------------------------------------------------------------------- */
-
-_Static_assert(IDL_CHK__COUNT <= IDL_MAX_CHECKS, "raise IDL_MAX_CHECKS in idl.h");
-
-void idl_opts_init(struct idl_opts *o)
-{
-	memset(o, 0, sizeof *o);
-}
-
-void idl_opts_fini(struct idl_opts *o)
-{
-	for (size_t i = 0; i < o->n_import_dirs; i++)
-		free(o->import_dirs[i]);
-	free(o->import_dirs);
-	o->import_dirs = NULL;
-	o->n_import_dirs = 0;
-}
-
-int idl_opts_add_import_dir(struct idl_opts *o, const char *dir)
-{
-	char **v = realloc(o->import_dirs, (o->n_import_dirs + 1) * sizeof *v);
-	char *d;
-
-	if (!v)
-		return -ENOMEM;
-	o->import_dirs = v;
-	d = strdup(dir);
-	if (!d)
-		return -ENOMEM;
-	v[o->n_import_dirs++] = d;
-	return 0;
-}
-
-static int idl_check_by_name(const char *name)
-{
-	for (int i = 0; i < IDL_CHK__COUNT; i++)
-		if (!strcmp(idl_checks[i].name, name))
-			return i;
-	return -1;
-}
-
-int idl_opts_warning(struct idl_opts *o, const char *arg)
-{
-	int id, off = 0, err = 0;
-
-	if (!strcmp(arg, "error")) {
-		o->werror = 1;
-		return 0;
-	}
-	if (!strcmp(arg, "no-error")) {
-		o->werror = 0;
-		return 0;
-	}
-	if (!strncmp(arg, "no-error=", 9)) {
-		if ((id = idl_check_by_name(arg + 9)) < 0)
-			return -ENOENT;
-		if (o->check_state[id] == 2)
-			o->check_state[id] = 1;
-		return 0;
-	}
-	if (!strncmp(arg, "error=", 6)) {
-		arg += 6;
-		err = 1;
-	} else if (!strncmp(arg, "no-", 3)) {
-		arg += 3;
-		off = 1;
-	}
-	if ((id = idl_check_by_name(arg)) < 0)
-		return -ENOENT;
-	if (off && idl_checks[id].required)
-		return -EPERM;
-	o->check_state[id] = off ? -1 : err ? 2 : 1;
-	return 0;
-}
-
-void idl_checks_list(FILE *out)
-{
-	for (int i = 0; i < IDL_CHK__COUNT; i++) {
-		const struct idl_check_row *r = &idl_checks[i];
-
-		fprintf(out, "  -W%-22s %-8s %s%s\n", r->name,
-		        r->severity == IDL_SEV_ERROR ? "error" : r->severity == IDL_SEV_WARNING ? "warning" : "off",
-		        r->description, r->required ? " (cannot be disabled)" : "");
-	}
-}
-
-/* ---- name resolution ------------------------------------------------------------------- */
-
-static struct idl_struct *idl_find_struct_in(const struct idl_file *f, const char *name, int depth)
-{
-	if (!f || depth > 64)
-		return NULL;
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_struct *s = i->structs; s; s = s->next)
-			if (!strcmp(s->name, name))
-				return s;
-	for (struct idl_import *im = f->imports; im; im = im->next) {
-		struct idl_struct *s = idl_find_struct_in(im->file, name, depth + 1);
-
-		if (s)
-			return s;
-	}
-	return NULL;
-}
-
-static struct idl_enum *idl_find_enum_in(const struct idl_file *f, const char *name, int depth)
-{
-	if (!f || depth > 64)
-		return NULL;
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_enum *e = i->enums; e; e = e->next)
-			if (!strcmp(e->name, name))
-				return e;
-	for (struct idl_import *im = f->imports; im; im = im->next) {
-		struct idl_enum *e = idl_find_enum_in(im->file, name, depth + 1);
-
-		if (e)
-			return e;
-	}
-	return NULL;
-}
-
-static struct idl_typedef *idl_find_typedef_in(const struct idl_file *f, const char *name, int depth)
-{
-	if (!f || depth > 64)
-		return NULL;
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_typedef *t = i->typedefs; t; t = t->next)
-			if (!strcmp(t->name, name))
-				return t;
-	for (struct idl_import *im = f->imports; im; im = im->next) {
-		struct idl_typedef *t = idl_find_typedef_in(im->file, name, depth + 1);
-
-		if (t)
-			return t;
-	}
-	return NULL;
-}
-
-struct idl_struct *idl_find_struct(const struct idl_file *f, const char *name)
-{
-	return idl_find_struct_in(f, name, 0);
-}
-
-struct idl_enum *idl_find_enum(const struct idl_file *f, const char *name)
-{
-	return idl_find_enum_in(f, name, 0);
-}
-
-struct idl_typedef *idl_find_typedef(const struct idl_file *f, const char *name)
-{
-	return idl_find_typedef_in(f, name, 0);
-}
-
-static int idl_file_has_includes(const struct idl_file *f, int depth)
-{
-	if (!f || depth > 64)
-		return 0;
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		if (i->includes)
-			return 1;
-	for (struct idl_import *im = f->imports; im; im = im->next)
-		if (idl_file_has_includes(im->file, depth + 1))
-			return 1;
-	return 0;
-}
-
-/* Does F (or an import) include a header whose name ends in HDR? */
-static int idl_file_includes(const struct idl_file *f, const char *hdr, int depth)
-{
-	size_t lh = strlen(hdr);
-
-	if (!f || depth > 64)
-		return 0;
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_include *inc = i->includes; inc; inc = inc->next) {
-			size_t l = strlen(inc->header);
-
-			if (l >= lh && !strcmp(inc->header + l - lh, hdr) &&
-			    (l == lh || inc->header[l - lh - 1] == '/'))
-				return 1;
-		}
-	for (struct idl_import *im = f->imports; im; im = im->next)
-		if (idl_file_includes(im->file, hdr, depth + 1))
-			return 1;
-	return 0;
-}
-
-/* Declarations visible in the file being resolved: its own first (in source
- * order), then its imports depth-first -- the order idl_find_struct() uses. */
-struct idl_scope {
-	struct idl_map structs, enums, typedefs;
-	struct idl_map order;        /* this file's struct -> 1-based position */
-};
-
-/* Is struct S declared before location LOC's struct in the same file, or imported? */
-static int idl_struct_declared_before(struct idl_session *ss, const struct idl_struct *s,
-                                      const struct idl_struct *user)
-{
-	struct idl_scope *sc = ss->scope;
-	uintptr_t a = (uintptr_t)idl_map_get(&sc->order, s->name);
-	uintptr_t b = (uintptr_t)idl_map_get(&sc->order, user->name);
-
-	if (!a)
-		return 1; /* from an import */
-	return a < b;
-}
-
-static void idl_scope_fill(struct idl_scope *sc, const struct idl_file *f, int depth)
-{
-	if (!f || depth > 64)
+	if (!c->strct || !p->attrs.is_string || p->attrs.is_opaque || p->attrs.user_check ||
+	    !idl_is_pointer(idl_strip(p->type)))
 		return;
-	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
-		for (struct idl_struct *st = i->structs; st; st = st->next)
-			idl_map_put(&sc->structs, st->name, st);
-		for (struct idl_enum *e = i->enums; e; e = e->next)
-			idl_map_put(&sc->enums, e->name, e);
-		for (struct idl_typedef *t = i->typedefs; t; t = t->next)
-			idl_map_put(&sc->typedefs, t->name, t);
-	}
-	for (struct idl_import *im = f->imports; im; im = im->next)
-		idl_scope_fill(sc, im->file, depth + 1);
+	idl_report(c->s, IDL_CHK_STRING_MEMBER, IDL_SEV_OFF, idl_attr_loc(p),
+	           "member '%s' of struct '%s' is a [string]: struct copies take their length from a "
+	           "sibling, never by scanning; write [count=len] char *%s with a length member", p->name,
+	           c->strct->name, p->name);
 }
 
-static void idl_resolve_type(struct idl_session *s, struct idl_file *f, struct idl_type *t,
-                             const struct idl_struct *in_struct, int has_includes)
+/* filled= is the count the callee reports, read back from one parameter. */
+static void chk_filled_name(struct idl_chk *c, struct idl_param *p)
 {
-	int via_ptr = 0;
-
-	for (; t; via_ptr |= t->kind == IDL_T_POINTER, t = t->target) {
-		switch (t->kind) {
-		case IDL_T_STRUCT:
-			t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name);
-			if (!t->decl) {
-				char *tag = t->name;
-
-				t->kind = IDL_T_EXTERN;
-				t->name = idl_b_kw_join(idl_xstrdup("struct"), tag);
-				free(tag);
-			} else if (in_struct && !via_ptr && !idl_struct_declared_before(s, t->decl, in_struct)) {
-				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
-				           "struct '%s' is used by value in struct '%s' before it is complete; "
-				           "declare it first (a struct cannot contain itself)", t->decl->name,
-				           in_struct->name);
-			}
-			break;
-		case IDL_T_ENUM:
-			t->enum_decl = idl_map_get(&((struct idl_scope *)s->scope)->enums, t->name);
-			if (!t->enum_decl) {
-				char *tag = t->name;
-
-				t->kind = IDL_T_EXTERN;
-				t->name = idl_b_kw_join(idl_xstrdup("enum"), tag);
-				free(tag);
-			}
-			break;
-		case IDL_T_EXTERN:
-			if (strchr(t->name, ' '))
-				break; /* "union X", already resolved */
-			t->typedef_decl = idl_map_get(&((struct idl_scope *)s->scope)->typedefs, t->name);
-			if (t->typedef_decl) {
-				t->kind = IDL_T_TYPEDEF;
-			} else if ((t->decl = idl_map_get(&((struct idl_scope *)s->scope)->structs, t->name))) {
-				/* a struct declared in the file used by its bare name (Open
-				 * Enclave's generated headers typedef every struct) */
-				t->kind = IDL_T_STRUCT;
-			} else if (!has_includes)
-				idl_report(s, IDL_CHK_UNKNOWN_TYPE, IDL_SEV_OFF, &t->loc,
-				           "unknown type '%s': it is not declared in this file and no C header is "
-				           "included; add include \"header.h\" that declares it", t->name);
-			break;
-		case IDL_T_SCALAR:
-			/* C11 declares these in <uchar.h> only, which the generated
-			 * headers do not include on their own */
-			if ((!strcmp(t->name, "char16_t") || !strcmp(t->name, "char32_t")) &&
-			    !idl_file_includes(f, "uchar.h", 0))
-				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &t->loc,
-				           "'%s' is declared in <uchar.h>; add include \"uchar.h\" to the "
-				           "interface (or use uint%s_t)", t->name, t->name[4] == '1' ? "16" : "32");
-			break;
-		case IDL_T_TYPEDEF:
-		case IDL_T_VOID:
-		case IDL_T_POINTER:
-			break;
-		}
-	}
-}
-
-static void idl_resolve_expr(struct idl_session *s, struct idl_file *f, struct idl_expr *e, int inc)
-{
-	if (!e)
+	if (!c->func || !p->attrs.filled || p->attrs.filled->kind == IDL_E_IDENT)
 		return;
-	if (e->kind == IDL_E_SIZEOF)
-		idl_resolve_type(s, f, e->type, NULL, inc);
-	idl_resolve_expr(s, f, e->lhs, inc);
-	idl_resolve_expr(s, f, e->rhs, inc);
+	idl_report(c->s, IDL_CHK_FILLED_NAME, IDL_SEV_OFF, &p->attrs.filled->loc,
+	           "filled= of parameter '%s' of '%s' is an expression; it names the one parameter the "
+	           "callee sets to the number of elements it filled", p->name, c->func->name);
 }
 
-static void idl_resolve_params(struct idl_session *s, struct idl_file *f, struct idl_param *p,
-                               const struct idl_struct *in_struct, int inc)
+/* EDL `from "x.edl" import NAME`: the functions file F offers -- its own,
+ * and what its own `from` imports select -- searched for NAME.  *BUDGET
+ * bounds the walk (a file reached twice is parsed twice); when it runs out
+ * the name counts as found and the generator's merge still refuses it. */
+static int idl_offers(const struct idl_file *f, const char *name, int depth, size_t *budget)
 {
-	for (; p; p = p->next) {
-		idl_resolve_type(s, f, p->type, in_struct, inc);
-		idl_resolve_expr(s, f, p->attrs.size, inc);
-		idl_resolve_expr(s, f, p->attrs.count, inc);
-		idl_resolve_expr(s, f, p->attrs.maxlen, inc);
-		idl_resolve_expr(s, f, p->attrs.filled, inc);
-	}
-}
-
-static void idl_resolve(struct idl_session *s, struct idl_file *f)
-{
-	int inc = idl_file_has_includes(f, 0);
-	struct idl_scope sc;
-	uintptr_t pos = 0;
-
-	idl_map_init(&sc.structs, 16);
-	idl_map_init(&sc.enums, 16);
-	idl_map_init(&sc.typedefs, 16);
-	idl_map_init(&sc.order, 16);
-	idl_scope_fill(&sc, f, 0);
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_struct *st = i->structs; st; st = st->next)
-			idl_map_put(&sc.order, st->name, (void *)++pos);
-	s->scope = &sc;
-
-	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
-		for (struct idl_typedef *td = i->typedefs; td; td = td->next) {
-			idl_resolve_type(s, f, td->type, NULL, inc);
-			if (td->type->kind == IDL_T_TYPEDEF && td->type->typedef_decl == td) {
-				td->type->typedef_decl = NULL; /* typedef T T: keep it an extern */
-				td->type->kind = IDL_T_EXTERN;
-			}
-			if (idl_is_pointer(td->type))
-				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &td->loc,
-				           "typedef '%s' hides a pointer from the checks; write the pointer out "
-				           "('T *p') where it is used", td->name);
-		}
-		for (struct idl_struct *st = i->structs; st; st = st->next)
-			idl_resolve_params(s, f, st->members, st, inc);
-		for (struct idl_struct *u = i->unions; u; u = u->next)
-			idl_resolve_params(s, f, u->members, NULL, inc);
+	if (!f || depth > 64 || !*budget)
+		return !*budget;
+	--*budget;
+	for (const struct idl_interface *i = f->interfaces; i; i = i->next)
 		for (int side = 0; side < 2; side++)
-			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
-				idl_resolve_type(s, f, fn->ret, NULL, inc);
-				idl_resolve_params(s, f, fn->params, NULL, inc);
-			}
+			for (const struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next)
+				if (!strcmp(fn->name, name))
+					return 1;
+	for (const struct idl_import *im = f->imports; im; im = im->next) {
+		int listed = im->import_all;
+
+		if (!im->is_from)
+			continue;
+		for (const struct idl_ident_list *n = im->names; n && !listed; n = n->next)
+			listed = !strcmp(n->name, name);
+		if (listed && idl_offers(im->file, name, depth + 1, budget))
+			return 1;
 	}
-	/* typedef chains that loop (typedef a b; typedef b a;) */
-	for (struct idl_interface *i = f->interfaces; i; i = i->next)
-		for (struct idl_typedef *td = i->typedefs; td; td = td->next) {
-			const struct idl_type *t = td->type;
-			int n = 0;
-
-			while (t && t->kind == IDL_T_TYPEDEF && t->typedef_decl && n < 64) {
-				t = t->typedef_decl->type;
-				n++;
-			}
-			if (n >= 64) {
-				idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &td->loc,
-				           "typedef '%s' is defined in terms of itself", td->name);
-				td->type->kind = IDL_T_EXTERN;
-				td->type->typedef_decl = NULL;
-			}
-		}
-	s->scope = NULL;
-	idl_map_fini(&sc.structs);
-	idl_map_fini(&sc.enums);
-	idl_map_fini(&sc.typedefs);
-	idl_map_fini(&sc.order);
+	return 0;
 }
 
-/* ---- the walker ---------------------------------------------------------------------- */
-
-static void idl_walk_params(struct idl_chk *c, struct idl_param *list)
+static void chk_import_name(struct idl_chk *c, struct idl_file *f)
 {
-	c->siblings = list;
-	idl_map_fini(&c->sibmap);
-	idl_map_init(&c->sibmap, idl_count_params(list));
-	for (struct idl_param *p = list; p; p = p->next)
-		idl_map_put(&c->sibmap, p->name, p);
-	for (struct idl_param *p = list; p; p = p->next)
-		for (size_t h = 0; h < sizeof idl_hooks / sizeof idl_hooks[0]; h++)
-			if (idl_hooks[h].param)
-				idl_hooks[h].param(c, p);
-}
+	for (const struct idl_import *im = f->imports; im; im = im->next) {
+		if (!im->is_from || im->import_all || !im->file)
+			continue;   /* a file that could not be read is reported already */
+		for (const struct idl_ident_list *n = im->names; n; n = n->next) {
+			size_t budget = 1u << 16;
 
-void idl_check_file(struct idl_session *s, struct idl_file *f)
-{
-	struct idl_chk c = { .s = s, .file = f };
-
-	idl_resolve(s, f);
-	idl_check_duplicates_file(s, f);
-	for (struct idl_interface *i = f->interfaces; i; i = i->next) {
-		size_t nt = 0, na = 0;
-
-		c.iface = i;
-		c.edl = i->is_enclave || s->edl;
-		for (struct idl_func *t = i->trusted; t; t = t->next)
-			nt++;
-		for (struct idl_func *u = i->untrusted; u; u = u->next)
-			for (struct idl_ident_list *a = u->allow; a; a = a->next)
-				na++;
-		idl_map_init(&c.trusted, nt);
-		idl_map_init(&c.allowed, na);
-		for (struct idl_func *t = i->trusted; t; t = t->next)
-			idl_map_put(&c.trusted, t->name, t);
-		for (struct idl_func *u = i->untrusted; u; u = u->next)
-			for (struct idl_ident_list *a = u->allow; a; a = a->next)
-				idl_map_put(&c.allowed, a->name, a);
-		for (size_t h = 0; h < sizeof idl_hooks / sizeof idl_hooks[0]; h++)
-			if (idl_hooks[h].iface)
-				idl_hooks[h].iface(&c, i);
-		for (struct idl_struct *st = i->structs; st; st = st->next) {
-			c.func = NULL;
-			c.strct = st;
-			idl_walk_params(&c, st->members);
+			if (!idl_offers(im->file, n->name, 0, &budget))
+				idl_report(c->s, IDL_CHK_IMPORT_NAME, IDL_SEV_OFF, &n->loc,
+				           "'%s' is not a function of \"%s\" (or of what it imports); nothing "
+				           "to import", n->name, im->path);
 		}
-		c.strct = NULL;
-		/* EDL unions: plain data, copied by sizeof; a pointer member cannot
-		 * be checked (which member is live is unknown) */
-		for (struct idl_struct *u = i->unions; u; u = u->next)
-			for (struct idl_param *m = u->members; m; m = m->next) {
-				const struct idl_type *t = idl_strip(m->type);
-				if (idl_is_pointer(t) || idl_has_pointer_attrs(&m->attrs) ||
-				    (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0)))
-					idl_report(s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &m->loc,
-					           "member '%s' of union '%s' holds a pointer: which member is live "
-					           "is unknown, so it can be neither copied nor checked; keep unions "
-					           "plain data, or pass the pointer as its own parameter", m->name,
-					           u->name);
-			}
-		for (int side = 0; side < 2; side++)
-			for (struct idl_func *fn = side ? i->untrusted : i->trusted; fn; fn = fn->next) {
-				c.func = fn;
-				for (size_t h = 0; h < sizeof idl_hooks / sizeof idl_hooks[0]; h++)
-					if (idl_hooks[h].func)
-						idl_hooks[h].func(&c, fn);
-				idl_walk_params(&c, fn->params);
-			}
-		c.func = NULL;
-		idl_map_fini(&c.trusted);
-		idl_map_fini(&c.allowed);
 	}
-	idl_map_fini(&c.sibmap);
 }
+
+/* EDL unions: plain data, copied by sizeof; a pointer member cannot be
+ * checked (which member is live is unknown) */
+static void chk_union_plain(struct idl_chk *c, struct idl_interface *i)
+{
+	for (struct idl_struct *u = i->unions; u; u = u->next)
+		for (struct idl_param *m = u->members; m; m = m->next) {
+			const struct idl_type *t = idl_strip(m->type);
+			if (idl_is_pointer(t) || idl_has_pointer_attrs(&m->attrs) ||
+			    (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0)))
+				idl_report(c->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &m->loc,
+				           "member '%s' of union '%s' holds a pointer: which member is live "
+				           "is unknown, so it can be neither copied nor checked; keep unions "
+				           "plain data, or pass the pointer as its own parameter", m->name,
+				           u->name);
+		}
+}
+
+/* ---- the hooks, in the order they run (a parameter's direction is checked before its lengths) ---- */
+
+const struct idl_check_hook idl_check_hooks[] = {
+	{ IDL_CHK_DUPLICATE, NULL, NULL, NULL, chk_duplicate_file },
+	{ IDL_CHK_RESERVED_PREFIX, chk_reserved_param, chk_reserved_func, chk_reserved_iface, NULL },
+	{ IDL_CHK_DUPLICATE, NULL, chk_duplicate_params, chk_duplicate_iface, NULL },
+	{ IDL_CHK_UNSUPPORTED, chk_unsupported_param, NULL, NULL, NULL },
+	{ IDL_CHK_POINTER_ARRAY, chk_pointer_array, NULL, NULL, NULL },
+	{ IDL_CHK_POINTER_DIRECTION, chk_pointer_direction, NULL, NULL, NULL },
+	{ IDL_CHK_ATTR_NON_POINTER, chk_attr_non_pointer, NULL, NULL, NULL },
+	{ IDL_CHK_ATTR_CONFLICT, chk_attr_conflict, NULL, NULL, NULL },
+	{ IDL_CHK_STRING_TYPE, chk_string_type, NULL, NULL, NULL },
+	{ IDL_CHK_VOID_POINTER_SIZE, chk_void_pointer_size, NULL, NULL, NULL },
+	{ IDL_CHK_STRUCT_MEMBER_LENGTH, chk_struct_member_length, NULL, NULL, NULL },
+	{ IDL_CHK_LENGTH_REFS, chk_length_refs, NULL, NULL, NULL },
+	{ IDL_CHK_FILLED_NEEDS_OUT, chk_filled_needs_out, NULL, NULL, NULL },
+	{ IDL_CHK_USER_CHECK_REASON, chk_user_check_reason, NULL, NULL, NULL },
+	{ IDL_CHK_POINTER_RETURN, NULL, chk_pointer_return, NULL, NULL },
+	{ IDL_CHK_MISPLACED_SUFFIX, NULL, chk_error_value, NULL, NULL },
+	{ IDL_CHK_ALLOW_TARGET, NULL, chk_allow_target, NULL, NULL },
+	{ IDL_CHK_UNREACHABLE_PRIVATE, NULL, NULL, chk_unreachable_private, NULL },
+	{ IDL_CHK_DEEP_STRUCT, chk_deep_struct_param, chk_deep_struct_return, NULL, NULL },
+	{ IDL_CHK_EMPTY_STRUCT, NULL, NULL, chk_empty_struct, NULL },
+	{ IDL_CHK_UNSUPPORTED, NULL, NULL, chk_union_plain, NULL },
+	{ IDL_CHK_REFUSAL_VALUE, NULL, chk_error_form, NULL, NULL },
+	{ IDL_CHK_STRING_MEMBER, chk_string_member, NULL, NULL, NULL },
+	{ IDL_CHK_FILLED_NAME, chk_filled_name, NULL, NULL, NULL },
+	{ IDL_CHK_IMPORT_NAME, NULL, NULL, NULL, chk_import_name },
+};
+const size_t idl_check_nhooks = sizeof idl_check_hooks / sizeof idl_check_hooks[0];

@@ -65,12 +65,6 @@ const struct idl_diag *idl_diags_get(const struct idl_diags *d, size_t i)
 	return d && i < d->n ? &d->v[i] : NULL;
 }
 
-void idl_diags_oom(struct idl_diags *d)
-{
-	if (d)
-		d->oom = 1;
-}
-
 /* The text of line LINE of the source that loc->file names, or NULL.  The
  * line index is built once per source, so many diagnostics stay cheap. */
 static char *idl_line_text(struct idl_session *s, const struct idl_loc *loc)
@@ -107,8 +101,9 @@ static char *idl_line_text(struct idl_session *s, const struct idl_loc *loc)
 	return NULL;
 }
 
-struct idl_diag *idl_diag_add(struct idl_session *s, enum idl_severity sev, const char *check,
-                              const struct idl_loc *loc, const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0)))
+static struct idl_diag *idl_diag_add(struct idl_session *s, enum idl_severity sev, const char *check,
+                                     const struct idl_loc *loc, const char *fmt, va_list ap)
 {
 	struct idl_diags *d = s->diags;
 	struct idl_diag *g;

@@ -494,13 +494,13 @@ base
 	| IDENT                      { $$ = idl_b_type_base(p, IDL_T_EXTERN, $1, 0, &@$); }
 	| STRUCT IDENT               { $$ = idl_b_type_base(p, IDL_T_STRUCT, $2, 0, &@$); }
 	| ENUM IDENT                 { $$ = idl_b_type_base(p, IDL_T_ENUM, $2, 0, &@$); }
-	| UNION IDENT                { $$ = idl_b_type_base(p, IDL_T_EXTERN, idl_b_kw_join(idl_xstrdup("union"), $2), 0, &@$);
+	| UNION IDENT                { $$ = idl_b_type_base(p, IDL_T_EXTERN, idl_xjoin(idl_xstrdup("union"), $2), 0, &@$);
 	                               free($2); }
 	;
 
 kw_list
 	: CTYPE                      { $$ = $1; }
-	| kw_list CTYPE              { $$ = idl_b_kw_join($1, $2); free($2); }
+	| kw_list CTYPE              { $$ = idl_xjoin($1, $2); free($2); }
 	;
 
 /* ---- attribute expressions ---- */

@@ -17,58 +17,7 @@
 
 #include "idl.h"
 
-/* ---- named checks: the table itself is in idl_check.c ------------------------- */
-
-#define IDL_CHECKS(X)                                                                   \
-	X(POINTER_DIRECTION, "pointer-direction", ERROR, 1,                             \
-	  "every pointer has [in], [out], [opaque] or [user_check]")                       \
-	X(LENGTH_REFS, "length-refs", ERROR, 1,                                        \
-	  "size/count/maxlen/filled name an existing integer parameter or sibling member") \
-	X(STRING_TYPE, "string-type", ERROR, 1, "[string] only on char *")              \
-	X(VOID_POINTER_SIZE, "void-pointer-size", ERROR, 1, "a copied void * needs [size=]") \
-	X(STRUCT_MEMBER_LENGTH, "struct-member-length", ERROR, 1,                     \
-	  "pointer members of IDL structs need [count=]/[size=] naming a sibling")       \
-	X(DUPLICATE, "duplicate", ERROR, 1, "functions, parameters, members, types declared once") \
-	X(ALLOW_TARGET, "allow-target", ERROR, 1,                                       \
-	  "allow() names non-public trusted functions of the same interface")              \
-	X(RESERVED_PREFIX, "reserved-prefix", ERROR, 1,                                 \
-	  "names must not start with erim_, _erim or __ (generated code uses them)")     \
-	X(POINTER_ARRAY, "pointer-array", ERROR, 1, "pointers to pointers and arrays of pointers") \
-	X(FUNCTION_POINTER, "function-pointer", ERROR, 1, "function pointers cannot cross the boundary") \
-	X(VARARGS, "varargs", ERROR, 1, "variadic functions cannot be marshalled")     \
-	X(SIGNED_LENGTH, "signed-length", WARNING, 0, "length given by a signed integer") \
-	X(FILLED_NEEDS_OUT, "filled-needs-out", ERROR, 1, "[filled=] only with [out]")  \
-	X(USER_CHECK_REASON, "user_check-reason", ERROR, 0,                           \
-	  "[user_check] gives its reason: user_check(\"why\") (a warning in EDL files)") \
-	X(ATTR_NON_POINTER, "attr-non-pointer", ERROR, 1,                               \
-	  "pointer attributes on a parameter that is not a pointer or array")            \
-	X(ATTR_CONFLICT, "attr-conflict", ERROR, 1, "attributes that contradict each other") \
-	X(UNKNOWN_ATTRIBUTE, "unknown-attribute", ERROR, 1, "attribute names the language does not have") \
-	X(MISSING_SEMICOLON, "missing-semicolon", ERROR, 1, "';' after a closing '}'") \
-	X(MISPLACED_SUFFIX, "misplaced-suffix", ERROR, 1,                              \
-	  "error() only on trusted functions returning a value, allow() only on untrusted ones") \
-	X(POINTER_RETURN, "pointer-return", ERROR, 1, "functions cannot return pointers") \
-	X(UNNAMED_PARAM, "unnamed-param", ERROR, 1, "every parameter has a name")        \
-	X(UNSUPPORTED, "unsupported", ERROR, 1, "C/EDL constructs the generator cannot copy safely") \
-	X(EDL_COMPAT, "edl-compat", WARNING, 0, "EDL attributes accepted and ignored") \
-	X(UNKNOWN_TYPE, "unknown-type", WARNING, 0,                                    \
-	  "a type name that is neither declared nor can come from an included header")   \
-	X(UNREACHABLE_PRIVATE, "unreachable-private", WARNING, 0,                      \
-	  "a non-public trusted function that no allow() lists can never be called")    \
-	X(EMPTY_PARAMS, "empty-params", OFF, 0, "`f()` instead of `f(void)`")           \
-	X(DEEP_STRUCT, "deep-struct", ERROR, 1,                                        \
-	  "structs with pointer members only as [in]/[out] buffers of trusted functions, one level deep") \
-	X(EMPTY_STRUCT, "empty-struct", ERROR, 1, "a struct without members (C11 has none)") \
-	X(SHALLOW_POINTER, "shallow-pointer", WARNING, 0,                              \
-	  "EDL pointer returns, arrays of pointers and struct pointer members without a length: " \
-	  "the pointer values are copied, never followed (as unchecked as [user_check])")
-
-enum idl_check_id {
-#define IDL_CHECK_ENUM(id, name, sev, req, desc) IDL_CHK_##id,
-	IDL_CHECKS(IDL_CHECK_ENUM)
-#undef IDL_CHECK_ENUM
-	IDL_CHK__COUNT
-};
+#include "idl_table.h"
 
 /* ---- the parse session ------------------------------------------------------------ */
 
@@ -135,17 +84,32 @@ void idl_error(struct idl_session *s, const struct idl_loc *loc, const char *fmt
 	__attribute__((format(printf, 3, 4)));
 void idl_note(struct idl_session *s, const struct idl_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-struct idl_diag *idl_diag_add(struct idl_session *s, enum idl_severity sev, const char *check,
-                              const struct idl_loc *loc, const char *fmt, va_list ap)
-	__attribute__((format(printf, 5, 0)));
-void idl_diags_oom(struct idl_diags *d);
 
-/* ---- checks (idl_check.c) ------------------------------------------------------------ */
+/* ---- checks (idl_walk.c runs the hooks of idl_check.c) ------------------------------- */
 
-const char *idl_check_name(enum idl_check_id id);
-enum idl_severity idl_check_default(enum idl_check_id id);
 /* Resolve types and run every check on F (not on its imports). */
 void idl_check_file(struct idl_session *s, struct idl_file *f);
+
+/* ---- type questions (idl_types.c): typedefs of the .erim followed ------------------ */
+
+int idl_is_pointer(const struct idl_type *t);
+const struct idl_type *idl_strip(const struct idl_type *t);
+int idl_is_integer(const struct idl_type *t);
+/* A type name from an included C header that may be an integer (socklen_t). */
+int idl_is_header_integer(const struct idl_type *t);
+int idl_is_signed_integer(const struct idl_type *t);
+int idl_is_char(const struct idl_type *t);
+int idl_has_pointer_attrs(const struct idl_attrs *a);
+
+/* ---- "did you mean" (idl_strdist.c) ------------------------------------------------- */
+
+struct idl_suggest {
+	const char *want;            /* the unknown name */
+	const char *best;            /* the closest candidate so far, or NULL */
+	size_t bestd;
+};
+void idl_suggest_init(struct idl_suggest *s, const char *want);
+void idl_suggest_consider(struct idl_suggest *s, const char *cand);
 
 /* ---- builders (idl_build.c): each takes ownership of its pointer arguments ---- */
 
@@ -179,20 +143,22 @@ struct idl_item {
 	struct idl_item *next;
 };
 
+/* Allocation (idl_alloc.c): out of memory aborts with a message. */
 void *idl_xzalloc(size_t n);
+void *idl_xrealloc(void *p, size_t n);
 /* Lists are built by prepending (O(1) per element, so huge inputs stay
  * linear) and reversed once complete. */
 void *idl_list_reverse(void *head, size_t next_offset);
 #define IDL_REV(type, head) ((type *)idl_list_reverse((head), offsetof(type, next)))
 char *idl_xstrdup(const char *s);
 char *idl_xstrndup(const char *s, size_t n);
+/* "A B" from A (freed) and B: multi-keyword type names, "struct X". */
+char *idl_xjoin(char *a, const char *b);
 
 struct idl_type *idl_b_type_base(struct idl_parser *p, enum idl_type_kind kind, char *name,
                                  int nconst, const struct idl_loc *loc);
 struct idl_type *idl_b_type_pointer(struct idl_parser *p, struct idl_type *target, int is_const,
                                     const struct idl_loc *loc);
-struct idl_type *idl_b_type_const(struct idl_type *t);
-char *idl_b_kw_join(char *a, const char *b);
 
 struct idl_expr *idl_b_expr_int(uint64_t v, int neg, const struct idl_loc *loc);
 struct idl_expr *idl_b_expr_ident(char *name, const struct idl_loc *loc);
@@ -253,7 +219,6 @@ void idl_b_file_import(struct idl_parser *p, struct idl_import *imp);
 /* Freeing (idl_build.c); all accept NULL. */
 void idl_free_type(struct idl_type *t);
 void idl_free_expr(struct idl_expr *e);
-void idl_free_attrs(struct idl_attrs *a);
 void idl_free_rawattrs(struct idl_rawattr *a);
 void idl_free_params(struct idl_param *p);
 void idl_free_suffixes(struct idl_suffix *s);

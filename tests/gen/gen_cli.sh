@@ -130,5 +130,16 @@ t=wno_silences_a_warning
 run -Wno-signed-length -o o7 sw.erim
 [ $rc = 0 ] && [ -z "$err" ] && ok $t || fail $t "rc=$rc err=$err"
 
+t=gates_refuse_to_compile_against_another_erim_gen_abi
+# the gates call erim_gen.h's helpers: a header of another ABI (an older
+# install) must stop the build with a message, never link mismatched helpers
+mkdir -p o8 abi
+run -o o8 keyvault.erim
+sed 's/^#define ERIM_GEN_ABI .*/#define ERIM_GEN_ABI 999/' "$top_srcdir/runtime/erim_gen.h" >abi/erim_gen.h
+if [ $rc = 0 ] && cc -std=c11 -I o8 -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c o8/keyvault_gates.c -o o8/ok.o 2>"$w/cc.log" \
+	&& ! cc -std=c11 -I o8 -I abi -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c o8/keyvault_gates.c -o o8/bad.o 2>"$w/cc.log" \
+	&& grep -q 'generated for erim_gen.h ABI 1' "$w/cc.log"; then ok $t
+else cat "$w/cc.log"; fail $t "rc=$rc: the ABI check did not fire (or the real header failed)"; fi
+
 echo "$suite: $passed passed, $failed failed, 0 skipped"
 [ $failed -eq 0 ]

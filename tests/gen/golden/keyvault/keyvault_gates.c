@@ -8,191 +8,13 @@
 #include <string.h>
 
 #include "erim.h"
+#include "erim_gen.h"
 #include "keyvault_erim.h"
 #include "keyvault_trusted.h"
 
-/* Copies must run forward whatever EFLAGS.DF the caller left: the ABI says DF
- * is clear at calls, an attacker need not.  The mpk gate clears it, but under
- * `none` no gate runs, and an untrusted callback may return with DF set, so
- * trusted code clears it itself before every copy. */
-/* Speculation barrier after the boundary checks (as edger8r's and
- * oeedger8r's generated code has): no trusted copy or call runs ahead,
- * under speculation, of the checks that bound it (Spectre v1). */
-static inline __attribute__((unused)) void erim__lfence(void)
-{
-	__asm__ __volatile__("lfence" ::: "memory");
-}
-
-static inline __attribute__((unused)) void erim__cld(void)
-{
-	__asm__ __volatile__("cld" ::: "memory");
-}
-
-/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
- * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
- * are not turned back into library calls): trusted code does not call
- * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
- * untrusted memory.  Copies of a constant size up to 64 bytes stay
- * __builtin_memcpy/memset, which compilers inline when optimising. */
-#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
-	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
-#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
-	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
-static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
-{
-	void *erim__r = erim__d;
-
-	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
-	return erim__r;
-}
-
-static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
-{
-	void *erim__r = erim__p;
-
-	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
-	return erim__r;
-}
-
-/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
- * outside the range.  The words may read past the NUL (inside the range,
- * which the caller checked), which AddressSanitizer reports when a short
- * string ends its allocation: under ASan the scan goes byte by byte. */
-#ifndef ERIM__WORDSCAN
-#if defined(__SANITIZE_ADDRESS__)
-#define ERIM__WORDSCAN 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ERIM__WORDSCAN 0
+#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 1
+#error "keyvault_gates.c was generated for erim_gen.h ABI 1: regenerate it with the erimgen of the installed erim"
 #endif
-#endif
-#ifndef ERIM__WORDSCAN
-#define ERIM__WORDSCAN 1
-#endif
-#endif
-static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
-{
-	size_t erim__i = 0;
-
-	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
-		if (!erim__p[erim__i])
-			return erim__p + erim__i;
-	for (; ERIM__WORDSCAN && erim__n - erim__i >= 8; erim__i += 8) {
-		uint64_t erim__w;
-
-		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);
-		if ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)
-			break;
-	}
-	for (; erim__i < erim__n; erim__i++) {
-		__asm__("" : "+r"(erim__i));
-		if (!erim__p[erim__i])
-			return erim__p + erim__i;
-	}
-	return NULL;
-}
-
-/* strlen of a string in trusted memory. */
-static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
-{
-	size_t erim__i = 0;
-
-	while (erim__p[erim__i]) {
-		__asm__("" : "+r"(erim__i));
-		erim__i++;
-	}
-	return erim__i;
-}
-
-/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
- * the address space or overlaps trusted memory (any byte). */
-static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
-{
-	uintptr_t erim__a = (uintptr_t)erim__p;
-
-	if (erim__n && erim__a + (erim__n - 1) < erim__a)
-		return "wraps around the address space";
-	if (erim_overlaps_trusted(erim__p, erim__n))
-		return "overlaps trusted memory";
-	return NULL;
-}
-
-/* Copy the untrusted string U (at most MAX characters before its NUL) into a
- * fresh trusted buffer *OUT, forced to be NUL-terminated; *LEN its length.
- * Page by page: each page is checked against trusted memory before it is
- * read, so the scan never runs into trusted memory, and each chunk's length
- * is frozen before its bytes are copied once (a racing writer can change the
- * bytes, never the bounds).  NULL on success, else why the string is refused. */
-static __attribute__((unused)) const char *erim__str_in(const char *erim__u, size_t erim__max,
-                                                        void **erim__out, size_t *erim__len)
-{
-	size_t erim__n = 0, erim__cap = 0;
-	char *erim__t = NULL;
-
-	for (;;) {
-		uintptr_t erim__a = (uintptr_t)erim__u + erim__n;
-		size_t erim__chunk = 4096 - (erim__a & 4095u), erim__k;
-		const char *erim__w, *erim__z;
-
-		if (erim__a < (uintptr_t)erim__u)
-			erim__w = "wraps around the address space";
-		else
-			erim__w = erim__check((const void *)erim__a, erim__chunk);
-		if (erim__w) {
-			erim_free(erim__t);
-			return erim__w;
-		}
-		erim__lfence();   /* no speculative scan past the page check */
-		if (erim__chunk > erim__max - erim__n + 1)
-			erim__chunk = erim__max - erim__n + 1;
-		erim__z = erim__nul((const char *)erim__a, erim__chunk);
-		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
-		if (erim__n + erim__k + 1 > erim__cap) {
-			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
-			char *erim__g;
-
-			while (erim__nc < erim__n + erim__k + 1)
-				erim__nc *= 2;
-			erim__g = erim_realloc(erim__t, erim__nc);
-			if (!erim__g) {
-				erim_free(erim__t);
-				return "cannot be copied: out of trusted memory";
-			}
-			erim__t = erim__g;
-			erim__cap = erim__nc;
-		}
-		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
-		erim__n += erim__k;
-		if (erim__z)
-			break;
-		if (erim__n > erim__max) {
-			erim_free(erim__t);
-			return "is longer than its maxlen";
-		}
-	}
-	erim__t[erim__n] = '\0';
-	*erim__out = erim__t;
-	*erim__len = erim__n;
-	return NULL;
-}
-
-/* bools copied from untrusted memory: any byte other than 0 becomes 1, read
- * as unsigned char, so trusted code never loads an invalid bool. */
-static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)
-{
-	unsigned char *erim__c = erim__p;
-
-	for (size_t erim__i = 0; erim__i < erim__n; erim__i++)
-		erim__c[erim__i] = erim__c[erim__i] != 0;
-}
-_Static_assert(sizeof(_Bool) == 1, "erim__fix_bools assumes one-byte bools");
-
-/* Buffers up to this many bytes are copied to the trusted stack. */
-#define ERIM__SMALL 256
-
-/* Largest block a trusted proxy hands to an untrusted function: the block is
- * copied onto the untrusted stack. */
-#define ERIM__CB_MAX ((size_t)256 * 1024)
 
 /* entry ids: erim__base (untrusted copy, used by the gates) plus the
  * index; allow lists use the trusted copy erim__tbase, which untrusted
@@ -261,19 +83,13 @@ static __attribute__((unused)) const char *erim__in_kv_blob(struct kv_blob *erim
 	erim__k->len = erim__u->len;
 	{
 		size_t erim__n;
-		void *erim__t;
+		void *erim__t = NULL;
 		size_t erim__t1 = (size_t)erim__u->len;
 		if (__builtin_mul_overflow(erim__t1, sizeof(uint8_t), &erim__n))
 			{ *erim__mem = "data"; return "has a size that overflows size_t"; }
 		if (erim__u->data) {
-			const char *erim__w = erim__check(erim__u->data, erim__n);
+			const char *erim__w = erim__copy_in(erim__u->data, erim__n, NULL, erim__copy, &erim__t);
 			if (erim__w) { *erim__mem = "data"; return erim__w; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
-			if (!erim__t) { *erim__mem = "data"; return "cannot be copied: out of trusted memory"; }
-			if (erim__copy) {
-				erim__cpy(erim__t, erim__u->data, erim__n);
-			}
 			erim__k->data = erim__t;
 		}
 	}
@@ -355,13 +171,8 @@ static long erim__entry_kv_sign(void *erim__raw)
 		erim__n_msg = erim__t1;
 		erim__e_msg = erim__t1 / sizeof(uint8_t);
 		if (erim__v.msg) {
-			const char *erim__w = erim__check(erim__v.msg, erim__n_msg);
+			const char *erim__w = erim__copy_in(erim__v.msg, erim__n_msg, erim__s_msg, 1, &erim__p_msg);
 			if (erim__w) { erim__arg = "msg"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_msg = erim__n_msg <= ERIM__SMALL ? erim__s_msg : erim_malloc(erim__n_msg ? erim__n_msg : 1);
-			if (!erim__p_msg)
-				{ erim__arg = "msg"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			erim__cpy(erim__p_msg, erim__v.msg, erim__n_msg);
 		}
 	}
 	/* sig: out buffer */
@@ -371,12 +182,8 @@ static long erim__entry_kv_sign(void *erim__raw)
 			{ erim__arg = "sig"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_sig = erim__t2;
 		if (erim__v.sig) {
-			const char *erim__w = erim__check(erim__v.sig, erim__n_sig);
+			const char *erim__w = erim__copy_in(erim__v.sig, erim__n_sig, erim__s_sig, 0, &erim__p_sig);
 			if (erim__w) { erim__arg = "sig"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_sig = erim__n_sig <= ERIM__SMALL ? erim__zero(erim__s_sig, erim__n_sig) : erim_calloc(1, erim__n_sig ? erim__n_sig : 1);
-			if (!erim__p_sig)
-				{ erim__arg = "sig"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	erim__lfence();
@@ -386,11 +193,9 @@ static long erim__entry_kv_sign(void *erim__raw)
 	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	if (erim__p_msg != (void *)erim__s_msg)
-		erim_free(erim__p_msg);
+	erim__copy_free(erim__p_msg, erim__s_msg);
 	(void)erim__e_msg;
-	if (erim__p_sig != (void *)erim__s_sig)
-		erim_free(erim__p_sig);
+	erim__copy_free(erim__p_sig, erim__s_sig);
 	(void)erim__e_sig;
 	if (erim__st != 0) {
 		(void)erim__arg;
@@ -469,12 +274,8 @@ static long erim__entry_kv_export(void *erim__raw)
 		erim__e_buf = erim__t1;
 		erim__z_buf = sizeof(uint8_t);
 		if (erim__v.buf) {
-			const char *erim__w = erim__check(erim__v.buf, erim__n_buf);
+			const char *erim__w = erim__copy_in(erim__v.buf, erim__n_buf, erim__s_buf, 0, &erim__p_buf);
 			if (erim__w) { erim__arg = "buf"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_buf = erim__n_buf <= ERIM__SMALL ? erim__zero(erim__s_buf, erim__n_buf) : erim_calloc(1, erim__n_buf ? erim__n_buf : 1);
-			if (!erim__p_buf)
-				{ erim__arg = "buf"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	/* n: out buffer */
@@ -482,12 +283,8 @@ static long erim__entry_kv_export(void *erim__raw)
 		erim__n_n = sizeof(size_t);
 		erim__e_n = 1;
 		if (erim__v.n) {
-			const char *erim__w = erim__check(erim__v.n, erim__n_n);
+			const char *erim__w = erim__copy_in(erim__v.n, erim__n_n, erim__s_n, 0, &erim__p_n);
 			if (erim__w) { erim__arg = "n"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_n = erim__n_n <= ERIM__SMALL ? erim__zero(erim__s_n, erim__n_n) : erim_calloc(1, erim__n_n ? erim__n_n : 1);
-			if (!erim__p_n)
-				{ erim__arg = "n"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	if (erim__p_n && erim__n_n < sizeof(size_t))
@@ -508,11 +305,9 @@ static long erim__entry_kv_export(void *erim__raw)
 	((struct erim__args_kv_export *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	if (erim__p_buf != (void *)erim__s_buf)
-		erim_free(erim__p_buf);
+	erim__copy_free(erim__p_buf, erim__s_buf);
 	(void)erim__e_buf;
-	if (erim__p_n != (void *)erim__s_n)
-		erim_free(erim__p_n);
+	erim__copy_free(erim__p_n, erim__s_n);
 	(void)erim__e_n;
 	if (erim__st != 0) {
 		erim_refuse("keyvault", "kv_export", "argument '%s'%s%s%s %s", erim__arg,

@@ -8,191 +8,13 @@
 #include <string.h>
 
 #include "erim.h"
+#include "erim_gen.h"
 #include "shapes_erim.h"
 #include "shapes_trusted.h"
 
-/* Copies must run forward whatever EFLAGS.DF the caller left: the ABI says DF
- * is clear at calls, an attacker need not.  The mpk gate clears it, but under
- * `none` no gate runs, and an untrusted callback may return with DF set, so
- * trusted code clears it itself before every copy. */
-/* Speculation barrier after the boundary checks (as edger8r's and
- * oeedger8r's generated code has): no trusted copy or call runs ahead,
- * under speculation, of the checks that bound it (Spectre v1). */
-static inline __attribute__((unused)) void erim__lfence(void)
-{
-	__asm__ __volatile__("lfence" ::: "memory");
-}
-
-static inline __attribute__((unused)) void erim__cld(void)
-{
-	__asm__ __volatile__("cld" ::: "memory");
-}
-
-/* Copies, zeroing and scans of variable size run inline (rep movsb/stosb,
- * fast on CPUs with ERMS/FSRM; plain loops with a compiler barrier so they
- * are not turned back into library calls): trusted code does not call
- * memcpy/memset/memchr/strlen through the program's PLT, whose GOT is
- * untrusted memory.  Copies of a constant size up to 64 bytes stay
- * __builtin_memcpy/memset, which compilers inline when optimising. */
-#define erim__mcpy(d, s, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
-	__builtin_memcpy((d), (s), (n)) : erim__cpy((d), (s), (n))))
-#define erim__mset(d, c, n) ((void)(__builtin_constant_p(n) && (n) <= 64 ? \
-	__builtin_memset((d), (c), (n)) : erim__zero((d), (n))))
-static inline __attribute__((unused)) void *erim__cpy(void *erim__d, const void *erim__s, size_t erim__n)
-{
-	void *erim__r = erim__d;
-
-	__asm__ __volatile__("cld\n\trep movsb" : "+D"(erim__d), "+S"(erim__s), "+c"(erim__n) : : "memory");
-	return erim__r;
-}
-
-static inline __attribute__((unused)) void *erim__zero(void *erim__p, size_t erim__n)
-{
-	void *erim__r = erim__p;
-
-	__asm__ __volatile__("cld\n\trep stosb" : "+D"(erim__p), "+c"(erim__n) : "a"(0) : "memory");
-	return erim__r;
-}
-
-/* The first NUL in [P, P+N), or NULL; eight bytes at a time, never reading
- * outside the range.  The words may read past the NUL (inside the range,
- * which the caller checked), which AddressSanitizer reports when a short
- * string ends its allocation: under ASan the scan goes byte by byte. */
-#ifndef ERIM__WORDSCAN
-#if defined(__SANITIZE_ADDRESS__)
-#define ERIM__WORDSCAN 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ERIM__WORDSCAN 0
+#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 1
+#error "shapes_gates.c was generated for erim_gen.h ABI 1: regenerate it with the erimgen of the installed erim"
 #endif
-#endif
-#ifndef ERIM__WORDSCAN
-#define ERIM__WORDSCAN 1
-#endif
-#endif
-static inline __attribute__((unused)) const char *erim__nul(const char *erim__p, size_t erim__n)
-{
-	size_t erim__i = 0;
-
-	for (; erim__i < erim__n && ((uintptr_t)(erim__p + erim__i) & 7u); erim__i++)
-		if (!erim__p[erim__i])
-			return erim__p + erim__i;
-	for (; ERIM__WORDSCAN && erim__n - erim__i >= 8; erim__i += 8) {
-		uint64_t erim__w;
-
-		__builtin_memcpy(&erim__w, erim__p + erim__i, 8);
-		if ((erim__w - 0x0101010101010101u) & ~erim__w & 0x8080808080808080u)
-			break;
-	}
-	for (; erim__i < erim__n; erim__i++) {
-		__asm__("" : "+r"(erim__i));
-		if (!erim__p[erim__i])
-			return erim__p + erim__i;
-	}
-	return NULL;
-}
-
-/* strlen of a string in trusted memory. */
-static inline __attribute__((unused)) size_t erim__strlen(const char *erim__p)
-{
-	size_t erim__i = 0;
-
-	while (erim__p[erim__i]) {
-		__asm__("" : "+r"(erim__i));
-		erim__i++;
-	}
-	return erim__i;
-}
-
-/* NULL if [P, P+N) is an acceptable untrusted buffer, else why not: it wraps
- * the address space or overlaps trusted memory (any byte). */
-static inline __attribute__((unused)) const char *erim__check(const void *erim__p, size_t erim__n)
-{
-	uintptr_t erim__a = (uintptr_t)erim__p;
-
-	if (erim__n && erim__a + (erim__n - 1) < erim__a)
-		return "wraps around the address space";
-	if (erim_overlaps_trusted(erim__p, erim__n))
-		return "overlaps trusted memory";
-	return NULL;
-}
-
-/* Copy the untrusted string U (at most MAX characters before its NUL) into a
- * fresh trusted buffer *OUT, forced to be NUL-terminated; *LEN its length.
- * Page by page: each page is checked against trusted memory before it is
- * read, so the scan never runs into trusted memory, and each chunk's length
- * is frozen before its bytes are copied once (a racing writer can change the
- * bytes, never the bounds).  NULL on success, else why the string is refused. */
-static __attribute__((unused)) const char *erim__str_in(const char *erim__u, size_t erim__max,
-                                                        void **erim__out, size_t *erim__len)
-{
-	size_t erim__n = 0, erim__cap = 0;
-	char *erim__t = NULL;
-
-	for (;;) {
-		uintptr_t erim__a = (uintptr_t)erim__u + erim__n;
-		size_t erim__chunk = 4096 - (erim__a & 4095u), erim__k;
-		const char *erim__w, *erim__z;
-
-		if (erim__a < (uintptr_t)erim__u)
-			erim__w = "wraps around the address space";
-		else
-			erim__w = erim__check((const void *)erim__a, erim__chunk);
-		if (erim__w) {
-			erim_free(erim__t);
-			return erim__w;
-		}
-		erim__lfence();   /* no speculative scan past the page check */
-		if (erim__chunk > erim__max - erim__n + 1)
-			erim__chunk = erim__max - erim__n + 1;
-		erim__z = erim__nul((const char *)erim__a, erim__chunk);
-		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;
-		if (erim__n + erim__k + 1 > erim__cap) {
-			size_t erim__nc = erim__cap ? erim__cap * 2 : 64;
-			char *erim__g;
-
-			while (erim__nc < erim__n + erim__k + 1)
-				erim__nc *= 2;
-			erim__g = erim_realloc(erim__t, erim__nc);
-			if (!erim__g) {
-				erim_free(erim__t);
-				return "cannot be copied: out of trusted memory";
-			}
-			erim__t = erim__g;
-			erim__cap = erim__nc;
-		}
-		erim__cpy(erim__t + erim__n, (const void *)erim__a, erim__k);
-		erim__n += erim__k;
-		if (erim__z)
-			break;
-		if (erim__n > erim__max) {
-			erim_free(erim__t);
-			return "is longer than its maxlen";
-		}
-	}
-	erim__t[erim__n] = '\0';
-	*erim__out = erim__t;
-	*erim__len = erim__n;
-	return NULL;
-}
-
-/* bools copied from untrusted memory: any byte other than 0 becomes 1, read
- * as unsigned char, so trusted code never loads an invalid bool. */
-static inline __attribute__((unused)) void erim__fix_bools(void *erim__p, size_t erim__n)
-{
-	unsigned char *erim__c = erim__p;
-
-	for (size_t erim__i = 0; erim__i < erim__n; erim__i++)
-		erim__c[erim__i] = erim__c[erim__i] != 0;
-}
-_Static_assert(sizeof(_Bool) == 1, "erim__fix_bools assumes one-byte bools");
-
-/* Buffers up to this many bytes are copied to the trusted stack. */
-#define ERIM__SMALL 256
-
-/* Largest block a trusted proxy hands to an untrusted function: the block is
- * copied onto the untrusted stack. */
-#define ERIM__CB_MAX ((size_t)256 * 1024)
 
 /* entry ids: erim__base plus the index */
 static unsigned erim__base;
@@ -282,19 +104,13 @@ static __attribute__((unused)) const char *erim__in_sh_poly(struct sh_poly *erim
 	erim__k->npts = erim__u->npts;
 	{
 		size_t erim__n;
-		void *erim__t;
+		void *erim__t = NULL;
 		size_t erim__t1 = (size_t)erim__u->npts;
 		if (__builtin_mul_overflow(erim__t1, sizeof(struct sh_point), &erim__n))
 			{ *erim__mem = "pts"; return "has a size that overflows size_t"; }
 		if (erim__u->pts) {
-			const char *erim__w = erim__check(erim__u->pts, erim__n);
+			const char *erim__w = erim__copy_in(erim__u->pts, erim__n, NULL, erim__copy, &erim__t);
 			if (erim__w) { *erim__mem = "pts"; return erim__w; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__t = erim__copy ? erim_malloc(erim__n ? erim__n : 1) : erim_calloc(1, erim__n ? erim__n : 1);
-			if (!erim__t) { *erim__mem = "pts"; return "cannot be copied: out of trusted memory"; }
-			if (erim__copy) {
-				erim__cpy(erim__t, erim__u->pts, erim__n);
-			}
 			erim__k->pts = erim__t;
 		}
 	}
@@ -480,12 +296,8 @@ static long erim__entry_sh_ids(void *erim__raw)
 			{ erim__arg = "ids"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_ids = erim__t1;
 		if (erim__v.ids) {
-			const char *erim__w = erim__check(erim__v.ids, erim__n_ids);
+			const char *erim__w = erim__copy_in(erim__v.ids, erim__n_ids, erim__s_ids, 0, &erim__p_ids);
 			if (erim__w) { erim__arg = "ids"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_ids = erim__n_ids <= ERIM__SMALL ? erim__zero(erim__s_ids, erim__n_ids) : erim_calloc(1, erim__n_ids ? erim__n_ids : 1);
-			if (!erim__p_ids)
-				{ erim__arg = "ids"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	erim__lfence();
@@ -494,8 +306,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 		erim__cpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
 	erim__st = 0;
 erim__refused:
-	if (erim__p_ids != (void *)erim__s_ids)
-		erim_free(erim__p_ids);
+	erim__copy_free(erim__p_ids, erim__s_ids);
 	(void)erim__e_ids;
 	if (erim__st != 0) {
 		erim_refuse("shapes", "sh_ids", "argument '%s'%s%s%s %s", erim__arg,
@@ -532,13 +343,8 @@ static long erim__entry_sh_fixed(void *erim__raw)
 			{ erim__arg = "key"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_key = erim__t1;
 		if (erim__v.key) {
-			const char *erim__w = erim__check(erim__v.key, erim__n_key);
+			const char *erim__w = erim__copy_in(erim__v.key, erim__n_key, erim__s_key, 1, &erim__p_key);
 			if (erim__w) { erim__arg = "key"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_key = erim__n_key <= ERIM__SMALL ? erim__s_key : erim_malloc(erim__n_key ? erim__n_key : 1);
-			if (!erim__p_key)
-				{ erim__arg = "key"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			erim__cpy(erim__p_key, erim__v.key, erim__n_key);
 		}
 	}
 	/* mac: out buffer */
@@ -548,12 +354,8 @@ static long erim__entry_sh_fixed(void *erim__raw)
 			{ erim__arg = "mac"; erim__why = "has a size that overflows size_t"; goto erim__refused; }
 		erim__e_mac = erim__t2;
 		if (erim__v.mac) {
-			const char *erim__w = erim__check(erim__v.mac, erim__n_mac);
+			const char *erim__w = erim__copy_in(erim__v.mac, erim__n_mac, erim__s_mac, 0, &erim__p_mac);
 			if (erim__w) { erim__arg = "mac"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_mac = erim__n_mac <= ERIM__SMALL ? erim__zero(erim__s_mac, erim__n_mac) : erim_calloc(1, erim__n_mac ? erim__n_mac : 1);
-			if (!erim__p_mac)
-				{ erim__arg = "mac"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
 		}
 	}
 	erim__lfence();
@@ -563,11 +365,9 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	((struct erim__args_sh_fixed *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	if (erim__p_key != (void *)erim__s_key)
-		erim_free(erim__p_key);
+	erim__copy_free(erim__p_key, erim__s_key);
 	(void)erim__e_key;
-	if (erim__p_mac != (void *)erim__s_mac)
-		erim_free(erim__p_mac);
+	erim__copy_free(erim__p_mac, erim__s_mac);
 	(void)erim__e_mac;
 	if (erim__st != 0) {
 		erim_refuse("shapes", "sh_fixed", "argument '%s'%s%s%s %s", erim__arg,
@@ -630,13 +430,8 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 		erim__n_memcpy = erim__t1;
 		erim__e_memcpy = erim__t1 / sizeof(uint8_t);
 		if (erim__v.memcpy) {
-			const char *erim__w = erim__check(erim__v.memcpy, erim__n_memcpy);
+			const char *erim__w = erim__copy_in(erim__v.memcpy, erim__n_memcpy, erim__s_memcpy, 1, &erim__p_memcpy);
 			if (erim__w) { erim__arg = "memcpy"; erim__why = erim__w; goto erim__refused; }
-			erim__lfence();   /* copy only after the check retired */
-			erim__p_memcpy = erim__n_memcpy <= ERIM__SMALL ? erim__s_memcpy : erim_malloc(erim__n_memcpy ? erim__n_memcpy : 1);
-			if (!erim__p_memcpy)
-				{ erim__arg = "memcpy"; erim__why = "cannot be copied: out of trusted memory"; goto erim__refused; }
-			erim__cpy(erim__p_memcpy, erim__v.memcpy, erim__n_memcpy);
 		}
 	}
 	/* strlen: string, copied page by page, terminated */
@@ -652,8 +447,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	((struct erim__args_sh_hygiene *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
-	if (erim__p_memcpy != (void *)erim__s_memcpy)
-		erim_free(erim__p_memcpy);
+	erim__copy_free(erim__p_memcpy, erim__s_memcpy);
 	(void)erim__e_memcpy;
 	erim_free(erim__p_strlen);
 	if (erim__st != 0) {

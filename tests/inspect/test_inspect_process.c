@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "crafted_expect.h"
-#include "erim_cunit.h"
+#include "erim_check.h"
 #include "erim_hooks.h"
 #include "inspect.h"
 #include "inspect_maps.h"
@@ -67,8 +67,8 @@ static void test_dry_run_reports_every_crafted_occurrence_with_its_class(void)
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, &st);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT(st.bytes > 0);
+	EXPECT(rc == 0);
+	EXPECT(st.bytes > 0);
 	size_t in_crafted = 0;
 	for (size_t i = 0; i < s.n; i++)
 		if (s.addr[i] >= (uintptr_t)crafted_begin && s.addr[i] < (uintptr_t)crafted_end)
@@ -77,17 +77,17 @@ static void test_dry_run_reports_every_crafted_occurrence_with_its_class(void)
 	do {                                                                          \
 		int at = seen_find(&s, (uintptr_t)label + (off));                       \
 		if (at < 0) {                                                         \
-			CU_FAIL("not found: " #label);                                 \
+			CHECK(0, "%s", "not found: " #label);                                 \
 		} else {                                                              \
-			CU_ASSERT_EQUAL(s.kind[at], k);                                \
-			CU_ASSERT_EQUAL(s.cls[at], c);                                 \
+			EXPECT(s.kind[at] == k);                                \
+			EXPECT(s.cls[at] == c);                                 \
 		}                                                                     \
 		expected++;                                                           \
 	} while (0);
 	size_t expected = 0;
 	CRAFTED_EXPECT(CHECK_ONE)
 	/* nothing else inside crafted.S: look-alikes (lfence, rdpkru, fxrstor) are not hits */
-	CU_ASSERT_EQUAL(in_crafted, expected);
+	EXPECT(in_crafted == expected);
 }
 
 /* liberim's own WRPKRUs (the gates) are accepted by exact address. */
@@ -95,19 +95,19 @@ static void test_liberim_gate_wrpkrus_accepted_by_address(void)
 {
 	const uintptr_t *sites = NULL;
 	size_t n = erim__gate_sites(&sites);
-	CU_ASSERT_FATAL(n > 0 && sites != NULL);
+	REQUIRE(n > 0 && sites != NULL);
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
+	EXPECT(rc == 0);
 	for (size_t i = 0; i < n; i++) {
 		int at = seen_find(&s, sites[i]);
-		CU_ASSERT(at >= 0);
+		EXPECT(at >= 0);
 		if (at >= 0) {
-			CU_ASSERT_EQUAL(s.kind[at], SCAN_WRPKRU);
-			CU_ASSERT_EQUAL(s.cls[at], SCAN_RUNTIME_GATE);
+			EXPECT(s.kind[at] == SCAN_WRPKRU);
+			EXPECT(s.cls[at] == SCAN_RUNTIME_GATE);
 		}
 	}
 }
@@ -163,7 +163,7 @@ static int child_refuse(void)
 
 static void test_refuse_policy_fails_with_eperm_and_leaves_code_alone(void)
 {
-	CU_ASSERT_EQUAL(in_child(child_refuse), 0);
+	EXPECT(in_child(child_refuse) == 0);
 }
 
 static int child_noexec(void)
@@ -192,7 +192,7 @@ static int child_noexec(void)
 
 static void test_noexec_policy_strips_execute_from_unsafe_pages_only(void)
 {
-	CU_ASSERT_EQUAL(in_child(child_noexec), 0);
+	EXPECT(in_child(child_noexec) == 0);
 }
 
 static int child_patch(void)
@@ -214,8 +214,8 @@ static void test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest(void)
 {
 	int rc = in_child(child_patch);
 	if (rc == 2 && !dlsym(RTLD_DEFAULT, "crafted_wrpkru_insn"))
-		CU_FAIL("crafted symbols are not exported (link with -export-dynamic)");
-	CU_ASSERT_EQUAL(rc, 0);
+		CHECK(0, "crafted symbols are not exported (link with -export-dynamic)");
+	EXPECT(rc == 0);
 }
 
 static int child_known(void)
@@ -232,8 +232,8 @@ static int child_known(void)
 static void test_glibc_pkey_set_wrpkru_becomes_a_trap(void)
 {
 	if (!pkey_set_wrpkru())
-		ERIM_CU_SKIP("this libc's pkey_set contains no WRPKRU");
-	CU_ASSERT_EQUAL(in_child(child_known), 0);
+		SKIP("this libc's pkey_set contains no WRPKRU");
+	EXPECT(in_child(child_known) == 0);
 }
 
 /* glibc's lazy-binding trampolines (ld.so): their XRSTOR was accepted only
@@ -295,8 +295,8 @@ static void test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works(void)
 {
 	int rc = in_child(child_xrstor);
 	if (rc == 10)
-		ERIM_CU_SKIP("no known XRSTOR site (glibc's lazy-binding trampoline) in this process");
-	CU_ASSERT_EQUAL(rc, 0);
+		SKIP("no known XRSTOR site (glibc's lazy-binding trampoline) in this process");
+	EXPECT(rc == 0);
 }
 
 /* Two adjacent mappings (anonymous, then a file) with 0F ending the first
@@ -305,34 +305,34 @@ static void test_wrpkru_across_two_adjacent_mappings_found(void)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uint8_t *two = mmap(NULL, 2 * (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CU_ASSERT_FATAL(two != MAP_FAILED);
+	REQUIRE(two != MAP_FAILED);
 	memset(two, 0x90, (size_t)psz);
 	two[psz - 1] = 0x0f;
 	char path[] = "/tmp/erim-seam.XXXXXX";
 	int fd = mkstemp(path);
-	CU_ASSERT_FATAL(fd >= 0);
+	REQUIRE(fd >= 0);
 	unlink(path);
 	uint8_t page[65536];
 	memset(page, 0x90, (size_t)psz);
 	page[0] = 0x01;
 	page[1] = 0xef;
-	CU_ASSERT_FATAL(write(fd, page, (size_t)psz) == psz);
+	REQUIRE(write(fd, page, (size_t)psz) == psz);
 	void *second = mmap(two + psz, (size_t)psz, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fd, 0);
-	CU_ASSERT_FATAL(second == two + psz);
+	REQUIRE(second == two + psz);
 	close(fd);
-	CU_ASSERT_FATAL(mprotect(two, (size_t)psz, PROT_READ | PROT_EXEC) == 0);
+	REQUIRE(mprotect(two, (size_t)psz, PROT_READ | PROT_EXEC) == 0);
 
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
+	EXPECT(rc == 0);
 	int at = seen_find(&s, (uintptr_t)two + (uint64_t)psz - 1);
-	CU_ASSERT(at >= 0);
+	EXPECT(at >= 0);
 	if (at >= 0) {
-		CU_ASSERT_EQUAL(s.kind[at], SCAN_WRPKRU);
-		CU_ASSERT_EQUAL(s.cls[at], SCAN_UNSAFE);
+		EXPECT(s.kind[at] == SCAN_WRPKRU);
+		EXPECT(s.cls[at] == SCAN_UNSAFE);
 	}
 	munmap(two, 2 * (size_t)psz);
 }
@@ -341,39 +341,30 @@ static void test_execute_only_mapping_inspected_through_proc_mem(void)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uint8_t *p = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CU_ASSERT_FATAL(p != MAP_FAILED);
+	REQUIRE(p != MAP_FAILED);
 	memset(p, 0xc3, (size_t)psz);
 	memcpy(p + 100, "\x0f\x01\xef", 3);
-	CU_ASSERT_FATAL(mprotect(p, (size_t)psz, PROT_EXEC) == 0);
+	REQUIRE(mprotect(p, (size_t)psz, PROT_EXEC) == 0);
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT(seen_find(&s, (uintptr_t)p + 100) >= 0);
+	EXPECT(rc == 0);
+	EXPECT(seen_find(&s, (uintptr_t)p + 100) >= 0);
 	munmap(p, (size_t)psz);
 }
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("test_inspect_process", NULL, NULL);
-	CU_add_test(s, "glibc_resolver_xrstor_rewritten_and_lazy_binding_works",
-	            test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works);
-	CU_add_test(s, "dry_run_reports_every_crafted_occurrence_with_its_class",
-	            test_dry_run_reports_every_crafted_occurrence_with_its_class);
-	CU_add_test(s, "liberim_gate_wrpkrus_accepted_by_address", test_liberim_gate_wrpkrus_accepted_by_address);
-	CU_add_test(s, "refuse_policy_fails_with_eperm_and_leaves_code_alone",
-	            test_refuse_policy_fails_with_eperm_and_leaves_code_alone);
-	CU_add_test(s, "noexec_policy_strips_execute_from_unsafe_pages_only",
-	            test_noexec_policy_strips_execute_from_unsafe_pages_only);
-	CU_add_test(s, "patch_policy_traps_a_provable_wrpkru_and_strips_the_rest",
-	            test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest);
-	CU_add_test(s, "glibc_pkey_set_wrpkru_becomes_a_trap", test_glibc_pkey_set_wrpkru_becomes_a_trap);
-	CU_add_test(s, "wrpkru_across_two_adjacent_mappings_found", test_wrpkru_across_two_adjacent_mappings_found);
-	CU_add_test(s, "execute_only_mapping_inspected_through_proc_mem",
-	            test_execute_only_mapping_inspected_through_proc_mem);
-	return erim_cunit_run("test_inspect_process");
+	RUN(test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works);
+	RUN(test_dry_run_reports_every_crafted_occurrence_with_its_class);
+	RUN(test_liberim_gate_wrpkrus_accepted_by_address);
+	RUN(test_refuse_policy_fails_with_eperm_and_leaves_code_alone);
+	RUN(test_noexec_policy_strips_execute_from_unsafe_pages_only);
+	RUN(test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest);
+	RUN(test_glibc_pkey_set_wrpkru_becomes_a_trap);
+	RUN(test_wrpkru_across_two_adjacent_mappings_found);
+	RUN(test_execute_only_mapping_inspected_through_proc_mem);
+	return check_done("test_inspect_process");
 }

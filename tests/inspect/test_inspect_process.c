@@ -112,19 +112,6 @@ static void test_liberim_gate_wrpkrus_accepted_by_address(void)
 	}
 }
 
-/* Run FN in a child; returns its exit status, or 128 + signal. */
-static int in_child(int (*fn)(void))
-{
-	fflush(NULL);
-	pid_t p = fork();
-	if (p == 0)
-		_exit(fn());
-	int st;
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static const uint8_t *pkey_set_wrpkru(void)
 {
 	const uint8_t *f = dlsym(RTLD_DEFAULT, "pkey_set");
@@ -149,35 +136,35 @@ static int has_exec(const void *addr)
 	return found;
 }
 
-static int child_refuse(void)
+static void child_refuse(void *unused)
 {
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 0, NULL);
 	if (rc != -EPERM)
-		return 1;
+		_exit(1);
 	if (memcmp(crafted_wrpkru_insn, "\x0f\x01\xef", 3) != 0)
-		return 2;   /* REFUSE must not patch the program's own code */
+		_exit(2);   /* REFUSE must not patch the program's own code */
 	if (!has_exec(crafted_in_imm))
-		return 3;
-	return 0;
+		_exit(3);
+	_exit(0);
 }
 
 static void test_refuse_policy_fails_with_eperm_and_leaves_code_alone(void)
 {
-	EXPECT(in_child(child_refuse) == 0);
+	CHECK_EXITS("child_refuse", child_refuse, NULL, 0, NULL);
 }
 
-static int child_noexec(void)
+static void child_noexec(void *unused)
 {
 	struct inspect_stats st;
 	int rc = inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, &st);
 	if (rc != 0)
-		return 1;
+		_exit(1);
 	if (st.noexec < 2)
-		return 2;
+		_exit(2);
 	if (has_exec(crafted_in_imm) || has_exec(crafted_span_page))
-		return 3;
+		_exit(3);
 	if (!has_exec((const void *)(uintptr_t)child_noexec))
-		return 4;       /* our own page is still executable: we got here */
+		_exit(4);       /* our own page is still executable: we got here */
 	/* calling into a stripped page faults */
 	fflush(NULL);
 	pid_t p = fork();
@@ -187,53 +174,53 @@ static int child_noexec(void)
 	}
 	int ws;
 	waitpid(p, &ws, 0);
-	return WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV ? 0 : 5;
+	_exit(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV ? 0 : 5);
 }
 
 static void test_noexec_policy_strips_execute_from_unsafe_pages_only(void)
 {
-	EXPECT(in_child(child_noexec) == 0);
+	CHECK_EXITS("child_noexec", child_noexec, NULL, 0, NULL);
 }
 
-static int child_patch(void)
+static void child_patch(void *unused)
 {
 	struct inspect_stats st;
 	int rc = inspect_process_run(ERIM_INSPECT_PATCH, 1, 0, &st);
 	if (rc != 0)
-		return 1;
+		_exit(1);
 	if (memcmp(crafted_wrpkru_insn, "\x0f\x0b\x90", 3) != 0)
-		return 2;   /* the WRPKRU at a function entry becomes ud2; nop */
+		_exit(2);   /* the WRPKRU at a function entry becomes ud2; nop */
 	if (memcmp(crafted_in_imm + 2, "\x0f\x01\xef", 3) != 0)
-		return 3;   /* inside an immediate: not an instruction start, never patched */
+		_exit(3);   /* inside an immediate: not an instruction start, never patched */
 	if (has_exec(crafted_in_imm))
-		return 4;   /* ... but its page lost execute instead */
-	return 0;
+		_exit(4);   /* ... but its page lost execute instead */
+	_exit(0);
 }
 
 static void test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest(void)
 {
-	int rc = in_child(child_patch);
+	int rc = check_child_rc(child_patch, NULL);
 	if (rc == 2 && !dlsym(RTLD_DEFAULT, "crafted_wrpkru_insn"))
 		CHECK(0, "crafted symbols are not exported (link with -export-dynamic)");
 	EXPECT(rc == 0);
 }
 
-static int child_known(void)
+static void child_known(void *unused)
 {
 	const uint8_t *w = pkey_set_wrpkru();
 	if (!w)
-		return 10;
+		_exit(10);
 	/* NOEXEC also neutralises the crafted code, so the run succeeds */
 	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, NULL) != 0)
-		return 1;
-	return memcmp(w, "\x0f\x0b\x90", 3) == 0 ? 0 : 2;
+		_exit(1);
+	_exit(memcmp(w, "\x0f\x0b\x90", 3) == 0 ? 0 : 2);
 }
 
 static void test_glibc_pkey_set_wrpkru_becomes_a_trap(void)
 {
 	if (!pkey_set_wrpkru())
 		SKIP("this libc's pkey_set contains no WRPKRU");
-	EXPECT(in_child(child_known) == 0);
+	CHECK_EXITS("child_known", child_known, NULL, 0, NULL);
 }
 
 /* glibc's lazy-binding trampolines (ld.so): their XRSTOR was accepted only
@@ -251,7 +238,7 @@ static int xr_hit(const struct scan_hit *h, void *arg)
 	return 0;
 }
 
-static int child_xrstor(void)
+static void child_xrstor(void *unused)
 {
 	static struct seen s;
 	s.n = 0;
@@ -259,7 +246,7 @@ static int child_xrstor(void)
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
 	if (rc != 0)
-		return 1;
+		_exit(1);
 	uint64_t site[16];
 	const struct inspect_known_xrstor *known[16];
 	size_t nk = 0;
@@ -274,26 +261,26 @@ static int child_xrstor(void)
 		}
 	}
 	if (nk == 0)
-		return 10;
+		_exit(10);
 	/* NOEXEC also neutralises the crafted code, so the run succeeds */
 	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, NULL) != 0)
-		return 2;
+		_exit(2);
 	for (size_t i = 0; i < nk; i++) {
 		if (memcmp((const void *)(uintptr_t)site[i], known[i]->replace, known[i]->len) != 0)
-			return 3;
+			_exit(3);
 		struct xr_one o = { site[i], -1, 0 };
 		scan_buffer((const uint8_t *)(uintptr_t)site[i], known[i]->len, site[i], xr_hit, &o);
 		if (o.cls != SCAN_CHECKED_XRSTOR || o.n != 1)
-			return 4;
+			_exit(4);
 	}
 	/* first call of a libc function from this program: lazy binding */
 	volatile int r = strverscmp("erim-1.9", "erim-1.10");
-	return r < 0 ? 0 : 5;
+	_exit(r < 0 ? 0 : 5);
 }
 
 static void test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works(void)
 {
-	int rc = in_child(child_xrstor);
+	int rc = check_child_rc(child_xrstor, NULL);
 	if (rc == 10)
 		SKIP("no known XRSTOR site (glibc's lazy-binding trampoline) in this process");
 	EXPECT(rc == 0);

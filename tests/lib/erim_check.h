@@ -15,7 +15,8 @@
  * STATUS) and, unless pattern is NULL, its output matches the extended
  * regular expression pattern.  A failure prints what the child really did
  * and its output.  check_child() is the bare runner for tests that judge the
- * wait status themselves.
+ * wait status themselves, check_child_rc() for those that branch on the
+ * child's exit code.
  *
  * A test passes when none of its checks failed and it did not SKIP.
  * check_done() prints "SUITE: N passed, N failed, N skipped" (the line
@@ -164,6 +165,19 @@ static inline int check_child(check_child_fn fn, void *arg, char *out, size_t ou
 	while (waitpid(pid, &st, 0) < 0)
 		;
 	return st;
+}
+
+/* Run FN(ARG) in a child as check_child() does, print its output and return
+ * what a shell would: its exit status, 128 + the signal that killed it, or -1
+ * when no child could be started. */
+static inline int check_child_rc(check_child_fn fn, void *arg)
+{
+	int st = check_child(fn, arg, check_child_out, sizeof check_child_out);
+
+	fputs(check_child_out, stdout);
+	if (st == -1)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* what a wait status says, for failure messages */

@@ -196,7 +196,8 @@ static inline const char *check_status_text(int st, char *buf, size_t len)
 
 enum check_end { CHECK_BY_SIGNAL, CHECK_BY_EXIT };
 
-/* does OUT match the extended regular expression PATTERN (NULL: anything)? */
+/* does OUT match the extended regular expression PATTERN (NULL: anything)?
+ * ^ and $ match at line ends, as in grep -E. */
 static inline int check_matches(const char *out, const char *pattern)
 {
 	regex_t re;
@@ -204,7 +205,7 @@ static inline int check_matches(const char *out, const char *pattern)
 
 	if (!pattern)
 		return 1;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
 		return 0;
 	ok = regexec(&re, out, 0, NULL, 0) == 0;
 	regfree(&re);

@@ -1,8 +1,8 @@
 /* rt_gate.c: the gate's own state under attack -- callback frames, slots,
  * abort paths, x87/MMX and opmask registers.  One program for every back end:
  * `rt_gate none|mprotect|mpk`.  Natively it runs under none and mprotect
- * (unit/rt_gate.sh); in the PKU guest under mpk, dynamic and static, plus a
- * control run under none (vm/rt_gate.sh).
+ * (runtime/rt_gate.sh); in the PKU guest under mpk, dynamic and static, plus a
+ * control run under none (runtime/rt_gate.sh).
  *
  *  - nested callbacks (callback -> gate -> callback ... 4 deep) resume their
  *    own frames, each once, with their trusted locals intact;

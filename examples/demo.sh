@@ -62,7 +62,7 @@ say ""
 
 say "[4] the same exploit with protection keys, ERIM_BACKEND=mpk in a QEMU guest (TCG, -cpu max)"
 if [ -z "$vmrun" ] || [ ! -x "$vmrun" ]; then
-	say "    skipped: no VM runner (build tests/vm/erim-vm-run)"
+	say "    skipped: no VM runner (build tests/lib/erim-vm-run)"
 else
 	"$vmrun" --name demo_vm --env ERIM_BACKEND=mpk --env ERIM_REQUIRE=mpk --env ERIM_QUIET=1 --file "$kv" -- \
 		"$client" --expect=stopped attack /t/keyvault >"$tmp/vm" 2>&1

@@ -50,7 +50,7 @@
  *
  * Trusted paths call no libc function: erim_refuse/erim__fatal/erim__die
  * format with erim_fmt.c and die with raw system calls (erim_sys.h), the heap
- * uses erim_lock.h; tests/unit/rt_noplt.sh checks the built code for PLT and
+ * uses erim_lock.h; tests/runtime/rt_noplt.sh checks the built code for PLT and
  * GOT-indirect calls reachable from the trusted entry points. */
 #ifndef ERIM_STATICS_H
 #define ERIM_STATICS_H

@@ -11,17 +11,12 @@
 # still names the configured prefix; pkg-config --define-prefix relocates it
 # to where the file actually is, as it would for a relocated installation.
 set -u
+. "$srcdir/lib/sh_check.sh"
 top_builddir=${top_builddir:?}
 top_srcdir=${top_srcdir:?}
-passed=0 failed=0 skipped=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/erim-install.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 prefix=$tmp/prefix
-
-ok() { passed=$((passed + 1)); echo "$1: ok"; }
-fail() { failed=$((failed + 1)); echo "$1: FAIL${2:+ ($2)}"; }
-skip() { skipped=$((skipped + 1)); echo "$1: skipped: $2"; }
-finish() { echo "install_and_build: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
 # A nested make must not inherit the running `make check`'s command line.
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -29,16 +24,16 @@ echo "--- make install prefix=$prefix"
 # flock: integration/user_projects.sh also runs `make install' in this build
 # tree; two makes there at once could both regenerate an out-of-date Makefile
 if flock "$top_builddir/tests/.make-install.lock" make -C "$top_builddir" install prefix="$prefix" >"$tmp/install.log" 2>&1; then
-	ok make_install_succeeds
+	sh_pass make_install_succeeds
 else
 	tail -n 30 "$tmp/install.log"
-	fail make_install_succeeds
-	finish
+	sh_fail make_install_succeeds
+	sh_done install_and_build
 fi
 
 for f in bin/erimgen bin/erim-inspect bin/erim-tem lib/liberim.a lib/liberim.so include/erim.h \
          lib/pkgconfig/erim.pc share/aclocal/erim.m4 share/erim/erim.mk share/erim/erim_trusted.ld; do
-	if [ -e "$prefix/$f" ]; then ok "installs_$f"; else fail "installs_$f" "missing"; fi
+	if [ -e "$prefix/$f" ]; then sh_pass "installs_$f"; else sh_fail "installs_$f" "missing"; fi
 done
 
 # man pages: each one that doc/Makefile installs must be readable with man -M.
@@ -47,21 +42,21 @@ done
 for page in erimgen.1 erim-inspect.1 erim-tem.1 erim.3 erim.5; do
 	name=${page%.*} sec=${page##*.}
 	if [ ! -f "$top_srcdir/doc/$page" ]; then
-		skip "man_${name}_$sec" "doc/$page is not written yet"
+		sh_skip "man_${name}_$sec" "doc/$page is not written yet"
 	elif ! grep -q "$page" "$top_builddir/doc/Makefile" 2>/dev/null; then
-		skip "man_${name}_$sec" "doc/$page exists but doc/Makefile.am does not install it yet"
+		sh_skip "man_${name}_$sec" "doc/$page exists but doc/Makefile.am does not install it yet"
 	elif MANPAGER=cat PAGER=cat MANWIDTH=80 man -M "$prefix/share/man" "$sec" "$name" 2>/dev/null | grep -qi "$name"; then
-		ok "man_${name}_$sec"
+		sh_pass "man_${name}_$sec"
 	else
-		fail "man_${name}_$sec" "man -M $prefix/share/man $sec $name finds nothing"
+		sh_fail "man_${name}_$sec" "man -M $prefix/share/man $sec $name finds nothing"
 	fi
 done
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 export PKG_CONFIG="pkg-config --define-prefix"
 g=$($PKG_CONFIG --variable=erimgen erim 2>/dev/null)
-if [ "$g" = "$prefix/bin/erimgen" ] && [ -x "$g" ]; then ok pkg_config_names_installed_erimgen
-else fail pkg_config_names_installed_erimgen "got '$g'"; fi
+if [ "$g" = "$prefix/bin/erimgen" ] && [ -x "$g" ]; then sh_pass pkg_config_names_installed_erimgen
+else sh_fail pkg_config_names_installed_erimgen "got '$g'"; fi
 
 echo "--- user build of examples/keyvault from installed files only"
 src=$tmp/src build=$tmp/build
@@ -70,35 +65,35 @@ for f in configure.ac Makefile.am keyvault.erim kv_service.c kv_trusted.c kv_cli
 	cp "$top_srcdir/examples/keyvault/$f" "$src/" 2>/dev/null || : >"$src/$f"
 done
 if (cd "$src" && ACLOCAL_PATH="$prefix/share/aclocal" autoreconf -fi) >"$tmp/autoreconf.log" 2>&1; then
-	ok user_autoreconf_finds_erim_m4
+	sh_pass user_autoreconf_finds_erim_m4
 else
-	cat "$tmp/autoreconf.log"; fail user_autoreconf_finds_erim_m4; finish
+	cat "$tmp/autoreconf.log"; sh_fail user_autoreconf_finds_erim_m4; sh_done install_and_build
 fi
 if (cd "$build" && "$src/configure") >"$tmp/configure.log" 2>&1 &&
    grep -q "checking for erimgen... $prefix/bin/erimgen" "$tmp/configure.log"; then
-	ok user_configure_finds_erimgen_and_liberim
+	sh_pass user_configure_finds_erimgen_and_liberim
 else
-	tail -n 20 "$tmp/configure.log"; fail user_configure_finds_erimgen_and_liberim; finish
+	tail -n 20 "$tmp/configure.log"; sh_fail user_configure_finds_erimgen_and_liberim; sh_done install_and_build
 fi
 if make -C "$build" >"$tmp/make.log" 2>&1 && [ -f "$build/keyvault_gates.c" ] && [ -f "$build/keyvault.erim.d" ]; then
-	ok user_make_runs_installed_erimgen
+	sh_pass user_make_runs_installed_erimgen
 else
-	tail -n 30 "$tmp/make.log"; fail user_make_runs_installed_erimgen; finish
+	tail -n 30 "$tmp/make.log"; sh_fail user_make_runs_installed_erimgen; sh_done install_and_build
 fi
 export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 if ERIM_BACKEND=mprotect ERIM_QUIET=1 "$build/kv_client" --expect=ok normal "$build/keyvault"; then
-	ok user_built_keyvault_signs
+	sh_pass user_built_keyvault_signs
 else
-	fail user_built_keyvault_signs
+	sh_fail user_built_keyvault_signs
 fi
 if ERIM_BACKEND=mprotect ERIM_QUIET=1 "$build/kv_client" --expect=stopped attack "$build/keyvault"; then
-	ok user_built_keyvault_stops_the_exploit
+	sh_pass user_built_keyvault_stops_the_exploit
 else
-	fail user_built_keyvault_stops_the_exploit
+	sh_fail user_built_keyvault_stops_the_exploit
 fi
 # erim.mk's dependency file: touching the interface regenerates the gates
 sleep 1
 touch "$src/keyvault.erim"
-if make -C "$build" 2>&1 | grep -q "GEN"; then ok user_make_regenerates_after_interface_change
-else fail user_make_regenerates_after_interface_change; fi
-finish
+if make -C "$build" 2>&1 | grep -q "GEN"; then sh_pass user_make_regenerates_after_interface_change
+else sh_fail user_make_regenerates_after_interface_change; fi
+sh_done install_and_build

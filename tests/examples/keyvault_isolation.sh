@@ -6,24 +6,24 @@
 # mprotect with erim's violation report and no reply byte sent.
 # (The mpk half is tests/examples/vm_examples.sh.)
 set -u
+. "$srcdir/lib/sh_check.sh"
 ex=${top_builddir:?}/examples
 kv=$ex/keyvault/keyvault
 client=$ex/keyvault/kv_client
-passed=0 failed=0 skipped=0
 
 run() {   # run NAME BACKEND EXPECT ROLE
 	name=$1 backend=$2
 	shift 2
 	echo "--- $name (ERIM_BACKEND=$backend)"
 	if ERIM_BACKEND=$backend ERIM_QUIET=1 "$client" "$@" "$kv"; then
-		passed=$((passed + 1)); echo "$name: ok"
+		sh_pass "$name"
 	else
-		failed=$((failed + 1)); echo "$name: FAIL"
+		sh_fail "$name"
 	fi
 }
 
 for f in "$kv" "$client"; do
-	[ -x "$f" ] || { echo "keyvault_isolation: $f not built"; echo "keyvault_isolation: 0 passed, 1 failed"; exit 1; }
+	[ -x "$f" ] || sh_abort keyvault_isolation "$f not built"
 done
 run signing_works_without_isolation none --expect=ok normal
 run signing_works_under_mprotect mprotect --expect=ok normal
@@ -31,8 +31,8 @@ run echo_overread_steals_key_without_isolation none --expect=stolen attack
 run echo_overread_stopped_at_trusted_key_under_mprotect mprotect --expect=stopped attack
 echo "--- service_reports_its_back_end"
 out=$(printf 'STATS\nQUIT\n' | ERIM_BACKEND=mprotect ERIM_QUIET=1 "$kv" 2>/dev/null)
-if [ "$out" = "OK requests=1 backend=mprotect" ]; then passed=$((passed + 1)); echo "service_reports_its_back_end: ok"
-else failed=$((failed + 1)); echo "service_reports_its_back_end: FAIL (got '$out')"; fi
+if [ "$out" = "OK requests=1 backend=mprotect" ]; then sh_pass "service_reports_its_back_end"
+else sh_fail "service_reports_its_back_end" "got '$out'"; fi
 echo "--- serves_protocol_on_loopback_socket"
 if command -v bash >/dev/null 2>&1; then
 	port=$((20000 + $$ % 20000))
@@ -46,10 +46,9 @@ if command -v bash >/dev/null 2>&1; then
 	kill "$svc" 2>/dev/null
 	wait "$svc" 2>/dev/null
 	echo "reply: $out"
-	if [ "$out" = "OK requests=1 backend=mprotect" ]; then passed=$((passed + 1)); echo "serves_protocol_on_loopback_socket: ok"
-	else failed=$((failed + 1)); echo "serves_protocol_on_loopback_socket: FAIL"; fi
+	if [ "$out" = "OK requests=1 backend=mprotect" ]; then sh_pass "serves_protocol_on_loopback_socket"
+	else sh_fail "serves_protocol_on_loopback_socket"; fi
 else
-	skipped=$((skipped + 1)); echo "serves_protocol_on_loopback_socket: skipped: no bash for /dev/tcp"
+	sh_skip "serves_protocol_on_loopback_socket" "no bash for /dev/tcp"
 fi
-echo "keyvault_isolation: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+sh_done keyvault_isolation

@@ -7,18 +7,13 @@
 # The --wrap flags examples/Makefile.am links with must be the ones erimgen
 # prints for the interface.
 set -u
+. "$srcdir/lib/sh_check.sh"
 ex=${top_builddir:?}/examples
 app=$ex/parser-jail/parser-jail
 attack=$ex/parser-jail/pj_attack
-passed=0 failed=0
-
-result() {   # result NAME STATUS
-	if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "$1: ok"
-	else failed=$((failed + 1)); echo "$1: FAIL"; fi
-}
 
 for f in "$app" "$attack"; do
-	[ -x "$f" ] || { echo "parser_jail_isolation: $f not built"; echo "parser_jail_isolation: 0 passed, 1 failed"; exit 1; }
+	[ -x "$f" ] || sh_abort parser_jail_isolation "$f not built"
 done
 for b in none mprotect; do
 	echo "--- parses_config_through_interposed_parser ($b)"
@@ -26,18 +21,17 @@ for b in none mprotect; do
 	      PJ_TOKEN=secret-token ERIM_BACKEND=$b ERIM_QUIET=1 "$app")
 	echo "$out"
 	[ "$out" = "endpoint: https://api.example.org/v1" ]
-	result "parses_config_through_interposed_parser_$b" $?
+	sh_result "parses_config_through_interposed_parser_$b" $?
 done
 echo "--- link_flags_match_erimgen_print_link_flags"
 flags=$("${top_builddir}/generator/erimgen" --print-link-flags "${top_srcdir:?}/examples/parser-jail/parserjail.erim")
 echo "erimgen --print-link-flags: $flags"
 [ "$flags" = "-Wl,--wrap=pj_run -Wl,--wrap=ini_get" ]
-result link_flags_match_erimgen_print_link_flags $?
+sh_result link_flags_match_erimgen_print_link_flags $?
 echo "--- parser_overflow_leaks_token_without_isolation"
 ERIM_BACKEND=none ERIM_QUIET=1 "$attack" --expect=stolen "$app"
-result parser_overflow_leaks_token_without_isolation $?
+sh_result parser_overflow_leaks_token_without_isolation $?
 echo "--- parser_overflow_stopped_at_token_under_mprotect"
 ERIM_BACKEND=mprotect ERIM_QUIET=1 "$attack" --expect=stopped "$app"
-result parser_overflow_stopped_at_token_under_mprotect $?
-echo "parser_jail_isolation: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sh_result parser_overflow_stopped_at_token_under_mprotect $?
+sh_done parser_jail_isolation

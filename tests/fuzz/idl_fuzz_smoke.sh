@@ -7,12 +7,12 @@
 # fuzz/crashers/idl/ as a regression test.
 : "${srcdir:=$(dirname "$0")/..}"
 : "${builddir:=.}"
+. "$srcdir/lib/sh_check.sh"
 fuzzer="$builddir/fuzz/idl_fuzz"
 secs=${IDL_FUZZ_SECONDS:-20}
 if [ ! -x "$fuzzer" ]; then
-	echo "skipped: no libFuzzer binary ($fuzzer): configure found no clang"
-	echo "idl_fuzz_smoke: 0 passed, 0 failed, 1 skipped"
-	exit 77
+	sh_skip front_end_survives_fuzzing "no libFuzzer binary ($fuzzer): configure found no clang"
+	sh_done idl_fuzz_smoke
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/idl-fuzz.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -33,7 +33,8 @@ if [ $rc -ne 0 ] || [ -n "$(ls "$tmp/artifacts")" ]; then
 		echo "crashing input $(basename "$a") (base64; save it under fuzz/crashers/idl/):"
 		base64 "$a"
 	done
-	echo "idl_fuzz_smoke: 0 passed, 1 failed, 0 skipped"
-	exit 1
+	sh_fail front_end_survives_fuzzing "libFuzzer exit $rc or a crashing input (above)"
+else
+	sh_pass front_end_survives_fuzzing
 fi
-echo "idl_fuzz_smoke: 1 passed, 0 failed, 0 skipped"
+sh_done idl_fuzz_smoke

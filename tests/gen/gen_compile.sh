@@ -7,26 +7,23 @@
 # the gates file).
 set -u
 suite=gen_compile
-passed=0 failed=0 skipped=0
-ok() { echo "$1: ok"; passed=$((passed + 1)); }
-fail() { echo "  FAIL: $2"; echo "$1: FAIL"; failed=$((failed + 1)); }
-skip() { echo "  skipped: $2"; echo "$1: SKIP"; skipped=$((skipped + 1)); }
 
 builddir=${builddir:-.}
 srcdir=${srcdir:-.}
+. "$srcdir/lib/sh_check.sh"
 top_srcdir=${top_srcdir:-$srcdir/..}
 work=$(mktemp -d "${TMPDIR:-/tmp}/gen_compile.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plain" "$work/wrap"
-"$builddir/gen/gen_handgen" "$work/plain" || { echo "gen_handgen failed"; echo "$suite: 0 passed, 1 failed, 0 skipped"; exit 1; }
-"$builddir/gen/gen_handgen" "$work/wrap" --interpose || { echo "gen_handgen --interpose failed"; echo "$suite: 0 passed, 1 failed, 0 skipped"; exit 1; }
+"$builddir/gen/gen_handgen" "$work/plain" || sh_abort "$suite" "gen_handgen failed"
+"$builddir/gen/gen_handgen" "$work/wrap" --interpose || sh_abort "$suite" "gen_handgen --interpose failed"
 
 t=every_output_starts_with_the_banner
 bad=
 for f in "$work"/plain/* "$work"/wrap/*; do
 	head -n 1 "$f" | grep -q '^/\* generated from [a-z]*\.erim by erimgen [^ ]* — do not edit \*/$' || bad="$bad $f"
 done
-[ -z "$bad" ] && ok $t || fail $t "no banner in:$bad"
+[ -z "$bad" ] && sh_pass $t || sh_fail $t "no banner in:$bad"
 
 t=headers_declare_the_documented_names
 e=$work/plain/keyvault_erim.h tr=$work/plain/keyvault_trusted.h
@@ -34,28 +31,28 @@ if grep -qx 'int kv_sign(const uint8_t \*msg, size_t len, uint8_t \*sig);' "$e" 
    grep -qx 'void kv_log(const char \*line);' "$e" &&
    grep -qx 'int kv_sign_impl(const uint8_t \*msg, size_t len, uint8_t \*sig);' "$tr" &&
    grep -qx 'void kv_log_ocall(const char \*line);' "$tr" &&
-   grep -qx 'int kv_confirm_ocall(void);' "$tr"; then ok $t; else fail $t "prototypes missing"; fi
+   grep -qx 'int kv_confirm_ocall(void);' "$tr"; then sh_pass $t; else sh_fail $t "prototypes missing"; fi
 
 t=interposition_uses_wrap_and_real
 e=$work/wrap/keyvault_erim.h tr=$work/wrap/keyvault_trusted.h g=$work/wrap/keyvault_gates.c
 if grep -qx 'int __wrap_kv_sign(const uint8_t \*msg, size_t len, uint8_t \*sig);' "$e" &&
    grep -qx 'int __real_kv_sign(const uint8_t \*msg, size_t len, uint8_t \*sig);' "$tr" &&
    grep -qx 'void __wrap_kv_log(const char \*line);' "$tr" &&
-   grep -q '__real_kv_log(' "$g" && ! grep -q '_impl(' "$g"; then ok $t; else fail $t "wrap/real names"; fi
+   grep -q '__real_kv_log(' "$g" && ! grep -q '_impl(' "$g"; then sh_pass $t; else sh_fail $t "wrap/real names"; fi
 
 t=line_directives_point_back_to_the_erim
 if grep -B1 -x 'int kv_sign(const uint8_t \*msg, size_t len, uint8_t \*sig);' "$work/plain/keyvault_erim.h" | grep -qx '#line 12 "keyvault.erim"' &&
-   grep -B1 -x 'struct kv_blob {' "$work/plain/keyvault_erim.h" | grep -qx '#line 5 "keyvault.erim"'; then ok $t; else fail $t "#line"; fi
+   grep -B1 -x 'struct kv_blob {' "$work/plain/keyvault_erim.h" | grep -qx '#line 5 "keyvault.erim"'; then sh_pass $t; else sh_fail $t "#line"; fi
 
 t=line_directives_return_to_the_generated_file
 # after each #line back to the header, the next line's real number must match
 bad=$(awk -v f=keyvault_erim.h '/^#line [0-9]+ "keyvault_erim.h"$/ { if ($2 != NR + 1) print NR }' "$work/plain/keyvault_erim.h")
-[ -z "$bad" ] && ok $t || fail $t "wrong #line back at lines $bad"
+[ -z "$bad" ] && sh_pass $t || sh_fail $t "wrong #line back at lines $bad"
 
 for cc in gcc clang; do
 	for mode in plain wrap; do
 		t=${mode}_output_compiles_warning_free_with_$cc
-		if ! command -v $cc >/dev/null 2>&1; then skip $t "$cc not installed"; continue; fi
+		if ! command -v $cc >/dev/null 2>&1; then sh_skip $t "$cc not installed"; continue; fi
 		log=$work/$cc.$mode.log
 		: >"$log"
 		okc=1
@@ -67,9 +64,8 @@ for cc in gcc clang; do
 					-c "$src" -o "$work/out.o" >>"$log" 2>&1 || okc=0
 			done
 		done
-		[ $okc = 1 ] && ok $t || { cat "$log"; fail $t "compiler diagnostics above"; }
+		[ $okc = 1 ] && sh_pass $t || { cat "$log"; sh_fail $t "compiler diagnostics above"; }
 	done
 done
 
-echo "$suite: $passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+sh_done "$suite"

@@ -5,12 +5,9 @@
 # with gcc and clang -Wall -Wextra -Werror -std=c11.
 set -u
 suite=gen_golden
-passed=0 failed=0 skipped=0
-ok() { echo "$1: ok"; passed=$((passed + 1)); }
-fail() { echo "  FAIL: $2"; echo "$1: FAIL"; failed=$((failed + 1)); }
-skip() { echo "  skipped: $2"; echo "$1: SKIP"; skipped=$((skipped + 1)); }
 
 srcdir=${srcdir:-.}
+. "$srcdir/lib/sh_check.sh"
 top_srcdir=${top_srcdir:-$srcdir/..}
 top_builddir=${top_builddir:-..}
 erimgen=$top_builddir/generator/erimgen
@@ -24,14 +21,14 @@ for erim in "$gold"/*.erim; do
 	t=golden_${stem}_output_matches
 	# run from the golden directory so #line names the file as the goldens do
 	if (cd "$gold" && "$erimgen" -o "$work/$stem" "$stem.erim") >"$work/$stem.log" 2>&1; then
-		if diff -ru "$gold/$stem" "$work/$stem" >"$work/$stem.diff"; then ok $t
-		else head -n 60 "$work/$stem.diff"; fail $t "output differs from $gold/$stem (diff above)"; fi
+		if diff -ru "$gold/$stem" "$work/$stem" >"$work/$stem.diff"; then sh_pass $t
+		else head -n 60 "$work/$stem.diff"; sh_fail $t "output differs from $gold/$stem (diff above)"; fi
 	else
-		cat "$work/$stem.log"; fail $t "erimgen failed"; continue
+		cat "$work/$stem.log"; sh_fail $t "erimgen failed"; continue
 	fi
 	for cc in gcc clang; do
 		t=golden_${stem}_compiles_warning_free_with_$cc
-		if ! command -v $cc >/dev/null 2>&1; then skip $t "$cc not installed"; continue; fi
+		if ! command -v $cc >/dev/null 2>&1; then sh_skip $t "$cc not installed"; continue; fi
 		okc=1
 		for src in "$work/$stem"/*_gates.c; do
 			i=$(basename "$src" _gates.c)
@@ -41,9 +38,8 @@ for erim in "$gold"/*.erim; do
 					-c "$f" -o "$work/out.o" >>"$work/$stem.$cc.log" 2>&1 || okc=0
 			done
 		done
-		[ $okc = 1 ] && ok $t || { cat "$work/$stem.$cc.log"; fail $t "compiler diagnostics above"; }
+		[ $okc = 1 ] && sh_pass $t || { cat "$work/$stem.$cc.log"; sh_fail $t "compiler diagnostics above"; }
 	done
 done
 
-echo "$suite: $passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+sh_done "$suite"

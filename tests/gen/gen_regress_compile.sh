@@ -5,13 +5,10 @@
 # and -O2 (erimgen must never exit 0 for C that fails -Werror).
 set -u
 suite=gen_regress_compile
-passed=0 failed=0 skipped=0
-ok() { echo "$1: ok"; passed=$((passed + 1)); }
-fail() { echo "  FAIL: $2"; echo "$1: FAIL"; failed=$((failed + 1)); }
-skip() { echo "  skipped: $2"; echo "$1: SKIP"; skipped=$((skipped + 1)); }
 
 builddir=${builddir:-.}
 srcdir=${srcdir:-.}
+. "$srcdir/lib/sh_check.sh"
 top_srcdir=${top_srcdir:-$srcdir/..}
 erimgen=${top_builddir:-$builddir/..}/generator/erimgen
 work=$(mktemp -d "${TMPDIR:-/tmp}/gen_regress.XXXXXX") || exit 99
@@ -21,10 +18,10 @@ for erim in "$srcdir"/gen/regress/*.erim; do
 	stem=$(basename "$erim" .erim)
 	t=erimgen_accepts_$stem
 	mkdir -p "$work/$stem"
-	if "$erimgen" -o "$work/$stem" "$erim" >"$work/$stem.log" 2>&1; then ok $t; else
-		fail $t "erimgen exited non-zero: $(cat "$work/$stem.log")"; continue; fi
+	if "$erimgen" -o "$work/$stem" "$erim" >"$work/$stem.log" 2>&1; then sh_pass $t; else
+		sh_fail $t "erimgen exited non-zero: $(cat "$work/$stem.log")"; continue; fi
 	for cc in gcc clang; do
-		if ! command -v $cc >/dev/null 2>&1; then skip "${stem}_$cc" "$cc is not installed"; continue; fi
+		if ! command -v $cc >/dev/null 2>&1; then sh_skip "${stem}_$cc" "$cc is not installed"; continue; fi
 		for opt in -O0 -O2; do
 			t=${stem}_compiles_with_${cc}${opt}
 			bad=
@@ -32,9 +29,8 @@ for erim in "$srcdir"/gen/regress/*.erim; do
 				$cc $opt -Wall -Wextra -Werror -std=c11 -I"$work/$stem" -I"$top_srcdir/runtime" \
 					-c "$g" -o "$work/out.o" >"$work/cc.log" 2>&1 || bad="$bad $(basename "$g")"
 			done
-			[ -z "$bad" ] && ok $t || fail $t "$cc $opt -Werror fails on:$bad: $(head -5 "$work/cc.log")"
+			[ -z "$bad" ] && sh_pass $t || sh_fail $t "$cc $opt -Werror fails on:$bad: $(head -5 "$work/cc.log")"
 		done
 	done
 done
-echo "$suite: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+sh_done "$suite"

@@ -58,36 +58,6 @@ int u_log(const char *line, int level)
 
 /* ---- helpers --------------------------------------------------------------------- */
 
-/* Run FN in a child; it must die (not exit 0) with NEEDLE on stderr. */
-static void expect_fatal(void (*fn)(void), const char *needle)
-{
-	int pfd[2], st = 0;
-	char out[4096];
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	fflush(stdout);
-	if (pipe(pfd) != 0) {
-		CHECK(0, "pipe: %s", strerror(errno));
-		return;
-	}
-	pid = fork();
-	if (pid == 0) {
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		fn();
-		_exit(0);     /* reached only if the gate let the call through */
-	}
-	close(pfd[1]);
-	while (got < (ssize_t)sizeof out - 1 && (n = read(pfd[0], out + got, sizeof out - 1 - (size_t)got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	CHECK(!(WIFEXITED(st) && WEXITSTATUS(st) == 0), "child was not stopped (status %#x)", st);
-	CHECK(strstr(out, needle) != NULL, "stderr '%s' lacks '%s'", out, needle);
-}
-
 static uint8_t secret_snapshot[sizeof secret];
 
 /* untrusted code may not read `secret`; the trusted side can, through a
@@ -206,7 +176,7 @@ TEST(pointer_wrapping_address_space_refused)
 	CHECK(gt_impl_calls == before, "an impl ran");
 }
 
-static void call_fatal_into_secret(void)
+static void call_fatal_into_secret(void *unused)
 {
 	gt_sum_fatal(secret, 16);
 }
@@ -215,8 +185,7 @@ TEST(refusal_without_error_value_is_fatal_with_message)
 {
 	if (!isolating)
 		SKIP("back end %s registers no trusted regions", erim_backend_name(erim_backend()));
-	expect_fatal(call_fatal_into_secret,
-	             "erim: gentest.gt_sum_fatal: argument 'buf' overlaps trusted memory");
+	CHECK_DIES("call_fatal_into_secret", call_fatal_into_secret, NULL, SIGSEGV, "erim: gentest.gt_sum_fatal: argument 'buf' overlaps trusted memory");
 }
 
 TEST(overflowing_counts_refused)
@@ -324,7 +293,7 @@ TEST(filled_copies_back_only_what_the_callee_reports)
 	CHECK(buf[10] == 0x55 && buf[63] == 0x55, "beyond filled untouched: %#x", buf[10]);
 }
 
-static void call_fill_overreport(void)
+static void call_fill_overreport(void *unused)
 {
 	uint8_t buf[64];
 	size_t n;
@@ -334,8 +303,7 @@ static void call_fill_overreport(void)
 
 TEST(filled_larger_than_capacity_is_refused)
 {
-	expect_fatal(call_fill_overreport,
-	             "erim: gentest.gt_fill: trusted function reported 'n' = 100, more than the 64 elements of 'buf'");
+	CHECK_DIES("call_fill_overreport", call_fill_overreport, NULL, SIGSEGV, "erim: gentest.gt_fill: trusted function reported 'n' = 100, more than the 64 elements of 'buf'");
 }
 
 TEST(callback_results_checked)
@@ -347,13 +315,13 @@ TEST(callback_results_checked)
 	CHECK(gt_call_log("hello") == 8 && u_log_seen == 8, "in string to callback");
 }
 
-static void call_get_lying(void)
+static void call_get_lying(void *unused)
 {
 	u_get_report = 1000;
 	gt_call_get(32);
 }
 
-static void call_ptr_trusted(void)
+static void call_ptr_trusted(void *unused)
 {
 	u_ptr_value = (char *)secret;
 	gt_call_ptr();
@@ -361,14 +329,14 @@ static void call_ptr_trusted(void)
 
 TEST(iago_callback_size_larger_than_buffer_refused)
 {
-	expect_fatal(call_get_lying, "erim: gentest.u_get: untrusted function returned 'n' = 1000, more than the 32 elements of 'buf'");
+	CHECK_DIES("call_get_lying", call_get_lying, NULL, SIGSEGV, "erim: gentest.u_get: untrusted function returned 'n' = 1000, more than the 32 elements of 'buf'");
 }
 
 TEST(iago_callback_pointer_into_trusted_memory_refused)
 {
 	if (!isolating)
 		SKIP("back end %s registers no trusted regions", erim_backend_name(erim_backend()));
-	expect_fatal(call_ptr_trusted, "erim: gentest.u_ptr: untrusted function returned a pointer into trusted memory");
+	CHECK_DIES("call_ptr_trusted", call_ptr_trusted, NULL, SIGSEGV, "erim: gentest.u_ptr: untrusted function returned a pointer into trusted memory");
 }
 
 TEST(private_entry_allowed_inside_allowing_callback)
@@ -376,14 +344,14 @@ TEST(private_entry_allowed_inside_allowing_callback)
 	CHECK(gt_call_allow() == 42, "re-entry through u_allow");
 }
 
-static void call_private(void)
+static void call_private(void *unused)
 {
 	gt_private();
 }
 
 TEST(private_entry_refused_outside_allowing_callback)
 {
-	expect_fatal(call_private, "erim: gentest.gt_private: non-public entry");
+	CHECK_DIES("call_private", call_private, NULL, SIGSEGV, "erim: gentest.gt_private: non-public entry");
 }
 
 /* call gt_sum with EFLAGS.DF set; the asm sets DF right before the call and

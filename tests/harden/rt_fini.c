@@ -164,35 +164,6 @@ static int find_range(const char *what, int one_page, uintptr_t *s, uintptr_t *e
 	return 0;
 }
 
-typedef void (*child_fn)(uintptr_t);
-
-static int run_child(child_fn fn, uintptr_t arg, char *out, size_t outlen)
-{
-	int pfd[2], st = 0;
-	size_t n = 0;
-	ssize_t r;
-	pid_t pid;
-
-	if (pipe(pfd) != 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], 2);
-		alarm(120);
-		fn(arg);
-		_exit(0);
-	}
-	close(pfd[1]);
-	while (n + 1 < outlen && (r = read(pfd[0], out + n, outlen - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return st;
-}
-
 /* In a grandchild (one thread, this thread's PKRU): read the trusted global
  * with untrusted rights.  'S' it read the secret, 'z' it read zero, 'F' it
  * faulted, '?' anything else. */
@@ -308,8 +279,9 @@ static void *parker_signal(void *p)
 	return NULL;
 }
 
-static void child_race(uintptr_t mode)
+static void child_race(void *mode_arg)
 {
+	uintptr_t mode = (uintptr_t)mode_arg;
 	uintptr_t s, e;
 	pthread_t tp;
 	struct sigaction sa;
@@ -406,7 +378,7 @@ static void race(int mode, const char *what)
 	char out[2048];
 	int st;
 
-	st = run_child(child_race, (uintptr_t)mode, out, sizeof out);
+	st = check_child(child_race, (void *)(uintptr_t)mode, out, sizeof out);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %#x: %s", what, st, out);
 	printf("  %s: %s", what, out);
 }
@@ -437,8 +409,9 @@ TEST(fini_refused_while_a_signal_holds_a_thread_in_trusted_code)
 enum { SEAL_HEAP, SEAL_STACKS, SEAL_RO };
 static const char *const seal_what[] = { "heap", "stacks", "runtime" };
 
-static void child_mseal(uintptr_t which)
+static void child_mseal(void *which_arg)
 {
+	uintptr_t which = (uintptr_t)which_arg;
 	uintptr_t s, e;
 	long r;
 	char rd;
@@ -489,7 +462,7 @@ static void child_mseal(uintptr_t which)
 static void sealed(int which)
 {
 	char out[1024];
-	int st = run_child(child_mseal, (uintptr_t)which, out, sizeof out);
+	int st = check_child(child_mseal, (void *)(uintptr_t)which, out, sizeof out);
 
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
 		SKIP("%s", out);
@@ -521,7 +494,7 @@ TEST(fini_with_sealed_read_only_page_changes_nothing)
 
 /* ---- erim_fini's trusted half alone ------------------------------------------------- */
 
-static void child_entry0(uintptr_t unused)
+static void child_entry0(void *unused)
 {
 	char rd;
 
@@ -544,7 +517,7 @@ TEST(trusted_wipe_alone_leaves_memory_protected_and_refuses_gates)
 
 	if (!ready)
 		SKIP("erim_init failed");
-	st = run_child(child_entry0, 0, out, sizeof out);
+	st = check_child(child_entry0, NULL, out, sizeof out);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV &&
 	      strstr(out, "erim_fini has wiped the trusted domain"),
 	      "status %#x: %s", st, out);
@@ -557,6 +530,7 @@ int main(int argc, char **argv)
 	struct erim_config c = { 0 };
 	unsigned first;
 
+	check_child_timeout = 120;   /* a child that hangs fails, not the suite */
 #ifdef RT_STATIC
 	is_static = 1;
 #endif

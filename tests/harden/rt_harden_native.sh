@@ -3,10 +3,12 @@
 # stopped) and none (the control: the same reads find the secrets), each
 # dynamic (with the early/late modules) and static; and rt_fini (erim_fini
 # all or nothing) the same way.
-. "$srcdir/harden/harden_runs.sh"
+. "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
-harden_runs rt_harden_native <<EOF2
+while read -r line; do
+	sh_run $line
+done <<EOF2
 $b/rt_harden --backend=mprotect $m
 $b/rt_harden --backend=none $m
 $b/rt_harden_static --backend=mprotect
@@ -17,3 +19,4 @@ $b/rt_fini_static --backend=mprotect
 $b/rt_dontdump --backend=mprotect
 $b/rt_dontdump --backend=none
 EOF2
+sh_done rt_harden_native

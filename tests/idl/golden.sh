@@ -10,14 +10,14 @@
 # then review `git diff tests/idl/golden`.
 : "${srcdir:=$(dirname "$0")/..}"
 : "${builddir:=.}"
+. "$srcdir/lib/sh_check.sh"
 prog="$builddir/idl/idl_parse_check"
 case "$prog" in /*) ;; *) prog="$(pwd)/$prog" ;; esac   # the cases run from tests/idl
 dir="$srcdir/idl"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/idl-golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 
-[ -x "$prog" ] || { echo "idl_golden: $prog is not built"; echo "idl_golden: 0 passed, 1 failed, 0 skipped"; exit 1; }
+[ -x "$prog" ] || sh_abort idl_golden "$prog is not built"
 
 while read -r case rc check file args; do
 	case "$case" in ''|'#'*) continue ;; esac
@@ -45,8 +45,7 @@ while read -r case rc check file args; do
 	elif [ -s "$tmp/out" ]; then
 		echo "  FAIL $case: unexpected stdout (no golden/$case.stdout)"; ok=0
 	fi
-	if [ $ok = 1 ]; then pass=$((pass + 1)); echo "$case: ok"; else fail=$((fail + 1)); echo "$case: FAIL"; fi
+	if [ $ok = 1 ]; then sh_pass "$case"; else sh_fail "$case"; fi
 done <"$dir/golden.list"
 
-echo "idl_golden: $pass passed, $fail failed, 0 skipped"
-[ $fail = 0 ]
+sh_done idl_golden

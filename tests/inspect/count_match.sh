@@ -4,17 +4,16 @@
 # (count_independent.py: struct + one regular expression, no erim code).
 # ERIM_INSPECT_COUNT_DIR overrides the directory.
 set -u
+. "$srcdir/lib/sh_check.sh"
 dir=${ERIM_INSPECT_COUNT_DIR:-/usr/lib/x86_64-linux-gnu}
 INSPECT=$top_builddir/runtime/erim-inspect
 if ! command -v python3 >/dev/null 2>&1; then
-	echo "skipped: python3 not installed (the independent count is a python script)"
-	echo "count_match: 0 passed, 0 failed, 1 skipped"
-	exit 77
+	sh_skip counts_match_independent_search "python3 not installed (the independent count is a python script)"
+	sh_done count_match
 fi
 if [ ! -d "$dir" ]; then
-	echo "skipped: no directory $dir"
-	echo "count_match: 0 passed, 0 failed, 1 skipped"
-	exit 77
+	sh_skip counts_match_independent_search "no directory $dir"
+	sh_done count_match
 fi
 "$INSPECT" --json -r "$dir" >report.json.tmp 2>report.err.tmp
 rc=$?
@@ -29,10 +28,8 @@ rm -f report.json.tmp report.err.tmp
 echo "erim-inspect ($dir, exit $rc): $mine"
 echo "independent:  $theirs"
 if [ "$mine" = "$theirs" ] && [ "$rc" != 2 ] && [ "$errors" = 0 ]; then
-	echo "counts_match_independent_search: ok"
-	echo "count_match: 1 passed, 0 failed, 0 skipped"
-	exit 0
+	sh_pass counts_match_independent_search
+else
+	sh_fail counts_match_independent_search "$errors errors reported"
 fi
-echo "counts_match_independent_search: FAIL ($errors errors reported)"
-echo "count_match: 0 passed, 1 failed, 0 skipped"
-exit 1
+sh_done count_match

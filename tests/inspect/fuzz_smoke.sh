@@ -3,11 +3,11 @@
 # seed corpus of real objects, so make check catches a crash the fuzzer finds
 # quickly.  Longer runs: inspect/fuzz_elf -max_total_time=600 CORPUS_DIR.
 set -u
+. "$srcdir/lib/sh_check.sh"
 fuzzer=$builddir/inspect/fuzz_elf
 if [ ! -x "$fuzzer" ]; then
-	echo "skipped: clang was not found by configure, so the libFuzzer harness is not built"
-	echo "fuzz_smoke: 0 passed, 0 failed, 1 skipped"
-	exit 77
+	sh_skip elf_reader_survives_20000_fuzzed_inputs "clang was not found by configure, so the libFuzzer harness is not built"
+	sh_done fuzz_smoke
 fi
 corpus=$(mktemp -d "${TMPDIR:-/tmp}/erim-fuzz.XXXXXX") || exit 99
 trap 'rm -rf "$corpus"' EXIT
@@ -17,11 +17,5 @@ for f in /bin/true /lib64/ld-linux-x86-64.so.2; do [ -r "$f" ] && cp "$f" "$corp
 rc=$?
 tail -n 5 "$corpus.log"
 rm -f "$corpus.log"
-if [ "$rc" = 0 ]; then
-	echo "elf_reader_survives_20000_fuzzed_inputs: ok"
-	echo "fuzz_smoke: 1 passed, 0 failed, 0 skipped"
-	exit 0
-fi
-echo "elf_reader_survives_20000_fuzzed_inputs: FAIL (libFuzzer exit $rc)"
-echo "fuzz_smoke: 0 passed, 1 failed, 0 skipped"
-exit 1
+sh_result elf_reader_survives_20000_fuzzed_inputs "$rc"
+sh_done fuzz_smoke

@@ -57,6 +57,22 @@ static void on_sigill(int sig, siginfo_t *si, void *uc)
 	_exit(si->si_addr == (void *)wrpkru_site ? 42 : 43);
 }
 
+static int open_key;
+static uint32_t untrusted_pkru;
+
+/* in a child: untrusted code trying to open the trusted key with pkey_set */
+static void open_trusted_key(void *unused)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_sigill;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGILL, &sa, NULL);
+	pkey_set(open_key, 0);
+	_exit(erim_rdpkru() == untrusted_pkru ? 44 : 45);
+}
+
 TEST(pkey_set_of_the_trusted_key_stops_at_the_patched_wrpkru_after_init)
 {
 	if (pkey < 0)
@@ -75,22 +91,11 @@ TEST(pkey_set_of_the_trusted_key_stops_at_the_patched_wrpkru_after_init)
 	uint32_t pkru = erim_rdpkru();
 	CHECK(tk >= 0 && (pkru & ERIM_PKRU_AD(tk)), "untrusted PKRU %#x does not deny key %d", pkru, tk);
 	CHECK(memcmp(wrpkru_site, "\x0f\x0b\x90", 3) == 0, "pkey_set's WRPKRU was not patched");
-	fflush(NULL);
-	pid_t p = fork();
-	if (p == 0) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_sigaction = on_sigill;
-		sa.sa_flags = SA_SIGINFO;
-		sigaction(SIGILL, &sa, NULL);
-		pkey_set(tk, 0);           /* untrusted code trying to open the trusted key */
-		_exit(erim_rdpkru() == pkru ? 44 : 45);
-	}
-	int st;
-	CHECK(waitpid(p, &st, 0) == p, "waitpid");
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42,
-	      "child: %s %d (42 = trapped at the WRPKRU's address, 43 = trapped elsewhere, 44/45 = pkey_set returned)",
-	      WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	open_key = tk;
+	untrusted_pkru = pkru;
+	CHECK_EXITS("pkey_set from untrusted code (42 = trapped at the WRPKRU's address, "
+	            "43 = trapped elsewhere, 44/45 = pkey_set returned)",
+	            open_trusted_key, NULL, 42, NULL);
 	CHECK(erim_rdpkru() == pkru, "PKRU changed: %#x, was %#x", erim_rdpkru(), pkru);
 }
 

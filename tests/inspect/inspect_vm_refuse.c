@@ -19,53 +19,41 @@
 
 extern const uint8_t crafted_wrpkru_insn[];
 
-static int run_child(int (*fn)(void))
-{
-	fflush(NULL);
-	pid_t p = fork();
-	if (p == 0)
-		_exit(fn());
-	int st;
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static struct erim_config cfg(enum erim_inspect_policy p)
 {
 	struct erim_config c = { .backend = ERIM_BACKEND_MPK, .require_mpk = 1, .inspect = p, .quiet = 1 };
 	return c;
 }
 
-static int refuse_child(void)
+static void refuse_child(void *unused)
 {
 	struct erim_config c = cfg(ERIM_INSPECT_REFUSE);
 	int rc = erim_init(&c);
 	printf("erim_init: %d (%s)\n", rc, erim_strerror());
 	if (rc != -EPERM)
-		return 1;
+		_exit(1);
 	if (erim_initialized())
-		return 2;
+		_exit(2);
 	if (erim_pkey() >= 0)
-		return 3;
-	return 0;
+		_exit(3);
+	_exit(0);
 }
 
 TEST(unsafe_program_refused_at_init_under_mpk)
 {
 	if (!erim_pku_available())
 		SKIP("no protection keys here (this suite runs in the PKU guest)");
-	int rc = run_child(refuse_child);
+	int rc = check_child_rc(refuse_child, NULL);
 	CHECK(rc == 0, "child result %d (1: wrong erim_init result, 2/3: something stayed set up)", rc);
 }
 
-static int noexec_child(void)
+static void noexec_child(void *unused)
 {
 	struct erim_config c = cfg(ERIM_INSPECT_NOEXEC);
 	int rc = erim_init(&c);
 	if (rc != 0) {
 		printf("erim_init: %d (%s)\n", rc, erim_strerror());
-		return 1;
+		_exit(1);
 	}
 	uint32_t pkru = erim_rdpkru();
 	fflush(NULL);
@@ -78,20 +66,20 @@ static int noexec_child(void)
 	int st;
 	waitpid(p, &st, 0);
 	if (erim_rdpkru() != pkru)
-		return 2;
+		_exit(2);
 	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV) {
 		printf("grandchild: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
 		       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-		return 3;
+		_exit(3);
 	}
-	return 0;
+	_exit(0);
 }
 
 TEST(noexec_policy_starts_but_the_unsafe_wrpkru_never_runs)
 {
 	if (!erim_pku_available())
 		SKIP("no protection keys here (this suite runs in the PKU guest)");
-	int rc = run_child(noexec_child);
+	int rc = check_child_rc(noexec_child, NULL);
 	CHECK(rc == 0, "child result %d (1: init failed, 3: the crafted WRPKRU did not fault)", rc);
 }
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "elf_scan.h"
-#include "erim_cunit.h"
+#include "erim_check.h"
 
 static int count_hit(const struct elf_scan_hit *h, void *arg)
 {
@@ -29,7 +29,10 @@ static int count_hit(const struct elf_scan_hit *h, void *arg)
 static int scan_copy(const uint8_t *img, size_t n, size_t *hits, char *err, size_t errlen)
 {
 	uint8_t *copy = malloc(n ? n : 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+	if (!copy) {
+		CHECK(0, "out of memory for a %zu-byte copy", n);
+		return -1;
+	}
 	memcpy(copy, img, n);
 	struct elf_scan_result res;
 	size_t h = 0;
@@ -78,8 +81,8 @@ static void test_minimal_executable_scanned_with_its_one_wrpkru(void)
 	uint8_t b[512];
 	char err[256];
 	size_t n = build_exec(b), hits;
-	CU_ASSERT_EQUAL(scan_copy(b, n, &hits, err, sizeof err), ELF_SCAN_OK);
-	CU_ASSERT_EQUAL(hits, 1);
+	EXPECT(scan_copy(b, n, &hits, err, sizeof err) == ELF_SCAN_OK);
+	EXPECT(hits == 1);
 }
 
 static void test_truncated_executable_at_every_length_is_an_error_not_a_crash(void)
@@ -89,9 +92,9 @@ static void test_truncated_executable_at_every_length_is_an_error_not_a_crash(vo
 	size_t n = build_exec(b);
 	for (size_t len = 0; len < n; len++) {
 		int rc = scan_copy(b, len, NULL, err, sizeof err);
-		CU_ASSERT(rc == ELF_SCAN_ERROR || rc == ELF_SCAN_NOT_ELF);
+		EXPECT(rc == ELF_SCAN_ERROR || rc == ELF_SCAN_NOT_ELF);
 		if (len >= CODE_OFF && rc == ELF_SCAN_ERROR)
-			CU_ASSERT(strstr(err, "outside the file") != NULL);
+			EXPECT(strstr(err, "outside the file") != NULL);
 	}
 }
 
@@ -105,44 +108,44 @@ static void test_bogus_program_headers_give_errors(void)
 
 	n = build_exec(b);
 	e->e_phoff = 0xffffffff00ull;
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	e->e_phnum = 0xffff;           /* huge count */
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	e->e_phnum = PN_XNUM;          /* extended count, but no section 0 to hold it */
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	p->p_offset = 0x100000;        /* segment beyond EOF */
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
-	CU_ASSERT(strstr(err, "outside the file") != NULL);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
+	EXPECT(strstr(err, "outside the file") != NULL);
 
 	n = build_exec(b);
 	p->p_filesz = 0x7fffffffffffffffull;   /* huge size */
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	p->p_offset = 0xffffffffffffff00ull;   /* offset + size wraps */
 	p->p_filesz = 0x200;
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	p->p_vaddr = 0xffffffffffffffc0ull;    /* address wraps */
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	e->e_shoff = 0xfffffffffff0ull;        /* bogus section table: only names are lost */
 	e->e_shnum = 0xffff;
 	e->e_shstrndx = 0x1234;
 	int rc = scan_copy(b, n, NULL, err, sizeof err);
-	CU_ASSERT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
+	EXPECT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
 
 	n = build_exec(b);
 	e->e_machine = EM_AARCH64;
-	CU_ASSERT_EQUAL(scan_copy(b, n, NULL, err, sizeof err), ELF_SCAN_ERROR);
+	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 }
 
 static uint8_t *read_file(const char *path, size_t *n)
@@ -176,35 +179,35 @@ static void test_relocatable_with_bogus_sections_gives_errors(void)
 	char err[256];
 	uint8_t *o = read_file(crafted_obj(), &n);
 	if (!o)
-		ERIM_CU_SKIP("inspect/crafted_obj.o not built (run from make check)");
-	CU_ASSERT_EQUAL(scan_copy(o, n, &hits, err, sizeof err), ELF_SCAN_OK);
-	CU_ASSERT_EQUAL(hits, 17);
+		SKIP("inspect/crafted_obj.o not built (run from make check)");
+	EXPECT(scan_copy(o, n, &hits, err, sizeof err) == ELF_SCAN_OK);
+	EXPECT(hits == 17);
 	Elf64_Ehdr *e = (Elf64_Ehdr *)o;
 	for (unsigned i = 1; i < e->e_shnum; i++) {
 		Elf64_Shdr *sh = (Elf64_Shdr *)(o + e->e_shoff + i * sizeof(Elf64_Shdr));
 		Elf64_Shdr keep = *sh;
 		sh->sh_offset = n + 1;           /* beyond EOF */
 		int rc = scan_copy(o, n, NULL, err, sizeof err);
-		CU_ASSERT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
+		EXPECT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
 		if (keep.sh_flags & SHF_EXECINSTR && keep.sh_size)
-			CU_ASSERT_EQUAL(rc, ELF_SCAN_ERROR);
+			EXPECT(rc == ELF_SCAN_ERROR);
 		*sh = keep;
 		sh->sh_size = 0xfffffffffffff000ull;
 		rc = scan_copy(o, n, NULL, err, sizeof err);
-		CU_ASSERT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
+		EXPECT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
 		*sh = keep;
 		sh->sh_name = 0xffffff;          /* name outside the string table */
 		rc = scan_copy(o, n, NULL, err, sizeof err);
-		CU_ASSERT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
+		EXPECT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
 		*sh = keep;
 		sh->sh_link = 0xffff;            /* symbol table linking nowhere */
 		rc = scan_copy(o, n, NULL, err, sizeof err);
-		CU_ASSERT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
+		EXPECT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
 		*sh = keep;
 	}
 	e->e_shstrndx = 0xfff0;          /* no section names: still scanned or a clean error */
 	int rc = scan_copy(o, n, NULL, err, sizeof err);
-	CU_ASSERT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
+	EXPECT(rc == ELF_SCAN_OK || rc == ELF_SCAN_ERROR);
 	free(o);
 }
 
@@ -214,9 +217,9 @@ static void test_random_byte_flips_never_crash(void)
 	char err[256];
 	uint8_t *o = read_file(crafted_obj(), &n);
 	if (!o)
-		ERIM_CU_SKIP("inspect/crafted_obj.o not built (run from make check)");
+		SKIP("inspect/crafted_obj.o not built (run from make check)");
 	uint8_t *m = malloc(n);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	REQUIRE(m != NULL);
 	srand(4242);
 	int ok = 0, bad = 0;
 	for (int round = 0; round < 3000; round++) {
@@ -238,23 +241,17 @@ static void test_random_byte_flips_never_crash(void)
 		else
 			bad++;
 	}
-	CU_ASSERT(ok + bad == 3000);
+	EXPECT(ok + bad == 3000);
 	free(m);
 	free(o);
 }
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("test_elf_hostile", NULL, NULL);
-	CU_add_test(s, "minimal_executable_scanned_with_its_one_wrpkru",
-	            test_minimal_executable_scanned_with_its_one_wrpkru);
-	CU_add_test(s, "truncated_executable_at_every_length_is_an_error_not_a_crash",
-	            test_truncated_executable_at_every_length_is_an_error_not_a_crash);
-	CU_add_test(s, "bogus_program_headers_give_errors", test_bogus_program_headers_give_errors);
-	CU_add_test(s, "relocatable_with_bogus_sections_gives_errors",
-	            test_relocatable_with_bogus_sections_gives_errors);
-	CU_add_test(s, "random_byte_flips_never_crash", test_random_byte_flips_never_crash);
-	return erim_cunit_run("test_elf_hostile");
+	RUN(test_minimal_executable_scanned_with_its_one_wrpkru);
+	RUN(test_truncated_executable_at_every_length_is_an_error_not_a_crash);
+	RUN(test_bogus_program_headers_give_errors);
+	RUN(test_relocatable_with_bogus_sections_gives_errors);
+	RUN(test_random_byte_flips_never_crash);
+	return check_done("test_elf_hostile");
 }

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "crafted_expect.h"
-#include "erim_cunit.h"
+#include "erim_check.h"
 #include "erim_hooks.h"
 #include "inspect.h"
 #include "inspect_maps.h"
@@ -67,8 +67,8 @@ static void test_dry_run_reports_every_crafted_occurrence_with_its_class(void)
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, &st);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT(st.bytes > 0);
+	EXPECT(rc == 0);
+	EXPECT(st.bytes > 0);
 	size_t in_crafted = 0;
 	for (size_t i = 0; i < s.n; i++)
 		if (s.addr[i] >= (uintptr_t)crafted_begin && s.addr[i] < (uintptr_t)crafted_end)
@@ -77,17 +77,17 @@ static void test_dry_run_reports_every_crafted_occurrence_with_its_class(void)
 	do {                                                                          \
 		int at = seen_find(&s, (uintptr_t)label + (off));                       \
 		if (at < 0) {                                                         \
-			CU_FAIL("not found: " #label);                                 \
+			CHECK(0, "%s", "not found: " #label);                                 \
 		} else {                                                              \
-			CU_ASSERT_EQUAL(s.kind[at], k);                                \
-			CU_ASSERT_EQUAL(s.cls[at], c);                                 \
+			EXPECT(s.kind[at] == k);                                \
+			EXPECT(s.cls[at] == c);                                 \
 		}                                                                     \
 		expected++;                                                           \
 	} while (0);
 	size_t expected = 0;
 	CRAFTED_EXPECT(CHECK_ONE)
 	/* nothing else inside crafted.S: look-alikes (lfence, rdpkru, fxrstor) are not hits */
-	CU_ASSERT_EQUAL(in_crafted, expected);
+	EXPECT(in_crafted == expected);
 }
 
 /* liberim's own WRPKRUs (the gates) are accepted by exact address. */
@@ -95,34 +95,21 @@ static void test_liberim_gate_wrpkrus_accepted_by_address(void)
 {
 	const uintptr_t *sites = NULL;
 	size_t n = erim__gate_sites(&sites);
-	CU_ASSERT_FATAL(n > 0 && sites != NULL);
+	REQUIRE(n > 0 && sites != NULL);
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
+	EXPECT(rc == 0);
 	for (size_t i = 0; i < n; i++) {
 		int at = seen_find(&s, sites[i]);
-		CU_ASSERT(at >= 0);
+		EXPECT(at >= 0);
 		if (at >= 0) {
-			CU_ASSERT_EQUAL(s.kind[at], SCAN_WRPKRU);
-			CU_ASSERT_EQUAL(s.cls[at], SCAN_RUNTIME_GATE);
+			EXPECT(s.kind[at] == SCAN_WRPKRU);
+			EXPECT(s.cls[at] == SCAN_RUNTIME_GATE);
 		}
 	}
-}
-
-/* Run FN in a child; returns its exit status, or 128 + signal. */
-static int in_child(int (*fn)(void))
-{
-	fflush(NULL);
-	pid_t p = fork();
-	if (p == 0)
-		_exit(fn());
-	int st;
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static const uint8_t *pkey_set_wrpkru(void)
@@ -149,35 +136,35 @@ static int has_exec(const void *addr)
 	return found;
 }
 
-static int child_refuse(void)
+static void child_refuse(void *unused)
 {
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 0, NULL);
 	if (rc != -EPERM)
-		return 1;
+		_exit(1);
 	if (memcmp(crafted_wrpkru_insn, "\x0f\x01\xef", 3) != 0)
-		return 2;   /* REFUSE must not patch the program's own code */
+		_exit(2);   /* REFUSE must not patch the program's own code */
 	if (!has_exec(crafted_in_imm))
-		return 3;
-	return 0;
+		_exit(3);
+	_exit(0);
 }
 
 static void test_refuse_policy_fails_with_eperm_and_leaves_code_alone(void)
 {
-	CU_ASSERT_EQUAL(in_child(child_refuse), 0);
+	CHECK_EXITS("child_refuse", child_refuse, NULL, 0, NULL);
 }
 
-static int child_noexec(void)
+static void child_noexec(void *unused)
 {
 	struct inspect_stats st;
 	int rc = inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, &st);
 	if (rc != 0)
-		return 1;
+		_exit(1);
 	if (st.noexec < 2)
-		return 2;
+		_exit(2);
 	if (has_exec(crafted_in_imm) || has_exec(crafted_span_page))
-		return 3;
+		_exit(3);
 	if (!has_exec((const void *)(uintptr_t)child_noexec))
-		return 4;       /* our own page is still executable: we got here */
+		_exit(4);       /* our own page is still executable: we got here */
 	/* calling into a stripped page faults */
 	fflush(NULL);
 	pid_t p = fork();
@@ -187,53 +174,53 @@ static int child_noexec(void)
 	}
 	int ws;
 	waitpid(p, &ws, 0);
-	return WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV ? 0 : 5;
+	_exit(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV ? 0 : 5);
 }
 
 static void test_noexec_policy_strips_execute_from_unsafe_pages_only(void)
 {
-	CU_ASSERT_EQUAL(in_child(child_noexec), 0);
+	CHECK_EXITS("child_noexec", child_noexec, NULL, 0, NULL);
 }
 
-static int child_patch(void)
+static void child_patch(void *unused)
 {
 	struct inspect_stats st;
 	int rc = inspect_process_run(ERIM_INSPECT_PATCH, 1, 0, &st);
 	if (rc != 0)
-		return 1;
+		_exit(1);
 	if (memcmp(crafted_wrpkru_insn, "\x0f\x0b\x90", 3) != 0)
-		return 2;   /* the WRPKRU at a function entry becomes ud2; nop */
+		_exit(2);   /* the WRPKRU at a function entry becomes ud2; nop */
 	if (memcmp(crafted_in_imm + 2, "\x0f\x01\xef", 3) != 0)
-		return 3;   /* inside an immediate: not an instruction start, never patched */
+		_exit(3);   /* inside an immediate: not an instruction start, never patched */
 	if (has_exec(crafted_in_imm))
-		return 4;   /* ... but its page lost execute instead */
-	return 0;
+		_exit(4);   /* ... but its page lost execute instead */
+	_exit(0);
 }
 
 static void test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest(void)
 {
-	int rc = in_child(child_patch);
+	int rc = check_child_rc(child_patch, NULL);
 	if (rc == 2 && !dlsym(RTLD_DEFAULT, "crafted_wrpkru_insn"))
-		CU_FAIL("crafted symbols are not exported (link with -export-dynamic)");
-	CU_ASSERT_EQUAL(rc, 0);
+		CHECK(0, "crafted symbols are not exported (link with -export-dynamic)");
+	EXPECT(rc == 0);
 }
 
-static int child_known(void)
+static void child_known(void *unused)
 {
 	const uint8_t *w = pkey_set_wrpkru();
 	if (!w)
-		return 10;
+		_exit(10);
 	/* NOEXEC also neutralises the crafted code, so the run succeeds */
 	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, NULL) != 0)
-		return 1;
-	return memcmp(w, "\x0f\x0b\x90", 3) == 0 ? 0 : 2;
+		_exit(1);
+	_exit(memcmp(w, "\x0f\x0b\x90", 3) == 0 ? 0 : 2);
 }
 
 static void test_glibc_pkey_set_wrpkru_becomes_a_trap(void)
 {
 	if (!pkey_set_wrpkru())
-		ERIM_CU_SKIP("this libc's pkey_set contains no WRPKRU");
-	CU_ASSERT_EQUAL(in_child(child_known), 0);
+		SKIP("this libc's pkey_set contains no WRPKRU");
+	CHECK_EXITS("child_known", child_known, NULL, 0, NULL);
 }
 
 /* glibc's lazy-binding trampolines (ld.so): their XRSTOR was accepted only
@@ -251,7 +238,7 @@ static int xr_hit(const struct scan_hit *h, void *arg)
 	return 0;
 }
 
-static int child_xrstor(void)
+static void child_xrstor(void *unused)
 {
 	static struct seen s;
 	s.n = 0;
@@ -259,7 +246,7 @@ static int child_xrstor(void)
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
 	if (rc != 0)
-		return 1;
+		_exit(1);
 	uint64_t site[16];
 	const struct inspect_known_xrstor *known[16];
 	size_t nk = 0;
@@ -274,29 +261,29 @@ static int child_xrstor(void)
 		}
 	}
 	if (nk == 0)
-		return 10;
+		_exit(10);
 	/* NOEXEC also neutralises the crafted code, so the run succeeds */
 	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, NULL) != 0)
-		return 2;
+		_exit(2);
 	for (size_t i = 0; i < nk; i++) {
 		if (memcmp((const void *)(uintptr_t)site[i], known[i]->replace, known[i]->len) != 0)
-			return 3;
+			_exit(3);
 		struct xr_one o = { site[i], -1, 0 };
 		scan_buffer((const uint8_t *)(uintptr_t)site[i], known[i]->len, site[i], xr_hit, &o);
 		if (o.cls != SCAN_CHECKED_XRSTOR || o.n != 1)
-			return 4;
+			_exit(4);
 	}
 	/* first call of a libc function from this program: lazy binding */
 	volatile int r = strverscmp("erim-1.9", "erim-1.10");
-	return r < 0 ? 0 : 5;
+	_exit(r < 0 ? 0 : 5);
 }
 
 static void test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works(void)
 {
-	int rc = in_child(child_xrstor);
+	int rc = check_child_rc(child_xrstor, NULL);
 	if (rc == 10)
-		ERIM_CU_SKIP("no known XRSTOR site (glibc's lazy-binding trampoline) in this process");
-	CU_ASSERT_EQUAL(rc, 0);
+		SKIP("no known XRSTOR site (glibc's lazy-binding trampoline) in this process");
+	EXPECT(rc == 0);
 }
 
 /* Two adjacent mappings (anonymous, then a file) with 0F ending the first
@@ -305,34 +292,34 @@ static void test_wrpkru_across_two_adjacent_mappings_found(void)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uint8_t *two = mmap(NULL, 2 * (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CU_ASSERT_FATAL(two != MAP_FAILED);
+	REQUIRE(two != MAP_FAILED);
 	memset(two, 0x90, (size_t)psz);
 	two[psz - 1] = 0x0f;
 	char path[] = "/tmp/erim-seam.XXXXXX";
 	int fd = mkstemp(path);
-	CU_ASSERT_FATAL(fd >= 0);
+	REQUIRE(fd >= 0);
 	unlink(path);
 	uint8_t page[65536];
 	memset(page, 0x90, (size_t)psz);
 	page[0] = 0x01;
 	page[1] = 0xef;
-	CU_ASSERT_FATAL(write(fd, page, (size_t)psz) == psz);
+	REQUIRE(write(fd, page, (size_t)psz) == psz);
 	void *second = mmap(two + psz, (size_t)psz, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fd, 0);
-	CU_ASSERT_FATAL(second == two + psz);
+	REQUIRE(second == two + psz);
 	close(fd);
-	CU_ASSERT_FATAL(mprotect(two, (size_t)psz, PROT_READ | PROT_EXEC) == 0);
+	REQUIRE(mprotect(two, (size_t)psz, PROT_READ | PROT_EXEC) == 0);
 
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
+	EXPECT(rc == 0);
 	int at = seen_find(&s, (uintptr_t)two + (uint64_t)psz - 1);
-	CU_ASSERT(at >= 0);
+	EXPECT(at >= 0);
 	if (at >= 0) {
-		CU_ASSERT_EQUAL(s.kind[at], SCAN_WRPKRU);
-		CU_ASSERT_EQUAL(s.cls[at], SCAN_UNSAFE);
+		EXPECT(s.kind[at] == SCAN_WRPKRU);
+		EXPECT(s.cls[at] == SCAN_UNSAFE);
 	}
 	munmap(two, 2 * (size_t)psz);
 }
@@ -341,39 +328,30 @@ static void test_execute_only_mapping_inspected_through_proc_mem(void)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uint8_t *p = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CU_ASSERT_FATAL(p != MAP_FAILED);
+	REQUIRE(p != MAP_FAILED);
 	memset(p, 0xc3, (size_t)psz);
 	memcpy(p + 100, "\x0f\x01\xef", 3);
-	CU_ASSERT_FATAL(mprotect(p, (size_t)psz, PROT_EXEC) == 0);
+	REQUIRE(mprotect(p, (size_t)psz, PROT_EXEC) == 0);
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
 	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
 	inspect_process_observe(NULL, NULL);
-	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT(seen_find(&s, (uintptr_t)p + 100) >= 0);
+	EXPECT(rc == 0);
+	EXPECT(seen_find(&s, (uintptr_t)p + 100) >= 0);
 	munmap(p, (size_t)psz);
 }
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("test_inspect_process", NULL, NULL);
-	CU_add_test(s, "glibc_resolver_xrstor_rewritten_and_lazy_binding_works",
-	            test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works);
-	CU_add_test(s, "dry_run_reports_every_crafted_occurrence_with_its_class",
-	            test_dry_run_reports_every_crafted_occurrence_with_its_class);
-	CU_add_test(s, "liberim_gate_wrpkrus_accepted_by_address", test_liberim_gate_wrpkrus_accepted_by_address);
-	CU_add_test(s, "refuse_policy_fails_with_eperm_and_leaves_code_alone",
-	            test_refuse_policy_fails_with_eperm_and_leaves_code_alone);
-	CU_add_test(s, "noexec_policy_strips_execute_from_unsafe_pages_only",
-	            test_noexec_policy_strips_execute_from_unsafe_pages_only);
-	CU_add_test(s, "patch_policy_traps_a_provable_wrpkru_and_strips_the_rest",
-	            test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest);
-	CU_add_test(s, "glibc_pkey_set_wrpkru_becomes_a_trap", test_glibc_pkey_set_wrpkru_becomes_a_trap);
-	CU_add_test(s, "wrpkru_across_two_adjacent_mappings_found", test_wrpkru_across_two_adjacent_mappings_found);
-	CU_add_test(s, "execute_only_mapping_inspected_through_proc_mem",
-	            test_execute_only_mapping_inspected_through_proc_mem);
-	return erim_cunit_run("test_inspect_process");
+	RUN(test_glibc_resolver_xrstor_rewritten_and_lazy_binding_works);
+	RUN(test_dry_run_reports_every_crafted_occurrence_with_its_class);
+	RUN(test_liberim_gate_wrpkrus_accepted_by_address);
+	RUN(test_refuse_policy_fails_with_eperm_and_leaves_code_alone);
+	RUN(test_noexec_policy_strips_execute_from_unsafe_pages_only);
+	RUN(test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest);
+	RUN(test_glibc_pkey_set_wrpkru_becomes_a_trap);
+	RUN(test_wrpkru_across_two_adjacent_mappings_found);
+	RUN(test_execute_only_mapping_inspected_through_proc_mem);
+	return check_done("test_inspect_process");
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "erim_cunit.h"
+#include "erim_check.h"
 #include "scan.h"
 
 #define MAXHITS 4096
@@ -91,14 +91,14 @@ static void test_wrpkru_found_at_every_offset_by_every_implementation(void)
 				continue;
 			struct offs o;
 			search_with(impl, buf, sizeof buf, &o);
-			CU_ASSERT_EQUAL_FATAL(o.n, 1);
-			CU_ASSERT_EQUAL(o.off[0], at);
-			CU_ASSERT_EQUAL(o.kind[0], SCAN_WRPKRU);
+			REQUIRE(o.n == 1);
+			EXPECT(o.off[0] == at);
+			EXPECT(o.kind[0] == SCAN_WRPKRU);
 		}
 		struct rec r = { .n = 0 };
 		scan_buffer(buf, sizeof buf, 0x1000, rec_hit, &r);
-		CU_ASSERT_EQUAL_FATAL(r.n, 1);
-		CU_ASSERT_EQUAL(r.addr[0], 0x1000 + at);
+		REQUIRE(r.n == 1);
+		EXPECT(r.addr[0] == (0x1000 + at));
 	}
 }
 
@@ -113,9 +113,9 @@ static void test_xrstor_needs_reg5_and_a_memory_operand(void)
 		struct offs o;
 		search_with(1, buf, sizeof buf, &o);
 		int want = ((m >> 3) & 7) == 5 && (m >> 6) != 3;
-		CU_ASSERT_EQUAL(o.n, (size_t)want);
+		EXPECT(o.n == ((size_t)want));
 		if (want && o.n == 1)
-			CU_ASSERT_EQUAL(o.kind[0], SCAN_XRSTOR);
+			EXPECT(o.kind[0] == SCAN_XRSTOR);
 	}
 }
 
@@ -124,7 +124,7 @@ static void test_implementations_agree_with_naive_reference_on_random_code(void)
 	static const uint8_t alphabet[] = { 0x0f, 0x01, 0xef, 0xae, 0x2c, 0x6c, 0xe8, 0x90, 0x48, 0xb8 };
 	size_t n = 1 << 16;
 	uint8_t *b = malloc(n);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	REQUIRE(b != NULL);
 	srand(12345);
 	for (int round = 0; round < 8; round++) {
 		for (size_t i = 0; i < n; i++)
@@ -132,10 +132,10 @@ static void test_implementations_agree_with_naive_reference_on_random_code(void)
 		static struct offs ref, m, a;
 		naive(b, n, &ref);
 		search_with(1, b, n, &m);
-		CU_ASSERT(offs_equal(&ref, &m));
+		EXPECT(offs_equal(&ref, &m));
 		if (scan_have_avx2()) {
 			search_with(2, b, n, &a);
-			CU_ASSERT(offs_equal(&ref, &a));
+			EXPECT(offs_equal(&ref, &a));
 		}
 		/* sub-ranges with odd bounds: starts in [from, to), bytes < avail */
 		for (size_t from = 0; from < 70; from += 7) {
@@ -149,7 +149,7 @@ static void test_implementations_agree_with_naive_reference_on_random_code(void)
 			for (size_t i = 0; i < ref.n; i++)
 				if (ref.off[i] >= from && ref.off[i] < to && ref.off[i] + 3 <= avail)
 					rec_found(ref.off[i], ref.kind[i], &want);
-			CU_ASSERT(offs_equal(&want, &x));
+			EXPECT(offs_equal(&want, &x));
 		}
 	}
 	free(b);
@@ -194,7 +194,7 @@ static void test_stream_split_at_every_point_reports_the_same_hits(void)
 	static struct rec whole, split;
 	whole.n = 0;
 	scan_buffer(b, n, 0x7000, rec_hit, &whole);
-	CU_ASSERT(whole.n > 10);
+	EXPECT(whole.n > 10);
 	for (size_t cut = 0; cut <= n; cut++) {
 		struct scan_stream s;
 		split.n = 0;
@@ -202,7 +202,7 @@ static void test_stream_split_at_every_point_reports_the_same_hits(void)
 		scan_feed(&s, b, cut, 0x7000);
 		scan_feed(&s, b + cut, n - cut, 0x7000 + cut);
 		scan_end(&s);
-		CU_ASSERT(rec_equal(&whole, &split));
+		EXPECT(rec_equal(&whole, &split));
 	}
 	/* three pieces, the middle one tiny: carry-over through a short range */
 	for (size_t cut = 0; cut + 2 <= n; cut++) {
@@ -214,7 +214,7 @@ static void test_stream_split_at_every_point_reports_the_same_hits(void)
 			scan_feed(&s, b + cut, mid, 0x7000 + cut);
 			scan_feed(&s, b + cut + mid, n - cut - mid, 0x7000 + cut + mid);
 			scan_end(&s);
-			CU_ASSERT(rec_equal(&whole, &split));
+			EXPECT(rec_equal(&whole, &split));
 		}
 	}
 	/* byte by byte */
@@ -224,7 +224,7 @@ static void test_stream_split_at_every_point_reports_the_same_hits(void)
 	for (size_t i = 0; i < n; i++)
 		scan_feed(&s, b + i, 1, 0x7000 + i);
 	scan_end(&s);
-	CU_ASSERT(rec_equal(&whole, &split));
+	EXPECT(rec_equal(&whole, &split));
 }
 
 static void test_sequence_across_adjacent_ranges_found_but_not_across_a_gap(void)
@@ -241,23 +241,23 @@ static void test_sequence_across_adjacent_ranges_found_but_not_across_a_gap(void
 	scan_feed(&s, a, sizeof a, 0x10000);
 	scan_feed(&s, c, sizeof c, 0x11000);
 	scan_end(&s);
-	CU_ASSERT_EQUAL_FATAL(r.n, 1);
-	CU_ASSERT_EQUAL(r.addr[0], 0x10fff);
-	CU_ASSERT_EQUAL(r.cls[0], SCAN_UNSAFE);
+	REQUIRE(r.n == 1);
+	EXPECT(r.addr[0] == 0x10fff);
+	EXPECT(r.cls[0] == SCAN_UNSAFE);
 
 	r.n = 0;
 	scan_init(&s, rec_hit, &r, NULL, 0);
 	scan_feed(&s, a, sizeof a, 0x10000);
 	scan_feed(&s, c, sizeof c, 0x12000);     /* a hole between them */
 	scan_end(&s);
-	CU_ASSERT_EQUAL(r.n, 0);
+	EXPECT(r.n == 0);
 }
 
 static enum scan_class classify_one(const uint8_t *b, size_t n)
 {
 	struct rec r = { .n = 0 };
 	scan_buffer(b, n, 0, rec_hit, &r);
-	CU_ASSERT_EQUAL(r.n, 1);
+	EXPECT(r.n == 1);
 	return r.n ? (enum scan_class)r.cls[0] : SCAN_UNSAFE;
 }
 
@@ -272,18 +272,18 @@ static void test_gate_shaped_wrpkru_is_unsafe_in_every_form(void)
 	                                0x3d, 0x00, 0, 0, 0, 0x75, 0x05 };
 	memset(g, 0x90, sizeof g);
 	memcpy(g + 4, gate, sizeof gate);
-	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_UNSAFE);
+	EXPECT(classify_one(g, sizeof g) == SCAN_UNSAFE);
 	/* jne rel32 */
 	g[4 + 17] = 0x0f;
 	g[4 + 18] = 0x85;
-	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_UNSAFE);
+	EXPECT(classify_one(g, sizeof g) == SCAN_UNSAFE);
 	/* an immediate that closes the trusted key, jne onto ud2: still unsafe */
 	memcpy(g + 4, gate, sizeof gate);
 	g[4 + 5] = g[4 + 13] = 0x0c;
 	g[4 + 18] = 0x00;
 	g[4 + 19] = 0x0f;
 	g[4 + 20] = 0x0b;
-	CU_ASSERT_EQUAL(classify_one(g, sizeof g), SCAN_UNSAFE);
+	EXPECT(classify_one(g, sizeof g) == SCAN_UNSAFE);
 }
 
 /* An XRSTOR is accepted only when the check of EAX bit 9 follows it, right
@@ -316,7 +316,7 @@ static void test_xrstor_accepted_only_when_the_check_follows(void)
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		enum scan_class got = classify_one(rows[i].b, rows[i].n);
 		if (got != rows[i].want)
-			CU_FAIL(rows[i].what);
+			CHECK(0, "%s", rows[i].what);
 	}
 }
 
@@ -332,29 +332,20 @@ static void test_runtime_gate_recognised_by_address_only(void)
 	scan_init(&s, rec_hit, &r, gates, 2);
 	scan_feed(&s, b, sizeof b, 0x5000);
 	scan_end(&s);
-	CU_ASSERT_EQUAL_FATAL(r.n, 2);
-	CU_ASSERT_EQUAL(r.cls[0], SCAN_RUNTIME_GATE);
-	CU_ASSERT_EQUAL(r.cls[1], SCAN_UNSAFE);
+	REQUIRE(r.n == 2);
+	EXPECT(r.cls[0] == SCAN_RUNTIME_GATE);
+	EXPECT(r.cls[1] == SCAN_UNSAFE);
 }
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("test_scan", NULL, NULL);
-	CU_add_test(s, "wrpkru_found_at_every_offset_by_every_implementation",
-	            test_wrpkru_found_at_every_offset_by_every_implementation);
-	CU_add_test(s, "xrstor_needs_reg5_and_a_memory_operand", test_xrstor_needs_reg5_and_a_memory_operand);
-	CU_add_test(s, "implementations_agree_with_naive_reference_on_random_code",
-	            test_implementations_agree_with_naive_reference_on_random_code);
-	CU_add_test(s, "stream_split_at_every_point_reports_the_same_hits",
-	            test_stream_split_at_every_point_reports_the_same_hits);
-	CU_add_test(s, "sequence_across_adjacent_ranges_found_but_not_across_a_gap",
-	            test_sequence_across_adjacent_ranges_found_but_not_across_a_gap);
-	CU_add_test(s, "gate_shaped_wrpkru_is_unsafe_in_every_form",
-	            test_gate_shaped_wrpkru_is_unsafe_in_every_form);
-	CU_add_test(s, "xrstor_accepted_only_when_the_check_follows",
-	            test_xrstor_accepted_only_when_the_check_follows);
-	CU_add_test(s, "runtime_gate_recognised_by_address_only", test_runtime_gate_recognised_by_address_only);
-	return erim_cunit_run("test_scan");
+	RUN(test_wrpkru_found_at_every_offset_by_every_implementation);
+	RUN(test_xrstor_needs_reg5_and_a_memory_operand);
+	RUN(test_implementations_agree_with_naive_reference_on_random_code);
+	RUN(test_stream_split_at_every_point_reports_the_same_hits);
+	RUN(test_sequence_across_adjacent_ranges_found_but_not_across_a_gap);
+	RUN(test_gate_shaped_wrpkru_is_unsafe_in_every_form);
+	RUN(test_xrstor_accepted_only_when_the_check_follows);
+	RUN(test_runtime_gate_recognised_by_address_only);
+	return check_done("test_scan");
 }

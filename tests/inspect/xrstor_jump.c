@@ -271,6 +271,12 @@ static int init_erim(void)
 	return rc == 0;
 }
 
+/* in a child, with untrusted rights */
+static void read_secret(void *unused)
+{
+	_exit(secret == SECRET ? LEAK_STATUS : 43);
+}
+
 TEST(secret_unreadable_from_untrusted_code)
 {
 	if (!erim_cpu_has_pku())
@@ -278,14 +284,7 @@ TEST(secret_unreadable_from_untrusted_code)
 	CHECK(init_erim(), "erim_init failed");
 	if (inited < 0)
 		return;
-	fflush(NULL);
-	pid_t p = fork();
-	if (p == 0)
-		_exit(secret == SECRET ? LEAK_STATUS : 43);
-	int st;
-	waitpid(p, &st, 0);
-	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "untrusted read of the secret: %s %d",
-	      WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	CHECK_DIES("untrusted read of the secret", read_secret, NULL, SIGSEGV, NULL);
 }
 
 TEST(every_xrstor_in_executable_memory_jumped_onto_with_pkru_0)
@@ -341,25 +340,26 @@ TEST(lazy_binding_still_works_after_init)
 	CHECK(r < 0, "strverscmp returned %d", r);
 }
 
+static void run_xrstors(void *area)
+{
+	__asm__ volatile(".byte 0x0f, 0xc7, 0x1f" /* xrstors (%rdi) */
+	                 : : "a"(0x200), "d"(0), "D"(area) : "memory");
+}
+
 /* XRSTORS [rdi] (0F C7 /3): privileged, #GP at CPL 3 -> SIGSEGV. */
 TEST(xrstors_faults_in_user_mode)
 {
 	if (!erim_cpu_has_pku())
 		SKIP("no protection keys here (CPUID PKU/OSPKE)");
 	static uint8_t area[8192] __attribute__((aligned(64)));
-	fflush(NULL);
-	pid_t p = fork();
-	if (p == 0) {
-		alarm(5);
-		__asm__ volatile(".byte 0x0f, 0xc7, 0x1f" /* xrstors (%rdi) */
-		                 : : "a"(0x200), "d"(0), "D"(area) : "memory");
-		_exit(0);
-	}
+	char out[256], got[96];
 	int st;
-	waitpid(p, &st, 0);
-	CHECK(WIFSIGNALED(st) && (WTERMSIG(st) == SIGSEGV || WTERMSIG(st) == SIGILL),
-	      "XRSTORS in user mode: %s %d", WIFEXITED(st) ? "exit" : "signal",
-	      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+
+	check_child_timeout = 5;
+	st = check_child(run_xrstors, area, out, sizeof out);
+	check_child_timeout = 0;
+	CHECK(st != -1 && WIFSIGNALED(st) && (WTERMSIG(st) == SIGSEGV || WTERMSIG(st) == SIGILL),
+	      "XRSTORS in user mode: %s", check_status_text(st, got, sizeof got));
 }
 
 int main(int argc, char **argv)

@@ -14,18 +14,11 @@
 set -u
 top_builddir=${top_builddir:?}
 srcdir=${srcdir:?}
+. "$srcdir/lib/sh_check.sh"
 proj=$srcdir/integration/proj
 suite=user_projects
-passed=0 failed=0 skipped=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/erim-users.XXXXXX") || exit 99
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-
-ok() { passed=$((passed + 1)); echo "$1: ok"; }
-fail() { failed=$((failed + 1)); echo "$1: FAIL${2:+ ($2)}"; }
-skip() { skipped=$((skipped + 1)); echo "$1: skipped: $2"; }
-finish() { echo "$suite: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
-# check NAME CMD...: ok when CMD succeeds
-check() { n=$1; shift; if "$@"; then ok "$n"; else fail "$n"; fi; }
 
 # A nested make must not inherit the running `make check''s command line.
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -34,13 +27,13 @@ echo "--- make install DESTDIR=$stage"
 # flock: examples/install_and_build.sh also runs `make install' in this build
 # tree; two makes there at once could both regenerate an out-of-date Makefile
 if ! flock "$top_builddir/tests/.make-install.lock" make -C "$top_builddir" install DESTDIR="$stage" >"$tmp/install.log" 2>&1; then
-	tail -n 30 "$tmp/install.log"; fail make_install; finish
+	tail -n 30 "$tmp/install.log"; sh_fail make_install; sh_done "$suite"
 fi
 cfgprefix=$(sed -n 's/^prefix=//p' "$top_builddir/runtime/erim.pc")
 prefix=$stage$cfgprefix
 for f in bin/erimize share/erim/erim.am share/aclocal/erim.m4 lib/cmake/erim/erimConfig.cmake \
          lib/cmake/erim/erimConfigVersion.cmake lib/cmake/erim/erimGenerate.cmake; do
-	if [ -e "$prefix/$f" ]; then ok "installs_$f"; else fail "installs_$f" "missing"; fi
+	if [ -e "$prefix/$f" ]; then sh_pass "installs_$f"; else sh_fail "installs_$f" "missing"; fi
 done
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
@@ -48,8 +41,8 @@ export PKG_CONFIG="pkg-config --define-prefix"
 export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export ERIM_QUIET=1
 libs=$($PKG_CONFIG --libs erim 2>/dev/null)
-case $libs in *"-L$prefix/lib"*-lerim*) ok pkg_config_still_gives_liberim ;;
-*) fail pkg_config_still_gives_liberim "got '$libs'" ;; esac
+case $libs in *"-L$prefix/lib"*-lerim*) sh_pass pkg_config_still_gives_liberim ;;
+*) sh_fail pkg_config_still_gives_liberim "got '$libs'" ;; esac
 
 # copy the shared sources and one build system's files into DIR
 mkproject() {
@@ -62,22 +55,22 @@ run_checks() {
 	kind=$1 app=$2
 	for be in none mprotect; do
 		out=$(ERIM_BACKEND=$be "$app" run 2>"$tmp/err")
-		check "${kind}_app_works_under_$be" [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
+		sh_check "${kind}_app_works_under_$be" [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
 		[ "$out" = "total=42 pin_ok=1 pin_bad=0" ] || { echo "  got: $out"; cat "$tmp/err"; }
 	done
 	# control: without protection untrusted code reads the trusted globals
 	out=$(ERIM_BACKEND=none "$app" peek 2>&1)
-	check "${kind}_control_peek_reads_trusted_globals_under_none" [ "$out" = "peek: total=0 pin=4711" ]
+	sh_check "${kind}_control_peek_reads_trusted_globals_under_none" [ "$out" = "peek: total=0 pin=4711" ]
 	# (in an inner shell that waits for it, so the shell's own "Segmentation
 	# fault" report is captured too)
 	out=$(ERIM_BACKEND=mprotect sh -c '"$0" peek; exit $?' "$app" 2>&1); rc=$?
 	if [ $rc -ne 0 ] && ! echo "$out" | grep -q 'pin=4711' && echo "$out" | grep -q 'violation'; then
-		ok "${kind}_peek_stopped_under_mprotect"
+		sh_pass "${kind}_peek_stopped_under_mprotect"
 	else
-		fail "${kind}_peek_stopped_under_mprotect" "rc=$rc out=$out"
+		sh_fail "${kind}_peek_stopped_under_mprotect" "rc=$rc out=$out"
 	fi
 	# pin_check ran through the generated gate (__wrap_pin_check)
-	check "${kind}_pin_check_is_interposed" sh -c "nm '$app' | grep -q ' T __wrap_pin_check\$'"
+	sh_check "${kind}_pin_check_is_interposed" sh -c "nm '$app' | grep -q ' T __wrap_pin_check\$'"
 }
 
 # rebuilt_set DIR FILE...: the FILEs (relative to DIR) newer than $tmp/mark
@@ -101,78 +94,78 @@ echo "--- automake project: erimize, autoreconf, VPATH configure and make"
 mkdir -p "$tmp/erimize"
 if (cd "$tmp/erimize" && "$prefix/bin/erimize" && "$prefix/bin/erimize") >"$tmp/erimize.log" 2>&1 &&
    cmp -s "$tmp/erimize/erim.am" "$prefix/share/erim/erim.am" && grep -q 'is up to date' "$tmp/erimize.log"; then
-	ok erimize_copies_erim_am_once
+	sh_pass erimize_copies_erim_am_once
 else
-	cat "$tmp/erimize.log"; fail erimize_copies_erim_am_once
+	cat "$tmp/erimize.log"; sh_fail erimize_copies_erim_am_once
 fi
 # autoreconf alone: ERIM_INIT runs the erimize in PATH at autoreconf time
 if (cd "$am_src" && PATH="$prefix/bin:$PATH" ACLOCAL_PATH="$prefix/share/aclocal" autoreconf -fi) >"$tmp/autoreconf.log" 2>&1 &&
    [ -f "$am_src/erim.am" ]; then
-	ok am_autoreconf_installs_erim_am_with_Wall_Werror
+	sh_pass am_autoreconf_installs_erim_am_with_Wall_Werror
 else
-	cat "$tmp/autoreconf.log"; fail am_autoreconf_installs_erim_am_with_Wall_Werror; finish
+	cat "$tmp/autoreconf.log"; sh_fail am_autoreconf_installs_erim_am_with_Wall_Werror; sh_done "$suite"
 fi
 if (cd "$am_build" && "$am_src/configure") >"$tmp/configure.log" 2>&1; then
-	ok am_configure_finds_erim
+	sh_pass am_configure_finds_erim
 else
-	tail -n 20 "$tmp/configure.log"; fail am_configure_finds_erim; finish
+	tail -n 20 "$tmp/configure.log"; sh_fail am_configure_finds_erim; sh_done "$suite"
 fi
 if make -C "$am_build" -j2 >"$tmp/make.log" 2>&1; then
-	ok am_make_j2_vpath_build
+	sh_pass am_make_j2_vpath_build
 else
-	tail -n 30 "$tmp/make.log"; fail am_make_j2_vpath_build; finish
+	tail -n 30 "$tmp/make.log"; sh_fail am_make_j2_vpath_build; sh_done "$suite"
 fi
 # a first build that names one program (no BUILT_SOURCES pass): the headers
 # must still come first and the --wrap flags still reach the link
 mkdir -p "$tmp/am/build2"
 if (cd "$tmp/am/build2" && "$am_src/configure" >/dev/null 2>&1 && make -j2 app) >"$tmp/make-app.log" 2>&1 &&
    [ "$(ERIM_BACKEND=mprotect "$tmp/am/build2/app" run 2>&1)" = "total=42 pin_ok=1 pin_bad=0" ]; then
-	ok am_fresh_make_app_orders_headers_and_wraps
+	sh_pass am_fresh_make_app_orders_headers_and_wraps
 else
-	tail -n 30 "$tmp/make-app.log"; fail am_fresh_make_app_orders_headers_and_wraps
+	tail -n 30 "$tmp/make-app.log"; sh_fail am_fresh_make_app_orders_headers_and_wraps
 fi
-check am_headers_named_after_the_erim_files test -f "$am_build/counter_erim.h" -a -f "$am_build/pin_trusted.h"
+sh_check am_headers_named_after_the_erim_files test -f "$am_build/counter_erim.h" -a -f "$am_build/pin_trusted.h"
 run_checks am "$am_build/app"
 
 am_files="app counter.o pin.o app.o trusted.o pinlib.o counter_erim.h counter_trusted.h pin_erim.h pin_trusted.h"
 touch "$tmp/mark"
 make -C "$am_build" >"$tmp/make2.log" 2>&1
 got=$(rebuilt_set "$am_build" $am_files)
-check am_second_make_rebuilds_nothing [ -z "$got" ]
+sh_check am_second_make_rebuilds_nothing [ -z "$got" ]
 [ -z "$got" ] || echo "  rebuilt: $got"
 edit_import "$am_src"
 if make -C "$am_build" >"$tmp/make3.log" 2>&1; then
 	got=$(rebuilt_set "$am_build" $am_files)
 	want="app counter.o app.o trusted.o counter_erim.h counter_trusted.h "
-	check am_import_edit_rebuilds_exactly_its_dependents [ "$got" = "$want" ]
+	sh_check am_import_edit_rebuilds_exactly_its_dependents [ "$got" = "$want" ]
 	[ "$got" = "$want" ] || echo "  rebuilt: '$got', expected: '$want'"
-	check am_import_edit_reaches_the_header grep -q 'int32_t c;' "$am_build/counter_erim.h"
+	sh_check am_import_edit_reaches_the_header grep -q 'int32_t c;' "$am_build/counter_erim.h"
 else
-	tail -n 30 "$tmp/make3.log"; fail am_import_edit_rebuilds_exactly_its_dependents "make failed"
+	tail -n 30 "$tmp/make3.log"; sh_fail am_import_edit_rebuilds_exactly_its_dependents "make failed"
 fi
 out=$(ERIM_BACKEND=mprotect "$am_build/app" run 2>&1)
-check am_app_works_after_rebuild [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
+sh_check am_app_works_after_rebuild [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
 
 echo "--- automake project: make distcheck"
 if make -C "$am_build" distcheck >"$tmp/distcheck.log" 2>&1; then
-	ok am_make_distcheck
+	sh_pass am_make_distcheck
 else
-	tail -n 40 "$tmp/distcheck.log"; fail am_make_distcheck
+	tail -n 40 "$tmp/distcheck.log"; sh_fail am_make_distcheck
 fi
 tarball=$am_build/erim-am-user-1.0.tar.gz
 if [ -f "$tarball" ] && tar tzf "$tarball" | grep -q '/common\.erim$' && tar tzf "$tarball" | grep -q '/erim\.am$'; then
-	ok am_dist_has_imported_erim_and_fragment
+	sh_pass am_dist_has_imported_erim_and_fragment
 else
-	fail am_dist_has_imported_erim_and_fragment
+	sh_fail am_dist_has_imported_erim_and_fragment
 fi
 make -C "$am_build" clean >/dev/null 2>&1
 left=$(cd "$am_build" && ls -- *_erim.h *_trusted.h *.erim.d *.o 2>/dev/null)
-check am_make_clean_removes_generated_files [ -z "$left" ]
+sh_check am_make_clean_removes_generated_files [ -z "$left" ]
 
 # ------------------------------------------------------------------- CMake
 if ! command -v cmake >/dev/null 2>&1; then
-	skip cmake_project "cmake is not installed (tools/install-deps installs it)"
-	finish
+	sh_skip cmake_project "cmake is not installed (tools/install-deps installs it)"
+	sh_done "$suite"
 fi
 # cmake_project GENERATOR TAG
 cmake_project() {
@@ -181,16 +174,16 @@ cmake_project() {
 	mkproject "$cm_src" cmake
 	echo "--- CMake project ($gen)"
 	if cmake -G "$gen" -S "$cm_src" -B "$cm_build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/$tag.cfg.log" 2>&1; then
-		ok "${tag}_find_package_erim_config"
+		sh_pass "${tag}_find_package_erim_config"
 	else
-		cat "$tmp/$tag.cfg.log"; fail "${tag}_find_package_erim_config"; return
+		cat "$tmp/$tag.cfg.log"; sh_fail "${tag}_find_package_erim_config"; return
 	fi
 	if cmake --build "$cm_build" -j 2 >"$tmp/$tag.build.log" 2>&1; then
-		ok "${tag}_build"
+		sh_pass "${tag}_build"
 	else
-		tail -n 30 "$tmp/$tag.build.log"; fail "${tag}_build"; return
+		tail -n 30 "$tmp/$tag.build.log"; sh_fail "${tag}_build"; return
 	fi
-	check "${tag}_links_the_trusted_section_script" \
+	sh_check "${tag}_links_the_trusted_section_script" \
 		grep -rqs -- "-Wl,-T,$prefix/share/erim/erim_trusted.ld" "$cm_build/CMakeFiles" "$cm_build/build.ninja"
 	run_checks "$tag" "$cm_build/app"
 	o=CMakeFiles/app.dir
@@ -199,19 +192,19 @@ cmake_project() {
 	touch "$tmp/mark"
 	cmake --build "$cm_build" >"$tmp/$tag.build2.log" 2>&1
 	got=$(rebuilt_set "$cm_build" $files)
-	check "${tag}_second_build_rebuilds_nothing" [ -z "$got" ]
+	sh_check "${tag}_second_build_rebuilds_nothing" [ -z "$got" ]
 	[ -z "$got" ] || echo "  rebuilt: $got"
 	edit_import "$cm_src"
 	if cmake --build "$cm_build" >"$tmp/$tag.build3.log" 2>&1; then
 		got=$(rebuilt_set "$cm_build" $files)
 		want="app $o/app.c.o $o/trusted.c.o $o/counter_gates.c.o counter_erim.h counter_trusted.h "
-		check "${tag}_import_edit_rebuilds_exactly_its_dependents" [ "$got" = "$want" ]
+		sh_check "${tag}_import_edit_rebuilds_exactly_its_dependents" [ "$got" = "$want" ]
 		[ "$got" = "$want" ] || echo "  rebuilt: '$got', expected: '$want'"
 	else
-		tail -n 30 "$tmp/$tag.build3.log"; fail "${tag}_import_edit_rebuilds_exactly_its_dependents" "build failed"
+		tail -n 30 "$tmp/$tag.build3.log"; sh_fail "${tag}_import_edit_rebuilds_exactly_its_dependents" "build failed"
 	fi
 	out=$(ERIM_BACKEND=mprotect "$cm_build/app" run 2>&1)
-	check "${tag}_app_works_after_rebuild" [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
+	sh_check "${tag}_app_works_after_rebuild" [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
 }
 # fail closed: the outputs are named after the file, so a file declaring two
 # interfaces is refused with a message, and nothing is written
@@ -222,14 +215,14 @@ out=$(cmake -DERIMGEN="$prefix/bin/erimgen" -DSRC="$tmp/two/both.erim" -DOUT="$t
 flat=$(echo "$out" | tr '\n' ' ' | tr -s ' ')   # CMake wraps its messages
 if [ $rc -ne 0 ] && echo "$flat" | grep -q 'exactly one interface per .erim file (found 2)' &&
    [ "$(ls "$tmp/two")" = "both.erim" ]; then
-	ok cmake_two_interfaces_in_one_file_refused
+	sh_pass cmake_two_interfaces_in_one_file_refused
 else
-	fail cmake_two_interfaces_in_one_file_refused "rc=$rc out=$out"
+	sh_fail cmake_two_interfaces_in_one_file_refused "rc=$rc out=$out"
 fi
 cmake_project "Unix Makefiles" cmake
 if command -v ninja >/dev/null 2>&1; then
 	cmake_project Ninja cmake_ninja
 else
-	skip cmake_ninja "ninja is not installed (optional: the Makefile generator is tested)"
+	sh_skip cmake_ninja "ninja is not installed (optional: the Makefile generator is tested)"
 fi
-finish
+sh_done "$suite"

@@ -61,10 +61,10 @@ expect "erim here: reading trusted memory stops with erim's violation report" \
 	grep -q "erim: violation: untrusted code read trusted memory" "$t/start.log" "$t/logs/error.log"
 nginx_stop "$t"
 step "erim (mpk) in the PKU guest (QEMU -cpu max): nginx, openssl, erim.so and the attack module inside"
-if [ -x "$builddir/vm/erim-vm-run" ]; then
+if [ -x "$builddir/lib/erim-vm-run" ]; then
 	k=
 	for f in ${ERIM_VM_KERNELS:-/var/cache/erim-vm/vmlinuz}; do [ -r "$f" ] && { k=$f; break; }; done
-	ERIM_VM_RUN=$builddir/vm/erim-vm-run ERIM_VM_KERNEL=${k:-/var/cache/erim-vm/vmlinuz} \
+	ERIM_VM_RUN=$builddir/lib/erim-vm-run ERIM_VM_KERNEL=${k:-/var/cache/erim-vm/vmlinuz} \
 		top_srcdir=$top_srcdir top_builddir=$top_builddir srcdir=$srcdir builddir=$builddir \
 		sh "$srcdir/provider/vm_nginx_tls.sh" >"$t/vm.log" 2>&1
 	vmrc=$?

@@ -5,27 +5,19 @@
 # without it (so each refusal is proven to matter).
 tem=$top_builddir/tem/erim-tem
 t=$builddir/tem
-passed=0 failed=0 skipped=0
+. "$srcdir/lib/sh_check.sh"
 
-count() { # rc description
+count() { # rc description: 0 passes, 77 skips (the program said why), else fails
 	case $1 in
-	0) passed=$((passed + 1)) ;;
-	77) skipped=$((skipped + 1)); echo "skipped: $2" ;;
-	*) failed=$((failed + 1)); echo "FAILED (exit $1): $2" ;;
+	0) sh_pass "$2" ;;
+	77) sh_skip "$2" "exit 77 (the reason is printed above)" ;;
+	*) sh_fail "$2" "exit $1" ;;
 	esac
 }
 
-expect_status() { # expected-status description command...
-	want=$1 what=$2
-	shift 2
-	"$@" >/dev/null 2>&1
-	rc=$?
-	[ "$rc" = "$want" ] && count 0 "$what" || { echo "$what: exit $rc, want $want"; count 1 "$what"; }
-}
-
-expect_status 7 "exit status passed through" "$tem" --quiet sh -c 'exit 7'
-expect_status 139 "death by SIGSEGV maps to 128+11" "$tem" --quiet sh -c 'kill -SEGV $$'
-expect_status 125 "missing program reported" "$tem" --quiet /nonexistent/program
+sh_status "exit status passed through" 7 "$tem" --quiet sh -c 'exit 7'
+sh_status "death by SIGSEGV maps to 128+11" 139 "$tem" --quiet sh -c 'kill -SEGV $$'
+sh_status "missing program reported" 125 "$tem" --quiet /nonexistent/program
 
 "$tem" "$t/tem_normal" --under-tem; count $? "tem_normal under erim-tem"
 "$t/tem_normal"; count $? "tem_normal without erim-tem"
@@ -93,9 +85,6 @@ if unshare -Urm true 2>/dev/null; then
 	bindmem succeeded "$t/atk_bindmem"
 	count $? "atk_bindmem without erim-tem"
 else
-	count 77 "atk_bindmem: this host allows no unprivileged user namespaces (unshare -Urm fails)"
+	sh_skip atk_bindmem "this host allows no unprivileged user namespaces (unshare -Urm fails)"
 fi
-echo "native_tem: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ] || exit 1
-[ "$passed" -gt 0 ] || { echo "skipped: nothing could run"; exit 77; }
-exit 0
+sh_done native_tem

@@ -142,55 +142,17 @@ __asm__(".text\n.globl scrub_probe\n.type scrub_probe,@function\nscrub_probe:\n"
 
 /* ---- children ---------------------------------------------------------------- */
 
-typedef void (*child_fn)(uintptr_t);
-
-/* Run FN(ARG) in a child; returns its wait status, stderr in OUT. */
-static int run_child(child_fn fn, uintptr_t arg, char *out, size_t outlen)
+static void read_at(void *a_arg)
 {
-	int pfd[2], st = 0;
-	size_t n = 0;
-	ssize_t r;
-	pid_t pid;
+	uintptr_t a = (uintptr_t)a_arg;
 
-	if (pipe(pfd) != 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], 2);
-		fn(arg);
-		_exit(0);   /* the attack went through */
-	}
-	close(pfd[1]);
-	while (n + 1 < outlen && (r = read(pfd[0], out + n, outlen - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return st;
-}
-
-static int expect_stopped(const char *what, child_fn fn, uintptr_t arg, const char *msg)
-{
-	char out[2048];
-	int st = run_child(fn, arg, out, sizeof out);
-	int ok = WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && strstr(out, msg);
-
-	if (!ok)
-		printf("  %s: status %#x, stderr: %s\n", what, st, out);
-	else
-		printf("  %s: stopped: %s", what, out);
-	return ok;
-}
-
-static void read_at(uintptr_t a)
-{
 	printf("leaked %lx\n", (unsigned long)*(volatile long *)a);
 }
 
-static void write_at(uintptr_t a)
+static void write_at(void *a_arg)
 {
+	uintptr_t a = (uintptr_t)a_arg;
+
 	*(volatile long *)a = 0;
 }
 
@@ -201,13 +163,17 @@ static uint32_t pkru_trusted(void)
 	return erim_rdpkru() & ~(ERIM_PKRU_AD(k) | ERIM_PKRU_WD(k));
 }
 
-static void jump_hostile_zero(uintptr_t site)
+static void jump_hostile_zero(void *site_arg)
 {
+	uintptr_t site = (uintptr_t)site_arg;
+
 	jump_onto(site, 0);
 }
 
-static void jump_hostile_trusted(uintptr_t site)
+static void jump_hostile_trusted(void *site_arg)
 {
+	uintptr_t site = (uintptr_t)site_arg;
+
 	jump_onto(site, pkru_trusted());
 }
 
@@ -218,7 +184,7 @@ static void *blocker(void *arg)
 	return NULL;
 }
 
-static void tls_points_at_busy_thread(uintptr_t unused)
+static void tls_points_at_busy_thread(void *unused)
 {
 	pthread_t t;
 	struct add_args a = { 1, 2 };
@@ -233,19 +199,19 @@ static void tls_points_at_busy_thread(uintptr_t unused)
 	_exit(0);
 }
 
-static void call_nonpublic(uintptr_t unused)
+static void call_nonpublic(void *unused)
 {
 	(void)unused;
 	erim_gate_call(id_secret, NULL);
 }
 
-static void call_unknown(uintptr_t unused)
+static void call_unknown(void *unused)
 {
 	(void)unused;
 	erim_gate_call(100000, NULL);
 }
 
-static void untrusted_malloc(uintptr_t unused)
+static void untrusted_malloc(void *unused)
 {
 	(void)unused;
 	erim_malloc(16);
@@ -261,7 +227,7 @@ static void on_usr1(int sig)
 }
 
 /* An untrusted handler for a signal that arrives while trusted code runs. */
-static void signal_during_trusted_code(uintptr_t unused)
+static void signal_during_trusted_code(void *unused)
 {
 	(void)unused;
 	signal(SIGUSR1, on_usr1);
@@ -326,31 +292,21 @@ TEST(untrusted_access_to_trusted_memory_is_stopped)
 	if (!ready)
 		SKIP("init failed or no PKU");
 	erim_gate_call(id_stack, &stack);
-	CHECK(expect_stopped("read heap", read_at, (uintptr_t)secret_heap,
-	                     "erim: violation: untrusted code read trusted memory at"), "heap read");
-	CHECK(expect_stopped("write heap", write_at, (uintptr_t)secret_heap,
-	                     "erim: violation: untrusted code wrote trusted memory at"), "heap write");
-	CHECK(expect_stopped("read global", read_at, (uintptr_t)&secret_global,
-	                     "erim: violation: untrusted code read trusted memory at"), "global read");
-	CHECK(expect_stopped("write global", write_at, (uintptr_t)&secret_global,
-	                     "erim: violation: untrusted code wrote trusted memory at"), "global write");
-	CHECK(expect_stopped("read stack", read_at, stack,
-	                     "erim: violation: untrusted code read trusted memory at"), "stack read");
-	CHECK(expect_stopped("write stack", write_at, stack,
-	                     "erim: violation: untrusted code wrote trusted memory at"), "stack write");
+	CHECK_DIES("read heap", read_at, (uintptr_t)secret_heap, SIGSEGV, "erim: violation: untrusted code read trusted memory at");
+	CHECK_DIES("write heap", write_at, (uintptr_t)secret_heap, SIGSEGV, "erim: violation: untrusted code wrote trusted memory at");
+	CHECK_DIES("read global", read_at, (uintptr_t)&secret_global, SIGSEGV, "erim: violation: untrusted code read trusted memory at");
+	CHECK_DIES("write global", write_at, (uintptr_t)&secret_global, SIGSEGV, "erim: violation: untrusted code wrote trusted memory at");
+	CHECK_DIES("read stack", read_at, stack, SIGSEGV, "erim: violation: untrusted code read trusted memory at");
+	CHECK_DIES("write stack", write_at, stack, SIGSEGV, "erim: violation: untrusted code wrote trusted memory at");
 }
 
 TEST(gate_refusals_and_untrusted_heap_use_are_stopped)
 {
 	if (!ready)
 		SKIP("init failed or no PKU");
-	CHECK(expect_stopped("non-public entry", call_nonpublic, 0,
-	                     "erim: vmtest.secret: non-public entry called from untrusted code"),
-	      "non-public");
-	CHECK(expect_stopped("unknown id", call_unknown, 0, "erim: erim.gate: unknown entry id 100000"),
-	      "unknown id");
-	CHECK(expect_stopped("erim_malloc from untrusted code", untrusted_malloc, 0,
-	                     "erim: violation: untrusted code"), "untrusted malloc");
+	CHECK_DIES("non-public entry", call_nonpublic, 0, SIGSEGV, "erim: vmtest.secret: non-public entry called from untrusted code");
+	CHECK_DIES("unknown id", call_unknown, 0, SIGSEGV, "erim: erim.gate: unknown entry id 100000");
+	CHECK_DIES("erim_malloc from untrusted code", untrusted_malloc, 0, SIGSEGV, "erim: violation: untrusted code");
 }
 
 /* The signal frame lands on the trusted stack and the handler starts with the
@@ -368,7 +324,7 @@ TEST(signal_during_trusted_code_kills_the_process)
 
 	if (!ready)
 		SKIP("init failed or no PKU");
-	st = run_child(signal_during_trusted_code, 0, out, sizeof out);
+	st = check_child(signal_during_trusted_code, NULL, out, sizeof out);
 	printf("  status %#x; the untrusted handler %s\n", st,
 	       strstr(out, "untrusted handler ran") ? "ran (stackless) before the process died"
 	                                            : "never ran");
@@ -386,9 +342,9 @@ TEST(jumps_onto_wrpkru_sites_are_stopped)
 	CHECK(n >= 5, "%zu gate sites", n);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(what, sizeof what, "site %zu eax=0", i);
-		CHECK(expect_stopped(what, jump_hostile_zero, sites[i], "erim: "), "%s", what);
+		CHECK_DIES(what, jump_hostile_zero, sites[i], SIGSEGV, "erim: ");
 		snprintf(what, sizeof what, "site %zu eax=PKRU_T", i);
-		CHECK(expect_stopped(what, jump_hostile_trusted, sites[i], "erim: "), "%s", what);
+		CHECK_DIES(what, jump_hostile_trusted, sites[i], SIGSEGV, "erim: ");
 	}
 }
 
@@ -396,8 +352,7 @@ TEST(tls_pointing_at_a_busy_threads_slot_is_stopped)
 {
 	if (!ready)
 		SKIP("init failed or no PKU");
-	CHECK(expect_stopped("fs -> busy thread", tls_points_at_busy_thread, 0,
-	                     "is in use by another thread"), "TLS tampering");
+	CHECK_DIES("fs -> busy thread", tls_points_at_busy_thread, 0, SIGSEGV, "is in use by another thread");
 }
 
 struct stress { uintptr_t lo, hi; long bad; };

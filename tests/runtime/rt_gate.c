@@ -1,8 +1,8 @@
 /* rt_gate.c: the gate's own state under attack -- callback frames, slots,
  * abort paths, x87/MMX and opmask registers.  One program for every back end:
  * `rt_gate none|mprotect|mpk`.  Natively it runs under none and mprotect
- * (unit/rt_gate.sh); in the PKU guest under mpk, dynamic and static, plus a
- * control run under none (vm/rt_gate.sh).
+ * (runtime/rt_gate.sh); in the PKU guest under mpk, dynamic and static, plus a
+ * control run under none (runtime/rt_gate.sh).
  *
  *  - nested callbacks (callback -> gate -> callback ... 4 deep) resume their
  *    own frames, each once, with their trusted locals intact;
@@ -557,49 +557,14 @@ TEST(fp_status_does_not_leak_and_trusted_code_gets_the_default_environment)
 
 /* ---- children ---------------------------------------------------------------- */
 
-typedef void (*child_fn)(void);
-
-static int run_child(child_fn fn, char *out, size_t outlen)
-{
-	int pfd[2], st = 0;
-	size_t n = 0;
-	ssize_t r;
-	pid_t pid;
-
-	if (pipe(pfd) != 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], 2);
-		dup2(pfd[1], 1);
-		alarm(60);   /* an attack that hangs the child fails, not the suite */
-		fn();
-		_exit(0);   /* the attack went through */
-	}
-	close(pfd[1]);
-	while (n + 1 < outlen && (r = read(pfd[0], out + n, outlen - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return st;
-}
-
-static int expect_stopped(const char *what, child_fn fn, const char *msg)
-{
-	char out[4096];
-	int st = run_child(fn, out, sizeof out);
-	int ok = WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && strstr(out, msg) &&
-	         !strstr(out, "LEAKED");
-
-	if (!ok)
-		printf("  %s: NOT stopped as expected: status %#x, output: %s\n", what, st, out);
-	else
-		printf("  %s: stopped: %s", what, strstr(out, msg));
-	return ok;
-}
+/* an attack stopped with a report matching MSG, and no child printed LEAKED
+ * on its way (an attack that hangs the child fails, not the suite: see main) */
+#define CHECK_STOPPED(what, fn, msg)                                           \
+	do {                                                                   \
+		if (CHECK_DIES((what), (fn), NULL, SIGSEGV, (msg)))           \
+			CHECK(!strstr(check_child_out, "LEAKED"), "%s: %s", (what), \
+			      check_child_out);                                \
+	} while (0)
 
 /* jump straight onto ADDR with EAX chosen by the attacker (ECX=EDX=0), rsp = SP */
 extern void jump_onto(uintptr_t addr, uint32_t eax, uintptr_t sp) __attribute__((noreturn));
@@ -611,7 +576,7 @@ __asm__(".text\n.globl jump_onto\n.type jump_onto,@function\njump_onto:\n"
 
 #define MAX_NEST 64     /* ERIM_MAX_NEST: gate entries active on one stack */
 
-static void nest_too_deep(void)
+static void nest_too_deep(void *unused)
 {
 	struct nest n = { MAX_NEST };   /* MAX_NEST + 1 entries */
 
@@ -620,7 +585,7 @@ static void nest_too_deep(void)
 	exit(0);
 }
 
-static void big_frame_at_deepest_level(void)
+static void big_frame_at_deepest_level(void *unused)
 {
 	struct nest n = { MAX_NEST - 1 };
 
@@ -641,9 +606,8 @@ TEST(nesting_is_limited_and_a_large_frame_faults_in_the_gap)
 	/* control: the deepest allowed nest works */
 	r = erim_gate_call(id_nest, &n);
 	CHECK(r > 0, "%d nested gate entries returned %ld", MAX_NEST, r);
-	CHECK(expect_stopped("callback -> gate nested one level too deep", nest_too_deep,
-	                     "levels deep on trusted stack"), "a nest beyond the limit ran");
-	st = run_child(big_frame_at_deepest_level, out, sizeof out);
+	CHECK_STOPPED("callback -> gate nested one level too deep", nest_too_deep, "levels deep on trusted stack");
+	st = check_child(big_frame_at_deepest_level, NULL, out, sizeof out);
 	if (backend == ERIM_BACKEND_MPK) {
 		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && !strstr(out, "ran"),
 		      "a 384 KiB trusted frame at depth %d was not stopped: status %#x, %s",
@@ -721,7 +685,7 @@ TEST(control_a_forged_return_from_the_waiting_thread_resumes_its_frame)
 	CHECK(!erim_in_trusted(), "in trusted afterwards");
 }
 
-static void forged_return_from_other_thread(void)
+static void forged_return_from_other_thread(void *unused)
 {
 	static char stack[65536] __attribute__((aligned(16)));
 	pthread_t t = start_waiter();
@@ -733,13 +697,10 @@ static void forged_return_from_other_thread(void)
 
 TEST(a_forged_callback_return_from_another_thread_is_stopped)
 {
-	CHECK(expect_stopped("fs -> waiting thread, jump onto its resume address",
-	                     forged_return_from_other_thread,
-	                     "return from a callback that no frame of this thread waits for"),
-	      "forged return");
+	CHECK_STOPPED("fs -> waiting thread, jump onto its resume address", forged_return_from_other_thread, "return from a callback that no frame of this thread waits for");
 }
 
-static void takeover_by_gate_call(void)
+static void takeover_by_gate_call(void *unused)
 {
 	struct { long a, b; } a = { 1, 2 };
 	pthread_t t = start_waiter();
@@ -751,8 +712,7 @@ static void takeover_by_gate_call(void)
 
 TEST(a_thread_cannot_nest_on_another_threads_callback_frames)
 {
-	CHECK(expect_stopped("fs -> waiting thread, gate call", takeover_by_gate_call,
-	                     "is waiting for a callback of another thread"), "takeover");
+	CHECK_STOPPED("fs -> waiting thread, gate call", takeover_by_gate_call, "is waiting for a callback of another thread");
 }
 
 /* ---- the callback copy destination ------------------------------------------ */
@@ -785,7 +745,7 @@ __asm__(".text\n.globl gate_on_stack\n.type gate_on_stack,@function\ngate_on_sta
 
 static uintptr_t near_trusted;   /* an untrusted page right above a trusted range */
 
-static void callback_copy_next_to_trusted(void)
+static void callback_copy_next_to_trusted(void *unused)
 {
 	long a[2] = { 1, 2 };
 
@@ -820,7 +780,7 @@ static int writable_mapped(uintptr_t a)
 	return ok;
 }
 
-static void callback_copy_control(void)
+static void callback_copy_control(void *unused)
 {
 	long v = gate_on_stack(id_cb_small, near_trusted + 4096 - 64);
 
@@ -852,7 +812,7 @@ TEST(a_callback_copy_into_trusted_memory_is_refused)
 	if (!near_trusted)
 		SKIP("no writable untrusted page right above any trusted range");
 	/* control: the same call on a stack pointer in the middle of that page works */
-	st = run_child(callback_copy_control, out, sizeof out);
+	st = check_child(callback_copy_control, NULL, out, sizeof out);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "control: the callback on the probe page failed (status %#x): %s", st, out);
 	if (backend == ERIM_BACKEND_MPROTECT) {
@@ -860,16 +820,14 @@ TEST(a_callback_copy_into_trusted_memory_is_refused)
 		 * the gate: its own pushes reach the (closed) trusted pages first,
 		 * and with no stack left for a signal frame the kernel kills the
 		 * process without erim's report */
-		st = run_child(callback_copy_next_to_trusted, out, sizeof out);
+		st = check_child(callback_copy_next_to_trusted, NULL, out, sizeof out);
 
 		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 		      "mprotect: the process survived (status %#x): %s", st, out);
 		printf("  mprotect: stopped by the switch hook's own fault (status %#x)\n", st);
 		return;
 	}
-	CHECK(expect_stopped("caller rsp 128 bytes above trusted memory",
-	                     callback_copy_next_to_trusted, "would overlap trusted memory"),
-	      "copy next to trusted memory");
+	CHECK_STOPPED("caller rsp 128 bytes above trusted memory", callback_copy_next_to_trusted, "would overlap trusted memory");
 }
 
 /* ---- abort paths under a racing thread ---------------------------------------- */
@@ -904,7 +862,7 @@ static void *sprayer(void *arg)
 static uintptr_t race_site;
 static uint32_t race_eax;
 
-static void abort_under_race(void)
+static void abort_under_race(void *unused)
 {
 	pthread_t t;
 
@@ -938,8 +896,7 @@ TEST(abort_paths_touch_no_memory_a_racing_thread_writes)
 	/* a callback return with no waiting frame -> cb abort */
 	race_site = resume_at;
 	race_eax = 0;
-	CHECK(expect_stopped("return with no waiting frame, stack sprayed", abort_under_race,
-	                     "return from a callback that no frame"), "cb abort under race");
+	CHECK_STOPPED("return with no waiting frame, stack sprayed", abort_under_race, "return from a callback that no frame");
 	if (backend != ERIM_BACKEND_MPK) {
 		printf("  jumps onto WRPKRU sites: only meaningful under mpk (here %s: the sites "
 		       "are NOPs or mprotect hooks)\n", erim_backend_name(backend));
@@ -955,7 +912,7 @@ TEST(abort_paths_touch_no_memory_a_racing_thread_writes)
 			snprintf(what, sizeof what, "site %zu, EAX = PKRU_T, stack sprayed", i);
 			/* the entry sites pass the check (EAX is PKRU_T) and refuse the
 			 * garbage id; every other site fails it and aborts */
-			CHECK(expect_stopped(what, abort_under_race, "erim: "), "%s", what);
+			CHECK_STOPPED(what, abort_under_race, "erim: ");
 		}
 	}
 }
@@ -1002,6 +959,7 @@ int main(int argc, char **argv)
 	const char *be = argc > 1 ? argv[1] : "none";
 	char suite[32];
 
+	check_child_timeout = 60;   /* an attack that hangs the child fails, not the suite */
 	if (strcmp(be, "mpk") == 0) {
 		backend = ERIM_BACKEND_MPK;
 		c.require_mpk = 1;

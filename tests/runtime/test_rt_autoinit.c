@@ -45,37 +45,31 @@ static int child(const char *want)
 	return erim_gate_call(id_twice, &x) == 42 ? 0 : 6;
 }
 
-/* Run ourselves with ENV (NULL-terminated "VAR=VAL" list) as the whole
- * ERIM_* environment; returns the wait status and stderr in OUT. */
+/* the environment of a child run: which back end it must find, and its whole
+ * ERIM_* environment (a NULL-terminated "VAR=VAL" list) */
+struct spawn { const char *want; const char *const *env; };
+
+/* in the child: run ourselves again with that environment */
+static void exec_self(void *arg)
+{
+	const struct spawn *sp = arg;
+
+	unsetenv("ERIM_AUTOINIT");
+	unsetenv("ERIM_BACKEND");
+	unsetenv("ERIM_REQUIRE");
+	for (const char *const *e = sp->env; *e; e++)
+		putenv((char *)*e);
+	execl("/proc/self/exe", "test_rt_autoinit", "--child", sp->want, (char *)NULL);
+	_exit(126);
+}
+
+/* Run ourselves with ENV as the whole ERIM_* environment; returns the wait
+ * status and the output in OUT. */
 static int spawn(const char *want, const char *const *env, char *out, size_t outlen)
 {
-	int pfd[2], st = 0;
-	size_t n = 0;
-	ssize_t r;
-	pid_t pid;
+	struct spawn sp = { want, env };
 
-	if (pipe(pfd) != 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], 2);
-		unsetenv("ERIM_AUTOINIT");
-		unsetenv("ERIM_BACKEND");
-		unsetenv("ERIM_REQUIRE");
-		for (; *env; env++)
-			putenv((char *)*env);
-		execl("/proc/self/exe", "test_rt_autoinit", "--child", want, (char *)NULL);
-		_exit(126);
-	}
-	close(pfd[1]);
-	while (n + 1 < outlen && (r = read(pfd[0], out + n, outlen - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return st;
+	return check_child(exec_self, &sp, out, outlen);
 }
 
 #define EXITED(st, code) (WIFEXITED(st) && WEXITSTATUS(st) == (code))

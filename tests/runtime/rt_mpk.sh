@@ -3,4 +3,4 @@
 # attack rows the runtime alone must stop, the same program statically linked
 # (explicit erim_init, no liberim.so), then the concurrent gate stress.
 exec "$ERIM_VM_RUN" --name rt_mpk --cpu max --smp 2 --env ERIM_BACKEND=mpk --env ERIM_QUIET=1 -- \
-	"$builddir/vm/rt_mpk" ';;' "$builddir/vm/rt_mpk_static" ';;' "$builddir/vm/rt_mpk" --stress
+	"$builddir/runtime/rt_mpk" ';;' "$builddir/runtime/rt_mpk_static" ';;' "$builddir/runtime/rt_mpk" --stress

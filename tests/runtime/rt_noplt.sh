@@ -10,13 +10,13 @@
 #     point -- the gate, its slow path, callbacks, the heap, the registry,
 #     refusals and fatal errors -- calls through the PLT or through a
 #     RIP-relative memory operand (GOT), in liberim.so AND in a static program
-#     (vm/rt_mpk_static: there libc's ifuncs are *ABS*@plt calls).
+#     (runtime/rt_mpk_static: there libc's ifuncs are *ABS*@plt calls).
 # Known calls owned by another piece of work are listed in PENDING below with
 # the reason; the suite fails if one of them disappears (remove it then).
 . "$srcdir/lib/sh_check.sh"
 
 so="$top_builddir/runtime/.libs/liberim.so"
-static="$builddir/vm/rt_mpk_static"
+static="$builddir/runtime/rt_mpk_static"
 ROOTS="erim__gate_mpk erim__gate_none erim__gate_slow erim__cb_mpk erim__cb_none
 erim_callback_call erim_malloc erim_calloc erim_realloc erim_aligned_alloc erim_free
 erim_refuse erim__fatal erim__die erim__write_str erim_overlaps_trusted erim_in_trusted

@@ -1,13 +1,13 @@
 #!/bin/sh
 # rt_plt.sh: no PLT stub reads a writable slot, with real protection keys
-# (one guest boot): vm/rt_plt.c under mpk, dynamic (a module dlopened after
+# (one guest boot): runtime/rt_plt.c under mpk, dynamic (a module dlopened after
 # init) and static; the static program without -z relro -z now refused; the
 # control run under none.  Inside each run, the executable's and libc's GOT
 # hijacks are stopped, and their controls (the retargeting undone) run the
 # attacker's function with the trusted PKRU.  Under erim-tem (mpk and
 # mprotect) the undo itself is refused: the stubs and the slot copies are
 # frozen.
-b=$builddir/vm
+b=$builddir/runtime
 tem=$top_builddir/tem/erim-tem
 exec "$ERIM_VM_RUN" --name rt_plt --cpu max --smp 2 --env ERIM_QUIET=1 \
 	--file "$builddir/harden/.libs/dlclean.so" --file "$b/rt_plt" -- \

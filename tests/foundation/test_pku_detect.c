@@ -7,7 +7,7 @@
 
 #include "erim.h"
 #include "erim_arch.h"
-#include "erim_cunit.h"
+#include "erim_check.h"
 
 /* /proc/cpuinfo's "pku" flag is the kernel's view of the same CPUID bit. */
 static int cpuinfo_has_flag(const char *flag)
@@ -35,8 +35,8 @@ static void cpuid_agrees_with_cpuinfo(void)
 	int flag = cpuinfo_has_flag("pku");
 
 	if (flag < 0)
-		ERIM_CU_SKIP("/proc/cpuinfo is not readable");
-	CU_ASSERT_EQUAL(erim_cpu_has_pku() != 0, flag != 0);
+		SKIP("/proc/cpuinfo is not readable");
+	EXPECT((erim_cpu_has_pku() != 0) == (flag != 0));
 }
 
 static void available_implies_pkey_alloc_works(void)
@@ -45,16 +45,12 @@ static void available_implies_pkey_alloc_works(void)
 
 	if (key >= 0)
 		syscall(SYS_pkey_free, (unsigned long)key);
-	CU_ASSERT_EQUAL(erim_pku_available() != 0, key >= 0 && erim_cpu_has_pku());
+	EXPECT((erim_pku_available() != 0) == (key >= 0 && erim_cpu_has_pku()));
 }
 
 int main(void)
 {
-	CU_pSuite s;
-
-	CU_initialize_registry();
-	s = CU_add_suite("pku_detect", NULL, NULL);
-	CU_add_test(s, "cpuid agrees with /proc/cpuinfo", cpuid_agrees_with_cpuinfo);
-	CU_add_test(s, "available implies pkey_alloc works", available_implies_pkey_alloc_works);
-	return erim_cunit_run("pku_detect");
+	RUN(cpuid_agrees_with_cpuinfo);
+	RUN(available_implies_pkey_alloc_works);
+	return check_done("pku_detect");
 }

@@ -1,0 +1,3 @@
+#!/bin/sh
+# vm_pku.sh: the guest (-cpu max) must behave like real PKU hardware.
+exec "$ERIM_VM_RUN" --name vm_pku --cpu max -- "$builddir/foundation/pku_semantics"

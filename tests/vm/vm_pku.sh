@@ -1,3 +1,0 @@
-#!/bin/sh
-# vm_pku.sh: the guest (-cpu max) must behave like real PKU hardware.
-exec "$ERIM_VM_RUN" --name vm_pku --cpu max -- "$builddir/vm/pku_semantics"

@@ -1,5 +1,5 @@
 /* erim_hooks.h: the internal contract between the runtime core (erim_*.c),
- * load-time inspection (inspect_*.c, scan_*.c) and the TEM client
+ * load-time inspection (inspect/, linked in as liberiminspect.la) and the TEM client
  * (tem_client.c), all linked into liberim.  Not installed. */
 #ifndef ERIM_HOOKS_H
 #define ERIM_HOOKS_H

@@ -5,7 +5,7 @@
 # ERIM_INSPECT_COUNT_DIR overrides the directory.
 set -u
 dir=${ERIM_INSPECT_COUNT_DIR:-/usr/lib/x86_64-linux-gnu}
-INSPECT=$top_builddir/runtime/erim-inspect
+INSPECT=$top_builddir/inspect/erim-inspect
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "skipped: python3 not installed (the independent count is a python script)"
 	echo "count_match: 0 passed, 0 failed, 1 skipped"

@@ -4,7 +4,7 @@
 # statuses 0/1/2, directory walks (non-ELF skipped but counted, symlinks and
 # loops visited once, dangling links ignored), hostile files, and --pid.
 set -u
-INSPECT=$top_builddir/runtime/erim-inspect
+INSPECT=$top_builddir/inspect/erim-inspect
 OBJ=$builddir/inspect/crafted_obj.o
 PROG=$builddir/inspect/test_inspect_process
 passed=0 failed=0 skipped=0

@@ -1,6 +1,7 @@
-/* inspect.h: declarations shared between in-process inspection
- * (inspect_process.c) and the erim-inspect command: the table of known,
- * deliberately handled WRPKRU sites in system libraries. */
+/* inspect.h: the inspection component's interface (inspect/): the table of
+ * known, deliberately handled WRPKRU/XRSTOR sites in system libraries
+ * (inspect_known.c, shared by in-process inspection and erim-inspect) and the
+ * in-process inspection liberim runs at erim_init (inspect_process.c). */
 #ifndef ERIM_INSPECT_H
 #define ERIM_INSPECT_H
 
@@ -52,8 +53,6 @@ const struct inspect_known_xrstor *inspect_known_xrstor(const uint8_t *p, size_t
 /* The trap written over a neutralised WRPKRU: ud2; nop. */
 #define INSPECT_TRAP_BYTES { 0x0F, 0x0B, 0x90 }
 
-#endif /* ERIM_INSPECT_H */
-
 /* ---- in-process inspection (inspect_process.c) ------------------------------ */
 
 #include "erim.h"
@@ -67,14 +66,16 @@ struct inspect_stats {
 	uint64_t nsec;          /* time spent scanning and acting */
 };
 
-/* The work behind erim__inspect_process().  DRY_RUN: scan and report, act on
- * nothing and never fail for unsafe hits (benchmark, diagnostics).  ST may be
- * NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
- * neutralise). */
 /* Tests and diagnostics: FN is called for every occurrence found by the
  * following runs (NULL to stop). */
 typedef void (*inspect_observe_fn)(uint64_t addr, int kind, int cls, void *arg);
 void inspect_process_observe(inspect_observe_fn fn, void *arg);
 
+/* The work behind erim__inspect_process().  DRY_RUN: scan and report, act on
+ * nothing and never fail for unsafe hits (benchmark, diagnostics).  ST may be
+ * NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
+ * neutralise). */
 int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
                         struct inspect_stats *st);
+
+#endif /* ERIM_INSPECT_H */

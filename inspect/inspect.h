@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "erim_x86.h"
+
 /* A WRPKRU that a system library contains on purpose, at a proven instruction
  * start: BYTES are the exact machine code from the symbol's start through the
  * WRPKRU (so the disassembly, and hence the instruction boundary, is known).
@@ -51,7 +53,7 @@ const struct inspect_known_xrstor *inspect_known_xrstor(const uint8_t *p, size_t
                                                         size_t nafter);
 
 /* The trap written over a neutralised WRPKRU: ud2; nop. */
-#define INSPECT_TRAP_BYTES { 0x0F, 0x0B, 0x90 }
+#define INSPECT_TRAP_BYTES { ERIM_X86_UD2_BYTES, 0x90 }
 
 /* ---- in-process inspection (inspect_process.c) ------------------------------ */
 
@@ -71,11 +73,14 @@ struct inspect_stats {
 typedef void (*inspect_observe_fn)(uint64_t addr, int kind, int cls, void *arg);
 void inspect_process_observe(inspect_observe_fn fn, void *arg);
 
-/* The work behind erim__inspect_process().  DRY_RUN: scan and report, act on
- * nothing and never fail for unsafe hits (benchmark, diagnostics).  ST may be
- * NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
+/* The work behind liberim's erim__inspect_process().  SITES (NSITES
+ * entries, any order, may be NULL) are the host's own WRPKRU sites, accepted
+ * as runtime gates by exact address (liberim passes erim__gate_sites(); with
+ * none, every WRPKRU of the runtime is unsafe: fail closed).  DRY_RUN: scan
+ * and report, act on nothing and never fail for unsafe hits (benchmark,
+ * diagnostics).  ST may be NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
  * neutralise). */
 int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
-                        struct inspect_stats *st);
+                        const uintptr_t *sites, size_t nsites, struct inspect_stats *st);
 
 #endif /* ERIM_INSPECT_H */

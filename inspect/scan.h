@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "erim_x86.h"
+
 /* ---- the safe gate sequence ------------------------------------------------
  *
  *   31 C9            xor ecx, ecx
@@ -39,7 +41,7 @@
 	".byte 0x31, 0xc9\n\t" /* xor ecx, ecx (31 /r encoding) */          \
 	".byte 0x31, 0xd2\n\t" /* xor edx, edx */                             \
 	".byte 0xb8\n\t.long " imm "\n\t"                                      \
-	".byte 0x0f, 0x01, 0xef\n\t"                                           \
+	ERIM_X86_WRPKRU_ASM "\n\t"                                             \
 	".byte 0x3d\n\t.long " imm "\n\t"                                      \
 	"jne " label "\n\t"
 

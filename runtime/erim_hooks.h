@@ -30,7 +30,7 @@ size_t erim__trusted_ranges(struct erim_range *out, size_t max);
  * or a negative errno, on which erim_init() fails closed. ------------------- */
 
 /* Inspect all executable memory of the process and apply POLICY to unsafe
- * WRPKRU/XRSTOR occurrences (inspect_process.c). */
+ * WRPKRU/XRSTOR occurrences (erim_inspect.c, on inspect/). */
 int erim__inspect_process(enum erim_inspect_policy policy, int quiet);
 
 /* Tell an erim-tem supervisor (if any) the trusted regions; REQUIRE: fail

@@ -35,6 +35,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "erim_x86.h"
 #include "tem.h"
 #include "tem_table.h"
 
@@ -797,7 +798,7 @@ static void chk_open(struct tem_call *c)
  * back to the untrusted value before the thread runs another instruction. */
 static uint32_t key_bits(int k)
 {
-	return 3u << (2 * k);
+	return ERIM_PKRU_KEY_BITS(k);
 }
 
 static void exit_sigreturn(struct tem_call *c, long ret)

@@ -42,7 +42,7 @@ for c in runtime tem inspect; do
 	cat "$tmp/$c.out"
 done
 # circles are found across folders too: all three in one graph
-"$tool" --fail-on runtime --fail-on tem --fail-on inspect --known "$KNOWN" \
+"$tool" --fail-on runtime --fail-on tem --fail-on inspect --known "$KNOWN" --includes "$top_srcdir" \
 	"$top_builddir/runtime" "$top_builddir/tem" "$top_builddir/inspect" >"$tmp/all.out" 2>&1
 echo "rc=$?" >>"$tmp/all.out"
 cat "$tmp/all.out"

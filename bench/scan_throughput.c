@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "erim_hooks.h"
 #include "inspect.h"
 #include "inspect_maps.h"
 #include "scan.h"
@@ -186,8 +187,10 @@ int main(void)
 	struct inspect_stats st, bst;
 	memset(&bst, 0, sizeof bst);
 	double bt = 1e9;
+	const uintptr_t *gates = NULL;
+	size_t ngates = erim__gate_sites(&gates);   /* as erim_init passes them */
 	for (int r = 0; r < REPS; r++) {
-		if (inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, &st) != 0) {
+		if (inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, gates, ngates, &st) != 0) {
 			printf("  in-process inspection failed\n");
 			break;
 		}

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../tem/tem_proto.h"
+#include "tem_proto.h"
 
 #ifndef ERIM_TEM_PATH
 #define ERIM_TEM_PATH "erim-tem"

@@ -1,11 +1,12 @@
-/* erim_arch.h: every x86-64 instruction the runtime issues by hand, in one
- * place.  ABI facts relied on: RDPKRU needs ECX=0 and writes EAX (EDX zeroed);
- * WRPKRU needs ECX=EDX=0 and reads EAX; both fault with #UD (SIGILL) when
- * CR4.PKE is clear, i.e. when the kernel did not enable protection keys. */
+/* erim_arch.h: the x86-64 instructions the runtime's C code issues by hand
+ * (CPUID, RDPKRU).  The instruction bytes, PKRU bits and CPUID bits
+ * themselves are common/erim_x86.h, shared with the inspector and erim-tem. */
 #ifndef ERIM_ARCH_H
 #define ERIM_ARCH_H
 
 #include <stdint.h>
+
+#include "erim_x86.h"
 
 static inline void erim_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
@@ -17,18 +18,10 @@ static inline void erim_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 static inline uint32_t erim_rdpkru(void)
 {
 	uint32_t eax, edx;
-	__asm__ volatile(".byte 0x0f,0x01,0xee" /* rdpkru */
+	__asm__ volatile(ERIM_X86_RDPKRU_ASM /* rdpkru */
 	                 : "=a"(eax), "=d"(edx) : "c"(0));
 	return eax;
 }
-
-/* PKRU: two bits per key k: bit 2k access-disable (AD), bit 2k+1 write-disable (WD). */
-#define ERIM_PKRU_AD(k) (1u << (2 * (k)))
-#define ERIM_PKRU_WD(k) (1u << (2 * (k) + 1))
-
-/* CPUID.(EAX=7,ECX=0):ECX bit 3 = PKU (CPU has it), bit 4 = OSPKE (OS enabled it). */
-#define ERIM_CPUID7_ECX_PKU   (1u << 3)
-#define ERIM_CPUID7_ECX_OSPKE (1u << 4)
 
 /* Implemented in erim_pku.c. */
 int erim_cpu_has_pku(void);   /* CPUID says PKU and OSPKE */

@@ -24,13 +24,14 @@
  * r8-r11, rax and all vector registers are caller-saved. */
 #include "erim_internal.h"
 #include "erim_gate.h"
+#include "erim_x86.h"
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
 /* 0f 01 ef = wrpkru; 0f 1f 00 = nopl (%rax), the same length */
 .macro WRPKRU_OR_NOP kind
 	.ifc \kind,mpk
-	.byte 0x0f,0x01,0xef
+	.byte ERIM_X86_WRPKRU_BYTES
 	.else
 	.byte 0x0f,0x1f,0x00
 	.endif
@@ -451,7 +452,7 @@ erim__drop_mpk:
 	xorl %edx, %edx
 	movl RO(ERIM_RO_PKRU_U), %eax
 .Lsite_drop:
-	.byte 0x0f,0x01,0xef
+	.byte ERIM_X86_WRPKRU_BYTES
 	cmpl RO(ERIM_RO_PKRU_U), %eax
 	jne erim__gate_abort
 	ret
@@ -541,11 +542,11 @@ erim__abort:
 	xorl %edx, %edx
 	movl RO(ERIM_RO_PKRU_U), %eax
 .Lsite_abort:
-	.byte 0x0f,0x01,0xef                    /* wrpkru */
+	.byte ERIM_X86_WRPKRU_BYTES                    /* wrpkru */
 	cmpl RO(ERIM_RO_PKRU_U), %eax
 	jne 1b
 	xorl %ecx, %ecx
-	.byte 0x0f,0x01,0xee                    /* rdpkru */
+	.byte ERIM_X86_RDPKRU_BYTES                    /* rdpkru */
 	cmpl RO(ERIM_RO_PKRU_U), %eax
 	jne 1b
 2:	/* untrusted rights from here on (mpk); report and die */

@@ -1,5 +1,5 @@
 /* erim_hooks.h: the internal contract between the runtime core (erim_*.c),
- * load-time inspection (inspect_*.c, scan_*.c) and the TEM client
+ * load-time inspection (inspect/, linked in as liberiminspect.la) and the TEM client
  * (tem_client.c), all linked into liberim.  Not installed. */
 #ifndef ERIM_HOOKS_H
 #define ERIM_HOOKS_H
@@ -30,7 +30,7 @@ size_t erim__trusted_ranges(struct erim_range *out, size_t max);
  * or a negative errno, on which erim_init() fails closed. ------------------- */
 
 /* Inspect all executable memory of the process and apply POLICY to unsafe
- * WRPKRU/XRSTOR occurrences (inspect_process.c). */
+ * WRPKRU/XRSTOR occurrences (erim_inspect.c, on inspect/). */
 int erim__inspect_process(enum erim_inspect_policy policy, int quiet);
 /* The first occurrence the last inspection refused, described ("" when none). */
 const char *erim__inspect_refusal(void);

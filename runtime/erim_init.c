@@ -26,32 +26,6 @@
 #include "erim_arch.h"
 #include "erim_internal.h"
 
-/* Untrusted code may read this page; after erim_init nobody writes it. */
-union erim_ro_page erim__ro_page __attribute__((aligned(4096)));
-
-_Static_assert(sizeof(union erim_ro_page) == ERIM_PAGE, "erim_ro must be one page");
-_Static_assert(__builtin_offsetof(struct erim_ro, pkru_t) == ERIM_RO_PKRU_T, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, pkru_u) == ERIM_RO_PKRU_U, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, mode) == ERIM_RO_MODE, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, vec) == ERIM_RO_VEC, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, nslots) == ERIM_RO_NSLOTS, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, nentries) == ERIM_RO_NENTRIES, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, slots) == ERIM_RO_SLOTS, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, entries) == ERIM_RO_ENTRIES, "ro");
-_Static_assert(sizeof(struct erim_slot) == (1 << ERIM_SLOT_SIZE_SHIFT), "slot");
-_Static_assert(__builtin_offsetof(struct erim_slot, state) == ERIM_SLOT_STATE, "slot");
-_Static_assert(__builtin_offsetof(struct erim_slot, release) == ERIM_SLOT_RELEASE, "slot");
-_Static_assert(__builtin_offsetof(struct erim_slot, stack_top) == ERIM_SLOT_STACK, "slot");
-_Static_assert(__builtin_offsetof(struct erim_slot, usp) == ERIM_SLOT_USP, "slot");
-_Static_assert(__builtin_offsetof(struct erim_slot, cb_rsp) == ERIM_SLOT_CBRSP, "slot");
-_Static_assert(sizeof(struct erim_ientry) == (1 << ERIM_IENTRY_SHIFT), "entry");
-_Static_assert(__builtin_offsetof(struct erim_ientry, fn) == ERIM_IENTRY_FN, "entry");
-_Static_assert(__builtin_offsetof(struct erim_ientry, flags) == ERIM_IENTRY_FLAGS, "entry");
-_Static_assert(__builtin_offsetof(struct erim_slow_out, slot) == ERIM_SLOW_SLOT, "slow");
-_Static_assert(__builtin_offsetof(struct erim_slow_out, rsp) == ERIM_SLOW_RSP, "slow");
-_Static_assert(__builtin_offsetof(struct erim_slow_out, fn) == ERIM_SLOW_FN, "slow");
-_Static_assert(__builtin_offsetof(struct erim_slow_out, exit_state) == ERIM_SLOW_EXIT, "slow");
-
 /* erim_init registered with erim-tem (erim_fini then refuses). */
 static int tem_attached;
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -87,11 +61,6 @@ const char *erim_strerror(void)
 	return errbuf;
 }
 
-int erim_initialized(void)
-{
-	return erim__ro.mode != ERIM_MODE_DIRECT;
-}
-
 enum erim_backend erim_backend(void)
 {
 	return erim_initialized() ? cur_backend : ERIM_BACKEND_AUTO;
@@ -104,28 +73,7 @@ const char *erim_backend_name(enum erim_backend b)
 	return "unknown";
 }
 
-int erim_pkey(void)
-{
-	return erim__ro.mode == ERIM_MODE_MPK ? erim__ro.pkey : -1;
-}
-
-/* ---- the range registry ------------------------------------------------------ */
-
-int erim__ranges_add(uintptr_t start, uintptr_t end, const char *what, int kind)
-{
-	uint32_t i, n = erim__ro.nranges;
-
-	if (n >= ERIM_MAX_RANGES)
-		return -ENOSPC;
-	for (i = 0; i < n; i++)
-		if (start < erim__ro.ranges[i].start)
-			break;
-	memmove(&erim__ro.ranges[i + 1], &erim__ro.ranges[i], (n - i) * sizeof erim__ro.ranges[0]);
-	erim__ro.ranges[i] = (struct erim_rrange){ start, end, what, kind };
-	erim__ro.nranges = n + 1;
-	return 0;
-}
-
+/* the registry's entries of one kind (erim_ro.c holds the registry) */
 static void ranges_remove_kind_what(const char *what)
 {
 	uint32_t j = 0;
@@ -134,38 +82,6 @@ static void ranges_remove_kind_what(const char *what)
 		if (strcmp(erim__ro.ranges[i].what, what) != 0)
 			erim__ro.ranges[j++] = erim__ro.ranges[i];
 	erim__ro.nranges = j;
-}
-
-int erim_overlaps_trusted(const void *p, size_t n)
-{
-	uintptr_t a = (uintptr_t)p, e;
-
-	if (n == 0)
-		n = 1;
-	if (n - 1 > UINTPTR_MAX - a)
-		return 1;    /* wraps around the address space */
-	e = a + (n - 1); /* inclusive end: a range ending at the top is fine */
-	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
-		const struct erim_rrange *r = &erim__ro.ranges[i];
-
-		if (r->start > e)
-			break;
-		if (r->end > a)
-			return 1;
-	}
-	return 0;
-}
-
-size_t erim__trusted_ranges(struct erim_range *out, size_t max)
-{
-	size_t n = erim__ro.nranges;
-
-	for (size_t i = 0; i < n && i < max; i++) {
-		out[i].start = erim__ro.ranges[i].start;
-		out[i].end = erim__ro.ranges[i].end;
-		out[i].what = erim__ro.ranges[i].what;
-	}
-	return n;
 }
 
 /* ---- regions reserved up front ----------------------------------------------- */

@@ -217,7 +217,7 @@ void erim__zero_dirty(uintptr_t start, uintptr_t end) ERIM_HIDDEN;
 struct erim_grange { uintptr_t start, end; char module[96]; };
 int erim__globals_find(struct erim_grange *out, size_t max, size_t *n, char *err, size_t errlen) ERIM_HIDDEN;
 
-/* registry (erim_init.c) */
+/* registry (erim_ro.c); reservation (erim_init.c) */
 int erim__ranges_add(uintptr_t start, uintptr_t end, const char *what, int kind) ERIM_HIDDEN;
 int erim__reserve_default(void) ERIM_HIDDEN;
 

@@ -48,7 +48,7 @@
 #include <unistd.h>
 
 #include "erim_internal.h"
-#include "inspect_arch.h"
+#include "erim_x86.h"
 #include "scan.h"
 
 #define PG 4096UL
@@ -554,14 +554,14 @@ static int page_prot(uintptr_t a, int *priv)
 __attribute__((section("erim_inspect_write"), noinline))
 static long write_page(uintptr_t pg, const struct patch *pt, size_t n, int prot)
 {
-	long rc = inspect_raw_mprotect((void *)pg, PG, PROT_READ | PROT_WRITE), rc2;
+	long rc = erim_x86_raw_mprotect((void *)pg, PG, PROT_READ | PROT_WRITE), rc2;
 
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 4; k++)
 			((volatile uint8_t *)pt[i].disp)[k] = (uint8_t)((uint32_t)pt[i].val >> (8 * k));
-	rc2 = inspect_raw_mprotect((void *)pg, PG, prot);
+	rc2 = erim_x86_raw_mprotect((void *)pg, PG, prot);
 	return rc2 ? -1000 + rc2 : 0;
 }
 

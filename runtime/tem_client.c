@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "erim_hooks.h"
-#include "../tem/tem_proto.h"
+#include "tem_proto.h"
 
 int erim__tem_attach(int require, int quiet)
 {

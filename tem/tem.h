@@ -81,6 +81,9 @@ struct tem_call {
 	int needs_freeze;              /* judge again with other threads held */
 	long final_ret;                /* with set_ret: the caller's result */
 	int set_ret;
+	int inject;                    /* an exit check asks for one more call: */
+	long inject_nr;                /* inject_nr(inject_args) (tem_call_inject) */
+	uint64_t inject_args[6];
 };
 
 #define TEM_SIGSTACK_MAX 8
@@ -111,18 +114,37 @@ struct tem_thread {
 	struct { uint32_t pkru; uint64_t rip, rsp; } sig[TEM_SIGSTACK_MAX];
 };
 
-/* ---- tem_main.c: logging ----------------------------------------------------- */
+/* ---- tem_log.c: logging ------------------------------------------------------ */
 
 extern int tem_log_level;        /* 0 quiet, 1 refusals (default), 2 every decision */
 __attribute__((format(printf, 2, 3)))
 void tem_log(int level, const char *fmt, ...);
+
+/* ---- tem_threads.c: the traced threads and their processes ---------------------- */
+
 /* The thread-group ids of every traced process (at most MAX). */
 size_t tem_traced_tgids(pid_t *out, size_t max);
 /* Every traced thread (N of them). */
 struct tem_thread *const *tem_all_threads(size_t *n);
-/* Ask the loop to inject system call NR(ARGS) into T at its current
- * syscall-exit stop; on_exit sees the injected call's result. */
-void tem_inject(struct tem_thread *t, long nr, const uint64_t args[6]);
+/* The loop's bookkeeping: find or add a thread, drop one (and its process
+ * reference); a process is shared by its threads, counted by refs. */
+struct tem_thread *tem_thread_find(pid_t tid);
+struct tem_thread *tem_thread_get(pid_t tid);
+void tem_thread_drop(struct tem_thread *t);
+struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy);
+void tem_proc_put(struct tem_proc *p);
+
+/* An exit check's verdict "inject system call NR(ARGS) into the thread at its
+ * current syscall-exit stop": the loop runs it when the check returns, and
+ * on_exit then sees the injected call's result.  The policy decides, the loop
+ * acts (the policy never calls back into the loop). */
+static inline void tem_call_inject(struct tem_call *c, long nr, const uint64_t args[6])
+{
+	c->inject = 1;
+	c->inject_nr = nr;
+	for (int i = 0; i < 6; i++)
+		c->inject_args[i] = args[i];
+}
 
 /* ---- tem_regs.c: accessors of a stopped tracee --------------------------------- */
 
@@ -181,9 +203,9 @@ struct tem_rule {
 
 extern const struct tem_rule tem_rules[];
 extern const size_t tem_nrules;
+/* tem_judge.c: the first row for NR (NULL: none), and the judging of call C
+ * (decoded, with c->t set), which fills the verdict fields. */
 const struct tem_rule *tem_rule_for(long nr);
-
-/* Judge call C (decoded, with c->t set).  Fills the verdict fields. */
 void tem_judge(struct tem_call *c);
 /* A signal is about to be delivered to T (signal-delivery-stop). */
 void tem_note_signal(struct tem_thread *t, int sig);
@@ -193,7 +215,8 @@ void tem_register(struct tem_call *c);
 void tem_execfiles_add_maps(pid_t tid);
 
 /* 1 if DEV/INO is in the exec-file registry (bytes executable in a tracee). */
-int tem_execfile_known(dev_t dev, ino_t ino);
+int tem_execfile_known(dev_t dev, ino_t ino);   /* tem_xfiles.c */
+void tem_execfile_add(dev_t dev, ino_t ino);
 
 /* ---- tem_ranges.c: what a call will really touch -------------------------------- */
 

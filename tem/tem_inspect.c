@@ -1,5 +1,5 @@
 /* tem_inspect.c: the byte check TEM applies before it grants PROT_EXEC, on
- * top of the project's scanner (runtime/scan.h, linked into erim-tem): every
+ * top of the project's scanner (inspect/scan.h, linked into erim-tem): every
  * WRPKRU and XRSTOR/XRSTOR64 at every byte offset.  Nothing is accepted:
  * memory made executable at run time holds no WRPKRU and no XRSTOR at all,
  * whatever the bytes around it.  Code before an XRSTOR proves nothing (a jump
@@ -13,7 +13,7 @@
 
 const char *tem_inspect_impl(void)
 {
-	return "the project scanner (runtime/scan_core.c); no WRPKRU or XRSTOR accepted";
+	return "the project scanner (inspect/scan_core.c); no WRPKRU or XRSTOR accepted";
 }
 
 struct tem_hit {

@@ -37,23 +37,6 @@
 #include "tem.h"
 #include "tem_table.h"
 
-int tem_log_level = 1;
-
-void tem_log(int level, const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	if (level > tem_log_level)
-		return;
-	va_start(ap, fmt);
-	fputs("erim-tem: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	errno = saved;
-}
-
 __attribute__((noreturn, format(printf, 1, 2)))
 static void die(const char *fmt, ...)
 {
@@ -82,111 +65,10 @@ static void child_die(const char *what, const char *arg)
 	_exit(125);
 }
 
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n, sz);
-
-	if (!p) {
-		errno = 0;
-		die("out of memory");
-	}
-	return p;
-}
-
 /* ---- tracee bookkeeping ------------------------------------------------------- */
 
-static struct tem_thread **threads;
-static size_t nthreads, capthreads;
 static pid_t main_pid;
 static int main_status = -1;
-
-static struct tem_thread *thread_find(pid_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < nthreads; i++)
-		if (threads[i]->tid == tid)
-			return threads[i];
-	return NULL;
-}
-
-static struct tem_thread *thread_get(pid_t tid)
-{
-	struct tem_thread *t = thread_find(tid);
-
-	if (t)
-		return t;
-	if (nthreads == capthreads) {
-		size_t ncap = capthreads ? 2 * capthreads : 16;
-		struct tem_thread **n = realloc(threads, ncap * sizeof *n);
-
-		if (!n) {
-			errno = 0;
-			die("out of memory");
-		}
-		threads = n;
-		capthreads = ncap;
-	}
-	t = xcalloc(1, sizeof *t);
-	t->tid = tid;
-	threads[nthreads++] = t;
-	return t;
-}
-
-static struct tem_proc *proc_new(pid_t tgid, const struct tem_proc *copy)
-{
-	struct tem_proc *p = xcalloc(1, sizeof *p);
-
-	if (copy)
-		*p = *copy;
-	else
-		p->pkey = -1;
-	p->refs = 1;
-	p->tgid = tgid;
-	return p;
-}
-
-static void proc_put(struct tem_proc *p)
-{
-	if (p && --p->refs == 0)
-		free(p);
-}
-
-static void thread_drop(struct tem_thread *t)
-{
-	size_t i;
-
-	for (i = 0; i < nthreads; i++)
-		if (threads[i] == t) {
-			threads[i] = threads[--nthreads];
-			break;
-		}
-	proc_put(t->proc);
-	free(t);
-}
-
-struct tem_thread *const *tem_all_threads(size_t *n)
-{
-	*n = nthreads;
-	return threads;
-}
-
-size_t tem_traced_tgids(pid_t *out, size_t max)
-{
-	size_t i, j, n = 0;
-
-	for (i = 0; i < nthreads; i++) {
-		struct tem_proc *p = threads[i]->proc;
-
-		if (!p)
-			continue;
-		for (j = 0; j < n && out[j] != p->tgid; j++)
-			;
-		if (j == n && n < max)
-			out[n++] = p->tgid;
-	}
-	return n;
-}
 
 static pid_t tgid_of(pid_t tid)
 {
@@ -242,7 +124,7 @@ static void kill_process(struct tem_call *c)
 	kill(c->t->proc ? c->t->proc->tgid : c->t->tid, SIGKILL);
 }
 
-void tem_inject(struct tem_thread *t, long nr, const uint64_t args[6])
+static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
 {
 	struct user_regs_struct r;
 	int i;
@@ -306,6 +188,9 @@ static int freeze_begin(struct tem_proc *p, struct tem_thread *owner)
 {
 	size_t i;
 
+	size_t nthreads;
+	struct tem_thread *const *threads = tem_all_threads(&nthreads);
+
 	p->freeze_owner = owner->tid;
 	p->freeze_pending = 0;
 	for (i = 0; i < nthreads; i++) {
@@ -326,7 +211,8 @@ static int freeze_begin(struct tem_proc *p, struct tem_thread *owner)
 
 static struct tem_thread *held_thread(const struct tem_proc *p)
 {
-	size_t i;
+	size_t i, nthreads;
+	struct tem_thread *const *threads = tem_all_threads(&nthreads);
 
 	for (i = 0; i < nthreads; i++)
 		if (threads[i]->proc == p && threads[i]->held)
@@ -364,7 +250,7 @@ static void hold_stop(struct tem_thread *t, int st)
 	if (!t->freeze_wait)
 		return;
 	t->freeze_wait = 0;
-	if (--p->freeze_pending == 0 && (owner = thread_find(p->freeze_owner)) != NULL && owner->held) {
+	if (--p->freeze_pending == 0 && (owner = tem_thread_find(p->freeze_owner)) != NULL && owner->held) {
 		int sig;
 		enum tem_restart rs;
 
@@ -464,8 +350,11 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	fn = c->on_exit;
 	c->on_exit = NULL;
 	c->set_ret = 0;
+	c->inject = 0;
 	if (fn)
 		fn(c, ret);
+	if (c->inject)    /* the exit check's verdict: run one more call first */
+		inject(t, c->inject_nr, c->inject_args);
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
 	finish_call(t, &r);
@@ -475,7 +364,7 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 /* A new tracee appeared through fork/vfork/clone of PARENT. */
 static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like /* 2: vfork */)
 {
-	struct tem_thread *ch = thread_get(child_tid);
+	struct tem_thread *ch = tem_thread_get(child_tid);
 	pid_t tg = tgid_of(child_tid);
 
 	if (ch->proc)
@@ -492,7 +381,7 @@ static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like /* 2
 		ch->proc->refs++;
 	} else {
 		/* fork, vfork: a copy of the image and of its registration */
-		ch->proc = proc_new(tg, parent->proc);
+		ch->proc = tem_proc_new(tg, parent->proc);
 		ch->rseq_registered = parent->rseq_registered;
 		ch->rseq = parent->rseq;
 	}
@@ -545,11 +434,11 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			struct tem_thread *former;
 
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && (pid_t)msg != t->tid &&
-			    (former = thread_find((pid_t)msg)) != NULL)
-				thread_drop(former);
+			    (former = tem_thread_find((pid_t)msg)) != NULL)
+				tem_thread_drop(former);
 			/* a new image: nothing registered, nothing trusted yet */
-			proc_put(t->proc);
-			t->proc = proc_new(t->tid, NULL);
+			tem_proc_put(t->proc);
+			t->proc = tem_proc_new(t->tid, NULL);
 			t->state = TEM_T_RUNNING;
 			t->nsig = 0;
 			t->rseq_registered = 0;
@@ -609,7 +498,7 @@ static int trace(void)
 				break;
 			die("waitpid");
 		}
-		t = thread_get(pid);
+		t = tem_thread_get(pid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			struct tem_proc *p = t->proc;
 			struct tem_thread *owner;
@@ -623,16 +512,16 @@ static int trace(void)
 			}
 			if (p)
 				p->refs++;            /* P outlives T for the checks below */
-			thread_drop(t);
+			tem_thread_drop(t);
 			if (p && p->freeze_owner == pid) {
 				thaw(p);              /* the owner died: release the others */
 			} else if (p && p->freeze_owner && p->freeze_pending == 0 &&
-			           (owner = thread_find(p->freeze_owner)) != NULL && owner->held) {
+			           (owner = tem_thread_find(p->freeze_owner)) != NULL && owner->held) {
 				owner->held = 0;      /* the last one it waited for is gone */
 				rs = dispatch(owner, owner->held_status, &sig);
 				after_dispatch(owner, rs, sig);
 			}
-			proc_put(p);
+			tem_proc_put(p);
 			continue;
 		}
 		if (!WIFSTOPPED(st))
@@ -752,9 +641,9 @@ int main(int argc, char **argv)
 		die("PTRACE_SEIZE (is erim-tem itself being traced, or ptrace forbidden here?)");
 	}
 	{
-		struct tem_thread *t = thread_get(main_pid);
+		struct tem_thread *t = tem_thread_get(main_pid);
 
-		t->proc = proc_new(main_pid, NULL);
+		t->proc = tem_proc_new(main_pid, NULL);
 		t->attached = 1;
 	}
 	/* Same-user processes (the program included) may not ptrace erim-tem

@@ -35,6 +35,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "erim_x86.h"
 #include "tem.h"
 #include "tem_table.h"
 
@@ -178,50 +179,6 @@ static int fd_accmode(pid_t tid, long fd)
 	return mode;
 }
 
-/* ---- the exec-file registry ------------------------------------------------------
- * Every file whose bytes are executable in some tracee (mapped by start-up
- * code, or granted after inspection).  Untrusted code may not open one of
- * them for writing: otherwise it could change the bytes behind a MAP_PRIVATE
- * mapping after they were inspected. */
-
-static struct { dev_t dev; ino_t ino; } *xfiles;
-static size_t nxfiles, capxfiles;
-
-static int xfile_has(dev_t dev, ino_t ino)
-{
-	size_t i;
-
-	for (i = 0; i < nxfiles; i++)
-		if (xfiles[i].dev == dev && xfiles[i].ino == ino)
-			return 1;
-	return 0;
-}
-
-static void xfile_add(dev_t dev, ino_t ino)
-{
-	if (xfile_has(dev, ino))
-		return;
-	if (nxfiles == capxfiles) {
-		size_t ncap = capxfiles ? 2 * capxfiles : 64;
-		void *n = realloc(xfiles, ncap * sizeof *xfiles);
-
-		if (!n) {
-			fprintf(stderr, "erim-tem: out of memory\n");
-			exit(125);
-		}
-		xfiles = n;
-		capxfiles = ncap;
-	}
-	xfiles[nxfiles].dev = dev;
-	xfiles[nxfiles].ino = ino;
-	nxfiles++;
-}
-
-int tem_execfile_known(dev_t dev, ino_t ino)
-{
-	return xfile_has(dev, ino);
-}
-
 static int add_exec_vma(const struct tem_vma *v, void *arg)
 {
 	pid_t tid = *(pid_t *)arg;
@@ -232,12 +189,12 @@ static int add_exec_vma(const struct tem_vma *v, void *arg)
 		return 0;
 	/* Both identities: the one the mapping holds and the one open() of
 	 * the path yields (they differ on stacked file systems). */
-	xfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
+	tem_execfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
 	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
 	if (tem_proc_stat(name, &st) == 0)
-		xfile_add(st.st_dev, st.st_ino);
+		tem_execfile_add(st.st_dev, st.st_ino);
 	if (v->path[0] == '/' && stat(v->path, &st) == 0 && (uint64_t)st.st_ino == v->ino)
-		xfile_add(st.st_dev, st.st_ino);
+		tem_execfile_add(st.st_dev, st.st_ino);
 	return 0;
 }
 
@@ -398,7 +355,7 @@ static void exit_grant(struct tem_call *c, long ret)
 	memcpy(args, c->a, sizeof args);
 	args[2] = c->x[2];
 	c->on_exit = exit_grant_done;
-	tem_inject(c->t, c->nr, args);
+	tem_call_inject(c, c->nr, args);
 }
 
 /* mprotect / pkey_mprotect with PROT_EXEC: the range must be private and,
@@ -426,8 +383,8 @@ static int exec_vma_ok(const struct tem_vma *v, void *arg)
 	}
 	if ((x->bad = file_exec_rule(x->tid, &st)) != NULL)
 		return 1;
-	xfile_add(st.st_dev, st.st_ino);
-	xfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
+	tem_execfile_add(st.st_dev, st.st_ino);
+	tem_execfile_add(makedev(v->maj, v->min), (ino_t)v->ino);
 	return 0;
 }
 
@@ -471,8 +428,8 @@ static int shared_xfile_vma(const struct tem_vma *v, void *arg)
 	if (v->perms[3] != 's' || v->ino == 0)
 		return 0;
 	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)x->tid, v->start, v->end);
-	if (xfile_has(makedev(v->maj, v->min), (ino_t)v->ino) ||
-	    (tem_proc_stat(name, &st) == 0 && xfile_has(st.st_dev, st.st_ino))) {
+	if (tem_execfile_known(makedev(v->maj, v->min), (ino_t)v->ino) ||
+	    (tem_proc_stat(name, &st) == 0 && tem_execfile_known(st.st_dev, st.st_ino))) {
 		x->bad = "write to a shared mapping of a file whose bytes are executable";
 		return 1;
 	}
@@ -554,12 +511,12 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 		else
 			why(c, "refused (cannot read the mapped bytes: %s; mapping removed)", strerror(-rc));
 		c->on_exit = exit_mmap_refused;
-		tem_inject(c->t, SYS_munmap, args);
+		tem_call_inject(c, SYS_munmap, args);
 		return;
 	}
 	args[2] = c->x[2];
 	c->on_exit = exit_mmap_granted;
-	tem_inject(c->t, SYS_mprotect, args);
+	tem_call_inject(c, SYS_mprotect, args);
 }
 
 static void chk_mmap(struct tem_call *c)
@@ -765,7 +722,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
 		    S_ISCHR(uf.st_mode) && uf.st_rdev == st.st_rdev)
 			bad = "/dev/userfaultfd";
-		else if (acc != O_RDONLY && xfile_has(st.st_dev, st.st_ino))
+		else if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
 	}
 	if (fd >= 0)
@@ -780,7 +737,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	why(c, "refused (opened %s%s%s%s; fd closed again)", bad, link[0] ? " = " : "", link[0] ? link : "", "");
 	args[0] = (uint64_t)ret;
 	c->on_exit = exit_refused_fd;
-	tem_inject(c->t, SYS_close, args);
+	tem_call_inject(c, SYS_close, args);
 }
 
 static void chk_open(struct tem_call *c)
@@ -797,7 +754,7 @@ static void chk_open(struct tem_call *c)
  * back to the untrusted value before the thread runs another instruction. */
 static uint32_t key_bits(int k)
 {
-	return 3u << (2 * k);
+	return ERIM_PKRU_KEY_BITS(k);
 }
 
 static void exit_sigreturn(struct tem_call *c, long ret)
@@ -1062,53 +1019,3 @@ const struct tem_rule tem_rules[] = {
 #undef T
 #undef R
 const size_t tem_nrules = sizeof tem_rules / sizeof tem_rules[0];
-
-const struct tem_rule *tem_rule_for(long nr)
-{
-	return tem_rule_next(nr, NULL);   /* tem_rules[], tem_target_rules[], refuse rows */
-}
-
-/* ---- judging -------------------------------------------------------------------- */
-
-void tem_judge(struct tem_call *c)
-{
-	struct tem_proc *p = c->t->proc;
-	const struct tem_rule *r = c->rule;
-	int applies;
-
-	c->pkru = 0;
-	if (!p->registered) {
-		c->trusted = 1;
-		c->domain = "start-up";
-	} else if (p->pkey >= 1 && tem_pkru_get(c->t->tid, &c->pkru) == 0) {
-		c->trusted = !(c->pkru & key_bits(p->pkey));
-		c->domain = c->trusted ? "trusted" : "untrusted";
-	} else {
-		c->trusted = 0;
-		c->domain = "untrusted";
-	}
-	/* whole page-rounded ranges, trusted and frozen memory (tem_freeze.c),
-	 * whatever the number's rows say */
-	if (p->registered && !c->trusted && tem_freeze_judge(c))
-		return;
-	/* every row of the number applies in turn; the first refusal wins */
-	for (; r; r = tem_rule_next(c->nr, r)) {
-		switch (r->who) {
-		case TEM_W_ALWAYS: applies = 1; break;
-		case TEM_W_UNTRUSTED: applies = !c->trusted; break;
-		case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
-		default: applies = p->registered; break;
-		}
-		if (!applies)
-			continue;
-		c->rule = r;
-		if (!r->check) {
-			why(c, "refused (%s)", r->what);
-			c->refuse_errno = EPERM;
-			return;
-		}
-		r->check(c);
-		if (c->refuse_errno || c->kill)
-			return;
-	}
-}

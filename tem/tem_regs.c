@@ -13,11 +13,11 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 
+#include "erim_x86.h"
 #include "tem.h"
 
 #define TEM_XSAVE_MAX 16384          /* larger than any XSAVE area in use */
 #define TEM_XSTATE_BV_OFF 512
-#define TEM_XFEATURE_PKRU 9
 
 int tem_getregs(pid_t tid, struct user_regs_struct *r)
 {
@@ -57,7 +57,7 @@ int tem_pkru_supported(void)
 		cpuid(0, 0, r);
 		pkru_offset = 0;
 		if (r[0] >= 0xd) {
-			cpuid(0xd, TEM_XFEATURE_PKRU, r);
+			cpuid(0xd, ERIM_XFEATURE_PKRU, r);
 			/* EAX = size (4), EBX = offset in the standard format */
 			if (r[0] >= 4 && r[1] >= 576)
 				pkru_offset = r[1];
@@ -91,7 +91,7 @@ int tem_pkru_get(pid_t tid, uint32_t *pkru)
 	if (len < pkru_offset + 4 || len < TEM_XSTATE_BV_OFF + 8)
 		return -EIO;
 	memcpy(&bv, xbuf + TEM_XSTATE_BV_OFF, 8);
-	if (!(bv & (1ull << TEM_XFEATURE_PKRU)))
+	if (!(bv & (1ull << ERIM_XFEATURE_PKRU)))
 		*pkru = 0; /* init state: all access */
 	else
 		memcpy(pkru, xbuf + pkru_offset, 4);
@@ -113,7 +113,7 @@ int tem_pkru_set(pid_t tid, uint32_t pkru)
 		return -EIO;
 	memcpy(xbuf + pkru_offset, &pkru, 4);
 	memcpy(&bv, xbuf + TEM_XSTATE_BV_OFF, 8);
-	bv |= 1ull << TEM_XFEATURE_PKRU;
+	bv |= 1ull << ERIM_XFEATURE_PKRU;
 	memcpy(xbuf + TEM_XSTATE_BV_OFF, &bv, 8);
 	iov.iov_base = xbuf;
 	iov.iov_len = len;

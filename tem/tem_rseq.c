@@ -94,7 +94,7 @@ static void exit_inject_unregister(struct tem_call *c, long ret)
 
 	(void)ret;
 	c->on_exit = exit_unregistered;
-	tem_inject(t, SYS_rseq, args);
+	tem_call_inject(c, SYS_rseq, args);
 }
 
 int tem_rseq_at_register(struct tem_call *c)

@@ -29,6 +29,7 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
+#include "erim_x86.h"
 #include "tem.h"
 #include "tem_table.h"
 
@@ -67,7 +68,8 @@ static int scan_vma(pid_t tid, uint64_t s, uint64_t e, struct tem_proc *p)
 			return 0;   /* unreadable ([vsyscall]): nothing to run there */
 		n = keep + (size_t)got;
 		for (i = 0; i + 3 <= n; i++) {
-			if (buf[i] != 0x0f || buf[i + 1] != 0x01 || buf[i + 2] != 0xef)
+			if (buf[i] != ERIM_X86_WRPKRU_0 || buf[i + 1] != ERIM_X86_WRPKRU_1 ||
+			    buf[i + 2] != ERIM_X86_WRPKRU_2)
 				continue;
 			if (p->nwrsites >= 4)
 				return -1;
@@ -132,7 +134,7 @@ static void dr_disarm(struct tem_thread *t)
 
 int tem_pkru_grants(const struct tem_proc *p, uint32_t pkru)
 {
-	uint32_t bits = 3u << (2 * p->pkey);
+	uint32_t bits = ERIM_PKRU_KEY_BITS(p->pkey);
 
 	return p->pkey >= 1 && (pkru & bits) != bits;
 }

@@ -6,7 +6,7 @@
 set -u
 . "$srcdir/lib/sh_check.sh"
 dir=${ERIM_INSPECT_COUNT_DIR:-/usr/lib/x86_64-linux-gnu}
-INSPECT=$top_builddir/runtime/erim-inspect
+INSPECT=$top_builddir/inspect/erim-inspect
 if ! command -v python3 >/dev/null 2>&1; then
 	sh_skip counts_match_independent_search "python3 not installed (the independent count is a python script)"
 	sh_done count_match

@@ -1,4 +1,4 @@
-/* fuzz_elf.c: libFuzzer harness for the ELF reader (runtime/elf_scan.c):
+/* fuzz_elf.c: libFuzzer harness for the ELF reader (inspect/elf_scan.c):
  * any byte string, scanned as an ELF image, must give a result or a clean
  * error -- no crash, no read outside the image (AddressSanitizer).  The input
  * is copied into an exact-size heap block so an over-read is always caught. */

@@ -5,7 +5,7 @@
 # loops visited once, dangling links ignored), hostile files, and --pid.
 set -u
 . "$srcdir/lib/sh_check.sh"
-INSPECT=$top_builddir/runtime/erim-inspect
+INSPECT=$top_builddir/inspect/erim-inspect
 OBJ=$builddir/inspect/crafted_obj.o
 PROG=$builddir/inspect/test_inspect_process
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/erim-inspect-cli.XXXXXX") || exit 99

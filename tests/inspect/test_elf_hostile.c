@@ -1,4 +1,4 @@
-/* test_elf_hostile.c: the ELF reader (runtime/elf_scan.c) on hostile and
+/* test_elf_hostile.c: the ELF reader (inspect/elf_scan.c) on hostile and
  * broken files: truncated at every length, program headers and sections
  * pointing outside the file, huge counts, wrapping offsets, random byte flips.
  * Each must give a clean error (or a clean scan), never a crash or a read

@@ -27,6 +27,20 @@
 #include "inspect_maps.h"
 #include "scan.h"
 
+/* liberim's gate table, accepted as runtime gates as erim_init does */
+static const uintptr_t *gate_table(void)
+{
+	const uintptr_t *sites = NULL;
+	erim__gate_sites(&sites);
+	return sites;
+}
+static size_t gate_count(void)
+{
+	const uintptr_t *sites = NULL;
+	return erim__gate_sites(&sites);
+}
+#define GATES gate_table(), gate_count()
+
 #define DECLARE(label, off, kind, cls) extern const uint8_t label[];
 CRAFTED_EXPECT(DECLARE)
 extern const uint8_t crafted_begin[], crafted_end[];
@@ -65,7 +79,7 @@ static void test_dry_run_reports_every_crafted_occurrence_with_its_class(void)
 	struct inspect_stats st;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
-	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, &st);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, GATES, &st);
 	inspect_process_observe(NULL, NULL);
 	EXPECT(rc == 0);
 	EXPECT(st.bytes > 0);
@@ -99,7 +113,7 @@ static void test_liberim_gate_wrpkrus_accepted_by_address(void)
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
-	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, GATES, NULL);
 	inspect_process_observe(NULL, NULL);
 	EXPECT(rc == 0);
 	for (size_t i = 0; i < n; i++) {
@@ -138,7 +152,7 @@ static int has_exec(const void *addr)
 
 static void child_refuse(void *unused)
 {
-	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 0, NULL);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 0, GATES, NULL);
 	if (rc != -EPERM)
 		_exit(1);
 	if (memcmp(crafted_wrpkru_insn, "\x0f\x01\xef", 3) != 0)
@@ -156,7 +170,7 @@ static void test_refuse_policy_fails_with_eperm_and_leaves_code_alone(void)
 static void child_noexec(void *unused)
 {
 	struct inspect_stats st;
-	int rc = inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, &st);
+	int rc = inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, GATES, &st);
 	if (rc != 0)
 		_exit(1);
 	if (st.noexec < 2)
@@ -185,7 +199,7 @@ static void test_noexec_policy_strips_execute_from_unsafe_pages_only(void)
 static void child_patch(void *unused)
 {
 	struct inspect_stats st;
-	int rc = inspect_process_run(ERIM_INSPECT_PATCH, 1, 0, &st);
+	int rc = inspect_process_run(ERIM_INSPECT_PATCH, 1, 0, GATES, &st);
 	if (rc != 0)
 		_exit(1);
 	if (memcmp(crafted_wrpkru_insn, "\x0f\x0b\x90", 3) != 0)
@@ -211,7 +225,7 @@ static void child_known(void *unused)
 	if (!w)
 		_exit(10);
 	/* NOEXEC also neutralises the crafted code, so the run succeeds */
-	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, NULL) != 0)
+	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, GATES, NULL) != 0)
 		_exit(1);
 	_exit(memcmp(w, "\x0f\x0b\x90", 3) == 0 ? 0 : 2);
 }
@@ -243,7 +257,7 @@ static void child_xrstor(void *unused)
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
-	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, GATES, NULL);
 	inspect_process_observe(NULL, NULL);
 	if (rc != 0)
 		_exit(1);
@@ -263,7 +277,7 @@ static void child_xrstor(void *unused)
 	if (nk == 0)
 		_exit(10);
 	/* NOEXEC also neutralises the crafted code, so the run succeeds */
-	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, NULL) != 0)
+	if (inspect_process_run(ERIM_INSPECT_NOEXEC, 1, 0, GATES, NULL) != 0)
 		_exit(2);
 	for (size_t i = 0; i < nk; i++) {
 		if (memcmp((const void *)(uintptr_t)site[i], known[i]->replace, known[i]->len) != 0)
@@ -312,7 +326,7 @@ static void test_wrpkru_across_two_adjacent_mappings_found(void)
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
-	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, GATES, NULL);
 	inspect_process_observe(NULL, NULL);
 	EXPECT(rc == 0);
 	int at = seen_find(&s, (uintptr_t)two + (uint64_t)psz - 1);
@@ -335,7 +349,7 @@ static void test_execute_only_mapping_inspected_through_proc_mem(void)
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
-	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, NULL);
+	int rc = inspect_process_run(ERIM_INSPECT_REFUSE, 1, 1, GATES, NULL);
 	inspect_process_observe(NULL, NULL);
 	EXPECT(rc == 0);
 	EXPECT(seen_find(&s, (uintptr_t)p + 100) >= 0);

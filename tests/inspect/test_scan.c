@@ -1,4 +1,4 @@
-/* test_scan.c: the WRPKRU/XRSTOR scanner (runtime/scan_core.c) on crafted
+/* test_scan.c: the WRPKRU/XRSTOR scanner (inspect/scan_core.c) on crafted
  * byte strings: every offset, every ModRM form, both search implementations
  * against a naive reference, streams split at every point, and the
  * classification rules (generated gate, checked XRSTOR, runtime gate). */

@@ -38,7 +38,7 @@
 
 #define SECRET 0x5ec7e75ec7e7ull
 #define LEAK_STATUS 42
-#define CHECK_STATUS 107       /* SCAN_XRSTOR_CHECK_STATUS in runtime/scan.h */
+#define CHECK_STATUS 107       /* SCAN_XRSTOR_CHECK_STATUS in inspect/scan.h */
 
 static ERIM_TRUSTED volatile uint64_t secret = SECRET;
 static int control;            /* inspection off */

@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "erim_check.h"
-#include "../../tem/tem_proto.h"
+#include "tem_proto.h"
 
 enum atk_result { ATK_REFUSED = 0, ATK_SUCCEEDED = 1, ATK_NA = 3, ATK_ERROR = 4 };
 

@@ -15,7 +15,7 @@
 
 #include "erim.h"
 #include "erim_check.h"
-#include "../../tem/tem_proto.h"
+#include "tem_proto.h"
 
 static ERIM_TRUSTED volatile long secret = 0x5ec7e7;
 static unsigned id_get;

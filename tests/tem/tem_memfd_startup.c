@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../../tem/tem_proto.h"
+#include "tem_proto.h"
 
 static long reg(void)
 {

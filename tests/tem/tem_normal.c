@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "erim_check.h"
-#include "../../tem/tem_proto.h"
+#include "tem_proto.h"
 
 static int expect_tem;
 static const char *libm = "libm.so.6";

@@ -28,16 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "erim_hooks.h"
 #include "inspect.h"
-#include "inspect_arch.h"
+#include "erim_x86.h"
 #include "inspect_maps.h"
 #include "scan.h"
 
-/* The runtime core provides erim__gate_sites(); a weak reference keeps
- * inspection linkable without it, and then no address counts as a runtime gate
- * (fail closed: the runtime's own WRPKRUs would be refused). */
-#pragma weak erim__gate_sites
 
 struct ip_hit {
 	uint64_t addr;
@@ -260,7 +255,7 @@ static int ip_write(uint64_t addr, const uint8_t *bytes, size_t len, const struc
 	long rc = 0;
 	int i;
 	for (i = 0; i < npg; i++) {
-		rc = inspect_raw_mprotect((void *)(uintptr_t)pg[i], psz, PROT_READ | PROT_WRITE);
+		rc = erim_x86_raw_mprotect((void *)(uintptr_t)pg[i], psz, PROT_READ | PROT_WRITE);
 		if (rc)
 			break;
 	}
@@ -269,7 +264,7 @@ static int ip_write(uint64_t addr, const uint8_t *bytes, size_t len, const struc
 			((volatile uint8_t *)(uintptr_t)addr)[k] = bytes[k];
 	long rc2 = 0;
 	for (int j = 0; j < i; j++) {
-		long r = inspect_raw_mprotect((void *)(uintptr_t)pg[j], psz, (int)pm[j]->prot & ~PROT_WRITE);
+		long r = erim_x86_raw_mprotect((void *)(uintptr_t)pg[j], psz, (int)pm[j]->prot & ~PROT_WRITE);
 		if (r && !rc2)
 			rc2 = r;
 	}
@@ -343,7 +338,7 @@ static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
 	if (!m || ip_is_own(own, page, psz) || strcmp(m->path, "[vdso]") == 0 ||
 	    ip_stack_refers(page, psz, stack_from))
 		return -EPERM;
-	long rc = inspect_raw_mprotect((void *)(uintptr_t)page, psz, (int)m->prot & ~PROT_EXEC);
+	long rc = erim_x86_raw_mprotect((void *)(uintptr_t)page, psz, (int)m->prot & ~PROT_EXEC);
 	return (int)rc;
 }
 
@@ -368,12 +363,13 @@ static const char *ip_policy_name(enum erim_inspect_policy p)
 /* the first occurrence the last run refused ("" when none) */
 static char ip_refusal[512];
 
-const char *erim__inspect_refusal(void)
+const char *inspect_process_refusal(void)
 {
 	return ip_refusal;
 }
 
 int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
+                        const uintptr_t *sites, size_t nsites,
                         struct inspect_stats *st)
 {
 	struct inspect_stats local;
@@ -393,9 +389,7 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 		return 0;
 
 	/* runtime gate addresses, sorted for the scanner's binary search */
-	const uintptr_t *sites = NULL;
-	size_t nsites = erim__gate_sites ? erim__gate_sites(&sites) : 0;
-	if (nsites) {
+	if (nsites && sites) {
 		gates = malloc(nsites * sizeof *gates);
 		if (!gates)
 			return -ENOMEM;
@@ -530,9 +524,4 @@ out:
 	free(maps);
 	free(gates);
 	return rc;
-}
-
-int erim__inspect_process(enum erim_inspect_policy policy, int quiet)
-{
-	return inspect_process_run(policy, quiet, 0, NULL);
 }

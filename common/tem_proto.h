@@ -1,4 +1,4 @@
-/* tem_proto.h: the one-shot registration protocol between liberim
+/* tem_proto.h (common/): the one-shot registration protocol between liberim
  * (runtime/tem_client.c) and the erim-tem supervisor.
  *
  * erim_init() tells the supervisor the trusted key and the trusted ranges by

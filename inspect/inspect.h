@@ -1,11 +1,14 @@
-/* inspect.h: declarations shared between in-process inspection
- * (inspect_process.c) and the erim-inspect command: the table of known,
- * deliberately handled WRPKRU sites in system libraries. */
+/* inspect.h: the inspection component's interface (inspect/): the table of
+ * known, deliberately handled WRPKRU/XRSTOR sites in system libraries
+ * (inspect_known.c, shared by in-process inspection and erim-inspect) and the
+ * in-process inspection liberim runs at erim_init (inspect_process.c). */
 #ifndef ERIM_INSPECT_H
 #define ERIM_INSPECT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "erim_x86.h"
 
 /* A WRPKRU that a system library contains on purpose, at a proven instruction
  * start: BYTES are the exact machine code from the symbol's start through the
@@ -50,9 +53,7 @@ const struct inspect_known_xrstor *inspect_known_xrstor(const uint8_t *p, size_t
                                                         size_t nafter);
 
 /* The trap written over a neutralised WRPKRU: ud2; nop. */
-#define INSPECT_TRAP_BYTES { 0x0F, 0x0B, 0x90 }
-
-#endif /* ERIM_INSPECT_H */
+#define INSPECT_TRAP_BYTES { ERIM_X86_UD2_BYTES, 0x90 }
 
 /* ---- in-process inspection (inspect_process.c) ------------------------------ */
 
@@ -67,14 +68,21 @@ struct inspect_stats {
 	uint64_t nsec;          /* time spent scanning and acting */
 };
 
-/* The work behind erim__inspect_process().  DRY_RUN: scan and report, act on
- * nothing and never fail for unsafe hits (benchmark, diagnostics).  ST may be
- * NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
- * neutralise). */
 /* Tests and diagnostics: FN is called for every occurrence found by the
  * following runs (NULL to stop). */
 typedef void (*inspect_observe_fn)(uint64_t addr, int kind, int cls, void *arg);
 void inspect_process_observe(inspect_observe_fn fn, void *arg);
 
+/* The work behind liberim's erim__inspect_process().  SITES (NSITES
+ * entries, any order, may be NULL) are the host's own WRPKRU sites, accepted
+ * as runtime gates by exact address (liberim passes erim__gate_sites(); with
+ * none, every WRPKRU of the runtime is unsafe: fail closed).  DRY_RUN: scan
+ * and report, act on nothing and never fail for unsafe hits (benchmark,
+ * diagnostics).  ST may be NULL.  Returns 0 or -errno (-EPERM: unsafe code the policy could not
+ * neutralise). */
 int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
-                        struct inspect_stats *st);
+                        const uintptr_t *sites, size_t nsites, struct inspect_stats *st);
+/* The first occurrence the last run refused, described ("" when none). */
+const char *inspect_process_refusal(void);
+
+#endif /* ERIM_INSPECT_H */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <immintrin.h>
 
+#include "erim_x86.h"
 #include "scan.h"
 
 static const char *const scan_kind_names[] = {
@@ -38,15 +39,15 @@ const char *scan_class_name(enum scan_class c)
 /* 0F AE /5 with mod != 3 is XRSTOR; with mod == 3 it is LFENCE (harmless). */
 static inline int scan_is_xrstor_modrm(uint8_t m)
 {
-	return ((m >> 3) & 7) == 5 && (m >> 6) != 3;
+	return ((m >> 3) & 7) == ERIM_X86_XRSTOR_REG && (m >> 6) != 3;
 }
 
 /* P points at a 0F byte with two more bytes readable.  Returns 1 + kind, or 0. */
 static inline int scan_match(const uint8_t *p)
 {
-	if (p[1] == 0x01 && p[2] == 0xEF)
+	if (p[1] == ERIM_X86_WRPKRU_1 && p[2] == ERIM_X86_WRPKRU_2)
 		return 1 + SCAN_WRPKRU;
-	if (p[1] == 0xAE && scan_is_xrstor_modrm(p[2]))
+	if (p[1] == ERIM_X86_XRSTOR_1 && scan_is_xrstor_modrm(p[2]))
 		return 1 + SCAN_XRSTOR;
 	return 0;
 }
@@ -87,9 +88,9 @@ int scan_search_avx2(const uint8_t *buf, size_t from, size_t to, size_t avail,
 	if (to > avail - 2)
 		to = avail - 2;
 	size_t i = from;
-	const __m256i v0f = _mm256_set1_epi8(0x0F);
-	const __m256i v01 = _mm256_set1_epi8(0x01);
-	const __m256i vae = _mm256_set1_epi8((char)0xAE);
+	const __m256i v0f = _mm256_set1_epi8(ERIM_X86_WRPKRU_0);   /* = ERIM_X86_XRSTOR_0 */
+	const __m256i v01 = _mm256_set1_epi8(ERIM_X86_WRPKRU_1);
+	const __m256i vae = _mm256_set1_epi8((char)ERIM_X86_XRSTOR_1);
 	/* loads reach i + 64 (second byte of offset i + 63); keep them in avail */
 	while (i + 64 <= to && i + 65 <= avail) {
 		const __m256i a0 = _mm256_loadu_si256((const void *)(buf + i));

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "erim_x86.h"
+
 /* ---- no WRPKRU shape is safe by its bytes --------------------------------
  *
  * A WRPKRU followed by "cmp eax, imm; jne abort" looks safe, but the compare

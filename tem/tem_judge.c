@@ -1,0 +1,64 @@
+/* tem_judge.c: judging one trapped call: the caller's domain (by its PKRU),
+ * the ranges rule (tem_freeze.c), then every row the table (tem_table.c)
+ * holds for the number -- the rows of tem_policy.c and tem_target.c -- in
+ * turn; the first refusal wins.  The rows are data the table owns the order
+ * of; this file only runs them, so neither the policy nor the table calls
+ * back into the other. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "erim_x86.h"
+#include "tem.h"
+#include "tem_table.h"
+
+const struct tem_rule *tem_rule_for(long nr)
+{
+	return tem_rule_next(nr, NULL);   /* tem_rules[], tem_target_rules[], refuse rows */
+}
+
+/* ---- judging -------------------------------------------------------------------- */
+
+void tem_judge(struct tem_call *c)
+{
+	struct tem_proc *p = c->t->proc;
+	const struct tem_rule *r = c->rule;
+	int applies;
+
+	c->pkru = 0;
+	if (!p->registered) {
+		c->trusted = 1;
+		c->domain = "start-up";
+	} else if (p->pkey >= 1 && tem_pkru_get(c->t->tid, &c->pkru) == 0) {
+		c->trusted = !(c->pkru & ERIM_PKRU_KEY_BITS(p->pkey));
+		c->domain = c->trusted ? "trusted" : "untrusted";
+	} else {
+		c->trusted = 0;
+		c->domain = "untrusted";
+	}
+	/* whole page-rounded ranges, trusted and frozen memory (tem_freeze.c),
+	 * whatever the number's rows say */
+	if (p->registered && !c->trusted && tem_freeze_judge(c))
+		return;
+	/* every row of the number applies in turn; the first refusal wins */
+	for (; r; r = tem_rule_next(c->nr, r)) {
+		switch (r->who) {
+		case TEM_W_ALWAYS: applies = 1; break;
+		case TEM_W_UNTRUSTED: applies = !c->trusted; break;
+		case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
+		default: applies = p->registered; break;
+		}
+		if (!applies)
+			continue;
+		c->rule = r;
+		if (!r->check) {
+			snprintf(c->why, sizeof c->why, "refused (%s)", r->what);
+			c->refuse_errno = EPERM;
+			return;
+		}
+		r->check(c);
+		if (c->refuse_errno || c->kill)
+			return;
+	}
+}

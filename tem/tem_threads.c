@@ -1,0 +1,115 @@
+/* tem_threads.c: the supervisor's table of traced threads and the processes
+ * they belong to.  The loop (tem_main.c) adds and drops entries; the policy
+ * and the target checks only read it (tem_traced_tgids, tem_all_threads), so
+ * they depend on this table, not on the loop. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tem.h"
+
+__attribute__((noreturn))
+static void oom(void)
+{
+	fputs("erim-tem: out of memory\n", stderr);
+	exit(125);
+}
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n, sz);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+static struct tem_thread **threads;
+static size_t nthreads, capthreads;
+
+struct tem_thread *tem_thread_find(pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (threads[i]->tid == tid)
+			return threads[i];
+	return NULL;
+}
+
+struct tem_thread *tem_thread_get(pid_t tid)
+{
+	struct tem_thread *t = tem_thread_find(tid);
+
+	if (t)
+		return t;
+	if (nthreads == capthreads) {
+		size_t ncap = capthreads ? 2 * capthreads : 16;
+		struct tem_thread **n = realloc(threads, ncap * sizeof *n);
+
+		if (!n)
+			oom();
+		threads = n;
+		capthreads = ncap;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->tid = tid;
+	threads[nthreads++] = t;
+	return t;
+}
+
+struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy)
+{
+	struct tem_proc *p = xcalloc(1, sizeof *p);
+
+	if (copy)
+		*p = *copy;
+	else
+		p->pkey = -1;
+	p->refs = 1;
+	p->tgid = tgid;
+	return p;
+}
+
+void tem_proc_put(struct tem_proc *p)
+{
+	if (p && --p->refs == 0)
+		free(p);
+}
+
+void tem_thread_drop(struct tem_thread *t)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (threads[i] == t) {
+			threads[i] = threads[--nthreads];
+			break;
+		}
+	tem_proc_put(t->proc);
+	free(t);
+}
+
+struct tem_thread *const *tem_all_threads(size_t *n)
+{
+	*n = nthreads;
+	return threads;
+}
+
+size_t tem_traced_tgids(pid_t *out, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < nthreads; i++) {
+		struct tem_proc *p = threads[i]->proc;
+
+		if (!p)
+			continue;
+		for (j = 0; j < n && out[j] != p->tgid; j++)
+			;
+		if (j == n && n < max)
+			out[n++] = p->tgid;
+	}
+	return n;
+}

@@ -578,7 +578,8 @@ static int apply(struct pctx *c)
 	int r = 0;
 	size_t i = 0;
 
-	qsort(c->pt, c->npt, sizeof *c->pt, cmp_patch);
+	if (c->npt)	/* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+		qsort(c->pt, c->npt, sizeof *c->pt, cmp_patch);
 	while (r == 0 && i < c->npt) {
 		uintptr_t pg = c->pt[i].disp & ~(PG - 1);
 		size_t j = i;

@@ -241,7 +241,7 @@ def cb_call(m, cb, ci, o, ind="\t"):
                 if p.get("filled"):
                     o.append(i2 + "if (%s && !fz_quiet_checks) {" % n)
                     o.append(i2 + "\tsize_t f = (size_t)(%s) - (size_t)(%s) / 3, fb = f * %s;" % (p["expr"], p["expr"], G.elem_bytes(p)))
-                    # bool results are normalised to 0/1 by the proxy (README:
+                    # bool results are normalised to 0/1 by the proxy (doc/generator.md:
                     # "callback results"); the pattern is never 0, so they read 1
                     ok = "fz_allbytes(%s, fb, 1)" % n if p["t"] == "bool" else "fz_patok(%s, fb, %s)" % (n, sd)
                     o.append(i2 + "\tif (*%s != f || !%s || !fz_allbytes((unsigned char *)%s + fb, nb_%s - fb, 0))" % (p["filled"], ok, n, n))
@@ -404,7 +404,7 @@ def hostiles(m, f):
                     continue
                 lt = lp[0]["t"]
                 # SIZE_MAX * 0 is 0, not an overflow: a 0-byte buffer is valid
-                # (sizes are overflow-checked products, README), so the
+                # (sizes are overflow-checked products, doc/generator.md), so the
                 # variant does not apply when another factor is 0
                 z = "".join("if (!%s) return -1; " % u for u in sorted(set(lenvars(p["expr"]))) if u != v)
                 if G.SIGNED.get(lt):
@@ -429,7 +429,7 @@ def hostiles(m, f):
                     hs.append(("%s = (size_t)(%s) + 1;" % (fp["name"], p["expr"]), "caller's filled '%s' above the capacity of '%s'" % (fp["name"], n), "refuse", 0))
                 elif fp.get("cnt"):
                     # no element to hold the count: refused before the
-                    # implementation runs, error(V) honoured (README, erim(5));
+                    # implementation runs, error(V) honoured (doc/generator.md, erim(5));
                     # and nothing may be copied back
                     hs.append(("%s = 0; fz_post_same = %s; fz_post_orig = o_%s; fz_post_n = nb_%s;" % (fp["cnt"], n, n, n),
                                "filled '%s' in a zero-element buffer" % fp["name"], "refuse", 0))

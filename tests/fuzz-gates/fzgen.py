@@ -291,7 +291,7 @@ def deep_set(m):
 
 
 def expected_refusals(m):
-    """what erimgen must refuse by a named check (doc/erim.5, README "Limits,
+    """what erimgen must refuse by a named check (doc/erim.5, doc/generator.md "Limits,
     stated"), as a set of (check, owner, item): -Wempty-struct for a struct
     without members; -Wdeep-struct for a deep struct embedded by value in
     (or pointed to by a member of) another struct, passed or returned by

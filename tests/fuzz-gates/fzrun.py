@@ -50,7 +50,7 @@ def sh(cmd, timeout=300, env=None):
         return -999, (e.stdout or b"").decode("utf-8", "replace") + "\n[timeout]"
 
 
-NAMED_REFUSALS = ("deep-struct", "empty-struct")   # documented limits (doc/erim.5, README)
+NAMED_REFUSALS = ("deep-struct", "empty-struct")   # documented limits (doc/erim.5, doc/generator.md)
 
 
 def named_refusals(model, out):

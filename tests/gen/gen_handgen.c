@@ -11,7 +11,7 @@
 #include "gen_handkv.h"
 
 /* The interface the attack tests exercise: one function per rule of
- * language.md's "What every gate guarantees", plus callbacks and hygiene. */
+ * doc/language.md's "The contract of every generated gate", plus callbacks and hygiene. */
 static struct idl_file *ha_gentest(void)
 {
 	struct idl_file *f = ha_new(sizeof *f);

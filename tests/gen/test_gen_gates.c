@@ -1,6 +1,6 @@
 /* test_gen_gates.c: generated gates run under a real back end (ERIM_BACKEND
  * from the environment: none, mprotect, or mpk inside the VM) and stop the
- * marshalling attacks of security.md ("Gates and marshalling").  Fatal
+ * marshalling attacks of doc/generator.md ("What every generated gate guarantees").  Fatal
  * refusals run in a forked child whose death and message are checked.
  *
  *   test_gen_gates SUITE-NAME */

@@ -5,7 +5,7 @@
 # into the guest.  Load-time inspection is off in the guest: Debian's
 # libcrypto 3.0 contains a WRPKRU byte sequence inside a call's displacement
 # (OSSL_DECODER code) that the runtime cannot yet neutralise, and erim would
-# otherwise refuse to start (see provider/README.md).
+# otherwise refuse to start (see doc/provider.md, "Limits").
 set -u
 . "$srcdir/provider/tls_lib.sh"
 if [ ! -x "$NGINX" ]; then echo "skipped: nginx is not installed (apt-get install nginx-light)"; exit 77; fi

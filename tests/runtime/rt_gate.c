@@ -888,7 +888,7 @@ TEST(abort_paths_touch_no_memory_a_racing_thread_writes)
 		SKIP("the callback resume address was not learned (control test failed)");
 	/* The mprotect back end calls its switch hooks on the caller's stack
 	 * (process-wide protection: another thread can reach trusted memory while
-	 * one is inside a gate anyway, README's back-end table), so a racing
+	 * one is inside a gate anyway, doc/security.md's back-end table), so a racing
 	 * sprayer can redirect that call: this row is for mpk and none. */
 	if (backend == ERIM_BACKEND_MPROTECT)
 		SKIP("the mprotect back end's switch hooks run on the caller's stack "

@@ -185,6 +185,15 @@ static struct walk walk(int verbose)
 
 /* ---- stub decoding for the attacks ---------------------------------------------- */
 
+/* a rel32 of the code (unaligned: read byte-wise, not as an int32_t) */
+static int32_t rel32_at(const uint8_t *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
 /* The ff 25 stub that FN's first direct call (e8) goes to, or NULL. */
 static uint8_t *first_call_stub(const void *fn)
 {
@@ -192,7 +201,7 @@ static uint8_t *first_call_stub(const void *fn)
 
 	for (int i = 0; f && i < 64; i++)
 		if (f[i] == 0xe8) {
-			uint8_t *stub = (uint8_t *)(f + i + 5 + *(const int32_t *)(f + i + 1));
+			uint8_t *stub = (uint8_t *)(f + i + 5 + rel32_at(f + i + 1));
 
 			if (stub[0] == 0xf3 && stub[1] == 0x0f && stub[2] == 0x1e && stub[3] == 0xfa)
 				stub += 4;
@@ -207,7 +216,7 @@ static uint8_t *first_call_stub(const void *fn)
 
 static void **stub_slot(const uint8_t *stub)
 {
-	return (void **)(stub + 6 + *(const int32_t *)(stub + 2));
+	return (void **)(stub + 6 + rel32_at(stub + 2));
 }
 
 /* Put STUB's displacement back to SLOT: the program as it was without the
@@ -345,7 +354,7 @@ static uint8_t *exe_stub_of(void **slot)
 
 	for (int i = 0; i < 64; i++)
 		if (f[i] == 0xe8) {
-			uint8_t *s = f + i + 5 + *(int32_t *)(f + i + 1);
+			uint8_t *s = f + i + 5 + rel32_at(f + i + 1);
 
 			for (int k = 0; k < 8; k++)
 				if (s[k] == 0xff && s[k + 1] == 0x25)

@@ -1,6 +1,6 @@
 /* atk_common.h: the shared skeleton of the TEM attack programs (atk_*.c).
  *
- * Each program carries out one attack from security.md and reports whether
+ * Each program carries out one attack of doc/tem.md's table and reports whether
  * it SUCCEEDED (the secret was read or changed, or the dangerous operation
  * was accepted) or was REFUSED (the operation failed or the process was
  * stopped, and the secret is intact).  Run with `--expect refused` under

@@ -1,4 +1,4 @@
-# harden_runs.sh (sourced): run rt_harden or rt_fini once per "PROGRAM ARGS" line on
+# harden_runs.sh (sourced): run rt_harden, rt_fini or rt_tcb once per "PROGRAM ARGS" line on
 # stdin, show each run, and sum their closing lines into SUITE's.
 harden_runs() {
 	suite=$1 p=0 f=0 s=0
@@ -7,7 +7,7 @@ harden_runs() {
 		echo "== $line"
 		out=$($line 2>&1); rc=$?
 		echo "$out"
-		c=$(echo "$out" | grep -E '^rt_(harden|fini)(_static)?: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+		c=$(echo "$out" | grep -E '^rt_(harden|fini|tcb)(_static)?: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
 		if [ -z "$c" ]; then
 			echo "   (no closing line, exit $rc: one failure)"; f=$((f + 1)); continue
 		fi

@@ -2,7 +2,8 @@
 # vm_harden.sh: rt_harden in the PKU guest -- the mpk back end, dynamic (with
 # the modules dlopened before and after init) and static, and the control
 # run under none (one guest boot); rt_fini (erim_fini all or nothing) under
-# mpk, dynamic and static, and its control under none.
+# mpk, dynamic and static, and its control under none; rt_tcb (trusted
+# code's own %fs, rseq closed: red team round 4) the same way.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
@@ -11,4 +12,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --env ERIM_QUIET=1 \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_fini" --backend=mpk ';;' "$b/rt_fini_static" --backend=mpk ';;' \
-	"$b/rt_fini" --backend=none
+	"$b/rt_fini" --backend=none ';;' \
+	"$b/rt_tcb" mpk ';;' "$b/rt_tcb_static" mpk ';;' "$b/rt_tcb" none

@@ -238,6 +238,12 @@ const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs)
 	r = rseq_sys(s->rseq_dummy, 32, 0);
 	if (r == -ENOSYS)
 		return NULL;        /* no rseq in this kernel */
+	/* erim-tem refuses every rseq registration after erim_init with EPERM
+	 * (and closes rseq itself).  The kernel answers EPERM only when this
+	 * very area is registered with another signature -- then unregistering
+	 * it with ours fails with EPERM too, not EINVAL (nothing registered). */
+	if (r == -EPERM && rseq_sys(s->rseq_dummy, 32, RSEQ_FLAG_UNREG) == -EINVAL)
+		return NULL;
 	if (r != 0)
 		return "this thread has a restartable sequence (rseq) area registered that "
 		       "erim could not unregister (%fs moved away from glibc's TCB, or rseq "

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "erim.h"
 #include "ep_trusted.h"
 
 /* OUT[0..n) ^= MGF1(seed, n) */
@@ -40,10 +41,11 @@ static void mgf1_xor(const br_hash_class *hc, const unsigned char *seed, size_t 
 static int fill_random(unsigned char *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t got = getrandom(p, n, 0);
+		/* raw system call: glibc's getrandom is a cancellation point */
+		long got = erim_getrandom(p, n, 0);
 
 		if (got < 0) {
-			if (errno == EINTR)
+			if (got == -EINTR)
 				continue;
 			return -EIO;
 		}

@@ -135,6 +135,11 @@ long erim_gate_call(unsigned id, void *args);
 long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
                         const unsigned *allow, size_t nallow);
 
+/* getrandom(2) as a raw system call: no libc, no errno, no cancellation
+ * point.  For trusted code (libc's getrandom is a cancellation point, which
+ * reads the thread's cancellation state).  Returns the byte count or -errno. */
+long erim_getrandom(void *buf, size_t len, unsigned flags);
+
 /* ---- violations ---------------------------------------------------------------- */
 
 /* Report a refusal at a gate (interface, function, reason) and stop the

@@ -221,11 +221,13 @@ static struct erim_slot *my_slot(void)
 }
 
 /* Runs on the boot stack, trusted, under the slow-path lock, with HINT, the
- * slot index the gate read from TLS (with untrusted rights).  Either fills
+ * slot index the gate read from TLS (with untrusted rights), and UFS, the
+ * caller's fs base (the gate runs this on slot 0's trusted thread block).
+ * Either fills
  * OUT with a claimed slot, or (a thread's first call) reserves a slot and
  * asks the gate to leave, store it in TLS and start over (OUT->fn NULL), or
  * stops the process. */
-void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
+void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out, uintptr_t ufs)
 {
 	const struct erim_ientry *e = entry_or_refuse(id);
 	uint32_t idx = hint;
@@ -244,6 +246,11 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out)
 			gate_refuse(e->iface, e->name, "no free trusted stack (%u threads "
 			            "already use one; raise max_threads)", erim__ro.nslots);
 		s = &erim__ro.slots[idx];
+		/* every thread passes here before its first trusted call: it must
+		 * have no rseq area registered (erim_tcb.c) */
+		const char *why = erim__rseq_close(s, ufs);
+		if (why)
+			gate_refuse(e->iface, e->name, "refused: %s", why);
 		s->release = 0;
 		s->depth = 0;
 		s->allow = NULL;

@@ -25,6 +25,7 @@
 #include "erim_internal.h"
 #include "erim_gate.h"
 #include "erim_x86.h"
+#include "erim_gate_fs.h"
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
@@ -172,6 +173,8 @@ erim__gate_\kind:
 	pushq ERIM_SLOT_USP(%r9)                /* outer gate's untrusted rsp */
 	pushq %r11
 	pushq %r9
+	FS_ENTER \kind                          /* trusted code's own %fs (erim_gate_fs.h) */
+	movq 40(%rsp), %rax                     /* the untrusted rsp again */
 	/* The caller's FP environment, saved on the trusted stack (only this
 	 * thread writes it: the slot is ours).  Trusted code runs with the
 	 * default control bits (MXCSR 0x1f80: all exceptions masked, round to
@@ -225,6 +228,7 @@ erim__gate_\kind:
 	cmpw $0x037f, 8(%rsp)                   /* the caller's CW is the default */
 	jne 11f
 15:	addq $16, %rsp
+	FS_LEAVE \kind                          /* the caller's %fs again */
 	popq %r9
 	popq %r11
 	popq %rcx
@@ -288,9 +292,11 @@ erim__gate_\kind:
 	pushq %rax
 	pushq %rsi
 	pushq %rdi
+	FS_SLOW_IN \kind                        /* slot 0's block; caller's fs pushed */
 	subq $40, %rsp                          /* struct erim_slow_out */
 	movl %r8d, %esi                         /* the TLS hint */
 	movq %rsp, %rdx
+	movq 40(%rsp), %rcx                     /* the caller's fs base */
 	call erim__gate_slow                    /* refuses (does not return) on misuse */
 	movq ERIM_SLOW_SLOT(%rsp), %r9
 	movq ERIM_SLOW_RSP(%rsp), %r8
@@ -298,6 +304,7 @@ erim__gate_\kind:
 	movq ERIM_SLOW_EXIT(%rsp), %r11
 	movq ERIM_SLOW_TLS(%rsp), %rdx          /* first call: the reserved slot */
 	addq $40, %rsp
+	FS_SLOW_OUT \kind
 	popq %rdi
 	popq %rsi
 	popq %rax
@@ -365,6 +372,7 @@ erim__cb_\kind:
 	movq %r8, %rdi
 	rep movsb                               /* DF is clear: the gate ran cld */
 	movl $ERIM_SLOT_CALLBACK, ERIM_SLOT_STATE(%r9)
+	FS_TO_CALLER \kind, %r9                 /* the callback runs on the caller's %fs */
 	movq %r8, %rdi
 	movq %r8, %rsp
 	xorl %ebx, %ebx
@@ -397,6 +405,7 @@ erim__cb_\kind:
 	cmpl ERIM_CBF_TID(%r10), %eax
 	jne erim__cb_bad
 	movq %r10, %rsp
+	FS_TO_TRUSTED \kind, %r9                /* trusted code's block again */
 	emms                                    /* none of the callback's x87 stack */
 	fldcw ERIM_CBF_FPENV+4(%rsp)            /* trusted code's own control word */
 	ldmxcsr ERIM_CBF_FPENV(%rsp)            /* trusted code's own MXCSR back */
@@ -491,6 +500,7 @@ erim__drop_mpk:
 	.size \name, .-\name
 .endm
 	MP_REGS erim__mp_open_regs, erim__mp_open
+	FS_SYS_HELPERS
 	MP_REGS erim__mp_close_regs, erim__mp_close
 
 /* The abort paths.  Reached after a failed check: a WRPKRU ran with an EAX

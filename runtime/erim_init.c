@@ -493,6 +493,12 @@ static int init_locked(const struct erim_config *cfg)
 	if (r < 0)
 		goto fail;
 
+	/* trusted thread blocks: trusted code's own %fs (erim_tcb.c) */
+	r = erim__tcb_setup(be == ERIM_BACKEND_MPK, be == ERIM_BACKEND_MPROTECT, errbuf,
+	                    sizeof errbuf);
+	if (r < 0)
+		goto fail;
+
 	erim__ro.vec = vec_kind();
 	erim__ro.pkey = (int32_t)key;
 	r = dontdump_all();

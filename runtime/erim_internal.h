@@ -21,6 +21,11 @@
 #define ERIM_MODE_MPROTECT 2
 #define ERIM_MODE_NONE     3
 
+/* erim_ro.fs_mode: how the gate gives trusted code its own thread block */
+#define ERIM_FS_OFF      0     /* none back end without FSGSBASE: caller's %fs */
+#define ERIM_FS_FSGSBASE 1     /* RDFSBASE/WRFSBASE (AT_HWCAP2 FSGSBASE, Linux >= 5.9) */
+#define ERIM_FS_PRCTL    2     /* arch_prctl(ARCH_GET_FS/ARCH_SET_FS): mprotect back end */
+
 /* vector-register scrub kinds (erim_ro.vec) */
 #define ERIM_VEC_SSE    0      /* pxor xmm0-15 */
 #define ERIM_VEC_AVX    1      /* vzeroupper + vpxor xmm0-15 (VEX.128 zeroes to MAXVL) */
@@ -43,13 +48,15 @@
 #define ERIM_RO_SLOTS    24
 #define ERIM_RO_ENTRIES  32
 
-/* struct erim_slot offsets (64 bytes, one cache line each) */
-#define ERIM_SLOT_SIZE_SHIFT 6
+/* struct erim_slot offsets (128 bytes, two cache lines each) */
+#define ERIM_SLOT_SIZE_SHIFT 7
 #define ERIM_SLOT_STATE   0
 #define ERIM_SLOT_RELEASE 4
 #define ERIM_SLOT_STACK   8
 #define ERIM_SLOT_USP     16
 #define ERIM_SLOT_CBRSP   24
+#define ERIM_SLOT_TCB     56   /* the slot's trusted thread block (%fs), 0: none */
+#define ERIM_SLOT_UFS     64   /* the innermost gate entry's caller %fs base */
 
 /* struct erim_ientry offsets (32 bytes) */
 #define ERIM_IENTRY_SHIFT 5
@@ -118,6 +125,9 @@ struct erim_ro {
 	struct erim_rrange ranges[ERIM_MAX_RANGES]; /* sorted by start, disjoint */
 	struct erim_layout layout;       /* erim__layout */
 	void *heap_meta;                 /* the heap's struct heap_meta (erim_heap.c) */
+	int64_t rseq_off;                /* glibc's __rseq_offset / __rseq_size, read at init */
+	uint32_t rseq_size;
+	uint32_t fs_mode;                /* ERIM_FS_*: how trusted code gets its own %fs */
 };
 
 union erim_ro_page {
@@ -135,7 +145,9 @@ struct erim_slot {
 	size_t nallow;
 	uint32_t depth;                  /* gate entries active on this slot */
 	uint32_t used;                   /* ever handed to a thread (its stack may hold data) */
-	uint32_t pad_[2];
+	uintptr_t tcb;                   /* trusted thread block: %fs inside trusted code (erim_tcb.c) */
+	uintptr_t ufs;                   /* caller's %fs base of the innermost gate entry */
+	uintptr_t rseq_dummy;            /* 32-byte struct rseq for the no-rseq proof */
 } __attribute__((aligned(64)));
 
 struct erim_ientry {
@@ -174,7 +186,8 @@ void erim__drop_mpk(void) ERIM_HIDDEN;
 
 /* gate helpers in C (erim_entries.c) */
 long erim__gate_direct(unsigned id, void *args) ERIM_HIDDEN;
-void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out) ERIM_HIDDEN;
+void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out,
+                     uintptr_t ufs) ERIM_HIDDEN;
 void erim__note_thread(void) ERIM_HIDDEN;
 void erim__mp_open(void) ERIM_HIDDEN;
 void erim__mp_close(void) ERIM_HIDDEN;
@@ -184,6 +197,10 @@ void erim__mp_reset(void) ERIM_HIDDEN;
 int erim__entries_init(void) ERIM_HIDDEN;
 void erim__slots_init(void) ERIM_HIDDEN;
 void erim__slot_thread_exit(void *unused) ERIM_HIDDEN;
+
+/* trusted thread blocks and rseq (erim_tcb.c) */
+int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen) ERIM_HIDDEN;
+const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs) ERIM_HIDDEN;
 
 /* heap (erim_heap.c) */
 void erim__heap_setup(void *meta, size_t meta_size, void *heap, size_t heap_size) ERIM_HIDDEN;

@@ -129,12 +129,15 @@ long erim__fini_trusted(struct erim_slot *self)
 		erim__zero_dirty(rg->start, rg->end);
 	}
 	for (i = 0; i <= n; i++) {
-		uintptr_t lo = t[i].stack_top - L->stack_size;
+		/* the whole stack area, with the trusted thread block at its top
+		 * (erim_tcb.c) -- except the running slot's block, still in use */
+		uintptr_t lo = (uintptr_t)L->stacks + i * (L->stack_size + ERIM_STACK_GAP) +
+		               ERIM_STACK_GAP;
 
 		if (&t[i] == self)
 			zero_own_stack(lo);
 		else if (i == 0 || t[i].used)
-			erim__zero_dirty(lo, t[i].stack_top);
+			erim__zero_dirty(lo, lo + L->stack_size);
 	}
 	__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
 	return 0;

@@ -10,7 +10,8 @@
  * no configuration from untrusted memory, and uses only libsodium's pure
  * Ed25519 functions (no randombytes_buf: its implementation pointer lives in
  * libsodium's writable .data, which untrusted code can overwrite).  Key
- * material is taken straight from getrandom(2). */
+ * material is taken straight from getrandom(2), as a raw system call
+ * (erim_getrandom: glibc's getrandom is a cancellation point). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,10 +35,11 @@ static ERIM_TRUSTED struct kvt_keypair kvt_key;
 static int kvt_random(uint8_t *buf, size_t n)
 {
 	while (n > 0) {
-		ssize_t got = getrandom(buf, n, 0);
+		/* raw system call: glibc's getrandom is a cancellation point */
+		long got = erim_getrandom(buf, n, 0);
 
 		if (got < 0) {
-			if (errno == EINTR)
+			if (got == -EINTR)
 				continue;
 			return -1;
 		}

@@ -264,8 +264,10 @@ static void park_handler(int sig, siginfo_t *si, void *ucv)
 		return;                  /* not inside the entry's body: try again */
 	inside_trusted = 1;
 	parked = 1;
-	for (;;)
-		pause();                 /* never resume the trusted code */
+	for (;;)                 /* never resume the trusted code; raw pause: */
+		__asm__ volatile("syscall" : : "a"((long)SYS_pause) : "rcx", "r11", "memory");
+	/* (this handler interrupted trusted code, so %fs names the trusted thread
+	 * block: glibc's pause() -- a cancellation point -- would fault on it) */
 }
 
 static void *parker_signal(void *p)

@@ -2,7 +2,8 @@
 # rt_harden_native.sh: rt_harden natively -- the mprotect back end (attacks
 # stopped) and none (the control: the same reads find the secrets), each
 # dynamic (with the early/late modules) and static; and rt_fini (erim_fini
-# all or nothing) the same way.
+# all or nothing) the same way; rt_dontdump (trusted ranges out of core
+# dumps); rt_tcb (trusted code's own %fs, rseq closed).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -18,5 +19,8 @@ $b/rt_fini --backend=none
 $b/rt_fini_static --backend=mprotect
 $b/rt_dontdump --backend=mprotect
 $b/rt_dontdump --backend=none
+$b/rt_tcb mprotect
+$b/rt_tcb none
+$b/rt_tcb_static mprotect
 EOF2
 sh_done rt_harden_native

@@ -3,7 +3,8 @@
 # the modules dlopened before and after init) and static, and the control
 # run under none (one guest boot); rt_fini (erim_fini all or nothing) under
 # mpk, dynamic and static, and its control under none; rt_dontdump (every
-# trusted range out of core dumps) under mpk.
+# trusted range out of core dumps) under mpk; rt_tcb (trusted code's own
+# %fs, rseq closed: red team round 4) the same way.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
@@ -12,4 +13,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --env ERIM_QUIET=1 \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_fini" --backend=mpk ';;' "$b/rt_fini_static" --backend=mpk ';;' \
-	"$b/rt_fini" --backend=none ';;' "$b/rt_dontdump" --backend=mpk
+	"$b/rt_fini" --backend=none ';;' "$b/rt_dontdump" --backend=mpk ';;' \
+	"$b/rt_tcb" mpk ';;' "$b/rt_tcb_static" mpk ';;' "$b/rt_tcb" none

@@ -1,0 +1,255 @@
+/* erim_tcb.c: trusted thread blocks (trusted code's own %fs) and the rseq
+ * closure of the gate's slow path.
+ *
+ * The thread control block and static TLS a thread's %fs names are untrusted
+ * memory, and the thread may point %fs anywhere (arch_prctl, WRFSBASE).  libc
+ * called by trusted code reads control data through it: cancellation state
+ * and cleanup handlers (function pointer + argument), the pointer guard, the
+ * stack canary, errno's address, the dtv.  So every slot owns a block in
+ * trusted memory, carved from the top of its trusted stack, and the gate runs
+ * trusted code with %fs at that block (erim_gate_fs.h):
+ *
+ *   [rseq proof area, 64][static TLS copy, tls_size][TCB header, hdr_size]
+ *                                                   ^ tcb = %fs inside
+ *
+ * The header follows the x86-64 TLS ABI: tcb (0x0) and self (0x10) point to
+ * the block, stack_guard (0x28) and pointer_guard (0x30) are fresh random
+ * values of this process, everything else is zero (no cancellation, no
+ * cleanup handlers, dtv NULL: dynamic TLS (__tls_get_addr) in trusted code
+ * faults, fail-closed).  glibc's rseq area inside it says cpu_id -1, so
+ * sched_getcpu falls back to the system call.  Static TLS: each module's
+ * initialisation image is copied to its offset from the thread pointer (read
+ * off the initialising thread with dl_iterate_phdr), then glibc's
+ * __ctype_init fills its ctype pointers; the size is the largest such
+ * offset, rounded up, plus one page of margin for modules dlopened later
+ * into glibc's static TLS surplus (their TLS reads as zeros in trusted code).
+ *
+ * rseq: glibc (2.35+) registers every thread's struct rseq inside its TCB;
+ * with it registered, a preemption in trusted code lets the kernel resume
+ * the thread at an abort_ip the thread's untrusted rseq_cs names, with the
+ * trusted PKRU.  erim__rseq_close (slow path, first call of a thread)
+ * unregisters glibc's area and proves that nothing is registered by
+ * registering the slot's own area and unregistering it again. */
+#include "config.h"
+
+
+#include <errno.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+
+#include "erim_internal.h"
+#include "erim_sys.h"
+
+#ifndef HWCAP2_FSGSBASE
+#define HWCAP2_FSGSBASE (1 << 1)
+#endif
+#define TCB_HDR_MIN 4096            /* >= glibc's struct pthread */
+#define RSEQ_PROOF 64
+#define RSEQ_SIG_X86 0x53053053u
+#define RSEQ_FLAG_UNREG 1
+#ifndef SYS_rseq
+#define SYS_rseq 334
+#endif
+
+_Static_assert(__builtin_offsetof(struct erim_slot, tcb) == ERIM_SLOT_TCB, "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, ufs) == ERIM_SLOT_UFS, "slot");
+
+/* glibc >= 2.35 (weak: older ones register nothing) */
+extern const ptrdiff_t __rseq_offset __attribute__((weak));
+extern const unsigned int __rseq_size __attribute__((weak));
+extern void __ctype_init(void) __attribute__((weak));
+
+/* long erim_getrandom: getrandom(2) as a raw system call, no libc state */
+long erim_getrandom(void *buf, size_t len, unsigned flags)
+{
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r)
+	                 : "0"((long)SYS_getrandom), "D"(buf), "S"(len), "d"((long)flags)
+	                 : "rcx", "r11", "memory");
+	return r;
+}
+
+struct tls_scan {
+	uintptr_t tp;
+	size_t need, align;
+	char *dst_tp;                   /* NULL: measure only */
+};
+
+static size_t up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static int tls_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct tls_scan *t = arg;
+
+	(void)size;
+	for (size_t i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		size_t off;
+
+		if (ph->p_type != PT_TLS || ph->p_memsz == 0)
+			continue;
+		if (info->dlpi_tls_data)
+			off = t->tp - (uintptr_t)info->dlpi_tls_data;
+		else if (info->dlpi_tls_modid == 1 || info->dlpi_tls_modid == 0)
+			off = up(ph->p_memsz, ph->p_align ? ph->p_align : 1); /* the executable */
+		else
+			continue;           /* dynamic TLS only: not in the static area */
+		if (off > (1UL << 24) || off < ph->p_memsz)
+			continue;           /* not static TLS of this thread */
+		if (off > t->need)
+			t->need = off;
+		if (ph->p_align > t->align)
+			t->align = ph->p_align;
+		if (t->dst_tp && ph->p_filesz)
+			memcpy(t->dst_tp - off, (const void *)(info->dlpi_addr + ph->p_vaddr),
+			       ph->p_filesz);
+	}
+	return 0;
+}
+
+static int fs_set(uintptr_t v)
+{
+	return erim_sys3(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, (long)v, 0) == 0 ? 0 : -1;
+}
+
+/* Let glibc fill the block's ctype pointers, running on the block. */
+static void ctype_on(uintptr_t tcb, uintptr_t mine)
+{
+	if (!__ctype_init || fs_set(tcb) != 0)
+		return;
+	__ctype_init();
+	if (fs_set(mine) != 0)
+		erim__fatal("erim: cannot restore the thread pointer after setting up a "
+		            "trusted thread block\n");
+}
+
+static int fill_random(void *p, size_t n)
+{
+	return erim_getrandom(p, n, 0) == (long)n ? 0 : -1;
+}
+
+int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen)
+{
+	struct erim_layout *L = &erim__layout;
+	struct erim_slot *s = erim__ro.slots;
+	size_t stride = L->stack_size + ERIM_STACK_GAP;
+	struct tls_scan t = { .tp = (uintptr_t)__builtin_thread_pointer(), .align = 64 };
+	uint64_t guards[2];
+	size_t hdr, tls, blk;
+	int fsgs = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+
+	erim__ro.rseq_off = &__rseq_offset ? (int64_t)__rseq_offset : 0;
+	erim__ro.rseq_size = &__rseq_size ? __rseq_size : 0;
+	if (mprot)
+		erim__ro.fs_mode = ERIM_FS_PRCTL;
+	else if (fsgs)
+		erim__ro.fs_mode = ERIM_FS_FSGSBASE;
+	else if (mpk) {
+		snprintf(err, errlen, "the mpk back end needs FSGSBASE (AT_HWCAP2 bit 1, Linux >= "
+		         "5.9) to run trusted code on its own thread block (%%fs); this "
+		         "kernel/CPU does not offer it: refused");
+		return -ENOTSUP;
+	} else
+		erim__ro.fs_mode = ERIM_FS_OFF;
+
+	dl_iterate_phdr(tls_cb, &t);
+	if (t.align > 4096)
+		t.align = 4096;
+	tls = up(t.need, t.align) + ERIM_PAGE;
+	hdr = TCB_HDR_MIN;
+	if (erim__ro.rseq_off > 0 && (size_t)erim__ro.rseq_off + 64 > hdr)
+		hdr = up((size_t)erim__ro.rseq_off + 64, 64);
+	blk = RSEQ_PROOF + tls + hdr;
+	if (blk > L->stack_size / 2) {
+		snprintf(err, errlen, "trusted thread blocks of %zu bytes (static TLS %zu) do not "
+		         "fit in trusted stacks of %zu bytes: raise ERIM_STACK_SIZE", blk, t.need,
+		         L->stack_size);
+		return -ENOSPC;
+	}
+	if (fill_random(guards, sizeof guards) != 0) {
+		snprintf(err, errlen, "getrandom for the trusted thread blocks' guards failed");
+		return -EIO;
+	}
+	for (size_t i = 0; i <= L->max_threads; i++) {
+		uintptr_t top = ((uintptr_t)L->stacks + i * stride + stride) & ~(uintptr_t)15;
+		uintptr_t tcb = (top - hdr) & ~(uintptr_t)(t.align - 1);
+		char *lo = (char *)(tcb - tls - RSEQ_PROOF);
+
+		s[i].stack_top = (uintptr_t)lo & ~(uintptr_t)63;
+		if (erim__ro.fs_mode == ERIM_FS_OFF) {
+			s[i].tcb = 0;
+			s[i].stack_top = top;
+			continue;
+		}
+		memset(lo, 0, top - (uintptr_t)lo);
+		t.dst_tp = (char *)tcb;
+		t.need = 0;
+		dl_iterate_phdr(tls_cb, &t);
+		((uintptr_t *)tcb)[0] = tcb;                 /* tcbhead_t.tcb */
+		((uintptr_t *)tcb)[2] = tcb;                 /* tcbhead_t.self */
+		((uint64_t *)tcb)[5] = guards[0] & ~(uint64_t)0xff; /* stack_guard */
+		((uint64_t *)tcb)[6] = guards[1];            /* pointer_guard */
+		if (erim__ro.rseq_off > 0)                   /* cpu_id: not registered */
+			*(int32_t *)(tcb + (size_t)erim__ro.rseq_off + 4) = -1;
+		if (i == 0)
+			ctype_on(tcb, t.tp);
+		else if (__ctype_init)       /* same pointers: copy slot 0's TLS */
+			memcpy(lo + RSEQ_PROOF, (char *)s[0].tcb - tls, tls);
+		s[i].tcb = tcb;
+		s[i].ufs = 0;
+		s[i].rseq_dummy = (uintptr_t)lo;
+	}
+	return 0;
+}
+
+static long rseq_sys(uintptr_t area, uint32_t len, int flags)
+{
+	return erim_sys4(SYS_rseq, (long)area, (long)len, flags, (long)RSEQ_SIG_X86);
+}
+
+/* Trusted, slow path, first call of a thread: NULL when no rseq area is
+ * registered for the calling thread (after unregistering glibc's, found at
+ * UFS + __rseq_offset), or why not. */
+const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs)
+{
+	static const uint32_t lens[] = { 0, 32, 64 };
+	long r;
+
+	if (erim__ro.rseq_size && ufs) {
+		uintptr_t area = ufs + (uintptr_t)erim__ro.rseq_off;
+
+		for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+			uint32_t len = lens[i] ? lens[i] : erim__ro.rseq_size;
+
+			if (rseq_sys(area, len, RSEQ_FLAG_UNREG) == 0)
+				break;
+		}
+	}
+	if (!s->rseq_dummy)
+		return NULL;        /* no block (none back end without FSGSBASE) */
+	r = rseq_sys(s->rseq_dummy, 32, 0);
+	if (r == -ENOSYS)
+		return NULL;        /* no rseq in this kernel */
+	/* erim-tem refuses every rseq registration after erim_init with EPERM
+	 * (and closes rseq itself).  The kernel answers EPERM only when this
+	 * very area is registered with another signature -- then unregistering
+	 * it with ours fails with EPERM too, not EINVAL (nothing registered). */
+	if (r == -EPERM && rseq_sys(s->rseq_dummy, 32, RSEQ_FLAG_UNREG) == -EINVAL)
+		return NULL;
+	if (r != 0)
+		return "this thread has a restartable sequence (rseq) area registered that "
+		       "erim could not unregister (%fs moved away from glibc's TCB, or rseq "
+		       "registered by untrusted code); trusted code never runs with rseq "
+		       "registered";
+	if (rseq_sys(s->rseq_dummy, 32, RSEQ_FLAG_UNREG) != 0)
+		return "unregistering erim's own rseq proof area failed";
+	return NULL;
+}

@@ -746,7 +746,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		/* by identity, for every caller (tem_target.c); start-up code
 		 * may read its own memory (liberim inspects execute-only code
 		 * so); registration is refused while such an fd exists */
-		if (c->domain[0] == 's' && owner == c->t->proc->tgid && fd_accmode(c->t->tid, ret) == O_RDONLY)
+		if (c->domain[0] == 's' && (owner == c->t->proc->tgid || owner == c->t->tgid) && fd_accmode(c->t->tid, ret) == O_RDONLY)
 			bad = NULL;
 	} else if (((long)sfs.f_type == DEBUGFS_MAGIC || (long)sfs.f_type == TRACEFS_MAGIC) &&
 	           fd_accmode(c->t->tid, ret) != O_RDONLY) {

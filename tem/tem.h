@@ -37,10 +37,6 @@ struct tem_proc {
 	int pkey;                /* trusted key, -1 when the back end has none */
 	size_t nranges;
 	struct { uint64_t start, end; } range[TEM_MAX_RANGES];
-	/* While a call that other threads could race is judged, every other
-	 * thread of the address space is held stopped (see tem_main.c). */
-	pid_t freeze_owner;      /* thread whose call is being judged, 0 if none */
-	int freeze_pending;      /* interrupted threads not yet stopped */
 	/* Frozen memory (tem_freeze.c): code, RELRO and data of the objects
 	 * mapped at registration, and RELRO of objects loaded later. */
 	size_t nfrozen;
@@ -50,6 +46,22 @@ struct tem_proc {
 	 * debug-register breakpoints; -1: more than the CPU has breakpoints. */
 	int nwrsites;
 	uint64_t wrsite[4];
+};
+
+/* The tasks held together: while a call that another task could race is
+ * judged (needs_freeze), every other task of the caller's group is held
+ * stopped (tem_main.c).  A group is every task that shares an address
+ * space, an fd table or signal handlers with another one of it, decided by
+ * what a new task really shares with its creator (tem_clone.c
+ * tem_clone_shares), not by how it was made: threads, CLONE_VM clones,
+ * vfork children and CLONE_FILES children without CLONE_VM alike.  Sharing
+ * begins only at clone and only ends later (unshare, exec), so the group a
+ * task joined at birth covers everything it shares for the rest of its
+ * life; exec (which unshares all three) starts a new group. */
+struct tem_group {
+	int refs;
+	pid_t freeze_owner;      /* task whose call is being judged, 0 if none */
+	int freeze_pending;      /* interrupted tasks not yet stopped */
 };
 
 /* What a thread is doing between two of its stops. */
@@ -91,7 +103,10 @@ struct tem_call {
 
 struct tem_thread {
 	pid_t tid;
+	pid_t tgid;                    /* its thread group (a vfork child shares the parent's proc, not its tgid) */
 	struct tem_proc *proc;
+	struct tem_group *grp;
+	int in_vfork;                  /* blocked in vfork until the child execs or exits: runs no user code */
 	int attached;                  /* options set / first stop swallowed */
 	enum tem_tstate state;
 	struct tem_call call;          /* the call awaiting its exit */
@@ -133,6 +148,8 @@ struct tem_thread *tem_thread_get(pid_t tid);
 void tem_thread_drop(struct tem_thread *t);
 struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy);
 void tem_proc_put(struct tem_proc *p);
+struct tem_group *tem_group_new(void);
+void tem_group_put(struct tem_group *g);
 
 /* An exit check's verdict "inject system call NR(ARGS) into the thread at its
  * current syscall-exit stop": the loop runs it when the check returns, and
@@ -246,8 +263,14 @@ int tem_freeze_judge(struct tem_call *c);
 
 /* ---- tem_clone.c: new tasks ---------------------------------------------------- */
 
-/* 1 if tasks A and B share one address space (kcmp KCMP_VM). */
-int tem_same_vm(pid_t a, pid_t b);
+/* What CHILD, just made by PARENT's clone/fork/vfork, shares with it:
+ * TEM_SHARE_* bits, by kcmp; where kcmp cannot tell, from the call's
+ * flags in PARENT's registers (REGS), and where those cannot tell either,
+ * everything (held together: fail closed). */
+#define TEM_SHARE_VM 1
+#define TEM_SHARE_FILES 2
+#define TEM_SHARE_SIGHAND 4
+int tem_clone_shares(pid_t parent, pid_t child, const struct user_regs_struct *regs);
 void tem_chk_clone(struct tem_call *c);
 void tem_chk_clone3(struct tem_call *c);
 

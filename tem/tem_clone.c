@@ -1,11 +1,15 @@
-/* tem_clone.c: new tasks.  Every task that shares an address space must be
- * seen and held while a decision about that address space is made, so
- * tasks are grouped by the memory they really share (kcmp(KCMP_VM)), not by
- * thread group: clone(CLONE_VM) without CLONE_THREAD reports as a fork yet
- * shares the mm.  CLONE_UNTRACED would start a task erim-tem never sees (it
- * could not be held while a check is raced), so it is refused; clone3 keeps
- * its flags in memory another thread could rewrite after they were read,
- * so it answers ENOSYS and glibc falls back to clone. */
+/* tem_clone.c: new tasks.  Every task that shares an address space, an fd
+ * table or signal handlers with the caller of a judged call must be seen and
+ * held while that call is judged (an fd usable before its exit check, a
+ * range on its way to execute, a struct read from memory), so tasks are
+ * grouped by what they really share with their creator (kcmp KCMP_VM,
+ * KCMP_FILES, KCMP_SIGHAND), not by thread group or by the kind of event:
+ * clone(CLONE_VM) without CLONE_THREAD and vfork report as forks yet share
+ * the mm; clone(CLONE_FILES) without CLONE_VM shares only the fd table.
+ * CLONE_UNTRACED would start a task erim-tem never sees (it could not be
+ * held while a check is raced), so it is refused; clone3 keeps its flags in
+ * memory another thread could rewrite after they were read, so it answers
+ * ENOSYS and glibc falls back to clone. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,19 +20,53 @@
 
 #include "tem.h"
 
+#ifndef KCMP_FILES
+#define KCMP_FILES 2
+#endif
 #ifndef KCMP_VM
 #define KCMP_VM 1
 #endif
+#ifndef KCMP_SIGHAND
+#define KCMP_SIGHAND 4
+#endif
 
-int tem_same_vm(pid_t a, pid_t b)
+/* 1 shared, 0 not, -1 kcmp cannot tell */
+static int kcmp_same(pid_t a, pid_t b, int type)
 {
-	long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
+	long r = syscall(SYS_kcmp, a, b, type, 0, 0);
 
-	if (r == 0)
-		return 1;
-	if (r < 0)
-		tem_log(1, "kcmp(%d, %d, KCMP_VM): %m (grouping by thread group only)", (int)a, (int)b);
-	return 0;
+	return r == 0 ? 1 : r > 0 ? 0 : -1;
+}
+
+int tem_clone_shares(pid_t parent, pid_t child, const struct user_regs_struct *regs)
+{
+	static const struct { int kcmp, share; uint64_t flag; } k[] = {
+		{ KCMP_VM, TEM_SHARE_VM, CLONE_VM },
+		{ KCMP_FILES, TEM_SHARE_FILES, CLONE_FILES },
+		{ KCMP_SIGHAND, TEM_SHARE_SIGHAND, CLONE_SIGHAND },
+	};
+	uint64_t flags;
+	int known = 1, shares = 0, i;
+
+	/* what the call asked for: x86-64 clone(flags, ...) in rdi; fork
+	 * shares nothing, vfork the mm; anything else: unknown */
+	switch ((long)regs->orig_rax) {
+	case SYS_clone: flags = regs->rdi; break;
+	case SYS_fork: flags = 0; break;
+	case SYS_vfork: flags = CLONE_VM | CLONE_VFORK; break;
+	default: known = 0; flags = 0; break;
+	}
+	for (i = 0; i < 3; i++) {
+		int same = kcmp_same(parent, child, k[i].kcmp);
+
+		if (same < 0) {
+			tem_log(2, "kcmp(%d, %d, %d): %m (judged by the clone flags)", (int)parent, (int)child, k[i].kcmp);
+			same = !known || (flags & k[i].flag);
+		}
+		if (same)
+			shares |= k[i].share;
+	}
+	return shares;
 }
 
 void tem_chk_clone(struct tem_call *c)

@@ -121,7 +121,9 @@ static void log_decision(const struct tem_call *c)
 static void kill_process(struct tem_call *c)
 {
 	log_decision(c);
-	kill(c->t->proc ? c->t->proc->tgid : c->t->tid, SIGKILL);
+	kill(c->t->tid, SIGKILL);   /* its thread group (a vfork child's is not proc->tgid) */
+	if (c->t->proc)
+		kill(c->t->proc->tgid, SIGKILL);
 }
 
 static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
@@ -171,63 +173,68 @@ static void finish_call(struct tem_thread *t, struct user_regs_struct *r)
 	log_decision(c);
 }
 
-/* ---- holding the other threads ------------------------------------------------
- * A call whose check could be raced by another thread of the same address
- * space (an fd that exists before its exit check, a struct read from memory,
- * a range on its way to becoming executable) is judged with every other
- * thread held stopped: they are interrupted (PTRACE_INTERRUPT), each stop
- * they report meanwhile is kept (held_status) instead of handled, and the
- * owner's call is judged once all are stopped and finished before they are
- * replayed through dispatch() in thaw(). */
+/* ---- holding the other tasks ---------------------------------------------------
+ * A call whose check could be raced by another task (an fd that exists
+ * before its exit check, a struct read from memory, a range on its way to
+ * becoming executable) is judged with every other task of the caller's
+ * group held stopped: every task sharing its address space, its fd table
+ * or its signal handlers (struct tem_group, tem_clone.c), whatever made it
+ * (thread, CLONE_VM clone, vfork child or parent, CLONE_FILES child).  They
+ * are interrupted (PTRACE_INTERRUPT), each stop they report meanwhile is
+ * kept (held_status) instead of handled, and the owner's call is judged
+ * once all are stopped and finished before they are replayed through
+ * dispatch() in thaw().  A thread blocked in vfork is not waited for: it
+ * runs no user code until its child execs or exits, and then it stops at
+ * PTRACE_EVENT_VFORK_DONE first, a stop that is held like any other. */
 
 static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig);
 static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig);
 
-/* Start holding P's other threads for OWNER.  1 if all are already held. */
-static int freeze_begin(struct tem_proc *p, struct tem_thread *owner)
+/* Start holding G's other tasks for OWNER.  1 if all are already held. */
+static int freeze_begin(struct tem_group *g, struct tem_thread *owner)
 {
 	size_t i;
 
 	size_t nthreads;
 	struct tem_thread *const *threads = tem_all_threads(&nthreads);
 
-	p->freeze_owner = owner->tid;
-	p->freeze_pending = 0;
+	g->freeze_owner = owner->tid;
+	g->freeze_pending = 0;
 	for (i = 0; i < nthreads; i++) {
 		struct tem_thread *o = threads[i];
 
-		if (o == owner || o->proc != p || o->held || o->freeze_wait)
+		if (o == owner || o->grp != g || o->held || o->freeze_wait || o->in_vfork)
 			continue;
 		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) == 0) {
 			o->freeze_wait = 1;
-			p->freeze_pending++;
+			g->freeze_pending++;
 		}
 	}
-	if (p->freeze_pending)
-		tem_log(2, "pid %d: holding %d other thread(s) while its call is judged",
-		        (int)owner->tid, p->freeze_pending);
-	return p->freeze_pending == 0;
+	if (g->freeze_pending)
+		tem_log(2, "pid %d: holding %d other task(s) while its call is judged",
+		        (int)owner->tid, g->freeze_pending);
+	return g->freeze_pending == 0;
 }
 
-static struct tem_thread *held_thread(const struct tem_proc *p)
+static struct tem_thread *held_thread(const struct tem_group *g)
 {
 	size_t i, nthreads;
 	struct tem_thread *const *threads = tem_all_threads(&nthreads);
 
 	for (i = 0; i < nthreads; i++)
-		if (threads[i]->proc == p && threads[i]->held)
+		if (threads[i]->grp == g && threads[i]->held)
 			return threads[i];
 	return NULL;
 }
 
 /* The owner's call is done: let everyone else go on, in order. */
-static void thaw(struct tem_proc *p)
+static void thaw(struct tem_group *g)
 {
 	struct tem_thread *o;
 
-	p->freeze_owner = 0;
-	p->refs++;   /* replays may drop threads: keep P alive meanwhile */
-	while (!p->freeze_owner && (o = held_thread(p)) != NULL) {
+	g->freeze_owner = 0;
+	g->refs++;   /* replays may drop tasks: keep G alive meanwhile */
+	while (!g->freeze_owner && (o = held_thread(g)) != NULL) {
 		int sig;
 		enum tem_restart rs;
 
@@ -235,14 +242,13 @@ static void thaw(struct tem_proc *p)
 		rs = dispatch(o, o->held_status, &sig);
 		after_dispatch(o, rs, sig);
 	}
-	if (--p->refs == 0)
-		free(p);
+	tem_group_put(g);
 }
 
-/* A stop of a thread of P while P's threads are held. */
+/* A stop of a task of G while G's tasks are held. */
 static void hold_stop(struct tem_thread *t, int st)
 {
-	struct tem_proc *p = t->proc;
+	struct tem_group *p = t->grp;
 	struct tem_thread *owner;
 
 	t->held = 1;
@@ -300,8 +306,8 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 		return TEM_R_RESUME;
 	}
 	tem_judge(c);
-	if (c->needs_freeze && !c->kill && !c->refuse_errno && t->proc->freeze_owner != t->tid &&
-	    !freeze_begin(t->proc, t)) {
+	if (c->needs_freeze && !c->kill && !c->refuse_errno && t->grp->freeze_owner != t->tid &&
+	    !freeze_begin(t->grp, t)) {
 		t->held = 1;          /* judged again once the others are stopped */
 		t->held_status = t->cur_status;
 		return TEM_R_HOLD;
@@ -361,33 +367,47 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	return c->kill ? TEM_R_NONE : TEM_R_RESUME;
 }
 
-/* A new tracee appeared through fork/vfork/clone of PARENT. */
-static void adopt(struct tem_thread *parent, pid_t child_tid, int fork_like /* 2: vfork */)
+/* A new tracee appeared through fork/vfork/clone of PARENT (stopped at
+ * the event, so its registers hold the call's flags).  What the child
+ * shares decides everything: the same address space means the same
+ * registration (a thread, a CLONE_VM clone, a vfork child); sharing the
+ * address space, the fd table or the signal handlers means the same group,
+ * held together while any of them has a call judged.  A fork child gets a
+ * copy of the registration and a group of its own. */
+static void adopt(struct tem_thread *parent, pid_t child_tid)
 {
 	struct tem_thread *ch = tem_thread_get(child_tid);
-	pid_t tg = tgid_of(child_tid);
+	struct user_regs_struct r;
+	int shares;
 
 	if (ch->proc)
 		return;
-	if (parent->proc && (tg == parent->proc->tgid || !fork_like ||
-	                     (fork_like == 1 && tem_same_vm(parent->tid, child_tid)))) {
-		/* a thread or a CLONE_VM-style clone (a "fork" event with
-		 * CLONE_VM too, found by kcmp): the same address space,
-		 * so the same registration and the same holds (for a clone
-		 * without CLONE_VM sharing is merely conservative).  A vfork
-		 * child gets a copy: its parent sleeps uninterruptibly until
-		 * the child execs, so it could never be held. */
+	ch->tgid = tgid_of(child_tid);
+	if (tem_getregs(parent->tid, &r) != 0) {
+		memset(&r, 0, sizeof r);
+		r.orig_rax = (uint64_t)-1;   /* unknown call: kcmp decides, or everything is shared */
+	}
+	shares = tem_clone_shares(parent->tid, child_tid, &r);
+	if (parent->proc && (shares & TEM_SHARE_VM)) {
 		ch->proc = parent->proc;
 		ch->proc->refs++;
 	} else {
-		/* fork, vfork: a copy of the image and of its registration */
-		ch->proc = tem_proc_new(tg, parent->proc);
-		ch->rseq_registered = parent->rseq_registered;
+		ch->proc = tem_proc_new(ch->tgid, parent->proc);
+		ch->rseq_registered = parent->rseq_registered;   /* the kernel copies it without CLONE_VM */
 		ch->rseq = parent->rseq;
 	}
+	if (parent->grp && shares) {
+		ch->grp = parent->grp;
+		ch->grp->refs++;
+	} else {
+		ch->grp = tem_group_new();
+	}
+	tem_log(2, "pid %d: new task %d shares%s%s%s%s with it", (int)parent->tid, (int)child_tid,
+	        shares & TEM_SHARE_VM ? " memory" : "", shares & TEM_SHARE_FILES ? " fds" : "",
+	        shares & TEM_SHARE_SIGHAND ? " handlers" : "", shares ? "" : " nothing");
 	if (ch->attached == 2) {   /* its first stop came first and is held */
 		ch->attached = 1;
-		if (ch->proc->freeze_owner) {
+		if (ch->grp->freeze_owner) {
 			ch->held = 1;      /* born into a hold: wait with the others */
 			ch->held_status = ch->cur_status;
 		} else {
@@ -426,7 +446,14 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
-				adopt(t, (pid_t)msg, ev == PTRACE_EVENT_VFORK ? 2 : ev != PTRACE_EVENT_CLONE);
+				adopt(t, (pid_t)msg);
+			/* a vfork parent now sleeps until the child execs or
+			 * exits, then reports VFORK_DONE: never waited for */
+			if (ev == PTRACE_EVENT_VFORK)
+				t->in_vfork = 1;
+			return TEM_R_RESUME;
+		case PTRACE_EVENT_VFORK_DONE:
+			t->in_vfork = 0;
 			return TEM_R_RESUME;
 		case PTRACE_EVENT_STOP:
 			return TEM_R_RESUME;   /* an interrupt whose hold is over, or a group-stop */
@@ -436,9 +463,15 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && (pid_t)msg != t->tid &&
 			    (former = tem_thread_find((pid_t)msg)) != NULL)
 				tem_thread_drop(former);
-			/* a new image: nothing registered, nothing trusted yet */
+			/* a new image: nothing registered, nothing trusted yet;
+			 * exec unshared the fd table and the handlers too, so
+			 * the task now shares nothing with its former group */
 			tem_proc_put(t->proc);
 			t->proc = tem_proc_new(t->tid, NULL);
+			t->tgid = t->tid;
+			tem_group_put(t->grp);
+			t->grp = tem_group_new();
+			t->in_vfork = 0;
 			t->state = TEM_T_RUNNING;
 			t->nsig = 0;
 			t->rseq_registered = 0;
@@ -466,7 +499,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
  * finished, let them go. */
 static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
 {
-	struct tem_proc *p = t->proc;
+	struct tem_group *g = t->grp;
 
 	if (rs == TEM_R_RESUME) {
 		if (!sig && t->state == TEM_T_RUNNING && t->pending_sig) {
@@ -477,8 +510,8 @@ static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
 			sig = 0;   /* killed: the frame is never written */
 		restart(t, sig);
 	}
-	if (p && p->freeze_owner == t->tid && !t->held && t->state == TEM_T_RUNNING && rs != TEM_R_HOLD)
-		thaw(p);
+	if (g && g->freeze_owner == t->tid && !t->held && t->state == TEM_T_RUNNING && rs != TEM_R_HOLD)
+		thaw(g);
 }
 
 static int trace(void)
@@ -500,7 +533,7 @@ static int trace(void)
 		}
 		t = tem_thread_get(pid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			struct tem_proc *p = t->proc;
+			struct tem_group *p = t->grp;
 			struct tem_thread *owner;
 
 			if (pid == main_pid)
@@ -511,7 +544,7 @@ static int trace(void)
 				p->freeze_pending--;
 			}
 			if (p)
-				p->refs++;            /* P outlives T for the checks below */
+				p->refs++;            /* its group outlives T for the checks below */
 			tem_thread_drop(t);
 			if (p && p->freeze_owner == pid) {
 				thaw(p);              /* the owner died: release the others */
@@ -521,13 +554,13 @@ static int trace(void)
 				rs = dispatch(owner, owner->held_status, &sig);
 				after_dispatch(owner, rs, sig);
 			}
-			tem_proc_put(p);
+			tem_group_put(p);
 			continue;
 		}
 		if (!WIFSTOPPED(st))
 			continue;
 		t->cur_status = st;
-		if (t->proc && t->proc->freeze_owner && t->proc->freeze_owner != pid) {
+		if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
 			hold_stop(t, st);
 			continue;
 		}
@@ -635,7 +668,7 @@ int main(int argc, char **argv)
 	free(prog);
 	close(go[0]);
 	if (ptrace(PTRACE_SEIZE, main_pid, 0, (void *)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP |
-	           PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
+	           PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEEXEC |
 	           PTRACE_O_EXITKILL)) != 0) {
 		kill(main_pid, SIGKILL);
 		die("PTRACE_SEIZE (is erim-tem itself being traced, or ptrace forbidden here?)");
@@ -644,6 +677,8 @@ int main(int argc, char **argv)
 		struct tem_thread *t = tem_thread_get(main_pid);
 
 		t->proc = tem_proc_new(main_pid, NULL);
+		t->grp = tem_group_new();
+		t->tgid = main_pid;
 		t->attached = 1;
 	}
 	/* Same-user processes (the program included) may not ptrace erim-tem

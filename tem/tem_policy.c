@@ -3,10 +3,11 @@
  * what happens; the seccomp filter (tem_filter.c) and the man page are
  * derived from it.  The checks below decide on register arguments (fetched
  * once, at the seccomp stop) or on the RESULT of a call at its exit stop
- * (opened fds, restored PKRU), and where a check could still be raced by another thread of the
- * same address space (an fd usable before its exit check, sigaltstack's
+ * (opened fds, restored PKRU), and where a check could still be raced by another task sharing the
+ * memory or the fds (an fd usable before its exit check, sigaltstack's
  * stack_t, a range on its way to becoming executable), the check sets
- * needs_freeze and the loop judges it with every other thread held stopped.
+ * needs_freeze and the loop judges it with every other task of the caller's
+ * group (all that share its memory, fd table or handlers) held stopped.
  *
  * Who is asking: before a process registers (erim_init) everything is
  * trusted start-up; afterwards a caller is trusted only if its PKRU (read
@@ -307,16 +308,65 @@ static int inspect_memory(pid_t tid, uint64_t start, uint64_t end, uint64_t *hit
 	return 0;
 }
 
-/* ---- executable memory -------------------------------------------------------- */
+/* ---- executable memory --------------------------------------------------------
+ * A grant is three steps: the call runs without execute, the exit stop
+ * inspects, and the real call is injected.  The range granted must be the
+ * range inspected.  That holds because the caller's whole group (every task
+ * sharing its memory, fds or handlers, tem_main.c) is held from before the
+ * first step until the injected call returned: nobody can mremap, mmap or
+ * write over the range in between.  The bytes are inspected once more after
+ * the grant, before the caller runs again (range no longer writable, group
+ * still held): if anything changed them (a task erim-tem does not know of,
+ * a kernel path nobody thought of), execute is taken away again and the
+ * call refused.  The second look costs one more read of the granted range. */
+
+/* After the injected grant: 0 if [S, E) is still clean, else refuse C with
+ * the reason (the caller takes execute back). */
+static int regrant_dirty(struct tem_call *c, uint64_t s, uint64_t e)
+{
+	uint64_t hit = 0;
+	const char *what = "";
+	int rc = inspect_memory(c->t->tid, s, e, &hit, &what);
+
+	if (rc == 0)
+		return 0;
+	c->refuse_errno = EPERM;
+	if (rc > 0)
+		why(c, "refused (%s at 0x%" PRIx64 " after the grant: the range changed since its inspection; "
+		    "execute taken back)", what, hit);
+	else
+		why(c, "refused (cannot read the granted bytes again: %s; execute taken back)", strerror(-rc));
+	return 1;
+}
+
+static void exit_grant_revoked(struct tem_call *c, long ret)
+{
+	c->final_ret = -EPERM;
+	c->set_ret = 1;
+	if (ret != 0)   /* execute could not be taken back: stop the process */
+		c->kill = 1;
+}
 
 static void exit_grant_done(struct tem_call *c, long ret)
 {
+	int wrap;
+	uint64_t s = c->x[0] & ~(TEM_PAGE - 1), e = page_end(c->x[0], c->x[1], &wrap), args[6] = { 0 };
+
 	c->final_ret = ret;
 	c->set_ret = 1;
-	if (ret == 0)
-		why(c, "granted read+execute after inspection");
-	else
+	if (ret != 0) {
 		why(c, "inspection clean, but the grant failed (%ld)", ret);
+		return;
+	}
+	if (regrant_dirty(c, s, e)) {
+		args[0] = s;
+		args[1] = e - s;
+		args[2] = c->x[2] & ~(uint64_t)PROT_EXEC;
+		c->on_exit = exit_grant_revoked;
+		tem_call_inject(c, SYS_mprotect, args);
+		return;
+	}
+	why(c, "granted read+execute after inspection");
 }
 
 /* The file-backed part of a range about to be inspected: break every page
@@ -413,7 +463,7 @@ static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uin
 	c->x[2] = prot;
 	tem_set_arg(&c->regs, 2, prot & ~(uint64_t)PROT_EXEC);
 	c->on_exit = exit_grant;
-	c->needs_freeze = 1;   /* no other thread may change the range until granted */
+	c->needs_freeze = 1;   /* no task sharing the memory may change the range until granted */
 	why(c, "inspecting (runs without execute first)");
 }
 
@@ -464,21 +514,31 @@ static void chk_mprotect(struct tem_call *c)
 		check_prot_exec(c, c->a[0], c->a[1], c->a[2]);
 }
 
-static void exit_mmap_granted(struct tem_call *c, long ret)
-{
-	c->set_ret = 1;
-	c->final_ret = ret == 0 ? (long)c->x[0] : ret;
-	if (ret == 0)
-		why(c, "granted read+execute after inspecting the file the kernel mapped");
-	else
-		why(c, "inspection clean, but the grant failed (%ld)", ret);
-}
-
 static void exit_mmap_refused(struct tem_call *c, long ret)
 {
 	(void)ret;
 	c->final_ret = -EPERM;
 	c->set_ret = 1;
+}
+
+static void exit_mmap_granted(struct tem_call *c, long ret)
+{
+	uint64_t len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), args[6] = { 0 };
+
+	c->set_ret = 1;
+	c->final_ret = ret == 0 ? (long)c->x[0] : ret;
+	if (ret != 0) {
+		why(c, "inspection clean, but the grant failed (%ld)", ret);
+		return;
+	}
+	if (regrant_dirty(c, c->x[0], c->x[0] + len)) {
+		args[0] = c->x[0];
+		args[1] = len;
+		c->on_exit = exit_mmap_refused;   /* the mapping goes again */
+		tem_call_inject(c, SYS_munmap, args);
+		return;
+	}
+	why(c, "granted read+execute after inspecting the file the kernel mapped");
 }
 
 /* After an executable file mmap ran without execute: the mapping the kernel
@@ -703,7 +763,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		/* by identity, for every caller (tem_target.c); start-up code
 		 * may read its own memory (liberim inspects execute-only code
 		 * so); registration is refused while such an fd exists */
-		if (c->domain[0] == 's' && owner == c->t->proc->tgid && fd_accmode(c->t->tid, ret) == O_RDONLY)
+		if (c->domain[0] == 's' && (owner == c->t->proc->tgid || owner == c->t->tgid) && fd_accmode(c->t->tid, ret) == O_RDONLY)
 			bad = NULL;
 	} else if (((long)sfs.f_type == DEBUGFS_MAGIC || (long)sfs.f_type == TRACEFS_MAGIC) &&
 	           fd_accmode(c->t->tid, ret) != O_RDONLY) {
@@ -742,7 +802,15 @@ static void exit_fd_check(struct tem_call *c, long ret)
 
 static void chk_open(struct tem_call *c)
 {
-	/* the new fd is usable by other threads before the exit check runs */
+	/* Judged by its result (/proc/PID/mem, a file of code opened for
+	 * writing): the new fd is in the fd table from the moment the kernel
+	 * installs it until the exit check (and the injected close of a
+	 * refused one).  Every task that shares that fd table -- threads,
+	 * CLONE_VM clones, clone(CLONE_FILES) children without CLONE_VM --
+	 * is in the caller's group and held from before the call until after
+	 * that close (tem_main.c), so no other task can use the fd before
+	 * the verdict; other processes reach it only through calls of a task
+	 * of the group (SCM_RIGHTS) or judged opens of /proc/PID/fd. */
 	c->needs_freeze = 1;
 	c->on_exit = exit_fd_check;
 }
@@ -854,7 +922,7 @@ static void chk_sigaltstack(struct tem_call *c)
 
 	if (!c->a[0])
 		return;
-	c->needs_freeze = 1;   /* no other thread may rewrite ss after this read */
+	c->needs_freeze = 1;   /* no task sharing the memory may rewrite ss after this read */
 	if (tem_mem_read(c->t->tid, c->a[0], &ss, sizeof ss) != (ssize_t)sizeof ss)
 		return;  /* the kernel will fail it with EFAULT */
 	if (!(ss.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, (uint64_t)(uintptr_t)ss.ss_sp, ss.ss_size))

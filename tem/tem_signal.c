@@ -175,6 +175,7 @@ int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si)
 	if (cpu_fault(sig, si)) {
 		tem_log(1, "pid %d: signal %d (%s) raised by trusted code: its handler would see trusted "
 		        "registers; process stopped", (int)t->tid, sig, strsignal(sig));
+		kill(t->tid, SIGKILL);   /* its thread group: a vfork child's is not proc->tgid */
 		kill(t->proc->tgid, SIGKILL);
 		return 1;
 	}

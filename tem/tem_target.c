@@ -193,7 +193,7 @@ static void judge_mem_target(struct tem_call *c, long pid)
  * own process (0 or its pid) is fine, any other traced process is not. */
 static void judge_other_target(struct tem_call *c, long pid)
 {
-	if (pid == 0 || (pid > 0 && tgid_of_pid((pid_t)pid) == c->t->proc->tgid))
+	if (pid == 0 || (pid > 0 && (tgid_of_pid((pid_t)pid) == c->t->proc->tgid || tgid_of_pid((pid_t)pid) == c->t->tgid)))
 		return;
 	if (pid < 0 || tem_pid_protected((pid_t)pid))
 		refuse_why(c, EPERM, "refused (target %ld is another traced process, erim-tem, or unknown)", pid);

@@ -78,6 +78,20 @@ void tem_proc_put(struct tem_proc *p)
 		free(p);
 }
 
+struct tem_group *tem_group_new(void)
+{
+	struct tem_group *g = xcalloc(1, sizeof *g);
+
+	g->refs = 1;
+	return g;
+}
+
+void tem_group_put(struct tem_group *g)
+{
+	if (g && --g->refs == 0)
+		free(g);
+}
+
 void tem_thread_drop(struct tem_thread *t)
 {
 	size_t i;
@@ -88,6 +102,7 @@ void tem_thread_drop(struct tem_thread *t)
 			break;
 		}
 	tem_proc_put(t->proc);
+	tem_group_put(t->grp);
 	free(t);
 }
 
@@ -103,13 +118,20 @@ size_t tem_traced_tgids(pid_t *out, size_t max)
 
 	for (i = 0; i < nthreads; i++) {
 		struct tem_proc *p = threads[i]->proc;
+		pid_t tg[2];
+		int k;
 
 		if (!p)
 			continue;
-		for (j = 0; j < n && out[j] != p->tgid; j++)
-			;
-		if (j == n && n < max)
-			out[n++] = p->tgid;
+		/* a vfork child shares its parent's proc but has its own tgid */
+		tg[0] = p->tgid;
+		tg[1] = threads[i]->tgid ? threads[i]->tgid : p->tgid;
+		for (k = 0; k < 2; k++) {
+			for (j = 0; j < n && out[j] != tg[k]; j++)
+				;
+			if (j == n && n < max)
+				out[n++] = tg[k];
+		}
 	}
 	return n;
 }

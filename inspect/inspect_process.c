@@ -30,6 +30,7 @@
 
 #include "inspect.h"
 #include "erim_x86.h"
+#include "inspect_disp.h"
 #include "inspect_maps.h"
 #include "scan.h"
 
@@ -330,6 +331,54 @@ static int ip_rewrite_xrstor(const struct ip_hit *h, const struct inspect_known_
 	return 0;
 }
 
+/* After retargeting a branch (inspect_disp.c): no WRPKRU/XRSTOR may overlap
+ * it any more, with the neighbours as context, or the process stops. */
+struct ip_touch { uint64_t lo, hi; int bad; };
+
+static int ip_touch_hit(const struct scan_hit *h, void *arg)
+{
+	struct ip_touch *t = arg;
+	if (h->addr < t->hi && h->addr + 3 > t->lo)
+		t->bad = 1;
+	return 0;
+}
+
+static int ip_retarget(const struct inspect_disp_plan *dp, const struct inspect_map *m,
+                       const struct inspect_map *maps, size_t n, const struct inspect_map *own)
+{
+	uint8_t nb[4];
+	memcpy(nb, &dp->val, 4);
+	int rc = ip_write(dp->disp, nb, sizeof nb, maps, n, own);
+	if (rc)
+		return rc;
+	uint64_t lo = dp->insn - m->start > SCAN_BEFORE ? dp->insn - SCAN_BEFORE : m->start;
+	uint64_t hi = m->end - (dp->insn + dp->len) > SCAN_AFTER ? dp->insn + dp->len + SCAN_AFTER : m->end;
+	struct ip_touch t = { dp->insn, dp->insn + dp->len, 0 };
+	scan_buffer((const uint8_t *)(uintptr_t)lo, (size_t)(hi - lo), lo, ip_touch_hit, &t);
+	if (t.bad || memcmp((const void *)(uintptr_t)dp->disp, nb, 4) != 0) {
+		dprintf(2, "erim: load-time inspection: the retargeted branch at %#llx does not scan clean; stopping\n",
+		        (unsigned long long)dp->insn);
+		abort();
+	}
+	return 0;
+}
+
+/* Is the occurrence H gone (an earlier retargeting rewrote its bytes)? */
+static int ip_gone(const struct ip_hit *h, const struct inspect_map *m)
+{
+	static const uint8_t wrpkru[3] = { 0x0f, 0x01, 0xef }, xrstor[2] = { 0x0f, 0xae };
+	if (!m || !(m->prot & PROT_READ) || h->addr + 3 > m->end)
+		return 0;
+	const void *p = (const void *)(uintptr_t)h->addr;
+	return h->kind == SCAN_WRPKRU ? memcmp(p, wrpkru, 3) != 0 : memcmp(p, xrstor, 2) != 0;
+}
+
+static const char *ip_base(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : *path ? path : "anonymous memory";
+}
+
 static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
                      const struct inspect_map *own, uintptr_t stack_from)
 {
@@ -482,6 +531,25 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 				continue;
 			}
 		}
+		/* an occurrence inside the rel32 of a direct branch whose boundary
+		 * is proven: the branch is moved, under every policy but OFF */
+		if (ip_gone(h, m))
+			continue;
+		struct inspect_disp_plan dp;
+		int pr = inspect_disp_plan(h->addr, 1, m, &dp);
+		if (pr == 1 && ip_retarget(&dp, m, maps, n, own) == 0) {
+			st->patched++;
+			if (!quiet)
+				dprintf(2, "erim: load-time inspection: %s displacement at %#llx in %s held %s; "
+				        "retargeted through %#llx (%s)\n", dp.kind,
+				        (unsigned long long)dp.disp, ip_base(m->path),
+				        h->kind == SCAN_WRPKRU ? "wrpkru" : "xrstor",
+				        (unsigned long long)dp.tramp, dp.proof);
+			continue;
+		}
+		if (pr < 0)
+			dprintf(2, "erim: load-time inspection: cannot retarget the branch around %s: %s\n",
+			        what, strerror(-pr));
 		const struct inspect_known_site *k = ip_known(h, maps, n);
 		int done = -EPERM;
 		if (k || (policy == ERIM_INSPECT_PATCH && ip_at_symbol_start(h))) {

@@ -178,18 +178,14 @@ static int ep_start_erim(void)
 		return 0;
 	}
 	/* Load-time inspection looks for WRPKRU/XRSTOR byte sequences that untrusted
-	 * code could jump to.  Without protection keys in the CPU those
-	 * instructions cannot change anyone's rights (WRPKRU faults), so it only
-	 * matters under mpk; Debian's libcrypto 3.0 has one such sequence inside a
-	 * call's displacement (OSSL_DECODER code), which the runtime cannot yet
-	 * neutralise.  ERIM_INSPECT still overrides this choice. */
+	 * code could jump to.  Debian's libcrypto 3.0 has one inside a call's
+	 * displacement (OSSL_DECODER code); erim_init retargets that call through
+	 * a trampoline (runtime/inspect_disp.c), so inspection stays on under
+	 * every back end.  ERIM_INSPECT still overrides this choice. */
 	memset(&cfg, 0, sizeof cfg);
 	cfg.backend = ERIM_BACKEND_AUTO;
 	cfg.inspect = ERIM_INSPECT_REFUSE;
-	if (!erim_pku_available() && !getenv("ERIM_INSPECT")) {
-		cfg.inspect = ERIM_INSPECT_OFF;
-		cfg.quiet = getenv("ERIM_QUIET") != NULL;
-	}
+	cfg.quiet = getenv("ERIM_QUIET") != NULL;
 	rc = erim_init(&cfg);
 	if (rc < 0) {
 		ep_error("erim_init failed: %s", erim_strerror());

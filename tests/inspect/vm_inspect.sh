@@ -6,10 +6,15 @@
 # trampolines, rewritten at erim_init) cannot load PKRU, dynamic and static,
 # with the controls (inspection off) where the same jumps read the secret; a
 # WRPKRU in the gate shape once accepted by its bytes is refused (control:
-# with inspection off it opens the trusted key).
+# with inspection off it opens the trusted key); a WRPKRU inside a call's
+# rel32 (Debian 12 libcrypto's shape) is retargeted and a jump into the
+# displacement no longer loads PKRU (control: inspection off, it does), raw
+# bytes of that shape outside any function are refused.
 exec "$ERIM_VM_RUN" --name vm_inspect --env ERIM_BACKEND=mpk -- \
 	"$builddir/inspect/inspect_vm_pkey" ';;' "$builddir/inspect/inspect_vm_refuse" \
 	';;' "$builddir/inspect/xrstor_jump" ';;' "$builddir/inspect/xrstor_jump" off \
 	';;' "$builddir/inspect/xrstor_jump_static" ';;' "$builddir/inspect/xrstor_jump_static" off \
 	';;' "$builddir/inspect/gate_shape_jump" ';;' "$builddir/inspect/gate_shape_jump" off \
-	';;' "$builddir/inspect/gate_shape_jump_static" ';;' "$builddir/inspect/gate_shape_jump_static" off
+	';;' "$builddir/inspect/gate_shape_jump_static" ';;' "$builddir/inspect/gate_shape_jump_static" off \
+	';;' "$builddir/inspect/disp_jump" ';;' "$builddir/inspect/disp_jump" raw \
+	';;' "$builddir/inspect/disp_jump" off

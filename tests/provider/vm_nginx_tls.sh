@@ -2,10 +2,9 @@
 # vm_nginx_tls.sh: nginx with erim's provider under real protection keys, in
 # the QEMU guest (-cpu max, mpk).  The test PKI is made here; nginx, openssl,
 # erim.so, the attack module and vm_guest_tls.sh (which runs the checks) go
-# into the guest.  Load-time inspection is off in the guest: Debian's
-# libcrypto 3.0 contains a WRPKRU byte sequence inside a call's displacement
-# (OSSL_DECODER code) that the runtime cannot yet neutralise, and erim would
-# otherwise refuse to start (see doc/provider.md, "Limits").
+# into the guest.  Load-time inspection is on (the default policy): the
+# WRPKRU byte sequence inside a call's displacement in Debian's libcrypto 3.0
+# (OSSL_DECODER code) is retargeted through a trampoline at erim_init.
 set -u
 . "$srcdir/provider/tls_lib.sh"
 if [ ! -x "$NGINX" ]; then echo "skipped: nginx is not installed (apt-get install nginx-light)"; exit 77; fi
@@ -24,7 +23,7 @@ cp "$scanlib" "$g/ep_keyscan.so"
 cp "$EP_MODULE" "$g/erim.so"
 LD_LIBRARY_PATH=$EP_LIBDIR; export LD_LIBRARY_PATH
 exec "$ERIM_VM_RUN" --name vm_nginx_tls --cpu max --timeout 600 \
-	--env ERIM_BACKEND=mpk --env ERIM_REQUIRE=mpk --env ERIM_INSPECT=off \
+	--env ERIM_BACKEND=mpk --env ERIM_REQUIRE=mpk \
 	--env LD_LIBRARY_PATH="$EP_LIBDIR" \
 	--file "$NGINX" --file "$(command -v openssl)" --file "$g/erim.so" --file "$g/ep_keyscan.so" \
 	--file "$g/ca.crt" --file "$g/srv.crt" --file "$g/srv.key" --file "$g/srv.p" --file "$g/srv.ref" \

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # autogen.sh: regenerate configure and the Makefile.in files from a git checkout.
 # Release tarballs (make dist) ship them, so users of a tarball skip this step.
 set -e

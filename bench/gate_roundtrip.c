@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gate_roundtrip.c: the cost of one gate round trip with no arguments, against
  * a direct call of the same function measured in the same run, for every back
  * end this machine has.

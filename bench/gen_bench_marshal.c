@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_bench_marshal.c: what erimgen's marshalling costs.  A generated gate
  * with an [in, size=len] buffer (and one with an [out] buffer) against memcpy
  * of the same bytes in the same run, at 64 B, 4 KiB and 1 MiB

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_benchgen.c: the generator's side of the benchmarks.  Runs the back
  * ends over a hand-built interface of 5,000 trusted functions (each with an
  * in buffer, a size and an out buffer, like kv_sign) and reports the time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kv_throughput.c: requests per second of the keyvault example service under
  * each erim back end, as ratios to the `none' back end measured in the same
  * run.  The service binary is run as it is deployed (one process, requests on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan_throughput.c: how fast load-time inspection is, against baselines
  * measured in the same run.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_cost.c: what erim-tem costs.  Runs the same measurements twice in one
  * run, as a child without erim-tem and as a child under it (re-executing
  * itself), and prints the ratio: an ordinary system call the filter lets

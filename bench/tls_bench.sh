@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tls_bench.sh: `make bench-tls`.  wrk over loopback against Debian's nginx
 # (1 worker, RSA-2048 key, TLS 1.3 with TLS_AES_128_GCM_SHA256), all in the
 # same run:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_x86.h: the x86-64 protection-key facts that liberim (runtime/), the
  * inspector (inspect/) and erim-tem (tem/) share, in one place (as the
  * kernel's selftests keep theirs in pkey-x86.h): the bytes of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_proto.h (common/): the one-shot registration protocol between liberim
  * (runtime/tem_client.c) and the erim-tem supervisor.
  *

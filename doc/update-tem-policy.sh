@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # update-tem-policy.sh MANPAGE ERIM-TEM: replace the policy table of
 # erim-tem(1) (between the BEGIN POLICY and END POLICY comments) with what
 # `erim-tem --policy=man` prints, so the page shows the code's own table.

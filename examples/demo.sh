@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # demo.sh: the erim demo (`make demo`).  A signing service keeps its Ed25519
 # key in trusted memory; its untrusted request parser has a Heartbleed-style
 # over-read.  The same exploit is run three or four times:

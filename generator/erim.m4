@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # erim.m4: autoconf macros for projects that build programs with erim (the
 # .erim interface compiler erimgen and the runtime liberim).  Installed into
 # $(datadir)/aclocal, so aclocal finds it like pkg.m4.

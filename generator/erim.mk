@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # erim.mk: make rules that turn .erim interfaces into C, for projects built
 # with automake (or plain GNU make).  erimgen writes three files per
 # interface file FOO.erim: FOO_erim.h (untrusted side), FOO_trusted.h

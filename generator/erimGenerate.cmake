@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # erimGenerate.cmake: the build-time step of erim_add_interface (run with
 # cmake -P; see erimConfig.cmake).  Runs erimgen on SRC into a private
 # directory, then writes into OUT, named after the .erim file (STEM):

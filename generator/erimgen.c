@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erimgen.c: the erimgen command -- parses a .erim interface through the
  * front end (libidl), runs the back ends of gen_backends[] over every
  * interface in it and writes their files atomically.  Nothing is written

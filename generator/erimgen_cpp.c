@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erimgen_cpp.c: erimgen --cpp -- every .edl/.erim file read goes through
  * the C preprocessor first (Intel's edger8r runs cpp on request too), with
  * erimgen's -D/-U options and its -I directories plus the file's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erimgen_cpp.h: erimgen --cpp (erimgen_cpp.c). */
 #ifndef ERIMGEN_CPP_H
 #define ERIMGEN_CPP_H

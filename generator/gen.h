@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen.h: the generator's back ends -- they walk the checked AST of one
  * interface (idl_ast.h) and emit the C that crosses the trust boundary: the
  * untrusted header (NAME_erim.h), the trusted header (NAME_trusted.h) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_emit.c: the output side of the generator -- a line-counting buffer
  * (so #line directives can return to the generated file), error reporting in
  * GNU format, and atomic writing: a generated file is either the complete

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_entry.c: the trusted entry of a trusted function, erim__entry_NAME --
  * runs in the trusted domain on the trusted stack: one fetch of the args
  * block, per buffer its sizes and a checked copy into trusted memory,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_gates.c: the gates file NAME_gates.c -- everything that runs at the
  * trust boundary.  Per trusted function: an args struct, the untrusted-side
  * gate (packs the arguments on the untrusted stack, erim_gate_call) and the

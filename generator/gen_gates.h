@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_gates.h: what the emitters of the gates file share (gen_marshal.c)
  * and the per-function emitters gen_gates.c calls: the trusted entry
  * (gen_entry.c) and the trusted-side proxy with its trampoline and block

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_headers.c: the two generated headers.  NAME_erim.h is what untrusted
  * code includes (gates to trusted functions under their plain names, and the
  * untrusted functions it must implement); NAME_trusted.h is what the trusted

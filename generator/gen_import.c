@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_import.c: EDL's `from "x.edl" import *;` and `import f, g;` make the
  * imported functions part of the importing enclave's interface (edger8r
  * semantics).  The front end keeps them in the imported file's tree; this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_marshal.c: what every emitter of the gates file shares -- questions
  * about parameters (buffer? element type? deep struct? bools?), the one
  * naming helper for per-parameter temporaries, the refusal statement of

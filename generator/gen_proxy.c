@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_proxy.c: the way from trusted code to an untrusted function -- the
  * callback block (erim__cb_NAME), the untrusted trampoline that runs the
  * function on its own copy of the block, and the trusted-side proxy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_sgx.c: erimgen --abi=sgx -- the files Intel's edger8r generates, with
  * its function signatures, on top of erim's gates, so that an SGX
  * application and its enclave code build against erim unchanged:

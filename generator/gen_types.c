@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_types.c: C spelling of .erim types, declarators and parameter lists,
  * and the type declarations (structs, enums, typedefs) that both generated
  * headers carry under one include guard, so they can be included together. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl.h: the public API of the .erim front end (libidl.la), used by erimgen.
  *
  * One call parses a .erim (or Intel SGX .edl) file, follows its imports,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_alloc.c: allocation for the front end.  The front end belongs to the
  * erimgen tool, so running out of memory aborts with a message; every other
  * module allocates through these and never checks for NULL. */

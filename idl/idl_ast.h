@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_ast.h: the checked syntax tree of a .erim file -- the contract between
  * the front end (idl/: scanner, parser, checks) and the back ends
  * (generator/).  Every node carries the source range it came from, so checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_build.c: the AST builders the grammar actions call, and the functions
  * that free the tree.  Builders take ownership of every pointer they are
  * given.  They interpret what the grammar keeps generic -- attribute names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_check.c: the named semantic checks and their hook table.
  *
  * dtc style: each check is a row of the table in idl_table.c -- name (the -W

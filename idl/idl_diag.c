@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_diag.c: collecting and printing diagnostics.  Each diagnostic owns a
  * copy of its file name and source line, so a collection outlives the tree
  * (idl_parse_file frees the tree when there are errors, and the caller prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_dump.c: the human-readable views of a checked tree -- the AST dump
  * (erimgen --dump-ast, pinned by golden tests; every type shows its resolved
  * kind so a reader can see what the checks saw), the user_check audit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_front.c: the front end's driver -- load a file, run the scanner and
  * parser over it, follow its imports (relative to the importing file, then the
  * -I directories), diagnose import cycles with the whole chain, then resolve

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_map.c: the front end's string map (idl_map.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_map.h: a string map (open addressing, never more than half full), so
  * name lookups and duplicate checks stay linear in the size of the input.
  * Keys are borrowed, not copied. */

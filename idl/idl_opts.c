@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_opts.c: the front end's options -- import directories and the -W
  * state of each named check (idl.h describes the calls). */
 #include <config.h>

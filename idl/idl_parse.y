@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_parse.y: the .erim/.edl grammar (language.md), as a pure bison parser.
  * Every action is one builder call (idl_build.c); semantics live in the checks
  * (idl_check.c), not here.  Error recovery resynchronises at ';' (one

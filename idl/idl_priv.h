@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_priv.h: what the pieces of the front end share and nobody else sees --
  * the parse session (options, diagnostics, loaded sources, import stack),
  * the per-file parser state handed to the scanner and parser, the AST

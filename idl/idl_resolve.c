@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_resolve.c: name resolution, run before the checks.  `struct X`,
  * `enum X` and bare type names are bound to the declarations of this file or
  * its imports; a struct/enum tag that is declared nowhere becomes an extern

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_strdist.c: "did you mean" -- the one edit distance the front end uses
  * for suggestions (unknown attributes, length names, allow() targets), and
  * the one rule for when a candidate is close enough to suggest. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_table.c: the table of named checks -- the -W spelling, default
  * severity, whether the generator depends on it (then it cannot be turned
  * off: the generated gate would be unsafe or would not compile), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_table.h: the ids of the named checks and the table's questions
  * (idl_table.c).  One X-macro row per check: id, -W name, default severity,
  * required (cannot be turned off), description. */

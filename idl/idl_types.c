@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_types.c: questions about types the checks and name resolution ask
  * (after typedefs declared in the .erim are followed). */
 #include <config.h>

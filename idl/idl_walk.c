@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_walk.c: the one tree walker -- resolves names, then calls the hooks
  * of idl_check_hooks[] for the file, each interface, each struct member, each
  * function and each parameter, with the maps the checks look names up in. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_walk.h: what the checks (idl_check.c) and the tree walker
  * (idl_walk.c) share -- the walker's context and the hook table.  The walker
  * calls, for every file, interface, function and parameter/member, the hooks

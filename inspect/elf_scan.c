@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* elf_scan.c: the libelf side of erim-inspect (see elf_scan.h), in the
  * elfutils manner: elf_version once, elf_begin(ELF_C_READ_MMAP), dispatch on
  * elf_kind, counts from elf_getphdrnum/elf_getshdrstrndx, caller-owned GElf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* elf_scan.h: scan ELF files for WRPKRU/XRSTOR with libelf, for erim-inspect
  * and the ELF fuzzer.  Executables and shared objects: the file bytes of every
  * executable PT_LOAD segment; relocatable objects (.o): every SHF_EXECINSTR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_inspect_main.c: the erim-inspect command.  Scans ELF files,
  * directory trees (always recursive; -r is accepted for clarity) or a running
  * process (--pid) for WRPKRU/XRSTOR and reports each occurrence with its

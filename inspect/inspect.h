@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect.h: the inspection component's interface (inspect/): the table of
  * known, deliberately handled WRPKRU/XRSTOR sites in system libraries
  * (inspect_known.c, shared by in-process inspection and erim-inspect) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_disp.c: neutralising a WRPKRU (or XRSTOR) that a compiler never
  * meant: bytes 0f 01 ef inside the rel32 of a direct branch.  Debian 12's
  * libcrypto.so.3 has one (`call ERR_set_mark@plt`, e8 0f 01 ef ff): a jump

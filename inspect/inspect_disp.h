@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_disp.h: a WRPKRU/XRSTOR whose bytes lie inside the rel32 of a
  * direct branch (call/jmp rel32, jcc rel32) at a proven instruction boundary
  * is neutralised by retargeting the branch through a trampoline within

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_known.c: the table of WRPKRU sites that system libraries contain on
  * purpose (see inspect.h).  Each entry pins the exact bytes from the symbol's
  * start through the WRPKRU, taken from the shipped binary and checked against

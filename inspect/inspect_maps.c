@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_maps.c: parse /proc/PID/maps into the executable mappings (see
  * inspect_maps.h).  The whole file is read with open/read into a growing
  * buffer first, then parsed, so a line is never split between reads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_maps.h: reading a process's executable mappings from
  * /proc/PID/maps, shared by in-process inspection (PID "self") and
  * `erim-inspect --pid`.  Uses open/read only (no stdio), so it can run at

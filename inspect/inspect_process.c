@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_process.c: load-time inspection of the running process, called by
  * erim_init() before the first switch to the untrusted domain.
  *

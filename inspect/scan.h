@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan.h: the WRPKRU/XRSTOR scanner shared by in-process inspection
  * (inspect_process.c), the ELF reader (elf_scan.c) and erim-inspect.
  *

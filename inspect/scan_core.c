@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan_core.c: finds WRPKRU and XRSTOR byte sequences at every offset of a
  * range and classifies them (see scan.h).  The search is memchr-driven (look
  * for 0x0F, then check the two bytes after it) with an AVX2 path that tests

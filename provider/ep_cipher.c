@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_cipher.c: the TLS record layer's AEADs (AES-128-GCM, AES-256-GCM,
  * ChaCha20-Poly1305) with their keys in erim's trusted domain.  The cipher
  * context OpenSSL holds (struct ep_cctx, untrusted memory) keeps only a

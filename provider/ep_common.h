@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_common.h: constants shared by both sides of erim's OpenSSL provider
  * (key types, signature schemes, hashes, limits).  No code. */
 #ifndef EP_COMMON_H

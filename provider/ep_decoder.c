@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_decoder.c: the decoder of erim key references.  A server's
  * configuration names a small PEM file instead of its private key:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_keyfile.c: the trusted side reads a private-key file itself.  The file
  * is opened, checked (a regular file, owned by us or root, not writable by
  * group/others, not readable by others) and read into erim_malloc'd trusted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_keymgmt.c: key management for keys held in erim's trusted domain.
  * OpenSSL gets the public half (for certificate matching, key sizes, the
  * TLS group checks) and a handle; export hands out the public half only, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_prov.c: the entry point of erim's OpenSSL provider (OSSL_provider_init),
  * its algorithm tables, and erim's start-up.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_prov.h: the untrusted side of erim's OpenSSL provider -- the glue that
  * OpenSSL calls (provider entry, key management, signatures, the decoder of
  * key references).  It holds key handles and public halves only; every

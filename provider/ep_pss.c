@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_pss.c: EMSA-PSS encoding (RFC 8017, 9.1.1) on the trusted side.
  * BearSSL 0.6 has no RSA-PSS signer, only the raw private-key operation; TLS
  * 1.3 needs PSS for every RSA key, so the encoding is done here, in trusted

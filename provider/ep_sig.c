@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_sig.c: signatures with keys held in erim's trusted domain.  Hashing the
  * message (the TLS transcript: public data) happens here, on the untrusted
  * side; the digest crosses the gate (ep_sign) and only the signature comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_store.c: an OSSL_STORE loader for the "erim:" scheme, for programs that
  * open keys through OSSL_STORE rather than the PEM decoder (openssl s_server
  * -key, openssl pkeyutl -inkey, ...):

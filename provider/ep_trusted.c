@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_trusted.c: the trusted component of erim's OpenSSL provider -- the
  * entries declared in erimprov.erim.  Keys live in erim_malloc'd trusted
  * memory, reached through a table in a trusted global; untrusted code holds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_trusted.h: the trusted side's internal interface (key storage, key-file
  * parsing, EMSA-PSS).  Everything declared here runs in the trusted domain
  * and touches only trusted memory (erim_malloc, the trusted stack, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_trusted_aead.c: the trusted half of the TLS record layer (erimprov.erim,
  * ep_aead_*).  A record key, its AES key schedule, the GHASH key H and the
  * ChaCha20 key live in an erim_calloc'd block reached through a table in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim.h: the public API of liberim, the erim runtime.
  *
  * A program is split into a trusted component, whose memory carries its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_arch.h: the x86-64 instructions the runtime's C code issues by hand
  * (CPUID, RDPKRU).  The instruction bytes, PKRU bits and CPUID bits
  * themselves are common/erim_x86.h, shared with the inspector and erim-tem. */

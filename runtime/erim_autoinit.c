@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_autoinit.c: automatic erim_init for programs that do not call it --
  * ERIM_AUTOINIT=1 with liberim.so linked in or LD_PRELOADed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_dlguard.c: modules with trusted globals loaded after erim_init are
  * refused, fail closed.
  *

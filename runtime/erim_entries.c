@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_entries.c: the C half of the call gates -- the entry table, the
  * per-thread trusted-stack slots, the gate's slow path, callbacks, the
  * mprotect back end's switch hooks and the direct path used before erim_init.

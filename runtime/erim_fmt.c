@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_fmt.c: message formatting for refusals and fatal errors, without libc.
  *
  * erim_refuse() and erim__fatal() run with the trusted PKRU (in the gate's

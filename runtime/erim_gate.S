@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_gate.S: the call gates -- the only WRPKRU instructions of a process.
  *
  * Three instantiations of the same code: erim__gate_mpk switches PKRU with a

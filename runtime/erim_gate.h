@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_gate.h: constants shared by the gate (erim_gate.S) and its C half
  * (erim_entries.c) beyond the layout in erim_internal.h: the callback frame,
  * the register scrub sequences, and the one system call the gate makes. */

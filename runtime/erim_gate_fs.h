@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_gate_fs.h: the gate's %fs switch (assembly macros for erim_gate.S).
  *
  * Trusted code never runs on the caller's %fs: the thread control block and

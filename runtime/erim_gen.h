@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_gen.h: the helpers the code erimgen generates calls -- copies,
  * zeroing and string scans that never call through the program's PLT, the
  * speculation barrier, the untrusted-range check, the page-by-page string

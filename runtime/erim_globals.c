@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_globals.c: finding the trusted globals (ERIM_TRUSTED, section
  * "erim_trusted") of every loaded module -- the executable and each shared
  * object can have its own such section.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_heap.c: the trusted heap -- erim_malloc and friends over a region
  * reserved up front and tagged with the trusted key.
  *

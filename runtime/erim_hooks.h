@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_hooks.h: the internal contract between the runtime core (erim_*.c),
  * load-time inspection (inspect/, linked in as liberiminspect.la) and the TEM client
  * (tem_client.c), all linked into liberim.  Not installed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_init.c: start-up and tear-down of the runtime core -- configuration
  * (struct erim_config and the ERIM_* environment), back-end choice, the
  * regions reserved up front (runtime state, heap, trusted stacks), the trusted

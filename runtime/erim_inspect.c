@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_inspect.c: liberim's side of load-time inspection.  The inspector
  * (inspect/, linked in as liberiminspect.la) knows nothing of the runtime;
  * this hook hands it the runtime's own WRPKRU sites (the gate table of

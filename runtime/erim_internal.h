@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_internal.h: the runtime core's private layout, shared by its C files and
  * the gate in erim_gate.S.  Two kinds of runtime state exist:
  *

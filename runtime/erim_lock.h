@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_lock.h: a spin lock for trusted paths (the heap).  pthread_mutex_lock
  * would be a libc call through the GOT from code running with the trusted
  * PKRU; this lock is one word in trusted memory and two atomic instructions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_pku.c: protection-key detection.  PKU counts as available only when
  * CPUID reports both the feature and the OS enabling it (OSPKE) *and* the
  * kernel hands out a key: containers and old kernels can report the CPUID bits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_plt.c: no PLT stub reads a writable slot.
  *
  * Trusted code calls through PLT stubs (`jmp *slot(%rip)`, ff 25, or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_ro.c: the runtime's sealed read-only page (struct erim_ro, see
  * erim_internal.h) and what only reads or edits it: the state queries and the
  * range registry.  Everything in liberim reads this page -- the gate, the slow

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_statics.h: every static and global variable of liberim (runtime/*.c),
  * who reads it, and where it lives -- the table the trusted-path audit relies
  * on.  The rule (issue 10): while PKRU grants the trusted key, trusted code

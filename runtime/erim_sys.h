@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_sys.h: raw system calls for trusted paths.
  *
  * Code that runs with the trusted PKRU (the heap, refusals, fatal errors)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_tcb.c: trusted thread blocks (trusted code's own %fs) and the rseq
  * closure of the gate's slow path.
  *

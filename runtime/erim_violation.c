@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_violation.c: the one channel through which erim stops a process --
  * faults on trusted memory (the SIGSEGV handler) and refusals at a gate
  * (erim_refuse).  Both print one line on stderr and then die by SIGSEGV with

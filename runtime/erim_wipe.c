@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_wipe.c: erim_fini, all or nothing, never handing trusted data or
  * trust to untrusted code.
  *

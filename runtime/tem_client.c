@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_client.c: liberim's side of TEM.  At erim_init, during trusted
  * start-up, erim__tem_attach() tells an erim-tem supervisor (if the process
  * runs under one) the trusted key and the trusted ranges, through the

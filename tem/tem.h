@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem.h: the internal interface of erim-tem, the ptrace + seccomp supervisor
  * that enforces trusted-only execute memory (TEM).  Modules: tem_main.c (the
  * one tracer loop), tem_policy.c (the policy table and its checks),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_clone.c: new tasks.  Every task that shares an address space, an fd
  * table or signal handlers with the caller of a judged call must be seen and
  * held while that call is judged (an fd usable before its exit check, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_cow.c: executable bytes that no file can change.
  *
  * A MAP_PRIVATE file mapping shows the page cache until a page is first

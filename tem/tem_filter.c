@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_filter.c: the seccomp-BPF program erim-tem installs in the child just
  * before exec, generated from the system call table (tem_table.c) so that
  * the two cannot drift.  Order matters: the architecture is checked first (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_freeze.c: frozen memory.  Once a process registered, the code that
  * can run with trusted rights and the tables it jumps through must stay what
  * start-up left: otherwise untrusted code replaces a trusted function's page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_inspect.c: the byte check TEM applies before it grants PROT_EXEC, on
  * top of the project's scanner (inspect/scan.h, linked into erim-tem): every
  * WRPKRU and XRSTOR/XRSTOR64 at every byte offset.  Nothing is accepted:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_judge.c: judging one trapped call: the caller's domain (by its PKRU),
  * the ranges rule (tem_freeze.c), then every row the table (tem_table.c)
  * holds for the number -- the rows of tem_policy.c and tem_target.c -- in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_log.c: erim-tem's messages, one line each on stderr, by level
  * (tem_log_level: 0 quiet, 1 refusals, 2 every decision). */
 #include "config.h"

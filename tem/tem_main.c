@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_main.c: erim-tem, the supervisor that enforces trusted-only execute
  * memory.  It runs PROGRAM under ptrace (PTRACE_SEIZE, so that other threads
  * can be interrupted) with a seccomp-BPF filter that traps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_policy.c: the TEM syscall policy.  tem_rules[] is the policy as data:
  * one row per trapped system call with who is judged, what is checked and
  * what happens; the seccomp filter (tem_filter.c) and the man page are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_procfs.c: erim-tem reads procfs through a mount of its own.
  *
  * Every decision that reads /proc (maps, fdinfo, fd links, status, memory

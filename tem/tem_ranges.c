@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_ranges.c: the memory a call will really change, as the kernel applies
  * it rather than as the arguments read.  The kernel rounds lengths up to
  * whole pages (mmap(len=1) maps a whole page), extends mprotect with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_regs.c: the only code that touches a stopped tracee's registers, XSAVE
  * area and memory.  PKRU is XSAVE state component 9; its offset in the
  * standard-format XSAVE area that PTRACE_GETREGSET(NT_X86_XSTATE) returns is

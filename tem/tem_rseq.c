@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_rseq.c: restartable sequences are closed for every thread of a
  * registered process.  An rseq area is plain (untrusted) memory: a critical
  * section laid over trusted code makes the kernel "abort" a trusted thread

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_sigframe.c: no signal frame in trusted memory.
  *
  * Since Linux 6.12 ("x86/pkeys: Update PKRU to enable all pkeys before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_signal.c: no signal is delivered while a thread holds trusted rights.
  * A handler entered from trusted code would find trusted registers (GPRs,
  * XMM) in its frame -- on an untrusted sigaltstack with SA_ONSTACK, in

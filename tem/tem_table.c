@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_table.c: every x86-64 system call number and what erim-tem does with
  * it.  ALLOW runs at full speed (the seccomp filter returns ALLOW); JUDGE
  * stops in the tracer, where the rows of tem_rules[] (tem_policy.c) and

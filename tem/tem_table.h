@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_table.h: the complete system call table of erim-tem (tem_table.c),
  * the judge-by-target rows (tem_target.c) and erim-tem's private view of
  * procfs (tem_procfs.c).  Every x86-64 system call number has a row that

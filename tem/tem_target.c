@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_target.c: calls judged by what they reach, for every caller.
  *
  * A call that reaches another address space (process_vm_readv/writev,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_threads.c: the supervisor's table of traced threads and the processes
  * they belong to.  The loop (tem_main.c) adds and drops entries; the policy
  * and the target checks only read it (tem_traced_tgids, tem_all_threads), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_xfiles.c: the exec-file registry.  Every file whose bytes are
  * executable in some tracee (mapped by start-up code, or granted after
  * inspection).  Untrusted code may not open one of

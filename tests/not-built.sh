@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # not-built.sh NAME WHY: a suite that was not built because configure did not
 # find an optional library (or was told to do without it).  Prints one line
 # naming the suite and the reason, and leaves not-built/NAME.log with a closing

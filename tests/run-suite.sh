@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-suite.sh: automake LOG_COMPILER for every suite.  Runs one suite, keeps
 # its whole output in the suite's .log (stdout), and echoes the suite's closing
 # line ("NAME: N passed, N failed[, N skipped]") to the console through fd 9

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # summary.sh: print the closing line of every suite that ran in this build tree
 # and a grand total, from the automake .log files (stateless: re-running a
 # single suite updates its log and so the summary).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kv_client.c: a client of the keyvault service, used by the demo and the
  * tests.  It starts the service (SERVICE ARGS...) with its stdin/stdout on
  * pipes and talks the line protocol to it, in one of two roles:

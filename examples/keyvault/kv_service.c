@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kv_service.c: the untrusted component of the keyvault example, a signing
  * service speaking a line protocol on stdin/stdout or on a loopback TCP port.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kv_trusted.c: the trusted component of the keyvault example.  It owns the
  * Ed25519 key pair, which lives in a trusted global (ERIM_TRUSTED: tagged with
  * the trusted protection key by erim_init, so the untrusted request parser

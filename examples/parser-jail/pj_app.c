@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pj_app.c: the trusted component of the parser-jail example: an application
  * that keeps an API token in trusted memory and uses a third-party INI parser
  * (tinyini) to read its configuration.  The parser is called under its own

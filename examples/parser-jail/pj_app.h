@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pj_app.h: the trusted half of the parser-jail application, as seen by its
  * untrusted start-up code (pj_main.c). */
 #ifndef PJ_APP_H

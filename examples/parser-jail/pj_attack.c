@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pj_attack.c: the attacker of the parser-jail demo and its test.  It
  * starts the application (APP --debug) with a fresh random token in
  * PJ_TOKEN, reads the token's address from the debug line, and sends a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pj_main.c: the untrusted start-up and I/O of the parser-jail example.  It
  * takes the token from the environment (PJ_TOKEN) into trusted memory during
  * start-up, initialises erim, reads the configuration from stdin and asks the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tinyini.c: a tiny INI parser, the "third-party library" of the parser-jail
  * example.  It is written like a small real-world parser, and like some of
  * them it has a bug: the fully qualified name "section.key" is built in a

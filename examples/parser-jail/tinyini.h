@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tinyini.h: a tiny INI parser, standing in for a third-party library that
  * an application links but does not trust (see ../parser-jail/README.md).
  * Its names are its own; the application isolates it by link-time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_edl.h: the types Intel's edger8r output provides implicitly to every
  * EDL file (through sgx_edger8r.h: sgx_status_t, sgx_enclave_id_t), so that
  * EDL interfaces naming them compile against erim without the SGX SDK.

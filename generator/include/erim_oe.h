@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_oe.h: what erimgen --abi=oe output needs from Open Enclave's headers
  * (oe_result_t, oe_enclave_t, the oe_create_NAME_enclave parameter types),
  * so an OE host and enclave build against erim without the OE SDK.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # import_graph.sh: no import circles between the product files of runtime/,
 # tem/ and inspect/, and no folder includes another's private header (issue
 # 16).  Runs tools/import-graph over the built objects: module A depends on B

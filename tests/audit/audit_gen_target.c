@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_gen_target.c: erim-audit's generated-code scenario.  The gates come
  * from auditgen.erim through erimgen, so the audit walks the generated
  * marshallers: the ecall stub fetching the argument block, the string and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_insn.c: Zydis decoding and memory-operand addresses.  Addresses are
  * computed from the traced thread's registers: base + index * scale + disp
  * (RIP-relative from the next instruction), plus the fs/gs base; hidden stack

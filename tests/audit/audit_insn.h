@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_insn.h: decode one instruction with Zydis and list every memory
  * access it makes (explicit and hidden operands: stack pushes and pops,
  * string instructions over their whole rep count, fs/gs-relative operands). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_policy.c: erim-audit's allow-list of copy routines (see the header). */
 #include "config.h"
 

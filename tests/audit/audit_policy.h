@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_policy.h: the one table of named copy routines -- the only code that
  * may touch untrusted writable memory while PKRU grants the trusted key (reads
  * of argument and callback blocks; writes of results into untrusted output

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_space.c: mappings with protection keys from /proc/PID/smaps, and the
  * ELF symbol tables (.symtab and .dynsym) of the mapped objects. */
 #include "config.h"

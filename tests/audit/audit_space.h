@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_space.h: erim-audit's view of the traced process's address space:
  * its mappings with their protection keys (/proc/PID/smaps) and the symbols
  * of every mapped ELF object (libelf), so that each checked access can be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit_target.c: the program erim-audit single-steps.  It registers a few
  * trusted entries, runs erim_init, stops itself (raise(SIGSTOP): the tracer
  * starts stepping there, so start-up is not stepped under TCG), then runs one

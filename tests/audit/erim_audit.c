@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim-audit: the trusted-path audit.  Runs a target program under ptrace,
  * lets it initialise erim and stop itself (raise(SIGSTOP)), then single-steps
  * every instruction until it ends.  Each instruction executed while PKRU

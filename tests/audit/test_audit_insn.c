@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_audit_insn.c: erim-audit's access computation on hand-made register
  * states (native, no protection keys needed): stack pushes land below RSP,
  * pops and returns read at RSP, rep string instructions cover RCX elements in

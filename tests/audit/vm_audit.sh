@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_audit.sh: the trusted-path audit in the PKU guest (one boot).  erim-audit
 # single-steps audit_target, dynamically and statically linked, through every
 # gate path (see audit/audit_target.c for the scenarios) and fails on any

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # doc_links.sh: the README stays short (<= 20 KB) and every relative link in
 # README.md and doc/*.md leads to a file that exists (and, with #anchor, to a
 # heading of that file); every doc/*.md is shipped by `make dist`.  A control

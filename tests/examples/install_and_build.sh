@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # install_and_build.sh: erim as its users get it.  `make install` into a
 # temporary prefix must install the tools, liberim (static and shared), the
 # header, erim.pc, erim.m4, erim.mk and the man pages; then the keyvault

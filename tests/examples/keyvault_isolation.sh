@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # keyvault_isolation.sh: the keyvault example under the back ends this
 # machine has without protection keys.  Honest use works under none and
 # mprotect; the Heartbleed-style ECHO exploit steals the key under none (the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # parser_jail_isolation.sh: the parser-jail example (trusted application,
 # untrusted third-party INI parser interposed with -Wl,--wrap).  A normal
 # configuration is parsed through the interposed call under none and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # sgx_port.sh: the sgx-port example -- an SGX SDK-style application and
 # enclave built unchanged against erim (erimgen --abi=sgx, erim's
 # sgx_urts.h).  Every ecall/ocall shape works under none and mprotect; the

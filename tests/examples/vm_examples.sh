@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_examples.sh: the examples with real protection keys, in one QEMU guest
 # (-cpu max, ERIM_REQUIRE=mpk so that a fallback cannot pass for mpk):
 # keyvault signs; its ECHO over-read and parser-jail's parser overflow are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # configure_missing_dep.sh: a missing build dependency stops configure with a
 # message naming the Debian package to install.  configure runs in a scratch
 # copy of the few files it reads before the checks (the real tree may already be

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # configure_optional_deps.sh: libsodium is optional.  configure
 # without them (hidden from pkg-config, or --without-...) succeeds and says
 # what will not be built and why; --with-X when X is missing fails naming the

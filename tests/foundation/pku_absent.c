@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pku_absent.c: in a guest started with -cpu max,-pku, protection keys must be
  * reported absent everywhere: CPUID, pkey_alloc, erim_pku_available(). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pku_semantics.c: the VM guest behaves like real protection-key hardware.
  * Every later VM test relies on these facts, so they are checked first:
  * pkey_alloc works; access-disable makes reads fault with SEGV_PKUERR and the

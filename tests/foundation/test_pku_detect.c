@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_pku_detect.c: PKU detection agrees with the CPU and the kernel. */
 #include <errno.h>
 #include <stdio.h>

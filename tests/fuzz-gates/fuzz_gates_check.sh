@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz_gates_check.sh: the `make check` slice of the marshaller fuzzer:
 # every regression interface in fuzz-gates/regress/ and FZ_GATES_COUNT
 # (default 4) fresh interfaces from seed FZ_GATES_SEED (default 1), each

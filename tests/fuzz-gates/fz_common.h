@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fz_common.h: what the generated trusted implementation (fz_impl.c) and
  * the generated untrusted driver (fz_driver.c) of a fuzz-gates interface
  * share: the checksum, the output pattern, and the log the implementation

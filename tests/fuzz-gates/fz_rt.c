@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fz_rt.c: the fixed part of every fuzz-gates driver; see fz_rt.h.
  *
  *   fzprog ROUNDS SEED RACING

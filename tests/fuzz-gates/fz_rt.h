@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fz_rt.h: the fixed part of every fuzz-gates driver (fz_rt.c): random
  * numbers, untrusted buffers, hostile memory shapes, the racing thread, and
  * the table of generated call functions the main loop runs. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """fzemit.py: the C of one fuzz-gates interface (see fzgen.py): fz_impl.c,
 the trusted implementation, and fz_driver.c, the untrusted driver.
 

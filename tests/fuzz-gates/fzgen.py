@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fzgen.py: random valid .erim interfaces for the fuzz-gates differential
 fuzzer, and for each one a trusted implementation (fz_impl.c) that checksums
 everything it receives and writes a known pattern into every output, and an

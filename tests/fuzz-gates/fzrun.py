@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fzrun.py: run the fuzz-gates differential fuzzer.
 
   fzrun.py campaign [--seed N] [--count N | --seconds S] [--rounds R] [--race K]

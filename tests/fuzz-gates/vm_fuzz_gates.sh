@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_fuzz_gates.sh: the mpk slice of the marshaller fuzzer: the regression
 # interfaces and FZ_GATES_VM_COUNT (default 2) fresh ones from
 # FZ_GATES_SEED, built natively and run with real protection keys

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_fuzz.c: libFuzzer harness for the .erim front end.  One input is one
  * .erim file: it goes through the whole front end (scanner, parser, error
  * recovery, name resolution, every check), then through every consumer of the

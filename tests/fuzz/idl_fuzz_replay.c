@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_fuzz_replay.c: replays every file of the fuzzing corpus and of the
  * crashers directory through the fuzz harness (idl_fuzz.c), built as a normal
  * program -- so inputs that once crashed, hung or leaked stay regression tests

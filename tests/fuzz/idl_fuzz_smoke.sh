@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # idl_fuzz_smoke.sh: a short coverage-guided run of the .erim front end under
 # libFuzzer + ASan/UBSan (about IDL_FUZZ_SECONDS, default 20), seeded with the
 # saved corpus and every golden test input.  New corpus entries go to a

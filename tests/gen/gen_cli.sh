@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen_cli.sh: the erimgen command line -- options, exit statuses (0 done,
 # 1 interface errors, 2 bad command line), nothing written on error, atomic
 # outputs, --header-only, --depfile with imports, --audit, --dump-ast,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen_compile.sh: the back ends' output, generated from hand-built trees
 # (gen_handgen: language.md's keyvault interface and the gentest interface of
 # the attack tests), in both modes (plain and --interpose): banner, #line

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen_edl.sh: Intel SGX SampleEnclave-style EDL files (tests/idl/good/edl)
 # go through erimgen and the generated code compiles warning-free with gcc and
 # clang -std=c11 -Wall -Wextra -Werror (SDK types come from sgx_include/).

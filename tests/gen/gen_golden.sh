@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen_golden.sh: erimgen on every tests/gen/golden/*.erim must reproduce the
 # expected files in tests/gen/golden/NAME/ byte for byte (regenerate them on
 # purpose with golden/regen.sh), and every output must compile warning-free

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_handast.h: build .erim syntax trees by hand, so the back ends can be
  * tested without the front end (and exactly on the shapes a test needs).
  * Everything is allocated and never freed: test programs exit right after. */

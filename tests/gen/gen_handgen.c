@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_handgen.c: runs the back ends on hand-built syntax trees and writes
  * the generated files into a directory.  The build uses it to generate the
  * code the runtime and attack tests link (independent of the front end), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_handkv.h: the keyvault interface of language.md, built by hand as the
  * front end would build it (used by the back-end tests). */
 #ifndef GEN_HANDKV_H

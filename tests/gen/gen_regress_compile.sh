@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen_regress_compile.sh: erimgen on every gen/regress/*.erim (the shapes of
 # issue 15 class 7 and the other classes' regressions) exits 0, and what it
 # writes compiles with gcc and clang -Wall -Wextra -Werror -std=c11 at -O0

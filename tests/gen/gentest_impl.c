@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gentest_impl.c: the trusted side of the gentest interface (gen_handgen.c),
  * written like a real trusted component: it sees only the trusted copies the
  * gates made.  Some functions misbehave on request (leave padding or outputs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keyvault_types.h: the C header keyvault.erim includes (language.md's
  * example); the generator tests need it to exist, nothing more. */
 #ifndef KEYVAULT_TYPES_H

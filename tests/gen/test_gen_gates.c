@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_gen_gates.c: generated gates run under a real back end (ERIM_BACKEND
  * from the environment: none, mprotect, or mpk inside the VM) and stop the
  * marshalling attacks of doc/generator.md ("What every generated gate guarantees").  Fatal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_gen_regress.c: one run-time regression per defect class the
  * differential fuzzer of issue 15 found in erimgen's marshallers, on gates
  * erimgen generates from gen/regress/issue15.erim at build time, under the

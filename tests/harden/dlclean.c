@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dlclean.c: a module without trusted globals, dlopened by rt_harden.c after
  * erim_init (must load). */
 int dlclean_answer(void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dlsecret.c: a module with trusted globals, loaded with dlopen by
  * rt_harden.c (twice, as two files: one before erim_init, one after). */
 #include "erim.h"

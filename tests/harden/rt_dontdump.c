@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_dontdump.c: no trusted range is written into a core dump.  The kernel
  * writes a dump without looking at protection keys (red-team round 4 read
  * keyvault's key, a trusted global, from the core of a forked child that died

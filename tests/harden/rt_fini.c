@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_fini.c: erim_fini is all or nothing and never lets untrusted code write
  * what trusted code trusts later (red-team round 1: fini_race, fini_mseal).
  * One program for every back end (ERIM_BACKEND or --backend=: mpk in the PKU

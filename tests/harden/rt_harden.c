@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_harden.c: attack tests for liberim's hardening (issue 10, items 3, 6,
  * 8, 9), one program for every back end: ERIM_BACKEND selects it (mpk in the
  * PKU guest, mprotect and none natively), and the same source is linked

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rt_harden_native.sh: rt_harden natively -- the mprotect back end (attacks
 # stopped) and none (the control: the same reads find the secrets), each
 # dynamic (with the early/late modules) and static; and rt_fini (erim_fini

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_tcb.c: trusted code runs on its own thread block (%fs), and no thread
  * runs trusted code with an rseq area registered -- the red team's round-4
  * attacks cancel_unwind, cancel_unwind_fakefs and rseq_abort as regression

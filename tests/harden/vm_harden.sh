@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_harden.sh: rt_harden in the PKU guest -- the mpk back end, dynamic (with
 # the modules dlopened before and after init) and static, and the control
 # run under none (one guest boot); rt_fini (erim_fini all or nothing) under

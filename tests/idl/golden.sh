@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # golden.sh: the front end's golden diagnostics.  For every case of
 # golden.list it runs idl_parse_check (the front end exactly as erimgen uses
 # it) from tests/idl, and requires the exit status, the full stderr text

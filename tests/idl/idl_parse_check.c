@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_parse_check.c: parse one .erim/.edl file with the front end and print
  * what erimgen would print -- the diagnostics on stderr, and on request the
  * AST dump, the user_check audit or the dependency rule on stdout.  The golden

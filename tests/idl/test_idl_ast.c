@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_idl_ast.c: unit tests of the front end through its public API
  * (idl.h): the tree the parser builds for real inputs, name resolution, the
  * -W option logic, the diagnostics' data and printed form, imports and cycle

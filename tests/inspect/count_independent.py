@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """count_independent.py: an independent count of WRPKRU and XRSTOR byte
 sequences in the executable code of every ELF file under the given paths,
 written without erim's scanner, ELF reader or directory walker: ELF headers

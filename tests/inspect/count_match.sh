@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # count_match.sh: the WRPKRU/XRSTOR occurrences erim-inspect reports over a
 # system library directory must equal an independent count
 # (count_independent.py: struct + one regular expression, no erim code).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crafted.S: WRPKRU/XRSTOR byte sequences in every disguise the inspector
  * must see through, each at a global label so tests can name the expected
  * address (label + offset) and class.  The whole object sits in its own

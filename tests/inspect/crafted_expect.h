@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crafted_expect.h: what the inspector must report for crafted.S -- one row
  * per WRPKRU/XRSTOR occurrence: label, offset of the 0F byte from the label,
  * kind and class.  Shared by the in-process and erim-inspect tests. */

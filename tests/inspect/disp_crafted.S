@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* disp_crafted.S: a call whose rel32 holds the bytes of WRPKRU, as in
  * Debian 12's libcrypto.so.3 (`call ERR_set_mark@plt` = e8 0f 01 ef ff).
  * disp_caller sits 0x10feeb bytes after disp_target, so the call's rel32 is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* disp_jump.c: a WRPKRU inside the rel32 of a call (disp_crafted.S, the shape
  * of Debian 12 libcrypto's `call ERR_set_mark@plt`) is neutralised at
  * erim_init by retargeting the call through a trampoline; raw bytes of the

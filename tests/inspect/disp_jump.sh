@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # disp_jump.sh (native): a WRPKRU inside a call's rel32 at a proven boundary
 # is retargeted at erim_init (the call still works), raw bytes of that shape
 # outside any function are still refused.  The jump into the displacement

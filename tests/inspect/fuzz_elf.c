@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_elf.c: libFuzzer harness for the ELF reader (inspect/elf_scan.c):
  * any byte string, scanned as an ELF image, must give a result or a clean
  * error -- no crash, no read outside the image (AddressSanitizer).  The input

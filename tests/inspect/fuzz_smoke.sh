@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz_smoke.sh: a short libFuzzer run of the ELF reader (fuzz_elf.c) from a
 # seed corpus of real objects, so make check catches a crash the fuzzer finds
 # quickly.  Longer runs: inspect/fuzz_elf -max_total_time=600 CORPUS_DIR.

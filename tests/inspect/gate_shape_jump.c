@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gate_shape_jump.c (VM suite, real PKU): a WRPKRU in the shape erim once
  * accepted by its bytes -- xor ecx,ecx; xor edx,edx; mov eax,IMM; wrpkru;
  * cmp eax,IMM; jne -- in untrusted code is refused at erim_init.  With IMM = 0

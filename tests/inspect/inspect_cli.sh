@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # inspect_cli.sh: the erim-inspect command end to end -- what it reports for
 # crafted.S (as a .o and linked into a program), --json and --quiet, exit
 # statuses 0/1/2, directory walks (non-ELF skipped but counted, symlinks and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_vm_pkey.c (VM suite, real PKU): glibc's pkey_set() contains a real
  * WRPKRU that would let untrusted code write PKRU for any key.  Before
  * erim_init it works (the control: the guest really has protection keys);

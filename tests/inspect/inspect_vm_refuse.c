@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect_vm_refuse.c (VM suite, real PKU): a program carrying unsafe
  * WRPKRU/XRSTOR sequences (crafted.S) is refused by erim_init under the mpk
  * back end with -EPERM, and nothing stays set up.  Under ERIM_INSPECT=noexec

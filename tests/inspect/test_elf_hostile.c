@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_elf_hostile.c: the ELF reader (inspect/elf_scan.c) on hostile and
  * broken files: truncated at every length, program headers and sections
  * pointing outside the file, huge counts, wrapping offsets, random byte flips.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_inspect_process.c: in-process inspection of a program that carries
  * crafted.S (WRPKRU/XRSTOR in every disguise).  A dry run must report every
  * crafted occurrence at its address with its class; each policy then runs in a

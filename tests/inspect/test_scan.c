@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_scan.c: the WRPKRU/XRSTOR scanner (inspect/scan_core.c) on crafted
  * byte strings: every offset, every ModRM form, both search implementations
  * against a naive reference, streams split at every point, and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_inspect.sh: load-time inspection on a CPU with protection keys (one
 # guest boot): glibc's pkey_set cannot reopen the trusted key after
 # erim_init, a program with unsafe WRPKRU/XRSTOR is refused under mpk, and a

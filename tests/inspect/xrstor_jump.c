@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xrstor_jump.c (VM suite, real PKU): no XRSTOR left in executable memory after
  * erim_init can load PKRU for untrusted code.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # user_projects.sh: erim in its users' build systems.  This tree is installed
 # with `make install DESTDIR=...` into a staging directory, and two small
 # out-of-tree user projects (tests/integration/proj: a trusted global, a .erim

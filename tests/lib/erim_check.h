@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erim_check.h: erim's one harness for C test programs.  Header only, so the
  * static programs run inside the VM need nothing else; sh_check.sh is its
  * twin for suites written in sh.

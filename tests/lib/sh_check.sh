@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # sh_check.sh: the shell twin of erim_check.h, for suites written in sh.
 # Source it (. "$srcdir/lib/sh_check.sh"), then:
 #   sh_check WHAT COMMAND [ARGS...]  passes when COMMAND succeeds (its output

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_check.c: the harness tests itself.  A suite of deliberately wrong
  * checks runs in a child; it must report each failure, with what the child
  * really did, and close with the right counts and exit status. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """aead_client.py: a TLS 1.3 client that knows the record keys of its own
 connection, for the record-key scan (tests/provider/nginx_aead.sh).
 

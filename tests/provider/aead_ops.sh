@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # aead_ops.sh: erim's record-layer AEADs (AES-128-GCM, AES-256-GCM,
 # ChaCha20-Poly1305, keys in trusted memory) against OpenSSL's default
 # provider, under the mprotect and none back ends: byte-identical ciphertext

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # demo_tls.sh: `make demo-tls`.  Debian's unmodified nginx serves HTTPS with
 # its RSA private key in erim's trusted domain -- here (mprotect, the best
 # back end this machine has without protection keys) and in the PKU guest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_aeadcheck.c: erim's record-layer AEADs against OpenSSL's default
  * provider (OPENSSL_CONF loads both).  For AES-128-GCM, AES-256-GCM and
  * ChaCha20-Poly1305, with random keys, nonces, AAD and messages of several

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_keyscan.c: an honest stand-in for a Heartbleed-class bug inside a TLS
  * server -- code running in the server process with an arbitrary-read
  * primitive.  LD_PRELOADed into the server, it wraps SSL_read; when a request

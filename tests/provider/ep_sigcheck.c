@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ep_sigcheck.c: checks erim's OpenSSL provider against OpenSSL itself.
  *
  *     ep_sigcheck [--refuse N BAD.pem] REF.pem PUB.pem [scheme ...]

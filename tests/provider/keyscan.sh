@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # keyscan.sh: the Heartbleed stand-in against nginx.  ep_keyscan.so is
 # LD_PRELOADed into nginx (an attacker's code inside the server process with
 # an arbitrary-read primitive); a request carrying "X-Keyscan: 1" makes the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # nginx_aead.sh: the TLS record layer in erim's trusted domain.  Debian's
 # nginx with openssl-erim.cnf (whose "default_properties = ?erim.record=yes"
 # makes libssl take AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # nginx_tls.sh: Debian's unmodified nginx serves HTTPS with its private key in
 # erim's trusted domain, configured only through OPENSSL_CONF (erim.cnf loads
 # the provider) and nginx's own config (ssl_certificate_key names an erim key

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # provider_ops.sh: erim's OpenSSL provider against OpenSSL itself.  Every key
 # type is loaded through an erim key reference (the way nginx loads keys),
 # signs with every scheme TLS uses, and each signature is verified by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tls_lib.sh: shared set-up of the provider suites and `make demo-tls`.
 #   tls_setup DIR   a test CA, server keys (rsa2048 rsa3072 ec ed25519), their
 #                   certificates for 127.0.0.1/localhost, erim key references

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_guest_tls.sh: runs INSIDE the PKU guest (tests/provider/vm_nginx_tls.sh
 # puts it there with nginx, openssl, erim.so, the attack module and the test
 # PKI, all flat in /t).  nginx serves HTTPS with its RSA key in erim's trusted

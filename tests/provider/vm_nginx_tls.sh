@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_nginx_tls.sh: nginx with erim's provider under real protection keys, in
 # the QEMU guest (-cpu max, mpk).  The test PKI is made here; nginx, openssl,
 # erim.so, the attack module and vm_guest_tls.sh (which runs the checks) go

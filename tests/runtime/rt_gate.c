@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_gate.c: the gate's own state under attack -- callback frames, slots,
  * abort paths, x87/MMX and opmask registers.  One program for every back end:
  * `rt_gate none|mprotect|mpk`.  Natively it runs under none and mprotect

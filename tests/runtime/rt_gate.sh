@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rt_gate.sh: the gate's own state under attack with real protection keys (one
 # guest boot): runtime/rt_gate.c under mpk, dynamically and statically linked, and
 # the control run under none in the same guest.

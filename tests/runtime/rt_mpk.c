@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_mpk.c: the runtime core under the real `mpk` back end, inside the PKU
  * guest.  Functional checks (init takes a key from the kernel, gates,
  * callbacks, heap, register scrubbing) and the attacks of security.md that

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rt_mpk.sh: the runtime core with real protection keys (one guest boot): the
 # attack rows the runtime alone must stop, the same program statically linked
 # (explicit erim_init, no liberim.so), then the concurrent gate stress.

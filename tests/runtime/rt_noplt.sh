@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rt_noplt.sh: liberim's trusted paths take no control data from writable
 # memory through the dynamic linker (issue 10, item 2).  Checks the built code:
 #  1. liberim.so is linked with full RELRO and bind-now: DT_FLAGS BIND_NOW,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rt_plt.c: no PLT stub reads a writable slot once erim_init ran
  * (runtime/erim_plt.c).  One program for every back end: `rt_plt BACKEND
  * [MODULE.so]`; natively under none and mprotect, in the PKU guest under mpk

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rt_plt.sh: no PLT stub reads a writable slot, with real protection keys
 # (one guest boot): runtime/rt_plt.c under mpk, dynamic (a module dlopened after
 # init) and static; the static program without -z relro -z now refused; the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rt_plt_native.sh: no PLT stub reads a writable slot after erim_init
 # (runtime/rt_plt.c) natively -- none and mprotect, dynamic (with a module
 # dlopened after init) and static; a static program linked without

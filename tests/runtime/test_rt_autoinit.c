@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rt_autoinit.c: ERIM_AUTOINIT=1 initialises erim after every
  * constructor (so entries registered by constructors count) and before main,
  * configured by the environment; a failing automatic init stops the program

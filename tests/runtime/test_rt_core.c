@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rt_core.c: the runtime core's API on any machine -- the `none` and
  * `mprotect` back ends, configuration from the environment, back-end choice
  * when protection keys are missing, the trusted heap (also from threads), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rt_globals_rule.c: a module whose trusted globals share a page with
  * other data (linked without erim_trusted.ld) makes erim_init fail closed,
  * naming the section and the fix, and leaves nothing half set up. */

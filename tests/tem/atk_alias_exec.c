@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_alias_exec.c: untrusted code gets executable memory that has a
  * writable alias: a memfd (writable fd) mapped executable, and an
  * executable MAP_SHARED mapping.  Writes through the alias would change

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_bindmem.c: the memory file under another name.  Someone outside the
  * program (native_tem.sh, in a user + mount namespace the program merely
  * runs in) bind-mounts the attacking process's /proc/PID/mem over an

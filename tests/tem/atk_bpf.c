@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_bpf.c: kernel programs and maps outside the system call policy.  A BPF
  * array map can be mapped into the process (BPF_F_MMAPABLE) as memory
  * erim-tem never judged, and programs attached to sockets, tracepoints or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_cleartid.c: kernel writes at task exit, made with the dying task's
  * PKRU.  A task's clear_child_tid (set_tid_address, or clone's
  * CLONE_CHILD_CLEARTID) is zeroed by the kernel when the task exits while

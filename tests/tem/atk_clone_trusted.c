@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_clone_trusted.c: a thread created while the creator runs trusted
  * inherits the trusted PKRU, so its start routine (chosen by whoever
  * controls the call) runs with trusted rights.  erim-tem refuses thread

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_common.h: the shared skeleton of the TEM attack programs (atk_*.c).
  *
  * Each program carries out one attack of doc/tem.md's table and reports whether

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_compat_abi.c: untrusted code makes system calls through the 32-bit
  * ABI (int $0x80) and the x32 ABI (nr | 0x40000000), whose numbers mean
  * other calls than the policy table expects.  erim-tem's filter checks the

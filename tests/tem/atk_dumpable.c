@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_dumpable.c: blind the supervisor.  A process that makes itself
  * non-dumpable (prctl(PR_SET_DUMPABLE, 0)) locks every process without
  * CAP_SYS_PTRACE, its tracer included, out of /proc/PID/maps, mem and fd:

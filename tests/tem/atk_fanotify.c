@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_fanotify.c: fds that no open produced.  A fanotify group hands its
  * reader an fd to every file an event names, opened by the kernel with the
  * group's flags: with a mark on procfs, a read-write fd to /proc/PID/mem

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_file_rewrite.c: untrusted code maps a clean file executable (granted:
  * root-owned, read-only, inspected), then opens the same file for writing
  * and puts a WRPKRU into it; a MAP_PRIVATE page not yet copied shows the new

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_files_share.c: an fd refused at its exit check, used by a task that
  * shares the fd table but not the memory.  erim-tem judges open() by what
  * it opened: at the exit stop it refuses the memory file (/proc/self/mem)

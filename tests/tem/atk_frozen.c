@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_frozen.c: after registration, untrusted code changes code or tables
  * that trusted code runs through.  Variants (any one accepted = success):
  *  - a function's page (trusted code: it lives in the program image mapped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_helper_mem.c: a deputy that never registered.  Untrusted code
  * executes a helper program (this binary again, told by the environment);
  * the helper is a new image, so erim-tem sees it as start-up code, but its

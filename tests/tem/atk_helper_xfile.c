@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_helper_xfile.c: a deputy that never registered rewrites its parent's
  * code.  Start-up maps a file executable (MAP_PRIVATE: pages nobody wrote
  * come from the page cache, so a write to the file changes them); untrusted

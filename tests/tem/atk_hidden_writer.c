@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_hidden_writer.c: a write capability to a file that erim-tem cannot
  * see when it grants execute on a MAP_PRIVATE mapping of that file, used
  * after the grant: the page cache behind a not-yet-copied private page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_init_pkru.c: a kernel knob below every protection key.  Every signal
  * handler starts with PKRU = init_pkru_value, which root sets through
  * debugfs (/sys/kernel/debug/x86/init_pkru).  Untrusted code running as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # atk_init_pkru.sh (runs in the guest, from /t): debugfs mounted first, as a
 # Debian system has it, then the attack under erim-tem and without it.
 mount -t debugfs none /sys/kernel/debug 2>/dev/null

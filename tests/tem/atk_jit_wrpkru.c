@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_jit_wrpkru.c: untrusted code JIT-compiles a WRPKRU and asks for
  * execute permission with mprotect and pkey_mprotect; a WRPKRU hidden inside
  * an immediate (mov eax, 0xef010f00 encodes 0F 01 EF) counts too.  A clean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_jit_xrstor.c: untrusted code JIT-compiles an XRSTOR that looks harmless
  * (`mov eax, 0; xor edx, edx; xrstor [rdi]; ret`: EAX bit 9 clear, so in order
  * it never loads PKRU) and asks for execute permission; once granted it jumps

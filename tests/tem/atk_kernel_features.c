@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_kernel_features.c: untrusted code reaches for kernel interfaces that
  * act outside the syscall policy: userfaultfd (pauses the kernel in the
  * middle of a copy), io_uring (system calls the filter never sees) and

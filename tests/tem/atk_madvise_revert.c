@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_madvise_revert.c: start-up maps a file whose code contains a WRPKRU
  * and neutralises it in the private copy (as liberim's inspection patches
  * glibc's pkey_set); untrusted code then throws the patched page away with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_mremap_seam.c: two clean executable pages, one ending in 0F 01 and
  * one starting with EF: each passes inspection alone.  Untrusted code moves
  * the second right behind the first with mremap, so a WRPKRU forms across

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_personality.c: untrusted code sets READ_IMPLIES_EXEC, which makes
  * every later PROT_READ mapping executable without an inspection. */
 #include <sys/personality.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_physmem.c: every page of the machine.  A program that runs as root
  * opens /proc/kcore (the kernel's direct map of all RAM, trusted pages
  * included) or /dev/mem; the kernel ignores protection keys there.

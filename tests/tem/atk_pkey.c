@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_pkey.c: untrusted code re-keys the secret with pkey_mprotect to key
  * 0, or frees the trusted key and allocates it again with access rights,
  * then reads the secret.  Needs protection keys. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_prctl_mm.c: untrusted code uses prctl(PR_SET_MM), which rewrites the
  * kernel's view of the memory map (brk, stack, auxv, exe file). */
 #include <sys/prctl.h>

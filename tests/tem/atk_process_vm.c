@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_process_vm.c: untrusted code writes the secret with
  * process_vm_writev on its own pid (the kernel does not check protection
  * keys for remote access). */

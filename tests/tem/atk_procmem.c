@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_procmem.c: untrusted code writes the secret through the process's
  * memory file, by every path that leads to it: /proc/self/mem,
  * /proc/PID/mem, /proc/self/task/TID/mem, a symlink in /tmp, and openat()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_ptrace.c: untrusted code forks a helper that attaches to it with
  * ptrace and pokes the secret (debugger access ignores protection keys). */
 #include <sys/prctl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_ranges.c: calls whose arguments name less memory than the kernel
  * really changes (any one accepted = success):
  *  - mprotect(PROT_EXEC|PROT_GROWSDOWN) of the top page of a grows-down

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_rseq.c: untrusted code unregisters the thread's rseq area (glibc
  * registered it at start-up) and registers a new one inside the secret; the
  * kernel then writes the CPU number into trusted memory on every return to

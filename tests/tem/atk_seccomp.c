@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_seccomp.c: untrusted code installs a seccomp filter of its own (with
  * seccomp() and with prctl(PR_SET_SECCOMP)); such a filter could answer
  * system calls in the supervisor's name. */

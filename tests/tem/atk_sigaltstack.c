@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_sigaltstack.c: untrusted code points its signal stack into trusted
  * memory, so the kernel would write signal frames (attacker-chosen register
  * values) over the secret. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_sigframe.c: the signal frame as a write primitive into trusted memory.
  * Linux 6.12 writes signal frames with every protection key enabled (so a
  * key-protected sigaltstack works).  The frame goes below %rsp, and %rsp is

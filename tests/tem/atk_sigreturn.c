@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_sigreturn.c: untrusted code edits the saved PKRU in its own signal
  * frame (the XSAVE area rt_sigreturn restores from) to 0 = all keys open,
  * returns from the handler and reads the secret.  Needs protection keys. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_sigtrusted.c: signals against trusted code (needs protection keys).
  * Variants (any one = success):
  *  - a timer signal arrives while the thread runs trusted code (trusted PKRU,

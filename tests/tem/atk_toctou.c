@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_toctou.c: a decision is raced by a task erim-tem does not hold
  * (any one accepted = success):
  *  - fd swap: one thread maps fd N read+execute again and again while another

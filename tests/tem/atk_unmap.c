@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_unmap.c: untrusted code replaces the secret's pages: munmap and map
  * its own page there, mmap(MAP_FIXED) over it, madvise(MADV_DONTNEED) (the
  * page reads back as zeros), and mremap it away.  Each variant that is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_untraced_deputy.c: recruit a process nobody traces.  Any process of
  * the same user outside erim-tem (here a `sleep` that native_tem.sh started
  * next to it; in life the shell that ran erim-tem, an agent, a service) can

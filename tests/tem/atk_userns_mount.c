@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_userns_mount.c: rename /proc/PID/mem with a bind mount.  Untrusted
  * code enters a user and mount namespace of its own (no privilege needed
  * where the host allows unprivileged user namespaces), bind-mounts its

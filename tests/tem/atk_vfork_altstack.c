@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_vfork_altstack.c: sigaltstack's stack_t rewritten by a task the check
  * did not hold.  erim-tem reads stack_t from memory and judges ss_sp with
  * the other tasks of the address space held until the kernel read it too.

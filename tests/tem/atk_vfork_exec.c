@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_vfork_exec.c: an executable grant raced from a task that shares the
  * memory but was not made as a thread.  erim-tem grants mprotect(PROT_EXEC)
  * in three steps (the call without execute, inspection, the real call

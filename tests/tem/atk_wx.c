@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atk_wx.c: untrusted code asks for writable and executable memory at once
  * (mmap RWX, and mprotect of a writable page to RWX). */
 #include "atk_common.h"

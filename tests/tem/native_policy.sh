@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # native_policy.sh: erim-tem's system call table is complete and is what the
 # manual says.
 #  - every number the kernel headers define (asm/unistd_64.h from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # native_tem.sh: erim-tem on this machine (no protection keys needed): the
 # exit status is passed through, ordinary programs run unchanged, and every
 # attack program that needs no PKU is refused under erim-tem and succeeds

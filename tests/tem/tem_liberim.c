@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_liberim.c: liberim and erim-tem together.  erim_init() registers the
  * trusted ranges and key with erim-tem (runtime/tem_client.c), so a second
  * registration is refused; gate calls keep working under erim-tem with every

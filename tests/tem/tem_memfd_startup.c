@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_memfd_startup.c: start-up code and its own memory file under
  * erim-tem.  Start-up (before registration) may open its own
  * /proc/self/mem read-only (liberim reads execute-only code so), but not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_normal.c: ordinary programs run unchanged under erim-tem: one that
  * dlopens a clean library (libm) after registering, JIT-compiles clean code,
  * starts threads and forks.  Also pins the registration protocol: the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tem_syscall.c: make one raw system call, NR with no arguments, and say
  * what came back: exit 0 when it ran (any result but ENOSYS), 1 for ENOSYS,
  * 2 for a usage error.  native_policy.sh uses it to show that a number

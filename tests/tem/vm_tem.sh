@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vm_tem.sh: the TEM attack suite with real protection keys (one QEMU boot):
 # every attack program runs under erim-tem (expected: refused, secret intact)
 # and without it (expected: the attack works), plus an ordinary program

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* App.c: the untrusted application, written as for the SGX SDK:
  * sgx_create_enclave, ecalls as sgx_status_t f(eid, &retval, ...), ocalls
  * implemented as plain functions.  Built against erim (sgx_urts.h is

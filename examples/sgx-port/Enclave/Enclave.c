@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Enclave.c: the "enclave" -- written as for the SGX SDK (ecalls are plain
  * functions, ocalls return sgx_status_t and their result through a
  * pointer), compiled into the same program as the application.  The one

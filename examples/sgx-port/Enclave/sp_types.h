@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sp_types.h: the header Enclave.edl includes (none of its types are needed
  * here; SGX projects keep shared definitions in such a header). */
 #ifndef SP_TYPES_H

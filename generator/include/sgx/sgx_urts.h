@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sgx_urts.h: erim's stand-in for the SGX SDK's untrusted runtime header:
  * sgx_create_enclave / sgx_destroy_enclave mapped onto erim_init /
  * erim_fini, so an SGX application's start-up code builds unchanged against

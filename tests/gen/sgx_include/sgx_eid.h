@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sgx_eid.h: the few SGX SDK types the SampleEnclave-style EDL inputs take
  * from the SDK's headers (the SDK is not installed here), so that the code
  * erimgen generates from them can be compiled. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* user_types.h: SampleEnclave's user type header (buffer_t). */
 #ifndef USER_TYPES_H
 #define USER_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app.c: the untrusted side.  "app run" calls both interfaces through their
  * gates and prints the results; "app peek" reads the trusted globals
  * directly, which works under the none back end and is stopped (the process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pinlib.c: a "library" isolated by interposition (pin.erim): its PIN is a
  * trusted global, and pin_check() runs in the trusted domain through the
  * generated __wrap_pin_check gate. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pinlib.h: the library's own header (pin_check is not renamed). */
 #ifndef PINLIB_H
 #define PINLIB_H

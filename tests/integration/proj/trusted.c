@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* trusted.c: the trusted side of counter.erim; the total is a trusted
  * global that untrusted code cannot read under a protecting back end. */
 #include "erim.h"

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -336,7 +337,7 @@ static int tag_all(int key)
  * signal), so any range left out would be readable in the core file.  The
  * regions liberim maps were marked at reservation; this covers every range,
  * modules' trusted globals included, and fails closed. */
-static int dontdump_all(void)
+static int dontdump_all(int protect)
 {
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *rg = &erim__ro.ranges[i];
@@ -347,6 +348,23 @@ static int dontdump_all(void)
 			set_err("cannot keep the trusted %s at %p (%zu bytes) out of core dumps "
 			        "(madvise MADV_DONTDUMP): %s", rg->what, (void *)rg->start,
 			        (size_t)(rg->end - rg->start), strerror(e));
+			return -e;
+		}
+	}
+	/* Registers are not memory: a thread stopped inside trusted code by
+	 * another thread's core-dumping signal has its trusted registers (key
+	 * material in r12, xmm7 ...) written into the core (red-team round 6,
+	 * "regdump", also under erim-tem).  So a protected process writes no core
+	 * at all: soft and hard RLIMIT_CORE 1 (0 would not stop a pipe
+	 * core_pattern; below one page the kernel skips a file dump, and 1 makes
+	 * it skip a pipe).  Raising the hard limit again needs CAP_SYS_RESOURCE. */
+	if (protect) {
+		struct rlimit one = { 1, 1 };
+
+		if (setrlimit(RLIMIT_CORE, &one) < 0) {
+			int e = errno;
+
+			set_err("cannot turn core dumps off (RLIMIT_CORE 1): %s", strerror(e));
 			return -e;
 		}
 	}
@@ -502,7 +520,7 @@ static int init_locked(const struct erim_config *cfg)
 
 	erim__ro.vec = vec_kind();
 	erim__ro.pkey = (int32_t)key;
-	r = dontdump_all();
+	r = dontdump_all(be != ERIM_BACKEND_NONE);
 	if (r < 0)
 		goto fail;
 	if (be == ERIM_BACKEND_MPK) {

@@ -9,10 +9,12 @@
  * reads the right line.
  *
  * Usage: rt_dontdump [--backend=mpk|mprotect|none] (default: $ERIM_BACKEND) */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "erim.h"
 #include "erim_check.h"
@@ -67,11 +69,37 @@ TEST(every_trusted_range_out_of_core_dumps)
 	      "would be written into a core dump (no dd)");
 }
 
+/* Registers are not memory: a protected process dumps no core at all
+ * (red-team round 6, "regdump": a thread inside trusted code had its
+ * registers written into the core of another thread's SIGILL). */
+TEST(no_core_dump_once_protected)
+{
+	struct rlimit rl;
+	int none = erim_backend() == ERIM_BACKEND_NONE;
+
+	CHECK(getrlimit(RLIMIT_CORE, &rl) == 0, "getrlimit: %s", strerror(errno));
+	if (none) {
+		CHECK(rl.rlim_max != 1 || rl.rlim_cur != 1,
+		      "the none back end protects nothing, yet core dumps were turned off");
+		return;
+	}
+	CHECK(rl.rlim_cur == 1 && rl.rlim_max == 1, "RLIMIT_CORE is %llu/%llu after erim_init, want 1/1",
+	      (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+	struct rlimit up = { 1 << 20, 1 << 20 };
+	if (setrlimit(RLIMIT_CORE, &up) == 0) {
+		setrlimit(RLIMIT_CORE, &rl);
+		SKIP("this process may raise the hard limit (CAP_SYS_RESOURCE, e.g. root): "
+		     "only erim-tem or dropping the capability keeps it at 1");
+	}
+	CHECK(errno == EPERM, "raising RLIMIT_CORE failed with %s, want EPERM", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strncmp(argv[1], "--backend=", 10) == 0)
 		setenv("ERIM_BACKEND", argv[1] + 10, 1);
 	RUN(control_global_dumped_before_init);
 	RUN(every_trusted_range_out_of_core_dumps);
+	RUN(no_core_dump_once_protected);
 	return check_done(suite);
 }

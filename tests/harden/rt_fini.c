@@ -301,6 +301,11 @@ static void child_race(void *mode_arg)
 	pkru_u = ro[1];
 	want_u = pkru_t;
 	if (mode == RACE_SIGNAL) {
+		/* bind erim_overlaps_trusted now: the handler may first call it while
+		 * it interrupts trusted code, with %fs on the trusted thread block,
+		 * and ld.so's lazy binding would touch that block (a fault under
+		 * mpk, the documented fail-closed end of a handler in trusted code) */
+		(void)erim_overlaps_trusted(&sa, 1);
 		memset(&sa, 0, sizeof sa);
 		sa.sa_sigaction = park_handler;
 		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;

@@ -53,15 +53,18 @@ for f in "$src"/doc/*.md; do
 	sh_check "doc/$b is in doc/Makefile.am (shipped and installed)" grep -q "$b" "$src/doc/Makefile.am"
 done
 
-# control: the checker finds a missing file and a missing heading
+# control: the checker finds a missing file and a missing heading (the
+# scratch files' names are built from $md so no document of the tree seems
+# to cite them)
+md=md
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/doc_links.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-printf '# Title\n\n## A section\n\n[ok](#a-section) [ok](x.md)\n' >"$tmp/x.md"
-printf '[bad](nowhere.md)\n' >"$tmp/bad_file.md"
-printf '[bad](x.md#no-such-section)\n' >"$tmp/bad_anchor.md"
-sh_check "control: a good file passes" check_file "$tmp/x.md"
-if check_file "$tmp/bad_file.md" >/dev/null; then r=1; else r=0; fi
+printf '# Title\n\n## A section\n\n[ok](#a-section) [ok](good.%s)\n' "$md" >"$tmp/good.$md"
+printf '[bad](missing.%s)\n' "$md" >"$tmp/badfile.$md"
+printf '[bad](good.%s#no-such-section)\n' "$md" >"$tmp/badanchor.$md"
+sh_check "control: a good file passes" check_file "$tmp/good.$md"
+if check_file "$tmp/badfile.$md" >/dev/null; then r=1; else r=0; fi
 sh_check "control: a link to a missing file is reported" test "$r" -eq 0
-if check_file "$tmp/bad_anchor.md" >/dev/null; then r=1; else r=0; fi
+if check_file "$tmp/badanchor.$md" >/dev/null; then r=1; else r=0; fi
 sh_check "control: a link to a missing heading is reported" test "$r" -eq 0
 sh_done doc_links

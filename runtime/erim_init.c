@@ -575,6 +575,12 @@ static int init_locked(const struct erim_config *cfg)
 			        strerror(-r));
 		goto fail;
 	}
+	/* no rseq area in any thread, ever (erim_rseq.c); erim-tem does it itself */
+	if (!tem_attached && be != ERIM_BACKEND_NONE) {
+		r = erim__rseq_seal(errbuf, sizeof errbuf);
+		if (r < 0)
+			goto fail;
+	}
 	if (c.inspect == ERIM_INSPECT_OFF)
 		notice(&c, "erim: notice: load-time inspection is off (ERIM_INSPECT=off)\n");
 

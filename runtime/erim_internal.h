@@ -199,8 +199,11 @@ int erim__entries_init(void) ERIM_HIDDEN;
 void erim__slots_init(void) ERIM_HIDDEN;
 void erim__slot_thread_exit(void *unused) ERIM_HIDDEN;
 
-/* trusted thread blocks and rseq (erim_tcb.c) */
+/* trusted thread blocks (erim_tcb.c) */
 int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen) ERIM_HIDDEN;
+
+/* rseq closed process-wide (erim_rseq.c) */
+int erim__rseq_seal(char *err, size_t errlen) ERIM_HIDDEN;
 const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs) ERIM_HIDDEN;
 
 /* heap (erim_heap.c) */
@@ -221,6 +224,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt
  * set in trusted memory by the trusted wipe; the slow path refuses every call
  * once it is set. */
 #define erim__rt_dead (erim__ro.slots[0].release)
+/* Slot 0's `used` word: rseq is refused process-wide (erim_rseq.c); set at
+ * erim_init in trusted memory, read by the slow path. */
+#define erim__rseq_sealed (erim__ro.slots[0].used)
 #define ERIM_INTERNAL_FINI ((void *)1)   /* argument of internal entry 0: the wipe */
 long erim__fini_trusted(struct erim_slot *self) ERIM_HIDDEN;
 long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call of the above */

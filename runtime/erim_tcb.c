@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* erim_tcb.c: trusted thread blocks (trusted code's own %fs) and the rseq
- * closure of the gate's slow path.
+/* erim_tcb.c: trusted thread blocks (trusted code's own %fs).
  *
  * The thread control block and static TLS a thread's %fs names are untrusted
  * memory, and the thread may point %fs anywhere (arch_prctl, WRFSBASE).  libc
@@ -25,12 +24,7 @@
  * offset, rounded up, plus one page of margin for modules dlopened later
  * into glibc's static TLS surplus (their TLS reads as zeros in trusted code).
  *
- * rseq: glibc (2.35+) registers every thread's struct rseq inside its TCB;
- * with it registered, a preemption in trusted code lets the kernel resume
- * the thread at an abort_ip the thread's untrusted rseq_cs names, with the
- * trusted PKRU.  erim__rseq_close (slow path, first call of a thread)
- * unregisters glibc's area and proves that nothing is registered by
- * registering the slot's own area and unregistering it again. */
+ * The rseq proof area below each block is erim_rseq.c's. */
 #include "config.h"
 
 
@@ -50,11 +44,6 @@
 #endif
 #define TCB_HDR_MIN 4096            /* >= glibc's struct pthread */
 #define RSEQ_PROOF 64
-#define RSEQ_SIG_X86 0x53053053u
-#define RSEQ_FLAG_UNREG 1
-#ifndef SYS_rseq
-#define SYS_rseq 334
-#endif
 
 _Static_assert(__builtin_offsetof(struct erim_slot, tcb) == ERIM_SLOT_TCB, "slot");
 _Static_assert(__builtin_offsetof(struct erim_slot, ufs) == ERIM_SLOT_UFS, "slot");
@@ -211,46 +200,3 @@ int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen)
 	return 0;
 }
 
-static long rseq_sys(uintptr_t area, uint32_t len, int flags)
-{
-	return erim_sys4(SYS_rseq, (long)area, (long)len, flags, (long)RSEQ_SIG_X86);
-}
-
-/* Trusted, slow path, first call of a thread: NULL when no rseq area is
- * registered for the calling thread (after unregistering glibc's, found at
- * UFS + __rseq_offset), or why not. */
-const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs)
-{
-	static const uint32_t lens[] = { 0, 32, 64 };
-	long r;
-
-	if (erim__ro.rseq_size && ufs) {
-		uintptr_t area = ufs + (uintptr_t)erim__ro.rseq_off;
-
-		for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
-			uint32_t len = lens[i] ? lens[i] : erim__ro.rseq_size;
-
-			if (rseq_sys(area, len, RSEQ_FLAG_UNREG) == 0)
-				break;
-		}
-	}
-	if (!s->rseq_dummy)
-		return NULL;        /* no block (none back end without FSGSBASE) */
-	r = rseq_sys(s->rseq_dummy, 32, 0);
-	if (r == -ENOSYS)
-		return NULL;        /* no rseq in this kernel */
-	/* erim-tem refuses every rseq registration after erim_init with EPERM
-	 * (and closes rseq itself).  The kernel answers EPERM only when this
-	 * very area is registered with another signature -- then unregistering
-	 * it with ours fails with EPERM too, not EINVAL (nothing registered). */
-	if (r == -EPERM && rseq_sys(s->rseq_dummy, 32, RSEQ_FLAG_UNREG) == -EINVAL)
-		return NULL;
-	if (r != 0)
-		return "this thread has a restartable sequence (rseq) area registered that "
-		       "erim could not unregister (%fs moved away from glibc's TCB, or rseq "
-		       "registered by untrusted code); trusted code never runs with rseq "
-		       "registered";
-	if (rseq_sys(s->rseq_dummy, 32, RSEQ_FLAG_UNREG) != 0)
-		return "unregistering erim's own rseq proof area failed";
-	return NULL;
-}

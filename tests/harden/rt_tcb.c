@@ -16,15 +16,18 @@
  *    point): the handler must not run (control: the same call made directly
  *    runs it); cancel_unwind_fakefs: the same state in a copy of the TCB that
  *    %fs points at (arch_prctl);
- *  - rseq_abort: a thread names a critical section over trusted code in its
- *    glibc rseq area and calls trusted code many times while busy threads
- *    force preemptions: the abort handler must never run (control: the same
- *    loop called directly is aborted into the handler);
- *  - a thread that registered its own rseq area before its first gate call
- *    is refused with a message naming rseq.
- * A thread created after the main thread's first gate call has no rseq area
- * (glibc copies its creator's state, and the gate unregistered that one), so
- * the rseq test registers glibc's area itself as glibc does at thread start.
+ *  - rseq (erim_rseq.c: erim_init closes rseq process-wide under mpk and
+ *    mprotect): rseq_abort, a thread names a critical section over trusted
+ *    code in its glibc rseq area and calls trusted code many times while
+ *    busy threads force preemptions -- it cannot register the area, and the
+ *    abort handler never runs (control: this program again under none,
+ *    where the same loop through the gate is aborted into the handler);
+ *    a thread whose creator's glibc area was forged to say "registered"
+ *    (memory writes only) never runs; rseq(2) and its i386 number through
+ *    int $0x80 answer EPERM (control: under none both register, and the
+ *    slow path refuses the thread with a message naming rseq); erim_init
+ *    refuses to start while another thread exists with glibc's rseq on
+ *    (control: GLIBC_TUNABLES=glibc.pthread.rseq=0 makes it accept).
  * Offsets of glibc's struct pthread are those of glibc 2.36 (Debian 12); the
  * cancellation tests skip with a reason on other versions. */
 #include <asm/prctl.h>
@@ -39,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/mman.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -455,26 +459,24 @@ static void *spinner(void *a)
 }
 
 static int via_gate;
+static int sealed;          /* mpk/mprotect: erim_init refused rseq process-wide */
 
+/* the attacker's strongest move: register glibc's area (or, when the kernel
+ * refuses, report that) -- a memory-only attacker cannot even get this far,
+ * see rseq_glibc_thread below */
 static void *rseq_thread(void *a)
 {
 	struct k_rseq *rs;
+	char m[160];
 
 	(void)a;
 	pin();
-	if (__rseq_size == 0) {
-		rep("FAIL glibc registered no rseq area\n");
-		rexit(5);
-	}
 	rs = (struct k_rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-	/* glibc registers a new thread's area only if its creator's is
-	 * registered, and the gate unregistered the main thread's at its first
-	 * call: register glibc's area here as glibc does at thread start */
-	if ((int32_t)rs->cpu_id < 0)
-		syscall(SYS_rseq, rs, 32, 0, RSEQ_SIG);
-	if ((int32_t)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED) < 0) {
-		rep("FAIL no rseq area registered for the thread\n");
-		rexit(5);
+	if ((int32_t)rs->cpu_id < 0 && syscall(SYS_rseq, rs, 32, 0, RSEQ_SIG) != 0) {
+		snprintf(m, sizeof m, "stopped: rseq registration refused (%s)\n",
+		         strerror(errno));
+		rep(m);
+		rexit(4);
 	}
 	cs.start_ip = (uintptr_t)t_spin;
 	cs.post_commit_offset = 0x100;
@@ -496,7 +498,7 @@ static void rseq_run(void)
 
 	for (int i = 0; i < 3; i++)
 		pthread_create(&th[i], NULL, spinner, NULL);
-	pthread_create(&t, NULL, rseq_thread, NULL);   /* fresh thread: glibc's rseq */
+	pthread_create(&t, NULL, rseq_thread, NULL);
 	pthread_join(t, NULL);
 	spin_stop = 1;
 	rep("FAIL no abort in 300 runs\n");
@@ -506,35 +508,110 @@ static void rseq_run(void)
 static void atk_rseq(void) { via_gate = 1; rseq_run(); }
 static void ctl_rseq(void) { via_gate = 0; rseq_run(); }
 
+static const char *self_exe;
+/* Outputs of this program run again before erim_init sealed this process
+ * (its seccomp filter is inherited across exec, so a later run could not
+ * register rseq at all): the control under none, and erim_init with a
+ * second thread with and without glibc's rseq. */
+static char out_control[2048], out_threads[2048], out_threads_off[2048];
+
+static void run_self(const char *env, const char *be, const char *what, char *buf, size_t len)
+{
+	char cmd[4200];
+	size_t n = 0, r;
+	FILE *f;
+
+	snprintf(cmd, sizeof cmd, "%s '%s' %s %s 2>&1", env, self_exe, be, what);
+	f = popen(cmd, "r");
+	if (!f) {
+		snprintf(buf, len, "popen failed\n");
+		return;
+	}
+	while (n < len - 1 && (r = fread(buf + n, 1, len - 1 - n, f)) > 0)
+		n += r;
+	buf[n] = 0;
+	pclose(f);
+}
+
 TEST(rseq_abort_is_stopped)
 {
 	int c;
 
 	if (__rseq_size == 0)
 		SKIP("glibc registers no rseq area (glibc < 2.35 or tunable off)");
-	c = run_child(ctl_rseq, NULL, 0);
-	CHECK(run_child(atk_rseq, NULL, 0) == 0, "the kernel's rseq abort moved the thread "
-	      "out of trusted code into the attacker's handler");
+	if (sealed) {
+		printf("  control (this program under none, direct calls): %s", out_control);
+		c = strstr(out_control, "SUCCESS") != NULL;
+	} else {
+		c = run_child(ctl_rseq, NULL, 0);
+	}
+	CHECK(run_child(atk_rseq, NULL, 0) == 0 || strcmp(be_name, "none") == 0, "the "
+	      "kernel's rseq abort moved the thread out of trusted code into the "
+	      "attacker's handler");
 	if (c != 1)
-		SKIP("control: no rseq abort on a direct call in 300 runs (no preemption "
-		     "inside the range here), so the result above proves little");
+		SKIP("control: no rseq abort through the gate under none in 300 runs (no "
+		     "preemption inside the range here), so the result above proves little");
+}
+
+/* No system call at all: a memory-safety bug can write the creating
+ * thread's glibc rseq area (cpu_id >= 0: "registered"), so glibc asks the
+ * new thread to register at its start -- the kernel must refuse it, and
+ * glibc then stops the process; the thread never runs. */
+static void *glibc_thread(void *a)
+{
+	struct k_rseq *rs = (struct k_rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	char m[160];
+
+	(void)a;
+	snprintf(m, sizeof m, "%s the new thread runs with cpu_id %d in glibc's rseq area\n",
+	         (int32_t)rs->cpu_id >= 0 ? "SUCCESS" : "stopped:", (int)(int32_t)rs->cpu_id);
+	rep(m);
+	rexit(0);
+}
+
+static void atk_glibc(void)
+{
+	struct k_rseq *rs = (struct k_rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	pthread_t t;
+
+	rs->cpu_id = 0;
+	pthread_create(&t, NULL, glibc_thread, NULL);
+	pthread_join(t, NULL);
+	rexit(3);
+}
+
+TEST(thread_never_gets_an_rseq_area)
+{
+	char err[1024];
+	int r;
+
+	if (__rseq_size == 0)
+		SKIP("glibc registers no rseq area (glibc < 2.35 or tunable off)");
+	r = run_child(atk_glibc, err, sizeof err);
+	if (sealed) {
+		CHECK(r == 0, "a thread started with an rseq area registered");
+		printf("  stderr: %s", err);
+	} else {
+		CHECK(r == 1, "control: under none glibc registers the new thread's area");
+	}
 }
 
 static struct k_rseq own_rseq;
 
 static void *own_rseq_thread(void *a)
 {
+	char m[160];
 	long r;
 
 	(void)a;
-	syscall(SYS_rseq, (char *)__builtin_thread_pointer() + __rseq_offset, 32, 1, RSEQ_SIG);
 	r = syscall(SYS_rseq, &own_rseq, 32, 0, RSEQ_SIG);
-	if (r != 0) {
-		rep("FAIL could not register an own rseq area\n");
-		rexit(6);
+	snprintf(m, sizeof m, "%s x86-64 rseq registration answered %ld (%s)\n",
+	         r == 0 ? "SUCCESS" : "stopped:", r, r ? strerror(errno) : "registered");
+	rep(m);
+	if (r == 0) {
+		erim_gate_call(id_self, NULL);
+		rep("SUCCESS first gate call with an own rseq area registered was accepted\n");
 	}
-	erim_gate_call(id_self, NULL);
-	rep("SUCCESS first gate call with an own rseq area registered was accepted\n");
 	rexit(0);
 }
 
@@ -547,15 +624,85 @@ static void atk_own_rseq(void)
 	rexit(3);
 }
 
-TEST(thread_with_own_rseq_area_is_refused)
+/* rseq through the i386 system-call table (int $0x80, number 386) */
+static void atk_own_rseq32(void)
+{
+	static struct k_rseq lo __attribute__((aligned(32)));
+	struct k_rseq *area = &lo;
+	char m[160];
+	long r;
+
+	if ((uintptr_t)area > 0xffffffffu) {
+		area = mmap((void *)0x10000000, 4096, PROT_READ | PROT_WRITE,
+		            MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (area == MAP_FAILED) {
+			rep("FAIL no memory below 4 GiB\n");
+			rexit(5);
+		}
+	}
+	__asm__ volatile("int $0x80" : "=a"(r) : "0"(386L), "b"(area), "c"(32L), "d"(0L),
+	                 "S"((long)RSEQ_SIG) : "memory");
+	snprintf(m, sizeof m, "%s i386 rseq registration answered %ld\n",
+	         r == 0 ? "SUCCESS" : "stopped:", r);
+	rep(m);
+	rexit(0);
+}
+
+TEST(rseq_registration_is_refused)
 {
 	char err[1024];
 
 	if (!fs_switched)
 		SKIP("no trusted thread block, so no rseq proof area (none without FSGSBASE)");
-	CHECK(run_child(atk_own_rseq, err, sizeof err) == 0, "accepted");
-	printf("  stderr: %s", err);
-	CHECK(strstr(err, "rseq") != NULL, "the refusal does not name rseq");
+	if (sealed) {
+		CHECK(run_child(atk_own_rseq, err, sizeof err) == 0, "registered");
+		CHECK(run_child(atk_own_rseq32, err, sizeof err) == 0, "registered (int $0x80)");
+	} else {
+		/* none: registration works, the slow path still refuses the thread */
+		CHECK(run_child(atk_own_rseq, err, sizeof err) == 1, "control: under none "
+		      "a thread registers its own area");
+		printf("  stderr: %s", err);
+		CHECK(strstr(err, "rseq") != NULL, "the slow path's refusal does not name rseq");
+		CHECK(run_child(atk_own_rseq32, err, sizeof err) == 1, "control: under none "
+		      "int $0x80 registers an area");
+	}
+}
+
+/* erim_init with a second thread running while glibc's rseq is on */
+static void *idle_thread(void *a)
+{
+	pause();
+	return a;
+}
+
+static int init_with_threads(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, idle_thread, NULL);
+	if (erim_init(NULL) < 0) {
+		printf("stopped: erim_init refused: %s\n", erim_strerror());
+		return 0;
+	}
+	printf("SUCCESS erim_init accepted a second thread\n");
+	return 0;
+}
+
+TEST(init_refuses_other_threads_with_rseq)
+{
+	if (__rseq_size == 0)
+		SKIP("glibc registers no rseq area (glibc < 2.35 or tunable off)");
+	printf("  %s", out_threads);
+	if (sealed) {
+		CHECK(strstr(out_threads, "stopped") && strstr(out_threads, "rseq"), "erim_init "
+		      "accepted other threads while glibc's rseq is on, or its refusal does "
+		      "not name rseq");
+		printf("  with glibc.pthread.rseq=0: %s", out_threads_off);
+		CHECK(strstr(out_threads_off, "SUCCESS") != NULL, "control: with rseq off in "
+		      "glibc erim_init accepts threads");
+	} else {
+		CHECK(strstr(out_threads, "SUCCESS") != NULL, "control: none seals nothing");
+	}
 }
 
 /* ---- baseline ----------------------------------------------------------------- */
@@ -593,7 +740,16 @@ int main(int argc, char **argv)
 	char suite[64];
 
 	be_name = argc > 1 ? argv[1] : "none";
+	self_exe = argv[0];
 	setenv("ERIM_BACKEND", be_name, 1);
+	if (argc > 2 && strcmp(argv[2], "init-threads") == 0)
+		return init_with_threads();
+	if (argc == 2) {
+		run_self("ERIM_QUIET=1", "none", "rseq-control", out_control, sizeof out_control);
+		run_self("ERIM_QUIET=1", be_name, "init-threads", out_threads, sizeof out_threads);
+		run_self("ERIM_QUIET=1 GLIBC_TUNABLES=glibc.pthread.rseq=0", be_name,
+		         "init-threads", out_threads_off, sizeof out_threads_off);
+	}
 	if (erim_register_entries(tab, sizeof tab / sizeof tab[0], &first) < 0)
 		return 2;
 	id_self = first;
@@ -609,6 +765,11 @@ int main(int argc, char **argv)
 	}
 	printf("rt_tcb: back end %s\n", erim_backend_name(erim_backend()));
 	fs_switched = (uintptr_t)erim_gate_call(id_self, NULL) != get_fs();
+	sealed = strcmp(be_name, "none") != 0;
+	if (argc > 2 && strcmp(argv[2], "rseq-control") == 0) {
+		rep_fd = 1;
+		ctl_rseq();
+	}
 	RUN(direct_read_baseline);
 	RUN(trusted_code_runs_on_its_own_block);
 	RUN(callbacks_run_on_the_callers_fs_and_nest);
@@ -617,7 +778,9 @@ int main(int argc, char **argv)
 	RUN(cancel_unwind_is_stopped);
 	RUN(cancel_unwind_fakefs_is_stopped);
 	RUN(rseq_abort_is_stopped);
-	RUN(thread_with_own_rseq_area_is_refused);
+	RUN(thread_never_gets_an_rseq_area);
+	RUN(rseq_registration_is_refused);
+	RUN(init_refuses_other_threads_with_rseq);
 #ifdef RT_STATIC
 	snprintf(suite, sizeof suite, "rt_tcb_static");
 #else

@@ -365,12 +365,15 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 }
 
 #define A TEM_W_ALWAYS
+#define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_target_rules[] = {
 	{ SYS_process_vm_readv, "process_vm_readv", A, chk_process_vm, "any target: a traced process (itself included), erim-tem, or an untraced process (an unwatched deputy); reads memory, pkeys ignored", "EPERM" },
 	{ SYS_process_vm_writev, "process_vm_writev", A, chk_process_vm, "any target, as process_vm_readv; writes memory, pkeys ignored", "EPERM" },
 	{ SYS_ptrace, "ptrace", A, chk_ptrace, "any target (traced, erim-tem, or an untraced deputy): memory and registers", "EPERM" },
 	{ SYS_kcmp, "kcmp", A, chk_kcmp, "either target another traced process or erim-tem", "EPERM" },
 	{ SYS_prlimit64, "prlimit64", A, chk_pid_arg0, "target another traced process or erim-tem (fd limit 0 would blind erim-tem)", "EPERM" },
+	{ SYS_prlimit64, "prlimit64", R, tem_chk_prlimit_core, "own process after registration: RLIMIT_CORE raised (soft or hard), or its soft limit 1 lowered to 0 (a core dump copies trusted memory and registers where untrusted code can read them; 0 does not stop a core_pattern pipe)", "EPERM" },
+	{ SYS_setrlimit, "setrlimit", R, tem_chk_setrlimit, "as prlimit64 on the caller's own process", "EPERM" },
 	{ SYS_migrate_pages, "migrate_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
 	{ SYS_move_pages, "move_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
 	{ SYS_get_robust_list, "get_robust_list", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
@@ -386,6 +389,7 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_clone3, "clone3", A, chk_clone3_all, "flags in memory, racy to judge: the C library falls back to clone", "ENOSYS" },
 };
 #undef A
+#undef R
 const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rules[0];
 
 /* Does any traced process hold an fd to the memory file of TGID?  Checked

@@ -22,6 +22,8 @@ sh_status "missing program reported" 125 "$tem" --quiet /nonexistent/program
 
 "$tem" "$t/tem_normal" --under-tem; count $? "tem_normal under erim-tem"
 "$t/tem_normal"; count $? "tem_normal without erim-tem"
+"$tem" "$t/tem_signals" --under-tem; count $? "tem_signals under erim-tem"
+"$t/tem_signals"; count $? "tem_signals without erim-tem"
 
 "$tem" "$t/tem_liberim" --under-tem; count $? "liberim under erim-tem"
 "$t/tem_liberim" --without; count $? "liberim without erim-tem"

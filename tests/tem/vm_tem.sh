@@ -22,6 +22,12 @@ libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' 
 # init_pkru needs debugfs mounted before erim-tem starts: a script does it
 files="$files --file $t/atk_init_pkru"
 set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'
+# a WRPKRU in a call's rel32, retargeted by liberim's inspection, under
+# erim-tem: the call works, the jump into the displacement reads nothing
+# (inspect/disp_jump.c); its control (inspection off: the jump reads the
+# secret) runs in vm_inspect.sh
+files="$files --file $builddir/inspect/disp_jump"
+set -- "$@" "$tem" disp_jump ';;'
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

@@ -12,8 +12,8 @@
  * choose what a dump holds, and no dump happens with the limit at 1.
  *
  * So after registration the limit may not be changed into one that lets a
- * dump happen: neither soft nor hard limit raised, and a soft limit of 1 not
- * lowered to 0.  Judged by the target: setrlimit and prlimit64 on the
+ * dump happen: neither soft nor hard limit raised (but a soft limit may
+ * always become 1), and a soft limit of 1 not lowered to 0.  Judged by the target: setrlimit and prlimit64 on the
  * caller's own process, whoever the caller is (trusted code too: nothing in
  * trusted code needs a dump).  prlimit64 on another traced process or on
  * erim-tem is refused outright by its target row (tem_target.c).  The new
@@ -44,6 +44,8 @@ static const char *core_limit_opens(pid_t tgid, const struct rlimit *nw)
 
 	if (prlimit(tgid, RLIMIT_CORE, NULL, &cur) != 0)
 		return "cannot read the process's RLIMIT_CORE";
+	if (nw->rlim_cur == 1 && nw->rlim_max <= cur.rlim_max)
+		return NULL;   /* 1 is no dump at all, whatever it was before */
 	if (nw->rlim_cur > cur.rlim_cur || nw->rlim_max > cur.rlim_max)
 		return "raises RLIMIT_CORE: a core dump copies trusted memory and the registers of threads "
 		       "inside trusted code where untrusted code can read them";

@@ -416,7 +416,7 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_ptrace, "ptrace", A, chk_ptrace, "any target (traced, erim-tem, or an untraced deputy): memory and registers", "EPERM" },
 	{ SYS_kcmp, "kcmp", A, chk_kcmp, "either target another traced process or erim-tem", "EPERM" },
 	{ SYS_prlimit64, "prlimit64", A, chk_pid_arg0, "target another traced process or erim-tem (fd limit 0 would blind erim-tem)", "EPERM" },
-	{ SYS_prlimit64, "prlimit64", R, tem_chk_prlimit_core, "own process after registration: RLIMIT_CORE raised (soft or hard), or its soft limit 1 lowered to 0 (a core dump copies trusted memory and registers where untrusted code can read them; 0 does not stop a core_pattern pipe)", "EPERM" },
+	{ SYS_prlimit64, "prlimit64", R, tem_chk_prlimit_core, "own process after registration: RLIMIT_CORE raised (soft or hard; a soft limit of 1 is always allowed), or its soft limit 1 lowered to 0 (a core dump copies trusted memory and registers where untrusted code can read them; 0 does not stop a core_pattern pipe)", "EPERM" },
 	{ SYS_setrlimit, "setrlimit", R, tem_chk_setrlimit, "as prlimit64 on the caller's own process", "EPERM" },
 	{ SYS_migrate_pages, "migrate_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
 	{ SYS_move_pages, "move_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },

@@ -2,8 +2,9 @@
 /* erim_violation.c: the one channel through which erim stops a process --
  * faults on trusted memory (the SIGSEGV handler) and refusals at a gate
  * (erim_refuse).  Both print one line on stderr and then die by SIGSEGV with
- * the default action, after setting RLIMIT_CORE to 0: a core dump would write
- * trusted memory to disk.
+ * the default action, after setting RLIMIT_CORE to 1/1: a core dump would write
+ * trusted memory to disk (1, not 0: a limit of 0 does not stop a core_pattern
+ * pipe, and erim-tem refuses lowering erim_init's 1 to 0).
  *
  * The handler starts with the kernel's default PKRU (only key 0 accessible),
  * so it must not touch trusted memory: it reads only the range registry in
@@ -50,7 +51,7 @@ void erim__write_str(const char *s)
  * structures, built on this stack. */
 void erim__die(void)
 {
-	struct { uint64_t cur, max; } no_core = { 0, 0 };
+	struct { uint64_t cur, max; } no_core = { 1, 1 };
 	struct { uintptr_t handler; unsigned long flags; uintptr_t restorer; uint64_t mask; }
 		dfl = { 0, 0, 0, 0 };                      /* SIG_DFL */
 	uint64_t segv = 1ull << (SIGSEGV - 1);

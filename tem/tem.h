@@ -113,7 +113,11 @@ struct tem_thread {
 	struct tem_call call;          /* the call awaiting its exit */
 	struct user_regs_struct saved; /* regs to restore after an injection */
 	long inject_ret;
-	int pending_sig;               /* signal held back during an injection */
+	uint64_t saved_mask;           /* the signal mask while TEM's injected calls run blocked */
+	int mask_saved;
+	/* signals that arrived during TEM's own work (tem_sigdefer.c) */
+	size_t ndefer;
+	struct { siginfo_t si; int raised; } defer[TEM_SIGHOLD_MAX];
 	int rseq_registered;
 	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
 	int cur_status;                /* the waitpid status being dispatched */
@@ -294,6 +298,16 @@ int tem_signal_stop(struct tem_thread *t, int sig, const siginfo_t *si, int *del
 /* Hold SIG if T runs trusted code; 1 if held (or the process stopped). */
 int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si);
 void tem_signal_reset(struct tem_thread *t);
+
+/* ---- tem_sigdefer.c: signals during TEM's own work in a thread ------------------- */
+
+/* Keep SI (a signal-delivery-stop while T runs a judged or injected call). */
+void tem_sigdefer_keep(struct tem_thread *t, const siginfo_t *si);
+/* T runs its own code again: raise every kept signal anew. */
+void tem_sigdefer_raise(struct tem_thread *t);
+/* At a signal-delivery-stop: 1 if it is a kept signal raised anew, *SI
+ * (and the thread's siginfo) then being the original. */
+int tem_sigdefer_match(struct tem_thread *t, int sig, siginfo_t *si);
 /* At registration: find the WRPKRU sites of P (for breakpoints). */
 void tem_signal_register(struct tem_proc *p, pid_t tid);
 

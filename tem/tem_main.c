@@ -140,8 +140,27 @@ static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
 	r.orig_rax = (uint64_t)-1;  /* no restart logic for the finished call */
 	for (i = 0; i < 6; i++)
 		tem_set_arg(&r, i, args[i]);
-	if (tem_setregs(t->tid, &r) == 0)
-		t->state = TEM_T_INJECT;
+	if (tem_setregs(t->tid, &r) != 0)
+		return;
+	/* No signal is taken while TEM's own call runs: its frame would hold
+	 * the injection's registers.  They stay queued in the kernel, siginfo
+	 * and all, until the mask is restored when the injection is over. */
+	if (t->state != TEM_T_INJECT && !t->mask_saved) {
+		uint64_t all = ~(uint64_t)0;
+
+		if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof t->saved_mask, &t->saved_mask) == 0 &&
+		    ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof all, &all) == 0)
+			t->mask_saved = 1;
+	}
+	t->state = TEM_T_INJECT;
+}
+
+static void unblock(struct tem_thread *t)
+{
+	if (t->mask_saved &&
+	    ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof t->saved_mask, &t->saved_mask) != 0 && errno != ESRCH)
+		tem_log(1, "pid %d: cannot restore the signal mask after an injected call: %s", (int)t->tid, strerror(errno));
+	t->mask_saved = 0;
 }
 
 /* What to do with a stopped thread: the loop's single restart point. */
@@ -364,6 +383,7 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 		inject(t, c->inject_nr, c->inject_args);
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
+	unblock(t);
 	finish_call(t, &r);
 	return c->kill ? TEM_R_NONE : TEM_R_RESUME;
 }
@@ -487,9 +507,10 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 		return TEM_R_RESUME;   /* group-stop: resume without a signal */
 	if (t->state != TEM_T_RUNNING) {
 		if (!tem_signal_hold(t, s, &si))
-			t->pending_sig = s;    /* delivered once TEM's own work is done */
+			tem_sigdefer_keep(t, &si);   /* raised again once TEM's own work is done */
 		return TEM_R_RESUME;
 	}
+	tem_sigdefer_match(t, s, &si);   /* a kept one raised again: its own siginfo */
 	if (tem_signal_stop(t, s, &si, sig))
 		return TEM_R_RESUME;   /* held during trusted code, or a held one now */
 	*sig = s;
@@ -503,10 +524,8 @@ static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
 	struct tem_group *g = t->grp;
 
 	if (rs == TEM_R_RESUME) {
-		if (!sig && t->state == TEM_T_RUNNING && t->pending_sig) {
-			sig = t->pending_sig;
-			t->pending_sig = 0;
-		}
+		if (t->ndefer && t->state == TEM_T_RUNNING)
+			tem_sigdefer_raise(t);
 		if (sig && tem_sigframe_refused(t, sig))
 			sig = 0;   /* killed: the frame is never written */
 		restart(t, sig);

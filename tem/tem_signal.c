@@ -37,6 +37,9 @@
 #ifndef TRAP_TRACE
 #define TRAP_TRACE 2
 #endif
+#ifndef TRAP_BRKPT
+#define TRAP_BRKPT 1
+#endif
 #ifndef TRAP_HWBKPT
 #define TRAP_HWBKPT 4
 #endif
@@ -174,8 +177,12 @@ int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si)
 		return 0;
 	}
 	if (cpu_fault(sig, si)) {
-		tem_log(1, "pid %d: signal %d (%s) raised by trusted code: its handler would see trusted "
-		        "registers; process stopped", (int)t->tid, sig, strsignal(sig));
+		uint32_t pk = 0;
+
+		tem_pkru_get(t->tid, &pk);
+		tem_log(1, "pid %d: signal %d (%s, si_code %d, at %p, PKRU 0x%08x) raised by trusted code: its "
+		        "handler would see trusted registers; process stopped", (int)t->tid, sig, strsignal(sig),
+		        si->si_code, si->si_addr, pk);
 		kill(t->tid, SIGKILL);   /* its thread group: a vfork child's is not proc->tgid */
 		kill(t->proc->tgid, SIGKILL);
 		return 1;
@@ -224,10 +231,37 @@ static int release(struct tem_thread *t, int *deliver)
 	return 1;
 }
 
+/* A stop of a stepped thread that is one of its steps.  The CPU reports an
+ * executed instruction or taken branch as TRAP_TRACE; a system call that was
+ * stepped into returns with the kernel's own report of the step,
+ * SIGTRAP/TRAP_BRKPT at the instruction after the `syscall` (x86's
+ * user_single_step_report), whether the call was trapped by the filter or
+ * not.  Neither is a trap raised by the program (a stepped trusted gate
+ * making a system call was stopped as "signal 5 raised by trusted code", and
+ * the same report after it left was delivered to the program).  A real
+ * TRAP_BRKPT (INT1) follows a 0xf1 byte, never the 0f 05 of `syscall`. */
+static int is_step(struct tem_thread *t, const siginfo_t *si)
+{
+	uint8_t insn[2];
+
+	if (si->si_code == TRAP_TRACE)
+		return 1;
+	/* a held signal delivered while stepping: the kernel reports the step
+	 * into its handler with ptrace_notify (si_code SIGTRAP, the thread's
+	 * own tid); the handler starts with the kernel's default PKRU, which
+	 * leaves write-disable clear and so counts as granting here */
+	if (si->si_code == SIGTRAP && si->si_pid == t->tid)
+		return 1;
+	if (si->si_code != TRAP_BRKPT || (uint64_t)(uintptr_t)si->si_addr < 2)
+		return 0;
+	return tem_mem_read(t->tid, (uint64_t)(uintptr_t)si->si_addr - 2, insn, 2) == 2 && insn[0] == 0x0f &&
+	       insn[1] == 0x05;
+}
+
 int tem_signal_stop(struct tem_thread *t, int sig, const siginfo_t *si, int *deliver)
 {
 	*deliver = 0;
-	if (sig == SIGTRAP && ((t->sig_stepping && si->si_code == TRAP_TRACE) ||
+	if (sig == SIGTRAP && ((t->sig_stepping && is_step(t, si)) ||
 	                       (t->sig_dr && si->si_code == TRAP_HWBKPT)))
 		return release(t, deliver);
 	return tem_signal_hold(t, sig, si);

@@ -178,7 +178,7 @@ const struct tem_sysrow tem_syscalls[] = {
 	ROW(157, "prctl",                   JUDGE, ""),
 	ROW(158, "arch_prctl",              ALLOW, "FS/GS base, CPUID faulting, AMX permission, shadow stack: the caller only"),
 	ROW(159, "adjtimex",                ALLOW, ""),
-	ROW(160, "setrlimit",               ALLOW, ""),
+	ROW(160, "setrlimit",               JUDGE, ""),
 	ROW(161, "chroot",                  REFUSE, "changes the root: paths erim-tem and the program share mean other files"),
 	ROW(162, "sync",                    ALLOW, ""),
 	ROW(163, "acct",                    REFUSE, "system administration: process accounting file"),

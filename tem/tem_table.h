@@ -56,6 +56,11 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
  * file or to physical memory. */
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
 
+/* ---- tem_dump.c: no core dump after registration ----------------------------- */
+
+void tem_chk_setrlimit(struct tem_call *c);
+void tem_chk_prlimit_core(struct tem_call *c);
+
 /* ---- tem_procfs.c ---------------------------------------------------------- */
 
 /* Open erim-tem's own view of procfs (before the program runs). */

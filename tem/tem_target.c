@@ -292,6 +292,43 @@ static void chk_personality_all(struct tem_call *c)
 		refuse_why(c, EPERM, "refused (READ_IMPLIES_EXEC survives exec: readable memory of the next image would be executable)");
 }
 
+/* The traced thread group whose (or whose thread's) /proc/.../syscall file
+ * ST is; 0 if none. */
+static pid_t syscall_file_owner(const struct stat *st)
+{
+	pid_t tg[512];
+	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
+	struct stat ps;
+	char name[96];
+
+	for (i = 0; i < n; i++) {
+		DIR *d;
+		struct dirent *e;
+		int fd;
+
+		snprintf(name, sizeof name, "/proc/%d/syscall", (int)tg[i]);
+		if (tem_proc_stat(name, &ps) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino)
+			return tg[i];
+		snprintf(name, sizeof name, "/proc/%d/task", (int)tg[i]);
+		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || !(d = fdopendir(fd))) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
+				continue;
+			snprintf(name, sizeof name, "%.32s/syscall", e->d_name);
+			if (fstatat(dirfd(d), name, &ps, 0) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
+				closedir(d);
+				return tg[i];
+			}
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
 int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner)
 {
 	struct stat ps, me;
@@ -317,6 +354,13 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 		return 0;
 	if (tem_proc_stat("/proc/kcore", &ps) == 0 && ps.st_ino == st->st_ino) {
 		*why = "all of physical memory (/proc/kcore)";
+		return 1;
+	}
+	/* 0400: the registers of a thread stopped in a system call
+	 * (/proc/PID/syscall: its six arguments, stack pointer and program
+	 * counter -- those of trusted code when a gate made the call) */
+	if ((st->st_mode & 07777) == 0400 && (*owner = syscall_file_owner(st)) != 0) {
+		*why = "the registers of a traced thread at a system call (/proc/PID/syscall)";
 		return 1;
 	}
 	/* procfs fixes the modes of its files (chmod is refused there): in a
@@ -365,12 +409,15 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 }
 
 #define A TEM_W_ALWAYS
+#define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_target_rules[] = {
 	{ SYS_process_vm_readv, "process_vm_readv", A, chk_process_vm, "any target: a traced process (itself included), erim-tem, or an untraced process (an unwatched deputy); reads memory, pkeys ignored", "EPERM" },
 	{ SYS_process_vm_writev, "process_vm_writev", A, chk_process_vm, "any target, as process_vm_readv; writes memory, pkeys ignored", "EPERM" },
 	{ SYS_ptrace, "ptrace", A, chk_ptrace, "any target (traced, erim-tem, or an untraced deputy): memory and registers", "EPERM" },
 	{ SYS_kcmp, "kcmp", A, chk_kcmp, "either target another traced process or erim-tem", "EPERM" },
 	{ SYS_prlimit64, "prlimit64", A, chk_pid_arg0, "target another traced process or erim-tem (fd limit 0 would blind erim-tem)", "EPERM" },
+	{ SYS_prlimit64, "prlimit64", R, tem_chk_prlimit_core, "own process after registration: RLIMIT_CORE raised (soft or hard; a soft limit of 1 is always allowed), or its soft limit 1 lowered to 0 (a core dump copies trusted memory and registers where untrusted code can read them; 0 does not stop a core_pattern pipe)", "EPERM" },
+	{ SYS_setrlimit, "setrlimit", R, tem_chk_setrlimit, "as prlimit64 on the caller's own process", "EPERM" },
 	{ SYS_migrate_pages, "migrate_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
 	{ SYS_move_pages, "move_pages", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
 	{ SYS_get_robust_list, "get_robust_list", A, chk_pid_arg0, "target another traced process or erim-tem", "EPERM" },
@@ -386,6 +433,7 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_clone3, "clone3", A, chk_clone3_all, "flags in memory, racy to judge: the C library falls back to clone", "ENOSYS" },
 };
 #undef A
+#undef R
 const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rules[0];
 
 /* Does any traced process hold an fd to the memory file of TGID?  Checked

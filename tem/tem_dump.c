@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* tem_dump.c: no core dump of a registered process.  A core dump is the
+ * kernel copying a process's memory -- trusted memory included, protection
+ * keys ignored -- and the registers of every thread (one may be inside
+ * trusted code) to a file or a pipe reader that untrusted code, or its
+ * user, can read.  liberim's erim_init sets RLIMIT_CORE to 1/1: 1 is the
+ * one value that stops both kinds of dump (a file needs at least a page, a
+ * core_pattern pipe is skipped for exactly 1; 0 does NOT stop a pipe).  The
+ * other switches of a dump are closed elsewhere or not reachable:
+ * PR_SET_DUMPABLE is pinned at 1 (tem_target.c; suid_dumpable and
+ * core_pattern are root's sysctls), coredump_filter and MADV_DODUMP only
+ * choose what a dump holds, and no dump happens with the limit at 1.
+ *
+ * So after registration the limit may not be changed into one that lets a
+ * dump happen: neither soft nor hard limit raised (but a soft limit may
+ * always become 1), and a soft limit of 1 not lowered to 0.  Judged by the target: setrlimit and prlimit64 on the
+ * caller's own process, whoever the caller is (trusted code too: nothing in
+ * trusted code needs a dump).  prlimit64 on another traced process or on
+ * erim-tem is refused outright by its target row (tem_target.c).  The new
+ * limit is a struct in memory: the other tasks of the caller's group are
+ * held from the read until the kernel read it. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include "tem.h"
+#include "tem_table.h"
+
+static void exit_held(struct tem_call *c, long ret)
+{
+	(void)c;
+	(void)ret;
+}
+
+/* Why the core limit NW of process TGID would let a dump happen; NULL if
+ * it would not. */
+static const char *core_limit_opens(pid_t tgid, const struct rlimit *nw)
+{
+	struct rlimit cur;
+
+	if (prlimit(tgid, RLIMIT_CORE, NULL, &cur) != 0)
+		return "cannot read the process's RLIMIT_CORE";
+	if (nw->rlim_cur == 1 && nw->rlim_max <= cur.rlim_max)
+		return NULL;   /* 1 is no dump at all, whatever it was before */
+	if (nw->rlim_cur > cur.rlim_cur || nw->rlim_max > cur.rlim_max)
+		return "raises RLIMIT_CORE: a core dump copies trusted memory and the registers of threads "
+		       "inside trusted code where untrusted code can read them";
+	if (cur.rlim_cur == 1 && nw->rlim_cur == 0)
+		return "RLIMIT_CORE 0 undoes the 1 that also stops dumps to a core_pattern pipe";
+	return NULL;
+}
+
+static void judge_core_limit(struct tem_call *c, pid_t tgid, uint64_t resource, uint64_t addr)
+{
+	struct rlimit nw;
+	const char *bad;
+
+	if (resource != RLIMIT_CORE || addr == 0)
+		return;   /* another limit, or only a read */
+	c->needs_freeze = 1;   /* no task sharing the memory may rewrite the struct after this read */
+	if (tem_mem_read(c->t->tid, addr, &nw, sizeof nw) != (ssize_t)sizeof nw)
+		return;   /* the kernel fails it with EFAULT */
+	if ((bad = core_limit_opens(tgid, &nw)) != NULL) {
+		c->refuse_errno = EPERM;
+		snprintf(c->why, sizeof c->why, "refused (%s)", bad);
+		return;
+	}
+	c->on_exit = exit_held;   /* the others stay held until the kernel read it */
+}
+
+void tem_chk_setrlimit(struct tem_call *c)
+{
+	judge_core_limit(c, c->t->tgid, c->a[0], c->a[1]);
+}
+
+/* The thread group of PID as erim-tem's procfs shows it; -1 if unknown. */
+static pid_t tgid_of(pid_t pid)
+{
+	char name[64], line[128];
+	FILE *f;
+	int tg = -1;
+
+	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
+	if (pid <= 0 || !(f = tem_proc_fopen(name)))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %d", &tg) == 1)
+			break;
+	fclose(f);
+	return (pid_t)tg;
+}
+
+/* prlimit64(pid, resource, new, old): judged here when the target is the
+ * caller's own process (0, a task of its thread group or address space). */
+void tem_chk_prlimit_core(struct tem_call *c)
+{
+	pid_t pid = (pid_t)c->a[0], tg;
+	const struct tem_thread *o;
+
+	if (pid == 0 || pid == c->t->tid || pid == c->t->tgid)
+		tg = c->t->tgid;
+	else if ((o = tem_thread_find(pid)) != NULL && o->proc == c->t->proc)
+		tg = o->tgid;
+	else if ((tg = tgid_of(pid)) != c->t->tgid)
+		return;   /* another process: its target row decides */
+	judge_core_limit(c, tg, c->a[1], c->a[2]);
+}

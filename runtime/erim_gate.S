@@ -16,8 +16,14 @@
  * release the slot; scrub caller-saved GPRs and all vector registers; checked
  * WRPKRU to PKRU_U; return on the untrusted stack.  Everything unusual (first
  * call of a thread, re-entry during a callback, refusals) goes to the C slow
- * path erim__gate_slow, which runs on the boot stack (slot 0's trusted stack)
- * under a spin lock, so no trusted code ever runs on an untrusted stack.
+ * path erim__gate_slow (erim_slots.c), which runs on the boot stack (slot 0's
+ * trusted stack) under a spin lock, so no trusted code ever runs on an
+ * untrusted stack.
+ *
+ * Layering: the gate calls down only -- the slow path, the direct path
+ * (erim_direct.c), the mprotect hooks (erim_mp.c), the thread-exit key
+ * (erim_thread.c), the abort paths (erim_abort.S) -- and nothing it calls
+ * calls the gate; the entry table and erim_callback_call sit above it.
  *
  * PKRU constants are loaded from erim__ro_page, which erim_init makes
  * read-only and reports as a trusted range (so erim-tem keeps it read-only).
@@ -514,7 +520,8 @@ erim__drop_mpk:
  * arguments all live in read-only memory.  Another thread can rewrite
  * anything it likes meanwhile: this path reads only the read-only page, its
  * own code and .rodata.  r12d selects the message (1: callback; 2: none,
- * erim__die_msg wrote it). */
+ * erim__die_msg wrote it); erim__abort itself is in erim_abort.S. */
+	.hidden erim__abort
 	.type erim__gate_abort, @function
 erim__gate_abort:
 	xorl %r12d, %r12d
@@ -527,107 +534,13 @@ erim__cb_bad:
 	jmp erim__abort
 	.size erim__cb_bad, .-erim__cb_bad
 
-/* void erim__die_msg(const char *msg, size_t len): a refusal by trusted code
- * (gate_refuse in erim_entries.c).  The message may be in trusted memory, so
- * it is written first, with the rights in force, on the caller's trusted
- * stack (no other thread can write it; no libc, no errno, no TLS); then the
- * same drop and kill as the abort paths. */
-	.globl erim__die_msg
-	.hidden erim__die_msg
-	.type erim__die_msg, @function
-erim__die_msg:
-	movq %rsi, %rdx
-	movq %rdi, %rsi
-	movl $2, %edi
-	movl $1, %eax                           /* write(2, msg, len) */
-	syscall
-	movl $2, %r12d                          /* no second message */
-	jmp erim__abort
-	.size erim__die_msg, .-erim__die_msg
-
-	.type erim__abort, @function
-erim__abort:
-	cmpl $ERIM_MODE_MPK, RO(ERIM_RO_MODE)
-	jne 2f
-1:	xorl %ecx, %ecx
-	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_U), %eax
-.Lsite_abort:
-	.byte ERIM_X86_WRPKRU_BYTES                    /* wrpkru */
-	cmpl RO(ERIM_RO_PKRU_U), %eax
-	jne 1b
-	xorl %ecx, %ecx
-	.byte ERIM_X86_RDPKRU_BYTES                    /* rdpkru */
-	cmpl RO(ERIM_RO_PKRU_U), %eax
-	jne 1b
-2:	/* untrusted rights from here on (mpk); report and die */
-	cmpl $2, %r12d
-	je 4f
-	leaq erim__msg_gate(%rip), %rsi
-	movl $erim__msg_gate_len, %edx
-	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
-	jne 3f
-	leaq erim__msg_cb(%rip), %rsi
-	movl $erim__msg_cb_len, %edx
-3:	movl $1, %eax                           /* write(2, msg, len) */
-	movl $2, %edi
-	syscall
-4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
-	xorl %edi, %edi
-	movl $4, %esi
-	leaq erim__zeros(%rip), %rdx
-	xorl %r10d, %r10d
-	syscall
-	movl $13, %eax                          /* rt_sigaction(SIGSEGV, SIG_DFL, NULL, 8) */
-	movl $11, %edi
-	leaq erim__zeros(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
-	syscall
-	movl $14, %eax                          /* rt_sigprocmask(SIG_UNBLOCK, {SIGSEGV}, NULL, 8) */
-	movl $1, %edi
-	leaq erim__segv_set(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
-	syscall
-	movl $39, %eax                          /* getpid */
-	syscall
-	movl %eax, %r12d
-	movl $ERIM_SYS_GETTID, %eax
-	syscall
-	movl %eax, %esi
-	movl %r12d, %edi
-	movl $11, %edx
-	movl $234, %eax                         /* tgkill(pid, tid, SIGSEGV) */
-	syscall
-	movl $9, %edx                           /* still here (a handler raced us): SIGKILL */
-	movl %r12d, %edi
-	movl $234, %eax
-	syscall
-	movl $231, %eax                         /* exit_group(139) */
-	movl $139, %edi
-	syscall
-	ud2
-	.size erim__abort, .-erim__abort
-
 	.section .rodata
-erim__msg_gate:
-	.ascii "erim: violation: a WRPKRU gate site was reached with an unexpected PKRU value (jump onto a WRPKRU?); process stopped\n"
-	.set erim__msg_gate_len, .-erim__msg_gate
-erim__msg_cb:
-	.ascii "erim: violation: return from a callback that no frame of this thread waits for (forged return, TLS tampered with, or another thread); process stopped\n"
-	.set erim__msg_cb_len, .-erim__msg_cb
 	.p2align 2
 erim__fp_default:
 	.long 0x1f80                            /* MXCSR: all masked, nearest, no flags */
 	.long 0x037f                            /* x87 CW: all masked, nearest, 64-bit */
 erim__fp_zero:
 	.long 0                                 /* 0.0f */
-	.p2align 5
-erim__zeros:
-	.zero 32                                /* SIG_DFL sigaction; rlimit {0, 0} */
-erim__segv_set:
-	.quad 1 << (11 - 1)
 	.text
 
 /* size_t erim__gate_sites(const uintptr_t **sites) */
@@ -648,7 +561,7 @@ erim__site_table:
 	.quad .Lsite_cb_exit_mpk
 	.quad .Lsite_cb_enter_mpk
 	.quad .Lsite_drop
-	.quad .Lsite_abort
+	.quad erim__abort_site                 /* erim_abort.S */
 	.quad .Lsite_gate_first_mpk
 erim__site_table_end:
 

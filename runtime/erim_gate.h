@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* erim_gate.h: constants shared by the gate (erim_gate.S) and its C half
- * (erim_entries.c) beyond the layout in erim_internal.h: the callback frame,
+ * (erim_slots.c, erim_callback.c) beyond the layout in erim_internal.h: the callback frame,
  * the register scrub sequences, and the one system call the gate makes. */
 #ifndef ERIM_GATE_H
 #define ERIM_GATE_H

@@ -77,29 +77,37 @@ struct heap_meta {
  * heap_meta): the sealed read-only page holds it. */
 #define H ((struct heap_meta *)erim__ro.heap_meta)
 
-size_t erim__heap_meta_size(size_t heap_size)
+/* The runtime region holds the metadata (erim_reserve.c sizes it with
+ * erim_heap_meta_size, erim_internal.h, which counts the header as
+ * ERIM_HEAP_META_HDR bytes). */
+_Static_assert(sizeof(struct heap_meta) <= ERIM_HEAP_META_HDR, "heap_meta header");
+
+/* Set the heap up, empty, over the regions in erim__layout (none reserved:
+ * no heap).  Called before erim_init (the read-only page is still writable):
+ * by erim_init, by the first allocation before it, and by erim_fini once the
+ * regions are plain memory again. */
+void erim__heap_setup(void)
 {
-	size_t np = heap_size / ERIM_PAGE;
-	size_t n = sizeof(struct heap_meta) + np * sizeof(uint32_t);
+	const struct erim_layout *L = &erim__layout;
+	struct heap_meta *h = L->meta;
+	size_t np = L->heap_size / ERIM_PAGE;
+	uintptr_t lm;
 
-	n = (n + 31) & ~(size_t)31;
-	n += np * 4 * sizeof(uint64_t);
-	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
-}
-
-/* Called before erim_init (the read-only page is still writable). */
-void erim__heap_setup(void *meta, size_t meta_size, void *heap, size_t heap_size)
-{
-	struct heap_meta *h = meta;
-	size_t np = heap_size / ERIM_PAGE;
-	uintptr_t lm = (uintptr_t)meta + sizeof(struct heap_meta) + np * sizeof(uint32_t);
-
-	(void)meta_size;
+	if (!h || !L->heap) {
+		erim__ro.heap_meta = NULL;
+		return;
+	}
+	lm = (uintptr_t)h + sizeof(struct heap_meta) + np * sizeof(uint32_t);
 	erim_fill(h, 0, sizeof *h);
-	h->base = (uintptr_t)heap;
+	h->base = (uintptr_t)L->heap;
 	h->npages = np;
 	h->live_map = (uint64_t (*)[4])((lm + 31) & ~(uintptr_t)31);
 	erim__ro.heap_meta = h;
+}
+
+int erim__heap_ready(void)
+{
+	return H != NULL;
 }
 
 static void live_set(uintptr_t a, size_t pg, size_t sz)
@@ -307,8 +315,14 @@ static void *heap_alloc(size_t n, size_t align)
 {
 	void *p;
 
-	if (!H && (erim__ro.mode != ERIM_MODE_DIRECT || erim__reserve_default() < 0))
-		return NULL;
+	if (!H) {
+		/* before erim_init only (the page holding H is sealed after it) */
+		if (erim__ro.mode != ERIM_MODE_DIRECT || erim__reserve_default() < 0)
+			return NULL;
+		erim__heap_setup();
+		if (!H)
+			return NULL;
+	}
 	if (n == 0)
 		n = 1;
 	if (n > H->npages * ERIM_PAGE)

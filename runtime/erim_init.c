@@ -86,109 +86,7 @@ static void ranges_remove_kind_what(const char *what)
 	erim__ro.nranges = j;
 }
 
-/* ---- regions reserved up front ----------------------------------------------- */
-
-static size_t page_round(size_t n)
-{
-	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
-}
-
-static void unreserve(void)
-{
-	struct erim_layout *L = &erim__layout;
-
-	if (L->rt)
-		munmap(L->rt, L->rt_size);
-	if (L->heap)
-		munmap(L->heap, L->heap_size);
-	if (L->stacks)
-		munmap(L->stacks, L->stacks_size);
-	memset(L, 0, sizeof *L);
-	erim__ro.entries = NULL;
-	erim__ro.slots = NULL;
-	erim__ro.nslots = 0;
-	erim__ro.nentries = 0;
-	erim__ro.nranges = 0;
-}
-
-static void *reserve_map(size_t n)
-{
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Reserve the runtime region, the heap and the stacks (not yet protected). */
-static int reserve(size_t heap_size, size_t stack_size, size_t max_threads)
-{
-	struct erim_layout *L = &erim__layout;
-	size_t ent = page_round(ERIM_MAX_ENTRIES * sizeof(struct erim_ientry));
-	size_t slots = page_round((max_threads + 1) * sizeof(struct erim_slot));
-	size_t meta = erim__heap_meta_size(heap_size);
-	char *rt;
-
-	L->rt_size = ent + slots + meta;
-	L->heap_size = heap_size;
-	L->stack_size = stack_size;
-	L->max_threads = max_threads;
-	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_STACK_GAP);
-	L->rt = reserve_map(L->rt_size);
-	L->heap = reserve_map(L->heap_size);
-	L->stacks = reserve_map(L->stacks_size);
-	if (!L->rt || !L->heap || !L->stacks) {
-		int e = errno;
-
-		unreserve();
-		set_err("cannot reserve trusted memory: %s", strerror(e));
-		return -e;
-	}
-	/* keep trusted memory out of core dumps (best effort) */
-	madvise(L->rt, L->rt_size, MADV_DONTDUMP);
-	madvise(L->heap, L->heap_size, MADV_DONTDUMP);
-	madvise(L->stacks, L->stacks_size, MADV_DONTDUMP);
-	rt = L->rt;
-	erim__ro.entries = (struct erim_ientry *)rt;
-	erim__ro.nentries = 0;
-	erim__ro.slots = (struct erim_slot *)(rt + ent);
-	erim__heap_setup(rt + ent + slots, meta, L->heap, L->heap_size);
-	erim__slots_init();
-	erim__ro.nranges = 0;
-	erim__ranges_add((uintptr_t)L->rt, (uintptr_t)L->rt + L->rt_size, "runtime", ERIM_R_SWITCHED);
-	erim__ranges_add((uintptr_t)L->heap, (uintptr_t)L->heap + L->heap_size, "heap", ERIM_R_SWITCHED);
-	erim__ranges_add((uintptr_t)L->stacks, (uintptr_t)L->stacks + L->stacks_size, "stacks",
-	                 ERIM_R_SWITCHED);
-	erim__ranges_add((uintptr_t)&erim__ro_page, (uintptr_t)&erim__ro_page + ERIM_PAGE, "runtime",
-	                 ERIM_R_READONLY);
-	return 0;
-}
-
-static size_t env_size(const char *name, size_t dflt)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long long n;
-
-	if (!v || !*v)
-		return dflt;
-	n = strtoull(v, &end, 0);
-	if (*end == 'k' || *end == 'K')
-		n <<= 10;
-	else if (*end == 'm' || *end == 'M')
-		n <<= 20;
-	return n ? (size_t)n : dflt;
-}
-
-/* Reserve with default sizes when something needs the regions before
- * erim_init (entry registration, start-up allocations). */
-int erim__reserve_default(void)
-{
-	if (erim__layout.rt)
-		return 0;
-	return reserve(env_size("ERIM_HEAP_SIZE", ERIM_DEFAULT_HEAP),
-	               page_round(env_size("ERIM_STACK_SIZE", ERIM_DEFAULT_STACK)),
-	               env_size("ERIM_MAX_THREADS", ERIM_DEFAULT_THREADS));
-}
+/* ---- regions reserved up front (erim_reserve.c) ----------------------------- */
 
 static int slots_in_use(void)
 {
@@ -426,12 +324,13 @@ static int init_locked(const struct erim_config *cfg)
 		        (int)c.inspect);
 		return -EINVAL;
 	}
-	heap_size = page_round(c.heap_size ? c.heap_size : env_size("ERIM_HEAP_SIZE", ERIM_DEFAULT_HEAP));
-	stack_size = page_round(c.stack_size ? c.stack_size
-	                                     : env_size("ERIM_STACK_SIZE", ERIM_DEFAULT_STACK));
+	heap_size = erim_page_round(c.heap_size ? c.heap_size
+	                                        : erim__env_size("ERIM_HEAP_SIZE", ERIM_DEFAULT_HEAP));
+	stack_size = erim_page_round(c.stack_size ? c.stack_size
+	                                          : erim__env_size("ERIM_STACK_SIZE", ERIM_DEFAULT_STACK));
 	if (stack_size < 4 * ERIM_PAGE)
 		stack_size = 4 * ERIM_PAGE;
-	max_threads = env_size("ERIM_MAX_THREADS", ERIM_DEFAULT_THREADS);
+	max_threads = erim__env_size("ERIM_MAX_THREADS", ERIM_DEFAULT_THREADS);
 	if (max_threads > 4096)
 		max_threads = 4096;
 
@@ -482,13 +381,21 @@ static int init_locked(const struct erim_config *cfg)
 	/* regions: keep an earlier reservation unless it is unused and sized differently */
 	if (erim__layout.rt && !erim__heap_used() && !slots_in_use() && erim__ro.nentries <= 1 &&
 	    (erim__layout.heap_size != heap_size || erim__layout.stack_size != stack_size ||
-	     erim__layout.max_threads != max_threads))
-		unreserve();
-	if (!erim__layout.rt) {
-		r = reserve(heap_size, stack_size, max_threads);
-		if (r < 0)
-			goto fail;
+	     erim__layout.max_threads != max_threads)) {
+		erim__unreserve();
+		erim__heap_setup();     /* no heap until the regions exist again */
 	}
+	if (!erim__layout.rt) {
+		r = erim__reserve(heap_size, stack_size, max_threads);
+		if (r < 0) {
+			set_err("cannot reserve trusted memory: %s", strerror(-r));
+			goto fail;
+		}
+	}
+	/* the heap sets itself up from the layout (unless start-up allocations
+	 * already did) */
+	if (!erim__heap_ready())
+		erim__heap_setup();
 	r = erim__entries_init();
 	if (r < 0)
 		goto fail;
@@ -519,6 +426,9 @@ static int init_locked(const struct erim_config *cfg)
 		goto fail;
 
 	erim__ro.vec = vec_kind();
+	/* entry 0's way to erim_fini's trusted wipe: stored here, every time,
+	 * before the page is sealed (erim_entries.c calls nothing above it) */
+	erim__ro.fini_trusted = erim__fini_trusted;
 	erim__ro.pkey = (int32_t)key;
 	r = dontdump_all(be != ERIM_BACKEND_NONE);
 	if (r < 0)

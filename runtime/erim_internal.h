@@ -96,12 +96,13 @@
 #define ERIM_DEFAULT_THREADS 128
 #define ERIM_BOOT_STACK (64UL << 10)
 
-/* the reserved regions and their layout (erim_init.c); lives in erim_ro */
+/* the reserved regions and their layout (erim_reserve.c); lives in erim_ro */
 struct erim_layout {
 	void *rt;  size_t rt_size;       /* runtime region: struct erim_rt + tables */
 	void *heap; size_t heap_size;
 	void *stacks; size_t stacks_size;
 	size_t stack_size, max_threads;  /* per slot; slots 1..max_threads */
+	void *meta; size_t meta_size;    /* the heap's metadata, in the runtime region */
 };
 
 /* range kinds: how the mprotect back end treats a range at a switch */
@@ -129,6 +130,9 @@ struct erim_ro {
 	int64_t rseq_off;                /* glibc's __rseq_offset / __rseq_size, read at init */
 	uint32_t rseq_size;
 	uint32_t fs_mode;                /* ERIM_FS_*: how trusted code gets its own %fs */
+	/* hooks: functions of an upper layer that a lower one calls with trusted
+	 * rights, stored by erim_init before it seals the page */
+	long (*fini_trusted)(struct erim_slot *self);   /* entry 0 -> erim_wipe.c */
 };
 
 union erim_ro_page {
@@ -185,18 +189,51 @@ long erim__cb_mprot(erim_entry_fn fn, void *args, size_t size, struct erim_slot 
                     uint32_t tid) ERIM_HIDDEN;
 void erim__drop_mpk(void) ERIM_HIDDEN;
 
-/* gate helpers in C (erim_entries.c) */
-long erim__gate_direct(unsigned id, void *args) ERIM_HIDDEN;
+/* The layers below the gate's C users, bottom up (tests/arch/import_graph.sh
+ * keeps them free of circles): erim_abort.S; erim_gate_refuse.c; the slots
+ * and slow path, the direct path, the mprotect hooks, the thread-exit key;
+ * the gate (erim_gate.S); the entry table and callbacks above it. */
+
+/* abort paths (erim_abort.S) */
+__attribute__((noreturn)) void erim__die_msg(const char *msg, size_t len) ERIM_HIDDEN;
+
+/* refusals by trusted gate code, no libc (erim_gate_refuse.c) */
+__attribute__((noreturn, format(printf, 3, 4)))
+void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...) ERIM_HIDDEN;
+const struct erim_ientry *erim__entry_or_refuse(unsigned id) ERIM_HIDDEN;
+
+static inline int erim__id_allowed(unsigned id, const unsigned *allow, size_t nallow)
+{
+	for (size_t i = 0; i < nallow; i++)
+		if (allow[i] == id)
+			return 1;
+	return 0;
+}
+
+/* slots and the slow path (erim_slots.c) */
 void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out,
                      uintptr_t ufs) ERIM_HIDDEN;
-void erim__note_thread(void) ERIM_HIDDEN;
+void erim__slots_init(void) ERIM_HIDDEN;
+struct erim_slot *erim__my_slot(void) ERIM_HIDDEN;
+
+/* direct mode (erim_direct.c) */
+long erim__gate_direct(unsigned id, void *args) ERIM_HIDDEN;
+long erim__callback_direct(erim_entry_fn fn, void *args, const unsigned *allow,
+                           size_t nallow) ERIM_HIDDEN;
+
+/* the mprotect back end's switch hooks (erim_mp.c) */
 void erim__mp_open(void) ERIM_HIDDEN;
 void erim__mp_close(void) ERIM_HIDDEN;
 int erim__mp_is_open(void) ERIM_HIDDEN;
 int erim__mp_probe(void) ERIM_HIDDEN;
 void erim__mp_reset(void) ERIM_HIDDEN;
+
+/* the thread-exit hook's key (erim_thread.c) */
+void erim__thread_exit_init(void (*dtor)(void *)) ERIM_HIDDEN;
+void erim__note_thread(void) ERIM_HIDDEN;
+
+/* the entry table (erim_entries.c) */
 int erim__entries_init(void) ERIM_HIDDEN;
-void erim__slots_init(void) ERIM_HIDDEN;
 void erim__slot_thread_exit(void *unused) ERIM_HIDDEN;
 
 /* trusted thread blocks (erim_tcb.c) */
@@ -206,9 +243,26 @@ int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen) ERIM_HIDDEN;
 int erim__rseq_seal(char *err, size_t errlen) ERIM_HIDDEN;
 const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs) ERIM_HIDDEN;
 
-/* heap (erim_heap.c) */
-void erim__heap_setup(void *meta, size_t meta_size, void *heap, size_t heap_size) ERIM_HIDDEN;
-size_t erim__heap_meta_size(size_t heap_size) ERIM_HIDDEN;
+static inline size_t erim_page_round(size_t n)
+{
+	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
+}
+
+/* heap (erim_heap.c).  Its metadata: a header of at most ERIM_HEAP_META_HDR
+ * bytes (checked there), a 32-bit page-map entry and a 32-byte live map per
+ * page. */
+#define ERIM_HEAP_META_HDR 512
+static inline size_t erim_heap_meta_size(size_t heap_size)
+{
+	size_t np = heap_size / ERIM_PAGE;
+	size_t n = ERIM_HEAP_META_HDR + np * sizeof(uint32_t);
+
+	n = (n + 31) & ~(size_t)31;
+	n += np * 4 * sizeof(uint64_t);
+	return erim_page_round(n);
+}
+void erim__heap_setup(void) ERIM_HIDDEN;
+int erim__heap_ready(void) ERIM_HIDDEN;
 int erim__heap_used(void) ERIM_HIDDEN;
 
 /* violations (erim_violation.c) */
@@ -229,21 +283,26 @@ __attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt
 #define erim__rseq_sealed (erim__ro.slots[0].used)
 #define ERIM_INTERNAL_FINI ((void *)1)   /* argument of internal entry 0: the wipe */
 long erim__fini_trusted(struct erim_slot *self) ERIM_HIDDEN;
-long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call of the above */
+long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call of entry 0 */
 int erim__fini_probe(uint32_t mode) ERIM_HIDDEN;
 int erim__fini_wipe(void) ERIM_HIDDEN;
 void erim__fini_reset(void) ERIM_HIDDEN;
 __attribute__((noreturn)) void erim__fini_halfway(const char *step, int err) ERIM_HIDDEN;
 void erim__heap_wipe(void) ERIM_HIDDEN;             /* erim_heap.c, trusted */
-void erim__zero_dirty(uintptr_t start, uintptr_t end) ERIM_HIDDEN;
+void erim__zero_dirty(uintptr_t start, uintptr_t end) ERIM_HIDDEN;  /* erim_zero.c, trusted */
 
 /* globals (erim_globals.c) */
 struct erim_grange { uintptr_t start, end; char module[96]; };
 int erim__globals_find(struct erim_grange *out, size_t max, size_t *n, char *err, size_t errlen) ERIM_HIDDEN;
 
-/* registry (erim_ro.c); reservation (erim_init.c) */
+/* registry (erim_ro.c) */
 int erim__ranges_add(uintptr_t start, uintptr_t end, const char *what, int kind) ERIM_HIDDEN;
+
+/* reservation (erim_reserve.c) */
+int erim__reserve(size_t heap_size, size_t stack_size, size_t max_threads) ERIM_HIDDEN;
 int erim__reserve_default(void) ERIM_HIDDEN;
+void erim__unreserve(void) ERIM_HIDDEN;
+size_t erim__env_size(const char *name, size_t dflt) ERIM_HIDDEN;
 
 /* PLT stubs retargeted to sealed slot copies (erim_plt.c); LATE: after
  * erim_init (dlopen), copies not added to the range registry */

@@ -13,8 +13,10 @@
  * JUMP_SLOT/IRELATIVE slots of DT_JMPREL that lie outside RELRO, the stubs
  * that jump through them (every ff 25 rel32 in executable segments whose
  * target is exactly such a slot), resolves slots still lazy (pointing at
- * their own PLT push) with dlvsym/dlsym by the relocation's symbol name and
- * version, writes the targets into "slot copy" pages mapped within +-2 GiB
+ * their own PLT push) to the definition ld.so would bind (by the relocation's
+ * symbol name and version: dlvsym/dlsym, checked against a walk of the
+ * objects in load order, so that an unversioned interposer wins as it does
+ * for ld.so), writes the targets into "slot copy" pages mapped within +-2 GiB
  * of the object, seals those read-only, and rewrites each stub's 4-byte
  * displacement to its copy (same instruction, same length).  Code pages are
  * written like load-time inspection writes them (private copy-on-write text,
@@ -45,10 +47,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "erim_internal.h"
+#include "erim_plt_sym.h"
 #include "erim_x86.h"
 #include "scan.h"
 
@@ -65,6 +69,7 @@ struct pobj {
 	uintptr_t base;
 	const ElfW(Phdr) *phdr;
 	int phnum;
+	int vdso;            /* the vDSO: in the link map, not in any lookup scope */
 	char name[160];
 };
 
@@ -105,6 +110,13 @@ static int fail(struct pctx *c, int e, const char *fmt, ...)
 	return -e;
 }
 
+static int vdso_phdr(uintptr_t phdr)
+{
+	uintptr_t eh = (uintptr_t)getauxval(AT_SYSINFO_EHDR);
+
+	return eh && phdr >= eh && phdr < eh + PG;
+}
+
 static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct pctx *c = arg;
@@ -117,6 +129,7 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 	o->base = info->dlpi_addr;
 	o->phdr = info->dlpi_phdr;
 	o->phnum = info->dlpi_phnum;
+	o->vdso = vdso_phdr((uintptr_t)info->dlpi_phdr);
 	snprintf(o->name, sizeof o->name, "%s", info->dlpi_name && info->dlpi_name[0]
 	         ? info->dlpi_name : "the executable");
 	return 0;
@@ -254,6 +267,63 @@ static int is_lazy(const struct pobj *o, uintptr_t v, size_t rel)
 	return 0;
 }
 
+/* The index in C's object list (load order) of the object holding the
+ * definition at A, or -1. */
+static long obj_of(const struct pctx *c, const void *a)
+{
+	Dl_info info;
+	struct link_map *lm = NULL;
+
+	if (!a || !dladdr1(a, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return -1;
+	for (size_t i = 0; i < c->nobj; i++)
+		for (int k = 0; k < c->obj[i].phnum; k++)
+			if (c->obj[i].phdr[k].p_type == PT_DYNAMIC &&
+			    c->obj[i].base + c->obj[i].phdr[k].p_vaddr == (uintptr_t)lm->l_ld)
+				return (long)i;
+	return -1;
+}
+
+/* NAME@VER in the global scope, bound as ld.so binds a reference from a
+ * DT_VERNEED entry: the first object in load order whose definition it
+ * accepts.  dlvsym finds the first one with that version; an earlier one
+ * defining NAME without a version (an LD_PRELOAD interposer built without a
+ * version script) is what ld.so binds, and dlvsym skips it: so walk the
+ * objects (erim_plt_sym.c) and take dlsym's answer when it lands in the first
+ * one that accepts the reference without a version.  NULL: not found. */
+static void *global_versioned(struct pctx *c, const char *name, const char *ver, int *unclear)
+{
+	void *b = dlvsym(RTLD_DEFAULT, name, ver), *a;
+	long first = -1, ia;
+
+	*unclear = 0;
+	for (size_t i = 0; i < c->nobj && first < 0; i++) {
+		enum erim_sym_match m;
+
+		if (c->obj[i].vdso)
+			continue;
+		m = erim__sym_match(c->obj[i].base, c->obj[i].phdr, c->obj[i].phnum, name, ver);
+		if (m == ERIM_SYM_VERSIONED)
+			return b;            /* dlvsym's rule holds up to here */
+		if (m == ERIM_SYM_UNVERSIONED)
+			first = (long)i;
+	}
+	if (first < 0)
+		return b;
+	a = dlsym(RTLD_DEFAULT, name);
+	ia = obj_of(c, a);
+	if (ia == first)
+		return a;                    /* the interposer, as ld.so binds it */
+	if (ia >= 0 && ia < first) {
+		/* an earlier object has NAME in another default version: dlsym
+		 * cannot say whether the unversioned one is in the global scope */
+		*unclear = (int)first + 1;
+		return NULL;
+	}
+	return b;                            /* the unversioned one is not global
+	                                      * (dlopen'ed RTLD_LOCAL) */
+}
+
 /* The address the lazy slot REL of O would be bound to. */
 static int resolve(struct pctx *c, const struct pobj *o, const struct dyn *d, size_t rel,
                    uintptr_t *out)
@@ -261,11 +331,17 @@ static int resolve(struct pctx *c, const struct pobj *o, const struct dyn *d, si
 	size_t si = ELF64_R_SYM(d->jmprel[rel].r_info);
 	const char *name = sym_name(d, si), *ver = sym_version(d, si);
 	void *v = NULL;
+	int unclear = 0;
 
 	if (!si || !d->symtab)
 		return fail(c, ENOENT, "PLT slot %zu of %s is lazy and has no symbol", rel, o->name);
 	dlerror();
-	v = ver ? dlvsym(RTLD_DEFAULT, name, ver) : dlsym(RTLD_DEFAULT, name);
+	v = ver ? global_versioned(c, name, ver, &unclear) : dlsym(RTLD_DEFAULT, name);
+	if (unclear)
+		return fail(c, ENOTSUP, "cannot tell which definition of %s@%s ld.so binds for a "
+		            "writable PLT slot of %s: %s defines it without a version, an earlier "
+		            "object in another version; refusing to guess", name, ver, o->name,
+		            c->obj[unclear - 1].name);
 	if (!v && ELF64_ST_BIND(d->symtab[si].st_info) == STB_WEAK) {
 		*out = 0;    /* an undefined weak function: lazy binding gives 0 too */
 		return 0;

@@ -11,26 +11,28 @@
  *
  *  variable                      file              read with trusted PKRU by           lives in
  *  ----------------------------  ----------------  ----------------------------------  -----------------------
- *  erim__ro_page (erim__ro)      erim_init.c       gate, slow path, callbacks, heap,   sealed RO page
+ *  erim__ro_page (erim__ro)      erim_ro.c         gate, slow path, callbacks, heap,   sealed RO page
  *                                                  registry, violation handler
+ *  erim__ro.fini_trusted         erim_init.c sets  entry 0 (erim_entries.c) -> the     sealed RO page, stored by
+ *    (function pointer)          it before seal    trusted wipe (erim_wipe.c)          erim_init before each seal
  *  erim__layout                  (macro)           callbacks (stack_size), slots_init  erim__ro.layout (RO page)
  *  heap meta pointer H           erim_heap.c       every heap operation                erim__ro.heap_meta (RO page)
  *  struct heap_meta, page map,   erim_heap.c       heap                                runtime region (trusted key)
  *    live map, free chains
  *  class_size[]                  erim_heap.c       heap                                .rodata
- *  entry table, slots            erim_entries.c    gate, slow path                     runtime region; base and
- *                                                                                      count in the RO page
+ *  entry table, slots            erim_entries.c,   gate, slow path                     runtime region; base and
+ *                                erim_slots.c                                          count in the RO page
  *  erim__site_table              erim_gate.S       erim__gate_sites (inspection)       .data.rel.ro (RELRO)
- *  (no abort stack)              erim_gate.S       abort paths drop PKRU in a checked  nothing: no memory touched
+ *  (no abort stack)              erim_abort.S      abort paths drop PKRU in a checked  nothing: no memory touched
  *                                                  loop, then raw syscalls             before the drop
- *  erim__tls_slot                erim_entries.c    gate, slow path, callbacks          TLS (untrusted!): range-
+ *  erim__tls_slot                erim_slots.c      gate, slow path, callbacks          TLS (untrusted!): range-
  *                                                                                      checked, slot claimed by CAS
- *  release_id, exit_key,         erim_entries.c    erim__note_thread and the thread-   .bss; read only with
- *    exit_key_ok                                   exit hook, both after the exit      untrusted rights (an id is
+ *  release_id; exit_key,         erim_entries.c;   erim__note_thread and the thread-   .bss; read only with
+ *    exit_key_ok                 erim_thread.c     exit hook, both after the exit      untrusted rights (an id is
  *                                                  WRPKRU                              checked by the gate anyway)
- *  direct_allow/_nallow/         erim_entries.c    direct mode only (before init:      TLS; no trusted PKRU then
+ *  direct_allow/_nallow/         erim_direct.c     direct mode only (before init:      TLS; no trusted PKRU then
  *    _in_callback                                  everything is trusted memory)
- *  mp_lock, mp_open_count        erim_entries.c    mprotect back end's switch hooks    .bss: that back end isolates
+ *  mp_lock, mp_open_count        erim_mp.c         mprotect back end's switch hooks    .bss: that back end isolates
  *                                                  (no PKRU there)                     between switches only
  *  reg_lock                      erim_entries.c    erim_register_entries (before init) .bss; not after init
  *  init_lock, cur_backend,       erim_init.c       erim_init/erim_fini (untrusted      .bss; never read with the
@@ -41,8 +43,9 @@
  *  real_main                     erim_autoinit.c   start-up wrapper (before init)      .bss; not a trusted path
  *  (none)                        erim_dlguard.c    dlopen wrapper (untrusted caller)   reads only the RO page
  *  (none)                        erim_wipe.c       erim__fini_trusted (internal entry  reads the RO page and the
- *                                                  0, trusted); the rest of erim_fini  runtime region; the dead
- *                                                  runs untrusted                      flag is slot 0's `release`
+ *                                                  0 through the RO-page hook,         runtime region; the dead
+ *                                                  trusted); the rest of erim_fini     flag is slot 0's `release`
+ *                                                  runs untrusted
  *  ip_observer (function ptr),    inspect_process.c erim_init's inspection (trusted     .bss; only before the first
  *    scan_forced                 scan_core.c       start-up) and the tests             switch to untrusted code
  *  inspection/scan/tem statics   inspect_*.c,      erim_init (trusted start-up,        .bss; only before the first

@@ -20,7 +20,8 @@
  *  - probe (untrusted, nothing changed): the read-only page and the tagged
  *    ranges must still accept a protection change (erim-tem refuses one on
  *    trusted memory, mseal(2) on sealed memory); else -EPERM;
- *  - the trusted wipe (erim__fini_trusted, through internal gate entry 0):
+ *  - the trusted wipe (erim__fini_trusted, through internal gate entry 0, which
+ *    reaches it through the hook erim_init stores in the sealed page):
  *    under the slow path's lock, claim every other thread's idle slot
  *    (idle -> dead, by CAS); if a slot is busy or in a callback, or the lock
  *    is held, or the caller itself is inside a callback, put the claimed ones
@@ -45,30 +46,6 @@
 #include "erim_sys.h"
 
 /* ---- trusted: runs with the trusted PKRU, calls nothing but inline code ---- */
-
-/* Zero the pages of [start, end) that hold anything but zeros (a page never
- * touched reads as the shared zero page and stays untouched). */
-void erim__zero_dirty(uintptr_t start, uintptr_t end)
-{
-	while (start < end) {
-		uintptr_t e = (start | (ERIM_PAGE - 1)) + 1;
-		uint64_t acc = 0;
-
-		if (e > end)
-			e = end;
-		if (((start | e) & 7) == 0) {
-			for (const uint64_t *w = (const uint64_t *)start; w < (const uint64_t *)e; w++)
-				acc |= *w;
-		} else {
-			for (const unsigned char *b = (const unsigned char *)start;
-			     b < (const unsigned char *)e; b++)
-				acc |= *b;
-		}
-		if (acc)
-			erim_fill((void *)start, 0, e - start);
-		start = e;
-	}
-}
 
 /* Zero the caller's own trusted stack below the live frames (what earlier
  * entries left there). */
@@ -195,9 +172,7 @@ int erim__fini_wipe(void)
  * the dead flag is cleared, the heap is set up again, empty. */
 void erim__fini_reset(void)
 {
-	struct erim_layout *L = &erim__layout;
 	struct erim_slot *t = erim__ro.slots;
-	uintptr_t meta = (uintptr_t)erim__ro.heap_meta;
 
 	if (t) {
 		for (uint32_t i = 1; i <= erim__ro.nslots; i++)
@@ -205,9 +180,8 @@ void erim__fini_reset(void)
 				t[i].state = ERIM_SLOT_IDLE;
 		erim__rt_dead = 0;
 	}
-	if (meta)
-		erim__heap_setup((void *)meta, (uintptr_t)L->rt + L->rt_size - meta, L->heap,
-		                 L->heap_size);
+	if (erim__heap_ready())
+		erim__heap_setup();
 }
 
 void erim__fini_halfway(const char *step, int err)

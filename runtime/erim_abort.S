@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* erim_abort.S: how a gate stops the process -- erim__abort (drop to the
+ * untrusted PKRU in a self-checking loop, report, kill with raw system calls)
+ * and erim__die_msg (a refusal by trusted gate code: write its line, then the
+ * same).  Below the gate and its C slow path, which both end here; it calls
+ * nothing and reads only the sealed read-only page, its own code and .rodata.
+ * Its WRPKRU (erim__abort_site) is one of the gate sites erim__gate_sites
+ * (erim_gate.S) reports to load-time inspection.
+ *
+ * erim__abort is entered by a jump with r12d selecting the message: 0 the
+ * gate's (erim__gate_abort), 1 the callback's (erim__cb_bad), 2 none
+ * (erim__die_msg wrote it).  The PKRU in force may grant the trusted key and
+ * rsp is the attacker's, so nothing here touches writable memory or the
+ * stack before the drop. */
+#include "erim_internal.h"
+#include "erim_gate.h"
+#include "erim_x86.h"
+
+#define RO(off) erim__ro_page+(off)(%rip)
+
+	.text
+/* void erim__die_msg(const char *msg, size_t len): a refusal by trusted code
+ * (erim__gate_refuse, erim_gate_refuse.c).  The message may be in trusted memory, so
+ * it is written first, with the rights in force, on the caller's trusted
+ * stack (no other thread can write it; no libc, no errno, no TLS); then the
+ * same drop and kill as the abort paths. */
+	.globl erim__die_msg
+	.hidden erim__die_msg
+	.type erim__die_msg, @function
+erim__die_msg:
+	movq %rsi, %rdx
+	movq %rdi, %rsi
+	movl $2, %edi
+	movl $1, %eax                           /* write(2, msg, len) */
+	syscall
+	movl $2, %r12d                          /* no second message */
+	jmp erim__abort
+	.size erim__die_msg, .-erim__die_msg
+
+	.globl erim__abort
+	.hidden erim__abort
+	.type erim__abort, @function
+erim__abort:
+	cmpl $ERIM_MODE_MPK, RO(ERIM_RO_MODE)
+	jne 2f
+1:	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_U), %eax
+	.globl erim__abort_site
+	.hidden erim__abort_site
+erim__abort_site:
+	.byte ERIM_X86_WRPKRU_BYTES                    /* wrpkru */
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne 1b
+	xorl %ecx, %ecx
+	.byte ERIM_X86_RDPKRU_BYTES                    /* rdpkru */
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne 1b
+2:	/* untrusted rights from here on (mpk); report and die */
+	cmpl $2, %r12d
+	je 4f
+	leaq erim__msg_gate(%rip), %rsi
+	movl $erim__msg_gate_len, %edx
+	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
+	jne 3f
+	leaq erim__msg_cb(%rip), %rsi
+	movl $erim__msg_cb_len, %edx
+3:	movl $1, %eax                           /* write(2, msg, len) */
+	movl $2, %edi
+	syscall
+4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
+	xorl %edi, %edi
+	movl $4, %esi
+	leaq erim__zeros(%rip), %rdx
+	xorl %r10d, %r10d
+	syscall
+	movl $13, %eax                          /* rt_sigaction(SIGSEGV, SIG_DFL, NULL, 8) */
+	movl $11, %edi
+	leaq erim__zeros(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $14, %eax                          /* rt_sigprocmask(SIG_UNBLOCK, {SIGSEGV}, NULL, 8) */
+	movl $1, %edi
+	leaq erim__segv_set(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $39, %eax                          /* getpid */
+	syscall
+	movl %eax, %r12d
+	movl $ERIM_SYS_GETTID, %eax
+	syscall
+	movl %eax, %esi
+	movl %r12d, %edi
+	movl $11, %edx
+	movl $234, %eax                         /* tgkill(pid, tid, SIGSEGV) */
+	syscall
+	movl $9, %edx                           /* still here (a handler raced us): SIGKILL */
+	movl %r12d, %edi
+	movl $234, %eax
+	syscall
+	movl $231, %eax                         /* exit_group(139) */
+	movl $139, %edi
+	syscall
+	ud2
+	.size erim__abort, .-erim__abort
+
+	.section .rodata
+erim__msg_gate:
+	.ascii "erim: violation: a WRPKRU gate site was reached with an unexpected PKRU value (jump onto a WRPKRU?); process stopped\n"
+	.set erim__msg_gate_len, .-erim__msg_gate
+erim__msg_cb:
+	.ascii "erim: violation: return from a callback that no frame of this thread waits for (forged return, TLS tampered with, or another thread); process stopped\n"
+	.set erim__msg_cb_len, .-erim__msg_cb
+	.p2align 5
+erim__zeros:
+	.zero 32                                /* SIG_DFL sigaction; rlimit {0, 0} */
+erim__segv_set:
+	.quad 1 << (11 - 1)
+	.text
+
+	.section .note.GNU-stack,"",@progbits

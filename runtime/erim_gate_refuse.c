@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* erim_gate_refuse.c: refusals by trusted gate code -- the slow path, the
+ * direct path and erim_callback_call.  They run with trusted rights, and a
+ * thread reaching them controls its own %fs: libc's printf and write would
+ * read locale data and write errno through it.  So the line is formatted
+ * here, with no libc (only %s, %u, %zu, %lx and %#lx), and erim__die_msg
+ * (erim_abort.S) writes it with a raw system call, drops to the untrusted
+ * PKRU and kills the process.  Calls nothing above erim_abort.S. */
+#include "config.h"
+
+#include <stdarg.h>
+
+#include "erim_gate.h"
+#include "erim_internal.h"
+
+struct rbuf { char b[320]; size_t n; };
+
+static void r_put(struct rbuf *r, const char *s)
+{
+	while (*s && r->n < sizeof r->b - 1)
+		r->b[r->n++] = *s++;
+}
+
+static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
+{
+	char t[24];
+	int i = 0;
+
+	if (alt && base == 16)
+		r_put(r, "0x");
+	do {
+		t[i++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (i > 0 && r->n < sizeof r->b - 1)
+		r->b[r->n++] = t[--i];
+}
+
+void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...)
+{
+	struct rbuf r = { .n = 0 };
+	va_list ap;
+
+	r_put(&r, "erim: ");
+	r_put(&r, iface ? iface : "?");
+	r_put(&r, ".");
+	r_put(&r, name ? name : "?");
+	r_put(&r, ": ");
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		int alt = 0;
+
+		if (*p != '%') {
+			if (r.n < sizeof r.b - 1)
+				r.b[r.n++] = *p;
+			continue;
+		}
+		p++;
+		if (*p == '#') {
+			alt = 1;
+			p++;
+		}
+		if (*p == 's') {
+			r_put(&r, va_arg(ap, const char *));
+		} else if (*p == 'u') {
+			r_num(&r, va_arg(ap, unsigned), 10, 0);
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			r_num(&r, va_arg(ap, size_t), 10, 0);
+			p++;
+		} else if (p[0] == 'l' && p[1] == 'x') {
+			r_num(&r, va_arg(ap, unsigned long), 16, alt);
+			p++;
+		} else {
+			r_put(&r, "?");
+			if (!*p)
+				break;
+		}
+	}
+	va_end(ap);
+	r.b[r.n++] = '\n';
+	erim__die_msg(r.b, r.n);
+}
+
+const struct erim_ientry *erim__entry_or_refuse(unsigned id)
+{
+	if (id >= erim__ro.nentries)
+		erim__gate_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
+		                  erim__ro.nentries);
+	return &erim__ro.entries[id];
+}

@@ -38,8 +38,13 @@ static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
 
 void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...)
 {
-	struct rbuf r = { .n = 0 };
+	/* only n is set: an initialiser for the whole buffer is a memset call
+	 * through the PLT under clang (-fno-builtin does not stop it; rt_noplt);
+	 * the message is r.b[0..n) */
+	struct rbuf r;
 	va_list ap;
+
+	r.n = 0;
 
 	r_put(&r, "erim: ");
 	r_put(&r, iface ? iface : "?");

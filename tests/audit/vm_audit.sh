@@ -18,8 +18,19 @@ if [ ! -x "$a/erim-audit" ]; then
 	echo "vm_audit: 0 passed, 0 failed, 1 skipped"
 	exit 77
 fi
+# liberim built with AddressSanitizer (configure --enable-asan): every load and
+# store of instrumented trusted code also reads ASan's shadow memory, ordinary
+# untrusted memory, with the trusted PKRU -- exactly what the audit reports.
+# The dynamic targets (ASan-built liberim.so) are left out with that reason;
+# the static ones link liberim without ASan and are audited.
+asan_why=
+if nm -D --undefined-only "$top_builddir/runtime/.libs/liberim.so" 2>/dev/null | grep -q '__asan_init'; then
+	asan_why="dynamic targets: liberim.so is built with AddressSanitizer (--enable-asan), whose checks read the shadow memory (untrusted) on every trusted access: the audit holds only without ASan (static targets audited)"
+fi
+targets="audit_target audit_target_static"
+[ -n "$asan_why" ] && targets=audit_target_static
 set --
-for t in audit_target audit_target_static; do
+for t in $targets; do
 	k=dyn
 	[ "$t" = audit_target_static ] && k=static
 	set -- "$@" \
@@ -33,8 +44,27 @@ for t in audit_target audit_target_static; do
 		"$a/erim-audit" --name ${k}_signal --expect exit0 --signal-at 20 -- $t signal ';;' \
 		"$a/erim-audit" --name ${k}_control --expect-finding e_control -- $t control ';;'
 done
-set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;' \
-	"$a/erim-audit" --name static_generated -- audit_gen_target_static ';;'
-exec "$ERIM_VM_RUN" --name vm_audit --cpu max --smp 1 --timeout 1500 --env ERIM_BACKEND=mpk \
-	--file "$a/audit_target" --file "$a/audit_target_static" \
-	--file "$a/audit_gen_target" --file "$a/audit_gen_target_static" -- "$@"
+[ -n "$asan_why" ] || set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;'
+set -- "$@" "$a/erim-audit" --name static_generated -- audit_gen_target_static ';;'
+vm_run() {
+	"$ERIM_VM_RUN" --name vm_audit --cpu max --smp 1 --timeout 1500 --env ERIM_BACKEND=mpk \
+		--file "$a/audit_target" --file "$a/audit_target_static" \
+		--file "$a/audit_gen_target" --file "$a/audit_gen_target_static" -- "$@"
+}
+[ -n "$asan_why" ] || { vm_run "$@"; exit $?; }
+# under ASan: the guest's result, plus one skip with its reason
+out=$(vm_run "$@"); rc=$?
+closing='^vm_audit: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$'
+echo "$out" | grep -Ev "$closing"
+echo "skipped: $asan_why"
+line=$(echo "$out" | grep -E "$closing" | tail -n 1)
+[ -n "$line" ] || { echo "vm_audit: 0 passed, 1 failed"; exit 1; }
+p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+k=0
+case $line in *skipped*) k=$(echo "$line" | sed -E 's/.* ([0-9]+) skipped.*/\1/') ;; esac
+echo "vm_audit: $p passed, $f failed, $((k + 1)) skipped"
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
+[ "$f" -eq 0 ] || exit 1
+[ "$p" -gt 0 ] || exit 77
+exit 0

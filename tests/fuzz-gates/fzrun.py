@@ -40,6 +40,22 @@ SAN = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-f
 LIBS = ["-L" + os.path.join(BLD, "runtime", ".libs"), "-lerim",
         "-Wl,-rpath," + os.path.join(BLD, "runtime", ".libs"),
         "-Wl,-T," + os.path.join(SRC, "runtime", "erim_trusted.ld"), "-lpthread"]
+
+
+def liberim_san_flags():
+    """A liberim built with sanitizers (configure --enable-asan/--enable-ubsan)
+    needs their run-time in every driver, ASan's first in the program."""
+    so = os.path.join(BLD, "runtime", ".libs", "liberim.so")
+    try:
+        syms = subprocess.run(["nm", "-D", "--undefined-only", so], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, universal_newlines=True).stdout
+    except OSError:
+        return []
+    return ((["-fsanitize=address"] if "__asan_init" in syms else []) +
+            (["-fsanitize=undefined"] if "__ubsan_handle" in syms else []))
+
+
+LIBS += liberim_san_flags()
 GEN_REFUSALS = re.compile(r"cannot be passed|not supported|make it a pointer|give it a scalar|cannot be copied")
 
 

@@ -52,6 +52,18 @@
 #include "erim_check.h"
 
 #define SECRET 0x5ec7e75ec7e7L
+/* built with AddressSanitizer (the dynamic build under --enable-asan; the static
+ * programs link liberim without it) */
+#if defined(__SANITIZE_ADDRESS__)
+#define RT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RT_ASAN 1
+#endif
+#endif
+#ifndef RT_ASAN
+#define RT_ASAN 0
+#endif
 #define NR_MSEAL 462
 
 static ERIM_TRUSTED volatile long secret_global[8];
@@ -526,10 +538,23 @@ TEST(trusted_wipe_alone_leaves_memory_protected_and_refuses_gates)
 	if (!ready)
 		SKIP("erim_init failed");
 	st = check_child(child_entry0, NULL, out, sizeof out);
+	printf("  %s%s", out, out[0] && out[strlen(out) - 1] != '\n' ? "\n" : "");
+#if RT_ASAN
+	/* liberim built with AddressSanitizer: its checks call ASan's run-time on
+	 * the refusal path, and that run-time finds its per-thread state through
+	 * %fs -- in trusted code erim's trusted thread block (erim_tcb.c), which
+	 * the wipe has just cleared.  The refusal still stops the process with
+	 * SIGSEGV (checked), but dies before it prints its message. */
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "status %#x: %s", st, out);
+	if (!strstr(out, "erim_fini has wiped the trusted domain"))
+		SKIP("liberim built with AddressSanitizer (--enable-asan): the refusal after the "
+		     "wipe stops the process (SIGSEGV, checked) before its message: ASan's "
+		     "run-time reads its thread state through %%fs, the wiped trusted thread block");
+#else
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV &&
 	      strstr(out, "erim_fini has wiped the trusted domain"),
 	      "status %#x: %s", st, out);
-	printf("  %s", out);
+#endif
 }
 
 int main(int argc, char **argv)

@@ -185,7 +185,7 @@ static int run_child(void (*fn)(void), char *err, size_t errlen)
 	close(p[0]);
 	close(e[0]);
 	waitpid(pid, &st, 0);
-	printf("  child: %s%s", buf, n && buf[strlen(buf) - 1] != '\n' ? "\n" : "");
+	printf("  child: %s%s", buf, buf[0] && buf[strlen(buf) - 1] != '\n' ? "\n" : "");
 	if (WIFSIGNALED(st))
 		printf("  child killed by signal %d\n", WTERMSIG(st));
 	return strstr(buf, "SUCCESS") != NULL;

@@ -75,7 +75,7 @@ TEST(control_inspection_off_gate_shape_reads_the_secret)
 	pid_t p = fork();
 	if (p == 0)
 		_exit(gate_shaped_read(&secret) == SECRET ? LEAK_STATUS : 1);
-	int st;
+	int st = 0;   /* a failed fork/wait leaves it 0: the check below fails too */
 	CHECK(p > 0 && waitpid(p, &st, 0) == p, "fork/wait failed");
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == LEAK_STATUS,
 	      "the gate shape did not read the secret with inspection off (status %#x): "

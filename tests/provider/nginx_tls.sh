@@ -134,7 +134,7 @@ echo "--- openssl s_server -key erim:REFERENCE (the OSSL_STORE loader)"
 sserver() {  # sserver KEY: s_server with the key in trusted memory, curl + s_client verify
 	k=$1
 	OPENSSL_CONF="$t/erim.cnf" LD_LIBRARY_PATH="$EP_LIBDIR" ERIM_BACKEND="$BACKEND" ERIM_QUIET=1 \
-		openssl s_server -accept "127.0.0.1:$port" -cert "$t/$k.crt" -key "erim:$t/$k.ref" -www -naccept 2 \
+		env ${EP_ASAN:+LD_PRELOAD=$EP_ASAN} openssl s_server -accept "127.0.0.1:$port" -cert "$t/$k.crt" -key "erim:$t/$k.ref" -www -naccept 2 \
 		>"$t/s_server.log" 2>&1 &
 	sp=$!
 	i=0

@@ -16,6 +16,10 @@ EP_MODULE=${EP_MODULE:-$top_builddir/provider/.libs/erim.so}
 EP_KEYREF=${EP_KEYREF:-$top_srcdir/provider/erim-keyref}
 EP_LIBDIR=${EP_LIBDIR:-$top_builddir/runtime/.libs}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+# A provider built with AddressSanitizer (configure --enable-asan) loaded into
+# Debian's nginx, which is not: ASan's run-time must be the program's first
+# library, so nginx_start preloads it (EP_ASAN: its path, empty otherwise).
+EP_ASAN=$(ldd "$EP_MODULE" 2>/dev/null | awk '$1 ~ /^libasan/ { print $3; exit }')
 
 tls_openssl() { OPENSSL_CONF=/dev/null openssl "$@"; }
 
@@ -93,7 +97,7 @@ EOC
 # 0 once DIR/nginx.pid exists.  stderr of the start goes to DIR/start.log.
 nginx_start() {
 	d=$1; shift
-	env "$@" "$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" >"$d/start.log" 2>&1 || return 1
+	env ${EP_ASAN:+LD_PRELOAD=$EP_ASAN} "$@" "$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" >"$d/start.log" 2>&1 || return 1
 	i=0
 	while [ ! -s "$d/nginx.pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -s "$d/nginx.pid" ]

@@ -117,11 +117,31 @@ check_trusted() {
 	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
 	return $rc
 }
+# A sanitizer build (configure --enable-asan / --enable-ubsan) cannot keep the
+# rule: the compiler puts a call into the sanitizer's run-time library
+# (__asan_report_load8, __ubsan_handle_add_overflow, ...) on every checked
+# access, through the PLT of the shared library the run-time is, and that
+# run-time calls libc.  The rule is a property of the real build only: say so.
+sanitizer_of() {
+	{ nm "$1" 2>/dev/null; nm -D "$1" 2>/dev/null; } |
+		grep -oE '__(asan|ubsan)_(init|handle_[a-z_0-9]+|report_[a-z_0-9]+)' | head -n 1
+}
+san_why() { echo "built with a sanitizer (it calls $1): the compiler's sanitizer checks call the sanitizer run-time on trusted paths, so the no-PLT rule holds only in a build without --enable-asan/--enable-ubsan"; }
+san=$(sanitizer_of "$so")
 echo "trusted paths of liberim.so:"; trusted_calls "$so" 1 2>&1 | sed 's/^/    /'
-sh_check "liberim.so: no PLT/GOT call reachable from a trusted entry point" check_trusted "$so" 1
+if [ -n "$san" ]; then
+	sh_skip "liberim.so: no PLT/GOT call reachable from a trusted entry point" "$(san_why "$san")"
+else
+	sh_check "liberim.so: no PLT/GOT call reachable from a trusted entry point" check_trusted "$so" 1
+fi
 if [ -x "$static" ]; then
 	echo "trusted paths of the static program:"; trusted_calls "$static" "" 2>&1 | sed 's/^/    /'
-	sh_check "static program: no PLT/GOT call reachable from a trusted entry point" check_trusted "$static"
+	san=$(sanitizer_of "$static")
+	if [ -n "$san" ]; then
+		sh_skip "static program: no PLT/GOT call reachable from a trusted entry point" "$(san_why "$san")"
+	else
+		sh_check "static program: no PLT/GOT call reachable from a trusted entry point" check_trusted "$static"
+	fi
 	sh_check "static program: PT_GNU_RELRO covers .got" relro_covers_got "$static"
 else
 	sh_skip "static program" "$static not built"

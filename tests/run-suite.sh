@@ -9,6 +9,10 @@
 # skipped suite (exit 77) must say why on a line starting with "skipped:".
 test_prog=$1
 shift
+# every suite runs in the build tree's tests/ directory (AM_TESTS_ENVIRONMENT
+# sets builddir), whichever directory make runs it from
+case $test_prog in /*) ;; *) test_prog=$PWD/$test_prog ;; esac
+cd "${builddir:-.}" || exit 99
 name=$(basename "$test_prog")
 name=${name%.sh}
 out=$(mktemp "${TMPDIR:-/tmp}/erim-suite.XXXXXX") || exit 99

@@ -50,7 +50,7 @@ done
 
 for f in "$src"/doc/*.md; do
 	b=$(basename "$f")
-	sh_check "doc/$b is in doc/Makefile.am (shipped and installed)" grep -q "$b" "$src/doc/Makefile.am"
+	sh_check "doc/$b is in doc/local.am (shipped and installed)" grep -q "$b" "$src/doc/local.am"
 done
 
 # control: the checker finds a missing file and a missing heading (the

@@ -37,15 +37,15 @@ for f in bin/erimgen bin/erim-inspect bin/erim-tem lib/liberim.a lib/liberim.so 
 	if [ -e "$prefix/$f" ]; then sh_pass "installs_$f"; else sh_fail "installs_$f" "missing"; fi
 done
 
-# man pages: each one that doc/Makefile installs must be readable with man -M.
-# A page that is written but not yet listed in doc/Makefile is reported as
-# skipped with that reason (wiring doc/Makefile.am is the integrator's step).
+# man pages: each one that the build installs must be readable with man -M.
+# A page that is written but not yet listed in doc/local.am is reported as
+# skipped with that reason (wiring doc/local.am is the integrator's step).
 for page in erimgen.1 erim-inspect.1 erim-tem.1 erim.3 erim.5; do
 	name=${page%.*} sec=${page##*.}
 	if [ ! -f "$top_srcdir/doc/$page" ]; then
 		sh_skip "man_${name}_$sec" "doc/$page is not written yet"
-	elif ! grep -q "$page" "$top_builddir/doc/Makefile" 2>/dev/null; then
-		sh_skip "man_${name}_$sec" "doc/$page exists but doc/Makefile.am does not install it yet"
+	elif ! grep -q "doc/$page" "$top_builddir/Makefile" 2>/dev/null; then
+		sh_skip "man_${name}_$sec" "doc/$page exists but doc/local.am does not install it yet"
 	elif MANPAGER=cat PAGER=cat MANWIDTH=80 man -M "$prefix/share/man" "$sec" "$name" 2>/dev/null | grep -qi "$name"; then
 		sh_pass "man_${name}_$sec"
 	else

@@ -7,7 +7,7 @@
 # negative cases it also requires the diagnostic to carry the check's NAME, so
 # wording can improve as long as the goldens are refreshed.
 #
-# Refresh after an intended change:  IDL_GOLDEN_UPDATE=1 make check TESTS=idl/golden.sh
+# Refresh after an intended change:  IDL_GOLDEN_UPDATE=1 make check TESTS=tests/idl/golden.sh
 # then review `git diff tests/idl/golden`.
 : "${srcdir:=$(dirname "$0")/..}"
 : "${builddir:=.}"

@@ -51,7 +51,7 @@ done
 sed -n '/^\.\\" BEGIN POLICY/,/^\.\\" END POLICY/p' "$top_srcdir/doc/erim-tem.1" | sed '1d;$d' > "$tmp/man.doc"
 if ! cmp -s "$tmp/man.gen" "$tmp/man.doc"; then
 	diff "$tmp/man.doc" "$tmp/man.gen" | head -n 20
-	echo "  doc/erim-tem.1 differs from the program: run 'make -C doc update-tem-policy'"
+	echo "  doc/erim-tem.1 differs from the program: run 'make update-tem-policy'"
 fi
 sh_check "the table in doc/erim-tem.1 is erim-tem --policy=man" cmp -s "$tmp/man.gen" "$tmp/man.doc"
 sh_done native_policy

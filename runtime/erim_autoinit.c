@@ -9,7 +9,7 @@
  * hands it a wrapper of main: the wrapper runs erim_init(NULL) after every
  * constructor and before main -- the end of trusted start-up.
  *
- * This object goes into liberim.so only (see runtime/Makefile.am): in a static
+ * This object goes into liberim.so only (see runtime/local.am): in a static
  * link a definition of __libc_start_main would replace glibc's own, so static
  * programs call erim_init() themselves.  If erim_init fails the program does
  * not start (exit status 1 after the reason): running without the protection

@@ -18,7 +18,7 @@
  * objects' PLT stubs that read writable slots to sealed slot copies, and
  * stops the process if that cannot be done.
  *
- * Shared library only (see runtime/Makefile.am): a static program has no
+ * Shared library only (see runtime/local.am): a static program has no
  * interposable dlopen; there a module with trusted globals must be loaded
  * before erim_init (documented limit). */
 #include "config.h"

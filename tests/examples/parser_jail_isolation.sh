@@ -5,7 +5,7 @@
 # configuration is parsed through the interposed call under none and
 # mprotect; the parser's name-overflow arbitrary read leaks the API token
 # under none and is stopped under mprotect with erim's violation report.
-# The --wrap flags examples/Makefile.am links with must be the ones erimgen
+# The --wrap flags examples/local.am links with must be the ones erimgen
 # prints for the interface.
 set -u
 . "$srcdir/lib/sh_check.sh"

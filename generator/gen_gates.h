@@ -64,6 +64,21 @@ char *gen_size(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_e
 void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_param *p,
                const char *dst, const char *elems, const char *unit);
 
+/* ---- filled= (gen_filled.c) ---- */
+
+/* The parameter holding the count of P's filled=, when P is an [out] buffer
+ * with a filled= naming a parameter; NULL otherwise (REPORT: with the error
+ * "filled= must name a parameter" when it names none). */
+const struct idl_param *gen_filled_count(struct gen_ctx *c, const struct idl_func *f,
+                                         const struct idl_param *p, int report);
+/* Refuses when the count VAL (held by NP) is negative; WHO reported it
+ * ("trusted function reported"). */
+void gen_filled_negative(struct gen_buf *b, struct gen_ctx *c, const struct idl_func *f,
+                         const struct idl_param *np, const char *val, const char *who);
+/* Refuses when P's filled count (temporary "f") exceeds its elements ("e"). */
+void gen_filled_bound(struct gen_buf *b, struct gen_ctx *c, const struct idl_func *f,
+                      const struct idl_param *p, const struct idl_param *np, const char *who);
+
 /* ---- per-function emitters ---- */
 
 /* The trusted entry of trusted function F (gen_entry.c): locals into OUT. */

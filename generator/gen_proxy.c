@@ -128,10 +128,7 @@ static void gen_proxy_filled_pre(struct gen_proxy_st *st)
 	/* filled=: the count's buffer holds one count; a count the trusted
 	 * caller passes by value is within the capacity (before the call) */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
-		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
-			continue;
-		const struct idl_expr *fe = p->attrs.filled;
-		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
+		const struct idl_param *np = gen_filled_count(st->c, f, p, 0);
 		if (!np)
 			continue;
 		fx->arg = np->name;
@@ -216,14 +213,9 @@ static void gen_proxy_filled_post(struct gen_proxy_st *st)
 
 	/* filled counts: fetched once from the returned block, bounded */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
-		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
+		const struct idl_param *np = gen_filled_count(c, f, p, 1);
+		if (!np)
 			continue;
-		const struct idl_expr *fe = p->attrs.filled;
-		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
-		if (!np) {
-			gen_error(c, &fe->loc, "filled= must name a parameter");
-			continue;
-		}
 		gen_printf(b, "\tsize_t %s = %s;\n", gen_tmp("f", p), gen_tmp("e", p));
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
@@ -232,18 +224,13 @@ static void gen_proxy_filled_post(struct gen_proxy_st *st)
 			gen_printf(b, "\tif (%s && %s) {\n\t\terim__mcpy(&%s, erim__ub + %s, sizeof %s);\n",
 			           np->name, gen_tmp("o", np), gen_tmp("fv", np), gen_tmp("o", np), gen_tmp("fv", np));
 			if (sg != 0)
-				gen_printf(b, "\t\tif (!(%s > 0 || %s == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
-				              "\"untrusted function returned a negative '%s'\");\n", gen_tmp("fv", np), gen_tmp("fv", np),
-				           c->iname, f->name, np->name);
+				gen_filled_negative(b, c, f, np, gen_tmp("fv", np), "untrusted function returned");
 			gen_printf(b, "\t\t%s = (size_t)%s;\n\t}\n", gen_tmp("f", p), gen_tmp("fv", np));
 			free(td);
 		} else {
 			gen_printf(b, "\t%s = (size_t)%s;\n", gen_tmp("f", p), np->name);
 		}
-		gen_printf(b, "\tif (%s > %s)\n", gen_tmp("f", p), gen_tmp("e", p));
-		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned '%s' = %%zu, more than the "
-		              "%%zu elements of '%s'\", %s, %s);\n",
-		           c->iname, f->name, np->name, p->name, gen_tmp("f", p), gen_tmp("e", p));
+		gen_filled_bound(b, c, f, p, np, "untrusted function returned");
 	}
 }
 

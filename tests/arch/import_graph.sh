@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # import_graph.sh: no import circles between the product files of runtime/,
-# tem/ and inspect/, and no folder includes another's private header (issue
-# 16).  Runs tools/import-graph over the built objects: module A depends on B
+# tem/, inspect/, idl/ and generator/, and no folder includes another's
+# private header (issue 16; generator/ uses idl/ through idl/idl.h only).  Runs tools/import-graph over the built objects: module A depends on B
 # when A uses a symbol B defines; a circle is A -> ... -> A.
 # Controls: the same tool finds a circle and a "../" include in two crafted
 # files, so a clean result means something.
@@ -34,7 +34,7 @@ sh_check "control: the '../' include is reported" grep -q "^include ctl/b.c:1: \
 # and erim_fini's trusted wipe is internal entry 0 of the entry table and uses
 # the heap (erim_wipe.c <-> erim_entries.c, erim_heap.c).
 KNOWN="runtime/erim_entries runtime/erim_gate runtime/erim_heap runtime/erim_init runtime/erim_inspect runtime/erim_wipe"
-for c in runtime tem inspect; do
+for c in runtime tem inspect idl generator; do
 	known=
 	[ "$c" = runtime ] && known=$KNOWN
 	"$tool" --fail-on "$c" ${known:+--known "$known"} --includes "$top_srcdir" "$top_builddir/$c" \
@@ -47,7 +47,7 @@ done
 	"$top_builddir/runtime" "$top_builddir/tem" "$top_builddir/inspect" >"$tmp/all.out" 2>&1
 echo "rc=$?" >>"$tmp/all.out"
 cat "$tmp/all.out"
-for c in runtime tem inspect; do
+for c in runtime tem inspect idl generator; do
 	sh_check "$c/: objects found" grep -q "^modules: [1-9]" "$tmp/$c.out"
 	sh_check "$c/: no circle but the known one, no private include of another folder" grep -qx "rc=0" "$tmp/$c.out"
 done

@@ -249,35 +249,6 @@ static void gen_entry_call(struct gen_entry_st *st)
 	}
 }
 
-/* filled= after the call: the callee's count, bounded before any copy-out. */
-static void gen_entry_filled_post(struct gen_entry_st *st)
-{
-	struct gen_ctx *c = st->c;
-	const struct idl_func *f = st->f;
-	struct gen_buf *out = st->decl, *b = st->b;
-
-	/* ---- filled=: the callee's count, checked before anything is written ---- */
-	for (const struct idl_param *p = f->params; p; p = p->next) {
-		const struct idl_param *np = gen_filled_count(c, f, p, 1);
-		if (!np)
-			continue;
-		gen_printf(out, "\tsize_t %s = 0;\n", gen_tmp("f", p));
-		if (gen_is_buffer(np)) {
-			char *td = gen_decl(gen_elem_type(np), "", 1);
-			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\tif (%s) {\n\t\t%s erim__x;\n"
-			              "\t\terim__mcpy(&erim__x, %s, sizeof erim__x);\n", gen_tmp("p", np), td, gen_tmp("p", np));
-			if (sg != 0)
-				gen_filled_negative(b, c, f, np, "erim__x", "trusted function reported");
-			gen_printf(b, "\t\t%s = (size_t)erim__x;\n\t}\n", gen_tmp("f", p));
-			free(td);
-		} else {
-			gen_printf(b, "\t%s = (size_t)erim__v.%s;\n", gen_tmp("f", p), np->name);
-		}
-		gen_filled_bound(b, c, f, p, np, "trusted function reported");
-	}
-}
-
 /* copy-out: [out] buffers and the return value, padding never copied. */
 static void gen_entry_copy_out(struct gen_entry_st *st)
 {
@@ -399,7 +370,7 @@ void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_func *f)
 	gen_entry_copy_in(&st);
 	gen_entry_filled_pre(&st);
 	gen_entry_call(&st);
-	gen_entry_filled_post(&st);
+	gen_filled_post(st.c, st.f, st.decl, st.b, 1);
 	gen_entry_copy_out(&st);
 	gen_entry_free(&st);
 	gen_puts(out, "\n");

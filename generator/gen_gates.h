@@ -71,13 +71,13 @@ void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_p
  * "filled= must name a parameter" when it names none). */
 const struct idl_param *gen_filled_count(struct gen_ctx *c, const struct idl_func *f,
                                          const struct idl_param *p, int report);
-/* Refuses when the count VAL (held by NP) is negative; WHO reported it
- * ("trusted function reported"). */
-void gen_filled_negative(struct gen_buf *b, struct gen_ctx *c, const struct idl_func *f,
-                         const struct idl_param *np, const char *val, const char *who);
-/* Refuses when P's filled count (temporary "f") exceeds its elements ("e"). */
-void gen_filled_bound(struct gen_buf *b, struct gen_ctx *c, const struct idl_func *f,
-                      const struct idl_param *p, const struct idl_param *np, const char *who);
+/* filled= after the call: each count the other side reported, fetched
+ * once and refused when negative or above the capacity, before anything is
+ * copied out.  ENTRY: in the trusted entry (the count is in its trusted copy
+ * erim__v, the temporaries declared into DECL); else in the trusted-side
+ * proxy (the count is in the block the untrusted function returned). */
+void gen_filled_post(struct gen_ctx *c, const struct idl_func *f, struct gen_buf *decl, struct gen_buf *b,
+                     int entry);
 
 /* ---- per-function emitters ---- */
 

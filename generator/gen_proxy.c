@@ -204,36 +204,6 @@ static void gen_proxy_call(struct gen_proxy_st *st)
 	gen_puts(b, "\terim__mcpy(&erim__h, erim__ub, sizeof erim__h);\n");
 }
 
-/* filled= after the call: counts fetched once from the returned block, bounded. */
-static void gen_proxy_filled_post(struct gen_proxy_st *st)
-{
-	struct gen_ctx *c = st->c;
-	const struct idl_func *f = st->f;
-	struct gen_buf *b = st->b;
-
-	/* filled counts: fetched once from the returned block, bounded */
-	for (const struct idl_param *p = f->params; p; p = p->next) {
-		const struct idl_param *np = gen_filled_count(c, f, p, 1);
-		if (!np)
-			continue;
-		gen_printf(b, "\tsize_t %s = %s;\n", gen_tmp("f", p), gen_tmp("e", p));
-		if (gen_is_buffer(np)) {
-			char *td = gen_decl(gen_elem_type(np), "", 1);
-			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\t%s %s = 0;\n", td, gen_tmp("fv", np));
-			gen_printf(b, "\tif (%s && %s) {\n\t\terim__mcpy(&%s, erim__ub + %s, sizeof %s);\n",
-			           np->name, gen_tmp("o", np), gen_tmp("fv", np), gen_tmp("o", np), gen_tmp("fv", np));
-			if (sg != 0)
-				gen_filled_negative(b, c, f, np, gen_tmp("fv", np), "untrusted function returned");
-			gen_printf(b, "\t\t%s = (size_t)%s;\n\t}\n", gen_tmp("f", p), gen_tmp("fv", np));
-			free(td);
-		} else {
-			gen_printf(b, "\t%s = (size_t)%s;\n", gen_tmp("f", p), np->name);
-		}
-		gen_filled_bound(b, c, f, p, np, "untrusted function returned");
-	}
-}
-
 /* the return value: bools normalised, a returned pointer outside trusted
  * memory; then the barrier before anything returned is used. */
 static void gen_proxy_returned(struct gen_proxy_st *st)
@@ -350,7 +320,7 @@ void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
 	gen_proxy_filled_pre(&st);
 	gen_proxy_copy_in(&st);
 	gen_proxy_call(&st);
-	gen_proxy_filled_post(&st);
+	gen_filled_post(st.c, st.f, st.b, st.b, 0);
 	gen_proxy_returned(&st);
 	gen_proxy_copy_out(&st);
 	gen_proxy_free(&st);

@@ -185,14 +185,11 @@ static void gen_entry_filled_pre(struct gen_entry_st *st)
 	 * chose (by value, or [in] through a pointer) within the capacity --
 	 * all before the implementation runs, refused like any argument ---- */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
-		const struct idl_param *np = gen_filled_count(st->c, f, p, 0);
+		const struct idl_param *np = gen_filled_pre(fx, b, p, 1);
 		if (!np)
-			continue;   /* reported below */
-		fx->arg = np->name;
+			continue;   /* reported after the call */
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
-			gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", gen_tmp("p", np), gen_tmp("n", np), td);
-			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
 			if (np->attrs.dir & IDL_DIR_IN) {
 				gen_printf(b, "\tif (%s && %s) {\n\t\t%s erim__x;\n"
 				              "\t\terim__mcpy(&erim__x, %s, sizeof erim__x);\n",

@@ -19,6 +19,24 @@ const struct idl_param *gen_filled_count(struct gen_ctx *c, const struct idl_fun
 	return np;
 }
 
+const struct idl_param *gen_filled_pre(struct gen_fx *fx, struct gen_buf *b, const struct idl_param *p,
+                                       int entry)
+{
+	const struct idl_param *np = gen_filled_count(fx->c, fx->f, p, 0);
+
+	if (!np)
+		return NULL;
+	fx->arg = np->name;
+	if (gen_is_buffer(np)) {
+		char *td = gen_decl(gen_elem_type(np), "", 1);
+		/* the entry's trusted copy of the count's buffer, the proxy's own pointer */
+		gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", entry ? gen_tmp("p", np) : np->name, gen_tmp("n", np), td);
+		gen_fail(fx, b, 2, "is too small to hold the count filled= names");
+		free(td);
+	}
+	return np;
+}
+
 /* Refuses when the count VAL (held by NP) is negative; WHO reported it. */
 static void gen_filled_negative(struct gen_buf *b, struct gen_ctx *c, const struct idl_func *f,
                                 const struct idl_param *np, const char *val, const char *who)

@@ -71,6 +71,12 @@ void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_p
  * "filled= must name a parameter" when it names none). */
 const struct idl_param *gen_filled_count(struct gen_ctx *c, const struct idl_func *f,
                                          const struct idl_param *p, int report);
+/* filled= before the call, for parameter P: the parameter holding its count
+ * (NULL when there is none: nothing written), FX's arg set to it and, when
+ * that is a buffer, the refusal of one too small to hold a count.  ENTRY: in
+ * the trusted entry (else in the trusted-side proxy). */
+const struct idl_param *gen_filled_pre(struct gen_fx *fx, struct gen_buf *b, const struct idl_param *p,
+                                       int entry);
 /* filled= after the call: each count the other side reported, fetched
  * once and refused when negative or above the capacity, before anything is
  * copied out.  ENTRY: in the trusted entry (the count is in its trusted copy

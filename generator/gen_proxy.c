@@ -128,16 +128,10 @@ static void gen_proxy_filled_pre(struct gen_proxy_st *st)
 	/* filled=: the count's buffer holds one count; a count the trusted
 	 * caller passes by value is within the capacity (before the call) */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
-		const struct idl_param *np = gen_filled_count(st->c, f, p, 0);
+		const struct idl_param *np = gen_filled_pre(fx, b, p, 0);
 		if (!np)
 			continue;
-		fx->arg = np->name;
-		if (gen_is_buffer(np)) {
-			char *td = gen_decl(gen_elem_type(np), "", 1);
-			gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", np->name, gen_tmp("n", np), td);
-			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
-			free(td);
-		} else {
+		if (!gen_is_buffer(np)) {
 			if (gen_signedness(np->type) != 0) {
 				gen_printf(b, "\tif (%s && !(%s > 0 || %s == 0))\n", p->name, np->name, np->name);
 				gen_fail(fx, b, 2, "is a negative filled= count");

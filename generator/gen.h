@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* gen.h: the generator's back ends -- they walk the checked AST of one
- * interface (idl_ast.h) and emit the C that crosses the trust boundary: the
+ * interface (idl.h) and emit the C that crosses the trust boundary: the
  * untrusted header (NAME_erim.h), the trusted header (NAME_trusted.h) and the
  * gates file (NAME_gates.c).  The back ends never see a tree the front end
  * rejected; anything they cannot express is reported through gen_error() and
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "idl_ast.h"
+#include "idl.h"
 
 /* A growing output buffer that counts lines, so that #line directives can
  * point back into the generated file after a stretch of .erim text. */

@@ -185,17 +185,11 @@ static void gen_entry_filled_pre(struct gen_entry_st *st)
 	 * chose (by value, or [in] through a pointer) within the capacity --
 	 * all before the implementation runs, refused like any argument ---- */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
-		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
-			continue;
-		const struct idl_expr *fe = p->attrs.filled;
-		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
+		const struct idl_param *np = gen_filled_pre(fx, b, p, 1);
 		if (!np)
-			continue;   /* reported below */
-		fx->arg = np->name;
+			continue;   /* reported after the call */
 		if (gen_is_buffer(np)) {
 			char *td = gen_decl(gen_elem_type(np), "", 1);
-			gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", gen_tmp("p", np), gen_tmp("n", np), td);
-			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
 			if (np->attrs.dir & IDL_DIR_IN) {
 				gen_printf(b, "\tif (%s && %s) {\n\t\t%s erim__x;\n"
 				              "\t\terim__mcpy(&erim__x, %s, sizeof erim__x);\n",
@@ -252,44 +246,6 @@ static void gen_entry_call(struct gen_entry_st *st)
 	}
 }
 
-/* filled= after the call: the callee's count, bounded before any copy-out. */
-static void gen_entry_filled_post(struct gen_entry_st *st)
-{
-	struct gen_ctx *c = st->c;
-	const struct idl_func *f = st->f;
-	struct gen_buf *out = st->decl, *b = st->b;
-
-	/* ---- filled=: the callee's count, checked before anything is written ---- */
-	for (const struct idl_param *p = f->params; p; p = p->next) {
-		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
-			continue;
-		const struct idl_expr *fe = p->attrs.filled;
-		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
-		if (!np) {
-			gen_error(c, &fe->loc, "filled= must name a parameter");
-			continue;
-		}
-		gen_printf(out, "\tsize_t %s = 0;\n", gen_tmp("f", p));
-		if (gen_is_buffer(np)) {
-			char *td = gen_decl(gen_elem_type(np), "", 1);
-			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\tif (%s) {\n\t\t%s erim__x;\n"
-			              "\t\terim__mcpy(&erim__x, %s, sizeof erim__x);\n", gen_tmp("p", np), td, gen_tmp("p", np));
-			if (sg != 0)
-				gen_printf(b, "\t\tif (!(erim__x > 0 || erim__x == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
-				              "\"trusted function reported a negative '%s'\");\n", c->iname, f->name, np->name);
-			gen_printf(b, "\t\t%s = (size_t)erim__x;\n\t}\n", gen_tmp("f", p));
-			free(td);
-		} else {
-			gen_printf(b, "\t%s = (size_t)erim__v.%s;\n", gen_tmp("f", p), np->name);
-		}
-		gen_printf(b, "\tif (%s > %s)\n", gen_tmp("f", p), gen_tmp("e", p));
-		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"trusted function reported '%s' = %%zu, more than the "
-		              "%%zu elements of '%s'\", %s, %s);\n",
-		           c->iname, f->name, np->name, p->name, gen_tmp("f", p), gen_tmp("e", p));
-	}
-}
-
 /* copy-out: [out] buffers and the return value, padding never copied. */
 static void gen_entry_copy_out(struct gen_entry_st *st)
 {
@@ -308,27 +264,22 @@ static void gen_entry_copy_out(struct gen_entry_st *st)
 		if (p->attrs.is_string && !p->attrs.size && !p->attrs.count) {
 			gen_printf(b, "\tif (%s)\n\t\terim__cpy((void *)erim__v.%s, %s, %s + 1);\n",
 			           gen_tmp("p", p), p->name, gen_tmp("p", p), gen_tmp("n", p));
-		} else if (gen_struct_is_deep(es)) {
-			char *lim = filled ? gen_strf("%s * %s / sizeof(struct %s)", gen_tmp("f", p), gen_tmp("z", p), es->name)
-			                   : gen_strf("%s / sizeof(struct %s)", gen_tmp("n", p), es->name);
-			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s; erim__i++) {\n"
-			              "\t\tstruct %s erim__d;\n\t\tconst char *erim__m2;\n"
-			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
-			              "\t\terim__out_%s(&erim__d, &%s[erim__i], &%s[erim__i], &%s[erim__i], &erim__m2);\n"
-			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           gen_tmp("p", p), lim,
-			           es->name, es->name, gen_tmp("p", p), gen_tmp("k", p), gen_tmp("u", p), es->name, p->name);
-			free(lim);
 		} else if (es) {
+			/* each element converted (a deep one with its pointed-to buffers) */
+			int deep = gen_struct_is_deep(es);
 			char *lim = filled ? gen_strf("%s * %s / sizeof(struct %s)", gen_tmp("f", p), gen_tmp("z", p), es->name)
 			                   : gen_strf("%s / sizeof(struct %s)", gen_tmp("n", p), es->name);
-			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s; erim__i++) {\n"
-			              "\t\tstruct %s erim__d;\n"
-			              "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n"
-			              "\t\terim__put_%s(&erim__d, (const struct %s *)%s + erim__i);\n"
-			              "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
-			           gen_tmp("p", p), lim,
-			           es->name, es->name, es->name, gen_tmp("p", p), es->name, p->name);
+			gen_printf(b, "\tfor (size_t erim__i = 0; %s && erim__i < %s; erim__i++) {\n\t\tstruct %s erim__d;\n%s",
+			           gen_tmp("p", p), lim, es->name, deep ? "\t\tconst char *erim__m2;\n" : "");
+			gen_puts(b, "\t\terim__mset(&erim__d, 0, sizeof erim__d);\n");
+			if (deep)
+				gen_printf(b, "\t\terim__out_%s(&erim__d, &%s[erim__i], &%s[erim__i], &%s[erim__i], &erim__m2);\n",
+				           es->name, gen_tmp("p", p), gen_tmp("k", p), gen_tmp("u", p));
+			else
+				gen_printf(b, "\t\terim__put_%s(&erim__d, (const struct %s *)%s + erim__i);\n",
+				           es->name, es->name, gen_tmp("p", p));
+			gen_printf(b, "\t\terim__mcpy((struct %s *)(void *)erim__v.%s + erim__i, &erim__d, sizeof erim__d);\n\t}\n",
+			           es->name, p->name);
 			free(lim);
 		} else if (filled) {
 			/* erim__f <= erim__e and erim__e * erim__z <= erim__n */
@@ -416,7 +367,7 @@ void gen_entry(struct gen_ctx *c, struct gen_buf *out, const struct idl_func *f)
 	gen_entry_copy_in(&st);
 	gen_entry_filled_pre(&st);
 	gen_entry_call(&st);
-	gen_entry_filled_post(&st);
+	gen_filled_post(st.c, st.f, st.decl, st.b, 1);
 	gen_entry_copy_out(&st);
 	gen_entry_free(&st);
 	gen_puts(out, "\n");

@@ -64,6 +64,27 @@ char *gen_size(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_e
 void gen_bytes(struct gen_fx *fx, struct gen_buf *b, int ind, const struct idl_param *p,
                const char *dst, const char *elems, const char *unit);
 
+/* ---- filled= (gen_filled.c) ---- */
+
+/* The parameter holding the count of P's filled=, when P is an [out] buffer
+ * with a filled= naming a parameter; NULL otherwise (REPORT: with the error
+ * "filled= must name a parameter" when it names none). */
+const struct idl_param *gen_filled_count(struct gen_ctx *c, const struct idl_func *f,
+                                         const struct idl_param *p, int report);
+/* filled= before the call, for parameter P: the parameter holding its count
+ * (NULL when there is none: nothing written), FX's arg set to it and, when
+ * that is a buffer, the refusal of one too small to hold a count.  ENTRY: in
+ * the trusted entry (else in the trusted-side proxy). */
+const struct idl_param *gen_filled_pre(struct gen_fx *fx, struct gen_buf *b, const struct idl_param *p,
+                                       int entry);
+/* filled= after the call: each count the other side reported, fetched
+ * once and refused when negative or above the capacity, before anything is
+ * copied out.  ENTRY: in the trusted entry (the count is in its trusted copy
+ * erim__v, the temporaries declared into DECL); else in the trusted-side
+ * proxy (the count is in the block the untrusted function returned). */
+void gen_filled_post(struct gen_ctx *c, const struct idl_func *f, struct gen_buf *decl, struct gen_buf *b,
+                     int entry);
+
 /* ---- per-function emitters ---- */
 
 /* The trusted entry of trusted function F (gen_entry.c): locals into OUT. */

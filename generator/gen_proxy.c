@@ -128,19 +128,10 @@ static void gen_proxy_filled_pre(struct gen_proxy_st *st)
 	/* filled=: the count's buffer holds one count; a count the trusted
 	 * caller passes by value is within the capacity (before the call) */
 	for (const struct idl_param *p = f->params; p; p = p->next) {
-		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
-			continue;
-		const struct idl_expr *fe = p->attrs.filled;
-		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
+		const struct idl_param *np = gen_filled_pre(fx, b, p, 0);
 		if (!np)
 			continue;
-		fx->arg = np->name;
-		if (gen_is_buffer(np)) {
-			char *td = gen_decl(gen_elem_type(np), "", 1);
-			gen_printf(b, "\tif (%s && %s < sizeof(%s))\n", np->name, gen_tmp("n", np), td);
-			gen_fail(fx, b, 2, "is too small to hold the count filled= names");
-			free(td);
-		} else {
+		if (!gen_is_buffer(np)) {
 			if (gen_signedness(np->type) != 0) {
 				gen_printf(b, "\tif (%s && !(%s > 0 || %s == 0))\n", p->name, np->name, np->name);
 				gen_fail(fx, b, 2, "is a negative filled= count");
@@ -205,46 +196,6 @@ static void gen_proxy_call(struct gen_proxy_st *st)
 	gen_printf(b, "\t\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned a block that %%s\", erim__w);\n\t}\n",
 	           c->iname, f->name);
 	gen_puts(b, "\terim__mcpy(&erim__h, erim__ub, sizeof erim__h);\n");
-}
-
-/* filled= after the call: counts fetched once from the returned block, bounded. */
-static void gen_proxy_filled_post(struct gen_proxy_st *st)
-{
-	struct gen_ctx *c = st->c;
-	const struct idl_func *f = st->f;
-	struct gen_buf *b = st->b;
-
-	/* filled counts: fetched once from the returned block, bounded */
-	for (const struct idl_param *p = f->params; p; p = p->next) {
-		if (!gen_is_buffer(p) || !p->attrs.filled || !(p->attrs.dir & IDL_DIR_OUT))
-			continue;
-		const struct idl_expr *fe = p->attrs.filled;
-		const struct idl_param *np = fe->kind == IDL_E_IDENT ? gen_find_param(f->params, fe->ident) : NULL;
-		if (!np) {
-			gen_error(c, &fe->loc, "filled= must name a parameter");
-			continue;
-		}
-		gen_printf(b, "\tsize_t %s = %s;\n", gen_tmp("f", p), gen_tmp("e", p));
-		if (gen_is_buffer(np)) {
-			char *td = gen_decl(gen_elem_type(np), "", 1);
-			int sg = gen_signedness(gen_elem_type(np));
-			gen_printf(b, "\t%s %s = 0;\n", td, gen_tmp("fv", np));
-			gen_printf(b, "\tif (%s && %s) {\n\t\terim__mcpy(&%s, erim__ub + %s, sizeof %s);\n",
-			           np->name, gen_tmp("o", np), gen_tmp("fv", np), gen_tmp("o", np), gen_tmp("fv", np));
-			if (sg != 0)
-				gen_printf(b, "\t\tif (!(%s > 0 || %s == 0))\n\t\t\terim_refuse(\"%s\", \"%s\", "
-				              "\"untrusted function returned a negative '%s'\");\n", gen_tmp("fv", np), gen_tmp("fv", np),
-				           c->iname, f->name, np->name);
-			gen_printf(b, "\t\t%s = (size_t)%s;\n\t}\n", gen_tmp("f", p), gen_tmp("fv", np));
-			free(td);
-		} else {
-			gen_printf(b, "\t%s = (size_t)%s;\n", gen_tmp("f", p), np->name);
-		}
-		gen_printf(b, "\tif (%s > %s)\n", gen_tmp("f", p), gen_tmp("e", p));
-		gen_printf(b, "\t\terim_refuse(\"%s\", \"%s\", \"untrusted function returned '%s' = %%zu, more than the "
-		              "%%zu elements of '%s'\", %s, %s);\n",
-		           c->iname, f->name, np->name, p->name, gen_tmp("f", p), gen_tmp("e", p));
-	}
 }
 
 /* the return value: bools normalised, a returned pointer outside trusted
@@ -363,7 +314,7 @@ void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
 	gen_proxy_filled_pre(&st);
 	gen_proxy_copy_in(&st);
 	gen_proxy_call(&st);
-	gen_proxy_filled_post(&st);
+	gen_filled_post(st.c, st.f, st.b, st.b, 0);
 	gen_proxy_returned(&st);
 	gen_proxy_copy_out(&st);
 	gen_proxy_free(&st);

@@ -165,10 +165,11 @@ static void gen_expr_c(struct gen_buf *b, const struct idl_expr *e)
 	}
 }
 
-static void gen_struct_decl(struct gen_buf *b, const struct idl_struct *s)
+/* A struct or an EDL union (KEYWORD) with its members, at its source line. */
+static void gen_struct_decl(struct gen_buf *b, const struct idl_struct *s, const char *keyword)
 {
 	gen_line_src(b, &s->loc);
-	gen_printf(b, "struct %s {\n", s->name);
+	gen_printf(b, "%s %s {\n", keyword, s->name);
 	for (const struct idl_param *m = s->members; m; m = m->next) {
 		char *d = gen_param_decl(m);
 		gen_printf(b, "\t%s;\n", d);
@@ -250,19 +251,10 @@ static void gen_iface_types(struct gen_buf *b, const struct idl_interface *i, co
 		free(d);
 	}
 	/* EDL unions (plain data) before the structs that may embed them */
-	for (const struct idl_struct *u = i->unions; u; u = u->next) {
-		gen_line_src(b, &u->loc);
-		gen_printf(b, "union %s {\n", u->name);
-		for (const struct idl_param *m = u->members; m; m = m->next) {
-			char *d = gen_param_decl(m);
-			gen_printf(b, "\t%s;\n", d);
-			free(d);
-		}
-		gen_puts(b, "};\n");
-		gen_line_back(b);
-	}
+	for (const struct idl_struct *u = i->unions; u; u = u->next)
+		gen_struct_decl(b, u, "union");
 	for (const struct idl_struct *s = i->structs; s; s = s->next)
-		gen_struct_decl(b, s);
+		gen_struct_decl(b, s, "struct");
 	gen_printf(b, "#endif /* %s */\n", guard);
 	free(guard);
 }

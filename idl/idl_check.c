@@ -338,16 +338,23 @@ static void chk_reserved_func(struct idl_chk *c, struct idl_func *f)
 	idl_check_reserved(c, "function", f->name, &f->loc);
 }
 
-static void chk_duplicate_params(struct idl_chk *c, struct idl_func *f)
+/* Each name of LIST once, else "WHAT 'p' of KIND'OWNER' declared twice". */
+static void chk_unique_params(struct idl_chk *c, struct idl_param *list, const char *what, const char *kind,
+                              const char *owner)
 {
 	struct idl_map m;
 
-	idl_map_init(&m, idl_count_params(f->params));
-	for (struct idl_param *p = f->params; p; p = p->next)
+	idl_map_init(&m, idl_count_params(list));
+	for (struct idl_param *p = list; p; p = p->next)
 		if (idl_map_put(&m, p->name, p))
 			idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &p->loc,
-			           "parameter '%s' of '%s' declared twice", p->name, f->name);
+			           "%s '%s' of %s'%s' declared twice", what, p->name, kind, owner);
 	idl_map_fini(&m);
+}
+
+static void chk_duplicate_params(struct idl_chk *c, struct idl_func *f)
+{
+	chk_unique_params(c, f->params, "parameter", "", f->name);
 }
 
 static void chk_pointer_return(struct idl_chk *c, struct idl_func *f)
@@ -426,16 +433,8 @@ static void chk_reserved_iface(struct idl_chk *c, struct idl_interface *i)
 static void chk_duplicate_iface(struct idl_chk *c, struct idl_interface *i)
 {
 	/* members within each struct */
-	for (struct idl_struct *s = i->structs; s; s = s->next) {
-		struct idl_map m;
-
-		idl_map_init(&m, idl_count_params(s->members));
-		for (struct idl_param *p = s->members; p; p = p->next)
-			if (idl_map_put(&m, p->name, p))
-				idl_report(c->s, IDL_CHK_DUPLICATE, IDL_SEV_OFF, &p->loc,
-				           "member '%s' of struct '%s' declared twice", p->name, s->name);
-		idl_map_fini(&m);
-	}
+	for (struct idl_struct *s = i->structs; s; s = s->next)
+		chk_unique_params(c, s->members, "member", "struct ", s->name);
 }
 
 /* Names that share one C namespace across the whole file: functions (the

@@ -303,6 +303,17 @@ static const struct inspect_known_xrstor *ip_known_xrstor(const struct ip_hit *h
 	                            (size_t)(m->end - h->addr));
 }
 
+/* The scan after a rewrite of [ADDR, ADDR+LEN) in mapping M: the bytes
+ * rewritten with SCAN_BEFORE/SCAN_AFTER of context, within M. */
+static void ip_rescan(const struct inspect_map *m, uint64_t addr, uint64_t len,
+                      scan_hit_fn hit, void *arg)
+{
+	uint64_t lo = addr - m->start > SCAN_BEFORE ? addr - SCAN_BEFORE : m->start;
+	uint64_t hi = m->end - (addr + len) > SCAN_AFTER ? addr + len + SCAN_AFTER : m->end;
+
+	scan_buffer((const uint8_t *)(uintptr_t)lo, (size_t)(hi - lo), lo, hit, arg);
+}
+
 /* After a rewrite of [addr, addr+len): the only WRPKRU/XRSTOR there (at any
  * offset, with the neighbours as context) must be a checked XRSTOR at ADDR. */
 struct ip_verify { uint64_t addr, end; int bad; };
@@ -323,10 +334,8 @@ static int ip_rewrite_xrstor(const struct ip_hit *h, const struct inspect_known_
 	int rc = ip_write(h->addr, k->replace, k->len, maps, n, own);
 	if (rc)
 		return rc;
-	uint64_t lo = h->addr - m->start > SCAN_BEFORE ? h->addr - SCAN_BEFORE : m->start;
-	uint64_t hi = m->end - (h->addr + k->len) > SCAN_AFTER ? h->addr + k->len + SCAN_AFTER : m->end;
 	struct ip_verify v = { h->addr, h->addr + k->len, 0 };
-	scan_buffer((const uint8_t *)(uintptr_t)lo, (size_t)(hi - lo), lo, ip_verify_hit, &v);
+	ip_rescan(m, h->addr, k->len, ip_verify_hit, &v);
 	if (v.bad) {
 		dprintf(2, "erim: load-time inspection: the rewritten XRSTOR at %#llx does not scan as checked; stopping\n",
 		        (unsigned long long)h->addr);
@@ -355,10 +364,8 @@ static int ip_retarget(const struct inspect_disp_plan *dp, const struct inspect_
 	int rc = ip_write(dp->disp, nb, sizeof nb, maps, n, own);
 	if (rc)
 		return rc;
-	uint64_t lo = dp->insn - m->start > SCAN_BEFORE ? dp->insn - SCAN_BEFORE : m->start;
-	uint64_t hi = m->end - (dp->insn + dp->len) > SCAN_AFTER ? dp->insn + dp->len + SCAN_AFTER : m->end;
 	struct ip_touch t = { dp->insn, dp->insn + dp->len, 0 };
-	scan_buffer((const uint8_t *)(uintptr_t)lo, (size_t)(hi - lo), lo, ip_touch_hit, &t);
+	ip_rescan(m, dp->insn, dp->len, ip_touch_hit, &t);
 	if (t.bad || memcmp((const void *)(uintptr_t)dp->disp, nb, 4) != 0) {
 		dprintf(2, "erim: load-time inspection: the retargeted branch at %#llx does not scan clean; stopping\n",
 		        (unsigned long long)dp->insn);

@@ -126,17 +126,38 @@ int ep_ref_parse(const char *pem, char *keypath, size_t cap, int *type)
 	return 0;
 }
 
+int ep_ref_offer(const char *keypath, int type, OSSL_CALLBACK *cb, void *cbarg)
+{
+	int ok, claimed = 0, objtype = OSSL_OBJECT_PKEY;
+	struct ep_key *k = ep_key_load(keypath, type);
+	struct ep_ref ref;
+	OSSL_PARAM params[4];
+
+	if (!k)
+		return 0;
+	k->claimed = &claimed;
+	ref.magic = EP_REF_MAGIC;
+	ref.key = k;
+	params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &objtype);
+	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
+	                                             (char *)ep_keytype_name(k->type), 0);
+	params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE, &ref, sizeof ref);
+	params[3] = OSSL_PARAM_construct_end();
+	ok = cb(params, cbarg);
+	if (!claimed) {    /* nobody took the key: wipe it from trusted memory */
+		k->claimed = NULL;
+		ep_key_free(k);
+	}
+	return ok;
+}
+
 static int dec_decode(void *vctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBACK *data_cb,
                       void *data_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
 {
 	struct ep_decctx *c = vctx;
 	char buf[REF_MAX + 1], path[4096];
 	size_t got = 0, n;
-	int type, ok, claimed = 0;
-	struct ep_key *k;
-	struct ep_ref ref;
-	OSSL_PARAM params[4];
-	int objtype = OSSL_OBJECT_PKEY;
+	int type;
 
 	while (got < REF_MAX && c->prov->bio_read_ex(cin, buf + got, REF_MAX - got, &n) && n > 0)
 		got += n;
@@ -147,23 +168,7 @@ static int dec_decode(void *vctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBA
 		return 0;
 	if (type != c->type)
 		return 1;             /* another of our decoders produces this type */
-	k = ep_key_load(path, type);
-	if (!k)
-		return 0;
-	k->claimed = &claimed;
-	ref.magic = EP_REF_MAGIC;
-	ref.key = k;
-	params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &objtype);
-	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
-	                                             (char *)ep_keytype_name(type), 0);
-	params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE, &ref, sizeof ref);
-	params[3] = OSSL_PARAM_construct_end();
-	ok = data_cb(params, data_cbarg);
-	if (!claimed) {    /* nobody took the key: wipe it from trusted memory */
-		k->claimed = NULL;
-		ep_key_free(k);
-	}
-	return ok;
+	return ep_ref_offer(path, type, data_cb, data_cbarg);
 }
 
 static int dec_export_object(void *vctx, const void *ref, size_t ref_sz, OSSL_CALLBACK *cb, void *cbarg)

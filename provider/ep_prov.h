@@ -62,6 +62,10 @@ extern const OSSL_DISPATCH ep_decoder_ed25519_functions[];
 /* ep_decoder.c: parse the text of an erim key reference (PEM) into the key's
  * path and type; 0, or -1 (reported) if malformed */
 int ep_ref_parse(const char *pem, char *keypath, size_t cap, int *type);
+/* ep_decoder.c: load the key at KEYPATH (of TYPE) into trusted memory and
+ * hand CB the object reference to it; the key is wiped again unless
+ * keymgmt's load took it.  0 if it cannot be loaded, else CB's result. */
+int ep_ref_offer(const char *keypath, int type, OSSL_CALLBACK *cb, void *cbarg);
 
 /* ep_store.c */
 extern const OSSL_DISPATCH ep_store_functions[];

@@ -68,31 +68,12 @@ static int st_load(void *vctx, OSSL_CALLBACK *object_cb, void *object_cbarg,
 {
 	struct ep_storectx *c = vctx;
 	char keypath[4096];
-	int type, ok, claimed = 0, objtype = OSSL_OBJECT_PKEY;
-	struct ep_key *k;
-	struct ep_ref ref;
-	OSSL_PARAM params[4];
+	int type;
 
 	c->done = 1;
 	if (resolve(c->path, keypath, sizeof keypath, &type) < 0)
 		return 0;
-	k = ep_key_load(keypath, type);
-	if (!k)
-		return 0;
-	k->claimed = &claimed;
-	ref.magic = EP_REF_MAGIC;
-	ref.key = k;
-	params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &objtype);
-	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
-	                                             (char *)ep_keytype_name(k->type), 0);
-	params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE, &ref, sizeof ref);
-	params[3] = OSSL_PARAM_construct_end();
-	ok = object_cb(params, object_cbarg);
-	if (!claimed) {
-		k->claimed = NULL;
-		ep_key_free(k);
-	}
-	return ok;
+	return ep_ref_offer(keypath, type, object_cb, object_cbarg);
 }
 
 static int st_eof(void *vctx)

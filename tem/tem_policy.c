@@ -224,26 +224,16 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 	struct wcheck w = { dev, ino, 0 };
 
 	for (i = 0; i < n && !w.found; i++) {
-		char name[64];
-		DIR *d;
-		struct dirent *e;
-		int dfd;
+		DIR *d = tem_proc_opendir(tg[i], "fd");
+		const char *fdname;
 
-		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
-		if ((dfd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+		if (!d)
 			continue;
-		if (!(d = fdopendir(dfd))) {
-			close(dfd);
-			continue;
-		}
-		while (!w.found && (e = readdir(d))) {
+		while (!w.found && (fdname = tem_proc_next(d)) != NULL) {
 			char p[128];
 			struct stat st;
-			long fd;
+			long fd = strtol(fdname, NULL, 10);
 
-			if (e->d_name[0] == '.')
-				continue;
-			fd = strtol(e->d_name, NULL, 10);
 			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
 			if (tem_proc_stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
 			    fd_accmode(tg[i], fd) != O_RDONLY)

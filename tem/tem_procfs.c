@@ -180,3 +180,27 @@ int tem_proc_stat(const char *path, struct stat *st)
 {
 	return fstatat(tem_procfd(), rel(path), st, 0);
 }
+
+DIR *tem_proc_opendir(pid_t pid, const char *sub)
+{
+	char name[64];
+	DIR *d;
+	int fd;
+
+	snprintf(name, sizeof name, "/proc/%d/%s", (int)pid, sub);
+	if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+		return NULL;
+	if (!(d = fdopendir(fd)))
+		close(fd);
+	return d;
+}
+
+const char *tem_proc_next(DIR *d)
+{
+	struct dirent *e;
+
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			return e->d_name;
+	return NULL;
+}

@@ -69,13 +69,19 @@ int tem_pkru_supported(void)
 
 static uint8_t xbuf[TEM_XSAVE_MAX] __attribute__((aligned(64)));
 
+/* TID's XSAVE area into xbuf, its length into *LEN: 0, or -errno (-EIO
+ * when it is too short to hold PKRU and XSTATE_BV). */
 static int xstate_get(pid_t tid, size_t *len)
 {
 	struct iovec iov = { xbuf, sizeof xbuf };
 
+	if (!tem_pkru_supported())
+		return -ENOTSUP;
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &iov) != 0)
 		return -errno;
 	*len = iov.iov_len;
+	if (*len < pkru_offset + 4 || *len < TEM_XSTATE_BV_OFF + 8)
+		return -EIO;
 	return 0;
 }
 
@@ -85,12 +91,8 @@ int tem_pkru_get(pid_t tid, uint32_t *pkru)
 	uint64_t bv;
 	int rc;
 
-	if (!tem_pkru_supported())
-		return -ENOTSUP;
 	if ((rc = xstate_get(tid, &len)) < 0)
 		return rc;
-	if (len < pkru_offset + 4 || len < TEM_XSTATE_BV_OFF + 8)
-		return -EIO;
 	memcpy(&bv, xbuf + TEM_XSTATE_BV_OFF, 8);
 	if (!(bv & (1ull << ERIM_XFEATURE_PKRU)))
 		*pkru = 0; /* init state: all access */
@@ -106,12 +108,8 @@ int tem_pkru_set(pid_t tid, uint32_t pkru)
 	uint64_t bv;
 	int rc;
 
-	if (!tem_pkru_supported())
-		return -ENOTSUP;
 	if ((rc = xstate_get(tid, &len)) < 0)
 		return rc;
-	if (len < pkru_offset + 4)
-		return -EIO;
 	memcpy(xbuf + pkru_offset, &pkru, 4);
 	memcpy(&bv, xbuf + TEM_XSTATE_BV_OFF, 8);
 	bv |= 1ull << ERIM_XFEATURE_PKRU;

@@ -8,6 +8,7 @@
 #ifndef TEM_TABLE_H
 #define TEM_TABLE_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -72,5 +73,9 @@ const char *tem_procfs_how(void);
 FILE *tem_proc_fopen(const char *path);
 int tem_proc_open(const char *path, int flags);
 int tem_proc_stat(const char *path, struct stat *st);
+/* The directory /proc/PID/SUB ("task", "fd") through the private procfs,
+ * or NULL; and the name of its next entry but "." and "..", or NULL. */
+DIR *tem_proc_opendir(pid_t pid, const char *sub);
+const char *tem_proc_next(DIR *d);
 
 #endif /* TEM_TABLE_H */

@@ -84,25 +84,19 @@ static size_t all_tracees(pid_t *out, size_t max)
 
 	for (i = 0; i < known; i++) {
 		char name[96], buf[4096];
-		DIR *d;
-		struct dirent *e;
-		int fd;
+		DIR *d = tem_proc_opendir(out[i], "task");
+		const char *tid;
 
-		snprintf(name, sizeof name, "/proc/%d/task", (int)out[i]);
-		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+		if (!d)
 			continue;
-		if (!(d = fdopendir(fd))) {
-			close(fd);
-			continue;
-		}
-		while ((e = readdir(d)) != NULL) {
+		while ((tid = tem_proc_next(d)) != NULL) {
 			char *p, *end;
 			ssize_t len;
 			int cf;
 
-			if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
+			if (strlen(tid) > 32)
 				continue;
-			snprintf(name, sizeof name, "%.32s/children", e->d_name);
+			snprintf(name, sizeof name, "%.32s/children", tid);
 			if ((cf = openat(dirfd(d), name, O_RDONLY | O_CLOEXEC)) < 0)
 				continue;
 			len = read(cf, buf, sizeof buf - 1);
@@ -375,8 +369,7 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 	tg[n++] = getpid();
 	for (i = 0; i < n; i++) {
 		DIR *d;
-		struct dirent *e;
-		int fd;
+		const char *tid;
 
 		snprintf(name, sizeof name, "/proc/%d/mem", (int)tg[i]);
 		if (tem_proc_stat(name, &ps) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
@@ -384,18 +377,12 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 			*owner = tg[i];
 			return 1;
 		}
-		snprintf(name, sizeof name, "/proc/%d/task", (int)tg[i]);
-		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || !(d = fdopendir(fd))) {
-			if (fd >= 0)
-				close(fd);
+		if (!(d = tem_proc_opendir(tg[i], "task")))
 			continue;
-		}
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
+		while ((tid = tem_proc_next(d)) != NULL) {
+			if (strlen(tid) > 32)
 				continue;
-			if (strlen(e->d_name) > 32)
-				continue;
-			snprintf(name, sizeof name, "%.32s/mem", e->d_name);
+			snprintf(name, sizeof name, "%.32s/mem", tid);
 			if (fstatat(dirfd(d), name, &ps, 0) == 0 && ps.st_dev == st->st_dev && ps.st_ino == st->st_ino) {
 				closedir(d);
 				*why = "the memory file of a traced thread (/proc/PID/task/TID/mem)";
@@ -446,34 +433,25 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
 
 	for (i = 0; i < n; i++) {
-		char name[64];
-		DIR *d;
-		struct dirent *e;
-		int fd;
+		DIR *d = tem_proc_opendir(tg[i], "fd");
+		const char *fdname;
 
-		snprintf(name, sizeof name, "/proc/%d/fd", (int)tg[i]);
-		if ((fd = tem_proc_open(name, O_RDONLY | O_DIRECTORY)) < 0)
+		if (!d)
 			continue;
-		if (!(d = fdopendir(fd))) {
-			close(fd);
-			continue;
-		}
-		while ((e = readdir(d)) != NULL) {
+		while ((fdname = tem_proc_next(d)) != NULL) {
 			struct stat st;
 			struct statfs sfs;
 			const char *why;
 			pid_t owner;
 			int f;
 
-			if (e->d_name[0] == '.')
-				continue;
-			if ((f = openat(dirfd(d), e->d_name, O_PATH | O_CLOEXEC)) < 0)
+			if ((f = openat(dirfd(d), fdname, O_PATH | O_CLOEXEC)) < 0)
 				continue;
 			if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
 			    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == tgid || owner == 0)) {
 				close(f);
 				*holder = tg[i];
-				*fdno = strtol(e->d_name, NULL, 10);
+				*fdno = strtol(fdname, NULL, 10);
 				closedir(d);
 				return 1;
 			}

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idl_ast.h"
+#include "idl.h"
 
 static const char *ha_file = "hand.erim";
 static int ha_line = 1;

@@ -129,6 +129,7 @@ struct erim_ro {
 	int64_t rseq_off;                /* glibc's __rseq_offset / __rseq_size, read at init */
 	uint32_t rseq_size;
 	uint32_t fs_mode;                /* ERIM_FS_*: how trusted code gets its own %fs */
+	uint32_t fini_done;              /* erim_fini ran: one way, erim_init refuses (erim_wipe.c) */
 };
 
 union erim_ro_page {
@@ -233,6 +234,10 @@ long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call 
 int erim__fini_probe(uint32_t mode) ERIM_HIDDEN;
 int erim__fini_wipe(void) ERIM_HIDDEN;
 void erim__fini_reset(void) ERIM_HIDDEN;
+int erim__fini_remap(uint32_t mode) ERIM_HIDDEN;
+int erim__fini_latch(void) ERIM_HIDDEN;
+#define ERIM_FINI_REFUSAL "erim_init after erim_fini: refused, nothing untrusted code could " \
+	"write after erim_fini is trusted again"
 __attribute__((noreturn)) void erim__fini_halfway(const char *step, int err) ERIM_HIDDEN;
 void erim__heap_wipe(void) ERIM_HIDDEN;             /* erim_heap.c, trusted */
 void erim__zero_dirty(uintptr_t start, uintptr_t end) ERIM_HIDDEN;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # vm_harden.sh: rt_harden in the PKU guest -- the mpk back end, dynamic (with
 # the modules dlopened before and after init) and static, and the control
-# run under none (one guest boot); rt_fini (erim_fini all or nothing) under
-# mpk, dynamic and static, and its control under none; rt_dontdump (every
+# run under none (one guest boot); rt_fini (erim_fini all or nothing, one
+# way, no stale trusted stack or thread block after it: red team rounds 1
+# and 7) under mpk, dynamic and static, and its control under none; rt_dontdump (every
 # trusted range out of core dumps) under mpk; rt_tcb (trusted code's own
 # %fs, rseq closed: red team round 4) the same way.
 b=$builddir/harden

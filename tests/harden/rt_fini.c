@@ -39,7 +39,8 @@
  *  - re-init (red-team round 7, fini_reinit): after erim_fini untrusted code
  *    rewrites an entry of the entry table (plain memory now) and calls
  *    erim_init again: refused with -EPERM and its message, the read-only
- *    page stays read-only (a write faults), the rewritten entry runs only as
+ *    page stays read-only (a write faults; where mseal(2) exists mprotect
+ *    cannot open it either), the rewritten entry runs only as
  *    a direct call with untrusted rights.  Control: the rewrite lands (the
  *    direct gate call runs the attacker's function).
  *
@@ -819,6 +820,16 @@ static void child_reinit(void *unused)
 	w = ro_write((volatile uint32_t *)(s + 4096 - 4));
 	if (w != 'F')
 		FAIL_CHILD("a write to the read-only page after erim_fini: '%c' (want a fault)", w);
+	/* where the kernel has mseal(2), not even mprotect opens the page again */
+	{
+		void *scratch = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int have_mseal = scratch != MAP_FAILED && syscall(NR_MSEAL, scratch, 4096, 0) == 0;
+
+		if (have_mseal && syscall(SYS_mprotect, s, 4096, PROT_READ | PROT_WRITE) == 0)
+			FAIL_CHILD("mprotect opened the read-only page after erim_fini (mseal exists)");
+		fprintf(stderr, "%s; ", have_mseal ? "read-only page sealed (mprotect refused)"
+		                                   : "no mseal(2) on this kernel: page read-only, unsealed");
+	}
 	v = erim_gate_call(id_add, (long[2]){ 1, 2 });
 	if (v != 0x5ec || (backend_mpk && evil_pkru != rdpkru()))
 		FAIL_CHILD("the attacker's function ran with PKRU %#x (untrusted %#x)", evil_pkru,

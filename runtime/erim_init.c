@@ -528,6 +528,12 @@ int erim_init(const struct erim_config *cfg)
 	int r;
 
 	pthread_mutex_lock(&init_lock);
+	if (erim__ro.fini_done) {
+		/* the tables erim_init would trust were plain memory since erim_fini */
+		set_err("%s", ERIM_FINI_REFUSAL);
+		pthread_mutex_unlock(&init_lock);
+		return -EPERM;
+	}
 	r = init_locked(cfg);
 	pthread_mutex_unlock(&init_lock);
 	return r;
@@ -577,21 +583,22 @@ int erim_fini(void)
 	if (r < 0)
 		erim__fini_halfway("unsealing the read-only page", r);
 	erim__ro.mode = ERIM_MODE_DIRECT;
-	if (mode == ERIM_MODE_MPK) {
-		r = tag_all(0);
-		if (r < 0)
-			erim__fini_halfway("untagging the trusted ranges", r);
+	/* fresh memory in place of every trusted range, never the old pages
+	 * untagged: whatever the wipe missed goes with them (erim_wipe.c) */
+	r = erim__fini_remap(mode);
+	if (r < 0)
+		erim__fini_halfway("replacing the trusted ranges with fresh memory", r);
+	if (mode == ERIM_MODE_MPK)
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
-	} else if (mode == ERIM_MODE_MPROTECT) {
-		r = protect_switched(PROT_READ | PROT_WRITE);
-		if (r < 0)
-			erim__fini_halfway("opening the trusted ranges", r);
-	}
 	erim__fini_reset();
 	erim__mp_reset();
 	erim__violation_uninstall();
 	erim__ro.pkey = -1;
 	erim__ro.pkru_t = erim__ro.pkru_u = 0;
+	/* one way: erim_init refuses from now on; the page stays read-only */
+	r = erim__fini_latch();
+	if (r < 0)
+		erim__fini_halfway("sealing the read-only page again", r);
 	cur_backend = ERIM_BACKEND_AUTO;
 	pthread_mutex_unlock(&init_lock);
 	return 0;

@@ -133,6 +133,7 @@ struct erim_ro {
 	/* hooks: functions of an upper layer that a lower one calls with trusted
 	 * rights, stored by erim_init before it seals the page */
 	long (*fini_trusted)(struct erim_slot *self);   /* entry 0 -> erim_wipe.c */
+	uint32_t fini_done;              /* erim_fini ran: one way, erim_init refuses (erim_wipe.c) */
 };
 
 union erim_ro_page {
@@ -287,6 +288,10 @@ long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call 
 int erim__fini_probe(uint32_t mode) ERIM_HIDDEN;
 int erim__fini_wipe(void) ERIM_HIDDEN;
 void erim__fini_reset(void) ERIM_HIDDEN;
+int erim__fini_remap(uint32_t mode) ERIM_HIDDEN;
+int erim__fini_latch(void) ERIM_HIDDEN;
+#define ERIM_FINI_REFUSAL "erim_init after erim_fini: refused, nothing untrusted code could " \
+	"write after erim_fini is trusted again"
 __attribute__((noreturn)) void erim__fini_halfway(const char *step, int err) ERIM_HIDDEN;
 void erim__heap_wipe(void) ERIM_HIDDEN;             /* erim_heap.c, trusted */
 void erim__zero_dirty(uintptr_t start, uintptr_t end) ERIM_HIDDEN;  /* erim_zero.c, trusted */

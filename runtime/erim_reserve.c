@@ -109,6 +109,8 @@ size_t erim__env_size(const char *name, size_t dflt)
  * erim_init (entry registration, start-up allocations). */
 int erim__reserve_default(void)
 {
+	if (erim__ro.fini_done)
+		return -EPERM;   /* erim_fini is one way (erim_wipe.c) */
 	if (erim__layout.rt)
 		return 0;
 	return erim__reserve(erim__env_size("ERIM_HEAP_SIZE", ERIM_DEFAULT_HEAP),

@@ -17,9 +17,10 @@
  *
  * So erim_fini runs in three steps:
  *
- *  - probe (untrusted, nothing changed): the read-only page and the tagged
- *    ranges must still accept a protection change (erim-tem refuses one on
- *    trusted memory, mseal(2) on sealed memory); else -EPERM;
+ *  - probe (untrusted, nothing changed): the read-only page and the switched
+ *    ranges (under every back end) must still accept a protection change
+ *    (erim-tem refuses one on trusted memory, mseal(2) on sealed memory);
+ *    else -EPERM;
  *  - the trusted wipe (erim__fini_trusted, through internal gate entry 0, which
  *    reaches it through the hook erim_init stores in the sealed page):
  *    under the slow path's lock, claim every other thread's idle slot
@@ -30,17 +31,33 @@
  *    fails the fast path's idle -> busy CAS), free the caller's own slot at
  *    the gate exit, and zero the heap, every trusted stack and every other
  *    range with trusted data;
- *  - the point of no return (untrusted): unseal, direct mode, untag, reset
- *    the tables.  A failure here stops the process (erim__fini_halfway): the
- *    data is gone, but isolation cannot be restored either.
+ *  - the point of no return (untrusted): unseal, direct mode, and replace
+ *    every switched range by fresh anonymous memory (erim__fini_remap: the
+ *    kernel's zero pages, pkey 0, read-write) instead of untagging the old
+ *    pages, so no byte the wipe missed -- the top of the caller's own trusted
+ *    stack, a thread block, a slot borrowed through a forged TLS hint --
+ *    can reach untrusted code; reset the tables; set the one-way latch
+ *    (erim_ro.fini_done) and seal the read-only page again, PROT_READ (and
+ *    mseal(2) where the kernel has it).  A failure here stops the process
+ *    (erim__fini_halfway): the data is gone, but isolation cannot be
+ *    restored either.
+ *
+ * erim_fini is one way.  After it the entry table, the slot table and the
+ * heap metadata are plain memory that untrusted code may have rewritten
+ * (red-team round 7, fini_reinit), so erim_init refuses for the rest of the
+ * process (ERIM_FINI_REFUSAL), as does erim_register_entries; a program that
+ * wants isolation again starts a new process.
  *
  * Consequence for programs: after erim_fini the trusted heap is empty (its
- * old pointers are dangling) and ERIM_TRUSTED globals read as zero. */
+ * old pointers are dangling), ERIM_TRUSTED globals and the trusted stacks
+ * read as zero, and gates are direct calls. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "erim_internal.h"
 #include "erim_sys.h"
@@ -48,7 +65,8 @@
 /* ---- trusted: runs with the trusted PKRU, calls nothing but inline code ---- */
 
 /* Zero the caller's own trusted stack below the live frames (what earlier
- * entries left there). */
+ * entries left there).  The frames above, and the thread block, are not
+ * zeroed here: erim__fini_remap replaces the whole stack area afterwards. */
 static __attribute__((noinline)) void zero_own_stack(uintptr_t lo)
 {
 	volatile char here;
@@ -138,8 +156,19 @@ int erim__fini_probe(uint32_t mode)
 		return -EPERM;
 	if (mode == ERIM_MODE_MPROTECT)
 		return erim__mp_probe();
-	if (mode != ERIM_MODE_MPK)
+	if (mode != ERIM_MODE_MPK) {
+		/* none: plain read-write memory, but erim__fini_remap must be able
+		 * to replace it (mseal(2) refuses that as it refuses mprotect) */
+		for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+			const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+			if (rg->kind == ERIM_R_SWITCHED &&
+			    erim_sys3(SYS_mprotect, (long)rg->start, (long)(rg->end - rg->start),
+			              PROT_READ | PROT_WRITE) < 0)
+				return -EPERM;
+		}
 		return 0;
+	}
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *rg = &erim__ro.ranges[i];
 
@@ -182,6 +211,60 @@ void erim__fini_reset(void)
 	}
 	if (erim__heap_ready())
 		erim__heap_setup();
+}
+
+/* The point of no return, after the trusted wipe: every switched range
+ * becomes fresh anonymous memory (MAP_FIXED: the old pages and whatever the
+ * wipe missed are gone; the new ones are the kernel's zero pages, pkey 0,
+ * read-write, which the program's trusted globals need).  The one exception
+ * is the entry table at the start of the runtime region: it holds only what
+ * erim_register_entries copied from untrusted code (code addresses, flags,
+ * names), which gates need after erim_fini as direct calls; its pages are
+ * untagged (mpk) or opened (mprotect) instead.  0 or -errno. */
+int erim__fini_remap(uint32_t mode)
+{
+	const struct erim_layout *L = &erim__layout;
+	uintptr_t tab_end = (uintptr_t)erim__ro.slots;   /* the slot table follows the entries */
+
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+		uintptr_t s = rg->start;
+		long r = 0;
+
+		if (rg->kind != ERIM_R_SWITCHED)
+			continue;
+		if (s == (uintptr_t)L->rt && tab_end > s && tab_end <= rg->end) {
+			if (mode == ERIM_MODE_MPK)
+				r = syscall(SYS_pkey_mprotect, s, tab_end - s,
+				            (unsigned long)(PROT_READ | PROT_WRITE), 0L);
+			else
+				r = mprotect((void *)s, tab_end - s, PROT_READ | PROT_WRITE);
+			if (r != 0)
+				return -errno;
+			s = tab_end;
+		}
+		if (s < rg->end &&
+		    mmap((void *)s, rg->end - s, PROT_READ | PROT_WRITE,
+		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+			return -errno;
+	}
+	return 0;
+}
+
+#ifndef SYS_mseal
+#define SYS_mseal 462   /* x86-64, Linux >= 6.10 */
+#endif
+
+/* The one-way latch: set it, seal the read-only page again (PROT_READ) and,
+ * where the kernel has mseal(2), make that permanent, so that not even a
+ * system call of untrusted code can clear the latch.  0 or -errno. */
+int erim__fini_latch(void)
+{
+	erim__ro.fini_done = 1;
+	if (mprotect(&erim__ro_page, ERIM_PAGE, PROT_READ) != 0)
+		return -errno;
+	(void)syscall(SYS_mseal, (long)&erim__ro_page, (long)ERIM_PAGE, 0L);  /* best effort */
+	return 0;
 }
 
 void erim__fini_halfway(const char *step, int err)

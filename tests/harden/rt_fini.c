@@ -21,17 +21,33 @@
  *    stack region; the read-only page) sealed with mseal(2) so that a
  *    protection change fails: erim_fini must fail with -EPERM and change
  *    nothing (still initialised, secrets intact and unreadable, gates work).
- *    Control: the seal really refuses mprotect.  Under `none` (no untag
- *    needed) the heap/stack cases succeed and the wipe by plain stores still
- *    clears the sealed heap.  mseal(2) exists from Linux 6.10: where it is
+ *    Control: the seal really refuses mprotect.  Under `none` as well:
+ *    erim_fini replaces every trusted range with fresh memory, which a seal
+ *    refuses, so it refuses first.  mseal(2) exists from Linux 6.10: where it is
  *    missing the test is skipped with that reason.
  *  - entry 0 called directly with the wipe argument (erim_fini's trusted half
  *    without its untrusted half): the trusted data is wiped, memory stays
  *    protected, and the next gate call stops the process with a message.
+ *  - stale stack (red-team round 7, fini_stale_stack): a trusted entry leaves
+ *    a marker in a large local buffer at the top of its trusted stack, then
+ *    erim_fini; every readable mapping of the process is scanned for the
+ *    marker.  Own slot, and "borrow": a worker thread leaves the marker, the
+ *    calling thread points its TLS slot hint at the worker's idle slot so the
+ *    wipe takes that slot for the caller's own.  After erim_fini nothing is
+ *    found in any back end (the trusted ranges are fresh memory).  Control:
+ *    under `none` the same scan finds the marker before erim_fini.
+ *  - re-init (red-team round 7, fini_reinit): after erim_fini untrusted code
+ *    rewrites an entry of the entry table (plain memory now) and calls
+ *    erim_init again: refused with -EPERM and its message, the read-only
+ *    page stays read-only (a write faults; where mseal(2) exists mprotect
+ *    cannot open it either), the rewritten entry runs only as
+ *    a direct call with untrusted rights.  Control: the rewrite lands (the
+ *    direct gate call runs the attacker's function).
  *
  * Usage: rt_fini [--backend=mpk|mprotect|none] */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -68,7 +84,7 @@
 
 static ERIM_TRUSTED volatile long secret_global[8];
 static volatile long *secret_heap;
-static unsigned id_setup, id_get, id_cb, id_long, id_add, id_spin;
+static unsigned id_setup, id_get, id_cb, id_long, id_add, id_spin, id_stale;
 static int backend_none, backend_mpk, backend_mprotect, is_static, ready;
 
 /* ---- the trusted component ---------------------------------------------------- */
@@ -142,7 +158,32 @@ static long e_spin(void *p)
 	return 0;
 }
 
+/* a marker, made at run time (never a constant in the binary) */
+#define MLEN 48
+static volatile unsigned char marker_seed = 0xa5;
+
+static unsigned char marker_byte(size_t i)
+{
+	return (unsigned char)(marker_seed ^ (i * 29 + 7));
+}
+
+/* a typical trusted routine: key schedule in a large local buffer, at the
+ * top of the slot's trusted stack */
+static __attribute__((noinline)) long e_stale(void *p)
+{
+	volatile unsigned char ks[1536];
+	long acc = 0;
+
+	(void)p;
+	for (size_t i = 0; i < sizeof ks; i++)
+		ks[i] = marker_byte(i % MLEN);
+	for (size_t i = 0; i < sizeof ks; i++)
+		acc += ks[i];
+	return acc;
+}
+
 static const struct erim_entry entries[] = {
+	{ "fini", "stale", e_stale, ERIM_ENTRY_PUBLIC },
 	{ "fini", "setup", e_setup, ERIM_ENTRY_PUBLIC },
 	{ "fini", "get", e_get, ERIM_ENTRY_PUBLIC },
 	{ "fini", "cb", e_cb, ERIM_ENTRY_PUBLIC },
@@ -452,17 +493,10 @@ static void child_mseal(void *which_arg)
 	if (syscall(SYS_mprotect, s, e - s, PROT_READ) == 0 || errno != EPERM)
 		FAIL_CHILD("control: mprotect of the sealed %s was not refused", seal_what[which]);
 	r = erim_fini();
-	want = backend_none && which != SEAL_RO ? 0 : -EPERM;
+	want = -EPERM;   /* every back end: a sealed range cannot be replaced */
 	if (r != want)
 		FAIL_CHILD("erim_fini with the %s sealed: %ld (want %d) %s", seal_what[which], r,
 		           want, erim_strerror());
-	if (want == 0) {
-		/* no untag needed: the wipe, plain stores, cleared the sealed range */
-		if (secret_global[0] != 0 || secret_heap[0] != 0)
-			FAIL_CHILD("a secret survived erim_fini");
-		fprintf(stderr, "erim_fini succeeded; the sealed %s was wiped\n", seal_what[which]);
-		_exit(0);
-	}
 	if (!erim_initialized())
 		FAIL_CHILD("refused erim_fini left the runtime uninitialised");
 	rd = untrusted_read();
@@ -557,6 +591,291 @@ TEST(trusted_wipe_alone_leaves_memory_protected_and_refuses_gates)
 #endif
 }
 
+/* ---- stale trusted stack data after erim_fini (red team 7) -------------------------- */
+
+/* readable with this thread's rights?  (the kernel's user copy honours PKRU
+ * and page protection) */
+static int readable(uintptr_t a)
+{
+	static int pfd[2] = { -1, -1 };
+	char c;
+
+	if (pfd[0] < 0 && pipe(pfd) != 0)
+		return 0;
+	if (write(pfd[1], (void *)a, 1) != 1)
+		return 0;
+	return read(pfd[0], &c, 1) == 1;
+}
+
+/* Is the page at A in memory or swap (/proc/self/pagemap bits 63, 62)?  A
+ * page never touched holds zeros only: skipping it keeps the scan of the
+ * large reserved regions fast in the guest.  Unknown: scan it. */
+static int page_in_use(int pm, uintptr_t a)
+{
+	uint64_t e;
+
+	if (pm < 0 || pread(pm, &e, sizeof e, (off_t)(a / 4096 * sizeof e)) != (ssize_t)sizeof e)
+		return 1;
+	return (e >> 62) & 3;
+}
+
+/* Scan every readable mapping for the marker; the number of mappings it was
+ * found in (the needle itself excluded).  Protection and key are per
+ * mapping, so one readability probe per mapping. */
+static int scan_marker(const char *when)
+{
+	unsigned char *needle = malloc(MLEN);
+	FILE *f = fopen("/proc/self/maps", "r");
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	char line[512];
+	int found = 0;
+
+	if (!needle || !f)
+		FAIL_CHILD("scan: out of memory or no /proc/self/maps");
+	for (size_t i = 0; i < MLEN; i++)
+		needle[i] = marker_byte(i);
+	while (fgets(line, sizeof line, f)) {
+		unsigned long lo, hi;
+		char perm[8];
+		int hit = 0;
+
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perm) != 3 || perm[0] != 'r')
+			continue;
+		if (strstr(line, "[vvar") || strstr(line, "[vsyscall") || !readable(lo))
+			continue;        /* trusted key, PROT_NONE, guard page */
+		for (uintptr_t pg = lo; pg < hi && !hit; pg += 4096) {
+			const unsigned char *q = (const unsigned char *)pg, *e;
+
+			if (!page_in_use(pm, pg))
+				continue;
+			e = (const unsigned char *)(pg + 4096 < hi ? pg + 4096 : hi);
+			while (q + MLEN <= e && (q = memchr(q, needle[0], (size_t)(e - q - MLEN + 1)))) {
+				if (q != needle && memcmp(q, needle, MLEN) == 0) {
+					fprintf(stderr, "%s: marker at %p in %s", when, (const void *)q, line);
+					hit = 1;
+					break;
+				}
+				q++;
+			}
+		}
+		found += hit;
+	}
+	fclose(f);
+	if (pm >= 0)
+		close(pm);
+	free(needle);
+	return found;
+}
+
+/* liberim's TLS slot hint of the calling thread, found the way an attacker
+ * would: from the gate's code (erim_gate_call's first "je rel32" leads to
+ * the mpk gate, which starts with the TLS load: movq x@gottpoff(%rip),%rax
+ * (48 8b 05) dynamically, movq $tpoff,%rax (48 c7 c0) when linked
+ * statically).  NULL if the code looks different. */
+static uint32_t *tls_hint(void)
+{
+	const unsigned char *p = (const unsigned char *)(uintptr_t)&erim_gate_call;
+
+	for (int i = 0; i < 64; i++) {
+		if (p[i] == 0x0f && p[i + 1] == 0x84) {
+			int32_t rel, d;
+			const unsigned char *g;
+			long off;
+
+			memcpy(&rel, p + i + 2, 4);
+			g = p + i + 6 + rel;
+			for (int k = 0; k < 32; k++, g++) {
+				if (g[0] == 0x48 && g[1] == 0x8b && g[2] == 0x05) {
+					memcpy(&d, g + 3, 4);
+					memcpy(&off, g + 7 + d, 8);
+				} else if (g[0] == 0x48 && g[1] == 0xc7 && g[2] == 0xc0) {
+					memcpy(&d, g + 3, 4);
+					off = d;
+				} else {
+					continue;
+				}
+				if (off < 0 && off > -(1L << 20))
+					return (uint32_t *)((uintptr_t)pthread_self() + off);
+			}
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+static volatile int worker_done;
+static volatile uint32_t worker_slot;
+
+static void *stale_worker(void *p)
+{
+	uint32_t *h;
+
+	(void)p;
+	erim_gate_call(id_stale, NULL);
+	h = tls_hint();
+	worker_slot = h ? *h : 0;
+	worker_done = 1;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void child_stale(void *borrow_arg)
+{
+	int borrow = borrow_arg != NULL, before, after, r;
+
+	if (!borrow) {
+		erim_gate_call(id_stale, NULL);
+	} else {
+		pthread_t t;
+		uint32_t *mine = tls_hint();
+
+		if (!mine || *mine == 0 || *mine > 4096)
+			FAIL_CHILD("cannot find liberim's TLS slot hint from the gate's code "
+			           "(the gate changed: update tls_hint in rt_fini.c)");
+		pthread_create(&t, NULL, stale_worker, NULL);
+		while (!worker_done)
+			usleep(1000);
+		if (worker_slot == 0 || worker_slot == *mine)
+			FAIL_CHILD("the worker's slot %u is not another slot (own %u)", worker_slot,
+			           *mine);
+		fprintf(stderr, "own slot %u, borrowing the worker's %u; ", *mine, worker_slot);
+		*mine = worker_slot;
+	}
+	before = scan_marker("before erim_fini");
+	r = erim_fini();
+	if (r != 0)
+		FAIL_CHILD("erim_fini: %d (%s)", r, erim_strerror());
+	after = scan_marker("after erim_fini");
+	if (after)
+		FAIL_CHILD("LEAK: the marker a trusted entry left on its trusted stack is "
+		           "readable after erim_fini (%d mappings; %d before)", after, before);
+	if (backend_none && !before)
+		FAIL_CHILD("control: under none the marker was not found before erim_fini");
+	if (!backend_none && before)
+		FAIL_CHILD("the marker was readable before erim_fini (%d mappings)", before);
+	fprintf(stderr, "marker readable in %d mappings before erim_fini, 0 after\n", before);
+	_exit(0);
+}
+
+static void stale(int borrow)
+{
+	char out[2048];
+	int st = check_child(child_stale, borrow ? (void *)1 : NULL, out, sizeof out);
+
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s slot: status %#x: %s",
+	      borrow ? "borrowed" : "own", st, out);
+	printf("  %s slot: %s", borrow ? "borrowed" : "own", out);
+}
+
+TEST(fini_leaves_nothing_of_the_own_trusted_stack)
+{
+	if (!ready)
+		SKIP("erim_init failed");
+	stale(0);
+}
+
+TEST(fini_leaves_nothing_of_a_borrowed_slot)
+{
+	if (!ready)
+		SKIP("erim_init failed");
+	stale(1);
+}
+
+/* ---- erim_init after erim_fini (red team 7) ------------------------------------------ */
+
+static volatile uint32_t evil_pkru = 0xffffffff;
+
+static long evil(void *p)
+{
+	(void)p;
+	evil_pkru = rdpkru();
+	return 0x5ec;
+}
+
+/* write a word of the read-only page in a grandchild: 'F' faulted, 'w' landed */
+static char ro_write(volatile uint32_t *w)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		*w = 0;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV ? 'F' : WIFEXITED(st) ? 'w' : '?';
+}
+
+static void child_reinit(void *unused)
+{
+	struct erim_config c = { 0 };
+	uintptr_t s, e;
+	uint64_t *ent;
+	long v;
+	int r;
+	char w;
+
+	(void)unused;
+	if (!find_range("runtime", 1, &s, &e))
+		FAIL_CHILD("no read-only page in the registry");
+	r = erim_fini();
+	if (r != 0)
+		FAIL_CHILD("erim_fini: %d (%s)", r, erim_strerror());
+	/* the attacker: entry table (ERIM_RO_ENTRIES, 32-byte entries, fn first) */
+	memcpy(&ent, (const void *)(s + 32), sizeof ent);
+	ent[id_add * 4] = (uint64_t)(uintptr_t)evil;
+	v = erim_gate_call(id_add, (long[2]){ 1, 2 });
+	if (v != 0x5ec)
+		FAIL_CHILD("control: the rewritten entry did not run the attacker's function (%#lx)",
+		           (unsigned long)v);
+	c.backend = backend_mpk ? ERIM_BACKEND_MPK : backend_mprotect ? ERIM_BACKEND_MPROTECT
+	          : ERIM_BACKEND_NONE;
+	c.quiet = 1;
+	r = erim_init(&c);
+	if (r != -EPERM || !strstr(erim_strerror(), "erim_init after erim_fini: refused, nothing "
+	                           "untrusted code could write after erim_fini is trusted again"))
+		FAIL_CHILD("erim_init after erim_fini and an entry rewrite: %d (%s)", r,
+		           erim_strerror());
+	if (erim_initialized() || erim_pkey() != -1)
+		FAIL_CHILD("the refused erim_init left the runtime initialised");
+	if (erim_register_entries(entries, 1, (unsigned[1]){ 0 }) != -EPERM)
+		FAIL_CHILD("erim_register_entries after erim_fini was not refused");
+	w = ro_write((volatile uint32_t *)(s + 4096 - 4));
+	if (w != 'F')
+		FAIL_CHILD("a write to the read-only page after erim_fini: '%c' (want a fault)", w);
+	/* where the kernel has mseal(2), not even mprotect opens the page again */
+	{
+		void *scratch = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int have_mseal = scratch != MAP_FAILED && syscall(NR_MSEAL, scratch, 4096, 0) == 0;
+
+		if (have_mseal && syscall(SYS_mprotect, s, 4096, PROT_READ | PROT_WRITE) == 0)
+			FAIL_CHILD("mprotect opened the read-only page after erim_fini (mseal exists)");
+		fprintf(stderr, "%s; ", have_mseal ? "read-only page sealed (mprotect refused)"
+		                                   : "no mseal(2) on this kernel: page read-only, unsealed");
+	}
+	v = erim_gate_call(id_add, (long[2]){ 1, 2 });
+	if (v != 0x5ec || (backend_mpk && evil_pkru != rdpkru()))
+		FAIL_CHILD("the attacker's function ran with PKRU %#x (untrusted %#x)", evil_pkru,
+		           rdpkru());
+	fprintf(stderr, "rewrite landed (direct call ran it, PKRU %#x), erim_init refused: "
+	        "%s; read-only page write '%c'\n", evil_pkru, erim_strerror(), w);
+	_exit(0);
+}
+
+TEST(init_after_fini_is_refused_even_after_an_entry_rewrite)
+{
+	char out[2048];
+	int st;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	st = check_child(child_reinit, NULL, out, sizeof out);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: %s", st, out);
+	printf("  %s", out);
+}
+
 int main(int argc, char **argv)
 {
 	const char *be = getenv("ERIM_BACKEND");
@@ -574,12 +893,13 @@ int main(int argc, char **argv)
 		printf("rt_fini: cannot register entries\n");
 		return 1;
 	}
-	id_setup = first;
-	id_get = first + 1;
-	id_cb = first + 2;
-	id_long = first + 3;
-	id_add = first + 4;
-	id_spin = first + 5;
+	id_stale = first;
+	id_setup = first + 1;
+	id_get = first + 2;
+	id_cb = first + 3;
+	id_long = first + 4;
+	id_add = first + 5;
+	id_spin = first + 6;
 	backend_none = be && strcmp(be, "none") == 0;
 	c.backend = !be ? ERIM_BACKEND_AUTO : strcmp(be, "mpk") == 0 ? ERIM_BACKEND_MPK
 	          : strcmp(be, "mprotect") == 0 ? ERIM_BACKEND_MPROTECT : ERIM_BACKEND_NONE;
@@ -600,5 +920,8 @@ int main(int argc, char **argv)
 	RUN(fini_with_sealed_stacks_changes_nothing);
 	RUN(fini_with_sealed_read_only_page_changes_nothing);
 	RUN(trusted_wipe_alone_leaves_memory_protected_and_refuses_gates);
+	RUN(fini_leaves_nothing_of_the_own_trusted_stack);
+	RUN(fini_leaves_nothing_of_a_borrowed_slot);
+	RUN(init_after_fini_is_refused_even_after_an_entry_rewrite);
 	return check_done(is_static ? "rt_fini_static" : "rt_fini");
 }

@@ -3,7 +3,7 @@
 # rt_harden_native.sh: rt_harden natively -- the mprotect back end (attacks
 # stopped) and none (the control: the same reads find the secrets), each
 # dynamic (with the early/late modules) and static; and rt_fini (erim_fini
-# all or nothing) the same way; rt_dontdump (trusted ranges out of core
+# all or nothing, one way, no stale trusted stack after it) the same way; rt_dontdump (trusted ranges out of core
 # dumps); rt_tcb (trusted code's own %fs, rseq closed).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
@@ -18,6 +18,7 @@ $b/rt_harden_static --backend=none
 $b/rt_fini --backend=mprotect
 $b/rt_fini --backend=none
 $b/rt_fini_static --backend=mprotect
+$b/rt_fini_static --backend=none
 $b/rt_dontdump --backend=mprotect
 $b/rt_dontdump --backend=none
 $b/rt_tcb mprotect

@@ -4,7 +4,9 @@
  * when protection keys are missing, the trusted heap (also from threads), the
  * range registry, entries and gates, callbacks, per-thread trusted stacks,
  * register scrubbing and the refusals (each in a forked child, checking the
- * message and the death). */
+ * message and the death).  erim_fini is one way (erim_init refuses after it
+ * in the same process), so every test that initialises runs in its own
+ * forked process: in_child(test). */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -205,6 +207,35 @@ static int init_backend(enum erim_backend b)
 	return erim_init(&c);
 }
 
+/* Run FN in a forked process of its own; its result (failed, skipped) is
+ * the test's.  Used through RUN(in_child(fn)). */
+static void (*in_child_fn)(void);
+
+static void run_in_child(void)
+{
+	char why[96];
+	pid_t pid;
+	int st = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		in_child_fn();
+		fflush(NULL);
+		_exit(check_cur_failed_ ? 1 : check_cur_skipped_ ? 77 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+		CHECK(0, "%s", "cannot run the test in a child process");
+		return;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+		check_cur_skipped_ = 1;
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		CHECK(0, "the test's process %s", check_status_text(st, why, sizeof why));
+}
+
+#define in_child(fn) (in_child_fn = (fn), run_in_child)
+
 /* ---- before erim_init --------------------------------------------------------- */
 
 static void before_init_gates_call_entries_directly(void)
@@ -230,7 +261,7 @@ static void register_rejects_bad_arguments(void)
 
 /* ---- configuration -------------------------------------------------------------- */
 
-static void env_chooses_backend(void)
+static void env_chooses_backend_none(void)
 {
 	setenv("ERIM_BACKEND", "none", 1);
 	setenv("ERIM_QUIET", "1", 1);
@@ -238,12 +269,15 @@ static void env_chooses_backend(void)
 	EXPECT(erim_backend() == ERIM_BACKEND_NONE);
 	EXPECT(strcmp(erim_backend_name(erim_backend()), "none") == 0);
 	EXPECT(erim_fini() == 0);
+}
+
+static void env_chooses_backend_mprotect(void)
+{
 	setenv("ERIM_BACKEND", "mprotect", 1);
+	setenv("ERIM_QUIET", "1", 1);
 	REQUIRE(erim_init(NULL) == 0);
 	EXPECT(erim_backend() == ERIM_BACKEND_MPROTECT);
 	EXPECT(erim_fini() == 0);
-	unsetenv("ERIM_BACKEND");
-	unsetenv("ERIM_QUIET");
 }
 
 static void bad_env_value_is_rejected_with_a_message(void)
@@ -348,6 +382,43 @@ static void double_init_is_ealready(void)
 	EXPECT(erim_fini() == (-EINVAL));
 }
 
+/* erim_fini is one way: after it the entry table, the slot table and the
+ * heap metadata were plain memory, so erim_init (and registration) refuse
+ * for the rest of the process; gates stay direct calls, the heap works
+ * (red-team round 7, fini_reinit; the attack itself: tests/harden/rt_fini) */
+static void init_after_fini_is_refused(enum erim_backend b)
+{
+	struct add_args a = { 2, 5 };
+	unsigned first;
+
+	REQUIRE(init_backend(b) == 0);
+	EXPECT(erim_gate_call(id_heap, NULL) == 0);
+	EXPECT(erim_fini() == 0);
+	CHECK(*(volatile long *)&trusted_counter == 0, "trusted_counter %ld after erim_fini",
+	      *(volatile long *)&trusted_counter);   /* trusted globals: fresh zero pages */
+	EXPECT(init_backend(b) == (-EPERM));
+	EXPECT(strstr(erim_strerror(), "erim_init after erim_fini: refused, nothing untrusted "
+	                               "code could write after erim_fini is trusted again") != NULL);
+	EXPECT(erim_init(NULL) == (-EPERM));
+	EXPECT(!erim_initialized());
+	EXPECT(erim_backend() == ERIM_BACKEND_AUTO);
+	EXPECT(erim_register_entries(entries, 1, &first) == (-EPERM));
+	EXPECT(erim_gate_call(id_add, &a) == 7);
+	EXPECT(erim_gate_call(id_in_trusted, NULL) == 1);
+	EXPECT(erim_gate_call(id_heap, NULL) == 0);
+	EXPECT(erim_fini() == (-EINVAL));
+}
+
+static void init_after_fini_is_refused_none(void)
+{
+	init_after_fini_is_refused(ERIM_BACKEND_NONE);
+}
+
+static void init_after_fini_is_refused_mprotect(void)
+{
+	init_after_fini_is_refused(ERIM_BACKEND_MPROTECT);
+}
+
 static void registration_after_init_is_refused(void)
 {
 	unsigned first;
@@ -416,14 +487,21 @@ static void gate_sites_are_wrpkru_instructions(void)
 	}
 }
 
-static void trusted_code_runs_with_df_clear(void)
+static void trusted_code_runs_with_df_clear(enum erim_backend b)
 {
-	REQUIRE(init_backend(ERIM_BACKEND_NONE) == 0);
+	REQUIRE(init_backend(b) == 0);
 	EXPECT(call_with_df(id_df) == 0);
 	EXPECT(erim_fini() == 0);
-	REQUIRE(init_backend(ERIM_BACKEND_MPROTECT) == 0);
-	EXPECT(call_with_df(id_df) == 0);
-	EXPECT(erim_fini() == 0);
+}
+
+static void trusted_code_runs_with_df_clear_none(void)
+{
+	trusted_code_runs_with_df_clear(ERIM_BACKEND_NONE);
+}
+
+static void trusted_code_runs_with_df_clear_mprotect(void)
+{
+	trusted_code_runs_with_df_clear(ERIM_BACKEND_MPROTECT);
 }
 
 static void *one_call_thread(void *arg)
@@ -760,28 +838,32 @@ int main(void)
 
 	RUN(before_init_gates_call_entries_directly);
 	RUN(register_rejects_bad_arguments);
-	RUN(env_chooses_backend);
-	RUN(bad_env_value_is_rejected_with_a_message);
-	RUN(require_mpk_refuses_without_pku);
+	RUN(in_child(env_chooses_backend_none));
+	RUN(in_child(env_chooses_backend_mprotect));
+	RUN(in_child(bad_env_value_is_rejected_with_a_message));
+	RUN(in_child(require_mpk_refuses_without_pku));
 	RUN(auto_falls_back_to_mprotect_with_one_notice);
-	RUN(late_init_failure_leaves_nothing_half_set_up);
-	RUN(double_init_is_ealready);
-	RUN(registration_after_init_is_refused);
-	RUN(none_backend_runs_gates_on_trusted_stacks);
-	RUN(mprotect_backend_runs_gates_on_trusted_stacks);
-	RUN(gate_scrubs_registers);
+	RUN(in_child(late_init_failure_leaves_nothing_half_set_up));
+	RUN(in_child(double_init_is_ealready));
+	RUN(in_child(init_after_fini_is_refused_none));
+	RUN(in_child(init_after_fini_is_refused_mprotect));
+	RUN(in_child(registration_after_init_is_refused));
+	RUN(in_child(none_backend_runs_gates_on_trusted_stacks));
+	RUN(in_child(mprotect_backend_runs_gates_on_trusted_stacks));
+	RUN(in_child(gate_scrubs_registers));
 	RUN(gate_sites_are_wrpkru_instructions);
-	RUN(registry_covers_trusted_regions_only);
-	RUN(heap_allocates_aligned_zeroed_and_resizable_blocks);
-	RUN(heap_is_thread_safe_none);
-	RUN(heap_is_thread_safe_mprotect);
-	RUN(threads_get_separate_trusted_stacks);
+	RUN(in_child(registry_covers_trusted_regions_only));
+	RUN(in_child(heap_allocates_aligned_zeroed_and_resizable_blocks));
+	RUN(in_child(heap_is_thread_safe_none));
+	RUN(in_child(heap_is_thread_safe_mprotect));
+	RUN(in_child(threads_get_separate_trusted_stacks));
 	RUN(refusals_stop_the_process_none);
 	RUN(refusals_stop_the_process_mprotect);
 	RUN(refusals_stop_the_process_before_init);
 	RUN(mprotect_stops_untrusted_access);
 	RUN(invalid_frees_stop_the_process);
-	RUN(trusted_code_runs_with_df_clear);
-	RUN(exiting_threads_give_their_trusted_stack_back);
+	RUN(in_child(trusted_code_runs_with_df_clear_none));
+	RUN(in_child(trusted_code_runs_with_df_clear_mprotect));
+	RUN(in_child(exiting_threads_give_their_trusted_stack_back));
 	return check_done("rt_core");
 }

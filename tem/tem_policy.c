@@ -1151,7 +1151,7 @@ void tem_register(struct tem_call *c)
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
 	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect", "EPERM" },
-	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, file pages made private copies, inspected, then granted", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, the bytes copied out and the copy inspected, the range replaced by fresh anonymous pages holding the copy (no reference taken before the grant reaches them), then granted", "EPERM" },
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
 	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },

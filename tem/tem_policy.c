@@ -300,16 +300,22 @@ static int inspect_memory(pid_t tid, uint64_t start, uint64_t end, uint64_t *hit
 }
 
 /* ---- executable memory --------------------------------------------------------
- * A grant is three steps: the call runs without execute, the exit stop
- * inspects, and the real call is injected.  The range granted must be the
- * range inspected.  That holds because the caller's whole group (every task
- * sharing its memory, fds or handlers, tem_main.c) is held from before the
- * first step until the injected call returned: nobody can mremap, mmap or
- * write over the range in between.  The bytes are inspected once more after
- * the grant, before the caller runs again (range no longer writable, group
- * still held): if anything changed them (a task erim-tem does not know of,
- * a kernel path nobody thought of), execute is taken away again and the
- * call refused.  The second look costs one more read of the granted range. */
+ * A grant is four steps: the call runs without execute; the exit stop
+ * copies the bytes out and inspects erim-tem's copy; an injected MAP_FIXED
+ * mmap replaces the range with new anonymous pages, into which the copy is
+ * written through the memory file (tem_fresh.c); then the real call is
+ * injected.  What becomes executable are pages erim-tem created after its
+ * inspection, holding its own inspected bytes: a reference to the old pages
+ * taken before the grant (an O_DIRECT AIO read pinned at io_submit, RDMA,
+ * vmsplice, io_uring fixed buffers, ...) keeps writing pages that are no
+ * longer mapped.  The range granted is the range inspected because the
+ * caller's whole group (every task sharing its memory, fds or handlers,
+ * tem_main.c) is held from before the first step until the injected call
+ * returned: nobody can mremap, mmap or write over the range in between.
+ * The bytes are inspected once more after the grant, before the caller runs
+ * again (range no longer writable, group still held): if anything changed
+ * them (a kernel path nobody thought of), execute is taken away again and
+ * the call refused.  The second look costs one more read of the range. */
 
 /* After the injected grant: 0 if [S, E) is still clean, else refuse C with
  * the reason (the caller takes execute back). */
@@ -357,46 +363,147 @@ static void exit_grant_done(struct tem_call *c, long ret)
 		tem_call_inject(c, SYS_mprotect, args);
 		return;
 	}
-	why(c, "granted read+execute after inspection");
+	why(c, "granted read+execute after inspection, on fresh pages");
 }
 
-/* The file-backed part of a range about to be inspected: break every page
- * away from the page cache (tem_cow.c), so what is inspected and granted
- * no longer depends on the file. */
-static int cow_file_vma(const struct tem_vma *v, void *arg)
+/* Inspect erim-tem's copy BUF of [S, E), and the seams with executable
+ * neighbours (TEM_CTX bytes of theirs either side: a sequence across a seam
+ * would run).  0 clean, 1 hit, -errno when a neighbour cannot be read. */
+static int inspect_copy(pid_t tid, uint64_t s, uint64_t e, const uint8_t *buf, uint64_t *hit, const char **what)
 {
-	if (v->ino == 0)
-		return 0;
-	return tem_cow_break(*(pid_t *)arg, v->start, v->end);
+	uint8_t seam[2 * TEM_CTX];
+	size_t n = (size_t)(e - s), k = n < TEM_CTX ? n : TEM_CTX;
+
+	if (tem_inspect(buf, n, s, hit, what))
+		return 1;
+	if (s >= TEM_CTX && each_vma(tid, s - TEM_CTX, s, vma_is_exec, NULL) > 0) {
+		if (tem_mem_read(tid, s - TEM_CTX, seam, TEM_CTX) != TEM_CTX)
+			return -EFAULT;
+		memcpy(seam + TEM_CTX, buf, k);
+		if (tem_inspect(seam, TEM_CTX + k, s - TEM_CTX, hit, what))
+			return 1;
+	}
+	if (e + TEM_CTX > e && each_vma(tid, e, e + TEM_CTX, vma_is_exec, NULL) > 0) {
+		memcpy(seam, buf + n - k, k);
+		if (tem_mem_read(tid, e, seam + k, TEM_CTX) != TEM_CTX)
+			return -EFAULT;
+		if (tem_inspect(seam, k + TEM_CTX, e - k, hit, what))
+			return 1;
+	}
+	return 0;
 }
 
-/* The range is now without write and without execute: inspect, then grant. */
+/* The protection key every mapping of [S, E) carries (a plain mprotect
+ * keeps it; the fresh pages are made with key 0 and get it back by an
+ * injected pkey_mprotect).  The key, -1 if the mappings differ, -errno. */
+static int range_pkey(pid_t tid, uint64_t s, uint64_t e)
+{
+	char name[64], line[512];
+	FILE *f;
+	int key = -2, in = 0, k;
+	uint64_t vs, ve;
+
+	snprintf(name, sizeof name, "/proc/%d/smaps", (int)tid);
+	if (!(f = tem_proc_fopen(name)))
+		return -errno;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &vs, &ve) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = ve > s && vs < e;
+		else if (in && sscanf(line, "ProtectionKey: %d", &k) == 1) {
+			if (key != -2 && key != k)
+				key = -1;
+			else if (key == -2)
+				key = k;
+		}
+	}
+	fclose(f);
+	return key == -2 ? 0 : key;   /* no ProtectionKey lines: the kernel has no keys */
+}
+
+/* The range is fresh anonymous memory now: write the inspected copy into
+ * it, then grant. */
+static void exit_grant_fresh(struct tem_call *c, long ret)
+{
+	int wrap, rc;
+	uint64_t s = c->x[0] & ~(TEM_PAGE - 1), e = page_end(c->x[0], c->x[1], &wrap), args[6];
+	uint8_t *copy = (uint8_t *)(uintptr_t)c->x[3];
+	long nr = c->nr;
+
+	c->x[3] = 0;
+	if ((uint64_t)ret != s) {
+		free(copy);
+		c->final_ret = ret < 0 && ret > -4096 ? ret : -EPERM;
+		c->set_ret = 1;
+		c->refuse_errno = EPERM;
+		why(c, "refused (cannot replace the range with fresh pages: %ld; range left without execute)", ret);
+		return;
+	}
+	rc = tem_fresh_fill(c->t->tid, s, copy, (size_t)(e - s));
+	free(copy);
+	if (rc) {
+		c->final_ret = -EPERM;
+		c->set_ret = 1;
+		c->refuse_errno = EPERM;
+		c->kill = 1;   /* the range lost its bytes: the process cannot go on */
+		why(c, "refused (cannot write the inspected bytes into the fresh pages: %s; process stopped)", strerror(-rc));
+		return;
+	}
+	memcpy(args, c->a, sizeof args);
+	args[0] = s;
+	args[1] = e - s;
+	args[2] = c->x[2];
+	if (nr == SYS_mprotect && c->a[3] != 0) {   /* the range's own key (exit_grant) */
+		nr = SYS_pkey_mprotect;
+		args[3] = c->a[3];
+	}
+	c->on_exit = exit_grant_done;
+	tem_call_inject(c, nr, args);
+}
+
+/* The range is now without write and without execute: copy its bytes out,
+ * inspect the copy, then replace the range with fresh anonymous memory. */
 static void exit_grant(struct tem_call *c, long ret)
 {
-	uint64_t addr = c->x[0], len = c->x[1], hit;
-	int wrap, rc;
+	int wrap, rc, key = 0;
+	uint64_t s = c->x[0] & ~(TEM_PAGE - 1), e = page_end(c->x[0], c->x[1], &wrap), hit = 0, args[6] = { 0 };
 	const char *what = "";
-	uint64_t args[6];
+	uint8_t *copy = NULL;
 
 	if (ret != 0)
 		return;   /* the kernel refused the downgraded call: pass that on */
-	rc = each_vma(c->t->tid, addr & ~(TEM_PAGE - 1), page_end(addr, len, &wrap), cow_file_vma, &c->t->tid);
+	rc = tem_fresh_copy(c->t->tid, s, e, &copy);
 	if (rc == 0)
-		rc = inspect_memory(c->t->tid, addr & ~(TEM_PAGE - 1), page_end(addr, len, &wrap), &hit, &what);
+		rc = inspect_copy(c->t->tid, s, e, copy, &hit, &what);
+	if (rc == 0 && c->nr == SYS_mprotect && c->t->proc->pkey >= 1 && (key = range_pkey(c->t->tid, s, e)) < 0) {
+		rc = key == -1 ? -EXDEV : key;
+		key = 0;
+	}
 	if (rc != 0) {
+		free(copy);
 		c->final_ret = -EPERM;
 		c->set_ret = 1;
 		c->refuse_errno = EPERM;
 		if (rc > 0)
 			why(c, "refused (%s at 0x%" PRIx64 "; range left without execute)", what, hit);
+		else if (rc == -EXDEV)
+			why(c, "refused (the range spans memory of different protection keys; left without execute)");
 		else
 			why(c, "refused (cannot read the bytes to inspect: %s)", strerror(-rc));
 		return;
 	}
-	memcpy(args, c->a, sizeof args);
-	args[2] = c->x[2];
-	c->on_exit = exit_grant_done;
-	tem_call_inject(c, c->nr, args);
+	if (c->nr == SYS_mprotect)
+		c->a[3] = (uint64_t)key;   /* unused by mprotect: the key for exit_grant_fresh */
+	/* the fresh pages are an ordinary mapping: no PROT_GROWSDOWN/UP any more
+	 * (tem_ranges.c already widened the range to what the flag covers) */
+	c->x[2] &= ~(uint64_t)(PROT_GROWSDOWN | PROT_GROWSUP);
+	c->x[3] = (uint64_t)(uintptr_t)copy;
+	args[0] = s;
+	args[1] = e - s;
+	args[2] = PROT_READ;
+	args[3] = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	args[4] = (uint64_t)-1;
+	c->on_exit = exit_grant_fresh;
+	tem_call_inject(c, SYS_mmap, args);
 }
 
 /* mprotect / pkey_mprotect with PROT_EXEC: the range must be private and,
@@ -1034,7 +1141,7 @@ void tem_register(struct tem_call *c)
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
 	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect", "EPERM" },
-	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, file pages made private copies, inspected, then granted", "EPERM" },
+	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, the bytes copied out and the copy inspected, the range replaced by fresh anonymous pages holding the copy (no reference taken before the grant reaches them), then granted", "EPERM" },
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
 	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },

@@ -474,6 +474,34 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 		goto out;
 	}
 
+	/* Inspected bytes must stay the inspected bytes: an executable mapping
+	 * that is also writable (a JIT area, an executable stack from -z
+	 * execstack), shared (another mapping or process writes its pages) or
+	 * backed by a memfd (written through its descriptor or a second view)
+	 * can be changed after this scan without any system call that anyone
+	 * judges (red-team round 9).  Refuse to start, whatever the policy. */
+	for (size_t i = 0; i < n && !dry_run; i++) {
+		const struct inspect_map *m = &maps[i];
+		const char *why = (m->prot & PROT_WRITE) ? "writable and executable (W+X: a JIT area, "
+		                                            "or an executable stack from -z execstack)"
+		                : !m->private_ ? "a shared executable mapping (another mapping or "
+		                                 "process writes its pages)"
+		                : strncmp(m->path, "/memfd:", 7) == 0 ? "an executable memfd (its "
+		                                 "descriptor or a second mapping writes the bytes)"
+		                : NULL;
+
+		if (!why || strcmp(m->path, "[vsyscall]") == 0)
+			continue;
+		snprintf(ip_refusal, sizeof ip_refusal, "executable memory %#llx-%#llx (%s) is %s: "
+		         "its bytes could change after inspection; map code read-only "
+		         "(write, then mprotect to read+execute, under erim-tem for JIT code)",
+		         (unsigned long long)m->start, (unsigned long long)m->end,
+		         m->path[0] ? m->path : "anonymous", why);
+		dprintf(2, "erim: refusing to start: %s\n", ip_refusal);
+		rc = -EPERM;
+		goto out;
+	}
+
 	struct scan_stream s;
 	scan_init(&s, ip_on_hit, &ctx, gates, nsites);
 	for (size_t i = 0; i < n && !rc; i++) {

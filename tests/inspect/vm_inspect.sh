@@ -18,4 +18,5 @@ exec "$ERIM_VM_RUN" --name vm_inspect --env ERIM_BACKEND=mpk -- \
 	';;' "$builddir/inspect/gate_shape_jump" ';;' "$builddir/inspect/gate_shape_jump" off \
 	';;' "$builddir/inspect/gate_shape_jump_static" ';;' "$builddir/inspect/gate_shape_jump_static" off \
 	';;' "$builddir/inspect/disp_jump" ';;' "$builddir/inspect/disp_jump" raw \
-	';;' "$builddir/inspect/disp_jump" off
+	';;' "$builddir/inspect/disp_jump" off \
+	';;' "$builddir/inspect/mutable_code" ';;' "$builddir/inspect/mutable_code_execstack"

@@ -24,13 +24,13 @@
 #include <unistd.h>
 
 #include "erim_internal.h"
+#include "erim_signal.h"
 #include "erim_sys.h"
 
 #ifndef SEGV_PKUERR
 #define SEGV_PKUERR 4
 #endif
 
-static struct sigaction old_segv;
 static int installed;
 
 /* The functions below run with the trusted PKRU (refusals at a gate, heap
@@ -135,7 +135,7 @@ static const struct erim_rrange *find_range(uintptr_t a)
 	return NULL;
 }
 
-static void on_segv(int sig, siginfo_t *si, void *ucv)
+void erim__on_segv(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -151,15 +151,13 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	if (r && si->si_code == SEGV_ACCERR)
 		ours = 1;    /* mprotect back end, or a write to the read-only page */
 	if (!ours) {
-		/* not about trusted memory: let the previous disposition handle it */
-		sigaction(SIGSEGV, &old_segv, NULL);
-		if (old_segv.sa_flags & SA_SIGINFO) {
-			if (old_segv.sa_sigaction)
-				old_segv.sa_sigaction(sig, si, ucv);
-		} else if (old_segv.sa_handler != SIG_DFL && old_segv.sa_handler != SIG_IGN) {
-			old_segv.sa_handler(sig);
-		}
-		return;   /* SIG_DFL: the fault repeats and kills the process */
+		/* not about trusted memory: the disposition before erim_init, recorded
+		 * in liberim's sealed signal table -- after the same check every
+		 * handler gets (erim_signal.c): a fault of code with trusted rights
+		 * (e.g. trusted code copying from an unmapped argument block) stops
+		 * the process instead of handing its frame to an untrusted handler */
+		erim__signal_chain_segv(sig, si, ucv);
+		return;
 	}
 	p = put_str(p, end, "erim: violation: untrusted code ");
 	p = put_str(p, end, write_fault ? "wrote" : "read");
@@ -189,16 +187,13 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 
 int erim__violation_install(void)
 {
-	struct sigaction sa;
+	int r;
 
 	if (installed)
 		return 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = on_segv;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSEGV, &sa, &old_segv) != 0)
-		return -errno;
+	r = erim__signal_install_own(SIGSEGV, erim__on_segv, SA_SIGINFO | SA_ONSTACK);
+	if (r < 0)
+		return r;
 	installed = 1;
 	return 0;
 }
@@ -206,6 +201,6 @@ int erim__violation_install(void)
 void erim__violation_uninstall(void)
 {
 	if (installed)
-		sigaction(SIGSEGV, &old_segv, NULL);
+		erim__signal_restore_segv();
 	installed = 0;
 }

@@ -117,7 +117,7 @@ static void redirect(ucontext_t *uc)
 }
 
 /* single steps until the instruction before RIP is a WRPKRU, its none twin
- * (nopl (%rax)) or the checked XRSTOR, then redirect */
+ * (nopl (%rax) before the gate's check) or the checked XRSTOR, then redirect */
 __attribute__((optimize("no-stack-protector")))
 static void trap_hook(int sig, siginfo_t *si, ucontext_t *uc)
 {
@@ -129,7 +129,8 @@ static void trap_hook(int sig, siginfo_t *si, ucontext_t *uc)
 		return;
 	}
 	if ((pc[-3] == 0x0f && pc[-2] == 0x01 && pc[-1] == 0xef) ||
-	    (pc[-3] == 0x0f && pc[-2] == 0x1f && pc[-1] == 0x00) ||
+	    /* the none twin of a gate site: nopl (%rax), then cmp PKRU_T(%rip), %eax */
+	    (pc[-3] == 0x0f && pc[-2] == 0x1f && pc[-1] == 0x00 && pc[0] == 0x3b && pc[1] == 0x05) ||
 	    (pc[-5] == 0x0f && pc[-4] == 0xae && pc[-3] == 0x6c && pc[-2] == 0x24 && pc[-1] == 0x40))
 		redirect(uc);
 }

@@ -39,6 +39,13 @@
 #include "erim_check.h"
 #include "erim_gen.h"
 
+/* the hooks may run with whatever %fs the interrupted code had */
+#if defined(__clang__)
+#define NO_SSP __attribute__((no_stack_protector))
+#else
+#define NO_SSP __attribute__((optimize("no-stack-protector")))
+#endif
+
 #define SLEN 32
 static ERIM_TRUSTED unsigned char secret[SLEN];
 static int protected_be, have_pku, ready, is_static;
@@ -82,7 +89,7 @@ static void put(const char *s) { raw3(SYS_write, 2, (long)s, (long)strlen(s)); }
 /* ---- the attacker's code: runs after rt_sigreturn, raw system calls ---- */
 static unsigned char evil_stack[65536] __attribute__((aligned(16)));
 
-__attribute__((optimize("no-stack-protector"), noreturn))
+NO_SSP __attribute__((noreturn))
 static void evil(void)
 {
 	unsigned char want[SLEN];
@@ -100,7 +107,7 @@ static void evil(void)
 static void (*volatile crash_hook)(int, siginfo_t *, ucontext_t *);
 static volatile long steps;
 
-__attribute__((optimize("no-stack-protector")))
+NO_SSP
 static void crash_reporter(int sig, siginfo_t *si, void *uc)
 {
 	if (crash_hook)
@@ -118,7 +125,7 @@ static void redirect(ucontext_t *uc)
 
 /* single steps until the instruction before RIP is a WRPKRU, its none twin
  * (nopl (%rax) before the gate's check) or the checked XRSTOR, then redirect */
-__attribute__((optimize("no-stack-protector")))
+NO_SSP
 static void trap_hook(int sig, siginfo_t *si, ucontext_t *uc)
 {
 	const unsigned char *pc = (const unsigned char *)uc->uc_mcontext.gregs[REG_RIP];
@@ -135,7 +142,7 @@ static void trap_hook(int sig, siginfo_t *si, ucontext_t *uc)
 		redirect(uc);
 }
 
-__attribute__((optimize("no-stack-protector")))
+NO_SSP
 static void any_hook(int sig, siginfo_t *si, ucontext_t *uc)
 {
 	(void)sig; (void)si;

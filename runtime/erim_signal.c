@@ -20,8 +20,9 @@
  * any untrusted handler runs if the interrupted context had trusted rights;
  * after the handler returns it checks the frame again (a handler that wrote a
  * trusted PKRU into the frame would get it back from rt_sigreturn).
- * liberim's own SIGSEGV handler (erim_violation.c) chains through the same
- * check, to the handler recorded here.
+ * liberim's own SIGSEGV handler is here too: erim_violation.c reports faults
+ * on trusted memory, the rest is chained through the same check to the
+ * handler recorded here (erim__violation_install/uninstall).
  *
  * Everything here runs untrusted and in signal context: raw system calls
  * (erim_sys.h), no libc call, no PLT; the fatal path is erim__fatal's.
@@ -68,6 +69,8 @@ struct sigtab {
 	uint32_t pkru_off;         /* CPUID.(EAX=0xD,ECX=9).EBX: PKRU in the XSAVE area */
 	uint32_t active;           /* trampolines are installed (mpk, mprotect) */
 	uint32_t sealed;
+	uintptr_t gate_lo, gate_hi;  /* liberim's gate code (erim_gate.S) */
+	int (*mp_is_open)(void);     /* the mprotect switch state (erim_entries.c) */
 };
 
 union sigtab_page {
@@ -140,7 +143,7 @@ static int frame_pkru(const ucontext_t *uc, uint32_t *pkru)
 
 static int in_gate_code(uintptr_t pc)
 {
-	return pc >= (uintptr_t)erim__gate_code_start && pc < (uintptr_t)erim__gate_code_end;
+	return pc >= tab.gate_lo && pc < tab.gate_hi;
 }
 
 static int on_trusted_stack(uintptr_t sp)
@@ -175,7 +178,7 @@ void erim__signal_check(int sig, const void *ucv, const char *when)
 		 * ranges are open.  Another thread inside a gate opens the ranges
 		 * process-wide, a documented limit of this back end, not this
 		 * thread's rights: its handlers run. */
-		if (in_gate_code(pc) || (erim__mp_is_open() && on_trusted_stack(sp)))
+		if (in_gate_code(pc) || (tab.mp_is_open && tab.mp_is_open() && on_trusted_stack(sp)))
 			erim__fatal("erim: signal %d %s at pc=%p while the trusted ranges are open "
 			            "(%s): an untrusted handler would run with trusted memory "
 			            "accessible; process stopped\n", sig, when, (void *)pc,
@@ -223,10 +226,15 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 	erim__signal_check(sig, uc, "returned from its handler");
 }
 
-void erim__signal_chain_segv(int sig, siginfo_t *si, void *uc)
+/* liberim's SIGSEGV handler: faults on trusted memory are reported by
+ * erim_violation.c; the rest goes to the disposition before erim_init
+ * (recorded in this sealed page, not in writable memory), after the check */
+static void segv_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct ksig e;
 
+	if (erim__segv_report(si, uc))
+		return;                            /* not reached: reported, process ended */
 	erim__signal_check(sig, uc, "delivered");
 	e = tab.segv_prev;
 	if (e.handler == (uintptr_t)SIG_IGN)
@@ -239,7 +247,7 @@ void erim__signal_chain_segv(int sig, siginfo_t *si, void *uc)
 
 static int liberims_own(uintptr_t h)
 {
-	return h == (uintptr_t)trampoline || h == (uintptr_t)erim__on_segv;
+	return h == (uintptr_t)trampoline || h == (uintptr_t)segv_handler;
 }
 
 static void wrap(int sig, const struct ksig *orig)
@@ -253,12 +261,15 @@ static void wrap(int sig, const struct ksig *orig)
 	ksigaction(sig, &k, NULL);
 }
 
-int erim__signal_init(int active)
+int erim__signal_init(int active, uintptr_t gate_lo, uintptr_t gate_hi, int (*mp_is_open)(void))
 {
 	uint32_t r[4];
 
 	erim_lock(&tab_lock);
 	tab_write(1);
+	tab.gate_lo = gate_lo;
+	tab.gate_hi = gate_hi;
+	tab.mp_is_open = mp_is_open;
 	erim_cpuid(0xd, 9, r);
 	tab.pkru_off = r[0] >= 4 ? r[1] : 0;
 	/* what on_segv chains to: the disposition before liberim's handler */
@@ -288,24 +299,34 @@ int erim__signal_init(int active)
 	return 0;
 }
 
-int erim__signal_install_own(int sig, void (*fn)(int, siginfo_t *, void *), unsigned long flags)
+static int segv_installed;
+
+int erim__violation_install(void)
 {
-	struct ksig k = { (uintptr_t)fn, flags | SA_SIGINFO | K_SA_RESTORER,
+	struct ksig k = { (uintptr_t)segv_handler, SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER,
 	                  (uintptr_t)erim__sig_restorer, 0 };
 
-	return ksigaction(sig, &k, NULL) == 0 ? 0 : -EINVAL;
+	if (segv_installed)
+		return 0;
+	if (ksigaction(SIGSEGV, &k, NULL) != 0)
+		return -EINVAL;
+	segv_installed = 1;
+	return 0;
 }
 
-void erim__signal_restore_segv(void)
+void erim__violation_uninstall(void)
 {
 	struct ksig k = tab.segv_prev;
 
+	if (!segv_installed)
+		return;
 	if (k.handler != (uintptr_t)SIG_DFL && k.handler != (uintptr_t)SIG_IGN &&
 	    !(k.flags & K_SA_RESTORER)) {
 		k.flags |= K_SA_RESTORER;
 		k.restorer = (uintptr_t)erim__sig_restorer;
 	}
 	ksigaction(SIGSEGV, &k, NULL);
+	segv_installed = 0;
 }
 
 /* ---- the interposers ------------------------------------------------------ */

@@ -10,16 +10,12 @@
 
 /* erim_init: wrap every installed handler (active: mpk, mprotect), record
  * SIGSEGV's disposition for on_segv's chain, seal the table */
-int erim__signal_init(int active) ERIM_HIDDEN;
+int erim__signal_init(int active, uintptr_t gate_lo, uintptr_t gate_hi,
+                      int (*mp_is_open)(void)) ERIM_HIDDEN;
 /* stop the process if the frame's interrupted context had trusted rights */
 void erim__signal_check(int sig, const void *uc, const char *when) ERIM_HIDDEN;
-/* on_segv, for a fault that is not about trusted memory */
-void erim__signal_chain_segv(int sig, siginfo_t *si, void *uc) ERIM_HIDDEN;
-/* liberim's own handler, installed as is (raw rt_sigaction) */
-int erim__signal_install_own(int sig, void (*fn)(int, siginfo_t *, void *),
-                             unsigned long flags) ERIM_HIDDEN;
-void erim__signal_restore_segv(void) ERIM_HIDDEN;
-void erim__on_segv(int sig, siginfo_t *si, void *uc) ERIM_HIDDEN;   /* erim_violation.c */
+/* erim_violation.c: report a fault on trusted memory and die; 0: not ours */
+int erim__segv_report(siginfo_t *si, void *uc) ERIM_HIDDEN;
 extern const char erim__gate_code_start[] ERIM_HIDDEN;               /* erim_gate.S */
 extern const char erim__gate_code_end[] ERIM_HIDDEN;
 

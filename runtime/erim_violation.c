@@ -31,7 +31,6 @@
 #define SEGV_PKUERR 4
 #endif
 
-static int installed;
 
 /* The functions below run with the trusted PKRU (refusals at a gate, heap
  * errors): they call no libc function -- no PLT, no GOT, no errno, no stdio
@@ -135,7 +134,10 @@ static const struct erim_rrange *find_range(uintptr_t a)
 	return NULL;
 }
 
-void erim__on_segv(int sig, siginfo_t *si, void *ucv)
+/* liberim's SIGSEGV handler (erim_signal.c) asks first: a fault on trusted
+ * memory is reported here and ends the process; anything else returns 0 and
+ * is chained to the program's handler. */
+int erim__segv_report(siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -150,15 +152,8 @@ void erim__on_segv(int sig, siginfo_t *si, void *ucv)
 		ours = 1;
 	if (r && si->si_code == SEGV_ACCERR)
 		ours = 1;    /* mprotect back end, or a write to the read-only page */
-	if (!ours) {
-		/* not about trusted memory: the disposition before erim_init, recorded
-		 * in liberim's sealed signal table -- after the same check every
-		 * handler gets (erim_signal.c): a fault of code with trusted rights
-		 * (e.g. trusted code copying from an unmapped argument block) stops
-		 * the process instead of handing its frame to an untrusted handler */
-		erim__signal_chain_segv(sig, si, ucv);
-		return;
-	}
+	if (!ours)
+		return 0;
 	p = put_str(p, end, "erim: violation: untrusted code ");
 	p = put_str(p, end, write_fault ? "wrote" : "read");
 	p = put_str(p, end, " trusted memory at ");
@@ -183,24 +178,6 @@ void erim__on_segv(int sig, siginfo_t *si, void *ucv)
 	*p = 0;
 	erim__write_str(msg);
 	erim__die();
+	return 1;
 }
 
-int erim__violation_install(void)
-{
-	int r;
-
-	if (installed)
-		return 0;
-	r = erim__signal_install_own(SIGSEGV, erim__on_segv, SA_SIGINFO | SA_ONSTACK);
-	if (r < 0)
-		return r;
-	installed = 1;
-	return 0;
-}
-
-void erim__violation_uninstall(void)
-{
-	if (installed)
-		erim__signal_restore_segv();
-	installed = 0;
-}

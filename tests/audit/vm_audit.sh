@@ -18,6 +18,8 @@ if [ ! -x "$a/erim-audit" ]; then
 	echo "vm_audit: 0 passed, 0 failed, 1 skipped"
 	exit 77
 fi
+# the signal case: a handler never gets a frame of trusted code, liberim stops
+# the process (runtime/erim_signal.c, red team 7), so it ends by SIGSEGV
 set --
 for t in audit_target audit_target_static; do
 	k=dyn
@@ -30,7 +32,7 @@ for t in audit_target audit_target_static; do
 		"$a/erim-audit" --name ${k}_refuse_ptr --expect segv -- $t refuse_ptr ';;' \
 		"$a/erim-audit" --name ${k}_violation --expect segv -- $t violation ';;' \
 		"$a/erim-audit" --name ${k}_abort --expect killed -- $t abort ';;' \
-		"$a/erim-audit" --name ${k}_signal --expect exit0 --signal-at 20 -- $t signal ';;' \
+		"$a/erim-audit" --name ${k}_signal --expect segv --signal-at 20 -- $t signal ';;' \
 		"$a/erim-audit" --name ${k}_control --expect-finding e_control -- $t control ';;'
 done
 set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;' \

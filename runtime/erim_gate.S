@@ -53,6 +53,21 @@
 	.endif
 .endm
 
+/* Drop a pending unmasked x87 exception (FSW.ES set) before the first
+ * waiting x87 instruction after a WRPKRU: EMMS would raise #MF there, and the
+ * SIGFPE's frame would carry the trusted PKRU (red team 7, gate_fpe;
+ * runtime/erim_signal.c stops such a signal anyway).  FNSTSW and FNCLEX are
+ * non-waiting and cannot fault; FNCLEX (microcoded, ~25 cycles here) runs
+ * only when ES is set, i.e. when the caller left an exception pending.
+ * Clobbers eax. */
+.macro NO_PENDING_X87
+	fnstsw %ax
+	testb $0x80, %al
+	jz .Lx87_clear_\@
+	fnclex
+.Lx87_clear_\@:
+.endm
+
 /* Enter the trusted domain; clobbers eax, ecx, edx. */
 .macro ENTER_T kind, site
 	MP_HOOK \kind, erim__mp_open_regs
@@ -155,6 +170,7 @@ erim__gate_\kind:
 	TLS_HINT %r8d
 	ENTER_T \kind, .Lsite_gate_enter_\kind
 	cld
+	NO_PENDING_X87                          /* EMMS cannot raise #MF */
 	emms                                    /* x87 stack empty (below) */
 	movl %edi, %edi                         /* id: zero-extend */
 	cmpl RO(ERIM_RO_NENTRIES), %edi
@@ -413,6 +429,7 @@ erim__cb_\kind:
 	jne erim__cb_bad
 	movq %r10, %rsp
 	FS_TO_TRUSTED \kind, %r9                /* trusted code's block again */
+	NO_PENDING_X87                          /* the callback's pending x87 exception */
 	emms                                    /* none of the callback's x87 stack */
 	fldcw ERIM_CBF_FPENV+4(%rsp)            /* trusted code's own control word */
 	ldmxcsr ERIM_CBF_FPENV(%rsp)            /* trusted code's own MXCSR back */
@@ -431,6 +448,9 @@ erim__cb_\kind:
 .endm
 
 	.text
+	.globl erim__gate_code_start            /* erim_signal.c: a signal in here under mprotect */
+	.hidden erim__gate_code_start
+erim__gate_code_start:
 
 	.globl erim_gate_call
 	.type erim_gate_call, @function
@@ -552,6 +572,9 @@ erim__gate_sites:
 	movl $(erim__site_table_end - erim__site_table) / 8, %eax
 	ret
 	.size erim__gate_sites, .-erim__gate_sites
+	.globl erim__gate_code_end
+	.hidden erim__gate_code_end
+erim__gate_code_end:
 
 	.section .data.rel.ro,"aw"
 	.p2align 3

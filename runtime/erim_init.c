@@ -27,6 +27,7 @@
 
 #include "erim_arch.h"
 #include "erim_internal.h"
+#include "erim_signal.h"
 
 /* erim_init registered with erim-tem (erim_fini then refuses). */
 static int tem_attached;
@@ -447,6 +448,8 @@ static int init_locked(const struct erim_config *cfg)
 		erim__ro.pkru_t = erim__ro.pkru_u = 0;
 	}
 
+	erim__signal_init(be == ERIM_BACKEND_MPK || be == ERIM_BACKEND_MPROTECT, (uintptr_t)erim__gate_code_start,
+	                  (uintptr_t)erim__gate_code_end, erim__mp_is_open); /* erim_signal.c */
 	r = erim__violation_install();
 	if (r < 0) {
 		set_err("cannot install the SIGSEGV handler: %s", strerror(-r));

@@ -25,14 +25,13 @@
 #include <unistd.h>
 
 #include "erim_internal.h"
+#include "erim_signal.h"
 #include "erim_sys.h"
 
 #ifndef SEGV_PKUERR
 #define SEGV_PKUERR 4
 #endif
 
-static struct sigaction old_segv;
-static int installed;
 
 /* The functions below run with the trusted PKRU (refusals at a gate, heap
  * errors): they call no libc function -- no PLT, no GOT, no errno, no stdio
@@ -136,7 +135,10 @@ static const struct erim_rrange *find_range(uintptr_t a)
 	return NULL;
 }
 
-static void on_segv(int sig, siginfo_t *si, void *ucv)
+/* liberim's SIGSEGV handler (erim_signal.c) asks first: a fault on trusted
+ * memory is reported here and ends the process; anything else returns 0 and
+ * is chained to the program's handler. */
+int erim__segv_report(siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -151,17 +153,8 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 		ours = 1;
 	if (r && si->si_code == SEGV_ACCERR)
 		ours = 1;    /* mprotect back end, or a write to the read-only page */
-	if (!ours) {
-		/* not about trusted memory: let the previous disposition handle it */
-		sigaction(SIGSEGV, &old_segv, NULL);
-		if (old_segv.sa_flags & SA_SIGINFO) {
-			if (old_segv.sa_sigaction)
-				old_segv.sa_sigaction(sig, si, ucv);
-		} else if (old_segv.sa_handler != SIG_DFL && old_segv.sa_handler != SIG_IGN) {
-			old_segv.sa_handler(sig);
-		}
-		return;   /* SIG_DFL: the fault repeats and kills the process */
-	}
+	if (!ours)
+		return 0;
 	p = put_str(p, end, "erim: violation: untrusted code ");
 	p = put_str(p, end, write_fault ? "wrote" : "read");
 	p = put_str(p, end, " trusted memory at ");
@@ -186,27 +179,6 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	*p = 0;
 	erim__write_str(msg);
 	erim__die();
+	return 1;
 }
 
-int erim__violation_install(void)
-{
-	struct sigaction sa;
-
-	if (installed)
-		return 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = on_segv;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSEGV, &sa, &old_segv) != 0)
-		return -errno;
-	installed = 1;
-	return 0;
-}
-
-void erim__violation_uninstall(void)
-{
-	if (installed)
-		sigaction(SIGSEGV, &old_segv, NULL);
-	installed = 0;
-}

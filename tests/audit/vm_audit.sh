@@ -29,6 +29,8 @@ if nm -D --undefined-only "$top_builddir/runtime/.libs/liberim.so" 2>/dev/null |
 fi
 targets="audit_target audit_target_static"
 [ -n "$asan_why" ] && targets=audit_target_static
+# the signal case: a handler never gets a frame of trusted code, liberim stops
+# the process (runtime/erim_signal.c, red team 7), so it ends by SIGSEGV
 set --
 for t in $targets; do
 	k=dyn
@@ -41,7 +43,7 @@ for t in $targets; do
 		"$a/erim-audit" --name ${k}_refuse_ptr --expect segv -- $t refuse_ptr ';;' \
 		"$a/erim-audit" --name ${k}_violation --expect segv -- $t violation ';;' \
 		"$a/erim-audit" --name ${k}_abort --expect killed -- $t abort ';;' \
-		"$a/erim-audit" --name ${k}_signal --expect exit0 --signal-at 20 -- $t signal ';;' \
+		"$a/erim-audit" --name ${k}_signal --expect segv --signal-at 20 -- $t signal ';;' \
 		"$a/erim-audit" --name ${k}_control --expect-finding e_control -- $t control ';;'
 done
 [ -n "$asan_why" ] || set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;'

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/* erim_signal.c: liberim owns the delivery of every signal that has a handler.
+ *
+ * The class (red team 7: gate_trap, gate_fpe, sig_chain): a signal delivered
+ * while the interrupted context holds trusted rights (mpk: its PKRU grants
+ * the trusted key; mprotect: the trusted ranges are open) hands a frame with
+ * those rights to a handler untrusted code influences, and rt_sigreturn
+ * restores them -- at whatever RIP the handler wrote into the frame.  A trap
+ * right after a WRPKRU (EFLAGS.TF, or #MF from the gate's first x87
+ * instruction) comes before the check that follows the WRPKRU, so no check in
+ * the gate can hold against it.
+ *
+ * So at erim_init (mpk and mprotect) every installed handler is replaced by
+ * one trampoline (same mask and flags, plus SA_SIGINFO), and the original is
+ * recorded in a page of its own that is sealed read-only; sigaction(),
+ * signal(), bsd_signal(), sysv_signal() and sigset() are interposed so later
+ * handlers are registered the same way.  The trampoline reads the
+ * interrupted PKRU from the frame's XSAVE area (mpk) or looks at the
+ * interrupted RIP and the mprotect switch state, and stops the process before
+ * any untrusted handler runs if the interrupted context had trusted rights;
+ * after the handler returns it checks the frame again (a handler that wrote a
+ * trusted PKRU into the frame would get it back from rt_sigreturn).
+ * liberim's own SIGSEGV handler is here too: erim_violation.c reports faults
+ * on trusted memory, the rest is chained through the same check to the
+ * handler recorded here (erim__violation_install/uninstall).
+ *
+ * Everything here runs untrusted and in signal context: raw system calls
+ * (erim_sys.h), no libc call, no PLT; the fatal path is erim__fatal's.
+ *
+ * Limits (doc/runtime.md): a raw rt_sigaction system call is not seen (only
+ * erim-tem filters system calls); in a static program the interposers
+ * replace glibc's weak sigaction/signal only when the program's own objects
+ * reference them before libc.a is searched; glibc installs its internal
+ * SIGCANCEL/SIGSETXID handlers with its internal __libc_sigaction, not seen
+ * after erim_init.  Updating the table opens the page for writing for the
+ * few stores of one update, under a spin lock: a thread of the process that
+ * writes the page in that window is the documented race. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include "erim_arch.h"
+#include "erim_internal.h"
+#include "erim_lock.h"
+#include "erim_signal.h"
+#include "erim_sys.h"
+
+#define NSIG_K 65                  /* signals 1..64 */
+#define K_SA_RESTORER 0x04000000UL
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define SIGCANCEL_ 32              /* glibc's internal signals: sigaction refuses them */
+#define SIGSETXID_ 33
+
+/* the kernel's struct sigaction (x86-64) */
+struct ksig {
+	uintptr_t handler;
+	unsigned long flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+
+struct sigtab {
+	struct ksig ent[NSIG_K];   /* the handler the trampoline calls, per signal */
+	struct ksig segv_prev;     /* what erim_violation.c's on_segv chains to */
+	uint32_t pkru_off;         /* CPUID.(EAX=0xD,ECX=9).EBX: PKRU in the XSAVE area */
+	uint32_t active;           /* trampolines are installed (mpk, mprotect) */
+	uint32_t sealed;
+	uintptr_t gate_lo, gate_hi;  /* liberim's gate code (erim_gate.S) */
+	int (*mp_is_open)(void);     /* the mprotect switch state (erim_entries.c) */
+};
+
+union sigtab_page {
+	struct sigtab t;
+	char page[ERIM_PAGE];
+};
+
+static union sigtab_page tab_page __attribute__((aligned(4096)));
+#define tab (tab_page.t)
+static erim_lock_t tab_lock;
+
+_Static_assert(sizeof(union sigtab_page) == ERIM_PAGE, "one page");
+
+/* rt_sigreturn, with the byte pattern libgcc's unwinder knows (a frame of a
+ * handler is recognised as a signal frame) */
+__asm__(".text\n\t.p2align 4\n\t.type erim__sig_restorer, @function\n"
+        "erim__sig_restorer:\n\tmovq $15, %rax\n\tsyscall\n\tud2\n"
+        "\t.size erim__sig_restorer, .-erim__sig_restorer\n");
+extern void erim__sig_restorer(void) ERIM_HIDDEN;
+
+static long ksigaction(int sig, const struct ksig *n, struct ksig *o)
+{
+	return erim_sys4(SYS_rt_sigaction, sig, (long)n, (long)o, 8);
+}
+
+static void tab_write(int open)
+{
+	if (!tab.sealed)
+		return;
+	if (erim_sys3(SYS_mprotect, (long)&tab_page, ERIM_PAGE,
+	              open ? PROT_READ | PROT_WRITE : PROT_READ) != 0)
+		erim__fatal("erim: cannot %s liberim's signal table (mprotect failed)\n",
+		            open ? "open" : "seal");
+}
+
+static void tab_seal(void)
+{
+	tab.sealed = 1;
+	if (erim_sys3(SYS_mprotect, (long)&tab_page, ERIM_PAGE, PROT_READ) != 0)
+		erim__fatal("erim: cannot seal liberim's signal table (mprotect failed)\n");
+}
+
+/* ---- the check ---------------------------------------------------------------- */
+
+/* The PKRU rt_sigreturn will load from this frame: the PKRU component of the
+ * XSAVE area when XSTATE_BV bit 9 is set; with the bit clear XRSTOR loads the
+ * component's initial value, 0 (every key open).  No XSAVE frame: unknown. */
+static int frame_pkru(const ucontext_t *uc, uint32_t *pkru)
+{
+	const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
+	uint32_t magic, size;
+	uint64_t bv;
+
+	if (!fp || !tab.pkru_off)
+		return -1;
+	erim_copy(&magic, fp + 464, 4);          /* struct _fpx_sw_bytes in fxsave's sw area */
+	erim_copy(&size, fp + 464 + 16, 4);      /* xstate_size */
+	if (magic != FP_XSTATE_MAGIC1)
+		return -1;
+	erim_copy(&bv, fp + 512, 8);             /* XSAVE header: XSTATE_BV */
+	if (!(bv & (1ull << 9))) {
+		*pkru = 0;
+		return 0;
+	}
+	if ((uint64_t)tab.pkru_off + 4 > size)
+		return -1;
+	erim_copy(pkru, fp + tab.pkru_off, 4);
+	return 0;
+}
+
+static int in_gate_code(uintptr_t pc)
+{
+	return pc >= tab.gate_lo && pc < tab.gate_hi;
+}
+
+static int on_trusted_stack(uintptr_t sp)
+{
+	uintptr_t lo = (uintptr_t)erim__layout.stacks;
+
+	return lo && sp >= lo && sp - lo < erim__layout.stacks_size;
+}
+
+void erim__signal_check(int sig, const void *ucv, const char *when)
+{
+	const ucontext_t *uc = ucv;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	uint32_t pkru = 0;
+
+	switch (erim__ro.mode) {
+	case ERIM_MODE_MPK:
+		if (frame_pkru(uc, &pkru) < 0)
+			erim__fatal("erim: signal %d %s at pc=%p: the frame has no PKRU (no XSAVE "
+			            "area); refusing to run an untrusted handler; process stopped\n",
+			            sig, when, (void *)pc);
+		if (!(pkru & ERIM_PKRU_AD((uint32_t)erim__ro.pkey)))
+			erim__fatal("erim: signal %d %s at pc=%p with PKRU %#x in its frame: the "
+			            "interrupted code had trusted rights (a trap or fault inside a "
+			            "gate or trusted code) and rt_sigreturn would restore them; "
+			            "process stopped\n", sig, when, (void *)pc, pkru);
+		break;
+	case ERIM_MODE_MPROTECT:
+		/* the interrupted thread ran trusted code: inside the gate, or on a
+		 * trusted stack (trusted code never runs on another) while the
+		 * ranges are open.  Another thread inside a gate opens the ranges
+		 * process-wide, a documented limit of this back end, not this
+		 * thread's rights: its handlers run. */
+		if (in_gate_code(pc) || (tab.mp_is_open && tab.mp_is_open() && on_trusted_stack(sp)))
+			erim__fatal("erim: signal %d %s at pc=%p while the trusted ranges are open "
+			            "(%s): an untrusted handler would run with trusted memory "
+			            "accessible; process stopped\n", sig, when, (void *)pc,
+			            in_gate_code(pc) ? "interrupted inside liberim's gate code"
+			                             : "interrupted on a trusted stack");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Call the handler recorded in *e as the kernel would; SIG_DFL: back to the
+ * default action and the signal raised again (it stays blocked until the
+ * handler returns); SIG_IGN: nothing. */
+static void dispatch(int sig, siginfo_t *si, void *uc, const struct ksig *e)
+{
+	uintptr_t h = e->handler;
+
+	if (h == (uintptr_t)SIG_IGN)
+		return;
+	if (h == (uintptr_t)SIG_DFL) {
+		struct ksig dfl = { 0, 0, 0, 0 };
+
+		ksigaction(sig, &dfl, NULL);
+		if (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
+		    sig != SIGTRAP)   /* a fault repeats by itself */
+			erim_sys3(SYS_tgkill, erim_sys1(SYS_getpid, 0), erim_sys1(SYS_gettid, 0), sig);
+		return;
+	}
+	if (e->flags & SA_SIGINFO)
+		((void (*)(int, siginfo_t *, void *))h)(sig, si, uc);
+	else
+		((void (*)(int))h)(sig);
+}
+
+static void trampoline(int sig, siginfo_t *si, void *uc)
+{
+	struct ksig e;
+
+	erim__signal_check(sig, uc, "delivered");
+	if (sig <= 0 || sig >= NSIG_K)
+		return;
+	e = tab.ent[sig];
+	dispatch(sig, si, uc, &e);
+	erim__signal_check(sig, uc, "returned from its handler");
+}
+
+/* liberim's SIGSEGV handler: faults on trusted memory are reported by
+ * erim_violation.c; the rest goes to the disposition before erim_init
+ * (recorded in this sealed page, not in writable memory), after the check */
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct ksig e;
+
+	if (erim__segv_report(si, uc))
+		return;                            /* not reached: reported, process ended */
+	erim__signal_check(sig, uc, "delivered");
+	e = tab.segv_prev;
+	if (e.handler == (uintptr_t)SIG_IGN)
+		e.handler = (uintptr_t)SIG_DFL;       /* an ignored fault would repeat forever */
+	dispatch(sig, si, uc, &e);
+	erim__signal_check(sig, uc, "returned from its handler");
+}
+
+/* ---- installation --------------------------------------------------------- */
+
+static int liberims_own(uintptr_t h)
+{
+	return h == (uintptr_t)trampoline || h == (uintptr_t)segv_handler;
+}
+
+static void wrap(int sig, const struct ksig *orig)
+{
+	struct ksig k = *orig;
+
+	k.handler = (uintptr_t)trampoline;
+	k.flags |= SA_SIGINFO | K_SA_RESTORER;
+	k.restorer = (uintptr_t)erim__sig_restorer;
+	tab.ent[sig] = *orig;
+	ksigaction(sig, &k, NULL);
+}
+
+int erim__signal_init(int active, uintptr_t gate_lo, uintptr_t gate_hi, int (*mp_is_open)(void))
+{
+	uint32_t r[4];
+
+	erim_lock(&tab_lock);
+	tab_write(1);
+	tab.gate_lo = gate_lo;
+	tab.gate_hi = gate_hi;
+	tab.mp_is_open = mp_is_open;
+	erim_cpuid(0xd, 9, r);
+	tab.pkru_off = r[0] >= 4 ? r[1] : 0;
+	/* what on_segv chains to: the disposition before liberim's handler */
+	{
+		struct ksig k;
+
+		if (ksigaction(SIGSEGV, NULL, &k) == 0 && !liberims_own(k.handler))
+			tab.segv_prev = k;
+	}
+	if (active) {
+		for (int sig = 1; sig < NSIG_K; sig++) {
+			struct ksig k;
+
+			if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSEGV)
+				continue;
+			if (ksigaction(sig, NULL, &k) != 0)
+				continue;
+			if (k.handler == (uintptr_t)SIG_DFL || k.handler == (uintptr_t)SIG_IGN ||
+			    liberims_own(k.handler))
+				continue;
+			wrap(sig, &k);
+		}
+	}
+	tab.active = (uint32_t)active;
+	tab_seal();
+	erim_unlock(&tab_lock);
+	return 0;
+}
+
+static int segv_installed;
+
+int erim__violation_install(void)
+{
+	struct ksig k = { (uintptr_t)segv_handler, SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER,
+	                  (uintptr_t)erim__sig_restorer, 0 };
+
+	if (segv_installed)
+		return 0;
+	if (ksigaction(SIGSEGV, &k, NULL) != 0)
+		return -EINVAL;
+	segv_installed = 1;
+	return 0;
+}
+
+void erim__violation_uninstall(void)
+{
+	struct ksig k = tab.segv_prev;
+
+	if (!segv_installed)
+		return;
+	if (k.handler != (uintptr_t)SIG_DFL && k.handler != (uintptr_t)SIG_IGN &&
+	    !(k.flags & K_SA_RESTORER)) {
+		k.flags |= K_SA_RESTORER;
+		k.restorer = (uintptr_t)erim__sig_restorer;
+	}
+	ksigaction(SIGSEGV, &k, NULL);
+	segv_installed = 0;
+}
+
+/* ---- the interposers ------------------------------------------------------ */
+
+static int do_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct ksig cur, n;
+	long r = 0;
+
+	if (sig <= 0 || sig >= NSIG_K || sig == SIGCANCEL_ || sig == SIGSETXID_) {
+		errno = EINVAL;
+		return -1;
+	}
+	erim_lock(&tab_lock);
+	if (ksigaction(sig, NULL, &cur) != 0) {
+		erim_unlock(&tab_lock);
+		errno = EINVAL;
+		return -1;
+	}
+	if (act) {
+		n.handler = (uintptr_t)act->sa_handler;
+		n.flags = (unsigned long)act->sa_flags | K_SA_RESTORER;
+		n.restorer = (uintptr_t)erim__sig_restorer;
+		erim_copy(&n.mask, &act->sa_mask, sizeof n.mask);
+		if (tab.active && n.handler != (uintptr_t)SIG_DFL && n.handler != (uintptr_t)SIG_IGN &&
+		    !liberims_own(n.handler) && sig != SIGKILL && sig != SIGSTOP) {
+			/* record first, then point the kernel at the trampoline */
+			tab_write(1);
+			wrap(sig, &n);
+			tab_write(0);
+			r = 0;
+		} else {
+			r = ksigaction(sig, &n, NULL);
+		}
+	}
+	erim_unlock(&tab_lock);
+	if (r != 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	if (old) {
+		const struct ksig *o = cur.handler == (uintptr_t)trampoline ? &tab.ent[sig] : &cur;
+
+		erim_fill(old, 0, sizeof *old);
+		old->sa_handler = (void (*)(int))o->handler;
+		old->sa_flags = (int)o->flags;
+		old->sa_restorer = (void (*)(void))o->restorer;
+		erim_copy(&old->sa_mask, &o->mask, sizeof o->mask);
+	}
+	return 0;
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return do_sigaction(sig, act, old);
+}
+
+static sighandler_t set_handler(int sig, sighandler_t h, int flags, int mask_self)
+{
+	struct sigaction sa, old;
+
+	erim_fill(&sa, 0, sizeof sa);
+	sa.sa_handler = h;
+	sa.sa_flags = flags;
+	if (mask_self && sig > 0 && sig < NSIG_K)
+		((uint64_t *)(void *)&sa.sa_mask)[0] = 1ull << (sig - 1);
+	if (do_sigaction(sig, &sa, &old) != 0)
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+sighandler_t signal(int sig, sighandler_t h)
+{
+	return set_handler(sig, h, SA_RESTART, 1);     /* glibc's BSD semantics */
+}
+
+sighandler_t bsd_signal(int sig, sighandler_t h); /* not declared under _GNU_SOURCE */
+sighandler_t bsd_signal(int sig, sighandler_t h)
+{
+	return set_handler(sig, h, SA_RESTART, 1);
+}
+
+sighandler_t sysv_signal(int sig, sighandler_t h)
+{
+	return set_handler(sig, h, (int)(SA_RESETHAND | SA_NODEFER), 0);
+}
+
+sighandler_t sigset(int sig, sighandler_t h)
+{
+	uint64_t bit, was;
+	struct sigaction old;
+
+	if (sig <= 0 || sig >= NSIG_K) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	bit = 1ull << (sig - 1);
+	if (erim_sys4(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&was, 8) != 0)
+		return SIG_ERR;
+	if (h == SIG_HOLD) {
+		if (do_sigaction(sig, NULL, &old) != 0 ||
+		    erim_sys4(SYS_rt_sigprocmask, SIG_BLOCK, (long)&bit, 0, 8) != 0)
+			return SIG_ERR;
+		return (was & bit) ? SIG_HOLD : old.sa_handler;
+	}
+	{
+		struct sigaction sa;
+
+		erim_fill(&sa, 0, sizeof sa);
+		sa.sa_handler = h;
+		if (do_sigaction(sig, &sa, &old) != 0 ||
+		    erim_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&bit, 0, 8) != 0)
+			return SIG_ERR;
+	}
+	return (was & bit) ? SIG_HOLD : old.sa_handler;
+}

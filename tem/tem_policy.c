@@ -246,6 +246,73 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 	return w.found;
 }
 
+/* Registration: no writer of executable bytes may outlive start-up.  The
+ * rules after registration judge a write to an executable file when it is
+ * opened for writing (exit_fd_check), mapped shared-writable (chk_mmap) or
+ * made writable (chk_mprotect); a descriptor opened before registration, a
+ * memfd created and mapped executable by start-up code, or a shared writable
+ * view made then, were never judged.  So: every identity (device + inode)
+ * mapped executable in the registering process joins the exec-file registry,
+ * and then no traced process may hold an fd open for writing on any
+ * registered identity, nor a shared writable mapping of one.  Cheap: one
+ * stat per fd, fdinfo read only for an fd whose identity matches. */
+struct xwriter { char what[200]; };
+
+static int xwriter_vma(const struct tem_vma *v, void *arg)
+{
+	struct xwriter *w = ((void **)arg)[0];
+	pid_t pid = *(pid_t *)((void **)arg)[1];
+	char name[128];
+	struct stat st;
+
+	if (v->perms[3] != 's' || v->perms[1] != 'w' || v->ino == 0)
+		return 0;
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid, v->start, v->end);
+	if (tem_execfile_known(makedev(v->maj, v->min), (ino_t)v->ino) ||
+	    (tem_proc_stat(name, &st) == 0 && tem_execfile_known(st.st_dev, st.st_ino))) {
+		snprintf(w->what, sizeof w->what, "process %d maps %.100s shared-writable at 0x%" PRIx64 " (%s)", (int)pid,
+		         v->path[0] ? v->path : "a file", v->start, v->perms);
+		return 1;
+	}
+	return 0;
+}
+
+static int exec_writer_exists(struct xwriter *w)
+{
+	pid_t tg[512];
+	size_t n = tem_traced_tgids(tg, 512), i;
+
+	for (i = 0; i < n; i++) {
+		DIR *d = tem_proc_opendir(tg[i], "fd");
+		const char *fdname;
+		void *arg[2] = { w, &tg[i] };
+		int found = 0;
+
+		if (!d)
+			continue;
+		while (!found && (fdname = tem_proc_next(d)) != NULL) {
+			char p[128], link[120];
+			struct stat st;
+			long fd = strtol(fdname, NULL, 10);
+			ssize_t k;
+
+			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
+			if (tem_proc_stat(p, &st) != 0 || !tem_execfile_known(st.st_dev, st.st_ino) ||
+			    fd_accmode(tg[i], fd) == O_RDONLY)
+				continue;
+			k = readlinkat(tem_procfd(), p + 6, link, sizeof link - 1);
+			link[k > 0 ? k : 0] = 0;
+			snprintf(w->what, sizeof w->what, "process %d holds fd %ld = %s open for writing", (int)tg[i], fd,
+			         link);
+			found = 1;
+		}
+		closedir(d);
+		if (found || each_vma(tg[i], 0, UINT64_MAX, xwriter_vma, arg) > 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The rule for executable bytes that come from a file: a regular file owned
  * by root and writable by nobody else, mapped privately, open read-only and
  * open for writing (or mapped shared-writable) by no tracee.  The file then
@@ -677,6 +744,34 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 	tem_call_inject(c, SYS_mprotect, args);
 }
 
+static void exit_mmap_eacces(struct tem_call *c, long ret)
+{
+	(void)ret;
+	c->final_ret = -EACCES;
+	c->set_ret = 1;
+}
+
+/* After a shared writable file mmap: the file the kernel really mapped (the
+ * fd may have been replaced since the early answer) must not be one whose
+ * bytes are executable in a traced process. */
+static void exit_mmap_shared_w(struct tem_call *c, long ret)
+{
+	struct xcheck x = { NULL, c->t->tid };
+	uint64_t len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), args[6] = { 0 };
+
+	if (ret < 0 && ret > -4096)
+		return;
+	each_vma(c->t->tid, (uint64_t)ret, (uint64_t)ret + len, shared_xfile_vma, &x);
+	if (!x.bad)
+		return;
+	c->refuse_errno = EACCES;
+	why(c, "refused (shared writable mapping of a file whose bytes are executable; mapping removed)");
+	args[0] = (uint64_t)ret;
+	args[1] = len;
+	c->on_exit = exit_mmap_eacces;
+	tem_call_inject(c, SYS_munmap, args);
+}
+
 static void chk_mmap(struct tem_call *c)
 {
 	uint64_t addr = c->a[0], len = c->a[1], prot = c->a[2], flags = c->a[3];
@@ -688,8 +783,21 @@ static void chk_mmap(struct tem_call *c)
 		refuse(c, EPERM, "refused (MAP_FIXED over trusted memory)");
 		return;
 	}
-	if (!(prot & PROT_EXEC))
+	if (!(prot & PROT_EXEC)) {
+		if ((prot & PROT_WRITE) && !(flags & MAP_ANONYMOUS) && (flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE) {
+			/* a shared writable view: refused early by the fd's
+			 * identity, and again on what the kernel really mapped */
+			snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
+			if (tem_proc_stat(name, &st) == 0 && tem_execfile_known(st.st_dev, st.st_ino)) {
+				refuse(c, EACCES, "refused (shared writable mapping of a file whose bytes are executable)");
+				return;
+			}
+			c->x[1] = len;
+			c->on_exit = exit_mmap_shared_w;
+			c->needs_freeze = 1;
+		}
 		return;
+	}
 	if (prot & PROT_WRITE) {
 		refuse(c, EPERM, "refused (W+X)");
 		return;
@@ -1109,6 +1217,20 @@ void tem_register(struct tem_call *c)
 		p->range[i].end = reg.range[i].end;
 	}
 	tem_execfiles_add_maps(c->t->tid);
+	{
+		struct xwriter w = { "" };
+
+		if (exec_writer_exists(&w)) {
+			p->registered = 0;   /* fail closed: liberim refuses to start */
+			p->nranges = 0;
+			p->pkey = -1;
+			c->final_ret = -EPERM;
+			c->refuse_errno = EPERM;
+			why(c, "refused (%s: executable bytes of this process would stay writable after registration)",
+			    w.what);
+			return;
+		}
+	}
 	/* executable bytes of files someone other than root may write (the
 	 * program itself, built by a user): private copies from now on */
 	each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);

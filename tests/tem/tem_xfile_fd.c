@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* tem_xfile_fd.c: a writer of executable bytes made by start-up code must
+ * not outlive registration (tem_policy.c, exec_writer_exists), and after it
+ * a memfd mapped executable cannot be reopened for writing through
+ * /proc/self/fd (by identity).  Start-up maps a page of a memfd or a /tmp
+ * file read+execute and keeps a way to write it:
+ *   memfd-keep : the memfd's own read-write fd, MAP_SHARED r-x view
+ *   file-keep  : a /tmp file kept open O_RDWR, MAP_PRIVATE r-x view (as ld.so maps)
+ *   rwview     : a second, shared read-write view of the memfd (fd closed)
+ *   reopen     : only a read-only fd; after registration, reopen it O_RDWR
+ *                through /proc/self/fd
+ * Second argument: "refused" (under erim-tem: the registration, or for
+ * reopen the open, is refused with EPERM) or "changed" (without erim-tem:
+ * registration answers ENOSYS, the write happens and the executable bytes
+ * change -- the control that shows the hole is real).  Exit 0: as expected. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tem_proto.h"
+
+static long reg(void)
+{
+	static struct tem_registration r;
+
+	memset(&r, 0, sizeof r);
+	r.version = TEM_VERSION;
+	r.pkey = -1;
+	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
+}
+
+static const unsigned char stub[] = { 0x0f, 0x01, 0xef, 0xc3 };   /* wrpkru; ret */
+
+int main(int argc, char **argv)
+{
+	unsigned char page[4096], *rx, *rw = NULL;
+	const char *mode = argc == 3 ? argv[1] : "";
+	int want_refused = argc == 3 && strcmp(argv[2], "refused") == 0, file = strcmp(mode, "file-keep") == 0;
+	int fd, fd2 = -1, wfd;
+	char path[64];
+	long rc;
+
+	if (argc != 3 || (!want_refused && strcmp(argv[2], "changed") != 0)) {
+		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|reopen refused|changed\n", argv[0]);
+		return 2;
+	}
+	memset(page, 0xc3, sizeof page);
+	snprintf(path, sizeof path, "/tmp/tem_xfile_fd.%d", (int)getpid());
+	fd = file ? open(path, O_RDWR | O_CREAT | O_TRUNC, 0700) : memfd_create("tem_xfile_fd", 0);
+	if (file)
+		unlink(path);   /* the fd keeps it; nlink 0 changes nothing here */
+	if (fd < 0 || pwrite(fd, page, sizeof page, 0) != (ssize_t)sizeof page) {
+		perror("set-up");
+		return 2;
+	}
+	rx = mmap(NULL, 4096, PROT_READ | PROT_EXEC, file ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+	if (rx == MAP_FAILED) {
+		perror("mmap r-x");
+		return 2;
+	}
+	if (strcmp(mode, "rwview") == 0) {
+		rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (rw == MAP_FAILED) {
+			perror("mmap rw");
+			return 2;
+		}
+		close(fd);
+	} else if (strcmp(mode, "reopen") == 0) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		fd2 = open(path, O_RDONLY);
+		close(fd);
+		if (fd2 < 0) {
+			perror("reopen read-only");
+			return 2;
+		}
+	} else if (strcmp(mode, "memfd-keep") != 0 && !file) {
+		fprintf(stderr, "unknown mode %s\n", mode);
+		return 2;
+	}
+	rc = reg();
+	printf("%s: registration %s\n", mode, rc == TEM_REPLY ? "accepted" : strerror(errno));
+	if (fd2 < 0) {
+		if (want_refused)
+			return rc == -1 && errno == EPERM ? 0 : 1;
+	} else {
+		if (want_refused && rc != TEM_REPLY)
+			return 1;   /* a read-only fd is no writer: registration must pass */
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd2);
+		wfd = open(path, O_RDWR);
+		printf("reopen O_RDWR through %s after registration: %s\n", path, wfd >= 0 ? "accepted" : strerror(errno));
+		if (want_refused)
+			return wfd < 0 && errno == EPERM ? 0 : 1;
+		fd = wfd;
+	}
+	if (rc == TEM_REPLY)
+		return 1;   /* the control must run without erim-tem */
+	if (rw)
+		memcpy(rw + 64, stub, sizeof stub);
+	else if (fd < 0 || pwrite(fd, stub, sizeof stub, 64) != (ssize_t)sizeof stub)
+		return 1;
+	printf("executable bytes at +64 now %02x %02x %02x %02x\n", rx[64], rx[65], rx[66], rx[67]);
+	return memcmp(rx + 64, stub, sizeof stub) == 0 ? 0 : 1;
+}

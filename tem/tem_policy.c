@@ -277,10 +277,27 @@ static int xwriter_vma(const struct tem_vma *v, void *arg)
 	return 0;
 }
 
-static int exec_writer_exists(struct xwriter *w)
+/* An executable shared mapping follows its file: a writer erim-tem cannot
+ * see (an fd in flight in SCM_RIGHTS) would change the executable bytes
+ * themselves, so none may exist at registration, as none is granted after. */
+static int shared_exec_vma(const struct tem_vma *v, void *arg)
+{
+	struct xwriter *w = arg;
+
+	if (v->perms[2] != 'x' || v->perms[3] != 's')
+		return 0;
+	snprintf(w->what, sizeof w->what, "executable shared mapping of %.100s at 0x%" PRIx64 " (%s): a writable alias may exist",
+	         v->path[0] ? v->path : "a file", v->start, v->perms);
+	return 1;
+}
+
+static int exec_writer_exists(pid_t tid, struct xwriter *w)
 {
 	pid_t tg[512];
 	size_t n = tem_traced_tgids(tg, 512), i;
+
+	if (each_vma(tid, 0, UINT64_MAX, shared_exec_vma, w) > 0)
+		return 1;
 
 	for (i = 0; i < n; i++) {
 		DIR *d = tem_proc_opendir(tg[i], "fd");
@@ -1220,7 +1237,7 @@ void tem_register(struct tem_call *c)
 	{
 		struct xwriter w = { "" };
 
-		if (exec_writer_exists(&w)) {
+		if (exec_writer_exists(c->t->tid, &w)) {
 			p->registered = 0;   /* fail closed: liberim refuses to start */
 			p->nranges = 0;
 			p->pkey = -1;

@@ -4,11 +4,13 @@
  * a memfd mapped executable cannot be reopened for writing through
  * /proc/self/fd (by identity).  Start-up maps a page of a memfd or a /tmp
  * file read+execute and keeps a way to write it:
- *   memfd-keep : the memfd's own read-write fd, MAP_SHARED r-x view
+ *   memfd-keep : the memfd's own read-write fd, MAP_PRIVATE r-x view
  *   file-keep  : a /tmp file kept open O_RDWR, MAP_PRIVATE r-x view (as ld.so maps)
  *   rwview     : a second, shared read-write view of the memfd (fd closed)
- *   reopen     : only a read-only fd; after registration, reopen it O_RDWR
- *                through /proc/self/fd
+ *   shared-ro  : MAP_SHARED r-x view, no writable fd left (one could be in
+ *                flight in SCM_RIGHTS): refused all the same
+ *   reopen     : MAP_PRIVATE r-x view, only a read-only fd; after
+ *                registration, reopen it O_RDWR through /proc/self/fd
  * Second argument: "refused" (under erim-tem: the registration, or for
  * reopen the open, is refused with EPERM) or "changed" (without erim-tem:
  * registration answers ENOSYS, the write happens and the executable bytes
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,12 +44,12 @@ int main(int argc, char **argv)
 	unsigned char page[4096], *rx, *rw = NULL;
 	const char *mode = argc == 3 ? argv[1] : "";
 	int want_refused = argc == 3 && strcmp(argv[2], "refused") == 0, file = strcmp(mode, "file-keep") == 0;
-	int fd, fd2 = -1, wfd;
+	int fd, fd2 = -1, wfd, insock = -1;
 	char path[64];
 	long rc;
 
 	if (argc != 3 || (!want_refused && strcmp(argv[2], "changed") != 0)) {
-		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|reopen refused|changed\n", argv[0]);
+		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|shared-ro|reopen refused|changed\n", argv[0]);
 		return 2;
 	}
 	memset(page, 0xc3, sizeof page);
@@ -58,7 +61,10 @@ int main(int argc, char **argv)
 		perror("set-up");
 		return 2;
 	}
-	rx = mmap(NULL, 4096, PROT_READ | PROT_EXEC, file ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+	/* a private view (as ld.so maps) but in shared-ro: an executable
+	 * shared mapping alone refuses the registration, so the other modes
+	 * would not reach their own rule with one */
+	rx = mmap(NULL, 4096, PROT_READ | PROT_EXEC, strcmp(mode, "shared-ro") == 0 ? MAP_SHARED : MAP_PRIVATE, fd, 0);
 	if (rx == MAP_FAILED) {
 		perror("mmap r-x");
 		return 2;
@@ -78,6 +84,32 @@ int main(int argc, char **argv)
 			perror("reopen read-only");
 			return 2;
 		}
+	} else if (strcmp(mode, "shared-ro") == 0) {
+		/* the writer: an fd in flight, received after registration */
+		int sv[2];
+		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
+		struct msghdr mh;
+		struct iovec io;
+		char byte = 'x';
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+			return 2;
+		memset(&mh, 0, sizeof mh);
+		io.iov_base = &byte;
+		io.iov_len = 1;
+		mh.msg_iov = &io;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.b;
+		mh.msg_controllen = sizeof u.b;
+		u.h.cmsg_level = SOL_SOCKET;
+		u.h.cmsg_type = SCM_RIGHTS;
+		u.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&u.h), &fd, sizeof fd);
+		if (sendmsg(sv[0], &mh, 0) != 1)
+			return 2;
+		close(fd);
+		close(sv[0]);
+		insock = sv[1];
 	} else if (strcmp(mode, "memfd-keep") != 0 && !file) {
 		fprintf(stderr, "unknown mode %s\n", mode);
 		return 2;
@@ -99,6 +131,23 @@ int main(int argc, char **argv)
 	}
 	if (rc == TEM_REPLY)
 		return 1;   /* the control must run without erim-tem */
+	if (insock >= 0) {
+		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
+		struct msghdr mh;
+		struct iovec io;
+		char byte;
+
+		memset(&mh, 0, sizeof mh);
+		io.iov_base = &byte;
+		io.iov_len = 1;
+		mh.msg_iov = &io;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.b;
+		mh.msg_controllen = sizeof u.b;
+		if (recvmsg(insock, &mh, 0) != 1 || !CMSG_FIRSTHDR(&mh))
+			return 1;
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof fd);
+	}
 	if (rw)
 		memcpy(rw + 64, stub, sizeof stub);
 	else if (fd < 0 || pwrite(fd, stub, sizeof stub, 64) != (ssize_t)sizeof stub)

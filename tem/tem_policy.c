@@ -1159,15 +1159,12 @@ static void chk_sigaltstack(struct tem_call *c)
 static int cow_user_exec_vma(const struct tem_vma *v, void *arg)
 {
 	pid_t tid = *(pid_t *)arg;
-	char name[128];
-	struct stat st;
 	int rc;
 
 	if (v->perms[2] != 'x' || v->perms[3] != 'p' || v->ino == 0)
 		return 0;
-	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
-	if (tem_proc_stat(name, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)))
-		return 0;
+	/* every file, root's too: a writable fd in flight in SCM_RIGHTS across
+	 * registration, received afterwards, is seen by no scan (tem_cow.c) */
 	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0)
 		tem_log(1, "pid %d: cannot make private copies of %s at 0x%" PRIx64 ": %s", (int)tid, v->path,
 		        v->start, strerror(-rc));
@@ -1248,8 +1245,8 @@ void tem_register(struct tem_call *c)
 			return;
 		}
 	}
-	/* executable bytes of files someone other than root may write (the
-	 * program itself, built by a user): private copies from now on */
+	/* executable bytes of every file mapped privately: private copies
+	 * from now on, so no writer of the file reaches them */
 	each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);
 	tem_signal_register(p, c->t->tid);
 	if (tem_freeze_register(p, c->t->tid) != 0) {

@@ -9,6 +9,10 @@
  *   rwview     : a second, shared read-write view of the memfd (fd closed)
  *   shared-ro  : MAP_SHARED r-x view, no writable fd left (one could be in
  *                flight in SCM_RIGHTS): refused all the same
+ *   inflight-priv : a /tmp file's MAP_PRIVATE r-x view, its writable fd in
+ *                flight in SCM_RIGHTS across registration (accepted), then
+ *                received and written: under erim-tem the view holds private
+ *                copies made at registration, so the bytes do not change
  *   reopen     : MAP_PRIVATE r-x view, only a read-only fd; after
  *                registration, reopen it O_RDWR through /proc/self/fd
  * Second argument: "refused" (under erim-tem: the registration, or for
@@ -43,13 +47,14 @@ int main(int argc, char **argv)
 {
 	unsigned char page[4096], *rx, *rw = NULL;
 	const char *mode = argc == 3 ? argv[1] : "";
-	int want_refused = argc == 3 && strcmp(argv[2], "refused") == 0, file = strcmp(mode, "file-keep") == 0;
+	int want_refused = argc == 3 && strcmp(argv[2], "refused") == 0;
+	int inflight = strcmp(mode, "inflight-priv") == 0, file = strcmp(mode, "file-keep") == 0 || inflight;
 	int fd, fd2 = -1, wfd, insock = -1;
 	char path[64];
 	long rc;
 
 	if (argc != 3 || (!want_refused && strcmp(argv[2], "changed") != 0)) {
-		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|shared-ro|reopen refused|changed\n", argv[0]);
+		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|shared-ro|inflight-priv|reopen refused|changed\n", argv[0]);
 		return 2;
 	}
 	memset(page, 0xc3, sizeof page);
@@ -84,7 +89,7 @@ int main(int argc, char **argv)
 			perror("reopen read-only");
 			return 2;
 		}
-	} else if (strcmp(mode, "shared-ro") == 0) {
+	} else if (strcmp(mode, "shared-ro") == 0 || inflight) {
 		/* the writer: an fd in flight, received after registration */
 		int sv[2];
 		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
@@ -116,7 +121,11 @@ int main(int argc, char **argv)
 	}
 	rc = reg();
 	printf("%s: registration %s\n", mode, rc == TEM_REPLY ? "accepted" : strerror(errno));
-	if (fd2 < 0) {
+	if (inflight) {
+		/* accepted: the private view holds erim-tem's copies by now */
+		if (want_refused && rc != TEM_REPLY)
+			return 1;
+	} else if (fd2 < 0) {
 		if (want_refused)
 			return rc == -1 && errno == EPERM ? 0 : 1;
 	} else {
@@ -129,7 +138,7 @@ int main(int argc, char **argv)
 			return wfd < 0 && errno == EPERM ? 0 : 1;
 		fd = wfd;
 	}
-	if (rc == TEM_REPLY)
+	if (rc == TEM_REPLY && !inflight)
 		return 1;   /* the control must run without erim-tem */
 	if (insock >= 0) {
 		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
@@ -153,5 +162,7 @@ int main(int argc, char **argv)
 	else if (fd < 0 || pwrite(fd, stub, sizeof stub, 64) != (ssize_t)sizeof stub)
 		return 1;
 	printf("executable bytes at +64 now %02x %02x %02x %02x\n", rx[64], rx[65], rx[66], rx[67]);
+	if (inflight && want_refused)
+		return rx[64] == 0xc3 && rx[67] == 0xc3 ? 0 : 1;
 	return memcmp(rx + 64, stub, sizeof stub) == 0 ? 0 : 1;
 }

@@ -12,7 +12,8 @@
  *   inflight-priv : a /tmp file's MAP_PRIVATE r-x view, its writable fd in
  *                flight in SCM_RIGHTS across registration (accepted), then
  *                received and written: under erim-tem the view holds private
- *                copies made at registration, so the bytes do not change
+ *                copies made at registration, so the bytes do not change,
+ *                and a shared writable mmap of the fd fails (EACCES)
  *   reopen     : MAP_PRIVATE r-x view, only a read-only fd; after
  *                registration, reopen it O_RDWR through /proc/self/fd
  * Second argument: "refused" (under erim-tem: the registration, or for
@@ -156,6 +157,15 @@ int main(int argc, char **argv)
 		if (recvmsg(insock, &mh, 0) != 1 || !CMSG_FIRSTHDR(&mh))
 			return 1;
 		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof fd);
+	}
+	if (inflight) {
+		/* the received writable fd: no shared writable view of a file
+		 * whose bytes are executable (EACCES under erim-tem) */
+		void *v = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		printf("mmap(MAP_SHARED, PROT_WRITE) of the received fd: %s\n", v != MAP_FAILED ? "accepted" : strerror(errno));
+		if (want_refused ? v != MAP_FAILED || errno != EACCES : v == MAP_FAILED)
+			return 1;
 	}
 	if (rw)
 		memcpy(rw + 64, stub, sizeof stub);

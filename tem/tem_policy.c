@@ -1165,9 +1165,13 @@ static int cow_user_exec_vma(const struct tem_vma *v, void *arg)
 		return 0;
 	/* every file, root's too: a writable fd in flight in SCM_RIGHTS across
 	 * registration, received afterwards, is seen by no scan (tem_cow.c) */
-	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0)
+	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0) {
+		/* fail closed: a page left to the page cache (one beyond the
+		 * end of a truncated file) would show what a writer puts there */
 		tem_log(1, "pid %d: cannot make private copies of %s at 0x%" PRIx64 ": %s", (int)tid, v->path,
 		        v->start, strerror(-rc));
+		return 1;
+	}
 	return 0;
 }
 
@@ -1247,7 +1251,16 @@ void tem_register(struct tem_call *c)
 	}
 	/* executable bytes of every file mapped privately: private copies
 	 * from now on, so no writer of the file reaches them */
-	each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);
+	if (each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid) > 0) {
+		p->registered = 0;   /* fail closed: liberim refuses to start */
+		p->nranges = 0;
+		p->pkey = -1;
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (cannot make private copies of an executable file mapping, logged above: "
+		       "a writer of the file would reach its executable bytes)");
+		return;
+	}
 	tem_signal_register(p, c->t->tid);
 	if (tem_freeze_register(p, c->t->tid) != 0) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */

@@ -40,8 +40,9 @@ ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding
 # executable refuses the registration, so does an executable shared mapping
 # (its writer may be in flight in SCM_RIGHTS); a memfd cannot be reopened for writing
 # through /proc/self/fd afterwards; a writer in flight across registration
-# (inflight-priv) reaches the file only, not the private copies.  Control: without erim-tem the bytes change.
-for m in memfd-keep file-keep rwview shared-ro inflight-priv reopen; do
+# (inflight-priv) reaches the file only, not the private copies, and a page
+# no copy can be made of (beyond a truncated file's end) refuses registration.  Control: without erim-tem the bytes change.
+for m in memfd-keep file-keep rwview shared-ro inflight-priv truncated reopen; do
 	"$tem" "$t/tem_xfile_fd" $m refused; count $? "tem_xfile_fd $m refused under erim-tem"
 	"$t/tem_xfile_fd" $m changed; count $? "control: tem_xfile_fd $m changes executable bytes without erim-tem"
 done

@@ -14,6 +14,10 @@
  *                received and written: under erim-tem the view holds private
  *                copies made at registration, so the bytes do not change,
  *                and a shared writable mmap of the fd fails (EACCES)
+ *   truncated  : as inflight-priv, but the file truncated below the view's
+ *                second page before registration (no private copy can be
+ *                made of it): registration refused; control: the file
+ *                extended again and written shows in that page
  *   reopen     : MAP_PRIVATE r-x view, only a read-only fd; after
  *                registration, reopen it O_RDWR through /proc/self/fd
  * Second argument: "refused" (under erim-tem: the registration, or for
@@ -49,13 +53,15 @@ int main(int argc, char **argv)
 	unsigned char page[4096], *rx, *rw = NULL;
 	const char *mode = argc == 3 ? argv[1] : "";
 	int want_refused = argc == 3 && strcmp(argv[2], "refused") == 0;
-	int inflight = strcmp(mode, "inflight-priv") == 0, file = strcmp(mode, "file-keep") == 0 || inflight;
+	int trunc = strcmp(mode, "truncated") == 0, inflight = strcmp(mode, "inflight-priv") == 0 || trunc;
+	int file = strcmp(mode, "file-keep") == 0 || inflight;
+	size_t at = trunc ? 4096 + 64 : 64;   /* where the stub goes in the view */
 	int fd, fd2 = -1, wfd, insock = -1;
 	char path[64];
 	long rc;
 
 	if (argc != 3 || (!want_refused && strcmp(argv[2], "changed") != 0)) {
-		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|shared-ro|inflight-priv|reopen refused|changed\n", argv[0]);
+		fprintf(stderr, "usage: %s memfd-keep|file-keep|rwview|shared-ro|inflight-priv|truncated|reopen refused|changed\n", argv[0]);
 		return 2;
 	}
 	memset(page, 0xc3, sizeof page);
@@ -70,11 +76,17 @@ int main(int argc, char **argv)
 	/* a private view (as ld.so maps) but in shared-ro: an executable
 	 * shared mapping alone refuses the registration, so the other modes
 	 * would not reach their own rule with one */
-	rx = mmap(NULL, 4096, PROT_READ | PROT_EXEC, strcmp(mode, "shared-ro") == 0 ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+	if (trunc && pwrite(fd, page, sizeof page, 4096) != (ssize_t)sizeof page)
+		return 2;
+	rx = mmap(NULL, trunc ? 8192 : 4096, PROT_READ | PROT_EXEC, strcmp(mode, "shared-ro") == 0 ? MAP_SHARED : MAP_PRIVATE, fd, 0);
 	if (rx == MAP_FAILED) {
 		perror("mmap r-x");
 		return 2;
 	}
+	/* truncated: the second page of the view is beyond the end of the
+	 * file, so no private copy of it can be made at registration */
+	if (trunc && ftruncate(fd, 4096) != 0)
+		return 2;
 	if (strcmp(mode, "rwview") == 0) {
 		rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (rw == MAP_FAILED) {
@@ -122,7 +134,9 @@ int main(int argc, char **argv)
 	}
 	rc = reg();
 	printf("%s: registration %s\n", mode, rc == TEM_REPLY ? "accepted" : strerror(errno));
-	if (inflight) {
+	if (trunc && want_refused) {
+		return rc == -1 && errno == EPERM ? 0 : 1;
+	} else if (inflight) {
 		/* accepted: the private view holds erim-tem's copies by now */
 		if (want_refused && rc != TEM_REPLY)
 			return 1;
@@ -158,7 +172,9 @@ int main(int argc, char **argv)
 			return 1;
 		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof fd);
 	}
-	if (inflight) {
+	if (trunc && ftruncate(fd, 8192) != 0)
+		return 1;
+	if (inflight && !trunc) {
 		/* the received writable fd: no shared writable view of a file
 		 * whose bytes are executable (EACCES under erim-tem) */
 		void *v = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -169,10 +185,10 @@ int main(int argc, char **argv)
 	}
 	if (rw)
 		memcpy(rw + 64, stub, sizeof stub);
-	else if (fd < 0 || pwrite(fd, stub, sizeof stub, 64) != (ssize_t)sizeof stub)
+	else if (fd < 0 || pwrite(fd, stub, sizeof stub, (off_t)at) != (ssize_t)sizeof stub)
 		return 1;
-	printf("executable bytes at +64 now %02x %02x %02x %02x\n", rx[64], rx[65], rx[66], rx[67]);
+	printf("executable bytes at +%zu now %02x %02x %02x %02x\n", at, rx[at], rx[at + 1], rx[at + 2], rx[at + 3]);
 	if (inflight && want_refused)
-		return rx[64] == 0xc3 && rx[67] == 0xc3 ? 0 : 1;
-	return memcmp(rx + 64, stub, sizeof stub) == 0 ? 0 : 1;
+		return rx[at] == 0xc3 && rx[at + 3] == 0xc3 ? 0 : 1;
+	return memcmp(rx + at, stub, sizeof stub) == 0 ? 0 : 1;
 }

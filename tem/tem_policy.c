@@ -246,6 +246,90 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 	return w.found;
 }
 
+/* Registration: no writer of executable bytes may outlive start-up.  The
+ * rules after registration judge a write to an executable file when it is
+ * opened for writing (exit_fd_check), mapped shared-writable (chk_mmap) or
+ * made writable (chk_mprotect); a descriptor opened before registration, a
+ * memfd created and mapped executable by start-up code, or a shared writable
+ * view made then, were never judged.  So: every identity (device + inode)
+ * mapped executable in the registering process joins the exec-file registry,
+ * and then no traced process may hold an fd open for writing on any
+ * registered identity, nor a shared writable mapping of one.  Cheap: one
+ * stat per fd, fdinfo read only for an fd whose identity matches. */
+struct xwriter { char what[200]; };
+
+static int xwriter_vma(const struct tem_vma *v, void *arg)
+{
+	struct xwriter *w = ((void **)arg)[0];
+	pid_t pid = *(pid_t *)((void **)arg)[1];
+	char name[128];
+	struct stat st;
+
+	if (v->perms[3] != 's' || v->perms[1] != 'w' || v->ino == 0)
+		return 0;
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid, v->start, v->end);
+	if (tem_execfile_known(makedev(v->maj, v->min), (ino_t)v->ino) ||
+	    (tem_proc_stat(name, &st) == 0 && tem_execfile_known(st.st_dev, st.st_ino))) {
+		snprintf(w->what, sizeof w->what, "process %d maps %.100s shared-writable at 0x%" PRIx64 " (%s)", (int)pid,
+		         v->path[0] ? v->path : "a file", v->start, v->perms);
+		return 1;
+	}
+	return 0;
+}
+
+/* An executable shared mapping follows its file: a writer erim-tem cannot
+ * see (an fd in flight in SCM_RIGHTS) would change the executable bytes
+ * themselves, so none may exist at registration, as none is granted after. */
+static int shared_exec_vma(const struct tem_vma *v, void *arg)
+{
+	struct xwriter *w = arg;
+
+	if (v->perms[2] != 'x' || v->perms[3] != 's')
+		return 0;
+	snprintf(w->what, sizeof w->what, "executable shared mapping of %.100s at 0x%" PRIx64 " (%s): a writable alias may exist",
+	         v->path[0] ? v->path : "a file", v->start, v->perms);
+	return 1;
+}
+
+static int exec_writer_exists(pid_t tid, struct xwriter *w)
+{
+	pid_t tg[512];
+	size_t n = tem_traced_tgids(tg, 512), i;
+
+	if (each_vma(tid, 0, UINT64_MAX, shared_exec_vma, w) > 0)
+		return 1;
+
+	for (i = 0; i < n; i++) {
+		DIR *d = tem_proc_opendir(tg[i], "fd");
+		const char *fdname;
+		void *arg[2] = { w, &tg[i] };
+		int found = 0;
+
+		if (!d)
+			continue;
+		while (!found && (fdname = tem_proc_next(d)) != NULL) {
+			char p[128], link[120];
+			struct stat st;
+			long fd = strtol(fdname, NULL, 10);
+			ssize_t k;
+
+			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
+			if (tem_proc_stat(p, &st) != 0 || !tem_execfile_known(st.st_dev, st.st_ino) ||
+			    fd_accmode(tg[i], fd) == O_RDONLY)
+				continue;
+			k = readlinkat(tem_procfd(), p + 6, link, sizeof link - 1);
+			link[k > 0 ? k : 0] = 0;
+			snprintf(w->what, sizeof w->what, "process %d holds fd %ld = %s open for writing", (int)tg[i], fd,
+			         link);
+			found = 1;
+		}
+		closedir(d);
+		if (found || each_vma(tg[i], 0, UINT64_MAX, xwriter_vma, arg) > 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The rule for executable bytes that come from a file: a regular file owned
  * by root and writable by nobody else, mapped privately, open read-only and
  * open for writing (or mapped shared-writable) by no tracee.  The file then
@@ -677,6 +761,34 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 	tem_call_inject(c, SYS_mprotect, args);
 }
 
+static void exit_mmap_eacces(struct tem_call *c, long ret)
+{
+	(void)ret;
+	c->final_ret = -EACCES;
+	c->set_ret = 1;
+}
+
+/* After a shared writable file mmap: the file the kernel really mapped (the
+ * fd may have been replaced since the early answer) must not be one whose
+ * bytes are executable in a traced process. */
+static void exit_mmap_shared_w(struct tem_call *c, long ret)
+{
+	struct xcheck x = { NULL, c->t->tid };
+	uint64_t len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), args[6] = { 0 };
+
+	if (ret < 0 && ret > -4096)
+		return;
+	each_vma(c->t->tid, (uint64_t)ret, (uint64_t)ret + len, shared_xfile_vma, &x);
+	if (!x.bad)
+		return;
+	c->refuse_errno = EACCES;
+	why(c, "refused (shared writable mapping of a file whose bytes are executable; mapping removed)");
+	args[0] = (uint64_t)ret;
+	args[1] = len;
+	c->on_exit = exit_mmap_eacces;
+	tem_call_inject(c, SYS_munmap, args);
+}
+
 static void chk_mmap(struct tem_call *c)
 {
 	uint64_t addr = c->a[0], len = c->a[1], prot = c->a[2], flags = c->a[3];
@@ -688,8 +800,21 @@ static void chk_mmap(struct tem_call *c)
 		refuse(c, EPERM, "refused (MAP_FIXED over trusted memory)");
 		return;
 	}
-	if (!(prot & PROT_EXEC))
+	if (!(prot & PROT_EXEC)) {
+		if ((prot & PROT_WRITE) && !(flags & MAP_ANONYMOUS) && (flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE) {
+			/* a shared writable view: refused early by the fd's
+			 * identity, and again on what the kernel really mapped */
+			snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
+			if (tem_proc_stat(name, &st) == 0 && tem_execfile_known(st.st_dev, st.st_ino)) {
+				refuse(c, EACCES, "refused (shared writable mapping of a file whose bytes are executable)");
+				return;
+			}
+			c->x[1] = len;
+			c->on_exit = exit_mmap_shared_w;
+			c->needs_freeze = 1;
+		}
 		return;
+	}
 	if (prot & PROT_WRITE) {
 		refuse(c, EPERM, "refused (W+X)");
 		return;
@@ -1034,18 +1159,19 @@ static void chk_sigaltstack(struct tem_call *c)
 static int cow_user_exec_vma(const struct tem_vma *v, void *arg)
 {
 	pid_t tid = *(pid_t *)arg;
-	char name[128];
-	struct stat st;
 	int rc;
 
 	if (v->perms[2] != 'x' || v->perms[3] != 'p' || v->ino == 0)
 		return 0;
-	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, v->start, v->end);
-	if (tem_proc_stat(name, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)))
-		return 0;
-	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0)
+	/* every file, root's too: a writable fd in flight in SCM_RIGHTS across
+	 * registration, received afterwards, is seen by no scan (tem_cow.c) */
+	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0) {
+		/* fail closed: a page left to the page cache (one beyond the
+		 * end of a truncated file) would show what a writer puts there */
 		tem_log(1, "pid %d: cannot make private copies of %s at 0x%" PRIx64 ": %s", (int)tid, v->path,
 		        v->start, strerror(-rc));
+		return 1;
+	}
 	return 0;
 }
 
@@ -1109,9 +1235,32 @@ void tem_register(struct tem_call *c)
 		p->range[i].end = reg.range[i].end;
 	}
 	tem_execfiles_add_maps(c->t->tid);
-	/* executable bytes of files someone other than root may write (the
-	 * program itself, built by a user): private copies from now on */
-	each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);
+	{
+		struct xwriter w = { "" };
+
+		if (exec_writer_exists(c->t->tid, &w)) {
+			p->registered = 0;   /* fail closed: liberim refuses to start */
+			p->nranges = 0;
+			p->pkey = -1;
+			c->final_ret = -EPERM;
+			c->refuse_errno = EPERM;
+			why(c, "refused (%s: executable bytes of this process would stay writable after registration)",
+			    w.what);
+			return;
+		}
+	}
+	/* executable bytes of every file mapped privately: private copies
+	 * from now on, so no writer of the file reaches them */
+	if (each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid) > 0) {
+		p->registered = 0;   /* fail closed: liberim refuses to start */
+		p->nranges = 0;
+		p->pkey = -1;
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (cannot make private copies of an executable file mapping, logged above: "
+		       "a writer of the file would reach its executable bytes)");
+		return;
+	}
 	tem_signal_register(p, c->t->tid);
 	if (tem_freeze_register(p, c->t->tid) != 0) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */
@@ -1140,7 +1289,7 @@ void tem_register(struct tem_call *c)
 #define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
-	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect", "EPERM" },
+	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect; MAP_SHARED + PROT_WRITE of a file executable in a traced process (by the fd, then by the mapping the kernel made, removed again)", "EPERM; shared writable: EACCES" },
 	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, the bytes copied out and the copy inspected, the range replaced by fresh anonymous pages holding the copy (no reference taken before the grant reaches them), then granted", "EPERM" },
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
 	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },

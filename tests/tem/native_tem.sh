@@ -35,6 +35,18 @@ ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding
 "$tem" "$t/tem_memfd_startup" close; count $? "start-up reads its own memory, closes the fd, registers"
 "$t/tem_memfd_startup" rdwr >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens read-write without erim-tem"
 
+# writers of executable bytes kept from start-up (tem_xfile_fd.c): an fd open
+# for writing on (or a shared writable view of) a memfd or file mapped
+# executable refuses the registration, so does an executable shared mapping
+# (its writer may be in flight in SCM_RIGHTS); a memfd cannot be reopened for writing
+# through /proc/self/fd afterwards; a writer in flight across registration
+# (inflight-priv) reaches the file only, not the private copies, and a page
+# no copy can be made of (beyond a truncated file's end) refuses registration.  Control: without erim-tem the bytes change.
+for m in memfd-keep file-keep rwview shared-ro inflight-priv truncated reopen; do
+	"$tem" "$t/tem_xfile_fd" $m refused; count $? "tem_xfile_fd $m refused under erim-tem"
+	"$t/tem_xfile_fd" $m changed; count $? "control: tem_xfile_fd $m changes executable bytes without erim-tem"
+done
+
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
          atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
          atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted atk_madvise_revert \

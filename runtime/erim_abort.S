@@ -68,10 +68,10 @@ erim__abort_site:
 3:	movl $1, %eax                           /* write(2, msg, len) */
 	movl $2, %edi
 	syscall
-4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {0,0}, NULL): no core */
-	xorl %edi, %edi
+4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {1,1}, NULL): no core */
+	xorl %edi, %edi                         /* (1, not 0: 0 lets a core_pattern pipe dump) */
 	movl $4, %esi
-	leaq erim__zeros(%rip), %rdx
+	leaq erim__rlim_one(%rip), %rdx
 	xorl %r10d, %r10d
 	syscall
 	movl $13, %eax                          /* rt_sigaction(SIGSEGV, SIG_DFL, NULL, 8) */
@@ -115,7 +115,9 @@ erim__msg_cb:
 	.set erim__msg_cb_len, .-erim__msg_cb
 	.p2align 5
 erim__zeros:
-	.zero 32                                /* SIG_DFL sigaction; rlimit {0, 0} */
+	.zero 32                                /* SIG_DFL sigaction */
+erim__rlim_one:
+	.quad 1, 1                              /* RLIMIT_CORE {1, 1} */
 erim__segv_set:
 	.quad 1 << (11 - 1)
 	.text

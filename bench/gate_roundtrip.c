@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -143,6 +144,42 @@ static long cas_alone(void)
 
 	if (__atomic_compare_exchange_n(&cas_word, &idle, 2, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&cas_word, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* The gate's %fs switch alone (erim_gate_fs.h): RDFSBASE of the caller's base
+ * and WRFSBASE of the slot's block on entry, WRFSBASE of the caller's base on
+ * exit.  Only where the kernel enabled FSGSBASE (AT_HWCAP2 bit 1). */
+static int have_fsgsbase(void)
+{
+	return (getauxval(AT_HWCAP2) & 2) != 0;
+}
+
+static long fs_alone(void)
+{
+	unsigned long base;
+
+	__asm__ volatile("rdfsbase %0\n\twrfsbase %0\n\twrfsbase %0" : "=&r"(base) : : "memory");
+	return 0;
+}
+
+/* The gate's x87/SSE environment work alone, as erim_gate.S does it on the
+ * common path: the pending-exception test and EMMS on entry, the MXCSR and
+ * control-word saves and compares, FLD1/FCOMPS/FNSTSW and the two re-reads on
+ * exit.  Without the scrub (measured above). */
+static const float fp_zero_bench;
+
+static long fpenv_alone(void)
+{
+	unsigned env[4];
+
+	__asm__ volatile("fnstsw %%ax\n\ttestb $0x80, %%al\n\temms\n\t"
+	                 "stmxcsr %0\n\tfnstcw 4+%0\n\tmovl %0, %%ecx\n\t"
+	                 "andl $~0x3f, %%ecx\n\tcmpl $0x1f80, %%ecx\n\tcmpw $0x037f, 4+%0\n\t"
+	                 "fld1\n\tfcomps %1\n\tfnstsw %%ax\n\ttestb %%al, %%al\n\t"
+	                 "stmxcsr 8+%0\n\tmovl 8+%0, %%ecx\n\tcmpl %0, %%ecx\n\t"
+	                 "fnstcw 8+%0\n\tcmpw $0x037f, 8+%0"
+	                 : "=m"(env) : "m"(fp_zero_bench) : "rax", "rcx", "cc", "memory");
 	return 0;
 }
 
@@ -382,6 +419,14 @@ int main(void)
 		       "%.1f cycles (target <= 30)\n", noscrub.cyc - direct.cyc);
 		printf("    the slot claim's locked CAS + release alone in a loop (minus an empty "
 		       "call): %.1f cycles\n", cycles_per_call(cas_alone, iters) -
+		       cycles_per_call(call_empty, iters));
+		if (have_fsgsbase())
+			printf("    the %%fs switch alone (RDFSBASE + 2 x WRFSBASE) in a loop: %.1f cycles\n",
+			       cycles_per_call(fs_alone, iters) - cycles_per_call(call_empty, iters));
+		else
+			printf("    the %%fs switch alone: not measured (the kernel did not enable FSGSBASE)\n");
+		printf("    the x87/SSE environment checks alone (EMMS, MXCSR/CW, status) in a loop: "
+		       "%.1f cycles\n", cycles_per_call(fpenv_alone, iters) -
 		       cycles_per_call(call_empty, iters));
 	}
 	printf("  mpk cost = the above + 2 x WRPKRU (11-260 cycles each, CPU-dependent)\n");

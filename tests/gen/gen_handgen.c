@@ -191,8 +191,8 @@ static int handgen_write(struct idl_file *f, const char *dir, int interpose)
 
 	c.interpose = interpose;
 	for (size_t k = 0; k < gen_nbackends; k++) {
-		if (gen_backends[k].sgx_only)
-			continue;   /* --abi=sgx files: written only under --abi=sgx */
+		if (!gen_backend_wanted(&gen_backends[k], &c.opts))
+			continue;   /* --abi=sgx, --split-ocalls files: not asked for */
 		struct gen_buf b;
 		char *path = gen_strf("%s/%s%s", dir, c.iname, gen_backends[k].suffix);
 		gen_buf_init(&b, path + strlen(dir) + 1);

@@ -92,8 +92,8 @@ static size_t generate(struct idl_file *f, const char *dir)
 	size_t bytes = 0;
 
 	for (size_t k = 0; k < gen_nbackends; k++) {
-		if (gen_backends[k].sgx_only)
-			continue;   /* --abi=sgx files: not part of this measurement */
+		if (!gen_backend_wanted(&gen_backends[k], &c.opts))
+			continue;   /* --abi=sgx, --split-ocalls files: not asked for */
 		struct gen_buf b;
 		gen_buf_init(&b, gen_backends[k].suffix);
 		gen_backends[k].emit(&c, &b);

@@ -35,14 +35,20 @@
 #
 # Variables: ERIMGEN (the compiler; configure substitutes it), ERIMGEN_FLAGS
 # (extra options, e.g. --interpose or -Werror).
+#
+# With --split-ocalls in ERIMGEN_FLAGS erimgen also writes FOO_ocalls.c (the
+# proxies trusted code calls to reach untrusted functions), which is then
+# listed with FOO_gates.c; for one interface only, set it for its files:
+#     $(FOO_GEN): ERIMGEN_FLAGS += --split-ocalls
 
 ERIMGEN ?= erimgen
 ERIMGEN_FLAGS ?=
 
-# One run of erimgen makes all three files (a grouped pattern rule).  The
+# One run of erimgen makes all the files (a grouped pattern rule; FOO_ocalls.c
+# only under --split-ocalls, and only a program that lists it needs it).  The
 # outputs go next to the target, so this works in VPATH builds and for
 # interfaces in subdirectories.
-%_gates.c %_erim.h %_trusted.h: %.erim
+%_gates.c %_ocalls.c %_erim.h %_trusted.h: %.erim
 	$(AM_V_GEN)$(ERIMGEN) $(ERIMGEN_FLAGS) --depfile $*.erim.d -o $(@D) $<
 
 -include $(wildcard *.erim.d */*.erim.d)

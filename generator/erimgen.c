@@ -42,6 +42,9 @@ static void erimgen_help(void)
 	       "\n"
 	       "  -o DIR                write the outputs into DIR (default: .)\n"
 	       "      --header-only     write only the two headers\n"
+	       "      --split-ocalls    write the ocall side (the NAME_ocall proxies trusted\n"
+	       "                        code calls, and their trampolines) into NAME_ocalls.c,\n"
+	       "                        apart from the gates and entries in NAME_gates.c\n"
 	       "      --depfile=FILE    also write a make rule: outputs depend on FILE.erim\n"
 	       "                        and every file it imports\n"
 	       "      --interpose       wrap an existing library without renaming it: gates\n"
@@ -110,13 +113,14 @@ static int erimgen_link_flags(const struct idl_file *f)
 
 enum { OPT_CPP = 300, OPT_ABI };
 enum { OPT_HEADER_ONLY = 256, OPT_DEPFILE, OPT_INTERPOSE, OPT_LINK_FLAGS, OPT_AUDIT,
-       OPT_DUMP_AST, OPT_VERSION, OPT_HELP };
+       OPT_DUMP_AST, OPT_VERSION, OPT_HELP, OPT_SPLIT_OCALLS };
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "header-only", no_argument, NULL, OPT_HEADER_ONLY },
+		{ "split-ocalls", no_argument, NULL, OPT_SPLIT_OCALLS },
 		{ "depfile", required_argument, NULL, OPT_DEPFILE },
 		{ "interpose", no_argument, NULL, OPT_INTERPOSE },
 		{ "print-link-flags", no_argument, NULL, OPT_LINK_FLAGS },
@@ -137,7 +141,7 @@ int main(int argc, char **argv)
 	struct erimgen_out *outs = NULL;
 	size_t nouts = 0;
 	struct erimgen_cpp cpp = { 0 };
-	int use_cpp = 0, abi_sgx = 0;
+	int use_cpp = 0, abi_sgx = 0, split_ocalls = 0;
 
 	idl_opts_init(&io);
 	opterr = 0;
@@ -182,6 +186,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_HEADER_ONLY: header_only = 1; break;
+		case OPT_SPLIT_OCALLS: split_ocalls = 1; break;
 		case OPT_DEPFILE: depfile = optarg; break;
 		case OPT_INTERPOSE: interpose = 1; break;
 		case OPT_LINK_FLAGS: link_flags = 1; break;
@@ -196,6 +201,10 @@ int main(int argc, char **argv)
 		case ':':
 			erimgen_usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
+			/* a long option given an argument it does not take */
+			for (const struct option *lo = longopts; optopt && lo->name; lo++)
+				if (lo->val == optopt && lo->has_arg == no_argument && optopt >= OPT_HEADER_ONLY)
+					erimgen_usage_error("option '--%s' takes no argument", lo->name);
 			if (optopt)
 				erimgen_usage_error("unknown option '-%c'", optopt);
 			erimgen_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -241,7 +250,8 @@ int main(int argc, char **argv)
 	for (const struct idl_interface *i = f->interfaces; i; i = i->next) {
 		struct gen_ctx c = {
 			.file = f, .iface = i, .iname = i->name,
-			.opts = { .abi_sgx = abi_sgx, .source_name = erimgen_basename(f->path),
+			.opts = { .abi_sgx = abi_sgx, .split_ocalls = split_ocalls,
+			          .source_name = erimgen_basename(f->path),
 			          .version = PACKAGE_VERSION },
 		};
 		c.interpose = interpose || gen_iface_option(i, "interpose");
@@ -250,7 +260,7 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < gen_nbackends; k++) {
 			const struct gen_backend *be = &gen_backends[k];
 			struct erimgen_out *o;
-			if ((header_only && !be->is_header) || (be->sgx_only && !abi_sgx))
+			if ((header_only && !be->is_header) || !gen_backend_wanted(be, &c.opts))
 				continue;
 			outs = realloc(outs, (nouts + 1) * sizeof *outs);
 			if (!outs) {

@@ -2,7 +2,8 @@
 /* gen.h: the generator's back ends -- they walk the checked AST of one
  * interface (idl.h) and emit the C that crosses the trust boundary: the
  * untrusted header (NAME_erim.h), the trusted header (NAME_trusted.h) and the
- * gates file (NAME_gates.c).  The back ends never see a tree the front end
+ * gates file (NAME_gates.c), whose ocall side --split-ocalls writes apart
+ * (NAME_ocalls.c).  The back ends never see a tree the front end
  * rejected; anything they cannot express is reported through gen_error() and
  * the caller writes nothing.  Prefix: gen_. */
 #ifndef GEN_H
@@ -45,6 +46,8 @@ int gen_write_atomic(const char *path, const struct gen_buf *b);
 struct gen_opts {
 	int abi_sgx;             /* --abi=sgx (1) / --abi=oe (2): edger8r's or oeedger8r's
 	                            files and signatures too (gen_sgx.c) */
+	int split_ocalls;        /* --split-ocalls: the ocall side (proxies, trampolines)
+	                            in NAME_ocalls.c, not in NAME_gates.c */
 	const char *source_name; /* basename of the .erim, for the banner */
 	const char *version;     /* erimgen version, for the banner */
 };
@@ -68,15 +71,19 @@ struct gen_backend {
 	int is_header;           /* written under --header-only too */
 	void (*emit)(struct gen_ctx *c, struct gen_buf *b);
 	int sgx_only;            /* written under --abi=sgx only */
+	int split_only;          /* written under --split-ocalls only */
 };
 
 /* The back ends, in the order their files are written; N_OUT entries. */
 extern const struct gen_backend gen_backends[];
 extern const size_t gen_nbackends;
+/* Whether back end BE writes a file under options O. */
+int gen_backend_wanted(const struct gen_backend *be, const struct gen_opts *o);
 
 void gen_header_untrusted(struct gen_ctx *c, struct gen_buf *b);
 void gen_header_trusted(struct gen_ctx *c, struct gen_buf *b);
 void gen_gates(struct gen_ctx *c, struct gen_buf *b);
+void gen_ocalls(struct gen_ctx *c, struct gen_buf *b);
 void gen_sgx_u_h(struct gen_ctx *c, struct gen_buf *b);
 void gen_sgx_u_c(struct gen_ctx *c, struct gen_buf *b);
 void gen_sgx_t_h(struct gen_ctx *c, struct gen_buf *b);

@@ -310,30 +310,83 @@ static void gen_struct_helpers(struct gen_ctx *c, struct gen_buf *b, const struc
 		}
 }
 
-void gen_gates(struct gen_ctx *c, struct gen_buf *b)
+/* Does an untrusted function of the interface have an allow(...) list? */
+static int gen_has_allow(const struct idl_interface *i)
 {
-	const struct idl_interface *i = c->iface;
-	struct gen_seen seen = { .n = 0 };
-	size_t nt = 0;
-	int has_allow = 0;
+	for (const struct idl_func *f = i->untrusted; f; f = f->next)
+		if (f->allow)
+			return 1;
+	return 0;
+}
 
+/* The head of generated C file NAME_FILE.c: banner, what it holds (WHAT,
+ * lines of a comment), includes and the erim_gen.h ABI check. */
+static void gen_file_head(struct gen_ctx *c, struct gen_buf *b, const char *file, const char *what)
+{
 	gen_banner(c, b);
-	gen_printf(b, "/* %s_gates.c: the trust boundary of interface %s -- gates, argument\n"
-	              " * checks and copies, callback proxies, and the registration of the trusted\n"
-	              " * entries.  Link it into the program together with liberim. */\n",
-	           c->iname, c->iname);
+	gen_printf(b, "/* %s_%s.c: %s */\n", c->iname, file, what);
 	gen_puts(b, "#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
 	            "#include \"erim.h\"\n#include \"erim_gen.h\"\n");
 	gen_printf(b, "#include \"%s_erim.h\"\n#include \"%s_trusted.h\"\n\n", c->iname, c->iname);
 	/* the helpers this file calls are erim_gen.h's of one ABI */
 	gen_printf(b, "#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != %d\n"
-	              "#error \"%s_gates.c was generated for erim_gen.h ABI %d: regenerate it with the "
-	              "erimgen of the installed erim\"\n#endif\n\n", GEN_RUNTIME_ABI, c->iname, GEN_RUNTIME_ABI);
+	              "#error \"%s_%s.c was generated for erim_gen.h ABI %d: regenerate it with the "
+	              "erimgen of the installed erim\"\n#endif\n\n", GEN_RUNTIME_ABI, c->iname, file, GEN_RUNTIME_ABI);
+}
 
-	for (const struct idl_func *f = i->untrusted; f; f = f->next)
-		if (f->allow)
-			has_allow = 1;
-	if (has_allow) {
+/* erim__id_NAME: the index of trusted function NAME in the entry table. */
+static void gen_entry_ids(const struct idl_interface *i, struct gen_buf *b)
+{
+	size_t nt = 0;
+
+	if (!i->trusted)
+		return;
+	gen_puts(b, "enum {\n");
+	for (const struct idl_func *f = i->trusted; f; f = f->next, nt++)
+		gen_printf(b, "\terim__id_%s = %zu,\n", f->name, nt);
+	gen_puts(b, "};\n");
+}
+
+/* The ocall side of the interface: per untrusted function its trampoline
+ * and trusted-side proxy. */
+static void gen_ocall_side(struct gen_ctx *c, struct gen_buf *b)
+{
+	for (const struct idl_func *f = c->iface->untrusted; f; f = f->next) {
+		gen_trampoline(c, b, f);
+		gen_proxy(c, b, f);
+	}
+}
+
+/* NAME_gates.c: args blocks, entries and gates, the entry table and the
+ * registration constructor; and, unless --split-ocalls puts it into
+ * NAME_ocalls.c (gen_ocalls), the ocall side. */
+void gen_gates(struct gen_ctx *c, struct gen_buf *b)
+{
+	const struct idl_interface *i = c->iface;
+	struct gen_seen seen = { .n = 0 };
+	int split = c->opts.split_ocalls;
+	int has_allow = gen_has_allow(i);
+	char *what;
+
+	if (split)
+		what = gen_strf("the entry side of interface %s -- gates, argument\n"
+		                " * checks and copies, and the registration of the trusted entries; the\n"
+		                " * callback proxies are in %s_ocalls.c.  Link both into the program\n"
+		                " * together with liberim.", c->iname, c->iname);
+	else
+		what = gen_strf("the trust boundary of interface %s -- gates, argument\n"
+		                " * checks and copies, callback proxies, and the registration of the trusted\n"
+		                " * entries.  Link it into the program together with liberim.", c->iname);
+	gen_file_head(c, b, "gates", what);
+	free(what);
+
+	if (has_allow && split) {
+		gen_puts(b, "/* entry ids: erim__base (untrusted copy, used by the gates) plus the\n"
+		            " * index; allow lists use the trusted copy in the ocalls file, which\n"
+		            " * untrusted code cannot redirect to another private entry */\n");
+		gen_printf(b, "static unsigned erim__base;\n"
+		              "extern __attribute__((visibility(\"hidden\"))) unsigned %s;\n", gen_tbase(c));
+	} else if (has_allow) {
 		/* a trusted global needs the program linked with erim_trusted.ld;
 		 * only allow lists need one */
 		gen_puts(b, "/* entry ids: erim__base (untrusted copy, used by the gates) plus the\n"
@@ -345,28 +398,22 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 		gen_puts(b, "/* entry ids: erim__base plus the index */\n");
 		gen_puts(b, "static unsigned erim__base;\n");
 	}
-	if (i->trusted) {
-		gen_puts(b, "enum {\n");
-		for (const struct idl_func *f = i->trusted; f; f = f->next, nt++)
-			gen_printf(b, "\terim__id_%s = %zu,\n", f->name, nt);
-		gen_puts(b, "};\n");
-	}
+	gen_entry_ids(i, b);
 	gen_puts(b, "\n");
 
 	for (const struct idl_func *f = i->trusted; f; f = f->next)
 		gen_args_struct(c, b, f);
-	for (const struct idl_func *f = i->untrusted; f; f = f->next)
-		gen_cb_struct(c, b, f);
+	if (!split)
+		for (const struct idl_func *f = i->untrusted; f; f = f->next)
+			gen_cb_struct(c, b, f);
 	gen_struct_helpers(c, b, c->file, &seen);
 
 	for (const struct idl_func *f = i->trusted; f; f = f->next)
 		gen_entry(c, b, f);
 	for (const struct idl_func *f = i->trusted; f; f = f->next)
 		gen_gate(c, b, f);
-	for (const struct idl_func *f = i->untrusted; f; f = f->next) {
-		gen_trampoline(c, b, f);
-		gen_proxy(c, b, f);
-	}
+	if (!split)
+		gen_ocall_side(c, b);
 
 	if (i->trusted) {
 		gen_puts(b, "static const struct erim_entry erim__entries[] = {\n");
@@ -387,22 +434,60 @@ void gen_gates(struct gen_ctx *c, struct gen_buf *b)
 		              "\t\tabort();\n\t}\n", c->iname);
 		gen_puts(b, "\terim__base = erim__first;\n");
 		if (has_allow)
-			gen_puts(b, "\terim__tbase = erim__first;\n");
+			gen_printf(b, "\t%s = erim__first;\n", gen_tbase(c));
 	} else {
 		gen_puts(b, "\terim__base = 0;\n");
 		if (has_allow)
-			gen_puts(b, "\terim__tbase = 0;\n");
+			gen_printf(b, "\t%s = 0;\n", gen_tbase(c));
 	}
 	gen_puts(b, "}\n");
 }
 
+/* NAME_ocalls.c (--split-ocalls): the ocall side -- callback blocks,
+ * trampolines and trusted-side proxies, and the trusted base of the allow
+ * lists that NAME_gates.c's constructor sets.  Refers to nothing in
+ * NAME_gates.c, so trusted code calling the proxies and called by the
+ * entries forms no circle with the generated files. */
+void gen_ocalls(struct gen_ctx *c, struct gen_buf *b)
+{
+	const struct idl_interface *i = c->iface;
+	struct gen_seen seen = { .n = 0 };
+	char *what = gen_strf("the ocall side of interface %s -- the proxies\n"
+	                      " * trusted code calls to reach its untrusted functions, with their checks\n"
+	                      " * and copies, and the trampolines; the gates are in %s_gates.c.  Link\n"
+	                      " * both into the program together with liberim.", c->iname, c->iname);
+
+	gen_file_head(c, b, "ocalls", what);
+	free(what);
+	if (gen_has_allow(i)) {
+		gen_puts(b, "/* the entry ids allow lists name: the trusted base (set by the\n"
+		            " * registration in the gates file; untrusted code cannot redirect it to\n"
+		            " * another private entry) plus the index */\n");
+		gen_printf(b, "ERIM_TRUSTED __attribute__((visibility(\"hidden\"))) unsigned %s;\n", gen_tbase(c));
+		gen_entry_ids(i, b);
+		gen_puts(b, "\n");
+	}
+	for (const struct idl_func *f = i->untrusted; f; f = f->next)
+		gen_cb_struct(c, b, f);
+	gen_struct_helpers(c, b, c->file, &seen);
+	gen_ocall_side(c, b);
+	if (!i->untrusted)
+		gen_printf(b, "/* interface %s has no untrusted functions */\n", c->iname);
+}
+
 const struct gen_backend gen_backends[] = {
-	{ "_erim.h", 1, gen_header_untrusted, 0 },
-	{ "_trusted.h", 1, gen_header_trusted, 0 },
-	{ "_gates.c", 0, gen_gates, 0 },
-	{ "_u.h", 1, gen_sgx_u_h, 1 },
-	{ "_u.c", 0, gen_sgx_u_c, 1 },
-	{ "_t.h", 1, gen_sgx_t_h, 1 },
-	{ "_t.c", 0, gen_sgx_t_c, 1 },
+	{ "_erim.h", 1, gen_header_untrusted, 0, 0 },
+	{ "_trusted.h", 1, gen_header_trusted, 0, 0 },
+	{ "_gates.c", 0, gen_gates, 0, 0 },
+	{ "_ocalls.c", 0, gen_ocalls, 0, 1 },
+	{ "_u.h", 1, gen_sgx_u_h, 1, 0 },
+	{ "_u.c", 0, gen_sgx_u_c, 1, 0 },
+	{ "_t.h", 1, gen_sgx_t_h, 1, 0 },
+	{ "_t.c", 0, gen_sgx_t_c, 1, 0 },
 };
 const size_t gen_nbackends = sizeof gen_backends / sizeof gen_backends[0];
+
+int gen_backend_wanted(const struct gen_backend *be, const struct gen_opts *o)
+{
+	return (!be->sgx_only || o->abi_sgx) && (!be->split_only || o->split_ocalls);
+}

@@ -35,6 +35,9 @@ int gen_signedness(const struct idl_type *t);
 /* How the trusted implementation of a trusted function is named. */
 const char *gen_impl_prefix(struct gen_ctx *c);
 const char *gen_impl_suffix(struct gen_ctx *c);
+/* The trusted global holding the first entry id, which allow lists add
+ * their indices to (valid until the next call). */
+const char *gen_tbase(const struct gen_ctx *c);
 /* A field declaration of an args struct for parameter P (caller frees). */
 char *gen_field(const struct idl_param *p);
 

@@ -341,6 +341,17 @@ const char *gen_impl_suffix(struct gen_ctx *c)
 	return c->interpose || c->opts.abi_sgx ? "" : "_impl";
 }
 
+const char *gen_tbase(const struct gen_ctx *c)
+{
+	static char name[256];
+
+	/* one file: a static; split: NAME_ocalls.c's global, which NAME_gates.c's
+	 * constructor sets (so the ocall side never refers to the entry side) */
+	snprintf(name, sizeof name, "erim__tbase%s%s", c->opts.split_ocalls ? "_" : "",
+	         c->opts.split_ocalls ? c->iname : "");
+	return name;
+}
+
 /* A field declaration of an args struct for parameter P. */
 char *gen_field(const struct idl_param *p)
 {

@@ -300,7 +300,7 @@ void gen_proxy(struct gen_ctx *c, struct gen_buf *b, const struct idl_func *f)
 	if (nallow) {
 		gen_printf(b, "\tunsigned erim__allow[%zu] = { ", nallow);
 		for (const struct idl_ident_list *a = f->allow; a; a = a->next)
-			gen_printf(b, "erim__tbase + erim__id_%s%s", a->name, a->next ? ", " : " };\n");
+			gen_printf(b, "%s + erim__id_%s%s", gen_tbase(c), a->name, a->next ? ", " : " };\n");
 	}
 	gen_puts(b, "\n");
 	if (c->interpose) {

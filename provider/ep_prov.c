@@ -12,14 +12,12 @@
  * variables choose the back end as for every erim program. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
-#include <openssl/err.h>
 #include <openssl/params.h>
 
 #include "erim.h"
@@ -66,7 +64,6 @@ static const OSSL_ALGORITHM ep_cipher[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-unsigned long ep_gate_calls;
 static int ep_stats;
 
 /* ERIM_PROVIDER_STATS=1 (read when the provider starts: servers clear the
@@ -77,24 +74,6 @@ __attribute__((destructor)) static void ep_report_stats(void)
 	if (ep_stats)
 		fprintf(stderr, "erim-provider: pid %d: %lu signing gate calls, %lu record gate calls\n", (int)getpid(),
 		        ep_gate_calls, ep_record_calls);
-}
-
-void ep_error(const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "erim-provider: %s\n", msg);
-	ERR_raise_data(ERR_LIB_USER, ERR_R_OPERATION_FAIL, "erim-provider: %s", msg);
-}
-
-/* The trusted side's log lines (refusal reasons; never key material). */
-void ep_log(const char *line)
-{
-	fprintf(stderr, "erim-provider: %s\n", line);
 }
 
 static const OSSL_ALGORITHM ep_store[] = {

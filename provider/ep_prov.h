@@ -77,11 +77,11 @@ extern const OSSL_DISPATCH ep_cipher_aes256gcm_functions[];
 extern const OSSL_DISPATCH ep_cipher_chachapoly_functions[];
 extern unsigned long ep_record_calls;
 
-/* ep_prov.c: gate calls made by this process (for ERIM_PROVIDER_STATS=1,
+/* ep_log.c: gate calls made by this process (for ERIM_PROVIDER_STATS=1,
  * printed on stderr at exit; `make bench-tls` reads them) */
 extern unsigned long ep_gate_calls;
 
-/* ep_prov.c: report an error both to OpenSSL's error queue and to stderr
+/* ep_log.c: report an error both to OpenSSL's error queue and to stderr
  * (which a server's start-up log shows) */
 void ep_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

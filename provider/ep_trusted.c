@@ -10,7 +10,6 @@
  * from untrusted memory: the hash vtables and the EC implementation are
  * BearSSL's const (RELRO) objects. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,23 +68,6 @@ static int close_slot(int handle)
 		__builtin_ia32_pause();
 	return 0;
 }
-
-void ept_wipe(void *p, size_t n)
-{
-	sodium_memzero(p, n);
-}
-
-void ept_logf(const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	ep_log_ocall(line);
-}
-
 
 int ep_load_impl(const char *path)
 {

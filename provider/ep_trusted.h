@@ -44,10 +44,10 @@ int ept_keyfile_load(const char *path, struct ept_key *k);
 int ept_pss_encode(const br_hash_class *hc, const unsigned char *mhash, size_t hlen,
                    size_t saltlen, uint32_t modbits, unsigned char *out, size_t k);
 
-/* ep_trusted.c: wipe N bytes at P (not optimised away). */
+/* ep_trusted_util.c: wipe N bytes at P (not optimised away). */
 void ept_wipe(void *p, size_t n);
 
-/* ep_trusted.c: log a line through the untrusted side (no secrets!). */
+/* ep_trusted_util.c: log a line through the untrusted side (no secrets!). */
 void ept_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

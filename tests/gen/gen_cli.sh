@@ -3,7 +3,8 @@
 # gen_cli.sh: the erimgen command line -- options, exit statuses (0 done,
 # 1 interface errors, 2 bad command line), nothing written on error, atomic
 # outputs, --header-only, --depfile with imports, --audit, --dump-ast,
-# --interpose, --print-link-flags and -W options passed to the front end.
+# --interpose, --print-link-flags, -W options passed to the front end, and
+# --split-ocalls (its files, what each holds, misuse).
 set -u
 suite=gen_cli
 
@@ -139,5 +140,62 @@ if [ $rc = 0 ] && cc -std=c11 -I o8 -I "$top_srcdir/tests/gen" -I "$top_srcdir/r
 	&& ! cc -std=c11 -I o8 -I abi -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c o8/keyvault_gates.c -o o8/bad.o 2>"$w/cc.log" \
 	&& grep -q 'generated for erim_gen.h ABI 1' "$w/cc.log"; then sh_pass $t
 else cat "$w/cc.log"; sh_fail $t "rc=$rc: the ABI check did not fire (or the real header failed)"; fi
+
+# --- --split-ocalls: the ocall side in NAME_ocalls.c (keyvault has two
+# untrusted functions, one with an allow list)
+t=split_ocalls_writes_the_ocalls_file_too
+mkdir -p s1
+run --split-ocalls -o s1 --depfile s1/kv.d keyvault.erim
+[ $rc = 0 ] && [ "$(ls s1 | tr '\n' ' ')" = "keyvault_erim.h keyvault_gates.c keyvault_ocalls.c keyvault_trusted.h kv.d " ] \
+	&& grep -Eq '^s1/keyvault_ocalls\.c: keyvault\.erim' s1/kv.d && sh_pass $t || sh_fail $t "rc=$rc files: $(ls s1)"
+
+t=split_ocalls_moves_proxies_and_trampolines_only
+# the proxies and trampolines are in the ocalls file alone, the gates and
+# entries in the gates file alone; together the same functions as one file
+# (the static struct helpers, "static __attribute__((unused))", are in both)
+mkdir -p s0
+run -o s0 keyvault.erim
+fns() { grep -Eo '^[a-z_ ]*[a-z_0-9]+\(' "$@" | sed 's/^.* //' | grep -v '^__attribute__' | sort; }
+if [ $rc = 0 ] && grep -q '^int kv_confirm_ocall(' s1/keyvault_ocalls.c && grep -q 'erim__tramp_kv_log' s1/keyvault_ocalls.c \
+	&& ! grep -Eq '_ocall\(|erim__tramp_' s1/keyvault_gates.c && ! grep -Eq 'erim__entry_|erim_gate_call' s1/keyvault_ocalls.c \
+	&& [ "$(fns s0/keyvault_gates.c)" = "$(cat s1/keyvault_gates.c s1/keyvault_ocalls.c | fns -)" ] \
+	&& [ "$(head -n 1 s1/keyvault_ocalls.c)" = "$(head -n 1 s0/keyvault_gates.c)" ]; then sh_pass $t
+else sh_fail $t "rc=$rc: $(fns s0/keyvault_gates.c | tr '\n' ' ') vs $(cat s1/keyvault_gates.c s1/keyvault_ocalls.c | fns - | tr '\n' ' ')"; fi
+
+t=split_ocalls_files_compile_and_the_ocalls_need_nothing_of_the_gates
+# gcc -Werror; the ocalls object defines the allow lists' trusted base and
+# uses no symbol the gates object defines (no circle through them)
+if cc -std=c11 -Wall -Wextra -Werror -I s1 -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c s1/keyvault_gates.c -o s1/g.o 2>"$w/cc.log" \
+	&& cc -std=c11 -Wall -Wextra -Werror -I s1 -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c s1/keyvault_ocalls.c -o s1/o.o 2>>"$w/cc.log"; then
+	defs=$(nm -P s1/g.o | awk '$2 ~ /^[TDBR]$/ { print $1 }' | sort)
+	undefs=$(nm -P s1/o.o | awk '$2 == "U" { print $1 }' | sort)
+	common=$(for u in $undefs; do printf '%s\n' "$defs" | grep -Fx "$u"; done)
+	if [ -z "$common" ] && nm -P s1/o.o | grep -q '^erim__tbase_keyvault [DdBb]' \
+		&& nm -P s1/g.o | grep -q '^erim__tbase_keyvault U'; then sh_pass $t
+	else sh_fail $t "the ocalls object uses the gates object's: $common"; fi
+else cat "$w/cc.log"; sh_fail $t "does not compile"; fi
+
+t=split_ocalls_interface_without_untrusted_functions_writes_an_ocalls_file
+mkdir -p s2
+printf 'interface nu {\n    trusted { public int nu_f(int x); };\n};\n' >nu.erim
+run --split-ocalls -o s2 nu.erim
+[ $rc = 0 ] && [ -f s2/nu_ocalls.c ] && cc -std=c11 -Wall -Wextra -Werror -I s2 -I "$top_srcdir/runtime" -c s2/nu_ocalls.c -o s2/o.o 2>"$w/cc.log" \
+	&& sh_pass $t || { cat "$w/cc.log"; sh_fail $t "rc=$rc files: $(ls s2)"; }
+
+t=split_ocalls_with_header_only_writes_the_two_headers
+mkdir -p s3
+run --split-ocalls --header-only -o s3 keyvault.erim
+[ $rc = 0 ] && [ "$(ls s3 | tr '\n' ' ')" = "keyvault_erim.h keyvault_trusted.h " ] && sh_pass $t || sh_fail $t "files: $(ls s3)"
+
+t=split_ocalls_given_an_argument_exits_2_naming_it
+mkdir -p s4
+run --split-ocalls=yes -o s4 keyvault.erim
+[ $rc = 2 ] && echo "$err" | grep -q "option '--split-ocalls' takes no argument" && [ -z "$(ls s4)" ] \
+	&& sh_pass $t || sh_fail $t "rc=$rc err=$err"
+
+t=split_ocalls_interface_error_writes_neither_file
+mkdir -p s5
+run --split-ocalls -o s5 broken.erim
+[ $rc = 1 ] && [ -z "$(ls s5)" ] && sh_pass $t || sh_fail $t "rc=$rc files: $(ls s5)"
 
 sh_done "$suite"

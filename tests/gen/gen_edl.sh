@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # gen_edl.sh: Intel SGX SampleEnclave-style EDL files (tests/idl/good/edl)
 # go through erimgen and the generated code compiles warning-free with gcc and
-# clang -std=c11 -Wall -Wextra -Werror (SDK types come from sgx_include/).
+# clang -std=c11 -Wall -Wextra -Werror (SDK types come from sgx_include/),
+# also as erimgen --split-ocalls writes it.
 . "$srcdir/lib/sh_check.sh"
 erimgen=$top_builddir/generator/erimgen
 edl=$top_srcdir/tests/idl/good/edl
@@ -41,6 +42,16 @@ for f in "$edl"/*.edl "$edl"/*/*.edl; do
 	done
 	for fn in $(sed -n 's|.*expect-absent: \(.*\) \*/|\1|p' "$f"); do
 		sh_check "$n.edl: $fn is not imported" sh -c "! grep -q '[^a-z_]$fn(' '$w/$n/${n}_erim.h'"
+	done
+	# --split-ocalls with edger8r's files: the gates, the ocalls file and the
+	# SGX wrappers over them compile (gcc)
+	mkdir -p "$w/$n/split"
+	sh_check "$n.edl: erimgen --split-ocalls --abi=sgx succeeds" \
+		"$erimgen" --split-ocalls --abi=sgx -I "$edl" -o "$w/$n/split" "$f"
+	for g in "$w/$n/split"/*.c; do
+		sh_check "$n.edl: --split-ocalls --abi=sgx $(basename "$g") compiles" \
+			gcc -std=c11 -Wall -Wextra -Werror -I "$top_srcdir/runtime" -I "$w/$n/split" \
+			-I "$top_srcdir/tests/gen/sgx_include" -I "$top_srcdir/generator/include" -c "$g" -o "$g.o"
 	done
 done
 # --print-link-flags names the imported functions too

@@ -4,7 +4,8 @@
  * code the runtime and attack tests link (independent of the front end), and
  * the compile tests compile what it writes.
  *
- *   gen_handgen DIR [--interpose]      writes keyvault_* and gentest_* into DIR */
+ *   gen_handgen DIR [--interpose] [--split-ocalls]
+ *                                      writes keyvault_* and gentest_* into DIR */
 #include <stdio.h>
 #include <string.h>
 
@@ -183,16 +184,16 @@ const char *__asan_default_options(void)
 	return "detect_leaks=0";
 }
 
-static int handgen_write(struct idl_file *f, const char *dir, int interpose)
+static int handgen_write(struct idl_file *f, const char *dir, int interpose, int split)
 {
 	struct gen_ctx c = { .file = f, .iface = f->interfaces, .iname = f->interfaces->name,
-		.opts = { .source_name = f->path, .version = "test" } };
+		.opts = { .split_ocalls = split, .source_name = f->path, .version = "test" } };
 	int rc = 0;
 
 	c.interpose = interpose;
 	for (size_t k = 0; k < gen_nbackends; k++) {
-		if (gen_backends[k].sgx_only)
-			continue;   /* --abi=sgx files: written only under --abi=sgx */
+		if (!gen_backend_wanted(&gen_backends[k], &c.opts))
+			continue;   /* --abi=sgx, --split-ocalls files: not asked for */
 		struct gen_buf b;
 		char *path = gen_strf("%s/%s%s", dir, c.iname, gen_backends[k].suffix);
 		gen_buf_init(&b, path + strlen(dir) + 1);
@@ -209,12 +210,20 @@ static int handgen_write(struct idl_file *f, const char *dir, int interpose)
 
 int main(int argc, char **argv)
 {
-	int interpose = argc > 2 && strcmp(argv[2], "--interpose") == 0;
+	int interpose = 0, split = 0;
 
+	for (int k = 2; k < argc; k++) {
+		if (strcmp(argv[k], "--interpose") == 0)
+			interpose = 1;
+		else if (strcmp(argv[k], "--split-ocalls") == 0)
+			split = 1;
+		else
+			argc = 0;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen_handgen DIR [--interpose]\n");
+		fprintf(stderr, "usage: gen_handgen DIR [--interpose] [--split-ocalls]\n");
 		return 2;
 	}
-	return handgen_write(ha_keyvault(), argv[1], interpose) |
-	       handgen_write(ha_gentest(), argv[1], interpose);
+	return handgen_write(ha_keyvault(), argv[1], interpose, split) |
+	       handgen_write(ha_gentest(), argv[1], interpose, split);
 }

@@ -146,6 +146,18 @@ else
 fi
 out=$(ERIM_BACKEND=mprotect "$am_build/app" run 2>&1)
 sh_check am_app_works_after_rebuild [ "$out" = "total=42 pin_ok=1 pin_bad=0" ]
+# erim.am makes one object per interface: --split-ocalls (two C files) is
+# refused with a message, leaving no object and nothing of its run behind
+rm -f "$am_build/counter.o"
+if ! make -C "$am_build" ERIMGEN_FLAGS=--split-ocalls counter.o >"$tmp/make-split.log" 2>&1 &&
+   grep -q 'counter.erim: erim.am compiles one gates file per .erim into one object: drop --split-ocalls' "$tmp/make-split.log" &&
+   [ ! -e "$am_build/counter.o" ] && [ ! -e "$am_build/counter.erim-t" ]; then
+	sh_pass am_split_ocalls_refused
+else
+	tail -n 20 "$tmp/make-split.log"; sh_fail am_split_ocalls_refused
+fi
+make -C "$am_build" >"$tmp/make4.log" 2>&1
+sh_check am_builds_again_without_split_ocalls test -f "$am_build/counter.o"
 
 echo "--- automake project: make distcheck"
 if make -C "$am_build" distcheck >"$tmp/distcheck.log" 2>&1; then
@@ -187,6 +199,11 @@ cmake_project() {
 	sh_check "${tag}_links_the_trusted_section_script" \
 		grep -rqs -- "-Wl,-T,$prefix/share/erim/erim_trusted.ld" "$cm_build/CMakeFiles" "$cm_build/build.ninja"
 	run_checks "$tag" "$cm_build/app"
+	# counter.erim is added with SPLIT_OCALLS: its ocalls file is written
+	# (named after the .erim, including the renamed headers) and compiled
+	sh_check "${tag}_split_ocalls_file_compiled" test -f "$cm_build/CMakeFiles/app.dir/counter_ocalls.c.o"
+	sh_check "${tag}_split_ocalls_file_includes_the_stem_headers" \
+		grep -q '#include "counter_trusted.h"' "$cm_build/counter_ocalls.c"
 	o=CMakeFiles/app.dir
 	l=CMakeFiles/pinlib.dir
 	files="app $o/app.c.o $o/trusted.c.o $l/pinlib.c.o $o/counter_gates.c.o $l/pin_gates.c.o libpinlib.a counter_erim.h counter_trusted.h pin_erim.h"

@@ -35,7 +35,7 @@ static void der_append(void *ctx, const void *data, size_t len)
 		s->der_overflow = 1;
 		return;
 	}
-	memcpy(s->der + s->derlen, data, len);
+	ept_copy(s->der + s->derlen, data, len);
 	s->derlen += len;
 }
 
@@ -48,7 +48,7 @@ static int open_checked(const char *path)
 	if (fd < 0) {
 		int e = errno;
 
-		ept_logf("cannot open key file %s: %s", path, strerror(e));
+		ept_logf("cannot open key file %s: errno %d", path, e);   /* strerror reads locale data */
 		return -e;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -111,13 +111,13 @@ static int pem_to_der(struct ept_scratch *s, size_t len, const char *path)
 		case BR_PEM_BEGIN_OBJ: {
 			const char *name = br_pem_decoder_name(&s->pem);
 
-			if (strcmp(name, "ENCRYPTED PRIVATE KEY") == 0) {
+			if (ept_streq(name, "ENCRYPTED PRIVATE KEY")) {
 				ept_logf("key file %s is encrypted; erim needs an unencrypted key "
 				         "readable only by the server (chmod 600)", path);
 				return -ENOTSUP;
 			}
-			if (strcmp(name, "PRIVATE KEY") == 0 || strcmp(name, "RSA PRIVATE KEY") == 0 ||
-			    strcmp(name, "EC PRIVATE KEY") == 0) {
+			if (ept_streq(name, "PRIVATE KEY") || ept_streq(name, "RSA PRIVATE KEY") ||
+			    ept_streq(name, "EC PRIVATE KEY")) {
 				inside = 1;
 				s->derlen = 0;
 				br_pem_decoder_setdest(&s->pem, der_append, s);
@@ -237,7 +237,7 @@ static int copy_rsa(const br_rsa_private_key *src, uint32_t e, struct ept_key *k
 		return -ENOTSUP;
 	}
 	k->rsa.n_bitlen = src->n_bitlen;
-#define EP_COPY(f) do { memcpy(p, src->f, src->f##len); k->rsa.f = p; k->rsa.f##len = src->f##len; p += part; } while (0)
+#define EP_COPY(f) do { ept_copy(p, src->f, src->f##len); k->rsa.f = p; k->rsa.f##len = src->f##len; p += part; } while (0)
 	EP_COPY(p);
 	EP_COPY(q);
 	EP_COPY(dp);
@@ -269,7 +269,7 @@ static int copy_ec(const br_ec_private_key *src, struct ept_key *k, const char *
 		ept_logf("key file %s: EC key on curve %d; erim supports P-256 (prime256v1)", path, src->curve);
 		return -ENOTSUP;
 	}
-	memcpy(k->ec_x, src->x, sizeof k->ec_x);
+	ept_copy(k->ec_x, src->x, sizeof k->ec_x);
 	k->ec.curve = BR_EC_secp256r1;
 	k->ec.x = k->ec_x;
 	k->ec.xlen = sizeof k->ec_x;
@@ -321,7 +321,7 @@ int ept_keyfile_load(const char *path, struct ept_key *k)
 	rc = read_all(fd, s->file, sizeof s->file - 1, &len);
 	close(fd);
 	if (rc < 0)
-		ept_logf("cannot read key file %s: %s", path, strerror(-rc));
+		ept_logf("cannot read key file %s: errno %d", path, -rc);
 	if (rc == 0)
 		rc = pem_to_der(s, len, path);
 	if (rc == 0)

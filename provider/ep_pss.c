@@ -73,7 +73,7 @@ int ept_pss_encode(const br_hash_class *hc, const unsigned char *mhash, size_t h
 	rc = fill_random(salt, saltlen);
 	if (rc < 0)
 		return rc;
-	memset(out, 0, k);
+	ept_fill(out, 0, k);
 	em = out + (k - emlen);
 	dblen = emlen - hlen - 1;
 	db = em;
@@ -85,10 +85,10 @@ int ept_pss_encode(const br_hash_class *hc, const unsigned char *mhash, size_t h
 	hc->out(&hctx.vtable, h);
 	/* DB = PS || 0x01 || salt, then masked */
 	db[dblen - saltlen - 1] = 0x01;
-	memcpy(db + dblen - saltlen, salt, saltlen);
+	ept_copy(db + dblen - saltlen, salt, saltlen);
 	mgf1_xor(hc, h, hlen, db, dblen);
 	db[0] &= (unsigned char)(0xFFu >> (8 * emlen - embits));
-	memcpy(em + dblen, h, hlen);
+	ept_copy(em + dblen, h, hlen);
 	em[emlen - 1] = 0xbc;
 	ept_wipe(&hctx, sizeof hctx);
 	ept_wipe(salt, sizeof salt);

@@ -119,18 +119,18 @@ static int public_of(struct ept_key *k, uint8_t *buf, size_t cap)
 	case EP_KT_RSA:
 		if (cap < k->nlen + k->elen)
 			return -ENOSPC;
-		memcpy(buf, k->n, k->nlen);
-		memcpy(buf + k->nlen, k->e, k->elen);
+		ept_copy(buf, k->n, k->nlen);
+		ept_copy(buf + k->nlen, k->e, k->elen);
 		return (int)(k->nlen + k->elen);
 	case EP_KT_EC_P256:
 		if (cap < sizeof k->ec_pub)
 			return -ENOSPC;
-		memcpy(buf, k->ec_pub, sizeof k->ec_pub);
+		ept_copy(buf, k->ec_pub, sizeof k->ec_pub);
 		return (int)sizeof k->ec_pub;
 	case EP_KT_ED25519:
 		if (cap < 32)
 			return -ENOSPC;
-		memcpy(buf, k->ed_sk + 32, 32);
+		ept_copy(buf, k->ed_sk + 32, 32);
 		return 32;
 	default:
 		return -EINVAL;
@@ -176,7 +176,7 @@ static int sign_rsa(struct ept_key *k, int alg, const br_hash_class *hc, const u
 			     ? (int)k->nlen : -EIO;
 	}
 	if (rc > 0)
-		memcpy(sig, x, k->nlen);
+		ept_copy(sig, x, k->nlen);
 	ept_wipe(x, sizeof x);
 	return rc;
 }
@@ -202,7 +202,7 @@ static int sign_with(struct ept_key *k, int alg, int hash, int saltlen, const ui
 		n = br_ecdsa_i31_sign_asn1(&br_ec_p256_m31, hc, tbs, &k->ec, der);
 		if (n == 0 || n > cap)
 			return -EIO;
-		memcpy(sig, der, n);
+		ept_copy(sig, der, n);
 		return (int)n;
 	}
 	case EP_ALG_ED25519:

@@ -121,7 +121,7 @@ static int setup(struct ept_aead *a, int alg, const uint8_t *key, size_t keylen)
 	case EP_AEAD_CHACHAPOLY:
 		if (keylen != 32)
 			return -EINVAL;
-		memcpy(a->chacha_key, key, 32);
+		ept_copy(a->chacha_key, key, 32);
 		a->chacha = br_chacha20_sse2_get();
 		if (!a->chacha)
 			a->chacha = &br_chacha20_ct_run;
@@ -166,7 +166,7 @@ int ep_aead_dup_impl(int handle)
 		erim_free(n);
 		return -EINVAL;
 	}
-	memcpy(n, a, sizeof *n);
+	ept_copy(n, a, sizeof *n);
 	unlock(handle);
 	if (n->alg != EP_AEAD_CHACHAPOLY)
 		gcm_bind(n);
@@ -215,13 +215,13 @@ int ep_aead_run_impl(int handle, int mode, const uint8_t *nonce, const uint8_t *
 	a = lock_key(handle);
 	if (!a)
 		return handle >= 0 && handle < EP_MAX_AEAD && ept_aeads[handle] ? -EBUSY : -EINVAL;
-	memcpy(out, in, len);
+	ept_copy(out, in, len);
 	if (a->alg == EP_AEAD_CHACHAPOLY) {
 		a->poly(a->chacha_key, nonce, out, len, aad, aadlen, t, a->chacha, enc);
 		if (mode == EP_AEAD_OPEN)
 			ok = sodium_memcmp(t, tag, 16) == 0;
 		else
-			memcpy(tag, t, 16);
+			ept_copy(tag, t, 16);
 	} else {
 		br_gcm_reset(&a->gcm, nonce, 12);
 		br_gcm_aad_inject(&a->gcm, aad, aadlen);

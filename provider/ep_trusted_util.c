@@ -5,10 +5,10 @@
  * call ep_keyfile.c and ep_pss.c, which call these: one file of helpers at
  * the bottom keeps the trusted side free of import circles. */
 #include <stdarg.h>
-#include <stdio.h>
 
 #include <sodium.h>
 
+#include "erim.h"
 #include "ep_trusted.h"
 #include "erimprov_trusted.h"
 
@@ -23,7 +23,7 @@ void ept_logf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	erim_vsnprintf(line, sizeof line, fmt, ap);   /* no locale, no stdio: doc/security.md */
 	va_end(ap);
 	ep_log_ocall(line);
 }

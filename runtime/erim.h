@@ -15,6 +15,7 @@
 #ifndef ERIM_H
 #define ERIM_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -140,6 +141,17 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
  * point.  For trusted code (libc's getrandom is a cancellation point, which
  * reads the thread's cancellation state).  Returns the byte count or -errno. */
 long erim_getrandom(void *buf, size_t len, unsigned flags);
+
+/* Format into BUF (at most SIZE - 1 characters and a NUL) for trusted code:
+ * reads nothing but FMT and the arguments -- no locale data, no stdio state,
+ * both of which live in memory untrusted code can write (doc/security.md,
+ * "Not covered").  Conversions: %% %c %s %d %i %u %o %x %X %p, flags # 0 -,
+ * a width, length modifiers hh h l ll z j t; no precision, no floating point.
+ * Returns the number of characters written (after truncation). */
+__attribute__((format(printf, 3, 0)))
+size_t erim_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+__attribute__((format(printf, 3, 4)))
+size_t erim_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* ---- violations ---------------------------------------------------------------- */
 

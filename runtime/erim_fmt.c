@@ -5,8 +5,10 @@
  * slow path, in generated marshallers, in the heap).  vsnprintf would be a
  * libc call through the GOT that reads locale data and stdio state untrusted
  * code can write, so this file formats by hand.  It understands what the
- * runtime and erimgen's generated code use: %% %c %s %d %i %u %x %X %p with
- * the flags '#' '0' '-', a width, and the length modifiers hh h l ll z j t. */
+ * runtime and erimgen's generated code use: %% %c %s %d %i %u %o %x %X %p with
+ * the flags '#' '0' '-', a width, and the length modifiers hh h l ll z j t.
+ * erim_snprintf()/erim_vsnprintf() offer the same to trusted code (erim.h):
+ * it reads only its arguments, never locale or stdio state. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -124,6 +126,7 @@ size_t erim__vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 			put_num(&o, u, s < 0, 10, 0, NULL, width, zero, left);
 			break;
 		case 'u':
+		case 'o':
 		case 'x':
 		case 'X':
 			u = lng >= 2 ? (uintmax_t)va_arg(ap, unsigned long long)
@@ -131,6 +134,8 @@ size_t erim__vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 			  : (uintmax_t)va_arg(ap, unsigned);
 			if (*f == 'u')
 				put_num(&o, u, 0, 10, 0, NULL, width, zero, left);
+			else if (*f == 'o')
+				put_num(&o, u, 0, 8, 0, alt && u ? "0" : NULL, width, zero, left);
 			else
 				put_num(&o, u, 0, 16, *f == 'X', alt && u ? (*f == 'X' ? "0X" : "0x") : NULL,
 				        width, zero, left);
@@ -147,4 +152,20 @@ size_t erim__vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 	if (size)
 		*o.p = 0;
 	return (size_t)(o.p - buf);
+}
+
+size_t erim_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return erim__vfmt(buf, size, fmt, ap);
+}
+
+size_t erim_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = erim__vfmt(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }

@@ -77,25 +77,13 @@ void erim__fatal(const char *fmt, ...)
 	erim__die();
 }
 
-__attribute__((format(printf, 3, 4)))
-static size_t fmt_at(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	n = erim__vfmt(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 void erim_refuse(const char *iface, const char *func, const char *fmt, ...)
 {
 	char buf[512];
 	size_t n;
 	va_list ap;
 
-	n = fmt_at(buf, sizeof buf - 1, "erim: %s.%s: ", iface ? iface : "?", func ? func : "?");
+	n = erim_snprintf(buf, sizeof buf - 1, "erim: %s.%s: ", iface ? iface : "?", func ? func : "?");
 	va_start(ap, fmt);
 	n += erim__vfmt(buf + n, sizeof buf - 1 - n, fmt, ap);
 	va_end(ap);

@@ -127,14 +127,19 @@ struct tem_vma {
 static int each_vma(pid_t tid, uint64_t start, uint64_t end,
                     int (*fn)(const struct tem_vma *v, void *arg), void *arg)
 {
-	char name[64], line[512];
-	FILE *f;
+	char line[512];
+	const char *pos, *end_text;
+	char *text;
+	size_t len;
 	int rc = 0;
 
-	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
-	if (!(f = tem_proc_fopen(name)))
+	/* the map as read once in this stop (tem_maps.c); a copy, since FN
+	 * may read another process's map */
+	if (!(text = tem_maps_copy(tid, &len)))
 		return -errno;
-	while (!rc && fgets(line, sizeof line, f)) {
+	pos = text;
+	end_text = text + len;
+	while (!rc && tem_maps_line(&pos, end_text, line, sizeof line)) {
 		struct tem_vma v;
 		int n = 0;
 		char *dash;
@@ -155,7 +160,7 @@ static int each_vma(pid_t tid, uint64_t start, uint64_t end,
 			continue;
 		rc = fn(&v, arg);
 	}
-	fclose(f);
+	free(text);
 	return rc;
 }
 

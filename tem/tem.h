@@ -122,6 +122,7 @@ struct tem_thread {
 	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
 	int inject_cont;               /* an injected call runs to its seccomp stop under PTRACE_CONT (tem_main.c inject) */
 	int memfd;                     /* its /proc/TID/mem (O_RDWR), -1 until first needed (tem_fresh.c) */
+	int mapsfd;                    /* its /proc/TID/maps for PROCMAP_QUERY, -1 until needed (tem_maps.c) */
 	int cur_status;                /* the waitpid status being dispatched */
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
@@ -201,7 +202,8 @@ int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len);
  * opened once and kept (*OWNED = 0), or, for a tid erim-tem has no thread
  * of, a new one the caller closes (*OWNED = 1).  -errno on failure. */
 int tem_mem_fd(pid_t tid, int *owned);
-/* A thread's mm changed (exec) or it is gone: forget its memory file. */
+/* A thread's mm changed (exec) or it is gone: forget its memory and maps
+ * files. */
 void tem_mem_fd_drop(struct tem_thread *t);
 int tem_sigframe_refused(struct tem_thread *t, int sig);        /* tem_sigframe.c */
 
@@ -278,6 +280,26 @@ char *tem_maps_copy(pid_t pid, size_t *len);
 /* The next line at *POS (before END) into LINE (at most SIZE-1 bytes of it,
  * NUL-terminated), *POS moved past it; NULL at the end. */
 const char *tem_maps_line(const char **pos, const char *end, char *line, size_t size);
+/* One line of a maps file, parsed; PATH points into the line ("" if none). */
+struct tem_mapent {
+	uint64_t start, end, off, ino;
+	unsigned maj, min;
+	char perms[5];
+	const char *path;
+};
+int tem_maps_parse(const char *line, struct tem_mapent *e);
+/* The mappings of TID overlapping [START, END), one PROCMAP_QUERY ioctl
+ * each (Linux 6.11+), or only those with every permission of WANT
+ * (TEM_MAPS_*: r, w, x, s): FN(entry, ARG) for each in order (PATH is "") until
+ * it returns non-zero.  FN's non-zero result, or 0; -ENOTTY where the query
+ * cannot answer (no such ioctl, no traced thread TID, a failure): the
+ * caller then reads the text. */
+#define TEM_MAPS_R 1
+#define TEM_MAPS_W 2
+#define TEM_MAPS_X 4
+#define TEM_MAPS_S 8
+int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                   int (*fn)(const struct tem_mapent *e, void *arg), void *arg);
 /* The loop handles a new stop or resumes a tracee: maps read before are stale. */
 void tem_maps_forget(void);
 /* How many maps files were read so far (logged with --log at exit). */

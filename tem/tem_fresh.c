@@ -64,7 +64,10 @@ void tem_mem_fd_drop(struct tem_thread *t)
 {
 	if (t->memfd >= 0)
 		close(t->memfd);
+	if (t->mapsfd >= 0)
+		close(t->mapsfd);
 	t->memfd = -1;
+	t->mapsfd = -1;
 }
 
 /* Copy [start, end) of TID's memory into a new buffer (*OUT, the caller

@@ -57,6 +57,7 @@ struct tem_thread *tem_thread_get(pid_t tid)
 	t = xcalloc(1, sizeof *t);
 	t->tid = tid;
 	t->memfd = -1;
+	t->mapsfd = -1;
 	threads[nthreads++] = t;
 	return t;
 }

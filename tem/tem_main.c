@@ -148,13 +148,15 @@ static int no_own_filter(void)
 	return mode == 0;
 }
 
-static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
+/* Inject NR(ARGS) into T, stopped at a syscall-exit stop with registers CUR
+ * (what the interrupted call returns with, restored when the injection is
+ * over). */
+static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const struct user_regs_struct *cur)
 {
 	struct user_regs_struct r;
 	int i;
 
-	if (tem_getregs(t->tid, &t->saved) != 0)
-		return;
+	t->saved = *cur;
 	r = t->saved;
 	r.rip -= 2;                 /* back onto the 2-byte `syscall` instruction */
 	r.rax = (uint64_t)nr;
@@ -414,8 +416,9 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	c->inject = 0;
 	if (fn)
 		fn(c, ret);
-	if (c->inject)    /* the exit check's verdict: run one more call first */
-		inject(t, c->inject_nr, c->inject_args);
+	if (c->inject)    /* the exit check's verdict: run one more call first
+	                   * (the checks change no general register: R is current) */
+		inject(t, c->inject_nr, c->inject_args, &r);
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
 	unblock(t);

@@ -210,7 +210,12 @@ const char *tem_maps_line(const char **pos, const char *end, char *line, size_t 
  * for the text, where another task could change it meanwhile the caller's
  * group is held (tem_main.c).  The maps fd is bound to the mm at open, so
  * it is kept per traced thread and dropped with its memory file at exec
- * and exit (tem_mem_fd_drop). */
+ * and exit (tem_mem_fd_drop).  Between an exec and the loop handling its
+ * event another process's judgement may still ask the old fd about that
+ * thread (the shared-writable scan covers every traced process): the new
+ * image has not run an instruction then, so it has no mappings but the
+ * loader's private ones, and the old fd only reports the former address
+ * space's mappings in their place (or fails once that is gone: the text). */
 struct tem_procmap_query {
 	uint64_t size;
 	uint64_t query_flags;

@@ -202,6 +202,9 @@ int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len);
  * opened once and kept (*OWNED = 0), or, for a tid erim-tem has no thread
  * of, a new one the caller closes (*OWNED = 1).  -errno on failure. */
 int tem_mem_fd(pid_t tid, int *owned);
+/* 1 (and counted) if one more fd may be kept with a thread, 0 when the
+ * budget of kept fds is spent (open per use then). */
+int tem_fd_keep(void);
 /* A thread's mm changed (exec) or it is gone: forget its memory and maps
  * files. */
 void tem_mem_fd_drop(struct tem_thread *t);

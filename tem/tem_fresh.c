@@ -39,7 +39,20 @@
  * holding tasks together and wrong for whose memory a file shows).
  * erim-tem is not dumpable and the tracees cannot ptrace it, so nobody can
  * borrow the fd. */
-#define MEMFD_KEEP_MAX 4096   /* beyond: open per use (many threads, few fds) */
+/* At most this many kept fds in all (memory and maps files together):
+ * beyond, a file is opened per use and closed again.  A program that
+ * starts thousands of threads must not exhaust erim-tem's fds, or every
+ * later check that opens a procfs file would fail. */
+#define TEM_FD_KEEP_MAX 256
+static int nkept;
+
+int tem_fd_keep(void)
+{
+	if (nkept >= TEM_FD_KEEP_MAX)
+		return 0;
+	nkept++;
+	return 1;
+}
 
 int tem_mem_fd(pid_t tid, int *owned)
 {
@@ -53,7 +66,7 @@ int tem_mem_fd(pid_t tid, int *owned)
 	snprintf(name, sizeof name, "/proc/%d/mem", (int)tid);
 	if ((fd = tem_proc_open(name, O_RDWR | O_CLOEXEC)) < 0)
 		return -errno;
-	if (t && fd < MEMFD_KEEP_MAX)
+	if (t && tem_fd_keep())
 		t->memfd = fd;
 	else
 		*owned = 1;
@@ -62,10 +75,14 @@ int tem_mem_fd(pid_t tid, int *owned)
 
 void tem_mem_fd_drop(struct tem_thread *t)
 {
-	if (t->memfd >= 0)
+	if (t->memfd >= 0) {
 		close(t->memfd);
-	if (t->mapsfd >= 0)
+		nkept--;
+	}
+	if (t->mapsfd >= 0) {
 		close(t->mapsfd);
+		nkept--;
+	}
 	t->memfd = -1;
 	t->mapsfd = -1;
 }

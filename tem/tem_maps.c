@@ -247,7 +247,7 @@ int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
 {
 	struct tem_thread *t = tem_thread_find(tid);
 	uint64_t at = start;
-	int fd, rc = 0;
+	int fd, rc = 0, owned = 0;
 
 	if (no_query)
 		return -ENOTTY;
@@ -259,9 +259,13 @@ int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
 		snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
 		if ((fd = tem_proc_open(name, O_RDONLY)) < 0)
 			return -ENOTTY;
-		t->mapsfd = fd;
+		if (tem_fd_keep())
+			t->mapsfd = fd;
+		else
+			owned = 1;   /* the budget of kept fds is spent */
+	} else {
+		fd = t->mapsfd;
 	}
-	fd = t->mapsfd;
 	while (at < end && rc == 0) {
 		struct tem_procmap_query q;
 		struct tem_mapent e;
@@ -282,7 +286,8 @@ int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
 			/* any other failure: the caller reads the text (its
 			 * callbacks only record, so seeing a mapping twice is
 			 * harmless) */
-			return -ENOTTY;
+			rc = -ENOTTY;
+			break;
 		}
 		if (q.vma_start >= end || q.vma_end <= at)
 			break;
@@ -301,5 +306,7 @@ int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
 		rc = fn(&e, arg);
 		at = q.vma_end;
 	}
+	if (owned)
+		close(fd);
 	return rc;
 }

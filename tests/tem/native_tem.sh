@@ -51,7 +51,7 @@ done
 # "Cost"): the map read anew at every stop, the memory and maps files of a
 # thread dropped when it execs.  Control: without erim-tem the seam grant
 # is accepted.
-for m in seam exec vfork; do
+for m in seam exec vfork threads; do
 	"$tem" "$t/tem_cache" $m refused; count $? "tem_cache $m under erim-tem"
 	"$t/tem_cache" $m succeeded; count $? "control: tem_cache $m without erim-tem"
 done

@@ -13,11 +13,15 @@
  *   vfork  : the same from a vfork child, which makes its grant while it
  *            still shares the parent's address space (its files would then
  *            show the parent's memory, which is still alive) and then execs
+ *   threads: 160 threads alive at once, each with a JIT grant of its own
+ *            (more kept files than erim-tem keeps: the rest are opened per
+ *            use), each running its own bytes; then the seam
  * The second argument: "refused" (under erim-tem: clean code runs, the seam
  * grant is refused with EPERM) or "succeeded" (without erim-tem: the seam
  * grant is accepted -- the control that shows the refusal is erim-tem's).
  * Exit 0: as expected; 1: not; 2: the test could not run. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +90,47 @@ static int seam(void)
 	return r == 0 ? 0 : 1;
 }
 
+#define NTHREADS 160
+static pthread_barrier_t bar;
+
+static void *grant_thread(void *arg)
+{
+	unsigned char *page = arg;
+	long bad;
+
+	pthread_barrier_wait(&bar);   /* all alive before the first grant */
+	bad = clean_grant(page, 1);
+	pthread_barrier_wait(&bar);   /* and until the last one */
+	return (void *)bad;
+}
+
+static int threads(void)
+{
+	pthread_t th[NTHREADS];
+	unsigned char *m = mmap(NULL, 4096 * NTHREADS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i, n, bad = 0;
+
+	if (m == MAP_FAILED || pthread_barrier_init(&bar, NULL, NTHREADS) != 0)
+		return 2;
+	for (n = 0; n < NTHREADS; n++)
+		if (pthread_create(&th[n], NULL, grant_thread, m + 4096 * n) != 0)
+			break;
+	if (n < NTHREADS) {
+		fprintf(stderr, "tem_cache: only %d threads\n", n);
+		return 2;   /* the barrier would never open: exit with them */
+	}
+	for (i = 0; i < n; i++) {
+		void *r;
+
+		pthread_join(th[i], &r);
+		bad |= r != NULL;
+	}
+	if (bad)
+		return 1;
+	printf("threads: %d JIT grants at once ran their own bytes\n", n);
+	return seam();
+}
+
 /* After an exec: the new image's own grant and its own seam. */
 static int stage2(void)
 {
@@ -132,6 +177,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "seam") == 0)
 		return seam();
+	if (strcmp(argv[1], "threads") == 0)
+		return threads();
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)
 		return 2;

@@ -30,7 +30,7 @@ files="$files --file $builddir/inspect/disp_jump"
 set -- "$@" "$tem" disp_jump ';;'
 # what erim-tem keeps within and between stops (tem_cache.c): 6.1 reads
 # the map as text, 6.12 asks PROCMAP_QUERY
-for m in seam exec vfork; do
+for m in seam exec vfork threads; do
 	set -- "$@" "$tem" tem_cache $m refused ';;' "$t/tem_cache" $m succeeded ';;'
 done
 files="$files --file $t/tem_cache"

@@ -402,12 +402,14 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 		return TEM_R_RESUME;
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT || t->state == TEM_T_RUNNING)
 		return TEM_R_RESUME;   /* the entry of an injected call */
-	if (tem_getregs(t->tid, &r) != 0)
-		return TEM_R_NONE;
-	ret = (long)r.rax;
 	if (t->state == TEM_T_INJECT) {
+		ret = (long)info.exit.rval;   /* the injected call's result (its rax) */
 		r = t->saved;     /* the registers the interrupted call returned with */
 		tem_setregs(t->tid, &r);
+	} else {
+		if (tem_getregs(t->tid, &r) != 0)
+			return TEM_R_NONE;
+		ret = (long)r.rax;
 	}
 	t->state = TEM_T_RUNNING;
 	fn = c->on_exit;

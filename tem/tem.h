@@ -120,6 +120,9 @@ struct tem_thread {
 	struct { siginfo_t si; int raised; } defer[TEM_SIGHOLD_MAX];
 	int rseq_registered;
 	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
+	int inject_cont;               /* an injected call runs to its seccomp stop under PTRACE_CONT (tem_main.c inject) */
+	int memfd;                     /* its /proc/TID/mem (O_RDWR), -1 until first needed (tem_fresh.c) */
+	int mapsfd;                    /* its /proc/TID/maps for PROCMAP_QUERY, -1 until needed (tem_maps.c) */
 	int cur_status;                /* the waitpid status being dispatched */
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
@@ -195,6 +198,16 @@ int tem_cow_break(pid_t tid, uint64_t start, uint64_t end);   /* tem_cow.c */
 /* tem_fresh.c: a grant's bytes copied out, and written into new pages */
 int tem_fresh_copy(pid_t tid, uint64_t start, uint64_t end, uint8_t **out);
 int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len);
+/* TID's memory file for reading and writing: the traced thread's own,
+ * opened once and kept (*OWNED = 0), or, for a tid erim-tem has no thread
+ * of, a new one the caller closes (*OWNED = 1).  -errno on failure. */
+int tem_mem_fd(pid_t tid, int *owned);
+/* 1 (and counted) if one more fd may be kept with a thread, 0 when the
+ * budget of kept fds is spent (open per use then). */
+int tem_fd_keep(void);
+/* A thread's mm changed (exec) or it is gone: forget its memory and maps
+ * files. */
+void tem_mem_fd_drop(struct tem_thread *t);
 int tem_sigframe_refused(struct tem_thread *t, int sig);        /* tem_sigframe.c */
 
 /* ---- tem_inspect.c: what may become executable ------------------------------- */
@@ -260,6 +273,41 @@ void tem_call_touches(struct tem_call *c, struct tem_touch *t);
 /* Start and end of the mapping of TID that contains ADDR; 0 if found. */
 int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5]);
 
+/* ---- tem_maps.c: /proc/PID/maps read at most once per stop -------------------- */
+
+/* The text of PID's maps (NUL-terminated, *LEN bytes), read now or earlier
+ * in the same stop; NULL with errno set.  Valid until the next call. */
+const char *tem_maps_text(pid_t pid, size_t *len);
+/* The same, as a malloc'ed copy the caller frees. */
+char *tem_maps_copy(pid_t pid, size_t *len);
+/* The next line at *POS (before END) into LINE (at most SIZE-1 bytes of it,
+ * NUL-terminated), *POS moved past it; NULL at the end. */
+const char *tem_maps_line(const char **pos, const char *end, char *line, size_t size);
+/* One line of a maps file, parsed; PATH points into the line ("" if none). */
+struct tem_mapent {
+	uint64_t start, end, off, ino;
+	unsigned maj, min;
+	char perms[5];
+	const char *path;
+};
+int tem_maps_parse(const char *line, struct tem_mapent *e);
+/* The mappings of TID overlapping [START, END), one PROCMAP_QUERY ioctl
+ * each (Linux 6.11+), or only those with every permission of WANT
+ * (TEM_MAPS_*: r, w, x, s): FN(entry, ARG) for each in order (PATH is "") until
+ * it returns non-zero.  FN's non-zero result, or 0; -ENOTTY where the query
+ * cannot answer (no such ioctl, no traced thread TID, a failure): the
+ * caller then reads the text. */
+#define TEM_MAPS_R 1
+#define TEM_MAPS_W 2
+#define TEM_MAPS_X 4
+#define TEM_MAPS_S 8
+int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                   int (*fn)(const struct tem_mapent *e, void *arg), void *arg);
+/* The loop handles a new stop or resumes a tracee: maps read before are stale. */
+void tem_maps_forget(void);
+/* How many maps files were read so far (logged with --log at exit). */
+unsigned long tem_maps_reads(void);
+
 /* ---- tem_freeze.c: frozen memory ---------------------------------------------- */
 
 /* At registration: freeze every executable mapping and every mapping of
@@ -320,5 +368,7 @@ struct sock_fprog;
 /* Build the filter from tem_rules; returns a malloc'ed program (caller frees
  * ->filter and the struct) or NULL on OOM. */
 struct sock_fprog *tem_filter_build(void);
+/* 1 if the filter sends system call NR (x86-64) to the tracer. */
+int tem_filter_traps(long nr);
 
 #endif /* TEM_H */

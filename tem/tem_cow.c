@@ -32,13 +32,11 @@
 int tem_cow_break(pid_t tid, uint64_t start, uint64_t end)
 {
 	static uint8_t page[COW_PAGE];
-	char name[64];
 	uint64_t at;
-	int fd, rc = 0;
+	int fd, rc = 0, owned;
 
-	snprintf(name, sizeof name, "/proc/%d/mem", (int)tid);
-	if ((fd = tem_proc_open(name, O_RDWR | O_CLOEXEC)) < 0)
-		return -errno;
+	if ((fd = tem_mem_fd(tid, &owned)) < 0)   /* kept with the thread (tem_fresh.c) */
+		return fd;
 	for (at = start; at < end; at += COW_PAGE) {
 		errno = 0;
 		if (pread(fd, page, COW_PAGE, (off_t)at) != (ssize_t)COW_PAGE ||
@@ -47,6 +45,7 @@ int tem_cow_break(pid_t tid, uint64_t start, uint64_t end)
 			break;
 		}
 	}
-	close(fd);
+	if (owned)
+		close(fd);
 	return rc;
 }

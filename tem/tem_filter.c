@@ -43,6 +43,11 @@ static uint32_t action_of(long nr)
 	return SECCOMP_RET_ALLOW;
 }
 
+int tem_filter_traps(long nr)
+{
+	return action_of(nr) == SECCOMP_RET_TRACE;
+}
+
 /* Instructions the search over runs [lo, hi) takes. */
 static size_t tree_size(size_t lo, size_t hi)
 {

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -221,9 +222,10 @@ static const char *op_name(enum tem_op op)
 static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 {
 	struct tem_proc *p = c->t->proc;
-	char name[64], line[512];
+	char line[512], *text;
+	const char *pos, *text_end;
+	size_t len;
 	struct fvma v;
-	FILE *f;
 	int rc = 0;
 
 	/* the common case, cheaply: a gate of the mprotect back end switching
@@ -234,10 +236,11 @@ static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 	for (size_t i = 0; i < p->nfrozen; i++)
 		if (p->frozen[i].start <= s && e <= p->frozen[i].end)
 			return 0;
-	snprintf(name, sizeof name, "/proc/%d/maps", (int)c->t->tid);
-	if (!(f = tem_proc_fopen(name)))
+	if (!(text = tem_maps_copy(c->t->tid, &len)))   /* read once per stop (tem_maps.c) */
 		return 0;
-	while (rc == 0 && fgets(line, sizeof line, f)) {
+	pos = text;
+	text_end = text + len;
+	while (rc == 0 && tem_maps_line(&pos, text_end, line, sizeof line)) {
 		uint64_t a, b;
 		size_t i;
 		int covered = 0;
@@ -256,7 +259,7 @@ static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 			rc = frozen_add(p, a, b, prot, 1);
 		}
 	}
-	fclose(f);
+	free(text);
 	return rc;
 }
 

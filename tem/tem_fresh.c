@@ -27,12 +27,64 @@
 
 #define FRESH_PAGE 4096u
 
-static int mem_open(pid_t tid, int flags)
-{
-	char name[64];
+/* The memory file of a traced thread is opened once and kept with the
+ * thread (struct tem_thread memfd): an open of /proc/TID/mem costs a path
+ * walk and a ptrace access check, about as much as the copy it serves.
+ * The fd is bound to the address space the thread had when it was opened
+ * (procfs takes the mm at open), and a thread's address space changes only
+ * at exec: the exec event drops the fd (tem_main.c), and so does the
+ * thread's exit.  It is kept per thread, not per struct tem_proc, because a
+ * thread's mm is a fact, where the tem_proc a task joins at clone is
+ * inferred (and assumed shared where kcmp cannot tell, which is right for
+ * holding tasks together and wrong for whose memory a file shows).
+ * erim-tem is not dumpable and the tracees cannot ptrace it, so nobody can
+ * borrow the fd. */
+/* At most this many kept fds in all (memory and maps files together):
+ * beyond, a file is opened per use and closed again.  A program that
+ * starts thousands of threads must not exhaust erim-tem's fds, or every
+ * later check that opens a procfs file would fail. */
+#define TEM_FD_KEEP_MAX 256
+static int nkept;
 
+int tem_fd_keep(void)
+{
+	if (nkept >= TEM_FD_KEEP_MAX)
+		return 0;
+	nkept++;
+	return 1;
+}
+
+int tem_mem_fd(pid_t tid, int *owned)
+{
+	struct tem_thread *t = tem_thread_find(tid);
+	char name[64];
+	int fd;
+
+	*owned = 0;
+	if (t && t->memfd >= 0)
+		return t->memfd;
 	snprintf(name, sizeof name, "/proc/%d/mem", (int)tid);
-	return tem_proc_open(name, flags | O_CLOEXEC);
+	if ((fd = tem_proc_open(name, O_RDWR | O_CLOEXEC)) < 0)
+		return -errno;
+	if (t && tem_fd_keep())
+		t->memfd = fd;
+	else
+		*owned = 1;
+	return fd;
+}
+
+void tem_mem_fd_drop(struct tem_thread *t)
+{
+	if (t->memfd >= 0) {
+		close(t->memfd);
+		nkept--;
+	}
+	if (t->mapsfd >= 0) {
+		close(t->mapsfd);
+		nkept--;
+	}
+	t->memfd = -1;
+	t->mapsfd = -1;
 }
 
 /* Copy [start, end) of TID's memory into a new buffer (*OUT, the caller
@@ -43,14 +95,14 @@ int tem_fresh_copy(pid_t tid, uint64_t start, uint64_t end, uint8_t **out)
 {
 	size_t len = (size_t)(end - start), got = 0;
 	uint8_t *buf;
-	int fd, rc = 0;
+	int fd, rc = 0, owned;
 
 	*out = NULL;
 	if (end < start || !(buf = malloc(len ? len : 1)))
 		return -ENOMEM;
-	if ((fd = mem_open(tid, O_RDONLY)) < 0) {
+	if ((fd = tem_mem_fd(tid, &owned)) < 0) {
 		free(buf);
-		return -errno;
+		return fd;
 	}
 	while (got < len) {
 		ssize_t n = pread(fd, buf + got, len - got, (off_t)(start + got));
@@ -61,7 +113,8 @@ int tem_fresh_copy(pid_t tid, uint64_t start, uint64_t end, uint8_t **out)
 		}
 		got += (size_t)n;
 	}
-	close(fd);
+	if (owned)
+		close(fd);
 	if (rc) {
 		free(buf);
 		return rc;
@@ -85,10 +138,10 @@ static int all_zero(const uint8_t *p, size_t n)
 int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len)
 {
 	size_t at;
-	int fd, rc = 0;
+	int fd, rc = 0, owned;
 
-	if ((fd = mem_open(tid, O_RDWR)) < 0)
-		return -errno;
+	if ((fd = tem_mem_fd(tid, &owned)) < 0)
+		return fd;
 	for (at = 0; at < len; at += FRESH_PAGE) {
 		size_t n = len - at < FRESH_PAGE ? len - at : FRESH_PAGE;
 
@@ -100,6 +153,7 @@ int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len)
 			break;
 		}
 	}
-	close(fd);
+	if (owned)
+		close(fd);
 	return rc;
 }

@@ -127,13 +127,36 @@ static void kill_process(struct tem_call *c)
 		kill(c->t->proc->tgid, SIGKILL);
 }
 
-static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
+/* 1 if erim-tem's filter is the only one its tracees carry: erim-tem
+ * itself runs without a seccomp filter (filters are inherited, and the
+ * program cannot add one: seccomp and PR_SET_SECCOMP are refused for every
+ * caller).  Decided once, before the program starts. */
+static int lone_filter;
+
+static int no_own_filter(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	int mode = -1;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode == 0;
+}
+
+/* Inject NR(ARGS) into T, stopped at a syscall-exit stop with registers CUR
+ * (what the interrupted call returns with, restored when the injection is
+ * over). */
+static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const struct user_regs_struct *cur)
 {
 	struct user_regs_struct r;
 	int i;
 
-	if (tem_getregs(t->tid, &t->saved) != 0)
-		return;
+	t->saved = *cur;
 	r = t->saved;
 	r.rip -= 2;                 /* back onto the 2-byte `syscall` instruction */
 	r.rax = (uint64_t)nr;
@@ -142,6 +165,14 @@ static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
 		tem_set_arg(&r, i, args[i]);
 	if (tem_setregs(t->tid, &r) != 0)
 		return;
+	/* Where the filter traps NR, the injected call is certain to stop at
+	 * its seccomp stop (no other filter can answer it first: lone_filter;
+	 * every signal is blocked below, and a stop on the way -- SIGSTOP, an
+	 * interrupt -- resumes the same way), so it runs there under
+	 * PTRACE_CONT instead of stopping at its syscall-entry stop too; from
+	 * the seccomp stop PTRACE_SYSCALL leads to its exit stop as before.
+	 * One stop fewer per injected call. */
+	t->inject_cont = lone_filter && tem_filter_traps(nr);
 	/* No signal is taken while TEM's own call runs: its frame would hold
 	 * the injection's registers.  They stay queued in the kernel, siginfo
 	 * and all, until the mask is restored when the injection is over. */
@@ -168,7 +199,11 @@ enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
 
 static void restart(struct tem_thread *t, int sig)
 {
-	long req = t->state != TEM_T_RUNNING ? PTRACE_SYSCALL : t->sig_stepping ? PTRACE_SINGLEBLOCK : PTRACE_CONT;
+	long req;
+
+	tem_maps_forget();   /* a tracee runs: maps read so far are stale (tem_maps.c) */
+	req = t->state == TEM_T_INJECT && t->inject_cont ? PTRACE_CONT   /* to its seccomp stop (inject) */
+	    : t->state != TEM_T_RUNNING ? PTRACE_SYSCALL : t->sig_stepping ? PTRACE_SINGLEBLOCK : PTRACE_CONT;
 
 	if (req == PTRACE_SINGLEBLOCK && ptrace(req, t->tid, 0, (void *)(long)sig) == 0)
 		return;   /* a held signal: to the next taken branch (tem_signal.c) */
@@ -293,8 +328,10 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	struct user_regs_struct r;
 	int i;
 
-	if (t->state == TEM_T_INJECT)
+	if (t->state == TEM_T_INJECT) {
+		t->inject_cont = 0;   /* on to its exit stop (PTRACE_SYSCALL) */
 		return TEM_R_RESUME;  /* our own injected call */
+	}
 	if (tem_getregs(t->tid, &r) != 0)
 		return TEM_R_NONE;
 	memset(c, 0, sizeof *c);
@@ -365,12 +402,14 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 		return TEM_R_RESUME;
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT || t->state == TEM_T_RUNNING)
 		return TEM_R_RESUME;   /* the entry of an injected call */
-	if (tem_getregs(t->tid, &r) != 0)
-		return TEM_R_NONE;
-	ret = (long)r.rax;
 	if (t->state == TEM_T_INJECT) {
+		ret = (long)info.exit.rval;   /* the injected call's result (its rax) */
 		r = t->saved;     /* the registers the interrupted call returned with */
 		tem_setregs(t->tid, &r);
+	} else {
+		if (tem_getregs(t->tid, &r) != 0)
+			return TEM_R_NONE;
+		ret = (long)r.rax;
 	}
 	t->state = TEM_T_RUNNING;
 	fn = c->on_exit;
@@ -379,8 +418,9 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	c->inject = 0;
 	if (fn)
 		fn(c, ret);
-	if (c->inject)    /* the exit check's verdict: run one more call first */
-		inject(t, c->inject_nr, c->inject_args);
+	if (c->inject)    /* the exit check's verdict: run one more call first
+	                   * (the checks change no general register: R is current) */
+		inject(t, c->inject_nr, c->inject_args, &r);
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
 	unblock(t);
@@ -444,6 +484,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	siginfo_t si;
 
 	*sig = 0;
+	tem_maps_forget();    /* a new stop: read the maps anew (tem_maps.c) */
 	t->freeze_wait = 0;   /* any stop satisfies a pending interrupt */
 	if (!t->attached) {
 		/* An auto-attached thread/child: its first stop (PTRACE_EVENT_STOP
@@ -487,6 +528,7 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			/* a new image: nothing registered, nothing trusted yet;
 			 * exec unshared the fd table and the handlers too, so
 			 * the task now shares nothing with its former group */
+			tem_mem_fd_drop(t);   /* bound to the former image's mm */
 			tem_proc_put(t->proc);
 			t->proc = tem_proc_new(t->tid, NULL);
 			t->tgid = t->tid;
@@ -544,6 +586,7 @@ static int trace(void)
 		enum tem_restart rs;
 
 		pid = waitpid(-1, &st, __WALL);
+		tem_maps_forget();
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -651,6 +694,9 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	tem_procfs_init();   /* before the program exists: nothing it mounts can reach it */
+	lone_filter = no_own_filter();
+	tem_log(2, "injected calls %s", lone_filter ? "run to their seccomp stop"
+	                                           : "stop at syscall entry (erim-tem runs under a seccomp filter of its own)");
 	tem_log(2, "procfs: %s", tem_procfs_how());
 	if (!(prog = tem_filter_build())) {
 		errno = 0;

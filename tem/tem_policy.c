@@ -123,61 +123,117 @@ struct tem_vma {
 	char path[256];
 };
 
-/* Call FN for each mapping of TID overlapping [start, end); stops at non-zero. */
+struct vma_walk {
+	int (*fn)(const struct tem_vma *v, void *arg);
+	void *arg;
+};
+
+static int vma_from_query(const struct tem_mapent *m, void *arg)
+{
+	const struct vma_walk *w = arg;
+	struct tem_vma v;
+
+	v.start = m->start;
+	v.end = m->end;
+	memcpy(v.perms, m->perms, sizeof v.perms);
+	v.off = m->off;
+	v.maj = m->maj;
+	v.min = m->min;
+	v.ino = m->ino;
+	v.path[0] = 0;
+	return w->fn(&v, w->arg);
+}
+
+/* Call FN for each mapping of TID overlapping [start, end); stops at non-zero.
+ * A range is asked of the kernel mapping by mapping (PROCMAP_QUERY, where
+ * there is one); the whole map, or where the query cannot answer, is read
+ * as text.  Range walks never use the path (it is "" there). */
+static int each_vma_want(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                         int (*fn)(const struct tem_vma *v, void *arg), void *arg);
+
 static int each_vma(pid_t tid, uint64_t start, uint64_t end,
                     int (*fn)(const struct tem_vma *v, void *arg), void *arg)
 {
-	char name[64], line[512];
-	FILE *f;
+	return each_vma_want(tid, start, end, 0, fn, arg);
+}
+
+/* The same, where FN looks only at mappings with every permission of WANT
+ * (TEM_MAPS_*) and never at their path: the kernel is asked for those
+ * alone, so a whole-map walk needs no text either. */
+static int each_vma_want(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                         int (*fn)(const struct tem_vma *v, void *arg), void *arg)
+{
+	char line[512];
+	const char *pos, *end_text;
+	char *text;
+	size_t len;
 	int rc = 0;
 
-	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
-	if (!(f = tem_proc_fopen(name)))
-		return -errno;
-	while (!rc && fgets(line, sizeof line, f)) {
-		struct tem_vma v;
-		int n = 0;
-		char *dash;
-		uint64_t s0 = strtoull(line, &dash, 16);
+	if (want || start != 0 || end != UINT64_MAX) {
+		struct vma_walk w = { fn, arg };
 
-		/* most lines are elsewhere: skip them before the full parse */
-		if (*dash != '-' || strtoull(dash + 1, NULL, 16) <= start || s0 >= end)
+		if ((rc = tem_maps_query(tid, start, end, want, vma_from_query, &w)) != -ENOTTY)
+			return rc;
+		rc = 0;
+	}
+	/* the map as read once in this stop (tem_maps.c); a copy, since FN
+	 * may read another process's map */
+	if (!(text = tem_maps_copy(tid, &len)))
+		return -errno;
+	pos = text;
+	end_text = text + len;
+	while (!rc && tem_maps_line(&pos, end_text, line, sizeof line)) {
+		struct tem_vma v;
+		struct tem_mapent m;
+
+		/* most lines are elsewhere: skip them before copying the name */
+		if (!tem_maps_parse(line, &m) || m.end <= start || m.start >= end)
 			continue;
-		memset(&v, 0, sizeof v);
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64 " %n",
-		           &v.start, &v.end, v.perms, &v.off, &v.maj, &v.min, &v.ino, &n) < 7)
-			continue;
-		if (n > 0) {
-			snprintf(v.path, sizeof v.path, "%s", line + n);
-			v.path[strcspn(v.path, "\n")] = 0;
-		}
-		if (v.end <= start || v.start >= end)
-			continue;
+		v.start = m.start;
+		v.end = m.end;
+		memcpy(v.perms, m.perms, sizeof v.perms);
+		v.off = m.off;
+		v.maj = m.maj;
+		v.min = m.min;
+		v.ino = m.ino;
+		snprintf(v.path, sizeof v.path, "%s", m.path);
 		rc = fn(&v, arg);
 	}
-	fclose(f);
+	free(text);
 	return rc;
 }
 
-/* Access mode (O_RDONLY/O_WRONLY/O_RDWR) of TID's fd FD, or -errno. */
+/* Access mode (O_RDONLY/O_WRONLY/O_RDWR) of TID's fd FD, or -errno.  One
+ * open, one read, one close (no stdio: its set-up costs two more calls). */
 static int fd_accmode(pid_t tid, long fd)
 {
-	char name[64], line[128];
-	FILE *f;
-	int mode = -ENOENT;
+	char name[64], buf[1024], *l;
+	int f, mode = -ENOENT;
+	ssize_t n;
 
 	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
-	if (!(f = tem_proc_fopen(name)))
+	if ((f = tem_proc_open(name, O_RDONLY)) < 0)
 		return -errno;
-	while (fgets(line, sizeof line, f)) {
+	do
+		n = read(f, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		mode = -errno;
+		close(f);
+		return mode;
+	}
+	close(f);
+	buf[n] = 0;
+	/* "pos:\t0\nflags:\t0100002\n...": flags is the second line, well
+	 * inside the first read */
+	for (l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
 		unsigned long fl;
 
-		if (sscanf(line, "flags: %lo", &fl) == 1) {
+		if (sscanf(l, "flags: %lo", &fl) == 1) {
 			mode = (int)(fl & O_ACCMODE);
 			break;
 		}
 	}
-	fclose(f);
 	return mode;
 }
 
@@ -241,7 +297,7 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 		}
 		closedir(d);
 		if (!w.found)
-			each_vma(tg[i], 0, UINT64_MAX, shared_writable_vma, &w);
+			each_vma_want(tg[i], 0, UINT64_MAX, TEM_MAPS_W | TEM_MAPS_S, shared_writable_vma, &w);
 	}
 	return w.found;
 }

@@ -24,14 +24,16 @@
 
 int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5])
 {
-	char name[64], line[512];
-	FILE *f;
+	char line[512];
+	const char *pos, *text_end, *text;
+	size_t len;
 	int rc = -ENOENT;
 
-	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
-	if (!(f = tem_proc_fopen(name)))
+	if (!(text = tem_maps_text(tid, &len)))   /* read once per stop (tem_maps.c) */
 		return -errno;
-	while (fgets(line, sizeof line, f)) {
+	pos = text;
+	text_end = text + len;
+	while (tem_maps_line(&pos, text_end, line, sizeof line)) {
 		uint64_t s, e;
 		char p[5] = "";
 
@@ -46,7 +48,6 @@ int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char pe
 			break;
 		}
 	}
-	fclose(f);
 	return rc;
 }
 

@@ -56,6 +56,8 @@ struct tem_thread *tem_thread_get(pid_t tid)
 	}
 	t = xcalloc(1, sizeof *t);
 	t->tid = tid;
+	t->memfd = -1;
+	t->mapsfd = -1;
 	threads[nthreads++] = t;
 	return t;
 }
@@ -102,6 +104,7 @@ void tem_thread_drop(struct tem_thread *t)
 			threads[i] = threads[--nthreads];
 			break;
 		}
+	tem_mem_fd_drop(t);
 	tem_proc_put(t->proc);
 	tem_group_put(t->grp);
 	free(t);

@@ -47,6 +47,15 @@ for m in memfd-keep file-keep rwview shared-ro inflight-priv truncated reopen; d
 	"$t/tem_xfile_fd" $m changed; count $? "control: tem_xfile_fd $m changes executable bytes without erim-tem"
 done
 
+# what erim-tem keeps within and between stops (tem_cache.c, doc/tem.md
+# "Cost"): the map read anew at every stop, the memory and maps files of a
+# thread dropped when it execs.  Control: without erim-tem the seam grant
+# is accepted.
+for m in seam exec vfork threads; do
+	"$tem" "$t/tem_cache" $m refused; count $? "tem_cache $m under erim-tem"
+	"$t/tem_cache" $m succeeded; count $? "control: tem_cache $m without erim-tem"
+done
+
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru atk_alias_exec \
          atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi atk_seccomp atk_prctl_mm \
          atk_kernel_features atk_sigaltstack atk_rseq atk_pkey atk_sigreturn atk_clone_trusted atk_madvise_revert \

@@ -28,6 +28,12 @@ set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'
 # secret) runs in vm_inspect.sh
 files="$files --file $builddir/inspect/disp_jump"
 set -- "$@" "$tem" disp_jump ';;'
+# what erim-tem keeps within and between stops (tem_cache.c): 6.1 reads
+# the map as text, 6.12 asks PROCMAP_QUERY
+for m in seam exec vfork threads; do
+	set -- "$@" "$tem" tem_cache $m refused ';;' "$t/tem_cache" $m succeeded ';;'
+done
+files="$files --file $t/tem_cache"
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

@@ -35,6 +35,12 @@ struct tem_proc {
 	int refs;
 	pid_t tgid;
 	int registered;          /* a TEM_NR_REGISTER was accepted */
+	/* Exec'd by (or descended from) a process that had registered: its
+	 * start-up ran code the exec's caller chose (LD_PRELOAD, LD_AUDIT,
+	 * another binary), so it never registers: one trusted start-up per
+	 * process tree line (tem_main.c, tem_register).  The pid that had
+	 * registered, 0 if none. */
+	pid_t exec_after_reg;
 	int pkey;                /* trusted key, -1 when the back end has none */
 	size_t nranges;
 	struct { uint64_t start, end; } range[TEM_MAX_RANGES];

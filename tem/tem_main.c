@@ -486,9 +486,20 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 				tem_thread_drop(former);
 			/* a new image: nothing registered, nothing trusted yet;
 			 * exec unshared the fd table and the handlers too, so
-			 * the task now shares nothing with its former group */
+			 * the task now shares nothing with its former group.
+			 * An image exec'd from a process that had registered
+			 * (itself, a fork or vfork child with its copy of the
+			 * registration, or a descendant of such an image)
+			 * runs, but never registers: its start-up ran what
+			 * the exec's caller chose (tem_register). */
+			pid_t after = t->proc ? (t->proc->registered ? t->proc->tgid : t->proc->exec_after_reg) : 0;
+
 			tem_proc_put(t->proc);
 			t->proc = tem_proc_new(t->tid, NULL);
+			t->proc->exec_after_reg = after;
+			if (after)
+				tem_log(2, "pid %d: new image exec'd after process %d registered: it may run, "
+				        "but it will not be allowed to register", (int)t->tid, (int)after);
 			t->tgid = t->tid;
 			tem_group_put(t->grp);
 			t->grp = tem_group_new();

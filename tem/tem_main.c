@@ -127,7 +127,7 @@ static void kill_process(struct tem_call *c)
 		kill(c->t->proc->tgid, SIGKILL);
 }
 
-static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
+static void inject(struct tem_thread *t, long nr, const uint64_t args[6], uint64_t at)
 {
 	struct user_regs_struct r;
 	int i;
@@ -135,7 +135,9 @@ static void inject(struct tem_thread *t, long nr, const uint64_t args[6])
 	if (tem_getregs(t->tid, &t->saved) != 0)
 		return;
 	r = t->saved;
-	r.rip -= 2;                 /* back onto the 2-byte `syscall` instruction */
+	r.rip = at ? at : r.rip - 2;   /* back onto the 2-byte `syscall` instruction */
+	if (at)
+		r.eflags &= ~(uint64_t)0x100;   /* flags a frame restored: no single-step trap (TF) in TEM's call */
 	r.rax = (uint64_t)nr;
 	r.orig_rax = (uint64_t)-1;  /* no restart logic for the finished call */
 	for (i = 0; i < 6; i++)
@@ -380,7 +382,7 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	if (fn)
 		fn(c, ret);
 	if (c->inject)    /* the exit check's verdict: run one more call first */
-		inject(t, c->inject_nr, c->inject_args);
+		inject(t, c->inject_nr, c->inject_args, c->inject_at);
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
 	unblock(t);

@@ -1053,9 +1053,10 @@ static void chk_open(struct tem_call *c)
  * load).  A frame that fails is forged: the process is stopped.
  *
  * At the exit stop the restored state itself is judged, whatever the frame
- * memory held: CS and SS in the thread's registers (a writer outside the
- * group -- AIO, another process's shared mapping -- could have changed the
- * frame after the read above), and PKRU: if it grants the trusted key, it
+ * memory held (a writer outside the group -- AIO queued earlier, another
+ * process's shared mapping -- could have changed the frame after the read
+ * above): CS and SS in the thread's registers, the signal stack as the
+ * kernel now has it (sigreturn_query_altstack), and PKRU: if it grants the trusted key, it
  * must equal the PKRU (and rip, rsp) that a signal interrupted in trusted
  * code; otherwise the frame was forged or edited, and PKRU is forced back
  * to the untrusted value before the thread runs another instruction. */
@@ -1080,6 +1081,61 @@ static void sigreturn_stop(struct tem_call *c, const char *fmt, ...)
 	why(c, "refused (%s): process stopped", buf);
 }
 
+/* The signal stack the kernel really restored, learnt from the kernel:
+ * sigaltstack(NULL, page) injected into the thread (at the `syscall`
+ * instruction rt_sigreturn was made with), PAGE a fresh anonymous page
+ * erim-tem maps for it with the group still held -- no task, no earlier
+ * pin (AIO) and no other process can write a page that did not exist
+ * before -- and unmaps again.  x[0]: that instruction, x[1]: the page. */
+static void exit_sr_done(struct tem_call *c, long ret)
+{
+	(void)c;
+	(void)ret;
+}
+
+static void exit_sr_alt(struct tem_call *c, long ret)
+{
+	uint64_t args[6] = { c->x[1], TEM_PAGE };
+	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss;
+
+	if (ret != 0 || tem_mem_read(c->t->tid, c->x[1], &ss, sizeof ss) != (ssize_t)sizeof ss) {
+		sigreturn_stop(c, "cannot learn the restored signal stack: %s", strerror(ret < 0 ? (int)-ret : EIO));
+		return;
+	}
+	if (!(ss.flags & SS_DISABLE) && hits_trusted(c->t->proc, ss.sp, ss.size)) {
+		sigreturn_stop(c, "restored signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory "
+		               "(the frame changed after it was judged)", ss.sp, ss.size);
+		return;
+	}
+	c->on_exit = exit_sr_done;
+	tem_call_inject_at(c, c->x[0], SYS_munmap, args);
+}
+
+static void exit_sr_page(struct tem_call *c, long ret)
+{
+	uint64_t args[6] = { 0, 0 };
+
+	if (ret < 0 && ret > -4096) {
+		sigreturn_stop(c, "cannot map a page to learn the restored signal stack: %s", strerror((int)-ret));
+		return;
+	}
+	c->x[1] = (uint64_t)ret;
+	args[1] = c->x[1];
+	c->on_exit = exit_sr_alt;
+	tem_call_inject_at(c, c->x[0], SYS_sigaltstack, args);
+}
+
+static void sigreturn_query_altstack(struct tem_call *c)
+{
+	uint64_t args[6] = { 0, TEM_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+
+	if (c->t->proc->nranges == 0)
+		return;   /* no trusted memory: nothing the signal stack could reach */
+	c->x[0] = c->regs.rip - 2;
+	c->on_exit = exit_sr_page;
+	tem_call_inject_at(c, c->x[0], SYS_mmap, args);
+}
+
 static void exit_sigreturn(struct tem_call *c, long ret)
 {
 	struct tem_thread *t = c->t;
@@ -1096,14 +1152,15 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 		               (unsigned long long)r.cs, (unsigned long long)r.ss);
 		return;
 	}
-	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0)
+	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || !tem_pkru_grants(p, pkru)) {
+		sigreturn_query_altstack(c);   /* returns to the untrusted domain */
 		return;
-	if (!tem_pkru_grants(p, pkru))
-		return;  /* returns to the untrusted domain: nothing to protect */
+	}
 	for (i = t->nsig; i-- > 0;) {
 		if (t->sig[i].pkru == pkru && t->sig[i].rip == r.rip && t->sig[i].rsp == r.rsp) {
 			t->nsig = i;
 			why(c, "allowed (returns to the trusted code a signal interrupted)");
+			sigreturn_query_altstack(c);
 			return;
 		}
 	}
@@ -1113,6 +1170,7 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 		why(c, "forged frame with PKRU 0x%08x and PKRU cannot be reset: process stopped", pkru);
 	} else {
 		why(c, "refused (forged frame with PKRU 0x%08x: forced to 0x%08x)", pkru, pkru | key_bits(p->pkey));
+		sigreturn_query_altstack(c);
 	}
 }
 
@@ -1403,7 +1461,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
-	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
+	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
 	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },

@@ -35,6 +35,12 @@ struct tem_proc {
 	int refs;
 	pid_t tgid;
 	int registered;          /* a TEM_NR_REGISTER was accepted */
+	/* Exec'd by (or descended from) a process that had registered: its
+	 * start-up ran code the exec's caller chose (LD_PRELOAD, LD_AUDIT,
+	 * another binary), so it never registers: one trusted start-up per
+	 * process tree line (tem_main.c, tem_register).  The pid that had
+	 * registered, 0 if none. */
+	pid_t exec_after_reg;
 	int pkey;                /* trusted key, -1 when the back end has none */
 	size_t nranges;
 	struct { uint64_t start, end; } range[TEM_MAX_RANGES];
@@ -97,6 +103,7 @@ struct tem_call {
 	int inject;                    /* an exit check asks for one more call: */
 	long inject_nr;                /* inject_nr(inject_args) (tem_call_inject) */
 	uint64_t inject_args[6];
+	uint64_t inject_at;            /* non-zero: the `syscall` instruction to run it at (else rip - 2) */
 };
 
 #define TEM_SIGSTACK_MAX 8
@@ -167,8 +174,17 @@ static inline void tem_call_inject(struct tem_call *c, long nr, const uint64_t a
 {
 	c->inject = 1;
 	c->inject_nr = nr;
+	c->inject_at = 0;
 	for (int i = 0; i < 6; i++)
 		c->inject_args[i] = args[i];
+}
+
+/* The same at the `syscall` instruction at AT: after a call that set rip
+ * (rt_sigreturn), rip - 2 is not the instruction the call was made with. */
+static inline void tem_call_inject_at(struct tem_call *c, uint64_t at, long nr, const uint64_t args[6])
+{
+	tem_call_inject(c, nr, args);
+	c->inject_at = at;
 }
 
 /* ---- tem_regs.c: accessors of a stopped tracee --------------------------------- */

@@ -150,15 +150,18 @@ static int no_own_filter(void)
 
 /* Inject NR(ARGS) into T, stopped at a syscall-exit stop with registers CUR
  * (what the interrupted call returns with, restored when the injection is
- * over). */
-static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const struct user_regs_struct *cur)
+ * over), at AT if not 0, else back on the interrupted `syscall`. */
+static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const struct user_regs_struct *cur,
+                   uint64_t at)
 {
 	struct user_regs_struct r;
 	int i;
 
 	t->saved = *cur;
 	r = t->saved;
-	r.rip -= 2;                 /* back onto the 2-byte `syscall` instruction */
+	r.rip = at ? at : r.rip - 2;   /* back onto the 2-byte `syscall` instruction */
+	if (at)
+		r.eflags &= ~(uint64_t)0x100;   /* flags a frame restored: no single-step trap (TF) in TEM's call */
 	r.rax = (uint64_t)nr;
 	r.orig_rax = (uint64_t)-1;  /* no restart logic for the finished call */
 	for (i = 0; i < 6; i++)
@@ -420,7 +423,7 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 		fn(c, ret);
 	if (c->inject)    /* the exit check's verdict: run one more call first
 	                   * (the checks change no general register: R is current) */
-		inject(t, c->inject_nr, c->inject_args, &r);
+		inject(t, c->inject_nr, c->inject_args, &r, c->inject_at);
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
 	unblock(t);
@@ -527,10 +530,21 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 				tem_thread_drop(former);
 			/* a new image: nothing registered, nothing trusted yet;
 			 * exec unshared the fd table and the handlers too, so
-			 * the task now shares nothing with its former group */
+			 * the task now shares nothing with its former group.
+			 * An image exec'd from a process that had registered
+			 * (itself, a fork or vfork child with its copy of the
+			 * registration, or a descendant of such an image)
+			 * runs, but never registers: its start-up ran what
+			 * the exec's caller chose (tem_register). */
 			tem_mem_fd_drop(t);   /* bound to the former image's mm */
+			pid_t after = t->proc ? (t->proc->registered ? t->proc->tgid : t->proc->exec_after_reg) : 0;
+
 			tem_proc_put(t->proc);
 			t->proc = tem_proc_new(t->tid, NULL);
+			t->proc->exec_after_reg = after;
+			if (after)
+				tem_log(2, "pid %d: new image exec'd after process %d registered: it may run, "
+				        "but it will not be allowed to register", (int)t->tid, (int)after);
 			t->tgid = t->tid;
 			tem_group_put(t->grp);
 			t->grp = tem_group_new();

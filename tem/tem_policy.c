@@ -1094,14 +1094,102 @@ static void chk_open(struct tem_call *c)
 	c->on_exit = exit_fd_check;
 }
 
-/* rt_sigreturn restores PKRU from user memory.  Judged on the result: at the
- * exit stop the thread's PKRU is the restored one.  If it grants the trusted
- * key, it must equal the PKRU (and rip, rsp) that a signal interrupted in
- * trusted code; otherwise the frame was forged or edited, and PKRU is forced
- * back to the untrusted value before the thread runs another instruction. */
+/* rt_sigreturn restores kernel state from user memory: the registers
+ * (CS and SS among them), PKRU (in the XSAVE image) and the signal stack
+ * (uc_stack, through restore_altstack, with no sigaltstack call).  Every
+ * part is judged.
+ *
+ * At the seccomp stop, with every other task of the caller's group held
+ * until the call's exit (so none of them can rewrite the frame between this
+ * read and the kernel's): the frame's uc_stack must pass the sigaltstack
+ * rule (not in trusted memory), and its CS and SS must be the 64-bit user
+ * selectors -- CS 0x23 would run the rest of the program in 32-bit
+ * compatibility mode, where code inspected and audited as 64-bit code
+ * decodes differently (a gate's RIP-relative check becomes an absolute
+ * load).  A frame that fails is forged: the process is stopped.
+ *
+ * At the exit stop the restored state itself is judged, whatever the frame
+ * memory held (a writer outside the group -- AIO queued earlier, another
+ * process's shared mapping -- could have changed the frame after the read
+ * above): CS and SS in the thread's registers, the signal stack as the
+ * kernel now has it (sigreturn_query_altstack), and PKRU: if it grants the trusted key, it
+ * must equal the PKRU (and rip, rsp) that a signal interrupted in trusted
+ * code; otherwise the frame was forged or edited, and PKRU is forced back
+ * to the untrusted value before the thread runs another instruction. */
+#define TEM_USER_CS 0x33u   /* __USER_CS: 64-bit user code */
+#define TEM_USER_DS 0x2bu   /* __USER_DS: user data and stack */
+
 static uint32_t key_bits(int k)
 {
 	return ERIM_PKRU_KEY_BITS(k);
+}
+
+static void sigreturn_stop(struct tem_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sigreturn_stop(struct tem_call *c, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	c->kill = 1;
+	why(c, "refused (%s): process stopped", buf);
+}
+
+/* The signal stack the kernel really restored, learnt from the kernel:
+ * sigaltstack(NULL, page) injected into the thread (at the `syscall`
+ * instruction rt_sigreturn was made with), PAGE a fresh anonymous page
+ * erim-tem maps for it with the group still held -- no task, no earlier
+ * pin (AIO) and no other process can write a page that did not exist
+ * before -- and unmaps again.  x[0]: that instruction, x[1]: the page. */
+static void exit_sr_done(struct tem_call *c, long ret)
+{
+	(void)c;
+	(void)ret;
+}
+
+static void exit_sr_alt(struct tem_call *c, long ret)
+{
+	uint64_t args[6] = { c->x[1], TEM_PAGE };
+	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss;
+
+	if (ret != 0 || tem_mem_read(c->t->tid, c->x[1], &ss, sizeof ss) != (ssize_t)sizeof ss) {
+		sigreturn_stop(c, "cannot learn the restored signal stack: %s", strerror(ret < 0 ? (int)-ret : EIO));
+		return;
+	}
+	if (!(ss.flags & SS_DISABLE) && hits_trusted(c->t->proc, ss.sp, ss.size)) {
+		sigreturn_stop(c, "restored signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory "
+		               "(the frame changed after it was judged)", ss.sp, ss.size);
+		return;
+	}
+	c->on_exit = exit_sr_done;
+	tem_call_inject_at(c, c->x[0], SYS_munmap, args);
+}
+
+static void exit_sr_page(struct tem_call *c, long ret)
+{
+	uint64_t args[6] = { 0, 0 };
+
+	if (ret < 0 && ret > -4096) {
+		sigreturn_stop(c, "cannot map a page to learn the restored signal stack: %s", strerror((int)-ret));
+		return;
+	}
+	c->x[1] = (uint64_t)ret;
+	args[1] = c->x[1];
+	c->on_exit = exit_sr_alt;
+	tem_call_inject_at(c, c->x[0], SYS_sigaltstack, args);
+}
+
+static void sigreturn_query_altstack(struct tem_call *c)
+{
+	uint64_t args[6] = { 0, TEM_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+
+	if (c->t->proc->nranges == 0)
+		return;   /* no trusted memory: nothing the signal stack could reach */
+	c->x[0] = c->regs.rip - 2;
+	c->on_exit = exit_sr_page;
+	tem_call_inject_at(c, c->x[0], SYS_mmap, args);
 }
 
 static void exit_sigreturn(struct tem_call *c, long ret)
@@ -1113,14 +1201,22 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 	size_t i;
 
 	(void)ret;
-	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || tem_getregs(t->tid, &r) != 0)
+	if (tem_getregs(t->tid, &r) != 0)
 		return;
-	if (!tem_pkru_grants(p, pkru))
-		return;  /* returns to the untrusted domain: nothing to protect */
+	if ((r.cs | 3) != TEM_USER_CS || (r.ss | 3) != TEM_USER_DS) {
+		sigreturn_stop(c, "restored CS 0x%llx, SS 0x%llx: not 64-bit user mode (0x33/0x2b)",
+		               (unsigned long long)r.cs, (unsigned long long)r.ss);
+		return;
+	}
+	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || !tem_pkru_grants(p, pkru)) {
+		sigreturn_query_altstack(c);   /* returns to the untrusted domain */
+		return;
+	}
 	for (i = t->nsig; i-- > 0;) {
 		if (t->sig[i].pkru == pkru && t->sig[i].rip == r.rip && t->sig[i].rsp == r.rsp) {
 			t->nsig = i;
 			why(c, "allowed (returns to the trusted code a signal interrupted)");
+			sigreturn_query_altstack(c);
 			return;
 		}
 	}
@@ -1130,13 +1226,46 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 		why(c, "forged frame with PKRU 0x%08x and PKRU cannot be reset: process stopped", pkru);
 	} else {
 		why(c, "refused (forged frame with PKRU 0x%08x: forced to 0x%08x)", pkru, pkru | key_bits(p->pkey));
+		sigreturn_query_altstack(c);
 	}
 }
 
+/* The head of the frame rt_sigreturn reads (x86-64): the return address
+ * the handler's `ret` popped, then struct ucontext -- uc_flags, uc_link,
+ * uc_stack (stack_t), uc_mcontext (struct sigcontext: r8..r15, rdi, rsi,
+ * rbp, rbx, rdx, rax, rcx, rsp, rip, eflags, then cs, gs, fs, ss as 16-bit
+ * fields).  At the system call %rsp points at the ucontext. */
+struct tem_uc_head {
+	uint64_t uc_flags, uc_link;
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+	uint64_t gregs[18];     /* r8 .. eflags */
+	uint16_t cs, gs, fs, ss;
+};
+_Static_assert(sizeof(struct tem_uc_head) == 40 + 18 * 8 + 8, "ucontext head layout");
+
 static void chk_sigreturn(struct tem_call *c)
 {
-	if (c->t->proc->pkey >= 1)
-		c->on_exit = exit_sigreturn;
+	struct tem_uc_head h;
+	uint64_t uc = c->regs.rsp;
+
+	/* no task of the group may rewrite the frame between this read and
+	 * the kernel's: they stay held until the exit stop */
+	c->needs_freeze = 1;
+	c->on_exit = exit_sigreturn;
+	if (tem_mem_read(c->t->tid, uc, &h, sizeof h) != (ssize_t)sizeof h)
+		return;   /* the kernel cannot read it either: SIGSEGV, nothing restored */
+	if ((h.cs | 3u) != TEM_USER_CS || (h.ss | 3u) != TEM_USER_DS) {
+		sigreturn_stop(c, "frame restores CS 0x%x, SS 0x%x: not 64-bit user mode (0x33/0x2b)",
+		               (unsigned)h.cs, (unsigned)h.ss);
+		return;
+	}
+	if (!(h.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, h.ss_sp, h.ss_size)) {
+		sigreturn_stop(c, "frame restores the signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory",
+		               h.ss_sp, h.ss_size);
+		return;
+	}
 }
 
 void tem_note_signal(struct tem_thread *t, int sig)
@@ -1247,6 +1376,18 @@ void tem_register(struct tem_call *c)
 		c->final_ret = -EPERM;
 		c->refuse_errno = EPERM;
 		why(c, "refused (a registration exists: the first one wins)");
+		return;
+	}
+	if (p->exec_after_reg) {
+		/* execve/execveat after registration: the new image's start-up
+		 * (pre-main code, LD_PRELOAD constructors, ...) was chosen by
+		 * the caller of execve, possibly untrusted code, and could
+		 * leave W+X code or a thread with PKRU 0 behind; a process tree
+		 * line gets one trusted start-up, before its first registration */
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (image exec'd after process %d registered: its start-up ran what the execve "
+		    "caller chose; no second trusted start-up)", (int)p->exec_after_reg);
 		return;
 	}
 	{
@@ -1376,7 +1517,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
-	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "result: restored PKRU granting the trusted key any access (signals are held during trusted code, so no frame of trusted state exists)", "PKRU forced untrusted" },
+	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
 	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },

@@ -127,6 +127,7 @@ struct tem_thread {
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
 	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
+	int leader_gone;               /* a thread-group leader found exited (a zombie until the group ends) */
 	/* signals held while the thread runs trusted code (tem_signal.c) */
 	int sig_stepping;              /* single-stepped until it leaves trusted code */
 	int sig_dr;                    /* debug registers armed on the WRPKRU sites */

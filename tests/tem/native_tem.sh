@@ -47,7 +47,7 @@ for m in memfd-keep file-keep rwview shared-ro inflight-priv truncated reopen; d
 	"$t/tem_xfile_fd" $m changed; count $? "control: tem_xfile_fd $m changes executable bytes without erim-tem"
 done
 
-# a process whose leader exited (pthread_exit in main) while another thread
+# a process whose leader exited (the exit system call in main) while another thread
 # runs shows no fds and an empty map under /proc/TGID: erim-tem reads it
 # through a live thread (tem_leader_exit.c), so a writer of executable bytes
 # refuses the registration or the grant as with the leader alive.  Control:

@@ -11,8 +11,10 @@
  *   grant    : the thread registers first (the file is not executable yet),
  *              then maps the file r-x through a second, read-only fd while
  *              the O_RDWR fd stays open (file_exec_rule, writable_somewhere)
- *   exit     : main calls pthread_exit; the other thread waits until the
- *              leader is a zombie, then does the above
+ *   exit     : main ends its own thread only (the exit system call, which
+ *              is what pthread_exit ends in; pthread_exit itself needs
+ *              libgcc_s for unwinding, absent in the PKU guest); the other
+ *              thread waits until the leader is a zombie, then does the above
  *   alive    : main waits in pthread_join (the control with the leader alive)
  *   refused  : under erim-tem: the registration (register) or the mmap
  *              (grant) fails with EPERM
@@ -185,7 +187,7 @@ int main(int argc, char **argv)
 	if (pthread_create(&t, NULL, thread, NULL) != 0)
 		return 2;
 	if (leader_exits)
-		pthread_exit(NULL);
+		syscall(SYS_exit, 0);   /* this thread only, not the group */
 	pthread_join(t, NULL);
 	return 2;   /* the thread exits the process */
 }

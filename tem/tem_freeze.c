@@ -140,10 +140,14 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 	p->nfrozen = 0;
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
 	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		int lines = 0;
+
 		if (!(f = tem_proc_fopen(name)))
 			return -errno;
 		while (rc == 0 && fgets(line, sizeof line, f)) {
 			int freeze = 0, ceil;
+
+			lines++;
 
 			if (!read_vma(line, &v))
 				continue;
@@ -183,6 +187,11 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 				ceil |= PROT_READ | PROT_WRITE;
 			rc = frozen_add(p, v.start, v.end, ceil, 0);
 		}
+		/* a read error ends fgets as the end of the file would, and an
+		 * empty map is that of a task without its memory: either way
+		 * the map could not be read, and nothing may go unfrozen */
+		if (rc == 0 && (ferror(f) || lines == 0))
+			rc = ferror(f) ? -EIO : -ESRCH;
 		fclose(f);
 	}
 	if (rc == 0)

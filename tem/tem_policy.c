@@ -1347,6 +1347,7 @@ void tem_register(struct tem_call *c)
 	struct tem_proc *p = c->t->proc;
 	struct tem_registration reg;
 	struct tem_maps_walk cw;
+	int frc;
 	size_t i;
 
 	c->set_ret = 1;
@@ -1461,12 +1462,18 @@ void tem_register(struct tem_call *c)
 		return;
 	}
 	tem_signal_register(p, c->t->tid);
-	if (tem_freeze_register(p, c->t->tid) != 0) {
+	if ((frc = tem_freeze_register(p, c->t->tid)) != 0) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */
 		p->nranges = 0;
-		c->final_ret = -E2BIG;
-		c->refuse_errno = E2BIG;
-		why(c, "refused (cannot freeze the code and RELRO of every loaded object: too many mappings)");
+		if (frc == -E2BIG) {
+			c->final_ret = -E2BIG;
+			c->refuse_errno = E2BIG;
+			why(c, "refused (cannot freeze the code and RELRO of every loaded object: too many mappings)");
+		} else {
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (" MAPS_UNREADABLE ": %s; cannot freeze the loaded objects)", strerror(-frc));
+		}
 		return;
 	}
 	c->final_ret = TEM_REPLY;

@@ -134,6 +134,7 @@ struct tem_thread {
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
 	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
+	int leader_gone;               /* a thread-group leader found exited (a zombie until the group ends) */
 	/* signals held while the thread runs trusted code (tem_signal.c) */
 	int sig_stepping;              /* single-stepped until it leaves trusted code */
 	int sig_dr;                    /* debug registers armed on the WRPKRU sites */
@@ -266,7 +267,8 @@ void tem_note_signal(struct tem_thread *t, int sig);
 /* Registration at TEM_NR_REGISTER. */
 void tem_register(struct tem_call *c);
 /* The exec-file registry: files whose bytes are executable in a tracee. */
-void tem_execfiles_add_maps(pid_t tid);
+__attribute__((warn_unused_result))
+struct tem_maps_walk tem_execfiles_add_maps(pid_t tid);
 
 /* 1 if DEV/INO is in the exec-file registry (bytes executable in a tracee). */
 int tem_execfile_known(dev_t dev, ino_t ino);   /* tem_xfiles.c */
@@ -286,16 +288,18 @@ struct tem_touch {
  * sides of an mremap).  Widens C's decoded view (c->a[0], c->a[1]) of
  * mprotect/mmap to the real range so every later check judges that. */
 void tem_call_touches(struct tem_call *c, struct tem_touch *t);
-/* Start and end of the mapping of TID that contains ADDR; 0 if found. */
-int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5]);
+/* Start and end of the mapping of TID that contains ADDR: TEM_MAPS_HIT if
+ * found, TEM_MAPS_NONE if none, TEM_MAPS_UNREADABLE (tem_maps_each). */
+__attribute__((warn_unused_result))
+struct tem_maps_walk tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5]);
 
 /* ---- tem_maps.c: /proc/PID/maps read at most once per stop -------------------- */
 
 /* The text of PID's maps (NUL-terminated, *LEN bytes), read now or earlier
- * in the same stop; NULL with errno set.  Valid until the next call. */
+ * in the same stop; NULL with errno set.  Valid until the next call.  Only
+ * for tem_maps.c: everyone else walks the map with tem_maps_each, whose
+ * result cannot be taken for "no mapping" when the map could not be read. */
 const char *tem_maps_text(pid_t pid, size_t *len);
-/* The same, as a malloc'ed copy the caller frees. */
-char *tem_maps_copy(pid_t pid, size_t *len);
 /* The next line at *POS (before END) into LINE (at most SIZE-1 bytes of it,
  * NUL-terminated), *POS moved past it; NULL at the end. */
 const char *tem_maps_line(const char **pos, const char *end, char *line, size_t size);
@@ -307,18 +311,34 @@ struct tem_mapent {
 	const char *path;
 };
 int tem_maps_parse(const char *line, struct tem_mapent *e);
-/* The mappings of TID overlapping [START, END), one PROCMAP_QUERY ioctl
- * each (Linux 6.11+), or only those with every permission of WANT
- * (TEM_MAPS_*: r, w, x, s): FN(entry, ARG) for each in order (PATH is "") until
- * it returns non-zero.  FN's non-zero result, or 0; -ENOTTY where the query
- * cannot answer (no such ioctl, no traced thread TID, a failure): the
- * caller then reads the text. */
 #define TEM_MAPS_R 1
 #define TEM_MAPS_W 2
 #define TEM_MAPS_X 4
 #define TEM_MAPS_S 8
-int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
-                   int (*fn)(const struct tem_mapent *e, void *arg), void *arg);
+/* The result of a walk over a tracee's memory map: three outcomes, in a
+ * struct so that no caller can test it as a number ("> 0: found") and let
+ * an unreadable map pass as one without the mapping it looks for (an open
+ * or read error, a thread gone, an empty map, a line that does not parse).
+ * Every decision that depends on the map must handle TEM_MAPS_UNREADABLE
+ * by refusing (fail closed). */
+enum tem_maps_res {
+	TEM_MAPS_UNREADABLE = -1,   /* the map could not be read: ERR says why */
+	TEM_MAPS_NONE = 0,          /* read; FN returned 0 for every mapping */
+	TEM_MAPS_HIT = 1,           /* read; FN returned non-zero (the walk stopped there) */
+};
+struct tem_maps_walk {
+	enum tem_maps_res res;
+	int err;                    /* errno, for TEM_MAPS_UNREADABLE */
+};
+/* The mappings of TID overlapping [START, END) with every permission of
+ * WANT (TEM_MAPS_*: r, w, x, s; 0: all): FN(entry, ARG) for each in order
+ * until it returns non-zero.  A range (or WANT) is asked of the kernel one
+ * PROCMAP_QUERY ioctl per mapping (Linux 6.11+; PATH is "" then), else the
+ * text read once per stop is walked.  TID should be a live thread: the
+ * map of an exited thread-group leader reads empty, which is UNREADABLE. */
+__attribute__((warn_unused_result))
+struct tem_maps_walk tem_maps_each(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                                   int (*fn)(const struct tem_mapent *e, void *arg), void *arg);
 /* The loop handles a new stop or resumes a tracee: maps read before are stale. */
 void tem_maps_forget(void);
 /* How many maps files were read so far (logged with --log at exit). */

@@ -140,10 +140,14 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 	p->nfrozen = 0;
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
 	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		int lines = 0;
+
 		if (!(f = tem_proc_fopen(name)))
 			return -errno;
 		while (rc == 0 && fgets(line, sizeof line, f)) {
 			int freeze = 0, ceil;
+
+			lines++;
 
 			if (!read_vma(line, &v))
 				continue;
@@ -183,6 +187,11 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 				ceil |= PROT_READ | PROT_WRITE;
 			rc = frozen_add(p, v.start, v.end, ceil, 0);
 		}
+		/* a read error ends fgets as the end of the file would, and an
+		 * empty map is that of a task without its memory: either way
+		 * the map could not be read, and nothing may go unfrozen */
+		if (rc == 0 && (ferror(f) || lines == 0))
+			rc = ferror(f) ? -EIO : -ESRCH;
 		fclose(f);
 	}
 	if (rc == 0)
@@ -219,14 +228,38 @@ static const char *op_name(enum tem_op op)
 /* Tightening a file mapping of an object with code to read-only: ld.so
  * applying a dlopen'ed object's RELRO.  (Requests with PROT_EXEC are not
  * RELRO; text made writable again loses execute and is inspected anew.) */
+struct late { struct tem_proc *p; uint64_t s, e; int prot, rc; };
+
+static int late_freeze_vma(const struct tem_mapent *m, void *arg)
+{
+	struct late *l = arg;
+	struct tem_proc *p = l->p;
+	uint64_t a, b;
+	size_t i;
+	int covered = 0;
+
+	if (!m->ino || m->perms[3] != 'p' || !overlaps(l->s, l->e, m->start, m->end))
+		return 0;
+	if (!tem_execfile_known(makedev(m->maj, m->min), (ino_t)m->ino))
+		return 0;
+	a = m->start > l->s ? m->start : l->s;
+	b = m->end < l->e ? m->end : l->e;
+	for (i = 0; i < p->nfrozen; i++)
+		if (p->frozen[i].start <= a && b <= p->frozen[i].end)
+			covered = 1;
+	if (!covered) {
+		frozen_cut_late(p, a, b);
+		l->rc = frozen_add(p, a, b, l->prot, 1);
+	}
+	return l->rc != 0;
+}
+
+/* 0, or -E2BIG (too many frozen ranges), or -errno (the map unreadable). */
 static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 {
 	struct tem_proc *p = c->t->proc;
-	char line[512], *text;
-	const char *pos, *text_end;
-	size_t len;
-	struct fvma v;
-	int rc = 0;
+	struct late l = { p, s, e, prot, 0 };
+	struct tem_maps_walk w;
 
 	/* the common case, cheaply: a gate of the mprotect back end switching
 	 * a trusted range, or memory that is frozen already */
@@ -236,38 +269,17 @@ static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 	for (size_t i = 0; i < p->nfrozen; i++)
 		if (p->frozen[i].start <= s && e <= p->frozen[i].end)
 			return 0;
-	if (!(text = tem_maps_copy(c->t->tid, &len)))   /* read once per stop (tem_maps.c) */
-		return 0;
-	pos = text;
-	text_end = text + len;
-	while (rc == 0 && tem_maps_line(&pos, text_end, line, sizeof line)) {
-		uint64_t a, b;
-		size_t i;
-		int covered = 0;
-
-		if (!read_vma(line, &v) || !v.ino || v.perms[3] != 'p' || !overlaps(s, e, v.start, v.end))
-			continue;
-		if (!tem_execfile_known(makedev(v.maj, v.min), (ino_t)v.ino))
-			continue;
-		a = v.start > s ? v.start : s;
-		b = v.end < e ? v.end : e;
-		for (i = 0; i < p->nfrozen; i++)
-			if (p->frozen[i].start <= a && b <= p->frozen[i].end)
-				covered = 1;
-		if (!covered) {
-			frozen_cut_late(p, a, b);
-			rc = frozen_add(p, a, b, prot, 1);
-		}
-	}
-	free(text);
-	return rc;
+	w = tem_maps_each(c->t->tid, s, e, 0, late_freeze_vma, &l);
+	if (w.res == TEM_MAPS_UNREADABLE)
+		return -(w.err ? w.err : EIO);
+	return l.rc;
 }
 
 int tem_freeze_judge(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
 	struct tem_touch t;
-	int k;
+	int k, rc;
 	size_t i;
 
 	tem_call_touches(c, &t);
@@ -313,9 +325,13 @@ int tem_freeze_judge(struct tem_call *c)
 		if (t.s[k].op == TEM_OP_REPLACE || t.s[k].op == TEM_OP_UNMAP)
 			frozen_cut_late(p, t.s[k].start, t.s[k].end);
 		else if (t.s[k].op == TEM_OP_PROTECT && !(t.prot & (PROT_WRITE | PROT_EXEC)) &&
-		         late_freeze(c, t.s[k].start, t.s[k].end, (int)(t.prot & RWX)) != 0) {
+		         (rc = late_freeze(c, t.s[k].start, t.s[k].end, (int)(t.prot & RWX))) != 0) {
 			c->refuse_errno = EPERM;
-			snprintf(c->why, sizeof c->why, "refused (too many frozen ranges to freeze one more)");
+			if (rc == -E2BIG)
+				snprintf(c->why, sizeof c->why, "refused (too many frozen ranges to freeze one more)");
+			else
+				snprintf(c->why, sizeof c->why, "refused (the memory map could not be read: %s)",
+				         strerror(-rc));
 			return 1;
 		}
 	}

@@ -261,8 +261,17 @@ static int freeze_begin(struct tem_group *g, struct tem_thread *owner)
 	for (i = 0; i < nthreads; i++) {
 		struct tem_thread *o = threads[i];
 
-		if (o == owner || o->grp != g || o->held || o->freeze_wait || o->in_vfork)
+		if (o == owner || o->grp != g || o->held || o->freeze_wait || o->in_vfork || o->leader_gone)
 			continue;
+		/* a leader that exited while other threads run stays a zombie
+		 * (reported only when the group ends) and never stops: waiting
+		 * for it would hold the group forever.  Only a leader lingers
+		 * so; other threads are reported and dropped when they exit. */
+		if (o->proc && o->tid == (o->tgid ? o->tgid : o->proc->tgid) && tem_thread_live(o->tid, o->tid) == 0) {
+			o->leader_gone = 1;
+			tem_log(2, "pid %d: thread-group leader has exited; not held", (int)o->tid);
+			continue;
+		}
 		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) == 0) {
 			o->freeze_wait = 1;
 			g->freeze_pending++;

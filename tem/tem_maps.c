@@ -104,7 +104,7 @@ const char *tem_maps_text(pid_t pid, size_t *len)
 	return text;
 }
 
-char *tem_maps_copy(pid_t pid, size_t *len)
+static char *tem_maps_copy(pid_t pid, size_t *len)
 {
 	const char *t = tem_maps_text(pid, len);
 	char *c;
@@ -242,8 +242,11 @@ struct tem_procmap_query {
 
 static int no_query;   /* the kernel said ENOTTY once: text from now on */
 
-int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
-                   int (*fn)(const struct tem_mapent *e, void *arg), void *arg)
+/* FN's non-zero result, or 0; -ENOTTY where the query cannot answer (no
+ * such ioctl, no traced thread TID, a failure): the caller then reads the
+ * text.  FN returns 0 or 1 only. */
+static int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                          int (*fn)(const struct tem_mapent *e, void *arg), void *arg)
 {
 	struct tem_thread *t = tem_thread_find(tid);
 	uint64_t at = start;
@@ -309,4 +312,63 @@ int tem_maps_query(pid_t tid, uint64_t start, uint64_t end, unsigned want,
 	if (owned)
 		close(fd);
 	return rc;
+}
+
+/* ---- the one way to walk a map: a failure is never "no mapping" ---------------- */
+
+struct tem_maps_walk tem_maps_each(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                                   int (*fn)(const struct tem_mapent *e, void *arg), void *arg)
+{
+	struct tem_maps_walk r = { TEM_MAPS_NONE, 0 };
+	char line[512], *copy;
+	const char *pos, *end_text;
+	size_t len;
+	int rc = 0;
+
+	if (want || start != 0 || end != UINT64_MAX) {
+		rc = tem_maps_query(tid, start, end, want, fn, arg);
+		if (rc != -ENOTTY) {
+			r.res = rc ? TEM_MAPS_HIT : TEM_MAPS_NONE;
+			return r;
+		}
+		rc = 0;
+	}
+	/* the map as read once in this stop; a copy, since FN may read
+	 * another process's map */
+	if (!(copy = tem_maps_copy(tid, &len))) {
+		r.res = TEM_MAPS_UNREADABLE;
+		r.err = errno ? errno : EIO;
+		return r;
+	}
+	if (len == 0) {
+		/* a task running user code always has mappings (its stack, the
+		 * vDSO): an empty map is that of a task without its memory (an
+		 * exited thread-group leader, a process being torn down), not a
+		 * map without the mapping asked about */
+		free(copy);
+		r.res = TEM_MAPS_UNREADABLE;
+		r.err = ESRCH;
+		return r;
+	}
+	pos = copy;
+	end_text = copy + len;
+	while (!rc && tem_maps_line(&pos, end_text, line, sizeof line)) {
+		struct tem_mapent m;
+
+		if (!tem_maps_parse(line, &m)) {
+			free(copy);
+			r.res = TEM_MAPS_UNREADABLE;
+			r.err = EIO;   /* a line erim-tem cannot parse: it judges nothing blind */
+			return r;
+		}
+		if (m.end <= start || m.start >= end)
+			continue;
+		if (want && (((want & TEM_MAPS_R) && m.perms[0] != 'r') || ((want & TEM_MAPS_W) && m.perms[1] != 'w') ||
+		             ((want & TEM_MAPS_X) && m.perms[2] != 'x') || ((want & TEM_MAPS_S) && m.perms[3] != 's')))
+			continue;
+		rc = fn(&m, arg);
+	}
+	free(copy);
+	r.res = rc ? TEM_MAPS_HIT : TEM_MAPS_NONE;
+	return r;
 }

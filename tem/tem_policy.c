@@ -128,7 +128,7 @@ struct vma_walk {
 	void *arg;
 };
 
-static int vma_from_query(const struct tem_mapent *m, void *arg)
+static int vma_from_ent(const struct tem_mapent *m, void *arg)
 {
 	const struct vma_walk *w = arg;
 	struct tem_vma v;
@@ -140,68 +140,34 @@ static int vma_from_query(const struct tem_mapent *m, void *arg)
 	v.maj = m->maj;
 	v.min = m->min;
 	v.ino = m->ino;
-	v.path[0] = 0;
+	snprintf(v.path, sizeof v.path, "%s", m->path);
 	return w->fn(&v, w->arg);
 }
 
-/* Call FN for each mapping of TID overlapping [start, end); stops at non-zero.
- * A range is asked of the kernel mapping by mapping (PROCMAP_QUERY, where
- * there is one); the whole map, or where the query cannot answer, is read
- * as text.  Range walks never use the path (it is "" there). */
-static int each_vma_want(pid_t tid, uint64_t start, uint64_t end, unsigned want,
-                         int (*fn)(const struct tem_vma *v, void *arg), void *arg);
+/* Call FN for each mapping of TID overlapping [start, end) (with every
+ * permission of WANT, TEM_MAPS_*); stops at non-zero.  The result is
+ * tem_maps_each's: TEM_MAPS_UNREADABLE must be refused by the caller. */
+__attribute__((warn_unused_result))
+static struct tem_maps_walk each_vma_want(pid_t tid, uint64_t start, uint64_t end, unsigned want,
+                                          int (*fn)(const struct tem_vma *v, void *arg), void *arg)
+{
+	struct vma_walk w = { fn, arg };
 
-static int each_vma(pid_t tid, uint64_t start, uint64_t end,
-                    int (*fn)(const struct tem_vma *v, void *arg), void *arg)
+	return tem_maps_each(tid, start, end, want, vma_from_ent, &w);
+}
+
+__attribute__((warn_unused_result))
+static struct tem_maps_walk each_vma(pid_t tid, uint64_t start, uint64_t end,
+                                     int (*fn)(const struct tem_vma *v, void *arg), void *arg)
 {
 	return each_vma_want(tid, start, end, 0, fn, arg);
 }
 
-/* The same, where FN looks only at mappings with every permission of WANT
- * (TEM_MAPS_*) and never at their path: the kernel is asked for those
- * alone, so a whole-map walk needs no text either. */
-static int each_vma_want(pid_t tid, uint64_t start, uint64_t end, unsigned want,
-                         int (*fn)(const struct tem_vma *v, void *arg), void *arg)
-{
-	char line[512];
-	const char *pos, *end_text;
-	char *text;
-	size_t len;
-	int rc = 0;
-
-	if (want || start != 0 || end != UINT64_MAX) {
-		struct vma_walk w = { fn, arg };
-
-		if ((rc = tem_maps_query(tid, start, end, want, vma_from_query, &w)) != -ENOTTY)
-			return rc;
-		rc = 0;
-	}
-	/* the map as read once in this stop (tem_maps.c); a copy, since FN
-	 * may read another process's map */
-	if (!(text = tem_maps_copy(tid, &len)))
-		return -errno;
-	pos = text;
-	end_text = text + len;
-	while (!rc && tem_maps_line(&pos, end_text, line, sizeof line)) {
-		struct tem_vma v;
-		struct tem_mapent m;
-
-		/* most lines are elsewhere: skip them before copying the name */
-		if (!tem_maps_parse(line, &m) || m.end <= start || m.start >= end)
-			continue;
-		v.start = m.start;
-		v.end = m.end;
-		memcpy(v.perms, m.perms, sizeof v.perms);
-		v.off = m.off;
-		v.maj = m.maj;
-		v.min = m.min;
-		v.ino = m.ino;
-		snprintf(v.path, sizeof v.path, "%s", m.path);
-		rc = fn(&v, arg);
-	}
-	free(text);
-	return rc;
-}
+/* The words every refusal for an unreadable map carries; inspect_memory
+ * and inspect_copy point *WHAT at maps_unreadable when that is their
+ * failure (not the bytes themselves). */
+#define MAPS_UNREADABLE "the memory map could not be read"
+static const char maps_unreadable[] = MAPS_UNREADABLE;
 
 /* Access mode (O_RDONLY/O_WRONLY/O_RDWR) of TID's fd FD, or -errno.  One
  * open, one read, one close (no stdio: its set-up costs two more calls). */
@@ -256,9 +222,9 @@ static int add_exec_vma(const struct tem_vma *v, void *arg)
 	return 0;
 }
 
-void tem_execfiles_add_maps(pid_t tid)
+struct tem_maps_walk tem_execfiles_add_maps(pid_t tid)
 {
-	each_vma(tid, 0, UINT64_MAX, add_exec_vma, &tid);
+	return each_vma(tid, 0, UINT64_MAX, add_exec_vma, &tid);
 }
 
 /* Is DEV/INO open for writing, or mapped shared-writable, in any tracee? */
@@ -273,31 +239,55 @@ static int shared_writable_vma(const struct tem_vma *v, void *arg)
 	return w->found;
 }
 
+/* 1 if so, 0 if not, -errno if a traced process's fds or map cannot be
+ * read (no live thread, an unreadable map): the caller refuses. */
 static int writable_somewhere(dev_t dev, ino_t ino)
 {
 	pid_t tg[512];
 	size_t n = tem_traced_tgids(tg, 512), i;
 	struct wcheck w = { dev, ino, 0 };
+	int tries = 0;
 
 	for (i = 0; i < n && !w.found; i++) {
-		DIR *d = tem_proc_opendir(tg[i], "fd");
+		/* through a live thread: a group whose leader exited shows
+		 * no fds and an empty map under /proc/TGID */
+		pid_t r = tem_group_reader(tg[i]);
+		struct tem_maps_walk mw;
+		DIR *d;
 		const char *fdname;
 
-		if (!d)
-			continue;
+		if (r == 0)
+			continue;   /* every thread has exited */
+		if (r < 0)
+			return r;
+		if (!(d = tem_proc_opendir(r, "fd")))
+			return -(errno ? errno : EIO);
 		while (!w.found && (fdname = tem_proc_next(d)) != NULL) {
 			char p[128];
 			struct stat st;
 			long fd = strtol(fdname, NULL, 10);
 
-			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
+			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
 			if (tem_proc_stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
-			    fd_accmode(tg[i], fd) != O_RDONLY)
+			    fd_accmode(r, fd) != O_RDONLY)
 				w.found = 1;
 		}
 		closedir(d);
-		if (!w.found)
-			each_vma_want(tg[i], 0, UINT64_MAX, TEM_MAPS_W | TEM_MAPS_S, shared_writable_vma, &w);
+		if (w.found)
+			break;
+		mw = each_vma_want(r, 0, UINT64_MAX, TEM_MAPS_W | TEM_MAPS_S, shared_writable_vma, &w);
+		if (mw.res == TEM_MAPS_UNREADABLE)
+			return -(mw.err ? mw.err : EIO);
+		if (!w.found && tem_thread_live(tg[i], r) != 1) {
+			/* R began to exit during the scan: its fds may have
+			 * gone from under it, the group's other threads still
+			 * hold them; read the group again */
+			if (++tries > 3)
+				return -ESRCH;
+			i--;
+			continue;
+		}
+		tries = 0;
 	}
 	return w.found;
 }
@@ -347,31 +337,52 @@ static int shared_exec_vma(const struct tem_vma *v, void *arg)
 	return 1;
 }
 
+/* 1 (with W->what) if a writer exists or cannot be ruled out (a traced
+ * process whose fds or map cannot be read), else 0. */
 static int exec_writer_exists(pid_t tid, struct xwriter *w)
 {
 	pid_t tg[512];
 	size_t n = tem_traced_tgids(tg, 512), i;
+	struct tem_maps_walk mw = each_vma(tid, 0, UINT64_MAX, shared_exec_vma, w);
+	int tries = 0;
 
-	if (each_vma(tid, 0, UINT64_MAX, shared_exec_vma, w) > 0)
+	if (mw.res == TEM_MAPS_HIT)
 		return 1;
+	if (mw.res == TEM_MAPS_UNREADABLE) {
+		snprintf(w->what, sizeof w->what, MAPS_UNREADABLE " (%s)", strerror(mw.err));
+		return 1;
+	}
 
 	for (i = 0; i < n; i++) {
-		DIR *d = tem_proc_opendir(tg[i], "fd");
+		/* through a live thread: a group whose leader exited shows
+		 * no fds and an empty map under /proc/TGID */
+		pid_t r = tem_group_reader(tg[i]);
+		DIR *d;
 		const char *fdname;
-		void *arg[2] = { w, &tg[i] };
+		void *arg[2] = { w, &r };
 		int found = 0;
 
-		if (!d)
-			continue;
+		if (r == 0)
+			continue;   /* every thread has exited */
+		if (r < 0) {
+			snprintf(w->what, sizeof w->what, "cannot find a live thread of process %d to read its fds (%s)",
+			         (int)tg[i], strerror(-r));
+			return 1;
+		}
+		if (!(d = tem_proc_opendir(r, "fd"))) {
+			snprintf(w->what, sizeof w->what, "the fds of process %d could not be read (%s)", (int)tg[i],
+			         strerror(errno));
+			return 1;
+		}
 		while (!found && (fdname = tem_proc_next(d)) != NULL) {
 			char p[128], link[120];
 			struct stat st;
 			long fd = strtol(fdname, NULL, 10);
 			ssize_t k;
 
-			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)tg[i], fd);
+			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
 			if (tem_proc_stat(p, &st) != 0 || !tem_execfile_known(st.st_dev, st.st_ino) ||
-			    fd_accmode(tg[i], fd) == O_RDONLY)
+			    fd_accmode(r, fd) == O_RDONLY)
 				continue;
 			k = readlinkat(tem_procfd(), p + 6, link, sizeof link - 1);
 			link[k > 0 ? k : 0] = 0;
@@ -380,8 +391,28 @@ static int exec_writer_exists(pid_t tid, struct xwriter *w)
 			found = 1;
 		}
 		closedir(d);
-		if (found || each_vma(tg[i], 0, UINT64_MAX, xwriter_vma, arg) > 0)
+		if (found)
 			return 1;
+		mw = each_vma(r, 0, UINT64_MAX, xwriter_vma, arg);
+		if (mw.res == TEM_MAPS_HIT)
+			return 1;
+		if (mw.res == TEM_MAPS_UNREADABLE) {
+			snprintf(w->what, sizeof w->what, "process %d: " MAPS_UNREADABLE " (%s)", (int)tg[i],
+			         strerror(mw.err));
+			return 1;
+		}
+		if (tem_thread_live(tg[i], r) != 1) {
+			/* R began to exit during the scan (its fds may have
+			 * gone from under it): read the group again */
+			if (++tries > 3) {
+				snprintf(w->what, sizeof w->what,
+				         "the threads of process %d exit while its fds are read", (int)tg[i]);
+				return 1;
+			}
+			i--;
+			continue;
+		}
+		tries = 0;
 	}
 	return 0;
 }
@@ -398,8 +429,14 @@ static const char *file_exec_rule(pid_t tid, const struct stat *st)
 		return "executable file not owned by root or writable by group/others";
 	if (st->st_nlink == 0)
 		return "executable mapping of a deleted file";
-	if (writable_somewhere(st->st_dev, st->st_ino))
+	switch (writable_somewhere(st->st_dev, st->st_ino)) {
+	case 0:
+		break;
+	case 1:
 		return "executable file is open for writing (or mapped shared-writable) by a tracee";
+	default:
+		return "cannot rule out a writer of the executable file: the fds or " MAPS_UNREADABLE " of a tracee";
+	}
 	(void)tid;
 	return NULL;
 }
@@ -410,6 +447,30 @@ static int vma_is_exec(const struct tem_vma *v, void *arg)
 	return v->perms[2] == 'x';
 }
 
+/* Is a neighbour of [START, END) executable?  *LO = START - TEM_CTX if the
+ * one below is, *HI = END + TEM_CTX if the one above is; 0, or -errno if
+ * the map cannot be read (the caller refuses: a seam would go unseen). */
+static int exec_neighbour(pid_t tid, uint64_t start, uint64_t end, uint64_t *lo, uint64_t *hi)
+{
+	struct tem_maps_walk w;
+
+	if (start >= TEM_CTX) {
+		w = each_vma(tid, start - TEM_CTX, start, vma_is_exec, NULL);
+		if (w.res == TEM_MAPS_UNREADABLE)
+			return -(w.err ? w.err : EIO);
+		if (w.res == TEM_MAPS_HIT)
+			*lo = start - TEM_CTX;
+	}
+	if (end + TEM_CTX > end) {
+		w = each_vma(tid, end, end + TEM_CTX, vma_is_exec, NULL);
+		if (w.res == TEM_MAPS_UNREADABLE)
+			return -(w.err ? w.err : EIO);
+		if (w.res == TEM_MAPS_HIT)
+			*hi = end + TEM_CTX;
+	}
+	return 0;
+}
+
 /* Inspect the tracee's bytes [start, end) plus TEM_CTX bytes on each side
  * where the neighbour is executable (a sequence across the seam would run).
  * 0 clean, 1 hit, -errno when the bytes cannot be read. */
@@ -418,11 +479,12 @@ static int inspect_memory(pid_t tid, uint64_t start, uint64_t end, uint64_t *hit
 	static uint8_t buf[TEM_CTX + 65536];
 	uint64_t lo = start, hi = end, at;
 	size_t keep = 0;
+	int rc;
 
-	if (start >= TEM_CTX && each_vma(tid, start - TEM_CTX, start, vma_is_exec, NULL) > 0)
-		lo = start - TEM_CTX;
-	if (end + TEM_CTX > end && each_vma(tid, end, end + TEM_CTX, vma_is_exec, NULL) > 0)
-		hi = end + TEM_CTX;
+	if ((rc = exec_neighbour(tid, start, end, &lo, &hi)) < 0) {
+		*what = maps_unreadable;
+		return rc;
+	}
 	for (at = lo; at < hi;) {
 		size_t want = hi - at > 65536 ? 65536 : (size_t)(hi - at), nkeep;
 		ssize_t n = tem_mem_read(tid, at, buf + keep, want);
@@ -471,6 +533,8 @@ static int regrant_dirty(struct tem_call *c, uint64_t s, uint64_t e)
 	if (rc > 0)
 		why(c, "refused (%s at 0x%" PRIx64 " after the grant: the range changed since its inspection; "
 		    "execute taken back)", what, hit);
+	else if (what == maps_unreadable)
+		why(c, "refused (" MAPS_UNREADABLE ": %s; execute taken back)", strerror(-rc));
 	else
 		why(c, "refused (cannot read the granted bytes again: %s; execute taken back)", strerror(-rc));
 	return 1;
@@ -513,17 +577,23 @@ static int inspect_copy(pid_t tid, uint64_t s, uint64_t e, const uint8_t *buf, u
 {
 	uint8_t seam[2 * TEM_CTX];
 	size_t n = (size_t)(e - s), k = n < TEM_CTX ? n : TEM_CTX;
+	uint64_t lo = s, hi = e;
+	int rc;
 
 	if (tem_inspect(buf, n, s, hit, what))
 		return 1;
-	if (s >= TEM_CTX && each_vma(tid, s - TEM_CTX, s, vma_is_exec, NULL) > 0) {
+	if ((rc = exec_neighbour(tid, s, e, &lo, &hi)) < 0) {
+		*what = maps_unreadable;
+		return rc;
+	}
+	if (lo != s) {
 		if (tem_mem_read(tid, s - TEM_CTX, seam, TEM_CTX) != TEM_CTX)
 			return -EFAULT;
 		memcpy(seam + TEM_CTX, buf, k);
 		if (tem_inspect(seam, TEM_CTX + k, s - TEM_CTX, hit, what))
 			return 1;
 	}
-	if (e + TEM_CTX > e && each_vma(tid, e, e + TEM_CTX, vma_is_exec, NULL) > 0) {
+	if (hi != e) {
 		memcpy(seam, buf + n - k, k);
 		if (tem_mem_read(tid, e, seam + k, TEM_CTX) != TEM_CTX)
 			return -EFAULT;
@@ -627,6 +697,8 @@ static void exit_grant(struct tem_call *c, long ret)
 			why(c, "refused (%s at 0x%" PRIx64 "; range left without execute)", what, hit);
 		else if (rc == -EXDEV)
 			why(c, "refused (the range spans memory of different protection keys; left without execute)");
+		else if (what == maps_unreadable)
+			why(c, "refused (" MAPS_UNREADABLE ": %s; range left without execute)", strerror(-rc));
 		else
 			why(c, "refused (cannot read the bytes to inspect: %s)", strerror(-rc));
 		return;
@@ -679,6 +751,7 @@ static int exec_vma_ok(const struct tem_vma *v, void *arg)
 static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uint64_t prot)
 {
 	struct xcheck x = { NULL, c->t->tid };
+	struct tem_maps_walk w;
 	int wrap;
 	uint64_t end = page_end(addr, len, &wrap);
 
@@ -690,7 +763,12 @@ static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uin
 		refuse(c, EINVAL, "refused (range wraps)");
 		return;
 	}
-	each_vma(c->t->tid, addr & ~(TEM_PAGE - 1), end, exec_vma_ok, &x);
+	w = each_vma(c->t->tid, addr & ~(TEM_PAGE - 1), end, exec_vma_ok, &x);
+	if (w.res == TEM_MAPS_UNREADABLE) {
+		why(c, "refused (" MAPS_UNREADABLE ": %s)", strerror(w.err));
+		c->refuse_errno = EPERM;
+		return;
+	}
 	if (x.bad) {
 		why(c, "refused (%s)", x.bad);
 		c->refuse_errno = EPERM;
@@ -739,9 +817,16 @@ static void chk_mprotect(struct tem_call *c)
 	}
 	if (c->a[2] & PROT_WRITE) {
 		struct xcheck x = { NULL, c->t->tid };
+		struct tem_maps_walk w;
 		int wrap;
 
-		each_vma(c->t->tid, c->a[0] & ~(TEM_PAGE - 1), page_end(c->a[0], c->a[1], &wrap), shared_xfile_vma, &x);
+		w = each_vma(c->t->tid, c->a[0] & ~(TEM_PAGE - 1), page_end(c->a[0], c->a[1], &wrap), shared_xfile_vma,
+		             &x);
+		if (w.res == TEM_MAPS_UNREADABLE) {
+			why(c, "refused (" MAPS_UNREADABLE ": %s)", strerror(w.err));
+			c->refuse_errno = EPERM;
+			return;
+		}
 		if (x.bad) {
 			why(c, "refused (%s)", x.bad);
 			c->refuse_errno = EPERM;
@@ -788,12 +873,18 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 	struct xcheck x = { NULL, c->t->tid };
 	uint64_t addr = (uint64_t)ret, len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), hit = 0, args[6] = { 0 };
 	const char *what = "";
+	char bad[128];
+	struct tem_maps_walk w;
 	int rc = 0;
 
 	if (ret < 0 && ret > -4096)
 		return;   /* the kernel refused the call: pass that on */
 	c->x[0] = addr;
-	each_vma(c->t->tid, addr, addr + len, exec_vma_ok, &x);
+	w = each_vma(c->t->tid, addr, addr + len, exec_vma_ok, &x);
+	if (w.res == TEM_MAPS_UNREADABLE) {
+		snprintf(bad, sizeof bad, MAPS_UNREADABLE ": %s", strerror(w.err));
+		x.bad = bad;
+	}
 	if (!x.bad && (rc = tem_cow_break(c->t->tid, addr, addr + len)) != 0)
 		x.bad = "cannot give the mapping private copies of the file's pages (beyond the end of the file?)";
 	if (!x.bad)
@@ -806,6 +897,8 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 			why(c, "refused (%s; mapping removed)", x.bad);
 		else if (rc > 0)
 			why(c, "refused (%s at 0x%" PRIx64 " of the mapped file; mapping removed)", what, hit);
+		else if (what == maps_unreadable)
+			why(c, "refused (" MAPS_UNREADABLE ": %s; mapping removed)", strerror(-rc));
 		else
 			why(c, "refused (cannot read the mapped bytes: %s; mapping removed)", strerror(-rc));
 		c->on_exit = exit_mmap_refused;
@@ -830,15 +923,19 @@ static void exit_mmap_eacces(struct tem_call *c, long ret)
 static void exit_mmap_shared_w(struct tem_call *c, long ret)
 {
 	struct xcheck x = { NULL, c->t->tid };
+	struct tem_maps_walk w;
 	uint64_t len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), args[6] = { 0 };
 
 	if (ret < 0 && ret > -4096)
 		return;
-	each_vma(c->t->tid, (uint64_t)ret, (uint64_t)ret + len, shared_xfile_vma, &x);
-	if (!x.bad)
+	w = each_vma(c->t->tid, (uint64_t)ret, (uint64_t)ret + len, shared_xfile_vma, &x);
+	if (w.res == TEM_MAPS_NONE)
 		return;
 	c->refuse_errno = EACCES;
-	why(c, "refused (shared writable mapping of a file whose bytes are executable; mapping removed)");
+	if (w.res == TEM_MAPS_UNREADABLE)
+		why(c, "refused (" MAPS_UNREADABLE ": %s; mapping removed)", strerror(w.err));
+	else
+		why(c, "refused (shared writable mapping of a file whose bytes are executable; mapping removed)");
 	args[0] = (uint64_t)ret;
 	args[1] = len;
 	c->on_exit = exit_mmap_eacces;
@@ -917,6 +1014,7 @@ static void chk_madvise(struct tem_call *c)
 {
 	int wrap;
 	uint64_t end;
+	struct tem_maps_walk w;
 
 	chk_range(c);
 	if (c->refuse_errno)
@@ -929,7 +1027,14 @@ static void chk_madvise(struct tem_call *c)
 	case MADV_DONTNEED_LOCKED:
 #endif
 		end = page_end(c->a[0], c->a[1], &wrap);
-		if (wrap || each_vma(c->t->tid, c->a[0] & ~(TEM_PAGE - 1), end, vma_is_exec, NULL) > 0)
+		if (wrap) {
+			refuse(c, EPERM, "refused (would reload executable pages from their file, undoing inspection patches)");
+			break;
+		}
+		w = each_vma(c->t->tid, c->a[0] & ~(TEM_PAGE - 1), end, vma_is_exec, NULL);
+		if (w.res == TEM_MAPS_UNREADABLE)
+			refuse(c, EPERM, "refused (" MAPS_UNREADABLE ")");
+		else if (w.res == TEM_MAPS_HIT)
 			refuse(c, EPERM, "refused (would reload executable pages from their file, undoing inspection patches)");
 		break;
 	default:
@@ -947,6 +1052,7 @@ static int vma_any(const struct tem_vma *v, void *arg)
 static void chk_mremap(struct tem_call *c)
 {
 	uint64_t old = c->a[0], olen = c->a[1], nlen = c->a[2], flags = c->a[3], naddr = c->a[4];
+	struct tem_maps_walk w;
 	int wrap;
 
 	if (hits_trusted(c->t->proc, old, olen ? olen : 1)) {
@@ -961,7 +1067,12 @@ static void chk_mremap(struct tem_call *c)
 		refuse(c, EPERM, "refused (old_size 0 would create an alias)");
 		return;
 	}
-	if (each_vma(c->t->tid, old & ~(TEM_PAGE - 1), page_end(old, olen, &wrap), vma_is_exec, NULL) > 0) {
+	w = each_vma(c->t->tid, old & ~(TEM_PAGE - 1), page_end(old, olen, &wrap), vma_is_exec, NULL);
+	if (w.res == TEM_MAPS_UNREADABLE) {
+		refuse(c, EPERM, "refused (" MAPS_UNREADABLE ")");
+		return;
+	}
+	if (w.res == TEM_MAPS_HIT) {
 		refuse(c, EPERM, "refused (moving or resizing executable memory could join uninspected bytes)");
 		return;
 	}
@@ -1364,6 +1475,8 @@ void tem_register(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
 	struct tem_registration reg;
+	struct tem_maps_walk cw;
+	int frc;
 	size_t i;
 
 	c->set_ret = 1;
@@ -1410,7 +1523,16 @@ void tem_register(struct tem_call *c)
 		pid_t holder;
 		long fdno;
 
-		if (tem_memfd_held(p->tgid, &holder, &fdno)) {
+		int held = tem_memfd_held(p->tgid, &holder, &fdno);
+
+		if (held < 0) {
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (the fds of process %d could not be read: it may hold this process's memory file)",
+			    (int)holder);
+			return;
+		}
+		if (held) {
 			c->final_ret = -EPERM;
 			c->refuse_errno = EPERM;
 			why(c, "refused (process %d holds fd %ld to this process's memory file: it would outlive start-up)",
@@ -1431,7 +1553,19 @@ void tem_register(struct tem_call *c)
 		p->range[i].start = reg.range[i].start & ~(TEM_PAGE - 1);
 		p->range[i].end = reg.range[i].end;
 	}
-	tem_execfiles_add_maps(c->t->tid);
+	{
+		struct tem_maps_walk mw = tem_execfiles_add_maps(c->t->tid);
+
+		if (mw.res == TEM_MAPS_UNREADABLE) {
+			p->registered = 0;   /* fail closed: liberim refuses to start */
+			p->nranges = 0;
+			p->pkey = -1;
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(mw.err));
+			return;
+		}
+	}
 	{
 		struct xwriter w = { "" };
 
@@ -1448,7 +1582,17 @@ void tem_register(struct tem_call *c)
 	}
 	/* executable bytes of every file mapped privately: private copies
 	 * from now on, so no writer of the file reaches them */
-	if (each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid) > 0) {
+	cw = each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);
+	if (cw.res == TEM_MAPS_UNREADABLE) {
+		p->registered = 0;   /* fail closed: liberim refuses to start */
+		p->nranges = 0;
+		p->pkey = -1;
+		c->final_ret = -EACCES;
+		c->refuse_errno = EACCES;
+		why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
+		return;
+	}
+	if (cw.res == TEM_MAPS_HIT) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */
 		p->nranges = 0;
 		p->pkey = -1;
@@ -1459,12 +1603,18 @@ void tem_register(struct tem_call *c)
 		return;
 	}
 	tem_signal_register(p, c->t->tid);
-	if (tem_freeze_register(p, c->t->tid) != 0) {
+	if ((frc = tem_freeze_register(p, c->t->tid)) != 0) {
 		p->registered = 0;   /* fail closed: liberim refuses to start */
 		p->nranges = 0;
-		c->final_ret = -E2BIG;
-		c->refuse_errno = E2BIG;
-		why(c, "refused (cannot freeze the code and RELRO of every loaded object: too many mappings)");
+		if (frc == -E2BIG) {
+			c->final_ret = -E2BIG;
+			c->refuse_errno = E2BIG;
+			why(c, "refused (cannot freeze the code and RELRO of every loaded object: too many mappings)");
+		} else {
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (" MAPS_UNREADABLE ": %s; cannot freeze the loaded objects)", strerror(-frc));
+		}
 		return;
 	}
 	c->final_ret = TEM_REPLY;

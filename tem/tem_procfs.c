@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tem.h"
 #include "tem_table.h"
 
 #ifndef OPEN_TREE_CLONE
@@ -203,4 +204,72 @@ const char *tem_proc_next(DIR *d)
 		if (e->d_name[0] != '.')
 			return e->d_name;
 	return NULL;
+}
+
+/* 1 if thread TID of group TGID is alive (not a zombie or dead, and not
+ * exiting: PF_EXITING is set before a task gives up its memory and fds),
+ * 0 if not, -errno if its state cannot be read.  The state and the flags
+ * are the 3rd and 9th fields of /proc/TGID/task/TID/stat, after the last
+ * ')' (the name may hold ')'). */
+#define TEM_PF_EXITING 0x00000004ul
+int tem_thread_live(pid_t tgid, pid_t tid)
+{
+	char name[96], buf[512], *r, *q;
+	unsigned long flags;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(name, sizeof name, "/proc/%d/task/%d/stat", (int)tgid, (int)tid);
+	if ((fd = tem_proc_open(name, O_RDONLY)) < 0)
+		return -errno;
+	do
+		n = read(fd, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = 0;
+	if (!(r = strrchr(buf, ')')) || r[1] != ' ' || !r[2])
+		return -EIO;
+	if (r[2] == 'Z' || r[2] == 'X' || r[2] == 'x')
+		return 0;
+	q = r + 3;
+	for (i = 0; i < 5; i++) {   /* ppid pgrp session tty_nr tpgid */
+		if (*q != ' ')
+			return -EIO;
+		strtol(q + 1, &q, 10);
+	}
+	if (*q != ' ')
+		return -EIO;
+	flags = strtoul(q + 1, &q, 10);
+	return !(flags & TEM_PF_EXITING);
+}
+
+pid_t tem_group_reader(pid_t tgid)
+{
+	DIR *d;
+	const char *name;
+	int rc = tem_thread_live(tgid, tgid);
+
+	if (rc == 1)
+		return tgid;
+	if (!(d = tem_proc_opendir(tgid, "task")))
+		return errno == ENOENT || errno == ESRCH ? 0 : -(errno ? errno : EIO);   /* reaped: nothing left */
+	while ((name = tem_proc_next(d)) != NULL) {
+		char *end;
+		long tid = strtol(name, &end, 10);
+
+		if (*end || tid <= 0 || tid == tgid)
+			continue;
+		if ((rc = tem_thread_live(tgid, (pid_t)tid)) == 1) {
+			closedir(d);
+			return (pid_t)tid;
+		}
+		if (rc < 0 && rc != -ENOENT && rc != -ESRCH) {
+			closedir(d);
+			return rc;   /* cannot tell whether it lives */
+		}
+	}
+	closedir(d);
+	return 0;   /* every thread has exited: a zombie holds no fds and no memory */
 }

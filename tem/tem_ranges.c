@@ -22,33 +22,26 @@
 
 #define TEM_PG 4096ull
 
-int tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5])
+struct vma_at { uint64_t addr, *start, *end; char *perms; };
+
+static int vma_at_one(const struct tem_mapent *m, void *arg)
 {
-	char line[512];
-	const char *pos, *text_end, *text;
-	size_t len;
-	int rc = -ENOENT;
+	struct vma_at *q = arg;
 
-	if (!(text = tem_maps_text(tid, &len)))   /* read once per stop (tem_maps.c) */
-		return -errno;
-	pos = text;
-	text_end = text + len;
-	while (tem_maps_line(&pos, text_end, line, sizeof line)) {
-		uint64_t s, e;
-		char p[5] = "";
+	if (q->addr < m->start || q->addr >= m->end)
+		return 0;
+	*q->start = m->start;
+	*q->end = m->end;
+	if (q->perms)
+		memcpy(q->perms, m->perms, 5);
+	return 1;
+}
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s", &s, &e, p) < 3)
-			continue;
-		if (addr >= s && addr < e) {
-			*start = s;
-			*end = e;
-			if (perms)
-				memcpy(perms, p, 5);
-			rc = 0;
-			break;
-		}
-	}
-	return rc;
+struct tem_maps_walk tem_vma_at(pid_t tid, uint64_t addr, uint64_t *start, uint64_t *end, char perms[5])
+{
+	struct vma_at q = { addr, start, end, perms };
+
+	return tem_maps_each(tid, addr, addr + 1 > addr ? addr + 1 : addr, 0, vma_at_one, &q);
 }
 
 /* [addr, addr+len) rounded out to pages; 0 if it wraps. */
@@ -123,7 +116,13 @@ static void touches_mprotect(struct tem_call *c, struct tem_touch *t)
 	}
 	if (prot & (PROT_GROWSDOWN | PROT_GROWSUP)) {
 		/* the kernel extends the change to the mapping's start (end) */
-		if (tem_vma_at(c->t->tid, s, &vs, &ve, NULL) != 0)
+		struct tem_maps_walk w = tem_vma_at(c->t->tid, s, &vs, &ve, NULL);
+
+		if (w.res == TEM_MAPS_UNREADABLE) {
+			t->bad = "the memory map could not be read";
+			return;
+		}
+		if (w.res == TEM_MAPS_NONE)
 			return;   /* no mapping there: the kernel fails the call */
 		if ((prot & PROT_GROWSDOWN) && vs < s)
 			s = vs;

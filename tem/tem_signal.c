@@ -105,6 +105,8 @@ void tem_signal_register(struct tem_proc *p, pid_t tid)
 		    scan_vma(tid, s, e, p) < 0)
 			p->nwrsites = -1;
 	}
+	if (ferror(f))
+		p->nwrsites = -1;   /* the map could not be read: single-step (the safe way) */
 	fclose(f);
 	tem_log(2, "pid %d: signals during trusted code are held %s", (int)tid,
 	        p->nwrsites >= 0 ? "until a breakpoint after a WRPKRU site" : "by single-stepping (more than 4 WRPKRU sites)");

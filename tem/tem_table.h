@@ -54,7 +54,8 @@ int tem_pid_protected(pid_t pid);
  * (0 when none or not a process's). */
 int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner);
 /* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
- * file or to physical memory. */
+ * file or to physical memory; -1 if the fds of *HOLDER could not be read
+ * (the caller refuses). */
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
 
 /* ---- tem_dump.c: no core dump after registration ----------------------------- */
@@ -77,5 +78,18 @@ int tem_proc_stat(const char *path, struct stat *st);
  * or NULL; and the name of its next entry but "." and "..", or NULL. */
 DIR *tem_proc_opendir(pid_t pid, const char *sub);
 const char *tem_proc_next(DIR *d);
+/* A live thread of thread group TGID, through which /proc shows the
+ * group's fds and memory map: /proc/TGID/fd and /proc/TGID/maps read as
+ * empty once the leader has exited while other threads run.  TGID itself
+ * while it runs, else any thread of /proc/TGID/task that is not a zombie.
+ * 0 if every thread has exited (a task gives up its memory and then its
+ * fds before it becomes a zombie: nothing left to find); -errno if that
+ * cannot be told (callers refuse: they would judge blind).  A thread that
+ * starts to exit during a scan gives up its fds (then /proc/TID/fd reads
+ * as empty): callers ask tem_thread_live(TGID, TID) again after the scan
+ * and scan anew (or refuse) if it is no longer 1. */
+pid_t tem_group_reader(pid_t tgid);
+/* 1 if thread TID of TGID runs (not a zombie, not exiting), 0 if not, -errno. */
+int tem_thread_live(pid_t tgid, pid_t tid);
 
 #endif /* TEM_TABLE_H */

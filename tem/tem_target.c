@@ -431,13 +431,22 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 {
 	pid_t tg[512];
 	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
+	int tries = 0;
 
 	for (i = 0; i < n; i++) {
-		DIR *d = tem_proc_opendir(tg[i], "fd");
+		/* through a live thread: a group whose leader exited shows
+		 * no fds under /proc/TGID */
+		pid_t r = tem_group_reader(tg[i]);
+		DIR *d;
 		const char *fdname;
 
-		if (!d)
-			continue;
+		if (r == 0)
+			continue;   /* every thread has exited */
+		if (r < 0 || !(d = tem_proc_opendir(r, "fd"))) {
+			*holder = tg[i];
+			*fdno = -1;
+			return -1;   /* cannot read its fds: the caller refuses */
+		}
 		while ((fdname = tem_proc_next(d)) != NULL) {
 			struct stat st;
 			struct statfs sfs;
@@ -458,6 +467,18 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 			close(f);
 		}
 		closedir(d);
+		if (tem_thread_live(tg[i], r) != 1) {
+			/* R began to exit during the scan (its fds may have
+			 * gone from under it): read the group again */
+			if (++tries > 3) {
+				*holder = tg[i];
+				*fdno = -1;
+				return -1;
+			}
+			i--;
+			continue;
+		}
+		tries = 0;
 	}
 	return 0;
 }

@@ -47,6 +47,18 @@ for m in memfd-keep file-keep rwview shared-ro inflight-priv truncated reopen; d
 	"$t/tem_xfile_fd" $m changed; count $? "control: tem_xfile_fd $m changes executable bytes without erim-tem"
 done
 
+# a process whose leader exited (the exit system call in main) while another thread
+# runs shows no fds and an empty map under /proc/TGID: erim-tem reads it
+# through a live thread (tem_leader_exit.c), so a writer of executable bytes
+# refuses the registration or the grant as with the leader alive.  Control:
+# without erim-tem the bytes change and /proc/TGID/fd reads empty.
+for m in register grant; do
+	for l in exit alive; do
+		"$tem" "$t/tem_leader_exit" $m $l refused; count $? "tem_leader_exit $m leader-$l refused under erim-tem"
+		"$t/tem_leader_exit" $m $l changed; count $? "control: tem_leader_exit $m leader-$l changes executable bytes without erim-tem"
+	done
+done
+
 # what erim-tem keeps within and between stops (tem_cache.c, doc/tem.md
 # "Cost"): the map read anew at every stop, the memory and maps files of a
 # thread dropped when it execs.  Control: without erim-tem the seam grant

@@ -35,6 +35,14 @@ for m in seam exec vfork threads; do
 	set -- "$@" "$tem" tem_cache $m refused ';;' "$t/tem_cache" $m succeeded ';;'
 done
 files="$files --file $t/tem_cache"
+# a process whose leader exited, read through a live thread
+# (tem_leader_exit.c): 6.1 by the maps text, 6.12 by PROCMAP_QUERY
+for m in register grant; do
+	for l in exit alive; do
+		set -- "$@" "$tem" tem_leader_exit $m $l refused ';;' "$t/tem_leader_exit" $m $l changed ';;'
+	done
+done
+files="$files --file $t/tem_leader_exit"
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

@@ -251,10 +251,13 @@ struct tem_touch {
 	struct { uint64_t start, end; enum tem_op op; } s[2];
 	uint64_t prot;           /* TEM_OP_PROTECT: the new PROT_READ/WRITE/EXEC */
 	const char *bad;         /* non-NULL: the range cannot be told; refuse */
+	int hold;                /* the reach depends on state another task could
+	                          * change (an fd, a mapping): judge and run the
+	                          * call with the caller's group held */
 };
 /* The page-rounded ranges call C changes, as the kernel will apply them
  * (PROT_GROWSDOWN/GROWSUP to the mapping's end, a whole shm segment, both
- * sides of an mremap).  Widens C's decoded view (c->a[0], c->a[1]) of
+ * sides of an mremap, whole huge pages where huge pages may be involved).  Widens C's decoded view (c->a[0], c->a[1]) of
  * mprotect/mmap to the real range so every later check judges that. */
 void tem_call_touches(struct tem_call *c, struct tem_touch *t);
 /* Start and end of the mapping of TID that contains ADDR; 0 if found. */

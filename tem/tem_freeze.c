@@ -260,6 +260,12 @@ static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 	return rc;
 }
 
+static void exit_held(struct tem_call *c, long ret)
+{
+	(void)c;
+	(void)ret;
+}
+
 int tem_freeze_judge(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
@@ -272,6 +278,12 @@ int tem_freeze_judge(struct tem_call *c)
 		c->refuse_errno = EPERM;
 		snprintf(c->why, sizeof c->why, "refused (%s)", t.bad);
 		return 1;
+	}
+	if (t.hold) {
+		/* the others stay held until the call returned (tem_main.c);
+		 * a row may replace the exit check with its own */
+		c->needs_freeze = 1;
+		c->on_exit = exit_held;
 	}
 	for (k = 0; k < t.n; k++) {
 		uint64_t s = t.s[k].start, e = t.s[k].end;

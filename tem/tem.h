@@ -191,7 +191,6 @@ int tem_pkru_get(pid_t tid, uint32_t *pkru);
 int tem_pkru_set(pid_t tid, uint32_t pkru);
 /* Copy LEN bytes of the tracee's memory at ADDR; returns bytes copied or -errno. */
 ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
-int tem_cow_break(pid_t tid, uint64_t start, uint64_t end);   /* tem_cow.c */
 /* tem_fresh.c: a grant's bytes copied out, and written into new pages */
 int tem_fresh_copy(pid_t tid, uint64_t start, uint64_t end, uint8_t **out);
 int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len);

@@ -171,7 +171,8 @@ static int late_mode(const char *mode, int n)
 		return -1;
 	}
 	r = rewrite(mode, path, sv[1], x);
-	unlink(path);
+	/* the file stays until the end: a new file could reuse its inode
+	 * number, which erim-tem keeps in its exec-file registry */
 	munmap((void *)x, 4096);
 	return r;
 }
@@ -193,6 +194,12 @@ static enum atk_result atk_attack(void)
 	r[1] = late_mode("O_TRUNC", 1);
 	r[2] = rewrite("start-up", startup_path, startup_sock[1], startup_map);
 	unlink(startup_path);
+	for (i = 0; i < 2; i++) {
+		char path[80];
+
+		snprintf(path, sizeof path, "/tmp/atk_exec_truncate.%d.%d", (int)getpid(), i);
+		unlink(path);
+	}
 	for (i = 0; i < 3; i++) {
 		if (r[i] < 0)
 			return ATK_ERROR;

@@ -250,6 +250,7 @@ struct tem_touch {
 	struct { uint64_t start, end; enum tem_op op; } s[2];
 	uint64_t prot;           /* TEM_OP_PROTECT: the new PROT_READ/WRITE/EXEC */
 	const char *bad;         /* non-NULL: the range cannot be told; refuse */
+	int huge;                /* the ranges were rounded out to huge pages */
 	int hold;                /* the reach depends on state another task could
 	                          * change (an fd, a mapping): judge and run the
 	                          * call with the caller's group held */

@@ -291,8 +291,8 @@ int tem_freeze_judge(struct tem_call *c)
 
 		if (op != TEM_OP_PROTECT && in_trusted(p, s, e)) {
 			c->refuse_errno = EPERM;
-			snprintf(c->why, sizeof c->why, "refused (%s trusted memory in [0x%" PRIx64 ", 0x%" PRIx64 "))",
-			         op_name(op), s, e);
+			snprintf(c->why, sizeof c->why, "refused (%s trusted memory in [0x%" PRIx64 ", 0x%" PRIx64 ")%s)",
+			         op_name(op), s, e, t.huge ? ": huge pages, judged whole" : "");
 			return 1;
 		}
 		for (i = 0; i < p->nfrozen; i++) {
@@ -310,9 +310,9 @@ int tem_freeze_judge(struct tem_call *c)
 			if (bad) {
 				c->refuse_errno = EPERM;
 				snprintf(c->why, sizeof c->why,
-				         "refused (%s frozen %s at [0x%" PRIx64 ", 0x%" PRIx64 "))", op_name(op),
+				         "refused (%s frozen %s at [0x%" PRIx64 ", 0x%" PRIx64 ")%s)", op_name(op),
 				         f->late ? "RELRO of a later object" : "code/RELRO/data of start-up",
-				         f->start, f->end);
+				         f->start, f->end, t.huge ? ": huge pages, judged whole" : "");
 				return 1;
 			}
 		}

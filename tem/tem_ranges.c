@@ -122,6 +122,7 @@ static void widen(struct tem_touch *t, uint64_t pg)
 		t->s[k].start = s;
 		t->s[k].end = e & ~(pg - 1);
 	}
+	t->huge = 1;
 }
 
 /* Same IPC namespace as erim-tem, so shmctl here sees the tracee's segment. */

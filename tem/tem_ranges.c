@@ -203,8 +203,10 @@ static int fd_on_hugetlbfs(pid_t tid, long fd)
 
 /* The largest page size (KernelPageSize) of TID's mappings overlapping
  * [S, E); 0 if it cannot be read.  Only mappings of a file on an
- * anonymous device (major 0 with an inode: hugetlbfs, also tmpfs, shm,
- * btrfs, ...) can be hugetlb; others are never looked up in smaps. */
+ * anonymous device (major 0 with an inode or a path: hugetlbfs, also
+ * tmpfs, shm, btrfs, ...; a System V segment shows its id as the inode,
+ * 0 for the first one) can be hugetlb; others are never looked up in
+ * smaps. */
 static uint64_t vma_page_size(pid_t tid, uint64_t s, uint64_t e)
 {
 	char name[64], line[512];
@@ -219,10 +221,11 @@ static uint64_t vma_page_size(pid_t tid, uint64_t s, uint64_t e)
 		unsigned maj, min;
 		uint64_t off, ino;
 		char p[5];
+		int at = 0;
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64, &vs, &ve, p, &off, &maj,
-		           &min, &ino) == 7 &&
-		    vs < e && s < ve && maj == 0 && ino != 0)
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64 "%n", &vs, &ve, p, &off, &maj,
+		           &min, &ino, &at) == 7 &&
+		    vs < e && s < ve && maj == 0 && (ino != 0 || line[at + strspn(line + at, " ")] == '/'))
 			candidate = 1;
 	}
 	fclose(f);

@@ -211,7 +211,6 @@ int tem_pkru_get(pid_t tid, uint32_t *pkru);
 int tem_pkru_set(pid_t tid, uint32_t pkru);
 /* Copy LEN bytes of the tracee's memory at ADDR; returns bytes copied or -errno. */
 ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
-int tem_cow_break(pid_t tid, uint64_t start, uint64_t end);   /* tem_cow.c */
 /* tem_fresh.c: a grant's bytes copied out, and written into new pages */
 int tem_fresh_copy(pid_t tid, uint64_t start, uint64_t end, uint8_t **out);
 int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len);
@@ -282,10 +281,14 @@ struct tem_touch {
 	struct { uint64_t start, end; enum tem_op op; } s[2];
 	uint64_t prot;           /* TEM_OP_PROTECT: the new PROT_READ/WRITE/EXEC */
 	const char *bad;         /* non-NULL: the range cannot be told; refuse */
+	int huge;                /* the ranges were rounded out to huge pages */
+	int hold;                /* the reach depends on state another task could
+	                          * change (an fd, a mapping): judge and run the
+	                          * call with the caller's group held */
 };
 /* The page-rounded ranges call C changes, as the kernel will apply them
  * (PROT_GROWSDOWN/GROWSUP to the mapping's end, a whole shm segment, both
- * sides of an mremap).  Widens C's decoded view (c->a[0], c->a[1]) of
+ * sides of an mremap, whole huge pages where huge pages may be involved).  Widens C's decoded view (c->a[0], c->a[1]) of
  * mprotect/mmap to the real range so every later check judges that. */
 void tem_call_touches(struct tem_call *c, struct tem_touch *t);
 /* Start and end of the mapping of TID that contains ADDR: TEM_MAPS_HIT if

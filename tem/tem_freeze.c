@@ -275,6 +275,12 @@ static int late_freeze(struct tem_call *c, uint64_t s, uint64_t e, int prot)
 	return l.rc;
 }
 
+static void exit_held(struct tem_call *c, long ret)
+{
+	(void)c;
+	(void)ret;
+}
+
 int tem_freeze_judge(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
@@ -288,14 +294,20 @@ int tem_freeze_judge(struct tem_call *c)
 		snprintf(c->why, sizeof c->why, "refused (%s)", t.bad);
 		return 1;
 	}
+	if (t.hold) {
+		/* the others stay held until the call returned (tem_main.c);
+		 * a row may replace the exit check with its own */
+		c->needs_freeze = 1;
+		c->on_exit = exit_held;
+	}
 	for (k = 0; k < t.n; k++) {
 		uint64_t s = t.s[k].start, e = t.s[k].end;
 		enum tem_op op = t.s[k].op;
 
 		if (op != TEM_OP_PROTECT && in_trusted(p, s, e)) {
 			c->refuse_errno = EPERM;
-			snprintf(c->why, sizeof c->why, "refused (%s trusted memory in [0x%" PRIx64 ", 0x%" PRIx64 "))",
-			         op_name(op), s, e);
+			snprintf(c->why, sizeof c->why, "refused (%s trusted memory in [0x%" PRIx64 ", 0x%" PRIx64 ")%s)",
+			         op_name(op), s, e, t.huge ? ": huge pages, judged whole" : "");
 			return 1;
 		}
 		for (i = 0; i < p->nfrozen; i++) {
@@ -313,9 +325,9 @@ int tem_freeze_judge(struct tem_call *c)
 			if (bad) {
 				c->refuse_errno = EPERM;
 				snprintf(c->why, sizeof c->why,
-				         "refused (%s frozen %s at [0x%" PRIx64 ", 0x%" PRIx64 "))", op_name(op),
+				         "refused (%s frozen %s at [0x%" PRIx64 ", 0x%" PRIx64 ")%s)", op_name(op),
 				         f->late ? "RELRO of a later object" : "code/RELRO/data of start-up",
-				         f->start, f->end);
+				         f->start, f->end, t.huge ? ": huge pages, judged whole" : "");
 				return 1;
 			}
 		}

@@ -17,7 +17,7 @@
  * judged (needs_freeze, tem_main.c), and then every read of the same stop
  * returns the same text anyway; where the group is not held, several reads
  * microseconds apart are no more consistent than one.  erim-tem's own work
- * within a stop (writes through the memory file, tem_cow.c, tem_fresh.c)
+ * within a stop (writes through the memory file, tem_fresh.c)
  * changes page contents, never a line of the map.  Nothing is kept across
  * stops: a mapping changes without any system call (a stack growing on a
  * fault), so a later stop always reads the map anew.

@@ -553,7 +553,7 @@ static void exit_grant_done(struct tem_call *c, long ret)
 	int wrap;
 	uint64_t s = c->x[0] & ~(TEM_PAGE - 1), e = page_end(c->x[0], c->x[1], &wrap), args[6] = { 0 };
 
-	c->final_ret = ret;
+	c->final_ret = c->nr == SYS_mmap && ret == 0 ? (long)s : ret;   /* mmap answers the address */
 	c->set_ret = 1;
 	if (ret != 0) {
 		why(c, "inspection clean, but the grant failed (%ld)", ret);
@@ -659,10 +659,14 @@ static void exit_grant_fresh(struct tem_call *c, long ret)
 		return;
 	}
 	memcpy(args, c->a, sizeof args);
+	if (nr == SYS_mmap) {   /* a file mapping's grant (exit_mmap_judge) */
+		nr = SYS_mprotect;
+		memset(args, 0, sizeof args);
+	}
 	args[0] = s;
 	args[1] = e - s;
 	args[2] = c->x[2];
-	if (nr == SYS_mprotect && c->a[3] != 0) {   /* the range's own key (exit_grant) */
+	if (c->nr == SYS_mprotect && c->a[3] != 0) {   /* the range's own key (exit_grant) */
 		nr = SYS_pkey_mprotect;
 		args[3] = c->a[3];
 	}
@@ -844,38 +848,21 @@ static void exit_mmap_refused(struct tem_call *c, long ret)
 	c->set_ret = 1;
 }
 
-static void exit_mmap_granted(struct tem_call *c, long ret)
-{
-	uint64_t len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), args[6] = { 0 };
-
-	c->set_ret = 1;
-	c->final_ret = ret == 0 ? (long)c->x[0] : ret;
-	if (ret != 0) {
-		why(c, "inspection clean, but the grant failed (%ld)", ret);
-		return;
-	}
-	if (regrant_dirty(c, c->x[0], c->x[0] + len)) {
-		args[0] = c->x[0];
-		args[1] = len;
-		c->on_exit = exit_mmap_refused;   /* the mapping goes again */
-		tem_call_inject(c, SYS_munmap, args);
-		return;
-	}
-	why(c, "granted read+execute after inspecting the file the kernel mapped");
-}
-
 /* After an executable file mmap ran without execute: the mapping the kernel
- * made (its real file, by map_files, and its bytes, with the seams to
- * executable neighbours) is judged, then execute is granted by an injected
- * mprotect; refused, the mapping is removed again. */
+ * made (its real file, by map_files) is judged; then the grant goes the way
+ * of mprotect's (exit_grant): the bytes are copied out and inspected, the
+ * range is replaced by fresh anonymous pages holding the copy, and execute
+ * is granted on those.  No executable byte stays backed by the file: a
+ * private copy-on-write page would not do, since truncating the file
+ * (truncate, ftruncate, fallocate(PUNCH_HOLE), open(O_TRUNC)) unmaps even
+ * private copies and the next fault reads the file again.  Refused, the
+ * mapping is removed again. */
 static void exit_mmap_judge(struct tem_call *c, long ret)
 {
 	struct xcheck x = { NULL, c->t->tid };
-	uint64_t addr = (uint64_t)ret, len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), hit = 0, args[6] = { 0 };
-	const char *what = "";
+	uint64_t addr = (uint64_t)ret, len = (c->x[1] + TEM_PAGE - 1) & ~(TEM_PAGE - 1), args[6] = { 0 };
 	char bad[128];
 	struct tem_maps_walk w;
-	int rc = 0;
 
 	if (ret < 0 && ret > -4096)
 		return;   /* the kernel refused the call: pass that on */
@@ -885,29 +872,17 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 		snprintf(bad, sizeof bad, MAPS_UNREADABLE ": %s", strerror(w.err));
 		x.bad = bad;
 	}
-	if (!x.bad && (rc = tem_cow_break(c->t->tid, addr, addr + len)) != 0)
-		x.bad = "cannot give the mapping private copies of the file's pages (beyond the end of the file?)";
-	if (!x.bad)
-		rc = inspect_memory(c->t->tid, addr, addr + len, &hit, &what);
-	args[0] = addr;
-	args[1] = len;
-	if (x.bad || rc) {
+	if (x.bad) {
 		c->refuse_errno = EPERM;
-		if (x.bad)
-			why(c, "refused (%s; mapping removed)", x.bad);
-		else if (rc > 0)
-			why(c, "refused (%s at 0x%" PRIx64 " of the mapped file; mapping removed)", what, hit);
-		else if (what == maps_unreadable)
-			why(c, "refused (" MAPS_UNREADABLE ": %s; mapping removed)", strerror(-rc));
-		else
-			why(c, "refused (cannot read the mapped bytes: %s; mapping removed)", strerror(-rc));
+		why(c, "refused (%s; mapping removed)", x.bad);
+		args[0] = addr;
+		args[1] = len;
 		c->on_exit = exit_mmap_refused;
 		tem_call_inject(c, SYS_munmap, args);
 		return;
 	}
-	args[2] = c->x[2];
-	c->on_exit = exit_mmap_granted;
-	tem_call_inject(c, SYS_mprotect, args);
+	c->x[1] = len;
+	exit_grant(c, 0);   /* copy, inspect, fresh pages, grant (mprotect) */
 }
 
 static void exit_mmap_eacces(struct tem_call *c, long ret)
@@ -1190,6 +1165,34 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	tem_call_inject(c, SYS_close, args);
 }
 
+/* truncate, ftruncate, fallocate of a file whose bytes are executable in a
+ * tracee.  Defence in depth: erim-tem keeps no executable byte backed by a
+ * file (exit_mmap_judge, exit_reg_fresh), but truncation would unmap even
+ * private copies of the file's pages (start-up's data and RELRO of the same
+ * objects included) and the next fault would read new bytes.  By the fd's
+ * identity; truncate by the path as the caller's root and cwd resolve it
+ * now (a path swapped afterwards is not seen: hence "in depth"). */
+static void chk_truncate(struct tem_call *c)
+{
+	char name[64 + 4096], path[4096];
+	struct stat st;
+	ssize_t n;
+
+	if (c->nr == SYS_truncate) {
+		if ((n = tem_mem_read(c->t->tid, c->a[0], path, sizeof path - 1)) <= 0)
+			return;   /* unreadable: the kernel fails the call (EFAULT) */
+		path[n] = 0;
+		snprintf(name, sizeof name, "/proc/%d/%s/%s", (int)c->t->tid, path[0] == '/' ? "root" : "cwd", path);
+	} else {
+		snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, (long)(int)c->a[0]);
+	}
+	if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && tem_execfile_known(st.st_dev, st.st_ino)) {
+		why(c, "refused (%s of a file whose bytes are executable in a traced process: would drop the "
+		    "private copies of its pages)", c->nr == SYS_fallocate ? "fallocate" : "truncation");
+		c->refuse_errno = EPERM;
+	}
+}
+
 static void chk_open(struct tem_call *c)
 {
 	/* Judged by its result (/proc/PID/mem, a file of code opened for
@@ -1452,28 +1455,112 @@ static void chk_sigaltstack(struct tem_call *c)
 
 /* ---- registration --------------------------------------------------------------- */
 
-static int cow_user_exec_vma(const struct tem_vma *v, void *arg)
+/* Every private executable file mapping becomes fresh anonymous memory
+ * holding the same bytes (liberim's patches included) at registration: a
+ * private copy-on-write page is not enough, since truncating the file
+ * unmaps even private copies (the kernel's unmap_mapping_range with
+ * even_cows) and the next fault reads whatever the file holds then.  The
+ * list is made while the registration is judged; the work is done at its
+ * exit stop, one injected MAP_FIXED mmap per mapping (with the mapping's
+ * own permissions, so the `syscall` instruction the injections use stays
+ * executable), each filled with erim-tem's copy through the memory file
+ * before the thread runs again. */
+struct reg_fresh {
+	size_t n, i, cap;
+	int started;
+	tem_exit_fn next;        /* rseq's exit work (tem_rseq.c), after ours */
+	struct { uint64_t start, end, prot; uint8_t *copy; char path[256]; } v[];
+};
+
+static void reg_fresh_free(struct reg_fresh *r)
 {
-	pid_t tid = *(pid_t *)arg;
-	int rc;
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].copy);
+	free(r);
+}
+
+static int collect_exec_file_vma(const struct tem_vma *v, void *arg)
+{
+	struct reg_fresh **rp = arg, *r = *rp;
 
 	if (v->perms[2] != 'x' || v->perms[3] != 'p' || v->ino == 0)
 		return 0;
-	/* every file, root's too: a writable fd in flight in SCM_RIGHTS across
-	 * registration, received afterwards, is seen by no scan (tem_cow.c) */
-	if ((rc = tem_cow_break(tid, v->start, v->end)) != 0) {
-		/* fail closed: a page left to the page cache (one beyond the
-		 * end of a truncated file) would show what a writer puts there */
-		tem_log(1, "pid %d: cannot make private copies of %s at 0x%" PRIx64 ": %s", (int)tid, v->path,
-		        v->start, strerror(-rc));
-		return 1;
+	if (r->n == r->cap) {
+		size_t ncap = r->cap * 2;
+		struct reg_fresh *nr = realloc(r, sizeof *r + ncap * sizeof r->v[0]);
+
+		if (!nr)
+			return 1;
+		*rp = r = nr;
+		r->cap = ncap;
 	}
+	r->v[r->n].start = v->start;
+	r->v[r->n].end = v->end;
+	r->v[r->n].prot = (v->perms[0] == 'r' ? PROT_READ : 0) | (v->perms[1] == 'w' ? PROT_WRITE : 0) | PROT_EXEC;
+	r->v[r->n].copy = NULL;
+	snprintf(r->v[r->n].path, sizeof r->v[r->n].path, "%s", v->path);
+	r->n++;
 	return 0;
+}
+
+static void exit_reg_fresh(struct tem_call *c, long ret)
+{
+	struct reg_fresh *r = (struct reg_fresh *)(uintptr_t)c->x[3];
+	uint64_t args[6] = { 0 };
+	int rc;
+
+	if (r->started) {
+		/* the injected mmap of v[i] returned RET: fill it */
+		rc = (uint64_t)ret == r->v[r->i].start ? tem_fresh_fill(c->t->tid, r->v[r->i].start, r->v[r->i].copy,
+		                                                        (size_t)(r->v[r->i].end - r->v[r->i].start))
+		                                      : (ret < 0 && ret > -4096 ? (int)ret : -EFAULT);
+		if (rc) {
+			/* the mapping may have lost its bytes: the process cannot go on */
+			c->kill = 1;
+			c->set_ret = 1;
+			c->final_ret = -EPERM;
+			c->refuse_errno = EPERM;
+			why(c, "refused (cannot give %s at 0x%" PRIx64 " fresh pages holding its bytes: %s; process stopped)",
+			    r->v[r->i].path, r->v[r->i].start, strerror(-rc));
+			reg_fresh_free(r);
+			c->x[3] = 0;
+			return;
+		}
+		r->i++;
+	}
+	r->started = 1;
+	if (r->i < r->n) {
+		args[0] = r->v[r->i].start;
+		args[1] = r->v[r->i].end - r->v[r->i].start;
+		args[2] = r->v[r->i].prot;
+		args[3] = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+		args[4] = (uint64_t)-1;
+		c->on_exit = exit_reg_fresh;
+		tem_call_inject(c, SYS_mmap, args);
+		return;
+	}
+	{
+		tem_exit_fn next = r->next;
+
+		tem_log(2, "pid %d: %zu executable file mapping(s) now fresh anonymous pages holding their bytes",
+		        (int)c->t->tid, r->n);
+		reg_fresh_free(r);
+		c->x[3] = 0;
+		c->set_ret = 1;
+		c->final_ret = TEM_REPLY;
+		if (next)
+			next(c, ret);
+	}
 }
 
 void tem_register(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
+	struct reg_fresh *fresh = NULL;
 	struct tem_registration reg;
 	struct tem_maps_walk cw;
 	int frc;
@@ -1580,30 +1667,54 @@ void tem_register(struct tem_call *c)
 			return;
 		}
 	}
-	/* executable bytes of every file mapped privately: private copies
-	 * from now on, so no writer of the file reaches them */
-	cw = each_vma(c->t->tid, 0, UINT64_MAX, cow_user_exec_vma, &c->t->tid);
-	if (cw.res == TEM_MAPS_UNREADABLE) {
-		p->registered = 0;   /* fail closed: liberim refuses to start */
-		p->nranges = 0;
-		p->pkey = -1;
-		c->final_ret = -EACCES;
-		c->refuse_errno = EACCES;
-		why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
-		return;
+	/* executable bytes of every file mapped privately: fresh anonymous
+	 * pages from now on (at the exit stop), so no writer of the file, and
+	 * no truncation of it, reaches them */
+	if ((fresh = malloc(sizeof *fresh + 16 * sizeof fresh->v[0])) != NULL) {
+		memset(fresh, 0, sizeof *fresh);
+		fresh->cap = 16;
+		cw = each_vma(c->t->tid, 0, UINT64_MAX, collect_exec_file_vma, &fresh);
+		if (cw.res == TEM_MAPS_UNREADABLE) {
+			reg_fresh_free(fresh);
+			p->registered = 0;   /* fail closed: liberim refuses to start */
+			p->nranges = 0;
+			p->pkey = -1;
+			c->final_ret = -EACCES;
+			c->refuse_errno = EACCES;
+			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
+			return;
+		}
 	}
-	if (cw.res == TEM_MAPS_HIT) {
+	if (!fresh || cw.res != TEM_MAPS_NONE) {
+		reg_fresh_free(fresh);
 		p->registered = 0;   /* fail closed: liberim refuses to start */
 		p->nranges = 0;
 		p->pkey = -1;
 		c->final_ret = -EPERM;
 		c->refuse_errno = EPERM;
-		why(c, "refused (cannot make private copies of an executable file mapping, logged above: "
-		       "a writer of the file would reach its executable bytes)");
+		why(c, "refused (cannot list the executable file mappings to give them fresh pages)");
+		return;
+	}
+	for (i = 0; i < fresh->n; i++) {
+		int rc = tem_fresh_copy(c->t->tid, fresh->v[i].start, fresh->v[i].end, &fresh->v[i].copy);
+
+		if (rc == 0)
+			continue;
+		/* fail closed: a page that cannot be read (one beyond the end
+		 * of a truncated file) would show what a writer puts there */
+		p->registered = 0;
+		p->nranges = 0;
+		p->pkey = -1;
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (cannot copy %s at 0x%" PRIx64 " to give it fresh pages: %s)", fresh->v[i].path,
+		    fresh->v[i].start, strerror(-rc));
+		reg_fresh_free(fresh);
 		return;
 	}
 	tem_signal_register(p, c->t->tid);
 	if ((frc = tem_freeze_register(p, c->t->tid)) != 0) {
+		reg_fresh_free(fresh);
 		p->registered = 0;   /* fail closed: liberim refuses to start */
 		p->nranges = 0;
 		if (frc == -E2BIG) {
@@ -1619,9 +1730,19 @@ void tem_register(struct tem_call *c)
 	}
 	c->final_ret = TEM_REPLY;
 	if (tem_rseq_at_register(c) != 0) {
+		reg_fresh_free(fresh);
 		c->final_ret = -EBUSY;   /* stays registered: no second try, liberim fails closed */
 		c->refuse_errno = EBUSY;
 		return;
+	}
+	if (fresh->n == 0) {
+		reg_fresh_free(fresh);
+	} else {
+		/* let the registration call fail harmlessly in the kernel (an
+		 * unknown number), then replace the mappings at its exit */
+		fresh->next = c->on_exit;
+		c->x[3] = (uint64_t)(uintptr_t)fresh;
+		c->on_exit = exit_reg_fresh;
 	}
 	why(c, "registered: trusted key %d, %zu trusted range(s); from now on %s",
 	    p->pkey, p->nranges,
@@ -1636,19 +1757,22 @@ void tem_register(struct tem_call *c)
 #define R TEM_W_EVERYONE_REGISTERED
 const struct tem_rule tem_rules[] = {
 	/* executable memory */
-	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages; MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its pages made private copies (written back through the memory file) and judged, execute granted by an injected mprotect; MAP_SHARED + PROT_WRITE of a file executable in a traced process (by the fd, then by the mapping the kernel made, removed again)", "EPERM; shared writable: EACCES" },
+	{ SYS_mmap, "mmap", U, chk_mmap, "whole pages (huge pages: MAP_HUGETLB or an fd on hugetlbfs judged at 1 GiB); MAP_FIXED over trusted or frozen memory; PROT_EXEC: no W+X, private only; file: mapped without execute first, then the file really mapped (root-owned, not group/other-writable, not open for writing by any tracee), its bytes copied out and inspected, the range replaced by fresh anonymous pages holding the copy (no executable byte stays backed by the file), execute granted by an injected mprotect; MAP_SHARED + PROT_WRITE of a file executable in a traced process (by the fd, then by the mapping the kernel made, removed again)", "EPERM; shared writable: EACCES" },
 	{ SYS_mprotect, "mprotect", U, chk_mprotect, "the real range (page-rounded, PROT_GROWSDOWN to the mapping's start); touching trusted memory; frozen memory beyond its permissions; PROT_WRITE on a shared mapping of an executable file; PROT_EXEC: no W+X, private only, applied without execute, the bytes copied out and the copy inspected, the range replaced by fresh anonymous pages holding the copy (no reference taken before the grant reaches them), then granted", "EPERM" },
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
-	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen; old_size 0 (alias); any executable memory", "EPERM" },
+	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen (a hugetlb mapping: both rounded to its huge page size); old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
-	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; the whole segment (size by IPC_STAT; another IPC namespace refused) over trusted or frozen memory", "EPERM" },
+	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; the whole segment (size by IPC_STAT, rounded to 1 GiB: an SHM_HUGETLB segment cannot be told apart; another IPC namespace refused) over trusted or frozen memory", "EPERM" },
 	{ SYS_personality, "personality", U, chk_personality, "READ_IMPLIES_EXEC", "EPERM" },
 	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
 	/* memory map of trusted regions */
-	{ SYS_munmap, "munmap", U, chk_range, "touching trusted or frozen memory", "EPERM" },
+	{ SYS_munmap, "munmap", U, chk_range, "touching trusted or frozen memory (a hugetlb mapping: rounded to its huge page size)", "EPERM" },
 	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); frozen memory (all but NORMAL/RANDOM/SEQUENTIAL/WILLNEED/DONTDUMP/DODUMP); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },
+	{ SYS_truncate, "truncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the path as resolved at the call)", "EPERM" },
+	{ SYS_ftruncate, "ftruncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the fd's identity)", "EPERM" },
+	{ SYS_fallocate, "fallocate", U, chk_truncate, "as ftruncate (PUNCH_HOLE, COLLAPSE_RANGE, ... would drop private copies too)", "EPERM" },
 	/* the kernel as confused deputy */
 	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },

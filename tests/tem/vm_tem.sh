@@ -15,11 +15,14 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_clone_trusted atk_madvise_revert atk_helper_mem atk_userns_mount atk_fanotify atk_bpf atk_dumpable atk_physmem atk_helper_xfile atk_jit_xrstor \
          atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid \
          atk_vfork_exec atk_vfork_altstack atk_files_procmem atk_files_xfile atk_core_limit atk_procsyscall \
-         atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork; do
+         atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
+         atk_hugepage_reach atk_exec_truncate; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
 libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' | head -n 1)
+# atk_hugepage_reach reserves huge pages (vm.nr_hugepages) with
+# ERIM_TEST_HUGEPAGES=1: in the guest only
 # init_pkru needs debugfs mounted before erim-tem starts: a script does it
 files="$files --file $t/atk_init_pkru"
 set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'
@@ -45,4 +48,4 @@ done
 files="$files --file $t/tem_leader_exit"
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
-exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem
+exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk --env ERIM_TEST_HUGEPAGES=1 $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

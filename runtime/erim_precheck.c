@@ -22,7 +22,14 @@
  *    -static-pie.  Above 4 GiB compatibility-mode code cannot execute any
  *    byte: a far jump back to 64-bit mode (CS 0x33) takes a 32-bit offset
  *    too, so it lands below 4 GiB again, in 64-bit mode, where every byte
- *    sequence is judged as 64-bit code by the inspection.
+ *    sequence is judged as 64-bit code by the inspection.  The scan is by
+ *    byte pattern at every offset (scan.h), so 32-bit mode's other
+ *    instruction boundaries and prefix decoding (0x40-0x4f are inc/dec
+ *    there, no REX) cannot hide a WRPKRU (0F 01 EF) or an XRSTOR (0F AE /5
+ *    with a memory operand) from it.  Executable memory mapped low after
+ *    erim_init is erim-tem's to judge (without erim-tem untrusted code can
+ *    write a WRPKRU of its own anyway); objects dlopened later are placed
+ *    top-down by ld.so and not re-checked here.
  *    The mprotect back end has no WRPKRU and its gates' safety does not
  *    rest on a decoding of the gate code (an mprotect system call is the
  *    switch; from compatibility mode the i386 system call entry gives
@@ -39,8 +46,11 @@
  *    it succeeds iff the thread group is this thread alone, the signal
  *    handlers are not shared, and no other process shares the mm
  *    (current_is_single_threaded(), a scan of every task under RCU in the
- *    kernel).  Nothing is changed by it.  When it fails, erim_init refuses
- *    and counts /proc/self/task for the message.  A task created after the
+ *    kernel).  Nothing is changed by it.  When it fails (EINVAL) it is
+ *    asked again for up to 0.2 s (a joined thread leaves the thread group a
+ *    moment after glibc's pthread_join returns), then erim_init refuses and
+ *    counts /proc/self/task for the message.  io_uring workers are threads
+ *    of the group and are refused too (fail closed).  A task created after the
  *    check can only be created by the caller itself (nobody else shares the
  *    mm), i.e. by erim_init's own caller after erim_init returned, and then
  *    inherits the untrusted PKRU.  Under mprotect the refusal keeps the same

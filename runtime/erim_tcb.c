@@ -80,10 +80,12 @@
  *                      back to the system call.
  *   header             tcb/self: the block; stack_guard/pointer_guard: fresh
  *                      random values of this process.  multiple_threads
- *                      (0x18): 1, always -- x86 glibc <= 2.36's catomic_*
- *                      (malloc, stdio) skip the LOCK prefix when it is 0, so
- *                      a zero block made trusted code's read-modify-writes on
- *                      shared libc data non-atomic against other threads.
+ *                      (0x18): 1, always -- x86 glibc's catomic_* skip the
+ *                      LOCK prefix when it is 0 (glibc 2.36's libc.so: five
+ *                      `cmpl $0,%fs:0x18; je; lock cmpxchg/dec` sites, e.g.
+ *                      malloc's arena counters), so a zero block made trusted
+ *                      code's read-modify-writes on shared libc data
+ *                      non-atomic against other threads.
  *                      gscope_flag: zero (ld.so sets it around a symbol lookup
  *                      made in trusted code; dlclose waits only for real
  *                      blocks: no dlclose while trusted code binds lazily).

@@ -379,6 +379,20 @@ static int init_locked(const struct erim_config *cfg)
 		key = -1;
 	}
 
+	/* before anything changes (erim_precheck.c): the caller is the only task
+	 * in this address space (PKRU is per thread), and under mpk no WRPKRU or
+	 * XRSTOR lies below 4 GiB, where 32-bit compatibility-mode code reaches */
+	if (be != ERIM_BACKEND_NONE) {
+		r = erim__precheck_alone(errbuf, sizeof errbuf);
+		if (r < 0)
+			goto fail;
+	}
+	if (be == ERIM_BACKEND_MPK) {
+		r = erim__precheck_low_sites(errbuf, sizeof errbuf);
+		if (r < 0)
+			goto fail;
+	}
+
 	/* regions: keep an earlier reservation unless it is unused and sized differently */
 	if (erim__layout.rt && !erim__heap_used() && !slots_in_use() && erim__ro.nentries <= 1 &&
 	    (erim__layout.heap_size != heap_size || erim__layout.stack_size != stack_size ||

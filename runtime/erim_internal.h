@@ -134,6 +134,7 @@ struct erim_ro {
 	 * rights, stored by erim_init before it seals the page */
 	long (*fini_trusted)(struct erim_slot *self);   /* entry 0 -> erim_wipe.c */
 	uint32_t fini_done;              /* erim_fini ran: one way, erim_init refuses (erim_wipe.c) */
+	uint32_t tid_off;                /* offset of glibc's struct pthread.tid in a trusted block (erim_tcb.c); 0: no blocks */
 };
 
 union erim_ro_page {
@@ -242,6 +243,9 @@ int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen) ERIM_HIDDEN;
 
 /* rseq closed process-wide (erim_rseq.c) */
 int erim__rseq_seal(char *err, size_t errlen) ERIM_HIDDEN;
+/* erim_precheck.c: refusals before erim_init changes anything */
+int erim__precheck_low_sites(char *err, size_t errlen) ERIM_HIDDEN;
+int erim__precheck_alone(char *err, size_t errlen) ERIM_HIDDEN;
 const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs) ERIM_HIDDEN;
 
 static inline size_t erim_page_round(size_t n)

@@ -529,7 +529,9 @@ static int plan(struct pctx *c, const struct pobj *o)
 		uintptr_t a = o->base + d.jmprel[i].r_offset;
 		unsigned t = ELF64_R_TYPE(d.jmprel[i].r_info);
 
-		if (in_ro(a, rs, re))
+		/* R_X86_64_NONE relocates nothing (ld leaves one in a static-PIE
+		 * program's .rela.plt, at offset 0) */
+		if (t == R_X86_64_NONE || in_ro(a, rs, re))
 			continue;
 		if (t != R_X86_64_JUMP_SLOT && t != R_X86_64_IRELATIVE) {
 			free(sl);

@@ -96,6 +96,11 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out, uint
 		s->nallow = 0;
 		s->cb_rsp = 0;
 		s->used = 1;
+		/* glibc's identity of this thread inside trusted code: the kernel
+		 * tid (a system call, not memory), in the slot's trusted block
+		 * (erim_tcb.c: recursive/error-checking mutexes and rwlocks key on it) */
+		if (erim__ro.tid_off && s->tcb)
+			*(volatile int32_t *)(s->tcb + erim__ro.tid_off) = (int32_t)erim__gettid();
 		__atomic_store_n(&s->state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
 		out->slot = s;
 		out->fn = NULL;

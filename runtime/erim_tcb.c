@@ -14,7 +14,9 @@
  *
  * The header follows the x86-64 TLS ABI: tcb (0x0) and self (0x10) point to
  * the block, stack_guard (0x28) and pointer_guard (0x30) are fresh random
- * values of this process, everything else is zero (no cancellation, no
+ * values of this process, multiple_threads is 1 and the slot owner's tid is
+ * set when a thread reserves the slot (field list below), everything else
+ * is zero (no cancellation, no
  * cleanup handlers, dtv NULL: dynamic TLS (__tls_get_addr) in trusted code
  * faults, fail-closed).  glibc's rseq area inside it says cpu_id -1, so
  * sched_getcpu falls back to the system call.  Static TLS: each module's
@@ -24,11 +26,75 @@
  * offset, rounded up, plus one page of margin for modules dlopened later
  * into glibc's static TLS surplus (their TLS reads as zeros in trusted code).
  *
- * The rseq proof area below each block is erim_rseq.c's. */
+ * The rseq proof area below each block is erim_rseq.c's.
+ *
+ * glibc's struct pthread in the block (x86-64 glibc 2.36; the block is the
+ * zeroed header above plus the fields below; nothing is copied from the
+ * caller's untrusted block):
+ *   tid (0x2d0)        the slot owner's kernel tid, written by the gate's slow
+ *                      path when a thread reserves the slot (erim_slots.c, from
+ *                      gettid: a system call, not memory).  Recursive and
+ *                      error-checking mutexes, rwlock writers and
+ *                      pthread_mutex_consistent compare owners with it; zero
+ *                      (an unlocked mutex's owner) let every thread "own" every
+ *                      lock (red-team round 10, tcb_tid).  Offset known for
+ *                      glibc 2.17..2.41 and proved at erim_init on the caller's
+ *                      own block; other glibcs are refused (tid_offset).
+ *                      Binding: a slot is reserved on the slow path by the
+ *                      thread that runs it; a thread whose forged TLS hint
+ *                      names another thread's IDLE slot can enter on it by the
+ *                      fast path (no system call there) and then runs as that
+ *                      slot's owner -- but only while the owner is outside
+ *                      trusted code (the slot is BUSY, and the owner's own next
+ *                      call on it is refused and stops the process), and a
+ *                      CALLBACK slot is entered only by the thread its
+ *                      callback frame recorded (gettid).  So no two threads
+ *                      inside trusted code at one time ever carry one tid: a
+ *                      lock taken and released within trusted code excludes
+ *                      correctly.  A lock held across a return to untrusted
+ *                      code belongs to the slot, not the thread: trusted code
+ *                      must not keep owner-keyed locks across returns
+ *                      (erim(3), security.md).
+ *   pid_ununsed        zero: getpid/raise/pthread_kill(self) use system calls.
+ *   robust_head        zero: a robust mutex locked in trusted code links itself
+ *                      through a NULL list head and faults -- the process stops
+ *                      (fail closed; the kernel walks only the untrusted
+ *                      block's list, so owner death would not be reported).
+ *   cleanup_jmp_buf,   zero: no cancellation, no cleanup handlers, not
+ *   cancelhandling,    cancelled (pthread_cancel signals the real thread; a
+ *   cancelstate/type   signal in trusted code stops the process).
+ *   flags, lock,       zero: no attributes; setxid and the per-thread lock are
+ *   setxid_futex       only used by other threads on the real block.
+ *   specific_1stblock, zero: thread-specific data in trusted code starts empty
+ *   specific[],        per slot; keys >= 32 allocate their second level with
+ *   specific_used      libc malloc (untrusted memory): trusted code keeps no
+ *                      secret in pthread_setspecific; destructors never run.
+ *   stackblock,        zero: __libc_alloca_cutoff falls back to 256 KiB; a
+ *   stackblock_size,   larger alloca than the trusted stack left runs into
+ *   guardsize          the 1 MiB guard gap (PROT_NONE, stops the process);
+ *                      pthread_getattr_np(self) reports no stack.
+ *   res, tls_state,    zero: resolver state and strerror/strsignal buffers
+ *   exit_lock, etc.    start empty per slot (they point into libc malloc when
+ *                      used: trusted code does not call them with secrets).
+ *   rseq_area          cpu_id -1 (above): not registered, sched_getcpu falls
+ *                      back to the system call.
+ *   header             tcb/self: the block; stack_guard/pointer_guard: fresh
+ *                      random values of this process.  multiple_threads
+ *                      (0x18): 1, always -- x86 glibc's catomic_* skip the
+ *                      LOCK prefix when it is 0 (glibc 2.36's libc.so: five
+ *                      `cmpl $0,%fs:0x18; je; lock cmpxchg/dec` sites, e.g.
+ *                      malloc's arena counters), so a zero block made trusted
+ *                      code's read-modify-writes on shared libc data
+ *                      non-atomic against other threads.
+ *                      gscope_flag: zero (ld.so sets it around a symbol lookup
+ *                      made in trusted code; dlclose waits only for real
+ *                      blocks: no dlclose while trusted code binds lazily).
+ *                      feature_1 (CET), dtv: zero (dynamic TLS faults). */
 #include "config.h"
 
 
 #include <errno.h>
+#include <gnu/libc-version.h>
 #include <link.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +192,41 @@ static int fill_random(void *p, size_t n)
 	return erim_getrandom(p, n, 0) == (long)n ? 0 : -1;
 }
 
+/* Where glibc keeps struct pthread.tid (the kernel tid, THREAD_SELF->tid).
+ * x86-64 glibc has it right after the tcbhead_t union (0x2c0) and the list_t
+ * `list` (16 bytes): 0x2d0, from 2.17 up to at least 2.41 (libthread_db's
+ * _thread_db_pthread_tid says the same).  Other versions are refused rather
+ * than guessed, and the known offset is proved on the calling thread: its
+ * real thread block must hold its kernel tid there. */
+#define GLIBC_TID_OFF 0x2d0u
+
+static int tid_offset(uintptr_t tp, uint32_t *off, char *err, size_t errlen)
+{
+	const char *v = gnu_get_libc_version();
+	unsigned maj = 0, min = 0;
+	int32_t have;
+	long tid;
+
+	if (!v || sscanf(v, "%u.%u", &maj, &min) != 2 || maj != 2 || min < 17 || min > 41) {
+		snprintf(err, errlen, "glibc %s: the offset of the thread id in its struct "
+		         "pthread is not known to this liberim (known: 2.17 to 2.41), and "
+		         "trusted code needs it in its own thread block (owner-keyed locks "
+		         "would stop excluding threads): refused", v ? v : "(unknown)");
+		return -ENOTSUP;
+	}
+	tid = erim_sys1(SYS_gettid, 0);
+	have = *(const volatile int32_t *)(tp + GLIBC_TID_OFF);
+	if (tid <= 0 || have != (int32_t)tid) {
+		snprintf(err, errlen, "glibc %s: the calling thread's struct pthread holds %d, "
+		         "not its thread id %ld, at offset %#x: the layout is not the one "
+		         "liberim knows (or %%fs does not point at glibc's thread block): "
+		         "refused", v, (int)have, tid, GLIBC_TID_OFF);
+		return -ENOTSUP;
+	}
+	*off = GLIBC_TID_OFF;
+	return 0;
+}
+
 int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen)
 {
 	struct erim_layout *L = &erim__layout;
@@ -150,6 +251,15 @@ int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen)
 	} else
 		erim__ro.fs_mode = ERIM_FS_OFF;
 
+	erim__ro.tid_off = 0;
+	if (erim__ro.fs_mode != ERIM_FS_OFF) {
+		uint32_t off;
+		int r = tid_offset(t.tp, &off, err, errlen);
+
+		if (r < 0)
+			return r;
+		erim__ro.tid_off = off;
+	}
 	dl_iterate_phdr(tls_cb, &t);
 	if (t.align > 4096)
 		t.align = 4096;
@@ -185,6 +295,7 @@ int erim__tcb_setup(int mpk, int mprot, char *err, size_t errlen)
 		dl_iterate_phdr(tls_cb, &t);
 		((uintptr_t *)tcb)[0] = tcb;                 /* tcbhead_t.tcb */
 		((uintptr_t *)tcb)[2] = tcb;                 /* tcbhead_t.self */
+		((int32_t *)tcb)[6] = 1;                     /* tcbhead_t.multiple_threads */
 		((uint64_t *)tcb)[5] = guards[0] & ~(uint64_t)0xff; /* stack_guard */
 		((uint64_t *)tcb)[6] = guards[1];            /* pointer_guard */
 		if (erim__ro.rseq_off > 0)                   /* cpu_id: not registered */

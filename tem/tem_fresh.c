@@ -39,21 +39,6 @@
  * holding tasks together and wrong for whose memory a file shows).
  * erim-tem is not dumpable and the tracees cannot ptrace it, so nobody can
  * borrow the fd. */
-/* At most this many kept fds in all (memory and maps files together):
- * beyond, a file is opened per use and closed again.  A program that
- * starts thousands of threads must not exhaust erim-tem's fds, or every
- * later check that opens a procfs file would fail. */
-#define TEM_FD_KEEP_MAX 256
-static int nkept;
-
-int tem_fd_keep(void)
-{
-	if (nkept >= TEM_FD_KEEP_MAX)
-		return 0;
-	nkept++;
-	return 1;
-}
-
 int tem_mem_fd(pid_t tid, int *owned)
 {
 	struct tem_thread *t = tem_thread_find(tid);
@@ -71,20 +56,6 @@ int tem_mem_fd(pid_t tid, int *owned)
 	else
 		*owned = 1;
 	return fd;
-}
-
-void tem_mem_fd_drop(struct tem_thread *t)
-{
-	if (t->memfd >= 0) {
-		close(t->memfd);
-		nkept--;
-	}
-	if (t->mapsfd >= 0) {
-		close(t->mapsfd);
-		nkept--;
-	}
-	t->memfd = -1;
-	t->mapsfd = -1;
 }
 
 /* Copy [start, end) of TID's memory into a new buffer (*OUT, the caller

@@ -29,6 +29,37 @@ static void *xcalloc(size_t n, size_t sz)
 static struct tem_thread **threads;
 static size_t nthreads, capthreads;
 
+/* The kept memory and maps files of each thread (tem_fresh.c, tem_maps.c)
+ * are counted here, where threads are made and dropped. */
+/* At most this many kept fds in all (memory and maps files together):
+ * beyond, a file is opened per use and closed again.  A program that
+ * starts thousands of threads must not exhaust erim-tem's fds, or every
+ * later check that opens a procfs file would fail. */
+#define TEM_FD_KEEP_MAX 256
+static int nkept;
+
+int tem_fd_keep(void)
+{
+	if (nkept >= TEM_FD_KEEP_MAX)
+		return 0;
+	nkept++;
+	return 1;
+}
+
+void tem_mem_fd_drop(struct tem_thread *t)
+{
+	if (t->memfd >= 0) {
+		close(t->memfd);
+		nkept--;
+	}
+	if (t->mapsfd >= 0) {
+		close(t->mapsfd);
+		nkept--;
+	}
+	t->memfd = -1;
+	t->mapsfd = -1;
+}
+
 struct tem_thread *tem_thread_find(pid_t tid)
 {
 	size_t i;

@@ -7,12 +7,15 @@
  * file page + munmap (mapped without execute, the mapped file and bytes
  * judged, execute granted by an injected mprotect), and a JIT grant
  * (mprotect RW -> RX of a written page: trapped, run without execute,
- * inspected, then the real call injected).  The child registers with
+ * inspected, then the real call injected), and a signal delivered to and
+ * returned from an empty handler (rt_sigreturn: trapped, its frame's PKRU,
+ * altstack and segments checked with the thread group held).  The child registers with
  * erim-tem like erim_init does, so the calls are judged as untrusted code's. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +31,22 @@
 #define ERIM_TEM_PATH "erim-tem"
 #endif
 
-enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_N };
+enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_SIGNAL, M_N };
 static const char *const m_name[M_N] = {
 	"getppid (not trapped)", "pipe write+read 1 B (not trapped)",
 	"mmap(PROT_EXEC)+munmap (trapped)", "file mmap(PROT_EXEC)+munmap (trapped, inspected)",
 	"JIT grant: mprotect RX+RW (trapped, inspected)",
+	"signal + rt_sigreturn (trapped, frame checked)",
 };
-static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000 };
+static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000, 20000 };
+
+static volatile sig_atomic_t handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled++;
+}
 
 static double now(void)
 {
@@ -63,9 +75,15 @@ static double measure(int m)
 		if (page == MAP_FAILED)
 			return -1;
 	}
+	if (m == M_SIGNAL && signal(SIGUSR1, on_usr1) == SIG_ERR)
+		return -1;
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		switch (m) {
+		case M_SIGNAL:
+			if (raise(SIGUSR1) != 0)
+				return -1;
+			break;
 		case M_GETPPID:
 			syscall(SYS_getppid);
 			break;
@@ -97,6 +115,8 @@ static double measure(int m)
 			break;
 		}
 	}
+	if (m == M_SIGNAL && handled != n)
+		return -1;
 	return (now() - t0) / (double)n;
 }
 

@@ -19,11 +19,7 @@ echo 'nogroup:x:65534:' >>/etc/group
 chmod 600 /t/srv.key
 p=$(cat /t/srv.p)
 port=8443
-passed=0 failed=0
-check() {  # check NAME COMMAND...
-	n=$1; shift
-	if "$@"; then passed=$((passed + 1)); echo "$n: ok"; else failed=$((failed + 1)); echo "$n: FAIL"; fi
-}
+. /t/sh_check.sh   # the suites' shell harness (tests/lib/sh_check.sh)
 conf() {  # conf KEYFILE
 	mkdir -p /tmp/n/logs /tmp/n/tmp
 	cat >/tmp/n/nginx.conf <<EOC
@@ -83,33 +79,32 @@ stopped() { [ ! -s /tmp/n/scan.out ] && grep -q "erim: violation: untrusted code
 
 echo "--- control: stock OpenSSL, nginx reads the key file"
 conf /t/srv.key
-check control_nginx_starts start /dev/null
-check control_https_works get
+sh_check control_nginx_starts start /dev/null
+sh_check control_https_works get
 get "X-Keyscan: 1" >/dev/null
 sleep 1
 echo "    scan: $(cat /tmp/n/scan.out 2>/dev/null)"
-check control_scan_finds_the_key found
+sh_check control_scan_finds_the_key found
 stop
 echo "--- erim (mpk): the key in trusted memory, nginx gets a reference"
 conf /t/srv.ref
-check erim_nginx_starts_under_mpk start /t/erim.cnf
-check erim_backend_is_mpk grep -q "trusted domain (back end mpk)" /tmp/n/start.log
-check erim_https_works_and_verifies get
+sh_check erim_nginx_starts_under_mpk start /t/erim.cnf
+sh_check erim_backend_is_mpk grep -q "trusted domain (back end mpk)" /tmp/n/start.log
+sh_check erim_https_works_and_verifies get
 get "X-Keyscan: 1" >/dev/null
 sleep 1
 echo "    scan: $(cat /tmp/n/scan.out 2>/dev/null || echo '(no result: the scan did not finish)')"
 grep -h "erim: violation" /tmp/n/start.log /tmp/n/logs/error.log | sed 's/^/    /'
-check erim_scan_stops_at_trusted_memory_with_violation_report stopped
+sh_check erim_scan_stops_at_trusted_memory_with_violation_report stopped
 sleep 1
-check erim_serves_again_after_the_attack get
+sh_check erim_serves_again_after_the_attack get
 echo "--- erim (mpk): the record layer in trusted memory (openssl-erim.cnf's ?erim.record=yes)"
-check erim_tls13_chacha20_under_mpk get "X-Nothing: 0" -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
-check erim_tls13_aes256gcm_under_mpk get "X-Nothing: 0" -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384
-check erim_tls12_ecdhe_rsa_aes128gcm_under_mpk get "X-Nothing: 0" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+sh_check erim_tls13_chacha20_under_mpk get "X-Nothing: 0" -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+sh_check erim_tls13_aes256gcm_under_mpk get "X-Nothing: 0" -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384
+sh_check erim_tls12_ecdhe_rsa_aes128gcm_under_mpk get "X-Nothing: 0" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
 stop
 records=$(sed -n 's/.*signing gate calls, \([0-9]*\) record gate calls.*/\1/p' /tmp/n/logs/error.log /tmp/n/start.log |
 	awk '{ s += $1 } END { print s + 0 }')
 echo "    record gate calls under mpk (all nginx processes): $records"
-check erim_records_crossed_the_mpk_gate [ "$records" -ge 12 ]
-echo "vm_guest_tls: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sh_check erim_records_crossed_the_mpk_gate [ "$records" -ge 12 ]
+sh_done vm_guest_tls

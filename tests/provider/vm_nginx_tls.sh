@@ -29,4 +29,4 @@ exec "$ERIM_VM_RUN" --name vm_nginx_tls --cpu max --timeout 600 \
 	--env LD_LIBRARY_PATH="$EP_LIBDIR" \
 	--file "$NGINX" --file "$(command -v openssl)" --file "$g/erim.so" --file "$g/ep_keyscan.so" \
 	--file "$g/ca.crt" --file "$g/srv.crt" --file "$g/srv.key" --file "$g/srv.p" --file "$g/srv.ref" \
-	--file "$g/erim.cnf" -- "$srcdir/provider/vm_guest_tls.sh"
+	--file "$g/erim.cnf" --file "$srcdir/lib/sh_check.sh" -- "$srcdir/provider/vm_guest_tls.sh"

@@ -247,6 +247,9 @@ int erim__rseq_seal(char *err, size_t errlen) ERIM_HIDDEN;
 int erim__precheck_low_sites(char *err, size_t errlen) ERIM_HIDDEN;
 int erim__precheck_alone(char *err, size_t errlen) ERIM_HIDDEN;
 const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs) ERIM_HIDDEN;
+/* threads of this process from /proc/self/task, or -1 when /proc cannot
+ * tell (erim_proc.c; erim_rseq.c and erim_precheck.c count with it) */
+int erim__thread_count(void) ERIM_HIDDEN;
 
 static inline size_t erim_page_round(size_t n)
 {

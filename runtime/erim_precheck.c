@@ -58,7 +58,6 @@
  *    process-wide on the assumption that no other thread runs). */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
@@ -191,22 +190,6 @@ int erim__precheck_low_sites(char *err, size_t errlen)
 	return 0;
 }
 
-/* Threads of this process, or -1 when /proc cannot tell (message only). */
-static int task_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 int erim__precheck_alone(char *err, size_t errlen)
 {
 	long r = erim_sys1(SYS_unshare, CLONE_VM);
@@ -223,7 +206,7 @@ int erim__precheck_alone(char *err, size_t errlen)
 	}
 	if (r == 0)
 		return 0;
-	n = task_count();
+	n = erim__thread_count();     /* for the message only */
 	if (r == -EINVAL) {
 		if (n > 1)
 			snprintf(err, errlen, "erim_init must run while the caller is the process's "

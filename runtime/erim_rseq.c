@@ -33,7 +33,6 @@
  * there and the slow-path proof stays, answered by erim-tem. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -108,22 +107,6 @@ const char *erim__rseq_close(struct erim_slot *s, uintptr_t ufs)
 	return NULL;
 }
 
-/* Threads of this process, or -1 when /proc cannot tell. */
-static int thread_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 static int install_filter(void)
 {
 	struct sock_filter f[] = {
@@ -159,7 +142,7 @@ int erim__rseq_seal(char *err, size_t errlen)
 	/* glibc registered its threads iff this one says so (cpu_id >= 0) */
 	if (erim__ro.rseq_size && erim__ro.rseq_off &&
 	    *(volatile int32_t *)(tp + (uintptr_t)erim__ro.rseq_off + 4) >= 0) {
-		n = thread_count();
+		n = erim__thread_count();
 		if (n != 1) {
 			snprintf(err, errlen, "erim_init must run before the program starts threads "
 			         "while glibc's rseq is on: %s, and each may have a restartable "

@@ -1557,6 +1557,24 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 	}
 }
 
+/* A registration refused after it was recorded: undo the record (fail
+ * closed: liberim refuses to start) and answer ERR, saying why. */
+__attribute__((format(printf, 3, 4)))
+static void reg_undo(struct tem_call *c, int err, const char *fmt, ...)
+{
+	struct tem_proc *p = c->t->proc;
+	va_list ap;
+
+	p->registered = 0;
+	p->nranges = 0;
+	p->pkey = -1;
+	c->final_ret = -err;
+	c->refuse_errno = err;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+}
+
 void tem_register(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
@@ -1644,12 +1662,7 @@ void tem_register(struct tem_call *c)
 		struct tem_maps_walk mw = tem_execfiles_add_maps(c->t->tid);
 
 		if (mw.res == TEM_MAPS_UNREADABLE) {
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EACCES;
-			c->refuse_errno = EACCES;
-			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(mw.err));
+			reg_undo(c, EACCES, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(mw.err));
 			return;
 		}
 	}
@@ -1657,13 +1670,8 @@ void tem_register(struct tem_call *c)
 		struct xwriter w = { "" };
 
 		if (exec_writer_exists(c->t->tid, &w)) {
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EPERM;
-			c->refuse_errno = EPERM;
-			why(c, "refused (%s: executable bytes of this process would stay writable after registration)",
-			    w.what);
+			reg_undo(c, EPERM, "refused (%s: executable bytes of this process would stay writable after "
+			         "registration)", w.what);
 			return;
 		}
 	}
@@ -1676,23 +1684,13 @@ void tem_register(struct tem_call *c)
 		cw = each_vma(c->t->tid, 0, UINT64_MAX, collect_exec_file_vma, &fresh);
 		if (cw.res == TEM_MAPS_UNREADABLE) {
 			reg_fresh_free(fresh);
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EACCES;
-			c->refuse_errno = EACCES;
-			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
+			reg_undo(c, EACCES, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
 			return;
 		}
 	}
 	if (!fresh || cw.res != TEM_MAPS_NONE) {
 		reg_fresh_free(fresh);
-		p->registered = 0;   /* fail closed: liberim refuses to start */
-		p->nranges = 0;
-		p->pkey = -1;
-		c->final_ret = -EPERM;
-		c->refuse_errno = EPERM;
-		why(c, "refused (cannot list the executable file mappings to give them fresh pages)");
+		reg_undo(c, EPERM, "refused (cannot list the executable file mappings to give them fresh pages)");
 		return;
 	}
 	for (i = 0; i < fresh->n; i++) {
@@ -1700,15 +1698,10 @@ void tem_register(struct tem_call *c)
 
 		if (rc == 0)
 			continue;
-		/* fail closed: a page that cannot be read (one beyond the end
-		 * of a truncated file) would show what a writer puts there */
-		p->registered = 0;
-		p->nranges = 0;
-		p->pkey = -1;
-		c->final_ret = -EPERM;
-		c->refuse_errno = EPERM;
-		why(c, "refused (cannot copy %s at 0x%" PRIx64 " to give it fresh pages: %s)", fresh->v[i].path,
-		    fresh->v[i].start, strerror(-rc));
+		/* a page that cannot be read (one beyond the end of a
+		 * truncated file) would show what a writer puts there */
+		reg_undo(c, EPERM, "refused (cannot copy %s at 0x%" PRIx64 " to give it fresh pages: %s)",
+		         fresh->v[i].path, fresh->v[i].start, strerror(-rc));
 		reg_fresh_free(fresh);
 		return;
 	}

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "erim.h"
+#include "erim_check.h"
 
 static ERIM_TRUSTED long t_secret = 0x5ec7e7;
 static ERIM_TRUSTED pthread_mutex_t t_mu;
@@ -152,60 +153,65 @@ static int vm_child(void *a)
 	return 0;
 }
 
-/* in a child process: 0 when erim_init did what WANT says (1: init ok) */
-static int thread_case(const char *be, const char *what, int want_ok, const char *want_msg)
+struct thread_case { const char *be, *what, *want_msg; int want_ok; };
+
+/* the child of thread_case: exits 0 when erim_init did what TC wants */
+static void thread_child(void *arg)
 {
-	pid_t pid;
-	int st;
+	const struct thread_case *tc = arg;
+	pthread_t t;
+	int ok, live = strcmp(tc->what, "joined") != 0;
+	static char stk[65536] __attribute__((aligned(16)));
+	pid_t vm = -1;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		pthread_t t;
-		int ok, live = strcmp(what, "joined") != 0;
-		static char stk[65536] __attribute__((aligned(16)));
-		pid_t vm = -1;
-
-		if (pipe(pipefd) != 0)
+	if (pipe(pipefd) != 0)
+		_exit(2);
+	if (strcmp(tc->what, "clone_vm") == 0) {
+		vm = clone(vm_child, stk + sizeof stk, CLONE_VM | SIGCHLD, NULL);
+		if (vm < 0)
 			_exit(2);
-		if (strcmp(what, "clone_vm") == 0) {
-			vm = clone(vm_child, stk + sizeof stk, CLONE_VM | SIGCHLD, NULL);
-			if (vm < 0)
-				_exit(2);
-		} else {
-			if (pthread_create(&t, NULL, sleeper, NULL) != 0)
-				_exit(2);
-			if (!live) {
-				char c = 'x';
-
-				if (write(pipefd[1], &c, 1) != 1)
-					_exit(2);
-				pthread_join(t, NULL);
-			}
-		}
-		printf("threads %s, %s: ", be, what);
-		ok = erim_init(NULL) == 0;
-		printf("erim_init %s%s%s\n", ok ? "ok" : "refused: ", ok ? "" : erim_strerror(), "");
-		if (live) {
+	} else {
+		if (pthread_create(&t, NULL, sleeper, NULL) != 0)
+			_exit(2);
+		if (!live) {
 			char c = 'x';
 
 			if (write(pipefd[1], &c, 1) != 1)
 				_exit(2);
-			if (vm > 0)
-				waitpid(vm, NULL, 0);
-			else
-				pthread_join(t, NULL);
+			pthread_join(t, NULL);
 		}
-		if (ok != want_ok)
-			_exit(1);
-		if (!ok && want_msg && !strstr(erim_strerror(), want_msg))
-			_exit(1);
-		if (ok && erim_gate_call(id_read, NULL) != 0x5ec7e7)
-			_exit(1);
-		_exit(0);
 	}
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	printf("threads %s, %s: ", tc->be, tc->what);
+	ok = erim_init(NULL) == 0;
+	printf("erim_init %s%s%s\n", ok ? "ok" : "refused: ", ok ? "" : erim_strerror(), "");
+	if (live) {
+		char c = 'x';
+
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(2);
+		if (vm > 0)
+			waitpid(vm, NULL, 0);
+		else
+			pthread_join(t, NULL);
+	}
+	if (ok != tc->want_ok)
+		_exit(1);
+	if (!ok && tc->want_msg && !strstr(erim_strerror(), tc->want_msg))
+		_exit(1);
+	if (ok && erim_gate_call(id_read, NULL) != 0x5ec7e7)
+		_exit(1);
+	_exit(0);
+}
+
+/* in a child process (check_child, its output printed after it): 0 when
+ * erim_init did what WANT says (1: init ok) */
+static int thread_case(const char *be, const char *what, int want_ok, const char *want_msg)
+{
+	struct thread_case c = { be, what, want_msg, want_ok };
+	int st = check_child(thread_child, &c, check_child_out, sizeof check_child_out);
+
+	fputs(check_child_out, stdout);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		printf("  FAIL: threads %s, %s: expected %s (status %#x)\n", be, what,
 		       want_ok ? "erim_init ok" : "erim_init refused", st);
 		return 1;

@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "erim_check.h"
-#include "tem_proto.h"
+#include "tem_reg.h"
 
 enum atk_result { ATK_REFUSED = 0, ATK_SUCCEEDED = 1, ATK_NA = 3, ATK_ERROR = 4 };
 
@@ -107,9 +107,6 @@ static int atk_secret_intact(void)
 
 static int atk_setup(void)
 {
-	struct tem_registration reg;
-	long rc;
-
 	atk_secret = mmap(NULL, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (atk_secret == MAP_FAILED)
 		return -1;
@@ -123,14 +120,7 @@ static int atk_setup(void)
 #ifdef ATK_STARTUP
 	ATK_STARTUP();
 #endif
-	memset(&reg, 0, sizeof reg);
-	reg.version = TEM_VERSION;
-	reg.pkey = atk_pkey;
-	reg.nranges = 1;
-	reg.range[0].start = (uintptr_t)atk_secret;
-	reg.range[0].end = (uintptr_t)atk_secret + ATK_SECRET_LEN;
-	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
-	atk_under_tem = rc == TEM_REPLY;
+	atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN) == TEM_REPLY;
 	if (atk_pkey > 0) {
 		uint32_t bits = 3u << (2 * atk_pkey);
 

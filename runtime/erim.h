@@ -91,6 +91,14 @@ void  erim_free(void *p);
  *     static ERIM_TRUSTED uint8_t secret_key[32];                              */
 #define ERIM_TRUSTED __attribute__((section("erim_trusted"), aligned(64), used))
 
+/* Zero every caller-saved general register and every vector register
+ * (XMM/YMM/ZMM; the gate's exit clears x87/MMX and opmask registers).  For trusted code that is about
+ * to store to untrusted memory after handling secrets: such a store can
+ * fault, and the kernel then writes the registers into a signal frame on the
+ * handler's stack.  Generated entries call it after the implementation
+ * returns, before their copy-out. */
+void erim_scrub_registers(void);
+
 /* ---- range registry ---------------------------------------------------------- */
 
 /* Non-zero if [p, p+n) overlaps any trusted region (heap, stacks, globals,

@@ -391,24 +391,31 @@ erim__cb_\kind:
 	movq %rcx, %r9                          /* slot */
 	movq %rsp, ERIM_SLOT_CBRSP(%r9)
 	movq %rdi, %r11                         /* fn */
-	movq %rdx, %rcx
-	movq %r8, %rdi
-	rep movsb                               /* DF is clear: the gate ran cld */
-	movl $ERIM_SLOT_CALLBACK, ERIM_SLOT_STATE(%r9)
-	FS_TO_CALLER \kind, %r9                 /* the callback runs on the caller's %fs */
-	movq %r8, %rdi
-	movq %r8, %rsp
+	/* Trusted code's registers are saved above; clear them BEFORE the copy
+	 * to untrusted memory, which can fault (DEST unmapped by another
+	 * thread): the kernel writes the interrupted registers into the signal
+	 * frame, wherever the handler's stack is (red team 12, gate_xmmleak). */
 	xorl %ebx, %ebx
 	xorl %ebp, %ebp
 	xorl %r12d, %r12d
 	xorl %r13d, %r13d
 	xorl %r14d, %r14d
 	xorl %r15d, %r15d
+	xorl %eax, %eax
+	xorl %r10d, %r10d
+	SCRUB_VEC
+	movq %rdx, %rcx
+	xorl %edx, %edx
+	movq %r8, %rdi
+	rep movsb                               /* DF is clear: the gate ran cld */
+	movl $ERIM_SLOT_CALLBACK, ERIM_SLOT_STATE(%r9)
+	FS_TO_CALLER \kind, %r9                 /* the callback runs on the caller's %fs */
+	movq %r8, %rdi
+	movq %r8, %rsp
 	xorl %esi, %esi
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
-	SCRUB_VEC
 	ldmxcsr erim__fp_default(%rip)          /* no trusted FP status or control */
 	fninit
 	EXIT_U \kind, .Lsite_cb_exit_\kind
@@ -493,6 +500,34 @@ erim__drop_mpk:
 	jne erim__gate_abort
 	ret
 	.size erim__drop_mpk, .-erim__drop_mpk
+
+/* void erim_scrub_registers(void): zero every caller-saved general register
+ * and every vector register (XMM/YMM/ZMM; the x87/MMX and opmask registers,
+ * where key material is rare, are left to the gate's exit, whose scrub of
+ * them costs ~10 cycles more).  Generated entries call it
+ * after the implementation returns and before the copy-out: the stores to
+ * untrusted memory that follow can fault (a read-only or unmapped out
+ * pointer), and the kernel then writes the interrupted registers -- the
+ * implementation's residue, AES round keys in XMM registers -- into the
+ * signal frame, wherever the handler's stack is (red team 12,
+ * gate_xmmleak).  Callee-saved registers hold the caller's own values
+ * again after any call, so they are not touched. */
+	.globl erim_scrub_registers
+	.type erim_scrub_registers, @function
+	.p2align 4
+erim_scrub_registers:
+	xorl %eax, %eax
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %edi, %edi
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	SCRUB_VEC bench                         /* vectors only: x87/MMX, k0-k7 at the exit */
+	ret
+	.size erim_scrub_registers, .-erim_scrub_registers
 
 /* Save all caller-saved GPRs around the mprotect back end's C hooks. */
 .macro MP_REGS name, fn

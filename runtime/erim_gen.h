@@ -19,7 +19,7 @@
 
 #include "erim.h"
 
-#define ERIM_GEN_ABI 1
+#define ERIM_GEN_ABI 2
 
 /* Buffers up to this many bytes are copied to the trusted stack. */
 #define ERIM__SMALL 256

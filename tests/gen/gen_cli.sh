@@ -138,7 +138,7 @@ run -o o8 keyvault.erim
 sed 's/^#define ERIM_GEN_ABI .*/#define ERIM_GEN_ABI 999/' "$top_srcdir/runtime/erim_gen.h" >abi/erim_gen.h
 if [ $rc = 0 ] && cc -std=c11 -I o8 -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c o8/keyvault_gates.c -o o8/ok.o 2>"$w/cc.log" \
 	&& ! cc -std=c11 -I o8 -I abi -I "$top_srcdir/tests/gen" -I "$top_srcdir/runtime" -c o8/keyvault_gates.c -o o8/bad.o 2>"$w/cc.log" \
-	&& grep -q 'generated for erim_gen.h ABI 1' "$w/cc.log"; then sh_pass $t
+	&& grep -q 'generated for erim_gen.h ABI [0-9]' "$w/cc.log"; then sh_pass $t
 else cat "$w/cc.log"; sh_fail $t "rc=$rc: the ABI check did not fire (or the real header failed)"; fi
 
 # --- --split-ocalls: the ocall side in NAME_ocalls.c (keyvault has two

@@ -12,8 +12,8 @@
 #include "keyvault_erim.h"
 #include "keyvault_trusted.h"
 
-#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 1
-#error "keyvault_gates.c was generated for erim_gen.h ABI 1: regenerate it with the erimgen of the installed erim"
+#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 2
+#error "keyvault_gates.c was generated for erim_gen.h ABI 2: regenerate it with the erimgen of the installed erim"
 #endif
 
 /* entry ids: erim__base (untrusted copy, used by the gates) plus the
@@ -133,6 +133,7 @@ static long erim__entry_kv_generate(void *erim__raw)
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__lfence();
 	erim__r = kv_generate_impl();
+	erim_scrub_registers();
 	((struct erim__args_kv_generate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 	if (erim__st != 0) {
@@ -188,6 +189,7 @@ static long erim__entry_kv_sign(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = kv_sign_impl(erim__p_msg, erim__v.len, erim__p_sig);
+	erim_scrub_registers();
 	if (erim__p_sig)
 		erim__cpy((void *)erim__v.sig, erim__p_sig, erim__n_sig);
 	((struct erim__args_kv_sign *)erim__raw)->erim__ret = erim__r;
@@ -232,6 +234,7 @@ static long erim__entry_kv_label(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = kv_label_impl(erim__p_name);
+	erim_scrub_registers();
 	((struct erim__args_kv_label *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:
@@ -291,6 +294,7 @@ static long erim__entry_kv_export(void *erim__raw)
 		{ erim__arg = "n"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
 	erim__lfence();
 	erim__r = kv_export_impl(erim__p_buf, erim__v.cap, erim__p_n);
+	erim_scrub_registers();
 	if (erim__p_n) {
 		size_t erim__x;
 		erim__mcpy(&erim__x, erim__p_n, sizeof erim__x);
@@ -387,6 +391,7 @@ static long erim__entry_kv_rotate(void *erim__raw)
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__lfence();
 	erim__r = kv_rotate_impl();
+	erim_scrub_registers();
 	((struct erim__args_kv_rotate *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 	if (erim__st != 0) {

@@ -12,8 +12,8 @@
 #include "shapes_erim.h"
 #include "shapes_trusted.h"
 
-#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 1
-#error "shapes_gates.c was generated for erim_gen.h ABI 1: regenerate it with the erimgen of the installed erim"
+#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 2
+#error "shapes_gates.c was generated for erim_gen.h ABI 2: regenerate it with the erimgen of the installed erim"
 #endif
 
 /* entry ids: erim__base plus the index */
@@ -186,6 +186,7 @@ static long erim__entry_sh_center(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = sh_center_impl(erim__p_p);
+	erim_scrub_registers();
 	{
 		struct sh_point erim__d;
 		erim__mset(&erim__d, 0, sizeof erim__d);
@@ -249,6 +250,7 @@ static long erim__entry_sh_scale(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = sh_scale_impl(erim__p_polys, erim__v.n, erim__v.factor);
+	erim_scrub_registers();
 	for (size_t erim__i = 0; erim__p_polys && erim__i < erim__n_polys / sizeof(struct sh_poly); erim__i++) {
 		struct sh_poly erim__d;
 		const char *erim__m2;
@@ -302,6 +304,7 @@ static long erim__entry_sh_ids(void *erim__raw)
 	}
 	erim__lfence();
 	sh_ids_impl(erim__p_ids);
+	erim_scrub_registers();
 	if (erim__p_ids)
 		erim__cpy((void *)erim__v.ids, erim__p_ids, erim__n_ids);
 	erim__st = 0;
@@ -360,6 +363,7 @@ static long erim__entry_sh_fixed(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = sh_fixed_impl(erim__p_key, erim__p_mac);
+	erim_scrub_registers();
 	if (erim__p_mac)
 		erim__cpy((void *)erim__v.mac, erim__p_mac, erim__n_mac);
 	((struct erim__args_sh_fixed *)erim__raw)->erim__ret = erim__r;
@@ -393,6 +397,7 @@ static long erim__entry_sh_lookup(void *erim__raw)
 	erim__mcpy(&erim__v, erim__raw, sizeof erim__v);
 	erim__lfence();
 	erim__r = sh_lookup_impl(erim__v.handle, erim__v.hint);
+	erim_scrub_registers();
 	((struct erim__args_sh_lookup *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 	if (erim__st != 0) {
@@ -444,6 +449,7 @@ static long erim__entry_sh_hygiene(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = sh_hygiene_impl(erim__p_memcpy, erim__v.len, erim__v.args, erim__v.raw, erim__v.id, erim__v.st, erim__v.free, erim__v.malloc, erim__p_strlen);
+	erim_scrub_registers();
 	((struct erim__args_sh_hygiene *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:

@@ -12,8 +12,8 @@
 #include "wrapper_erim.h"
 #include "wrapper_trusted.h"
 
-#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 1
-#error "wrapper_gates.c was generated for erim_gen.h ABI 1: regenerate it with the erimgen of the installed erim"
+#if !defined(ERIM_GEN_ABI) || ERIM_GEN_ABI != 2
+#error "wrapper_gates.c was generated for erim_gen.h ABI 2: regenerate it with the erimgen of the installed erim"
 #endif
 
 /* entry ids: erim__base plus the index */
@@ -114,6 +114,7 @@ static long erim__entry_ini_parse(void *erim__raw)
 		{ erim__arg = "used"; erim__why = "is too small to hold the count filled= names"; goto erim__refused; }
 	erim__lfence();
 	erim__r = __real_ini_parse(erim__p_text, erim__v.len, erim__p_out, erim__v.cap, erim__p_used);
+	erim_scrub_registers();
 	if (erim__p_used) {
 		size_t erim__x;
 		erim__mcpy(&erim__x, erim__p_used, sizeof erim__x);
@@ -169,6 +170,7 @@ static long erim__entry_ini_count(void *erim__raw)
 	}
 	erim__lfence();
 	erim__r = __real_ini_count(erim__p_section);
+	erim_scrub_registers();
 	((struct erim__args_ini_count *)erim__raw)->erim__ret = erim__r;
 	erim__st = 0;
 erim__refused:

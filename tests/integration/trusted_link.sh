@@ -197,7 +197,7 @@ if [ -r "$so" ]; then
 fi
 
 # ---- the keyvault example's closure, as built
-kv="$top_builddir/examples/keyvault/kv_closure.o"
+kv="$top_builddir/examples/keyvault/keyvault_closure.o"
 if [ -r "$kv" ]; then
 	sh_check "keyvault closure: no writable section outside erim_trusted" \
 		sh -c "! readelf -SW '$kv' | sed -n 's/^ *\[ *[0-9]*\] //p' | awk '\$1 != \"erim_trusted\" && \$7 ~ /W/ && \$7 ~ /A/' | grep ."
@@ -208,6 +208,6 @@ if [ -r "$kv" ]; then
 	sh_check "keyvault closure: no libc string, stdio or malloc import" \
 		sh -c "! nm -u '$kv' | grep -E ' U (mem[a-z]+|str[a-z]+|malloc|free|printf|fprintf|__[a-z_]*_chk|abort|__stack_chk_fail)\$'"
 else
-	sh_skip "keyvault closure" "examples/keyvault/kv_closure.o not built (no libsodium.a, or libsodium missing)"
+	sh_skip "keyvault closure" "examples/keyvault/keyvault_closure.o not built (no libsodium.a, or libsodium missing)"
 fi
 sh_done trusted_link

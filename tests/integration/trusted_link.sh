@@ -10,7 +10,7 @@
 #    untrusted read of it is stopped under mprotect (control: under none the
 #    same read works);
 #  - every global but the *_impl functions becomes local;
-#  - printf, qsort, stdio through an archive member, TLS and IFUNC are
+#  - printf, qsort, stdio through an archive member, TLS, IFUNC and LTO are
 #    refused with a message naming the symbol and the object or archive
 #    member, a non-zero exit and no output file (a stale one is removed);
 #  - controls: --allow printf lets the printf object through (the refusal is
@@ -168,6 +168,13 @@ static int (*pick(void))(void) { return one; }
 int tl_ifunc_impl(void) __attribute__((ifunc("pick")));
 EOF
 refused "IFUNC" "IFUNC symbol tl_ifunc_impl" "erim-trusted-link" "$tmp/ifn_cl.o" "$tmp/ifn.o"
+
+printf 'int tl_lto_impl(int x) { return x + 1; }\n' >"$tmp/lto.c"
+if $CC -O2 -flto -c -o "$tmp/lto.o" "$tmp/lto.c" 2>/dev/null && readelf -SW "$tmp/lto.o" | grep -q '\.gnu\.lto_'; then
+	refused "LTO object" "LTO objects" "refused" "$tmp/lto_cl.o" "$tmp/lto.o"
+else
+	sh_skip "LTO object refused" "$CC cannot compile with -flto here"
+fi
 
 # ---- controls: --allow and --stub
 tlink -o "$tmp/pf2_cl.o" --allow printf "$tmp/pf.o" >"$tmp/allow.out" 2>&1

@@ -79,6 +79,9 @@ fi
 
 # ---- in a program: the closure's variable is in erim_trusted, and erim_init tags it
 so="$top_builddir/runtime/.libs/liberim.so"
+# a liberim built with --enable-asan needs ASan's run-time first in the program
+san_link=
+[ -r "$so" ] && readelf -d "$so" | grep -q 'libasan' && san_link=-fsanitize=address
 if [ -r "$so" ]; then
 	cat >"$tmp/main.c" <<'EOF'
 #include <stdio.h>
@@ -95,7 +98,7 @@ int main(void)
 	return 0;
 }
 EOF
-	if $CC -O2 -I"$top_srcdir/runtime" -o "$tmp/prog" "$tmp/main.c" "$tmp/good_cl.o" \
+	if $CC -O2 $san_link -I"$top_srcdir/runtime" -o "$tmp/prog" "$tmp/main.c" "$tmp/good_cl.o" \
 		-Wl,-T,"$top_srcdir/runtime/erim_trusted.ld" -L"$top_builddir/runtime/.libs" -lerim \
 		-Wl,-rpath,"$top_builddir/runtime/.libs" -Wl,-z,relro,-z,now >"$tmp/ld.out" 2>&1; then
 		addr=$(nm "$tmp/prog" | awk '$3 == "tl_state" { print $1 }')
@@ -191,7 +194,7 @@ sh_check "the stub replaces the import, local, calling erim_trusted_stub_called"
 	sh -c "nm '$tmp/rnd_cl.o' | grep -q ' t getrandom\$' && nm -u '$tmp/rnd_cl.o' | grep -q ' U erim_trusted_stub_called\$' && ! nm -u '$tmp/rnd_cl.o' | grep -q ' getrandom\$'"
 if [ -r "$so" ]; then
 	printf '#include <stdio.h>\nlong tl_rand_impl(void *, unsigned long);\nint main(void) { char b[8]; printf("got %%ld\\n", tl_rand_impl(b, 8)); return 0; }\n' >"$tmp/rmain.c"
-	if $CC -o "$tmp/rprog" "$tmp/rmain.c" "$tmp/rnd_cl.o" -L"$top_builddir/runtime/.libs" -lerim \
+	if $CC $san_link -o "$tmp/rprog" "$tmp/rmain.c" "$tmp/rnd_cl.o" -L"$top_builddir/runtime/.libs" -lerim \
 		-Wl,-rpath,"$top_builddir/runtime/.libs" >"$tmp/rld.out" 2>&1; then
 		"$tmp/rprog" >"$tmp/rrun.out" 2>&1
 		rc=$?

@@ -209,8 +209,9 @@ fi
 # ---- the keyvault example's closure, as built
 kv="$top_builddir/examples/keyvault/keyvault_closure.o"
 if [ -r "$kv" ]; then
+	# (a sanitizer build's constructor arrays stay: the loader runs them)
 	sh_check "keyvault closure: no writable section outside erim_trusted" \
-		sh -c "! readelf -SW '$kv' | sed -n 's/^ *\[ *[0-9]*\] //p' | awk '\$1 != \"erim_trusted\" && \$7 ~ /W/ && \$7 ~ /A/' | grep ."
+		sh -c "! readelf -SW '$kv' | sed -n 's/^ *\[ *[0-9]*\] //p' | awk '\$1 != \"erim_trusted\" && \$7 ~ /W/ && \$7 ~ /A/ && \$2 !~ /_ARRAY\$/' | grep ."
 	sh_check "keyvault closure: libsodium's symbols are local" \
 		sh -c "nm '$kv' | grep -q ' t crypto_sign_detached\$' && ! nm -g --defined-only '$kv' | grep -q ' crypto_\| sodium_'"
 	sh_check "keyvault closure: exports only the *_impl functions" \

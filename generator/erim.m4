@@ -15,15 +15,17 @@
 # ERIM_TRUSTED variables must be linked with it), ERIM_MK (the installed
 # automake/make fragment erim.mk) and ERIM_MK_INCLUDE ("include ERIM_MK"),
 # which a Makefile.am pulls in with the line @ERIM_MK_INCLUDE@ (automake
-# passes it through; make includes the fragment).  The default ACTION-IF-NOT-FOUND stops configure with a message
+# passes it through; make includes the fragment), and ERIM_TRUSTED_LINK
+# (erim-trusted-link, next to erimgen: erim.mk's trusted-closure rule).  The default ACTION-IF-NOT-FOUND stops configure with a message
 # saying how to point pkg-config at an erim installation.
 #
 # Serial numbers let aclocal pick the newest copy when several are installed.
-# serial 3
+# serial 4
 
 AC_DEFUN([ERIM_PROG_ERIMGEN],
 [AC_REQUIRE([PKG_PROG_PKG_CONFIG])dnl
 AC_ARG_VAR([ERIMGEN], [the erimgen interface compiler (default: from erim.pc)])dnl
+AC_ARG_VAR([ERIM_TRUSTED_LINK], [erim's trusted-closure link step (default: next to erimgen)])dnl
 erim_m4_found=yes
 PKG_CHECK_MODULES([ERIM], [erim >= m4_default([$1], [0.1])], [], [erim_m4_found=no])
 AS_IF([test "x$erim_m4_found" = xyes], [
@@ -35,6 +37,10 @@ AS_IF([test "x$erim_m4_found" = xyes], [
          erim_m4_found=no])
 ])
 AS_IF([test "x$erim_m4_found" = xyes], [
+  AC_MSG_CHECKING([for erim-trusted-link])
+  AS_IF([test -z "$ERIM_TRUSTED_LINK"], [ERIM_TRUSTED_LINK=`AS_DIRNAME(["$ERIMGEN"])`/erim-trusted-link])
+  AS_IF([test -x "$ERIM_TRUSTED_LINK"], [AC_MSG_RESULT([$ERIM_TRUSTED_LINK])],
+        [AC_MSG_RESULT([no (an erim older than erim-trusted-link)])])
   erim_m4_datadir=`$PKG_CONFIG --variable=erimdatadir erim`
   AC_MSG_CHECKING([for erim.mk])
   ERIM_MK=$erim_m4_datadir/erim.mk

@@ -44,6 +44,33 @@
 ERIMGEN ?= erimgen
 ERIMGEN_FLAGS ?=
 
+# ---- trusted closures (erim-trusted-link(1)) ----------------------------------
+# FOO_closure.$(OBJEXT) is made from libFOO_trusted.a (the trusted sources,
+# e.g. an automake noinst_LIBRARIES) and the static libraries they call,
+# FOO_TRUSTED_LIBS, with the options FOO_TRUSTED_LINK_FLAGS (--gates, --stub,
+# --allow): one object whose library state is trusted memory and whose
+# imports are checked.  Link it instead of the trusted sources:
+#
+#     noinst_LIBRARIES = libapp_trusted.a
+#     libapp_trusted_a_SOURCES = trusted.c
+#     libapp_trusted_a_CFLAGS = $(ERIM_CFLAGS) $(SODIUM_CFLAGS)
+#     app_SOURCES = app.c
+#     nodist_app_SOURCES = foo_gates.c foo_erim.h foo_trusted.h
+#     app_LDADD = app_closure.$(OBJEXT) $(ERIM_LIBS) $(SODIUM_LIBS)
+#     app_TRUSTED_LIBS = /usr/lib/x86_64-linux-gnu/libsodium.a
+#     app_TRUSTED_LINK_FLAGS = --gates foo_gates.$(OBJEXT)
+#     app_closure.$(OBJEXT): foo_gates.$(OBJEXT) $(app_TRUSTED_LIBS)
+#     CLEANFILES = app_closure.$(OBJEXT)
+#
+# (the last rule line only adds prerequisites; the recipe is below).  The
+# variables are named after the closure's file name without its directory
+# (sub/app_closure.o reads app_TRUSTED_LIBS).
+# ERIM_TRUSTED_LINK: the command (configure substitutes it, ERIM_PROG_ERIMGEN).
+ERIM_TRUSTED_LINK ?= erim-trusted-link
+OBJEXT ?= o
+%_closure.$(OBJEXT): lib%_trusted.a
+	$(AM_V_GEN)CC='$(CC)' $(ERIM_TRUSTED_LINK) -o $@ $($(notdir $*)_TRUSTED_LINK_FLAGS) --trusted $< $($(notdir $*)_TRUSTED_LIBS)
+
 # One run of erimgen makes all the files (a grouped pattern rule; FOO_ocalls.c
 # only under --split-ocalls, and only a program that lists it needs it).  The
 # outputs go next to the target, so this works in VPATH builds and for

@@ -161,6 +161,32 @@ size_t erim_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __attribute__((format(printf, 3, 4)))
 size_t erim_snprintf(char *buf, size_t size, const char *fmt, ...);
 
+/* ---- libc-free string functions (trusted code) ------------------------------- */
+
+/* What a trusted closure calls instead of libc's memcpy, memset, ...
+ * (erim-trusted-link(1) redirects the calls): glibc's versions read tuning
+ * variables and IFUNC choices in libc's writable memory, which untrusted code
+ * can write.  These read only their arguments and the bytes they point to.
+ * The _chk forms are _FORTIFY_SOURCE's; a failed check, erim_abort,
+ * erim_stack_chk_fail and erim_assert_fail stop the process with a message
+ * (raw system calls, no stdio). */
+void  *erim_memcpy(void *d, const void *s, size_t n);
+void  *erim_memmove(void *d, const void *s, size_t n);
+void  *erim_memset(void *d, int c, size_t n);
+int    erim_memcmp(const void *a, const void *b, size_t n);
+size_t erim_strlen(const char *s);
+void   erim_explicit_bzero(void *d, size_t n);
+void  *erim_memcpy_chk(void *d, const void *s, size_t n, size_t destlen);
+void  *erim_memmove_chk(void *d, const void *s, size_t n, size_t destlen);
+void  *erim_memset_chk(void *d, int c, size_t n, size_t destlen);
+void   erim_explicit_bzero_chk(void *d, size_t n, size_t destlen);
+__attribute__((noreturn)) void erim_abort(void);
+__attribute__((noreturn)) void erim_stack_chk_fail(void);
+__attribute__((noreturn)) void erim_assert_fail(const char *expr, const char *file, unsigned line,
+                                                const char *fn);
+/* The target of erim-trusted-link --stub: NAME was called; stops the process. */
+__attribute__((noreturn)) void erim_trusted_stub_called(const char *name);
+
 /* ---- violations ---------------------------------------------------------------- */
 
 /* Report a refusal at a gate (interface, function, reason) and stop the

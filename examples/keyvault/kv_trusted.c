@@ -10,7 +10,10 @@
  * it calls no function pointer that untrusted code could have written, reads
  * no configuration from untrusted memory, and uses only libsodium's pure
  * Ed25519 functions (no randombytes_buf: its implementation pointer lives in
- * libsodium's writable .data, which untrusted code can overwrite).  Key
+ * libsodium's writable .data, which untrusted code can overwrite -- unless,
+ * as the build does when libsodium.a is installed, this file and libsodium.a
+ * are linked by erim-trusted-link into a trusted closure, whose .data is
+ * trusted memory and whose imports are checked).  Key
  * material is taken straight from getrandom(2), as a raw system call
  * (erim_getrandom: glibc's getrandom is a cancellation point). */
 #include <errno.h>

@@ -32,7 +32,7 @@ else
 	sh_done install_and_build
 fi
 
-for f in bin/erimgen bin/erim-inspect bin/erim-tem lib/liberim.a lib/liberim.so include/erim.h \
+for f in bin/erimgen bin/erim-inspect bin/erim-tem bin/erim-trusted-link lib/liberim.a lib/liberim.so include/erim.h \
          lib/pkgconfig/erim.pc share/aclocal/erim.m4 share/erim/erim.mk share/erim/erim_trusted.ld; do
 	if [ -e "$prefix/$f" ]; then sh_pass "installs_$f"; else sh_fail "installs_$f" "missing"; fi
 done
@@ -40,7 +40,7 @@ done
 # man pages: each one that the build installs must be readable with man -M.
 # A page that is written but not yet listed in doc/local.am is reported as
 # skipped with that reason (wiring doc/local.am is the integrator's step).
-for page in erimgen.1 erim-inspect.1 erim-tem.1 erim.3 erim.5; do
+for page in erimgen.1 erim-inspect.1 erim-tem.1 erim-trusted-link.1 erim.3 erim.5; do
 	name=${page%.*} sec=${page##*.}
 	if [ ! -f "$top_srcdir/doc/$page" ]; then
 		sh_skip "man_${name}_$sec" "doc/$page is not written yet"
@@ -80,6 +80,21 @@ if make -C "$build" >"$tmp/make.log" 2>&1 && [ -f "$build/keyvault_gates.c" ] &&
 	sh_pass user_make_runs_installed_erimgen
 else
 	tail -n 30 "$tmp/make.log"; sh_fail user_make_runs_installed_erimgen; sh_done install_and_build
+fi
+# erim.mk's trusted-closure rule and the installed erim-trusted-link, when
+# libsodium.a is there to link the trusted side with
+sodium_a=$(${CC:-cc} -print-file-name=libsodium.a)
+if [ -r "$sodium_a" ]; then
+	if grep -q "checking whether to link a trusted closure... yes" "$tmp/configure.log" &&
+	   [ -f "$build/keyvault_closure.o" ] && nm -u "$build/keyvault_closure.o" | grep -q ' U erim_memcpy$' &&
+	   ! nm -g --defined-only "$build/keyvault_closure.o" | grep -q ' crypto_sign'; then
+		sh_pass user_build_links_trusted_closure
+	else
+		grep -i "closure\|trusted-link" "$tmp/configure.log" "$tmp/make.log"
+		sh_fail user_build_links_trusted_closure
+	fi
+else
+	sh_skip user_build_links_trusted_closure "no $sodium_a: the user build links the shared libsodium"
 fi
 export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 if ERIM_BACKEND=mprotect ERIM_QUIET=1 "$build/kv_client" --expect=ok normal "$build/keyvault"; then

@@ -238,6 +238,32 @@ else
 	sh_fail cmake_two_interfaces_in_one_file_refused "rc=$rc out=$out"
 fi
 cmake_project "Unix Makefiles" cmake
+# erim_add_trusted_closure: the same project with trusted.c linked as a
+# trusted closure (erim-trusted-link); app.c's peek names counter_total, so
+# it is kept global (--keep), and still stopped under mprotect
+echo "--- CMake project with erim_add_trusted_closure"
+cc_src=$tmp/closure/src cc_build=$tmp/closure/build
+mkproject "$cc_src" cmake
+cat >"$cc_src/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.21)
+project(erim_cmake_closure C)
+find_package(erim 0.1 CONFIG REQUIRED)
+add_library(pinlib STATIC pinlib.c)
+erim_add_interface(pinlib pin.erim INTERPOSE OPTIONS -Werror)
+add_executable(app app.c)
+target_link_libraries(app PRIVATE pinlib erim::erim)
+erim_add_interface(app counter.erim)
+erim_add_trusted_closure(app SOURCES trusted.c INTERFACES counter.erim OPTIONS --keep counter_total)
+EOF
+if cmake -S "$cc_src" -B "$cc_build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/closure.cfg.log" 2>&1 &&
+   cmake --build "$cc_build" -j 2 >"$tmp/closure.build.log" 2>&1; then
+	sh_pass cmake_closure_build
+	run_checks cmake_closure "$cc_build/app"
+	sh_check cmake_closure_object_exports_only_impl_and_kept \
+		sh -c "nm -g --defined-only '$cc_build/app_closure.o' | awk '{ print \$3 }' | sort | tr '\\n' ' ' | grep -qx 'counter_add_impl counter_get_impl counter_total '"
+else
+	tail -n 30 "$tmp/closure.cfg.log" "$tmp/closure.build.log"; sh_fail cmake_closure_build
+fi
 if command -v ninja >/dev/null 2>&1; then
 	cmake_project Ninja cmake_ninja
 else

@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "erim_check.h"
@@ -44,6 +45,7 @@ static uint8_t *atk_secret;
 static int atk_pkey = -1;
 static uint32_t atk_pkru_t, atk_pkru_u;
 static int atk_under_tem;
+static long atk_reg_us;   /* how long the registration call took (erim-tem's work at it) */
 
 /* What the row needs and does: defined by each atk_*.c. */
 static const char *atk_name;
@@ -129,7 +131,14 @@ static int atk_setup(void)
 	reg.nranges = 1;
 	reg.range[0].start = (uintptr_t)atk_secret;
 	reg.range[0].end = (uintptr_t)atk_secret + ATK_SECRET_LEN;
-	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	{
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		atk_reg_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	}
 	atk_under_tem = rc == TEM_REPLY;
 	if (atk_pkey > 0) {
 		uint32_t bits = 3u << (2 * atk_pkey);
@@ -161,7 +170,8 @@ TEST(attack_has_expected_outcome)
 		CHECK(0, "set-up failed: %s", strerror(errno));
 		return;
 	}
-	atk_say("erim-tem registration: %s; protection key: %d", atk_under_tem ? "accepted" : "none (not under erim-tem)", atk_pkey);
+	atk_say("erim-tem registration: %s (%ld us); protection key: %d", atk_under_tem ? "accepted" : "none (not under erim-tem)",
+	        atk_reg_us, atk_pkey);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {

@@ -1668,6 +1668,17 @@ static int shared_trusted_vma(const struct tem_vma *v, void *arg)
 	return 1;
 }
 
+/* A registration refused after it was recorded: undone (fail closed:
+ * liberim refuses to start), the call answers -ERR. */
+static void reg_undo(struct tem_call *c, struct tem_proc *p, int err)
+{
+	p->registered = 0;
+	p->nranges = 0;
+	p->pkey = -1;
+	c->final_ret = -err;
+	c->refuse_errno = err;
+}
+
 void tem_register(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
@@ -1755,11 +1766,7 @@ void tem_register(struct tem_call *c)
 		struct tem_maps_walk mw = tem_execfiles_add_maps(c->t->tid);
 
 		if (mw.res == TEM_MAPS_UNREADABLE) {
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EACCES;
-			c->refuse_errno = EACCES;
+			reg_undo(c, p, EACCES);
 			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(mw.err));
 			return;
 		}
@@ -1768,11 +1775,7 @@ void tem_register(struct tem_call *c)
 		struct xwriter w = { "" };
 
 		if (exec_writer_exists(c->t->tid, &w)) {
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EPERM;
-			c->refuse_errno = EPERM;
+			reg_undo(c, p, EPERM);
 			why(c, "refused (%s: executable bytes of this process would stay writable after registration)",
 			    w.what);
 			return;
@@ -1784,11 +1787,7 @@ void tem_register(struct tem_call *c)
 
 		if (sw.res == TEM_MAPS_NONE)
 			continue;
-		p->registered = 0;   /* fail closed: liberim refuses to start */
-		p->nranges = 0;
-		p->pkey = -1;
-		c->final_ret = sw.res == TEM_MAPS_HIT ? -EPERM : -EACCES;
-		c->refuse_errno = sw.res == TEM_MAPS_HIT ? EPERM : EACCES;
+		reg_undo(c, p, sw.res == TEM_MAPS_HIT ? EPERM : EACCES);
 		if (sw.res == TEM_MAPS_HIT)
 			why(c, "refused (%s: any writer of what it maps would change trusted memory)", h.what);
 		else
@@ -1805,32 +1804,20 @@ void tem_register(struct tem_call *c)
 		cw = each_vma(c->t->tid, 0, UINT64_MAX, collect_file_vma, &fresh);
 		if (cw.res == TEM_MAPS_NONE && fresh && fresh->n && (frc = reg_fresh_attrs(c->t->tid, fresh)) != 0) {
 			reg_fresh_free(fresh);
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EACCES;
-			c->refuse_errno = EACCES;
+			reg_undo(c, p, EACCES);
 			why(c, "refused (cannot read the protection keys of the file mappings in smaps: %s)", strerror(-frc));
 			return;
 		}
 		if (cw.res == TEM_MAPS_UNREADABLE) {
 			reg_fresh_free(fresh);
-			p->registered = 0;   /* fail closed: liberim refuses to start */
-			p->nranges = 0;
-			p->pkey = -1;
-			c->final_ret = -EACCES;
-			c->refuse_errno = EACCES;
+			reg_undo(c, p, EACCES);
 			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
 			return;
 		}
 	}
 	if (!fresh || cw.res != TEM_MAPS_NONE) {
 		reg_fresh_free(fresh);
-		p->registered = 0;   /* fail closed: liberim refuses to start */
-		p->nranges = 0;
-		p->pkey = -1;
-		c->final_ret = -EPERM;
-		c->refuse_errno = EPERM;
+		reg_undo(c, p, EPERM);
 		why(c, "refused (cannot list the private file mappings to give them fresh pages)");
 		return;
 	}
@@ -1843,11 +1830,7 @@ void tem_register(struct tem_call *c)
 		}
 		/* fail closed: a page that cannot be read (one beyond the end
 		 * of a truncated file) would show what a writer puts there */
-		p->registered = 0;
-		p->nranges = 0;
-		p->pkey = -1;
-		c->final_ret = -EPERM;
-		c->refuse_errno = EPERM;
+		reg_undo(c, p, EPERM);
 		why(c, "refused (cannot copy %s at 0x%" PRIx64 " to give it fresh pages: %s)", fresh->v[i].path,
 		    fresh->v[i].start, strerror(-rc));
 		reg_fresh_free(fresh);

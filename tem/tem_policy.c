@@ -1508,7 +1508,7 @@ struct reg_fresh {
 	int step;                /* of v[i]: 0 none yet, 1 mmap, 2 pkey_mprotect, 3 madvise injected */
 	tem_exit_fn next;        /* rseq's exit work (tem_rseq.c), after ours */
 	uint64_t bytes;          /* copied, for the log */
-	struct { uint64_t start, end, prot; int key, dontdump; uint8_t *copy; char path[256]; } v[];
+	struct { uint64_t start, end, prot; int key, dontdump, sealed; uint8_t *copy; char path[256]; } v[];
 };
 
 static void reg_fresh_free(struct reg_fresh *r)
@@ -1543,6 +1543,7 @@ static int collect_file_vma(const struct tem_vma *v, void *arg)
 	                  (v->perms[2] == 'x' ? PROT_EXEC : 0);
 	r->v[r->n].key = 0;
 	r->v[r->n].dontdump = 0;
+	r->v[r->n].sealed = 0;
 	r->v[r->n].copy = NULL;
 	snprintf(r->v[r->n].path, sizeof r->v[r->n].path, "%s", v->path[0] ? v->path : "a file");
 	r->n++;
@@ -1551,7 +1552,9 @@ static int collect_file_vma(const struct tem_vma *v, void *arg)
 
 /* The protection key and MADV_DONTDUMP of every collected mapping, from one
  * read of smaps (the fresh pages are made with key 0 and without the
- * flag).  0, or -errno. */
+ * flag), and whether it is sealed (mseal(2): it cannot be replaced, and
+ * the registration is refused before anything was changed).  0, or
+ * -errno. */
 static int reg_fresh_attrs(pid_t tid, struct reg_fresh *r)
 {
 	char name[64], line[512];
@@ -1576,6 +1579,7 @@ static int reg_fresh_attrs(pid_t tid, struct reg_fresh *r)
 			r->v[cur].key = k;
 		} else if (cur >= 0 && !strncmp(line, "VmFlags:", 8)) {
 			r->v[cur].dontdump = strstr(line, " dd") != NULL;
+			r->v[cur].sealed = strstr(line, " sl") != NULL;   /* mseal(2): MAP_FIXED over it fails */
 		}
 	}
 	fclose(f);
@@ -1819,6 +1823,15 @@ void tem_register(struct tem_call *c)
 		reg_fresh_free(fresh);
 		reg_undo(c, p, EPERM);
 		why(c, "refused (cannot list the private file mappings to give them fresh pages)");
+		return;
+	}
+	for (i = 0; i < fresh->n; i++) {
+		if (!fresh->v[i].sealed)
+			continue;
+		reg_undo(c, p, EPERM);
+		why(c, "refused (%s at 0x%" PRIx64 " is sealed (mseal): it cannot be given fresh pages, and its bytes "
+		    "would stay backed by the file)", fresh->v[i].path, fresh->v[i].start);
+		reg_fresh_free(fresh);
 		return;
 	}
 	for (i = 0; i < fresh->n; i++) {

@@ -40,9 +40,12 @@ for m in clone unshare; do
 	"$tem" "$t/tem_fdtable_thread" $m refused; count $? "tem_fdtable_thread $m: no registration while a thread's own table holds /proc/self/mem"
 	"$t/tem_fdtable_thread" $m read; count $? "control: tem_fdtable_thread $m reads the secret without erim-tem"
 done
-# a trusted range on a shared mapping (tem_shared_range.c)
-"$tem" "$t/tem_shared_range" refused; count $? "no registration of a trusted range on a MAP_SHARED file mapping"
-"$t/tem_shared_range" changed; count $? "control: a pwrite through another fd changes a shared trusted range without erim-tem"
+# mappings that would stay file-backed (tem_reg_mapping.c): a trusted range
+# on a shared mapping, a sealed private file mapping (skips without mseal)
+for m in shared sealed; do
+	"$tem" "$t/tem_reg_mapping" $m refused; count $? "tem_reg_mapping $m: no registration under erim-tem"
+	"$t/tem_reg_mapping" $m changed; count $? "control: tem_reg_mapping $m: a pwrite through another fd changes the mapping without erim-tem"
+done
 
 # writers of executable bytes kept from start-up (tem_xfile_fd.c): an fd open
 # for writing on (or a shared writable view of) a memfd or file mapped

@@ -51,8 +51,11 @@ files="$files --file $t/tem_leader_exit"
 for m in clone unshare; do
 	set -- "$@" "$tem" tem_fdtable_thread $m refused ';;' "$t/tem_fdtable_thread" $m read ';;'
 done
-set -- "$@" "$tem" tem_shared_range refused ';;' "$t/tem_shared_range" changed ';;'
-files="$files --file $t/tem_fdtable_thread --file $t/tem_shared_range"
+# mappings that would stay file-backed (tem_reg_mapping.c; sealed: 6.12 only)
+for m in shared sealed; do
+	set -- "$@" "$tem" tem_reg_mapping $m refused ';;' "$t/tem_reg_mapping" $m changed ';;'
+done
+files="$files --file $t/tem_fdtable_thread --file $t/tem_reg_mapping"
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk --env ERIM_TEST_HUGEPAGES=1 $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

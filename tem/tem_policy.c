@@ -239,8 +239,33 @@ static int shared_writable_vma(const struct tem_vma *v, void *arg)
 	return w->found;
 }
 
+static int writable_fd_table(pid_t tgid, pid_t r, void *arg)
+{
+	struct wcheck *w = arg;
+	DIR *d;
+	const char *fdname;
+
+	(void)tgid;
+	if (!(d = tem_proc_opendir(r, "fd")))
+		return -(errno ? errno : EIO);
+	while (!w->found && (fdname = tem_proc_next(d)) != NULL) {
+		char p[128];
+		struct stat st;
+		long fd = strtol(fdname, NULL, 10);
+
+		snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
+		if (tem_proc_stat(p, &st) == 0 && st.st_dev == w->dev && st.st_ino == w->ino &&
+		    fd_accmode(r, fd) != O_RDONLY)
+			w->found = 1;
+	}
+	closedir(d);
+	return w->found;
+}
+
 /* 1 if so, 0 if not, -errno if a traced process's fds or map cannot be
- * read (no live thread, an unreadable map): the caller refuses. */
+ * read (no live thread, an unreadable map): the caller refuses.  Every fd
+ * table of every traced process (tem_each_fd_table: a thread made without
+ * CLONE_FILES has its own). */
 static int writable_somewhere(dev_t dev, ino_t ino)
 {
 	pid_t tg[512];
@@ -249,39 +274,25 @@ static int writable_somewhere(dev_t dev, ino_t ino)
 	int tries = 0;
 
 	for (i = 0; i < n && !w.found; i++) {
-		/* through a live thread: a group whose leader exited shows
-		 * no fds and an empty map under /proc/TGID */
-		pid_t r = tem_group_reader(tg[i]);
+		/* the map through a live thread: a group whose leader exited
+		 * shows an empty map under /proc/TGID */
+		int rc = tem_each_fd_table(tg[i], writable_fd_table, &w);
 		struct tem_maps_walk mw;
-		DIR *d;
-		const char *fdname;
+		pid_t r;
 
-		if (r == 0)
+		if (rc < 0)
+			return rc;
+		if (w.found)
+			break;
+		if ((r = tem_group_reader(tg[i])) == 0)
 			continue;   /* every thread has exited */
 		if (r < 0)
 			return r;
-		if (!(d = tem_proc_opendir(r, "fd")))
-			return -(errno ? errno : EIO);
-		while (!w.found && (fdname = tem_proc_next(d)) != NULL) {
-			char p[128];
-			struct stat st;
-			long fd = strtol(fdname, NULL, 10);
-
-			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
-			if (tem_proc_stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
-			    fd_accmode(r, fd) != O_RDONLY)
-				w.found = 1;
-		}
-		closedir(d);
-		if (w.found)
-			break;
 		mw = each_vma_want(r, 0, UINT64_MAX, TEM_MAPS_W | TEM_MAPS_S, shared_writable_vma, &w);
 		if (mw.res == TEM_MAPS_UNREADABLE)
 			return -(mw.err ? mw.err : EIO);
 		if (!w.found && tem_thread_live(tg[i], r) != 1) {
-			/* R began to exit during the scan: its fds may have
-			 * gone from under it, the group's other threads still
-			 * hold them; read the group again */
+			/* R began to exit during the scan: read the group again */
 			if (++tries > 3)
 				return -ESRCH;
 			i--;
@@ -337,8 +348,44 @@ static int shared_exec_vma(const struct tem_vma *v, void *arg)
 	return 1;
 }
 
+static int xwriter_fd_table(pid_t tgid, pid_t r, void *arg)
+{
+	struct xwriter *w = arg;
+	DIR *d;
+	const char *fdname;
+	int found = 0;
+
+	if (!(d = tem_proc_opendir(r, "fd"))) {
+		snprintf(w->what, sizeof w->what, "the fds of process %d (thread %d) could not be read (%s)", (int)tgid,
+		         (int)r, strerror(errno));
+		return 1;
+	}
+	while (!found && (fdname = tem_proc_next(d)) != NULL) {
+		char p[128], link[120];
+		struct stat st;
+		long fd = strtol(fdname, NULL, 10);
+		ssize_t k;
+
+		snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
+		if (tem_proc_stat(p, &st) != 0 || !tem_execfile_known(st.st_dev, st.st_ino) ||
+		    fd_accmode(r, fd) == O_RDONLY)
+			continue;
+		k = readlinkat(tem_procfd(), p + 6, link, sizeof link - 1);
+		link[k > 0 ? k : 0] = 0;
+		if (r == tgid)
+			snprintf(w->what, sizeof w->what, "process %d holds fd %ld = %s open for writing", (int)tgid, fd, link);
+		else
+			snprintf(w->what, sizeof w->what, "process %d (thread %d, an fd table of its own) holds fd %ld = %s "
+			         "open for writing", (int)tgid, (int)r, fd, link);
+		found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
 /* 1 (with W->what) if a writer exists or cannot be ruled out (a traced
- * process whose fds or map cannot be read), else 0. */
+ * process whose fds or map cannot be read), else 0.  Every fd table of
+ * every traced process (tem_each_fd_table). */
 static int exec_writer_exists(pid_t tid, struct xwriter *w)
 {
 	pid_t tg[512];
@@ -354,45 +401,26 @@ static int exec_writer_exists(pid_t tid, struct xwriter *w)
 	}
 
 	for (i = 0; i < n; i++) {
-		/* through a live thread: a group whose leader exited shows
-		 * no fds and an empty map under /proc/TGID */
-		pid_t r = tem_group_reader(tg[i]);
-		DIR *d;
-		const char *fdname;
+		/* the map through a live thread: a group whose leader exited
+		 * shows an empty map under /proc/TGID */
+		int rc = tem_each_fd_table(tg[i], xwriter_fd_table, w);
+		pid_t r;
 		void *arg[2] = { w, &r };
-		int found = 0;
 
-		if (r == 0)
+		if (rc > 0)
+			return 1;
+		if (rc < 0) {
+			snprintf(w->what, sizeof w->what, "the fd tables of process %d could not be read (%s)", (int)tg[i],
+			         strerror(-rc));
+			return 1;
+		}
+		if ((r = tem_group_reader(tg[i])) == 0)
 			continue;   /* every thread has exited */
 		if (r < 0) {
-			snprintf(w->what, sizeof w->what, "cannot find a live thread of process %d to read its fds (%s)",
+			snprintf(w->what, sizeof w->what, "cannot find a live thread of process %d to read its map (%s)",
 			         (int)tg[i], strerror(-r));
 			return 1;
 		}
-		if (!(d = tem_proc_opendir(r, "fd"))) {
-			snprintf(w->what, sizeof w->what, "the fds of process %d could not be read (%s)", (int)tg[i],
-			         strerror(errno));
-			return 1;
-		}
-		while (!found && (fdname = tem_proc_next(d)) != NULL) {
-			char p[128], link[120];
-			struct stat st;
-			long fd = strtol(fdname, NULL, 10);
-			ssize_t k;
-
-			snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
-			if (tem_proc_stat(p, &st) != 0 || !tem_execfile_known(st.st_dev, st.st_ino) ||
-			    fd_accmode(r, fd) == O_RDONLY)
-				continue;
-			k = readlinkat(tem_procfd(), p + 6, link, sizeof link - 1);
-			link[k > 0 ? k : 0] = 0;
-			snprintf(w->what, sizeof w->what, "process %d holds fd %ld = %s open for writing", (int)tg[i], fd,
-			         link);
-			found = 1;
-		}
-		closedir(d);
-		if (found)
-			return 1;
 		mw = each_vma(r, 0, UINT64_MAX, xwriter_vma, arg);
 		if (mw.res == TEM_MAPS_HIT)
 			return 1;
@@ -402,8 +430,7 @@ static int exec_writer_exists(pid_t tid, struct xwriter *w)
 			return 1;
 		}
 		if (tem_thread_live(tg[i], r) != 1) {
-			/* R began to exit during the scan (its fds may have
-			 * gone from under it): read the group again */
+			/* R began to exit during the scan: read the group again */
 			if (++tries > 3) {
 				snprintf(w->what, sizeof w->what,
 				         "the threads of process %d exit while its fds are read", (int)tg[i]);
@@ -1455,21 +1482,33 @@ static void chk_sigaltstack(struct tem_call *c)
 
 /* ---- registration --------------------------------------------------------------- */
 
-/* Every private executable file mapping becomes fresh anonymous memory
- * holding the same bytes (liberim's patches included) at registration: a
- * private copy-on-write page is not enough, since truncating the file
- * unmaps even private copies (the kernel's unmap_mapping_range with
- * even_cows) and the next fault reads whatever the file holds then.  The
- * list is made while the registration is judged; the work is done at its
- * exit stop, one injected MAP_FIXED mmap per mapping (with the mapping's
- * own permissions, so the `syscall` instruction the injections use stays
- * executable), each filled with erim-tem's copy through the memory file
- * before the thread runs again. */
+/* Every private file mapping becomes fresh anonymous memory holding the
+ * same bytes at registration: code (liberim's patches included), read-only
+ * data, RELRO, data, trusted globals in an object's .data/.bss, a file the
+ * start-up mapped for trusted code to read.  The class: bytes trusted code
+ * reads must not come from a file untrusted code can change.  A private
+ * page that was never written is the file's page-cache page (a write to
+ * the file, through any fd or a shared mapping, shows in it at once), and
+ * even a written private copy is not enough: truncating the file unmaps
+ * private copies too (the kernel's unmap_mapping_range with even_cows, by
+ * truncate, O_TRUNC, fallocate PUNCH_HOLE ...) and the next fault reads
+ * whatever the file holds then.  So no syscall list is judged for them:
+ * after registration the registered process has no private page backed by
+ * a file at all (mappings without any permission hold no bytes anyone
+ * reads and are left; MAP_SHARED ones follow their file by definition, and
+ * a trusted range may not be one, tem_register).  The list is made while
+ * the registration is judged; the work is done at its exit stop: one
+ * injected MAP_FIXED mmap per mapping (with the mapping's own permissions,
+ * so the `syscall` instruction the injections use stays executable), each
+ * filled with erim-tem's copy through the memory file before the thread
+ * runs again, then the mapping's protection key (pkey_mprotect) and its
+ * MADV_DONTDUMP (madvise) given back, as smaps showed them. */
 struct reg_fresh {
 	size_t n, i, cap;
-	int started;
+	int step;                /* of v[i]: 0 none yet, 1 mmap, 2 pkey_mprotect, 3 madvise injected */
 	tem_exit_fn next;        /* rseq's exit work (tem_rseq.c), after ours */
-	struct { uint64_t start, end, prot; uint8_t *copy; char path[256]; } v[];
+	uint64_t bytes;          /* copied, for the log */
+	struct { uint64_t start, end, prot; int key, dontdump, sealed; uint8_t *copy; char path[256]; } v[];
 };
 
 static void reg_fresh_free(struct reg_fresh *r)
@@ -1483,11 +1522,11 @@ static void reg_fresh_free(struct reg_fresh *r)
 	free(r);
 }
 
-static int collect_exec_file_vma(const struct tem_vma *v, void *arg)
+static int collect_file_vma(const struct tem_vma *v, void *arg)
 {
 	struct reg_fresh **rp = arg, *r = *rp;
 
-	if (v->perms[2] != 'x' || v->perms[3] != 'p' || v->ino == 0)
+	if (v->perms[3] != 'p' || v->ino == 0 || !strncmp(v->perms, "---", 3))
 		return 0;
 	if (r->n == r->cap) {
 		size_t ncap = r->cap * 2;
@@ -1500,45 +1539,106 @@ static int collect_exec_file_vma(const struct tem_vma *v, void *arg)
 	}
 	r->v[r->n].start = v->start;
 	r->v[r->n].end = v->end;
-	r->v[r->n].prot = (v->perms[0] == 'r' ? PROT_READ : 0) | (v->perms[1] == 'w' ? PROT_WRITE : 0) | PROT_EXEC;
+	r->v[r->n].prot = (v->perms[0] == 'r' ? PROT_READ : 0) | (v->perms[1] == 'w' ? PROT_WRITE : 0) |
+	                  (v->perms[2] == 'x' ? PROT_EXEC : 0);
+	r->v[r->n].key = 0;
+	r->v[r->n].dontdump = 0;
+	r->v[r->n].sealed = 0;
 	r->v[r->n].copy = NULL;
-	snprintf(r->v[r->n].path, sizeof r->v[r->n].path, "%s", v->path);
+	snprintf(r->v[r->n].path, sizeof r->v[r->n].path, "%s", v->path[0] ? v->path : "a file");
 	r->n++;
 	return 0;
+}
+
+/* The protection key and MADV_DONTDUMP of every collected mapping, from one
+ * read of smaps (the fresh pages are made with key 0 and without the
+ * flag), and whether it is sealed (mseal(2): it cannot be replaced, and
+ * the registration is refused before anything was changed).  0, or
+ * -errno. */
+static int reg_fresh_attrs(pid_t tid, struct reg_fresh *r)
+{
+	char name[64], line[512];
+	FILE *f;
+	size_t j = 0;
+	long cur = -1;
+	uint64_t vs, ve;
+	int k, seen = 0;
+
+	snprintf(name, sizeof name, "/proc/%d/smaps", (int)tid);
+	if (!(f = tem_proc_fopen(name)))
+		return -errno;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &vs, &ve) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			seen = 1;
+			cur = -1;
+			while (j < r->n && r->v[j].start < vs)
+				j++;
+			if (j < r->n && r->v[j].start == vs && r->v[j].end == ve)
+				cur = (long)j;
+		} else if (cur >= 0 && sscanf(line, "ProtectionKey: %d", &k) == 1) {
+			r->v[cur].key = k;
+		} else if (cur >= 0 && !strncmp(line, "VmFlags:", 8)) {
+			r->v[cur].dontdump = strstr(line, " dd") != NULL;
+			r->v[cur].sealed = strstr(line, " sl") != NULL;   /* mseal(2): MAP_FIXED over it fails */
+		}
+	}
+	fclose(f);
+	return seen ? 0 : -EIO;
 }
 
 static void exit_reg_fresh(struct tem_call *c, long ret)
 {
 	struct reg_fresh *r = (struct reg_fresh *)(uintptr_t)c->x[3];
 	uint64_t args[6] = { 0 };
-	int rc;
+	int rc = 0;
 
-	if (r->started) {
-		/* the injected mmap of v[i] returned RET: fill it */
-		rc = (uint64_t)ret == r->v[r->i].start ? tem_fresh_fill(c->t->tid, r->v[r->i].start, r->v[r->i].copy,
-		                                                        (size_t)(r->v[r->i].end - r->v[r->i].start))
-		                                      : (ret < 0 && ret > -4096 ? (int)ret : -EFAULT);
+	if (r->step) {
+		uint64_t s = r->v[r->i].start, len = r->v[r->i].end - s;
+
+		/* the injected call for v[i] returned RET */
+		if (r->step == 1)
+			rc = (uint64_t)ret == s ? tem_fresh_fill(c->t->tid, s, r->v[r->i].copy, (size_t)len)
+			                        : (ret < 0 && ret > -4096 ? (int)ret : -EFAULT);
+		else if (ret != 0)
+			rc = ret < 0 && ret > -4096 ? (int)ret : -EFAULT;
 		if (rc) {
-			/* the mapping may have lost its bytes: the process cannot go on */
+			/* the mapping may have lost its bytes or its key: the process cannot go on */
 			c->kill = 1;
 			c->set_ret = 1;
 			c->final_ret = -EPERM;
 			c->refuse_errno = EPERM;
-			why(c, "refused (cannot give %s at 0x%" PRIx64 " fresh pages holding its bytes: %s; process stopped)",
-			    r->v[r->i].path, r->v[r->i].start, strerror(-rc));
+			why(c, "refused (cannot give %s at 0x%" PRIx64 " fresh pages holding its bytes%s: %s; process stopped)",
+			    r->v[r->i].path, s, r->step == 1 ? "" : r->step == 2 ? " and its protection key" : " and MADV_DONTDUMP",
+			    strerror(-rc));
 			reg_fresh_free(r);
 			c->x[3] = 0;
 			return;
 		}
+		args[0] = s;
+		args[1] = len;
+		c->on_exit = exit_reg_fresh;
+		if (r->step == 1 && r->v[r->i].key > 0) {
+			args[2] = r->v[r->i].prot;
+			args[3] = (uint64_t)r->v[r->i].key;
+			r->step = 2;
+			tem_call_inject(c, SYS_pkey_mprotect, args);
+			return;
+		}
+		if (r->step < 3 && r->v[r->i].dontdump) {
+			args[2] = MADV_DONTDUMP;
+			r->step = 3;
+			tem_call_inject(c, SYS_madvise, args);
+			return;
+		}
 		r->i++;
 	}
-	r->started = 1;
 	if (r->i < r->n) {
 		args[0] = r->v[r->i].start;
 		args[1] = r->v[r->i].end - r->v[r->i].start;
 		args[2] = r->v[r->i].prot;
 		args[3] = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
 		args[4] = (uint64_t)-1;
+		r->step = 1;
 		c->on_exit = exit_reg_fresh;
 		tem_call_inject(c, SYS_mmap, args);
 		return;
@@ -1546,8 +1646,8 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 	{
 		tem_exit_fn next = r->next;
 
-		tem_log(2, "pid %d: %zu executable file mapping(s) now fresh anonymous pages holding their bytes",
-		        (int)c->t->tid, r->n);
+		tem_log(2, "pid %d: %zu private file mapping(s), %" PRIu64 " KiB, now fresh anonymous pages holding their bytes",
+		        (int)c->t->tid, r->n, r->bytes >> 10);
 		reg_fresh_free(r);
 		c->x[3] = 0;
 		c->set_ret = 1;
@@ -1557,22 +1657,30 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 	}
 }
 
-/* A registration refused after it was recorded: undo the record (fail
- * closed: liberim refuses to start) and answer ERR, saying why. */
-__attribute__((format(printf, 3, 4)))
-static void reg_undo(struct tem_call *c, int err, const char *fmt, ...)
-{
-	struct tem_proc *p = c->t->proc;
-	va_list ap;
+/* A trusted range on a shared mapping follows its file or segment (any
+ * writer of it changes trusted memory under its key): refused. */
+struct shared_hit { char what[200]; };
 
+static int shared_trusted_vma(const struct tem_vma *v, void *arg)
+{
+	struct shared_hit *h = arg;
+
+	if (v->perms[3] != 's')
+		return 0;
+	snprintf(h->what, sizeof h->what, "trusted range on the shared mapping of %.100s at 0x%" PRIx64 " (%s)",
+	         v->path[0] ? v->path : "a file or segment", v->start, v->perms);
+	return 1;
+}
+
+/* A registration refused after it was recorded: undone (fail closed:
+ * liberim refuses to start), the call answers -ERR. */
+static void reg_undo(struct tem_call *c, struct tem_proc *p, int err)
+{
 	p->registered = 0;
 	p->nranges = 0;
 	p->pkey = -1;
 	c->final_ret = -err;
 	c->refuse_errno = err;
-	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof c->why, fmt, ap);
-	va_end(ap);
 }
 
 void tem_register(struct tem_call *c)
@@ -1662,7 +1770,8 @@ void tem_register(struct tem_call *c)
 		struct tem_maps_walk mw = tem_execfiles_add_maps(c->t->tid);
 
 		if (mw.res == TEM_MAPS_UNREADABLE) {
-			reg_undo(c, EACCES, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(mw.err));
+			reg_undo(c, p, EACCES);
+			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(mw.err));
 			return;
 		}
 	}
@@ -1670,38 +1779,73 @@ void tem_register(struct tem_call *c)
 		struct xwriter w = { "" };
 
 		if (exec_writer_exists(c->t->tid, &w)) {
-			reg_undo(c, EPERM, "refused (%s: executable bytes of this process would stay writable after "
-			         "registration)", w.what);
+			reg_undo(c, p, EPERM);
+			why(c, "refused (%s: executable bytes of this process would stay writable after registration)",
+			    w.what);
 			return;
 		}
 	}
-	/* executable bytes of every file mapped privately: fresh anonymous
-	 * pages from now on (at the exit stop), so no writer of the file, and
-	 * no truncation of it, reaches them */
+	for (i = 0; i < p->nranges; i++) {
+		struct shared_hit h = { "" };
+		struct tem_maps_walk sw = each_vma(c->t->tid, p->range[i].start, p->range[i].end, shared_trusted_vma, &h);
+
+		if (sw.res == TEM_MAPS_NONE)
+			continue;
+		reg_undo(c, p, sw.res == TEM_MAPS_HIT ? EPERM : EACCES);
+		if (sw.res == TEM_MAPS_HIT)
+			why(c, "refused (%s: any writer of what it maps would change trusted memory)", h.what);
+		else
+			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(sw.err));
+		return;
+	}
+	/* every file mapped privately (code, read-only data, RELRO, data):
+	 * fresh anonymous pages from now on (at the exit stop), so no writer
+	 * of the file, and no truncation of it, reaches what trusted code
+	 * reads there */
 	if ((fresh = malloc(sizeof *fresh + 16 * sizeof fresh->v[0])) != NULL) {
 		memset(fresh, 0, sizeof *fresh);
 		fresh->cap = 16;
-		cw = each_vma(c->t->tid, 0, UINT64_MAX, collect_exec_file_vma, &fresh);
+		cw = each_vma(c->t->tid, 0, UINT64_MAX, collect_file_vma, &fresh);
+		if (cw.res == TEM_MAPS_NONE && fresh && fresh->n && (frc = reg_fresh_attrs(c->t->tid, fresh)) != 0) {
+			reg_fresh_free(fresh);
+			reg_undo(c, p, EACCES);
+			why(c, "refused (cannot read the protection keys of the file mappings in smaps: %s)", strerror(-frc));
+			return;
+		}
 		if (cw.res == TEM_MAPS_UNREADABLE) {
 			reg_fresh_free(fresh);
-			reg_undo(c, EACCES, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
+			reg_undo(c, p, EACCES);
+			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(cw.err));
 			return;
 		}
 	}
 	if (!fresh || cw.res != TEM_MAPS_NONE) {
 		reg_fresh_free(fresh);
-		reg_undo(c, EPERM, "refused (cannot list the executable file mappings to give them fresh pages)");
+		reg_undo(c, p, EPERM);
+		why(c, "refused (cannot list the private file mappings to give them fresh pages)");
+		return;
+	}
+	for (i = 0; i < fresh->n; i++) {
+		if (!fresh->v[i].sealed)
+			continue;
+		reg_undo(c, p, EPERM);
+		why(c, "refused (%s at 0x%" PRIx64 " is sealed (mseal): it cannot be given fresh pages, and its bytes "
+		    "would stay backed by the file)", fresh->v[i].path, fresh->v[i].start);
+		reg_fresh_free(fresh);
 		return;
 	}
 	for (i = 0; i < fresh->n; i++) {
 		int rc = tem_fresh_copy(c->t->tid, fresh->v[i].start, fresh->v[i].end, &fresh->v[i].copy);
 
-		if (rc == 0)
+		if (rc == 0) {
+			fresh->bytes += fresh->v[i].end - fresh->v[i].start;
 			continue;
-		/* a page that cannot be read (one beyond the end of a
-		 * truncated file) would show what a writer puts there */
-		reg_undo(c, EPERM, "refused (cannot copy %s at 0x%" PRIx64 " to give it fresh pages: %s)",
-		         fresh->v[i].path, fresh->v[i].start, strerror(-rc));
+		}
+		/* fail closed: a page that cannot be read (one beyond the end
+		 * of a truncated file) would show what a writer puts there */
+		reg_undo(c, p, EPERM);
+		why(c, "refused (cannot copy %s at 0x%" PRIx64 " to give it fresh pages: %s)", fresh->v[i].path,
+		    fresh->v[i].start, strerror(-rc));
 		reg_fresh_free(fresh);
 		return;
 	}

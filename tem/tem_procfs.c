@@ -273,3 +273,87 @@ pid_t tem_group_reader(pid_t tgid)
 	closedir(d);
 	return 0;   /* every thread has exited: a zombie holds no fds and no memory */
 }
+
+#ifndef KCMP_FILES
+#define KCMP_FILES 2
+#endif
+
+/* The live threads of TGID, one per fd table, into *OUT (malloc'ed,
+ * *N of them).  0, or -errno. */
+static int fd_table_readers(pid_t tgid, pid_t **out, size_t *n)
+{
+	DIR *d;
+	const char *name;
+	pid_t *r = NULL;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!(d = tem_proc_opendir(tgid, "task")))
+		return errno == ENOENT || errno == ESRCH ? 0 : -(errno ? errno : EIO);   /* reaped: nothing left */
+	while ((name = tem_proc_next(d)) != NULL) {
+		char *end;
+		long tid = strtol(name, &end, 10);
+		size_t j;
+		int rc;
+
+		if (*end || tid <= 0)
+			continue;
+		if ((rc = tem_thread_live(tgid, (pid_t)tid)) != 1) {
+			if (rc < 0 && rc != -ENOENT && rc != -ESRCH) {
+				closedir(d);
+				free(r);
+				return rc;   /* cannot tell whether it lives */
+			}
+			continue;   /* exited: a zombie holds no fds */
+		}
+		for (j = 0; j < *n; j++)
+			if (syscall(SYS_kcmp, r[j], (pid_t)tid, KCMP_FILES, 0, 0) == 0)
+				break;   /* the same table as one already listed */
+		if (j < *n)
+			continue;
+		if (*n == cap) {
+			size_t ncap = cap ? 2 * cap : 8;
+			pid_t *nr = realloc(r, ncap * sizeof *nr);
+
+			if (!nr) {
+				closedir(d);
+				free(r);
+				return -ENOMEM;
+			}
+			r = nr;
+			cap = ncap;
+		}
+		r[(*n)++] = (pid_t)tid;
+	}
+	closedir(d);
+	*out = r;
+	return 0;
+}
+
+int tem_each_fd_table(pid_t tgid, int (*fn)(pid_t tgid, pid_t reader, void *arg), void *arg)
+{
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		pid_t *r;
+		size_t n, i;
+		int rc = fd_table_readers(tgid, &r, &n), again = 0;
+
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < n && !again; i++) {
+			if ((rc = fn(tgid, r[i], arg)) != 0) {
+				free(r);
+				return rc;
+			}
+			/* R began to exit during the scan: its fds may have gone
+			 * from under it while other threads still hold them */
+			again = tem_thread_live(tgid, r[i]) != 1;
+		}
+		free(r);
+		if (!again)
+			return 0;
+	}
+	return -ESRCH;
+}

@@ -91,5 +91,18 @@ const char *tem_proc_next(DIR *d);
 pid_t tem_group_reader(pid_t tgid);
 /* 1 if thread TID of TGID runs (not a zombie, not exiting), 0 if not, -errno. */
 int tem_thread_live(pid_t tgid, pid_t tid);
+/* Every fd table of thread group TGID, each once: FN(TGID, READER, ARG)
+ * with READER a live thread using that table (/proc/READER/fd lists it).
+ * A thread has a table of its own when it was made without CLONE_FILES
+ * (CLONE_THREAD does not imply it) or called unshare(CLONE_FILES), so one
+ * thread per group does not show every fd the group's tasks hold, which
+ * share one memory; threads are told apart by kcmp(KCMP_FILES), and one
+ * kcmp cannot compare counts as a table of its own (scanned, not skipped).
+ * A reader that starts to exit during FN (its table may have gone from
+ * under it while another thread still uses it) makes the whole group be
+ * walked again (at most 3 times, then -ESRCH).  The first non-zero result
+ * of FN, 0 when every table was seen (or none is left), -errno when the
+ * threads cannot be listed or their state read: callers refuse. */
+int tem_each_fd_table(pid_t tgid, int (*fn)(pid_t tgid, pid_t reader, void *arg), void *arg);
 
 #endif /* TEM_TABLE_H */

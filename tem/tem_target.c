@@ -426,59 +426,62 @@ const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rul
 /* Does any traced process hold an fd to the memory file of TGID?  Checked
  * when TGID registers: start-up code may read its own memory (liberim's
  * inspection of execute-only code does), but no such fd may outlive
- * start-up, or untrusted code would read trusted memory through it. */
+ * start-up, or untrusted code would read trusted memory through it.
+ * Every fd table of every traced process (tem_each_fd_table: a thread made
+ * without CLONE_FILES, or after unshare(CLONE_FILES), has its own). */
+struct memfd_scan { pid_t tgid; long fdno; pid_t thread; };
+
+static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
+{
+	struct memfd_scan *m = arg;
+	DIR *d;
+	const char *fdname;
+
+	(void)tg;
+	if (!(d = tem_proc_opendir(r, "fd")))
+		return -(errno ? errno : EIO);
+	while ((fdname = tem_proc_next(d)) != NULL) {
+		struct stat st;
+		struct statfs sfs;
+		const char *why;
+		pid_t owner;
+		int f;
+
+		if ((f = openat(dirfd(d), fdname, O_PATH | O_CLOEXEC)) < 0)
+			continue;
+		if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
+		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == m->tgid || owner == 0)) {
+			close(f);
+			m->fdno = strtol(fdname, NULL, 10);
+			m->thread = r;
+			closedir(d);
+			return 1;
+		}
+		close(f);
+	}
+	closedir(d);
+	return 0;
+}
+
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 {
 	pid_t tg[512];
 	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
-	int tries = 0;
 
 	for (i = 0; i < n; i++) {
-		/* through a live thread: a group whose leader exited shows
-		 * no fds under /proc/TGID */
-		pid_t r = tem_group_reader(tg[i]);
-		DIR *d;
-		const char *fdname;
+		struct memfd_scan m = { tgid, -1, 0 };
+		int rc = tem_each_fd_table(tg[i], memfd_fd_table, &m);
 
-		if (r == 0)
-			continue;   /* every thread has exited */
-		if (r < 0 || !(d = tem_proc_opendir(r, "fd"))) {
-			*holder = tg[i];
-			*fdno = -1;
-			return -1;   /* cannot read its fds: the caller refuses */
-		}
-		while ((fdname = tem_proc_next(d)) != NULL) {
-			struct stat st;
-			struct statfs sfs;
-			const char *why;
-			pid_t owner;
-			int f;
-
-			if ((f = openat(dirfd(d), fdname, O_PATH | O_CLOEXEC)) < 0)
-				continue;
-			if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
-			    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == tgid || owner == 0)) {
-				close(f);
-				*holder = tg[i];
-				*fdno = strtol(fdname, NULL, 10);
-				closedir(d);
-				return 1;
-			}
-			close(f);
-		}
-		closedir(d);
-		if (tem_thread_live(tg[i], r) != 1) {
-			/* R began to exit during the scan (its fds may have
-			 * gone from under it): read the group again */
-			if (++tries > 3) {
-				*holder = tg[i];
-				*fdno = -1;
-				return -1;
-			}
-			i--;
+		if (rc == 0)
 			continue;
-		}
-		tries = 0;
+		*holder = tg[i];
+		*fdno = m.fdno;
+		if (rc < 0)
+			return -1;   /* cannot read its fds: the caller refuses */
+		if (m.thread != tg[i])
+			tem_log(1, "process %d: thread %d (an fd table of its own) holds fd %ld to the memory file of %d",
+			        (int)tg[i], (int)m.thread, m.fdno, (int)tgid);
+		return 1;
 	}
 	return 0;
 }

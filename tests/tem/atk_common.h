@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "erim_check.h"
@@ -44,6 +45,7 @@ static uint8_t *atk_secret;
 static int atk_pkey = -1;
 static uint32_t atk_pkru_t, atk_pkru_u;
 static int atk_under_tem;
+static long atk_reg_us;   /* how long the registration call took (erim-tem's work at it) */
 
 /* What the row needs and does: defined by each atk_*.c. */
 static const char *atk_name;
@@ -120,7 +122,14 @@ static int atk_setup(void)
 #ifdef ATK_STARTUP
 	ATK_STARTUP();
 #endif
-	atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN) == TEM_REPLY;
+	{
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN) == TEM_REPLY;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		atk_reg_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	}
 	if (atk_pkey > 0) {
 		uint32_t bits = 3u << (2 * atk_pkey);
 
@@ -151,7 +160,8 @@ TEST(attack_has_expected_outcome)
 		CHECK(0, "set-up failed: %s", strerror(errno));
 		return;
 	}
-	atk_say("erim-tem registration: %s; protection key: %d", atk_under_tem ? "accepted" : "none (not under erim-tem)", atk_pkey);
+	atk_say("erim-tem registration: %s (%ld us); protection key: %d", atk_under_tem ? "accepted" : "none (not under erim-tem)",
+	        atk_reg_us, atk_pkey);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {

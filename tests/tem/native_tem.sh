@@ -34,6 +34,18 @@ ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding
 "$tem" "$t/tem_memfd_startup" keep; count $? "no registration while a start-up /proc/self/mem fd is open"
 "$tem" "$t/tem_memfd_startup" close; count $? "start-up reads its own memory, closes the fd, registers"
 "$t/tem_memfd_startup" rdwr >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens read-write without erim-tem"
+# ... also when a start-up thread with an fd table of its own holds it
+# (tem_fdtable_thread.c: clone without CLONE_FILES, unshare(CLONE_FILES))
+for m in clone unshare; do
+	"$tem" "$t/tem_fdtable_thread" $m refused; count $? "tem_fdtable_thread $m: no registration while a thread's own table holds /proc/self/mem"
+	"$t/tem_fdtable_thread" $m read; count $? "control: tem_fdtable_thread $m reads the secret without erim-tem"
+done
+# mappings that would stay file-backed (tem_reg_mapping.c): a trusted range
+# on a shared mapping, a sealed private file mapping (skips without mseal)
+for m in shared sealed; do
+	"$tem" "$t/tem_reg_mapping" $m refused; count $? "tem_reg_mapping $m: no registration under erim-tem"
+	"$t/tem_reg_mapping" $m changed; count $? "control: tem_reg_mapping $m: a pwrite through another fd changes the mapping without erim-tem"
+done
 
 # writers of executable bytes kept from start-up (tem_xfile_fd.c): an fd open
 # for writing on (or a shared writable view of) a memfd or file mapped
@@ -75,7 +87,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
          atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid \
          atk_vfork_exec atk_vfork_altstack atk_files_procmem atk_files_xfile atk_core_limit atk_procsyscall atk_aio_late_write \
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
-         atk_exec_truncate atk_hugepage_reach; do
+         atk_exec_truncate atk_hugepage_reach atk_file_data; do
 	echo "=== $a under erim-tem"
 	"$tem" "$t/$a" --expect refused
 	count $? "$a under erim-tem"

@@ -16,7 +16,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid \
          atk_vfork_exec atk_vfork_altstack atk_files_procmem atk_files_xfile atk_core_limit atk_procsyscall \
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
-         atk_hugepage_reach atk_exec_truncate; do
+         atk_hugepage_reach atk_exec_truncate atk_file_data; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
@@ -46,6 +46,16 @@ for m in register grant; do
 	done
 done
 files="$files --file $t/tem_leader_exit"
+# a start-up thread with an fd table of its own keeps the memory file open
+# (tem_fdtable_thread.c): every fd table is scanned
+for m in clone unshare; do
+	set -- "$@" "$tem" tem_fdtable_thread $m refused ';;' "$t/tem_fdtable_thread" $m read ';;'
+done
+# mappings that would stay file-backed (tem_reg_mapping.c; sealed: 6.12 only)
+for m in shared sealed; do
+	set -- "$@" "$tem" tem_reg_mapping $m refused ';;' "$t/tem_reg_mapping" $m changed ';;'
+done
+files="$files --file $t/tem_fdtable_thread --file $t/tem_reg_mapping"
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk --env ERIM_TEST_HUGEPAGES=1 $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

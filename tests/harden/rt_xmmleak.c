@@ -24,7 +24,7 @@
  *       (sed, in the build): the same frame holds the round keys -- the leak
  *       mechanism works, so the first run's "no key" is the scrub's doing.
  *
- * Natively under mprotect (harden/rt_xmmleak_native.sh), in the PKU guest
+ * Natively under mprotect (harden/rt_sig_native.sh), in the PKU guest
  * under mpk, dynamic and static-PIE (harden/vm_sig.sh). */
 #include <cpuid.h>
 #include <signal.h>

@@ -96,7 +96,8 @@ void  erim_free(void *p);
  * to store to untrusted memory after handling secrets: such a store can
  * fault, and the kernel then writes the registers into a signal frame on the
  * handler's stack.  Generated entries call it after the implementation
- * returns, before their copy-out. */
+ * returns, before their copy-out.  The vector width is learnt by erim_init:
+ * before it, only XMM0-15 are cleared. */
 void erim_scrub_registers(void);
 
 /* ---- range registry ---------------------------------------------------------- */

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "erim_internal.h"
+#include "erim_procline.h"
 #include "erim_plt_sym.h"
 #include "erim_x86.h"
 #include "scan.h"
@@ -615,7 +616,7 @@ static int page_prot(uintptr_t a, int *priv)
 	if (!f)
 		return -1;
 	setvbuf(f, buf, _IOFBF, sizeof buf);
-	while (fgets(line, sizeof line, f)) {
+	while (erim_proc_line(line, sizeof line, f)) {   /* never a tail as a line */
 		unsigned long s, e;
 		char p[5];
 

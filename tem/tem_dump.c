@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 
 #include "tem.h"
+#include "erim_procline.h"
 #include "tem_table.h"
 
 static void exit_held(struct tem_call *c, long ret)
@@ -87,7 +88,7 @@ static pid_t tgid_of(pid_t pid)
 	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
 	if (pid <= 0 || !(f = tem_proc_fopen(name)))
 		return -1;
-	while (fgets(line, sizeof line, f))
+	while (erim_proc_line(line, sizeof line, f))
 		if (sscanf(line, "Tgid: %d", &tg) == 1)
 			break;
 	fclose(f);

@@ -34,6 +34,7 @@
 #include <sys/sysmacros.h>
 
 #include "tem.h"
+#include "erim_procline.h"
 #include "tem_table.h"
 
 #define RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -144,7 +145,7 @@ int tem_freeze_register(struct tem_proc *p, pid_t tid)
 
 		if (!(f = tem_proc_fopen(name)))
 			return -errno;
-		while (rc == 0 && fgets(line, sizeof line, f)) {
+		while (rc == 0 && erim_proc_line(line, sizeof line, f)) {
 			int freeze = 0, ceil;
 
 			lines++;

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "tem.h"
+#include "erim_procline.h"
 #include "tem_table.h"
 
 __attribute__((noreturn, format(printf, 1, 2)))
@@ -80,7 +81,7 @@ static pid_t tgid_of(pid_t tid)
 	snprintf(name, sizeof name, "/proc/%d/status", (int)tid);
 	if (!(f = tem_proc_fopen(name)))
 		return tid;
-	while (fgets(line, sizeof line, f))
+	while (erim_proc_line(line, sizeof line, f))
 		if (sscanf(line, "Tgid: %d", &tg) == 1)
 			break;
 	fclose(f);
@@ -141,7 +142,7 @@ static int no_own_filter(void)
 
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof line, f))
+	while (erim_proc_line(line, sizeof line, f))
 		if (sscanf(line, "Seccomp: %d", &mode) == 1)
 			break;
 	fclose(f);

@@ -39,6 +39,7 @@
 
 #include "erim_x86.h"
 #include "tem.h"
+#include "erim_procline.h"
 #include "tem_table.h"
 
 #define TEM_PAGE 4096ull
@@ -643,7 +644,7 @@ static int range_pkey(pid_t tid, uint64_t s, uint64_t e)
 	snprintf(name, sizeof name, "/proc/%d/smaps", (int)tid);
 	if (!(f = tem_proc_fopen(name)))
 		return -errno;
-	while (fgets(line, sizeof line, f)) {
+	while (erim_proc_line(line, sizeof line, f)) {
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &vs, &ve) == 2 && strchr(line, '-') < strchr(line, ' '))
 			in = ve > s && vs < e;
 		else if (in && sscanf(line, "ProtectionKey: %d", &k) == 1) {
@@ -1567,7 +1568,7 @@ static int reg_fresh_attrs(pid_t tid, struct reg_fresh *r)
 	snprintf(name, sizeof name, "/proc/%d/smaps", (int)tid);
 	if (!(f = tem_proc_fopen(name)))
 		return -errno;
-	while (fgets(line, sizeof line, f)) {
+	while (erim_proc_line(line, sizeof line, f)) {
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &vs, &ve) == 2 && strchr(line, '-') < strchr(line, ' ')) {
 			seen = 1;
 			cur = -1;

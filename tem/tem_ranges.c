@@ -39,6 +39,7 @@
 #include <sys/syscall.h>
 
 #include "tem.h"
+#include "erim_procline.h"
 #include "tem_table.h"
 
 #define TEM_PG 4096ull
@@ -217,7 +218,7 @@ static uint64_t vma_page_size(pid_t tid, uint64_t s, uint64_t e)
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)tid);
 	if (!(f = tem_proc_fopen(name)))
 		return 0;
-	while (fgets(line, sizeof line, f)) {
+	while (erim_proc_line(line, sizeof line, f)) {
 		unsigned maj, min;
 		uint64_t off, ino;
 		char p[5];
@@ -234,7 +235,7 @@ static uint64_t vma_page_size(pid_t tid, uint64_t s, uint64_t e)
 	snprintf(name, sizeof name, "/proc/%d/smaps", (int)tid);
 	if (!(f = tem_proc_fopen(name)))
 		return 0;
-	while (fgets(line, sizeof line, f)) {
+	while (erim_proc_line(line, sizeof line, f)) {
 		uint64_t a, b, kb;
 
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &a, &b) == 2 && strchr(line, '-') < strchr(line, ' ')) {

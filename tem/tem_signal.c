@@ -32,6 +32,7 @@
 
 #include "erim_x86.h"
 #include "tem.h"
+#include "erim_procline.h"
 #include "tem_table.h"
 
 #ifndef TRAP_TRACE
@@ -97,7 +98,7 @@ void tem_signal_register(struct tem_proc *p, pid_t tid)
 		p->nwrsites = -1;
 		return;
 	}
-	while (p->nwrsites >= 0 && fgets(line, sizeof line, f)) {
+	while (p->nwrsites >= 0 && erim_proc_line(line, sizeof line, f)) {
 		uint64_t s, e;
 		char perms[5];
 

@@ -38,6 +38,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "erim_procline.h"
 #include "tem_table.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -57,7 +58,7 @@ static pid_t status_of_pid(pid_t pid, pid_t *tracer)
 	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
 	if (!(f = tem_proc_fopen(name)))
 		return -1;
-	while (fgets(line, sizeof line, f))
+	while (erim_proc_line(line, sizeof line, f))
 		if (sscanf(line, "Tgid: %d", &tg) == 1 || sscanf(line, "TracerPid: %d", &tr) == 1)
 			if (tr)
 				break;
@@ -154,7 +155,7 @@ static pid_t pidfd_target(pid_t tid, long fd)
 	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
 	if (!(f = tem_proc_fopen(name)))
 		return -1;
-	while (fgets(line, sizeof line, f))
+	while (erim_proc_line(line, sizeof line, f))
 		if (sscanf(line, "Pid: %d", &pid) == 1)
 			break;
 	fclose(f);

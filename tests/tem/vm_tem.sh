@@ -20,6 +20,11 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
+# a hugetlbfs file name that splits a fixed-size smaps reader
+# (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
+# temporary directory and leaves it mounted; erim-tem refuses mount(2)
+files="$files --file $t/atk_smaps_split"
+set -- "$@" "$t/atk_smaps_split" --expect succeeded ';;' "$tem" atk_smaps_split --expect refused ';;'
 libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' | head -n 1)
 # atk_hugepage_reach reserves huge pages (vm.nr_hugepages) with
 # ERIM_TEST_HUGEPAGES=1: in the guest only

@@ -406,7 +406,8 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
  * key, and whoever writes a swap slot changes what trusted code reads when
  * the page comes back.  So an open is refused when its result is a block
  * device (swap partitions, the disks and loop devices under swap files), an
- * active swap file (identified from /proc/swaps by device + inode),
+ * active swap file (identified from /proc/swaps by device + inode), a
+ * character device that passes commands to a disk (SCSI generic, bsg, NVMe),
  * /dev/snapshot (the hibernation image), or a file of /sys/power opened for
  * writing (hibernation control). */
 
@@ -510,6 +511,29 @@ static int sys_power_file(const struct stat *st)
 	return hit;
 }
 
+/* 1 if the character device ST is a disk's command interface: SCSI generic
+ * (/dev/sgN), bsg (the files of /dev/bsg), an NVMe controller or its generic
+ * namespace node (/dev/nvme0, /dev/ng0n1), MTD flash -- by the device
+ * class sysfs names for its numbers.  Unknown to sysfs: not refused. */
+static int disk_chardev(const struct stat *st)
+{
+	static const char *const cls[] = { "scsi_generic", "bsg", "nvme", "nvme-generic", "nvme-subsystem", "mtd", "ubi" };
+	char name[64], link[256], *base;
+	ssize_t n;
+	size_t i;
+
+	snprintf(name, sizeof name, "/sys/dev/char/%u:%u/subsystem", major(st->st_rdev), minor(st->st_rdev));
+	if ((n = readlink(name, link, sizeof link - 1)) <= 0)
+		return 0;
+	link[n] = 0;
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	for (i = 0; i < sizeof cls / sizeof cls[0]; i++)
+		if (strcmp(base, cls[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const char **why)
 {
 	if (S_ISBLK(st->st_mode)) {
@@ -518,6 +542,10 @@ int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const 
 	}
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == SNAPSHOT_MAJOR && minor(st->st_rdev) == SNAPSHOT_MINOR) {
 		*why = "/dev/snapshot: the hibernation image holds all of memory";
+		return 1;
+	}
+	if (S_ISCHR(st->st_mode) && disk_chardev(st)) {
+		*why = "a disk's command interface (SCSI generic, bsg, NVMe, MTD): swap and disks hold page contents of trusted memory";
 		return 1;
 	}
 	if (fs_type == SYSFS_MAGIC && accmode != O_RDONLY && sys_power_file(st)) {

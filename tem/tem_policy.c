@@ -1172,7 +1172,9 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		struct stat uf;
 
 		acc = fd_accmode(c->t->tid, ret);
-		if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
+		if (tem_storage_refused(&st, (long)sfs.f_type, acc, &bad))
+			;   /* swap, disks, hibernation: page contents of trusted memory (tem_target.c) */
+		else if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
 		    S_ISCHR(uf.st_mode) && uf.st_rdev == st.st_rdev)
 			bad = "/dev/userfaultfd";
 		else if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))
@@ -1912,7 +1914,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ftruncate, "ftruncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the fd's identity)", "EPERM" },
 	{ SYS_fallocate, "fallocate", U, chk_truncate, "as ftruncate (PUNCH_HOLE, COLLAPSE_RANGE, ... would drop private copies too)", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); /dev/userfaultfd (untrusted)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },

@@ -53,6 +53,12 @@ int tem_pid_protected(pid_t pid);
  * erim-tem cannot judge; *OWNER is the thread group whose memory it is
  * (0 when none or not a process's). */
 int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, pid_t *owner);
+/* The file an open produced (ACCMODE its O_ACCMODE): 1 (with WHY) if it is
+ * storage that receives page contents -- any block device, an active swap
+ * file (/proc/swaps; fail closed), a disk's command interface (SCSI generic,
+ * bsg, NVMe character devices), /dev/snapshot, or a /sys/power file for
+ * writing (hibernation). */
+int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const char **why);
 /* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
  * file or to physical memory; -1 if the fds of *HOLDER could not be read
  * (the caller refuses). */

@@ -41,6 +41,9 @@
 #include "erim_procline.h"
 #include "tem_table.h"
 
+#ifndef SYSFS_MAGIC
+#define SYSFS_MAGIC 0x62656572
+#endif
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
@@ -394,6 +397,165 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
 		closedir(d);
 	}
 	return 1;   /* 0600 on procfs, owner not traced: refused all the same */
+}
+
+/* ---- storage that receives page contents --------------------------------------- */
+
+/* Nothing keeps trusted memory in RAM (see doc/tem.md): the kernel may write
+ * any page of it to swap, and hibernation writes all of memory to storage.
+ * Whoever reads that storage reads trusted memory past every protection
+ * key, and whoever writes a swap slot changes what trusted code reads when
+ * the page comes back.  So an open is refused when its result is a block
+ * device (swap partitions, the disks and loop devices under swap files), an
+ * active swap file (identified from /proc/swaps by device + inode), a
+ * character device that passes commands to a disk (SCSI generic, bsg, NVMe),
+ * /dev/snapshot (the hibernation image), or a file of /sys/power opened for
+ * writing (hibernation control). */
+
+#define SNAPSHOT_MAJOR 10   /* misc */
+#define SNAPSHOT_MINOR 231
+
+/* /proc/swaps escapes ' ', '\t', '\n' and '\\' as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = 0;
+}
+
+/* 1 if ST (a regular file) is, or may be, an active swap file: its device
+ * and inode are those of a "file" line of /proc/swaps, or a line's file
+ * cannot be identified and ST is large enough to be it, or /proc/swaps
+ * cannot be read (fail closed; a kernel without swap has no /proc/swaps). */
+static int swapfile_active(const struct stat *st, const char **why)
+{
+	char buf[8192], *line, *save = NULL;
+	ssize_t n, len = 0;
+	int fd;
+
+	if ((fd = tem_proc_open("/proc/swaps", O_RDONLY)) < 0) {
+		if (errno == ENOENT)
+			return 0;   /* CONFIG_SWAP=n */
+		*why = "a regular file while /proc/swaps cannot be read (it could be an active swap file)";
+		return 1;
+	}
+	while (len < (ssize_t)sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0)
+		len += n;
+	close(fd);
+	if (len >= (ssize_t)sizeof buf - 1 || len <= 0) {
+		*why = "a regular file while /proc/swaps cannot be read whole (it could be an active swap file)";
+		return 1;
+	}
+	buf[len] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char path[4096], type[32], *del;
+		unsigned long long kib = 0;
+		struct stat sw;
+
+		if (strncmp(line, "Filename", 8) == 0)
+			continue;
+		if (sscanf(line, "%4095s %31s %llu", path, type, &kib) < 2)
+			continue;
+		if (strcmp(type, "file") != 0)
+			continue;   /* partitions are block devices, refused as such */
+		unescape_octal(path);
+		/* d_path's " (deleted)", escaped as \040(deleted) */
+		del = strlen(path) > 10 && strcmp(path + strlen(path) - 10, " (deleted)") == 0 ? path : NULL;
+		if (!del && stat(path, &sw) == 0) {
+			if (sw.st_dev == st->st_dev && sw.st_ino == st->st_ino) {
+				*why = "an active swap file: it holds page contents of trusted memory";
+				return 1;
+			}
+			continue;
+		}
+		/* not identifiable from here (deleted, or outside erim-tem's
+		 * root): every regular file large enough to hold that swap
+		 * area might be it */
+		if ((unsigned long long)st->st_size >= kib * 1024ULL) {
+			*why = "a regular file that may be an active swap file erim-tem cannot identify (/proc/swaps)";
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* 1 if ST is a file of /sys/power (sysfs files are compared by device and
+ * inode with the entries of erim-tem's /sys/power). */
+static int sys_power_file(const struct stat *st)
+{
+	struct stat ds, es;
+	struct dirent *e;
+	DIR *d;
+	int hit = 0;
+
+	if (stat("/sys/power", &ds) != 0 || ds.st_dev != st->st_dev)
+		return 0;
+	if (ds.st_ino == st->st_ino)
+		return 1;
+	if (!(d = opendir("/sys/power")))
+		return 1;   /* cannot list it: fail closed */
+	while (!hit && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &es, AT_SYMLINK_NOFOLLOW) == 0 && es.st_ino == st->st_ino && es.st_dev == st->st_dev)
+			hit = 1;
+	}
+	closedir(d);
+	return hit;
+}
+
+/* 1 if the character device ST is a disk's command interface: SCSI generic
+ * (/dev/sgN), bsg (the files of /dev/bsg), an NVMe controller or its generic
+ * namespace node (/dev/nvme0, /dev/ng0n1), MTD flash -- by the device
+ * class sysfs names for its numbers.  Unknown to sysfs: not refused. */
+static int disk_chardev(const struct stat *st)
+{
+	static const char *const cls[] = { "scsi_generic", "bsg", "nvme", "nvme-generic", "nvme-subsystem", "mtd", "ubi" };
+	char name[64], link[256], *base;
+	ssize_t n;
+	size_t i;
+
+	snprintf(name, sizeof name, "/sys/dev/char/%u:%u/subsystem", major(st->st_rdev), minor(st->st_rdev));
+	if ((n = readlink(name, link, sizeof link - 1)) <= 0)
+		return 0;
+	link[n] = 0;
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	for (i = 0; i < sizeof cls / sizeof cls[0]; i++)
+		if (strcmp(base, cls[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const char **why)
+{
+	if (S_ISBLK(st->st_mode)) {
+		*why = "block device: swap and disks hold page contents of trusted memory";
+		return 1;
+	}
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == SNAPSHOT_MAJOR && minor(st->st_rdev) == SNAPSHOT_MINOR) {
+		*why = "/dev/snapshot: the hibernation image holds all of memory";
+		return 1;
+	}
+	if (S_ISCHR(st->st_mode) && disk_chardev(st)) {
+		*why = "a disk's command interface (SCSI generic, bsg, NVMe, MTD): swap and disks hold page contents of trusted memory";
+		return 1;
+	}
+	if (fs_type == SYSFS_MAGIC && accmode != O_RDONLY && sys_power_file(st)) {
+		*why = "a /sys/power file for writing: hibernation writes all of memory to swap";
+		return 1;
+	}
+	if (S_ISREG(st->st_mode) && swapfile_active(st, why))
+		return 1;
+	return 0;
 }
 
 #define A TEM_W_ALWAYS

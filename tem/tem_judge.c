@@ -28,7 +28,15 @@ void tem_judge(struct tem_call *c)
 	int applies;
 
 	c->pkru = 0;
-	if (!p->registered) {
+	if (!p->registered && p->exec_after_reg) {
+		/* descended from a registered process after its registration
+		 * (an image exec'd by it, a fork of such an image): it never
+		 * registers, so it would stay "start-up" for ever -- but its
+		 * code is what untrusted code chose.  Untrusted from its first
+		 * instruction (tem_main.c, PTRACE_EVENT_EXEC). */
+		c->trusted = 0;
+		c->domain = "untrusted (exec'd after registration)";
+	} else if (!p->registered) {
 		c->trusted = 1;
 		c->domain = "start-up";
 	} else if (p->pkey >= 1 && tem_pkru_get(c->t->tid, &c->pkru) == 0) {

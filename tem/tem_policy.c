@@ -1074,6 +1074,8 @@ static void chk_personality(struct tem_call *c)
 		refuse(c, EPERM, "refused (READ_IMPLIES_EXEC would make readable memory executable)");
 }
 
+#define TEM_PR_SET_SYSCALL_USER_DISPATCH 59   /* <linux/prctl.h>, Linux 5.11 */
+
 static void chk_prctl(struct tem_call *c)
 {
 	switch ((int)c->a[0]) {
@@ -1083,6 +1085,15 @@ static void chk_prctl(struct tem_call *c)
 	case PR_SET_MM:
 		if (c->domain[0] != 's')  /* start-up may (CRIU-like restorers) */
 			refuse(c, EPERM, "refused (PR_SET_MM rewrites the memory map's metadata)");
+		break;
+	case TEM_PR_SET_SYSCALL_USER_DISPATCH:
+		/* turning it off is harmless; on, the kernel diverts the
+		 * thread's system calls (erim-tem's injected ones too) to a
+		 * SIGSYS before seccomp or ptrace sees them, as a byte in user
+		 * memory that any process sharing the page can flip decides */
+		if (c->a[1] != 0)
+			refuse(c, EPERM, "refused (Syscall User Dispatch would let the kernel skip system calls "
+			       "erim-tem injects and sees)");
 		break;
 	default:
 		break;
@@ -1104,6 +1115,15 @@ static void exit_refused_fd(struct tem_call *c, long ret)
 	(void)ret;
 	c->final_ret = -EPERM;
 	c->set_ret = 1;
+}
+
+/* 1 if ST is /dev/userfaultfd (by device number, whatever the name). */
+static int is_dev_userfaultfd(const struct stat *st)
+{
+	struct stat uf;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode) &&
+	       uf.st_rdev == st->st_rdev;
 }
 
 /* After open*: judge the file actually opened (no path race is possible: the
@@ -1137,17 +1157,18 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		 * system the fd really is on, whatever path led there */
 		bad = (long)sfs.f_type == DEBUGFS_MAGIC ? "a debugfs file for writing (kernel knobs such as init_pkru)"
 		                                        : "a tracefs file for writing (kernel tracing control)";
+	} else if (is_dev_userfaultfd(&st)) {
+		/* for every caller: its ioctl(USERFAULTFD_IOC_NEW) makes a
+		 * userfaultfd on the mm of whoever issues it, so an fd opened
+		 * anywhere (a helper, a process forked at start-up) and passed
+		 * over a socket would give untrusted code one */
+		bad = "/dev/userfaultfd (a userfaultfd for whichever process uses the fd)";
 	} else if (!c->trusted || c->domain[0] == 's') {
 		/* untrusted code, and start-up code of processes that never
 		 * registered (an exec'd helper): the bytes behind another
 		 * traced process's executable mappings are its memory too */
-		struct stat uf;
-
 		acc = fd_accmode(c->t->tid, ret);
-		if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
-		    S_ISCHR(uf.st_mode) && uf.st_rdev == st.st_rdev)
-			bad = "/dev/userfaultfd";
-		else if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))
+		if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
 	}
 	if (fd >= 0)
@@ -1417,6 +1438,21 @@ static void chk_set_robust_list(struct tem_call *c)
 		refuse(c, EPERM, "refused (robust futex list head in trusted memory: the kernel walks it at exit)");
 }
 
+/* After registration no task of the process has a robust futex list: the
+ * registering thread's is cleared at registration (exit_reg_robust), new
+ * tasks start without one, and none may be set.  The kernel walks the list
+ * -- entries in untrusted memory, chosen by untrusted code -- when the task
+ * dies, with the PKRU it died with: trusted, if it was killed inside a gate,
+ * and then FUTEX_OWNER_DIED lands in any trusted word that holds its TID.
+ * ENOSYS: glibc ignores the failure (robust mutexes lose owner-died
+ * recovery). */
+static void chk_set_robust_list_registered(struct tem_call *c)
+{
+	if (c->a[0])
+		refuse(c, ENOSYS, "refused (a robust futex list: the kernel follows its untrusted entries at exit "
+		       "with the PKRU the task dies with, trusted inside a gate)");
+}
+
 static void tem_chk_clone_tids(struct tem_call *c)
 {
 	uint64_t flags = c->a[0];
@@ -1557,6 +1593,39 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 	}
 }
 
+/* Registration, at the call's exit: the robust futex list of the
+ * registering thread is dropped (set_robust_list(NULL, 24) injected; the
+ * kernel accepts any head), then whatever else the registration chained
+ * (in c->x[2]: rseq unregistration).  Other tasks sharing the address
+ * space were refused before (tem_register). */
+static void exit_reg_robust_done(struct tem_call *c, long ret)
+{
+	tem_exit_fn next = (tem_exit_fn)(uintptr_t)c->x[2];
+
+	c->x[2] = 0;
+	c->set_ret = 1;
+	if (ret != 0) {
+		c->kill = 1;   /* registered, but a list untrusted code edits stays: stop */
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (the registering thread's robust futex list could not be cleared: %ld; process stopped)", ret);
+		return;
+	}
+	tem_log(2, "pid %d: robust futex list cleared at registration", (int)c->t->tid);
+	c->final_ret = TEM_REPLY;
+	if (next)
+		next(c, ret);
+}
+
+static void exit_reg_robust(struct tem_call *c, long ret)
+{
+	uint64_t args[6] = { 0, 24 /* sizeof (struct robust_list_head) */, 0, 0, 0, 0 };
+
+	(void)ret;
+	c->on_exit = exit_reg_robust_done;
+	tem_call_inject(c, SYS_set_robust_list, args);
+}
+
 /* A registration refused after it was recorded: undo the record (fail
  * closed: liberim refuses to start) and answer ERR, saying why. */
 __attribute__((format(printf, 3, 4)))
@@ -1645,6 +1714,41 @@ void tem_register(struct tem_call *c)
 			return;
 		}
 	}
+	{
+		/* the robust futex list erim-tem clears at registration is
+		 * the registering thread's: another task of the address space
+		 * (a thread, a CLONE_VM clone started at start-up) would keep
+		 * one, and the kernel follows it when that task dies */
+		size_t n, k;
+		struct tem_thread *const *all = tem_all_threads(&n);
+
+		for (k = 0; k < n; k++)
+			if (all[k] != c->t && all[k]->proc == p) {
+				c->final_ret = -EBUSY;
+				c->refuse_errno = EBUSY;
+				why(c, "refused (task %d shares this address space: its robust futex list cannot be cleared; "
+				    "call erim_init before starting threads)", (int)all[k]->tid);
+				return;
+			}
+	}
+	{
+		/* fds made at start-up that act on this process's memory or
+		 * registers after registration (tem_regfds.c) */
+		char what[96];
+		long fdno;
+		int r = tem_dangerous_fd(p->tgid, &fdno, what, sizeof what);
+
+		if (r != 0) {
+			c->final_ret = r < 0 ? -EACCES : -EPERM;
+			c->refuse_errno = r < 0 ? EACCES : EPERM;
+			if (r < 0)
+				why(c, "refused (the fds %s could not be read: one may act on its memory after start-up)", what);
+			else
+				why(c, "refused (fd %ld %s, made before registration: it would act on trusted memory or "
+				    "registers from untrusted hands)", fdno, what);
+			return;
+		}
+	}
 	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
 	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {
 		c->final_ret = -EINVAL;
@@ -1728,12 +1832,17 @@ void tem_register(struct tem_call *c)
 		c->refuse_errno = EBUSY;
 		return;
 	}
+	/* the registering thread's robust futex list (glibc's, in untrusted
+	 * memory) is cleared by an injected set_robust_list(NULL) before
+	 * anything else at the call's exit (chk_set_robust_list_registered) */
+	c->x[2] = (uint64_t)(uintptr_t)c->on_exit;
+	c->on_exit = exit_reg_robust;
 	if (fresh->n == 0) {
 		reg_fresh_free(fresh);
 	} else {
 		/* let the registration call fail harmlessly in the kernel (an
 		 * unknown number), then replace the mappings at its exit */
-		fresh->next = c->on_exit;
+		fresh->next = c->on_exit;   /* exit_reg_robust, then the rest */
 		c->x[3] = (uint64_t)(uintptr_t)fresh;
 		c->on_exit = exit_reg_fresh;
 	}
@@ -1767,7 +1876,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ftruncate, "ftruncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the fd's identity)", "EPERM" },
 	{ SYS_fallocate, "fallocate", U, chk_truncate, "as ftruncate (PUNCH_HOLE, COLLAPSE_RANGE, ... would drop private copies too)", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (untrusted)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing (untrusted, and start-up code of unregistered processes); /dev/userfaultfd (everyone: its fd makes a userfaultfd for whoever uses it)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },
@@ -1777,7 +1886,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ptrace, "ptrace", U, NULL, "debugger access to memory and registers", "EPERM" },
 	{ SYS_pidfd_getfd, "pidfd_getfd", U, NULL, "fds of another process", "EPERM" },
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
-	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_MM", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM", "EPERM" },
 	{ SYS_userfaultfd, "userfaultfd", U, NULL, "pauses the kernel inside trusted copies", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
 	{ SYS_io_uring_enter, "io_uring_enter", U, NULL, "as io_uring_setup", "EPERM" },
@@ -1790,6 +1899,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
 	{ SYS_clone, "clone", U, tem_chk_clone_tids, "CLONE_PARENT_SETTID/CLONE_PIDFD or CLONE_CHILD_SETTID/CLONE_CHILD_CLEARTID addresses in trusted memory", "EPERM" },
 	{ SYS_set_tid_address, "set_tid_address", U, chk_set_tid_address, "address in trusted memory (the kernel zeroes it at exit, with the dying task's PKRU)", "EPERM" },
+	{ SYS_set_robust_list, "set_robust_list", R, chk_set_robust_list_registered, "any list after registration (the registering thread's is cleared then: the kernel walks the untrusted entries at exit with the dying task's PKRU, trusted inside a gate)", "ENOSYS" },
 	{ SYS_set_robust_list, "set_robust_list", U, chk_set_robust_list, "list head in trusted memory (entries are user memory: the kernel only changes a futex word equal to the dying TID)", "EPERM" },
 	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };

@@ -39,6 +39,9 @@ enum atk_result { ATK_REFUSED = 0, ATK_SUCCEEDED = 1, ATK_NA = 3, ATK_ERROR = 4 
 #define ATK_SECRET_LEN 4096   /* a program may want more (before the include) */
 #endif
 #define ATK_SECRET_BYTE 0x53
+#ifndef ATK_UNTOUCHED
+#define ATK_UNTOUCHED 0       /* trusted bytes after the secret, never touched (a program may want some) */
+#endif
 
 static uint8_t *atk_secret;
 static int atk_pkey = -1;
@@ -107,20 +110,20 @@ static int atk_secret_intact(void)
 
 static int atk_setup(void)
 {
-	atk_secret = mmap(NULL, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	atk_secret = mmap(NULL, ATK_SECRET_LEN + ATK_UNTOUCHED, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (atk_secret == MAP_FAILED)
 		return -1;
 	memset(atk_secret, ATK_SECRET_BYTE, ATK_SECRET_LEN);
 	if (atk_cpu_pku()) {
 		atk_pkey = (int)syscall(SYS_pkey_alloc, 0UL, 0UL);
 		if (atk_pkey > 0 &&
-		    syscall(SYS_pkey_mprotect, atk_secret, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, atk_pkey) != 0)
+		    syscall(SYS_pkey_mprotect, atk_secret, ATK_SECRET_LEN + ATK_UNTOUCHED, PROT_READ | PROT_WRITE, atk_pkey) != 0)
 			return -1;
 	}
 #ifdef ATK_STARTUP
 	ATK_STARTUP();
 #endif
-	atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN) == TEM_REPLY;
+	atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN + ATK_UNTOUCHED) == TEM_REPLY;
 	if (atk_pkey > 0) {
 		uint32_t bits = 3u << (2 * atk_pkey);
 

@@ -1448,9 +1448,18 @@ static void chk_set_robust_list(struct tem_call *c)
  * recovery). */
 static void chk_set_robust_list_registered(struct tem_call *c)
 {
-	if (c->a[0])
-		refuse(c, ENOSYS, "refused (a robust futex list: the kernel follows its untrusted entries at exit "
-		       "with the PKRU the task dies with, trusted inside a gate)");
+	if (!c->a[0])
+		return;
+	if (hits_trusted(c->t->proc, c->a[0], c->a[1] ? c->a[1] : 1)) {
+		refuse(c, EPERM, "refused (robust futex list head in trusted memory: the kernel walks it at exit)");
+		return;
+	}
+	/* glibc sets one in every new thread and fork child and ignores
+	 * the result: the call runs with no list (head NULL), so nothing is
+	 * refused (and logged) at every pthread_create and fork */
+	c->regs.rdi = 0;
+	why(c, "head replaced by NULL (no robust futex list after registration: the kernel would follow its "
+	    "untrusted entries at exit with the PKRU the task dies with)");
 }
 
 static void tem_chk_clone_tids(struct tem_call *c)
@@ -1596,8 +1605,9 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 /* Registration, at the call's exit: the robust futex list of the
  * registering thread is dropped (set_robust_list(NULL, 24) injected; the
  * kernel accepts any head), then whatever else the registration chained
- * (in c->x[2]: rseq unregistration).  Other tasks sharing the address
- * space were refused before (tem_register). */
+ * (in c->x[2]: rseq unregistration).  Only the registering thread's:
+ * another task of the address space existing at registration keeps its
+ * list (liberim's erim_init refuses to start with one; doc/tem.md). */
 static void exit_reg_robust_done(struct tem_call *c, long ret)
 {
 	tem_exit_fn next = (tem_exit_fn)(uintptr_t)c->x[2];
@@ -1713,23 +1723,6 @@ void tem_register(struct tem_call *c)
 			    (int)holder, fdno);
 			return;
 		}
-	}
-	{
-		/* the robust futex list erim-tem clears at registration is
-		 * the registering thread's: another task of the address space
-		 * (a thread, a CLONE_VM clone started at start-up) would keep
-		 * one, and the kernel follows it when that task dies */
-		size_t n, k;
-		struct tem_thread *const *all = tem_all_threads(&n);
-
-		for (k = 0; k < n; k++)
-			if (all[k] != c->t && all[k]->proc == p) {
-				c->final_ret = -EBUSY;
-				c->refuse_errno = EBUSY;
-				why(c, "refused (task %d shares this address space: its robust futex list cannot be cleared; "
-				    "call erim_init before starting threads)", (int)all[k]->tid);
-				return;
-			}
 	}
 	{
 		/* fds made at start-up that act on this process's memory or
@@ -1899,7 +1892,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
 	{ SYS_clone, "clone", U, tem_chk_clone_tids, "CLONE_PARENT_SETTID/CLONE_PIDFD or CLONE_CHILD_SETTID/CLONE_CHILD_CLEARTID addresses in trusted memory", "EPERM" },
 	{ SYS_set_tid_address, "set_tid_address", U, chk_set_tid_address, "address in trusted memory (the kernel zeroes it at exit, with the dying task's PKRU)", "EPERM" },
-	{ SYS_set_robust_list, "set_robust_list", R, chk_set_robust_list_registered, "any list after registration (the registering thread's is cleared then: the kernel walks the untrusted entries at exit with the dying task's PKRU, trusted inside a gate)", "ENOSYS" },
+	{ SYS_set_robust_list, "set_robust_list", R, chk_set_robust_list_registered, "any list after registration (the registering thread's is cleared then: the kernel walks the untrusted entries at exit with the dying task's PKRU, trusted inside a gate); a head in trusted memory", "head replaced by NULL (runs without a list); in trusted memory: EPERM" },
 	{ SYS_set_robust_list, "set_robust_list", U, chk_set_robust_list, "list head in trusted memory (entries are user memory: the kernel only changes a futex word equal to the dying TID)", "EPERM" },
 	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };

@@ -22,58 +22,16 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #define ATK_UNTOUCHED 4096
 #include "atk_common.h"
+#include "atk_file_exec.h"   /* atk_send_fd, atk_recv_fd */
 
 #ifndef USERFAULTFD_IOC_NEW
 #define USERFAULTFD_IOC_NEW _IO(0xAA, 0x00)
 #endif
 
 #define ATK_ENV_SOCK "ATK_UFFD_HELPER_SOCK"
-
-static int send_fd(int sock, int fd)
-{
-	char c = 'f';
-	struct iovec iov = { &c, 1 };
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
-	struct msghdr m;
-	struct cmsghdr *cm;
-
-	memset(&u, 0, sizeof u);
-	memset(&m, 0, sizeof m);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.b;
-	m.msg_controllen = sizeof u.b;
-	cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = { &c, 1 };
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u;
-	struct msghdr m;
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	memset(&m, 0, sizeof m);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.b;
-	m.msg_controllen = sizeof u.b;
-	if (recvmsg(sock, &m, 0) != 1 || !(cm = CMSG_FIRSTHDR(&m)) || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-	return fd;
-}
 
 /* The helper: runs before main() when the environment says so.  Exit
  * status 0: the fd was passed; 1: the open failed; 2: the send failed. */
@@ -90,7 +48,7 @@ __attribute__((constructor)) static void atk_helper(void)
 		_exit(1);
 	}
 	atk_say("helper (exec'd after registration): opened /dev/userfaultfd, passing it on");
-	_exit(send_fd((int)strtol(s, NULL, 10), fd) == 0 ? 0 : 2);
+	_exit(atk_send_fd((int)strtol(s, NULL, 10), fd) == 0 ? 0 : 2);
 }
 
 static enum atk_result atk_attack(void)
@@ -120,7 +78,7 @@ static enum atk_result atk_attack(void)
 	close(sv[1]);
 	if (h < 0)
 		return ATK_ERROR;
-	devfd = recv_fd(sv[0]);   /* -1 when the helper exits without sending */
+	devfd = atk_recv_fd(sv[0]);   /* -1 when the helper exits without sending */
 	if (waitpid(h, &st, 0) != h || !WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
 		atk_say("helper ended with status 0x%x", st);
 		return ATK_ERROR;

@@ -62,7 +62,7 @@ static enum atk_result atk_attack(void)
 	int sv[2], devfd, uffd, st, ok;
 	pid_t h;
 
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return ATK_ERROR;
 	snprintf(arg, sizeof arg, "%d", sv[1]);
 	fflush(stdout);

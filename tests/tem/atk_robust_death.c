@@ -99,7 +99,7 @@ static enum atk_result atk_attack(void)
 		atk_trusted();
 		v = *(volatile uint32_t *)(atk_secret + OFF_W);
 		atk_untrusted();
-		if ((v & ~0x80000000u) == ((uint32_t)c | OWNER_DIED)) {   /* FUTEX_WAITERS kept */
+		if ((v & ~0x80000000u) == OWNER_DIED) {   /* the TID replaced, FUTEX_WAITERS kept */
 			atk_say("try %d: the sibling died inside trusted code; the kernel wrote %#x into the trusted word",
 			        tries, v);
 			return ATK_SUCCEEDED;

@@ -34,6 +34,10 @@ ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding
 "$tem" "$t/tem_memfd_startup" keep; count $? "no registration while a start-up /proc/self/mem fd is open"
 "$tem" "$t/tem_memfd_startup" close; count $? "start-up reads its own memory, closes the fd, registers"
 "$t/tem_memfd_startup" rdwr >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens read-write without erim-tem"
+# fds made at start-up that act on trusted memory later (tem_reg_fds.c)
+"$tem" "$t/tem_reg_fds" keep; count $? "no registration while a start-up userfaultfd is open"
+"$tem" "$t/tem_reg_fds" close; count $? "start-up userfaultfd closed: registration accepted"
+"$t/tem_reg_fds" keep >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the kept userfaultfd changes nothing (exit $rc)"
 
 # writers of executable bytes kept from start-up (tem_xfile_fd.c): an fd open
 # for writing on (or a shared writable view of) a memfd or file mapped

@@ -128,6 +128,12 @@ struct tem_thread {
 	int rseq_registered;
 	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
 	int inject_cont;               /* an injected call runs to its seccomp stop under PTRACE_CONT (tem_main.c inject) */
+	/* the call TEM injected, verified at its own entry or seccomp stop
+	 * before its exit counts (tem_main.c inject_check) */
+	long inj_nr;
+	uint64_t inj_ip;               /* the address after its `syscall` instruction */
+	uint64_t inj_args[6];
+	int inj_seen;                  /* its entry or seccomp stop was seen and matched */
 	int memfd;                     /* its /proc/TID/mem (O_RDWR), -1 until first needed (tem_fresh.c) */
 	int mapsfd;                    /* its /proc/TID/maps for PROCMAP_QUERY, -1 until needed (tem_maps.c) */
 	int cur_status;                /* the waitpid status being dispatched */
@@ -368,6 +374,14 @@ int tem_freeze_judge(struct tem_call *c);
 int tem_clone_shares(pid_t parent, pid_t child, const struct user_regs_struct *regs);
 void tem_chk_clone(struct tem_call *c);
 void tem_chk_clone3(struct tem_call *c);
+
+/* ---- tem_regfds.c: fds registration refuses to carry over -------------------- */
+
+/* 1 if process TGID holds an fd of a kind that acts on its memory or
+ * registers beside the policy (userfaultfd, /dev/userfaultfd, io_uring,
+ * perf event, BPF object, fanotify): *FDNO and WHAT ("is anon_inode:...")
+ * say which; -1 if its fds cannot be read (the caller refuses); 0 if none. */
+int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len);
 
 /* ---- tem_rseq.c: rseq closed ------------------------------------------------ */
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 
 #include "erim_x86.h"
 #include "tem.h"
@@ -21,6 +22,25 @@ const struct tem_rule *tem_rule_for(long nr)
 
 /* ---- judging -------------------------------------------------------------------- */
 
+/* Calls whose untrusted rows guard the caller's own address space (what may
+ * become executable, what may be unmapped or re-keyed, where the kernel may
+ * write at exit).  An image exec'd after registration has an address space
+ * of its own with no trusted memory in it, so these rows have nothing to
+ * guard there (and its libc holds WRPKRU bytes, pkey_set's): it is judged
+ * untrusted by every other row -- those that reach other processes, files,
+ * devices and the kernel. */
+static int own_memory_row(long nr)
+{
+	switch (nr) {
+	case SYS_mmap: case SYS_mprotect: case SYS_pkey_mprotect: case SYS_mremap: case SYS_remap_file_pages:
+	case SYS_shmat: case SYS_personality: case SYS_modify_ldt: case SYS_munmap: case SYS_madvise:
+	case SYS_pkey_free: case SYS_sigaltstack: case SYS_set_tid_address: case SYS_set_robust_list:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void tem_judge(struct tem_call *c)
 {
 	struct tem_proc *p = c->t->proc;
@@ -28,7 +48,15 @@ void tem_judge(struct tem_call *c)
 	int applies;
 
 	c->pkru = 0;
-	if (!p->registered) {
+	if (!p->registered && p->exec_after_reg) {
+		/* descended from a registered process after its registration
+		 * (an image exec'd by it, a fork of such an image): it never
+		 * registers, so it would stay "start-up" for ever -- but its
+		 * code is what untrusted code chose.  Untrusted from its first
+		 * instruction (tem_main.c, PTRACE_EVENT_EXEC). */
+		c->trusted = 0;
+		c->domain = "untrusted (exec'd after registration)";
+	} else if (!p->registered) {
 		c->trusted = 1;
 		c->domain = "start-up";
 	} else if (p->pkey >= 1 && tem_pkru_get(c->t->tid, &c->pkru) == 0) {
@@ -46,7 +74,9 @@ void tem_judge(struct tem_call *c)
 	for (; r; r = tem_rule_next(c->nr, r)) {
 		switch (r->who) {
 		case TEM_W_ALWAYS: applies = 1; break;
-		case TEM_W_UNTRUSTED: applies = !c->trusted; break;
+		case TEM_W_UNTRUSTED:
+			applies = !c->trusted && !(p->exec_after_reg && !p->registered && own_memory_row(c->nr));
+			break;
 		case TEM_W_TRUSTED: applies = c->trusted && p->registered; break;
 		default: applies = p->registered; break;
 		}

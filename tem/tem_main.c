@@ -169,6 +169,11 @@ static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const 
 		tem_set_arg(&r, i, args[i]);
 	if (tem_setregs(t->tid, &r) != 0)
 		return;
+	t->inj_nr = nr;
+	t->inj_ip = r.rip + 2;
+	for (i = 0; i < 6; i++)
+		t->inj_args[i] = args[i];
+	t->inj_seen = 0;
 	/* Where the filter traps NR, the injected call is certain to stop at
 	 * its seccomp stop (no other filter can answer it first: lone_filter;
 	 * every signal is blocked below, and a stop on the way -- SIGSTOP, an
@@ -200,6 +205,39 @@ static void unblock(struct tem_thread *t)
 
 /* What to do with a stopped thread: the loop's single restart point. */
 enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
+
+/* An injected call must run: the kernel can skip or divert one before
+ * ptrace or seccomp sees it (Syscall User Dispatch -- refused, but not
+ * taken for granted -- turns it into a SIGSYS; a page unmapped under the
+ * `syscall` instruction into a SIGSEGV), and then the thread runs on with
+ * TEM's registers and the next trapped call would be taken for TEM's own.
+ * So the injected call counts only if its own entry or seccomp stop shows
+ * the number, the arguments and the instruction TEM set, and its exit
+ * only after that; any other stop (another call, a signal, a fork event)
+ * stops the process: fail closed. */
+static int inject_matches(const struct tem_thread *t, long nr, uint64_t ip, const uint64_t args[6])
+{
+	int i;
+
+	if (nr != t->inj_nr || ip != t->inj_ip)
+		return 0;
+	for (i = 0; i < 6; i++)
+		if (args[i] != t->inj_args[i])
+			return 0;
+	return 1;
+}
+
+static enum tem_restart inject_failed(struct tem_thread *t, const char *what)
+{
+	const struct tem_sysrow *row = tem_sysrow_for(t->inj_nr);
+
+	tem_log(1, "pid %d: the %s erim-tem injected did not run (%s came instead: the kernel skipped or "
+	        "diverted it); process stopped", (int)t->tid, row ? row->name : "system call", what);
+	kill(t->tid, SIGKILL);
+	if (t->proc)
+		kill(t->proc->tgid, SIGKILL);
+	return TEM_R_NONE;
+}
 
 static void restart(struct tem_thread *t, int sig)
 {
@@ -341,12 +379,24 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	struct user_regs_struct r;
 	int i;
 
+	if (tem_getregs(t->tid, &r) != 0)
+		return TEM_R_NONE;
 	if (t->state == TEM_T_INJECT) {
+		uint64_t args[6];
+
+		for (i = 0; i < 6; i++)
+			args[i] = tem_arg(&r, i);
+		if (!inject_matches(t, (long)r.orig_rax, r.rip, args)) {
+			char what[96];
+
+			snprintf(what, sizeof what, "a seccomp stop of system call %ld at 0x%" PRIx64, (long)r.orig_rax,
+			         (uint64_t)r.rip);
+			return inject_failed(t, what);
+		}
+		t->inj_seen = 1;
 		t->inject_cont = 0;   /* on to its exit stop (PTRACE_SYSCALL) */
 		return TEM_R_RESUME;  /* our own injected call */
 	}
-	if (tem_getregs(t->tid, &r) != 0)
-		return TEM_R_NONE;
 	memset(c, 0, sizeof *c);
 	c->t = t;
 	c->regs = r;
@@ -413,8 +463,30 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof info, &info) <= 0)
 		return TEM_R_RESUME;
+	if (t->state == TEM_T_INJECT && info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		uint64_t args[6];
+
+		for (int i = 0; i < 6; i++)
+			args[i] = info.entry.args[i];
+		if (!inject_matches(t, (long)info.entry.nr, info.instruction_pointer, args)) {
+			char what[96];
+
+			snprintf(what, sizeof what, "the entry of system call %ld at 0x%" PRIx64, (long)info.entry.nr,
+			         (uint64_t)info.instruction_pointer);
+			return inject_failed(t, what);
+		}
+		t->inj_seen = 1;
+		return TEM_R_RESUME;
+	}
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT || t->state == TEM_T_RUNNING)
 		return TEM_R_RESUME;   /* the entry of an injected call */
+	if (t->state == TEM_T_INJECT && (!t->inj_seen || info.instruction_pointer != t->inj_ip)) {
+		char what[96];
+
+		snprintf(what, sizeof what, "the exit of a call at 0x%" PRIx64 " not seen entering",
+		         (uint64_t)info.instruction_pointer);
+		return inject_failed(t, what);
+	}
 	if (t->state == TEM_T_INJECT) {
 		ret = (long)info.exit.rval;   /* the injected call's result (its rax) */
 		r = t->saved;     /* the registers the interrupted call returned with */
@@ -513,6 +585,12 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	}
 	if (s == (SIGTRAP | 0x80))
 		return on_syscall_stop(t);
+	if (s == SIGTRAP && ev && t->state == TEM_T_INJECT && ev != PTRACE_EVENT_SECCOMP && ev != PTRACE_EVENT_STOP) {
+		char what[64];
+
+		snprintf(what, sizeof what, "ptrace event %d", ev);
+		return inject_failed(t, what);
+	}
 	if (s == SIGTRAP && ev) {
 		switch (ev) {
 		case PTRACE_EVENT_SECCOMP:
@@ -571,6 +649,12 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 	}
 	if (ev == PTRACE_EVENT_STOP || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
 		return TEM_R_RESUME;   /* group-stop: resume without a signal */
+	if (t->state == TEM_T_INJECT && !t->inj_seen && s != SIGSTOP) {
+		char what[64];
+
+		snprintf(what, sizeof what, "signal %d (si_code %d)", s, si.si_code);
+		return inject_failed(t, what);
+	}
 	if (t->state != TEM_T_RUNNING) {
 		if (!tem_signal_hold(t, s, &si))
 			tem_sigdefer_keep(t, &si);   /* raised again once TEM's own work is done */
@@ -745,6 +829,12 @@ int main(int argc, char **argv)
 			if (per != -1 && (per & READ_IMPLIES_EXEC) && personality((unsigned long)per & ~(unsigned long)READ_IMPLIES_EXEC) == -1)
 				child_die("clearing READ_IMPLIES_EXEC", NULL);
 		}
+		/* no Syscall User Dispatch inherited into the program: it
+		 * would skip calls before seccomp sees them (prctl refuses
+		 * turning it on; EINVAL: a kernel without it) */
+		if (prctl(59 /* PR_SET_SYSCALL_USER_DISPATCH */, 0 /* PR_SYS_DISPATCH_OFF */, 0, 0, 0) != 0 &&
+		    errno != EINVAL)
+			child_die("turning Syscall User Dispatch off", NULL);
 		if (tem_rseq_env() != 0)
 			child_die("setting GLIBC_TUNABLES=glibc.pthread.rseq=0", NULL);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

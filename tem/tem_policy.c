@@ -1102,6 +1102,8 @@ static void chk_personality(struct tem_call *c)
 		refuse(c, EPERM, "refused (READ_IMPLIES_EXEC would make readable memory executable)");
 }
 
+#define TEM_PR_SET_SYSCALL_USER_DISPATCH 59   /* <linux/prctl.h>, Linux 5.11 */
+
 static void chk_prctl(struct tem_call *c)
 {
 	switch ((int)c->a[0]) {
@@ -1111,6 +1113,15 @@ static void chk_prctl(struct tem_call *c)
 	case PR_SET_MM:
 		if (c->domain[0] != 's')  /* start-up may (CRIU-like restorers) */
 			refuse(c, EPERM, "refused (PR_SET_MM rewrites the memory map's metadata)");
+		break;
+	case TEM_PR_SET_SYSCALL_USER_DISPATCH:
+		/* turning it off is harmless; on, the kernel diverts the
+		 * thread's system calls (erim-tem's injected ones too) to a
+		 * SIGSYS before seccomp or ptrace sees them, as a byte in user
+		 * memory that any process sharing the page can flip decides */
+		if (c->a[1] != 0)
+			refuse(c, EPERM, "refused (Syscall User Dispatch would let the kernel skip system calls "
+			       "erim-tem injects and sees)");
 		break;
 	default:
 		break;
@@ -1132,6 +1143,15 @@ static void exit_refused_fd(struct tem_call *c, long ret)
 	(void)ret;
 	c->final_ret = -EPERM;
 	c->set_ret = 1;
+}
+
+/* 1 if ST is /dev/userfaultfd (by device number, whatever the name). */
+static int is_dev_userfaultfd(const struct stat *st)
+{
+	struct stat uf;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode) &&
+	       uf.st_rdev == st->st_rdev;
 }
 
 /* After open*: judge the file actually opened (no path race is possible: the
@@ -1165,18 +1185,19 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		 * system the fd really is on, whatever path led there */
 		bad = (long)sfs.f_type == DEBUGFS_MAGIC ? "a debugfs file for writing (kernel knobs such as init_pkru)"
 		                                        : "a tracefs file for writing (kernel tracing control)";
+	} else if (is_dev_userfaultfd(&st)) {
+		/* for every caller: its ioctl(USERFAULTFD_IOC_NEW) makes a
+		 * userfaultfd on the mm of whoever issues it, so an fd opened
+		 * anywhere (a helper, a process forked at start-up) and passed
+		 * over a socket would give untrusted code one */
+		bad = "/dev/userfaultfd (a userfaultfd for whichever process uses the fd)";
 	} else if (!c->trusted || c->domain[0] == 's') {
 		/* untrusted code, and start-up code of processes that never
 		 * registered (an exec'd helper): the bytes behind another
 		 * traced process's executable mappings are its memory too */
-		struct stat uf;
-
 		acc = fd_accmode(c->t->tid, ret);
 		if (tem_storage_refused(&st, (long)sfs.f_type, acc, &bad))
 			;   /* swap, disks, hibernation: page contents of trusted memory (tem_target.c) */
-		else if (!c->trusted && S_ISCHR(st.st_mode) && stat("/dev/userfaultfd", &uf) == 0 &&
-		    S_ISCHR(uf.st_mode) && uf.st_rdev == st.st_rdev)
-			bad = "/dev/userfaultfd";
 		else if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
 	}
@@ -1447,6 +1468,30 @@ static void chk_set_robust_list(struct tem_call *c)
 		refuse(c, EPERM, "refused (robust futex list head in trusted memory: the kernel walks it at exit)");
 }
 
+/* After registration no task of the process has a robust futex list: the
+ * registering thread's is cleared at registration (exit_reg_robust), new
+ * tasks start without one, and none may be set.  The kernel walks the list
+ * -- entries in untrusted memory, chosen by untrusted code -- when the task
+ * dies, with the PKRU it died with: trusted, if it was killed inside a gate,
+ * and then FUTEX_OWNER_DIED lands in any trusted word that holds its TID.
+ * ENOSYS: glibc ignores the failure (robust mutexes lose owner-died
+ * recovery). */
+static void chk_set_robust_list_registered(struct tem_call *c)
+{
+	if (!c->a[0])
+		return;
+	if (hits_trusted(c->t->proc, c->a[0], c->a[1] ? c->a[1] : 1)) {
+		refuse(c, EPERM, "refused (robust futex list head in trusted memory: the kernel walks it at exit)");
+		return;
+	}
+	/* glibc sets one in every new thread and fork child and ignores
+	 * the result: the call runs with no list (head NULL), so nothing is
+	 * refused (and logged) at every pthread_create and fork */
+	c->regs.rdi = 0;
+	why(c, "head replaced by NULL (no robust futex list after registration: the kernel would follow its "
+	    "untrusted entries at exit with the PKRU the task dies with)");
+}
+
 static void tem_chk_clone_tids(struct tem_call *c)
 {
 	uint64_t flags = c->a[0];
@@ -1660,6 +1705,40 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 	}
 }
 
+/* Registration, at the call's exit: the robust futex list of the
+ * registering thread is dropped (set_robust_list(NULL, 24) injected; the
+ * kernel accepts any head), then whatever else the registration chained
+ * (in c->x[2]: rseq unregistration).  Only the registering thread's:
+ * another task of the address space existing at registration keeps its
+ * list (liberim's erim_init refuses to start with one; doc/tem.md). */
+static void exit_reg_robust_done(struct tem_call *c, long ret)
+{
+	tem_exit_fn next = (tem_exit_fn)(uintptr_t)c->x[2];
+
+	c->x[2] = 0;
+	c->set_ret = 1;
+	if (ret != 0) {
+		c->kill = 1;   /* registered, but a list untrusted code edits stays: stop */
+		c->final_ret = -EPERM;
+		c->refuse_errno = EPERM;
+		why(c, "refused (the registering thread's robust futex list could not be cleared: %ld; process stopped)", ret);
+		return;
+	}
+	tem_log(2, "pid %d: robust futex list cleared at registration", (int)c->t->tid);
+	c->final_ret = TEM_REPLY;
+	if (next)
+		next(c, ret);
+}
+
+static void exit_reg_robust(struct tem_call *c, long ret)
+{
+	uint64_t args[6] = { 0, 24 /* sizeof (struct robust_list_head) */, 0, 0, 0, 0 };
+
+	(void)ret;
+	c->on_exit = exit_reg_robust_done;
+	tem_call_inject(c, SYS_set_robust_list, args);
+}
+
 /* A trusted range on a shared mapping follows its file or segment (any
  * writer of it changes trusted memory under its key): refused. */
 struct shared_hit { char what[200]; };
@@ -1753,6 +1832,24 @@ void tem_register(struct tem_call *c)
 			c->refuse_errno = EPERM;
 			why(c, "refused (process %d holds fd %ld to this process's memory file: it would outlive start-up)",
 			    (int)holder, fdno);
+			return;
+		}
+	}
+	{
+		/* fds made at start-up that act on this process's memory or
+		 * registers after registration (tem_regfds.c) */
+		char what[96];
+		long fdno;
+		int r = tem_dangerous_fd(p->tgid, &fdno, what, sizeof what);
+
+		if (r != 0) {
+			c->final_ret = r < 0 ? -EACCES : -EPERM;
+			c->refuse_errno = r < 0 ? EACCES : EPERM;
+			if (r < 0)
+				why(c, "refused (the fds %s could not be read: one may act on its memory after start-up)", what);
+			else
+				why(c, "refused (fd %ld %s, made before registration: it would act on trusted memory or "
+				    "registers from untrusted hands)", fdno, what);
 			return;
 		}
 	}
@@ -1875,12 +1972,17 @@ void tem_register(struct tem_call *c)
 		c->refuse_errno = EBUSY;
 		return;
 	}
+	/* the registering thread's robust futex list (glibc's, in untrusted
+	 * memory) is cleared by an injected set_robust_list(NULL) before
+	 * anything else at the call's exit (chk_set_robust_list_registered) */
+	c->x[2] = (uint64_t)(uintptr_t)c->on_exit;
+	c->on_exit = exit_reg_robust;
 	if (fresh->n == 0) {
 		reg_fresh_free(fresh);
 	} else {
 		/* let the registration call fail harmlessly in the kernel (an
 		 * unknown number), then replace the mappings at its exit */
-		fresh->next = c->on_exit;
+		fresh->next = c->on_exit;   /* exit_reg_robust, then the rest */
 		c->x[3] = (uint64_t)(uintptr_t)fresh;
 		c->on_exit = exit_reg_fresh;
 	}
@@ -1914,7 +2016,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ftruncate, "ftruncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the fd's identity)", "EPERM" },
 	{ SYS_fallocate, "fallocate", U, chk_truncate, "as ftruncate (PUNCH_HOLE, COLLAPSE_RANGE, ... would drop private copies too)", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); /dev/userfaultfd (untrusted)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); /dev/userfaultfd (everyone: its fd makes a userfaultfd for whoever uses it)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },
@@ -1924,7 +2026,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ptrace, "ptrace", U, NULL, "debugger access to memory and registers", "EPERM" },
 	{ SYS_pidfd_getfd, "pidfd_getfd", U, NULL, "fds of another process", "EPERM" },
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
-	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_MM", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM", "EPERM" },
 	{ SYS_userfaultfd, "userfaultfd", U, NULL, "pauses the kernel inside trusted copies", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
 	{ SYS_io_uring_enter, "io_uring_enter", U, NULL, "as io_uring_setup", "EPERM" },
@@ -1937,6 +2039,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
 	{ SYS_clone, "clone", U, tem_chk_clone_tids, "CLONE_PARENT_SETTID/CLONE_PIDFD or CLONE_CHILD_SETTID/CLONE_CHILD_CLEARTID addresses in trusted memory", "EPERM" },
 	{ SYS_set_tid_address, "set_tid_address", U, chk_set_tid_address, "address in trusted memory (the kernel zeroes it at exit, with the dying task's PKRU)", "EPERM" },
+	{ SYS_set_robust_list, "set_robust_list", R, chk_set_robust_list_registered, "any list after registration (the registering thread's is cleared then: the kernel walks the untrusted entries at exit with the dying task's PKRU, trusted inside a gate); a head in trusted memory", "head replaced by NULL (runs without a list); in trusted memory: EPERM" },
 	{ SYS_set_robust_list, "set_robust_list", U, chk_set_robust_list, "list head in trusted memory (entries are user memory: the kernel only changes a futex word equal to the dying TID)", "EPERM" },
 	{ SYS_clone3, "clone3", A, tem_chk_clone3, "any clone3 (flags in racy memory; glibc falls back to clone)", "ENOSYS" },
 };

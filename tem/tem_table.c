@@ -77,7 +77,7 @@ const struct tem_sysrow tem_syscalls[] = {
 	ROW( 56, "clone",                   JUDGE, ""),
 	ROW( 57, "fork",                    ALLOW, "followed (PTRACE_O_TRACEFORK): the child inherits the registration"),
 	ROW( 58, "vfork",                   ALLOW, "followed (PTRACE_O_TRACEVFORK)"),
-	ROW( 59, "execve",                  ALLOW, "followed: a new image starts unregistered (start-up) and its cross-process calls are judged by target; an image exec'd after its process (or the process it was forked from) registered never registers (one trusted start-up per line of processes)"),
+	ROW( 59, "execve",                  ALLOW, "followed: a new image starts unregistered (start-up) and its cross-process calls are judged by target; an image exec'd after its process (or the process it was forked from) registered never registers (one trusted start-up per line of processes) and is judged as untrusted code from its first instruction (but for the rows guarding only its own address space)"),
 	ROW( 60, "exit",                    ALLOW, ""),
 	ROW( 61, "wait4",                   ALLOW, ""),
 	ROW( 62, "kill",                    ALLOW, "signals: the worst outcome is a stopped or dead program (erim-tem dying kills it: EXITKILL)"),

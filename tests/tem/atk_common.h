@@ -40,6 +40,9 @@ enum atk_result { ATK_REFUSED = 0, ATK_SUCCEEDED = 1, ATK_NA = 3, ATK_ERROR = 4 
 #define ATK_SECRET_LEN 4096   /* a program may want more (before the include) */
 #endif
 #define ATK_SECRET_BYTE 0x53
+#ifndef ATK_UNTOUCHED
+#define ATK_UNTOUCHED 0       /* trusted bytes after the secret, never touched (a program may want some) */
+#endif
 
 static uint8_t *atk_secret;
 static int atk_pkey = -1;
@@ -109,14 +112,14 @@ static int atk_secret_intact(void)
 
 static int atk_setup(void)
 {
-	atk_secret = mmap(NULL, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	atk_secret = mmap(NULL, ATK_SECRET_LEN + ATK_UNTOUCHED, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (atk_secret == MAP_FAILED)
 		return -1;
 	memset(atk_secret, ATK_SECRET_BYTE, ATK_SECRET_LEN);
 	if (atk_cpu_pku()) {
 		atk_pkey = (int)syscall(SYS_pkey_alloc, 0UL, 0UL);
 		if (atk_pkey > 0 &&
-		    syscall(SYS_pkey_mprotect, atk_secret, ATK_SECRET_LEN, PROT_READ | PROT_WRITE, atk_pkey) != 0)
+		    syscall(SYS_pkey_mprotect, atk_secret, ATK_SECRET_LEN + ATK_UNTOUCHED, PROT_READ | PROT_WRITE, atk_pkey) != 0)
 			return -1;
 	}
 #ifdef ATK_STARTUP
@@ -126,7 +129,7 @@ static int atk_setup(void)
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN) == TEM_REPLY;
+		atk_under_tem = tem_reg(atk_pkey, atk_secret, ATK_SECRET_LEN + ATK_UNTOUCHED) == TEM_REPLY;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		atk_reg_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 	}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* tem_regfds.c: fds that registration refuses to carry over.  Start-up is
+ * trusted, but an fd it made stays after registration, in untrusted hands:
+ * a userfaultfd registers trusted ranges and fills them (UFFDIO_COPY writes
+ * through the kernel's mapping, no key checked), /dev/userfaultfd makes one
+ * for whoever issues its ioctl, an io_uring runs calls nobody judges, a perf
+ * event samples registers and memory of trusted code, a BPF object or a
+ * fanotify group reach the kernel beside the policy.  The calls that make
+ * them are refused to untrusted code; an fd made before registration is
+ * refused here, by what the kernel says it is (the fd's link in
+ * /proc/TGID/fd: "anon_inode:[userfaultfd]", ...; /dev/userfaultfd by its
+ * device number).  Memory files are tem_memfd_held's (tem_target.c). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tem.h"
+#include "tem_table.h"
+
+static const char *const kinds[] = {
+	"anon_inode:[userfaultfd]",
+	"anon_inode:[io_uring]",
+	"anon_inode:[perf_event]",
+	"anon_inode:[fanotify]",
+	"anon_inode:bpf",          /* bpf-map, bpf-prog, bpf_link, ... */
+	"anon_inode:[bpf",
+};
+
+int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len)
+{
+	pid_t r = tem_group_reader(tgid);
+	struct stat uf;
+	int have_uf;
+	DIR *d;
+	const char *name;
+
+	*fdno = -1;
+	snprintf(what, len, "of process %d", (int)tgid);
+	if (r <= 0 || !(d = tem_proc_opendir(r, "fd")))
+		return -1;
+	have_uf = stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode);
+	while ((name = tem_proc_next(d)) != NULL) {
+		char link[256];
+		struct stat st;
+		ssize_t n = readlinkat(dirfd(d), name, link, sizeof link - 1);
+		size_t k;
+
+		if (n <= 0)
+			continue;   /* closed meanwhile */
+		link[n] = 0;
+		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+			if (strncmp(link, kinds[k], strlen(kinds[k])) == 0)
+				break;
+		if (k == sizeof kinds / sizeof kinds[0] &&
+		    !(have_uf && fstatat(dirfd(d), name, &st, 0) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == uf.st_rdev))
+			continue;
+		*fdno = strtol(name, NULL, 10);
+		snprintf(what, len, "is %s", link);
+		closedir(d);
+		return 1;
+	}
+	closedir(d);
+	return 0;
+}

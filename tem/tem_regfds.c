@@ -33,18 +33,21 @@ static const char *const kinds[] = {
 	"anon_inode:[bpf",
 };
 
-int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len)
+struct danger { long fdno; char *what; size_t len; };
+
+/* One fd table (read through task R): 1 and the fd in D when one is of a
+ * refused kind, 0 when none is, -errno when the table cannot be read. */
+static int danger_fd_table(pid_t tgid, pid_t r, void *arg)
 {
-	pid_t r = tem_group_reader(tgid);
+	struct danger *dg = arg;
 	struct stat uf;
 	int have_uf;
 	DIR *d;
 	const char *name;
 
-	*fdno = -1;
-	snprintf(what, len, "of process %d", (int)tgid);
-	if (r <= 0 || !(d = tem_proc_opendir(r, "fd")))
-		return -1;
+	(void)tgid;
+	if (!(d = tem_proc_opendir(r, "fd")))
+		return -(errno ? errno : EIO);
 	have_uf = stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode);
 	while ((name = tem_proc_next(d)) != NULL) {
 		char link[256];
@@ -61,11 +64,24 @@ int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len)
 		if (k == sizeof kinds / sizeof kinds[0] &&
 		    !(have_uf && fstatat(dirfd(d), name, &st, 0) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == uf.st_rdev))
 			continue;
-		*fdno = strtol(name, NULL, 10);
-		snprintf(what, len, "is %s", link);
+		dg->fdno = strtol(name, NULL, 10);
+		snprintf(dg->what, dg->len, "of thread %d is %s", (int)r, link);
 		closedir(d);
 		return 1;
 	}
 	closedir(d);
 	return 0;
+}
+
+/* Every fd table of TGID (tem_each_fd_table: a thread made without
+ * CLONE_FILES, or after unshare(CLONE_FILES), has its own). */
+int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len)
+{
+	struct danger dg = { -1, what, len };
+	int rc;
+
+	snprintf(what, len, "of process %d", (int)tgid);
+	rc = tem_each_fd_table(tgid, danger_fd_table, &dg);
+	*fdno = dg.fdno;
+	return rc > 0 ? 1 : rc < 0 ? -1 : 0;
 }

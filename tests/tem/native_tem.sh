@@ -50,6 +50,8 @@ done
 "$tem" "$t/tem_reg_fds" keep; count $? "no registration while a start-up userfaultfd is open"
 "$tem" "$t/tem_reg_fds" close; count $? "start-up userfaultfd closed: registration accepted"
 "$t/tem_reg_fds" keep >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the kept userfaultfd changes nothing (exit $rc)"
+"$tem" "$t/tem_reg_fds" thread; count $? "no registration while a thread's own fd table holds a userfaultfd"
+"$t/tem_reg_fds" thread >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the thread's userfaultfd changes nothing (exit $rc)"
 
 # writers of executable bytes kept from start-up (tem_xfile_fd.c): an fd open
 # for writing on (or a shared writable view of) a memfd or file mapped

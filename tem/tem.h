@@ -94,7 +94,7 @@ struct tem_call {
 	/* verdict */
 	int refuse_errno;              /* > 0: refuse with -errno */
 	int kill;                      /* stop the process */
-	char why[160];
+	char why[256];
 	tem_exit_fn on_exit;           /* non-NULL: see the exit stop */
 	uint64_t x[4];                 /* data for on_exit */
 	int needs_freeze;              /* judge again with other threads held */
@@ -382,6 +382,12 @@ void tem_chk_clone3(struct tem_call *c);
  * perf event, BPF object, fanotify): *FDNO and WHAT ("is anon_inode:...")
  * say which; -1 if its fds cannot be read (the caller refuses); 0 if none. */
 int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len);
+/* Storage (tem_storage_fd) held without a judged open: in any fd table of
+ * any traced process (*HOLDER, through *THREAD), fd *FDNO naming LINK: 1,
+ * or -1 when a table cannot be read (callers refuse), 0 when none; and in
+ * the fd table of thread TID alone (1, 0, -errno). */
+int tem_storage_held(pid_t *holder, pid_t *thread, long *fdno, char *link, size_t len, const char **why);
+int tem_storage_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why);
 
 /* ---- tem_rseq.c: rseq closed ------------------------------------------------ */
 

@@ -204,6 +204,11 @@ static int fd_accmode(pid_t tid, long fd)
 	return mode;
 }
 
+int tem_fd_accmode(pid_t tid, long fd)
+{
+	return fd_accmode(tid, fd);
+}
+
 static int add_exec_vma(const struct tem_vma *v, void *arg)
 {
 	pid_t tid = *(pid_t *)arg;
@@ -1244,6 +1249,42 @@ static void chk_truncate(struct tem_call *c)
 	}
 }
 
+/* After recvmsg/recvmmsg: an SCM_RIGHTS message installs fds no open
+ * made (an untraced sender: a service that hands out device fds, a root
+ * process).  The fd numbers the kernel wrote into the control buffer are
+ * user memory another thread may rewrite before this stop, so the caller's
+ * whole fd table is judged (tem_storage_in_table: one fstatat per fd) and
+ * any storage that receives page contents -- or a table that cannot be
+ * read -- stops the process: the fd existed from the kernel's install to
+ * this stop, and untrusted code may have used it meanwhile. */
+static void exit_recv_check(struct tem_call *c, long ret)
+{
+	char link[256];
+	const char *bad;
+	long fdno;
+	int r;
+
+	if (ret < 0)
+		return;
+	if ((r = tem_storage_in_table(c->t->tid, &fdno, link, sizeof link, &bad)) == 0)
+		return;
+	c->kill = 1;
+	if (r < 0)
+		why(c, "process stopped (after %s: %s)", c->rule->name, bad);
+	else
+		why(c, "process stopped (fd %ld = %s in the caller's table after %s, held without a judged open "
+		    "-- received with SCM_RIGHTS: %s)", fdno, link, c->rule->name, bad);
+}
+
+static void chk_recv(struct tem_call *c)
+{
+	/* judged for the callers whose opens of storage are refused:
+	 * untrusted code and start-up code (exit_fd_check) */
+	if (c->trusted && c->domain[0] != 's')
+		return;
+	c->on_exit = exit_recv_check;
+}
+
 static void chk_open(struct tem_call *c)
 {
 	/* Judged by its result (/proc/PID/mem, a file of code opened for
@@ -1853,6 +1894,28 @@ void tem_register(struct tem_call *c)
 			return;
 		}
 	}
+	{
+		/* storage that receives page contents (swap, disks,
+		 * hibernation) held without an open erim-tem judged: inherited
+		 * from whoever started erim-tem, received with SCM_RIGHTS
+		 * (tem_regfds.c); every traced process, every fd table */
+		char link[256];
+		const char *bad;
+		pid_t holder, thread;
+		long fdno;
+		int r = tem_storage_held(&holder, &thread, &fdno, link, sizeof link, &bad);
+
+		if (r != 0) {
+			c->final_ret = r < 0 ? -EACCES : -EPERM;
+			c->refuse_errno = r < 0 ? EACCES : EPERM;
+			if (r < 0)
+				why(c, "refused (process %d: %s; one may be storage holding trusted pages)", (int)holder, bad);
+			else
+				why(c, "refused (fd %ld = %s of process %d, thread %d, held without a judged open -- "
+				    "inherited or received: %s)", fdno, link, (int)holder, (int)thread, bad);
+			return;
+		}
+	}
 	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
 	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {
 		c->final_ret = -EINVAL;
@@ -2025,6 +2088,8 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_process_vm_writev, "process_vm_writev", U, NULL, "writes any process's memory, pkeys ignored", "EPERM" },
 	{ SYS_ptrace, "ptrace", U, NULL, "debugger access to memory and registers", "EPERM" },
 	{ SYS_pidfd_getfd, "pidfd_getfd", U, NULL, "fds of another process", "EPERM" },
+	{ SYS_recvmsg, "recvmsg", A, chk_recv, "result: fds received with SCM_RIGHTS (an untraced sender) -- the caller's whole fd table is judged as open judges its result for storage (any block device, an active swap file, a disk's command interface, /dev/snapshot, a /sys/power file for writing; untrusted, and start-up code; an fd that cannot be identified counts as one)", "process stopped" },
+	{ SYS_recvmmsg, "recvmmsg", A, chk_recv, "as recvmsg", "process stopped" },
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM", "EPERM" },
 	{ SYS_userfaultfd, "userfaultfd", U, NULL, "pauses the kernel inside trusted copies", "EPERM" },

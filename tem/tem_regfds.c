@@ -85,3 +85,86 @@ int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len)
 	*fdno = dg.fdno;
 	return rc > 0 ? 1 : rc < 0 ? -1 : 0;
 }
+
+/* ---- storage fds no judged open made ---------------------------------------
+ * erim-tem judges the result of every open (tem_policy.c exit_fd_check,
+ * tem_storage_refused): untrusted and start-up code cannot open a block
+ * device, an active swap file, a disk's command interface, /dev/snapshot or
+ * a /sys/power file for writing, since swap and hibernation hold page
+ * contents of trusted memory.  An fd can reach a traced process without
+ * such an open: inherited across exec from whoever started erim-tem (a
+ * shell redirection: erim-tem ./prog 3</dev/sda), or received with
+ * SCM_RIGHTS from an untraced process (recvmsg, recvmmsg).  The same
+ * judgement is made on every fd such a way can bring: at registration on
+ * every fd table of every traced process (a process forked before the
+ * registration keeps its copy of an inherited fd), and at the exit of
+ * recvmsg/recvmmsg on the caller's whole table (tem_policy.c).
+ * pidfd_getfd, the other way to take an fd from outside, is refused to
+ * every caller; io_uring and the mount family (open_tree, fsmount) too. */
+
+struct storage { pid_t thread; long fdno; const char *why; char *link; size_t len; };
+
+/* One fd table, read through task R: 1 and the fd in S when one is
+ * storage, 0 when none is, -errno when the table cannot be read. */
+static int storage_fd_table(pid_t tgid, pid_t r, void *arg)
+{
+	struct storage *s = arg;
+	const char *name, *why = NULL;
+	DIR *d;
+	int rc = 0;
+
+	(void)tgid;
+	if (!(d = tem_proc_opendir(r, "fd")))
+		return -(errno ? errno : EIO);
+	tem_storage_batch(1);
+	while ((name = tem_proc_next(d)) != NULL) {
+		ssize_t n;
+
+		if ((rc = tem_storage_fd(r, dirfd(d), name, &why)) == 0)
+			continue;
+		s->thread = r;
+		s->fdno = strtol(name, NULL, 10);
+		s->why = why;
+		n = readlinkat(dirfd(d), name, s->link, s->len - 1);
+		s->link[n > 0 ? n : 0] = 0;
+		rc = 1;   /* unidentifiable (-1) counts as storage: fail closed */
+		break;
+	}
+	tem_storage_batch(0);
+	closedir(d);
+	return rc;
+}
+
+int tem_storage_held(pid_t *holder, pid_t *thread, long *fdno, char *link, size_t len, const char **why)
+{
+	pid_t tg[512];
+	size_t n = tem_traced_tgids(tg, sizeof tg / sizeof tg[0]), i;
+
+	for (i = 0; i < n; i++) {
+		struct storage s = { 0, -1, NULL, link, len };
+		int rc;
+
+		link[0] = 0;
+		rc = tem_each_fd_table(tg[i], storage_fd_table, &s);
+		if (rc == 0)
+			continue;
+		*holder = tg[i];
+		*thread = s.thread;
+		*fdno = s.fdno;
+		*why = rc < 0 ? "its fds cannot be read" : s.why;
+		return rc < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+int tem_storage_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why)
+{
+	struct storage s = { 0, -1, NULL, link, len };
+	int rc;
+
+	link[0] = 0;
+	rc = storage_fd_table(tid, tid, &s);
+	*fdno = s.fdno;
+	*why = rc < 0 ? "the caller's fds cannot be read" : s.why;
+	return rc;
+}

@@ -59,6 +59,14 @@ int tem_procfile_refused(const struct stat *st, long fs_type, const char **why, 
  * bsg, NVMe character devices), /dev/snapshot, or a /sys/power file for
  * writing (hibernation). */
 int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const char **why);
+/* The same judgement of an fd thread TID holds (NAME in DIRFD, its
+ * /proc/TID/fd): 1 with WHY, 0, -1 (WHY set) when it cannot be identified.
+ * Between tem_storage_batch(1) and tem_storage_batch(0) /proc/swaps is
+ * read once (one scan of a table), else at every call. */
+int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why);
+void tem_storage_batch(int on);
+/* O_ACCMODE of TID's fd FD (its fdinfo), or -errno (tem_policy.c). */
+int tem_fd_accmode(pid_t tid, long fd);
 /* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
  * file or to physical memory; -1 if the fds of *HOLDER could not be read
  * (the caller refuses). */

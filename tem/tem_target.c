@@ -435,26 +435,62 @@ static void unescape_octal(char *s)
  * and inode are those of a "file" line of /proc/swaps, or a line's file
  * cannot be identified and ST is large enough to be it, or /proc/swaps
  * cannot be read (fail closed; a kernel without swap has no /proc/swaps). */
-static int swapfile_active(const struct stat *st, const char **why)
+/* /proc/swaps as last read: within a batch (tem_storage_batch: one scan of
+ * a whole fd table) it is read once, else at every call. */
+enum { SWAPS_UNREAD = 0, SWAPS_TEXT, SWAPS_NONE, SWAPS_UNREADABLE, SWAPS_TOO_LONG };
+static int swaps_batch, swaps_state;
+/* Within a batch (one scan of a table: a tty or /dev/null is held many
+ * times) the answers of disk_chardev for a few device numbers are kept. */
+#define CHR_CACHE 8
+static struct { dev_t rdev; int disk; } chr_cache[CHR_CACHE];
+static size_t chr_cached;
+static char swaps_text[8192];
+static dev_t sysfs_dev;   /* of /sys/power, within a batch (0: not known) */
+
+static int swaps_read(void)
 {
-	char buf[8192], *line, *save = NULL;
 	ssize_t n, len = 0;
 	int fd;
 
-	if ((fd = tem_proc_open("/proc/swaps", O_RDONLY)) < 0) {
-		if (errno == ENOENT)
-			return 0;   /* CONFIG_SWAP=n */
-		*why = "a regular file while /proc/swaps cannot be read (it could be an active swap file)";
-		return 1;
-	}
-	while (len < (ssize_t)sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0)
+	if (swaps_batch && swaps_state != SWAPS_UNREAD)
+		return swaps_state;
+	if ((fd = tem_proc_open("/proc/swaps", O_RDONLY)) < 0)
+		return swaps_state = errno == ENOENT ? SWAPS_NONE : SWAPS_UNREADABLE;   /* ENOENT: CONFIG_SWAP=n */
+	while (len < (ssize_t)sizeof swaps_text - 1 &&
+	       (n = read(fd, swaps_text + len, sizeof swaps_text - 1 - (size_t)len)) > 0)
 		len += n;
 	close(fd);
-	if (len >= (ssize_t)sizeof buf - 1 || len <= 0) {
+	if (len >= (ssize_t)sizeof swaps_text - 1 || len <= 0)
+		return swaps_state = SWAPS_TOO_LONG;
+	swaps_text[len] = 0;
+	return swaps_state = SWAPS_TEXT;
+}
+
+void tem_storage_batch(int on)
+{
+	swaps_batch = on;
+	swaps_state = SWAPS_UNREAD;
+	sysfs_dev = 0;
+	chr_cached = 0;
+}
+
+static int swapfile_active(const struct stat *st, const char **why)
+{
+	char buf[sizeof swaps_text], *line, *save = NULL;
+
+	switch (swaps_read()) {
+	case SWAPS_NONE:
+		return 0;
+	case SWAPS_UNREADABLE:
+		*why = "a regular file while /proc/swaps cannot be read (it could be an active swap file)";
+		return 1;
+	case SWAPS_TOO_LONG:
 		*why = "a regular file while /proc/swaps cannot be read whole (it could be an active swap file)";
 		return 1;
+	default:
+		break;
 	}
-	buf[len] = 0;
+	memcpy(buf, swaps_text, sizeof buf);   /* strtok_r writes */
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char path[4096], type[32], *del;
 		unsigned long long kib = 0;
@@ -516,7 +552,7 @@ static int sys_power_file(const struct stat *st)
  * (/dev/sgN), bsg (the files of /dev/bsg), an NVMe controller or its generic
  * namespace node (/dev/nvme0, /dev/ng0n1), MTD flash -- by the device
  * class sysfs names for its numbers.  Unknown to sysfs: not refused. */
-static int disk_chardev(const struct stat *st)
+static int disk_chardev_uncached(const struct stat *st)
 {
 	static const char *const cls[] = { "scsi_generic", "bsg", "nvme", "nvme-generic", "nvme-subsystem", "mtd", "ubi" };
 	char name[64], link[256], *base;
@@ -533,6 +569,23 @@ static int disk_chardev(const struct stat *st)
 		if (strcmp(base, cls[i]) == 0)
 			return 1;
 	return 0;
+}
+
+static int disk_chardev(const struct stat *st)
+{
+	size_t i;
+	int disk;
+
+	if (swaps_batch)
+		for (i = 0; i < chr_cached; i++)
+			if (chr_cache[i].rdev == st->st_rdev)
+				return chr_cache[i].disk;
+	disk = disk_chardev_uncached(st);
+	if (swaps_batch && chr_cached < CHR_CACHE) {
+		chr_cache[chr_cached].rdev = st->st_rdev;
+		chr_cache[chr_cached++].disk = disk;
+	}
+	return disk;
 }
 
 int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const char **why)
@@ -556,6 +609,38 @@ int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const 
 	if (S_ISREG(st->st_mode) && swapfile_active(st, why))
 		return 1;
 	return 0;
+}
+
+/* An fd a thread already holds (NAME in the fd directory DIRFD of TID,
+ * /proc/TID/fd), judged as tem_storage_refused judges an open's result:
+ * for fds that reached the program without an open erim-tem judged
+ * (inherited across exec from whoever started erim-tem, received with
+ * SCM_RIGHTS).  One fstatat per fd; the access mode is read (fdinfo) only
+ * for a file on sysfs.  1 with *WHY, 0, or -1 (*WHY says why) when the fd
+ * exists but cannot be identified. */
+int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why)
+{
+	struct stat st, ps;
+	long fs_type = 0;
+	int acc = O_RDONLY;
+
+	if (fstatat(dirfd, name, &st, 0) != 0) {
+		if (errno == ENOENT)
+			return 0;   /* closed meanwhile */
+		*why = "an fd erim-tem cannot identify";
+		return -1;
+	}
+	if (!sysfs_dev && stat("/sys/power", &ps) == 0)
+		sysfs_dev = ps.st_dev;
+	if (sysfs_dev && st.st_dev == sysfs_dev) {
+		fs_type = SYSFS_MAGIC;
+		acc = tem_fd_accmode(tid, strtol(name, NULL, 10));
+		if (acc < 0)
+			acc = O_RDWR;   /* cannot tell: as if for writing (fail closed) */
+	}
+	if (!swaps_batch)
+		sysfs_dev = 0;
+	return tem_storage_refused(&st, fs_type, acc, why);
 }
 
 #define A TEM_W_ALWAYS

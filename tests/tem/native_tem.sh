@@ -53,6 +53,21 @@ done
 "$tem" "$t/tem_reg_fds" thread; count $? "no registration while a thread's own fd table holds a userfaultfd"
 "$t/tem_reg_fds" thread >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the thread's userfaultfd changes nothing (exit $rc)"
 
+# storage (swap, disks) that reaches the program without an open erim-tem
+# judged: inherited across exec, received with SCM_RIGHTS from an untraced
+# process (tem_storage_fd.c, storage_fd.sh).  A loop device over a small
+# image where this runs as root with losetup, else the first block device
+# that opens (none for an ordinary user: skipped, saying why).
+img= loopdev=
+if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null 2>&1 && img=$(mktemp) &&
+   dd if=/dev/urandom of="$img" bs=4096 count=16 2>/dev/null; then
+	loopdev=$(losetup -f --show "$img" 2>/dev/null) || loopdev=
+fi
+sh "$srcdir/tem/storage_fd.sh" "$tem" "$t/tem_storage_fd" "${loopdev:-blk}"
+count $? "storage fds inherited or received: registration refused, receiver stopped (controls read them)"
+[ -z "$loopdev" ] || losetup -d "$loopdev"
+[ -z "$img" ] || rm -f "$img"
+
 # writers of executable bytes kept from start-up (tem_xfile_fd.c): an fd open
 # for writing on (or a shared writable view of) a memfd or file mapped
 # executable refuses the registration, so does an executable shared mapping

@@ -34,6 +34,7 @@ static int tem_attached;
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum erim_backend cur_backend = ERIM_BACKEND_AUTO;
 static char errbuf[512];
+static int require_mlock;   /* ERIM_REQUIRE=mlock (apply_env) */
 
 static const char *const backend_names[] = {
 	[ERIM_BACKEND_AUTO] = "auto",
@@ -131,6 +132,7 @@ static int apply_env(struct erim_config *c, int explicit_cfg)
 		if (!explicit_cfg || c->backend == ERIM_BACKEND_AUTO)
 			c->backend = (enum erim_backend)i;
 	}
+	require_mlock = 0;
 	v = getenv("ERIM_REQUIRE");
 	if (v && *v) {
 		char buf[128], *save = NULL;
@@ -141,8 +143,10 @@ static int apply_env(struct erim_config *c, int explicit_cfg)
 				c->require_mpk = 1;
 			} else if (strcasecmp(t, "tem") == 0) {
 				c->require_tem = 1;
+			} else if (strcasecmp(t, "mlock") == 0) {
+				require_mlock = 1;
 			} else {
-				set_err("ERIM_REQUIRE=%s: expected a list of mpk and tem", v);
+				set_err("ERIM_REQUIRE=%s: expected a list of mpk, tem and mlock", v);
 				return -EINVAL;
 			}
 		}
@@ -270,6 +274,90 @@ static int dontdump_all(int protect)
 	return 0;
 }
 
+/* ---- trusted pages kept in RAM ---------------------------------------------------
+ * The kernel may write any page to swap under memory pressure, and
+ * hibernation writes all of memory to storage: whoever reads the swap
+ * device reads trusted memory past every protection key, and whoever writes
+ * a slot changes what trusted code reads back (red team 14, rt_swap).  So
+ * every trusted range is locked with mlock2(MLOCK_ONFAULT): pages are
+ * locked as they are faulted in, and the large MAP_NORESERVE reservations
+ * (heap, stacks) are not committed.  The stacks' guard gaps hold nothing
+ * and are left out.  The kernel counts the whole locked length against
+ * RLIMIT_MEMLOCK at once (VmLck), faulted in or not: without
+ * CAP_IPC_LOCK the default reservations (about 97 MiB) exceed the usual
+ * limit (8 MiB; often 64 KiB).  Then nothing stays locked and erim_init
+ * goes on with a notice naming the limit and the size needed -- or, under
+ * ERIM_REQUIRE=mlock, fails closed.  A second call unlocks (failure paths). */
+static int lock_one(uintptr_t a, size_t n, int lock)
+{
+	if (!n)
+		return 0;
+	if (!lock)
+		return munlock((void *)a, n) == 0 ? 0 : -errno;
+	return syscall(SYS_mlock2, (void *)a, n, 1UL /* MLOCK_ONFAULT */) == 0 ? 0 : -errno;
+}
+
+/* Lock (LOCK) or unlock every trusted range; with WHAT/BYTES set to the
+ * range that failed and NEED to the bytes all of them take.  0 or -errno. */
+static int lock_all(int lock, const char **what, size_t *need)
+{
+	struct erim_layout *L = &erim__layout;
+	size_t stride = L->stack_size + ERIM_STACK_GAP;
+	int r = 0;
+
+	*need = 0;
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+		if (L->stacks && rg->start == (uintptr_t)L->stacks) {
+			for (size_t k = 0; k <= L->max_threads; k++) {
+				*need += L->stack_size;
+				if (!r && (r = lock_one((uintptr_t)L->stacks + k * stride + ERIM_STACK_GAP,
+				                        L->stack_size, lock)) < 0)
+					*what = rg->what;
+			}
+			continue;
+		}
+		*need += rg->end - rg->start;
+		if (!r && (r = lock_one(rg->start, rg->end - rg->start, lock)) < 0)
+			*what = rg->what;
+	}
+	return r;
+}
+
+/* 1 when every trusted range is locked, 0 when locking failed and the
+ * caller goes on (a notice was printed), -errno (message set) when it
+ * fails closed (ERIM_REQUIRE=mlock). */
+static int lock_trusted(const struct erim_config *c)
+{
+	const char *what = "range", *uwhat;
+	size_t need, uneed;
+	struct rlimit rl = { 0, 0 };
+	char lim[32];
+	int r = lock_all(1, &what, &need);
+
+	if (r == 0)
+		return 1;
+	lock_all(0, &uwhat, &uneed);   /* nothing stays half locked */
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	if (rl.rlim_cur == RLIM_INFINITY)
+		snprintf(lim, sizeof lim, "unlimited");
+	else
+		snprintf(lim, sizeof lim, "%llu KiB", (unsigned long long)rl.rlim_cur >> 10);
+	if (require_mlock) {
+		set_err("ERIM_REQUIRE=mlock, but the trusted %s could not be locked in RAM (mlock2 "
+		        "MLOCK_ONFAULT: %s; RLIMIT_MEMLOCK %s, the trusted ranges need %zu KiB)",
+		        what, strerror(-r), lim, need >> 10);
+		return r;
+	}
+	notice(c, "erim: notice: trusted memory is not locked in RAM (mlock2 MLOCK_ONFAULT of the "
+	       "trusted %s: %s; RLIMIT_MEMLOCK %s, the trusted ranges need %zu KiB): the kernel may "
+	       "write trusted pages to swap; raise the limit (ulimit -l) or the sizes down "
+	       "(ERIM_HEAP_SIZE, ERIM_MAX_THREADS), ERIM_REQUIRE=mlock refuses to start\n",
+	       what, strerror(-r), lim, need >> 10);
+	return 0;
+}
+
 static int protect_switched(int prot)
 {
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
@@ -306,7 +394,7 @@ static int init_locked(const struct erim_config *cfg)
 	struct erim_config c = { 0 };
 	enum erim_backend be;
 	long key = -1;
-	int r, tagged = 0, handler = 0, sealed = 0, pku;
+	int r, tagged = 0, handler = 0, sealed = 0, locked = 0, pku;
 	struct erim_grange g[16];
 	size_t ng = 0, heap_size, stack_size, max_threads;
 
@@ -493,6 +581,15 @@ static int init_locked(const struct erim_config *cfg)
 			set_err("load-time inspection refused to start: %s", strerror(-r));
 		goto fail;
 	}
+	/* trusted pages locked in RAM, where the limit allows (above); before
+	 * the hand-shake, so that ERIM_REQUIRE=mlock can still fail closed
+	 * (erim-tem gives the lock back to the mappings it replaces) */
+	if (be != ERIM_BACKEND_NONE) {
+		r = lock_trusted(&c);
+		if (r < 0)
+			goto fail;
+		locked = r > 0;
+	}
 	r = erim__tem_attach(c.require_tem, c.quiet);
 	tem_attached = r > 0;
 	if (r < 0) {
@@ -524,6 +621,12 @@ static int init_locked(const struct erim_config *cfg)
 	return 0;
 
 fail:
+	if (locked) {
+		const char *what;
+		size_t need;
+
+		lock_all(0, &what, &need);
+	}
 	if (sealed) {
 		ro_seal(PROT_READ | PROT_WRITE);
 		erim__ro.mode = ERIM_MODE_DIRECT;

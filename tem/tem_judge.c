@@ -35,6 +35,7 @@ static int own_memory_row(long nr)
 	case SYS_mmap: case SYS_mprotect: case SYS_pkey_mprotect: case SYS_mremap: case SYS_remap_file_pages:
 	case SYS_shmat: case SYS_personality: case SYS_modify_ldt: case SYS_munmap: case SYS_madvise:
 	case SYS_pkey_free: case SYS_sigaltstack: case SYS_set_tid_address: case SYS_set_robust_list:
+	case SYS_munlock: case SYS_munlockall:
 		return 1;
 	default:
 		return 0;

@@ -1590,14 +1590,16 @@ static void chk_sigaltstack(struct tem_call *c)
  * injected MAP_FIXED mmap per mapping (with the mapping's own permissions,
  * so the `syscall` instruction the injections use stays executable), each
  * filled with erim-tem's copy through the memory file before the thread
- * runs again, then the mapping's protection key (pkey_mprotect) and its
- * MADV_DONTDUMP (madvise) given back, as smaps showed them. */
+ * runs again, then the mapping's protection key (pkey_mprotect), its
+ * MADV_DONTDUMP (madvise) and its lock in RAM (mlock2, MLOCK_ONFAULT when
+ * it was so: liberim locks trusted ranges) given back, as smaps showed
+ * them. */
 struct reg_fresh {
 	size_t n, i, cap;
-	int step;                /* of v[i]: 0 none yet, 1 mmap, 2 pkey_mprotect, 3 madvise injected */
+	int step;                /* of v[i]: 0 none yet, 1 mmap, 2 pkey_mprotect, 3 madvise, 4 mlock2 injected */
 	tem_exit_fn next;        /* rseq's exit work (tem_rseq.c), after ours */
 	uint64_t bytes;          /* copied, for the log */
-	struct { uint64_t start, end, prot; int key, dontdump, sealed; uint8_t *copy; char path[256]; } v[];
+	struct { uint64_t start, end, prot; int key, dontdump, sealed, locked; uint8_t *copy; char path[256]; } v[];
 };
 
 static void reg_fresh_free(struct reg_fresh *r)
@@ -1633,6 +1635,7 @@ static int collect_file_vma(const struct tem_vma *v, void *arg)
 	r->v[r->n].key = 0;
 	r->v[r->n].dontdump = 0;
 	r->v[r->n].sealed = 0;
+	r->v[r->n].locked = 0;
 	r->v[r->n].copy = NULL;
 	snprintf(r->v[r->n].path, sizeof r->v[r->n].path, "%s", v->path[0] ? v->path : "a file");
 	r->n++;
@@ -1669,6 +1672,8 @@ static int reg_fresh_attrs(pid_t tid, struct reg_fresh *r)
 		} else if (cur >= 0 && !strncmp(line, "VmFlags:", 8)) {
 			r->v[cur].dontdump = strstr(line, " dd") != NULL;
 			r->v[cur].sealed = strstr(line, " sl") != NULL;   /* mseal(2): MAP_FIXED over it fails */
+			/* mlock'ed (liberim locks trusted ranges: swap), on fault or not */
+			r->v[cur].locked = !strstr(line, " lo") ? 0 : strstr(line, " lf") ? 2 : 1;
 		}
 	}
 	fclose(f);
@@ -1697,7 +1702,8 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 			c->final_ret = -EPERM;
 			c->refuse_errno = EPERM;
 			why(c, "refused (cannot give %s at 0x%" PRIx64 " fresh pages holding its bytes%s: %s; process stopped)",
-			    r->v[r->i].path, s, r->step == 1 ? "" : r->step == 2 ? " and its protection key" : " and MADV_DONTDUMP",
+			    r->v[r->i].path, s, r->step == 1 ? "" : r->step == 2 ? " and its protection key"
+			    : r->step == 3 ? " and MADV_DONTDUMP" : " and its lock in RAM (mlock2)",
 			    strerror(-rc));
 			reg_fresh_free(r);
 			c->x[3] = 0;
@@ -1717,6 +1723,12 @@ static void exit_reg_fresh(struct tem_call *c, long ret)
 			args[2] = MADV_DONTDUMP;
 			r->step = 3;
 			tem_call_inject(c, SYS_madvise, args);
+			return;
+		}
+		if (r->step < 4 && r->v[r->i].locked) {
+			args[2] = r->v[r->i].locked == 2 ? 1 /* MLOCK_ONFAULT */ : 0;
+			r->step = 4;
+			tem_call_inject(c, SYS_mlock2, args);
 			return;
 		}
 		r->i++;
@@ -2072,6 +2084,8 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
 	/* memory map of trusted regions */
 	{ SYS_munmap, "munmap", U, chk_range, "touching trusted or frozen memory (a hugetlb mapping: rounded to its huge page size)", "EPERM" },
+	{ SYS_munlock, "munlock", U, chk_range, "touching trusted memory (liberim locks it in RAM: unlocked, the kernel may write it to swap)", "EPERM" },
+	{ SYS_munlockall, "munlockall", U, NULL, "unlocks trusted memory too (swap)", "EPERM" },
 	{ SYS_madvise, "madvise", U, chk_madvise, "touching trusted memory (any advice); frozen memory (all but NORMAL/RANDOM/SEQUENTIAL/WILLNEED/DONTDUMP/DODUMP); DONTNEED/FREE/REMOVE on executable memory", "EPERM" },
 	{ SYS_process_madvise, "process_madvise", U, NULL, "advice on any process's memory", "EPERM" },
 	{ SYS_pkey_free, "pkey_free", U, chk_pkey_free, "the trusted key", "EPERM" },

@@ -4,7 +4,8 @@
 # stopped) and none (the control: the same reads find the secrets), each
 # dynamic (with the early/late modules) and static; and rt_fini (erim_fini
 # all or nothing, one way, no stale trusted stack after it) the same way; rt_dontdump (trusted ranges out of core
-# dumps); rt_tcb (trusted code's own %fs, rseq closed).
+# dumps); rt_tcb (trusted code's own %fs, rseq closed); rt_mlock (trusted
+# ranges locked in RAM on fault; under erim-tem in tem/native_tem.sh).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -24,5 +25,6 @@ $b/rt_dontdump --backend=none
 $b/rt_tcb mprotect
 $b/rt_tcb none
 $b/rt_tcb_static mprotect
+$b/rt_mlock --backend=mprotect
 EOF2
 sh_done rt_harden_native

@@ -6,15 +6,20 @@
 # way, no stale trusted stack or thread block after it: red team rounds 1
 # and 7) under mpk, dynamic and static, and its control under none; rt_dontdump (every
 # trusted range out of core dumps) under mpk; rt_tcb (trusted code's own
-# %fs, rseq closed: red team round 4) the same way.  Ten programs in one
-# TCG guest: 300 s was not enough on a loaded machine, hence --timeout 900.
+# %fs, rseq closed: red team round 4) the same way; rt_mlock (trusted
+# ranges locked in RAM on fault, a small RLIMIT_MEMLOCK: notice or
+# ERIM_REQUIRE=mlock) under mpk, without erim-tem (untrusted munlock works:
+# the control) and under it (munlock refused, the lock carried over the
+# registration's fresh pages).  Twelve programs in one TCG guest: 300 s was
+# not enough on a loaded machine, hence --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
-	--file "$b/.libs/dlclean.so" -- \
+	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" -- \
 	"$b/rt_harden" --backend=mpk ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_fini" --backend=mpk ';;' "$b/rt_fini_static" --backend=mpk ';;' \
 	"$b/rt_fini" --backend=none ';;' "$b/rt_dontdump" --backend=mpk ';;' \
-	"$b/rt_tcb" mpk ';;' "$b/rt_tcb_static" mpk ';;' "$b/rt_tcb" none
+	"$b/rt_tcb" mpk ';;' "$b/rt_tcb_static" mpk ';;' "$b/rt_tcb" none ';;' \
+	"$b/rt_mlock" --backend=mpk ';;' "$top_builddir/tem/erim-tem" rt_mlock --backend=mpk --under-tem

@@ -28,6 +28,10 @@ sh_status "missing program reported" 125 "$tem" --quiet /nonexistent/program
 "$tem" "$t/tem_liberim" --under-tem; count $? "liberim under erim-tem"
 "$t/tem_liberim" --without; count $? "liberim without erim-tem"
 ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding erim-tem without it"
+# liberim locks trusted ranges in RAM (rt_mlock.c): under erim-tem untrusted
+# munlock of them is refused and the lock survives the registration's fresh
+# pages; the control without erim-tem (munlock works) is in rt_harden_native.sh
+"$tem" "$builddir/harden/rt_mlock" --backend=mprotect --under-tem; count $? "rt_mlock under erim-tem"
 
 # start-up code and its own memory file (tem_memfd_startup.c)
 "$tem" "$t/tem_memfd_startup" rdwr; count $? "start-up cannot open its own /proc/self/mem read-write"

@@ -51,7 +51,7 @@ struct erim_config {
 };
 
 /* Initialise erim with CFG (NULL: defaults, overridden by the environment:
- * ERIM_BACKEND=mpk|mprotect|none|auto, ERIM_REQUIRE=mpk[,tem], ERIM_INSPECT=
+ * ERIM_BACKEND=mpk|mprotect|none|auto, ERIM_REQUIRE=mpk[,tem][,mlock], ERIM_INSPECT=
  * refuse|noexec|patch|off, ERIM_QUIET=1).  On success the calling thread is in
  * the untrusted domain.  Fails closed: on error nothing stays half set up.
  * -EALREADY on a second call, -ENOTSUP when a demanded back end is missing. */

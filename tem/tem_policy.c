@@ -170,44 +170,6 @@ static struct tem_maps_walk each_vma(pid_t tid, uint64_t start, uint64_t end,
 #define MAPS_UNREADABLE "the memory map could not be read"
 static const char maps_unreadable[] = MAPS_UNREADABLE;
 
-/* Access mode (O_RDONLY/O_WRONLY/O_RDWR) of TID's fd FD, or -errno.  One
- * open, one read, one close (no stdio: its set-up costs two more calls). */
-static int fd_accmode(pid_t tid, long fd)
-{
-	char name[64], buf[1024], *l;
-	int f, mode = -ENOENT;
-	ssize_t n;
-
-	snprintf(name, sizeof name, "/proc/%d/fdinfo/%ld", (int)tid, fd);
-	if ((f = tem_proc_open(name, O_RDONLY)) < 0)
-		return -errno;
-	do
-		n = read(f, buf, sizeof buf - 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		mode = -errno;
-		close(f);
-		return mode;
-	}
-	close(f);
-	buf[n] = 0;
-	/* "pos:\t0\nflags:\t0100002\n...": flags is the second line, well
-	 * inside the first read */
-	for (l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-		unsigned long fl;
-
-		if (sscanf(l, "flags: %lo", &fl) == 1) {
-			mode = (int)(fl & O_ACCMODE);
-			break;
-		}
-	}
-	return mode;
-}
-
-int tem_fd_accmode(pid_t tid, long fd)
-{
-	return fd_accmode(tid, fd);
-}
 
 static int add_exec_vma(const struct tem_vma *v, void *arg)
 {
@@ -261,7 +223,7 @@ static int writable_fd_table(pid_t tgid, pid_t r, void *arg)
 
 		snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
 		if (tem_proc_stat(p, &st) == 0 && st.st_dev == w->dev && st.st_ino == w->ino &&
-		    fd_accmode(r, fd) != O_RDONLY)
+		    tem_fd_accmode(r, fd) != O_RDONLY)
 			w->found = 1;
 	}
 	closedir(d);
@@ -374,7 +336,7 @@ static int xwriter_fd_table(pid_t tgid, pid_t r, void *arg)
 
 		snprintf(p, sizeof p, "/proc/%d/fd/%ld", (int)r, fd);
 		if (tem_proc_stat(p, &st) != 0 || !tem_execfile_known(st.st_dev, st.st_ino) ||
-		    fd_accmode(r, fd) == O_RDONLY)
+		    tem_fd_accmode(r, fd) == O_RDONLY)
 			continue;
 		k = readlinkat(tem_procfd(), p + 6, link, sizeof link - 1);
 		link[k > 0 ? k : 0] = 0;
@@ -991,7 +953,7 @@ static void chk_mmap(struct tem_call *c)
 	/* a cheap early answer on the fd as it is now; the verdict on the
 	 * file (file_exec_rule) is given on what the kernel really mapped */
 	snprintf(name, sizeof name, "/proc/%d/fd/%ld", (int)c->t->tid, fd);
-	if (tem_proc_stat(name, &st) == 0 && fd_accmode(c->t->tid, fd) != O_RDONLY) {
+	if (tem_proc_stat(name, &st) == 0 && tem_fd_accmode(c->t->tid, fd) != O_RDONLY) {
 		refuse(c, EPERM, "refused (executable mapping of a file opened for writing)");
 		return;
 	}
@@ -1181,10 +1143,10 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		/* by identity, for every caller (tem_target.c); start-up code
 		 * may read its own memory (liberim inspects execute-only code
 		 * so); registration is refused while such an fd exists */
-		if (c->domain[0] == 's' && (owner == c->t->proc->tgid || owner == c->t->tgid) && fd_accmode(c->t->tid, ret) == O_RDONLY)
+		if (c->domain[0] == 's' && (owner == c->t->proc->tgid || owner == c->t->tgid) && tem_fd_accmode(c->t->tid, ret) == O_RDONLY)
 			bad = NULL;
 	} else if (((long)sfs.f_type == DEBUGFS_MAGIC || (long)sfs.f_type == TRACEFS_MAGIC) &&
-	           fd_accmode(c->t->tid, ret) != O_RDONLY) {
+	           tem_fd_accmode(c->t->tid, ret) != O_RDONLY) {
 		/* kernel knobs below every protection key (x86/init_pkru is
 		 * the PKRU every signal handler starts with): by the file
 		 * system the fd really is on, whatever path led there */
@@ -1200,7 +1162,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		/* untrusted code, and start-up code of processes that never
 		 * registered (an exec'd helper): the bytes behind another
 		 * traced process's executable mappings are its memory too */
-		acc = fd_accmode(c->t->tid, ret);
+		acc = tem_fd_accmode(c->t->tid, ret);
 		if (tem_storage_refused(&st, (long)sfs.f_type, acc, &bad))
 			;   /* swap, disks, hibernation: page contents of trusted memory (tem_target.c) */
 		else if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))

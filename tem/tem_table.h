@@ -65,8 +65,6 @@ int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const 
  * read once (one scan of a table), else at every call. */
 int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why);
 void tem_storage_batch(int on);
-/* O_ACCMODE of TID's fd FD (its fdinfo), or -errno (tem_policy.c). */
-int tem_fd_accmode(pid_t tid, long fd);
 /* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
  * file or to physical memory; -1 if the fds of *HOLDER could not be read
  * (the caller refuses). */
@@ -103,6 +101,9 @@ const char *tem_proc_next(DIR *d);
  * as empty): callers ask tem_thread_live(TGID, TID) again after the scan
  * and scan anew (or refuse) if it is no longer 1. */
 pid_t tem_group_reader(pid_t tgid);
+/* O_ACCMODE (O_RDONLY/O_WRONLY/O_RDWR) of TID's fd FD, from its fdinfo, or
+ * -errno. */
+int tem_fd_accmode(pid_t tid, long fd);
 /* 1 if thread TID of TGID runs (not a zombie, not exiting), 0 if not, -errno. */
 int tem_thread_live(pid_t tgid, pid_t tid);
 /* Every fd table of thread group TGID, each once: FN(TGID, READER, ARG)

@@ -224,7 +224,7 @@ static int tag_all(int key)
 	}
 	if (key == 0)
 		return 0;
-	for (size_t i = 0; i <= L->max_threads; i++) {
+	for (size_t i = 0; i <= L->max_threads + 1; i++) {   /* + the gap above the last */
 		r = pkey_mprotect_((char *)L->stacks + i * stride, ERIM_STACK_GAP, PROT_NONE, key);
 		if (r < 0) {
 			set_err("pkey_mprotect of a trusted stack guard page failed: %s", strerror(-r));

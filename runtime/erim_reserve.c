@@ -58,7 +58,11 @@ int erim__reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 	L->heap_size = heap_size;
 	L->stack_size = stack_size;
 	L->max_threads = max_threads;
-	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_STACK_GAP);
+	/* slot k: [gap][stack] at k * stride; one more gap above the last
+	 * stack, so a runaway write up from the top of the last trusted stack
+	 * stops there instead of running into the next mapping (red team 16,
+	 * prov_leak: into the trusted heap) */
+	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_STACK_GAP) + ERIM_STACK_GAP;
 	L->rt = reserve_map(L->rt_size);
 	L->heap = reserve_map(L->heap_size);
 	L->stacks = reserve_map(L->stacks_size);

@@ -186,6 +186,10 @@ int erim__fini_probe(uint32_t mode)
 		              PROT_READ | PROT_WRITE, key) < 0)
 			return -EPERM;
 	}
+	if (L->stacks &&
+	    erim_sys4(SYS_pkey_mprotect, (long)((uintptr_t)L->stacks + (L->max_threads + 1) * stride),
+	              (long)ERIM_STACK_GAP, PROT_NONE, key) < 0)
+		return -EPERM;   /* the gap above the last stack */
 	return 0;
 }
 

@@ -10,7 +10,8 @@
 # ranges locked in RAM on fault, a small RLIMIT_MEMLOCK: notice or
 # ERIM_REQUIRE=mlock) under mpk, without erim-tem (untrusted munlock works:
 # the control) and under it (munlock refused, the lock carried over the
-# registration's fresh pages).  Twelve programs in one TCG guest: 300 s was
+# registration's fresh pages); rt_stackgap (a guard gap above the last
+# trusted stack: red team 16) under mpk.  Thirteen programs in one TCG guest: 300 s was
 # not enough on a loaded machine, hence --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
@@ -22,4 +23,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_fini" --backend=mpk ';;' "$b/rt_fini_static" --backend=mpk ';;' \
 	"$b/rt_fini" --backend=none ';;' "$b/rt_dontdump" --backend=mpk ';;' \
 	"$b/rt_tcb" mpk ';;' "$b/rt_tcb_static" mpk ';;' "$b/rt_tcb" none ';;' \
-	"$b/rt_mlock" --backend=mpk ';;' "$top_builddir/tem/erim-tem" rt_mlock --backend=mpk --under-tem
+	"$b/rt_mlock" --backend=mpk ';;' "$top_builddir/tem/erim-tem" rt_mlock --backend=mpk --under-tem ';;' \
+	"$b/rt_stackgap" --backend=mpk

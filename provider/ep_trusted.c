@@ -8,7 +8,8 @@
  * stack), intermediate big numbers, the PSS salt -- lives on the trusted
  * stack or in trusted heap blocks.  No function pointer this code calls comes
  * from untrusted memory: the hash vtables and the EC implementation are
- * BearSSL's const (RELRO) objects. */
+ * BearSSL's objects, linked into the trusted closure (provider/local.am), so
+ * the copies used here are in erim_trusted. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>

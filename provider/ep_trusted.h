@@ -17,8 +17,9 @@
  * memmove and memset read tuning variables from libc's writable .bss
  * (above 256 bytes), and untrusted code can rewrite them (doc/security.md,
  * "Not covered"; red team round 10).  These read nothing but their
- * arguments.  tests/provider/trusted_imports.sh checks that no trusted object
- * imports a libc string function. */
+ * arguments.  (The trusted closure, provider/local.am, would also redirect a
+ * memcpy call to liberim's erim_memcpy; tests/provider/trusted_imports.sh
+ * checks that none is left.) */
 static inline void ept_copy(void *d, const void *s, size_t n)
 {
 	__asm__ volatile("cld\n\trep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");

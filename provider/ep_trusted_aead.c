@@ -12,7 +12,8 @@
  * of them allocates or keeps global state: the per-record state (counter
  * blocks, GHASH accumulator, Poly1305 key) is on the trusted stack or in the
  * key's block, and every function pointer followed here comes from BearSSL's
- * const tables or getters, stored in trusted memory. */
+ * tables or getters, which the trusted closure (provider/local.am) keeps in
+ * erim_trusted, and is stored in trusted memory. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <string.h>

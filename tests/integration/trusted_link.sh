@@ -16,6 +16,9 @@
 #  - controls: --allow printf lets the printf object through (the refusal is
 #    the list's), --stub turns an import into a local stub that stops the
 #    process when called;
+#  - --report lists each import kept with its rule and reason (an allow
+#    file's comments, built-in, --gates), each stub used or not, the command
+#    line; a refused link leaves none;
 #  - the keyvault example's closure: no writable section outside
 #    erim_trusted, no global libsodium symbol, no libc string import.
 . "$srcdir/lib/sh_check.sh"
@@ -190,6 +193,40 @@ tlink -o "$tmp/rnd_cl.o" --stub getrandom "$tmp/rnd.o" >"$tmp/stub.out" 2>&1
 rc=$?
 cat "$tmp/stub.out"
 sh_result "--stub getrandom links" $rc
+
+# ---- --report: each import kept with its rule and reason
+printf '# why printf:\n# two lines\nprintf\nputs  # inline reason\n\n# a block a blank line ends\n\nqsort\n' >"$tmp/allow.list"
+cc_o pq <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+int tl_pq_impl(int *v, size_t n, const char *s) { qsort(v, n, sizeof *v, cmp); puts(s); printf("%d\n", v[0]); return v[0]; }
+EOF
+tlink -o "$tmp/pq_cl.o" --report "$tmp/pq.report" --allow-file "$tmp/allow.list" --allow 'getrandom # for the test' \
+	--stub getrandom --stub mmap "$tmp/pq.o" "$tmp/rnd.o" >"$tmp/pq.out" 2>&1
+rc=$?
+cat "$tmp/pq.out" "$tmp/pq.report"
+sh_result "--report: the link with an allow file succeeds" $rc
+rfield() { awk -F '\t' -v k="$1" -v s="$2" '$1 == k && $2 == s { print $3 }' "$tmp/pq.report"; }
+sh_check "--report: the comment lines above an ERE are its reason" \
+	test "$(rfield import printf)" = "--allow-file $tmp/allow.list: why printf: two lines"
+sh_check "--report: the comment on an ERE's line is its reason" \
+	test "$(rfield import puts)" = "--allow-file $tmp/allow.list: inline reason"
+sh_check "--report: an ERE without a comment says so (a blank line ends a comment block)" \
+	test "$(rfield import qsort)" = "--allow-file $tmp/allow.list: (no reason given)"
+sh_check "--report: built-in rules are named" \
+	test "$(rfield import erim_trusted_stub_called)" = "built-in: liberim's API"
+sh_check "--report: a used stub names its importer" \
+	test "$(rfield stub getrandom)" = "stops the process if called; imported by $tmp/rnd.o"
+sh_check "--report: an unused stub says so" test "$(rfield stub mmap)" = "imported by no input (unused)"
+sh_check "--report: the stubbed function is no import" test -z "$(rfield import getrandom)"
+awk -F '\t' '$1 == "import" { print $2 }' "$tmp/pq.report" | sort >"$tmp/pq.a"
+nm -u "$tmp/pq_cl.o" | awk 'NF == 2 { print $2 }' | sort -u >"$tmp/pq.b"
+sh_check "--report: the imports listed are the closure's" cmp -s "$tmp/pq.a" "$tmp/pq.b"
+sh_check "--report: the command line is recorded" grep -q "^command	'-o' '$tmp/pq_cl.o' '--report'" "$tmp/pq.report"
+echo stale >"$tmp/pf.report"
+tlink -o "$tmp/pf3_cl.o" --report "$tmp/pf.report" "$tmp/pf.o" >/dev/null 2>&1
+sh_check "--report: a refused link leaves no report (the stale one is gone)" test ! -e "$tmp/pf.report"
 sh_check "the stub replaces the import, local, calling erim_trusted_stub_called" \
 	sh -c "nm '$tmp/rnd_cl.o' | grep -q ' t getrandom\$' && nm -u '$tmp/rnd_cl.o' | grep -q ' U erim_trusted_stub_called\$' && ! nm -u '$tmp/rnd_cl.o' | grep -q ' getrandom\$'"
 if [ -r "$so" ]; then

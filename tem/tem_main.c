@@ -140,7 +140,7 @@ static int kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t
 	if (len)
 		list[0] = 0;
 	kill(t->tid, SIGKILL);     /* its thread group (a vfork child's is not proc->tgid) */
-	if (t->proc)
+	if ((scope & TEM_UNDO_VM) && t->proc)
 		kill(t->proc->tgid, SIGKILL);
 	t->doomed = 1;
 	for (i = 0; i < n; i++) {
@@ -375,7 +375,9 @@ static int freeze_begin(struct tem_group *g, struct tem_thread *owner)
 	for (i = 0; i < nthreads; i++) {
 		struct tem_thread *o = threads[i];
 
-		if (o == owner || o->grp != g || o->held || o->freeze_wait || o->doomed)
+		/* (a task erim-tem SIGKILLed is held like any other until it
+		 * is seen stopped or dead: the signal is not taken at once) */
+		if (o == owner || o->grp != g || o->held || o->freeze_wait)
 			continue;
 		/* a vfork parent sleeps (killable only) until its child execs
 		 * or exits, and then stops at PTRACE_EVENT_VFORK_DONE before
@@ -877,8 +879,17 @@ static int trace(void)
 		t->cur_status = st;
 		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
 			t = exec_takeover(t);   /* the task behind the TID changed: a new entry */
-		if (t->doomed)
-			continue;   /* SIGKILLed by erim-tem: it dies without running again */
+		if (t->doomed) {
+			/* SIGKILLed by erim-tem: never resumed, it dies where it
+			 * stopped; the stop still counts for a hold waiting for it */
+			if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
+				hold_stop(t, st);
+			} else {
+				t->held = 1;
+				t->held_status = st;
+			}
+			continue;
+		}
 		if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
 			hold_stop(t, st);
 			continue;

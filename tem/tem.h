@@ -104,16 +104,57 @@ struct tem_call {
 	long inject_nr;                /* inject_nr(inject_args) (tem_call_inject) */
 	uint64_t inject_args[6];
 	uint64_t inject_at;            /* non-zero: the `syscall` instruction to run it at (else rip - 2) */
+	/* What the call may leave, from the moment it runs past its seccomp
+	 * stop until its exit check is over, in something other tasks share
+	 * and that only the exit check undoes (the fd of a refused open in
+	 * the fd table, a mapping or a permission in the address space).
+	 * When the caller dies (or cannot be made to run the correction)
+	 * with its exit check pending, every task sharing that is stopped
+	 * before anyone is released (tem_main.c lost_correction).  0: not
+	 * declared, taken as TEM_UNDO_FILES | TEM_UNDO_VM (fail closed). */
+	unsigned undo;
 };
+
+#define TEM_UNDO_FILES 1u   /* an fd in the caller's fd table */
+#define TEM_UNDO_VM 2u      /* a mapping or permission in the caller's address space */
+#define TEM_UNDO_NONE 4u    /* declared: nothing beyond the caller itself */
+
+/* Declare what call C's effect reaches until its exit check is over
+ * (TEM_UNDO_*; a row may add to what another declared). */
+static inline void tem_call_undo(struct tem_call *c, unsigned what)
+{
+	c->undo |= what;
+}
+
+/* The scope of C's pending correction: TEM_UNDO_FILES and/or TEM_UNDO_VM. */
+static inline unsigned tem_call_undo_scope(const struct tem_call *c)
+{
+	unsigned s = c->undo & (TEM_UNDO_FILES | TEM_UNDO_VM);
+
+	return s ? s : (c->undo & TEM_UNDO_NONE) ? 0 : TEM_UNDO_FILES | TEM_UNDO_VM;
+}
 
 #define TEM_SIGSTACK_MAX 8
 #define TEM_SIGHOLD_MAX 32
 
+/* One per traced task, for as long as that task exists under that TID.
+ * Nothing in it is carried to another task: when the task behind a TID
+ * changes (PTRACE_EVENT_EXEC: de_thread gives the exec'ing thread the
+ * leader's TID and releases the leader silently) the entry is made anew
+ * (tem_main.c exec_takeover) with an explicit carry-over, and what the
+ * tasks are doing now (whether a leader has exited, who runs) is asked of
+ * the kernel when it matters, not remembered. */
 struct tem_thread {
 	pid_t tid;
 	pid_t tgid;                    /* its thread group (a vfork child shares the parent's proc, not its tgid) */
 	struct tem_proc *proc;
 	struct tem_group *grp;
+	/* its fd table: tasks with the same number may share one (the
+	 * creator's number when the clone shared the table, a new one at
+	 * fork and exec; unshare(CLONE_FILES) is not followed, so the number
+	 * over-approximates sharing: used only to decide whom to stop) */
+	unsigned long files;
+	int doomed;                    /* SIGKILLed by erim-tem: never dispatched or released again */
 	int in_vfork;                  /* blocked in vfork until the child execs or exits: runs no user code */
 	int attached;                  /* options set / first stop swallowed */
 	enum tem_tstate state;
@@ -124,7 +165,7 @@ struct tem_thread {
 	int mask_saved;
 	/* signals that arrived during TEM's own work (tem_sigdefer.c) */
 	size_t ndefer;
-	struct { siginfo_t si; int raised; } defer[TEM_SIGHOLD_MAX];
+	struct tem_defer { siginfo_t si; int raised; } defer[TEM_SIGHOLD_MAX];
 	int rseq_registered;
 	struct { uint64_t ptr; uint32_t len, sig; } rseq;  /* the area registered */
 	int inject_cont;               /* an injected call runs to its seccomp stop under PTRACE_CONT (tem_main.c inject) */
@@ -140,7 +181,6 @@ struct tem_thread {
 	int held;                      /* stopped and held: held_status replays later */
 	int held_status;
 	int freeze_wait;               /* interrupted for a freeze, stop not seen yet */
-	int leader_gone;               /* a thread-group leader found exited (a zombie until the group ends) */
 	/* signals held while the thread runs trusted code (tem_signal.c) */
 	int sig_stepping;              /* single-stepped until it leaves trusted code */
 	int sig_dr;                    /* debug registers armed on the WRPKRU sites */
@@ -168,6 +208,8 @@ struct tem_thread *const *tem_all_threads(size_t *n);
 struct tem_thread *tem_thread_find(pid_t tid);
 struct tem_thread *tem_thread_get(pid_t tid);
 void tem_thread_drop(struct tem_thread *t);
+/* A number for a new fd table (tem_thread.files). */
+unsigned long tem_files_new(void);
 struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy);
 void tem_proc_put(struct tem_proc *p);
 struct tem_group *tem_group_new(void);

@@ -300,6 +300,7 @@ int tem_freeze_judge(struct tem_call *c)
 		 * a row may replace the exit check with its own */
 		c->needs_freeze = 1;
 		c->on_exit = exit_held;
+		tem_call_undo(c, TEM_UNDO_NONE);   /* judged whole at entry: nothing to undo at the exit */
 	}
 	for (k = 0; k < t.n; k++) {
 		uint64_t s = t.s[k].start, e = t.s[k].end;

@@ -120,12 +120,86 @@ static void log_decision(const struct tem_call *c)
 	        c->domain ? c->domain : "start-up", c->why[0] ? c->why : "allowed");
 }
 
+/* What to do with a stopped thread: the loop's single restart point. */
+enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
+
+/* SIGKILL T's thread group and every traced task that may share with T
+ * what SCOPE names (TEM_UNDO_VM: its address space; TEM_UNDO_FILES: its fd
+ * table), marking each doomed: it is never dispatched or released again.
+ * Tasks of a hold are stopped, and SIGKILL ends a ptrace stop without
+ * returning to user space, so none of them runs another instruction.  The
+ * TIDs go into LIST; returns how many of them are outside T's thread
+ * group and were not doomed already (tasks that would have lived on). */
+static int kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t len)
+{
+	size_t i, n, used = 0;
+	struct tem_thread *const *all = tem_all_threads(&n);
+	pid_t tgid = t->tgid ? t->tgid : t->proc ? t->proc->tgid : t->tid;
+	int others = 0;
+
+	if (len)
+		list[0] = 0;
+	kill(t->tid, SIGKILL);     /* its thread group (a vfork child's is not proc->tgid) */
+	if ((scope & TEM_UNDO_VM) && t->proc)
+		kill(t->proc->tgid, SIGKILL);
+	t->doomed = 1;
+	for (i = 0; i < n; i++) {
+		struct tem_thread *o = all[i];
+
+		if (o == t || !((o->tgid && o->tgid == tgid) || ((scope & TEM_UNDO_VM) && t->proc && o->proc == t->proc) ||
+		                ((scope & TEM_UNDO_FILES) && t->files && o->files == t->files)))
+			continue;
+		kill(o->tid, SIGKILL);
+		if (!o->doomed && o->tgid != tgid)
+			others++;
+		o->doomed = 1;
+		if (used + 16 < len)
+			used += (size_t)snprintf(list + used, len - used, "%s%d", used ? " " : "", (int)o->tid);
+	}
+	return others;
+}
+
 static void kill_process(struct tem_call *c)
 {
+	char list[256];
+
 	log_decision(c);
-	kill(c->t->tid, SIGKILL);   /* its thread group (a vfork child's is not proc->tgid) */
-	if (c->t->proc)
-		kill(c->t->proc->tgid, SIGKILL);
+	/* "the process" is the address space: every task sharing it (a
+	 * CLONE_VM clone, a vfork parent or child is not in the thread
+	 * group), and the fd table too when the call's effect is there */
+	kill_sharers(c->t, TEM_UNDO_VM | (tem_call_undo_scope(c) & TEM_UNDO_FILES), list, sizeof list);
+}
+
+/* T died, or cannot be made to run what its exit check still had to do,
+ * with that exit check pending (its call ran past the seccomp stop; the
+ * correction -- the close of a refused open's fd, the munmap of a refused
+ * mapping, execute taken back -- may never run): whatever the call left in
+ * the fd table or address space it shares with others stays there.  Fail
+ * closed: every task sharing what the call reaches (tem_call_undo_scope)
+ * is SIGKILLed before anyone is released; they were held, so none of them
+ * ran since the call began.  WHAT says what happened to T. */
+static enum tem_restart lost_correction(struct tem_thread *t, const char *what)
+{
+	struct tem_call *c = &t->call;
+	unsigned scope = tem_call_undo_scope(c);
+	char call[160], list[256] = "";
+	int others;
+
+	format_call(c, call, sizeof call);
+	if (!scope) {
+		tem_log(2, "pid %d: %s: the task %s before its exit check was over (nothing beyond the caller to undo)",
+		        (int)t->tid, call, what);
+		return TEM_R_NONE;
+	}
+	others = kill_sharers(t, scope, list, sizeof list);
+	tem_log(others ? 1 : 2, "pid %d: %s by %s code: the task %s before its exit check was over%s%s%s; what the "
+	        "call may have left in the %s it shares is not undone: SIGKILL to every task sharing it, before any "
+	        "is released%s%s",
+	        (int)t->tid, call, c->domain ? c->domain : "start-up", what, c->why[0] ? " (verdict: " : "", c->why,
+	        c->why[0] ? ")" : "",
+	        scope == TEM_UNDO_FILES ? "fd table" : scope == TEM_UNDO_VM ? "address space" : "fd table and address space",
+	        list[0] ? ": " : "", list);
+	return TEM_R_NONE;
 }
 
 /* 1 if erim-tem's filter is the only one its tracees carry: erim-tem
@@ -151,8 +225,9 @@ static int no_own_filter(void)
 
 /* Inject NR(ARGS) into T, stopped at a syscall-exit stop with registers CUR
  * (what the interrupted call returns with, restored when the injection is
- * over), at AT if not 0, else back on the interrupted `syscall`. */
-static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const struct user_regs_struct *cur,
+ * over), at AT if not 0, else back on the interrupted `syscall`.  0, or -1
+ * when T's registers cannot be set (the call will not run). */
+static int inject(struct tem_thread *t, long nr, const uint64_t args[6], const struct user_regs_struct *cur,
                    uint64_t at)
 {
 	struct user_regs_struct r;
@@ -168,7 +243,7 @@ static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const 
 	for (i = 0; i < 6; i++)
 		tem_set_arg(&r, i, args[i]);
 	if (tem_setregs(t->tid, &r) != 0)
-		return;
+		return -1;
 	t->inj_nr = nr;
 	t->inj_ip = r.rip + 2;
 	for (i = 0; i < 6; i++)
@@ -193,6 +268,7 @@ static void inject(struct tem_thread *t, long nr, const uint64_t args[6], const 
 			t->mask_saved = 1;
 	}
 	t->state = TEM_T_INJECT;
+	return 0;
 }
 
 static void unblock(struct tem_thread *t)
@@ -202,9 +278,6 @@ static void unblock(struct tem_thread *t)
 		tem_log(1, "pid %d: cannot restore the signal mask after an injected call: %s", (int)t->tid, strerror(errno));
 	t->mask_saved = 0;
 }
-
-/* What to do with a stopped thread: the loop's single restart point. */
-enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
 
 /* An injected call must run: the kernel can skip or divert one before
  * ptrace or seccomp sees it (Syscall User Dispatch -- refused, but not
@@ -231,11 +304,13 @@ static enum tem_restart inject_failed(struct tem_thread *t, const char *what)
 {
 	const struct tem_sysrow *row = tem_sysrow_for(t->inj_nr);
 
+	char list[256];
+
 	tem_log(1, "pid %d: the %s erim-tem injected did not run (%s came instead: the kernel skipped or "
 	        "diverted it); process stopped", (int)t->tid, row ? row->name : "system call", what);
-	kill(t->tid, SIGKILL);
-	if (t->proc)
-		kill(t->proc->tgid, SIGKILL);
+	/* the call may have been the correction of a refusal (a close, a
+	 * munmap) or a step of a grant: everyone sharing what it was for */
+	kill_sharers(t, TEM_UNDO_VM | tem_call_undo_scope(&t->call), list, sizeof list);
 	return TEM_R_NONE;
 }
 
@@ -300,18 +375,38 @@ static int freeze_begin(struct tem_group *g, struct tem_thread *owner)
 	for (i = 0; i < nthreads; i++) {
 		struct tem_thread *o = threads[i];
 
-		if (o == owner || o->grp != g || o->held || o->freeze_wait || o->in_vfork || o->leader_gone)
+		/* (a task erim-tem SIGKILLed is held like any other until it
+		 * is seen stopped or dead: the signal is not taken at once) */
+		if (o == owner || o->grp != g || o->held || o->freeze_wait)
+			continue;
+		/* a vfork parent sleeps (killable only) until its child execs
+		 * or exits, and then stops at PTRACE_EVENT_VFORK_DONE before
+		 * any instruction of its own: that stop is held like any
+		 * other.  Set at its PTRACE_EVENT_VFORK stop, cleared at that
+		 * one (or at exec), so the flag cannot outlive the wait. */
+		if (o->in_vfork)
 			continue;
 		/* a leader that exited while other threads run stays a zombie
 		 * (reported only when the group ends) and never stops: waiting
 		 * for it would hold the group forever.  Only a leader lingers
-		 * so; other threads are reported and dropped when they exit. */
+		 * so; other threads are reported and dropped when they exit.
+		 * Asked of the kernel at every hold, never remembered: the TID
+		 * of a zombie leader is the exec'ing thread's after de_thread
+		 * (red team 17, rt_leader_exec). */
 		if (o->proc && o->tid == (o->tgid ? o->tgid : o->proc->tgid) && tem_thread_live(o->tid, o->tid) == 0) {
-			o->leader_gone = 1;
 			tem_log(2, "pid %d: thread-group leader has exited; not held", (int)o->tid);
 			continue;
 		}
 		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) == 0) {
+			o->freeze_wait = 1;
+			g->freeze_pending++;
+		} else if (errno != ESRCH) {
+			/* a task of ours that cannot be interrupted cannot be
+			 * held: stop it, and wait for its death like a stop */
+			tem_log(1, "pid %d: task %d cannot be held (%s): stopped", (int)owner->tid, (int)o->tid,
+			        strerror(errno));
+			kill(o->tid, SIGKILL);
+			o->doomed = 1;
 			o->freeze_wait = 1;
 			g->freeze_pending++;
 		}
@@ -345,6 +440,8 @@ static void thaw(struct tem_group *g)
 		enum tem_restart rs;
 
 		o->held = 0;
+		if (o->doomed)
+			continue;   /* SIGKILLed while held: never released */
 		rs = dispatch(o, o->held_status, &sig);
 		after_dispatch(o, rs, sig);
 	}
@@ -362,7 +459,8 @@ static void hold_stop(struct tem_thread *t, int st)
 	if (!t->freeze_wait)
 		return;
 	t->freeze_wait = 0;
-	if (--p->freeze_pending == 0 && (owner = tem_thread_find(p->freeze_owner)) != NULL && owner->held) {
+	if (--p->freeze_pending == 0 && (owner = tem_thread_find(p->freeze_owner)) != NULL && owner->held &&
+	    !owner->doomed) {
 		int sig;
 		enum tem_restart rs;
 
@@ -461,8 +559,11 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	tem_exit_fn fn;
 	long ret;
 
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof info, &info) <= 0)
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof info, &info) <= 0) {
+		if (t->state != TEM_T_RUNNING)   /* the exit check cannot run */
+			return lost_correction(t, "could not be read at its stop");
 		return TEM_R_RESUME;
+	}
 	if (t->state == TEM_T_INJECT && info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		uint64_t args[6];
 
@@ -503,9 +604,17 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
 	c->inject = 0;
 	if (fn)
 		fn(c, ret);
-	if (c->inject)    /* the exit check's verdict: run one more call first
+	if (c->inject &&  /* the exit check's verdict: run one more call first
 	                   * (the checks change no general register: R is current) */
-		inject(t, c->inject_nr, c->inject_args, &r, c->inject_at);
+	    inject(t, c->inject_nr, c->inject_args, &r, c->inject_at) != 0) {
+		const struct tem_sysrow *row = tem_sysrow_for(c->inject_nr);
+		char what[96];
+
+		t->state = TEM_T_INJECT;   /* pending: the group stays held until T's end is seen */
+		snprintf(what, sizeof what, "could not be made to run the %s its exit check injects",
+		         row ? row->name : "system call");
+		return lost_correction(t, what);
+	}
 	if (t->state == TEM_T_INJECT)
 		return TEM_R_RESUME;   /* fn injected a call: its exit comes next */
 	unblock(t);
@@ -542,6 +651,7 @@ static void adopt(struct tem_thread *parent, pid_t child_tid)
 		ch->rseq_registered = parent->rseq_registered;   /* the kernel copies it without CLONE_VM */
 		ch->rseq = parent->rseq;
 	}
+	ch->files = (shares & TEM_SHARE_FILES) && parent->files ? parent->files : tem_files_new();
 	if (parent->grp && shares) {
 		ch->grp = parent->grp;
 		ch->grp->refs++;
@@ -610,39 +720,8 @@ static enum tem_restart dispatch(struct tem_thread *t, int st, int *sig)
 			return TEM_R_RESUME;
 		case PTRACE_EVENT_STOP:
 			return TEM_R_RESUME;   /* an interrupt whose hold is over, or a group-stop */
-		case PTRACE_EVENT_EXEC: {
-			struct tem_thread *former;
-
-			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && (pid_t)msg != t->tid &&
-			    (former = tem_thread_find((pid_t)msg)) != NULL)
-				tem_thread_drop(former);
-			/* a new image: nothing registered, nothing trusted yet;
-			 * exec unshared the fd table and the handlers too, so
-			 * the task now shares nothing with its former group.
-			 * An image exec'd from a process that had registered
-			 * (itself, a fork or vfork child with its copy of the
-			 * registration, or a descendant of such an image)
-			 * runs, but never registers: its start-up ran what
-			 * the exec's caller chose (tem_register). */
-			tem_mem_fd_drop(t);   /* bound to the former image's mm */
-			pid_t after = t->proc ? (t->proc->registered ? t->proc->tgid : t->proc->exec_after_reg) : 0;
-
-			tem_proc_put(t->proc);
-			t->proc = tem_proc_new(t->tid, NULL);
-			t->proc->exec_after_reg = after;
-			if (after)
-				tem_log(2, "pid %d: new image exec'd after process %d registered: it may run, "
-				        "but it will not be allowed to register", (int)t->tid, (int)after);
-			t->tgid = t->tid;
-			tem_group_put(t->grp);
-			t->grp = tem_group_new();
-			t->in_vfork = 0;
-			t->state = TEM_T_RUNNING;
-			t->nsig = 0;
-			t->rseq_registered = 0;
-			tem_signal_reset(t);
-			return TEM_R_RESUME;
-		}
+		case PTRACE_EVENT_EXEC:
+			return TEM_R_RESUME;   /* the entry was made anew when the stop was seen (exec_takeover) */
 		default:
 			return TEM_R_RESUME;
 		}
@@ -684,6 +763,92 @@ static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
 		thaw(g);
 }
 
+/* Task T no longer exists under its TID: it died (its exit was reported),
+ * or de_thread released it (a leader whose TID an exec'ing thread took) or
+ * gave it another TID (the exec'ing thread).  A correction its exit check
+ * still had to make is lost: fail closed (lost_correction).  Its group stops
+ * waiting for it; if it was the task whose call held the group, the others
+ * are released. */
+static void task_gone(struct tem_thread *t, const char *what)
+{
+	struct tem_group *p = t->grp;
+	struct tem_thread *owner;
+	pid_t pid = t->tid;
+	int sig;
+	enum tem_restart rs;
+
+	if (t->state != TEM_T_RUNNING)
+		lost_correction(t, what);
+	t->held = 0;
+	if (p && p->freeze_owner && t->freeze_wait) {
+		t->freeze_wait = 0;   /* it will never stop now */
+		p->freeze_pending--;
+	}
+	if (p)
+		p->refs++;            /* its group outlives T for the checks below */
+	tem_thread_drop(t);
+	if (p && p->freeze_owner == pid) {
+		thaw(p);              /* the owner is gone: release the others (the doomed stay) */
+	} else if (p && p->freeze_owner && p->freeze_pending == 0 &&
+	           (owner = tem_thread_find(p->freeze_owner)) != NULL && owner->held && !owner->doomed) {
+		owner->held = 0;      /* the last one it waited for is gone */
+		rs = dispatch(owner, owner->held_status, &sig);
+		after_dispatch(owner, rs, sig);
+	}
+	tem_group_put(p);
+}
+
+/* PTRACE_EVENT_EXEC of TID, seen now (T: the entry of that TID).  A new
+ * image: nothing registered, nothing trusted yet; exec unshared the fd
+ * table and the handlers and replaced the mm, so the task shares nothing
+ * with its former group and is not held with it.  When a thread other
+ * than the leader exec'd, de_thread gave it the leader's TID and released
+ * the leader without an exit report: T is then the entry of a task that
+ * no longer exists, and the exec'ing task's own entry is under its former
+ * TID (the event message).  Either way no field of an old entry may carry
+ * over by accident (red team 17: a "leader has exited, do not hold it"
+ * flag did, and the new image's main thread was never held again): both
+ * old entries go as tasks that are gone, and the TID gets a new entry,
+ * with an explicit carry-over of what belongs to the exec'ing task and
+ * survives exec: whether its line of processes had registered (one trusted
+ * start-up per line: tem_register) and the signals erim-tem re-raised for
+ * it that are still pending in the kernel (tem_sigdefer.c). */
+static struct tem_thread *exec_takeover(struct tem_thread *t)
+{
+	pid_t tid = t->tid, after;
+	int st = t->cur_status;
+	unsigned long msg = 0;
+	struct tem_thread *from = t, *former, *nt;
+	const struct tem_proc *fp;
+	size_t ndefer;
+	struct tem_defer defer[TEM_SIGHOLD_MAX];
+
+	if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid &&
+	    (former = tem_thread_find((pid_t)msg)) != NULL)
+		from = former;
+	fp = from->proc ? from->proc : t->proc;
+	after = fp ? (fp->registered ? fp->tgid : fp->exec_after_reg) : 0;
+	ndefer = from->ndefer;
+	memcpy(defer, from->defer, sizeof defer);
+	if (from != t)
+		task_gone(t, "was released by de_thread (another thread exec'd)");
+	task_gone(from, "exec'd");
+	nt = tem_thread_get(tid);   /* new: both old entries are dropped */
+	nt->proc = tem_proc_new(tid, NULL);
+	nt->proc->exec_after_reg = after;
+	nt->grp = tem_group_new();
+	nt->files = tem_files_new();
+	nt->tgid = tid;
+	nt->attached = 1;
+	nt->cur_status = st;
+	nt->ndefer = ndefer;
+	memcpy(nt->defer, defer, sizeof defer);
+	if (after)
+		tem_log(2, "pid %d: new image exec'd after process %d registered: it may run, "
+		        "but it will not be allowed to register", (int)tid, (int)after);
+	return nt;
+}
+
 static int trace(void)
 {
 	int st, sig;
@@ -704,33 +869,27 @@ static int trace(void)
 		}
 		t = tem_thread_get(pid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			struct tem_group *p = t->grp;
-			struct tem_thread *owner;
-
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-			t->held = 0;
-			if (p && p->freeze_owner && t->freeze_wait) {
-				t->freeze_wait = 0;   /* it will never stop now */
-				p->freeze_pending--;
-			}
-			if (p)
-				p->refs++;            /* its group outlives T for the checks below */
-			tem_thread_drop(t);
-			if (p && p->freeze_owner == pid) {
-				thaw(p);              /* the owner died: release the others */
-			} else if (p && p->freeze_owner && p->freeze_pending == 0 &&
-			           (owner = tem_thread_find(p->freeze_owner)) != NULL && owner->held) {
-				owner->held = 0;      /* the last one it waited for is gone */
-				rs = dispatch(owner, owner->held_status, &sig);
-				after_dispatch(owner, rs, sig);
-			}
-			tem_group_put(p);
+			task_gone(t, "died");
 			continue;
 		}
 		if (!WIFSTOPPED(st))
 			continue;
 		t->cur_status = st;
+		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+			t = exec_takeover(t);   /* the task behind the TID changed: a new entry */
+		if (t->doomed) {
+			/* SIGKILLed by erim-tem: never resumed, it dies where it
+			 * stopped; the stop still counts for a hold waiting for it */
+			if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
+				hold_stop(t, st);
+			} else {
+				t->held = 1;
+				t->held_status = st;
+			}
+			continue;
+		}
 		if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
 			hold_stop(t, st);
 			continue;
@@ -858,6 +1017,7 @@ int main(int argc, char **argv)
 
 		t->proc = tem_proc_new(main_pid, NULL);
 		t->grp = tem_group_new();
+		t->files = tem_files_new();
 		t->tgid = main_pid;
 		t->attached = 1;
 	}

@@ -779,6 +779,7 @@ static void check_prot_exec(struct tem_call *c, uint64_t addr, uint64_t len, uin
 	tem_set_arg(&c->regs, 2, prot & ~(uint64_t)PROT_EXEC);
 	c->on_exit = exit_grant;
 	c->needs_freeze = 1;   /* no task sharing the memory may change the range until granted */
+	tem_call_undo(c, TEM_UNDO_VM);   /* execute taken back, fresh pages: in the shared mm */
 	why(c, "inspecting (runs without execute first)");
 }
 
@@ -838,9 +839,12 @@ static void chk_mprotect(struct tem_call *c)
 
 static void exit_mmap_refused(struct tem_call *c, long ret)
 {
-	(void)ret;
 	c->final_ret = -EPERM;
 	c->set_ret = 1;
+	if (ret != 0) {   /* the refused mapping stays in the address space: stop every task sharing it */
+		c->kill = 1;
+		why(c, "refused (the munmap of the refused mapping failed: %ld; process stopped)", ret);
+	}
 }
 
 /* After an executable file mmap ran without execute: the mapping the kernel
@@ -882,9 +886,12 @@ static void exit_mmap_judge(struct tem_call *c, long ret)
 
 static void exit_mmap_eacces(struct tem_call *c, long ret)
 {
-	(void)ret;
 	c->final_ret = -EACCES;
 	c->set_ret = 1;
+	if (ret != 0) {   /* the writable view of an executable file stays: stop every task sharing the mm */
+		c->kill = 1;
+		why(c, "refused (the munmap of the refused shared writable mapping failed: %ld; process stopped)", ret);
+	}
 }
 
 /* After a shared writable file mmap: the file the kernel really mapped (the
@@ -935,6 +942,7 @@ static void chk_mmap(struct tem_call *c)
 			c->x[1] = len;
 			c->on_exit = exit_mmap_shared_w;
 			c->needs_freeze = 1;
+			tem_call_undo(c, TEM_UNDO_VM);   /* a refused view is unmapped at the exit */
 		}
 		return;
 	}
@@ -967,6 +975,7 @@ static void chk_mmap(struct tem_call *c)
 	tem_set_arg(&c->regs, 2, (prot & ~(uint64_t)PROT_EXEC) | PROT_READ);
 	c->on_exit = exit_mmap_judge;
 	c->needs_freeze = 1;
+	tem_call_undo(c, TEM_UNDO_VM);   /* a refused mapping is unmapped at the exit, a granted one made fresh */
 	why(c, "inspecting (mapped without execute first)");
 }
 
@@ -1107,9 +1116,13 @@ static void chk_seccomp(struct tem_call *c)
 
 static void exit_refused_fd(struct tem_call *c, long ret)
 {
-	(void)ret;
 	c->final_ret = -EPERM;
 	c->set_ret = 1;
+	if (ret != 0) {   /* the refused fd stays in a table others may share: stop them (TEM_UNDO_FILES) */
+		c->kill = 1;
+		why(c, "refused (the close of the refused fd %" PRIu64 " failed: %ld; every task sharing the fd table "
+		    "stopped)", c->x[0], ret);
+	}
 }
 
 /* 1 if ST is /dev/userfaultfd (by device number, whatever the name). */
@@ -1178,7 +1191,10 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		return;
 	c->refuse_errno = EPERM;
 	why(c, "refused (opened %s%s%s%s; fd closed again)", bad, link[0] ? " = " : "", link[0] ? link : "", "");
+	/* ("closed again" by the close injected below; if the caller dies
+	 * first, every task sharing the table is stopped: TEM_UNDO_FILES) */
 	args[0] = (uint64_t)ret;
+	c->x[0] = (uint64_t)ret;
 	c->on_exit = exit_refused_fd;
 	tem_call_inject(c, SYS_close, args);
 }
@@ -1260,6 +1276,11 @@ static void chk_open(struct tem_call *c)
 	 * of the group (SCM_RIGHTS) or judged opens of /proc/PID/fd. */
 	c->needs_freeze = 1;
 	c->on_exit = exit_fd_check;
+	/* the fd is in the table from its install until the exit check's
+	 * close: if the caller dies first (a SIGKILL from outside the group,
+	 * red team 17 rt_owner_death), every task sharing the table is
+	 * stopped before any is released (tem_main.c lost_correction) */
+	tem_call_undo(c, TEM_UNDO_FILES);
 }
 
 /* rt_sigreturn restores kernel state from user memory: the registers

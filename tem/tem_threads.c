@@ -93,6 +93,13 @@ struct tem_thread *tem_thread_get(pid_t tid)
 	return t;
 }
 
+unsigned long tem_files_new(void)
+{
+	static unsigned long next;
+
+	return ++next;
+}
+
 struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy)
 {
 	struct tem_proc *p = xcalloc(1, sizeof *p);

@@ -306,7 +306,7 @@ static int init_locked(const struct erim_config *cfg)
 	struct erim_config c = { 0 };
 	enum erim_backend be;
 	long key = -1;
-	int r, tagged = 0, handler = 0, sealed = 0, pku;
+	int r, tagged = 0, handler = 0, sealed = 0, pku, allkeys = 0;
 	struct erim_grange g[16];
 	size_t ng = 0, heap_size, stack_size, max_threads;
 
@@ -440,6 +440,28 @@ static int init_locked(const struct erim_config *cfg)
 	if (r < 0)
 		goto fail;
 
+	/* Kernels that write signal frames with every key enabled (Linux 6.12+):
+	 * liberim's signal stacks in trusted memory (erim_sigstack.c), entered
+	 * in the registry here so they get the key; switched on below unless
+	 * erim-tem (which stops such frames itself) is attached. */
+	ranges_remove_kind_what("signal stacks");
+	erim__ro.sigstk_lo = 0;
+	erim__ro.sigstack_claim = NULL;
+	if (be == ERIM_BACKEND_MPK) {
+		allkeys = erim__sigstack_probe();
+		if (allkeys < 0) {
+			set_err("cannot tell whether this kernel writes signal frames with every "
+			        "protection key enabled (probe failed: %s)", strerror(-allkeys));
+			r = allkeys;
+			goto fail;
+		}
+		if (allkeys) {
+			r = erim__sigstack_reserve(max_threads + 1, errbuf, sizeof errbuf);
+			if (r < 0)
+				goto fail;
+		}
+	}
+
 	erim__ro.vec = vec_kind();
 	/* entry 0's way to erim_fini's trusted wipe: stored here, every time,
 	 * before the page is sealed (erim_entries.c calls nothing above it) */
@@ -458,6 +480,11 @@ static int init_locked(const struct erim_config *cfg)
 		r = tag_all((int)key);
 		if (r < 0)
 			goto fail;
+		if (allkeys && erim__sigstack_guards((int)key) < 0) {
+			set_err("cannot make the guard pages of liberim's signal stacks inaccessible");
+			r = -EPERM;
+			goto fail;
+		}
 	} else {
 		erim__ro.pkru_t = erim__ro.pkru_u = 0;
 	}
@@ -507,6 +534,15 @@ static int init_locked(const struct erim_config *cfg)
 		r = erim__rseq_seal(errbuf, sizeof errbuf);
 		if (r < 0)
 			goto fail;
+	}
+	/* signal frames away from the interrupted %rsp (erim_sigstack.c) */
+	if (allkeys && !tem_attached) {
+		r = erim__sigstack_activate();
+		if (r < 0) {
+			set_err("cannot give this thread its signal stack in trusted memory: %s",
+			        strerror(-r));
+			goto fail;
+		}
 	}
 	if (c.inspect == ERIM_INSPECT_OFF)
 		notice(&c, "erim: notice: load-time inspection is off (ERIM_INSPECT=off)\n");

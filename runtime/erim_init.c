@@ -440,28 +440,9 @@ static int init_locked(const struct erim_config *cfg)
 	if (r < 0)
 		goto fail;
 
-	/* Kernels that write signal frames with every key enabled (Linux 6.12+):
-	 * liberim's signal stacks in trusted memory (erim_sigstack.c), entered
-	 * in the registry here so they get the key; switched on below unless
-	 * erim-tem (which stops such frames itself) is attached. */
 	ranges_remove_kind_what("signal stacks");
 	erim__ro.sigstk_lo = 0;
 	erim__ro.sigstack_claim = NULL;
-	if (be == ERIM_BACKEND_MPK) {
-		allkeys = erim__sigstack_probe();
-		if (allkeys < 0) {
-			set_err("cannot tell whether this kernel writes signal frames with every "
-			        "protection key enabled (probe failed: %s)", strerror(-allkeys));
-			r = allkeys;
-			goto fail;
-		}
-		if (allkeys) {
-			r = erim__sigstack_reserve(max_threads + 1, errbuf, sizeof errbuf);
-			if (r < 0)
-				goto fail;
-		}
-	}
-
 	erim__ro.vec = vec_kind();
 	/* entry 0's way to erim_fini's trusted wipe: stored here, every time,
 	 * before the page is sealed (erim_entries.c calls nothing above it) */
@@ -480,11 +461,7 @@ static int init_locked(const struct erim_config *cfg)
 		r = tag_all((int)key);
 		if (r < 0)
 			goto fail;
-		if (allkeys && erim__sigstack_guards((int)key) < 0) {
-			set_err("cannot make the guard pages of liberim's signal stacks inaccessible");
-			r = -EPERM;
-			goto fail;
-		}
+
 	} else {
 		erim__ro.pkru_t = erim__ro.pkru_u = 0;
 	}
@@ -535,12 +512,32 @@ static int init_locked(const struct erim_config *cfg)
 		if (r < 0)
 			goto fail;
 	}
-	/* signal frames away from the interrupted %rsp (erim_sigstack.c) */
-	if (allkeys && !tem_attached) {
-		r = erim__sigstack_activate();
+	/* Kernels that write signal frames with every key enabled (Linux 6.12+),
+	 * without erim-tem (which stops such frames itself; nothing new under
+	 * it): liberim's signal stacks in trusted memory, every handler entered
+	 * there (erim_sigstack.c).  The page is opened for the registry entry. */
+	if (be == ERIM_BACKEND_MPK && !tem_attached) {
+		allkeys = erim__sigstack_probe();
+		if (allkeys < 0) {
+			set_err("cannot tell whether this kernel writes signal frames with every "
+			        "protection key enabled (probe failed: %s)", strerror(-allkeys));
+			r = allkeys;
+			goto fail;
+		}
+	}
+	if (allkeys) {
+		r = ro_seal(PROT_READ | PROT_WRITE);
+		if (r < 0)
+			goto fail;
+		r = erim__sigstack_setup(max_threads + 1, (int)key, errbuf, sizeof errbuf);
+		if (ro_seal(PROT_READ) < 0 && r >= 0)
+			r = -EPERM;
+		if (r >= 0)
+			r = erim__sigstack_activate();
 		if (r < 0) {
-			set_err("cannot give this thread its signal stack in trusted memory: %s",
-			        strerror(-r));
+			if (!errbuf[0])
+				set_err("cannot give this thread its signal stack in trusted memory: %s",
+				        strerror(-r));
 			goto fail;
 		}
 	}
@@ -645,6 +642,7 @@ int erim_fini(void)
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
 	erim__fini_reset();
 	erim__mp_reset();
+	erim__sigstack_off();        /* handlers back to the trampolines (erim_sigstack.c) */
 	erim__violation_uninstall();
 	erim__ro.pkey = -1;
 	erim__ro.pkru_t = erim__ro.pkru_u = 0;

@@ -15,7 +15,8 @@
  *      fork runs on its parent's;
  *   3. the relay (C, trusted) checks the frame, copies it to untrusted memory
  *      or stops the process;
- *   4. the whole stack is wiped, %rsp moves to the copy, checked WRPKRU to
+ *   4. the frame and the relay's part of the stack are wiped, %rsp moves to
+ *      the copy, checked WRPKRU to
  *      PKRU_U, and the handler continues in erim_signal.c's trampoline as if
  *      the kernel had called it there (its return address is the frame's
  *      pretcode: rt_sigreturn from the copy).
@@ -69,7 +70,7 @@ erim__sig_site_enter:
 	movq 16(%rsp), %r12                     /* sig, siginfo, ucontext of the copy */
 	movq 24(%rsp), %r13
 	movq 32(%rsp), %r14
-	movq 40(%rsp), %rdi                     /* wipe the whole stack */
+	movq 40(%rsp), %rdi                     /* wipe the frame and the relay's stack */
 	movq 48(%rsp), %rcx
 	subq %rdi, %rcx
 	shrq $3, %rcx
@@ -96,12 +97,14 @@ erim__sig_site_exit:
 	jmp *%rbp
 7:	/* Another owner.  A stack whose owner is no thread of this process is
 	 * taken over: a child after fork (or vfork) inherits its parent's
-	 * sigaltstack and its record.  A live owner, or none: refused.  No
-	 * stack is used here. */
+	 * sigaltstack and its record.  So is one with no owner (erim_fini's
+	 * trusted wipe cleared the record; no thread's sigaltstack is on an
+	 * unclaimed stack otherwise, and its content is zeros, which the relay
+	 * refuses).  A live owner: refused.  No stack is used here. */
 	movl %eax, %ebx                         /* the caller's thread id */
 	movl (%r10,%r8,4), %r12d                /* the owner */
 	testl %r12d, %r12d
-	jz 8f
+	jz 5f
 	movl $39, %eax                          /* getpid */
 	syscall
 	movl %eax, %edi
@@ -111,7 +114,7 @@ erim__sig_site_exit:
 	syscall
 	cmpq $-3, %rax                          /* ESRCH: not a thread of this process */
 	jne 8f
-	movl %r12d, %eax
+5:	movl %r12d, %eax
 	lock cmpxchgl %ebx, (%r10,%r8,4)
 	jne 8f
 	jmp 6b

@@ -369,26 +369,37 @@ int erim__violation_install(void)
 
 /* erim_sigstack.c, at erim_init: from now on the kernel enters every handler
  * of liberim's at ENTRY on the thread's signal stack (erim_sigentry.S); the
- * handlers installed so far move there. */
+ * handlers installed so far move there.  ENTRY 0 (erim_fini): back to the
+ * trampolines, as installed without the signal stacks. */
 void erim__signal_use_entry(uintptr_t entry)
 {
+	uintptr_t old;
+
 	erim_lock(&tab_lock);
 	tab_write(1);
-	tab.entry = entry;
+	old = tab.entry;
 	for (int sig = 1; sig < NSIG_K; sig++) {
 		struct ksig k;
+		uintptr_t h;
 
 		if (sig == SIGKILL || sig == SIGSTOP || ksigaction(sig, NULL, &k) != 0)
 			continue;
-		if (k.handler == (uintptr_t)trampoline) {
+		h = k.handler;
+		if (old && h == old)
+			h = tab.cont[sig];
+		if (h == (uintptr_t)trampoline) {
 			k = tab.ent[sig];
-			kernel_handler(sig, &k, (uintptr_t)trampoline);
-			ksigaction(sig, &k, NULL);
-		} else if (k.handler == (uintptr_t)segv_handler) {
-			kernel_handler(sig, &k, (uintptr_t)segv_handler);
-			ksigaction(sig, &k, NULL);
+		} else if (h == (uintptr_t)segv_handler) {
+			k.flags = SA_SIGINFO | SA_ONSTACK;
+			k.mask = 0;
+		} else {
+			continue;
 		}
+		tab.entry = entry;
+		kernel_handler(sig, &k, h);
+		ksigaction(sig, &k, NULL);
 	}
+	tab.entry = entry;
 	tab_write(0);
 	erim_unlock(&tab_lock);
 }

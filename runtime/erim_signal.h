@@ -23,10 +23,10 @@ uintptr_t erim__signal_cont(int sig, int *onstack) ERIM_HIDDEN;
 /* erim_sigstack.c: liberim's signal stacks in trusted memory, on kernels
  * that write signal frames with every key enabled (not under erim-tem) */
 int erim__sigstack_probe(void) ERIM_HIDDEN;
-int erim__sigstack_reserve(size_t n, char *err, size_t errlen) ERIM_HIDDEN;
-int erim__sigstack_guards(int key) ERIM_HIDDEN;
+int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen) ERIM_HIDDEN;
 long erim__sigstack_claim(void) ERIM_HIDDEN;
 int erim__sigstack_activate(void) ERIM_HIDDEN;
+void erim__sigstack_off(void) ERIM_HIDDEN;
 extern const char erim__gate_code_start[] ERIM_HIDDEN;               /* erim_gate.S */
 extern const char erim__gate_code_end[] ERIM_HIDDEN;
 

@@ -136,9 +136,10 @@ static uint32_t *owner_active(void)
 	return (uint32_t *)region;
 }
 
-/* Before the key is applied (erim_init): map the stacks and enter them in the
- * registry (tag_all keys them; dontdump_all keeps them out of core dumps). */
-int erim__sigstack_reserve(size_t n, char *err, size_t errlen)
+/* erim_init, after the erim-tem hand-shake found none, with the read-only page
+ * open: map the stacks, enter them in the registry, key them (the guard page
+ * at the bottom of each inaccessible), keep them out of core dumps. */
+int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 {
 	size_t hdr = erim_page_round(OWNER_HDR + n * sizeof(uint32_t));
 	uint32_t r[4];
@@ -163,6 +164,12 @@ int erim__sigstack_reserve(size_t n, char *err, size_t errlen)
 			return -ENOMEM;
 		}
 	}
+	if (erim_sys4(SYS_pkey_mprotect, (long)region, (long)region_size, PROT_READ | PROT_WRITE,
+	              key) != 0 ||
+	    erim_sys3(SYS_madvise, (long)region, (long)region_size, MADV_DONTDUMP) != 0) {
+		erim_snprintf(err, errlen, "cannot key liberim's signal stacks");
+		return -EPERM;
+	}
 	if (erim__ranges_add((uintptr_t)region, (uintptr_t)region + region_size, "signal stacks",
 	                     ERIM_R_SWITCHED) < 0) {
 		erim_snprintf(err, errlen, "too many trusted ranges");
@@ -175,16 +182,13 @@ int erim__sigstack_reserve(size_t n, char *err, size_t errlen)
 	erim_cpuid(0xd, 9, r);
 	erim__ro.sigstk_pkru_off = r[0] >= 4 ? r[1] : 0;
 	erim__ro.sigstack_claim = erim__sigstack_claim;
-	return 0;
-}
-
-/* After tag_all: the guard page at the bottom of each stack, keyed too. */
-int erim__sigstack_guards(int key)
-{
-	for (uint64_t i = 0; i < erim__ro.sigstk_n; i++)
+	for (uint64_t i = 0; i < n; i++)
 		if (erim_sys4(SYS_pkey_mprotect, (long)(erim__ro.sigstk_lo + i * ERIM_SIGSTK_STRIDE),
-		              ERIM_SIGSTK_GUARD, PROT_NONE, key) != 0)
+		              ERIM_SIGSTK_GUARD, PROT_NONE, key) != 0) {
+			erim_snprintf(err, errlen, "cannot make the guard pages of liberim's signal "
+			              "stacks inaccessible");
 			return -EPERM;
+		}
 	return 0;
 }
 
@@ -240,6 +244,21 @@ int erim__sigstack_activate(void)
 	erim__sigstk_tls = (uint32_t)r + 1;
 	erim__signal_use_entry((uintptr_t)erim__sig_entry);
 	return 0;
+}
+
+/* erim_fini, after the trusted ranges were replaced by fresh memory: the
+ * handlers go back to the trampolines, the calling thread's sigaltstack to
+ * none (other threads' point at the fresh, untagged memory, which their
+ * handlers, without SA_ONSTACK now, no longer use). */
+void erim__sigstack_off(void)
+{
+	stack_t ss = { NULL, SS_DISABLE, 0 };
+
+	if (!erim__signal_entry_active())
+		return;
+	erim__signal_use_entry(0);
+	erim_sys3(SYS_sigaltstack, (long)&ss, 0, 0);
+	erim__sigstk_tls = 0;
 }
 
 /* ---- the relay (trusted, on the thread's signal stack) ---------------------- */
@@ -333,7 +352,10 @@ void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 	o->sig = (uintptr_t)sig;
 	o->si = fdst + SF_INFO;
 	o->uc = fdst + SF_UC;
-	o->zlo = base + ERIM_SIGSTK_GUARD;
+	/* what the entry wipes: the frame and everything the relay wrote below
+	 * it (a few hundred bytes; 8 KiB is generous), not the whole stack */
+	o->zlo = frame - (base + ERIM_SIGSTK_GUARD) > 8192 ? (frame - 8192) & ~(uintptr_t)7
+	                                                   : base + ERIM_SIGSTK_GUARD;
 	o->zhi = top;
 }
 

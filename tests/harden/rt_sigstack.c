@@ -64,8 +64,8 @@ TEST(mechanism)
 
 	REQUIRE(kernel_altstack(&cur) == 0);
 	on = !(cur.ss_flags & SS_DISABLE) && erim_overlaps_trusted(cur.ss_sp, cur.ss_size);
-	printf("  kernel %s every key enabled for frames; this thread's sigaltstack: %s\n",
-	       allkeys ? "enables" : "does not enable",
+	printf("  kernel writes frames with every key enabled: %s; this thread's sigaltstack: %s\n",
+	       allkeys ? "yes" : "no",
 	       on ? "liberim's, in trusted memory" : "none of liberim's");
 	CHECK(on == (mpk && allkeys), "liberim's trusted signal stack is %s, expected %s",
 	      on ? "on" : "off", mpk && allkeys ? "on" : "off");

@@ -629,6 +629,7 @@ int erim_fini(void)
 		return r;
 	}
 	/* point of no return: the trusted data is gone */
+	erim__sigstack_off();        /* handlers back to the trampolines (erim_sigstack.c) */
 	r = ro_seal(PROT_READ | PROT_WRITE);
 	if (r < 0)
 		erim__fini_halfway("unsealing the read-only page", r);
@@ -642,7 +643,6 @@ int erim_fini(void)
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
 	erim__fini_reset();
 	erim__mp_reset();
-	erim__sigstack_off();        /* handlers back to the trampolines (erim_sigstack.c) */
 	erim__violation_uninstall();
 	erim__ro.pkey = -1;
 	erim__ro.pkru_t = erim__ro.pkru_u = 0;

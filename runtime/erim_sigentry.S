@@ -10,9 +10,10 @@
  *      check, as in every gate);
  *   2. %rsp must lie inside a stack of liberim's (above its guard page) whose
  *      owner is the calling thread's kernel id (gettid, not %fs): anyone can
- *      jump here with any %rsp.  A stack whose owner is no thread of this
- *      process (tgkill(pid, owner, 0): ESRCH) is taken over: a child after
- *      fork runs on its parent's;
+ *      jump here with any %rsp (a child after fork claims its own stack
+ *      first, erim_sigstack.c; a stack is never taken over here: another
+ *      thread could be running on it while the kernel writes a frame for
+ *      its inheritor);
  *   3. the relay (C, trusted) checks the frame, copies it to untrusted memory
  *      or stops the process;
  *   4. the frame and the relay's part of the stack are wiped, %rsp moves to
@@ -59,8 +60,8 @@ erim__sig_site_enter:
 	jz 8f
 	movq RO(ERIM_RO_SIGSTK_OWNER), %r10
 	cmpl (%r10,%r8,4), %eax                 /* the calling thread's own */
-	jne 7f
-6:	movq %rsp, %rdi                         /* the frame */
+	jne 8f
+	movq %rsp, %rdi                         /* the frame */
 	subq $64, %rsp
 	andq $-16, %rsp
 	movq %rsp, %rsi                         /* struct erim_relay_out */
@@ -95,29 +96,6 @@ erim__sig_site_exit:
 	movq %r14, %rdx
 	xorl %eax, %eax
 	jmp *%rbp
-7:	/* Another owner.  A stack whose owner is no thread of this process is
-	 * taken over: a child after fork (or vfork) inherits its parent's
-	 * sigaltstack and its record.  So is one with no owner (erim_fini's
-	 * trusted wipe cleared the record; no thread's sigaltstack is on an
-	 * unclaimed stack otherwise, and its content is zeros, which the relay
-	 * refuses).  A live owner: refused.  No stack is used here. */
-	movl %eax, %ebx                         /* the caller's thread id */
-	movl (%r10,%r8,4), %r12d                /* the owner */
-	testl %r12d, %r12d
-	jz 5f
-	movl $39, %eax                          /* getpid */
-	syscall
-	movl %eax, %edi
-	movl %r12d, %esi
-	xorl %edx, %edx
-	movl $234, %eax                         /* tgkill(pid, owner, 0) */
-	syscall
-	cmpq $-3, %rax                          /* ESRCH: not a thread of this process */
-	jne 8f
-5:	movl %r12d, %eax
-	lock cmpxchgl %ebx, (%r10,%r8,4)
-	jne 8f
-	jmp 6b
 8:	/* not this thread's signal stack: report (no stack used) and stop */
 	movl $1, %eax
 	movl $2, %edi

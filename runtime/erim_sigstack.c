@@ -229,6 +229,25 @@ long erim__sigstack_claim(void)
 	return (long)idx;
 }
 
+/* A child after fork inherits its parent's sigaltstack, whose owner is the
+ * parent's thread: before it returns from fork (pthread_atfork's child
+ * handlers run first; the child has no other thread yet) it claims a stack of
+ * its own through the gate.  Until then a signal to it stops it. */
+static int atfork_done;
+
+static void after_fork(void)
+{
+	long r;
+
+	if (!erim__signal_entry_active())
+		return;
+	r = erim__sigstack_call();
+	if (r < 0)
+		erim__fatal("erim: the child after fork got no signal stack of liberim's (%ld); "
+		            "process stopped\n", r);
+	erim__sigstk_tls = (uint32_t)r + 1;
+}
+
 /* erim_init, still trusted, not under erim-tem: on from here; the caller gets
  * its stack, and every handler moves to the entry. */
 int erim__sigstack_activate(void)
@@ -242,6 +261,11 @@ int erim__sigstack_activate(void)
 		return (int)r;
 	}
 	erim__sigstk_tls = (uint32_t)r + 1;
+	if (!atfork_done && pthread_atfork(NULL, NULL, after_fork) != 0) {
+		*owner_active() = 0;
+		return -ENOMEM;
+	}
+	atfork_done = 1;
 	erim__signal_use_entry((uintptr_t)erim__sig_entry);
 	return 0;
 }

@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "erim.h"
-#include <sys/utsname.h>
+#include "erim_kernel.h"
 
 #include "sf_erim.h"
 #include "sf_trusted.h"
@@ -237,17 +237,6 @@ static int child(void)
 	return 0;
 }
 
-/* 1 when the kernel release is 6.12 or later (frames written with every key
- * enabled); the program's expectation for mpk depends on it */
-static int kernel_allkeys(void)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return -1;
-	return ma > 6 || (ma == 6 && mi >= 12);
-}
 
 static char errlog[65536];
 static size_t errlen;
@@ -256,7 +245,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	pid_t pid;
-	int st = 0, mpk, allkeys = kernel_allkeys(), worked, killed_segv = 0, reported = 0;
+	int st = 0, mpk, allkeys = erim_kernel_allkeys_frames(), worked, killed_segv = 0, reported = 0;
 	int pfd[2];
 
 	if (argc < 2) {

@@ -30,24 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "erim.h"
+#include "erim_kernel.h"
 #include "erim_check.h"
 
 static int mpk, allkeys;
 
-static int kernel_allkeys(void)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return -1;
-	return ma > 6 || (ma == 6 && mi >= 12);
-}
 
 /* the kernel's sigaltstack of the calling thread */
 static int kernel_altstack(stack_t *cur)
@@ -306,7 +297,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mpk = !strcmp(be, "mpk");
-	allkeys = kernel_allkeys() == 1;
+	allkeys = erim_kernel_allkeys_frames() == 1;
 	c.backend = mpk ? ERIM_BACKEND_MPK : ERIM_BACKEND_NONE;
 	c.require_mpk = mpk;
 	c.quiet = 1;

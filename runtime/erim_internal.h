@@ -151,6 +151,7 @@ struct erim_ro {
 	struct erim_prog_ss *sigstk_prog; /* untrusted: the program's own sigaltstack, per stack */
 	uint32_t sigstk_pkru_off;        /* PKRU's offset in the XSAVE area */
 	long (*sigstack_claim)(void);    /* entry 0 -> erim_sigstack.c (trusted) */
+	uintptr_t (*signal_cont)(int sig, int *onstack); /* erim_sigrelay.c -> erim_signal.c */
 };
 
 /* the program's own sigaltstack request, recorded per liberim signal stack */
@@ -216,7 +217,9 @@ void erim__drop_mpk(void) ERIM_HIDDEN;
 /* The layers below the gate's C users, bottom up (tests/arch/import_graph.sh
  * keeps them free of circles): erim_abort.S; erim_gate_refuse.c; the slots
  * and slow path, the direct path, the mprotect hooks, the thread-exit key;
- * the gate (erim_gate.S); the entry table and callbacks above it. */
+ * the signal entry and its relay (erim_sigentry.S, erim_sigrelay.c: their
+ * WRPKRU sites are in the gate's table); the gate (erim_gate.S); the entry
+ * table and callbacks above it; erim_sigstack.c above those. */
 
 /* abort paths (erim_abort.S) */
 __attribute__((noreturn)) void erim__die_msg(const char *msg, size_t len) ERIM_HIDDEN;

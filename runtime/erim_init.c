@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "erim_arch.h"
@@ -172,6 +173,19 @@ static void notice(const struct erim_config *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+}
+
+/* Linux 6.12 and later write signal frames with every protection key enabled
+ * ("x86/pkeys: Update PKRU to enable all pkeys before XSAVE"); only used when
+ * erim_sigstack.c's probe cannot tell. */
+static int erim__kernel_allkeys_release(void)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return -1;
+	return ma > 6 || (ma == 6 && mi >= 12);
 }
 
 /* Which vector registers the gate has to scrub. */
@@ -519,10 +533,18 @@ static int init_locked(const struct erim_config *cfg)
 	if (be == ERIM_BACKEND_MPK && !tem_attached) {
 		allkeys = erim__sigstack_probe();
 		if (allkeys < 0) {
-			set_err("cannot tell whether this kernel writes signal frames with every "
-			        "protection key enabled (probe failed: %s)", strerror(-allkeys));
-			r = allkeys;
-			goto fail;
+			/* the probe could not tell (every key in use, say): the
+			 * release decides -- 6.12 brought the change */
+			allkeys = erim__kernel_allkeys_release();
+			if (allkeys < 0) {
+				set_err("cannot tell whether this kernel writes signal frames with "
+				        "every protection key enabled (probe and uname failed)");
+				r = -ENOTSUP;
+				goto fail;
+			}
+			notice(&c, "erim: notice: the signal-frame probe failed; Linux %s frames "
+			       "with every protection key enabled by its release\n",
+			       allkeys ? "writes" : "does not write");
 		}
 	}
 	if (allkeys) {

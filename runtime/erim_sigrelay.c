@@ -43,6 +43,16 @@ static const char *range_name(uintptr_t a, uintptr_t e)
 	return "?";
 }
 
+/* The relay's only stores to untrusted memory, with the trusted PKRU: the
+ * destination was checked against every trusted range (erim-audit names this
+ * routine, tests/audit/audit_policy.c). */
+void erim__sig_copy_out(uintptr_t dst, uintptr_t src, size_t n) ERIM_HIDDEN;
+__attribute__((noinline, no_stack_protector))
+void erim__sig_copy_out(uintptr_t dst, uintptr_t src, size_t n)
+{
+	erim_copy((void *)dst, (const void *)src, n);
+}
+
 __attribute__((no_stack_protector))
 void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 {
@@ -106,9 +116,9 @@ void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 		            "written into trusted memory (%s); it was written on liberim's signal "
 		            "stack instead, nothing was copied; process stopped\n", sig, (void *)pc,
 		            (void *)isp, (void *)fdst, (void *)sp, range_name(fdst, sp));
-	erim_copy((void *)fdst, (const void *)frame, SF_SIZE);
-	erim_copy((void *)xdst, (const void *)fp, ext);
-	((ucontext_t *)(fdst + SF_UC))->uc_mcontext.fpregs = (fpregset_t)xdst;
+	uc->uc_mcontext.fpregs = (fpregset_t)xdst;   /* the copy's, in the frame it is made from */
+	erim__sig_copy_out(fdst, frame, SF_SIZE);
+	erim__sig_copy_out(xdst, fp, ext);
 	o->rsp = fdst;
 	o->cont = erim__ro.signal_cont(sig, &onstack);
 	o->sig = (uintptr_t)sig;

@@ -41,13 +41,13 @@
  * owner; a stack whose owner thread is gone is reused. */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <ucontext.h>
 
 #include "erim_arch.h"
@@ -84,13 +84,15 @@ extern void erim__probe_handler(void) ERIM_HIDDEN;
 extern void erim__probe_restorer(void) ERIM_HIDDEN;
 
 /* 1: frames are written with every key enabled; 0: the key is honoured;
- * -errno: the probe could not tell */
+ * -errno: the probe could not tell (no key left for the child, no fork) */
 int erim__sigstack_probe(void)
 {
 	long pid, r;
 	int st = 0;
 
-	pid = erim_sys1(SYS_fork, 0);
+	/* clone with no exit signal: no SIGCHLD for the program's handler, and a
+	 * waitpid(-1) of the program's does not reap it (only __WALL does) */
+	pid = erim_sys6(SYS_clone, 0, 0, 0, 0, 0, 0);
 	if (pid < 0)
 		return (int)pid;
 	if (pid == 0) {
@@ -113,7 +115,7 @@ int erim__sigstack_probe(void)
 		erim_sys1(SYS_exit_group, 44);
 	}
 	do
-		r = erim_sys4(SYS_wait4, pid, (long)&st, 0, 0);
+		r = erim_sys4(SYS_wait4, pid, (long)&st, __WALL, 0);
 	while (r == -EINTR);
 	if (r < 0)
 		return (int)r;
@@ -343,22 +345,9 @@ struct start {
  * __pthread_create_2_1 (pthread_create is its weak alias in libc.a; this
  * strong reference links its object in).  The shared C library does not
  * export that name: liberim.so's link defines it as erim__pthread_create_dyn
- * (--defsym, runtime/local.am), the next pthread_create after liberim's. */
-typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+ * (erim_pthread_dyn.c, --defsym in runtime/local.am), the C library's own
+ * pthread_create. */
 extern int __pthread_create_2_1(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-int erim__pthread_create_dyn(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
-                             void *arg) ERIM_HIDDEN;
-int erim__pthread_create_dyn(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
-{
-	static pthread_create_fn real;
-
-	if (!real)
-		real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
-	if (!real)
-		erim__fatal("erim: cannot find the C library's pthread_create\n");
-	return real(t, a, fn, arg);
-}
-
 /* The new thread's first instruction of user code: its signal stack, then the
  * creator's signal mask (every signal was blocked until here). */
 static void *start_wrap(void *v)

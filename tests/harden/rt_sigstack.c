@@ -19,6 +19,12 @@
  *                 the program's request reads back
  *   thread        a signal in a new pthread reaches its handler
  *   nested        a handler that raises another signal: both run, nested
+ *   entry_jump    (6.12+, mpk) untrusted code jumps to liberim's signal entry
+ *                 (the kernel's handler, from a raw rt_sigaction query) with
+ *                 %rsp on its own stack, on another thread's liberim stack,
+ *                 or on its own liberim stack without a frame: each stops the
+ *                 process with liberim's report; the control is every other
+ *                 test, where the kernel enters it with a real frame
  *
  * `rt_sigstack mpk|none` (none: the control, no keys, no signal stacks; the
  * same behaviour is expected).  In the PKU guest (harden/vm_sig.sh),
@@ -285,6 +291,107 @@ TEST(nested)
 	sigaction(SIGUSR2, &sa, NULL);
 }
 
+/* ---- entry_jump ------------------------------------------------------------- */
+
+struct ksig {
+	uintptr_t handler;
+	unsigned long flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+
+static uintptr_t entry_addr, other_stack_sp;
+static pthread_mutex_t park_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t park_cv = PTHREAD_COND_INITIALIZER;
+static int parked;
+
+/* rsp := RSP, jump to ENTRY (never returns) */
+void st_jump(uintptr_t rsp, uintptr_t entry);
+__asm__(".text\n\t.globl st_jump\n\t.type st_jump,@function\nst_jump:\n\t"
+        "movq %rdi, %rsp\n\tjmp *%rsi\n\t.size st_jump, .-st_jump\n");
+
+static void *parker(void *arg)
+{
+	stack_t cur;
+
+	(void)arg;
+	pthread_mutex_lock(&park_mu);
+	if (kernel_altstack(&cur) == 0 && !(cur.ss_flags & SS_DISABLE))
+		other_stack_sp = (uintptr_t)cur.ss_sp + cur.ss_size - 256;
+	parked = 1;
+	pthread_cond_broadcast(&park_cv);
+	pthread_cond_wait(&park_cv, &park_mu);   /* until the process ends */
+	pthread_mutex_unlock(&park_mu);
+	return NULL;
+}
+
+static void child_jump_own_stack(void *a)
+{
+	volatile char here[64];
+
+	(void)a;
+	here[0] = 1;
+	st_jump((uintptr_t)here & ~15ul, entry_addr);
+}
+
+static void child_jump_other(void *a)
+{
+	pthread_t t;
+
+	(void)a;
+	if (pthread_create(&t, NULL, parker, NULL) != 0) {
+		printf("no thread\n");
+		return;
+	}
+	pthread_mutex_lock(&park_mu);
+	while (!parked)
+		pthread_cond_wait(&park_cv, &park_mu);
+	pthread_mutex_unlock(&park_mu);
+	if (!other_stack_sp) {
+		printf("the other thread has no signal stack\n");
+		return;
+	}
+	st_jump(other_stack_sp & ~15ul, entry_addr);
+}
+
+static void child_jump_own_sigstack(void *a)
+{
+	stack_t cur;
+
+	(void)a;
+	if (kernel_altstack(&cur) != 0 || (cur.ss_flags & SS_DISABLE)) {
+		printf("no signal stack\n");
+		return;
+	}
+	st_jump(((uintptr_t)cur.ss_sp + cur.ss_size - 4096) & ~15ul, entry_addr);
+}
+
+TEST(entry_jump)
+{
+	struct sigaction sa;
+	struct ksig k;
+
+	if (!(mpk && allkeys))
+		SKIP("liberim's signal entry exists only under mpk on kernels that write frames "
+		     "with every key enabled (6.12+)");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1_thread;
+	REQUIRE(sigaction(SIGUSR1, &sa, NULL) == 0);
+	REQUIRE(syscall(SYS_rt_sigaction, SIGUSR1, NULL, &k, 8) == 0);
+	entry_addr = k.handler;
+	CHECK(entry_addr != (uintptr_t)on_usr1_thread && (k.flags & SA_ONSTACK),
+	      "the kernel's handler is not liberim's entry with SA_ONSTACK");
+	CHECK_DIES("jump to the entry with %rsp on the thread's own stack", child_jump_own_stack,
+	           NULL, SIGSEGV, "signal entry reached with %rsp outside the calling thread's");
+	CHECK_DIES("jump to the entry with %rsp on another thread's liberim stack",
+	           child_jump_other, NULL, SIGSEGV,
+	           "signal entry reached with %rsp outside the calling thread's");
+	CHECK_DIES("jump to the entry with %rsp on its own liberim stack, no frame",
+	           child_jump_own_sigstack, NULL, SIGSEGV, "no signal frame of the kernel's");
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *be = argc > 1 ? argv[1] : "mpk";
@@ -312,5 +419,6 @@ int main(int argc, char **argv)
 	RUN(onstack);
 	RUN(thread);
 	RUN(nested);
+	RUN(entry_jump);
 	return check_done(suite);
 }

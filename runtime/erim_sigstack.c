@@ -288,11 +288,15 @@ void erim__sigstack_off(void)
 int sigaltstack(const stack_t *ss, stack_t *old)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-	uint32_t i = erim__sigstk_tls;
+	uint32_t i = 0;
 	struct erim_prog_ss *p;
 	int on;
 
-	if (!erim__signal_entry_active() || i == 0 || i > erim__ro.sigstk_n) {
+	/* no TLS before the mechanism is on: a sanitizer's run-time calls this
+	 * while it sets itself up, before liberim's TLS can be reached */
+	if (erim__signal_entry_active())
+		i = erim__sigstk_tls;
+	if (i == 0 || i > erim__ro.sigstk_n) {
 		long r = erim_sys3(SYS_sigaltstack, (long)ss, (long)old, 0);
 
 		if (r < 0) {

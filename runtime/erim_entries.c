@@ -60,7 +60,9 @@ out:
  * ERIM_INTERNAL_FINI: erim_fini's wipe of the trusted domain, which must run
  * with trusted rights (erim_wipe.c), through the hook in the sealed page
  * (erim_init stores it before sealing; NULL: no wipe).  The argument is
- * compared, never read. */
+ * compared, never read.  With ERIM_INTERNAL_SIGSTACK: the calling thread gets
+ * its signal stack in trusted memory (erim_sigstack.c, through the hook
+ * erim__ro.sigstack_claim; -ENOSYS when the mechanism is off). */
 static long release_entry(void *args)
 {
 	struct erim_slot *s = erim__my_slot();
@@ -69,6 +71,13 @@ static long release_entry(void *args)
 		long (*wipe)(struct erim_slot *) = erim__ro.fini_trusted;
 
 		return wipe ? wipe(s) : -EINVAL;
+	}
+	if (args == ERIM_INTERNAL_SIGSTACK) {
+		/* the calling thread's signal stack (erim_sigstack.c), through the
+		 * hook in the sealed page; it reads nothing of the caller's */
+		long (*claim)(void) = erim__ro.sigstack_claim;
+
+		return claim ? claim() : -ENOSYS;
 	}
 	if (s)
 		s->release = 1;
@@ -85,6 +94,13 @@ void erim__slot_thread_exit(void *unused)
 	(void)unused;
 	if (erim__tls_slot != 0 && erim_initialized() && release_id != ~0u)
 		erim_gate_call(release_id, NULL);
+}
+
+long erim__sigstack_call(void)
+{
+	if (release_id == ~0u)
+		return -EINVAL;
+	return erim_gate_call(release_id, ERIM_INTERNAL_SIGSTACK);
 }
 
 long erim__fini_call(void)

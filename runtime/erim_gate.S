@@ -621,6 +621,8 @@ erim__site_table:
 	.quad .Lsite_drop
 	.quad erim__abort_site                 /* erim_abort.S */
 	.quad .Lsite_gate_first_mpk
+	.quad erim__sig_site_enter             /* erim_sigentry.S */
+	.quad erim__sig_site_exit
 erim__site_table_end:
 
 	.section .note.GNU-stack,"",@progbits

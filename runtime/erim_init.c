@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "erim_arch.h"
@@ -176,6 +177,19 @@ static void notice(const struct erim_config *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+}
+
+/* Linux 6.12 and later write signal frames with every protection key enabled
+ * ("x86/pkeys: Update PKRU to enable all pkeys before XSAVE"); only used when
+ * erim_sigstack.c's probe cannot tell. */
+static int erim__kernel_allkeys_release(void)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return -1;
+	return ma > 6 || (ma == 6 && mi >= 12);
 }
 
 /* Which vector registers the gate has to scrub. */
@@ -394,7 +408,7 @@ static int init_locked(const struct erim_config *cfg)
 	struct erim_config c = { 0 };
 	enum erim_backend be;
 	long key = -1;
-	int r, tagged = 0, handler = 0, sealed = 0, locked = 0, pku;
+	int r, tagged = 0, handler = 0, sealed = 0, locked = 0, pku, allkeys = 0;
 	struct erim_grange g[16];
 	size_t ng = 0, heap_size, stack_size, max_threads;
 
@@ -528,6 +542,9 @@ static int init_locked(const struct erim_config *cfg)
 	if (r < 0)
 		goto fail;
 
+	ranges_remove_kind_what("signal stacks");
+	erim__ro.sigstk_lo = 0;
+	erim__ro.sigstack_claim = NULL;
 	erim__ro.vec = vec_kind();
 	/* entry 0's way to erim_fini's trusted wipe: stored here, every time,
 	 * before the page is sealed (erim_entries.c calls nothing above it) */
@@ -546,6 +563,7 @@ static int init_locked(const struct erim_config *cfg)
 		r = tag_all((int)key);
 		if (r < 0)
 			goto fail;
+
 	} else {
 		erim__ro.pkru_t = erim__ro.pkru_u = 0;
 	}
@@ -604,6 +622,60 @@ static int init_locked(const struct erim_config *cfg)
 		r = erim__rseq_seal(errbuf, sizeof errbuf);
 		if (r < 0)
 			goto fail;
+	}
+	/* Kernels that write signal frames with every key enabled (Linux 6.12+),
+	 * without erim-tem (which stops such frames itself; nothing new under
+	 * it): liberim's signal stacks in trusted memory, every handler entered
+	 * there (erim_sigstack.c).  The page is opened for the registry entry. */
+	if (be == ERIM_BACKEND_MPK && !tem_attached) {
+		allkeys = erim__sigstack_probe();
+		if (allkeys < 0) {
+			/* the probe could not tell (every key in use, say): the
+			 * release decides -- 6.12 brought the change */
+			allkeys = erim__kernel_allkeys_release();
+			if (allkeys < 0) {
+				set_err("cannot tell whether this kernel writes signal frames with "
+				        "every protection key enabled (probe and uname failed)");
+				r = -ENOTSUP;
+				goto fail;
+			}
+			notice(&c, "erim: notice: the signal-frame probe failed; Linux %s frames "
+			       "with every protection key enabled by its release\n",
+			       allkeys ? "writes" : "does not write");
+		}
+	}
+	if (allkeys) {
+		r = ro_seal(PROT_READ | PROT_WRITE);
+		if (r < 0)
+			goto fail;
+		r = erim__sigstack_setup(max_threads + 1, (int)key, errbuf, sizeof errbuf);
+		if (ro_seal(PROT_READ) < 0 && r >= 0)
+			r = -EPERM;
+		if (r >= 0)
+			r = erim__sigstack_activate();
+		if (r < 0) {
+			if (!errbuf[0])
+				set_err("cannot give this thread its signal stack in trusted memory: %s",
+				        strerror(-r));
+			goto fail;
+		}
+		/* the signal stacks hold frames of signals that interrupted
+		 * trusted code: locked in RAM like the other trusted ranges
+		 * (registered after lock_trusted ran: the last range) */
+		if (locked) {
+			const struct erim_rrange *rg = &erim__ro.ranges[erim__ro.nranges - 1];
+
+			r = lock_one(rg->start, rg->end - rg->start, 1);
+			if (r < 0 && require_mlock) {
+				set_err("ERIM_REQUIRE=mlock, but the trusted %s could not be locked in RAM "
+				        "(mlock2 MLOCK_ONFAULT: %s)", rg->what, strerror(-r));
+				goto fail;
+			}
+			if (r < 0)
+				notice(&c, "erim: notice: the trusted %s are not locked in RAM (mlock2 "
+				       "MLOCK_ONFAULT: %s); the other trusted ranges are\n", rg->what,
+				       strerror(-r));
+		}
 	}
 	if (c.inspect == ERIM_INSPECT_OFF)
 		notice(&c, "erim: notice: load-time inspection is off (ERIM_INSPECT=off)\n");
@@ -699,6 +771,7 @@ int erim_fini(void)
 		return r;
 	}
 	/* point of no return: the trusted data is gone */
+	erim__sigstack_off();        /* handlers back to the trampolines (erim_sigstack.c) */
 	r = ro_seal(PROT_READ | PROT_WRITE);
 	if (r < 0)
 		erim__fini_halfway("unsealing the read-only page", r);

@@ -48,6 +48,13 @@
 #define ERIM_RO_NENTRIES 20
 #define ERIM_RO_SLOTS    24
 #define ERIM_RO_ENTRIES  32
+/* liberim's signal stacks (erim_sigstack.c; erim_sigentry.S reads them) */
+#define ERIM_RO_SIGSTK_LO    1704
+#define ERIM_RO_SIGSTK_N     1712
+#define ERIM_RO_SIGSTK_OWNER 1720
+#define ERIM_SIGSTK_SHIFT 16                 /* 64 KiB per stack, its guard page included */
+#define ERIM_SIGSTK_STRIDE (1 << ERIM_SIGSTK_SHIFT)
+#define ERIM_SIGSTK_GUARD 4096               /* PROT_NONE, at the bottom of each */
 
 /* struct erim_slot offsets (128 bytes, two cache lines each) */
 #define ERIM_SLOT_SIZE_SHIFT 7
@@ -135,6 +142,22 @@ struct erim_ro {
 	long (*fini_trusted)(struct erim_slot *self);   /* entry 0 -> erim_wipe.c */
 	uint32_t fini_done;              /* erim_fini ran: one way, erim_init refuses (erim_wipe.c) */
 	uint32_t tid_off;                /* offset of glibc's struct pthread.tid in a trusted block (erim_tcb.c); 0: no blocks */
+	/* liberim's signal stacks in trusted memory (erim_sigstack.c): only on
+	 * kernels that write signal frames with every key enabled, without
+	 * erim-tem; sigstk_lo 0: none */
+	uintptr_t sigstk_lo;             /* stack i: [lo + i*STRIDE, +STRIDE), guard page first */
+	uint64_t sigstk_n;
+	uint32_t *sigstk_owner;          /* trusted: the thread id each stack belongs to */
+	struct erim_prog_ss *sigstk_prog; /* untrusted: the program's own sigaltstack, per stack */
+	uint32_t sigstk_pkru_off;        /* PKRU's offset in the XSAVE area */
+	long (*sigstack_claim)(void);    /* entry 0 -> erim_sigstack.c (trusted) */
+	uintptr_t (*signal_cont)(int sig, int *onstack); /* erim_sigrelay.c -> erim_signal.c */
+};
+
+/* the program's own sigaltstack request, recorded per liberim signal stack */
+struct erim_prog_ss {
+	uintptr_t sp;
+	uint64_t size;                   /* 0: none (SS_DISABLE) */
 };
 
 union erim_ro_page {
@@ -194,7 +217,9 @@ void erim__drop_mpk(void) ERIM_HIDDEN;
 /* The layers below the gate's C users, bottom up (tests/arch/import_graph.sh
  * keeps them free of circles): erim_abort.S; erim_gate_refuse.c; the slots
  * and slow path, the direct path, the mprotect hooks, the thread-exit key;
- * the gate (erim_gate.S); the entry table and callbacks above it. */
+ * the signal entry and its relay (erim_sigentry.S, erim_sigrelay.c: their
+ * WRPKRU sites are in the gate's table); the gate (erim_gate.S); the entry
+ * table and callbacks above it; erim_sigstack.c above those. */
 
 /* abort paths (erim_abort.S) */
 __attribute__((noreturn)) void erim__die_msg(const char *msg, size_t len) ERIM_HIDDEN;
@@ -290,6 +315,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt
  * erim_init in trusted memory, read by the slow path. */
 #define erim__rseq_sealed (erim__ro.slots[0].used)
 #define ERIM_INTERNAL_FINI ((void *)1)   /* argument of internal entry 0: the wipe */
+#define ERIM_INTERNAL_SIGSTACK ((void *)2) /* ... and: the calling thread's signal stack */
+long erim__sigstack_call(void) ERIM_HIDDEN;        /* erim_entries.c: gate call of entry 0 */
 long erim__fini_trusted(struct erim_slot *self) ERIM_HIDDEN;
 long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call of entry 0 */
 int erim__fini_probe(uint32_t mode) ERIM_HIDDEN;

@@ -24,6 +24,9 @@ _Static_assert(__builtin_offsetof(struct erim_ro, nslots) == ERIM_RO_NSLOTS, "ro
 _Static_assert(__builtin_offsetof(struct erim_ro, nentries) == ERIM_RO_NENTRIES, "ro");
 _Static_assert(__builtin_offsetof(struct erim_ro, slots) == ERIM_RO_SLOTS, "ro");
 _Static_assert(__builtin_offsetof(struct erim_ro, entries) == ERIM_RO_ENTRIES, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, sigstk_lo) == ERIM_RO_SIGSTK_LO, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, sigstk_n) == ERIM_RO_SIGSTK_N, "ro");
+_Static_assert(__builtin_offsetof(struct erim_ro, sigstk_owner) == ERIM_RO_SIGSTK_OWNER, "ro");
 _Static_assert(sizeof(struct erim_slot) == (1 << ERIM_SLOT_SIZE_SHIFT), "slot");
 _Static_assert(__builtin_offsetof(struct erim_slot, state) == ERIM_SLOT_STATE, "slot");
 _Static_assert(__builtin_offsetof(struct erim_slot, release) == ERIM_SLOT_RELEASE, "slot");

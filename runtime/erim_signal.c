@@ -71,6 +71,12 @@ struct sigtab {
 	uint32_t sealed;
 	uintptr_t gate_lo, gate_hi;  /* liberim's gate code (erim_gate.S) */
 	int (*mp_is_open)(void);     /* the mprotect switch state (erim_entries.c) */
+	/* liberim's signal stacks (erim_sigstack.c): the kernel enters every
+	 * handler at ENTRY (erim_sigentry.S) on the thread's signal stack in
+	 * trusted memory, with SA_ONSTACK and every signal blocked; the relay
+	 * continues at cont[sig] on the frame's untrusted copy.  0: off. */
+	uintptr_t entry;
+	uintptr_t cont[NSIG_K];
 };
 
 union sigtab_page {
@@ -214,15 +220,44 @@ static void dispatch(int sig, siginfo_t *si, void *uc, const struct ksig *e)
 		((void (*)(int))h)(sig);
 }
 
+/* With liberim's signal stacks the kernel ran the entry with every signal
+ * blocked (nothing may interrupt the relay on the trusted stack): the mask the
+ * handler asked for is set here, on the frame's untrusted copy.  The frame's
+ * uc_stack names liberim's stack (rt_sigreturn loads it as the thread's
+ * sigaltstack again): what a handler wrote there is undone. */
+static void sigstack_enter(int sig, void *ucv, const struct ksig *e, stack_t *st)
+{
+	ucontext_t *uc = ucv;
+	uint64_t m;
+
+	if (!tab.entry)
+		return;
+	erim_copy(&m, &uc->uc_sigmask, sizeof m);
+	m |= e->mask;
+	if (!(e->flags & SA_NODEFER))
+		m |= 1ull << (sig - 1);
+	*st = uc->uc_stack;
+	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&m, 0, 8);
+}
+
+static void sigstack_leave(void *ucv, const stack_t *st)
+{
+	if (tab.entry)
+		((ucontext_t *)ucv)->uc_stack = *st;
+}
+
 static void trampoline(int sig, siginfo_t *si, void *uc)
 {
 	struct ksig e;
+	stack_t st;
 
 	erim__signal_check(sig, uc, "delivered");
 	if (sig <= 0 || sig >= NSIG_K)
 		return;
 	e = tab.ent[sig];
+	sigstack_enter(sig, uc, &e, &st);
 	dispatch(sig, si, uc, &e);
+	sigstack_leave(uc, &st);
 	erim__signal_check(sig, uc, "returned from its handler");
 }
 
@@ -232,6 +267,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 static void segv_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct ksig e;
+	stack_t st;
 
 	if (erim__segv_report(si, uc))
 		return;                            /* not reached: reported, process ended */
@@ -239,7 +275,9 @@ static void segv_handler(int sig, siginfo_t *si, void *uc)
 	e = tab.segv_prev;
 	if (e.handler == (uintptr_t)SIG_IGN)
 		e.handler = (uintptr_t)SIG_DFL;       /* an ignored fault would repeat forever */
+	sigstack_enter(sig, uc, &e, &st);
 	dispatch(sig, si, uc, &e);
+	sigstack_leave(uc, &st);
 	erim__signal_check(sig, uc, "returned from its handler");
 }
 
@@ -247,16 +285,31 @@ static void segv_handler(int sig, siginfo_t *si, void *uc)
 
 static int liberims_own(uintptr_t h)
 {
-	return h == (uintptr_t)trampoline || h == (uintptr_t)segv_handler;
+	return h == (uintptr_t)trampoline || h == (uintptr_t)segv_handler ||
+	       (tab.entry && h == tab.entry);
+}
+
+/* what the kernel gets for a handler of liberim's (tab writable): with the
+ * signal stacks, the entry on the trusted stack, every signal blocked */
+static void kernel_handler(int sig, struct ksig *k, uintptr_t h)
+{
+	k->flags |= SA_SIGINFO | K_SA_RESTORER;
+	k->restorer = (uintptr_t)erim__sig_restorer;
+	if (tab.entry) {
+		tab.cont[sig] = h;
+		k->handler = tab.entry;
+		k->flags |= SA_ONSTACK;
+		k->mask = ~0ull;
+	} else {
+		k->handler = h;
+	}
 }
 
 static void wrap(int sig, const struct ksig *orig)
 {
 	struct ksig k = *orig;
 
-	k.handler = (uintptr_t)trampoline;
-	k.flags |= SA_SIGINFO | K_SA_RESTORER;
-	k.restorer = (uintptr_t)erim__sig_restorer;
+	kernel_handler(sig, &k, (uintptr_t)trampoline);
 	tab.ent[sig] = *orig;
 	ksigaction(sig, &k, NULL);
 }
@@ -314,6 +367,60 @@ int erim__violation_install(void)
 	return 0;
 }
 
+/* erim_sigstack.c, at erim_init: from now on the kernel enters every handler
+ * of liberim's at ENTRY on the thread's signal stack (erim_sigentry.S); the
+ * handlers installed so far move there.  ENTRY 0 (erim_fini): back to the
+ * trampolines, as installed without the signal stacks. */
+void erim__signal_use_entry(uintptr_t entry)
+{
+	uintptr_t old;
+
+	erim_lock(&tab_lock);
+	tab_write(1);
+	old = tab.entry;
+	for (int sig = 1; sig < NSIG_K; sig++) {
+		struct ksig k;
+		uintptr_t h;
+
+		if (sig == SIGKILL || sig == SIGSTOP || ksigaction(sig, NULL, &k) != 0)
+			continue;
+		h = k.handler;
+		if (old && h == old)
+			h = tab.cont[sig];
+		if (h == (uintptr_t)trampoline) {
+			k = tab.ent[sig];
+		} else if (h == (uintptr_t)segv_handler) {
+			k.flags = SA_SIGINFO | SA_ONSTACK;
+			k.mask = 0;
+		} else {
+			continue;
+		}
+		tab.entry = entry;
+		kernel_handler(sig, &k, h);
+		ksigaction(sig, &k, NULL);
+	}
+	tab.entry = entry;
+	tab_write(0);
+	erim_unlock(&tab_lock);
+}
+
+int erim__signal_entry_active(void)
+{
+	return tab.entry != 0;
+}
+
+/* The relay (trusted, erim_sigstack.c): where the frame of SIG continues and
+ * whether its handler asked for the program's sigaltstack.  Reads the sealed
+ * page only. */
+uintptr_t erim__signal_cont(int sig, int *onstack)
+{
+	uintptr_t h = tab.cont[sig];
+
+	*onstack = h == (uintptr_t)segv_handler ? !!(tab.segv_prev.flags & SA_ONSTACK)
+	                                       : !!(tab.ent[sig].flags & SA_ONSTACK);
+	return h;
+}
+
 void erim__violation_uninstall(void)
 {
 	struct ksig k = tab.segv_prev;
@@ -368,7 +475,9 @@ static int do_sigaction(int sig, const struct sigaction *act, struct sigaction *
 		return -1;
 	}
 	if (old) {
-		const struct ksig *o = cur.handler == (uintptr_t)trampoline ? &tab.ent[sig] : &cur;
+		const struct ksig *o = cur.handler == (uintptr_t)trampoline ||
+		                       (tab.entry && cur.handler == tab.entry &&
+		                        tab.cont[sig] == (uintptr_t)trampoline) ? &tab.ent[sig] : &cur;
 
 		erim_fill(old, 0, sizeof *old);
 		old->sa_handler = (void (*)(int))o->handler;

@@ -16,6 +16,17 @@ int erim__signal_init(int active, uintptr_t gate_lo, uintptr_t gate_hi,
 void erim__signal_check(int sig, const void *uc, const char *when) ERIM_HIDDEN;
 /* erim_violation.c: report a fault on trusted memory and die; 0: not ours */
 int erim__segv_report(siginfo_t *si, void *uc) ERIM_HIDDEN;
+/* erim_sigstack.c: the kernel enters every handler at ENTRY from now on */
+void erim__signal_use_entry(uintptr_t entry) ERIM_HIDDEN;
+int erim__signal_entry_active(void) ERIM_HIDDEN;
+uintptr_t erim__signal_cont(int sig, int *onstack) ERIM_HIDDEN;
+/* erim_sigstack.c: liberim's signal stacks in trusted memory, on kernels
+ * that write signal frames with every key enabled (not under erim-tem) */
+int erim__sigstack_probe(void) ERIM_HIDDEN;
+int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen) ERIM_HIDDEN;
+long erim__sigstack_claim(void) ERIM_HIDDEN;
+int erim__sigstack_activate(void) ERIM_HIDDEN;
+void erim__sigstack_off(void) ERIM_HIDDEN;
 extern const char erim__gate_code_start[] ERIM_HIDDEN;               /* erim_gate.S */
 extern const char erim__gate_code_end[] ERIM_HIDDEN;
 

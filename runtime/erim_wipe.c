@@ -122,6 +122,12 @@ long erim__fini_trusted(struct erim_slot *self)
 		if (rg->kind != ERIM_R_SWITCHED || rg->start == (uintptr_t)L->rt ||
 		    rg->start == (uintptr_t)L->heap || rg->start == (uintptr_t)L->stacks)
 			continue;    /* the entry/slot tables: code addresses and bookkeeping */
+		/* liberim's signal stacks (erim_sigstack.c): PROT_NONE guard pages;
+		 * the entry wipes each frame and the relay's stack after use, and
+		 * the owner record holds thread ids only */
+		if (erim__ro.sigstk_lo && rg->start < erim__ro.sigstk_lo &&
+		    erim__ro.sigstk_lo < rg->end)
+			continue;
 		erim__zero_dirty(rg->start, rg->end);
 	}
 	for (i = 0; i <= n; i++) {

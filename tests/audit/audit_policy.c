@@ -32,6 +32,10 @@ const struct audit_copy_rule audit_copy_rules[] = {
 	{ "_ocall", 2, AUDIT_READ, "erimgen ocall proxy: fetches the callback block's answer once" },
 	/* the callback gate's copy of the callback block onto the untrusted stack */
 	{ "erim__cb_", 1, AUDIT_WRITE, "callback gate: copies the callback block to the untrusted stack" },
+	/* liberim's signal relay (erim_sigrelay.c, 6.12+ without erim-tem) */
+	{ "erim__sig_copy_out", 0, AUDIT_WRITE,
+	  "signal relay: copies the kernel's frame to untrusted memory (destination checked "
+	  "against every trusted range)" },
 };
 const unsigned audit_ncopy_rules = sizeof audit_copy_rules / sizeof audit_copy_rules[0];
 

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* erim_sigentry.S: where the kernel enters every signal handler of liberim's
+ * when the signal stacks are on (erim_sigstack.c: kernels that write frames
+ * with every key enabled, no erim-tem, mpk).
+ *
+ * The kernel arrives with PKRU's init value (the trusted key closed) and %rsp
+ * on the thread's signal stack in trusted memory, every signal blocked.
+ * Nothing touches the stack before it is checked:
+ *   1. checked WRPKRU to PKRU_T (a jump onto it with another EAX ends at the
+ *      check, as in every gate);
+ *   2. %rsp must lie inside a stack of liberim's (above its guard page) whose
+ *      owner is the calling thread's kernel id (gettid, not %fs): anyone can
+ *      jump here with any %rsp (a child after fork claims its own stack
+ *      first, erim_sigstack.c; a stack is never taken over here: another
+ *      thread could be running on it while the kernel writes a frame for
+ *      its inheritor);
+ *   3. the relay (C, trusted) checks the frame, copies it to untrusted memory
+ *      or stops the process;
+ *   4. the frame and the relay's part of the stack are wiped, %rsp moves to
+ *      the copy, checked WRPKRU to
+ *      PKRU_U, and the handler continues in erim_signal.c's trampoline as if
+ *      the kernel had called it there (its return address is the frame's
+ *      pretcode: rt_sigreturn from the copy).
+ * Both WRPKRU sites are in the gate-site table (erim_gate.S) that load-time
+ * inspection accepts. */
+#include "erim_internal.h"
+#include "erim_gate.h"
+#include "erim_x86.h"
+
+#define RO(off) erim__ro_page+(off)(%rip)
+
+	.text
+	.globl erim__sig_entry
+	.hidden erim__sig_entry
+	.type erim__sig_entry, @function
+	.p2align 4
+erim__sig_entry:
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_T), %eax
+	.globl erim__sig_site_enter
+	.hidden erim__sig_site_enter
+erim__sig_site_enter:
+	.byte ERIM_X86_WRPKRU_BYTES
+	cmpl RO(ERIM_RO_PKRU_T), %eax
+	jne 9f
+	cld
+	movl $ERIM_SYS_GETTID, %eax
+	syscall                                 /* clobbers rax, rcx, r11 */
+	movq %rsp, %r8
+	subq RO(ERIM_RO_SIGSTK_LO), %r8
+	movq %r8, %r9
+	shrq $ERIM_SIGSTK_SHIFT, %r8            /* which stack */
+	cmpq RO(ERIM_RO_SIGSTK_N), %r8
+	jae 8f
+	andl $(ERIM_SIGSTK_STRIDE - 1), %r9d    /* above its guard page */
+	cmpl $(ERIM_SIGSTK_GUARD + 1024), %r9d
+	jb 8f
+	testl %eax, %eax
+	jz 8f
+	movq RO(ERIM_RO_SIGSTK_OWNER), %r10
+	cmpl (%r10,%r8,4), %eax                 /* the calling thread's own */
+	jne 8f
+	movq %rsp, %rdi                         /* the frame */
+	subq $64, %rsp
+	andq $-16, %rsp
+	movq %rsp, %rsi                         /* struct erim_relay_out */
+	call erim__sig_relay                    /* stops the process on any refusal */
+	movq 0(%rsp), %rbx                      /* the copy */
+	movq 8(%rsp), %rbp                      /* where to continue */
+	movq 16(%rsp), %r12                     /* sig, siginfo, ucontext of the copy */
+	movq 24(%rsp), %r13
+	movq 32(%rsp), %r14
+	movq 40(%rsp), %rdi                     /* wipe the frame and the relay's stack */
+	movq 48(%rsp), %rcx
+	subq %rdi, %rcx
+	shrq $3, %rcx
+	xorl %eax, %eax
+	rep stosq
+	movq %rbx, %rsp
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	movl RO(ERIM_RO_PKRU_U), %eax
+	.globl erim__sig_site_exit
+	.hidden erim__sig_site_exit
+erim__sig_site_exit:
+	.byte ERIM_X86_WRPKRU_BYTES
+	cmpl RO(ERIM_RO_PKRU_U), %eax
+	jne 9f
+	movl %r12d, %edi
+	movq %r13, %rsi
+	movq %r14, %rdx
+	xorl %eax, %eax
+	jmp *%rbp
+8:	/* not this thread's signal stack: report (no stack used) and stop */
+	movl $1, %eax
+	movl $2, %edi
+	leaq erim__msg_sigentry(%rip), %rsi
+	movl $erim__msg_sigentry_len, %edx
+	syscall
+	movl $2, %r12d
+	jmp erim__abort
+9:	xorl %r12d, %r12d                       /* the gate's message */
+	jmp erim__abort
+	.size erim__sig_entry, .-erim__sig_entry
+
+	.section .rodata
+erim__msg_sigentry:
+	.ascii "erim: violation: liberim's signal entry reached with %rsp outside the calling thread's signal stack of liberim's (a jump to the entry, or a signal on a thread without one); process stopped\n"
+	.set erim__msg_sigentry_len, .-erim__msg_sigentry
+	.text
+
+	.section .note.GNU-stack,"",@progbits

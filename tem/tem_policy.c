@@ -2056,7 +2056,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
-	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
+	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory (the stack_t, read with the caller's group held); result: the stack the kernel installed, asked from the kernel (sigaltstack injected into a fresh page), in trusted memory stops the process (the stack_t changed after it was judged: another process sharing its page)", "EPERM; process stopped" },
 	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
 	{ SYS_clone, "clone", U, tem_chk_clone_tids, "CLONE_PARENT_SETTID/CLONE_PIDFD or CLONE_CHILD_SETTID/CLONE_CHILD_CLEARTID addresses in trusted memory", "EPERM" },

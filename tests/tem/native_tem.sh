@@ -93,7 +93,8 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
          atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid atk_sud_dispatch atk_uffd_helper atk_robust_death \
          atk_vfork_exec atk_vfork_altstack atk_files_procmem atk_files_xfile atk_core_limit atk_procsyscall atk_aio_late_write \
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
-         atk_exec_truncate atk_hugepage_reach atk_file_data; do
+         atk_exec_truncate atk_hugepage_reach atk_file_data \
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip; do
 	echo "=== $a under erim-tem"
 	"$tem" "$t/$a" --expect refused
 	count $? "$a under erim-tem"

@@ -28,12 +28,13 @@
  * process, no tracee memory involved), and a change the rule refuses stops
  * the process (SIGKILL, which dumps nothing) before any of its tasks runs
  * again: the caller's group is held from the seccomp stop to that check,
- * so no thread of it can take a dumping signal in between. */
+ * so no thread of it can take a dumping signal in between.  Only the
+ * caller's own thread group may be given a new RLIMIT_CORE this way (see
+ * tem_chk_prlimit_core). */
 #include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -75,8 +76,6 @@ static void exit_core_limit(struct tem_call *c, long ret)
 	else
 		return;
 	c->kill = 1;
-	if (tg != c->t->tgid && tg != c->t->proc->tgid)
-		kill(tg, SIGKILL);   /* the target (a process sharing the caller's memory): no dump either */
 }
 
 static void judge_core_limit(struct tem_call *c, pid_t tgid, uint64_t resource, uint64_t addr)
@@ -127,7 +126,13 @@ static pid_t tgid_of(pid_t pid)
 }
 
 /* prlimit64(pid, resource, new, old): judged here when the target is the
- * caller's own process (0, a task of its thread group or address space). */
+ * caller's own process (0, a task of its thread group or address space).
+ * A new RLIMIT_CORE for another process of the address space (a CLONE_VM
+ * sibling, a vfork parent or child) is refused outright: the verdict on its
+ * result is given at the caller's exit stop, and a caller killed before
+ * that stop (SIGKILL from any process of the user) would leave the other
+ * process with the limit unjudged -- a caller that sets its own limit takes
+ * its whole thread group with it when it dies, so nothing is left there. */
 void tem_chk_prlimit_core(struct tem_call *c)
 {
 	pid_t pid = (pid_t)c->a[0], tg;
@@ -139,5 +144,11 @@ void tem_chk_prlimit_core(struct tem_call *c)
 		tg = o->tgid;
 	else if ((tg = tgid_of(pid)) != c->t->tgid)
 		return;   /* another process: its target row decides */
+	if (tg != c->t->tgid && c->a[1] == RLIMIT_CORE && c->a[2] != 0) {
+		c->refuse_errno = EPERM;
+		snprintf(c->why, sizeof c->why, "refused (RLIMIT_CORE of another process of the address space: "
+		         "its result could not be judged if the caller died first)");
+		return;
+	}
 	judge_core_limit(c, tg, c->a[1], c->a[2]);
 }

@@ -107,9 +107,16 @@ static enum atk_result atk_attack(void)
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* erim-tem may stop the caller */
 		s->running = 1;
-		while (!s->stop && (++n & 0xfffff || getppid() == me)) {
+		/* each value stays a while (a loop: QEMU's TCG switches a
+		 * vCPU between tasks only at a block boundary, so two stores
+		 * back to back would always leave the second one behind) */
+		while (!s->stop && (++n & 0xffff || getppid() == me)) {
 			*sp = atk_secret;
+			for (volatile int k = 0; k < 20; k++)
+				;
 			*sp = benign;
+			for (volatile int k = 0; k < 20; k++)
+				;
 		}
 		_exit(0);
 	}

@@ -150,11 +150,16 @@ static enum atk_result atk_attack(void)
 
 			prctl(PR_SET_PDEATHSIG, SIGKILL);   /* erim-tem may stop D */
 			s->running = 1;
-			while (!s->stop && (++n & 0xfffff || getppid() == me)) {
+			/* each value stays a while (see atk_altstack_shared.c) */
+			while (!s->stop && (++n & 0xffff || getppid() == me)) {
 				*max = bad_max;
 				*cur = bad_cur;
+				for (volatile int k = 0; k < 20; k++)
+					;
 				*cur = 1;
 				*max = 1;
+				for (volatile int k = 0; k < 20; k++)
+					;
 			}
 			_exit(0);
 		}

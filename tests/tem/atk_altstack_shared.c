@@ -19,7 +19,6 @@
  * which stack it installed, and the process is stopped when it is in
  * trusted memory.  Built with -DATK_NOFLIP (atk_altstack_noflip): nobody
  * flips, the stack_t names the secret, the plain refusal (EPERM). */
-#include <sys/prctl.h>
 #include <sys/utsname.h>
 
 #define ATK_SECRET_LEN 16384
@@ -84,7 +83,7 @@ static enum atk_result atk_attack(void)
 	stack_t old;
 	struct sigaction sa;
 	struct utsname u;
-	pid_t f, me = getpid();
+	pid_t f;
 	int i, got = 0, major = 0, minor = 0, frames_all_keys = 0;
 	time_t end = time(NULL) + SECONDS;
 
@@ -100,25 +99,11 @@ static enum atk_result atk_attack(void)
 	s->stop = 1;
 #endif
 	fflush(stdout);
-	f = fork();
-	if (f == 0) {   /* another process: not in the caller's group, shares the page */
-		void *volatile *sp = (void *volatile *)&s->ss.ss_sp;
-		unsigned long n = 0;
+	{
+		/* another process: not in the caller's group, shares the page */
+		uint64_t secret = (uint64_t)(uintptr_t)atk_secret, good = (uint64_t)(uintptr_t)benign;
 
-		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* erim-tem may stop the caller */
-		s->running = 1;
-		/* each value stays a while (a loop: QEMU's TCG switches a
-		 * vCPU between tasks only at a block boundary, so two stores
-		 * back to back would always leave the second one behind) */
-		while (!s->stop && (++n & 0xffff || getppid() == me)) {
-			*sp = atk_secret;
-			for (volatile int k = 0; k < 20; k++)
-				;
-			*sp = benign;
-			for (volatile int k = 0; k < 20; k++)
-				;
-		}
-		_exit(0);
+		f = atk_flipper((volatile uint64_t *)&s->ss.ss_sp, &secret, &good, 1, &s->running, &s->stop);
 	}
 	if (f < 0)
 		return ATK_ERROR;

@@ -24,7 +24,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #define ATK_STARTUP atk_rlimit_startup
@@ -133,7 +132,7 @@ static enum atk_result atk_attack(void)
 	d = fork();
 	if (d == 0) {
 		struct rlimit got = { 1, 1 };
-		pid_t f, me = getpid();
+		pid_t f;
 		time_t end = time(NULL) + SECONDS;
 		int i;
 
@@ -143,25 +142,11 @@ static enum atk_result atk_attack(void)
 		s->rl.rlim_max = bad_max;
 		s->stop = 1;
 #endif
-		f = fork();
-		if (f == 0) {   /* another process: not in D's group, shares the page */
-			volatile rlim_t *cur = &s->rl.rlim_cur, *max = &s->rl.rlim_max;
-			unsigned long n = 0;
+		{
+			/* another process: not in D's group, shares the page */
+			uint64_t bad[2] = { bad_cur, bad_max }, one[2] = { 1, 1 };
 
-			prctl(PR_SET_PDEATHSIG, SIGKILL);   /* erim-tem may stop D */
-			s->running = 1;
-			/* each value stays a while (see atk_altstack_shared.c) */
-			while (!s->stop && (++n & 0xffff || getppid() == me)) {
-				*max = bad_max;
-				*cur = bad_cur;
-				for (volatile int k = 0; k < 20; k++)
-					;
-				*cur = 1;
-				*max = 1;
-				for (volatile int k = 0; k < 20; k++)
-					;
-			}
-			_exit(0);
+			f = atk_flipper((volatile uint64_t *)&s->rl, bad, one, 2, &s->running, &s->stop);
 		}
 		if (f < 0)
 			_exit(ATK_ERROR);

@@ -9,8 +9,15 @@
  * (mprotect RW -> RX of a written page: trapped, run without execute,
  * inspected, then the real call injected), and a signal delivered to and
  * returned from an empty handler (rt_sigreturn: trapped, its frame's PKRU,
- * altstack and segments checked with the thread group held).  The child registers with
- * erim-tem like erim_init does, so the calls are judged as untrusted code's. */
+ * altstack and segments checked with the thread group held), a sigaltstack
+ * that sets a stack (trapped; the stack the kernel installed is asked back
+ * at the exit by three injected calls: mmap of a fresh page, sigaltstack
+ * into it, munmap) and a setrlimit of RLIMIT_CORE to 1/1 (trapped; the
+ * limit read back with prlimit at the exit).  The child registers with
+ * erim-tem like erim_init does (one trusted page, so the signal-stack
+ * query runs), so the calls are judged as untrusted code's.  The supervisor
+ * is ERIM_TEM_COST_TEM if set (an older build, for a before/after), else
+ * the tree's erim-tem. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,14 +39,16 @@
 #define ERIM_TEM_PATH "erim-tem"
 #endif
 
-enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_SIGNAL, M_N };
+enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_SIGNAL, M_ALTSTACK, M_RLIMIT, M_N };
 static const char *const m_name[M_N] = {
 	"getppid (not trapped)", "pipe write+read 1 B (not trapped)",
 	"mmap(PROT_EXEC)+munmap (trapped)", "file mmap(PROT_EXEC)+munmap (trapped, inspected)",
 	"JIT grant: mprotect RX+RW (trapped, inspected)",
 	"signal + rt_sigreturn (trapped, frame checked)",
+	"sigaltstack set (trapped, result asked)",
+	"setrlimit RLIMIT_CORE 1/1 (trapped, result read)",
 };
-static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000, 20000 };
+static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000, 20000, 20000, 20000 };
 
 static volatile sig_atomic_t handled;
 
@@ -64,6 +74,9 @@ static double measure(int m)
 	char c = 'x';
 	unsigned char *page = NULL;
 	double t0;
+	static unsigned char altstack[65536];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+	struct rlimit one = { 1, 1 };
 
 	if (m == M_PIPE && pipe(p) != 0)
 		return -1;
@@ -86,6 +99,14 @@ static double measure(int m)
 			break;
 		case M_GETPPID:
 			syscall(SYS_getppid);
+			break;
+		case M_ALTSTACK:
+			if (sigaltstack(&ss, NULL) != 0)
+				return -1;
+			break;
+		case M_RLIMIT:
+			if (setrlimit(RLIMIT_CORE, &one) != 0)
+				return -1;
 			break;
 		case M_PIPE:
 			if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
@@ -125,9 +146,18 @@ static int child(void)
 	struct tem_registration reg;
 	int m;
 
+	void *trusted = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct rlimit one = { 1, 1 };
+
+	if (trusted == MAP_FAILED)
+		return 1;
+	setrlimit(RLIMIT_CORE, &one);   /* as erim_init */
 	memset(&reg, 0, sizeof reg);
 	reg.version = TEM_VERSION;
 	reg.pkey = -1;
+	reg.nranges = 1;
+	reg.range[0].start = (uint64_t)(uintptr_t)trusted;
+	reg.range[0].end = (uint64_t)(uintptr_t)trusted + 4096;
 	syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
 	for (m = 0; m < M_N; m++)
 		printf("%.1f\n", measure(m));
@@ -174,14 +204,15 @@ int main(int argc, char **argv)
 	self[n] = 0;
 	{
 		char *a[] = { self, (char *)"--child", NULL };
-		char *b[] = { (char *)ERIM_TEM_PATH, (char *)"--quiet", self, (char *)"--child", NULL };
+		const char *sup = getenv("ERIM_TEM_COST_TEM") ? getenv("ERIM_TEM_COST_TEM") : ERIM_TEM_PATH;
+		char *b[] = { (char *)sup, (char *)"--quiet", self, (char *)"--child", NULL };
 
 		double p2[M_N], t2[M_N];
 
 		/* plain, TEM, plain, TEM: the best of two of each, so that
 		 * neither side pays alone for a burst of load on a shared machine */
-		if (access(ERIM_TEM_PATH, X_OK) != 0) {
-			fprintf(stderr, "tem_cost: cannot run %s: %s\n", ERIM_TEM_PATH, strerror(errno));
+		if (access(sup, X_OK) != 0) {
+			fprintf(stderr, "tem_cost: cannot run %s: %s\n", sup, strerror(errno));
 			return 1;
 		}
 		if (run(a, plain) != 0 || run(b, tem) != 0 || run(a, p2) != 0 || run(b, t2) != 0) {

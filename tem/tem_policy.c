@@ -1301,7 +1301,7 @@ static void chk_open(struct tem_call *c)
  * memory held (a writer outside the group -- AIO queued earlier, another
  * process's shared mapping -- could have changed the frame after the read
  * above): CS and SS in the thread's registers, the signal stack as the
- * kernel now has it (sigreturn_query_altstack), and PKRU: if it grants the trusted key, it
+ * kernel now has it (altstack_query), and PKRU: if it grants the trusted key, it
  * must equal the PKRU (and rip, rsp) that a signal interrupted in trusted
  * code; otherwise the frame was forged or edited, and PKRU is forced back
  * to the untrusted value before the thread runs another instruction. */
@@ -1313,8 +1313,8 @@ static uint32_t key_bits(int k)
 	return ERIM_PKRU_KEY_BITS(k);
 }
 
-static void sigreturn_stop(struct tem_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sigreturn_stop(struct tem_call *c, const char *fmt, ...)
+static void stop_process(struct tem_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void stop_process(struct tem_call *c, const char *fmt, ...)
 {
 	char buf[128];
 	va_list ap;
@@ -1326,58 +1326,75 @@ static void sigreturn_stop(struct tem_call *c, const char *fmt, ...)
 	why(c, "refused (%s): process stopped", buf);
 }
 
-/* The signal stack the kernel really restored, learnt from the kernel:
+/* The signal stack the kernel really has now, learnt from the kernel:
  * sigaltstack(NULL, page) injected into the thread (at the `syscall`
- * instruction rt_sigreturn was made with), PAGE a fresh anonymous page
+ * instruction the judged call was made with), PAGE a fresh anonymous page
  * erim-tem maps for it with the group still held -- no task, no earlier
  * pin (AIO) and no other process can write a page that did not exist
- * before -- and unmaps again.  x[0]: that instruction, x[1]: the page. */
-static void exit_sr_done(struct tem_call *c, long ret)
+ * before -- and unmaps again.  x[0]: that instruction, x[1]: the page.
+ * Asked after every rt_sigreturn (the frame's uc_stack, restored by the
+ * kernel's restore_altstack) and every sigaltstack that names a new stack
+ * (its stack_t): both were judged in memory that a writer outside the
+ * group (another process sharing the page: MAP_SHARED, memfd, shm; an
+ * O_DIRECT AIO read queued earlier) can rewrite between erim-tem's read and
+ * the kernel's, so the verdict that counts is on what the kernel installed.
+ * A stack in trusted memory stops the process: the call has run, and there
+ * is nothing sane to return to (a signal frame would be written there; on
+ * Linux 6.12 with every key enabled). */
+static void exit_alt_done(struct tem_call *c, long ret)
 {
 	(void)c;
 	(void)ret;
 }
 
-static void exit_sr_alt(struct tem_call *c, long ret)
+static void exit_alt_query(struct tem_call *c, long ret)
 {
 	uint64_t args[6] = { c->x[1], TEM_PAGE };
 	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss;
 
 	if (ret != 0 || tem_mem_read(c->t->tid, c->x[1], &ss, sizeof ss) != (ssize_t)sizeof ss) {
-		sigreturn_stop(c, "cannot learn the restored signal stack: %s", strerror(ret < 0 ? (int)-ret : EIO));
+		stop_process(c, "cannot learn the signal stack the kernel installed: %s",
+		              strerror(ret < 0 ? (int)-ret : EIO));
 		return;
 	}
 	if (!(ss.flags & SS_DISABLE) && hits_trusted(c->t->proc, ss.sp, ss.size)) {
-		sigreturn_stop(c, "restored signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory "
-		               "(the frame changed after it was judged)", ss.sp, ss.size);
+		if (c->nr == SYS_rt_sigreturn)
+			stop_process(c, "restored signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory "
+			              "(the frame changed after it was judged)", ss.sp, ss.size);
+		else
+			stop_process(c, "installed signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory "
+			              "(the stack_t changed after it was judged)", ss.sp, ss.size);
 		return;
 	}
-	c->on_exit = exit_sr_done;
+	c->on_exit = exit_alt_done;
 	tem_call_inject_at(c, c->x[0], SYS_munmap, args);
 }
 
-static void exit_sr_page(struct tem_call *c, long ret)
+static void exit_alt_page(struct tem_call *c, long ret)
 {
 	uint64_t args[6] = { 0, 0 };
 
 	if (ret < 0 && ret > -4096) {
-		sigreturn_stop(c, "cannot map a page to learn the restored signal stack: %s", strerror((int)-ret));
+		stop_process(c, "cannot map a page to learn the signal stack the kernel installed: %s",
+		              strerror((int)-ret));
 		return;
 	}
 	c->x[1] = (uint64_t)ret;
 	args[1] = c->x[1];
-	c->on_exit = exit_sr_alt;
+	c->on_exit = exit_alt_query;
 	tem_call_inject_at(c, c->x[0], SYS_sigaltstack, args);
 }
 
-static void sigreturn_query_altstack(struct tem_call *c)
+/* At the exit stop of C (rt_sigreturn, sigaltstack), with the caller's
+ * group held since its seccomp stop: ask the kernel for the signal stack. */
+static void altstack_query(struct tem_call *c)
 {
 	uint64_t args[6] = { 0, TEM_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
 
 	if (c->t->proc->nranges == 0)
 		return;   /* no trusted memory: nothing the signal stack could reach */
 	c->x[0] = c->regs.rip - 2;
-	c->on_exit = exit_sr_page;
+	c->on_exit = exit_alt_page;
 	tem_call_inject_at(c, c->x[0], SYS_mmap, args);
 }
 
@@ -1393,19 +1410,19 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 	if (tem_getregs(t->tid, &r) != 0)
 		return;
 	if ((r.cs | 3) != TEM_USER_CS || (r.ss | 3) != TEM_USER_DS) {
-		sigreturn_stop(c, "restored CS 0x%llx, SS 0x%llx: not 64-bit user mode (0x33/0x2b)",
+		stop_process(c, "restored CS 0x%llx, SS 0x%llx: not 64-bit user mode (0x33/0x2b)",
 		               (unsigned long long)r.cs, (unsigned long long)r.ss);
 		return;
 	}
 	if (p->pkey < 1 || tem_pkru_get(t->tid, &pkru) != 0 || !tem_pkru_grants(p, pkru)) {
-		sigreturn_query_altstack(c);   /* returns to the untrusted domain */
+		altstack_query(c);   /* returns to the untrusted domain */
 		return;
 	}
 	for (i = t->nsig; i-- > 0;) {
 		if (t->sig[i].pkru == pkru && t->sig[i].rip == r.rip && t->sig[i].rsp == r.rsp) {
 			t->nsig = i;
 			why(c, "allowed (returns to the trusted code a signal interrupted)");
-			sigreturn_query_altstack(c);
+			altstack_query(c);
 			return;
 		}
 	}
@@ -1415,7 +1432,7 @@ static void exit_sigreturn(struct tem_call *c, long ret)
 		why(c, "forged frame with PKRU 0x%08x and PKRU cannot be reset: process stopped", pkru);
 	} else {
 		why(c, "refused (forged frame with PKRU 0x%08x: forced to 0x%08x)", pkru, pkru | key_bits(p->pkey));
-		sigreturn_query_altstack(c);
+		altstack_query(c);
 	}
 }
 
@@ -1446,12 +1463,12 @@ static void chk_sigreturn(struct tem_call *c)
 	if (tem_mem_read(c->t->tid, uc, &h, sizeof h) != (ssize_t)sizeof h)
 		return;   /* the kernel cannot read it either: SIGSEGV, nothing restored */
 	if ((h.cs | 3u) != TEM_USER_CS || (h.ss | 3u) != TEM_USER_DS) {
-		sigreturn_stop(c, "frame restores CS 0x%x, SS 0x%x: not 64-bit user mode (0x33/0x2b)",
+		stop_process(c, "frame restores CS 0x%x, SS 0x%x: not 64-bit user mode (0x33/0x2b)",
 		               (unsigned)h.cs, (unsigned)h.ss);
 		return;
 	}
 	if (!(h.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, h.ss_sp, h.ss_size)) {
-		sigreturn_stop(c, "frame restores the signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory",
+		stop_process(c, "frame restores the signal stack [0x%" PRIx64 ", +0x%" PRIx64 ") in trusted memory",
 		               h.ss_sp, h.ss_size);
 		return;
 	}
@@ -1528,28 +1545,33 @@ static void tem_chk_clone_tids(struct tem_call *c)
 		refuse(c, EPERM, "refused (child_tid in trusted memory: written at start, zeroed at exit)");
 }
 
-static void exit_nothing(struct tem_call *c, long ret)
+/* sigaltstack(ss, old): the stack_t is read here, with the caller's group
+ * held, and a stack in trusted memory refused (EPERM).  That read is not
+ * what the kernel reads: another process can share the page (MAP_SHARED
+ * anonymous memory or a memfd mapped before a fork, shm) and rewrite ss_sp
+ * between the two reads (red team 17), so the verdict that counts is the
+ * one on the result: at the exit stop the kernel is asked which signal
+ * stack it installed (altstack_query: an injected sigaltstack(NULL, page)
+ * into a fresh page), and one in trusted memory stops the process.  The
+ * group stays held until then (no task may replace the fresh page). */
+static void exit_sigaltstack(struct tem_call *c, long ret)
 {
-	(void)c;
-	(void)ret;
+	(void)ret;   /* even a failed call (EFAULT writing OLD) may have installed SS */
+	altstack_query(c);
 }
 
-/* The one check that reads a struct from tracee memory: the other threads
- * are held stopped from before this read until the call's exit, so nobody
- * can rewrite it between this read and the kernel's. */
 static void chk_sigaltstack(struct tem_call *c)
 {
 	stack_t ss;
 
 	if (!c->a[0])
-		return;
-	c->needs_freeze = 1;   /* no task sharing the memory may rewrite ss after this read */
+		return;   /* only a read of the current stack */
+	c->needs_freeze = 1;   /* held until the exit query is over */
+	c->on_exit = exit_sigaltstack;
 	if (tem_mem_read(c->t->tid, c->a[0], &ss, sizeof ss) != (ssize_t)sizeof ss)
-		return;  /* the kernel will fail it with EFAULT */
+		return;  /* the kernel will fail it with EFAULT (and the exit asks all the same) */
 	if (!(ss.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, (uint64_t)(uintptr_t)ss.ss_sp, ss.ss_size))
 		refuse(c, EPERM, "refused (signal stack in trusted memory)");
-	else
-		c->on_exit = exit_nothing;   /* others stay held until the kernel read ss */
 }
 
 /* ---- registration --------------------------------------------------------------- */
@@ -2096,7 +2118,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
-	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory", "EPERM" },
+	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory (the stack_t, read with the caller's group held); result: the stack the kernel installed, asked from the kernel (sigaltstack injected into a fresh page), in trusted memory stops the process (the stack_t changed after it was judged: another process sharing its page)", "EPERM; process stopped" },
 	{ SYS_rseq, "rseq", A, tem_chk_rseq, "registration after erim_init (any caller; glibc.pthread.rseq=0 is set, the registering thread's area is unregistered)", "EPERM" },
 	{ SYS_clone, "clone", A, tem_chk_clone, "CLONE_UNTRACED (everyone); CLONE_VM from trusted code", "EPERM" },
 	{ SYS_clone, "clone", U, tem_chk_clone_tids, "CLONE_PARENT_SETTID/CLONE_PIDFD or CLONE_CHILD_SETTID/CLONE_CHILD_CLEARTID addresses in trusted memory", "EPERM" },

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -242,6 +243,37 @@ __attribute__((unused)) static int atk_faults(void (*fn)(void *), void *arg)
 	sigaction(SIGBUS, &o2, NULL);
 	sigaction(SIGILL, &o3, NULL);
 	return faulted;
+}
+
+/* Fork a process that flips the N 64-bit words at W (in a MAP_SHARED page:
+ * the flipper is another process, outside the caller's group) between the
+ * values A and B until *STOP is set or its parent is gone; *RUNNING is set
+ * once it flips.  Each value stays a while (a delay loop after each set):
+ * QEMU's TCG switches a vCPU between tasks only at a block boundary, so
+ * stores back to back would always leave the second set behind when both
+ * tasks share a vCPU.  The flipper's pid, -1 on error. */
+__attribute__((unused)) static pid_t atk_flipper(volatile uint64_t *w, const uint64_t *a, const uint64_t *b, size_t n,
+                                                 volatile int *running, volatile int *stop)
+{
+	pid_t me = getpid(), f = fork();
+	unsigned long k = 0;
+	size_t i;
+
+	if (f != 0)
+		return f;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* erim-tem may stop the caller */
+	*running = 1;
+	while (!*stop && (++k & 0xffff || getppid() == me)) {
+		for (i = 0; i < n; i++)
+			w[i] = a[i];
+		for (volatile int d = 0; d < 20; d++)
+			;
+		for (i = 0; i < n; i++)
+			w[i] = b[i];
+		for (volatile int d = 0; d < 20; d++)
+			;
+	}
+	_exit(0);
 }
 
 #endif /* ATK_COMMON_H */

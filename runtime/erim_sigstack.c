@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <threads.h>
 #include <ucontext.h>
 
 #include "erim_arch.h"
@@ -390,4 +391,43 @@ int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), v
 	if (r != 0)
 		free(s);
 	return r;
+}
+
+/* C11 threads (red team 18, thrd_sigframe): glibc's thrd_create calls
+ * __pthread_create_2_1 directly, in libc.so and libc.a, so a thread it made
+ * passed no interposer, had no signal stack of liberim's, and on a kernel
+ * that writes frames with every key enabled the frame of its first signal
+ * landed below an attacker-set %rsp in trusted memory.  So thrd_create is
+ * interposed too and goes through pthread_create above.  The thread's int
+ * result travels as the pointer-sized result, as glibc's own thrd_create
+ * does it (thrd_join reads it back the same way); errors map as glibc maps
+ * them (ENOMEM: thrd_nomem, anything else: thrd_error). */
+struct c11_start {
+	thrd_start_t fn;
+	void *arg;
+};
+
+static void *c11_start(void *v)
+{
+	struct c11_start s = *(struct c11_start *)v;
+
+	free(v);
+	return (void *)(intptr_t)s.fn(s.arg);
+}
+
+int thrd_create(thrd_t *thr, thrd_start_t fn, void *arg)
+{
+	struct c11_start *s = malloc(sizeof *s);
+	int r;
+
+	if (!s)
+		return thrd_nomem;
+	s->fn = fn;
+	s->arg = arg;
+	r = pthread_create((pthread_t *)thr, NULL, c11_start, s);
+	if (r != 0) {
+		free(s);
+		return r == ENOMEM ? thrd_nomem : thrd_error;
+	}
+	return thrd_success;
 }

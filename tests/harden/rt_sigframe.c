@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -169,7 +170,26 @@ void sf_fire_segv(uint64_t rsp, uint64_t v);   /* a load from address 8: SIGSEGV
 SF_FIRE("sf_fire", "int3");
 SF_FIRE("sf_fire_segv", "movq 8, %r11");
 
-static int use_segv, use_direct;
+static int use_segv, use_direct, use_thrd;
+static uint64_t fire_rsp, fire_value;
+
+static void fire(uint64_t rsp, uint64_t value)
+{
+	if (use_segv)
+		sf_fire_segv(rsp, value);  /* no system call, no handler of the program's */
+	else
+		sf_fire(rsp, value);          /* no system call: registers, then INT3 */
+}
+
+/* "thrd": the same from a C11 thread (red team 18: glibc's thrd_create
+ * bypassed liberim's pthread_create interposer, so the thread had no signal
+ * stack of liberim's and its frame landed below the attacker's %rsp) */
+static int fire_c11(void *arg)
+{
+	(void)arg;
+	fire(fire_rsp, fire_value);
+	return 0;
+}
 
 static int child(void)
 {
@@ -224,10 +244,17 @@ static int child(void)
 		pthread_join(t, NULL);
 		return 0;
 	}
-	if (use_segv)
-		sf_fire_segv(rsp, value);  /* no system call, no handler of the program's */
-	else
-		sf_fire(rsp, value);          /* no system call: registers, then INT3 */
+	if (use_thrd) {
+		thrd_t th;
+
+		fire_rsp = rsp;
+		fire_value = value;
+		if (thrd_create(&th, fire_c11, NULL) != thrd_success)
+			return 2;
+		thrd_join(th, NULL);
+	} else {
+		fire(rsp, value);
+	}
 	/* reached only when the handler returned (the frame was writable) */
 	sh->survived = 1;
 	for (int i = 0; i < 2000000 && !sh->seen; i++)
@@ -249,7 +276,7 @@ int main(int argc, char **argv)
 	int pfd[2];
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s mpk|none [segv|direct]\n", argv[0]);
+		fprintf(stderr, "usage: %s mpk|none [segv|direct] [thrd]\n", argv[0]);
 		return 2;
 	}
 	setenv("ERIM_BACKEND", argv[1], 1);
@@ -259,11 +286,15 @@ int main(int argc, char **argv)
 		return 2;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_trap;
-	if (argc > 2 && strcmp(argv[2], "direct") == 0)
-		use_direct = 1;
-	if (argc > 2 && strcmp(argv[2], "segv") == 0)
-		use_segv = 1;            /* the program installs no handler at all */
-	else
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "direct") == 0)
+			use_direct = 1;
+		else if (strcmp(argv[i], "segv") == 0)
+			use_segv = 1;    /* the program installs no handler at all */
+		else if (strcmp(argv[i], "thrd") == 0)
+			use_thrd = 1;
+	}
+	if (!use_segv)
 		sigaction(SIGTRAP, &sa, NULL);
 	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		memset((void *)sh, 0, sizeof *sh);

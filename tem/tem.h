@@ -31,6 +31,8 @@ struct tem_frozen {
 
 /* One address space (a process image, shared by its threads and by CLONE_VM
  * children).  Reference-counted by the threads that point at it. */
+#define TEM_PAGE 4096ull
+
 struct tem_proc {
 	int refs;
 	pid_t tgid;
@@ -259,6 +261,13 @@ int tem_pkru_get(pid_t tid, uint32_t *pkru);
 int tem_pkru_set(pid_t tid, uint32_t pkru);
 /* Copy LEN bytes of the tracee's memory at ADDR; returns bytes copied or -errno. */
 ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+/* The same for an address the tracee chose (a system call's argument, a
+ * siginfo's address): read as the kernel will read it for a caller whose
+ * PKRU is TRUSTED or not -- for an untrusted caller nothing at or past the
+ * first trusted page (a short read or -EFAULT).  Every rule reads its
+ * arguments through these, never through tem_mem_read. */
+ssize_t tem_user_read(const struct tem_proc *p, int trusted, pid_t tid, uint64_t addr, void *buf, size_t len);
+ssize_t tem_arg_read(const struct tem_call *c, uint64_t addr, void *buf, size_t len);
 /* tem_fresh.c: a grant's bytes copied out, and written into new pages */
 int tem_fresh_copy(pid_t tid, uint64_t start, uint64_t end, uint8_t **out);
 int tem_fresh_fill(pid_t tid, uint64_t start, const uint8_t *buf, size_t len);

@@ -95,7 +95,7 @@ static void judge_core_limit(struct tem_call *c, pid_t tgid, uint64_t resource, 
 	c->x[1] = (uint64_t)cur.rlim_max;
 	c->x[2] = (uint64_t)tgid;
 	c->on_exit = exit_core_limit;   /* the result, whatever the memory held */
-	if (tem_mem_read(c->t->tid, addr, &nw, sizeof nw) != (ssize_t)sizeof nw)
+	if (tem_arg_read(c, addr, &nw, sizeof nw) != (ssize_t)sizeof nw)
 		return;   /* the kernel fails it with EFAULT (the exit judges all the same) */
 	if ((bad = core_limit_opens(&cur, &nw)) != NULL) {
 		c->refuse_errno = EPERM;

@@ -42,7 +42,6 @@
 #include "erim_procline.h"
 #include "tem_table.h"
 
-#define TEM_PAGE 4096ull
 #define TEM_CTX 16               /* bytes of neighbouring code inspected at a seam */
 
 #ifndef MAP_SHARED_VALIDATE
@@ -1176,8 +1175,14 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		 * registered (an exec'd helper): the bytes behind another
 		 * traced process's executable mappings are its memory too */
 		acc = tem_fd_accmode(c->t->tid, ret);
+		if (acc != O_RDONLY) {   /* the name, for procfs (tem_kconf.c) */
+			n = readlinkat(tem_procfd(), name + 6, link, sizeof link - 1);
+			link[n > 0 ? n : 0] = 0;
+		}
 		if (tem_storage_refused(&st, (long)sfs.f_type, acc, &bad))
 			;   /* swap, disks, hibernation: page contents of trusted memory (tem_target.c) */
+		else if (tem_kconf_refused((long)sfs.f_type, acc, link, &bad))
+			;   /* kernel knobs that start untraced helpers (tem_kconf.c) */
 		else if (acc != O_RDONLY && tem_execfile_known(st.st_dev, st.st_ino))
 			bad = "a file whose bytes are executable, for writing";
 	}
@@ -1213,7 +1218,11 @@ static void chk_truncate(struct tem_call *c)
 	ssize_t n;
 
 	if (c->nr == SYS_truncate) {
-		if ((n = tem_mem_read(c->t->tid, c->a[0], path, sizeof path - 1)) <= 0)
+		/* read as the kernel reads it (tem_arg_read): a path that
+		 * reaches trusted memory before its NUL is left to the
+		 * kernel's EFAULT, whatever its bytes */
+		if ((n = tem_arg_read(c, c->a[0], path, sizeof path - 1)) <= 0 ||
+		    !memchr(path, 0, (size_t)n))
 			return;   /* unreadable: the kernel fails the call (EFAULT) */
 		path[n] = 0;
 		snprintf(name, sizeof name, "/proc/%d/%s/%s", (int)c->t->tid, path[0] == '/' ? "root" : "cwd", path);
@@ -1460,7 +1469,7 @@ static void chk_sigreturn(struct tem_call *c)
 	 * the kernel's: they stay held until the exit stop */
 	c->needs_freeze = 1;
 	c->on_exit = exit_sigreturn;
-	if (tem_mem_read(c->t->tid, uc, &h, sizeof h) != (ssize_t)sizeof h)
+	if (tem_arg_read(c, uc, &h, sizeof h) != (ssize_t)sizeof h)
 		return;   /* the kernel cannot read it either: SIGSEGV, nothing restored */
 	if ((h.cs | 3u) != TEM_USER_CS || (h.ss | 3u) != TEM_USER_DS) {
 		stop_process(c, "frame restores CS 0x%x, SS 0x%x: not 64-bit user mode (0x33/0x2b)",
@@ -1568,7 +1577,7 @@ static void chk_sigaltstack(struct tem_call *c)
 		return;   /* only a read of the current stack */
 	c->needs_freeze = 1;   /* held until the exit query is over */
 	c->on_exit = exit_sigaltstack;
-	if (tem_mem_read(c->t->tid, c->a[0], &ss, sizeof ss) != (ssize_t)sizeof ss)
+	if (tem_arg_read(c, c->a[0], &ss, sizeof ss) != (ssize_t)sizeof ss)
 		return;  /* the kernel will fail it with EFAULT (and the exit asks all the same) */
 	if (!(ss.ss_flags & SS_DISABLE) && hits_trusted(c->t->proc, (uint64_t)(uintptr_t)ss.ss_sp, ss.ss_size))
 		refuse(c, EPERM, "refused (signal stack in trusted memory)");
@@ -1933,7 +1942,7 @@ void tem_register(struct tem_call *c)
 			return;
 		}
 	}
-	if (tem_mem_read(c->t->tid, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
+	if (tem_arg_read(c, c->a[1], &reg, sizeof reg) != (ssize_t)sizeof reg ||
 	    reg.version != TEM_VERSION || reg.nranges > TEM_MAX_RANGES) {
 		c->final_ret = -EINVAL;
 		why(c, "refused (unreadable or malformed registration)");
@@ -2098,7 +2107,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ftruncate, "ftruncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the fd's identity)", "EPERM" },
 	{ SYS_fallocate, "fallocate", U, chk_truncate, "as ftruncate (PUNCH_HOLE, COLLAPSE_RANGE, ... would drop private copies too)", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); /dev/userfaultfd (everyone: its fd makes a userfaultfd for whoever uses it)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); a kernel configuration file for writing -- any file on sysfs, cgroup, configfs, securityfs, binfmt_misc, bpffs, pstore or efivarfs, or on procfs outside /proc/PID (untrusted, and start-up code of unregistered processes: /proc/sys/kernel/modprobe, core_pattern, uevent_helper, a release_agent start programs as root outside the trace); /dev/userfaultfd (everyone: its fd makes a userfaultfd for whoever uses it)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },

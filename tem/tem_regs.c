@@ -129,3 +129,38 @@ ssize_t tem_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 
 	return n < 0 ? -errno : n;
 }
+
+/* process_vm_readv ignores protection keys: a verdict that depended on bytes
+ * read at an address untrusted code chose would make erim-tem an oracle for
+ * trusted memory (red team 20, rt_truncate_oracle: a path in trusted memory,
+ * EPERM or EFAULT by its bytes).  So the bytes are read as the caller's
+ * kernel will read them: nothing at or past the first page of a trusted
+ * range (the kernel faults there, the rule sees a short read and leaves the
+ * call to the kernel's EFAULT). */
+ssize_t tem_user_read(const struct tem_proc *p, int trusted, pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t lim = len;
+	size_t i;
+
+	if (!trusted && p) {
+		if (addr + len < addr)
+			lim = 0 - addr;
+		for (i = 0; i < p->nranges; i++) {
+			uint64_t s = p->range[i].start & ~(uint64_t)(TEM_PAGE - 1), e = p->range[i].end;
+
+			if (e <= addr || s >= addr + lim)
+				continue;
+			if (s <= addr)
+				return -EFAULT;
+			lim = s - addr;
+		}
+		if (lim == 0)
+			return -EFAULT;
+	}
+	return tem_mem_read(tid, addr, buf, (size_t)lim);
+}
+
+ssize_t tem_arg_read(const struct tem_call *c, uint64_t addr, void *buf, size_t len)
+{
+	return tem_user_read(c->t->proc, c->trusted, c->t->tid, addr, buf, len);
+}

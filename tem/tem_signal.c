@@ -257,7 +257,10 @@ static int is_step(struct tem_thread *t, const siginfo_t *si)
 		return 1;
 	if (si->si_code != TRAP_BRKPT || (uint64_t)(uintptr_t)si->si_addr < 2)
 		return 0;
-	return tem_mem_read(t->tid, (uint64_t)(uintptr_t)si->si_addr - 2, insn, 2) == 2 && insn[0] == 0x0f &&
+	/* si_addr can be the program's own (rt_tgsigqueueinfo): read as an
+	 * untrusted caller would, so no verdict depends on trusted bytes */
+	return tem_user_read(t->proc, 0, t->tid, (uint64_t)(uintptr_t)si->si_addr - 2, insn, 2) == 2 &&
+	       insn[0] == 0x0f &&
 	       insn[1] == 0x05;
 }
 

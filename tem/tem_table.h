@@ -70,6 +70,15 @@ void tem_storage_batch(int on);
  * (the caller refuses). */
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
 
+/* ---- tem_kconf.c ----------------------------------------------------------- */
+
+/* An open's result on file system FS_TYPE with access mode ACCMODE, named
+ * LINK (readlink of /proc/TID/fd/N): 1 (with WHY) if it is a kernel
+ * configuration file opened for writing -- sysfs, cgroup, configfs,
+ * securityfs, binfmt_misc, bpffs, pstore, efivarfs, or procfs outside
+ * /proc/PID. */
+int tem_kconf_refused(long fs_type, int accmode, const char *link, const char **why);
+
 /* ---- tem_dump.c: no core dump after registration ----------------------------- */
 
 void tem_chk_setrlimit(struct tem_call *c);

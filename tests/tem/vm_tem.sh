@@ -8,7 +8,12 @@
 t=$builddir/tem
 tem=$top_builddir/tem/erim-tem
 set --
-files=
+files="--file $t/atk_hugepage_reach"
+# atk_hugepage_reach reserves huge pages (vm.nr_hugepages) with
+# ERIM_TEST_HUGEPAGES=1, in the guest only: its control first, since erim-tem
+# refuses /proc/sys for writing to start-up code too (tem_kconf.c); the
+# pages stay reserved for the run under erim-tem
+set -- "$t/atk_hugepage_reach" --expect succeeded ';;' "$tem" atk_hugepage_reach --expect refused ';;'
 for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit_wrpkru \
          atk_alias_exec atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi \
          atk_seccomp atk_prctl_mm atk_kernel_features atk_sigaltstack atk_rseq atk_sigreturn \
@@ -16,9 +21,9 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid atk_uffd_helper atk_robust_death atk_sud_dispatch \
          atk_vfork_exec atk_vfork_altstack atk_files_procmem atk_files_xfile atk_core_limit atk_procsyscall \
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
-         atk_hugepage_reach atk_exec_truncate atk_file_data \
+         atk_exec_truncate atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
@@ -28,8 +33,6 @@ done
 files="$files --file $t/atk_smaps_split"
 set -- "$@" "$t/atk_smaps_split" --expect succeeded ';;' "$tem" atk_smaps_split --expect refused ';;'
 libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' | head -n 1)
-# atk_hugepage_reach reserves huge pages (vm.nr_hugepages) with
-# ERIM_TEST_HUGEPAGES=1: in the guest only
 # init_pkru needs debugfs mounted before erim-tem starts: a script does it
 files="$files --file $t/atk_init_pkru"
 set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'
@@ -63,6 +66,11 @@ for m in shared sealed; do
 	set -- "$@" "$tem" tem_reg_mapping $m refused ';;' "$t/tem_reg_mapping" $m changed ';;'
 done
 files="$files --file $t/tem_fdtable_thread --file $t/tem_reg_mapping"
+# arguments in trusted memory are read as the kernel reads them (tem_arg_oracle.c):
+# EFAULT with and without erim-tem; the same bytes in untrusted memory are refused
+set -- "$@" "$tem" tem_arg_oracle trusted efault ';;' "$tem" tem_arg_oracle untrusted refused ';;' \
+	"$t/tem_arg_oracle" trusted efault ';;'
+files="$files --file $t/tem_arg_oracle"
 files="$files --file $t/tem_liberim --file $t/tem_normal --file $t/tem_signals --file ${libm:-/lib/x86_64-linux-gnu/libm.so.6}"
 # shellcheck disable=SC2086
 exec "$ERIM_VM_RUN" --name vm_tem --timeout 900 --env ERIM_BACKEND=mpk --env ERIM_TEST_HUGEPAGES=1 $files -- "$@" "$tem" tem_signals --under-tem ';;' "$t/tem_signals" ';;' "$tem" tem_normal --under-tem --lib /t/libm.so.6 ';;' "$tem" tem_liberim --under-tem

@@ -772,17 +772,23 @@ int erim_fini(void)
 	}
 	/* point of no return: the trusted data is gone */
 	erim__sigstack_off();        /* handlers back to the trampolines (erim_sigstack.c) */
-	r = ro_seal(PROT_READ | PROT_WRITE);
-	if (r < 0)
-		erim__fini_halfway("unsealing the read-only page", r);
-	erim__ro.mode = ERIM_MODE_DIRECT;
 	/* fresh memory in place of every trusted range, never the old pages
-	 * untagged: whatever the wipe missed goes with them (erim_wipe.c) */
+	 * untagged: whatever the wipe missed goes with them (erim_wipe.c).
+	 * Before the read-only page is unsealed: the remap walks its range
+	 * registry and every gate's WRPKRU check compares with its PKRU values,
+	 * so while any trusted byte is left (the top of the caller's own trusted
+	 * stack) nothing in it may be writable (red team 21, fini_window: a
+	 * second thread marked the stacks' entry read-only, so the remap skipped
+	 * them, set pkru_u to 0 and took liberim's own checked drop to PKRU 0). */
 	r = erim__fini_remap(mode);
 	if (r < 0)
 		erim__fini_halfway("replacing the trusted ranges with fresh memory", r);
 	if (mode == ERIM_MODE_MPK)
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
+	r = ro_seal(PROT_READ | PROT_WRITE);
+	if (r < 0)
+		erim__fini_halfway("unsealing the read-only page", r);
+	erim__ro.mode = ERIM_MODE_DIRECT;
 	erim__fini_reset();
 	erim__mp_reset();
 	erim__violation_uninstall();

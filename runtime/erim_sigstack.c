@@ -46,6 +46,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <threads.h>
@@ -371,11 +372,20 @@ static void *start_wrap(void *v)
 	return s.fn(s.arg);
 }
 
+/* A signal mask in the attribute (pthread_attr_setsigmask_np, glibc 2.32+)
+ * is installed by the C library in the new thread before its start routine
+ * runs -- before start_wrap has its stack (red team 19, attr_sigmask: a fault
+ * there wrote its frame below an attacker-chosen %rsp, into trusted
+ * globals).  So the attribute carries "every signal blocked" through the C
+ * library's pthread_create, and its own mask reaches the thread the way the
+ * creator's does: by start_wrap, once the stack is in place.  The caller's
+ * attribute gets its mask back afterwards. */
 int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
 	struct start *s;
 	uint64_t all = ~0ull, was;
-	int r;
+	sigset_t amask, fullset;
+	int r, has_mask = 0;
 
 	if (!erim__signal_entry_active())
 		return __pthread_create_2_1(t, a, fn, arg);
@@ -384,10 +394,22 @@ int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), v
 		return EAGAIN;
 	s->fn = fn;
 	s->arg = arg;
+	if (a && pthread_attr_getsigmask_np(a, &amask) == 0) {
+		sigfillset(&fullset);
+		if (pthread_attr_setsigmask_np((pthread_attr_t *)a, &fullset) != 0) {
+			free(s);
+			return EINVAL;
+		}
+		has_mask = 1;
+	}
 	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&was, 8);
 	s->mask = was;
+	if (has_mask)
+		memcpy(&s->mask, &amask, sizeof s->mask);
 	r = __pthread_create_2_1(t, a, start_wrap, s);
 	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&was, 0, 8);
+	if (has_mask)
+		pthread_attr_setsigmask_np((pthread_attr_t *)a, &amask);
 	if (r != 0)
 		free(s);
 	return r;

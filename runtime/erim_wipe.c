@@ -31,12 +31,14 @@
  *    fails the fast path's idle -> busy CAS), free the caller's own slot at
  *    the gate exit, and zero the heap, every trusted stack and every other
  *    range with trusted data;
- *  - the point of no return (untrusted): unseal, direct mode, and replace
- *    every switched range by fresh anonymous memory (erim__fini_remap: the
- *    kernel's zero pages, pkey 0, read-write) instead of untagging the old
- *    pages, so no byte the wipe missed -- the top of the caller's own trusted
- *    stack, a thread block, a slot borrowed through a forged TLS hint --
- *    can reach untrusted code; reset the tables; set the one-way latch
+ *  - the point of no return (untrusted): replace every switched range by
+ *    fresh anonymous memory (erim__fini_remap: the kernel's zero pages,
+ *    pkey 0, read-write) instead of untagging the old pages, so no byte the
+ *    wipe missed -- the top of the caller's own trusted stack, a thread
+ *    block, a slot borrowed through a forged TLS hint -- can reach untrusted
+ *    code; free the key; only then unseal (the remap reads the sealed
+ *    page's registry, gates its PKRU values: red team 21, fini_window) and
+ *    switch to direct mode; reset the tables; set the one-way latch
  *    (erim_ro.fini_done) and seal the read-only page again, PROT_READ (and
  *    mseal(2) where the kernel has it).  A failure here stops the process
  *    (erim__fini_halfway): the data is gone, but isolation cannot be

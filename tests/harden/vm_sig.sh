@@ -21,7 +21,10 @@
 # ucontext edits, the program's sigaltstack, threads, nested signals) under
 # mpk and none.  The "thrd" runs fire from a C11 thread (red team 18:
 # thrd_create bypassed the pthread_create interposer; the old liberim fails
-# them on 6.12).  More programs than before: --timeout 900.
+# them on 6.12).  rt_attrmask: a signal mask in a thread's attribute
+# (red team 19: installed before the thread had its signal stack; the old
+# liberim fails it on 6.12), control under none.  More programs than
+# before: --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 -- \
 	"$b/rt_sigframe" mpk ';;' "$b/rt_sigframe_static" mpk ';;' \
@@ -30,6 +33,7 @@ exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 900 --env ERIM_QUI
 	"$b/rt_sigframe" none ';;' "$b/rt_sigframe_exec_static" none segv ';;' \
 	"$b/rt_sigframe" mpk thrd ';;' "$b/rt_sigframe_exec_static" mpk segv thrd ';;' \
 	"$b/rt_sigframe_exec" none thrd ';;' \
+	"$b/rt_attrmask" mpk ';;' "$b/rt_attrmask" none ';;' \
 	"$b/rt_sigstack" mpk ';;' "$b/rt_sigstack_static" mpk ';;' "$b/rt_sigstack" none ';;' \
 	"$b/rt_sig" mpk ';;' "$b/rt_sig_static" mpk ';;' \
 	"$b/rt_sig" none ';;' "$b/rt_sig_static" none ';;' \

@@ -23,6 +23,8 @@ struct es_sym {
 	const char *name;
 };
 
+#define ES_PAGE 4096ull   /* the loader maps whole pages (x86-64) */
+
 struct es_ctx {
 	Elf *elf;
 	const char *name;
@@ -205,6 +207,48 @@ static int es_scan_region(struct es_ctx *c, struct scan_stream *st, uint64_t off
 	return scan_feed(st, c->raw + off, (size_t)size, vaddr);
 }
 
+/* Text relocations (DT_TEXTREL, DF_TEXTREL): the loader writes into
+ * executable code at load time, so the file's bytes are not the bytes that
+ * run (red team 21, insp_textrel: 0F 01 00 completed to WRPKRU; RET).  Read
+ * from PT_DYNAMIC, as the loader reads it.  Counted as unsafe: 0, or -1 with
+ * ERR on a malformed dynamic segment. */
+static int es_textrel(struct es_ctx *c, Elf *elf, size_t phnum, char *err, size_t errlen, const char *name)
+{
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr phdr_mem, *ph = gelf_getphdr(elf, (int)i, &phdr_mem);
+
+		if (!ph || ph->p_type != PT_DYNAMIC || ph->p_filesz == 0)
+			continue;
+		if (!es_in_file(c, ph->p_offset, ph->p_filesz))
+			return es_fail(err, errlen, name, "dynamic segment (offset %#llx, size %#llx) lies outside the file (%zu bytes)",
+			               (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz, c->rawsize);
+		size_t dsz = gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT);
+		for (uint64_t o = 0; dsz && o + dsz <= ph->p_filesz; o += dsz) {
+			uint64_t tag, val;
+
+			if (gelf_getclass(elf) == ELFCLASS64) {
+				Elf64_Dyn d;
+				memcpy(&d, c->raw + ph->p_offset + o, sizeof d);
+				tag = (uint64_t)d.d_tag;
+				val = d.d_un.d_val;
+			} else {
+				Elf32_Dyn d;
+				memcpy(&d, c->raw + ph->p_offset + o, sizeof d);
+				tag = (uint64_t)(int64_t)d.d_tag;
+				val = d.d_un.d_val;
+			}
+			if (tag == DT_NULL)
+				break;
+			if (tag == DT_TEXTREL || (tag == DT_FLAGS && (val & DF_TEXTREL))) {
+				c->res->textrel = 1;
+				c->res->unsafe++;
+				return 0;
+			}
+		}
+	}
+	return 0;
+}
+
 static int es_scan_elf(Elf *elf, const char *name, elf_scan_fn fn, void *arg,
                        struct elf_scan_result *res, char *err, size_t errlen)
 {
@@ -282,9 +326,23 @@ static int es_scan_elf(Elf *elf, const char *name, elf_scan_fn fn, void *arg,
 				rc = es_fail(err, errlen, name, "executable segment %zu wraps the address space", i);
 				break;
 			}
-			if (es_scan_region(&c, &st, ph->p_offset, ph->p_filesz, ph->p_vaddr, 0, "") < 0)
+			/* what the loader makes executable: whole pages of the file
+			 * around [p_offset, p_offset + p_filesz), as far as the file
+			 * goes (red team 21, insp_tail: a gadget after p_filesz in
+			 * the segment's last page ran) */
+			uint64_t lo = ph->p_offset & ~(ES_PAGE - 1), hi = ph->p_offset + ph->p_filesz;
+			hi = hi > UINT64_MAX - (ES_PAGE - 1) ? UINT64_MAX : (hi + ES_PAGE - 1) & ~(ES_PAGE - 1);
+			if (hi > c.rawsize)
+				hi = c.rawsize;
+			if (ph->p_vaddr < ph->p_offset - lo) {
+				rc = es_fail(err, errlen, name, "executable segment %zu starts below address 0 when page-aligned", i);
+				break;
+			}
+			if (es_scan_region(&c, &st, lo, hi - lo, ph->p_vaddr - (ph->p_offset - lo), 0, "") < 0)
 				rc = es_fail(err, errlen, name, "out of memory");
 		}
+		if (rc == 0 && es_textrel(&c, elf, phnum, err, errlen, name) < 0)
+			rc = ELF_SCAN_ERROR;
 	} else {
 		/* the sections are the code of a .o: a table cut short or outside
 		 * the file is an error (libelf would just show fewer sections) */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* elf_scan.h: scan ELF files for WRPKRU/XRSTOR with libelf, for erim-inspect
  * and the ELF fuzzer.  Executables and shared objects: the file bytes of every
- * executable PT_LOAD segment; relocatable objects (.o): every SHF_EXECINSTR
+ * executable PT_LOAD segment, rounded out to whole pages as the loader maps
+ * them, and text relocations (unsafe: the loader rewrites code); relocatable objects (.o): every SHF_EXECINSTR
  * section.  Every offset and size read from the file is checked against the
  * file's size, so hostile or truncated files give an error, never a crash. */
 #ifndef ERIM_ELF_SCAN_H
@@ -29,7 +30,8 @@ struct elf_scan_result {
 	const char *type;          /* "exec", "dyn", "rel" */
 	size_t regions;            /* segments or sections scanned */
 	uint64_t bytes;
-	size_t hits, unsafe;       /* unsafe excludes known sites */
+	size_t hits, unsafe;       /* unsafe excludes known sites; counts a text relocation */
+	int textrel;               /* DT_TEXTREL/DF_TEXTREL: the loader writes into code */
 };
 
 enum {

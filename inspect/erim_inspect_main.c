@@ -227,6 +227,20 @@ static void inspect_file(const char *path, const struct stat *st)
 	struct file_out fo = { path, 0 };
 	int rc = elf_scan_fd(fd, path, on_elf_hit, &fo, &res, err, sizeof err);
 	close(fd);
+	if (rc == ELF_SCAN_OK && res.textrel) {
+		/* the loader rewrites code: the file's bytes are not what runs */
+		tot.unsafe++;
+		if (opt_json) {
+			json_open_file(&fo, "elf");
+			printf("%s\n      {\"kind\": \"textrel\", \"class\": \"unsafe\", \"note\": "
+			       "\"text relocations: the loader writes into executable code at load time\"}",
+			       fo.nhits ? "," : "");
+			fo.nhits++;
+		} else {
+			printf("%s: text relocations (DT_TEXTREL): the loader writes into executable code at load "
+			       "time, so the bytes that run are not the file's: unsafe\n", path);
+		}
+	}
 	json_close_file(&fo);
 	if (rc == ELF_SCAN_NOT_ELF) {
 		tot.skipped++;

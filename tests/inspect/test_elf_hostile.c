@@ -149,6 +149,87 @@ static void test_bogus_program_headers_give_errors(void)
 	EXPECT(scan_copy(b, n, NULL, err, sizeof err) == ELF_SCAN_ERROR);
 }
 
+/* What the loader makes executable is whole pages: bytes after p_filesz in
+ * the segment's last page are scanned (red team 21, insp_tail). */
+static void test_bytes_after_filesz_in_the_segments_last_page_are_scanned(void)
+{
+	uint8_t b[512];
+	char err[256];
+	size_t n = build_exec(b), hits;
+	Elf64_Phdr *p = (Elf64_Phdr *)(b + sizeof(Elf64_Ehdr));
+
+	p->p_filesz = p->p_memsz = CODE_OFF + 8;   /* the WRPKRU at +10 lies after it */
+	EXPECT(scan_copy(b, n, &hits, err, sizeof err) == ELF_SCAN_OK);
+	EXPECT(hits == 1);
+}
+
+/* An executable whose PT_DYNAMIC holds TAG (VAL), then DT_NULL; no WRPKRU. */
+static size_t build_dyn(uint8_t *b, int64_t tag, uint64_t val)
+{
+	size_t phoff = sizeof(Elf64_Ehdr), code = phoff + 2 * sizeof(Elf64_Phdr), dyn = code + 64;
+	size_t n = dyn + 2 * sizeof(Elf64_Dyn);
+	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
+	Elf64_Phdr *p = (Elf64_Phdr *)(b + phoff);
+	Elf64_Dyn d[2] = { { tag, { val } }, { DT_NULL, { 0 } } };
+
+	memset(b, 0, n);
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS64;
+	e->e_ident[EI_DATA] = ELFDATA2LSB;
+	e->e_ident[EI_VERSION] = EV_CURRENT;
+	e->e_type = ET_DYN;
+	e->e_machine = EM_X86_64;
+	e->e_version = EV_CURRENT;
+	e->e_phoff = phoff;
+	e->e_ehsize = sizeof *e;
+	e->e_phentsize = sizeof(Elf64_Phdr);
+	e->e_phnum = 2;
+	p[0].p_type = PT_LOAD;
+	p[0].p_flags = PF_R | PF_X;
+	p[0].p_filesz = p[0].p_memsz = n;
+	p[0].p_align = 0x1000;
+	p[1].p_type = PT_DYNAMIC;
+	p[1].p_flags = PF_R;
+	p[1].p_offset = p[1].p_vaddr = dyn;
+	p[1].p_filesz = p[1].p_memsz = sizeof d;
+	memset(b + code, 0x90, 64);
+	memcpy(b + dyn, d, sizeof d);
+	return n;
+}
+
+static int scan_res(const uint8_t *img, size_t n, struct elf_scan_result *res, char *err, size_t errlen)
+{
+	size_t h = 0;
+
+	return elf_scan_mem(img, n, "dyn", count_hit, &h, res, err, errlen);
+}
+
+/* Text relocations: the loader writes into code at load time (red team 21,
+ * insp_textrel: 0F 01 00 completed to WRPKRU; RET), so the file's bytes
+ * are not what runs: unsafe, by DT_TEXTREL or DF_TEXTREL; the control
+ * (DT_FLAGS without DF_TEXTREL) is clean. */
+static void test_text_relocations_are_unsafe(void)
+{
+	uint8_t b[512];
+	char err[256];
+	struct elf_scan_result res;
+	size_t n;
+
+	n = build_dyn(b, DT_TEXTREL, 0);
+	EXPECT(scan_res(b, n, &res, err, sizeof err) == ELF_SCAN_OK);
+	EXPECT(res.textrel == 1 && res.unsafe == 1 && res.hits == 0);
+	n = build_dyn(b, DT_FLAGS, DF_TEXTREL | DF_BIND_NOW);
+	EXPECT(scan_res(b, n, &res, err, sizeof err) == ELF_SCAN_OK);
+	EXPECT(res.textrel == 1 && res.unsafe == 1);
+	n = build_dyn(b, DT_FLAGS, DF_BIND_NOW);
+	EXPECT(scan_res(b, n, &res, err, sizeof err) == ELF_SCAN_OK);
+	EXPECT(res.textrel == 0 && res.unsafe == 0);
+	n = build_dyn(b, DT_TEXTREL, 0);
+	((Elf64_Phdr *)(b + sizeof(Elf64_Ehdr)))[1].p_offset = 0x100000;   /* dynamic beyond EOF */
+	EXPECT(scan_res(b, n, &res, err, sizeof err) == ELF_SCAN_ERROR);
+	EXPECT(strstr(err, "dynamic segment") != NULL);
+}
+
 static uint8_t *read_file(const char *path, size_t *n)
 {
 	int fd = open(path, O_RDONLY);
@@ -254,5 +335,7 @@ int main(void)
 	RUN(test_bogus_program_headers_give_errors);
 	RUN(test_relocatable_with_bogus_sections_gives_errors);
 	RUN(test_random_byte_flips_never_crash);
+	RUN(test_bytes_after_filesz_in_the_segments_last_page_are_scanned);
+	RUN(test_text_relocations_are_unsafe);
 	return check_done("test_elf_hostile");
 }

@@ -275,10 +275,22 @@ static void chk_clone3_all(struct tem_call *c)
 
 /* Non-dumpable processes lock their tracer out of /proc/PID/{maps,mem,fd}
  * unless it has CAP_SYS_PTRACE: erim-tem would judge blind. */
+#ifndef PR_SET_PTRACER
+#define PR_SET_PTRACER 0x59616d61
+#endif
+/* ...and PR_SET_PTRACER (Yama) names a process that may then ptrace the
+ * caller and open its memory file where kernel.yama.ptrace_scope >= 1
+ * would refuse it: an untraced process of the same user, outside
+ * erim-tem's view (red team 23, rt_ptracer_any: PR_SET_PTRACER_ANY, then
+ * a sibling wrote the secret through /proc/PID/mem).  Only clearing it (0)
+ * is allowed. */
 static void chk_prctl_dumpable(struct tem_call *c)
 {
 	if ((int)c->a[0] == PR_SET_DUMPABLE && c->a[1] != 1)
 		refuse_why(c, EPERM, "refused (a non-dumpable process hides its maps and fds from erim-tem)");
+	else if ((int)c->a[0] == PR_SET_PTRACER && c->a[1] != 0)
+		refuse_why(c, EPERM, "refused (PR_SET_PTRACER would let a process outside erim-tem's view "
+		            "ptrace this one and open its memory, where ptrace_scope refuses it)");
 }
 
 /* READ_IMPLIES_EXEC survives exec: a start-up helper could set it and
@@ -661,7 +673,7 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_pidfd_getfd, "pidfd_getfd", A, NULL, "fds no open produced (another process's /proc/PID/mem fd)", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", A, chk_perf_target, "every process of a CPU, another traced process or erim-tem", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
-	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem; PR_SET_PTRACER other than 0: a process outside the trace could ptrace the caller and open its memory where kernel.yama.ptrace_scope refuses it", "EPERM" },
 	{ SYS_personality, "personality", A, chk_personality_all, "READ_IMPLIES_EXEC, for every caller: it survives exec", "EPERM" },
 	{ SYS_unshare, "unshare", A, chk_unshare, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID: bind mounts rename /proc files, pids change meaning", "EPERM" },
 	{ SYS_clone, "clone", A, chk_clone_ns, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, as unshare", "EPERM" },

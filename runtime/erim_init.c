@@ -676,6 +676,12 @@ static int init_locked(const struct erim_config *cfg)
 				       "MLOCK_ONFAULT: %s); the other trusted ranges are\n", rg->what,
 				       strerror(-r));
 		}
+		/* what the signal stacks cannot cover (doc/security.md): a thread
+		 * untrusted code makes or races while it is made has none */
+		notice(&c, "erim: notice: this kernel writes signal frames with every protection "
+		       "key enabled; a thread that untrusted code creates (or races while it is "
+		       "created) can make it write into trusted memory -- run under erim-tem "
+		       "(ERIM_REQUIRE=tem) to close that\n");
 	}
 	if (c.inspect == ERIM_INSPECT_OFF)
 		notice(&c, "erim: notice: load-time inspection is off (ERIM_INSPECT=off)\n");

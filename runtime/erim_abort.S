@@ -8,7 +8,9 @@
  * (erim_gate.S) reports to load-time inspection.
  *
  * erim__abort is entered by a jump with r12d selecting the message: 0 the
- * gate's (erim__gate_abort), 1 the callback's (erim__cb_bad), 2 none
+ * gate's (erim__gate_abort), 1 the callback's (erim__cb_bad), 3 the signal
+ * entry's (erim_sigentry.S: written after the drop, so a write that blocks
+ * on a full stderr never holds the trusted PKRU -- red team 22), 2 none
  * (erim__die_msg wrote it).  The PKRU in force may grant the trusted key and
  * rsp is the attacker's, so nothing here touches writable memory or the
  * stack before the drop. */
@@ -61,7 +63,12 @@ erim__abort_site:
 	je 4f
 	leaq erim__msg_gate(%rip), %rsi
 	movl $erim__msg_gate_len, %edx
-	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
+	cmpl $3, %r12d                          /* r12d: 3 for the signal entry's message */
+	jne 5f
+	leaq erim__msg_sigentry(%rip), %rsi
+	movl $erim__msg_sigentry_len, %edx
+	jmp 3f
+5:	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
 	jne 3f
 	leaq erim__msg_cb(%rip), %rsi
 	movl $erim__msg_cb_len, %edx
@@ -110,6 +117,9 @@ erim__abort_site:
 erim__msg_gate:
 	.ascii "erim: violation: a WRPKRU gate site was reached with an unexpected PKRU value (jump onto a WRPKRU?); process stopped\n"
 	.set erim__msg_gate_len, .-erim__msg_gate
+erim__msg_sigentry:
+	.ascii "erim: violation: liberim's signal entry reached with %rsp outside the calling thread's signal stack of liberim's (a jump to the entry, or a signal on a thread without one); process stopped\n"
+	.set erim__msg_sigentry_len, .-erim__msg_sigentry
 erim__msg_cb:
 	.ascii "erim: violation: return from a callback that no frame of this thread waits for (forged return, TLS tampered with, or another thread); process stopped\n"
 	.set erim__msg_cb_len, .-erim__msg_cb

@@ -96,22 +96,13 @@ erim__sig_site_exit:
 	movq %r14, %rdx
 	xorl %eax, %eax
 	jmp *%rbp
-8:	/* not this thread's signal stack: report (no stack used) and stop */
-	movl $1, %eax
-	movl $2, %edi
-	leaq erim__msg_sigentry(%rip), %rsi
-	movl $erim__msg_sigentry_len, %edx
-	syscall
-	movl $2, %r12d
+8:	/* not this thread's signal stack: stop; erim__abort drops to the
+	 * untrusted PKRU first, then reports (no stack used) */
+	movl $3, %r12d
 	jmp erim__abort
 9:	xorl %r12d, %r12d                       /* the gate's message */
 	jmp erim__abort
 	.size erim__sig_entry, .-erim__sig_entry
 
-	.section .rodata
-erim__msg_sigentry:
-	.ascii "erim: violation: liberim's signal entry reached with %rsp outside the calling thread's signal stack of liberim's (a jump to the entry, or a signal on a thread without one); process stopped\n"
-	.set erim__msg_sigentry_len, .-erim__msg_sigentry
-	.text
 
 	.section .note.GNU-stack,"",@progbits

@@ -193,6 +193,12 @@ struct tem_thread {
 	struct { uint32_t pkru; uint64_t rip, rsp; } sig[TEM_SIGSTACK_MAX];
 };
 
+/* ---- tem_detach.c: the supervisor outside the caller's ancestors --------------- */
+/* Split erim-tem: the caller's child (the front) relays signals and the exit
+ * status and never returns from here; the supervisor, a grandchild adopted
+ * by init or a child subreaper, returns.  Its exits report their status. */
+void tem_detach(void);
+
 /* ---- tem_log.c: logging ------------------------------------------------------ */
 
 extern int tem_log_level;        /* 0 quiet, 1 refusals (default), 2 every decision */

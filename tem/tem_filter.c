@@ -19,6 +19,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 #include "tem_table.h"
 
@@ -75,6 +76,36 @@ static void tree_emit(struct sock_filter *f, size_t *n, const struct run *r, siz
 	tree_emit(f, n, r, mid, hi);
 }
 
+/* ioctl traps only for the terminal and console requests (tem_tty.c): the
+ * plain numbers of those ranges, unless listed fast; everything else runs.
+ * The request is the low 32 bits of the second argument, as the kernel reads
+ * it.  A holds the number before and, when the block is skipped, after. */
+static size_t ioctl_size(void)
+{
+	return 4 + tem_ntty_fast + tem_ntty_types + 2;
+}
+
+static void ioctl_emit(struct sock_filter *f, size_t *n)
+{
+	const size_t F = tem_ntty_fast, T = tem_ntty_types;
+	const size_t allow = 4 + F + T, trap = allow + 1;   /* indices in the block */
+	size_t i, b = *n;
+
+	f[(*n)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, (uint8_t)(ioctl_size() - 1));
+	f[(*n)++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1]));
+	/* bits above 16: not one of the plain numbers */
+	f[(*n)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0xffff0000u, (uint8_t)(allow - 3), 0);
+	for (i = 0; i < F; i++, (*n)++)   /* at block index 3 + i */
+		f[*n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tem_tty_fast[i],
+		                                     (uint8_t)(allow - (*n - b + 1)), 0);
+	f[(*n)++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 8);
+	for (i = 0; i < T; i++, (*n)++)   /* at block index 4 + F + i */
+		f[*n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tem_tty_types[i],
+		                                     (uint8_t)(trap - (*n - b + 1)), 0);
+	f[(*n)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[(*n)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+}
+
 struct sock_fprog *tem_filter_build(void)
 {
 	struct sock_filter *f = NULL;
@@ -94,7 +125,7 @@ struct sock_fprog *tem_filter_build(void)
 			nruns++;
 		}
 	}
-	max = 10 + tree_size(0, nruns);
+	max = 10 + ioctl_size() + tree_size(0, nruns);
 	if (max > BPF_MAXINSNS || !(f = calloc(max, sizeof *f)))
 		goto fail;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
@@ -107,6 +138,7 @@ struct sock_fprog *tem_filter_build(void)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TEM_NR_REGISTER, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	ioctl_emit(f, &n);
 	tree_emit(f, &n, runs, 0, nruns);
 	free(runs);
 	prog->len = (unsigned short)n;

@@ -960,6 +960,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 125;
 	}
+	tem_detach();        /* from here on the supervisor: no ancestor of the caller's line */
 	tem_procfs_init();   /* before the program exists: nothing it mounts can reach it */
 	lone_filter = no_own_filter();
 	tem_log(2, "injected calls %s", lone_filter ? "run to their seccomp stop"

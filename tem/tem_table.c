@@ -34,7 +34,7 @@ const struct tem_sysrow tem_syscalls[] = {
 	ROW( 13, "rt_sigaction",            ALLOW, ""),
 	ROW( 14, "rt_sigprocmask",          ALLOW, ""),
 	ROW( 15, "rt_sigreturn",            JUDGE, ""),
-	ROW( 16, "ioctl",                   ALLOW, "device and file control on fds the open rows judged"),
+	ROW( 16, "ioctl",                   JUDGE, "device and file control on fds the open rows judged; only terminal and console requests trap (tem_tty.c)"),
 	ROW( 17, "pread64",                 ALLOW, ""),
 	ROW( 18, "pwrite64",                ALLOW, ""),
 	ROW( 19, "readv",                   ALLOW, ""),

@@ -79,6 +79,16 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
  * /proc/PID. */
 int tem_kconf_refused(long fs_type, int accmode, const char *link, const char **why);
 
+/* ---- tem_tty.c: terminal and console requests, default deny ------------------- */
+/* The ioctl row: refuses a request of the terminal/console ranges that is not
+ * listed.  The filter traps only those ranges (tem_tty_types: the request's
+ * second byte, no bits above 16) and lets tem_tty_fast[] through untrapped. */
+void tem_chk_ioctl_tty(struct tem_call *c);
+extern const uint32_t tem_tty_fast[];
+extern const size_t tem_ntty_fast;
+extern const uint32_t tem_tty_types[];
+extern const size_t tem_ntty_types;
+
 /* ---- tem_dump.c: no core dump after registration ----------------------------- */
 
 void tem_chk_setrlimit(struct tem_call *c);

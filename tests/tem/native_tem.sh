@@ -7,6 +7,8 @@
 tem=$top_builddir/tem/erim-tem
 t=$builddir/tem
 . "$srcdir/lib/sh_check.sh"
+d0=$(mktemp -d) || exit 1
+trap 'rm -rf "$d0"' EXIT
 
 count() { # rc description: 0 passes, 77 skips (the program said why), else fails
 	case $1 in
@@ -19,6 +21,24 @@ count() { # rc description: 0 passes, 77 skips (the program said why), else fail
 sh_status "exit status passed through" 7 "$tem" --quiet sh -c 'exit 7'
 sh_status "death by SIGSEGV maps to 128+11" 139 "$tem" --quiet sh -c 'kill -SEGV $$'
 sh_status "missing program reported" 125 "$tem" --quiet /nonexistent/program
+
+# The program runs outside the caller's line of ancestors (tem_detach.c): with
+# kernel.yama.ptrace_scope = 1 an ancestor may open its memory, and the
+# caller (a shell) can be driven by what the program reaches (red team 24).
+# The front process the caller started relays signals and the exit status.
+ancestors='p=$$; while [ "$p" -gt 1 ]; do p=$(sed -n "s/^PPid:[[:space:]]*//p" /proc/$p/status); echo "$p"; done'
+"$tem" --quiet sh -c "$ancestors" | grep -qx "$$"; [ $? = 1 ]; count $? "the caller is not an ancestor of the program under erim-tem"
+sh -c "$ancestors" | grep -qx "$$"; count $? "control: the caller is an ancestor of a program it runs itself"
+"$tem" --quiet sleep 60 & front=$!
+sleep 1
+kill -TERM $front; wait $front; rc=$?
+[ $rc = 143 ]; count $? "SIGTERM to erim-tem: relayed, erim-tem ends by it (exit $rc)"
+"$tem" --quiet sh -c 'echo $$ > "$0"; exec sleep 60' "$d0/victim" & front=$!
+i=0; while [ ! -s "$d0/victim" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+victim=$(cat "$d0/victim")
+kill -KILL $front; wait $front
+i=0; while kill -0 "$victim" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+! kill -0 "$victim" 2>/dev/null; count $? "erim-tem's front process SIGKILLed: the program dies with it"
 
 "$tem" "$t/tem_normal" --under-tem; count $? "tem_normal under erim-tem"
 "$t/tem_normal"; count $? "tem_normal without erim-tem"
@@ -114,7 +134,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_hugepage_reach atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_ptracer; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_ptracer atk_tty_inject; do
 	echo "=== $a under erim-tem"
 	"$tem" "$t/$a" --expect refused
 	count $? "$a under erim-tem"

@@ -23,10 +23,15 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
+# an ancestor of erim-tem's caller, untraced, uid 1000, Yama scope 1, opens
+# the program's memory file (atk_ancestor_mem.c; red team 24): the program
+# runs outside the caller's ancestors; the control runs it as a child
+files="$files --file $t/atk_ancestor_mem"
+set -- "$@" "$t/atk_ancestor_mem" /t/erim-tem --expect refused ';;' "$t/atk_ancestor_mem" - --expect succeeded ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)

@@ -20,6 +20,42 @@
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
+/* SAY: write the message (rsi, rdx) to stderr without blocking, so that a
+ * stop is never held up by a stderr nobody reads (a full pipe: the process
+ * would live on; red team 22 saw it hang on 6.1).  A socket is sent to with
+ * MSG_DONTWAIT; anything else is reopened through /proc/self/fd/2 as a
+ * description of its own, O_NONBLOCK|O_APPEND (a pipe, a FIFO, a terminal,
+ * a file: the shared description's flags stay untouched), and written
+ * there; only without that (no procfs, or the open refused) the plain
+ * write(2) remains.  A message that does not fit now is lost; the stop is
+ * not delayed.  Registers only (rax rcx rdi r8-r11; rsi rdx kept): no stack,
+ * no writable memory. */
+.macro SAY
+	movl $2, %edi
+	movl $0x40, %r10d                       /* MSG_DONTWAIT */
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	movl $44, %eax                          /* sendto(2, msg, len, MSG_DONTWAIT, NULL, 0) */
+	syscall
+	cmpq $-88, %rax                         /* -ENOTSOCK: not a socket */
+	jne 9f
+	movq %rsi, %r8
+	movq %rdx, %r9
+	movl $2, %eax                           /* open("/proc/self/fd/2", O_WRONLY|O_APPEND|O_NONBLOCK|O_NOCTTY|O_CLOEXEC) */
+	leaq erim__stderr_path(%rip), %rdi
+	movl $(01 | 02000 | 04000 | 0400 | 02000000), %esi
+	syscall
+	movl $2, %edi
+	testl %eax, %eax
+	js 8f
+	movl %eax, %edi                         /* the description of its own */
+8:	movq %r8, %rsi
+	movq %r9, %rdx
+	movl $1, %eax                           /* write(fd, msg, len) */
+	syscall
+9:
+.endm
+
 	.text
 /* void erim__die_msg(const char *msg, size_t len): a refusal by trusted code
  * (erim__gate_refuse, erim_gate_refuse.c).  The message may be in trusted memory, so
@@ -32,9 +68,7 @@
 erim__die_msg:
 	movq %rsi, %rdx
 	movq %rdi, %rsi
-	movl $2, %edi
-	movl $1, %eax                           /* write(2, msg, len) */
-	syscall
+	SAY
 	movl $2, %r12d                          /* no second message */
 	jmp erim__abort
 	.size erim__die_msg, .-erim__die_msg
@@ -72,9 +106,7 @@ erim__abort_site:
 	jne 3f
 	leaq erim__msg_cb(%rip), %rsi
 	movl $erim__msg_cb_len, %edx
-3:	movl $1, %eax                           /* write(2, msg, len) */
-	movl $2, %edi
-	syscall
+3:	SAY
 4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {1,1}, NULL): no core */
 	xorl %edi, %edi                         /* (1, not 0: 0 lets a core_pattern pipe dump) */
 	movl $4, %esi
@@ -114,6 +146,8 @@ erim__abort_site:
 	.size erim__abort, .-erim__abort
 
 	.section .rodata
+erim__stderr_path:
+	.asciz "/proc/self/fd/2"
 erim__msg_gate:
 	.ascii "erim: violation: a WRPKRU gate site was reached with an unexpected PKRU value (jump onto a WRPKRU?); process stopped\n"
 	.set erim__msg_gate_len, .-erim__msg_gate

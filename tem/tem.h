@@ -198,6 +198,10 @@ struct tem_thread {
  * status and never returns from here; the supervisor, a grandchild adopted
  * by init or a child subreaper, returns.  Its exits report their status. */
 void tem_detach(void);
+/* Supervisor: signals sent to it by a process (the front's relays) go to
+ * PROGRAM; the terminal's (SI_KERNEL) are left to the program, which got
+ * them too. */
+void tem_detach_relay_to(pid_t program);
 
 /* ---- tem_log.c: logging ------------------------------------------------------ */
 

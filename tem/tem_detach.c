@@ -32,24 +32,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
-#include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tem.h"
 
 static int status_fd = -1;             /* supervisor: where its exit status goes */
-static pid_t supervisor;
-static volatile sig_atomic_t relay_pid; /* front: the supervisor */
+static pid_t supervisor, front_pid;
+static volatile sig_atomic_t relay_pid; /* front: the supervisor; supervisor: the program */
 static volatile sig_atomic_t relayed;   /* front: the last signal relayed */
 
 static const int relay_sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM };
 
-static void relay(int sig)
+/* A signal sent to the front, or to the supervisor, by a process (kill,
+ * timeout(1), a service manager) goes on: front -> supervisor -> program.
+ * One the terminal sent to the whole process group (^C, ^\, a hangup:
+ * SI_KERNEL) reached the program itself: not again, and neither the front
+ * nor the supervisor ends by it -- the program decides (a program that
+ * handles SIGINT lives on, as without erim-tem). */
+static void relay(int sig, siginfo_t *si, void *uc)
 {
+	(void)uc;
+	if (si && si->si_code == SI_KERNEL)
+		return;
 	relayed = sig;
 	if (relay_pid > 0)
 		kill((pid_t)relay_pid, sig);
+}
+
+static void relay_install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = relay;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < sizeof relay_sigs / sizeof relay_sigs[0]; i++)
+		sigaction(relay_sigs[i], &sa, NULL);
 }
 
 static void front_fail(const char *what)
@@ -61,18 +83,18 @@ static void front_fail(const char *what)
 /* The front: relay until the supervisor reports its status or is gone. */
 static void front(int st_fd, pid_t mid)
 {
-	struct sigaction sa;
 	int32_t pid = 0;
 	unsigned char code;
-	size_t i;
 	ssize_t n;
 	int wst;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = relay;       /* no SA_RESTART: the reads below see EINTR */
-	sigfillset(&sa.sa_mask);
-	for (i = 0; i < sizeof relay_sigs / sizeof relay_sigs[0]; i++)
-		sigaction(relay_sigs[i], &sa, NULL);
+	/* its fds (the status pipe, the lifeline) are nobody's to reopen through
+	 * /proc/PID/fd: a second writer of the lifeline would keep the
+	 * supervisor alive without the front, a writer of the status pipe
+	 * could end the front early */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fprintf(stderr, "erim-tem: cannot make the front process non-dumpable: %s\n", strerror(errno));
+	relay_install();
 	while (waitpid(mid, &wst, 0) < 0)
 		if (errno != EINTR) {
 			if (errno == ECHILD)   /* SIGCHLD ignored by the caller: reaped already */
@@ -99,18 +121,67 @@ static void front(int st_fd, pid_t mid)
 	exit(125);
 }
 
-/* Supervisor: a notice when the adopter could open the program's memory. */
+/* Supervisor: who adopted it.  With kernel.yama.ptrace_scope = 1 that
+ * process is an ancestor of the program and may open its memory, so one of
+ * the same user must be one nobody can drive: the front itself (erim-tem is
+ * PID 1 of its PID namespace: docker --user), or systemd --user (a notice).
+ * Any other -- the PID 1 of a PID namespace that is the caller's shell
+ * reading a script (red team 27, rt27_pidns: the program appended commands
+ * to the script), a subreaper of the user's -- is refused.  Root's adopters,
+ * another user's, and other Yama scopes (0: every process of the user may
+ * anyway, see erim-tem(1); 2, 3: ancestors may not) are not judged. */
 static void check_adopter(void)
 {
-	char name[32];
-	struct stat st;
+	char name[48], comm[32] = "?", line[128];
+	unsigned long u[4];
 	pid_t pp = getppid();
+	FILE *f;
+	int scope = -1, same = -1;
 
-	snprintf(name, sizeof name, "/proc/%d", (int)pp);
-	if (pp > 1 && geteuid() != 0 && stat(name, &st) == 0 && st.st_uid == geteuid())
-		tem_log(1, "notice: the supervisor was adopted by PID %d, a child subreaper of the same user "
-		        "(systemd --user?): as an ancestor it may open the program's memory where "
-		        "kernel.yama.ptrace_scope = 1 (see erim-tem(1))", (int)pp);
+	if (pp == front_pid || geteuid() == 0)
+		return;
+	/* its credentials, not its /proc directory's owner (root's for a
+	 * non-dumpable process, which may open our memory all the same) */
+	snprintf(name, sizeof name, "/proc/%d/status", (int)pp);
+	if ((f = fopen(name, "r"))) {
+		while (fgets(line, sizeof line, f))
+			if (sscanf(line, "Uid: %lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4) {
+				same = u[0] == geteuid() || u[1] == geteuid() || u[2] == geteuid() || u[3] == geteuid();
+				break;
+			}
+		fclose(f);
+	}
+	if (same == 0)
+		return;   /* another user's (unreadable: judged, fail closed) */
+	if ((f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r"))) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fclose(f);
+	}
+	if (scope != 1)
+		return;
+	snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
+	if ((f = fopen(name, "r"))) {
+		if (fgets(comm, sizeof comm, f))
+			comm[strcspn(comm, "\n")] = 0;
+		fclose(f);
+	}
+	if (strcmp(comm, "systemd") == 0) {
+		tem_log(1, "notice: the supervisor was adopted by PID %d (systemd), a child subreaper of the same user: "
+		        "as an ancestor it may open the program's memory (kernel.yama.ptrace_scope = 1)", (int)pp);
+		return;
+	}
+	if (getenv("ERIM_TEM_ADOPTER_OK")) {
+		tem_log(1, "notice: adopted by PID %d (%s), a process of the same user: accepted (ERIM_TEM_ADOPTER_OK)",
+		        (int)pp, comm);
+		return;
+	}
+	fprintf(stderr, "erim-tem: refused: the supervisor was adopted by PID %d (%s), a process of the same user "
+	        "(a PID namespace's init, a child subreaper): as an ancestor of the program it could open the "
+	        "program's memory (kernel.yama.ptrace_scope = 1 lets ancestors), and what the program reaches may "
+	        "drive it; run erim-tem where that process is another user's (docker --init), or set "
+	        "ERIM_TEM_ADOPTER_OK=1 to accept it\n", (int)pp, comm);
+	exit(125);
 }
 
 /* Every exit of the supervisor (main's return, die(), any exit(125)) reports
@@ -135,6 +206,7 @@ void tem_detach(void)
 	pid_t mid, me;
 
 	fflush(NULL);
+	front_pid = getpid();
 	if (pipe2(st, O_CLOEXEC) != 0 || pipe2(life, O_CLOEXEC) != 0)
 		front_fail("pipe");
 	mid = fork();
@@ -146,6 +218,7 @@ void tem_detach(void)
 		front(st[0], mid);
 	}
 	/* the middle process: fork the supervisor and leave at once */
+	mid = getpid();
 	if ((me = fork()) != 0)
 		_exit(me < 0 ? 125 : 0);
 	close(st[0]);
@@ -182,5 +255,11 @@ void tem_detach(void)
 		}
 	}
 	check_adopter();
+}
+
+void tem_detach_relay_to(pid_t program)
+{
+	relay_pid = program;
+	relay_install();
 }
 

@@ -1022,6 +1022,7 @@ int main(int argc, char **argv)
 		t->tgid = main_pid;
 		t->attached = 1;
 	}
+	tem_detach_relay_to(main_pid);
 	/* Same-user processes (the program included) may not ptrace erim-tem
 	 * or open its memory: the rows refuse it, the kernel now as well. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)

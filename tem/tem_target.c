@@ -673,7 +673,7 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_pidfd_getfd, "pidfd_getfd", A, NULL, "fds no open produced (another process's /proc/PID/mem fd)", "EPERM" },
 	{ SYS_perf_event_open, "perf_event_open", A, chk_perf_target, "every process of a CPU, another traced process or erim-tem", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
-	{ SYS_ioctl, "ioctl", A, tem_chk_ioctl_tty, "terminal and console requests (plain numbers 0x54xx, 0x4Bxx, 0x56xx) not on erim-tem's list: TIOCSTI, TIOCLINUX and the keyboard-map requests feed input to another process (a shell), TIOCSPGRP/TIOCSCTTY/TIOCSETD/TIOCCONS move or rewire a terminal; only these trap, the rest runs untrapped", "EPERM" },
+	{ SYS_ioctl, "ioctl", A, tem_chk_ioctl_tty, "terminal and console requests (plain numbers 0x54xx, 0x4Bxx, 0x56xx) not on erim-tem's list: TIOCSTI, TIOCLINUX and the keyboard-map requests feed input to another process (a shell), TIOCSETD/TIOCCONS rewire a terminal; only these ranges trap, the rest runs untrapped", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem; PR_SET_PTRACER other than 0: a process outside the trace could ptrace the caller and open its memory where kernel.yama.ptrace_scope refuses it", "EPERM" },
 	{ SYS_personality, "personality", A, chk_personality_all, "READ_IMPLIES_EXEC, for every caller: it survives exec", "EPERM" },
 	{ SYS_unshare, "unshare", A, chk_unshare, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID: bind mounts rename /proc files, pids change meaning", "EPERM" },

@@ -26,6 +26,7 @@
  * (default: $ERIM_BACKEND) */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -217,6 +218,40 @@ static void child_write_ro(void *page_arg)
 	_exit(0);
 }
 
+/* stderr a pipe nobody reads, full; a stop must not wait for it (red team
+ * 22: the report's blocking write held a stopped process alive on 6.1).
+ * SIGALRM (default: terminate) ends a child that hangs. */
+static void full_stderr(void)
+{
+	static const char fill[4096];
+	int q[2];
+
+	if (pipe(q) != 0 || dup2(q[1], 2) < 0 || fcntl(2, F_SETFL, O_NONBLOCK) != 0)
+		_exit(3);
+	while (write(2, fill, sizeof fill) > 0 || write(2, fill, 1) > 0)
+		;
+	if (errno != EAGAIN || fcntl(2, F_SETFL, 0) != 0)
+		_exit(4);
+}
+
+static void child_write_ro_full_stderr(void *page_arg)
+{
+	full_stderr();
+	alarm(5);
+	child_write_ro(page_arg);
+}
+
+/* Control: a plain write to that stderr blocks (until SIGALRM). */
+static void child_plain_write_full_stderr(void *unused)
+{
+	(void)unused;
+	full_stderr();
+	alarm(2);
+	if (write(2, "x", 1) != 1)
+		_exit(5);
+	_exit(0);
+}
+
 static int ro_write_before_init = -1;
 
 static void *blocker(void *arg)
@@ -387,6 +422,8 @@ TEST(sealed_page_with_heap_pointer_cannot_be_written)
 	CHECK(ro_write_before_init == 0, "control: the write before erim_init did not go through "
 	      "(status %#x)", ro_write_before_init);
 	CHECK_DIES("write to the sealed page", child_write_ro, page, SIGSEGV, "erim: violation: untrusted code wrote trusted memory");
+	CHECK_DIES("control: a plain write to a full stderr blocks (SIGALRM ends it)", child_plain_write_full_stderr, 0, SIGALRM, NULL);
+	CHECK_DIES("write to the sealed page with stderr full: stopped at once, not held by the report", child_write_ro_full_stderr, page, SIGSEGV, NULL);
 }
 
 TEST(module_loaded_before_init_is_protected)

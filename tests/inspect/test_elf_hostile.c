@@ -44,6 +44,26 @@ static int scan_copy(const uint8_t *img, size_t n, size_t *hits, char *err, size
 	return rc;
 }
 
+/* The ELF header both builders share: x86-64, little-endian, TYPE, PHNUM
+ * program headers right after it. */
+static Elf64_Ehdr *init_ehdr(uint8_t *b, uint16_t type, uint16_t phnum)
+{
+	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
+
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS64;
+	e->e_ident[EI_DATA] = ELFDATA2LSB;
+	e->e_ident[EI_VERSION] = EV_CURRENT;
+	e->e_type = type;
+	e->e_machine = EM_X86_64;
+	e->e_version = EV_CURRENT;
+	e->e_phoff = sizeof *e;
+	e->e_ehsize = sizeof *e;
+	e->e_phentsize = sizeof(Elf64_Phdr);
+	e->e_phnum = phnum;
+	return e;
+}
+
 /* A minimal executable: ELF header, one PT_LOAD R+X covering the file, and
  * 64 bytes of "code" with a WRPKRU in it. */
 #define CODE_OFF (sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr))
@@ -51,19 +71,8 @@ static size_t build_exec(uint8_t *b)
 {
 	size_t n = CODE_OFF + 64;
 	memset(b, 0, n);
-	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
-	memcpy(e->e_ident, ELFMAG, SELFMAG);
-	e->e_ident[EI_CLASS] = ELFCLASS64;
-	e->e_ident[EI_DATA] = ELFDATA2LSB;
-	e->e_ident[EI_VERSION] = EV_CURRENT;
-	e->e_type = ET_EXEC;
-	e->e_machine = EM_X86_64;
-	e->e_version = EV_CURRENT;
+	Elf64_Ehdr *e = init_ehdr(b, ET_EXEC, 1);
 	e->e_entry = 0x400000 + CODE_OFF;
-	e->e_phoff = sizeof *e;
-	e->e_ehsize = sizeof *e;
-	e->e_phentsize = sizeof(Elf64_Phdr);
-	e->e_phnum = 1;
 	e->e_shentsize = sizeof(Elf64_Shdr);
 	Elf64_Phdr *p = (Elf64_Phdr *)(b + sizeof *e);
 	p->p_type = PT_LOAD;
@@ -168,22 +177,11 @@ static size_t build_dyn(uint8_t *b, int64_t tag, uint64_t val)
 {
 	size_t phoff = sizeof(Elf64_Ehdr), code = phoff + 2 * sizeof(Elf64_Phdr), dyn = code + 64;
 	size_t n = dyn + 2 * sizeof(Elf64_Dyn);
-	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
 	Elf64_Phdr *p = (Elf64_Phdr *)(b + phoff);
 	Elf64_Dyn d[2] = { { tag, { val } }, { DT_NULL, { 0 } } };
 
 	memset(b, 0, n);
-	memcpy(e->e_ident, ELFMAG, SELFMAG);
-	e->e_ident[EI_CLASS] = ELFCLASS64;
-	e->e_ident[EI_DATA] = ELFDATA2LSB;
-	e->e_ident[EI_VERSION] = EV_CURRENT;
-	e->e_type = ET_DYN;
-	e->e_machine = EM_X86_64;
-	e->e_version = EV_CURRENT;
-	e->e_phoff = phoff;
-	e->e_ehsize = sizeof *e;
-	e->e_phentsize = sizeof(Elf64_Phdr);
-	e->e_phnum = 2;
+	init_ehdr(b, ET_DYN, 2);
 	p[0].p_type = PT_LOAD;
 	p[0].p_flags = PF_R | PF_X;
 	p[0].p_filesz = p[0].p_memsz = n;

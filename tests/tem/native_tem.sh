@@ -32,7 +32,11 @@ sh -c "$ancestors" | grep -qx "$$"; count $? "control: the caller is an ancestor
 "$tem" --quiet sleep 60 & front=$!
 sleep 1
 kill -TERM $front; wait $front; rc=$?
-[ $rc = 143 ]; count $? "SIGTERM to erim-tem: relayed, erim-tem ends by it (exit $rc)"
+[ $rc = 143 ]; count $? "SIGTERM to erim-tem: relayed, the program ends by it (exit $rc)"
+"$tem" --quiet sh -c 'trap "exit 0" TERM; echo > "$0"; while :; do sleep 0.1; done' "$d0/trap" & front=$!
+i=0; while [ ! -s "$d0/trap" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $front; wait $front; rc=$?
+[ $rc = 0 ]; count $? "SIGTERM to erim-tem reaches the program, whose handler decides (exit $rc)"
 "$tem" --quiet sh -c 'echo $$ > "$0"; exec sleep 60' "$d0/victim" & front=$!
 i=0; while [ ! -s "$d0/victim" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 victim=$(cat "$d0/victim")

@@ -32,6 +32,11 @@ done
 # runs outside the caller's ancestors; the control runs it as a child
 files="$files --file $t/atk_ancestor_mem"
 set -- "$@" "$t/atk_ancestor_mem" /t/erim-tem --expect refused ';;' "$t/atk_ancestor_mem" - --expect succeeded ';;'
+# a PID namespace whose init is a process of the same user adopts the
+# supervisor (tem_adopter.c; red team 27): refused; the control accepts it
+# with ERIM_TEM_ADOPTER_OK=1
+files="$files --file $t/tem_adopter"
+set -- "$@" "$t/tem_adopter" /t/erim-tem refused ';;' "$t/tem_adopter" /t/erim-tem accepted ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)

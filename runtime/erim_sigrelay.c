@@ -53,6 +53,17 @@ void erim__sig_copy_out(uintptr_t dst, uintptr_t src, size_t n)
 	erim_copy((void *)dst, (const void *)src, n);
 }
 
+/* Every refusal wipes the frame first -- [frame, top): the relay's own
+ * stack lies below it -- then stops: a refused frame may hold the registers
+ * of trusted code, and a task that shares the address space outlives the
+ * stop (a vfork child; red team 25, sigsteal: it claimed the stack and had
+ * the relay copy a forged frame whose extent took the trusted one in). */
+#define STOP(...) do {                                              \
+		if (frame < top)                                    \
+			erim_fill((void *)frame, 0, top - frame);   \
+		erim__fatal(__VA_ARGS__);                           \
+	} while (0)
+
 __attribute__((no_stack_protector))
 void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 {
@@ -67,33 +78,33 @@ void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 	int sig, onstack;
 
 	if (frame + SF_SIZE > top)
-		erim__fatal("erim: signal frame at %p does not fit liberim's signal stack; "
+		STOP("erim: signal frame at %p does not fit liberim's signal stack; "
 		            "process stopped\n", (void *)frame);
 	sig = si->si_signo;
 	fp = (uintptr_t)uc->uc_mcontext.fpregs;
 	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	isp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
 	if (sig <= 0 || sig > 64 || fp < frame + SF_SIZE || (fp & 63) || fp + 576 > top)
-		erim__fatal("erim: no signal frame of the kernel's at %p on liberim's signal "
+		STOP("erim: no signal frame of the kernel's at %p on liberim's signal "
 		            "stack (entry reached without a signal?); process stopped\n",
 		            (void *)frame);
 	magic = *(const uint32_t *)(fp + 464);
 	ext = *(const uint32_t *)(fp + 468);         /* extended_size: + FP_XSTATE_MAGIC2 */
 	bv = *(const uint64_t *)(fp + 512);
 	if (magic != FP_XSTATE_MAGIC1 || ext < 576 || ext > top - fp)
-		erim__fatal("erim: signal %d at pc=%p: the frame has no XSAVE area; refusing to "
+		STOP("erim: signal %d at pc=%p: the frame has no XSAVE area; refusing to "
 		            "run an untrusted handler; process stopped\n", sig, (void *)pc);
 	pkru = 0;
 	if ((bv & (1ull << 9)) && erim__ro.sigstk_pkru_off &&
 	    erim__ro.sigstk_pkru_off + 4 <= ext)
 		pkru = *(const uint32_t *)(fp + erim__ro.sigstk_pkru_off);
 	if (!(pkru & ERIM_PKRU_AD(key)))
-		erim__fatal("erim: signal %d delivered at pc=%p with PKRU %#x in its frame: the "
+		STOP("erim: signal %d delivered at pc=%p with PKRU %#x in its frame: the "
 		            "interrupted code had trusted rights (a trap or fault inside a gate or "
-		            "trusted code); its frame stays on liberim's trusted signal stack; "
+		            "trusted code); its frame on liberim's signal stack is wiped; "
 		            "process stopped\n", sig, (void *)pc, pkru);
 	if (isp >= base && isp < top)
-		erim__fatal("erim: signal %d at pc=%p interrupted liberim's signal stack; process "
+		STOP("erim: signal %d at pc=%p interrupted liberim's signal stack; process "
 		            "stopped\n", sig, (void *)pc);
 	/* where the kernel would have put it (arch/x86/kernel/signal.c, get_sigframe) */
 	sp = isp - RED_ZONE;
@@ -107,12 +118,12 @@ void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 			sp = psp + psz;
 	}
 	if (sp < 4096 + ext + SF_SIZE + 128 || isp < RED_ZONE)
-		erim__fatal("erim: signal %d at pc=%p with %%rsp=%p: no room for its frame; "
+		STOP("erim: signal %d at pc=%p with %%rsp=%p: no room for its frame; "
 		            "process stopped\n", sig, (void *)pc, (void *)isp);
 	xdst = (sp - ext) & ~(uintptr_t)63;
 	fdst = ((xdst - SF_SIZE) & ~(uintptr_t)15) - 8;
 	if (erim_overlaps_trusted((const void *)fdst, sp - fdst))
-		erim__fatal("erim: signal %d at pc=%p with %%rsp=%p: its frame (%p-%p) would be "
+		STOP("erim: signal %d at pc=%p with %%rsp=%p: its frame (%p-%p) would be "
 		            "written into trusted memory (%s); it was written on liberim's signal "
 		            "stack instead, nothing was copied; process stopped\n", sig, (void *)pc,
 		            (void *)isp, (void *)fdst, (void *)sp, range_name(fdst, sp));

@@ -197,29 +197,42 @@ int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
  * or -errno. */
 long erim__sigstack_claim(void)
 {
-	uint32_t *own = erim__ro.sigstk_owner, tid, pid;
+	uint32_t *own = erim__ro.sigstk_owner, tid;
 	uint64_t n = erim__ro.sigstk_n, idx = n;
 	stack_t ss;
 	long r;
+	int fresh = 0;
 
 	if (!own || !*owner_active())
 		return -ENOSYS;
 	tid = erim__gettid();
-	pid = (uint32_t)erim_sys1(SYS_getpid, 0);
 	for (uint64_t i = 0; i < n && idx == n; i++)
 		if (__atomic_load_n(&own[i], __ATOMIC_ACQUIRE) == tid)
 			idx = i;
 	for (uint64_t i = 0; i < n && idx == n; i++) {
 		uint32_t o = __atomic_load_n(&own[i], __ATOMIC_ACQUIRE);
 
-		if (o != 0 && erim_sys3(SYS_tgkill, pid, o, 0) != -ESRCH)
+		/* is the owner gone?  Asked of its thread id alone (tkill): a
+		 * vfork child's getpid() is its own, so tgkill(getpid(), o)
+		 * called every live owner dead there (red team 25, livesteal);
+		 * an id reused by another task keeps the stack taken: safe */
+		if (o != 0 && erim_sys3(SYS_tkill, o, 0, 0) != -ESRCH)
 			continue;
 		if (__atomic_compare_exchange_n(&own[i], &o, tid, 0, __ATOMIC_ACQ_REL,
-		                                __ATOMIC_ACQUIRE))
+		                                __ATOMIC_ACQUIRE)) {
 			idx = i;
+			fresh = 1;
+		}
 	}
 	if (idx == n)
 		return -EAGAIN;
+	/* a stack that changes owner is wiped first: nothing a previous owner's
+	 * frames left (a trusted frame the relay refused, with the process
+	 * stopped but a CLONE_VM task of it alive) reaches the next one (red
+	 * team 25, sigsteal) */
+	if (fresh)
+		erim_fill((void *)(erim__ro.sigstk_lo + idx * ERIM_SIGSTK_STRIDE + ERIM_SIGSTK_GUARD), 0,
+		          ERIM_SIGSTK_STRIDE - ERIM_SIGSTK_GUARD);
 	ss.ss_sp = (void *)(erim__ro.sigstk_lo + idx * ERIM_SIGSTK_STRIDE + ERIM_SIGSTK_GUARD);
 	ss.ss_size = ERIM_SIGSTK_STRIDE - ERIM_SIGSTK_GUARD;
 	ss.ss_flags = 0;

@@ -55,8 +55,10 @@ static inline long erim_sys6(long n, long a, long b, long c, long d, long e, lon
 /* Write all of S[0..N) to fd 2 without ever blocking: every caller is on
  * its way to stop the process, and a stderr nobody reads (a full pipe)
  * must not hold the stop up (red team 22 saw a stopped process live on,
- * 6.1).  A socket is sent to with MSG_DONTWAIT; anything else is reopened
- * through /proc/self/fd/2 as a description of its own, O_NONBLOCK|O_APPEND
+ * 6.1).  A socket is sent to with MSG_DONTWAIT; a seekable file (a regular
+ * file, /dev/null) is written as it is (its shared offset moves on, as the
+ * other writers expect); anything else -- a pipe, a FIFO, a terminal -- is
+ * reopened through /proc/self/fd/2 as a description of its own, O_NONBLOCK
  * (the shared description's flags stay as they are), and written there;
  * only without that (no procfs, the open refused) fd 2 itself.  What does
  * not fit now is lost.  erim_abort.S's SAY is the same in assembly. */
@@ -69,9 +71,11 @@ static inline void erim_sys_write_all(const char *s, size_t n)
 	w = erim_sys6(SYS_sendto, 2, (long)s, (long)n, 0x40 /* MSG_DONTWAIT */, 0, 0);
 	sock = w != -88;      /* ENOTSOCK */
 	if (!sock) {
-		w = erim_sys3(SYS_open, (long)self_fd2, 01 | 02000 | 04000 | 0400 | 02000000, 0);
-		if (w >= 0)   /* O_WRONLY|O_APPEND|O_NONBLOCK|O_NOCTTY|O_CLOEXEC */
-			fd = w;
+		if (erim_sys3(SYS_lseek, 2, 0, 1 /* SEEK_CUR */) < 0) {
+			w = erim_sys3(SYS_open, (long)self_fd2, 01 | 04000 | 0400 | 02000000, 0);
+			if (w >= 0)   /* O_WRONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC */
+				fd = w;
+		}
 	} else if (w > 0) {
 		s += w;
 		n -= (size_t)w;

@@ -25,6 +25,12 @@
  *                 or on its own liberim stack without a frame: each stops the
  *                 process with liberim's report; the control is every other
  *                 test, where the kernel enters it with a real frame
+ *   vfork_claim   (6.12+, mpk) a vfork child -- another process in the same
+ *                 address space -- claims a signal stack through the gate
+ *                 while its parent thread lives: it gets one of its own, not
+ *                 the parent's (red team 25, livesteal: the liveness test
+ *                 used the child's getpid(), so every live owner looked dead
+ *                 and the child took stack 0 from the running main thread)
  *
  * `rt_sigstack mpk|none` (none: the control, no keys, no signal stacks; the
  * same behaviour is expected).  In the PKU guest (harden/vm_sig.sh),
@@ -36,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -44,6 +51,9 @@
 #include "erim_check.h"
 
 static int mpk, allkeys;
+/* the gate's internal request "the calling thread's signal stack" (the
+ * value of erim_internal.h's ERIM_INTERNAL_SIGSTACK; any code may make it) */
+#define ERIM_INTERNAL_SIGSTACK_ARG ((void *)2)
 
 
 /* the kernel's sigaltstack of the calling thread */
@@ -392,6 +402,35 @@ TEST(entry_jump)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
+/* ---- vfork_claim ----------------------------------------------------------- */
+
+static volatile long vf_idx = -100;
+static stack_t vf_stack;
+
+TEST(vfork_claim)
+{
+	stack_t mine;
+	pid_t p;
+
+	if (!(mpk && allkeys))
+		SKIP("liberim's signal stacks exist only under mpk on kernels that write frames "
+		     "with every key enabled (6.12+)");
+	REQUIRE(kernel_altstack(&mine) == 0);
+	p = vfork();
+	if (p == 0) {
+		/* shares our memory until it exits: results go straight into it */
+		vf_idx = erim_gate_call(0, ERIM_INTERNAL_SIGSTACK_ARG);
+		kernel_altstack(&vf_stack);
+		_exit(0);
+	}
+	REQUIRE(p > 0);
+	waitpid(p, NULL, 0);
+	printf("  parent's stack %p, the vfork child's claim: %ld, its stack %p\n", mine.ss_sp, vf_idx,
+	       vf_stack.ss_sp);
+	CHECK(vf_idx >= 0, "the vfork child's claim failed (%ld)", vf_idx);
+	CHECK(vf_stack.ss_sp != mine.ss_sp, "the vfork child took the live parent thread's signal stack");
+}
+
 int main(int argc, char **argv)
 {
 	const char *be = argc > 1 ? argv[1] : "mpk";
@@ -420,5 +459,6 @@ int main(int argc, char **argv)
 	RUN(thread);
 	RUN(nested);
 	RUN(entry_jump);
+	RUN(vfork_claim);
 	return check_done(suite);
 }

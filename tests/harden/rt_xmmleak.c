@@ -182,7 +182,7 @@ TEST(copy_out_fault_frame_on_the_altstack)
 	if (trusted_stack) {
 		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV &&
 		      strstr(out, "signal 11 delivered") &&
-		      strstr(out, "stays on liberim's trusted signal stack"),
+		      strstr(out, "its frame on liberim's signal stack is wiped"),
 		      "liberim's signal stack is in trusted memory, but the child %s without "
 		      "liberim's report; output: %s", check_status_text(st, why, sizeof why), out);
 		memcpy(mark, &fault, 8);

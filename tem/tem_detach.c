@@ -121,6 +121,49 @@ static void front(int st_fd, pid_t mid)
 	exit(125);
 }
 
+/* kernel.yama.ptrace_scope, or -1 without Yama. */
+static int ptrace_scope(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	int scope = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fclose(f);
+	}
+	return scope;
+}
+
+/* Without Yama, or with ptrace_scope = 0, every process of the user may open
+ * the program's memory, and the program can have one started that does
+ * (red team 26, rt26_ancestor: commands written into the script a shell of
+ * the user was reading; a transient unit of systemd --user; a file a login
+ * shell reads): erim-tem would guard only the front door.  Refused for a
+ * program that does not run as root (root's other doors are documented),
+ * unless ERIM_TEM_PTRACE_SCOPE_OK=1 says the user knows (the program has a
+ * user of its own, nothing else runs as it). */
+static void check_ptrace_scope(void)
+{
+	int scope = ptrace_scope();
+
+	if (geteuid() == 0 || scope >= 1)
+		return;
+	if (getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
+		tem_log(1, "notice: %s: every process of this user may open the program's memory "
+		        "(accepted: ERIM_TEM_PTRACE_SCOPE_OK)",
+		        scope < 0 ? "no Yama in this kernel" : "kernel.yama.ptrace_scope is 0");
+		return;
+	}
+	fprintf(stderr, "erim-tem: refused: %s, so every process of this user may open the program's "
+	        "memory through /proc/PID/mem, and the program can have such a process started for it "
+	        "(a shell reading a script, a service manager, a file a login shell reads); set "
+	        "kernel.yama.ptrace_scope to 1 (sysctl -w kernel.yama.ptrace_scope=1), or run the program "
+	        "as a user of its own and set ERIM_TEM_PTRACE_SCOPE_OK=1\n",
+	        scope < 0 ? "this kernel has no Yama (kernel.yama.ptrace_scope)" : "kernel.yama.ptrace_scope is 0");
+	exit(125);
+}
+
 /* Supervisor: who adopted it.  With kernel.yama.ptrace_scope = 1 that
  * process is an ancestor of the program and may open its memory, so one of
  * the same user must be one nobody can drive: the front itself (erim-tem is
@@ -136,7 +179,7 @@ static void check_adopter(void)
 	unsigned long u[4];
 	pid_t pp = getppid();
 	FILE *f;
-	int scope = -1, same = -1;
+	int same = -1;
 
 	if (pp == front_pid || geteuid() == 0)
 		return;
@@ -153,12 +196,7 @@ static void check_adopter(void)
 	}
 	if (same == 0)
 		return;   /* another user's (unreadable: judged, fail closed) */
-	if ((f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r"))) {
-		if (fscanf(f, "%d", &scope) != 1)
-			scope = -1;
-		fclose(f);
-	}
-	if (scope != 1)
+	if (ptrace_scope() != 1)
 		return;
 	snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
 	if ((f = fopen(name, "r"))) {
@@ -205,6 +243,7 @@ void tem_detach(void)
 	int st[2], life[2];
 	pid_t mid, me;
 
+	check_ptrace_scope();
 	fflush(NULL);
 	front_pid = getpid();
 	if (pipe2(st, O_CLOEXEC) != 0 || pipe2(life, O_CLOEXEC) != 0)

@@ -44,6 +44,24 @@ kill -KILL $front; wait $front
 i=0; while kill -0 "$victim" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 ! kill -0 "$victim" 2>/dev/null; count $? "erim-tem's front process SIGKILLed: the program dies with it"
 
+# Without Yama, or with ptrace_scope 0, every process of the user may open the
+# program's memory: erim-tem refuses a program that does not run as root
+# (tem_detach.c check_ptrace_scope; red team 26); ERIM_TEM_PTRACE_SCOPE_OK=1
+# accepts it knowingly (the control)
+scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
+if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null 2>&1; then
+	sh_skip "erim-tem refuses ptrace_scope 0 for a non-root program" "needs root and setpriv to become another user"
+elif [ "$scope" != none ] && [ "$scope" != 0 ]; then
+	sh_skip "erim-tem refuses ptrace_scope 0 for a non-root program" "kernel.yama.ptrace_scope is $scope here"
+else
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$tem" true 2>"$d0/scope.err"; rc=$?
+	cat "$d0/scope.err"
+	[ $rc = 125 ] && grep -q "refused: .*every process of this user may open" "$d0/scope.err"
+	count $? "ptrace_scope '$scope', uid 65534: erim-tem refuses to start (exit $rc)"
+	ERIM_TEM_PTRACE_SCOPE_OK=1 setpriv --reuid 65534 --regid 65534 --clear-groups "$tem" true; rc=$?
+	[ $rc = 0 ]; count $? "control: the same with ERIM_TEM_PTRACE_SCOPE_OK=1 runs (exit $rc)"
+fi
+
 "$tem" "$t/tem_normal" --under-tem; count $? "tem_normal under erim-tem"
 "$t/tem_normal"; count $? "tem_normal without erim-tem"
 "$tem" "$t/tem_signals" --under-tem; count $? "tem_signals under erim-tem"

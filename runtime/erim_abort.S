@@ -20,16 +20,17 @@
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
-/* SAY: write the message (rsi, rdx) to stderr without blocking, so that a
- * stop is never held up by a stderr nobody reads (a full pipe: the process
- * would live on; red team 22 saw it hang on 6.1).  A socket is sent to with
- * MSG_DONTWAIT; a seekable file (a regular file, /dev/null) is written as it
- * is (its shared offset moves on, as every other writer expects); anything
- * else -- a pipe, a FIFO, a terminal -- is reopened through
- * /proc/self/fd/2 as a description of its own, O_NONBLOCK (the shared
- * description's flags stay untouched), and written there; only without
- * that (no procfs, the open refused) the plain write(2) remains.  A
- * message that does not fit now is lost; the stop is not delayed.
+/* SAY: write the message (rsi, rdx) to stderr without ever blocking, so
+ * that a stop is never held up (red team 22: a full pipe; red team 28: a
+ * reopen made to fail with EMFILE fell back to a blocking write, and an
+ * eventfd, seekable, blocked the write made on it directly).  A socket is
+ * sent to with MSG_DONTWAIT; anything else is reopened through
+ * /proc/self/fd/2 as a description of its own, O_NONBLOCK|O_APPEND, and
+ * written there (an anonymous inode -- eventfd and the like -- reopens
+ * without its write); then fd 2's shared offset is moved to the end, so
+ * that in a file the next writer (the shell's "Segmentation fault") comes
+ * after the report instead of over it.  When the reopen fails the report
+ * is lost: fd 2 itself is never written, and the stop goes on.
  * Registers only (rax rcx rdx rsi rdi r8-r11 r13 r14): no stack, no
  * writable memory.  erim_sys_write_all (erim_sys.h) is the same in C. */
 .macro SAY
@@ -43,25 +44,21 @@
 	syscall
 	cmpq $-88, %rax                         /* -ENOTSOCK: not a socket */
 	jne 9f
-	movl $8, %eax                           /* lseek(2, 0, SEEK_CUR) */
-	movl $2, %edi
-	xorl %esi, %esi
-	movl $1, %edx
-	syscall
-	movl $2, %edi
-	testq %rax, %rax
-	jns 8f                                  /* seekable: fd 2 as it is */
-	movl $2, %eax                           /* open("/proc/self/fd/2", O_WRONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC) */
+	movl $2, %eax                           /* open("/proc/self/fd/2", O_WRONLY|O_APPEND|O_NONBLOCK|O_NOCTTY|O_CLOEXEC) */
 	leaq erim__stderr_path(%rip), %rdi
-	movl $(01 | 04000 | 0400 | 02000000), %esi
+	movl $(01 | 02000 | 04000 | 0400 | 02000000), %esi
 	syscall
-	movl $2, %edi
 	testl %eax, %eax
-	js 8f
-	movl %eax, %edi                         /* the description of its own */
-8:	movq %r13, %rsi
+	js 9f                                   /* no description of its own: no report */
+	movl %eax, %edi
+	movq %r13, %rsi
 	movq %r14, %rdx
 	movl $1, %eax                           /* write(fd, msg, len) */
+	syscall
+	movl $8, %eax                           /* lseek(2, 0, SEEK_END) */
+	movl $2, %edi
+	xorl %esi, %esi
+	movl $2, %edx
 	syscall
 9:
 .endm

@@ -53,34 +53,36 @@ static inline long erim_sys6(long n, long a, long b, long c, long d, long e, lon
 }
 
 /* Write all of S[0..N) to fd 2 without ever blocking: every caller is on
- * its way to stop the process, and a stderr nobody reads (a full pipe)
- * must not hold the stop up (red team 22 saw a stopped process live on,
- * 6.1).  A socket is sent to with MSG_DONTWAIT; a seekable file (a regular
- * file, /dev/null) is written as it is (its shared offset moves on, as the
- * other writers expect); anything else -- a pipe, a FIFO, a terminal -- is
- * reopened through /proc/self/fd/2 as a description of its own, O_NONBLOCK
- * (the shared description's flags stay as they are), and written there;
- * only without that (no procfs, the open refused) fd 2 itself.  What does
- * not fit now is lost.  erim_abort.S's SAY is the same in assembly. */
+ * its way to stop the process, and nothing may hold the stop up (red team
+ * 22: a full pipe; red team 28: a reopen made to fail with EMFILE fell back
+ * to a blocking write, and an eventfd, seekable, blocked a direct write).
+ * A socket is sent to with MSG_DONTWAIT; anything else is reopened through
+ * /proc/self/fd/2 as a description of its own, O_NONBLOCK|O_APPEND, and
+ * written there (an anonymous inode reopens without its write), then fd 2's
+ * shared offset moves to the end (in a file the next writer comes after the
+ * report, not over it).  When the reopen fails the report is lost: fd 2
+ * itself is never written.  erim_abort.S's SAY is the same in assembly. */
 static inline void erim_sys_write_all(const char *s, size_t n)
 {
 	static const char self_fd2[] = "/proc/self/fd/2";
-	long fd = 2, w;
+	long fd, w;
 	int sock;
 
 	w = erim_sys6(SYS_sendto, 2, (long)s, (long)n, 0x40 /* MSG_DONTWAIT */, 0, 0);
 	sock = w != -88;      /* ENOTSOCK */
-	if (!sock) {
-		if (erim_sys3(SYS_lseek, 2, 0, 1 /* SEEK_CUR */) < 0) {
-			w = erim_sys3(SYS_open, (long)self_fd2, 01 | 04000 | 0400 | 02000000, 0);
-			if (w >= 0)   /* O_WRONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC */
-				fd = w;
+	if (sock) {
+		fd = 2;
+		if (w > 0) {
+			s += w;
+			n -= (size_t)w;
+		} else if (w != -4) { /* EINTR */
+			return;
 		}
-	} else if (w > 0) {
-		s += w;
-		n -= (size_t)w;
-	} else if (w != -4) { /* EINTR */
-		return;
+	} else {
+		/* O_WRONLY|O_APPEND|O_NONBLOCK|O_NOCTTY|O_CLOEXEC */
+		fd = erim_sys3(SYS_open, (long)self_fd2, 01 | 02000 | 04000 | 0400 | 02000000, 0);
+		if (fd < 0)
+			return;
 	}
 	while (n > 0) {
 		w = sock ? erim_sys6(SYS_sendto, 2, (long)s, (long)n, 0x40, 0, 0)
@@ -92,8 +94,10 @@ static inline void erim_sys_write_all(const char *s, size_t n)
 		s += w;
 		n -= (size_t)w;
 	}
-	if (fd != 2)
+	if (!sock) {
 		erim_sys1(SYS_close, fd);
+		erim_sys3(SYS_lseek, 2, 0, 2 /* SEEK_END */);
+	}
 }
 
 /* Byte copies and fills that the compiler cannot turn into libc calls. */

@@ -202,6 +202,11 @@ void tem_detach(void);
  * PROGRAM; the terminal's (SI_KERNEL) are left to the program, which got
  * them too. */
 void tem_detach_relay_to(pid_t program);
+/* NULL when no process the program could drive may open the memory of TID
+ * (its credentials as they are now: a program started as root may have
+ * dropped to a user; AS_DUMPABLE: as if it were dumpable), else why:
+ * checked at registration and when a process asks to be dumpable again. */
+const char *tem_detach_exposed(pid_t tid, int as_dumpable);
 
 /* ---- tem_log.c: logging ------------------------------------------------------ */
 

@@ -33,10 +33,12 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tem.h"
+#include "tem_table.h"
 
 static int status_fd = -1;             /* supervisor: where its exit status goes */
 static pid_t supervisor, front_pid;
@@ -135,91 +137,153 @@ static int ptrace_scope(void)
 	return scope;
 }
 
-/* Without Yama, or with ptrace_scope = 0, every process of the user may open
- * the program's memory, and the program can have one started that does
- * (red team 26, rt26_ancestor: commands written into the script a shell of
- * the user was reading; a transient unit of systemd --user; a file a login
- * shell reads): erim-tem would guard only the front door.  Refused for a
- * program that does not run as root (root's other doors are documented),
- * unless ERIM_TEM_PTRACE_SCOPE_OK=1 says the user knows (the program has a
- * user of its own, nothing else runs as it). */
-static void check_ptrace_scope(void)
+/* 1 when erim-tem runs in the initial user namespace (uid_map "0 0 4294967295"). */
+static int init_userns(void)
 {
-	int scope = ptrace_scope();
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	unsigned long in, out, n;
+	int lines = 0, init = 0;
 
-	if (geteuid() == 0 || scope >= 1)
-		return;
-	if (getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
-		tem_log(1, "notice: %s: every process of this user may open the program's memory "
-		        "(accepted: ERIM_TEM_PTRACE_SCOPE_OK)",
-		        scope < 0 ? "no Yama in this kernel" : "kernel.yama.ptrace_scope is 0");
-		return;
+	if (!f)
+		return 0;
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &n) == 3) {
+		lines++;
+		init = in == 0 && out == 0 && n == 4294967295ul;
 	}
-	fprintf(stderr, "erim-tem: refused: %s, so every process of this user may open the program's "
-	        "memory through /proc/PID/mem, and the program can have such a process started for it "
-	        "(a shell reading a script, a service manager, a file a login shell reads); set "
-	        "kernel.yama.ptrace_scope to 1 (sysctl -w kernel.yama.ptrace_scope=1), or run the program "
-	        "as a user of its own and set ERIM_TEM_PTRACE_SCOPE_OK=1\n",
-	        scope < 0 ? "this kernel has no Yama (kernel.yama.ptrace_scope)" : "kernel.yama.ptrace_scope is 0");
-	exit(125);
+	fclose(f);
+	return lines == 1 && init;
 }
 
-/* Supervisor: who adopted it.  With kernel.yama.ptrace_scope = 1 that
- * process is an ancestor of the program and may open its memory, so one of
- * the same user must be one nobody can drive: the front itself (erim-tem is
- * PID 1 of its PID namespace: docker --user), or systemd --user (a notice).
- * Any other -- the PID 1 of a PID namespace that is the caller's shell
- * reading a script (red team 27, rt27_pidns: the program appended commands
- * to the script), a subreaper of the user's -- is refused.  Root's adopters,
- * another user's, and other Yama scopes (0: every process of the user may
- * anyway, see erim-tem(1); 2, 3: ancestors may not) are not judged. */
-static void check_adopter(void)
-{
-	char name[48], comm[32] = "?", line[128];
-	unsigned long u[4];
-	pid_t pp = getppid();
-	FILE *f;
-	int same = -1;
+/* Once the program runs, procfs is read through erim-tem's own view
+ * (tem_procfs.c), as everywhere else. */
+static int use_private_procfs;
 
-	if (pp == front_pid || geteuid() == 0)
-		return;
-	/* its credentials, not its /proc directory's owner (root's for a
-	 * non-dumpable process, which may open our memory all the same) */
-	snprintf(name, sizeof name, "/proc/%d/status", (int)pp);
-	if ((f = fopen(name, "r"))) {
-		while (fgets(line, sizeof line, f))
-			if (sscanf(line, "Uid: %lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4) {
-				same = u[0] == geteuid() || u[1] == geteuid() || u[2] == geteuid() || u[3] == geteuid();
-				break;
-			}
-		fclose(f);
+static FILE *proc_fopen(const char *name)
+{
+	return use_private_procfs ? tem_proc_fopen(name) : fopen(name, "r");
+}
+
+/* The uids (real, effective, saved, fs) of PID from its status file: 0, or -1. */
+static int uids_of(pid_t pid, unsigned long u[4])
+{
+	char name[48], line[128];
+	FILE *f;
+	int r = -1;
+
+	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
+	if (!(f = proc_fopen(name)))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Uid: %lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4) {
+			r = 0;
+			break;
+		}
+	fclose(f);
+	return r;
+}
+
+static char exposed_why[512];
+
+/* Who but erim-tem (and root) may open the memory of a process with uids U,
+ * dumpable or not?  NULL when nobody the program can drive, else why.
+ *
+ * The kernel lets a process of the same user -- uid, euid and saved uid all
+ * its fs uid -- open a dumpable process's memory, subject to Yama: without
+ * Yama or with ptrace_scope 0 any such process (red team 26, rt26_ancestor:
+ * a shell reading a script the program wrote to; a service manager), with 1
+ * an ancestor (the supervisor's adopter: red team 27, rt27_pidns, a PID
+ * namespace's init that was the caller's script shell).  In a user
+ * namespace its owner's processes outside hold CAP_SYS_PTRACE over it, for
+ * every scope but 3, dumpable or not (red team 29, rt29_userns).  Judged
+ * for the program's own credentials, not erim-tem's: a program started as
+ * root may drop to a user and turn dumpable again (red team 29,
+ * rt29_dropdeputy; rt29_subreaper).  Root in the initial namespace is not
+ * judged (root's other doors are documented).  ERIM_TEM_PTRACE_SCOPE_OK=1
+ * accepts the first two knowingly (a user of its own for the program),
+ * ERIM_TEM_ADOPTER_OK=1 the third; systemd --user as the adopter is
+ * accepted with a notice.  ADOPTER: judge the supervisor's parent too. */
+static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
+{
+	int scope = ptrace_scope(), init = init_userns();
+	int plain = u[0] == u[1] && u[1] == u[2];   /* else only CAP_SYS_PTRACE opens it */
+	const char *sc = scope < 0 ? "this kernel has no Yama" : "kernel.yama.ptrace_scope is 0";
+
+	if (init && u[0] == 0 && u[1] == 0 && u[2] == 0)
+		return NULL;
+	if (!init && scope < 3 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
+		snprintf(exposed_why, sizeof exposed_why, "erim-tem runs in a user namespace: every process of "
+		         "its owner outside holds CAP_SYS_PTRACE over the program and may open its memory "
+		         "(only kernel.yama.ptrace_scope 3 stops that); run it outside, or set "
+		         "ERIM_TEM_PTRACE_SCOPE_OK=1 for a namespace whose owner runs nothing else");
+		return exposed_why;
 	}
-	if (same == 0)
-		return;   /* another user's (unreadable: judged, fail closed) */
-	if (ptrace_scope() != 1)
-		return;
-	snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
-	if ((f = fopen(name, "r"))) {
-		if (fgets(comm, sizeof comm, f))
-			comm[strcspn(comm, "\n")] = 0;
-		fclose(f);
+	if (!plain || !dumpable)
+		return NULL;
+	if (scope < 1 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
+		snprintf(exposed_why, sizeof exposed_why, "%s, so every process of user %lu may open the "
+		         "program's memory through /proc/PID/mem, and the program can have such a process "
+		         "started for it (a shell reading a script, a service manager, a file a login shell "
+		         "reads); set kernel.yama.ptrace_scope to 1 (sysctl -w kernel.yama.ptrace_scope=1), or "
+		         "run the program as a user of its own and set ERIM_TEM_PTRACE_SCOPE_OK=1", sc, u[1]);
+		return exposed_why;
 	}
-	if (strcmp(comm, "systemd") == 0) {
-		tem_log(1, "notice: the supervisor was adopted by PID %d (systemd), a child subreaper of the same user: "
-		        "as an ancestor it may open the program's memory (kernel.yama.ptrace_scope = 1)", (int)pp);
-		return;
+	if (adopter && scope == 1) {
+		pid_t pp = getppid();
+		unsigned long a[4];
+		char name[48], comm[32] = "?";
+		FILE *f;
+
+		if (pp == front_pid || (uids_of(pp, a) == 0 && a[0] != u[1] && a[1] != u[1] &&
+		                        a[2] != u[1] && a[3] != u[1]))
+			return NULL;   /* the front, or another user's (unreadable: judged, fail closed) */
+		snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
+		if ((f = proc_fopen(name))) {
+			if (fgets(comm, sizeof comm, f))
+				comm[strcspn(comm, "\n")] = 0;
+			fclose(f);
+		}
+		if (strcmp(comm, "systemd") == 0 || getenv("ERIM_TEM_ADOPTER_OK")) {
+			tem_log(1, "notice: the supervisor was adopted by PID %d (%s), a process of user %lu: as an "
+			        "ancestor it may open the program's memory (kernel.yama.ptrace_scope = 1)%s",
+			        (int)pp, comm, u[1], strcmp(comm, "systemd") ? "; accepted (ERIM_TEM_ADOPTER_OK)" : "");
+			return NULL;
+		}
+		snprintf(exposed_why, sizeof exposed_why, "the supervisor was adopted by PID %d (%s), a process "
+		         "of the program's user %lu (a PID namespace's init, a child subreaper): as an ancestor "
+		         "it could open the program's memory (kernel.yama.ptrace_scope = 1 lets ancestors), and "
+		         "what the program reaches may drive it; run erim-tem where that process is another "
+		         "user's (docker --init), or set ERIM_TEM_ADOPTER_OK=1 to accept it", (int)pp, comm, u[1]);
+		return exposed_why;
 	}
-	if (getenv("ERIM_TEM_ADOPTER_OK")) {
-		tem_log(1, "notice: adopted by PID %d (%s), a process of the same user: accepted (ERIM_TEM_ADOPTER_OK)",
-		        (int)pp, comm);
-		return;
+	return NULL;
+}
+
+/* At start (the front: its own credentials, no adopter yet). */
+static void check_start(void)
+{
+	unsigned long u[4] = { getuid(), geteuid(), geteuid(), geteuid() };
+	const char *why = exposure(u, 1, 0);
+
+	if (why) {
+		fprintf(stderr, "erim-tem: refused: %s\n", why);
+		exit(125);
 	}
-	fprintf(stderr, "erim-tem: refused: the supervisor was adopted by PID %d (%s), a process of the same user "
-	        "(a PID namespace's init, a child subreaper): as an ancestor of the program it could open the "
-	        "program's memory (kernel.yama.ptrace_scope = 1 lets ancestors), and what the program reaches may "
-	        "drive it; run erim-tem where that process is another user's (docker --init), or set "
-	        "ERIM_TEM_ADOPTER_OK=1 to accept it\n", (int)pp, comm);
-	exit(125);
+}
+
+const char *tem_detach_exposed(pid_t tid, int as_dumpable)
+{
+	unsigned long u[4];
+	char name[32];
+	struct stat st;
+
+	use_private_procfs = 1;
+	if (uids_of(tid, u) != 0) {
+		snprintf(exposed_why, sizeof exposed_why, "erim-tem cannot read the credentials of %d", (int)tid);
+		return exposed_why;
+	}
+	/* a non-dumpable process's /proc directory is root's */
+	snprintf(name, sizeof name, "/proc/%d", (int)tid);
+	return exposure(u, as_dumpable || tem_proc_stat(name, &st) != 0 || st.st_uid != 0 || u[1] == 0, 1);
 }
 
 /* Every exit of the supervisor (main's return, die(), any exit(125)) reports
@@ -243,7 +307,7 @@ void tem_detach(void)
 	int st[2], life[2];
 	pid_t mid, me;
 
-	check_ptrace_scope();
+	check_start();
 	fflush(NULL);
 	front_pid = getpid();
 	if (pipe2(st, O_CLOEXEC) != 0 || pipe2(life, O_CLOEXEC) != 0)
@@ -293,7 +357,15 @@ void tem_detach(void)
 			_exit(125);
 		}
 	}
-	check_adopter();
+	{
+		unsigned long u[4] = { getuid(), geteuid(), geteuid(), geteuid() };
+		const char *why = exposure(u, 1, 1);
+
+		if (why) {
+			fprintf(stderr, "erim-tem: refused: %s\n", why);
+			exit(125);
+		}
+	}
 }
 
 void tem_detach_relay_to(pid_t program)

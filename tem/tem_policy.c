@@ -1866,6 +1866,16 @@ void tem_register(struct tem_call *c)
 		return;
 	}
 	{
+		const char *w = tem_detach_exposed(c->t->tid, 0);
+
+		if (w) {
+			c->final_ret = -EPERM;
+			c->refuse_errno = EPERM;
+			why(c, "refused (its memory is open to processes the program may drive: %s)", w);
+			return;
+		}
+	}
+	{
 		/* Every later judgement reads the process's maps and fds; a
 		 * process erim-tem cannot read (not dumpable: an unreadable
 		 * executable, changed credentials) would be judged blind. */

@@ -286,8 +286,15 @@ static void chk_clone3_all(struct tem_call *c)
  * is allowed. */
 static void chk_prctl_dumpable(struct tem_call *c)
 {
+	const char *w;
+
 	if ((int)c->a[0] == PR_SET_DUMPABLE && c->a[1] != 1)
 		refuse_why(c, EPERM, "refused (a non-dumpable process hides its maps and fds from erim-tem)");
+	else if ((int)c->a[0] == PR_SET_DUMPABLE && (w = tem_detach_exposed(c->t->tid, 1)) != NULL)
+		/* a process that dropped from root to a user is non-dumpable:
+		 * only root may open its memory; dumpable again, its user's
+		 * processes may (red team 29, rt29_dropdeputy) */
+		refuse_why(c, EPERM, "refused (dumpable, its memory would be open to others: %s)", w);
 	else if ((int)c->a[0] == PR_SET_PTRACER && c->a[1] != 0)
 		refuse_why(c, EPERM, "refused (PR_SET_PTRACER would let a process outside erim-tem's view "
 		            "ptrace this one and open its memory, where ptrace_scope refuses it)");

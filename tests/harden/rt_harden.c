@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +243,34 @@ static void child_write_ro_full_stderr(void *page_arg)
 	child_write_ro(page_arg);
 }
 
+/* ... and no fd left for the report's own description (red team 28: the
+ * reopen failed with EMFILE and the report fell back to a blocking write) */
+static void child_write_ro_emfile(void *page_arg)
+{
+	struct rlimit few = { 64, 64 };
+
+	full_stderr();
+	if (setrlimit(RLIMIT_NOFILE, &few) != 0)
+		_exit(6);
+	while (dup(0) >= 0)
+		;
+	alarm(5);
+	child_write_ro(page_arg);
+}
+
+/* stderr an eventfd two short of overflow: seekable, and a write of the
+ * report's first 8 bytes blocks (6.1; red team 28) */
+static void child_write_ro_eventfd(void *page_arg)
+{
+	uint64_t big = 0xfffffffffffffffeull;
+	int e = eventfd(0, 0);
+
+	if (e < 0 || write(e, &big, sizeof big) != (ssize_t)sizeof big || dup2(e, 2) < 0)
+		_exit(7);
+	alarm(5);
+	child_write_ro(page_arg);
+}
+
 /* Control: a plain write to that stderr blocks (until SIGALRM). */
 static void child_plain_write_full_stderr(void *unused)
 {
@@ -424,6 +454,8 @@ TEST(sealed_page_with_heap_pointer_cannot_be_written)
 	CHECK_DIES("write to the sealed page", child_write_ro, page, SIGSEGV, "erim: violation: untrusted code wrote trusted memory");
 	CHECK_DIES("control: a plain write to a full stderr blocks (SIGALRM ends it)", child_plain_write_full_stderr, 0, SIGALRM, NULL);
 	CHECK_DIES("write to the sealed page with stderr full: stopped at once, not held by the report", child_write_ro_full_stderr, page, SIGSEGV, NULL);
+	CHECK_DIES("the same with no fd left for the report's own description: stopped at once", child_write_ro_emfile, page, SIGSEGV, NULL);
+	CHECK_DIES("stderr an eventfd about to overflow: stopped at once", child_write_ro_eventfd, page, SIGSEGV, NULL);
 }
 
 TEST(module_loaded_before_init_is_protected)

@@ -23,7 +23,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done

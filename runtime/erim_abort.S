@@ -20,36 +20,75 @@
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
-/* SAY: write the message (rsi, rdx) to stderr without ever blocking, so
- * that a stop is never held up (red team 22: a full pipe; red team 28: a
- * reopen made to fail with EMFILE fell back to a blocking write, and an
- * eventfd, seekable, blocked the write made on it directly).  A socket is
- * sent to with MSG_DONTWAIT; anything else is reopened through
- * /proc/self/fd/2 as a description of its own, O_NONBLOCK|O_APPEND, and
- * written there (an anonymous inode -- eventfd and the like -- reopens
- * without its write); then fd 2's shared offset is moved to the end, so
- * that in a file the next writer (the shell's "Segmentation fault") comes
- * after the report instead of over it.  When the reopen fails the report
- * is lost: fd 2 itself is never written, and the stop goes on.
- * Registers only (rax rcx rdx rsi rdi r8-r11 r13 r14): no stack, no
- * writable memory.  erim_sys_write_all (erim_sys.h) is the same in C. */
+/* SAY: the report of the message (rsi, rdx), made by a forked child that
+ * the stopping thread waits for 2 s at most (one rt_sigtimedwait for its
+ * SIGCHLD, the thread's timer slack set to 1 ns first: red team 31a), so
+ * that no lock untrusted code holds while asleep can hold the stop up
+ * (red team 30: a
+ * thread in splice() from an empty socket held stderr's pipe lock, and the
+ * reopen waited for it uninterruptibly; red teams 22 and 28 held the write
+ * itself).  Every signal is blocked first (the child inherits the mask; the
+ * stopping thread unblocks SIGSEGV for its own kill).  No child: no report.
+ * The child sends to a socket with MSG_DONTWAIT; anything else, only when
+ * fd 2 is open for writing (never a read-only fd turned into a write: red
+ * team 30's rt30_report), is reopened through /proc/self/fd/2 as a
+ * description of its own, O_NONBLOCK|O_APPEND, and written there; then fd
+ * 2's shared offset moves to the end, so that in a file the next writer
+ * (the shell's "Segmentation fault") comes after the report instead of
+ * over it.  Registers only (rax rcx rdx rsi rdi r8-r11 r13 r14):
+ * no stack, no writable memory.  erim_sys_report (erim_sys.h) is the same
+ * in C. */
 .macro SAY
 	movq %rsi, %r13
 	movq %rdx, %r14
+	movl $14, %eax                          /* rt_sigprocmask(SIG_BLOCK, all, NULL, 8) */
+	xorl %edi, %edi
+	leaq erim__all_set(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $13, %eax                          /* rt_sigaction(SIGCHLD, SIG_DFL, NULL, 8): the exit signals */
+	movl $17, %edi
+	leaq erim__zeros(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $56, %eax                          /* clone(SIGCHLD, 0, 0, 0, 0): a fork */
+	movl $17, %edi
+	xorl %esi, %esi
+	xorl %edx, %edx
+	xorl %r10d, %r10d
+	xorl %r8d, %r8d
+	syscall
+	testq %rax, %rax
+	js 9f                                   /* no child: no report */
+	jnz 7f
+	movl $72, %eax                          /* child: fcntl(2, F_GETFL) */
 	movl $2, %edi
+	movl $3, %esi
+	syscall
+	testl %eax, %eax
+	js 8f
+	testl $010000000, %eax                  /* O_PATH */
+	jnz 8f
+	testl $3, %eax                          /* O_RDONLY */
+	jz 8f
+	movl $2, %edi
+	movq %r13, %rsi
+	movq %r14, %rdx
 	movl $0x40, %r10d                       /* MSG_DONTWAIT */
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
 	movl $44, %eax                          /* sendto(2, msg, len, MSG_DONTWAIT, NULL, 0) */
 	syscall
 	cmpq $-88, %rax                         /* -ENOTSOCK: not a socket */
-	jne 9f
+	jne 8f
 	movl $2, %eax                           /* open("/proc/self/fd/2", O_WRONLY|O_APPEND|O_NONBLOCK|O_NOCTTY|O_CLOEXEC) */
 	leaq erim__stderr_path(%rip), %rdi
 	movl $(01 | 02000 | 04000 | 0400 | 02000000), %esi
 	syscall
 	testl %eax, %eax
-	js 9f                                   /* no description of its own: no report */
+	js 8f                                   /* no description of its own: no report */
 	movl %eax, %edi
 	movq %r13, %rsi
 	movq %r14, %rdx
@@ -59,6 +98,20 @@
 	movl $2, %edi
 	xorl %esi, %esi
 	movl $2, %edx
+	syscall
+8:	movl $231, %eax                         /* the child ends: exit_group(0) */
+	xorl %edi, %edi
+	syscall
+	jmp 8b
+7:	movl $157, %eax                         /* the stopping thread waits for the child: */
+	movl $29, %edi                          /* prctl(PR_SET_TIMERSLACK, 1): untrusted code may have set 10^18 */
+	movl $1, %esi
+	syscall
+	movl $128, %eax                         /* rt_sigtimedwait({SIGCHLD}, NULL, 2 s, 8) */
+	leaq erim__chld_set(%rip), %rdi
+	xorl %esi, %esi
+	leaq erim__report_bound(%rip), %rdx
+	movl $8, %r10d
 	syscall
 9:
 .endm
@@ -171,6 +224,12 @@ erim__rlim_one:
 	.quad 1, 1                              /* RLIMIT_CORE {1, 1} */
 erim__segv_set:
 	.quad 1 << (11 - 1)
+erim__all_set:
+	.quad -1
+erim__chld_set:
+	.quad 1 << (17 - 1)
+erim__report_bound:
+	.quad 2, 0                              /* 2 s */
 	.text
 
 	.section .note.GNU-stack,"",@progbits

@@ -42,7 +42,7 @@ void erim__write_str(const char *s)
 
 	while (s[n])
 		n++;
-	erim_sys_write_all(s, n);
+	erim_sys_report(s, n);
 }
 
 /* No core dump (it would write trusted memory to disk), SIGSEGV back to its
@@ -73,7 +73,7 @@ void erim__fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = erim__vfmt(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	erim_sys_write_all(buf, n);
+	erim_sys_report(buf, n);
 	erim__die();
 }
 
@@ -88,7 +88,7 @@ void erim_refuse(const char *iface, const char *func, const char *fmt, ...)
 	n += erim__vfmt(buf + n, sizeof buf - 1 - n, fmt, ap);
 	va_end(ap);
 	buf[n++] = '\n';
-	erim_sys_write_all(buf, n);
+	erim_sys_report(buf, n);
 	erim__die();
 }
 

@@ -34,8 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "erim.h"
@@ -271,11 +276,101 @@ static void child_write_ro_eventfd(void *page_arg)
 	child_write_ro(page_arg);
 }
 
-/* Control: a plain write to that stderr blocks (until SIGALRM). */
-static void child_plain_write_full_stderr(void *unused)
+/* stderr a pipe whose lock a thread holds while asleep: splice() from an
+ * empty socket into it takes the pipe's mutex and sleeps in the socket's
+ * receive with the mutex held (red team 30, rt30_hold: the report's reopen
+ * waited for it uninterruptibly and the process ran on).  Returns once the
+ * splicing thread sleeps (its state S), or after 2 s. */
+static int splice_sock[2];
+
+static void *splicer(void *tidp)
 {
+	int q = 2;
+
+	*(volatile pid_t *)tidp = (pid_t)syscall(SYS_gettid);
+	(void)splice(splice_sock[0], NULL, q, NULL, 4096, 0);
+	return NULL;
+}
+
+static void stderr_lock_held(void)
+{
+	static volatile pid_t tid;
+	pthread_t t;
+	int q[2], i;
+
+	if (pipe(q) != 0 || dup2(q[1], 2) < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, splice_sock) != 0 ||
+	    pthread_create(&t, NULL, splicer, (void *)&tid) != 0)
+		_exit(8);
+	for (i = 0; i < 200; i++) {
+		char path[64], st[256] = "", *r;
+		FILE *f;
+
+		usleep(10000);
+		if (!tid)
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+		if ((f = fopen(path, "r"))) {
+			if (!fgets(st, sizeof st, f))
+				st[0] = 0;
+			fclose(f);
+		}
+		if ((r = strrchr(st, ')')) && r[1] == ' ' && r[2] == 'S')
+			break;
+	}
+	usleep(50000);
+}
+
+static void child_write_ro_lock_held(void *slack)
+{
+	stderr_lock_held();
+	if (slack && prctl(PR_SET_TIMERSLACK, 1000000000000000000UL, 0, 0, 0) != 0)
+		_exit(10);
+	alarm(6);
+	child_write_ro((void *)ro_page());
+}
+
+/* Control: with that timer slack a 1 ms sleep does not end (until SIGALRM). */
+static void child_sleep_slack(void *unused)
+{
+	struct timespec ms = { 0, 1000000 };
+
 	(void)unused;
-	full_stderr();
+	if (prctl(PR_SET_TIMERSLACK, 1000000000000000000UL, 0, 0, 0) != 0)
+		_exit(10);
+	alarm(2);
+	nanosleep(&ms, NULL);
+	_exit(0);
+}
+
+/* stderr a file opened read-only: the report must not turn it into a write
+ * (red team 30, rt30_report: a root program's core_pattern on fd 2). */
+static char ro_stderr_path[64];
+
+static void child_write_ro_stderr_mode(void *page_and_mode)
+{
+	uintptr_t *a = page_and_mode;
+	int fd = open(ro_stderr_path, (int)a[1]);
+
+	if (fd < 0 || dup2(fd, 2) < 0)
+		_exit(9);
+	child_write_ro((void *)a[0]);
+}
+
+static long file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* Controls: a plain write to that stderr blocks (until SIGALRM); WHICH:
+ * 0 a full pipe, 1 a pipe whose lock a splicing thread holds. */
+static void child_plain_write_held(void *which)
+{
+	if (which)
+		stderr_lock_held();
+	else
+		full_stderr();
 	alarm(2);
 	if (write(2, "x", 1) != 1)
 		_exit(5);
@@ -452,10 +547,35 @@ TEST(sealed_page_with_heap_pointer_cannot_be_written)
 	CHECK(ro_write_before_init == 0, "control: the write before erim_init did not go through "
 	      "(status %#x)", ro_write_before_init);
 	CHECK_DIES("write to the sealed page", child_write_ro, page, SIGSEGV, "erim: violation: untrusted code wrote trusted memory");
-	CHECK_DIES("control: a plain write to a full stderr blocks (SIGALRM ends it)", child_plain_write_full_stderr, 0, SIGALRM, NULL);
+	CHECK_DIES("control: a plain write to a full stderr blocks (SIGALRM ends it)", child_plain_write_held, 0, SIGALRM, NULL);
 	CHECK_DIES("write to the sealed page with stderr full: stopped at once, not held by the report", child_write_ro_full_stderr, page, SIGSEGV, NULL);
 	CHECK_DIES("the same with no fd left for the report's own description: stopped at once", child_write_ro_emfile, page, SIGSEGV, NULL);
 	CHECK_DIES("stderr an eventfd about to overflow: stopped at once", child_write_ro_eventfd, page, SIGSEGV, NULL);
+	CHECK_DIES("control: a plain write to a stderr whose pipe lock a splicing thread holds waits (SIGALRM ends it)",
+	           child_plain_write_held, 1, SIGALRM, NULL);
+	CHECK_DIES("write to the sealed page while a thread holds stderr's pipe lock: stopped within the report's 2 s bound (SIGALRM at 6 s otherwise)",
+	           child_write_ro_lock_held, 0, SIGSEGV, NULL);
+	CHECK_DIES("control: with a timer slack of 10^18 ns a 1 ms sleep does not end (SIGALRM ends it)",
+	           child_sleep_slack, 0, SIGALRM, NULL);
+	CHECK_DIES("the same with the stopping thread's timer slack set to 10^18 ns: stopped within the bound",
+	           child_write_ro_lock_held, 1, SIGSEGV, NULL);
+	snprintf(ro_stderr_path, sizeof ro_stderr_path, "/tmp/rt_harden_ro.%d", (int)getpid());
+	{
+		uintptr_t a[2] = { page, O_RDONLY };
+		int fd = open(ro_stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		CHECK(fd >= 0, "cannot create %s", ro_stderr_path);
+		if (fd >= 0)
+			close(fd);
+		CHECK_DIES("stderr a file opened read-only: stopped", child_write_ro_stderr_mode, a, SIGSEGV, NULL);
+		CHECK(file_size(ro_stderr_path) == 0, "the report was written through a read-only fd 2: %s has %ld bytes",
+		      ro_stderr_path, file_size(ro_stderr_path));
+		a[1] = O_WRONLY;
+		CHECK_DIES("control: the same file opened for writing: stopped", child_write_ro_stderr_mode, a, SIGSEGV, NULL);
+		CHECK(file_size(ro_stderr_path) > 0, "control: the report did not reach a stderr open for writing (%ld bytes)",
+		      file_size(ro_stderr_path));
+		unlink(ro_stderr_path);
+	}
 }
 
 TEST(module_loaded_before_init_is_protected)

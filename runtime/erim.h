@@ -103,7 +103,11 @@ void erim_scrub_registers(void);
 /* ---- range registry ---------------------------------------------------------- */
 
 /* Non-zero if [p, p+n) overlaps any trusted region (heap, stacks, globals,
- * runtime state), or wraps around the address space.  n == 0 checks p alone. */
+ * runtime state), wraps around the address space, or reaches an address
+ * with any of bits 57-63 set: no user address has them, and with x86
+ * linear address masking (LAM) bits 57-62 are a tag the CPU ignores, so
+ * such a number would alias trusted memory.  n == 0 checks p alone. */
+#define ERIM_ADDR_TAG_SHIFT 57
 int erim_overlaps_trusted(const void *p, size_t n);
 
 /* Non-zero if the calling thread currently runs in the trusted domain. */

@@ -129,6 +129,8 @@ static inline __attribute__((unused)) const char *erim__check(const void *erim__
 
 	if (erim__n && erim__a + (erim__n - 1) < erim__a)
 		return "wraps around the address space";
+	if ((erim__a + (erim__n ? erim__n - 1 : 0)) >> ERIM_ADDR_TAG_SHIFT)
+		return "has address bits 57-63 set (a tagged or kernel pointer)";
 	if (erim_overlaps_trusted(erim__p, erim__n))
 		return "overlaps trusted memory";
 	return NULL;

@@ -77,6 +77,10 @@ int erim_overlaps_trusted(const void *p, size_t n)
 	if (n - 1 > UINTPTR_MAX - a)
 		return 1;    /* wraps around the address space */
 	e = a + (n - 1); /* inclusive end: a range ending at the top is fine */
+	if (e >> ERIM_ADDR_TAG_SHIFT)
+		return 1;    /* bits 57-63: no user address has them; with LAM (x86 linear
+		              * address masking) bits 57-62 are a tag the CPU ignores, so
+		              * the number would not say what the access reaches (red team 31) */
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *r = &erim__ro.ranges[i];
 

@@ -168,6 +168,24 @@ TEST(pointer_straddling_trusted_boundary_refused)
 	CHECK(gt_impl_calls == before + 1, "an impl ran on refused arguments");
 }
 
+/* x86 linear address masking (LAM) makes the CPU ignore bits 57-62: a
+ * tagged copy of a trusted address would pass a check that compares numbers
+ * (red team 31c, atk31_lam_tag).  Refused whatever the back end or CPU;
+ * control: the same untrusted buffer untagged is accepted. */
+TEST(tagged_pointer_refused)
+{
+	static uint8_t plain[16];
+	long before = gt_impl_calls;
+	uintptr_t tag = (uintptr_t)0x3f << 57;
+
+	CHECK(gt_sum(plain, sizeof plain) != -1, "control: the untagged untrusted buffer refused");
+	CHECK(gt_sum((const uint8_t *)((uintptr_t)plain | tag), sizeof plain) == -1, "tagged untrusted buffer accepted");
+	CHECK(gt_sum((const uint8_t *)((uintptr_t)secret | tag), 16) == -1, "tagged copy of the trusted address accepted");
+	CHECK(erim_overlaps_trusted((const void *)((uintptr_t)secret | tag), 16) != 0,
+	      "erim_overlaps_trusted: tagged copy of the trusted address not reported");
+	CHECK(gt_impl_calls == before + 1, "an impl ran on refused arguments");
+}
+
 TEST(pointer_wrapping_address_space_refused)
 {
 	long before = gt_impl_calls;
@@ -451,6 +469,7 @@ int main(int argc, char **argv)
 	RUN(pointer_into_trusted_memory_refused);
 	RUN(pointer_straddling_trusted_boundary_refused);
 	RUN(pointer_wrapping_address_space_refused);
+	RUN(tagged_pointer_refused);
 	RUN(refusal_without_error_value_is_fatal_with_message);
 	RUN(overflowing_counts_refused);
 	RUN(strings_terminated_bounded_never_overread);

@@ -96,7 +96,7 @@ struct tem_call {
 	/* verdict */
 	int refuse_errno;              /* > 0: refuse with -errno */
 	int kill;                      /* stop the process */
-	char why[256];
+	char why[640];
 	tem_exit_fn on_exit;           /* non-NULL: see the exit stop */
 	uint64_t x[4];                 /* data for on_exit */
 	int needs_freeze;              /* judge again with other threads held */
@@ -202,11 +202,12 @@ void tem_detach(void);
  * PROGRAM; the terminal's (SI_KERNEL) are left to the program, which got
  * them too. */
 void tem_detach_relay_to(pid_t program);
-/* NULL when no process the program could drive may open the memory of TID
- * (its credentials as they are now: a program started as root may have
- * dropped to a user; AS_DUMPABLE: as if it were dumpable), else why:
- * checked at registration and when a process asks to be dumpable again. */
-const char *tem_detach_exposed(pid_t tid, int as_dumpable);
+/* NULL when no process the program could drive may open the memory of T's
+ * address space (the credentials of each of its tasks as they are now: a
+ * program started as root may have dropped to a user, in one thread or
+ * all; AS_DUMPABLE: as if it were dumpable), else why: checked at
+ * registration and when a process asks to be dumpable again. */
+const char *tem_detach_exposed(const struct tem_thread *t, int as_dumpable);
 
 /* ---- tem_log.c: logging ------------------------------------------------------ */
 
@@ -438,6 +439,9 @@ int tem_freeze_judge(struct tem_call *c);
 #define TEM_SHARE_FILES 2
 #define TEM_SHARE_SIGHAND 4
 int tem_clone_shares(pid_t parent, pid_t child, const struct user_regs_struct *regs);
+/* Do tasks A and B share the kernel object TYPE (KCMP_VM, KCMP_FILES, ...)?
+ * 1 shared, 0 not, -1 kcmp cannot tell. */
+int tem_kcmp_same(pid_t a, pid_t b, int type);
 void tem_chk_clone(struct tem_call *c);
 void tem_chk_clone3(struct tem_call *c);
 

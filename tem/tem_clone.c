@@ -31,8 +31,7 @@
 #define KCMP_SIGHAND 4
 #endif
 
-/* 1 shared, 0 not, -1 kcmp cannot tell */
-static int kcmp_same(pid_t a, pid_t b, int type)
+int tem_kcmp_same(pid_t a, pid_t b, int type)
 {
 	long r = syscall(SYS_kcmp, a, b, type, 0, 0);
 
@@ -58,7 +57,7 @@ int tem_clone_shares(pid_t parent, pid_t child, const struct user_regs_struct *r
 	default: known = 0; flags = 0; break;
 	}
 	for (i = 0; i < 3; i++) {
-		int same = kcmp_same(parent, child, k[i].kcmp);
+		int same = tem_kcmp_same(parent, child, k[i].kcmp);
 
 		if (same < 0) {
 			tem_log(2, "kcmp(%d, %d, %d): %m (judged by the clone flags)", (int)parent, (int)child, k[i].kcmp);

@@ -40,6 +40,10 @@
 #include "tem.h"
 #include "tem_table.h"
 
+#ifndef KCMP_VM
+#define KCMP_VM 1
+#endif
+
 static int status_fd = -1;             /* supervisor: where its exit status goes */
 static pid_t supervisor, front_pid;
 static volatile sig_atomic_t relay_pid; /* front: the supervisor; supervisor: the program */
@@ -158,31 +162,120 @@ static int init_userns(void)
  * (tem_procfs.c), as everywhere else. */
 static int use_private_procfs;
 
+static FILE *proc_fopen_plain(const char *name)
+{
+	return fopen(name, "r");
+}
+
 static FILE *proc_fopen(const char *name)
 {
-	return use_private_procfs ? tem_proc_fopen(name) : fopen(name, "r");
+	return use_private_procfs ? tem_proc_fopen(name) : proc_fopen_plain(name);
 }
+
 
 /* The uids (real, effective, saved, fs) of PID from its status file: 0, or -1. */
 static int uids_of(pid_t pid, unsigned long u[4])
 {
-	char name[48], line[128];
-	FILE *f;
-	int r = -1;
-
-	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
-	if (!(f = proc_fopen(name)))
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Uid: %lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4) {
-			r = 0;
-			break;
-		}
-	fclose(f);
-	return r;
+	return tem_proc_status(use_private_procfs ? tem_proc_fopen : proc_fopen_plain, pid, "Uid", u, 4) == 4 ? 0 : -1;
 }
 
 static char exposed_why[512];
+
+/* fs.suid_dumpable: 0, 1 or 2; unreadable counts as 1 (fail closed). */
+static int suid_dumpable(void)
+{
+	FILE *f = proc_fopen("/proc/sys/fs/suid_dumpable");
+	int v = 1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* PPid and uids of PID from its status file: 0, or -1. */
+static int parent_of(pid_t pid, pid_t *pp, unsigned long a[4])
+{
+	FILE *(*fo)(const char *) = use_private_procfs ? tem_proc_fopen : proc_fopen_plain;
+	unsigned long v;
+
+	if (tem_proc_status(fo, pid, "PPid", &v, 1) != 1 || tem_proc_status(fo, pid, "Uid", a, 4) != 4)
+		return -1;
+	*pp = (pid_t)v;
+	return 0;
+}
+
+/* Is PID systemd, by the file it runs (a name is anyone's to set: red
+ * team 31 named a subreaper of its own "systemd")? */
+static int is_systemd(pid_t pid)
+{
+	static const char *const known[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd" };
+	char name[48], exe[256];
+	ssize_t n;
+	size_t i;
+
+	snprintf(name, sizeof name, "/proc/%d/exe", (int)pid);
+	if ((n = use_private_procfs ? readlinkat(tem_procfd(), name + 6, exe, sizeof exe - 1)
+	                            : readlink(name, exe, sizeof exe - 1)) <= 0)
+		return 0;
+	exe[n] = 0;
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(exe, known[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* With ptrace_scope 1 every ancestor of the program may open its memory:
+ * the supervisor's whole chain of ancestors is judged, not only its
+ * adopter (red team 31: a root subreaper started by a process of the
+ * program's user adopted it, and that process, an ancestor, read the
+ * secret).  An ancestor of user USER is refused unless it is erim-tem's
+ * front (which only relays) or systemd run from its own file (a notice);
+ * ERIM_TEM_ADOPTER_OK=1 accepts it knowingly.  The chain ends at PID 1 or
+ * where the PID namespace hides the parent (PPid 0).  An ancestor whose
+ * status cannot be read is refused (fail closed). */
+static const char *exposed_ancestor(unsigned long user)
+{
+	pid_t pp = getppid(), next;
+	unsigned long a[4];
+	int depth;
+
+	for (depth = 0; pp > 0 && depth < 256; depth++, pp = next) {
+		char name[48], comm[32] = "?";
+		FILE *f;
+
+		if (parent_of(pp, &next, a) != 0) {
+			snprintf(exposed_why, sizeof exposed_why, "erim-tem cannot read the status of its "
+			         "ancestor PID %d (kernel.yama.ptrace_scope = 1 lets ancestors open the "
+			         "program's memory)", (int)pp);
+			return exposed_why;
+		}
+		if (pp == front_pid || (a[0] != user && a[1] != user && a[2] != user && a[3] != user))
+			continue;   /* the front, or another user's */
+		snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
+		if ((f = proc_fopen(name))) {
+			if (fgets(comm, sizeof comm, f))
+				comm[strcspn(comm, "\n")] = 0;
+			fclose(f);
+		}
+		if (is_systemd(pp) || getenv("ERIM_TEM_ADOPTER_OK")) {
+			tem_log(1, "notice: PID %d (%s), a process of user %lu, is an ancestor of the supervisor: "
+			        "it may open the program's memory (kernel.yama.ptrace_scope = 1)%s",
+			        (int)pp, comm, user, is_systemd(pp) ? "" : "; accepted (ERIM_TEM_ADOPTER_OK)");
+			continue;
+		}
+		snprintf(exposed_why, sizeof exposed_why, "PID %d (%s), a process of the program's user %lu, "
+		         "is an ancestor of the supervisor (%s): kernel.yama.ptrace_scope = 1 lets ancestors "
+		         "open the program's memory, and what the program reaches may drive it; run erim-tem "
+		         "where its ancestors are another user's (docker --init), or set ERIM_TEM_ADOPTER_OK=1 "
+		         "to accept it", (int)pp, comm, user,
+		         depth == 0 ? "its adopter: a PID namespace's init, a child subreaper" : "further up");
+		return exposed_why;
+	}
+	return NULL;
+}
 
 /* Who but erim-tem (and root) may open the memory of a process with uids U,
  * dumpable or not?  NULL when nobody the program can drive, else why.
@@ -205,9 +298,23 @@ static char exposed_why[512];
 static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 {
 	int scope = ptrace_scope(), init = init_userns();
-	int plain = u[0] == u[1] && u[1] == u[2];   /* else only CAP_SYS_PTRACE opens it */
+	/* Open to user U when uid, euid and saved uid are all U.  Mixed uids
+	 * are not, yet: the kernel makes a process non-dumpable again when
+	 * its euid (or fsuid) changes, not its real or saved uid, so a
+	 * process whose euid is a user's can become that user's plainly and
+	 * stay dumpable (red team 31, rt31_nonplain: uids 1000/1000/0,
+	 * PR_SET_DUMPABLE 1, then setresuid(-1, -1, 1000)).  Judged as the
+	 * euid's user. */
+	int plain = u[1] != 0 || (u[0] == u[1] && u[1] == u[2]);
 	const char *sc = scope < 0 ? "this kernel has no Yama" : "kernel.yama.ptrace_scope is 0";
 
+	if (suid_dumpable() == 1) {
+		snprintf(exposed_why, sizeof exposed_why, "fs.suid_dumpable is 1: a process that changes its "
+		         "credentials (setuid, or an exec'd set-user-ID program) stays dumpable, so the processes "
+		         "of its new user may open its memory without any call erim-tem judges; set it to 0 or 2 "
+		         "(sysctl -w fs.suid_dumpable=0)");
+		return exposed_why;
+	}
 	if (init && u[0] == 0 && u[1] == 0 && u[2] == 0)
 		return NULL;
 	if (!init && scope < 3 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
@@ -227,34 +334,8 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 		         "run the program as a user of its own and set ERIM_TEM_PTRACE_SCOPE_OK=1", sc, u[1]);
 		return exposed_why;
 	}
-	if (adopter && scope == 1) {
-		pid_t pp = getppid();
-		unsigned long a[4];
-		char name[48], comm[32] = "?";
-		FILE *f;
-
-		if (pp == front_pid || (uids_of(pp, a) == 0 && a[0] != u[1] && a[1] != u[1] &&
-		                        a[2] != u[1] && a[3] != u[1]))
-			return NULL;   /* the front, or another user's (unreadable: judged, fail closed) */
-		snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
-		if ((f = proc_fopen(name))) {
-			if (fgets(comm, sizeof comm, f))
-				comm[strcspn(comm, "\n")] = 0;
-			fclose(f);
-		}
-		if (strcmp(comm, "systemd") == 0 || getenv("ERIM_TEM_ADOPTER_OK")) {
-			tem_log(1, "notice: the supervisor was adopted by PID %d (%s), a process of user %lu: as an "
-			        "ancestor it may open the program's memory (kernel.yama.ptrace_scope = 1)%s",
-			        (int)pp, comm, u[1], strcmp(comm, "systemd") ? "; accepted (ERIM_TEM_ADOPTER_OK)" : "");
-			return NULL;
-		}
-		snprintf(exposed_why, sizeof exposed_why, "the supervisor was adopted by PID %d (%s), a process "
-		         "of the program's user %lu (a PID namespace's init, a child subreaper): as an ancestor "
-		         "it could open the program's memory (kernel.yama.ptrace_scope = 1 lets ancestors), and "
-		         "what the program reaches may drive it; run erim-tem where that process is another "
-		         "user's (docker --init), or set ERIM_TEM_ADOPTER_OK=1 to accept it", (int)pp, comm, u[1]);
-		return exposed_why;
-	}
+	if (adopter && scope == 1)
+		return exposed_ancestor(u[1]);
 	return NULL;
 }
 
@@ -270,13 +351,12 @@ static void check_start(void)
 	}
 }
 
-const char *tem_detach_exposed(pid_t tid, int as_dumpable)
+static const char *exposed_one(pid_t tid, int as_dumpable)
 {
 	unsigned long u[4];
 	char name[32];
 	struct stat st;
 
-	use_private_procfs = 1;
 	if (uids_of(tid, u) != 0) {
 		snprintf(exposed_why, sizeof exposed_why, "erim-tem cannot read the credentials of %d", (int)tid);
 		return exposed_why;
@@ -284,6 +364,30 @@ const char *tem_detach_exposed(pid_t tid, int as_dumpable)
 	/* a non-dumpable process's /proc directory is root's */
 	snprintf(name, sizeof name, "/proc/%d", (int)tid);
 	return exposure(u, as_dumpable || tem_proc_stat(name, &st) != 0 || st.st_uid != 0 || u[1] == 0, 1);
+}
+
+/* Every task of T's address space is judged: credentials are per thread,
+ * dumpability per address space, so a thread that dropped to a user
+ * exposes the memory its root siblings made dumpable (red team 30,
+ * rt30_thread_cred: a second thread's raw setresuid, then PR_SET_DUMPABLE
+ * by the root main thread).  CLONE_VM processes and vfork children share
+ * T's tem_proc, so they are judged too; and so is every traced task the
+ * kernel says shares the address space, or cannot tell, or erim-tem has
+ * not filed yet (no tem_proc: its creator was killed before the clone
+ * event reached erim-tem -- red team 31, rt31_orphan). */
+const char *tem_detach_exposed(const struct tem_thread *t, int as_dumpable)
+{
+	size_t n, i;
+	struct tem_thread *const *all = tem_all_threads(&n);
+	const char *w;
+
+	use_private_procfs = 1;
+	w = exposed_one(t->tid, as_dumpable);
+	for (i = 0; !w && i < n; i++)
+		if (all[i] != t && (all[i]->proc == t->proc || !all[i]->proc ||
+		                    tem_kcmp_same(t->tid, all[i]->tid, KCMP_VM) != 0))
+			w = exposed_one(all[i]->tid, as_dumpable);
+	return w;
 }
 
 /* Every exit of the supervisor (main's return, die(), any exit(125)) reports

@@ -41,7 +41,6 @@
 #include <sys/syscall.h>
 
 #include "tem.h"
-#include "erim_procline.h"
 #include "tem_table.h"
 
 /* Why changing the core limit from CUR to NW would let a dump happen; NULL
@@ -108,22 +107,6 @@ void tem_chk_setrlimit(struct tem_call *c)
 	judge_core_limit(c, c->t->tgid, c->a[0], c->a[1]);
 }
 
-/* The thread group of PID as erim-tem's procfs shows it; -1 if unknown. */
-static pid_t tgid_of(pid_t pid)
-{
-	char name[64], line[128];
-	FILE *f;
-	int tg = -1;
-
-	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
-	if (pid <= 0 || !(f = tem_proc_fopen(name)))
-		return -1;
-	while (erim_proc_line(line, sizeof line, f))
-		if (sscanf(line, "Tgid: %d", &tg) == 1)
-			break;
-	fclose(f);
-	return (pid_t)tg;
-}
 
 /* prlimit64(pid, resource, new, old): judged here when the target is the
  * caller's own process (0, a task of its thread group or address space).
@@ -142,7 +125,7 @@ void tem_chk_prlimit_core(struct tem_call *c)
 		tg = c->t->tgid;
 	else if ((o = tem_thread_find(pid)) != NULL && o->proc == c->t->proc)
 		tg = o->tgid;
-	else if ((tg = tgid_of(pid)) != c->t->tgid)
+	else if ((tg = tem_proc_tgid(pid)) != c->t->tgid)
 		return;   /* another process: its target row decides */
 	if (tg != c->t->tgid && c->a[1] == RLIMIT_CORE && c->a[2] != 0) {
 		c->refuse_errno = EPERM;

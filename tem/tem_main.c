@@ -72,21 +72,6 @@ static void child_die(const char *what, const char *arg)
 static pid_t main_pid;
 static int main_status = -1;
 
-static pid_t tgid_of(pid_t tid)
-{
-	char name[64], line[128];
-	FILE *f;
-	pid_t tg = tid;
-
-	snprintf(name, sizeof name, "/proc/%d/status", (int)tid);
-	if (!(f = tem_proc_fopen(name)))
-		return tid;
-	while (erim_proc_line(line, sizeof line, f))
-		if (sscanf(line, "Tgid: %d", &tg) == 1)
-			break;
-	fclose(f);
-	return tg;
-}
 
 /* ---- decisions ----------------------------------------------------------------- */
 
@@ -637,7 +622,9 @@ static void adopt(struct tem_thread *parent, pid_t child_tid)
 
 	if (ch->proc)
 		return;
-	ch->tgid = tgid_of(child_tid);
+	ch->tgid = tem_proc_tgid(child_tid);
+	if (ch->tgid < 0)
+		ch->tgid = child_tid;
 	if (tem_getregs(parent->tid, &r) != 0) {
 		memset(&r, 0, sizeof r);
 		r.orig_rax = (uint64_t)-1;   /* unknown call: kcmp decides, or everything is shared */

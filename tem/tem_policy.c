@@ -1866,7 +1866,7 @@ void tem_register(struct tem_call *c)
 		return;
 	}
 	{
-		const char *w = tem_detach_exposed(c->t->tid, 0);
+		const char *w = tem_detach_exposed(c->t, 0);
 
 		if (w) {
 			c->final_ret = -EPERM;

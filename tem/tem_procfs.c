@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "erim_procline.h"
 #include "tem.h"
 #include "tem_table.h"
 
@@ -180,6 +181,38 @@ FILE *tem_proc_fopen(const char *path)
 int tem_proc_stat(const char *path, struct stat *st)
 {
 	return fstatat(tem_procfd(), rel(path), st, 0);
+}
+
+int tem_proc_status(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key,
+                    unsigned long *out, int max)
+{
+	char name[48], line[160], *p, *e;
+	size_t kl = strlen(key);
+	FILE *f;
+	int n = -1;
+
+	snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
+	if (pid <= 0 || !(f = fopen_fn(name)))
+		return -1;
+	while (n < 0 && erim_proc_line(line, sizeof line, f)) {
+		if (strncmp(line, key, kl) != 0 || line[kl] != ':')
+			continue;
+		for (n = 0, p = line + kl + 1; n < max; n++, p = e) {
+			errno = 0;
+			out[n] = strtoul(p, &e, 10);
+			if (e == p || errno)
+				break;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+pid_t tem_proc_tgid(pid_t pid)
+{
+	unsigned long tg;
+
+	return tem_proc_status(tem_proc_fopen, pid, "Tgid", &tg, 1) == 1 ? (pid_t)tg : -1;
 }
 
 DIR *tem_proc_opendir(pid_t pid, const char *sub)

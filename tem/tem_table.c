@@ -176,7 +176,7 @@ const struct tem_sysrow tem_syscalls[] = {
 	ROW(155, "pivot_root",              REFUSE, "changes the root: paths erim-tem and the program share mean other files"),
 	ROW(156, "_sysctl",                 REFUSE, "removed from Linux"),
 	ROW(157, "prctl",                   JUDGE, ""),
-	ROW(158, "arch_prctl",              ALLOW, "FS/GS base, CPUID faulting, AMX permission, shadow stack: the caller only"),
+	ROW(158, "arch_prctl",              JUDGE, "FS/GS base, CPUID faulting, AMX permission, shadow stack: the caller only; tagged addresses (LAM) and vDSO maps refused"),
 	ROW(159, "adjtimex",                ALLOW, ""),
 	ROW(160, "setrlimit",               JUDGE, ""),
 	ROW(161, "chroot",                  REFUSE, "changes the root: paths erim-tem and the program share mean other files"),

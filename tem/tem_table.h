@@ -105,6 +105,13 @@ const char *tem_procfs_how(void);
 FILE *tem_proc_fopen(const char *path);
 int tem_proc_open(const char *path, int flags);
 int tem_proc_stat(const char *path, struct stat *st);
+/* Up to MAX numbers after "KEY:" in the status file of PID (through FOPEN:
+ * tem_proc_fopen, or fopen before the private procfs exists) into OUT:
+ * how many were read, -1 when the file cannot be read. */
+int tem_proc_status(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key,
+                    unsigned long *out, int max);
+/* The thread group of PID as erim-tem's procfs shows it; -1 if unknown. */
+pid_t tem_proc_tgid(pid_t pid);
 /* The directory /proc/PID/SUB ("task", "fd") through the private procfs,
  * or NULL; and the name of its next entry but "." and "..", or NULL. */
 DIR *tem_proc_opendir(pid_t pid, const char *sub);

@@ -284,20 +284,67 @@ static void chk_clone3_all(struct tem_call *c)
  * erim-tem's view (red team 23, rt_ptracer_any: PR_SET_PTRACER_ANY, then
  * a sibling wrote the secret through /proc/PID/mem).  Only clearing it (0)
  * is allowed. */
+/* PR_SET_DUMPABLE 1 has run with every other task of the address space
+ * held: judged again, as the kernel left it (fail closed: stopped). */
+static void exit_prctl_dumpable(struct tem_call *c, long ret)
+{
+	const char *w;
+
+	(void)ret;
+	if ((w = tem_detach_exposed(c->t, 1)) != NULL) {
+		snprintf(c->why, sizeof c->why, "refused (dumpable, its memory open to others: %s): process stopped", w);
+		c->kill = 1;
+	}
+}
+
 static void chk_prctl_dumpable(struct tem_call *c)
 {
 	const char *w;
 
-	if ((int)c->a[0] == PR_SET_DUMPABLE && c->a[1] != 1)
+	if ((int)c->a[0] == PR_SET_DUMPABLE && c->a[1] != 1) {
 		refuse_why(c, EPERM, "refused (a non-dumpable process hides its maps and fds from erim-tem)");
-	else if ((int)c->a[0] == PR_SET_DUMPABLE && (w = tem_detach_exposed(c->t->tid, 1)) != NULL)
+	} else if ((int)c->a[0] == PR_SET_DUMPABLE) {
 		/* a process that dropped from root to a user is non-dumpable:
 		 * only root may open its memory; dumpable again, its user's
-		 * processes may (red team 29, rt29_dropdeputy) */
-		refuse_why(c, EPERM, "refused (dumpable, its memory would be open to others: %s)", w);
-	else if ((int)c->a[0] == PR_SET_PTRACER && c->a[1] != 0)
+		 * processes may (red team 29, rt29_dropdeputy).  Every task
+		 * of the address space is judged, with the others held until
+		 * the call is over: a thread could drop between the judgement
+		 * and the call (red team 30, rt30_thread_cred). */
+		c->needs_freeze = 1;
+		if ((w = tem_detach_exposed(c->t, 1)) != NULL) {
+			refuse_why(c, EPERM, "refused (dumpable, its memory would be open to others: %s)", w);
+		} else {
+			c->on_exit = exit_prctl_dumpable;
+			tem_call_undo(c, TEM_UNDO_NONE);
+		}
+	} else if ((int)c->a[0] == PR_SET_PTRACER && c->a[1] != 0)
 		refuse_why(c, EPERM, "refused (PR_SET_PTRACER would let a process outside erim-tem's view "
 		            "ptrace this one and open its memory, where ptrace_scope refuses it)");
+}
+
+/* arch_prctl: x86 linear address masking (LAM) makes the CPU and the
+ * kernel ignore a tag in pointer bits 57-62, so a tagged copy of a trusted
+ * address passes every check that compares numbers -- erim-tem's range
+ * rows and liberim's marshallers alike (red team 31, atk31_lam_tag; latent
+ * where the CPU or kernel has no LAM).  A vDSO mapped on request is
+ * executable memory no open or mmap row sees.  The rest (FS/GS base, CPUID
+ * faulting, AMX permission, shadow stack) touches only the caller. */
+static void chk_arch_prctl_all(struct tem_call *c)
+{
+	switch (c->a[0]) {
+	case 0x4002:   /* ARCH_ENABLE_TAGGED_ADDR */
+	case 0x4004:   /* ARCH_FORCE_TAGGED_SVA */
+		refuse_why(c, EPERM, "refused (tagged addresses: a tag the CPU ignores would make an address "
+		           "that aliases trusted memory pass every check that compares numbers)");
+		break;
+	case 0x2001:   /* ARCH_MAP_VDSO_X32 */
+	case 0x2002:   /* ARCH_MAP_VDSO_32 */
+	case 0x2003:   /* ARCH_MAP_VDSO_64 */
+		refuse_why(c, EPERM, "refused (maps a vDSO: executable memory without an inspected mmap)");
+		break;
+	default:
+		break;
+	}
 }
 
 /* READ_IMPLIES_EXEC survives exec: a start-up helper could set it and
@@ -682,6 +729,7 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
 	{ SYS_ioctl, "ioctl", A, tem_chk_ioctl_tty, "terminal and console requests (plain numbers 0x54xx, 0x4Bxx, 0x56xx) not on erim-tem's list: TIOCSTI, TIOCLINUX and the keyboard-map requests feed input to another process (a shell), TIOCSETD/TIOCCONS rewire a terminal; only these ranges trap, the rest runs untrapped", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem; PR_SET_PTRACER other than 0: a process outside the trace could ptrace the caller and open its memory where kernel.yama.ptrace_scope refuses it", "EPERM" },
+	{ SYS_arch_prctl, "arch_prctl", A, chk_arch_prctl_all, "ARCH_ENABLE_TAGGED_ADDR, ARCH_FORCE_TAGGED_SVA (a tag the CPU ignores aliases trusted memory past checks that compare numbers), ARCH_MAP_VDSO_* (executable memory without an inspected mmap)", "EPERM" },
 	{ SYS_personality, "personality", A, chk_personality_all, "READ_IMPLIES_EXEC, for every caller: it survives exec", "EPERM" },
 	{ SYS_unshare, "unshare", A, chk_unshare, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID: bind mounts rename /proc files, pids change meaning", "EPERM" },
 	{ SYS_clone, "clone", A, chk_clone_ns, "CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, as unshare", "EPERM" },

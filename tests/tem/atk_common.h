@@ -111,6 +111,23 @@ static int atk_secret_intact(void)
 /* Attacks report what they saw on stdout. */
 #define atk_say(...) (printf("  " __VA_ARGS__), putchar('\n'), fflush(stdout))
 
+/* Attacks on who may open the memory need root to drop from, and Yama off
+ * or kernel.yama.ptrace_scope 0 (with 1 only ancestors may): 1 if so, else
+ * 0 after saying why (the attack is then not applicable). */
+static inline int atk_root_scope0(void)
+{
+	char buf[16] = "";
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	int scope = f && fgets(buf, sizeof buf, f) ? atoi(buf) : -1;   /* -1: no Yama */
+
+	if (f)
+		fclose(f);
+	if (geteuid() == 0 && scope < 1)
+		return 1;
+	atk_say("needs root, and Yama off or ptrace_scope 0 (euid %d, scope %d)", (int)geteuid(), scope);
+	return 0;
+}
+
 static int atk_setup(void)
 {
 	atk_secret = mmap(NULL, ATK_SECRET_LEN + ATK_UNTOUCHED, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -23,7 +23,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
@@ -37,12 +37,18 @@ set -- "$@" "$t/atk_ancestor_mem" /t/erim-tem --expect refused ';;' "$t/atk_ance
 # with ERIM_TEM_ADOPTER_OK=1
 files="$files --file $t/tem_adopter"
 set -- "$@" "$t/tem_adopter" /t/erim-tem refused ';;' "$t/tem_adopter" /t/erim-tem accepted ';;'
+# every ancestor is judged, not only the adopter (red team 31): a root
+# subreaper whose parent is uid 1000 adopts the supervisor; control: root
+set -- "$@" "$t/tem_adopter" /t/erim-tem chain-refused ';;' "$t/tem_adopter" /t/erim-tem chain-accepted ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)
 files="$files --file $t/atk_smaps_split"
 set -- "$@" "$t/atk_smaps_split" --expect succeeded ';;' "$tem" atk_smaps_split --expect refused ';;'
 libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' | head -n 1)
+# fs.suid_dumpable 1 keeps a process dumpable through a credential change
+# (red team 30, rt30_suiddump): erim-tem refuses to start; control at 0
+set -- "$@" "$srcdir/tem/tem_suid_dumpable.sh" ';;'
 # init_pkru needs debugfs mounted before erim-tem starts: a script does it
 files="$files --file $t/atk_init_pkru"
 set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'

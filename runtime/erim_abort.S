@@ -167,8 +167,35 @@ erim__abort_site:
 	leaq erim__msg_cb(%rip), %rsi
 	movl $erim__msg_cb_len, %edx
 3:	SAY
-4:	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {1,1}, NULL): no core */
-	xorl %edi, %edi                         /* (1, not 0: 0 lets a core_pattern pipe dump) */
+4:	jmp erim__die_now
+	.size erim__abort, .-erim__abort
+
+/* void erim__die_now(void): the kill every stop ends with.  A signal the
+ * program can catch is no kill: another thread re-installed a SIGSEGV
+ * handler between SIG_DFL and the tgkill of the first version, and the
+ * handler longjmp'd the stopped thread back into the program (red team
+ * 32a, rt32_abortrace, 6.1 and 6.12, with and without erim-tem).  So no
+ * handler can run on this thread at all: every signal blocked, this
+ * thread's alternate signal stack disabled (only the thread itself can set
+ * it) and %rsp made non-canonical, so that no signal frame can be written;
+ * then a load through %rsp faults (#GP) with SIGSEGV blocked, which makes
+ * the kernel reset SIGSEGV to its default action and deliver it.  A
+ * handler installed in between cannot get a frame: the kernel then kills
+ * with a SIGSEGV no handler may take (force_sigsegv).  RLIMIT_CORE is 1
+ * first (a core dump would hold trusted memory; 0 would not stop a
+ * core_pattern pipe).  Reached only from erim__abort, after the drop to
+ * the untrusted PKRU (liberim's C stops jump there too: erim__die).
+ * Registers only. */
+	.type erim__die_now, @function
+erim__die_now:
+	movl $14, %eax                          /* rt_sigprocmask(SIG_BLOCK, all, NULL, 8) */
+	xorl %edi, %edi
+	leaq erim__all_set(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {1,1}, NULL): no core */
+	xorl %edi, %edi
 	movl $4, %esi
 	leaq erim__rlim_one(%rip), %rdx
 	xorl %r10d, %r10d
@@ -179,31 +206,23 @@ erim__abort_site:
 	xorl %edx, %edx
 	movl $8, %r10d
 	syscall
-	movl $14, %eax                          /* rt_sigprocmask(SIG_UNBLOCK, {SIGSEGV}, NULL, 8) */
-	movl $1, %edi
-	leaq erim__segv_set(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
+	movabsq $0x8000000000000000, %rsp       /* non-canonical: no frame can be written below it */
+	movl $131, %eax                         /* sigaltstack(SS_DISABLE, NULL): off %rsp now, so allowed */
+	leaq erim__ss_disable(%rip), %rdi
+	xorl %esi, %esi
 	syscall
-	movl $39, %eax                          /* getpid */
+	movq (%rsp), %rax                       /* #GP: SIGSEGV, forced past the block */
+	movl $39, %eax                          /* not reached: getpid, SIGKILL */
 	syscall
-	movl %eax, %r12d
-	movl $ERIM_SYS_GETTID, %eax
-	syscall
-	movl %eax, %esi
-	movl %r12d, %edi
-	movl $11, %edx
-	movl $234, %eax                         /* tgkill(pid, tid, SIGSEGV) */
-	syscall
-	movl $9, %edx                           /* still here (a handler raced us): SIGKILL */
-	movl %r12d, %edi
-	movl $234, %eax
+	movl %eax, %edi
+	movl $9, %esi
+	movl $62, %eax
 	syscall
 	movl $231, %eax                         /* exit_group(139) */
 	movl $139, %edi
 	syscall
 	ud2
-	.size erim__abort, .-erim__abort
+	.size erim__die_now, .-erim__die_now
 
 	.section .rodata
 erim__stderr_path:
@@ -222,8 +241,10 @@ erim__zeros:
 	.zero 32                                /* SIG_DFL sigaction */
 erim__rlim_one:
 	.quad 1, 1                              /* RLIMIT_CORE {1, 1} */
-erim__segv_set:
-	.quad 1 << (11 - 1)
+erim__ss_disable:
+	.quad 0                                 /* stack_t: ss_sp */
+	.long 2, 0                              /* ss_flags SS_DISABLE, padding */
+	.quad 0                                 /* ss_size */
 erim__all_set:
 	.quad -1
 erim__chld_set:

@@ -342,6 +342,67 @@ static void child_sleep_slack(void *unused)
 	_exit(0);
 }
 
+/* A thread that keeps installing a SIGSEGV handler of its own with raw
+ * rt_sigaction (red team 32a, rt32_abortrace: the first version's kill,
+ * SIG_DFL then tgkill(SIGSEGV), landed in that handler, which longjmp'd
+ * out, and the stopped process lived on).  The handler exits 42. */
+struct ksigaction { void (*handler)(int); unsigned long flags; void (*restorer)(void); uint64_t mask; };
+
+static void racing_handler(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+__asm__(".text\n.type rt_harden_restore, @function\nrt_harden_restore:\n\tmovl $15, %eax\n\tsyscall\n");
+void rt_harden_restore(void);
+
+static void *handler_spammer(void *unused)
+{
+	struct ksigaction k = { racing_handler, 0x04000000 /* SA_RESTORER */, rt_harden_restore, 0 };
+
+	(void)unused;
+	for (;;)
+		syscall(SYS_rt_sigaction, SIGSEGV, &k, NULL, 8);
+	return NULL;
+}
+
+static void start_spammer(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, handler_spammer, NULL) != 0)
+		_exit(11);
+	usleep(20000);
+}
+
+/* WHICH: 0 a refusal at a gate (erim_abort.S), 1 a heap error in trusted
+ * code (erim__fatal, C) */
+static void child_stop_handler_race(void *which)
+{
+	static struct bad_free a = { 64, 0 };
+
+	start_spammer();
+	alarm(6);
+	if (which) {
+		bf_arg = (uintptr_t)&a;
+		child_bad_free((void *)(uintptr_t)DOUBLE_FREE);
+	} else {
+		erim_gate_call(100000, NULL);
+	}
+	_exit(0);
+}
+
+/* Control: the racing handler does catch an ordinary SIGSEGV. */
+static void child_segv_handler_race(void *unused)
+{
+	(void)unused;
+	start_spammer();
+	alarm(6);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGSEGV);
+	_exit(0);
+}
+
 /* stderr a file opened read-only: the report must not turn it into a write
  * (red team 30, rt30_report: a root program's core_pattern on fd 2). */
 static char ro_stderr_path[64];
@@ -559,6 +620,12 @@ TEST(sealed_page_with_heap_pointer_cannot_be_written)
 	           child_sleep_slack, 0, SIGALRM, NULL);
 	CHECK_DIES("the same with the stopping thread's timer slack set to 10^18 ns: stopped within the bound",
 	           child_write_ro_lock_held, 1, SIGSEGV, NULL);
+	CHECK_EXITS("control: a thread installing its own SIGSEGV handler catches a plain SIGSEGV (exit 42)",
+	            child_segv_handler_race, 0, 42, NULL);
+	CHECK_DIES("a refusal at a gate while a thread keeps installing its own SIGSEGV handler: the stop kills anyway",
+	           child_stop_handler_race, 0, SIGSEGV, "erim: erim.gate: unknown entry id");
+	CHECK_DIES("a heap error in trusted code while a thread keeps installing its own SIGSEGV handler: the stop kills anyway",
+	           child_stop_handler_race, 1, SIGSEGV, "erim: heap");
 	snprintf(ro_stderr_path, sizeof ro_stderr_path, "/tmp/rt_harden_ro.%d", (int)getpid());
 	{
 		uintptr_t a[2] = { page, O_RDONLY };

@@ -21,7 +21,13 @@
  * subreaper C and then (chain-refused) drops to uid 1000 itself; C starts a
  * uid-1000 `TEM true`, whose orphaned supervisor C adopts.  chain-refused:
  * exit 125 naming this process; chain-accepted (the control): this process
- * stays root, and the program runs. */
+ * stays root, and the program runs.
+ *
+ * pidns-*: a PID namespace hides its init's parent, yet Yama counts the
+ * ancestors outside (red team 32b: `sudo unshare --pid --fork erim-tem`
+ * under a user's shell).  The namespace's PID 1 stays root and starts a
+ * uid-1000 `TEM true`: pidns-refused, exit 125 (the ancestors above cannot
+ * be judged); pidns-accepted (the control), with ERIM_TEM_ADOPTER_OK=1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -37,7 +43,7 @@
 #include "erim_check.h"
 
 static const char *tem;
-static int want_refused, chain;
+static int want_refused, chain, root_init;
 
 static int run_as_ns_init(void)
 {
@@ -48,12 +54,14 @@ static int run_as_ns_init(void)
 		printf("  mounting /proc in the namespace: %s\n", strerror(errno));
 		return 3;
 	}
-	if (setgroups(0, NULL) != 0 || setgid(1000) != 0 || setuid(1000) != 0)
+	if (!root_init && (setgroups(0, NULL) != 0 || setgid(1000) != 0 || setuid(1000) != 0))
 		return 4;
 	if (!want_refused)
 		setenv("ERIM_TEM_ADOPTER_OK", "1", 1);
 	fflush(NULL);
 	if ((p = fork()) == 0) {
+		if (root_init && (setgroups(0, NULL) != 0 || setgid(1000) != 0 || setuid(1000) != 0))
+			_exit(4);
 		execl(tem, tem, "true", (char *)NULL);
 		_exit(127);
 	}
@@ -152,7 +160,8 @@ TEST(same_user_adopter_judged)
 		_exit(run_as_ns_init());
 	CHECK(init > 0 && waitpid(init, &st, 0) == init, "fork/wait: %s", strerror(errno));
 	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	printf("  erim-tem under a same-user PID 1 (ERIM_TEM_ADOPTER_OK %s): exit %d\n", want_refused ? "unset" : "=1", rc);
+	printf("  erim-tem under a %s PID 1 (ERIM_TEM_ADOPTER_OK %s): exit %d\n", root_init ? "root" : "same-user",
+	       want_refused ? "unset" : "=1", rc);
 	if (want_refused)
 		CHECK(rc == 125, "expected erim-tem to refuse the adopter (exit 125)");
 	else
@@ -164,10 +173,11 @@ int main(int argc, char **argv)
 	const char *m = argc == 3 ? argv[2] : "";
 
 	chain = strncmp(m, "chain-", 6) == 0;
-	if (chain)
+	root_init = strncmp(m, "pidns-", 6) == 0;
+	if (chain || root_init)
 		m += 6;
 	if (strcmp(m, "refused") != 0 && strcmp(m, "accepted") != 0) {
-		fprintf(stderr, "usage: %s TEM refused|accepted|chain-refused|chain-accepted\n", argv[0]);
+		fprintf(stderr, "usage: %s TEM [chain-|pidns-]refused|accepted\n", argv[0]);
 		return 2;
 	}
 	tem = argv[1];
@@ -177,6 +187,5 @@ int main(int argc, char **argv)
 		RUN(every_ancestor_judged);
 	else
 		RUN(same_user_adopter_judged);
-	return check_done(chain ? (want_refused ? "tem_adopter_chain_refused" : "tem_adopter_chain_accepted")
-	                        : (want_refused ? "tem_adopter_refused" : "tem_adopter_accepted"));
+	return check_done(want_refused ? "tem_adopter_refused" : "tem_adopter_accepted");
 }

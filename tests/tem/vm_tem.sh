@@ -40,6 +40,9 @@ set -- "$@" "$t/tem_adopter" /t/erim-tem refused ';;' "$t/tem_adopter" /t/erim-t
 # every ancestor is judged, not only the adopter (red team 31): a root
 # subreaper whose parent is uid 1000 adopts the supervisor; control: root
 set -- "$@" "$t/tem_adopter" /t/erim-tem chain-refused ';;' "$t/tem_adopter" /t/erim-tem chain-accepted ';;'
+# a PID namespace hides the ancestors above its init (red team 32b):
+# refused unless ERIM_TEM_ADOPTER_OK=1 (the control)
+set -- "$@" "$t/tem_adopter" /t/erim-tem pidns-refused ';;' "$t/tem_adopter" /t/erim-tem pidns-accepted ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)

@@ -198,16 +198,48 @@ static int suid_dumpable(void)
 	return v;
 }
 
-/* PPid and uids of PID from its status file: 0, or -1. */
-static int parent_of(pid_t pid, pid_t *pp, unsigned long a[4])
+/* PPid of PID, and whether any of its threads has USER among its uids
+ * (real, effective, saved, fs): credentials are per thread, and Yama
+ * counts every thread of an ancestor as an ancestor (red team 33b: a
+ * uid-1000 thread in a root subreaper).  0, or -1 when something cannot
+ * be read (fail closed). */
+static int ancestor_of_user(pid_t pid, unsigned long user, pid_t *pp, int *has_user)
 {
 	FILE *(*fo)(const char *) = use_private_procfs ? tem_proc_fopen : proc_fopen_plain;
-	unsigned long v;
+	unsigned long v, a[4];
+	char dir[48];
+	const char *e;
+	DIR *d;
+	int n = 0;
 
-	if (tem_proc_status(fo, pid, "PPid", &v, 1) != 1 || tem_proc_status(fo, pid, "Uid", a, 4) != 4)
+	if (tem_proc_status(fo, pid, "PPid", &v, 1) != 1)
 		return -1;
 	*pp = (pid_t)v;
-	return 0;
+	*has_user = 0;
+	snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
+	if (!(d = use_private_procfs ? tem_proc_opendir(pid, "task") : opendir(dir)))
+		return -1;
+	for (;;) {
+		struct dirent *de = NULL;
+
+		if (use_private_procfs) {
+			e = tem_proc_next(d);
+		} else {
+			do
+				de = readdir(d);
+			while (de && de->d_name[0] == '.');
+			e = de ? de->d_name : NULL;
+		}
+		if (!e)
+			break;
+		if (tem_proc_status(fo, (pid_t)atoi(e), "Uid", a, 4) != 4)
+			continue;   /* a thread that exited meanwhile */
+		n++;
+		if (a[0] == user || a[1] == user || a[2] == user || a[3] == user)
+			*has_user = 1;
+	}
+	closedir(d);
+	return n > 0 ? 0 : -1;
 }
 
 /* With ptrace_scope 1 every ancestor of the program may open its memory:
@@ -226,21 +258,20 @@ static int parent_of(pid_t pid, pid_t *pp, unsigned long a[4])
 static const char *exposed_ancestor(unsigned long user)
 {
 	pid_t pp = getppid(), next = 0;
-	unsigned long a[4];
-	int depth, ok = getenv("ERIM_TEM_ADOPTER_OK") != NULL;
+	int depth, mine, ok = getenv("ERIM_TEM_ADOPTER_OK") != NULL;
 
 	for (depth = 0; pp > 0 && depth < 4096; depth++, pp = next) {
 		char name[48], comm[32] = "?";
 		FILE *f;
 
-		if (parent_of(pp, &next, a) != 0) {
+		if (ancestor_of_user(pp, user, &next, &mine) != 0) {
 			snprintf(exposed_why, sizeof exposed_why, "erim-tem cannot read the status of its "
 			         "ancestor PID %d (kernel.yama.ptrace_scope = 1 lets ancestors open the "
 			         "program's memory)", (int)pp);
 			return exposed_why;
 		}
-		if (pp == front_pid || (a[0] != user && a[1] != user && a[2] != user && a[3] != user))
-			continue;   /* the front, or another user's */
+		if (pp == front_pid || !mine)
+			continue;   /* the front, or no thread of the user's */
 		snprintf(name, sizeof name, "/proc/%d/comm", (int)pp);
 		if ((f = proc_fopen(name))) {
 			if (fgets(comm, sizeof comm, f))
@@ -253,7 +284,7 @@ static const char *exposed_ancestor(unsigned long user)
 			        "(ERIM_TEM_ADOPTER_OK)", (int)pp, comm, user);
 			continue;
 		}
-		snprintf(exposed_why, sizeof exposed_why, "PID %d (%s), a process of the program's user %lu, "
+		snprintf(exposed_why, sizeof exposed_why, "PID %d (%s), a process with a thread of the program's user %lu, "
 		         "is an ancestor of the supervisor (%s): kernel.yama.ptrace_scope = 1 lets ancestors "
 		         "open the program's memory, and what the program reaches may drive it; run erim-tem "
 		         "where its ancestors are another user's (a service, docker --init), or set "

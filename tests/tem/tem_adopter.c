@@ -23,6 +23,11 @@
  * exit 125 naming this process; chain-accepted (the control): this process
  * stays root, and the program runs.
  *
+ * thread-refused: the root subreaper (its parent root) has a thread that
+ * dropped to uid 1000 alone: credentials are per thread, and Yama counts
+ * every thread of an ancestor (red team 33b): refused; the control is
+ * chain-accepted (no such thread).
+ *
  * pidns-*: a PID namespace hides its init's parent, yet Yama counts the
  * ancestors outside (red team 32b: `sudo unshare --pid --fork erim-tem`
  * under a user's shell).  The namespace's PID 1 stays root and starts a
@@ -35,7 +40,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,7 +50,23 @@
 #include "erim_check.h"
 
 static const char *tem;
-static int want_refused, chain, root_init;
+static int want_refused, chain, root_init, thread_drop;
+static volatile int dropped;
+
+/* a thread of the root subreaper that drops to uid 1000 alone (raw calls:
+ * no broadcast to the other threads) and stays */
+static void *drop_thread(void *unused)
+{
+	(void)unused;
+	if (syscall(SYS_setgroups, 0, NULL) == 0 && syscall(SYS_setresgid, 1000, 1000, 1000) == 0 &&
+	    syscall(SYS_setresuid, 1000, 1000, 1000) == 0)
+		dropped = 1;
+	else
+		dropped = -1;
+	for (;;)
+		pause();
+	return NULL;
+}
 
 static int run_as_ns_init(void)
 {
@@ -82,6 +105,16 @@ static int run_as_subreaper(int go)
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 || read(go, &b, 1) != 1)
 		return 3;
+	if (thread_drop) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, drop_thread, NULL) != 0)
+			return 6;
+		while (!dropped)
+			usleep(1000);
+		if (dropped < 0)
+			return 7;
+	}
 	fflush(NULL);
 	if ((p = fork()) == 0) {
 		if (setgroups(0, NULL) != 0 || setgid(1000) != 0 || setuid(1000) != 0)
@@ -126,7 +159,7 @@ TEST(every_ancestor_judged)
 		_exit(run_as_subreaper(go[0]));
 	}
 	close(go[0]);
-	if (want_refused && (setgroups(0, NULL) != 0 || setresgid(1000, 1000, 1000) != 0 ||
+	if (want_refused && !thread_drop && (setgroups(0, NULL) != 0 || setresgid(1000, 1000, 1000) != 0 ||
 	                     setresuid(1000, 1000, 1000) != 0)) {
 		CHECK(0, "dropping to uid 1000: %s", strerror(errno));
 		return;
@@ -136,8 +169,8 @@ TEST(every_ancestor_judged)
 	close(go[1]);
 	CHECK(c > 0 && waitpid(c, &st, 0) == c, "fork/wait: %s", strerror(errno));
 	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	printf("  erim-tem adopted by a root subreaper whose parent is %s: exit %d\n",
-	       want_refused ? "uid 1000" : "root", rc);
+	printf("  erim-tem adopted by a root subreaper%s whose parent is %s: exit %d\n",
+	       thread_drop ? " with a thread of uid 1000" : "", want_refused && !thread_drop ? "uid 1000" : "root", rc);
 	if (want_refused)
 		CHECK(rc == 125, "expected erim-tem to refuse the uid-1000 ancestor (exit 125)");
 	else
@@ -176,8 +209,10 @@ int main(int argc, char **argv)
 	root_init = strncmp(m, "pidns-", 6) == 0;
 	if (chain || root_init)
 		m += 6;
+	else if (strncmp(m, "thread-", 7) == 0)
+		m += 7, chain = thread_drop = 1;
 	if (strcmp(m, "refused") != 0 && strcmp(m, "accepted") != 0) {
-		fprintf(stderr, "usage: %s TEM [chain-|pidns-]refused|accepted\n", argv[0]);
+		fprintf(stderr, "usage: %s TEM [chain-|pidns-|thread-]refused|accepted\n", argv[0]);
 		return 2;
 	}
 	tem = argv[1];

@@ -40,6 +40,9 @@ set -- "$@" "$t/tem_adopter" /t/erim-tem refused ';;' "$t/tem_adopter" /t/erim-t
 # every ancestor is judged, not only the adopter (red team 31): a root
 # subreaper whose parent is uid 1000 adopts the supervisor; control: root
 set -- "$@" "$t/tem_adopter" /t/erim-tem chain-refused ';;' "$t/tem_adopter" /t/erim-tem chain-accepted ';;'
+# a thread of the root subreaper that dropped to uid 1000 alone makes it an
+# ancestor of that user (red team 33b): refused; control chain-accepted
+set -- "$@" "$t/tem_adopter" /t/erim-tem thread-refused ';;'
 # a PID namespace hides the ancestors above its init (red team 32b):
 # refused unless ERIM_TEM_ADOPTER_OK=1 (the control)
 set -- "$@" "$t/tem_adopter" /t/erim-tem pidns-refused ';;' "$t/tem_adopter" /t/erim-tem pidns-accepted ';;'

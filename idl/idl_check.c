@@ -511,28 +511,53 @@ static void chk_unreachable_private(struct idl_chk *c, struct idl_interface *i)
 
 /* ---- structs with pointer members ---------------------------------------------------- */
 
+/* The structs one idl_struct_deep question has visited: each is looked at
+ * once.  Without it, struct members naming the same structs over and over
+ * made the walk exponential (the fuzzer found a 723-byte file that ran for
+ * minutes).  Full: the answer is "deep" (the caller refuses: fail closed). */
+#define IDL_DEEP_SEEN 4096
+struct idl_deep_walk {
+	const struct idl_struct *seen[IDL_DEEP_SEEN];
+	size_t n;
+};
+
 /* A struct whose copy needs a deep copy: a pointer member that is copied (not
- * opaque, not user_check), or a struct member (by value or array) that is one. */
-static int idl_struct_deep(const struct idl_struct *st, int depth)
+ * opaque, not user_check), or a struct member (by value or array) that is one.
+ * A struct already visited (not deep, or on the current path) adds nothing. */
+static int idl_struct_deep_in(const struct idl_struct *st, struct idl_deep_walk *w)
 {
-	if (!st || depth > 64)
+	if (!st)
 		return 0;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->seen[i] == st)
+			return 0;
+	if (w->n == IDL_DEEP_SEEN)
+		return 1;
+	w->seen[w->n++] = st;
 	for (const struct idl_param *m = st->members; m; m = m->next) {
 		const struct idl_type *t = idl_strip(m->type);
 
 		if (idl_is_pointer(t) && !m->attrs.is_opaque && !m->attrs.user_check)
 			return 1;
-		if (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, depth + 1))
+		if (t && t->kind == IDL_T_STRUCT && idl_struct_deep_in(t->decl, w))
 			return 1;
 	}
 	return 0;
+}
+
+static int idl_struct_deep(const struct idl_struct *st)
+{
+	static struct idl_deep_walk w;   /* 32 KiB: not on the stack */
+
+	w.n = 0;
+	return idl_struct_deep_in(st, &w);
 }
 
 /* The deep struct type T names (by value), or NULL. */
 static const struct idl_struct *idl_deep_of(const struct idl_type *t)
 {
 	t = idl_strip(t);
-	return t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0) ? t->decl : NULL;
+	return t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl) ? t->decl : NULL;
 }
 
 /* The generated copies are one level deep and only where a trusted copy is
@@ -698,7 +723,7 @@ static void chk_union_plain(struct idl_chk *c, struct idl_interface *i)
 		for (struct idl_param *m = u->members; m; m = m->next) {
 			const struct idl_type *t = idl_strip(m->type);
 			if (idl_is_pointer(t) || idl_has_pointer_attrs(&m->attrs) ||
-			    (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl, 0)))
+			    (t && t->kind == IDL_T_STRUCT && idl_struct_deep(t->decl)))
 				idl_report(c->s, IDL_CHK_UNSUPPORTED, IDL_SEV_OFF, &m->loc,
 				           "member '%s' of union '%s' holds a pointer: which member is live "
 				           "is unknown, so it can be neither copied nor checked; keep unions "

@@ -221,6 +221,11 @@ void tem_log(int level, const char *fmt, ...);
 size_t tem_traced_tgids(pid_t *out, size_t max);
 /* Every traced thread (N of them). */
 struct tem_thread *const *tem_all_threads(size_t *n);
+/* SIGKILL T's thread group and every traced task sharing with T what SCOPE
+ * names (TEM_UNDO_VM, TEM_UNDO_FILES); each is marked doomed.  TIDs of the
+ * others go into LIST; returns how many were outside T's thread group and
+ * not doomed before. */
+int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t len);
 /* The loop's bookkeeping: find or add a thread, drop one (and its process
  * reference); a process is shared by its threads, counted by refs. */
 struct tem_thread *tem_thread_find(pid_t tid);
@@ -298,6 +303,13 @@ int tem_fd_keep(void);
  * files. */
 void tem_mem_fd_drop(struct tem_thread *t);
 int tem_sigframe_refused(struct tem_thread *t, int sig);        /* tem_sigframe.c */
+/* tem_crash.c: 1 if SIG's default action dumps core; at the delivery of SIG
+ * to T, 1 if the address space was SIGKILLed instead (a dump possible, or
+ * the default action); at T's death report (wait status ST), SIGKILL to
+ * every task of the address space if T died of a core-dumping signal. */
+int tem_crash_dumps(int sig);
+int tem_crash_signal(struct tem_thread *t, int sig);
+void tem_crash_died(struct tem_thread *t, int st);
 
 /* ---- tem_inspect.c: what may become executable ------------------------------- */
 
@@ -499,5 +511,9 @@ struct sock_fprog;
 struct sock_fprog *tem_filter_build(void);
 /* 1 if the filter sends system call NR (x86-64) to the tracer. */
 int tem_filter_traps(long nr);
+/* The SECCOMP_RET_DATA of the filter's trap for a call through a foreign
+ * ABI (int $0x80, x32): the tracer reads it as the event message and stops
+ * the process.  0 is every other trap. */
+#define TEM_TRAP_FOREIGN_ABI 0x0e1u
 
 #endif /* TEM_H */

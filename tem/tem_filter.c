@@ -2,10 +2,10 @@
 /* tem_filter.c: the seccomp-BPF program erim-tem installs in the child just
  * before exec, generated from the system call table (tem_table.c) so that
  * the two cannot drift.  Order matters: the architecture is checked first (a
- * 32-bit `int $0x80` or any non-x86-64 ABI kills the process, because the
+ * 32-bit `int $0x80` or any non-x86-64 ABI stops the process, because the
  * numbers below would mean something else), then syscall(-1) is allowed (a
  * plain ENOSYS, and how a refused call is skipped), x32 numbers
- * (nr & __X32_SYSCALL_BIT) kill, the registration number traps, and then a
+ * (nr & __X32_SYSCALL_BIT) stop it too, the registration number traps, and then a
  * binary search over runs of numbers with the same decision: ALLOW rows run
  * at full speed, JUDGE and REFUSE rows trap to the tracer (SECCOMP_RET_TRACE),
  * and every number without a row, above the table or in its holes, fails with
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
+#include "tem.h"
 #include "tem_table.h"
 
 #ifndef __X32_SYSCALL_BIT
@@ -28,6 +29,12 @@
 #endif
 
 #define RET_DENY (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+/* A foreign ABI traps with its own data and the tracer SIGKILLs: the
+ * filter's own SECCOMP_RET_KILL_PROCESS would end the process with a core
+ * dump that no ptrace stop precedes (the kernel's SIGSYS is immutable), and
+ * a dump copies trusted memory when RLIMIT_CORE was lowered from outside
+ * (tem_crash.c). */
+#define RET_FOREIGN (SECCOMP_RET_TRACE | (TEM_TRAP_FOREIGN_ABI & SECCOMP_RET_DATA))
 
 struct run { uint32_t start; uint32_t action; };
 
@@ -130,12 +137,12 @@ struct sock_fprog *tem_filter_build(void)
 		goto fail;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_FOREIGN);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_FOREIGN);
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TEM_NR_REGISTER, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
 	ioctl_emit(f, &n);

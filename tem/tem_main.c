@@ -108,42 +108,6 @@ static void log_decision(const struct tem_call *c)
 /* What to do with a stopped thread: the loop's single restart point. */
 enum tem_restart { TEM_R_NONE = 0, TEM_R_RESUME, TEM_R_HOLD };
 
-/* SIGKILL T's thread group and every traced task that may share with T
- * what SCOPE names (TEM_UNDO_VM: its address space; TEM_UNDO_FILES: its fd
- * table), marking each doomed: it is never dispatched or released again.
- * Tasks of a hold are stopped, and SIGKILL ends a ptrace stop without
- * returning to user space, so none of them runs another instruction.  The
- * TIDs go into LIST; returns how many of them are outside T's thread
- * group and were not doomed already (tasks that would have lived on). */
-static int kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t len)
-{
-	size_t i, n, used = 0;
-	struct tem_thread *const *all = tem_all_threads(&n);
-	pid_t tgid = t->tgid ? t->tgid : t->proc ? t->proc->tgid : t->tid;
-	int others = 0;
-
-	if (len)
-		list[0] = 0;
-	kill(t->tid, SIGKILL);     /* its thread group (a vfork child's is not proc->tgid) */
-	if ((scope & TEM_UNDO_VM) && t->proc)
-		kill(t->proc->tgid, SIGKILL);
-	t->doomed = 1;
-	for (i = 0; i < n; i++) {
-		struct tem_thread *o = all[i];
-
-		if (o == t || !((o->tgid && o->tgid == tgid) || ((scope & TEM_UNDO_VM) && t->proc && o->proc == t->proc) ||
-		                ((scope & TEM_UNDO_FILES) && t->files && o->files == t->files)))
-			continue;
-		kill(o->tid, SIGKILL);
-		if (!o->doomed && o->tgid != tgid)
-			others++;
-		o->doomed = 1;
-		if (used + 16 < len)
-			used += (size_t)snprintf(list + used, len - used, "%s%d", used ? " " : "", (int)o->tid);
-	}
-	return others;
-}
-
 static void kill_process(struct tem_call *c)
 {
 	char list[256];
@@ -152,7 +116,7 @@ static void kill_process(struct tem_call *c)
 	/* "the process" is the address space: every task sharing it (a
 	 * CLONE_VM clone, a vfork parent or child is not in the thread
 	 * group), and the fd table too when the call's effect is there */
-	kill_sharers(c->t, TEM_UNDO_VM | (tem_call_undo_scope(c) & TEM_UNDO_FILES), list, sizeof list);
+	tem_kill_sharers(c->t, TEM_UNDO_VM | (tem_call_undo_scope(c) & TEM_UNDO_FILES), list, sizeof list);
 }
 
 /* T died, or cannot be made to run what its exit check still had to do,
@@ -176,7 +140,7 @@ static enum tem_restart lost_correction(struct tem_thread *t, const char *what)
 		        (int)t->tid, call, what);
 		return TEM_R_NONE;
 	}
-	others = kill_sharers(t, scope, list, sizeof list);
+	others = tem_kill_sharers(t, scope, list, sizeof list);
 	tem_log(others ? 1 : 2, "pid %d: %s by %s code: the task %s before its exit check was over%s%s%s; what the "
 	        "call may have left in the %s it shares is not undone: SIGKILL to every task sharing it, before any "
 	        "is released%s%s",
@@ -295,7 +259,7 @@ static enum tem_restart inject_failed(struct tem_thread *t, const char *what)
 	        "diverted it); process stopped", (int)t->tid, row ? row->name : "system call", what);
 	/* the call may have been the correction of a refusal (a close, a
 	 * munmap) or a step of a grant: everyone sharing what it was for */
-	kill_sharers(t, TEM_UNDO_VM | tem_call_undo_scope(&t->call), list, sizeof list);
+	tem_kill_sharers(t, TEM_UNDO_VM | tem_call_undo_scope(&t->call), list, sizeof list);
 	return TEM_R_NONE;
 }
 
@@ -455,6 +419,22 @@ static void hold_stop(struct tem_thread *t, int st)
 	}
 }
 
+/* The filter's trap for a call through a foreign ABI (tem_filter.c): the
+ * policy table is x86-64's, so the process is stopped (SIGKILL, no dump). */
+static int foreign_abi(struct tem_thread *t, const struct user_regs_struct *r)
+{
+	unsigned long data = 0;
+	char list[256];
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data) != 0 || data != TEM_TRAP_FOREIGN_ABI)
+		return 0;
+	tem_kill_sharers(t, TEM_UNDO_VM, list, sizeof list);
+	tem_log(1, "pid %d: system call %llu through a foreign ABI (int $0x80 or x32) at 0x%llx: the policy is for "
+	        "x86-64 numbers; every task of the address space stopped (SIGKILL)%s%s", (int)t->tid,
+	        (unsigned long long)r->orig_rax, (unsigned long long)r->rip, list[0] ? ": " : "", list);
+	return 1;
+}
+
 /* A seccomp stop: a trapped call is about to run. */
 static enum tem_restart on_seccomp(struct tem_thread *t)
 {
@@ -463,6 +443,8 @@ static enum tem_restart on_seccomp(struct tem_thread *t)
 	int i;
 
 	if (tem_getregs(t->tid, &r) != 0)
+		return TEM_R_NONE;
+	if (foreign_abi(t, &r))
 		return TEM_R_NONE;
 	if (t->state == TEM_T_INJECT) {
 		uint64_t args[6];
@@ -742,8 +724,8 @@ static void after_dispatch(struct tem_thread *t, enum tem_restart rs, int sig)
 	if (rs == TEM_R_RESUME) {
 		if (t->ndefer && t->state == TEM_T_RUNNING)
 			tem_sigdefer_raise(t);
-		if (sig && tem_sigframe_refused(t, sig))
-			sig = 0;   /* killed: the frame is never written */
+		if (sig && (tem_sigframe_refused(t, sig) || tem_crash_signal(t, sig)))
+			sig = 0;   /* killed: no frame written, no core dumped */
 		restart(t, sig);
 	}
 	if (g && g->freeze_owner == t->tid && !t->held && t->state == TEM_T_RUNNING && rs != TEM_R_HOLD)
@@ -858,6 +840,7 @@ static int trace(void)
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			tem_crash_died(t, st);
 			task_gone(t, "died");
 			continue;
 		}

@@ -183,8 +183,8 @@ int tem_proc_stat(const char *path, struct stat *st)
 	return fstatat(tem_procfd(), rel(path), st, 0);
 }
 
-int tem_proc_status(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key,
-                    unsigned long *out, int max)
+static int status_numbers(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key, int base,
+                          unsigned long *out, int max)
 {
 	char name[48], line[160], *p, *e;
 	size_t kl = strlen(key);
@@ -199,13 +199,29 @@ int tem_proc_status(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key,
 			continue;
 		for (n = 0, p = line + kl + 1; n < max; n++, p = e) {
 			errno = 0;
-			out[n] = strtoul(p, &e, 10);
+			out[n] = strtoul(p, &e, base);
 			if (e == p || errno)
 				break;
 		}
 	}
 	fclose(f);
 	return n;
+}
+
+int tem_proc_status(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key,
+                    unsigned long *out, int max)
+{
+	return status_numbers(fopen_fn, pid, key, 10, out, max);
+}
+
+int tem_proc_sigmask(pid_t pid, const char *key, uint64_t *mask)
+{
+	unsigned long m;
+
+	if (status_numbers(tem_proc_fopen, pid, key, 16, &m, 1) != 1)
+		return -1;
+	*mask = (uint64_t)m;
+	return 0;
 }
 
 pid_t tem_proc_tgid(pid_t pid)

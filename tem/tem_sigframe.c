@@ -77,7 +77,6 @@ int tem_sigframe_refused(struct tem_thread *t, int sig)
 		return 0;
 	tem_log(1, "pid %d: signal %d with %%rsp 0x%llx: its frame (up to %" PRIu64 " bytes below) would be "
 	        "written into trusted memory; process stopped", (int)t->tid, sig, (unsigned long long)r.rsp, bound);
-	kill(t->tid, SIGKILL);   /* its thread group, which may share the mm without being p->tgid */
-	kill(p->tgid, SIGKILL);
+	tem_kill_sharers(t, TEM_UNDO_VM, NULL, 0);
 	return 1;
 }

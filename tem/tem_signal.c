@@ -184,10 +184,9 @@ int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si)
 
 		tem_pkru_get(t->tid, &pk);
 		tem_log(1, "pid %d: signal %d (%s, si_code %d, at %p, PKRU 0x%08x) raised by trusted code: its "
-		        "handler would see trusted registers; process stopped", (int)t->tid, sig, strsignal(sig),
-		        si->si_code, si->si_addr, pk);
-		kill(t->tid, SIGKILL);   /* its thread group: a vfork child's is not proc->tgid */
-		kill(t->proc->tgid, SIGKILL);
+		        "handler would see trusted registers; every task of the address space stopped", (int)t->tid, sig,
+		        strsignal(sig), si->si_code, si->si_addr, pk);
+		tem_kill_sharers(t, TEM_UNDO_VM, NULL, 0);
 		return 1;
 	}
 	if (sig < SIGRTMIN) {

@@ -110,6 +110,9 @@ int tem_proc_stat(const char *path, struct stat *st);
  * how many were read, -1 when the file cannot be read. */
 int tem_proc_status(FILE *(*fopen_fn)(const char *), pid_t pid, const char *key,
                     unsigned long *out, int max);
+/* The signal mask after "KEY:" (SigIgn, SigCgt, SigBlk: hexadecimal) in
+ * the status file of PID: 0, or -1 when it cannot be read. */
+int tem_proc_sigmask(pid_t pid, const char *key, uint64_t *mask);
 /* The thread group of PID as erim-tem's procfs shows it; -1 if unknown. */
 pid_t tem_proc_tgid(pid_t pid);
 /* The directory /proc/PID/SUB ("task", "fd") through the private procfs,

@@ -2,9 +2,12 @@
 /* tem_threads.c: the supervisor's table of traced threads and the processes
  * they belong to.  The loop (tem_main.c) adds and drops entries; the policy
  * and the target checks only read it (tem_traced_tgids, tem_all_threads), so
- * they depend on this table, not on the loop. */
+ * they depend on this table, not on the loop.  Every verdict that stops a
+ * process stops it here (tem_kill_sharers): the address space, not just
+ * the thread group. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -152,6 +155,42 @@ struct tem_thread *const *tem_all_threads(size_t *n)
 {
 	*n = nthreads;
 	return threads;
+}
+
+/* SIGKILL T's thread group and every traced task that may share with T
+ * what SCOPE names (TEM_UNDO_VM: its address space; TEM_UNDO_FILES: its fd
+ * table), marking each doomed: it is never dispatched or released again.
+ * Tasks of a hold are stopped, and SIGKILL ends a ptrace stop without
+ * returning to user space, so none of them runs another instruction.  The
+ * TIDs go into LIST; returns how many of them are outside T's thread
+ * group and were not doomed already (tasks that would have lived on). */
+int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t len)
+{
+	size_t i, n, used = 0;
+	struct tem_thread *const *all = tem_all_threads(&n);
+	pid_t tgid = t->tgid ? t->tgid : t->proc ? t->proc->tgid : t->tid;
+	int others = 0;
+
+	if (len)
+		list[0] = 0;
+	kill(t->tid, SIGKILL);     /* its thread group (a vfork child's is not proc->tgid) */
+	if ((scope & TEM_UNDO_VM) && t->proc)
+		kill(t->proc->tgid, SIGKILL);
+	t->doomed = 1;
+	for (i = 0; i < n; i++) {
+		struct tem_thread *o = all[i];
+
+		if (o == t || !((o->tgid && o->tgid == tgid) || ((scope & TEM_UNDO_VM) && t->proc && o->proc == t->proc) ||
+		                ((scope & TEM_UNDO_FILES) && t->files && o->files == t->files)))
+			continue;
+		kill(o->tid, SIGKILL);
+		if (!o->doomed && o->tgid != tgid)
+			others++;
+		o->doomed = 1;
+		if (used + 16 < len)
+			used += (size_t)snprintf(list + used, len - used, "%s%d", used ? " " : "", (int)o->tid);
+	}
+	return others;
 }
 
 size_t tem_traced_tgids(pid_t *out, size_t max)

@@ -2,8 +2,10 @@
 /* atk_compat_abi.c: untrusted code makes system calls through the 32-bit
  * ABI (int $0x80) and the x32 ABI (nr | 0x40000000), whose numbers mean
  * other calls than the policy table expects.  erim-tem's filter checks the
- * architecture first and kills the process.  Each is tried in its own
- * child; a kernel without IA32/x32 support makes that part not applicable. */
+ * architecture first and erim-tem stops the process (SIGKILL: no core
+ * dump; the filter's own SIGSYS kill would dump, see tem/tem_filter.c).
+ * Each is tried in its own child; a kernel without IA32/x32 support makes
+ * that part not applicable. */
 #include "atk_common.h"
 
 static int try_in_child(int x32)
@@ -25,7 +27,7 @@ static int try_in_child(int x32)
 		return ATK_ERROR;
 	if (WIFSIGNALED(st)) {
 		atk_say("%s: process killed by signal %d", x32 ? "x32 call" : "int $0x80", WTERMSIG(st));
-		return WTERMSIG(st) == SIGSYS ? ATK_REFUSED : ATK_NA;
+		return WTERMSIG(st) == SIGSYS || (atk_under_tem && WTERMSIG(st) == SIGKILL) ? ATK_REFUSED : ATK_NA;
 	}
 	atk_say("%s: %s", x32 ? "x32 call" : "int $0x80", WEXITSTATUS(st) == 1 ? "ran" : "not supported by this kernel");
 	return WEXITSTATUS(st) == 1 ? ATK_SUCCEEDED : ATK_NA;

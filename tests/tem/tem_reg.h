@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,11 +17,13 @@
 /* Register with trusted key PKEY (-1: none) and, when LEN is not 0, the one
  * trusted range [START, START + LEN).  The system call's answer: TEM_REPLY
  * when erim-tem accepted it, else -1 with errno (ENOSYS: not under
- * erim-tem). */
+ * erim-tem).  RLIMIT_CORE becomes 1/1 first, as erim_init makes it. */
 static inline long tem_reg(int pkey, const void *start, size_t len)
 {
 	struct tem_registration r;
+	struct rlimit one = { 1, 1 };
 
+	setrlimit(RLIMIT_CORE, &one);
 	memset(&r, 0, sizeof r);
 	r.version = TEM_VERSION;
 	r.pkey = pkey;

@@ -23,7 +23,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl atk_vm_stop atk_vm_stop_rev; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
@@ -46,6 +46,11 @@ set -- "$@" "$t/tem_adopter" /t/erim-tem thread-refused ';;'
 # a PID namespace hides the ancestors above its init (red team 32b):
 # refused unless ERIM_TEM_ADOPTER_OK=1 (the control)
 set -- "$@" "$t/tem_adopter" /t/erim-tem pidns-refused ';;' "$t/tem_adopter" /t/erim-tem pidns-accepted ';;'
+# an outside process of the same user lowers RLIMIT_CORE to 0 and makes the
+# program dump to a core_pattern pipe (tem_core_outside.c; red team 33b):
+# SIGKILL and no core; controls: a dump without erim-tem, a handler at 1
+files="$files --file $t/tem_core_outside"
+set -- "$@" "$t/tem_core_outside" /t/erim-tem ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)

@@ -20,6 +20,26 @@
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
+/* Every signal blocked: rt_sigprocmask(SIG_BLOCK, all, NULL, 8). */
+.macro BLOCK_ALL
+	movl $14, %eax
+	xorl %edi, %edi
+	leaq erim__all_set(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+.endm
+
+/* SIG's default action: rt_sigaction(SIG, SIG_DFL, NULL, 8). */
+.macro SIG_DEFAULT sig
+	movl $13, %eax
+	movl $\sig, %edi
+	leaq erim__zeros(%rip), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+.endm
+
 /* SAY: the report of the message (rsi, rdx), made by a forked child that
  * the stopping thread waits for 2 s at most (one rt_sigtimedwait for its
  * SIGCHLD, the thread's timer slack set to 1 ns first: red team 31a), so
@@ -41,18 +61,8 @@
 .macro SAY
 	movq %rsi, %r13
 	movq %rdx, %r14
-	movl $14, %eax                          /* rt_sigprocmask(SIG_BLOCK, all, NULL, 8) */
-	xorl %edi, %edi
-	leaq erim__all_set(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
-	syscall
-	movl $13, %eax                          /* rt_sigaction(SIGCHLD, SIG_DFL, NULL, 8): the exit signals */
-	movl $17, %edi
-	leaq erim__zeros(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
-	syscall
+	BLOCK_ALL
+	SIG_DEFAULT 17                          /* SIGCHLD: the exit signals */
 	movl $56, %eax                          /* clone(SIGCHLD, 0, 0, 0, 0): a fork */
 	movl $17, %edi
 	xorl %esi, %esi
@@ -188,24 +198,14 @@ erim__abort_site:
  * Registers only. */
 	.type erim__die_now, @function
 erim__die_now:
-	movl $14, %eax                          /* rt_sigprocmask(SIG_BLOCK, all, NULL, 8) */
-	xorl %edi, %edi
-	leaq erim__all_set(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
-	syscall
+	BLOCK_ALL
 	movl $302, %eax                         /* prlimit64(0, RLIMIT_CORE, {1,1}, NULL): no core */
 	xorl %edi, %edi
 	movl $4, %esi
 	leaq erim__rlim_one(%rip), %rdx
 	xorl %r10d, %r10d
 	syscall
-	movl $13, %eax                          /* rt_sigaction(SIGSEGV, SIG_DFL, NULL, 8) */
-	movl $11, %edi
-	leaq erim__zeros(%rip), %rsi
-	xorl %edx, %edx
-	movl $8, %r10d
-	syscall
+	SIG_DEFAULT 11                          /* SIGSEGV */
 	movabsq $0x8000000000000000, %rsp       /* non-canonical: no frame can be written below it */
 	movl $131, %eax                         /* sigaltstack(SS_DISABLE, NULL): off %rsp now, so allowed */
 	leaq erim__ss_disable(%rip), %rdi

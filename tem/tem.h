@@ -55,6 +55,12 @@ struct tem_proc {
 	 * debug-register breakpoints; -1: more than the CPU has breakpoints. */
 	int nwrsites;
 	uint64_t wrsite[4];
+	/* The break as the last brk erim-tem saw return left it (0: not known
+	 * yet), and how many brk calls of the address space are between their
+	 * seccomp and exit stops: growth past a known break with none in
+	 * flight unmaps nothing (tem_kunmap.c). */
+	uint64_t brk_known;
+	int brk_inflight;
 };
 
 /* The tasks held together: while a call that another task could race is
@@ -157,6 +163,7 @@ struct tem_thread {
 	 * over-approximates sharing: used only to decide whom to stop) */
 	unsigned long files;
 	int doomed;                    /* SIGKILLed by erim-tem: never dispatched or released again */
+	int reaped;                    /* its death was reported (waitpid reaped it): its TID may be anyone's now */
 	int in_vfork;                  /* blocked in vfork until the child execs or exits: runs no user code */
 	int attached;                  /* options set / first stop swallowed */
 	enum tem_tstate state;

@@ -179,7 +179,7 @@ static FILE *proc_fopen(const char *name)
 /* The uids (real, effective, saved, fs) of PID from its status file: 0, or -1. */
 static int uids_of(pid_t pid, unsigned long u[4])
 {
-	return tem_proc_status(use_private_procfs ? tem_proc_fopen : proc_fopen_plain, pid, "Uid", u, 4) == 4 ? 0 : -1;
+	return tem_proc_status(proc_fopen, pid, "Uid", u, 4) == 4 ? 0 : -1;
 }
 
 static char exposed_why[512];
@@ -205,34 +205,21 @@ static int suid_dumpable(void)
  * be read (fail closed). */
 static int ancestor_of_user(pid_t pid, unsigned long user, pid_t *pp, int *has_user)
 {
-	FILE *(*fo)(const char *) = use_private_procfs ? tem_proc_fopen : proc_fopen_plain;
 	unsigned long v, a[4];
 	char dir[48];
 	const char *e;
 	DIR *d;
 	int n = 0;
 
-	if (tem_proc_status(fo, pid, "PPid", &v, 1) != 1)
+	if (tem_proc_status(proc_fopen, pid, "PPid", &v, 1) != 1)
 		return -1;
 	*pp = (pid_t)v;
 	*has_user = 0;
 	snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
 	if (!(d = use_private_procfs ? tem_proc_opendir(pid, "task") : opendir(dir)))
 		return -1;
-	for (;;) {
-		struct dirent *de = NULL;
-
-		if (use_private_procfs) {
-			e = tem_proc_next(d);
-		} else {
-			do
-				de = readdir(d);
-			while (de && de->d_name[0] == '.');
-			e = de ? de->d_name : NULL;
-		}
-		if (!e)
-			break;
-		if (tem_proc_status(fo, (pid_t)atoi(e), "Uid", a, 4) != 4)
+	while ((e = tem_proc_next(d)) != NULL) {
+		if (tem_proc_status(proc_fopen, (pid_t)atoi(e), "Uid", a, 4) != 4)
 			continue;   /* a thread that exited meanwhile */
 		n++;
 		if (a[0] == user || a[1] == user || a[2] == user || a[3] == user)

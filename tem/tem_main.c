@@ -840,6 +840,7 @@ static int trace(void)
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			t->reaped = 1;
 			tem_crash_died(t, st);
 			task_gone(t, "died");
 			continue;

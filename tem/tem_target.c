@@ -70,13 +70,6 @@ static pid_t status_of_pid(pid_t pid, pid_t *tracer)
 	return (pid_t)tg;
 }
 
-static pid_t tgid_of_pid(pid_t pid)
-{
-	pid_t tr;
-
-	return status_of_pid(pid, &tr);
-}
-
 /* Every traced thread group: those the loop knows, and children that the
  * kernel attached to erim-tem (PTRACE_O_TRACEFORK) but whose first stop
  * the loop has not seen yet.  Such a child has not run an instruction,
@@ -192,7 +185,7 @@ static void judge_mem_target(struct tem_call *c, long pid)
  * own process (0 or its pid) is fine, any other traced process is not. */
 static void judge_other_target(struct tem_call *c, long pid)
 {
-	if (pid == 0 || (pid > 0 && (tgid_of_pid((pid_t)pid) == c->t->proc->tgid || tgid_of_pid((pid_t)pid) == c->t->tgid)))
+	if (pid == 0 || (pid > 0 && (tem_proc_tgid((pid_t)pid) == c->t->proc->tgid || tem_proc_tgid((pid_t)pid) == c->t->tgid)))
 		return;
 	if (pid < 0 || tem_pid_protected((pid_t)pid))
 		refuse_why(c, EPERM, "refused (target %ld is another traced process, erim-tem, or unknown)", pid);

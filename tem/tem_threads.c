@@ -111,6 +111,7 @@ struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy)
 		*p = *copy;
 	else
 		p->pkey = -1;
+	p->brk_inflight = 0;   /* a fork's copy: the parent's calls in flight are not its own */
 	p->refs = 1;
 	p->tgid = tgid;
 	return p;
@@ -173,9 +174,13 @@ int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t le
 
 	if (len)
 		list[0] = 0;
-	kill(t->tid, SIGKILL);     /* its thread group (a vfork child's is not proc->tgid) */
-	if ((scope & TEM_UNDO_VM) && t->proc)
-		kill(t->proc->tgid, SIGKILL);
+	/* Only TIDs of tasks in this table are signalled: each is traced and
+	 * not reaped, so it is still that task (a zombie's TID is not reused).
+	 * proc->tgid is not: the leader may have been reaped and its pid taken
+	 * by any process of the system (red team 34a, pid_reuse).  kill() of
+	 * any TID of a group ends the whole group. */
+	if (!t->reaped)
+		kill(t->tid, SIGKILL);
 	t->doomed = 1;
 	for (i = 0; i < n; i++) {
 		struct tem_thread *o = all[i];

@@ -231,6 +231,26 @@ int main(int argc, char **argv)
 	return check_done(suite);
 }
 
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+/* After an attack that should have made the kernel unmap the secret: map
+ * the attacker's own page at its address without replacing anything and
+ * write it.  SUCCEEDED when that worked (WHAT says how), else REFUSED. */
+__attribute__((unused)) static enum atk_result atk_take_secret_address(const char *what)
+{
+	uint8_t *p = mmap(atk_secret, ATK_SECRET_LEN, PROT_READ | PROT_WRITE,
+	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p != atk_secret) {
+		atk_say("the secret is still mapped (%s)", p == MAP_FAILED ? strerror(errno) : "mapped elsewhere");
+		return ATK_REFUSED;
+	}
+	memset(p, 0x41, ATK_SECRET_LEN);
+	atk_say("%s; the attacker's page is at the secret's address now, written with the untrusted PKRU", what);
+	return ATK_SUCCEEDED;
+}
+
 /* Run FN(ARG) catching SIGSEGV/SIGBUS/SIGILL: 1 if it faulted. */
 static sigjmp_buf atk_jmp;
 static volatile int atk_fault_sig;

@@ -156,7 +156,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_wx atk_jit_wrpkru a
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_hugepage_reach atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl atk_vm_stop atk_vm_stop_rev; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl atk_vm_stop atk_vm_stop_rev atk_aio_unmap atk_brk_unmap; do
 	echo "=== $a under erim-tem"
 	"$tem" "$t/$a" --expect refused
 	count $? "$a under erim-tem"

@@ -246,8 +246,6 @@ TEST(control_handler_lives_at_limit_1)
 
 int main(int argc, char **argv)
 {
-	ssize_t n;
-
 	if (argc == 3 && strcmp(argv[1], "catch") == 0)
 		return catch_core(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "victim") == 0)
@@ -258,9 +256,8 @@ int main(int argc, char **argv)
 	}
 	tem = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+	if (tem_self_exe(self, sizeof self) != 0)
 		return 99;
-	self[n] = 0;
 	if (set_pattern() != 0) {
 		printf("cannot set %s (needs root, outside a container): %s\n", PATTERN, strerror(errno));
 		return 77;

@@ -35,4 +35,15 @@ static inline long tem_reg(int pkey, const void *start, size_t len)
 	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
 }
 
+/* The path of this program (/proc/self/exe) into BUF: 0, or -1. */
+static inline int tem_self_exe(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
 #endif /* TEM_REG_H */

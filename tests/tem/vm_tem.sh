@@ -23,7 +23,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_file_data \
          atk_leader_exec atk_leader_exec_alive atk_owner_death atk_owner_nokill \
-         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl atk_vm_stop atk_vm_stop_rev; do
+         atk_altstack_shared atk_altstack_noflip atk_rlimit_shared atk_rlimit_noflip atk_kconf_write atk_ptracer atk_tty_inject atk_credrop atk_thread_cred atk_credrop_saved atk_orphan_task atk_arch_prctl atk_vm_stop atk_vm_stop_rev atk_aio_unmap atk_brk_unmap; do
 	files="$files --file $t/$a"
 	set -- "$@" "$tem" "$a" --expect refused ';;' "$t/$a" --expect succeeded ';;'
 done
@@ -51,6 +51,10 @@ set -- "$@" "$t/tem_adopter" /t/erim-tem pidns-refused ';;' "$t/tem_adopter" /t/
 # SIGKILL and no core; controls: a dump without erim-tem, a handler at 1
 files="$files --file $t/tem_core_outside"
 set -- "$@" "$t/tem_core_outside" /t/erim-tem ';;'
+# erim-tem's kill reaches a process at the pid of a reaped leader (red team
+# 34a, pid_reuse): only traced tasks are signalled; control: a kill is seen
+files="$files --file $t/tem_pid_reuse"
+set -- "$@" "$t/tem_pid_reuse" /t/erim-tem ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)

@@ -34,6 +34,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,11 @@
 static int status_fd = -1;             /* supervisor: where its exit status goes */
 static pid_t supervisor, front_pid;
 static volatile sig_atomic_t relay_pid; /* front: the supervisor; supervisor: the program */
+/* A pidfd of relay_pid, taken while that process is known to be alive: a
+ * relay after it was reaped must reach no one, not whoever has its pid now
+ * (the supervisor outlives the program while other tracees run; red team
+ * 34a's pid reuse).  -1: none (kernel before 5.3), kill(relay_pid). */
+static volatile sig_atomic_t relay_pidfd = -1;
 static volatile sig_atomic_t relayed;   /* front: the last signal relayed */
 
 static const int relay_sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM };
@@ -57,14 +63,29 @@ static const int relay_sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIG
  * SI_KERNEL) reached the program itself: not again, and neither the front
  * nor the supervisor ends by it -- the program decides (a program that
  * handles SIGINT lives on, as without erim-tem). */
+static void relay_send(int sig)
+{
+	if (relay_pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, (int)relay_pidfd, sig, NULL, 0);
+	else if (relay_pid > 0)
+		kill((pid_t)relay_pid, sig);
+}
+
+static void relay_to(pid_t pid)
+{
+	long fd = syscall(SYS_pidfd_open, pid, 0);
+
+	relay_pidfd = fd >= 0 ? (int)fd : -1;
+	relay_pid = pid;
+}
+
 static void relay(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	if (si && si->si_code == SI_KERNEL)
 		return;
 	relayed = sig;
-	if (relay_pid > 0)
-		kill((pid_t)relay_pid, sig);
+	relay_send(sig);
 }
 
 static void relay_install(void)
@@ -110,9 +131,9 @@ static void front(int st_fd, pid_t mid)
 	while ((n = read(st_fd, &pid, sizeof pid)) < 0 && errno == EINTR)
 		;
 	if (n == (ssize_t)sizeof pid) {
-		relay_pid = pid;
+		relay_to(pid);
 		if (relayed)        /* a signal that came before the pid was known */
-			kill(pid, relayed);
+			relay_send(relayed);
 		while ((n = read(st_fd, &code, 1)) < 0 && errno == EINTR)
 			;
 		if (n == 1)
@@ -493,7 +514,7 @@ void tem_detach(void)
 
 void tem_detach_relay_to(pid_t program)
 {
-	relay_pid = program;
+	relay_to(program);   /* the program is erim-tem's unreaped child here */
 	relay_install();
 }
 

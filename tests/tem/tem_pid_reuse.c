@@ -11,8 +11,11 @@
  * process, the same memory) and exits; erim-tem reaps L.  This process
  * starts an innocent process at L's pid (ns_last_pid), then S dies of
  * SIGSEGV with the default action, which makes erim-tem stop the address
- * space.  The innocent process must live.  Control: the innocent process
- * SIGKILLed by hand dies (the check sees a kill). */
+ * space.  The innocent process must live.  The same for a signal relayed
+ * to the program (erim-tem relays SIGTERM, SIGUSR1, ... sent to it): L
+ * forks a child that keeps the supervisor running, exits, and SIGUSR1 to
+ * erim-tem must reach no one (it went to whoever had L's pid).  Control:
+ * the innocent process SIGKILLed by hand dies (the check sees a kill). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -45,16 +48,21 @@ static int sibling(void *arg)
 	return 0;
 }
 
-/* The registered program: L, which makes S and exits. */
-static int leader(int go_fd, int out_fd)
+/* The registered program: L, which makes S (or, FORK, a fork child that
+ * waits for the driver's word) and exits. */
+static int leader(int go_fd, int out_fd, int fork_child)
 {
 	static char stack[65536] __attribute__((aligned(16)));
 	int fds[2] = { go_fd, out_fd };
 	pid_t me = getpid(), s;
+	char c;
 
 	tem_reg(-1, NULL, 0);
 	signal(SIGSEGV, SIG_DFL);
-	s = clone(sibling, stack + sizeof stack, CLONE_VM | SIGCHLD, fds);
+	if (fork_child && (s = fork()) == 0)
+		_exit(read(go_fd, &c, 1) == 1 ? 0 : 9);
+	else if (!fork_child)
+		s = clone(sibling, stack + sizeof stack, CLONE_VM | SIGCHLD, fds);
 	if (s < 0 || write(out_fd, &me, sizeof me) != (ssize_t)sizeof me)
 		return 9;
 	syscall(SYS_exit_group, 0);   /* L goes; S lives on the same memory */
@@ -116,14 +124,18 @@ static int alive(pid_t p)
 	return 1;
 }
 
-TEST(innocent_process_at_the_reaped_pid_lives)
+/* Run L under erim-tem (MODE "leader" or "leader-fork"), wait until it is
+ * reaped, start an innocent process at its pid; then SIGUSR1 to erim-tem
+ * when RELAY, and the word to the task L left.  1 if the innocent process
+ * lived. */
+static int innocent_survives(const char *mode, int relay)
 {
-	int go[2], out[2], st;
+	int go[2], out[2], st, ok;
 	pid_t t, l = 0, inn;
 
 	if (pipe(go) != 0 || pipe(out) != 0) {
 		CHECK(0, "pipe");
-		return;
+		return 0;
 	}
 	t = fork();
 	if (t == 0) {
@@ -131,25 +143,40 @@ TEST(innocent_process_at_the_reaped_pid_lives)
 
 		snprintf(a, sizeof a, "%d", go[0]);
 		snprintf(b, sizeof b, "%d", out[1]);
-		execl(tem, tem, self, "leader", a, b, (char *)NULL);
+		execl(tem, tem, self, mode, a, b, (char *)NULL);
 		_exit(127);
 	}
 	if (read(out[0], &l, sizeof l) != (ssize_t)sizeof l || wait_gone(l) != 0) {
 		CHECK(0, "the leader did not start or did not go");
-		return;
+		return 0;
 	}
 	inn = innocent_at(l);
 	printf("  leader %d reaped; innocent process started at %d\n", (int)l, (int)inn);
 	CHECK(inn == l, "could not start a process at the leader's pid (ns_last_pid)");
+	if (relay) {
+		kill(t, SIGUSR1);
+		usleep(200000);
+	}
 	if (write(go[1], "x", 1) != 1)
-		CHECK(0, "cannot wake the CLONE_VM task");
+		CHECK(0, "cannot wake the task L left");
 	waitpid(t, &st, 0);
 	printf("  erim-tem ended: exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	CHECK(inn > 0 && alive(inn), "erim-tem signalled a process it does not trace");
+	ok = inn > 0 && alive(inn);
 	if (inn > 0) {
 		kill(inn, SIGKILL);
 		waitpid(inn, &st, 0);
 	}
+	return ok;
+}
+
+TEST(innocent_process_at_the_reaped_pid_lives)
+{
+	CHECK(innocent_survives("leader", 0), "erim-tem's kill reached a process it does not trace");
+}
+
+TEST(no_relay_to_the_reaped_pid)
+{
+	CHECK(innocent_survives("leader-fork", 1), "a signal erim-tem relayed reached a process it does not trace");
 }
 
 TEST(control_a_kill_is_seen)
@@ -166,8 +193,8 @@ TEST(control_a_kill_is_seen)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && strcmp(argv[1], "leader") == 0)
-		return leader(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 4 && strncmp(argv[1], "leader", 6) == 0)
+		return leader(atoi(argv[2]), atoi(argv[3]), strcmp(argv[1], "leader-fork") == 0);
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s ERIM-TEM   (as root: writes kernel.ns_last_pid)\n", argv[0]);
 		return 2;
@@ -177,6 +204,7 @@ int main(int argc, char **argv)
 	if (tem_self_exe(self, sizeof self) != 0)
 		return 99;
 	RUN(innocent_process_at_the_reaped_pid_lives);
+	RUN(no_relay_to_the_reaped_pid);
 	RUN(control_a_kill_is_seen);
 	return check_done("tem_pid_reuse");
 }

@@ -10,11 +10,15 @@
  *    34b, atk34b_aio_unmap: a secret page replaced by the attacker's;
  *    rt34b_aio_key: liberim's gate stack replaced by a memfd, then a
  *    forged return address run with trusted rights).
+ *  - io_setup does the same when its write of the context id faults: the
+ *    ring is unmapped at its recorded address and size, wherever another
+ *    thread moved it meanwhile (red team 35a, atk35a_setup_unmap: blocked
+ *    then only because every mremap holds the other threads).
  *  - brk below the current break unmaps everything in [new, old), whatever
  *    is mapped there now: a hole untrusted code made in its own heap may
  *    have been refilled since.
  *
- * Neither range is in the call's arguments, so both are judged on the
+ * No such range is in the call's arguments, so all three are judged on the
  * result: every other task of the address space is held from the seccomp
  * stop to the exit stop, the mappings that overlap trusted or frozen
  * memory are summed up (start, end, permissions, inode) before the call

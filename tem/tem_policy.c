@@ -2109,6 +2109,7 @@ const struct tem_rule tem_rules[] = {
 	/* memory map of trusted regions */
 	{ SYS_munmap, "munmap", U, chk_range, "touching trusted or frozen memory (a hugetlb mapping: rounded to its huge page size)", "EPERM" },
 	{ SYS_brk, "brk", A, tem_chk_kernel_unmap, "untrusted caller, registered process: below the current break the kernel unmaps all of [new, old), whatever is mapped there now; judged on the result: the other tasks held, the mappings overlapping trusted or frozen memory compared before and after; any change stops the process (not held: the query brk(0), and growth past the break erim-tem saw the last brk leave with no other brk in flight; every result recorded)", "process stopped" },
+	{ SYS_io_setup, "io_setup", U, tem_chk_kernel_unmap, "when its write of the context id faults, the kernel unmaps the new ring at the address and size it recorded, wherever mremap moved it meanwhile (red team 35a); judged on the result as brk", "process stopped" },
 	{ SYS_io_destroy, "io_destroy", U, tem_chk_kernel_unmap, "the kernel unmaps the ring at the address and size it recorded at io_setup (mremap moves the address, keeps the size: a ring shrunk and moved below trusted memory takes it along); judged on the result as brk", "process stopped" },
 	{ SYS_munlock, "munlock", U, chk_range, "touching trusted memory (liberim locks it in RAM: unlocked, the kernel may write it to swap)", "EPERM" },
 	{ SYS_munlockall, "munlockall", U, NULL, "unlocks trusted memory too (swap)", "EPERM" },

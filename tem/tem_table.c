@@ -224,7 +224,7 @@ const struct tem_sysrow tem_syscalls[] = {
 	ROW(203, "sched_setaffinity",       ALLOW, "scheduling: denial of service at worst"),
 	ROW(204, "sched_getaffinity",       ALLOW, ""),
 	ROW(205, "set_thread_area",         REFUSE, "segment descriptors (32-bit ABI): a code segment of its own"),
-	ROW(206, "io_setup",                ALLOW, ""),
+	ROW(206, "io_setup",                JUDGE, ""),
 	ROW(207, "io_destroy",              JUDGE, ""),
 	ROW(208, "io_getevents",            ALLOW, ""),
 	ROW(209, "io_submit",               ALLOW, "AIO pins the caller's own buffers in the caller's context (PKRU honoured)"),

@@ -91,8 +91,8 @@ extern const size_t tem_ntty_types;
 
 /* ---- tem_kunmap.c: the kernel unmapping a range it remembered ----------------- */
 
-/* brk (but the query) and io_destroy of a registered process, untrusted
- * caller: judged on the result (tem_kunmap.c). */
+/* brk (but the query), io_setup and io_destroy of a registered process,
+ * untrusted caller: judged on the result (tem_kunmap.c). */
 void tem_chk_kernel_unmap(struct tem_call *c);
 
 /* ---- tem_dump.c: no core dump after registration ----------------------------- */

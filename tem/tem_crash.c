@@ -30,6 +30,14 @@
  *    without any stop erim-tem sees; the filter traps them instead
  *    (tem_filter.c) and erim-tem kills.
  *
+ * A fault the CPU raised is looked at more closely: the kernel resets an
+ * ignored fault to the default action, so "ignored" at the delivery means
+ * another thread changed it since -- red team 35b (stop_ign) kept a
+ * liberim stop's SIGSEGV ignored that way, round after round, and the
+ * process ran on; and a fault with %rsp where no frame can be written (a
+ * liberim stop makes it non-canonical) can never reach a handler.  Both
+ * take the default action.
+ *
  * Left: a handler installed when the signal is looked at, replaced by the
  * default action by another thread before the kernel delivers it, with the
  * limit lowered from outside in the same few microseconds (doc/tem.md). */
@@ -40,11 +48,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 
 #include "tem.h"
 #include "tem_table.h"
+
+/* Above the highest user address (57-bit linear addresses; a negative
+ * %rsp is above it too): no frame can be written below such a %rsp. */
+#define TEM_USER_TOP (1ull << 57)
 
 int tem_crash_dumps(int sig)
 {
@@ -71,11 +85,27 @@ static void end_address_space(struct tem_thread *t, int sig, const char *why)
 	        (int)t->tid, sig, strsignal(sig), why, list[0] ? ": " : "", list);
 }
 
+/* 1 if SIG at T's delivery stop was raised by the CPU or the kernel for
+ * the thread itself (a fault: si_code > 0), with *RSP its stack pointer. */
+static int cpu_raised(const struct tem_thread *t, int sig, uint64_t *rsp)
+{
+	siginfo_t si;
+	struct user_regs_struct r;
+
+	*rsp = 0;
+	if (sig == SIGQUIT || sig == SIGABRT || sig == SIGXCPU || sig == SIGXFSZ)
+		return 0;   /* never a fault */
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0 || si.si_code <= 0 || tem_getregs(t->tid, &r) != 0)
+		return 0;
+	*rsp = r.rsp;
+	return 1;
+}
+
 int tem_crash_signal(struct tem_thread *t, int sig)
 {
 	struct rlimit now;
-	uint64_t ign = 0, cgt = 0;
-	char why[200];
+	uint64_t ign = 0, cgt = 0, rsp = 0;
+	char why[240];
 
 	if (!registered(t) || !tem_crash_dumps(sig))
 		return 0;
@@ -86,8 +116,15 @@ int tem_crash_signal(struct tem_thread *t, int sig)
 		snprintf(why, sizeof why, "RLIMIT_CORE is %lld, not 1 (erim_init's value, the one that stops every "
 		         "dump; changed from outside the program): a core dump would copy trusted memory and registers",
 		         (long long)now.rlim_cur);
+	} else if (cpu_raised(t, sig, &rsp) && rsp >= TEM_USER_TOP) {
+		snprintf(why, sizeof why, "raised by the CPU with %%rsp 0x%llx, below which no signal frame can be "
+		         "written (a liberim stop): no handler can run, the action is the default one",
+		         (unsigned long long)rsp);
 	} else if (tem_proc_sigmask(t->tid, "SigIgn", &ign) != 0 || tem_proc_sigmask(t->tid, "SigCgt", &cgt) != 0) {
 		snprintf(why, sizeof why, "its disposition cannot be read: taken as the default action");
+	} else if (((ign >> (sig - 1)) & 1) && cpu_raised(t, sig, &rsp)) {
+		snprintf(why, sizeof why, "raised by the CPU, which the kernel never lets be ignored (it resets an "
+		         "ignored fault to the default action): ignored now means another thread changed it since");
 	} else if (((ign | cgt) >> (sig - 1)) & 1) {
 		return 0;   /* a handler, or ignored: no dump, the process lives */
 	} else {

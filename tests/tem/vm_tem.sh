@@ -55,6 +55,10 @@ set -- "$@" "$t/tem_core_outside" /t/erim-tem ';;'
 # 34a, pid_reuse): only traced tasks are signalled; control: a kill is seen
 files="$files --file $t/tem_pid_reuse"
 set -- "$@" "$t/tem_pid_reuse" /t/erim-tem ';;'
+# a liberim stop while threads set SIGSEGV to SIG_IGN in a loop (red team 35b,
+# stop_ign): the process ends every time; control: no such threads
+files="$files --file $t/tem_stop_ign"
+set -- "$@" "$t/tem_stop_ign" /t/erim-tem ';;'
 # a hugetlbfs file name that splits a fixed-size smaps reader
 # (atk_smaps_split.c): the control first -- it mounts hugetlbfs at a
 # temporary directory and leaves it mounted; erim-tem refuses mount(2)

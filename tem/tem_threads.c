@@ -111,7 +111,12 @@ struct tem_proc *tem_proc_new(pid_t tgid, const struct tem_proc *copy)
 		*p = *copy;
 	else
 		p->pkey = -1;
-	p->brk_inflight = 0;   /* a fork's copy: the parent's calls in flight are not its own */
+	/* a fork's copy: the parent's calls in flight are not its own, and a
+	 * parent's brk still in flight may have moved the break the child
+	 * inherited past the bound: unknown, so its first brk is judged
+	 * (red team 36) */
+	p->brk_inflight = 0;
+	p->brk_known = 0;
 	p->refs = 1;
 	p->tgid = tgid;
 	return p;

@@ -13,7 +13,11 @@
  * that sets a stack (trapped; the stack the kernel installed is asked back
  * at the exit by three injected calls: mmap of a fresh page, sigaltstack
  * into it, munmap) and a setrlimit of RLIMIT_CORE to 1/1 (trapped; the
- * limit read back with prlimit at the exit).  The child registers with
+ * limit read back with prlimit at the exit), and brk: growth by a page
+ * (erim-tem's fast path: past its bound of the break, single-threaded, no
+ * exit stop) and growth then shrink by a page (the shrink judged on its
+ * result: the maps that overlap trusted or frozen memory digested before
+ * and after).  The child registers with
  * erim-tem like erim_init does (one trusted page, so the signal-stack
  * query runs), so the calls are judged as untrusted code's.  The supervisor
  * is ERIM_TEM_COST_TEM if set (an older build, for a before/after), else
@@ -39,7 +43,7 @@
 #define ERIM_TEM_PATH "erim-tem"
 #endif
 
-enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_SIGNAL, M_ALTSTACK, M_RLIMIT, M_N };
+enum { M_GETPPID, M_PIPE, M_MMAP, M_FMMAP, M_JIT, M_SIGNAL, M_ALTSTACK, M_RLIMIT, M_BRKUP, M_BRKCYCLE, M_N };
 static const char *const m_name[M_N] = {
 	"getppid (not trapped)", "pipe write+read 1 B (not trapped)",
 	"mmap(PROT_EXEC)+munmap (trapped)", "file mmap(PROT_EXEC)+munmap (trapped, inspected)",
@@ -47,8 +51,10 @@ static const char *const m_name[M_N] = {
 	"signal + rt_sigreturn (trapped, frame checked)",
 	"sigaltstack set (trapped, result asked)",
 	"setrlimit RLIMIT_CORE 1/1 (trapped, result read)",
+	"brk +4 KiB (trapped, fast path)",
+	"brk +4 KiB, -4 KiB (trapped, shrink judged)",
 };
-static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000, 20000, 20000, 20000 };
+static const long m_iters[M_N] = { 1000000, 200000, 20000, 5000, 20000, 20000, 20000, 20000, 20000, 5000 };
 
 static volatile sig_atomic_t handled;
 
@@ -77,6 +83,8 @@ static double measure(int m)
 	static unsigned char altstack[65536];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
 	struct rlimit one = { 1, 1 };
+	char *brk0 = (char *)syscall(SYS_brk, 0), *b = brk0;
+	double t;
 
 	if (m == M_PIPE && pipe(p) != 0)
 		return -1;
@@ -108,6 +116,15 @@ static double measure(int m)
 			if (setrlimit(RLIMIT_CORE, &one) != 0)
 				return -1;
 			break;
+		case M_BRKUP:   /* the raw call: malloc's own use of brk is not measured */
+			b += 4096;
+			if ((char *)syscall(SYS_brk, b) != b)
+				return -1;
+			break;
+		case M_BRKCYCLE:
+			if ((char *)syscall(SYS_brk, b + 4096) != b + 4096 || (char *)syscall(SYS_brk, b) != b)
+				return -1;
+			break;
 		case M_PIPE:
 			if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
 				return -1;
@@ -136,9 +153,12 @@ static double measure(int m)
 			break;
 		}
 	}
+	t = (now() - t0) / (double)n;
+	if (m == M_BRKUP && (char *)syscall(SYS_brk, brk0) != brk0)
+		return -1;
 	if (m == M_SIGNAL && handled != n)
 		return -1;
-	return (now() - t0) / (double)n;
+	return t;
 }
 
 static int child(void)

@@ -106,9 +106,11 @@ int tem_crash_signal(struct tem_thread *t, int sig)
 	struct rlimit now;
 	uint64_t ign = 0, cgt = 0, rsp = 0;
 	char why[240];
+	int fault;
 
 	if (!registered(t) || !tem_crash_dumps(sig))
 		return 0;
+	fault = cpu_raised(t, sig, &rsp);
 	if (prlimit(t->tid, RLIMIT_CORE, NULL, &now) != 0) {
 		snprintf(why, sizeof why, "its RLIMIT_CORE cannot be read (%s), a core dump cannot be ruled out",
 		         strerror(errno));
@@ -116,13 +118,13 @@ int tem_crash_signal(struct tem_thread *t, int sig)
 		snprintf(why, sizeof why, "RLIMIT_CORE is %lld, not 1 (erim_init's value, the one that stops every "
 		         "dump; changed from outside the program): a core dump would copy trusted memory and registers",
 		         (long long)now.rlim_cur);
-	} else if (cpu_raised(t, sig, &rsp) && rsp >= TEM_USER_TOP) {
+	} else if (fault && rsp >= TEM_USER_TOP) {
 		snprintf(why, sizeof why, "raised by the CPU with %%rsp 0x%llx, below which no signal frame can be "
 		         "written (a liberim stop): no handler can run, the action is the default one",
 		         (unsigned long long)rsp);
 	} else if (tem_proc_sigmask(t->tid, "SigIgn", &ign) != 0 || tem_proc_sigmask(t->tid, "SigCgt", &cgt) != 0) {
 		snprintf(why, sizeof why, "its disposition cannot be read: taken as the default action");
-	} else if (((ign >> (sig - 1)) & 1) && cpu_raised(t, sig, &rsp)) {
+	} else if (((ign >> (sig - 1)) & 1) && fault) {
 		snprintf(why, sizeof why, "raised by the CPU, which the kernel never lets be ignored (it resets an "
 		         "ignored fault to the default action): ignored now means another thread changed it since");
 	} else if (((ign | cgt) >> (sig - 1)) & 1) {

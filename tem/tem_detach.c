@@ -47,11 +47,13 @@
 
 static int status_fd = -1;             /* supervisor: where its exit status goes */
 static pid_t supervisor, front_pid;
-static volatile sig_atomic_t relay_pid; /* front: the supervisor; supervisor: the program */
-/* A pidfd of relay_pid, taken while that process is known to be alive: a
+/* A pidfd of where signals go on (front: the supervisor; supervisor: the
+ * program), taken while that process is known to be alive: a
  * relay after it was reaped must reach no one, not whoever has its pid now
  * (the supervisor outlives the program while other tracees run; red team
- * 34a's pid reuse).  -1: none (kernel before 5.3), kill(relay_pid). */
+ * 34a's pid reuse).  -1: none (pidfd_open failed: a kernel before 5.3,
+ * no fd left): no relay at all -- kill(pid) could reach a process that
+ * took the pid after the program was reaped. */
 static volatile sig_atomic_t relay_pidfd = -1;
 static volatile sig_atomic_t relayed;   /* front: the last signal relayed */
 
@@ -67,16 +69,16 @@ static void relay_send(int sig)
 {
 	if (relay_pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, (int)relay_pidfd, sig, NULL, 0);
-	else if (relay_pid > 0)
-		kill((pid_t)relay_pid, sig);
 }
 
 static void relay_to(pid_t pid)
 {
 	long fd = syscall(SYS_pidfd_open, pid, 0);
 
+	if (fd < 0)
+		fprintf(stderr, "erim-tem: signals sent to erim-tem will not be passed on to pid %d: pidfd_open: %s "
+		        "(a plain kill could reach whoever has the pid after it is reaped)\n", (int)pid, strerror(errno));
 	relay_pidfd = fd >= 0 ? (int)fd : -1;
-	relay_pid = pid;
 }
 
 static void relay(int sig, siginfo_t *si, void *uc)

@@ -216,8 +216,10 @@ static int pkey_mprotect_(void *p, size_t n, int prot, int key)
 	return syscall(SYS_pkey_mprotect, p, n, (unsigned long)prot, (long)key) == 0 ? 0 : -errno;
 }
 
-/* Tag every switched range with KEY (RW; stack guard pages PROT_NONE).  KEY 0
- * restores plain memory.  Returns 0 or -errno with the message set. */
+/* Tag every switched range with KEY (RW; stack guard pages PROT_NONE), and
+ * every guard range (PROT_NONE: the key only says whose it is).  KEY 0
+ * restores plain memory, the guards staying PROT_NONE.  Returns 0 or -errno
+ * with the message set. */
 static int tag_all(int key)
 {
 	struct erim_layout *L = &erim__layout;
@@ -227,9 +229,10 @@ static int tag_all(int key)
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *rg = &erim__ro.ranges[i];
 
-		if (rg->kind != ERIM_R_SWITCHED)
+		if (rg->kind == ERIM_R_READONLY)
 			continue;
-		r = pkey_mprotect_((void *)rg->start, rg->end - rg->start, PROT_READ | PROT_WRITE, key);
+		r = pkey_mprotect_((void *)rg->start, rg->end - rg->start,
+		                   rg->kind == ERIM_R_GUARD ? PROT_NONE : PROT_READ | PROT_WRITE, key);
 		if (r < 0) {
 			set_err("pkey_mprotect of the trusted %s at %p (%zu bytes) failed: %s",
 			        rg->what, (void *)rg->start, (size_t)(rg->end - rg->start), strerror(-r));
@@ -323,6 +326,8 @@ static int lock_all(int lock, const char **what, size_t *need)
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *rg = &erim__ro.ranges[i];
 
+		if (rg->kind == ERIM_R_GUARD)
+			continue;   /* address space only */
 		if (L->stacks && rg->start == (uintptr_t)L->stacks) {
 			for (size_t k = 0; k <= L->max_threads; k++) {
 				*need += L->stack_size;

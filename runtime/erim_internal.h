@@ -94,6 +94,11 @@
  * stack.  liberim and users' trusted code are built with
  * -fstack-clash-protection, which probes every page of a large frame. */
 #define ERIM_STACK_GAP (1UL << 20)
+/* The PROT_NONE gaps below and above the runtime region and the heap
+ * (address space only, ranges of kind ERIM_R_GUARD): a trusted copy or scan
+ * that runs off either end faults there instead of reading or writing
+ * whatever untrusted code mapped next to it. */
+#define ERIM_REGION_GAP (1UL << 20)
 /* Re-entries through callbacks nested on one trusted stack, at most. */
 #define ERIM_MAX_NEST 64
 #define ERIM_MAX_RANGES 48
@@ -112,8 +117,10 @@ struct erim_layout {
 	void *meta; size_t meta_size;    /* the heap's metadata, in the runtime region */
 };
 
-/* range kinds: how the mprotect back end treats a range at a switch */
-enum erim_rkind { ERIM_R_SWITCHED = 0, ERIM_R_READONLY = 1 };
+/* range kinds: how the mprotect back end treats a range at a switch.  A
+ * guard is never opened: PROT_NONE (with the key under mpk) for good, in the
+ * registry so that no argument may point into it and erim-tem freezes it. */
+enum erim_rkind { ERIM_R_SWITCHED = 0, ERIM_R_READONLY = 1, ERIM_R_GUARD = 2 };
 
 struct erim_rrange {
 	uintptr_t start, end;

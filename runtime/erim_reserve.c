@@ -24,9 +24,9 @@ void erim__unreserve(void)
 	struct erim_layout *L = &erim__layout;
 
 	if (L->rt)
-		munmap(L->rt, L->rt_size);
+		munmap((char *)L->rt - ERIM_REGION_GAP, L->rt_size + 2 * ERIM_REGION_GAP);
 	if (L->heap)
-		munmap(L->heap, L->heap_size);
+		munmap((char *)L->heap - ERIM_REGION_GAP, L->heap_size + 2 * ERIM_REGION_GAP);
 	if (L->stacks)
 		munmap(L->stacks, L->stacks_size);
 	memset(L, 0, sizeof *L);
@@ -43,6 +43,35 @@ static void *reserve_map(size_t n)
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* N bytes between two PROT_NONE gaps of ERIM_REGION_GAP: the inside, or
+ * NULL with errno set. */
+static void *reserve_guarded(size_t n)
+{
+	char *p = reserve_map(n + 2 * ERIM_REGION_GAP);
+
+	if (!p)
+		return NULL;
+	if (mprotect(p, ERIM_REGION_GAP, PROT_NONE) != 0 ||
+	    mprotect(p + ERIM_REGION_GAP + n, ERIM_REGION_GAP, PROT_NONE) != 0) {
+		int e = errno;
+
+		munmap(p, n + 2 * ERIM_REGION_GAP);
+		errno = e;
+		return NULL;
+	}
+	return p + ERIM_REGION_GAP;
+}
+
+/* The registry's entries for a guarded region: its gaps and itself. */
+static void ranges_add_guarded(void *p, size_t n, const char *what, const char *gap)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	erim__ranges_add(a - ERIM_REGION_GAP, a, gap, ERIM_R_GUARD);
+	erim__ranges_add(a, a + n, what, ERIM_R_SWITCHED);
+	erim__ranges_add(a + n, a + n + ERIM_REGION_GAP, gap, ERIM_R_GUARD);
 }
 
 /* Reserve the runtime region, the heap and the stacks: 0 or -errno. */
@@ -63,8 +92,8 @@ int erim__reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 	 * stops there instead of running into the next mapping (red team 16,
 	 * prov_leak: into the trusted heap) */
 	L->stacks_size = (max_threads + 1) * (stack_size + ERIM_STACK_GAP) + ERIM_STACK_GAP;
-	L->rt = reserve_map(L->rt_size);
-	L->heap = reserve_map(L->heap_size);
+	L->rt = reserve_guarded(L->rt_size);
+	L->heap = reserve_guarded(L->heap_size);
 	L->stacks = reserve_map(L->stacks_size);
 	if (!L->rt || !L->heap || !L->stacks) {
 		int e = errno;
@@ -84,8 +113,8 @@ int erim__reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 	L->meta_size = meta;
 	erim__slots_init();
 	erim__ro.nranges = 0;
-	erim__ranges_add((uintptr_t)L->rt, (uintptr_t)L->rt + L->rt_size, "runtime", ERIM_R_SWITCHED);
-	erim__ranges_add((uintptr_t)L->heap, (uintptr_t)L->heap + L->heap_size, "heap", ERIM_R_SWITCHED);
+	ranges_add_guarded(L->rt, L->rt_size, "runtime", "runtime guard");
+	ranges_add_guarded(L->heap, L->heap_size, "heap", "heap guard");
 	erim__ranges_add((uintptr_t)L->stacks, (uintptr_t)L->stacks + L->stacks_size, "stacks",
 	                 ERIM_R_SWITCHED);
 	erim__ranges_add((uintptr_t)&erim__ro_page, (uintptr_t)&erim__ro_page + ERIM_PAGE, "runtime",

@@ -162,6 +162,14 @@ int erim__fini_probe(uint32_t mode)
 
 	if (erim_sys3(SYS_mprotect, (long)&erim__ro_page, (long)ERIM_PAGE, PROT_READ) < 0)
 		return -EPERM;
+	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
+		const struct erim_rrange *rg = &erim__ro.ranges[i];
+
+		if (rg->kind == ERIM_R_GUARD &&
+		    erim_sys4(SYS_pkey_mprotect, (long)rg->start, (long)(rg->end - rg->start), PROT_NONE,
+		              mode == ERIM_MODE_MPK ? key : -1L) < 0)
+			return -EPERM;   /* erim__fini_remap replaces the guards too */
+	}
 	if (mode == ERIM_MODE_MPROTECT)
 		return erim__mp_probe();
 	if (mode != ERIM_MODE_MPK) {
@@ -232,7 +240,8 @@ void erim__fini_reset(void)
  * is the entry table at the start of the runtime region: it holds only what
  * erim_register_entries copied from untrusted code (code addresses, flags,
  * names), which gates need after erim_fini as direct calls; its pages are
- * untagged (mpk) or opened (mprotect) instead.  0 or -errno. */
+ * untagged (mpk) or opened (mprotect) instead.  Guards become fresh
+ * PROT_NONE memory (pkey 0).  0 or -errno. */
 int erim__fini_remap(uint32_t mode)
 {
 	const struct erim_layout *L = &erim__layout;
@@ -243,6 +252,10 @@ int erim__fini_remap(uint32_t mode)
 		uintptr_t s = rg->start;
 		long r = 0;
 
+		if (rg->kind == ERIM_R_GUARD &&
+		    mmap((void *)s, rg->end - s, PROT_NONE,
+		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+			return -errno;
 		if (rg->kind != ERIM_R_SWITCHED)
 			continue;
 		if (s == (uintptr_t)L->rt && tab_end > s && tab_end <= rg->end) {

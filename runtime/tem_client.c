@@ -29,7 +29,7 @@
 
 int erim__tem_attach(int require, int quiet)
 {
-	struct erim_range r[TEM_MAX_RANGES];
+	struct erim_range r[64];   /* more than the registry holds */
 	struct tem_registration reg;
 	const char *env = getenv("ERIM_REQUIRE");
 	size_t n, i;
@@ -37,16 +37,24 @@ int erim__tem_attach(int require, int quiet)
 
 	if (env && strstr(env, "tem"))
 		require = 1;
-	n = erim__trusted_ranges(r, TEM_MAX_RANGES);
-	if (n > TEM_MAX_RANGES)
-		return -E2BIG;   /* fail closed: TEM would not know every range */
+	n = erim__trusted_ranges(r, 64);
+	if (n > 64)
+		return -E2BIG;
 	memset(&reg, 0, sizeof reg);
 	reg.version = TEM_VERSION;
-	reg.nranges = (uint32_t)n;
 	reg.pkey = erim_pkey();   /* published by erim_init before the attach; -1 without mpk */
+	/* sorted and disjoint: ranges that touch (a region and its guards) are
+	 * one range to erim-tem, which freezes them all alike */
 	for (i = 0; i < n; i++) {
-		reg.range[i].start = r[i].start;
-		reg.range[i].end = r[i].end;
+		if (reg.nranges && reg.range[reg.nranges - 1].end == r[i].start) {
+			reg.range[reg.nranges - 1].end = r[i].end;
+			continue;
+		}
+		if (reg.nranges == TEM_MAX_RANGES)
+			return -E2BIG;   /* fail closed: TEM would not know every range */
+		reg.range[reg.nranges].start = r[i].start;
+		reg.range[reg.nranges].end = r[i].end;
+		reg.nranges++;
 	}
 	rc = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
 	if (rc == TEM_REPLY)

@@ -737,6 +737,39 @@ static void child_read_heap(void *arg)
 	_exit(0);
 }
 
+/* Under the none back end (plain memory) the heap's first and last bytes
+ * are readable -- the control -- and the byte before or after it (ARG 0, 1)
+ * or after the runtime region (ARG 2) is a guard gap's: a fault, reported. */
+static void child_read_guard(void *arg)
+{
+	struct erim_range r[64];
+	size_t n;
+	const char *what = (uintptr_t)arg == 2 ? "runtime" : "heap";
+	volatile const char *at = NULL;
+
+	init_backend(ERIM_BACKEND_NONE);
+	n = erim__trusted_ranges(r, 64);
+	/* the region, not liberim's read-only page (also "runtime"): the one
+	 * between two ranges of its guard */
+	for (size_t i = 1; i + 1 < n && i + 1 < 64; i++)
+		if (strcmp(r[i].what, what) == 0 && strncmp(r[i + 1].what, what, strlen(what)) == 0 &&
+		    strcmp(r[i + 1].what + strlen(what), " guard") == 0 &&
+		    strcmp(r[i - 1].what, r[i + 1].what) == 0 && r[i - 1].end == r[i].start &&
+		    r[i].end == r[i + 1].start) {
+			(void)*(volatile const char *)r[i].start;
+			(void)*(volatile const char *)(r[i].end - 1);
+			at = (volatile const char *)((uintptr_t)arg == 0 ? r[i].start - 1 : r[i].end);
+		}
+	if (!at) {
+		printf("no %s range in the registry\n", what);
+		_exit(3);
+	}
+	printf("read the first and last bytes of the %s\n", what);
+	fflush(stdout);
+	(void)*at;
+	_exit(0);
+}
+
 static void child_write_global(void *arg)
 {
 	(void)arg;
@@ -809,6 +842,15 @@ static void invalid_frees_stop_the_process(void)
 	CHECK_DIES("child_interior_free", child_interior_free, NULL, SIGSEGV, "inside an object");
 }
 
+static void guard_gaps_surround_the_heap_and_runtime_region(void)
+{
+	CHECK_DIES("child_read_guard below the heap", child_read_guard, 0, SIGSEGV,
+	           "read the first and last bytes of the heap\nerim: violation: untrusted code read trusted memory at 0x[0-9a-f]+ .*; trusted heap guard\\)");
+	CHECK_DIES("child_read_guard above the heap", child_read_guard, 1, SIGSEGV, "; trusted heap guard\\)");
+	CHECK_DIES("child_read_guard above the runtime region", child_read_guard, 2, SIGSEGV,
+	           "; trusted runtime guard\\)");
+}
+
 static void mprotect_stops_untrusted_access(void)
 {
 	CHECK_DIES("child_read_heap", child_read_heap, NULL, SIGSEGV, "erim: violation: untrusted code read trusted memory at 0x");
@@ -854,6 +896,7 @@ int main(void)
 	RUN(gate_sites_are_wrpkru_instructions);
 	RUN(in_child(registry_covers_trusted_regions_only));
 	RUN(in_child(heap_allocates_aligned_zeroed_and_resizable_blocks));
+	RUN(guard_gaps_surround_the_heap_and_runtime_region);
 	RUN(in_child(heap_is_thread_safe_none));
 	RUN(in_child(heap_is_thread_safe_mprotect));
 	RUN(in_child(threads_get_separate_trusted_stacks));

@@ -260,14 +260,20 @@ erim__gate_\kind:
 	movq $-1, %rdi                          /* TLS store after the exit: none */
 	cmpl $0, ERIM_SLOT_RELEASE(%r9)
 	jne 6f
-5:	movl %r11d, ERIM_SLOT_STATE(%r9)        /* x86 stores are releases */
-	movq %rdx, %rsp
-	xorl %eax, %eax
+	/* Scrub while still on the trusted stack: from the switch to the
+	 * caller's stack until the WRPKRU below, a signal has the kernel write
+	 * its frame (every register) there with trusted rights -- memory the
+	 * caller chose and another thread or process may read (red team 37b,
+	 * exitwin).  Then leave the stack, and only then release the slot: no
+	 * other thread can claim it while this one's %rsp is on its stack. */
+5:	xorl %eax, %eax
 	xorl %r8d, %r8d
-	xorl %r9d, %r9d
 	xorl %r10d, %r10d
-	xorl %r11d, %r11d
 	SCRUB_VEC \kind
+	movq %rdx, %rsp
+	movl %r11d, ERIM_SLOT_STATE(%r9)        /* x86 stores are releases */
+	xorl %r9d, %r9d
+	xorl %r11d, %r11d
 	EXIT_U \kind, .Lsite_gate_exit_\kind
 	cmpq $-1, %rdi
 	jne 4f
@@ -331,9 +337,12 @@ erim__gate_\kind:
 	popq %rdi
 	popq %rsi
 	popq %rax
+	testq %r10, %r10
+	jnz 20f
+	SCRUB_VEC                               /* first call: leaving, scrub on this stack */
+20:	movq %rax, %rsp
 	movq RO(ERIM_RO_SLOTS), %rcx
-	movl $0, ERIM_SLOT_STATE(%rcx)          /* unlock */
-	movq %rax, %rsp
+	movl $0, ERIM_SLOT_STATE(%rcx)          /* unlock, off the boot stack */
 	testq %r10, %r10
 	jnz 7b
 	/* A thread's first call: the slow path reserved slot rdx for it.  Leave,
@@ -343,7 +352,6 @@ erim__gate_\kind:
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
 	xorl %r11d, %r11d
-	SCRUB_VEC
 	EXIT_U \kind, .Lsite_gate_first_\kind
 	movq erim__tls_slot@gottpoff(%rip), %rax
 	movl %r8d, %fs:(%rax)

@@ -15,6 +15,10 @@
  *   abort           a jump onto the gate's WRPKRU with EAX = 0 (abort path)
  *   control         a trusted entry that reads an untrusted global on purpose:
  *                   the audit must report it (proves the audit can fail)
+ *   residue         trusted entries that leave AUDIT_RESIDUE in caller-saved
+ *                   general registers, MMX, XMM, YMM and opmask registers, one
+ *                   returning, one calling back out first: the gate and the
+ *                   callback must scrub them before %rsp leaves trusted memory
  *
  * The trusted side follows the invariant it is audited for: everything it
  * reads lives in ERIM_TRUSTED globals, the trusted heap or stack, or is fetched
@@ -28,6 +32,7 @@
 #include <unistd.h>
 
 #include "erim.h"
+#include "audit_residue.h"
 
 struct io_args {
 	const char *str;
@@ -42,9 +47,10 @@ struct io_args {
 /* trusted state: ids the trusted side uses, and a secret */
 static ERIM_TRUSTED unsigned t_id_inner, t_id_nest2;
 static ERIM_TRUSTED volatile long t_secret = 0x5ec7e7;
+static ERIM_TRUSTED int t_has_avx, t_has_avx512;   /* set before erim_init */
 
 /* untrusted copies of the ids */
-static unsigned id_io, id_cb, id_inner, id_nest1, id_nest2, id_control;
+static unsigned id_io, id_cb, id_inner, id_nest1, id_nest2, id_control, id_residue, id_residue_cb;
 static volatile long plain_global = 41;
 static volatile sig_atomic_t got_usr1;
 
@@ -167,6 +173,47 @@ static long e_control(void *p)
 	return plain_global + 1;
 }
 
+__attribute__((target("avx512f"))) static void residue_k1(unsigned long long v)
+{
+	__asm__ volatile("kmovq %0, %%k1" : : "r"(v) : "k1");
+}
+
+/* what a trusted computation leaves behind: the gate must clear it before
+ * the caller's stack is where a signal frame would go */
+__attribute__((noinline)) static void residue_set(void)
+{
+	static ERIM_TRUSTED unsigned long long mark[4] = {
+		AUDIT_RESIDUE, AUDIT_RESIDUE, AUDIT_RESIDUE, AUDIT_RESIDUE
+	};
+
+	__asm__ volatile("movq %0, %%r10\n\tmovq %0, %%r11\n\tmovq %0, %%rcx\n\tmovq %0, %%rdx\n\t"
+	                 "movq %0, %%mm3\n\tmovq %0, %%xmm15"
+	                 : : "r"(mark[0]) : "r10", "r11", "rcx", "rdx", "mm3", "xmm15");
+	if (t_has_avx)
+		__asm__ volatile("vmovdqu %0, %%ymm14" : : "m"(mark) : "xmm14");
+	if (t_has_avx512)
+		residue_k1(mark[0]);
+}
+
+static long e_residue(void *p)
+{
+	(void)p;
+	residue_set();
+	return 7;
+}
+
+/* the same residue, then out through a callback (and back) */
+static long e_residue_cb(void *p)
+{
+	long x = 7;
+	unsigned allow[1];
+
+	(void)p;
+	allow[0] = t_id_inner;
+	residue_set();
+	return erim_callback_call(u_cb, &x, sizeof x, allow, 1);
+}
+
 static const struct erim_entry entries[] = {
 	{ "audit", "io", e_io, ERIM_ENTRY_PUBLIC },
 	{ "audit", "cb", e_cb, ERIM_ENTRY_PUBLIC },
@@ -174,6 +221,8 @@ static const struct erim_entry entries[] = {
 	{ "audit", "nest1", e_nest1, ERIM_ENTRY_PUBLIC },
 	{ "audit", "nest2", e_nest2, 0 },
 	{ "audit", "control", e_control, ERIM_ENTRY_PUBLIC },
+	{ "audit", "residue", e_residue, ERIM_ENTRY_PUBLIC },
+	{ "audit", "residue_cb", e_residue_cb, ERIM_ENTRY_PUBLIC },
 };
 
 static int io_call(void)
@@ -220,7 +269,11 @@ int main(int argc, char **argv)
 	id_nest1 = first + 3;
 	id_nest2 = t_id_nest2 = first + 4;
 	id_control = first + 5;
+	id_residue = first + 6;
+	id_residue_cb = first + 7;
 	signal(SIGUSR1, on_usr1);
+	t_has_avx = __builtin_cpu_supports("avx");
+	t_has_avx512 = __builtin_cpu_supports("avx512f");
 	rc = erim_init(NULL);
 	if (rc != 0 || erim_backend() != ERIM_BACKEND_MPK) {
 		printf("audit_target: erim_init: %d (%s), back end %s: the audit needs mpk\n", rc, erim_strerror(),
@@ -262,6 +315,10 @@ int main(int argc, char **argv)
 		rc = 3;
 	} else if (strcmp(sc, "control") == 0) {
 		rc = erim_gate_call(id_control, NULL) != 42;
+	} else if (strcmp(sc, "residue") == 0) {
+		rc = erim_gate_call(id_residue, NULL) != 7;
+		rc |= erim_gate_call(id_residue_cb, NULL) != 107;
+		rc |= erim_gate_call(id_residue, NULL) != 7;
 	} else if (strcmp(sc, "signal") == 0) {
 		/* the tracer delivers SIGUSR1 while the first call runs trusted */
 		rc = io_call();

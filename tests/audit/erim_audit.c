@@ -12,6 +12,11 @@
  * Anything else is a finding, printed with the instruction, the address, the
  * mapping and the symbol.  Code fetched with the trusted PKRU must come from a
  * non-writable mapping.  Syscalls made with the trusted PKRU are listed as notes.
+ * And at every such step whose %rsp lies outside trusted memory -- where a
+ * signal would have the kernel write every register, with trusted rights,
+ * into memory the caller chose -- no general register and no byte of the
+ * XSAVE state (x87/MMX, XMM, YMM, opmask, ZMM) may hold AUDIT_RESIDUE, the
+ * value the "residue" scenario's trusted entry leaves for the gate to scrub.
  *
  *   erim-audit [--name N] [--expect exit0|segv|killed|any] [--expect-finding SYM]
  *              [--signal-at N] [--timeout S] [--max-steps N] -- PROG [ARGS]...
@@ -21,6 +26,7 @@
 
 #include "audit_insn.h"
 #include "audit_policy.h"
+#include "audit_residue.h"
 #include "audit_space.h"
 
 #include <cpuid.h>
@@ -70,6 +76,9 @@ static struct finding findings[MAX_FINDINGS];
 static unsigned nfindings;
 static unsigned long nfind_total, expect_hits;
 static unsigned long steps, ntrusted, nacc, acc_trusted, acc_sealed, acc_copy, nsyscalls_t;
+static unsigned long nexposed, nresidue;   /* trusted steps with %rsp untrusted; of those with residue */
+static uint8_t xsave_buf[XSAVE_MAX] __attribute__((aligned(64)));
+static size_t xsave_len;
 static struct copy_entry *copy_entries;
 static size_t ncopy_entries;
 static struct {
@@ -106,12 +115,14 @@ static void on_alarm(int sig)
 
 static int read_pkru(pid_t pid, uint32_t *pkru)
 {
-	static uint8_t buf[XSAVE_MAX] __attribute__((aligned(64)));
-	struct iovec iov = { buf, sizeof buf };
+	uint8_t *buf = xsave_buf;
+	struct iovec iov = { buf, sizeof xsave_buf };
 	uint64_t bv;
 
+	xsave_len = 0;
 	if (ptrace(PTRACE_GETREGSET, pid, (void *)NT_X86_XSTATE, &iov) != 0)
 		return -1;
+	xsave_len = iov.iov_len;
 	if (iov.iov_len < 520 || pkru_off + 4 > iov.iov_len)
 		return -1;
 	memcpy(&bv, buf + 512, sizeof bv);
@@ -293,6 +304,37 @@ static void check_access(const struct audit_insn *in, const struct audit_access 
 		}
 		a = v->end;
 	}
+}
+
+/* A trusted step with %rsp outside trusted memory: would a signal frame
+ * written there now carry AUDIT_RESIDUE (in a general register, or anywhere
+ * in the XSAVE state read with PKRU by read_pkru)? */
+static void check_exposed(const struct user_regs_struct *r)
+{
+	static const uint64_t mark = AUDIT_RESIDUE;
+	static uintptr_t last_rip;
+	const struct audit_vma *v = audit_vma_find(&space, r->rsp);
+	const char *in = NULL;
+
+	if (v && v->pkey == tkey)
+		return;
+	nexposed++;
+	if (memmem(r, sizeof *r, &mark, sizeof mark))
+		in = "a general register";
+	else if (memmem(xsave_buf, xsave_len, &mark, sizeof mark))
+		in = "the XSAVE state (x87/MMX, vector or opmask registers)";
+	if (!in)
+		return;
+	nresidue++;
+	if (r->rip != last_rip && nresidue <= 16) {
+		char where[320];
+
+		printf("FINDING %s: trusted residue in %s with the trusted PKRU at %s while %%rsp 0x%llx is in "
+		       "%s %s (key %d): a signal here has the kernel write it there\n", name, in,
+		       audit_describe(&space, r->rip, where, sizeof where), (unsigned long long)r->rsp,
+		       v ? v->perms : "no mapping", v && v->path[0] ? v->path : "", v ? v->pkey : -1);
+	}
+	last_rip = r->rip;
 }
 
 static void check_insn(const struct user_regs_struct *r)
@@ -496,6 +538,7 @@ int main(int argc, char **argv)
 			maps_dirty = 1;   /* a syscall just ran: mappings may have changed */
 		if (pkru_grants(pkru, tkey) && !after_signal) {
 			check_insn(&r);
+			check_exposed(&r);
 			if (signal_at && ntrusted == signal_at) {
 				printf("  delivering SIGUSR1 at trusted instruction %lu (0x%lx)\n", ntrusted, (unsigned long)r.rip);
 				sig = SIGUSR1;
@@ -546,6 +589,11 @@ int main(int argc, char **argv)
 		pass("instructions executed with the trusted PKRU were checked");
 	else
 		fail("no instruction ran with the trusted PKRU: the scenario never entered the trusted domain");
+	printf("  %lu trusted steps with %%rsp outside trusted memory checked for register residue\n", nexposed);
+	if (nresidue == 0)
+		pass("no trusted register residue where a signal frame would be written to untrusted memory");
+	else
+		fail("%lu trusted steps with register residue and %%rsp in untrusted memory", nresidue);
 	if (expect_sym) {
 		if (expect_hits)
 			pass("the control finding was reported (the audit can fail)");

@@ -44,6 +44,7 @@ for t in $targets; do
 		"$a/erim-audit" --name ${k}_violation --expect segv -- $t violation ';;' \
 		"$a/erim-audit" --name ${k}_abort --expect killed -- $t abort ';;' \
 		"$a/erim-audit" --name ${k}_signal --expect segv --signal-at 20 -- $t signal ';;' \
+		"$a/erim-audit" --name ${k}_residue -- $t residue ';;' \
 		"$a/erim-audit" --name ${k}_control --expect-finding e_control -- $t control ';;'
 done
 [ -n "$asan_why" ] || set -- "$@" "$a/erim-audit" --name dyn_generated -- audit_gen_target ';;'

@@ -30,6 +30,11 @@ int pj_run(const char *config, char *endpoint, size_t cap)
 
 	if (n < 0 || cap == 0 || pj_token[0] == '\0')
 		return -1;
+	/* the parser is untrusted: [out, count=cap] bounds what it writes, not
+	 * what it means -- 256 bytes without a zero are a valid answer, and a
+	 * string read of them would run on into this trusted stack frame
+	 * (red team 37b, pj_leak) */
+	val[sizeof val - 1] = '\0';
 	/* A real client would now open a connection to val and send
 	 * "Authorization: Bearer <pj_token>"; the token never leaves trusted
 	 * memory except towards that endpoint. */

@@ -82,6 +82,12 @@ int main(int argc, char **argv)
 	EXPECT(st == SGX_SUCCESS && hlen == 9, "ecall_host_name_len: ocall returning a pointer");
 	st = ecall_vault_set(eid, &ret, key, sizeof key);
 	EXPECT(st == SGX_SUCCESS && ret == 0, "ecall_vault_set (imported): sized buffer in");
+	/* a user_check pointer at the key itself: the enclave checks it is
+	 * outside (sgx_is_outside_enclave) and counts nothing; without that
+	 * check it answered whether key[0] == b, a byte oracle (red team 37b) */
+	cnt = 99;
+	st = ecall_count_byte(eid, &cnt, sp_vault_key, 1, key[0]);
+	EXPECT(st == SGX_SUCCESS && cnt == 0, "ecall_count_byte: a user_check pointer into the enclave is not read");
 	st = ecall_vault_tag(eid, &tag, data, sizeof data, digest);
 	EXPECT(st == SGX_SUCCESS && tag != 0 && digest[0] == (uint8_t)tag,
 	       "ecall_vault_tag (imported): counted buffer in, array out");

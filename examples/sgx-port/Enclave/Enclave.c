@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "erim.h"
+#include "sgx_trts.h"
 #include "Enclave_t.h"
 #include "sp_types.h"
 
@@ -53,7 +54,13 @@ size_t ecall_count_byte(const uint8_t *buf, size_t len, uint8_t b)
 {
 	size_t n = 0;
 
-	/* user_check: buf is the caller's own memory, read in place */
+	/* user_check: buf is the caller's own memory, read in place -- after
+	 * the check every enclave makes on such a pointer (without it the
+	 * caller points buf at the key and learns it a byte at a time; red
+	 * team 37b, sgx_vault).  Outside memory stays outside: the check holds
+	 * for the reads below whatever the caller writes meanwhile. */
+	if (!sgx_is_outside_enclave(buf, len))
+		return 0;
 	for (size_t i = 0; i < len; i++)
 		n += buf[i] == b;
 	return n;
@@ -77,12 +84,18 @@ size_t ecall_count_set(const void **ptrs, size_t n)
 size_t ecall_host_name_len(void)
 {
 	const char *name = NULL;
+	size_t n = 0;
 
-	/* a pointer an ocall returns: erim refuses one into trusted memory;
-	 * this one is the application's string, read in place */
+	/* a pointer an ocall returns is a value, never followed by the gates
+	 * (edger8r's shallow copy; erim checks only its first byte): its
+	 * string is the application's, read in place, each byte checked
+	 * outside the enclave first -- a string that ends just below trusted
+	 * memory must not run on into it (red team 37b) -- and bounded */
 	if (ocall_host_name(&name) != SGX_SUCCESS || !name)
 		return 0;
-	return strlen(name);
+	while (n < SP_NAME_MAX && sgx_is_outside_enclave(name + n, 1) && name[n])
+		n++;
+	return n;
 }
 
 int ecall_vault_set(const uint8_t *key, size_t len)

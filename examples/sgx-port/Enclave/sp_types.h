@@ -4,4 +4,5 @@
 #ifndef SP_TYPES_H
 #define SP_TYPES_H
 #define SP_KEY_MAX 32
+#define SP_NAME_MAX 4096   /* the longest host name ecall_host_name_len reads */
 #endif

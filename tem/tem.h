@@ -233,6 +233,16 @@ struct tem_thread *const *tem_all_threads(size_t *n);
  * others go into LIST; returns how many were outside T's thread group and
  * not doomed before. */
 int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t len);
+/* Send SIG to T's task: tgkill with its thread group, so that a TID the
+ * kernel freed without a report to erim-tem and gave to a task of another
+ * thread group is never reached (de_thread frees an exec'ing thread's TID;
+ * an exec that fails past its point of no return reports no exec event;
+ * red team 37a).  0 or -errno. */
+int tem_task_signal(const struct tem_thread *t, int sig);
+/* 0 when T's TID is no longer a task of T's thread group (the entry is
+ * stale: its task is gone without a report), 1 when it is or that cannot be
+ * told. */
+int tem_task_same(const struct tem_thread *t);
 /* The loop's bookkeeping: find or add a thread, drop one (and its process
  * reference); a process is shared by its threads, counted by refs. */
 struct tem_thread *tem_thread_find(pid_t tid);

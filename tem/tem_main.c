@@ -354,7 +354,7 @@ static int freeze_begin(struct tem_group *g, struct tem_thread *owner)
 			 * held: stop it, and wait for its death like a stop */
 			tem_log(1, "pid %d: task %d cannot be held (%s): stopped", (int)owner->tid, (int)o->tid,
 			        strerror(errno));
-			kill(o->tid, SIGKILL);
+			tem_task_signal(o, SIGKILL);
 			o->doomed = 1;
 			o->freeze_wait = 1;
 			g->freeze_pending++;
@@ -596,14 +596,52 @@ static enum tem_restart on_syscall_stop(struct tem_thread *t)
  * address space, the fd table or the signal handlers means the same group,
  * held together while any of them has a call judged.  A fork child gets a
  * copy of the registration and a group of its own. */
+static void task_gone(struct tem_thread *t, const char *what);
+
+/* T's TID no longer names T's task: the kernel freed it without a report
+ * to erim-tem -- de_thread frees the TID of a thread other than the leader
+ * that execs, and an exec that fails past its point of no return reports
+ * no exec event, only the death of the leader's TID it had taken (red team
+ * 37a) -- and may have given it to a task of another thread group.  The
+ * entry goes as a task that is gone (its pending correction, if any,
+ * carried out: task_gone); the TID's next entry is made anew. */
+static void stale_entry(struct tem_thread *t)
+{
+	tem_log(2, "pid %d: no longer a thread of %d: a task gone without a report (a failed exec?); its entry "
+	        "is dropped", (int)t->tid, (int)t->tgid);
+	task_gone(t, "was gone without a report");
+}
+
+/* The leader of thread group TGID died: the kernel reports that only after
+ * every other thread of the group was reaped, so an entry of the group
+ * still here is stale -- unless tgkill still finds it (then it is kept). */
+static void sweep_group(pid_t tgid)
+{
+	size_t i, n;
+	struct tem_thread *const *all;
+
+again:
+	all = tem_all_threads(&n);
+	for (i = 0; i < n; i++)
+		if (all[i]->tgid == tgid && !all[i]->reaped && !tem_task_same(all[i])) {
+			stale_entry(all[i]);
+			goto again;   /* the table changed */
+		}
+}
+
 static void adopt(struct tem_thread *parent, pid_t child_tid)
 {
 	struct tem_thread *ch = tem_thread_get(child_tid);
 	struct user_regs_struct r;
 	int shares;
 
-	if (ch->proc)
-		return;
+	if (ch->proc) {
+		/* the kernel says CHILD_TID is a new task: an entry that is
+		 * already some process's is a task gone without a report
+		 * (stale_entry) and must not lend it that process's rules */
+		stale_entry(ch);
+		ch = tem_thread_get(child_tid);
+	}
 	ch->tgid = tem_proc_tgid(child_tid);
 	if (ch->tgid < 0)
 		ch->tgid = child_tid;
@@ -838,15 +876,25 @@ static int trace(void)
 		}
 		t = tem_thread_get(pid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			pid_t tgid = t->tgid;
+
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 			t->reaped = 1;
 			tem_crash_died(t, st);
 			task_gone(t, "died");
+			if (tgid == pid)
+				sweep_group(tgid);
 			continue;
 		}
 		if (!WIFSTOPPED(st))
 			continue;
+		/* A new task's first stop (PTRACE_EVENT_STOP) under a TID whose
+		 * entry is another group's: that entry is stale. */
+		if (st >> 16 == PTRACE_EVENT_STOP && t->attached == 1 && !tem_task_same(t)) {
+			stale_entry(t);
+			t = tem_thread_get(pid);
+		}
 		t->cur_status = st;
 		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
 			t = exec_takeover(t);   /* the task behind the TID changed: a new entry */

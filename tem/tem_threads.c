@@ -7,9 +7,12 @@
  * the thread group. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "tem.h"
 
@@ -163,6 +166,18 @@ struct tem_thread *const *tem_all_threads(size_t *n)
 	return threads;
 }
 
+int tem_task_signal(const struct tem_thread *t, int sig)
+{
+	long r = t->tgid > 0 ? syscall(SYS_tgkill, (pid_t)t->tgid, t->tid, sig) : kill(t->tid, sig);
+
+	return r == 0 ? 0 : -errno;
+}
+
+int tem_task_same(const struct tem_thread *t)
+{
+	return !(t->tgid > 0 && tem_task_signal(t, 0) == -ESRCH);
+}
+
 /* SIGKILL T's thread group and every traced task that may share with T
  * what SCOPE names (TEM_UNDO_VM: its address space; TEM_UNDO_FILES: its fd
  * table), marking each doomed: it is never dispatched or released again.
@@ -179,13 +194,15 @@ int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t le
 
 	if (len)
 		list[0] = 0;
-	/* Only TIDs of tasks in this table are signalled: each is traced and
-	 * not reaped, so it is still that task (a zombie's TID is not reused).
-	 * proc->tgid is not: the leader may have been reaped and its pid taken
-	 * by any process of the system (red team 34a, pid_reuse).  kill() of
-	 * any TID of a group ends the whole group. */
+	/* Only TIDs of tasks in this table are signalled, each within its
+	 * thread group (tem_task_signal): an entry not reaped is that task
+	 * unless the kernel freed the TID without a report (a failed exec past
+	 * de_thread, red team 37a), and then tgkill finds no such thread in
+	 * that group.  proc->tgid alone is not used: the leader may have been
+	 * reaped and its pid taken by any process of the system (red team 34a,
+	 * pid_reuse).  SIGKILL to any thread of a group ends the whole group. */
 	if (!t->reaped)
-		kill(t->tid, SIGKILL);
+		tem_task_signal(t, SIGKILL);
 	t->doomed = 1;
 	for (i = 0; i < n; i++) {
 		struct tem_thread *o = all[i];
@@ -193,7 +210,7 @@ int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t le
 		if (o == t || !((o->tgid && o->tgid == tgid) || ((scope & TEM_UNDO_VM) && t->proc && o->proc == t->proc) ||
 		                ((scope & TEM_UNDO_FILES) && t->files && o->files == t->files)))
 			continue;
-		kill(o->tid, SIGKILL);
+		tem_task_signal(o, SIGKILL);
 		if (!o->doomed && o->tgid != tgid)
 			others++;
 		o->doomed = 1;

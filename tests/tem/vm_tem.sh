@@ -55,6 +55,14 @@ set -- "$@" "$t/tem_core_outside" /t/erim-tem ';;'
 # 34a, pid_reuse): only traced tasks are signalled; control: a kill is seen
 files="$files --file $t/tem_pid_reuse"
 set -- "$@" "$t/tem_pid_reuse" /t/erim-tem ';;'
+# a TID freed without a report: a thread's exec fails past de_thread (no
+# exec event), then an untraced process takes the TID (red team 37a): it must
+# not be killed with the fd table's sharers (control: the exec succeeds), and
+# a registered process's fork child at that TID must not be judged as the
+# dead image (control: a fork child at another pid)
+files="$files --file $t/tem_stale_tid --file $t/tem_stale_adopt"
+set -- "$@" "$t/tem_stale_tid" driver /t/erim-tem fail ';;' "$t/tem_stale_tid" driver /t/erim-tem ok ';;' \
+	"$t/tem_stale_adopt" driver /t/erim-tem ';;'
 # a liberim stop while threads set SIGSEGV to SIG_IGN in a loop (red team 35b,
 # stop_ign): the process ends every time; control: no such threads
 files="$files --file $t/tem_stop_ign"

@@ -165,6 +165,10 @@ struct tem_thread {
 	int doomed;                    /* SIGKILLed by erim-tem: never dispatched or released again */
 	int reaped;                    /* its death was reported (waitpid reaped it): its TID may be anyone's now */
 	int in_vfork;                  /* blocked in vfork until the child execs or exits: runs no user code */
+	/* the child its pending fork/clone event names, which died and was
+	 * reaped before the event was seen: the event adopts no one (the TID
+	 * may be another task's by then; red team 38) */
+	pid_t dead_child;
 	int attached;                  /* options set / first stop swallowed */
 	enum tem_tstate state;
 	struct tem_call call;          /* the call awaiting its exit */
@@ -233,14 +237,20 @@ struct tem_thread *const *tem_all_threads(size_t *n);
  * others go into LIST; returns how many were outside T's thread group and
  * not doomed before. */
 int tem_kill_sharers(struct tem_thread *t, unsigned scope, char *list, size_t len);
-/* Send SIG to T's task: tgkill with its thread group, so that a TID the
- * kernel freed without a report to erim-tem and gave to a task of another
- * thread group is never reached (de_thread frees an exec'ing thread's TID;
- * an exec that fails past its point of no return reports no exec event;
- * red team 37a).  0 or -errno. */
+/* 1 when TID is a task erim-tem traces and has not reaped (waitid with
+ * WNOWAIT: nothing consumed), 0 when it is not (reaped, or another
+ * process's: ECHILD), 1 when that cannot be told. */
+int tem_task_ours(pid_t tid);
+/* Send SIG to T's task: only while its TID is erim-tem's tracee, with
+ * tgkill within the entry's thread group, so that a TID the kernel freed
+ * without a report to erim-tem and gave to another task is never reached
+ * (de_thread frees an exec'ing thread's TID, and an exec that fails past
+ * its point of no return reports no exec event: red team 37a; a child
+ * killed and reaped before its creator's event was seen: red team 38).
+ * 0 or -errno (-ESRCH: not that task). */
 int tem_task_signal(const struct tem_thread *t, int sig);
-/* 0 when T's TID is no longer a task of T's thread group (the entry is
- * stale: its task is gone without a report), 1 when it is or that cannot be
+/* 0 when T's TID is no longer T's task (not erim-tem's tracee, or not in
+ * T's thread group: the entry is stale), 1 when it is or that cannot be
  * told. */
 int tem_task_same(const struct tem_thread *t);
 /* The loop's bookkeeping: find or add a thread, drop one (and its process

@@ -629,12 +629,105 @@ again:
 		}
 }
 
+/* A child died and was reaped before its creator's fork/clone event was
+ * seen: it was never adopted, and its TID may be taken again -- by a task
+ * of another process, or erim-tem's next tracee -- before that event comes
+ * (red team 38: a thread killed the child it had just cloned; the event
+ * then made an entry for a dead TID, which outlived it and lent its
+ * process's rules to the next task at that pid).  Its creator stops at
+ * its event right after the clone: when it is already stopped there (a
+ * traced task in a fork, vfork or clone event stop whose message is X),
+ * its event is marked as naming a dead child.  Otherwise (the creator is
+ * still on its way, starved of CPU) X is remembered as dead and
+ * unattributed: the next event naming X adopts no one, and if X is a new
+ * tracee by then, which event names it cannot be told: it is SIGKILLed
+ * (fail closed; only a child killed before its creator's event and a pid
+ * reused at once get there). */
+#define TEM_DEAD_MAX 256
+static pid_t dead_unattributed[TEM_DEAD_MAX];
+static unsigned ndead;
+
+static int event_names(const struct tem_thread *o, pid_t x)
+{
+	siginfo_t si;
+	unsigned long msg = 0;
+	int ev;
+
+	if (o->reaped || o->doomed || ptrace(PTRACE_GETSIGINFO, o->tid, 0, &si) != 0 || si.si_signo != SIGTRAP)
+		return 0;
+	ev = si.si_code >> 8;
+	return (ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK || ev == PTRACE_EVENT_CLONE) &&
+	       ptrace(PTRACE_GETEVENTMSG, o->tid, 0, &msg) == 0 && (pid_t)msg == x;
+}
+
+static void dead_before_adopted(pid_t x)
+{
+	size_t i, n;
+	struct tem_thread *const *all = tem_all_threads(&n);
+
+	for (i = 0; i < n; i++)
+		if (event_names(all[i], x)) {
+			all[i]->dead_child = x;
+			tem_log(2, "pid %d: its new task %d died before erim-tem saw the clone: its event adopts no one",
+			        (int)all[i]->tid, (int)x);
+			return;
+		}
+	if (ndead == TEM_DEAD_MAX) {   /* the oldest goes: its event came long ago, or never will */
+		memmove(dead_unattributed, dead_unattributed + 1, sizeof dead_unattributed - sizeof *dead_unattributed);
+		ndead--;
+	}
+	dead_unattributed[ndead++] = x;
+	tem_log(2, "task %d died before any task's clone event named it: the next event naming it adopts no one", (int)x);
+}
+
+/* 1 if X was remembered by dead_before_adopted (and is forgotten now). */
+static int dead_taken(pid_t x)
+{
+	for (unsigned i = 0; i < ndead; i++)
+		if (dead_unattributed[i] == x) {
+			memmove(dead_unattributed + i, dead_unattributed + i + 1, (ndead - i - 1) * sizeof *dead_unattributed);
+			ndead--;
+			return 1;
+		}
+	return 0;
+}
+
 static void adopt(struct tem_thread *parent, pid_t child_tid)
 {
-	struct tem_thread *ch = tem_thread_get(child_tid);
+	struct tem_thread *ch;
 	struct user_regs_struct r;
 	int shares;
 
+	if (parent->dead_child == child_tid) {
+		parent->dead_child = 0;
+		return;   /* its child is gone; the TID may be someone else's now */
+	}
+	if ((ch = tem_thread_find(child_tid)) != NULL && ch->doomed)
+		return;   /* killed below for an earlier event naming its TID */
+	if (dead_taken(child_tid)) {
+		if (!tem_task_ours(child_tid))
+			return;   /* the event of the dead child: no one to adopt */
+		ch = tem_thread_get(child_tid);
+		ch->tgid = tem_proc_tgid(child_tid);
+		if (ch->tgid < 0)
+			ch->tgid = child_tid;
+		tem_log(1, "pid %d: new task %d: a task of that TID died before its creator's event, which may be "
+		        "this one: SIGKILLed (fail closed)", (int)parent->tid, (int)child_tid);
+		if (tem_task_signal(ch, SIGKILL) == 0)
+			ch->doomed = 1;
+		else
+			tem_thread_drop(ch);
+		return;
+	}
+	if (!tem_task_ours(child_tid)) {
+		/* gone and reaped already (its death was seen first): an entry
+		 * now would outlive it and be the next task's at that pid */
+		if ((ch = tem_thread_find(child_tid)) != NULL)
+			stale_entry(ch);
+		tem_log(2, "pid %d: new task %d is gone already: not adopted", (int)parent->tid, (int)child_tid);
+		return;
+	}
+	ch = tem_thread_get(child_tid);
 	if (ch->proc) {
 		/* the kernel says CHILD_TID is a new task: an entry that is
 		 * already some process's is a task gone without a report
@@ -881,6 +974,8 @@ static int trace(void)
 			if (pid == main_pid)
 				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 			t->reaped = 1;
+			if (!t->proc)
+				dead_before_adopted(pid);   /* before task_gone: T may hold the creator's hold */
 			tem_crash_died(t, st);
 			task_gone(t, "died");
 			if (tgid == pid)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tem.h"
@@ -166,16 +167,35 @@ struct tem_thread *const *tem_all_threads(size_t *n)
 	return threads;
 }
 
-int tem_task_signal(const struct tem_thread *t, int sig)
+int tem_task_ours(pid_t tid)
+{
+	siginfo_t si;
+
+	for (;;) {
+		if (waitid(P_PID, (id_t)tid, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) == 0)
+			return 1;
+		if (errno != EINTR)
+			return errno != ECHILD;
+	}
+}
+
+static int group_signal(const struct tem_thread *t, int sig)
 {
 	long r = t->tgid > 0 ? syscall(SYS_tgkill, (pid_t)t->tgid, t->tid, sig) : kill(t->tid, sig);
 
 	return r == 0 ? 0 : -errno;
 }
 
+int tem_task_signal(const struct tem_thread *t, int sig)
+{
+	if (!tem_task_ours(t->tid))
+		return -ESRCH;
+	return group_signal(t, sig);
+}
+
 int tem_task_same(const struct tem_thread *t)
 {
-	return !(t->tgid > 0 && tem_task_signal(t, 0) == -ESRCH);
+	return tem_task_ours(t->tid) && !(t->tgid > 0 && group_signal(t, 0) == -ESRCH);
 }
 
 /* SIGKILL T's thread group and every traced task that may share with T

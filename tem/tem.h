@@ -253,6 +253,17 @@ int tem_task_signal(const struct tem_thread *t, int sig);
  * T's thread group: the entry is stale), 1 when it is or that cannot be
  * told. */
 int tem_task_same(const struct tem_thread *t);
+/* The loop's reports, read in rounds (tem_round.c).  tem_round_read reads
+ * every report the kernel has (waiting for the first): deaths go to
+ * ON_DEATH at once, stops are queued; 0, -1 when no tracee is left and
+ * nothing was read, -2 on a waitpid error (errno).  tem_round_next gives the
+ * round's next stop that still stands (1), or 0 when the round is over. */
+struct tem_report {
+	pid_t pid;
+	int st;
+};
+int tem_round_read(void (*on_death)(pid_t pid, int st));
+int tem_round_next(struct tem_report *r);
 /* The loop's bookkeeping: find or add a thread, drop one (and its process
  * reference); a process is shared by its threads, counted by refs. */
 struct tem_thread *tem_thread_find(pid_t tid);

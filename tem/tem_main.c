@@ -5,9 +5,10 @@
  * only the system calls of the policy table (tem_policy.c); everything else
  * runs at full speed without ever stopping here.
  *
- * The tracer is ONE loop in the proc/strace style: waitpid(-1, __WALL),
- * decode the stop once (exit, syscall stop, ptrace event, signal), dispatch,
- * and restart the thread in exactly one place (restart()).  Every thread,
+ * The tracer is ONE loop in the proc/strace style: waitpid(-1, __WALL) (in
+ * rounds, tem_round.c), decode the stop once (exit, syscall stop, ptrace
+ * event, signal), dispatch, and restart the thread in exactly one place
+ * (restart()).  Every thread,
  * fork and exec of the program is followed (TRACECLONE/FORK/VFORK/EXEC);
  * EXITKILL takes the program down if erim-tem dies.  A refused call is
  * skipped at its seccomp stop (orig_rax = -1, rax = -errno); a call that must
@@ -949,68 +950,68 @@ static struct tem_thread *exec_takeover(struct tem_thread *t)
 	return nt;
 }
 
-static int trace(void)
+/* A death report: the entry goes, and with it what waited for the task. */
+static void on_death(pid_t pid, int st)
 {
-	int st, sig;
-	pid_t pid;
+	struct tem_thread *t = tem_thread_get(pid);
+	pid_t tgid = t->tgid;
 
-	for (;;) {
-		struct tem_thread *t;
-		enum tem_restart rs;
+	if (pid == main_pid)
+		main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	t->reaped = 1;
+	if (!t->proc)
+		dead_before_adopted(pid);   /* before task_gone: T may hold the creator's hold */
+	tem_crash_died(t, st);
+	task_gone(t, "died");
+	if (tgid == pid)
+		sweep_group(tgid);
+}
 
-		pid = waitpid(-1, &st, __WALL);
-		tem_maps_forget();
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ECHILD)
-				break;
-			die("waitpid");
-		}
+static void on_stop(pid_t pid, int st)
+{
+	struct tem_thread *t = tem_thread_get(pid);
+	enum tem_restart rs;
+	int sig;
+
+	tem_maps_forget();
+	/* A new task's first stop (PTRACE_EVENT_STOP) under a TID whose
+	 * entry is another group's: that entry is stale. */
+	if (st >> 16 == PTRACE_EVENT_STOP && t->attached == 1 && !tem_task_same(t)) {
+		stale_entry(t);
 		t = tem_thread_get(pid);
-		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			pid_t tgid = t->tgid;
-
-			if (pid == main_pid)
-				main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-			t->reaped = 1;
-			if (!t->proc)
-				dead_before_adopted(pid);   /* before task_gone: T may hold the creator's hold */
-			tem_crash_died(t, st);
-			task_gone(t, "died");
-			if (tgid == pid)
-				sweep_group(tgid);
-			continue;
-		}
-		if (!WIFSTOPPED(st))
-			continue;
-		/* A new task's first stop (PTRACE_EVENT_STOP) under a TID whose
-		 * entry is another group's: that entry is stale. */
-		if (st >> 16 == PTRACE_EVENT_STOP && t->attached == 1 && !tem_task_same(t)) {
-			stale_entry(t);
-			t = tem_thread_get(pid);
-		}
-		t->cur_status = st;
-		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
-			t = exec_takeover(t);   /* the task behind the TID changed: a new entry */
-		if (t->doomed) {
-			/* SIGKILLed by erim-tem: never resumed, it dies where it
-			 * stopped; the stop still counts for a hold waiting for it */
-			if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
-				hold_stop(t, st);
-			} else {
-				t->held = 1;
-				t->held_status = st;
-			}
-			continue;
-		}
+	}
+	t->cur_status = st;
+	if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+		t = exec_takeover(t);   /* the task behind the TID changed: a new entry */
+	if (t->doomed) {
+		/* SIGKILLed by erim-tem: never resumed, it dies where it
+		 * stopped; the stop still counts for a hold waiting for it */
 		if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
 			hold_stop(t, st);
-			continue;
+		} else {
+			t->held = 1;
+			t->held_status = st;
 		}
-		rs = dispatch(t, st, &sig);
-		after_dispatch(t, rs, sig);
+		return;
 	}
+	if (t->grp && t->grp->freeze_owner && t->grp->freeze_owner != pid) {
+		hold_stop(t, st);
+		return;
+	}
+	rs = dispatch(t, st, &sig);
+	after_dispatch(t, rs, sig);
+}
+
+static int trace(void)
+{
+	struct tem_report r;
+	int got;
+
+	while ((got = tem_round_read(on_death)) == 0)
+		while (tem_round_next(&r))
+			on_stop(r.pid, r.st);
+	if (got == -2)
+		die("waitpid");
 	return main_status < 0 ? 125 : main_status;
 }
 

@@ -27,9 +27,12 @@
 #include "erim_hooks.h"
 #include "tem_proto.h"
 
+/* more ranges than the registry holds: a region with its guards and the rest */
+#define TEM_CLIENT_RANGES 64
+
 int erim__tem_attach(int require, int quiet)
 {
-	struct erim_range r[64];   /* more than the registry holds */
+	struct erim_range r[TEM_CLIENT_RANGES];
 	struct tem_registration reg;
 	const char *env = getenv("ERIM_REQUIRE");
 	size_t n, i;
@@ -37,8 +40,8 @@ int erim__tem_attach(int require, int quiet)
 
 	if (env && strstr(env, "tem"))
 		require = 1;
-	n = erim__trusted_ranges(r, 64);
-	if (n > 64)
+	n = erim__trusted_ranges(r, TEM_CLIENT_RANGES);
+	if (n > TEM_CLIENT_RANGES)
 		return -E2BIG;
 	memset(&reg, 0, sizeof reg);
 	reg.version = TEM_VERSION;

@@ -63,14 +63,6 @@ set -- "$@" "$t/tem_pid_reuse" /t/erim-tem ';;'
 files="$files --file $t/tem_stale_tid --file $t/tem_stale_adopt"
 set -- "$@" "$t/tem_stale_tid" driver /t/erim-tem fail ';;' "$t/tem_stale_tid" driver /t/erim-tem ok ';;' \
 	"$t/tem_stale_adopt" driver /t/erim-tem ';;'
-# a child SIGKILLed before its creator's fork event was seen, then its pid
-# taken (red team 38): an untraced process there must not be killed with
-# the fd table's sharers (control: the child killed after clone returned),
-# and a registered process's fork child there must not be judged as the
-# dead child's process (controls: a child at another pid, a plain read)
-files="$files --file $t/tem_dead_adopt --file $t/tem_dead_first"
-set -- "$@" "$t/tem_dead_adopt" driver /t/erim-tem fail ';;' "$t/tem_dead_adopt" driver /t/erim-tem ok ';;' \
-	"$t/tem_dead_first" driver /t/erim-tem ';;'
 # a liberim stop while threads set SIGSEGV to SIG_IGN in a loop (red team 35b,
 # stop_ign): the process ends every time; control: no such threads
 files="$files --file $t/tem_stop_ign"

@@ -23,7 +23,7 @@
 
 #include "tem.h"
 
-#define TEM_ROUND_MAX 256
+#define TEM_ROUND_MAX 1024   /* reports read per round; more wait for the next */
 
 static struct tem_report queue[TEM_ROUND_MAX];
 static size_t nq, next;

@@ -41,25 +41,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tem_proto.h"
+#include "tem_reg.h"
+#include "tem_stale.h"
 
 static char self[512];
 static int fgo_fd, out_fd, fail_mode, attempts = 60;   /* TEM_DEAD_N overrides */
 static const char *fifo_path;
 static volatile pid_t ptid;
 static volatile int armed, done;
-
-static long tem_reg0(void)
-{
-	struct tem_registration r;
-	struct rlimit one = { 1, 1 };
-
-	setrlimit(RLIMIT_CORE, &one);
-	memset(&r, 0, sizeof r);
-	r.version = TEM_VERSION;
-	r.pkey = -1;
-	return syscall(TEM_NR_REGISTER, TEM_MAGIC, &r, sizeof r);
-}
 
 /* K: kills each new child X the moment the kernel has written its TID
  * (CLONE_PARENT_SETTID), while P still sits in its PTRACE_EVENT_FORK stop:
@@ -157,7 +146,7 @@ static int attacker(void)
 static int prog(void)
 {
 	pid_t me = getpid(), p;
-	long r = tem_reg0();
+	long r = tem_reg(-1, NULL, 0);
 
 	fprintf(stderr, "prog: pid %d registered: %ld (%s)\n", (int)me, r, r < 0 ? strerror(errno) : "ok");
 	p = fork();
@@ -168,76 +157,6 @@ static int prog(void)
 }
 
 /* ---- the driver, outside erim-tem ---------------------------------------- */
-
-static int gone(pid_t pid, int ms)
-{
-	char path[64];
-
-	snprintf(path, sizeof path, "/proc/%d", (int)pid);
-	for (int i = 0; i < ms / 10; i++) {
-		if (access(path, F_OK) != 0)
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
-static pid_t spawn_idle(void)
-{
-	pid_t p = fork();
-
-	if (p == 0) {
-		for (;;)
-			pause();
-	}
-	return p;
-}
-
-static pid_t innocent_at(pid_t want)
-{
-	char buf[32];
-	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY), n;
-	pid_t p;
-
-	if (fd >= 0) {
-		n = snprintf(buf, sizeof buf, "%d", (int)want - 1);
-		if (write(fd, buf, (size_t)n) == n) {
-			close(fd);
-			return spawn_idle();
-		}
-		close(fd);
-	}
-	/* no ns_last_pid (not root): cycle the pid space */
-	{
-		FILE *pm = fopen("/proc/sys/kernel/pid_max", "r");
-		long max = 0;
-		time_t t0 = time(NULL);
-
-		if (pm) {
-			if (fscanf(pm, "%ld", &max) != 1)
-				max = 0;
-			fclose(pm);
-		}
-		printf("  cycling pids as uid %d to reach %d (pid_max %ld)\n", (int)getuid(), (int)want, max);
-		if (max <= 0 || max > 200000)
-			return -1;
-		for (long i = 0; i < 3 * max && time(NULL) - t0 < 240; i++) {
-			p = fork();
-			if (p == 0) {
-				if (getpid() != want)
-					_exit(0);
-				for (;;)
-					pause();   /* the innocent process, at WANT */
-			}
-			if (p < 0)
-				return -1;
-			if (p == want)
-				return p;
-			waitpid(p, NULL, 0);
-		}
-	}
-	return -1;
-}
 
 static int run(const char *tem, int fail)
 {
@@ -300,11 +219,11 @@ static int run(const char *tem, int fail)
 	if (!x)
 		x = xs[nx / 2];
 	printf("  the innocent process goes to pid %d\n", (int)x);
-	if (!gone(x, 3000)) {
+	if (!stale_gone(x, 3000)) {
 		printf("  pid %d still exists\n", (int)x);
 		return 99;
 	}
-	inn = innocent_at(x);
+	inn = stale_innocent_at(x);
 	printf("  innocent process (untraced, uid %d) started at pid %d\n", (int)getuid(), (int)inn);
 	if (inn != x) {
 		if (inn > 0)
@@ -315,20 +234,8 @@ static int run(const char *tem, int fail)
 		waitpid(tem_pid, &st, 0);
 		return 99;
 	}
-	if (write(fgo[1], "g", 1) != 1)
+	if ((lived = stale_kill_watch(fgo[1], f, inn)) < 0)
 		return 99;
-	usleep(700000);   /* F blocks in its judged open of the FIFO */
-	printf("  SIGKILL to F %d (blocked in open, its exit check pending)\n", (int)f);
-	kill(f, SIGKILL);
-	usleep(700000);
-	lived = waitpid(inn, &st, WNOHANG) == 0;
-	if (!lived)
-		printf("  innocent process %d ENDED: %s %d\n", (int)inn, WIFSIGNALED(st) ? "signal" : "exit",
-		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-	else
-		printf("  innocent process %d lives\n", (int)inn);
-	kill(inn, SIGKILL);
-	waitpid(inn, &st, 0);
 	kill(tem_pid, SIGTERM);
 	usleep(200000);
 	kill(tem_pid, SIGKILL);
@@ -349,11 +256,8 @@ static int run(const char *tem, int fail)
 
 int main(int argc, char **argv)
 {
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-
-	if (n <= 0)
+	if (tem_self_exe(self, sizeof self) != 0)
 		return 99;
-	self[n] = 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 6 && strcmp(argv[1], "prog") == 0) {
 		fgo_fd = atoi(argv[2]);
@@ -367,24 +271,11 @@ int main(int argc, char **argv)
 		int uid = argc >= 5 ? atoi(argv[4]) : 0;
 		int r;
 
-		mkdir("/tmp", 01777);
-		mkdir("/tmp/tem_dead_adopt", 01777);
-		chmod("/tmp/tem_dead_adopt", 01777);
+		stale_dir("/tmp/tem_dead_adopt");
 		printf("tem_dead_adopt: %s, program as uid %d\n", fail ? "ATTACK (child killed before its fork event)" :
 		       "CONTROL (child killed after its fork event)", uid ? uid : (int)getuid());
-		if (uid > 0) {   /* erim-tem refuses a non-root program under ptrace_scope 0 */
-			int yf = open("/proc/sys/kernel/yama/ptrace_scope", O_WRONLY);
-
-			if (yf >= 0) {
-				if (write(yf, "1", 1) != 1)
-					printf("  cannot set ptrace_scope 1\n");
-				close(yf);
-			}
-		}
-		if (uid > 0 && (setgroups(0, NULL) != 0 || setgid(uid) != 0 || setuid(uid) != 0)) {
-			printf("  cannot become uid %d\n", uid);
+		if (stale_become(uid) != 0)
 			return 99;
-		}
 		r = run(argv[2], fail);
 		printf("tem_dead_adopt %s: %s\n", fail ? "attack" : "control",
 		       r == 0 ? "innocent process LIVED" : r == 1 ? "innocent process KILLED by erim-tem" : "setup failed");

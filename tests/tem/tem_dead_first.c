@@ -53,7 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tem_proto.h"
+#include "tem_reg.h"
+#include "tem_stale.h"
 #ifdef WITH_LIBERIM
 #include "erim.h"
 static ERIM_TRUSTED char trusted_secret[64] = "LIBERIM-TRUSTED-GLOBAL-secret-38";
@@ -202,8 +203,6 @@ static int prog(int cmd_fd)
 		return 77;
 	pkey_g = erim_pkey();
 #else
-	struct tem_registration reg;
-	struct rlimit one = { 1, 1 };
 	char *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	strcpy(secret, "TOPSECRET-38-trusted-page");
@@ -215,14 +214,7 @@ static int prog(int cmd_fd)
 	} else {
 		pkey_set(pkey_g, PKEY_DISABLE_ACCESS);
 	}
-	setrlimit(RLIMIT_CORE, &one);
-	memset(&reg, 0, sizeof reg);
-	reg.version = TEM_VERSION;
-	reg.pkey = pkey_g;
-	reg.nranges = 1;
-	reg.range[0].start = (uintptr_t)secret;
-	reg.range[0].end = (uintptr_t)secret + 4096;
-	r = syscall(TEM_NR_REGISTER, TEM_MAGIC, &reg, sizeof reg);
+	r = tem_reg(pkey_g, secret, 4096);
 	fprintf(stderr, "R: pid %d registered, trusted page %p: %ld\n", (int)getpid(), (void *)secret, r);
 #endif
 	x = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -273,42 +265,6 @@ static int prog(int cmd_fd)
 }
 
 /* ---- the driver ---- */
-static int next_pid(pid_t want)
-{
-	char buf[32];
-	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY), n;
-	FILE *pm;
-	long max = 0;
-	time_t t0 = time(NULL);
-
-	if (fd >= 0) {
-		n = snprintf(buf, sizeof buf, "%d", (int)want - 1);
-		n = write(fd, buf, (size_t)n) == n ? 0 : -1;
-		close(fd);
-		if (n == 0)
-			return 0;
-	}
-	if ((pm = fopen("/proc/sys/kernel/pid_max", "r")) != NULL) {
-		if (fscanf(pm, "%ld", &max) != 1)
-			max = 0;
-		fclose(pm);
-	}
-	if (max <= 0 || max > 200000)
-		return -1;
-	for (long i = 0; i < 6 * max && time(NULL) - t0 < 120; i++) {
-		pid_t p = vfork();
-
-		if (p == 0)
-			_exit(0);
-		if (p < 0)
-			return -1;
-		waitpid(p, NULL, 0);
-		if (p == want - 1)
-			return 0;
-	}
-	return -1;
-}
-
 static int run(const char *tem, int uid)
 {
 	int cmd[2], out[2], st, nx = 0, ns = 0, won = 0;
@@ -377,7 +333,7 @@ static int run(const char *tem, int uid)
 	}
 	for (int i = 0; i < ns && !won; i++) {
 		x = stale[i];
-		if (next_pid(x) != 0) {
+		if (stale_next_pid(x) != 0) {
 			printf("  cannot make %d the next pid\n", (int)x);
 			continue;
 		}
@@ -411,11 +367,8 @@ static int run(const char *tem, int uid)
 
 int main(int argc, char **argv)
 {
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-
-	if (n <= 0)
+	if (tem_self_exe(self, sizeof self) != 0)
 		return 99;
-	self[n] = 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && strcmp(argv[1], "maker") == 0) {
 		out_fd = atoi(argv[2]);
@@ -436,22 +389,9 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "driver") == 0) {
 		int uid = argc >= 4 ? atoi(argv[3]) : 0, r;
 
-		mkdir("/tmp", 01777);
-		mkdir("/tmp/tem_dead_first", 01777);
-		chmod("/tmp/tem_dead_first", 01777);
-		if (uid > 0) {
-			int yf = open("/proc/sys/kernel/yama/ptrace_scope", O_WRONLY);
-
-			if (yf >= 0) {
-				if (write(yf, "1", 1) != 1)
-					printf("  cannot set ptrace_scope 1\n");
-				close(yf);
-			}
-		}
-		if (uid > 0 && (setgroups(0, NULL) != 0 || setgid(uid) != 0 || setuid(uid) != 0)) {
-			printf("  cannot become uid %d\n", uid);
+		stale_dir("/tmp/tem_dead_first");
+		if (stale_become(uid) != 0)
 			return 99;
-		}
 		printf("tem_dead_first%s: program as uid %d\n",
 #ifdef WITH_LIBERIM
 		       " (liberim)",

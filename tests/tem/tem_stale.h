@@ -1,20 +1,32 @@
 /* SPDX-License-Identifier: MIT */
-/* tem_stale.h: what tem_stale_tid.c and tem_stale_adopt.c share -- a thread
- * whose exec fails past de_thread (the kernel frees its TID and reports no
- * exec event: red team 37a), waiting for a pid to go, and making a given
- * pid the next one. */
+/* tem_stale.h: what the tests of TIDs erim-tem must stop trusting share
+ * (tem_stale_tid.c, tem_stale_adopt.c: red team 37a; tem_dead_adopt.c,
+ * tem_dead_first.c: red team 38) -- a thread whose exec fails past
+ * de_thread (the kernel frees its TID and reports no exec event), waiting
+ * for a pid to go, making a given pid the next one, an untraced process
+ * put there, and whether it survives erim-tem's kill of a traced task. */
 #ifndef TEM_STALE_H
 #define TEM_STALE_H
 
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A world-writable directory of the test's own under /tmp (PATH). */
+static inline void stale_dir(const char *path)
+{
+	mkdir("/tmp", 01777);
+	mkdir(path, 01777);
+	chmod(path, 01777);
+}
 
 struct stale_exec {
 	const char *self;   /* the program, exec'd with "exit0" */
@@ -92,6 +104,46 @@ static inline int stale_next_pid(pid_t want)
 			return 0;
 	}
 	return -1;
+}
+
+/* An idle, untraced process at pid WANT, or -1. */
+static inline pid_t stale_innocent_at(pid_t want)
+{
+	pid_t p;
+
+	if (stale_next_pid(want) != 0)
+		return -1;
+	p = fork();
+	if (p == 0) {
+		for (;;)
+			pause();
+	}
+	return p;
+}
+
+/* One byte to GO_FD lets F block in its judged open (a FIFO nobody opens
+ * for writing: its exit check is pending), then F is SIGKILLed, which makes
+ * erim-tem kill the tasks sharing F's fd table.  1 if the untraced process
+ * INN lived through that (it is ended then either way), 0 if it did not. */
+static inline int stale_kill_watch(int go_fd, pid_t f, pid_t inn)
+{
+	int st, lived;
+
+	if (write(go_fd, "g", 1) != 1)
+		return -1;
+	usleep(700000);   /* F blocks in its judged open of the FIFO */
+	printf("  SIGKILL to F %d (blocked in open, its exit check pending)\n", (int)f);
+	kill(f, SIGKILL);
+	usleep(700000);
+	lived = waitpid(inn, &st, WNOHANG) == 0;
+	if (!lived)
+		printf("  innocent process %d ENDED: %s %d\n", (int)inn, WIFSIGNALED(st) ? "signal" : "exit",
+		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	else
+		printf("  innocent process %d lives\n", (int)inn);
+	kill(inn, SIGKILL);
+	waitpid(inn, &st, 0);
+	return lived;
 }
 
 /* The driver as UID (if not 0), with kernel.yama.ptrace_scope 1 first

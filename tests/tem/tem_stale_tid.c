@@ -81,23 +81,6 @@ static int prog(void)
 
 /* ---- the driver, outside erim-tem ---------------------------------------- */
 
-static pid_t spawn_idle(void)
-{
-	pid_t p = fork();
-
-	if (p == 0) {
-		for (;;)
-			pause();
-	}
-	return p;
-}
-
-/* An idle, untraced process at pid WANT, or -1. */
-static pid_t innocent_at(pid_t want)
-{
-	return stale_next_pid(want) == 0 ? spawn_idle() : -1;
-}
-
 static int run(const char *tem, int fail, int uid)
 {
 	int tgo[2], fgo[2], out[2], st;
@@ -148,7 +131,7 @@ static int run(const char *tem, int fail, int uid)
 	}
 	stale_gone(p, 3000);
 	printf("  TID %d free now; P %d %s\n", (int)x, (int)p, stale_gone(p, 10) ? "gone" : "still there");
-	inn = innocent_at(x);
+	inn = stale_innocent_at(x);
 	printf("  innocent process (untraced, uid %d) started at pid %d\n", (int)getuid(), (int)inn);
 	if (inn != x) {
 		if (inn > 0)
@@ -158,20 +141,8 @@ static int run(const char *tem, int fail, int uid)
 		waitpid(tem_pid, &st, 0);
 		return 99;
 	}
-	if (write(fgo[1], "g", 1) != 1)
+	if ((lived = stale_kill_watch(fgo[1], f, inn)) < 0)
 		return 99;
-	usleep(700000);   /* F blocks in its judged open of the FIFO */
-	printf("  SIGKILL to F %d (blocked in open, its exit check pending)\n", (int)f);
-	kill(f, SIGKILL);
-	usleep(700000);
-	lived = waitpid(inn, &st, WNOHANG) == 0;
-	if (!lived)
-		printf("  innocent process %d ENDED: %s %d\n", (int)inn, WIFSIGNALED(st) ? "signal" : "exit",
-		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-	else
-		printf("  innocent process %d lives\n", (int)inn);
-	kill(inn, SIGKILL);
-	waitpid(inn, &st, 0);
 	waitpid(tem_pid, &st, 0);
 	printf("  erim-tem ended: %s %d\n", WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	unlink(fifo);
@@ -206,9 +177,7 @@ int main(int argc, char **argv)
 		int uid = argc >= 5 ? atoi(argv[4]) : 0;
 		int r;
 
-		mkdir("/tmp", 01777);
-		mkdir("/tmp/tem_stale_tid", 01777);
-		chmod("/tmp/tem_stale_tid", 01777);
+		stale_dir("/tmp/tem_stale_tid");
 		printf("tem_stale_tid: %s, program as uid %d\n", fail ? "ATTACK (exec fails past de_thread)" :
 		       "CONTROL (exec succeeds)", uid ? uid : (int)getuid());
 		if (stale_become(uid) != 0)

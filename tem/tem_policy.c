@@ -2133,11 +2133,9 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_recvmmsg, "recvmmsg", A, chk_recv, "as recvmsg", "process stopped" },
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM", "EPERM" },
-	{ SYS_userfaultfd, "userfaultfd", U, NULL, "pauses the kernel inside trusted copies", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
 	{ SYS_io_uring_enter, "io_uring_enter", U, NULL, "as io_uring_setup", "EPERM" },
 	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
-	{ SYS_perf_event_open, "perf_event_open", U, NULL, "samples registers and memory", "EPERM" },
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory (the stack_t, read with the caller's group held); result: the stack the kernel installed, asked from the kernel (sigaltstack injected into a fresh page), in trusted memory stops the process (the stack_t changed after it was judged: another process sharing its page)", "EPERM; process stopped" },

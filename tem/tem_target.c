@@ -226,16 +226,6 @@ static void chk_pidfd_mem(struct tem_call *c)
 	c->needs_freeze = 1;
 }
 
-static void chk_perf_target(struct tem_call *c)
-{
-	long pid = (long)(int)c->a[1];
-
-	if (pid == -1)
-		refuse_why(c, EPERM, "refused (perf on every process of a CPU)");
-	else
-		judge_other_target(c, pid);
-}
-
 static void judge_ns_flags(struct tem_call *c, uint64_t flags)
 {
 	if (flags & CLONE_NEWUSER)
@@ -718,7 +708,8 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_process_madvise, "process_madvise", A, chk_pidfd_mem, "pidfd of a traced process or erim-tem", "EPERM" },
 	{ SYS_process_mrelease, "process_mrelease", A, chk_pidfd_mem, "pidfd of a traced process or erim-tem", "EPERM" },
 	{ SYS_pidfd_getfd, "pidfd_getfd", A, NULL, "fds no open produced (another process's /proc/PID/mem fd)", "EPERM" },
-	{ SYS_perf_event_open, "perf_event_open", A, chk_perf_target, "every process of a CPU, another traced process or erim-tem", "EPERM" },
+	{ SYS_perf_event_open, "perf_event_open", A, NULL, "every caller, start-up too: the event samples the registers and memory of the task it was made for, whoever holds the fd -- a fork child keeps it past the registration, or an SCM_RIGHTS round trip brings it back (red team 39)", "EPERM" },
+	{ SYS_userfaultfd, "userfaultfd", A, NULL, "every caller, start-up too: the fd registers and fills the memory it was made for, whoever holds it (a fork child keeps it past the registration: red team 39)", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
 	{ SYS_ioctl, "ioctl", A, tem_chk_ioctl_tty, "terminal and console requests (plain numbers 0x54xx, 0x4Bxx, 0x56xx) not on erim-tem's list: TIOCSTI, TIOCLINUX and the keyboard-map requests feed input to another process (a shell), TIOCSETD/TIOCCONS rewire a terminal; only these ranges trap, the rest runs untrapped", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem; PR_SET_PTRACER other than 0: a process outside the trace could ptrace the caller and open its memory where kernel.yama.ptrace_scope refuses it", "EPERM" },

@@ -92,9 +92,13 @@ for m in shared sealed; do
 	"$tem" "$t/tem_reg_mapping" $m refused; count $? "tem_reg_mapping $m: no registration under erim-tem"
 	"$t/tem_reg_mapping" $m changed; count $? "control: tem_reg_mapping $m: a pwrite through another fd changes the mapping without erim-tem"
 done
-# fds made at start-up that act on trusted memory later (tem_reg_fds.c)
-"$tem" "$t/tem_reg_fds" keep; count $? "no registration while a start-up userfaultfd is open"
-"$tem" "$t/tem_reg_fds" close; count $? "start-up userfaultfd closed: registration accepted"
+# fds made at start-up that act on trusted memory later (tem_reg_fds.c):
+# userfaultfd and perf_event_open are refused to start-up code too, since a
+# fork child could keep them past the registration (red team 39)
+"$tem" "$t/tem_reg_fds" keep; count $? "no start-up userfaultfd kept into a registered process"
+"$tem" "$t/tem_reg_fds" close; count $? "start-up userfaultfd refused or closed: registration accepted"
+"$tem" "$t/tem_reg_fds" fork; count $? "no userfaultfd or perf event kept by a fork child past the registration"
+"$t/tem_reg_fds" fork >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the fork child keeps both (exit $rc)"
 "$t/tem_reg_fds" keep >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the kept userfaultfd changes nothing (exit $rc)"
 "$tem" "$t/tem_reg_fds" thread; count $? "no registration while a thread's own fd table holds a userfaultfd"
 "$t/tem_reg_fds" thread >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the thread's userfaultfd changes nothing (exit $rc)"

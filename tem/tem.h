@@ -264,6 +264,8 @@ struct tem_report {
 };
 int tem_round_read(void (*on_death)(pid_t pid, int st));
 int tem_round_next(struct tem_report *r);
+/* 1 and *ST (waitpid's form) if PID's stop is read and waits in this round. */
+int tem_round_queued(pid_t pid, int *st);
 /* The loop's bookkeeping: find or add a thread, drop one (and its process
  * reference); a process is shared by its threads, counted by refs. */
 struct tem_thread *tem_thread_find(pid_t tid);

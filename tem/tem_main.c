@@ -648,15 +648,34 @@ again:
 static pid_t dead_unattributed[TEM_DEAD_MAX];
 static unsigned ndead;
 
+/* 1 if O is stopped at a fork, vfork or clone event whose child is X.  The
+ * stop's status says so, never its siginfo: a thread can queue itself a
+ * SIGTRAP whose si_code looks like a clone event (rt_tgsigqueueinfo to
+ * itself may set any si_code), while GETEVENTMSG still gives its last real
+ * child (red team 39's lead).  The status is the held stop's, or the one
+ * read in this round and not yet handled, or the kernel's report not yet
+ * read (waitid with WNOWAIT: si_status is the whole stop code, the event
+ * included). */
 static int event_names(const struct tem_thread *o, pid_t x)
 {
 	siginfo_t si;
 	unsigned long msg = 0;
-	int ev;
+	int st, ev;
 
-	if (o->reaped || o->doomed || ptrace(PTRACE_GETSIGINFO, o->tid, 0, &si) != 0 || si.si_signo != SIGTRAP)
+	if (o->reaped || o->doomed)
 		return 0;
-	ev = si.si_code >> 8;
+	if (o->held) {
+		st = o->held_status;
+	} else if (!tem_round_queued(o->tid, &st)) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, (id_t)o->tid, &si, WSTOPPED | WNOHANG | WNOWAIT | __WALL) != 0 || si.si_pid != o->tid ||
+		    si.si_code != CLD_TRAPPED)
+			return 0;
+		st = (si.si_status & 0xffff) << 8 | 0x7f;   /* waitpid's form */
+	}
+	if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP)
+		return 0;
+	ev = (unsigned)st >> 16;
 	return (ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK || ev == PTRACE_EVENT_CLONE) &&
 	       ptrace(PTRACE_GETEVENTMSG, o->tid, 0, &msg) == 0 && (pid_t)msg == x;
 }

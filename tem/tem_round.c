@@ -90,3 +90,13 @@ int tem_round_next(struct tem_report *r)
 	}
 	return 0;
 }
+
+int tem_round_queued(pid_t pid, int *st)
+{
+	for (size_t i = next; i < nq; i++)
+		if (queue[i].pid == pid) {
+			*st = queue[i].st;
+			return 1;
+		}
+	return 0;
+}

@@ -504,6 +504,9 @@ void tem_chk_clone3(struct tem_call *c);
  * perf event, BPF object, fanotify): *FDNO and WHAT ("is anon_inode:...")
  * say which; -1 if its fds cannot be read (the caller refuses); 0 if none. */
 int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len);
+/* The same judgement on the one fd table of task TID (the caller's, after
+ * recvmsg; erim-tem's own, inherited from whoever started it). */
+int tem_dangerous_in_table(pid_t tid, long *fdno, char *what, size_t len);
 /* Storage (tem_storage_fd) held without a judged open: in any fd table of
  * any traced process (*HOLDER, through *THREAD), fd *FDNO naming LINK: 1,
  * or -1 when a table cannot be read (callers refuse), 0 when none; and in

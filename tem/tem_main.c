@@ -1096,6 +1096,22 @@ int main(int argc, char **argv)
 	}
 	tem_detach();        /* from here on the supervisor: no ancestor of the caller's line */
 	tem_procfs_init();   /* before the program exists: nothing it mounts can reach it */
+	{
+		/* an fd the program would inherit from whoever started
+		 * erim-tem that acts beside the policy (an io_uring, a
+		 * userfaultfd, a perf event, BPF, fanotify): a fork child of
+		 * start-up would keep it past the registration (red team 40) */
+		char what[96];
+		long fdno;
+		int r = tem_dangerous_in_table(getpid(), &fdno, what, sizeof what);
+
+		errno = 0;
+		if (r < 0)
+			die("cannot read its own fds: one the program would inherit may act on its memory");
+		if (r > 0)
+			die("fd %ld %s, inherited from whoever started erim-tem: it acts on memory or registers beside "
+			    "the policy, in the program's hands; close it first", fdno, what);
+	}
 	lone_filter = no_own_filter();
 	tem_log(2, "injected calls %s", lone_filter ? "run to their seccomp stop"
 	                                           : "stop at syscall entry (erim-tem runs under a seccomp filter of its own)");

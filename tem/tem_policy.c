@@ -1253,6 +1253,28 @@ static void exit_recv_check(struct tem_call *c, long ret)
 
 	if (ret < 0)
 		return;
+	/* a memory or registers file (start-up may open its own, sent into
+	 * a socket queue before the registration, where no fd table shows
+	 * it: red team 40), or an fd of a kind registration refuses */
+	if ((r = tem_procfile_in_table(c->t->tid, c->domain[0] == 's' ? c->t->tgid : 0, &fdno)) != 0) {
+		c->kill = 1;
+		if (r < 0)
+			why(c, "process stopped (after %s: its fd table could not be read)", c->rule->name);
+		else
+			why(c, "process stopped (fd %ld is a memory or registers file no open of the caller may make, "
+			    "after %s: received with SCM_RIGHTS)", fdno, c->rule->name);
+		return;
+	}
+	{
+		char what[96];
+
+		if ((r = tem_dangerous_in_table(c->t->tid, &fdno, what, sizeof what)) != 0) {
+			c->kill = 1;
+			why(c, "process stopped (fd %ld %s after %s, received with SCM_RIGHTS: it acts on memory or "
+			    "registers beside the policy)", fdno, r < 0 ? "(the table could not be read)" : what, c->rule->name);
+			return;
+		}
+	}
 	if ((r = tem_storage_in_table(c->t->tid, &fdno, link, sizeof link, &bad)) == 0)
 		return;
 	c->kill = 1;
@@ -2134,8 +2156,6 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
-	{ SYS_io_uring_enter, "io_uring_enter", U, NULL, "as io_uring_setup", "EPERM" },
-	{ SYS_io_uring_register, "io_uring_register", U, NULL, "as io_uring_setup", "EPERM" },
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },
 	{ SYS_sigaltstack, "sigaltstack", U, chk_sigaltstack, "signal stack in trusted memory (the stack_t, read with the caller's group held); result: the stack the kernel installed, asked from the kernel (sigaltstack injected into a fresh page), in trusted memory stops the process (the stack_t changed after it was judged: another process sharing its page)", "EPERM; process stopped" },

@@ -86,6 +86,15 @@ int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len)
 	return rc > 0 ? 1 : rc < 0 ? -1 : 0;
 }
 
+int tem_dangerous_in_table(pid_t tid, long *fdno, char *what, size_t len)
+{
+	struct danger dg = { -1, what, len };
+	int rc = danger_fd_table(tid, tid, &dg);
+
+	*fdno = dg.fdno;
+	return rc > 0 ? 1 : rc < 0 ? -1 : 0;
+}
+
 /* ---- storage fds no judged open made ---------------------------------------
  * erim-tem judges the result of every open (tem_policy.c exit_fd_check,
  * tem_storage_refused): untrusted and start-up code cannot open a block

@@ -69,6 +69,11 @@ void tem_storage_batch(int on);
  * file or to physical memory; -1 if the fds of *HOLDER could not be read
  * (the caller refuses). */
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
+/* 1 and *FDNO if the fd table of task TID holds a file open refuses (a
+ * traced process's or erim-tem's memory or registers file, physical
+ * memory) -- one of process OWN's own excepted when OWN > 0 -- 0 if none,
+ * -errno if the table cannot be read. */
+int tem_procfile_in_table(pid_t tid, pid_t own, long *fdno);
 
 /* ---- tem_kconf.c ----------------------------------------------------------- */
 

@@ -711,6 +711,8 @@ const struct tem_rule tem_target_rules[] = {
 	{ SYS_perf_event_open, "perf_event_open", A, NULL, "every caller, start-up too: the event samples the registers and memory of the task it was made for, whoever holds the fd -- a fork child keeps it past the registration, or an SCM_RIGHTS round trip brings it back (red team 39)", "EPERM" },
 	{ SYS_userfaultfd, "userfaultfd", A, NULL, "every caller, start-up too: the fd registers and fills the memory it was made for, whoever holds it (a fork child keeps it past the registration: red team 39)", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", A, NULL, "io_uring opens files where no open row sees them (/proc/PPID/mem by an exec'd helper)", "EPERM" },
+	{ SYS_io_uring_enter, "io_uring_enter", A, NULL, "every caller: a ring made outside erim-tem and kept past the registration opens files where no open row sees them (red team 40)", "EPERM" },
+	{ SYS_io_uring_register, "io_uring_register", A, NULL, "as io_uring_enter", "EPERM" },
 	{ SYS_ioctl, "ioctl", A, tem_chk_ioctl_tty, "terminal and console requests (plain numbers 0x54xx, 0x4Bxx, 0x56xx) not on erim-tem's list: TIOCSTI, TIOCLINUX and the keyboard-map requests feed input to another process (a shell), TIOCSETD/TIOCCONS rewire a terminal; only these ranges trap, the rest runs untrapped", "EPERM" },
 	{ SYS_prctl, "prctl", A, chk_prctl_dumpable, "PR_SET_DUMPABLE other than 1: would hide maps and fds from erim-tem; PR_SET_PTRACER other than 0: a process outside the trace could ptrace the caller and open its memory where kernel.yama.ptrace_scope refuses it", "EPERM" },
 	{ SYS_arch_prctl, "arch_prctl", A, chk_arch_prctl_all, "ARCH_ENABLE_TAGGED_ADDR, ARCH_FORCE_TAGGED_SVA (a tag the CPU ignores aliases trusted memory past checks that compare numbers), ARCH_MAP_VDSO_* (executable memory without an inspected mmap)", "EPERM" },
@@ -729,7 +731,8 @@ const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rul
  * start-up, or untrusted code would read trusted memory through it.
  * Every fd table of every traced process (tem_each_fd_table: a thread made
  * without CLONE_FILES, or after unshare(CLONE_FILES), has its own). */
-struct memfd_scan { pid_t tgid; long fdno; pid_t thread; };
+/* ANY: every such file counts, except (ANY == 2) one of TGID's own */
+struct memfd_scan { pid_t tgid; long fdno; pid_t thread; int any; };
 
 static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
 {
@@ -750,7 +753,7 @@ static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
 		if ((f = openat(dirfd(d), fdname, O_PATH | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
-		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == m->tgid || owner == 0)) {
+		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (m->any ? !(m->any == 2 && owner == m->tgid) : owner == m->tgid || owner == 0)) {
 			close(f);
 			m->fdno = strtol(fdname, NULL, 10);
 			m->thread = r;
@@ -769,7 +772,7 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
 
 	for (i = 0; i < n; i++) {
-		struct memfd_scan m = { tgid, -1, 0 };
+		struct memfd_scan m = { tgid, -1, 0, 0 };
 		int rc = tem_each_fd_table(tg[i], memfd_fd_table, &m);
 
 		if (rc == 0)
@@ -784,4 +787,13 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 		return 1;
 	}
 	return 0;
+}
+
+int tem_procfile_in_table(pid_t tid, pid_t own, long *fdno)
+{
+	struct memfd_scan m = { own, -1, 0, own > 0 ? 2 : 1 };
+	int rc = memfd_fd_table(tid, tid, &m);
+
+	*fdno = m.fdno;
+	return rc;
 }

@@ -99,6 +99,12 @@ done
 "$tem" "$t/tem_reg_fds" close; count $? "start-up userfaultfd refused or closed: registration accepted"
 "$tem" "$t/tem_reg_fds" fork; count $? "no userfaultfd or perf event kept by a fork child past the registration"
 "$t/tem_reg_fds" fork >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the fork child keeps both (exit $rc)"
+# fds that no fd table shows at the registration (tem_fd_carry.c, red team
+# 40): the process's memory file in a socket queue, an inherited io_uring
+"$tem" "$t/tem_fd_carry" mem; count $? "a memory file received with SCM_RIGHTS after the registration stops the process"
+"$t/tem_fd_carry" mem >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the received memory file reads the registered page"
+"$t/tem_fd_carry" ring "$tem"; rc=$?; [ $rc = 0 ] || [ $rc = 77 ]; count $? "erim-tem refuses to start a program with an inherited io_uring (exit $rc)"
+"$t/tem_fd_carry" noring "$tem"; count $? "control: the same launcher without the ring: erim-tem runs the program"
 "$t/tem_reg_fds" keep >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the kept userfaultfd changes nothing (exit $rc)"
 "$tem" "$t/tem_reg_fds" thread; count $? "no registration while a thread's own fd table holds a userfaultfd"
 "$t/tem_reg_fds" thread >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the thread's userfaultfd changes nothing (exit $rc)"

@@ -71,13 +71,10 @@ static int inspect_parse_line(const char *p, const char *eol, struct inspect_map
 	return 0;
 }
 
-long inspect_maps_exec(int pid, struct inspect_map **out)
+/* The whole of PATH into a malloc'ed, NUL-terminated *BUF of *LEN bytes. */
+static int inspect_slurp(const char *path, char **out, size_t *outlen)
 {
-	char path[64];
-	int rc = inspect_proc_path(path, sizeof path, pid, "maps");
-	if (rc)
-		return rc;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc, fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	size_t cap = 65536, len = 0;
@@ -112,6 +109,18 @@ long inspect_maps_exec(int pid, struct inspect_map **out)
 	}
 	close(fd);
 	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+long inspect_maps_exec(int pid, struct inspect_map **out)
+{
+	char path[64], *buf;
+	size_t len;
+	int rc = inspect_proc_path(path, sizeof path, pid, "maps");
+	if (rc || (rc = inspect_slurp(path, &buf, &len)) != 0)
+		return rc;
 
 	size_t n = 0, ncap = 16;
 	struct inspect_map *v = malloc(ncap * sizeof *v);
@@ -148,6 +157,44 @@ long inspect_maps_exec(int pid, struct inspect_map **out)
 	free(buf);
 	*out = v;
 	return (long)n;
+}
+
+int inspect_map_pkey(uint64_t start)
+{
+	char *buf;
+	size_t len;
+	int rc = inspect_slurp("/proc/self/smaps", &buf, &len), key = -ENOENT;
+	if (rc)
+		return rc;
+	uint64_t at = UINT64_MAX;
+	for (const char *p = buf; p < buf + len;) {
+		const char *eol = memchr(p, '\n', (size_t)(buf + len - p));
+		if (!eol)
+			eol = buf + len;
+		struct inspect_map m;
+		/* a mapping's header starts with a lower-case hex address, its
+		 * fields with a capital ("Size:", "ProtectionKey:") */
+		if (eol > p && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+			if (inspect_parse_line(p, eol, &m) != 0) {
+				key = -EPROTO;
+				break;
+			}
+			at = m.start;
+		} else if (at == start && strncmp(p, "ProtectionKey:", 14) == 0) {
+			const char *q = p + 14;
+			while (q < eol && *q == ' ')
+				q++;
+			key = 0;
+			while (q < eol && *q >= '0' && *q <= '9' && key < 1024)
+				key = key * 10 + (*q++ - '0');
+			if (q == p + 14 || (q < eol && *q != ' '))
+				key = -EPROTO;
+			break;
+		}
+		p = eol + 1;
+	}
+	free(buf);
+	return key;
 }
 
 int inspect_mem_open(int pid)

@@ -22,6 +22,12 @@ struct inspect_map {
  * number of entries or -errno. */
 long inspect_maps_exec(int pid, struct inspect_map **out);
 
+/* The protection key of this process's mapping that starts at START, from
+ * /proc/self/smaps: the key, -ENOENT when smaps shows no keys (a kernel or
+ * CPU without protection keys) or no such mapping, -EPROTO on a line it
+ * cannot read, or -errno. */
+int inspect_map_pkey(uint64_t start);
+
 /* Read LEN bytes at ADDR of process PID ("self" if <= 0) through
  * /proc/PID/mem into BUF (ignores page protections).  0 or -errno. */
 int inspect_mem_read(int memfd, uint64_t addr, void *buf, size_t len);

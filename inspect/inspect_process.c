@@ -402,6 +402,45 @@ static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
 	return (int)rc;
 }
 
+/* An execute-only mapping M (--x) is scanned by making it readable for the
+ * scan and execute-only again after, with the protection key it had: with
+ * protection keys, execute-only memory is an access-disabled key (the
+ * kernel's, or one the program chose), so the readable view takes key 0
+ * and the old key comes back with pkey_mprotect.  Not through
+ * /proc/self/mem: erim-tem refuses that file to everyone, start-up
+ * included, since an fd of it would outlive start-up (doc/tem.md).  The
+ * code stays executable throughout; for a moment it is also readable,
+ * which hides nothing (it is the program's own code). */
+static int ip_scan_xonly(struct scan_stream *s, const struct inspect_map *m)
+{
+	void *p = (void *)(uintptr_t)m->start;
+	size_t len = m->end - m->start;
+	int key = inspect_map_pkey(m->start), rc;
+
+	if (key < 0 && key != -ENOENT) {
+		dprintf(2, "erim: load-time inspection: cannot read the protection key of execute-only %s at %#llx "
+		        "from /proc/self/smaps: %s\n", m->path[0] ? m->path : "memory",
+		        (unsigned long long)m->start, strerror(-key));
+		return key;
+	}
+	rc = key < 0 ? (int)erim_x86_raw_mprotect(p, len, PROT_READ | PROT_EXEC)
+	             : (syscall(SYS_pkey_mprotect, p, len, PROT_READ | PROT_EXEC, 0L) == 0 ? 0 : -errno);
+	if (rc) {
+		dprintf(2, "erim: load-time inspection: cannot make execute-only %s at %#llx readable to inspect it: %s\n",
+		        m->path[0] ? m->path : "memory", (unsigned long long)m->start, strerror(-rc));
+		return rc;
+	}
+	rc = scan_feed(s, (const uint8_t *)p, len, m->start);
+	int back = key < 0 ? (int)erim_x86_raw_mprotect(p, len, PROT_EXEC)
+	                   : (syscall(SYS_pkey_mprotect, p, len, PROT_EXEC, (long)key) == 0 ? 0 : -errno);
+	if (back) {
+		dprintf(2, "erim: load-time inspection: cannot make %s at %#llx execute-only again: %s\n",
+		        m->path[0] ? m->path : "memory", (unsigned long long)m->start, strerror(-back));
+		return rc ? rc : back;
+	}
+	return rc;
+}
+
 static uint64_t ip_now(void)
 {
 	struct timespec ts;
@@ -436,8 +475,7 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 	struct inspect_map *maps = NULL;
 	struct ip_ctx ctx = { 0 };
 	uint64_t *gates = NULL;
-	uint8_t *buf = NULL;
-	int memfd = -1, rc = 0;
+	int rc = 0;
 	ip_refusal[0] = 0;
 	if (!st)
 		st = &local;
@@ -514,24 +552,8 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 			rc = scan_feed(&s, (const uint8_t *)(uintptr_t)m->start, m->end - m->start, m->start);
 			continue;
 		}
-		/* execute-only: read through /proc/self/mem */
-		const size_t chunk = 1 << 16;
-		if (!buf && !(buf = malloc(chunk))) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (memfd < 0 && (memfd = inspect_mem_open(0)) < 0) {
-			rc = memfd;
-			dprintf(2, "erim: load-time inspection: cannot open /proc/self/mem for execute-only %s: %s\n",
-			        m->path, strerror(-rc));
-			break;
-		}
-		for (uint64_t a = m->start; a < m->end && !rc; a += chunk) {
-			size_t len = m->end - a < chunk ? (size_t)(m->end - a) : chunk;
-			rc = inspect_mem_read(memfd, a, buf, len);
-			if (!rc)
-				rc = scan_feed(&s, buf, len, a);
-		}
+		/* execute-only: readable for the scan, then execute-only again */
+		rc = ip_scan_xonly(&s, m);
 	}
 	if (!rc)
 		rc = scan_end(&s);
@@ -624,9 +646,6 @@ int inspect_process_run(enum erim_inspect_policy policy, int quiet, int dry_run,
 	}
 out:
 	st->nsec = ip_now() - t0;
-	if (memfd >= 0)
-		close(memfd);
-	free(buf);
 	free(ctx.hits);
 	free(maps);
 	free(gates);

@@ -1152,11 +1152,13 @@ static void exit_fd_check(struct tem_call *c, long ret)
 	if ((fd = tem_proc_open(name, O_PATH)) < 0 || fstat(fd, &st) != 0 || fstatfs(fd, &sfs) != 0) {
 		bad = "cannot identify the opened file";
 	} else if (tem_procfile_refused(&st, (long)sfs.f_type, &bad, &owner)) {
-		/* by identity, for every caller (tem_target.c); start-up code
-		 * may read its own memory (liberim inspects execute-only code
-		 * so); registration is refused while such an fd exists */
-		if (c->domain[0] == 's' && (owner == c->t->proc->tgid || owner == c->t->tgid) && tem_fd_accmode(c->t->tid, ret) == O_RDONLY)
-			bad = NULL;
+		/* by identity, for every caller, start-up code included, and
+		 * whoever owns it (tem_target.c): an fd outlives the code that
+		 * opened it -- sent into a socket queue, kept by a thread with
+		 * a table of its own, by a CLONE_VM twin, ... (red teams 40,
+		 * 41).  liberim reads execute-only code by making it readable
+		 * for a moment (inspect_process.c), not through this file. */
+		;
 	} else if (((long)sfs.f_type == DEBUGFS_MAGIC || (long)sfs.f_type == TRACEFS_MAGIC) &&
 	           tem_fd_accmode(c->t->tid, ret) != O_RDONLY) {
 		/* kernel knobs below every protection key (x86/init_pkru is
@@ -1253,10 +1255,10 @@ static void exit_recv_check(struct tem_call *c, long ret)
 
 	if (ret < 0)
 		return;
-	/* a memory or registers file (start-up may open its own, sent into
-	 * a socket queue before the registration, where no fd table shows
-	 * it: red team 40), or an fd of a kind registration refuses */
-	if ((r = tem_procfile_in_table(c->t->tid, c->domain[0] == 's' ? c->t->tgid : 0, &fdno)) != 0) {
+	/* a memory or registers file (no open of a traced process makes
+	 * one, but an untraced process may send it), or an fd of a kind
+	 * registration refuses */
+	if ((r = tem_procfile_in_table(c->t->tid, &fdno)) != 0) {
 		c->kill = 1;
 		if (r < 0)
 			why(c, "process stopped (after %s: its fd table could not be read)", c->rule->name);
@@ -2142,7 +2144,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_ftruncate, "ftruncate", U, chk_truncate, "a file whose bytes are executable in a traced process (by the fd's identity)", "EPERM" },
 	{ SYS_fallocate, "fallocate", U, chk_truncate, "as ftruncate (PUNCH_HOLE, COLLAPSE_RANGE, ... would drop private copies too)", "EPERM" },
 	/* the kernel as confused deputy */
-	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone; start-up: its own read-only); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); a kernel configuration file for writing -- any file on sysfs, cgroup, configfs, securityfs, binfmt_misc, bpffs, pstore or efivarfs, or on procfs outside /proc/PID (untrusted, and start-up code of unregistered processes: /proc/sys/kernel/modprobe, core_pattern, uevent_helper, a release_agent start programs as root outside the trace); /dev/userfaultfd (everyone: its fd makes a userfaultfd for whoever uses it)", "close, EPERM" },
+	{ SYS_open, "open", A, chk_open, "result, by identity: memory file of a traced process or erim-tem, or the system-call registers file (/proc/PID/syscall) of a traced thread (everyone, start-up code included, its own file too); any debugfs/tracefs file for writing (everyone); exec file for writing, any block device, an active swap file (/proc/swaps; fail closed), a disk's command interface (SCSI generic, bsg, NVMe, MTD character devices), /dev/snapshot, a /sys/power file for writing (untrusted, and start-up code of unregistered processes: swap and disks hold page contents of trusted memory); a kernel configuration file for writing -- any file on sysfs, cgroup, configfs, securityfs, binfmt_misc, bpffs, pstore or efivarfs, or on procfs outside /proc/PID (untrusted, and start-up code of unregistered processes: /proc/sys/kernel/modprobe, core_pattern, uevent_helper, a release_agent start programs as root outside the trace); /dev/userfaultfd (everyone: its fd makes a userfaultfd for whoever uses it)", "close, EPERM" },
 	{ SYS_openat, "openat", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_openat2, "openat2", A, chk_open, "as open", "close, EPERM" },
 	{ SYS_creat, "creat", A, chk_open, "as open", "close, EPERM" },

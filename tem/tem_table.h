@@ -71,9 +71,8 @@ void tem_storage_batch(int on);
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
 /* 1 and *FDNO if the fd table of task TID holds a file open refuses (a
  * traced process's or erim-tem's memory or registers file, physical
- * memory) -- one of process OWN's own excepted when OWN > 0 -- 0 if none,
- * -errno if the table cannot be read. */
-int tem_procfile_in_table(pid_t tid, pid_t own, long *fdno);
+ * memory), 0 if none, -errno if the table cannot be read. */
+int tem_procfile_in_table(pid_t tid, long *fdno);
 
 /* ---- tem_kconf.c ----------------------------------------------------------- */
 

@@ -726,12 +726,14 @@ const struct tem_rule tem_target_rules[] = {
 const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rules[0];
 
 /* Does any traced process hold an fd to the memory file of TGID?  Checked
- * when TGID registers: start-up code may read its own memory (liberim's
- * inspection of execute-only code does), but no such fd may outlive
- * start-up, or untrusted code would read trusted memory through it.
- * Every fd table of every traced process (tem_each_fd_table: a thread made
- * without CLONE_FILES, or after unshare(CLONE_FILES), has its own). */
-/* ANY: every such file counts, except (ANY == 2) one of TGID's own */
+ * when TGID registers.  No open by a traced process makes such an fd (its
+ * own start-up code included), but an untraced process of the same user
+ * may open one and send it over a socket before the registration: no such
+ * fd may outlive start-up, or untrusted code would read trusted memory
+ * through it.  Every fd table of every traced process (tem_each_fd_table:
+ * a thread made without CLONE_FILES, or after unshare(CLONE_FILES), has
+ * its own). */
+/* ANY: every such file counts, not only TGID's (and physical memory) */
 struct memfd_scan { pid_t tgid; long fdno; pid_t thread; int any; };
 
 static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
@@ -753,7 +755,7 @@ static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
 		if ((f = openat(dirfd(d), fdname, O_PATH | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
-		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (m->any ? !(m->any == 2 && owner == m->tgid) : owner == m->tgid || owner == 0)) {
+		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (m->any || owner == m->tgid || owner == 0)) {
 			close(f);
 			m->fdno = strtol(fdname, NULL, 10);
 			m->thread = r;
@@ -789,9 +791,9 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 	return 0;
 }
 
-int tem_procfile_in_table(pid_t tid, pid_t own, long *fdno)
+int tem_procfile_in_table(pid_t tid, long *fdno)
 {
-	struct memfd_scan m = { own, -1, 0, own > 0 ? 2 : 1 };
+	struct memfd_scan m = { 0, -1, 0, 1 };
 	int rc = memfd_fd_table(tid, tid, &m);
 
 	*fdno = m.fdno;

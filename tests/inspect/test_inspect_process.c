@@ -339,7 +339,9 @@ static void test_wrpkru_across_two_adjacent_mappings_found(void)
 	munmap(two, 2 * (size_t)psz);
 }
 
-static void test_execute_only_mapping_inspected_through_proc_mem(void)
+/* execute-only code is made readable for the scan (not read through
+ * /proc/self/mem, which erim-tem refuses) and execute-only again after */
+static void test_execute_only_mapping_inspected_and_left_execute_only(void)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uint8_t *p = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -354,6 +356,17 @@ static void test_execute_only_mapping_inspected_through_proc_mem(void)
 	inspect_process_observe(NULL, NULL);
 	EXPECT(rc == 0);
 	EXPECT(seen_find(&s, (uintptr_t)p + 100) >= 0);
+	struct inspect_map *maps = NULL;
+	long n = inspect_maps_exec(0, &maps);
+	int found = 0;
+	for (long i = 0; i < n; i++)
+		if (maps[i].start == (uintptr_t)p) {
+			found = 1;
+			EXPECT(maps[i].end == (uintptr_t)p + (uint64_t)psz);
+			EXPECT(maps[i].prot == PROT_EXEC);
+		}
+	free(maps);
+	EXPECT(found);
 	munmap(p, (size_t)psz);
 }
 
@@ -367,6 +380,6 @@ int main(void)
 	RUN(test_patch_policy_traps_a_provable_wrpkru_and_strips_the_rest);
 	RUN(test_glibc_pkey_set_wrpkru_becomes_a_trap);
 	RUN(test_wrpkru_across_two_adjacent_mappings_found);
-	RUN(test_execute_only_mapping_inspected_through_proc_mem);
+	RUN(test_execute_only_mapping_inspected_and_left_execute_only);
 	return check_done("test_inspect_process");
 }

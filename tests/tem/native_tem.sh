@@ -76,10 +76,10 @@ ERIM_REQUIRE=tem "$t/tem_liberim" --require-without; count $? "liberim demanding
 "$tem" "$builddir/harden/rt_mlock" --backend=mprotect --under-tem; count $? "rt_mlock under erim-tem"
 
 # start-up code and its own memory file (tem_memfd_startup.c)
-"$tem" "$t/tem_memfd_startup" rdwr; count $? "start-up cannot open its own /proc/self/mem read-write"
-"$tem" "$t/tem_memfd_startup" keep; count $? "no registration while a start-up /proc/self/mem fd is open"
-"$tem" "$t/tem_memfd_startup" close; count $? "start-up reads its own memory, closes the fd, registers"
-"$t/tem_memfd_startup" rdwr >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens read-write without erim-tem"
+for m in rdonly rdwr; do
+	"$tem" "$t/tem_memfd_startup" $m; count $? "start-up cannot open its own /proc/self/mem ($m)"
+	"$t/tem_memfd_startup" $m >/dev/null; [ $? = 1 ]; count $? "control: /proc/self/mem opens ($m) without erim-tem"
+done
 # ... also when a start-up thread with an fd table of its own holds it
 # (tem_fdtable_thread.c: clone without CLONE_FILES, unshare(CLONE_FILES))
 for m in clone unshare; do
@@ -101,8 +101,12 @@ done
 "$t/tem_reg_fds" fork >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the fork child keeps both (exit $rc)"
 # fds that no fd table shows at the registration (tem_fd_carry.c, red team
 # 40): the process's memory file in a socket queue, an inherited io_uring
-"$tem" "$t/tem_fd_carry" mem; count $? "a memory file received with SCM_RIGHTS after the registration stops the process"
+"$tem" "$t/tem_fd_carry" mem; count $? "start-up's own memory file never reaches a socket queue (refused at the open)"
 "$t/tem_fd_carry" mem >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the received memory file reads the registered page"
+"$tem" "$t/tem_fd_carry" twin; count $? "a CLONE_VM twin of start-up gets no memory file to keep past the registration"
+"$t/tem_fd_carry" twin >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the twin opens and keeps it"
+"$t/tem_fd_carry" sent "$tem"; count $? "a memory file an untraced launcher sends stops the program at its recvmsg"
+"$t/tem_fd_carry" sent - >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the sent memory file reads the registered page"
 "$t/tem_fd_carry" ring "$tem"; rc=$?; [ $rc = 0 ] || [ $rc = 77 ]; count $? "erim-tem refuses to start a program with an inherited io_uring (exit $rc)"
 "$t/tem_fd_carry" noring "$tem"; count $? "control: the same launcher without the ring: erim-tem runs the program"
 "$t/tem_reg_fds" keep >/dev/null; rc=$?; [ $rc = 1 ] || [ $rc = 77 ]; count $? "control: without erim-tem the kept userfaultfd changes nothing (exit $rc)"

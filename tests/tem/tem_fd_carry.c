@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* tem_fd_carry.c: fds that reach a registered program where no fd table
- * shows them at its registration (red team 40).
- *   mem  : start-up opens its own /proc/self/mem read-only (allowed: liberim
- *          reads execute-only code so), sends it into its own socketpair
- *          with SCM_RIGHTS and closes it -- the file sits in the socket's
- *          queue -- then registers a secret page; untrusted code receives
- *          the fd and preads the secret.  Exit 0 when the registration is
- *          refused or the process is stopped at the recvmsg (under erim-tem
- *          the parent sees SIGKILL), 1 when the secret was read (the
- *          control without erim-tem).
+ * shows them at its registration (red teams 40, 41).
+ *   mem  : start-up opens its own /proc/self/mem read-only, sends it into
+ *          its own socketpair with SCM_RIGHTS and closes it -- the file
+ *          sits in the socket's queue -- then registers a secret page;
+ *          untrusted code receives the fd and preads the secret.  Exit 0
+ *          when the open or the registration is refused or the process is
+ *          stopped at the recvmsg (under erim-tem the parent sees SIGKILL),
+ *          1 when the secret was read (the control without erim-tem).
+ *   twin : start-up makes a clone(CLONE_VM) twin (its own pid, the same
+ *          memory) that opens /proc/self/mem and keeps it; the process
+ *          registers (red team 41, vm_twin).  Exit 0 when the twin's open
+ *          or the registration is refused, 1 when both pass (the control
+ *          without erim-tem).
+ *   sent TEM|- : a launcher outside the trace opens the registered
+ *          program's /proc/PID/mem and sends it over an inherited socket
+ *          after the registration; untrusted code receives it and preads
+ *          the secret.  TEM: the program runs under that erim-tem, exit 0
+ *          when it is stopped at the recvmsg before it reads; "-": the
+ *          control, the program runs alone, exit 1 when it reads.
  *   ring TEM : a launcher makes an io_uring and starts erim-tem with it as
  *          fd 100 (a fork child of start-up could keep it past the
  *          registration and open /proc/PID/mem with IORING_OP_OPENAT).  Exit
@@ -18,6 +28,7 @@
  *          when erim-tem runs the program. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,13 +84,28 @@ static int recv_fd(int sock)
 	return fd;
 }
 
+/* untrusted code: receive a memory file on SOCK, read SECRET through it;
+ * 1 when it reads the secret */
+static int take_and_read(int sock, const char *secret, const char *what)
+{
+	char got[sizeof secret_text];
+	int fd = recv_fd(sock);
+
+	memset(got, 0, sizeof got);
+	if (fd < 0 || pread(fd, got, sizeof got - 1, (off_t)(uintptr_t)secret) != (ssize_t)sizeof got - 1) {
+		printf("untrusted recvmsg/pread: %s\n", strerror(errno));
+		return 2;
+	}
+	printf("untrusted code read the registered page through %s: \"%s\"\n", what, got);
+	return strcmp(got, secret_text) == 0 ? 1 : 2;
+}
+
 /* the program: start-up hides the memory file in a socket queue, registers,
  * untrusted code takes it back */
 static int mem_prog(void)
 {
-	int sv[2], mfd, fd;
+	int sv[2], mfd;
 	char *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char got[sizeof secret_text];
 	long rc;
 
 	if (secret == MAP_FAILED || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
@@ -87,7 +113,7 @@ static int mem_prog(void)
 	memcpy(secret, secret_text, sizeof secret_text);
 	if ((mfd = open("/proc/self/mem", O_RDONLY)) < 0) {
 		printf("start-up open of /proc/self/mem: %s\n", strerror(errno));
-		return 2;
+		return errno == EPERM ? 0 : 2;
 	}
 	if (send_fd(sv[0], mfd) != 0)
 		return 2;
@@ -97,14 +123,103 @@ static int mem_prog(void)
 	       rc == TEM_REPLY ? "accepted" : strerror(errno));
 	if (rc == -1 && errno == EPERM)
 		return 0;
-	fd = recv_fd(sv[1]);   /* untrusted code from here */
-	memset(got, 0, sizeof got);
-	if (fd < 0 || pread(fd, got, sizeof got - 1, (off_t)(uintptr_t)secret) != (ssize_t)sizeof got - 1) {
-		printf("untrusted recvmsg/pread: %s\n", strerror(errno));
+	return take_and_read(sv[1], secret, "the received fd");
+}
+
+static int twin_main(void *arg)
+{
+	int *p = arg, fd = open("/proc/self/mem", O_RDONLY);
+	char c = fd >= 0 ? 'y' : 'n';
+
+	if (write(p[1], &c, 1) != 1)
+		return 2;
+	pause();   /* keeps the fd */
+	return 0;
+}
+
+static int twin_prog(void)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int p[2];
+	pid_t tw;
+	char c;
+	long rc;
+
+	if (page == MAP_FAILED || pipe(p) != 0)
+		return 2;
+	tw = clone(twin_main, stack + sizeof stack, CLONE_VM | SIGCHLD, p);
+	if (tw < 0 || read(p[0], &c, 1) != 1)
+		return 2;
+	printf("CLONE_VM twin %d: open of its /proc/self/mem %s\n", (int)tw, c == 'y' ? "allowed" : "refused");
+	rc = c == 'y' ? tem_reg(-1, page, 4096) : 0;
+	if (c == 'y')
+		printf("registration while the twin holds it: %s\n", rc == TEM_REPLY ? "ACCEPTED" : strerror(errno));
+	kill(tw, SIGKILL);
+	waitpid(tw, NULL, 0);
+	return c == 'y' && !(rc == -1 && errno == EPERM) ? 1 : 0;
+}
+
+/* sent mode, the program (fd 100: the launcher's socket): registers, tells
+ * the launcher its pid and the page, receives the memory file, reads */
+static int sent_prog(void)
+{
+	char *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct { pid_t pid; uint64_t page; } me;
+	long rc;
+
+	if (secret == MAP_FAILED)
+		return 2;
+	memcpy(secret, secret_text, sizeof secret_text);
+	rc = tem_reg(-1, secret, 4096);
+	printf("registration: %s\n", rc == TEM_REPLY ? "accepted" : strerror(errno));
+	me.pid = getpid();
+	me.page = (uintptr_t)secret;
+	if (write(100, &me, sizeof me) != (ssize_t)sizeof me)
+		return 2;
+	return take_and_read(100, secret, "the memory file a launcher sent");
+}
+
+static int sent_launch(const char *tem, const char *self)
+{
+	struct { pid_t pid; uint64_t page; } them;
+	char name[64];
+	int sv[2], mfd, st;
+	pid_t p;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return 2;
+	fflush(stdout);
+	if ((p = fork()) == 0) {
+		if (dup2(sv[1], 100) != 100)
+			_exit(2);
+		close(sv[0]);
+		close(sv[1]);
+		if (strcmp(tem, "-") == 0)
+			execl(self, self, "sent-prog", (char *)NULL);
+		else
+			execl(tem, tem, self, "sent-prog", (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	if (p < 0 || read(sv[0], &them, sizeof them) != (ssize_t)sizeof them)
+		return 2;
+	snprintf(name, sizeof name, "/proc/%d/mem", (int)them.pid);
+	if ((mfd = open(name, O_RDONLY)) < 0) {
+		printf("launcher: open %s: %s\n", name, strerror(errno));
 		return 2;
 	}
-	printf("untrusted code read the registered page through the received fd: \"%s\"\n", got);
-	return strcmp(got, secret_text) == 0 ? 1 : 2;
+	if (send_fd(sv[0], mfd) != 0)
+		return 2;
+	close(mfd);
+	if (waitpid(p, &st, 0) != p)
+		return 2;
+	printf("launcher sent %s; the program: %s %d\n", name, WIFEXITED(st) ? "exit" : "signal",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	if (!WIFEXITED(st))
+		return 2;
+	/* erim-tem exits 128 + the signal that stopped the program */
+	return WEXITSTATUS(st) == 128 + SIGKILL ? 0 : WEXITSTATUS(st);
 }
 
 static int launch(const char *tem, const char *self, int ring)
@@ -151,6 +266,12 @@ int main(int argc, char **argv)
 		return 0;
 	if (argc == 2 && strcmp(argv[1], "mem-prog") == 0)
 		return mem_prog();
+	if (argc == 2 && strcmp(argv[1], "twin") == 0)
+		return twin_prog();
+	if (argc == 2 && strcmp(argv[1], "sent-prog") == 0)
+		return sent_prog();
+	if (argc == 3 && strcmp(argv[1], "sent") == 0)
+		return sent_launch(argv[2], self);
 	if (argc == 2 && strcmp(argv[1], "mem") == 0) {
 		/* the program in a child, so that its SIGKILL is seen here */
 		pid_t p = fork();
@@ -170,6 +291,6 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && (strcmp(argv[1], "ring") == 0 || strcmp(argv[1], "noring") == 0))
 		return launch(argv[2], self, strcmp(argv[1], "ring") == 0);
-	fprintf(stderr, "usage: %s mem | ring ERIM-TEM | noring ERIM-TEM\n", argv[0]);
+	fprintf(stderr, "usage: %s mem | twin | sent ERIM-TEM|- | ring ERIM-TEM | noring ERIM-TEM\n", argv[0]);
 	return 2;
 }

@@ -4,17 +4,18 @@
  * CLONE_THREAD (and CLONE_VM, CLONE_SIGHAND) but without CLONE_FILES, or a
  * thread that calls unshare(CLONE_FILES).  /proc/TGID/fd shows only the
  * main thread's table.  Such a thread, made by start-up code, opens the
- * process's memory file read-only (start-up may read its own memory) and
- * keeps the fd over the registration; afterwards it would read trusted
- * memory through it, protection keys ignored.  erim-tem refuses the
- * registration while any task of any traced process holds such an fd, in
- * whatever fd table.
+ * process's memory file read-only and keeps the fd over the registration;
+ * afterwards it would read trusted memory through it, protection keys
+ * ignored.  erim-tem refuses the open (start-up code gets no memory file,
+ * its own included), and would refuse the registration while any task of
+ * any traced process held such an fd, in whatever fd table.
  *
  * Usage: tem_fdtable_thread clone|unshare refused|read
  *   clone   : the thread is made by clone(CLONE_VM|CLONE_FS|CLONE_SIGHAND|
  *             CLONE_THREAD|CLONE_SYSVSEM), no CLONE_FILES
  *   unshare : a pthread calls unshare(CLONE_FILES) first
- *   refused : under erim-tem: the registration fails with EPERM
+ *   refused : under erim-tem: the thread's open (or else the registration)
+ *             fails with EPERM
  *   read    : without erim-tem: the registration answers ENOSYS, the main
  *             thread's table lacks the fd, and the thread reads the secret
  *             through it (the attack works)
@@ -37,7 +38,7 @@
 
 static uint8_t *secret;
 static int req[2], ans[2];         /* main -> thread, thread -> main */
-static volatile int thread_fd = -2;
+static volatile int thread_fd = -2, thread_errno;
 
 /* The thread: only raw system calls (the clone mode shares the main
  * thread's TLS, errno included). */
@@ -48,10 +49,11 @@ static int thread_main(void *arg)
 	uint8_t got[16];
 
 	if (unshare_first && syscall(SYS_unshare, CLONE_FILES) != 0) {
-		thread_fd = -1;
+		thread_fd = -3;
 		return 0;
 	}
 	fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/mem", O_RDONLY);
+	thread_errno = fd < 0 ? errno : 0;
 	thread_fd = fd;
 	while (syscall(SYS_read, req[0], &c, 1) == 1) {
 		long n = fd >= 0 ? syscall(SYS_pread64, fd, got, sizeof got, (long)(uintptr_t)secret) : -1;
@@ -119,9 +121,13 @@ int main(int argc, char **argv)
 	}
 	while (thread_fd == -2)
 		sched_yield();
-	if (thread_fd < 0) {
-		printf("the thread (%s) could not open /proc/self/mem read-only\n", argv[1]);
+	if (thread_fd == -3) {
+		printf("unshare(CLONE_FILES) failed in the thread\n");
 		return 1;
+	}
+	if (thread_fd < 0) {
+		printf("the thread (%s) could not open /proc/self/mem read-only: %s\n", argv[1], strerror(thread_errno));
+		return want_refused && thread_errno == EPERM ? 0 : 1;
 	}
 	in_main = fcntl(thread_fd, F_GETFD) >= 0;
 	printf("start-up thread (%s) holds fd %d = /proc/self/mem (O_RDONLY); the main thread's table %s it\n",

@@ -5,10 +5,14 @@
  * back end (the mprotect back end's own mprotect calls on trusted ranges are
  * let through, the mpk back end's are judged by PKRU); and untrusted code
  * cannot reach an ERIM_TRUSTED global through /proc/self/mem, munmap or
- * pkey_mprotect.  Modes: --under-tem, --without (a notice, init succeeds),
+ * pkey_mprotect.  Execute-only code made by start-up is inspected by
+ * erim_init under erim-tem too (made readable for the scan: no memory file
+ * for start-up code) and stays execute-only.  Modes: --under-tem, --without (a notice, init succeeds),
  * --require-without (ERIM_REQUIRE=tem set by the caller: init fails closed). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -34,9 +38,39 @@ static void *secret_page(void)
 	return (void *)((uintptr_t)&secret & ~(uintptr_t)4095);
 }
 
+/* a page of code (RET) made execute-only by start-up code */
+static void *xonly_page(void)
+{
+	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0xc3, 4096);
+	return mprotect(p, 4096, PROT_EXEC) == 0 ? p : NULL;
+}
+
+/* the permissions /proc/self/maps shows at P ("" if none) */
+static void perms_at(const void *p, char out[5])
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+
+	out[0] = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, out) == 3 && lo <= (uintptr_t)p && (uintptr_t)p < hi)
+			break;
+		else
+			out[0] = 0;
+	if (f)
+		fclose(f);
+}
+
 TEST(init_result_matches_where_we_run)
 {
+	void *xo = xonly_page();
 	int rc = erim_init(NULL);
+	char perms[5];
 
 	if (mode == 2) {
 		CHECK(rc == -ENOTSUP, "erim_init with ERIM_REQUIRE=tem outside erim-tem returned %d (%s)", rc, erim_strerror());
@@ -44,6 +78,11 @@ TEST(init_result_matches_where_we_run)
 	}
 	CHECK(rc == 0, "erim_init: %d (%s)", rc, erim_strerror());
 	ready = rc == 0;
+	perms_at(xo, perms);
+	CHECK(xo && strcmp(perms, "--xp") == 0, "start-up's execute-only page %p is %s after erim_init", xo,
+	      perms[0] ? perms : "gone");
+	if (xo && strcmp(perms, "--xp") == 0)
+		((void (*)(void))xo)();
 }
 
 TEST(erim_init_made_the_registration)

@@ -406,7 +406,8 @@ static int ip_noexec(uint64_t addr, const struct inspect_map *maps, size_t n,
  * scan and execute-only again after, with the protection key it had: with
  * protection keys, execute-only memory is an access-disabled key (the
  * kernel's, or one the program chose), so the readable view takes key 0
- * and the old key comes back with pkey_mprotect.  Not through
+ * and the old key comes back with pkey_mprotect (the kernel's through a
+ * plain mprotect, checked in smaps after).  Not through
  * /proc/self/mem: erim-tem refuses that file to everyone, start-up
  * included, since an fd of it would outlive start-up (doc/tem.md).  The
  * code stays executable throughout; for a moment it is also readable,
@@ -433,6 +434,14 @@ static int ip_scan_xonly(struct scan_stream *s, const struct inspect_map *m)
 	rc = scan_feed(s, (const uint8_t *)p, len, m->start);
 	int back = key < 0 ? (int)erim_x86_raw_mprotect(p, len, PROT_EXEC)
 	                   : (syscall(SYS_pkey_mprotect, p, len, PROT_EXEC, (long)key) == 0 ? 0 : -errno);
+	if (back == -EINVAL && key > 0) {
+		/* the kernel's own execute-only key, which pkey_mprotect does
+		 * not take: a plain mprotect to execute-only gives it back */
+		back = (int)erim_x86_raw_mprotect(p, len, PROT_EXEC);
+		int now = back ? key : inspect_map_pkey(m->start);
+		if (!back && now != key)
+			back = now < 0 ? now : -EPROTO;
+	}
 	if (back) {
 		dprintf(2, "erim: load-time inspection: cannot make %s at %#llx execute-only again: %s\n",
 		        m->path[0] ? m->path : "memory", (unsigned long long)m->start, strerror(-back));

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -340,15 +341,19 @@ static void test_wrpkru_across_two_adjacent_mappings_found(void)
 }
 
 /* execute-only code is made readable for the scan (not read through
- * /proc/self/mem, which erim-tem refuses) and execute-only again after */
-static void test_execute_only_mapping_inspected_and_left_execute_only(void)
+ * /proc/self/mem, which erim-tem refuses) and execute-only again after,
+ * with the protection key it had: KEY < 0 the kernel's choice (its
+ * execute-only key where there are keys), else pkey_mprotect with KEY */
+static void xonly_inspected_and_restored(int key)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uint8_t *p = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	REQUIRE(p != MAP_FAILED);
 	memset(p, 0xc3, (size_t)psz);
 	memcpy(p + 100, "\x0f\x01\xef", 3);
-	REQUIRE(mprotect(p, (size_t)psz, PROT_EXEC) == 0);
+	REQUIRE(key < 0 ? mprotect(p, (size_t)psz, PROT_EXEC) == 0
+	                : syscall(SYS_pkey_mprotect, p, (size_t)psz, PROT_EXEC, (long)key) == 0);
+	int before = inspect_map_pkey((uintptr_t)p);
 	static struct seen s;
 	s.n = 0;
 	inspect_process_observe(observe, &s);
@@ -367,7 +372,25 @@ static void test_execute_only_mapping_inspected_and_left_execute_only(void)
 		}
 	free(maps);
 	EXPECT(found);
+	int after = inspect_map_pkey((uintptr_t)p);
+	printf("  protection key of the execute-only page: %d before, %d after (-%d: no keys)\n", before, after, ENOENT);
+	EXPECT(after == before);
+	EXPECT(key < 0 || after == key);
 	munmap(p, (size_t)psz);
+}
+
+static void test_execute_only_mapping_inspected_and_left_execute_only(void)
+{
+	xonly_inspected_and_restored(-1);
+}
+
+static void test_execute_only_mapping_keeps_a_key_of_the_program(void)
+{
+	int key = (int)syscall(SYS_pkey_alloc, 0UL, 0UL);
+	if (key < 0)
+		SKIP("pkey_alloc: %s (no protection keys here)", strerror(errno));
+	xonly_inspected_and_restored(key);
+	syscall(SYS_pkey_free, (long)key);
 }
 
 int main(void)
@@ -381,5 +404,6 @@ int main(void)
 	RUN(test_glibc_pkey_set_wrpkru_becomes_a_trap);
 	RUN(test_wrpkru_across_two_adjacent_mappings_found);
 	RUN(test_execute_only_mapping_inspected_and_left_execute_only);
+	RUN(test_execute_only_mapping_keeps_a_key_of_the_program);
 	return check_done("test_inspect_process");
 }

@@ -10,7 +10,10 @@
 # with inspection off it opens the trusted key); a WRPKRU inside a call's
 # rel32 (Debian 12 libcrypto's shape) is retargeted and a jump into the
 # displacement no longer loads PKRU (control: inspection off, it does), raw
-# bytes of that shape outside any function are refused.
+# bytes of that shape outside any function are refused; the in-process
+# inspection's own tests, where execute-only code carries a protection key
+# (the kernel's execute-only key, one the program chose) that must survive
+# the scan.
 exec "$ERIM_VM_RUN" --name vm_inspect --env ERIM_BACKEND=mpk -- \
 	"$builddir/inspect/inspect_vm_pkey" ';;' "$builddir/inspect/inspect_vm_refuse" \
 	';;' "$builddir/inspect/xrstor_jump" ';;' "$builddir/inspect/xrstor_jump" off \
@@ -19,4 +22,5 @@ exec "$ERIM_VM_RUN" --name vm_inspect --env ERIM_BACKEND=mpk -- \
 	';;' "$builddir/inspect/gate_shape_jump_static" ';;' "$builddir/inspect/gate_shape_jump_static" off \
 	';;' "$builddir/inspect/disp_jump" ';;' "$builddir/inspect/disp_jump" raw \
 	';;' "$builddir/inspect/disp_jump" off \
-	';;' "$builddir/inspect/mutable_code" ';;' "$builddir/inspect/mutable_code_execstack"
+	';;' "$builddir/inspect/mutable_code" ';;' "$builddir/inspect/mutable_code_execstack" \
+	';;' "$builddir/inspect/test_inspect_process"

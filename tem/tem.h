@@ -509,10 +509,13 @@ int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len);
 int tem_dangerous_in_table(pid_t tid, long *fdno, char *what, size_t len);
 /* Storage (tem_storage_fd) held without a judged open: in any fd table of
  * any traced process (*HOLDER, through *THREAD), fd *FDNO naming LINK: 1,
- * or -1 when a table cannot be read (callers refuse), 0 when none; and in
- * the fd table of thread TID alone (1, 0, -errno). */
+ * or -1 when a table cannot be read (callers refuse), 0 when none. */
 int tem_storage_held(pid_t *holder, pid_t *thread, long *fdno, char *link, size_t len, const char **why);
-int tem_storage_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why);
+/* The fd table of thread TID after recvmsg: 1 with fd *FDNO naming LINK and
+ * WHY when it holds storage, a memory or registers file, physical memory,
+ * or an fd of the kinds tem_dangerous_fd refuses (or an fd that cannot be
+ * identified); 0 when none; -errno when the table cannot be read. */
+int tem_recv_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why);
 
 /* ---- tem_rseq.c: rseq closed ------------------------------------------------ */
 

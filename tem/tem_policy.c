@@ -1242,10 +1242,12 @@ static void chk_truncate(struct tem_call *c)
  * made (an untraced sender: a service that hands out device fds, a root
  * process).  The fd numbers the kernel wrote into the control buffer are
  * user memory another thread may rewrite before this stop, so the caller's
- * whole fd table is judged (tem_storage_in_table: one fstatat per fd) and
- * any storage that receives page contents -- or a table that cannot be
- * read -- stops the process: the fd existed from the kernel's install to
- * this stop, and untrusted code may have used it meanwhile. */
+ * whole fd table is judged, in one walk (tem_recv_in_table): storage that
+ * receives page contents, a memory or registers file (no open of a traced
+ * process makes one, but an untraced process may send it), an fd of a kind
+ * registration refuses -- or a table that cannot be read -- stops the
+ * process: the fd existed from the kernel's install to this stop, and
+ * untrusted code may have used it meanwhile. */
 static void exit_recv_check(struct tem_call *c, long ret)
 {
 	char link[256];
@@ -1253,31 +1255,7 @@ static void exit_recv_check(struct tem_call *c, long ret)
 	long fdno;
 	int r;
 
-	if (ret < 0)
-		return;
-	/* a memory or registers file (no open of a traced process makes
-	 * one, but an untraced process may send it), or an fd of a kind
-	 * registration refuses */
-	if ((r = tem_procfile_in_table(c->t->tid, &fdno)) != 0) {
-		c->kill = 1;
-		if (r < 0)
-			why(c, "process stopped (after %s: its fd table could not be read)", c->rule->name);
-		else
-			why(c, "process stopped (fd %ld is a memory or registers file no open of the caller may make, "
-			    "after %s: received with SCM_RIGHTS)", fdno, c->rule->name);
-		return;
-	}
-	{
-		char what[96];
-
-		if ((r = tem_dangerous_in_table(c->t->tid, &fdno, what, sizeof what)) != 0) {
-			c->kill = 1;
-			why(c, "process stopped (fd %ld %s after %s, received with SCM_RIGHTS: it acts on memory or "
-			    "registers beside the policy)", fdno, r < 0 ? "(the table could not be read)" : what, c->rule->name);
-			return;
-		}
-	}
-	if ((r = tem_storage_in_table(c->t->tid, &fdno, link, sizeof link, &bad)) == 0)
+	if (ret < 0 || (r = tem_recv_in_table(c->t->tid, &fdno, link, sizeof link, &bad)) == 0)
 		return;
 	c->kill = 1;
 	if (r < 0)

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "tem.h"
@@ -34,6 +36,23 @@ static const char *const kinds[] = {
 };
 
 struct danger { long fdno; char *what; size_t len; };
+
+/* Is LINK (an fd's link in /proc/TID/fd) one of the refused kinds? */
+static int danger_link(const char *link)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strncmp(link, kinds[k], strlen(kinds[k])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is ST /dev/userfaultfd?  (HAVE_UF: UF is its stat) */
+static int is_uf(int have_uf, const struct stat *uf, const struct stat *st)
+{
+	return have_uf && S_ISCHR(st->st_mode) && st->st_rdev == uf->st_rdev;
+}
 
 /* One fd table (read through task R): 1 and the fd in D when one is of a
  * refused kind, 0 when none is, -errno when the table cannot be read. */
@@ -53,16 +72,11 @@ static int danger_fd_table(pid_t tgid, pid_t r, void *arg)
 		char link[256];
 		struct stat st;
 		ssize_t n = readlinkat(dirfd(d), name, link, sizeof link - 1);
-		size_t k;
 
 		if (n <= 0)
 			continue;   /* closed meanwhile */
 		link[n] = 0;
-		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-			if (strncmp(link, kinds[k], strlen(kinds[k])) == 0)
-				break;
-		if (k == sizeof kinds / sizeof kinds[0] &&
-		    !(have_uf && fstatat(dirfd(d), name, &st, 0) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == uf.st_rdev))
+		if (!danger_link(link) && !(fstatat(dirfd(d), name, &st, 0) == 0 && is_uf(have_uf, &uf, &st)))
 			continue;
 		dg->fdno = strtol(name, NULL, 10);
 		snprintf(dg->what, dg->len, "of thread %d is %s", (int)r, link);
@@ -166,14 +180,75 @@ int tem_storage_held(pid_t *holder, pid_t *thread, long *fdno, char *link, size_
 	return 0;
 }
 
-int tem_storage_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why)
+/* ---- the caller's table after recvmsg ---------------------------------------
+ * All three judgements above on one table, in one walk: per fd one
+ * readlinkat (the kinds, the message) and one fstatat (storage,
+ * /dev/userfaultfd, physical memory); the file system type (open O_PATH,
+ * fstatfs) only for a regular file of mode 0600 or 0400 -- the modes of the
+ * procfs files that read memory or registers (tem_procfile_refused).  A
+ * directory or symlink fd of some procfs gives nothing by itself: what is
+ * opened through it is judged by that open's own check. */
+/* a regular file with the mode of a procfs memory (0600) or registers or
+ * kcore (0400) file */
+static int procfs_mode(const struct stat *st)
 {
-	struct storage s = { 0, -1, NULL, link, len };
-	int rc;
+	return S_ISREG(st->st_mode) && ((st->st_mode & 07777) == 0600 || (st->st_mode & 07777) == 0400);
+}
 
+int tem_recv_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why)
+{
+	struct stat uf, st;
+	int have_uf, rc = 0;
+	const char *name;
+	DIR *d;
+
+	*fdno = -1;
 	link[0] = 0;
-	rc = storage_fd_table(tid, tid, &s);
-	*fdno = s.fdno;
-	*why = rc < 0 ? "the caller's fds cannot be read" : s.why;
+	*why = "the caller's fds cannot be read";
+	if (!(d = tem_proc_opendir(tid, "fd")))
+		return -(errno ? errno : EIO);
+	have_uf = stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode);
+	tem_storage_batch(1);
+	while ((name = tem_proc_next(d)) != NULL) {
+		ssize_t n = readlinkat(dirfd(d), name, link, len - 1);
+		pid_t owner;
+
+		if (n <= 0)
+			continue;   /* closed meanwhile */
+		link[n] = 0;
+		if (danger_link(link)) {
+			*why = "an fd of a kind that acts on memory or registers beside the policy";
+			rc = 1;
+		} else if (fstatat(dirfd(d), name, &st, 0) != 0) {
+			if (errno == ENOENT)
+				continue;
+			*why = "an fd erim-tem cannot identify";
+			rc = 1;   /* fail closed */
+		} else if (is_uf(have_uf, &uf, &st)) {
+			*why = "/dev/userfaultfd (a userfaultfd for whichever process uses the fd)";
+			rc = 1;
+		} else if (procfs_mode(&st)) {
+			struct statfs sfs;
+			int f = openat(dirfd(d), name, O_PATH | O_CLOEXEC);
+
+			if (f < 0 || fstatfs(f, &sfs) != 0) {
+				*why = "an fd erim-tem cannot identify";
+				rc = 1;
+			} else {
+				rc = tem_procfile_refused(&st, (long)sfs.f_type, why, &owner) ||
+				     tem_storage_st(tid, &st, name, why) != 0;
+			}
+			if (f >= 0)
+				close(f);
+		} else {
+			rc = tem_procfile_refused(&st, 0, why, &owner) || tem_storage_st(tid, &st, name, why) != 0;
+		}
+		if (rc) {
+			*fdno = strtol(name, NULL, 10);
+			break;
+		}
+	}
+	tem_storage_batch(0);
+	closedir(d);
 	return rc;
 }

@@ -64,15 +64,12 @@ int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const 
  * Between tem_storage_batch(1) and tem_storage_batch(0) /proc/swaps is
  * read once (one scan of a table), else at every call. */
 int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why);
+int tem_storage_st(pid_t tid, const struct stat *st, const char *name, const char **why);
 void tem_storage_batch(int on);
 /* 1 if a traced process (*HOLDER, fd *FDNO) holds an fd to TGID's memory
  * file or to physical memory; -1 if the fds of *HOLDER could not be read
  * (the caller refuses). */
 int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno);
-/* 1 and *FDNO if the fd table of task TID holds a file open refuses (a
- * traced process's or erim-tem's memory or registers file, physical
- * memory), 0 if none, -errno if the table cannot be read. */
-int tem_procfile_in_table(pid_t tid, long *fdno);
 
 /* ---- tem_kconf.c ----------------------------------------------------------- */
 

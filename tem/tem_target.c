@@ -664,24 +664,19 @@ int tem_storage_refused(const struct stat *st, long fs_type, int accmode, const 
  * /proc/TID/fd), judged as tem_storage_refused judges an open's result:
  * for fds that reached the program without an open erim-tem judged
  * (inherited across exec from whoever started erim-tem, received with
- * SCM_RIGHTS).  One fstatat per fd; the access mode is read (fdinfo) only
- * for a file on sysfs.  1 with *WHY, 0, or -1 (*WHY says why) when the fd
- * exists but cannot be identified. */
-int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why)
+ * SCM_RIGHTS).  One fstatat per fd (tem_storage_st when the caller has
+ * the stat already); the access mode is read (fdinfo) only for a file on
+ * sysfs.  1 with *WHY, 0, or -1 (*WHY says why) when the fd exists but
+ * cannot be identified. */
+int tem_storage_st(pid_t tid, const struct stat *st, const char *name, const char **why)
 {
-	struct stat st, ps;
+	struct stat ps;
 	long fs_type = 0;
 	int acc = O_RDONLY;
 
-	if (fstatat(dirfd, name, &st, 0) != 0) {
-		if (errno == ENOENT)
-			return 0;   /* closed meanwhile */
-		*why = "an fd erim-tem cannot identify";
-		return -1;
-	}
 	if (!sysfs_dev && stat("/sys/power", &ps) == 0)
 		sysfs_dev = ps.st_dev;
-	if (sysfs_dev && st.st_dev == sysfs_dev) {
+	if (sysfs_dev && st->st_dev == sysfs_dev) {
 		fs_type = SYSFS_MAGIC;
 		acc = tem_fd_accmode(tid, strtol(name, NULL, 10));
 		if (acc < 0)
@@ -689,7 +684,20 @@ int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why)
 	}
 	if (!swaps_batch)
 		sysfs_dev = 0;
-	return tem_storage_refused(&st, fs_type, acc, why);
+	return tem_storage_refused(st, fs_type, acc, why);
+}
+
+int tem_storage_fd(pid_t tid, int dirfd, const char *name, const char **why)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, 0) != 0) {
+		if (errno == ENOENT)
+			return 0;   /* closed meanwhile */
+		*why = "an fd erim-tem cannot identify";
+		return -1;
+	}
+	return tem_storage_st(tid, &st, name, why);
 }
 
 #define A TEM_W_ALWAYS
@@ -733,8 +741,7 @@ const size_t tem_ntarget_rules = sizeof tem_target_rules / sizeof tem_target_rul
  * through it.  Every fd table of every traced process (tem_each_fd_table:
  * a thread made without CLONE_FILES, or after unshare(CLONE_FILES), has
  * its own). */
-/* ANY: every such file counts, not only TGID's (and physical memory) */
-struct memfd_scan { pid_t tgid; long fdno; pid_t thread; int any; };
+struct memfd_scan { pid_t tgid; long fdno; pid_t thread; };
 
 static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
 {
@@ -755,7 +762,7 @@ static int memfd_fd_table(pid_t tg, pid_t r, void *arg)
 		if ((f = openat(dirfd(d), fdname, O_PATH | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f, &st) == 0 && fstatfs(f, &sfs) == 0 &&
-		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (m->any || owner == m->tgid || owner == 0)) {
+		    tem_procfile_refused(&st, (long)sfs.f_type, &why, &owner) && (owner == m->tgid || owner == 0)) {
 			close(f);
 			m->fdno = strtol(fdname, NULL, 10);
 			m->thread = r;
@@ -774,7 +781,7 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 	size_t n = all_tracees(tg, sizeof tg / sizeof tg[0]), i;
 
 	for (i = 0; i < n; i++) {
-		struct memfd_scan m = { tgid, -1, 0, 0 };
+		struct memfd_scan m = { tgid, -1, 0 };
 		int rc = tem_each_fd_table(tg[i], memfd_fd_table, &m);
 
 		if (rc == 0)
@@ -789,13 +796,4 @@ int tem_memfd_held(pid_t tgid, pid_t *holder, long *fdno)
 		return 1;
 	}
 	return 0;
-}
-
-int tem_procfile_in_table(pid_t tid, long *fdno)
-{
-	struct memfd_scan m = { 0, -1, 0, 1 };
-	int rc = memfd_fd_table(tid, tid, &m);
-
-	*fdno = m.fdno;
-	return rc;
 }

@@ -11,5 +11,6 @@ b=$?
 for r in $a $b; do
 	[ "$r" = 0 ] || [ "$r" = 77 ] || exit 1
 done
-[ "$a" = 77 ] && [ "$b" = 77 ] && exit 77
+# a control that could not run proves nothing: either one skipped, the test skips
+[ "$a" = 77 ] || [ "$b" = 77 ] && exit 77
 exit 0

@@ -1086,8 +1086,15 @@ static void chk_prctl(struct tem_call *c)
 		refuse(c, EPERM, "refused (no seccomp filter besides erim-tem's)");
 		break;
 	case PR_SET_MM:
-		if (c->domain[0] != 's')  /* start-up may (CRIU-like restorers) */
-			refuse(c, EPERM, "refused (PR_SET_MM rewrites the memory map's metadata)");
+		/* everyone, start-up code too (red team 42): the argument and
+		 * environment bounds it sets are what /proc/PID/cmdline and
+		 * /proc/PID/environ read, through the kernel's remote access
+		 * that no protection key stops -- bounds laid over a range
+		 * registered later read trusted memory, through files that are
+		 * not memory files.  Left alone they stay on the initial stack
+		 * that exec laid out. */
+		refuse(c, EPERM, "refused (PR_SET_MM rewrites the memory map's metadata: the argument and environment "
+		       "bounds are what /proc/PID/cmdline and environ read, keys ignored)");
 		break;
 	case TEM_PR_SET_SYSCALL_USER_DISPATCH:
 		/* turning it off is harmless; on, the kernel diverts the
@@ -2134,7 +2141,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_recvmsg, "recvmsg", A, chk_recv, "result: fds received with SCM_RIGHTS (an untraced sender) -- the caller's whole fd table is judged as open judges its result for storage (any block device, an active swap file, a disk's command interface, /dev/snapshot, a /sys/power file for writing; untrusted, and start-up code; an fd that cannot be identified counts as one)", "process stopped" },
 	{ SYS_recvmmsg, "recvmmsg", A, chk_recv, "as recvmsg", "process stopped" },
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
-	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM (everyone: /proc/PID/cmdline and environ read the argument and environment bounds it sets, keys ignored)", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },

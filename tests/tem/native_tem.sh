@@ -113,6 +113,11 @@ done
 "$t/tem_fd_carry" twin >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the twin opens and keeps it"
 "$t/tem_fd_carry" sent "$tem"; count $? "a memory file an untraced launcher sends stops the program at its recvmsg"
 "$t/tem_fd_carry" sent - >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the sent memory file reads the registered page"
+# /proc/PID/environ and cmdline read the bounds PR_SET_MM sets (tem_procargs.c, red team 42)
+for m in environ cmdline; do
+	"$tem" "$t/tem_procargs" $m; count $? "start-up cannot lay the $m bounds over a page it registers"
+	"$t/tem_procargs" $m >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem /proc/self/$m reads the registered page"
+done
 "$t/tem_fd_carry" ring "$tem"; count $? "erim-tem refuses to start a program with an inherited io_uring"
 "$t/tem_fd_carry" noring "$tem"; count $? "control: the same launcher without the ring: erim-tem runs the program"
 "$t/tem_reg_fds" keep >/dev/null; expect 1 $? "control: without erim-tem the kept userfaultfd changes nothing"

@@ -507,6 +507,10 @@ int tem_dangerous_fd(pid_t tgid, long *fdno, char *what, size_t len);
 /* The same judgement on the one fd table of task TID (the caller's, after
  * recvmsg; erim-tem's own, inherited from whoever started it). */
 int tem_dangerous_in_table(pid_t tid, long *fdno, char *what, size_t len);
+/* 1 if ST is /dev/userfaultfd, by the device number the kernel lists in
+ * /proc/misc, whatever the node's name. */
+struct stat;
+int tem_is_uffd_dev(const struct stat *st);
 /* Storage (tem_storage_fd) held without a judged open: in any fd table of
  * any traced process (*HOLDER, through *THREAD), fd *FDNO naming LINK: 1,
  * or -1 when a table cannot be read (callers refuse), 0 when none. */

@@ -1131,15 +1131,6 @@ static void exit_refused_fd(struct tem_call *c, long ret)
 	}
 }
 
-/* 1 if ST is /dev/userfaultfd (by device number, whatever the name). */
-static int is_dev_userfaultfd(const struct stat *st)
-{
-	struct stat uf;
-
-	return S_ISCHR(st->st_mode) && stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode) &&
-	       uf.st_rdev == st->st_rdev;
-}
-
 /* After open*: judge the file actually opened (no path race is possible: the
  * fd is what it is), and close it again (injected close) when refused. */
 static void exit_fd_check(struct tem_call *c, long ret)
@@ -1173,7 +1164,7 @@ static void exit_fd_check(struct tem_call *c, long ret)
 		 * system the fd really is on, whatever path led there */
 		bad = (long)sfs.f_type == DEBUGFS_MAGIC ? "a debugfs file for writing (kernel knobs such as init_pkru)"
 		                                        : "a tracefs file for writing (kernel tracing control)";
-	} else if (is_dev_userfaultfd(&st)) {
+	} else if (tem_is_uffd_dev(&st)) {
 		/* for every caller: its ioctl(USERFAULTFD_IOC_NEW) makes a
 		 * userfaultfd on the mm of whoever issues it, so an fd opened
 		 * anywhere (a helper, a process forked at start-up) and passed
@@ -1249,7 +1240,8 @@ static void chk_truncate(struct tem_call *c)
  * made (an untraced sender: a service that hands out device fds, a root
  * process).  The fd numbers the kernel wrote into the control buffer are
  * user memory another thread may rewrite before this stop, so the caller's
- * whole fd table is judged, in one walk (tem_recv_in_table): storage that
+ * whole fd table is judged, in one walk (tem_recv_in_table), whatever the
+ * call returned but EAGAIN: storage that
  * receives page contents, a memory or registers file (no open of a traced
  * process makes one, but an untraced process may send it), an fd of a kind
  * registration refuses -- or a table that cannot be read -- stops the
@@ -1262,7 +1254,11 @@ static void exit_recv_check(struct tem_call *c, long ret)
 	long fdno;
 	int r;
 
-	if (ret < 0 || (r = tem_recv_in_table(c->t->tid, &fdno, link, sizeof link, &bad)) == 0)
+	/* a failed call too (red team 43): the kernel installs the fds, then
+	 * fails writing msg_flags or recvmmsg's msg_len back (EFAULT) -- the
+	 * fds stay.  Only EAGAIN (nothing was there to receive: the common
+	 * answer to a non-blocking server) skips the walk. */
+	if (ret == -EAGAIN || (r = tem_recv_in_table(c->t->tid, &fdno, link, sizeof link, &bad)) == 0)
 		return;
 	c->kill = 1;
 	if (r < 0)

@@ -33,9 +33,28 @@ static const char *const kinds[] = {
 	"anon_inode:[fanotify]",
 	"anon_inode:bpf",          /* bpf-map, bpf-prog, bpf_link, ... */
 	"anon_inode:[bpf",
+	"anon_inode:seccomp notify",   /* a listener: its CONTINUE runs a call no ptrace stop judges */
 };
 
 struct danger { long fdno; char *what; size_t len; };
+
+/* The link of fd NAME in DIRFD into LINK: 1, 0 when the fd is gone (closed
+ * meanwhile), and 1 with a placeholder when the link cannot be read -- a
+ * path longer than PATH_MAX gives ENAMETOOLONG (red team 43): the fd is
+ * still there and is judged by what fstatat says of it. */
+static int fd_link(int dirfd, const char *name, char *link, size_t len)
+{
+	ssize_t n = readlinkat(dirfd, name, link, len - 1);
+
+	if (n > 0) {
+		link[n] = 0;
+		return 1;
+	}
+	if (n < 0 && errno == ENOENT)
+		return 0;
+	snprintf(link, len, "(link unreadable: %s)", n < 0 ? strerror(errno) : "empty");
+	return 1;
+}
 
 /* Is LINK (an fd's link in /proc/TID/fd) one of the refused kinds? */
 static int danger_link(const char *link)
@@ -48,10 +67,45 @@ static int danger_link(const char *link)
 	return 0;
 }
 
-/* Is ST /dev/userfaultfd?  (HAVE_UF: UF is its stat) */
-static int is_uf(int have_uf, const struct stat *uf, const struct stat *st)
+/* /dev/userfaultfd's device number, from what the kernel lists in
+ * /proc/misc (erim-tem's own procfs) -- not from a node's name: a node can
+ * be made anywhere with mknod, a system may have none at /dev, and the one
+ * there could be another device's -- else from the node; cached once
+ * known, 0 while it is not (the kernel lists none). */
+static dev_t uffd_rdev(void)
 {
-	return have_uf && S_ISCHR(st->st_mode) && st->st_rdev == uf->st_rdev;
+	static dev_t known;
+	struct stat uf;
+	char buf[4096], *p;
+	ssize_t n = -1;
+	int fd;
+
+	if (known)
+		return known;
+	if ((fd = openat(tem_procfd(), "misc", O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = 0;
+	for (p = buf; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		unsigned minor;
+		char name[32];
+
+		if (sscanf(p, "%u %31s", &minor, name) == 2 && strcmp(name, "userfaultfd") == 0)
+			return known = makedev(10, minor);   /* MISC_MAJOR */
+	}
+	if (n > 0)
+		return 0;   /* the kernel lists no userfaultfd device */
+	if (stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode))
+		return known = uf.st_rdev;
+	return 0;
+}
+
+int tem_is_uffd_dev(const struct stat *st)
+{
+	dev_t r = S_ISCHR(st->st_mode) ? uffd_rdev() : 0;
+
+	return r && st->st_rdev == r;
 }
 
 /* One fd table (read through task R): 1 and the fd in D when one is of a
@@ -59,25 +113,29 @@ static int is_uf(int have_uf, const struct stat *uf, const struct stat *st)
 static int danger_fd_table(pid_t tgid, pid_t r, void *arg)
 {
 	struct danger *dg = arg;
-	struct stat uf;
-	int have_uf;
 	DIR *d;
 	const char *name;
 
 	(void)tgid;
 	if (!(d = tem_proc_opendir(r, "fd")))
 		return -(errno ? errno : EIO);
-	have_uf = stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode);
 	while ((name = tem_proc_next(d)) != NULL) {
 		char link[256];
 		struct stat st;
-		ssize_t n = readlinkat(dirfd(d), name, link, sizeof link - 1);
-
-		if (n <= 0)
+		if (!fd_link(dirfd(d), name, link, sizeof link))
 			continue;   /* closed meanwhile */
-		link[n] = 0;
-		if (!danger_link(link) && !(fstatat(dirfd(d), name, &st, 0) == 0 && is_uf(have_uf, &uf, &st)))
-			continue;
+		if (!danger_link(link)) {
+			if (fstatat(dirfd(d), name, &st, 0) != 0) {
+				if (errno == ENOENT)
+					continue;
+				snprintf(link + strlen(link), sizeof link - strlen(link), " (cannot be identified: %s)",
+				         strerror(errno));
+			} else if (!tem_is_uffd_dev(&st)) {
+				continue;
+			} else {
+				snprintf(link + strlen(link), sizeof link - strlen(link), " (/dev/userfaultfd's device)");
+			}
+		}
 		dg->fdno = strtol(name, NULL, 10);
 		snprintf(dg->what, dg->len, "of thread %d is %s", (int)r, link);
 		closedir(d);
@@ -197,8 +255,8 @@ static int procfs_mode(const struct stat *st)
 
 int tem_recv_in_table(pid_t tid, long *fdno, char *link, size_t len, const char **why)
 {
-	struct stat uf, st;
-	int have_uf, rc = 0;
+	struct stat st;
+	int rc = 0;
 	const char *name;
 	DIR *d;
 
@@ -207,15 +265,12 @@ int tem_recv_in_table(pid_t tid, long *fdno, char *link, size_t len, const char 
 	*why = "the caller's fds cannot be read";
 	if (!(d = tem_proc_opendir(tid, "fd")))
 		return -(errno ? errno : EIO);
-	have_uf = stat("/dev/userfaultfd", &uf) == 0 && S_ISCHR(uf.st_mode);
 	tem_storage_batch(1);
 	while ((name = tem_proc_next(d)) != NULL) {
-		ssize_t n = readlinkat(dirfd(d), name, link, len - 1);
 		pid_t owner;
 
-		if (n <= 0)
+		if (!fd_link(dirfd(d), name, link, len))
 			continue;   /* closed meanwhile */
-		link[n] = 0;
 		if (danger_link(link)) {
 			*why = "an fd of a kind that acts on memory or registers beside the policy";
 			rc = 1;
@@ -224,7 +279,7 @@ int tem_recv_in_table(pid_t tid, long *fdno, char *link, size_t len, const char 
 				continue;
 			*why = "an fd erim-tem cannot identify";
 			rc = 1;   /* fail closed */
-		} else if (is_uf(have_uf, &uf, &st)) {
+		} else if (tem_is_uffd_dev(&st)) {
 			*why = "/dev/userfaultfd (a userfaultfd for whichever process uses the fd)";
 			rc = 1;
 		} else if (procfs_mode(&st)) {

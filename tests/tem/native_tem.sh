@@ -111,8 +111,13 @@ done
 "$t/tem_fd_carry" mem >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the received memory file reads the registered page"
 "$tem" "$t/tem_fd_carry" twin; count $? "a CLONE_VM twin of start-up gets no memory file to keep past the registration"
 "$t/tem_fd_carry" twin >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the twin opens and keeps it"
-"$t/tem_fd_carry" sent "$tem"; count $? "a memory file an untraced launcher sends stops the program at its recvmsg"
-"$t/tem_fd_carry" sent - >/dev/null; [ $? = 1 ]; count $? "control: without erim-tem the sent memory file reads the registered page"
+# fds from a launcher in shapes the checks once passed (tem_fd_odd.c, red team 43)
+for m in sent efault long uflong; do
+	"$t/tem_fd_odd" $m "$tem"; count $? "tem_fd_odd $m: the fd is judged (the program stopped, or erim-tem refused to start)"
+	"$t/tem_fd_odd" $m - >/dev/null; expect 1 $? "control: tem_fd_odd $m without erim-tem, the fd reads the page (or makes a userfaultfd)"
+done
+"$t/tem_fd_odd" notif "$tem"; count $? "erim-tem refuses to start with a seccomp listener at fd 100"
+"$t/tem_fd_odd" nonotif "$tem"; count $? "control: the same filter, the listener kept outside: erim-tem runs the program"
 # /proc/PID/environ and cmdline read the bounds PR_SET_MM sets (tem_procargs.c, red team 42)
 for m in environ cmdline; do
 	"$tem" "$t/tem_procargs" $m; count $? "start-up cannot lay the $m bounds over a page it registers"

@@ -13,12 +13,6 @@
  *          registers (red team 41, vm_twin).  Exit 0 when the twin's open
  *          or the registration is refused, 1 when both pass (the control
  *          without erim-tem).
- *   sent TEM|- : a launcher outside the trace opens the registered
- *          program's /proc/PID/mem and sends it over an inherited socket
- *          after the registration; untrusted code receives it and preads
- *          the secret.  TEM: the program runs under that erim-tem, exit 0
- *          when it is stopped at the recvmsg before it reads; "-": the
- *          control, the program runs alone, exit 1 when it reads.
  *   ring TEM : a launcher makes an io_uring and starts erim-tem with it as
  *          fd 100 (a fork child of start-up could keep it past the
  *          registration and open /proc/PID/mem with IORING_OP_OPENAT).  Exit
@@ -40,65 +34,9 @@
 #include <unistd.h>
 
 #include "tem_reg.h"
+#include "tem_scm.h"
 
 static const char secret_text[] = "FD-CARRY-SECRET-40";
-
-static int send_fd(int sock, int fd)
-{
-	char data = 'm', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &data, 1 };
-	struct msghdr mh;
-	struct cmsghdr *cm;
-
-	memset(&mh, 0, sizeof mh);
-	memset(cbuf, 0, sizeof cbuf);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof cbuf;
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char data, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &data, 1 };
-	struct msghdr mh;
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	memset(&mh, 0, sizeof mh);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof cbuf;
-	if (recvmsg(sock, &mh, 0) != 1)
-		return -1;
-	if ((cm = CMSG_FIRSTHDR(&mh)) != NULL && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-	return fd;
-}
-
-/* untrusted code: receive a memory file on SOCK, read SECRET through it;
- * 1 when it reads the secret */
-static int take_and_read(int sock, const char *secret, const char *what)
-{
-	char got[sizeof secret_text];
-	int fd = recv_fd(sock);
-
-	memset(got, 0, sizeof got);
-	if (fd < 0 || pread(fd, got, sizeof got - 1, (off_t)(uintptr_t)secret) != (ssize_t)sizeof got - 1) {
-		printf("untrusted recvmsg/pread: %s\n", strerror(errno));
-		return 2;
-	}
-	printf("untrusted code read the registered page through %s: \"%s\"\n", what, got);
-	return strcmp(got, secret_text) == 0 ? 1 : 2;
-}
 
 /* the program: start-up hides the memory file in a socket queue, registers,
  * untrusted code takes it back */
@@ -115,7 +53,7 @@ static int mem_prog(void)
 		printf("start-up open of /proc/self/mem: %s\n", strerror(errno));
 		return errno == EPERM ? 0 : 2;
 	}
-	if (send_fd(sv[0], mfd) != 0)
+	if (scm_send_fd(sv[0], mfd) != 0)
 		return 2;
 	close(mfd);
 	rc = tem_reg(-1, secret, 4096);
@@ -123,7 +61,7 @@ static int mem_prog(void)
 	       rc == TEM_REPLY ? "accepted" : strerror(errno));
 	if (rc == -1 && errno == EPERM)
 		return 0;
-	return take_and_read(sv[1], secret, "the received fd");
+	return scm_read_page(scm_recv_fd(sv[1]), secret, secret_text);
 }
 
 static int twin_main(void *arg)
@@ -158,68 +96,6 @@ static int twin_prog(void)
 	kill(tw, SIGKILL);
 	waitpid(tw, NULL, 0);
 	return c == 'y' && !(rc == -1 && errno == EPERM) ? 1 : 0;
-}
-
-/* sent mode, the program (fd 100: the launcher's socket): registers, tells
- * the launcher its pid and the page, receives the memory file, reads */
-static int sent_prog(void)
-{
-	char *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct { pid_t pid; uint64_t page; } me;
-	long rc;
-
-	if (secret == MAP_FAILED)
-		return 2;
-	memcpy(secret, secret_text, sizeof secret_text);
-	rc = tem_reg(-1, secret, 4096);
-	printf("registration: %s\n", rc == TEM_REPLY ? "accepted" : strerror(errno));
-	me.pid = getpid();
-	me.page = (uintptr_t)secret;
-	if (write(100, &me, sizeof me) != (ssize_t)sizeof me)
-		return 2;
-	return take_and_read(100, secret, "the memory file a launcher sent");
-}
-
-static int sent_launch(const char *tem, const char *self)
-{
-	struct { pid_t pid; uint64_t page; } them;
-	char name[64];
-	int sv[2], mfd, st;
-	pid_t p;
-
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-		return 2;
-	fflush(stdout);
-	if ((p = fork()) == 0) {
-		if (dup2(sv[1], 100) != 100)
-			_exit(2);
-		close(sv[0]);
-		close(sv[1]);
-		if (strcmp(tem, "-") == 0)
-			execl(self, self, "sent-prog", (char *)NULL);
-		else
-			execl(tem, tem, self, "sent-prog", (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	if (p < 0 || read(sv[0], &them, sizeof them) != (ssize_t)sizeof them)
-		return 2;
-	snprintf(name, sizeof name, "/proc/%d/mem", (int)them.pid);
-	if ((mfd = open(name, O_RDONLY)) < 0) {
-		printf("launcher: open %s: %s\n", name, strerror(errno));
-		return 2;
-	}
-	if (send_fd(sv[0], mfd) != 0)
-		return 2;
-	close(mfd);
-	if (waitpid(p, &st, 0) != p)
-		return 2;
-	printf("launcher sent %s; the program: %s %d\n", name, WIFEXITED(st) ? "exit" : "signal",
-	       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-	if (!WIFEXITED(st))
-		return 2;
-	/* erim-tem exits 128 + the signal that stopped the program */
-	return WEXITSTATUS(st) == 128 + SIGKILL ? 0 : WEXITSTATUS(st);
 }
 
 static int launch(const char *tem, const char *self, int ring)
@@ -268,10 +144,6 @@ int main(int argc, char **argv)
 		return mem_prog();
 	if (argc == 2 && strcmp(argv[1], "twin") == 0)
 		return twin_prog();
-	if (argc == 2 && strcmp(argv[1], "sent-prog") == 0)
-		return sent_prog();
-	if (argc == 3 && strcmp(argv[1], "sent") == 0)
-		return sent_launch(argv[2], self);
 	if (argc == 2 && strcmp(argv[1], "mem") == 0) {
 		/* the program in a child, so that its SIGKILL is seen here */
 		pid_t p = fork();
@@ -291,6 +163,6 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && (strcmp(argv[1], "ring") == 0 || strcmp(argv[1], "noring") == 0))
 		return launch(argv[2], self, strcmp(argv[1], "ring") == 0);
-	fprintf(stderr, "usage: %s mem | twin | sent ERIM-TEM|- | ring ERIM-TEM | noring ERIM-TEM\n", argv[0]);
+	fprintf(stderr, "usage: %s mem | twin | ring ERIM-TEM | noring ERIM-TEM\n", argv[0]);
 	return 2;
 }

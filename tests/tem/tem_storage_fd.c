@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "tem_reg.h"
+#include "tem_scm.h"
 
 static int storage_read(int fd, const char *what)
 {
@@ -126,25 +127,8 @@ static int launch(int argc, char **argv)
 		_exit(1);
 	}
 	close(sv[1]);
-	{
-		char byte = 'x', cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec io = { &byte, 1 };
-		struct msghdr m = { 0 };
-		struct cmsghdr *cm;
-
-		memset(cbuf, 0, sizeof cbuf);
-		m.msg_iov = &io;
-		m.msg_iovlen = 1;
-		m.msg_control = cbuf;
-		m.msg_controllen = sizeof cbuf;
-		cm = CMSG_FIRSTHDR(&m);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-		if (sendmsg(sv[0], &m, 0) != 1)
-			perror("sendmsg");
-	}
+	if (scm_send_fd(sv[0], fd) != 0)
+		perror("sendmsg");
 	close(fd);
 	fd = child_status(pid);
 	close(sv[0]);

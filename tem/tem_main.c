@@ -1145,6 +1145,12 @@ int main(int argc, char **argv)
 		if (prctl(59 /* PR_SET_SYSCALL_USER_DISPATCH */, 0 /* PR_SYS_DISPATCH_OFF */, 0, 0, 0) != 0 &&
 		    errno != EINVAL)
 			child_die("turning Syscall User Dispatch off", NULL);
+		/* no KSM merge-any inherited into the program: it survives
+		 * exec and would make trusted mappings mergeable (prctl
+		 * refuses turning it on; EINVAL: a kernel before 6.4) */
+		if ((prctl(67 /* PR_SET_MEMORY_MERGE */, 0, 0, 0, 0) != 0 && errno != EINVAL) ||
+		    prctl(68 /* PR_GET_MEMORY_MERGE */, 0, 0, 0, 0) > 0)
+			child_die("turning KSM merge-any off", NULL);
 		if (tem_rseq_env() != 0)
 			child_die("setting GLIBC_TUNABLES=glibc.pthread.rseq=0", NULL);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

@@ -1078,6 +1078,7 @@ static void chk_personality(struct tem_call *c)
 }
 
 #define TEM_PR_SET_SYSCALL_USER_DISPATCH 59   /* <linux/prctl.h>, Linux 5.11 */
+#define TEM_PR_SET_MEMORY_MERGE 67            /* <linux/prctl.h>, Linux 6.4 */
 
 static void chk_prctl(struct tem_call *c)
 {
@@ -1095,6 +1096,16 @@ static void chk_prctl(struct tem_call *c)
 		 * that exec laid out. */
 		refuse(c, EPERM, "refused (PR_SET_MM rewrites the memory map's metadata: the argument and environment "
 		       "bounds are what /proc/PID/cmdline and environ read, keys ignored)");
+		break;
+	case TEM_PR_SET_MEMORY_MERGE:
+		/* everyone (red team 44): it makes every mapping mergeable,
+		 * trusted ones included, and KSM compares pages with no key:
+		 * a guess page that merges with a trusted page says so in
+		 * /proc/self/pagemap -- a trusted byte read by trying its 256
+		 * values.  Turning it off is harmless. */
+		if (c->a[1] != 0)
+			refuse(c, EPERM, "refused (PR_SET_MEMORY_MERGE makes trusted memory mergeable: KSM compares pages "
+			       "with no key, and a merged guess shows in pagemap)");
 		break;
 	case TEM_PR_SET_SYSCALL_USER_DISPATCH:
 		/* turning it off is harmless; on, the kernel diverts the
@@ -1826,6 +1837,40 @@ static int shared_trusted_vma(const struct tem_vma *v, void *arg)
 	return 1;
 }
 
+/* A trusted range KSM may merge (VmFlags "mg": start-up's MADV_MERGEABLE
+ * on a range it then registers): KSM compares its pages with any other
+ * mergeable page, no key checked, and a merge shows in pagemap -- an oracle
+ * on trusted bytes (red team 44).  One read of smaps: 1 with WHAT when a
+ * registered range lies on such a mapping, 0, -errno. */
+static int mergeable_trusted(pid_t tid, const struct tem_proc *p, char *what, size_t len)
+{
+	char name[64], line[512];
+	uint64_t vs, ve, cs = 0, ce = 0;
+	size_t i;
+	int seen = 0, hit = 0;
+	FILE *f;
+
+	snprintf(name, sizeof name, "/proc/%d/smaps", (int)tid);
+	if (!(f = tem_proc_fopen(name)))
+		return -errno;
+	while (!hit && erim_proc_line(line, sizeof line, f)) {
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &vs, &ve) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			seen = 1;
+			cs = vs;
+			ce = ve;
+		} else if (!strncmp(line, "VmFlags:", 8) && strstr(line, " mg")) {
+			for (i = 0; i < p->nranges && !hit; i++)
+				if (p->range[i].start < ce && cs < p->range[i].end) {
+					snprintf(what, len, "trusted range [0x%" PRIx64 ", 0x%" PRIx64 ") lies on a mergeable "
+					         "mapping at 0x%" PRIx64 " (MADV_MERGEABLE)", p->range[i].start, p->range[i].end, cs);
+					hit = 1;
+				}
+		}
+	}
+	fclose(f);
+	return hit ? 1 : seen ? 0 : -EIO;
+}
+
 /* A registration refused after it was recorded: undone (fail closed:
  * liberim refuses to start), the call answers -ERR. */
 static void reg_undo(struct tem_call *c, struct tem_proc *p, int err)
@@ -2002,6 +2047,20 @@ void tem_register(struct tem_call *c)
 			why(c, "refused (" MAPS_UNREADABLE ": %s; it would judge blind)", strerror(sw.err));
 		return;
 	}
+	{
+		char what[200];
+		int mr = mergeable_trusted(c->t->tid, p, what, sizeof what);
+
+		if (mr != 0) {
+			reg_undo(c, p, mr > 0 ? EPERM : EACCES);
+			if (mr > 0)
+				why(c, "refused (%s: KSM would compare trusted pages with guesses, no key checked)", what);
+			else
+				why(c, "refused (cannot read smaps for mergeable trusted ranges: %s; it would judge blind)",
+				    strerror(-mr));
+			return;
+		}
+	}
 	/* every file mapped privately (code, read-only data, RELRO, data):
 	 * fresh anonymous pages from now on (at the exit stop), so no writer
 	 * of the file, and no truncation of it, reaches what trusted code
@@ -2137,7 +2196,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_recvmsg, "recvmsg", A, chk_recv, "result: fds received with SCM_RIGHTS (an untraced sender) -- the caller's whole fd table is judged as open judges its result for storage (any block device, an active swap file, a disk's command interface, /dev/snapshot, a /sys/power file for writing; untrusted, and start-up code; an fd that cannot be identified counts as one)", "process stopped" },
 	{ SYS_recvmmsg, "recvmmsg", A, chk_recv, "as recvmsg", "process stopped" },
 	{ SYS_seccomp, "seccomp", A, chk_seccomp, "installing a filter (could fake TEM's answers)", "EPERM" },
-	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM (everyone: /proc/PID/cmdline and environ read the argument and environment bounds it sets, keys ignored)", "EPERM" },
+	{ SYS_prctl, "prctl", A, chk_prctl, "PR_SET_SECCOMP (everyone), PR_SET_SYSCALL_USER_DISPATCH other than off (everyone: the kernel would skip calls erim-tem injects), PR_SET_MM (everyone: /proc/PID/cmdline and environ read the argument and environment bounds it sets, keys ignored), PR_SET_MEMORY_MERGE other than off (everyone: KSM compares trusted pages with a guess, keys ignored)", "EPERM" },
 	{ SYS_io_uring_setup, "io_uring_setup", U, NULL, "asynchronous I/O outside the syscall policy", "EPERM" },
 	/* signals, threads */
 	{ SYS_rt_sigreturn, "rt_sigreturn", R, chk_sigreturn, "the frame, read with the caller's group held until the exit: a signal stack (uc_stack) in trusted memory, CS other than 0x33 or SS other than 0x2b (32-bit compatibility mode), all of them stop the process; result: CS/SS restored other than 0x33/0x2b, or a restored signal stack in trusted memory (asked from the kernel: sigaltstack injected into a fresh page) stop the process, a restored PKRU granting the trusted key any access is forced back (signals are held during trusted code, so no frame of trusted state exists)", "process stopped; PKRU forced untrusted" },

@@ -118,6 +118,13 @@ for m in sent efault long uflong; do
 done
 "$t/tem_fd_odd" notif "$tem"; count $? "erim-tem refuses to start with a seccomp listener at fd 100"
 "$t/tem_fd_odd" nonotif "$tem"; count $? "control: the same filter, the listener kept outside: erim-tem runs the program"
+# KSM as an oracle on trusted pages (tem_ksm.c, red team 44)
+"$tem" "$t/tem_ksm" prctl; count $? "untrusted code cannot turn KSM merge-any on"
+"$t/tem_ksm" prctl >/dev/null; expect 1 $? "control: without erim-tem PR_SET_MEMORY_MERGE works"
+"$t/tem_ksm" inherit "$tem"; count $? "erim-tem turns an inherited KSM merge-any off"
+"$t/tem_ksm" inherit - >/dev/null; expect 1 $? "control: without erim-tem merge-any survives exec"
+"$tem" "$t/tem_ksm" madvise; count $? "no registration of a MADV_MERGEABLE range"
+"$t/tem_ksm" madvise >/dev/null; expect 1 $? "control: without erim-tem the mergeable page is kept"
 # /proc/PID/environ and cmdline read the bounds PR_SET_MM sets (tem_procargs.c, red team 42)
 for m in environ cmdline; do
 	"$tem" "$t/tem_procargs" $m; count $? "start-up cannot lay the $m bounds over a page it registers"

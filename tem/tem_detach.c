@@ -153,7 +153,7 @@ static void front(int st_fd, pid_t mid)
 /* kernel.yama.ptrace_scope, or -1 without Yama. */
 static int ptrace_scope(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	FILE *f = tem_proc_fopen("/proc/sys/kernel/yama/ptrace_scope");
 	int scope = -1;
 
 	if (f) {
@@ -175,7 +175,7 @@ static int initial_ns(const char *name, unsigned long ino)
 	struct stat st;
 
 	snprintf(path, sizeof path, "/proc/self/ns/%s", name);
-	return stat(path, &st) == 0 && (unsigned long)st.st_ino == ino;
+	return tem_proc_stat(path, &st) == 0 && (unsigned long)st.st_ino == ino;
 }
 
 /* 1 when erim-tem runs in the initial user namespace. */
@@ -184,20 +184,13 @@ static int init_userns(void)
 	return initial_ns("user", 0xEFFFFFFDul);
 }
 
-/* Once the program runs, procfs is read through erim-tem's own view
- * (tem_procfs.c), as everywhere else. */
-static int use_private_procfs;
-
-static FILE *proc_fopen_plain(const char *name)
-{
-	return fopen(name, "r");
-}
-
+/* procfs is read through erim-tem's own view (tem_procfs.c), from the
+ * start: the launcher's /proc may have anything mounted over its files (a
+ * tmpfs over /proc/sys/kernel claiming Yama scope 3: red team 45). */
 static FILE *proc_fopen(const char *name)
 {
-	return use_private_procfs ? tem_proc_fopen(name) : proc_fopen_plain(name);
+	return tem_proc_fopen(name);
 }
-
 
 /* The uids (real, effective, saved, fs) of PID from its status file: 0, or -1. */
 static int uids_of(pid_t pid, unsigned long u[4])
@@ -229,7 +222,6 @@ static int suid_dumpable(void)
 static int ancestor_of_user(pid_t pid, unsigned long user, pid_t *pp, int *has_user)
 {
 	unsigned long v, a[4];
-	char dir[48];
 	const char *e;
 	DIR *d;
 	int n = 0;
@@ -238,8 +230,7 @@ static int ancestor_of_user(pid_t pid, unsigned long user, pid_t *pp, int *has_u
 		return -1;
 	*pp = (pid_t)v;
 	*has_user = 0;
-	snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
-	if (!(d = use_private_procfs ? tem_proc_opendir(pid, "task") : opendir(dir)))
+	if (!(d = tem_proc_opendir(pid, "task")))
 		return -1;
 	while ((e = tem_proc_next(d)) != NULL) {
 		if (tem_proc_status(proc_fopen, (pid_t)atoi(e), "Uid", a, 4) != 4)
@@ -423,7 +414,6 @@ const char *tem_detach_exposed(const struct tem_thread *t, int as_dumpable)
 	struct tem_thread *const *all = tem_all_threads(&n);
 	const char *w;
 
-	use_private_procfs = 1;
 	w = exposed_one(t->tid, as_dumpable);
 	for (i = 0; !w && i < n; i++)
 		if (all[i] != t && (all[i]->proc == t->proc || !all[i]->proc ||
@@ -453,6 +443,7 @@ void tem_detach(void)
 	int st[2], life[2];
 	pid_t mid, me;
 
+	tem_procfs_init();   /* every check below reads procfs through it */
 	check_start();
 	fflush(NULL);
 	front_pid = getpid();

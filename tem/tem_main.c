@@ -160,7 +160,7 @@ static int lone_filter;
 
 static int no_own_filter(void)
 {
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = tem_proc_fopen("/proc/self/status");
 	char line[128];
 	int mode = -1;
 

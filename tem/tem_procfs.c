@@ -9,10 +9,17 @@
  * is not privileged), makes every mount private there (no propagation from
  * the program's namespace), and clones the /proc mount tree as a detached
  * mount (open_tree(OPEN_TREE_CLONE)), which it hands back over a socket.
- * Nothing the program mounts can reach a detached tree.  Where that is not
- * possible (no open_tree, user namespaces disabled), erim-tem opens /proc
- * before the program exists and says so with --log; the program's own mount
- * calls are refused in any case (tem_table.c). */
+ * Nothing the program mounts can reach a detached tree.  The clone is of the
+ * procfs mount alone, not of what is mounted below it: a launcher's bind
+ * mount over /proc/misc or a tmpfs over /proc/sys/kernel would otherwise
+ * come along and lie (red team 45).  Where that is not possible (no
+ * open_tree, user namespaces disabled), erim-tem opens /proc before the
+ * program exists, says so with --log, and refuses to start when anything
+ * is mounted below it; the program's own mount calls are refused in any
+ * case (tem_table.c).  Either way the procfs must be one of erim-tem's own
+ * pid namespace (its "self" is erim-tem's pid): another namespace's procfs
+ * numbers tasks differently, and /proc/PID would be someone else (red team
+ * 45, a decoy at the program's pid); erim-tem refuses to start otherwise. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,11 +43,12 @@
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
 #endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
 #ifndef SYS_open_tree
 #define SYS_open_tree 428
+#endif
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
 #endif
 
 static int procfd = -1;
@@ -97,10 +106,65 @@ static void helper(int sock)
 		_exit(1);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		_exit(2);
-	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc", OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc", OPEN_TREE_CLONE | O_CLOEXEC);   /* not AT_RECURSIVE */
 	if (fd < 0 || send_fd(sock, fd) != 0)
 		_exit(3);
 	_exit(0);
+}
+
+static void refuse_start(const char *what)
+{
+	fprintf(stderr, "erim-tem: refusing to start: %s\n", what);
+	exit(125);
+}
+
+/* The procfs must be of erim-tem's own pid namespace: "self" names
+ * erim-tem's pid.  And a procfs it is. */
+static void own_pidns(void)
+{
+	char self[32], me[32], msg[256];
+	struct statfs sfs;
+	ssize_t n;
+
+	if (fstatfs(procfd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		refuse_start("/proc is not a procfs");
+	n = readlinkat(procfd, "self", self, sizeof self - 1);
+	self[n > 0 ? n : 0] = 0;
+	snprintf(me, sizeof me, "%d", (int)getpid());
+	if (strcmp(self, me) != 0) {
+		snprintf(msg, sizeof msg, "/proc is the procfs of another pid namespace (its \"self\" is \"%s\", "
+		         "erim-tem is pid %s): its pids would name other tasks; mount a procfs of erim-tem's own "
+		         "pid namespace on /proc", self, me);
+		refuse_start(msg);
+	}
+}
+
+/* Without a detached clone erim-tem reads /proc itself, mounts below it
+ * included: refused when anything but binfmt_misc is mounted there (read
+ * from mountinfo through the procfs just opened). */
+static void nothing_below(void)
+{
+	char line[1024], msg[1200], *p;
+	int fd = openat(procfd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	int field;
+
+	if (!f)
+		refuse_start("cannot read /proc/self/mountinfo to see what is mounted below /proc");
+	while (erim_proc_line(line, sizeof line, f)) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
+		for (p = line, field = 0; *p && field < 4; p++)
+			if (*p == ' ')
+				field++;
+		if (strncmp(p, "/proc/", 6) != 0 || strncmp(p, "/proc/sys/fs/binfmt_misc ", 25) == 0)
+			continue;
+		*strchrnul(p, ' ') = 0;
+		snprintf(msg, sizeof msg, "%.512s is mounted below /proc, which erim-tem reads directly here (no "
+		         "private mount namespace): it could lie to erim-tem; unmount it", p);
+		fclose(f);
+		refuse_start(msg);
+	}
+	fclose(f);
 }
 
 void tem_procfs_init(void)
@@ -132,14 +196,16 @@ void tem_procfs_init(void)
 	}
 	if (procfd >= 0) {
 		how = "a detached clone of /proc made in a private mount namespace";
-		return;
+	} else {
+		procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		how = "/proc opened before the program ran (no private mount namespace here)";
+		if (procfd < 0) {
+			fprintf(stderr, "erim-tem: cannot open /proc: %s\n", strerror(errno));
+			exit(125);
+		}
+		nothing_below();
 	}
-	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	how = "/proc opened before the program ran (no private mount namespace here)";
-	if (procfd < 0) {
-		fprintf(stderr, "erim-tem: cannot open /proc: %s\n", strerror(errno));
-		exit(125);
-	}
+	own_pidns();
 }
 
 int tem_procfd(void)

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* tem_launcher_ns.c: a launcher (root) that arranges erim-tem's mount and
+ * pid namespace so that procfs lies to erim-tem (red team 45).  Each case
+ * runs erim-tem twice, the honest way (the control) and the arranged way,
+ * and passes when the arranged run ends as the control did -- or, for
+ * pidns, when erim-tem refuses to start.
+ *   pidns TEM : /proc is the procfs of a pid namespace erim-tem is not in
+ *               (a child namespace's task sees its parent's procfs): the
+ *               pids erim-tem reads would name other tasks.  Exit 0 when
+ *               erim-tem refuses (125); the control (erim-tem in the
+ *               namespace of that procfs) must run (0).
+ *   misc TEM  : a bind mount over /proc/misc lists userfaultfd under a
+ *               wrong minor, and /dev/userfaultfd is handed over as fd 100:
+ *               erim-tem must refuse to start as it does without the mount.
+ *   yama TEM  : a tmpfs over /proc/sys/kernel claims Yama ptrace_scope 3
+ *               for a uid-1000 program: erim-tem must decide as it does
+ *               without the mount (on a kernel without Yama: refuse).
+ * 77 without root, user or mount namespaces (said why). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *tem;
+
+/* erim-tem running /bin/true, in a child: its exit status (-1: not run) */
+static int run_tem(int fd100, int uid)
+{
+	pid_t p;
+	int st;
+
+	fflush(stdout);
+	if ((p = fork()) == 0) {
+		if (fd100 >= 0 && dup2(fd100, 100) != 100)
+			_exit(120);
+		if (uid && (setgid((gid_t)uid) != 0 || setuid((uid_t)uid) != 0))
+			_exit(121);
+		execl(tem, tem, "--quiet", "/bin/true", (char *)NULL);
+		_exit(127);
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* a private mount namespace for this process: 0, or 77 */
+static int own_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		printf("skip: a mount namespace of its own: %s\n", strerror(errno));
+		return 77;
+	}
+	return 0;
+}
+
+/* In a child: a new pid namespace B with B's procfs on /proc; NESTED: erim-tem
+ * then runs in a namespace below B (B's procfs is not its own). */
+static int pidns_case(int nested)
+{
+	pid_t p;
+	int st;
+
+	fflush(stdout);
+	if ((p = fork()) == 0) {
+		pid_t q;
+
+		if (own_mounts() != 0 || unshare(CLONE_NEWPID) != 0)
+			_exit(77);
+		if ((q = fork()) == 0) {   /* pid 1 of B */
+			if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+				_exit(122);
+			if (nested && unshare(CLONE_NEWPID) != 0)
+				_exit(123);
+			if (nested) {
+				pid_t r = fork();   /* pid 1 of the namespace below */
+
+				if (r == 0)
+					_exit(run_tem(-1, 0));
+				if (r < 0 || waitpid(r, &st, 0) != r || !WIFEXITED(st))
+					_exit(124);
+				_exit(WEXITSTATUS(st));
+			}
+			_exit(run_tem(-1, 0));
+		}
+		if (q < 0 || waitpid(q, &st, 0) != q || !WIFEXITED(st))
+			_exit(124);
+		_exit(WEXITSTATUS(st));
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static int pidns(void)
+{
+	int ctl = pidns_case(0), rc;
+
+	printf("control: erim-tem in the pid namespace of /proc's procfs: exit %d\n", ctl);
+	if (ctl == 77)
+		return 77;
+	rc = pidns_case(1);
+	printf("erim-tem in a pid namespace below the one of /proc's procfs: exit %d\n", rc);
+	return ctl == 0 && rc == 125 ? 0 : 1;
+}
+
+/* mount at TARGET a tmpfs holding FILE (relative) with TEXT, or bind a
+ * file with TEXT over TARGET (FILE NULL): 0 or -1 */
+static int lie_at(const char *target, const char *file, const char *text)
+{
+	char tmp[] = "/tmp/erim-lie.XXXXXX";
+	int fd;
+
+	if (file) {
+		char path[256], *slash;
+
+		if (mount("tmpfs", target, "tmpfs", 0, "size=64k") != 0)
+			return -1;
+		snprintf(path, sizeof path, "%s/%s", target, file);
+		if ((slash = strrchr(path, '/')) != NULL) {
+			*slash = 0;
+			mkdir(path, 0755);
+			*slash = '/';
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	} else {
+		if ((fd = mkstemp(tmp)) < 0)
+			return -1;
+	}
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -1;
+	close(fd);
+	if (!file) {
+		fd = mount(tmp, target, NULL, MS_BIND, NULL);
+		unlink(tmp);
+		return fd;
+	}
+	return 0;
+}
+
+static int misc(void)
+{
+	int uf = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC), ctl, rc;
+
+	if (uf < 0) {
+		printf("skip: /dev/userfaultfd: %s\n", strerror(errno));
+		return 77;
+	}
+	ctl = run_tem(uf, 0);
+	printf("control: erim-tem with /dev/userfaultfd at fd 100: exit %d\n", ctl);
+	if ((rc = own_mounts()) != 0)
+		return rc;
+	if (lie_at("/proc/misc", NULL, " 99 userfaultfd\n") != 0) {
+		printf("launcher: bind mount over /proc/misc: %s\n", strerror(errno));
+		return 2;
+	}
+	rc = run_tem(uf, 0);
+	printf("the same with /proc/misc listing userfaultfd as 10:99: exit %d\n", rc);
+	return ctl == 125 && rc == ctl ? 0 : 1;
+}
+
+static int yama(void)
+{
+	int ctl = run_tem(-1, 1000), rc;
+
+	printf("control: erim-tem for uid 1000: exit %d\n", ctl);
+	if ((rc = own_mounts()) != 0)
+		return rc;
+	if (lie_at("/proc/sys/kernel", "yama/ptrace_scope", "3\n") != 0) {
+		printf("launcher: tmpfs over /proc/sys/kernel: %s\n", strerror(errno));
+		return 2;
+	}
+	rc = run_tem(-1, 1000);
+	printf("the same with a tmpfs over /proc/sys/kernel claiming ptrace_scope 3: exit %d\n", rc);
+	return rc == ctl ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static char abs[4096];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s pidns|misc|yama ERIM-TEM\n", argv[0]);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		printf("skip: needs root (mount and pid namespaces)\n");
+		return 77;
+	}
+	if (!realpath(argv[2], abs))
+		return 2;
+	tem = abs;
+	if (strcmp(argv[1], "pidns") == 0)
+		return pidns();
+	if (strcmp(argv[1], "misc") == 0)
+		return misc();
+	if (strcmp(argv[1], "yama") == 0)
+		return yama();
+	fprintf(stderr, "usage: %s pidns|misc|yama ERIM-TEM\n", argv[0]);
+	return 2;
+}

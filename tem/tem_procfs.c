@@ -118,25 +118,49 @@ static void refuse_start(const char *what)
 	exit(125);
 }
 
-/* The procfs must be of erim-tem's own pid namespace: "self" names
- * erim-tem's pid.  And a procfs it is. */
+/* The procfs must be of erim-tem's own pid namespace.  "self" naming
+ * erim-tem's pid is not enough: a launcher that picks pids (clone3's
+ * set_tid) gives erim-tem the same number in its own namespace and in an
+ * ancestor's whose procfs it mounted (red team 46, pidcoinc).  The NSpid
+ * line of self's status lists the pids from the procfs's namespace down
+ * to erim-tem's own: one number, erim-tem's, only when the two are the
+ * same namespace.  And a procfs it is. */
 static void own_pidns(void)
 {
-	char self[32], me[32], msg[256];
+	char line[256], msg[400], me[32];
+	int fd = openat(procfd, "self/status", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	struct statfs sfs;
-	ssize_t n;
+	int found = 0;
 
 	if (fstatfs(procfd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		refuse_start("/proc is not a procfs");
-	n = readlinkat(procfd, "self", self, sizeof self - 1);
-	self[n > 0 ? n : 0] = 0;
 	snprintf(me, sizeof me, "%d", (int)getpid());
-	if (strcmp(self, me) != 0) {
-		snprintf(msg, sizeof msg, "/proc is the procfs of another pid namespace (its \"self\" is \"%s\", "
-		         "erim-tem is pid %s): its pids would name other tasks; mount a procfs of erim-tem's own "
-		         "pid namespace on /proc", self, me);
+	msg[0] = 0;
+	while (f && !found && erim_proc_line(line, sizeof line, f))
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			char *p = line + 6, *e;
+
+			found = 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			e = p + strcspn(p, " \t\n");
+			if (*e == '\n')
+				*e = 0;
+			if (strcmp(p, me) != 0)
+				snprintf(msg, sizeof msg, "/proc is the procfs of another pid namespace (erim-tem's pids there, "
+				         "outermost first: \"%.64s\"; erim-tem is pid %s): its pids would name other tasks; "
+				         "mount a procfs of erim-tem's own pid namespace on /proc", p, me);
+		}
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
+		close(fd);
+	if (!found)
+		snprintf(msg, sizeof msg, "cannot read erim-tem's own NSpid through /proc (no /proc/self/status there: "
+		         "the procfs of another pid namespace?)");
+	if (msg[0])
 		refuse_start(msg);
-	}
 }
 
 /* Without a detached clone erim-tem reads /proc itself, mounts below it
@@ -156,7 +180,10 @@ static void nothing_below(void)
 		for (p = line, field = 0; *p && field < 4; p++)
 			if (*p == ' ')
 				field++;
-		if (strncmp(p, "/proc/", 6) != 0 || strncmp(p, "/proc/sys/fs/binfmt_misc ", 25) == 0)
+		/* binfmt_misc at its place, and a binfmt_misc it is (the file
+		 * system type follows " - "): not a tmpfs named so (red team 46) */
+		if (strncmp(p, "/proc/", 6) != 0 ||
+		    (strncmp(p, "/proc/sys/fs/binfmt_misc ", 25) == 0 && strstr(p, " - binfmt_misc ")))
 			continue;
 		*strchrnul(p, ' ') = 0;
 		snprintf(msg, sizeof msg, "%.512s is mounted below /proc, which erim-tem reads directly here (no "

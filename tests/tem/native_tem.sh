@@ -119,7 +119,7 @@ done
 "$t/tem_fd_odd" notif "$tem"; count $? "erim-tem refuses to start with a seccomp listener at fd 100"
 "$t/tem_fd_odd" nonotif "$tem"; count $? "control: the same filter, the listener kept outside: erim-tem runs the program"
 # a launcher's namespaces that make procfs lie to erim-tem (tem_launcher_ns.c, red team 45; root)
-for m in pidns misc yama; do
+for m in pidns coincide misc yama; do
 	"$t/tem_launcher_ns" $m "$tem"; count $? "tem_launcher_ns $m: erim-tem decides as with an honest /proc (or refuses to start)"
 done
 # KSM as an oracle on trusted pages (tem_ksm.c, red team 44)

@@ -9,6 +9,9 @@
  *               pids erim-tem reads would name other tasks.  Exit 0 when
  *               erim-tem refuses (125); the control (erim-tem in the
  *               namespace of that procfs) must run (0).
+ *   coincide TEM : as pidns, erim-tem given the same pid (300) in both
+ *               namespaces with clone3's set_tid, so "self" alone would
+ *               look right (red team 46).  Exit 0 when erim-tem refuses.
  *   misc TEM  : a bind mount over /proc/misc lists userfaultfd under a
  *               wrong minor, and /dev/userfaultfd is handed over as fd 100:
  *               erim-tem must refuse to start as it does without the mount.
@@ -23,7 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <stdint.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,8 +66,36 @@ static int own_mounts(void)
 	return 0;
 }
 
+/* erim-tem with pid TID in this pid namespace and its parent (clone3's
+ * set_tid; root), in a child: its exit status */
+static int run_tem_at(pid_t tid)
+{
+	struct clone_args a;
+	pid_t tids[2] = { tid, tid }, p;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	a.exit_signal = SIGCHLD;
+	a.set_tid = (uint64_t)(uintptr_t)tids;
+	a.set_tid_size = 2;
+	fflush(stdout);
+	p = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+	if (p == 0) {   /* erim-tem itself is the task with that pid */
+		execl(tem, tem, "--quiet", "/bin/true", (char *)NULL);
+		_exit(127);
+	}
+	if (p < 0) {
+		printf("clone3 with set_tid: %s\n", strerror(errno));
+		return 77;
+	}
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 /* In a child: a new pid namespace B with B's procfs on /proc; NESTED: erim-tem
- * then runs in a namespace below B (B's procfs is not its own). */
+ * then runs in a namespace below B (B's procfs is not its own); 2: with the
+ * same pid in both. */
 static int pidns_case(int nested)
 {
 	pid_t p;
@@ -82,7 +116,7 @@ static int pidns_case(int nested)
 				pid_t r = fork();   /* pid 1 of the namespace below */
 
 				if (r == 0)
-					_exit(run_tem(-1, 0));
+					_exit(nested == 2 ? run_tem_at(300) : run_tem(-1, 0));
 				if (r < 0 || waitpid(r, &st, 0) != r || !WIFEXITED(st))
 					_exit(124);
 				_exit(WEXITSTATUS(st));
@@ -98,16 +132,17 @@ static int pidns_case(int nested)
 	return WEXITSTATUS(st);
 }
 
-static int pidns(void)
+static int pidns(int coincide)
 {
 	int ctl = pidns_case(0), rc;
 
 	printf("control: erim-tem in the pid namespace of /proc's procfs: exit %d\n", ctl);
 	if (ctl == 77)
 		return 77;
-	rc = pidns_case(1);
-	printf("erim-tem in a pid namespace below the one of /proc's procfs: exit %d\n", rc);
-	return ctl == 0 && rc == 125 ? 0 : 1;
+	rc = pidns_case(coincide ? 2 : 1);
+	printf("erim-tem in a pid namespace below the one of /proc's procfs%s: exit %d\n",
+	       coincide ? ", the same pid in both" : "", rc);
+	return rc == 77 ? 77 : ctl == 0 && rc == 125 ? 0 : 1;
 }
 
 /* mount at TARGET a tmpfs holding FILE (relative) with TEXT, or bind a
@@ -187,7 +222,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s pidns|misc|yama ERIM-TEM\n", argv[0]);
+		fprintf(stderr, "usage: %s pidns|coincide|misc|yama ERIM-TEM\n", argv[0]);
 		return 2;
 	}
 	if (geteuid() != 0) {
@@ -197,12 +232,12 @@ int main(int argc, char **argv)
 	if (!realpath(argv[2], abs))
 		return 2;
 	tem = abs;
-	if (strcmp(argv[1], "pidns") == 0)
-		return pidns();
+	if (strcmp(argv[1], "pidns") == 0 || strcmp(argv[1], "coincide") == 0)
+		return pidns(strcmp(argv[1], "coincide") == 0);
 	if (strcmp(argv[1], "misc") == 0)
 		return misc();
 	if (strcmp(argv[1], "yama") == 0)
 		return yama();
-	fprintf(stderr, "usage: %s pidns|misc|yama ERIM-TEM\n", argv[0]);
+	fprintf(stderr, "usage: %s pidns|coincide|misc|yama ERIM-TEM\n", argv[0]);
 	return 2;
 }

@@ -164,6 +164,21 @@ static int ptrace_scope(void)
 	return scope;
 }
 
+/* kernel.perf_event_paranoid; unreadable counts as 2 (fail closed: the
+ * upstream default, which lets a user's processes sample each other). */
+static int perf_paranoid(void)
+{
+	FILE *f = tem_proc_fopen("/proc/sys/kernel/perf_event_paranoid");
+	int v = 2;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 2;
+		fclose(f);
+	}
+	return v;
+}
+
 /* Is /proc/self/ns/NAME the initial namespace of its kind?  Its inode says
  * which namespace it is (the kernel's fixed PROC_*_INIT_INO); contents such
  * as a uid_map of "0 0 4294967295" do not: root may write that map for a
@@ -359,6 +374,19 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 	}
 	if (!plain || !dumpable)
 		return NULL;
+	/* Yama restricts attaching only: perf_event_open on another task asks
+	 * for read access, which a process of the same user has at any scope,
+	 * and its samples copy the registers and the stack above %rsp of
+	 * trusted code (red team 47).  Only kernel.perf_event_paranoid above
+	 * 2 (a Debian or Android patch) refuses it to unprivileged users. */
+	if (perf_paranoid() <= 2 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
+		snprintf(exposed_why, sizeof exposed_why, "kernel.perf_event_paranoid is %d, so every process of "
+		         "user %lu may sample the program with perf_event_open (registers and stack of trusted code; "
+		         "Yama does not restrict it); set it to 3 where the kernel has that level (Debian, "
+		         "Ubuntu: sysctl -w kernel.perf_event_paranoid=3), or run the program as a user of its own "
+		         "and set ERIM_TEM_PTRACE_SCOPE_OK=1", perf_paranoid(), u[1]);
+		return exposed_why;
+	}
 	if (scope < 1 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
 		snprintf(exposed_why, sizeof exposed_why, "%s, so every process of user %lu may open the "
 		         "program's memory through /proc/PID/mem, and the program can have such a process "

@@ -1004,6 +1004,7 @@ static void chk_madvise(struct tem_call *c)
 #ifdef MADV_DONTNEED_LOCKED
 	case MADV_DONTNEED_LOCKED:
 #endif
+	case 102:   /* MADV_GUARD_INSTALL (6.13): the pages' contents go too (red team 47) */
 		end = page_end(c->a[0], c->a[1], &wrap);
 		if (wrap) {
 			refuse(c, EPERM, "refused (would reload executable pages from their file, undoing inspection patches)");

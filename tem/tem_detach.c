@@ -36,6 +36,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <grp.h>
+#include <linux/perf_event.h>
 #include <unistd.h>
 
 #include "tem.h"
@@ -164,19 +166,39 @@ static int ptrace_scope(void)
 	return scope;
 }
 
-/* kernel.perf_event_paranoid; unreadable counts as 2 (fail closed: the
- * upstream default, which lets a user's processes sample each other). */
-static int perf_paranoid(void)
+/* May a process of user UID (no privilege) open a perf event on a task of
+ * its own?  Asked of the kernel, not of kernel.perf_event_paranoid: the
+ * level that refuses it (3) is a Debian/Ubuntu patch, and an upstream
+ * kernel takes the value without refusing anything.  A child takes the
+ * user's uid (when erim-tem is root; else it is that user already) and
+ * tries a software event on itself, user space only.  1 when it opens,
+ * 0 when refused or there is no perf; 1 when the child cannot become the
+ * user (fail closed). */
+static int perf_open_to(unsigned long uid)
 {
-	FILE *f = tem_proc_fopen("/proc/sys/kernel/perf_event_paranoid");
-	int v = 2;
+	struct perf_event_attr a;
+	pid_t p;
+	int st;
 
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = 2;
-		fclose(f);
+	fflush(NULL);
+	if ((p = fork()) == 0) {
+		long fd;
+
+		if (geteuid() != (uid_t)uid && (setgroups(0, NULL) != 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) != 0 ||
+		                               setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0))
+			_exit(1);
+		memset(&a, 0, sizeof a);
+		a.type = PERF_TYPE_SOFTWARE;
+		a.size = sizeof a;
+		a.config = PERF_COUNT_SW_DUMMY;
+		a.exclude_kernel = 1;
+		a.exclude_hv = 1;
+		fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+		_exit(fd >= 0 ? 1 : 0);
 	}
-	return v;
+	if (p < 0 || waitpid(p, &st, 0) != p)
+		return 1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
 }
 
 /* Is /proc/self/ns/NAME the initial namespace of its kind?  Its inode says
@@ -379,12 +401,12 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 	 * and its samples copy the registers and the stack above %rsp of
 	 * trusted code (red team 47).  Only kernel.perf_event_paranoid above
 	 * 2 (a Debian or Android patch) refuses it to unprivileged users. */
-	if (perf_paranoid() <= 2 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
-		snprintf(exposed_why, sizeof exposed_why, "kernel.perf_event_paranoid is %d, so every process of "
-		         "user %lu may sample the program with perf_event_open (registers and stack of trusted code; "
-		         "Yama does not restrict it); set it to 3 where the kernel has that level (Debian, "
+	if (!getenv("ERIM_TEM_PTRACE_SCOPE_OK") && perf_open_to(u[1])) {
+		snprintf(exposed_why, sizeof exposed_why, "perf_event_open is open to user %lu here, so every process "
+		         "of that user may sample the program (registers and stack of trusted code; Yama does not "
+		         "restrict it); where the kernel has the level, set kernel.perf_event_paranoid to 3 (Debian, "
 		         "Ubuntu: sysctl -w kernel.perf_event_paranoid=3), or run the program as a user of its own "
-		         "and set ERIM_TEM_PTRACE_SCOPE_OK=1", perf_paranoid(), u[1]);
+		         "and set ERIM_TEM_PTRACE_SCOPE_OK=1", u[1]);
 		return exposed_why;
 	}
 	if (scope < 1 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {

@@ -76,6 +76,10 @@ libm=$(ldconfig -p 2>/dev/null | sed -n 's/.*libm\.so\.6 (libc6,x86-64) => //p' 
 # fs.suid_dumpable 1 keeps a process dumpable through a credential change
 # (red team 30, rt30_suiddump): erim-tem refuses to start; control at 0
 set -- "$@" "$srcdir/tem/tem_suid_dumpable.sh" ';;'
+# perf_event_open is open to a user's processes at perf_event_paranoid 2,
+# Yama or not (red team 47): erim-tem refuses a uid-1000 program; control at 3
+set -- "$@" "$t/tem_launcher_ns" perf /t/erim-tem ';;'
+files="$files --file $t/tem_launcher_ns"
 # init_pkru needs debugfs mounted before erim-tem starts: a script does it
 files="$files --file $t/atk_init_pkru"
 set -- "$@" "$srcdir/tem/atk_init_pkru.sh" ';;'

@@ -241,10 +241,12 @@ static int perf(void)
 			scope = -1;
 		fclose(f);
 	}
+	int raised = 0;
+
 	if (scope == 0 && (f = fopen("/proc/sys/kernel/yama/ptrace_scope", "w")) != NULL) {
-		fprintf(f, "1\n");   /* the setting erim-tem asks users for (left so: it cannot go back from 1 here) */
+		fprintf(f, "1\n");   /* the setting erim-tem asks users for; back to 0 at the end */
 		if (fclose(f) == 0)
-			scope = 1;
+			scope = raised = 1;
 	}
 	if (scope < 1) {
 		printf("skip: needs Yama ptrace_scope 1 or more (here %d): without it erim-tem refuses uid 1000 anyway\n", scope);
@@ -263,6 +265,10 @@ static int perf(void)
 	ctl = run_tem(-1, 1000);
 	printf("control, kernel.perf_event_paranoid 3: erim-tem exit %d\n", ctl);
 	set_paranoid(old);
+	if (raised && (f = fopen("/proc/sys/kernel/yama/ptrace_scope", "w")) != NULL) {
+		fprintf(f, "0\n");
+		fclose(f);
+	}
 	if (ctl == 125) {
 		printf("skip: perf_event_paranoid 3 restricts nothing on this kernel (upstream): no control\n");
 		return rc == 125 ? 77 : 1;

@@ -396,6 +396,14 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 	}
 	if (!plain || !dumpable)
 		return NULL;
+	if (scope < 1 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
+		snprintf(exposed_why, sizeof exposed_why, "%s, so every process of user %lu may open the "
+		         "program's memory through /proc/PID/mem, and the program can have such a process "
+		         "started for it (a shell reading a script, a service manager, a file a login shell "
+		         "reads); set kernel.yama.ptrace_scope to 1 (sysctl -w kernel.yama.ptrace_scope=1), or "
+		         "run the program as a user of its own and set ERIM_TEM_PTRACE_SCOPE_OK=1", sc, u[1]);
+		return exposed_why;
+	}
 	/* Yama restricts attaching only: perf_event_open on another task asks
 	 * for read access, which a process of the same user has at any scope,
 	 * and its samples copy the registers and the stack above %rsp of
@@ -407,14 +415,6 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 		         "restrict it); where the kernel has the level, set kernel.perf_event_paranoid to 3 (Debian, "
 		         "Ubuntu: sysctl -w kernel.perf_event_paranoid=3), or run the program as a user of its own "
 		         "and set ERIM_TEM_PTRACE_SCOPE_OK=1", u[1]);
-		return exposed_why;
-	}
-	if (scope < 1 && !getenv("ERIM_TEM_PTRACE_SCOPE_OK")) {
-		snprintf(exposed_why, sizeof exposed_why, "%s, so every process of user %lu may open the "
-		         "program's memory through /proc/PID/mem, and the program can have such a process "
-		         "started for it (a shell reading a script, a service manager, a file a login shell "
-		         "reads); set kernel.yama.ptrace_scope to 1 (sysctl -w kernel.yama.ptrace_scope=1), or "
-		         "run the program as a user of its own and set ERIM_TEM_PTRACE_SCOPE_OK=1", sc, u[1]);
 		return exposed_why;
 	}
 	if (adopter && scope == 1)

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,41 +167,6 @@ static int ptrace_scope(void)
 	return scope;
 }
 
-/* May a process of user UID (no privilege) open a perf event on a task of
- * its own?  Asked of the kernel, not of kernel.perf_event_paranoid: the
- * level that refuses it (3) is a Debian/Ubuntu patch, and an upstream
- * kernel takes the value without refusing anything.  A child takes the
- * user's uid (when erim-tem is root; else it is that user already) and
- * tries a software event on itself, user space only.  1 when it opens,
- * 0 when refused or there is no perf; 1 when the child cannot become the
- * user (fail closed). */
-static int perf_open_to(unsigned long uid)
-{
-	struct perf_event_attr a;
-	pid_t p;
-	int st;
-
-	fflush(NULL);
-	if ((p = fork()) == 0) {
-		long fd;
-
-		if (geteuid() != (uid_t)uid && (setgroups(0, NULL) != 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) != 0 ||
-		                               setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0))
-			_exit(1);
-		memset(&a, 0, sizeof a);
-		a.type = PERF_TYPE_SOFTWARE;
-		a.size = sizeof a;
-		a.config = PERF_COUNT_SW_DUMMY;
-		a.exclude_kernel = 1;
-		a.exclude_hv = 1;
-		fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-		_exit(fd >= 0 ? 1 : 0);
-	}
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		return 1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
-}
-
 /* Is /proc/self/ns/NAME the initial namespace of its kind?  Its inode says
  * which namespace it is (the kernel's fixed PROC_*_INIT_INO); contents such
  * as a uid_map of "0 0 4294967295" do not: root may write that map for a
@@ -236,6 +202,70 @@ static int uids_of(pid_t pid, unsigned long u[4])
 }
 
 static char exposed_why[512];
+
+/* kernel.perf_event_paranoid; INT_MIN when the kernel has no perf events
+ * (no such file), INT_MAX when unreadable otherwise */
+static int perf_paranoid(void)
+{
+	FILE *f = proc_fopen("/proc/sys/kernel/perf_event_paranoid");
+	int v = INT_MAX;
+
+	if (!f)
+		return errno == ENOENT ? INT_MIN : INT_MAX;
+	if (fscanf(f, "%d", &v) != 1)
+		v = INT_MAX;
+	fclose(f);
+	return v;
+}
+
+/* May a process of user UID (no privilege) open a perf event on a task of
+ * its own?  Asked of the kernel, not of kernel.perf_event_paranoid: the
+ * level that refuses it (3) is a Debian/Ubuntu patch, and an upstream
+ * kernel takes the value without refusing anything.  A child takes the
+ * user's uid (when erim-tem is root; else it is that user already) and
+ * tries a software event on itself, user space only.  PERF_CLOSED only when
+ * the kernel says EACCES, the answer of the paranoid level, to a child that
+ * runs under no seccomp filter: a filter erim-tem inherited from its
+ * launcher (Docker's default profile answers perf_event_open with EPERM)
+ * speaks for erim-tem, not for the user's processes outside it (red team
+ * 48, rt48_perfcpu confined): then PERF_UNKNOWN.  PERF_OPEN when it opens or
+ * the child cannot become the user (fail closed). */
+enum { PERF_CLOSED, PERF_OPEN, PERF_UNKNOWN };
+
+static int perf_open_to(unsigned long uid)
+{
+	struct perf_event_attr a;
+	unsigned long mode = 1;
+	pid_t p;
+	int st;
+
+	if (perf_paranoid() == INT_MIN)
+		return PERF_CLOSED;            /* no perf events in this kernel */
+	fflush(NULL);
+	if ((p = fork()) == 0) {
+		long fd;
+
+		if (geteuid() != (uid_t)uid && (setgroups(0, NULL) != 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) != 0 ||
+		                               setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0))
+			_exit(1);
+		memset(&a, 0, sizeof a);
+		a.type = PERF_TYPE_SOFTWARE;
+		a.size = sizeof a;
+		a.config = PERF_COUNT_SW_DUMMY;
+		a.exclude_kernel = 1;
+		a.exclude_hv = 1;
+		fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+		_exit(fd >= 0 ? 1 : errno == EACCES ? 0 : 2);
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) == 1)
+		return PERF_OPEN;
+	if (WEXITSTATUS(st) != 0)
+		return PERF_UNKNOWN;
+	/* the child's filters are erim-tem's: inherited, never removed */
+	if (tem_proc_status(proc_fopen, getpid(), "Seccomp", &mode, 1) != 1 || mode != 0)
+		return PERF_UNKNOWN;
+	return PERF_CLOSED;
+}
 
 /* fs.suid_dumpable: 0, 1 or 2; unreadable counts as 1 (fail closed). */
 static int suid_dumpable(void)
@@ -375,7 +405,7 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 	 * stay dumpable (red team 31, rt31_nonplain: uids 1000/1000/0,
 	 * PR_SET_DUMPABLE 1, then setresuid(-1, -1, 1000)).  Judged as the
 	 * euid's user. */
-	int plain = u[1] != 0 || (u[0] == u[1] && u[1] == u[2]);
+	int plain = u[1] != 0 || (u[0] == u[1] && u[1] == u[2]), po;
 	const char *sc = scope < 0 ? "this kernel has no Yama" : "kernel.yama.ptrace_scope is 0";
 
 	if (suid_dumpable() == 1) {
@@ -384,6 +414,21 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 		         "of its new user may open its memory without any call erim-tem judges; set it to 0 or 2 "
 		         "(sysctl -w fs.suid_dumpable=0)");
 		return exposed_why;
+	}
+	/* At 0 or below every user may open events on whole CPUs, whose
+	 * samples copy the registers and the user stack of any task running
+	 * there, with its PKRU: trusted code of any program, of any user,
+	 * root's included (red team 48, rt48_perfcpu attack 0).  No user of
+	 * its own helps. */
+	{
+		int pp = perf_paranoid();
+
+		if (pp != INT_MIN && pp <= 0) {
+			snprintf(exposed_why, sizeof exposed_why, "kernel.perf_event_paranoid is %d: every user "
+			         "may sample every CPU, the registers and stack of trusted code of any process "
+			         "included; set it to 2 or more (sysctl -w kernel.perf_event_paranoid=2)", pp);
+			return exposed_why;
+		}
 	}
 	if (init && u[0] == 0 && u[1] == 0 && u[2] == 0)
 		return NULL;
@@ -409,12 +454,16 @@ static const char *exposure(const unsigned long u[4], int dumpable, int adopter)
 	 * and its samples copy the registers and the stack above %rsp of
 	 * trusted code (red team 47).  Only kernel.perf_event_paranoid above
 	 * 2 (a Debian or Android patch) refuses it to unprivileged users. */
-	if (!getenv("ERIM_TEM_PTRACE_SCOPE_OK") && perf_open_to(u[1])) {
-		snprintf(exposed_why, sizeof exposed_why, "perf_event_open is open to user %lu here, so every process "
-		         "of that user may sample the program (registers and stack of trusted code; Yama does not "
-		         "restrict it); where the kernel has the level, set kernel.perf_event_paranoid to 3 (Debian, "
-		         "Ubuntu: sysctl -w kernel.perf_event_paranoid=3), or run the program as a user of its own "
-		         "and set ERIM_TEM_PTRACE_SCOPE_OK=1", u[1]);
+	if (!getenv("ERIM_TEM_PTRACE_SCOPE_OK") && (po = perf_open_to(u[1])) != PERF_CLOSED) {
+		snprintf(exposed_why, sizeof exposed_why, "%s every process of user %lu may sample the "
+		         "program (registers and stack of trusted code; Yama does not restrict it); where the "
+		         "kernel has the level, set kernel.perf_event_paranoid to 3 (Debian, Ubuntu: sysctl -w "
+		         "kernel.perf_event_paranoid=3), or run the program as a user of its own and set "
+		         "ERIM_TEM_PTRACE_SCOPE_OK=1",
+		         po == PERF_OPEN ? "perf_event_open is open to that user here, so"
+		                         : "erim-tem runs under a seccomp filter it did not install (or its "
+		                           "perf_event_open probe failed otherwise than by the paranoid level), so "
+		                           "it cannot tell whether", u[1]);
 		return exposed_why;
 	}
 	if (adopter && scope == 1)

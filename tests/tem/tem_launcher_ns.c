@@ -23,6 +23,11 @@
  *               uid-1000 program: erim-tem must refuse (125); the control,
  *               3 (Debian's), must run (0).  Needs Yama (scope 1 or more):
  *               without it erim-tem refuses uid 1000 anyway (red team 47).
+ *               Then (red team 48) at 3 with erim-tem started under a
+ *               seccomp filter that answers perf_event_open with EPERM:
+ *               refused (its probe's failure says nothing of the user's
+ *               other processes); at 0 a root program: refused (every user
+ *               samples whole CPUs), control at 2: runs.
  * 77 without root, user or mount namespaces (said why). */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +36,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -40,6 +49,24 @@
 #include <unistd.h>
 
 static const char *tem;
+static int filter_perf;   /* run_tem: the launcher confines erim-tem: perf_event_open -> EPERM */
+
+/* a seccomp filter answering perf_event_open with EPERM, as Docker's
+ * default profile does: 0, or -1 */
+static int deny_perf(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_perf_event_open, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 ? 0 : -1;
+}
 
 /* erim-tem running /bin/true, in a child: its exit status (-1: not run) */
 static int run_tem(int fd100, int uid)
@@ -53,6 +80,8 @@ static int run_tem(int fd100, int uid)
 			_exit(120);
 		if (uid && (setgid((gid_t)uid) != 0 || setuid((uid_t)uid) != 0))
 			_exit(121);
+		if (filter_perf && deny_perf() != 0)
+			_exit(122);
 		execl(tem, tem, "--quiet", "/bin/true", (char *)NULL);
 		_exit(127);
 	}
@@ -234,7 +263,7 @@ static int set_paranoid(int v)
 static int perf(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
-	int scope = -1, old = 2, rc, ctl;
+	int scope = -1, old = 2, rc, ctl, rcf, rcc, ctlc;
 
 	if (f) {
 		if (fscanf(f, "%d", &scope) != 1)
@@ -264,6 +293,21 @@ static int perf(void)
 	set_paranoid(3);
 	ctl = run_tem(-1, 1000);
 	printf("control, kernel.perf_event_paranoid 3: erim-tem exit %d\n", ctl);
+	/* red team 48, confined: the launcher's seccomp filter answers erim-tem's
+	 * probe, not the user's other processes: not an answer */
+	filter_perf = 1;
+	rcf = run_tem(-1, 1000);
+	filter_perf = 0;
+	printf("kernel.perf_event_paranoid 3, erim-tem under a filter refusing perf_event_open (EPERM): "
+	       "erim-tem exit %d\n", rcf);
+	/* red team 48, attack 0: at 0 every user samples whole CPUs, any
+	 * program's trusted code included: refused even to root's program */
+	set_paranoid(0);
+	rcc = run_tem(-1, 0);
+	printf("kernel.perf_event_paranoid 0, a root program: erim-tem exit %d\n", rcc);
+	set_paranoid(2);
+	ctlc = run_tem(-1, 0);
+	printf("control, kernel.perf_event_paranoid 2, a root program: erim-tem exit %d\n", ctlc);
 	set_paranoid(old);
 	if (raised && (f = fopen("/proc/sys/kernel/yama/ptrace_scope", "w")) != NULL) {
 		fprintf(f, "0\n");
@@ -271,9 +315,9 @@ static int perf(void)
 	}
 	if (ctl == 125) {
 		printf("skip: perf_event_paranoid 3 restricts nothing on this kernel (upstream): no control\n");
-		return rc == 125 ? 77 : 1;
+		return rc == 125 && rcc == 125 && ctlc == 0 ? 77 : 1;
 	}
-	return rc == 125 && ctl == 0 ? 0 : 1;
+	return rc == 125 && ctl == 0 && rcf == 125 && rcc == 125 && ctlc == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)

@@ -549,6 +549,8 @@ static int init_locked(const struct erim_config *cfg)
 
 	ranges_remove_kind_what("signal stacks");
 	erim__ro.sigstk_lo = 0;
+	erim__ro.altstk_lo = 0;
+	erim__ro.altstk_n = 0;
 	erim__ro.sigstack_claim = NULL;
 	erim__ro.vec = vec_kind();
 	/* entry 0's way to erim_fini's trusted wipe: stored here, every time,
@@ -649,21 +651,30 @@ static int init_locked(const struct erim_config *cfg)
 			       allkeys ? "writes" : "does not write");
 		}
 	}
-	if (allkeys) {
+	/* Kernels that write a frame with the interrupted PKRU (6.1): the
+	 * hardware refuses a frame in trusted memory -- except right after a
+	 * jump onto a gate's WRPKRU loaded an open PKRU, before the check (red
+	 * team 49, gatewin): so no frame is written below the interrupted %rsp
+	 * there either; every handler of liberim's runs on a signal stack of
+	 * liberim's in untrusted memory (erim_sigstack.c) */
+	if (be == ERIM_BACKEND_MPK && !tem_attached) {
 		r = ro_seal(PROT_READ | PROT_WRITE);
 		if (r < 0)
 			goto fail;
-		r = erim__sigstack_setup(max_threads + 1, (int)key, errbuf, sizeof errbuf);
+		r = allkeys ? erim__sigstack_setup(max_threads + 1, (int)key, errbuf, sizeof errbuf)
+		            : erim__altstack_setup(max_threads + 1, errbuf, sizeof errbuf);
 		if (ro_seal(PROT_READ) < 0 && r >= 0)
 			r = -EPERM;
 		if (r >= 0)
 			r = erim__sigstack_activate();
 		if (r < 0) {
 			if (!errbuf[0])
-				set_err("cannot give this thread its signal stack in trusted memory: %s",
-				        strerror(-r));
+				set_err("cannot give this thread its signal stack%s: %s",
+				        allkeys ? " in trusted memory" : "", strerror(-r));
 			goto fail;
 		}
+	}
+	if (allkeys) {
 		/* the signal stacks hold frames of signals that interrupted
 		 * trusted code: locked in RAM like the other trusted ranges
 		 * (registered after lock_trusted ran: the last range) */

@@ -159,6 +159,11 @@ struct erim_ro {
 	uint32_t sigstk_pkru_off;        /* PKRU's offset in the XSAVE area */
 	long (*sigstack_claim)(void);    /* entry 0 -> erim_sigstack.c (trusted) */
 	uintptr_t (*signal_cont)(int sig, int *onstack); /* erim_sigrelay.c -> erim_signal.c */
+	/* liberim's signal stacks in UNTRUSTED memory (erim_sigstack.c): on
+	 * kernels that write a frame with the interrupted PKRU (6.1), without
+	 * erim-tem; sigstk_owner and sigstk_prog then point into these; 0: none */
+	uintptr_t altstk_lo;
+	uint64_t altstk_n;
 };
 
 /* the program's own sigaltstack request, recorded per liberim signal stack */

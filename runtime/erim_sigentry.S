@@ -29,6 +29,29 @@
 
 #define RO(off) erim__ro_page+(off)(%rip)
 
+/* The relay RELAY on the frame at %rsp, then the frame and the relay's stack
+ * wiped and %rsp on the copy: %rbp where to continue, %r12-%r14 the
+ * handler's three arguments. */
+.macro RELAY_AND_SWITCH relay
+	movq %rsp, %rdi                         /* the frame */
+	subq $64, %rsp
+	andq $-16, %rsp
+	movq %rsp, %rsi                         /* struct erim_relay_out */
+	call \relay                             /* stops the process on any refusal */
+	movq 0(%rsp), %rbx                      /* the copy */
+	movq 8(%rsp), %rbp                      /* where to continue */
+	movq 16(%rsp), %r12                     /* sig, siginfo, ucontext of the copy */
+	movq 24(%rsp), %r13
+	movq 32(%rsp), %r14
+	movq 40(%rsp), %rdi                     /* wipe the frame and the relay's stack */
+	movq 48(%rsp), %rcx
+	subq %rdi, %rcx
+	shrq $3, %rcx
+	xorl %eax, %eax
+	rep stosq
+	movq %rbx, %rsp
+.endm
+
 	.text
 	.globl erim__sig_entry
 	.hidden erim__sig_entry
@@ -61,23 +84,7 @@ erim__sig_site_enter:
 	movq RO(ERIM_RO_SIGSTK_OWNER), %r10
 	cmpl (%r10,%r8,4), %eax                 /* the calling thread's own */
 	jne 8f
-	movq %rsp, %rdi                         /* the frame */
-	subq $64, %rsp
-	andq $-16, %rsp
-	movq %rsp, %rsi                         /* struct erim_relay_out */
-	call erim__sig_relay                    /* stops the process on any refusal */
-	movq 0(%rsp), %rbx                      /* the copy */
-	movq 8(%rsp), %rbp                      /* where to continue */
-	movq 16(%rsp), %r12                     /* sig, siginfo, ucontext of the copy */
-	movq 24(%rsp), %r13
-	movq 32(%rsp), %r14
-	movq 40(%rsp), %rdi                     /* wipe the frame and the relay's stack */
-	movq 48(%rsp), %rcx
-	subq %rdi, %rcx
-	shrq $3, %rcx
-	xorl %eax, %eax
-	rep stosq
-	movq %rbx, %rsp
+	RELAY_AND_SWITCH erim__sig_relay
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
@@ -103,6 +110,27 @@ erim__sig_site_exit:
 9:	xorl %r12d, %r12d                       /* the gate's message */
 	jmp erim__abort
 	.size erim__sig_entry, .-erim__sig_entry
+
+/* Kernels that write a frame with the interrupted PKRU (6.1): the stacks are
+ * untrusted memory and so is everything here -- no WRPKRU, no owner check
+ * (a jump here with any %rsp does what untrusted code may do itself); the
+ * kernel arrives with its init PKRU, every signal blocked.  The relay
+ * (erim__sig_relay_u) checks and copies the frame as above; then the frame
+ * and the relay's stack are wiped and the handler continues on the copy in
+ * the trampoline, with the same PKRU. */
+	.globl erim__sig_entry_u
+	.hidden erim__sig_entry_u
+	.type erim__sig_entry_u, @function
+	.p2align 4
+erim__sig_entry_u:
+	cld
+	RELAY_AND_SWITCH erim__sig_relay_u
+	movl %r12d, %edi
+	movq %r13, %rsi
+	movq %r14, %rdx
+	xorl %eax, %eax
+	jmp *%rbp
+	.size erim__sig_entry_u, .-erim__sig_entry_u
 
 
 	.section .note.GNU-stack,"",@progbits

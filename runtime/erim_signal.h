@@ -24,6 +24,7 @@ uintptr_t erim__signal_cont(int sig, int *onstack) ERIM_HIDDEN;
  * that write signal frames with every key enabled (not under erim-tem) */
 int erim__sigstack_probe(void) ERIM_HIDDEN;
 int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen) ERIM_HIDDEN;
+int erim__altstack_setup(size_t n, char *err, size_t errlen) ERIM_HIDDEN;
 long erim__sigstack_claim(void) ERIM_HIDDEN;
 int erim__sigstack_activate(void) ERIM_HIDDEN;
 void erim__sigstack_off(void) ERIM_HIDDEN;

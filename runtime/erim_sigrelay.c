@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* erim_sigrelay.c: the relay of liberim's signal stacks (erim_sigstack.c has
- * the design).  Trusted C, called by erim__sig_entry (erim_sigentry.S) on the
+ * the design).  On 6.1 the same code relays from the untrusted stacks,
+ * untrusted (erim__sig_relay_u, below).  Trusted C, called by erim__sig_entry (erim_sigentry.S) on the
  * calling thread's own signal stack in trusted memory, after the checked
  * WRPKRU and the owner check: it checks the kernel's frame, stops the process
  * if the interrupted code was trusted or if the copy would reach trusted
@@ -29,6 +30,7 @@ struct erim_relay_out {
 	uintptr_t rsp, cont, sig, si, uc, zlo, zhi;
 };
 void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o) ERIM_HIDDEN;
+void erim__sig_relay_u(uintptr_t frame, struct erim_relay_out *o) ERIM_HIDDEN;
 
 /* %fs is untrusted code's here: nothing may read it (no stack protector) */
 __attribute__((no_stack_protector))
@@ -64,10 +66,10 @@ void erim__sig_copy_out(uintptr_t dst, uintptr_t src, size_t n)
 		erim__fatal(__VA_ARGS__);                           \
 	} while (0)
 
-__attribute__((no_stack_protector))
-void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
+/* the relay of the stacks from LO, N of them */
+__attribute__((always_inline, no_stack_protector))
+static inline void relay(uintptr_t frame, struct erim_relay_out *o, uintptr_t lo, uint64_t n)
 {
-	uintptr_t lo = erim__ro.sigstk_lo;
 	uint64_t idx = (frame - lo) >> ERIM_SIGSTK_SHIFT;
 	uintptr_t base = lo + idx * ERIM_SIGSTK_STRIDE, top = base + ERIM_SIGSTK_STRIDE;
 	ucontext_t *uc = (ucontext_t *)(frame + SF_UC);
@@ -109,7 +111,7 @@ void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 	/* where the kernel would have put it (arch/x86/kernel/signal.c, get_sigframe) */
 	sp = isp - RED_ZONE;
 	(void)erim__ro.signal_cont(sig, &onstack);
-	if (onstack && idx < erim__ro.sigstk_n) {
+	if (onstack && idx < n) {
 		const struct erim_prog_ss *p = &erim__ro.sigstk_prog[idx];
 		uintptr_t psp = *(volatile const uintptr_t *)&p->sp;
 		uint64_t psz = *(volatile const uint64_t *)&p->size;
@@ -140,5 +142,24 @@ void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
 	o->zlo = frame - (base + ERIM_SIGSTK_GUARD) > 8192 ? (frame - 8192) & ~(uintptr_t)7
 	                                                   : base + ERIM_SIGSTK_GUARD;
 	o->zhi = top;
+}
+
+/* the trusted stacks (6.12+), from erim__sig_entry with the trusted PKRU */
+__attribute__((no_stack_protector))
+void erim__sig_relay(uintptr_t frame, struct erim_relay_out *o)
+{
+	relay(frame, o, erim__ro.sigstk_lo, erim__ro.sigstk_n);
+}
+
+/* The untrusted stacks (6.1: frames written with the interrupted PKRU),
+ * from erim__sig_entry_u with the handler's PKRU (the kernel's init value,
+ * the trusted key closed): the same checks and copy, untrusted code doing
+ * them -- all it keeps from the kernel writing a frame below the
+ * interrupted %rsp is that the kernel does not, and its frame refused
+ * when the interrupted PKRU granted the trusted key (red team 49). */
+__attribute__((no_stack_protector))
+void erim__sig_relay_u(uintptr_t frame, struct erim_relay_out *o)
+{
+	relay(frame, o, erim__ro.altstk_lo, erim__ro.altstk_n);
 }
 

@@ -33,8 +33,20 @@
  *
  * The probe (a forked child: a sigaltstack page under a key the child's
  * PKRU denies, a handler, a signal) tells whether this kernel writes frames
- * with every key enabled; on older kernels (6.1) the hardware refuses a
- * frame in trusted memory and none of this is done.
+ * with every key enabled.  On older kernels (6.1) the kernel writes a frame
+ * with the interrupted PKRU, so the hardware refuses a frame in trusted
+ * memory -- unless the interrupted PKRU is one a jump onto a gate's WRPKRU
+ * has just loaded, trapped (single step) before the check: that frame went
+ * below an attacker-set %rsp into trusted globals (red team 49, gatewin).
+ * There the same stacks are mapped in untrusted memory (no key, not in the
+ * registry: a frame of untrusted code must be writable with its PKRU), and
+ * the kernel enters every handler of liberim's at erim__sig_entry_u
+ * (untrusted: no WRPKRU, no owner check), whose relay (erim__sig_relay_u,
+ * the same checks and copy) runs untrusted; the threads, fork children and
+ * sigaltstack() are handled as above, a thread claims its stack itself.  The
+ * frame of a signal that interrupts trusted code is written there, in
+ * untrusted memory, until the relay wipes it and stops the process, as it
+ * was with a program's own sigaltstack (doc/security.md).
  *
  * Stacks are claimed by trusted code (internal entry 0, erim_entries.c, or
  * erim_init for its caller): the calling thread's id is recorded as the
@@ -66,6 +78,7 @@
 #define MIN_ALTSTACK 2048UL    /* the kernel's MINSIGSTKSZ */           /* the owner page: word 0 "active", owners after it */
 
 void erim__sig_entry(void) ERIM_HIDDEN;      /* erim_sigentry.S */
+void erim__sig_entry_u(void) ERIM_HIDDEN;    /* erim_sigentry.S: 6.1, untrusted stacks */
 extern __thread uint32_t erim__sigstk_tls ERIM_HIDDEN;
 __thread uint32_t erim__sigstk_tls;          /* this thread's stack + 1 (untrusted, a hint) */
 
@@ -135,13 +148,11 @@ static uint32_t *owner_active(void)
 	return (uint32_t *)region;
 }
 
-/* erim_init, after the erim-tem hand-shake found none, with the read-only page
- * open: map the stacks, enter them in the registry, key them (the guard page
- * at the bottom of each inaccessible), keep them out of core dumps. */
-int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
+/* Map the stacks (once) and the record of the program's requests: the size
+ * of the owner header, or 0 with ERR set. */
+static size_t map_stacks(size_t n, char *err, size_t errlen)
 {
 	size_t hdr = erim_page_round(OWNER_HDR + n * sizeof(uint32_t));
-	uint32_t r[4];
 
 	if (!region) {
 		region_size = hdr + n * ERIM_SIGSTK_STRIDE;
@@ -151,7 +162,7 @@ int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 			region = NULL;
 			erim_snprintf(err, errlen, "cannot map liberim's signal stacks (%zu bytes)",
 			              region_size);
-			return -ENOMEM;
+			return 0;
 		}
 		prog = mmap(NULL, erim_page_round(n * sizeof *prog), PROT_READ | PROT_WRITE,
 		            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -160,9 +171,22 @@ int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 			region = NULL;
 			prog = NULL;
 			erim_snprintf(err, errlen, "cannot map the record of sigaltstack requests");
-			return -ENOMEM;
+			return 0;
 		}
 	}
+	return hdr;
+}
+
+/* erim_init, after the erim-tem hand-shake found none, with the read-only page
+ * open: map the stacks, enter them in the registry, key them (the guard page
+ * at the bottom of each inaccessible), keep them out of core dumps. */
+int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
+{
+	size_t hdr = map_stacks(n, err, errlen);
+	uint32_t r[4];
+
+	if (!hdr)
+		return -ENOMEM;
 	if (erim_sys4(SYS_pkey_mprotect, (long)region, (long)region_size, PROT_READ | PROT_WRITE,
 	              key) != 0 ||
 	    erim_sys3(SYS_madvise, (long)region, (long)region_size, MADV_DONTDUMP) != 0) {
@@ -192,19 +216,59 @@ int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 	return 0;
 }
 
+/* The same, on kernels that write a frame with the interrupted PKRU (6.1):
+ * there a frame of untrusted code can only go to memory untrusted code may
+ * write, so the stacks are untrusted memory (no key, not in the registry),
+ * and they are what keeps the kernel from writing below an attacker-set
+ * %rsp with the PKRU of a jump onto a gate's WRPKRU (red team 49, gatewin:
+ * single-stepped, the trap after the WRPKRU wrote its frame into trusted
+ * globals).  sigstk_lo/sigstk_n stay 0: erim__sig_entry accepts no stack. */
+int erim__altstack_setup(size_t n, char *err, size_t errlen)
+{
+	size_t hdr = map_stacks(n, err, errlen);
+	uint32_t r[4];
+
+	if (!hdr)
+		return -ENOMEM;
+	erim__ro.altstk_lo = (uintptr_t)region + hdr;
+	erim__ro.altstk_n = n;
+	erim__ro.sigstk_owner = (uint32_t *)((char *)region + OWNER_HDR);
+	erim__ro.sigstk_prog = prog;
+	erim_cpuid(0xd, 9, r);
+	erim__ro.sigstk_pkru_off = r[0] >= 4 ? r[1] : 0;
+	erim__ro.signal_cont = erim__signal_cont;
+	for (uint64_t i = 0; i < n; i++)
+		if (erim_sys3(SYS_mprotect, (long)(erim__ro.altstk_lo + i * ERIM_SIGSTK_STRIDE),
+		              ERIM_SIGSTK_GUARD, PROT_NONE) != 0) {
+			erim_snprintf(err, errlen, "cannot make the guard pages of liberim's signal "
+			              "stacks inaccessible");
+			return -EPERM;
+		}
+	return 0;
+}
+
+/* which stacks are on: trusted ones (6.12+) or untrusted ones (6.1) */
+static uintptr_t stacks_lo(uint64_t *n)
+{
+	*n = erim__ro.sigstk_lo ? erim__ro.sigstk_n : erim__ro.altstk_n;
+	return erim__ro.sigstk_lo ? erim__ro.sigstk_lo : erim__ro.altstk_lo;
+}
+
 /* Trusted: the calling thread's stack -- the one it owns already, else a free
  * one or one whose owner thread is gone -- made its sigaltstack.  The index,
  * or -errno. */
 long erim__sigstack_claim(void)
 {
 	uint32_t *own = erim__ro.sigstk_owner, tid;
-	uint64_t n = erim__ro.sigstk_n, idx = n;
+	uint64_t n, idx;
+	uintptr_t lo = stacks_lo(&n);
 	stack_t ss;
 	long r;
 	int fresh = 0;
 
-	if (!own || !*owner_active())
+	if (!own || !lo || !*owner_active())
 		return -ENOSYS;
+	idx = n;
 	tid = erim__gettid();
 	for (uint64_t i = 0; i < n && idx == n; i++)
 		if (__atomic_load_n(&own[i], __ATOMIC_ACQUIRE) == tid)
@@ -231,9 +295,9 @@ long erim__sigstack_claim(void)
 	 * stopped but a CLONE_VM task of it alive) reaches the next one (red
 	 * team 25, sigsteal) */
 	if (fresh)
-		erim_fill((void *)(erim__ro.sigstk_lo + idx * ERIM_SIGSTK_STRIDE + ERIM_SIGSTK_GUARD), 0,
+		erim_fill((void *)(lo + idx * ERIM_SIGSTK_STRIDE + ERIM_SIGSTK_GUARD), 0,
 		          ERIM_SIGSTK_STRIDE - ERIM_SIGSTK_GUARD);
-	ss.ss_sp = (void *)(erim__ro.sigstk_lo + idx * ERIM_SIGSTK_STRIDE + ERIM_SIGSTK_GUARD);
+	ss.ss_sp = (void *)(lo + idx * ERIM_SIGSTK_STRIDE + ERIM_SIGSTK_GUARD);
 	ss.ss_size = ERIM_SIGSTK_STRIDE - ERIM_SIGSTK_GUARD;
 	ss.ss_flags = 0;
 	r = erim_sys3(SYS_sigaltstack, (long)&ss, 0, 0);
@@ -248,13 +312,20 @@ long erim__sigstack_claim(void)
  * its own through the gate.  Until then a signal to it stops it. */
 static int atfork_done;
 
+/* The calling thread's stack: trusted ones are claimed by trusted code
+ * (through the gate), untrusted ones here. */
+static long claim_mine(void)
+{
+	return erim__ro.altstk_n ? erim__sigstack_claim() : erim__sigstack_call();
+}
+
 static void after_fork(void)
 {
 	long r;
 
 	if (!erim__signal_entry_active())
 		return;
-	r = erim__sigstack_call();
+	r = claim_mine();
 	if (r < 0)
 		erim__fatal("erim: the child after fork got no signal stack of liberim's (%ld); "
 		            "process stopped\n", r);
@@ -279,7 +350,7 @@ int erim__sigstack_activate(void)
 		return -ENOMEM;
 	}
 	atfork_done = 1;
-	erim__signal_use_entry((uintptr_t)erim__sig_entry);
+	erim__signal_use_entry(erim__ro.altstk_n ? (uintptr_t)erim__sig_entry_u : (uintptr_t)erim__sig_entry);
 	return 0;
 }
 
@@ -311,7 +382,7 @@ int sigaltstack(const stack_t *ss, stack_t *old)
 	 * while it sets itself up, before liberim's TLS can be reached */
 	if (erim__signal_entry_active())
 		i = erim__sigstk_tls;
-	if (i == 0 || i > erim__ro.sigstk_n) {
+	if (i == 0 || i > (erim__ro.sigstk_lo ? erim__ro.sigstk_n : erim__ro.altstk_n)) {
 		long r = erim_sys3(SYS_sigaltstack, (long)ss, (long)old, 0);
 
 		if (r < 0) {
@@ -375,11 +446,11 @@ static void *start_wrap(void *v)
 	long r;
 
 	free(v);
-	r = erim__sigstack_call();
+	r = claim_mine();
 	if (r < 0)
 		erim__fatal("erim: a new thread got no signal stack of liberim's (%ld): at most "
-		            "ERIM_MAX_THREADS threads on a kernel that writes signal frames with "
-		            "every key enabled; process stopped\n", r);
+		            "ERIM_MAX_THREADS threads under mpk without erim-tem; process "
+		            "stopped\n", r);
 	erim__sigstk_tls = (uint32_t)r + 1;
 	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&s.mask, 0, 8);
 	return s.fn(s.arg);

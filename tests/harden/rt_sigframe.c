@@ -8,11 +8,13 @@
  * trusted memory, overwriting a trusted balance (sigframe_write) or a trusted
  * function pointer that trusted code then calls (sigframe_exec, -DSF_EXEC).
  *
- *   rt_sigframe mpk [segv]   expected: BLOCKED, on 6.12 with liberim's report
+ *   rt_sigframe mpk [segv]   expected: BLOCKED with liberim's report
  *       "would be written into trusted memory" (the kernel wrote the frame on
- *       liberim's trusted signal stack, the relay refused to copy it below
- *       the attacker's %rsp), on 6.1 killed by SIGSEGV (the hardware refuses
- *       the frame); the trusted value read through the gate is unchanged
+ *       liberim's signal stack -- trusted memory on 6.12, untrusted on 6.1,
+ *       where a frame in trusted memory is refused by the hardware except
+ *       after a jump onto a gate's WRPKRU: red team 49, rt_gatewin -- and
+ *       the relay refused to copy it below the attacker's %rsp); the trusted
+ *       value read through the gate is unchanged
  *   rt_sigframe none [segv]  control: the same frame write into the (untagged)
  *       trusted globals works -- the mechanism of the attack is real
  *   rt_sigframe mpk direct   the key's control: a plain untrusted load of the
@@ -376,17 +378,13 @@ int main(int argc, char **argv)
 		printf(NAME ": FAIL: trusted memory was written through a signal frame\n");
 		return 1;
 	}
-	if (allkeys == 1 && !reported) {
-		printf(NAME ": FAIL: kernel writes frames with every key enabled, but liberim's "
-		       "report (frame refused before any write) is missing\n");
+	if (!reported) {
+		printf(NAME ": FAIL: liberim's report (frame refused before any write) is missing "
+		       "(kernel writes frames with every key enabled: %s; child %s)\n",
+		       allkeys == 1 ? "yes" : "no", killed_segv ? "killed by SIGSEGV" : "not killed by SIGSEGV");
 		return 1;
 	}
-	if (allkeys == 0 && !killed_segv) {
-		printf(NAME ": FAIL: on this kernel the child should die of SIGSEGV (the hardware "
-		       "refuses the frame)\n");
-		return 1;
-	}
-	printf(NAME ": PASS: blocked (%s)\n", allkeys == 1 ? "liberim's report: frame refused"
-	       : "the hardware refused the frame");
+	printf(NAME ": PASS: blocked (liberim's report: frame refused; signal stacks in %s memory)\n",
+	       allkeys == 1 ? "trusted" : "untrusted");
 	return 0;
 }

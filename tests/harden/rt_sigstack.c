@@ -5,8 +5,9 @@
  * then copied to untrusted memory by liberim's relay.
  *
  *   mechanism     on 6.12+ under mpk the kernel's sigaltstack of this thread
- *                 lies in trusted memory (raw sigaltstack query); on 6.1 and
- *                 under none there is none (the expectation follows uname)
+ *                 lies in trusted memory (raw sigaltstack query), on 6.1 in
+ *                 untrusted memory; under none there is none (the
+ *                 expectation follows uname)
  *   regs          a handler sees the interrupted registers in its ucontext,
  *                 the right siginfo, runs below the interrupted %rsp in
  *                 untrusted memory; a register it writes into the ucontext is
@@ -73,9 +74,12 @@ TEST(mechanism)
 	on = !(cur.ss_flags & SS_DISABLE) && erim_overlaps_trusted(cur.ss_sp, cur.ss_size);
 	printf("  kernel writes frames with every key enabled: %s; this thread's sigaltstack: %s\n",
 	       allkeys ? "yes" : "no",
-	       on ? "liberim's, in trusted memory" : "none of liberim's");
+	       on ? "liberim's, in trusted memory" : cur.ss_flags & SS_DISABLE ? "none" : "untrusted memory");
 	CHECK(on == (mpk && allkeys), "liberim's trusted signal stack is %s, expected %s",
 	      on ? "on" : "off", mpk && allkeys ? "on" : "off");
+	/* on 6.1 under mpk too: liberim's, in untrusted memory (red team 49) */
+	CHECK((!(cur.ss_flags & SS_DISABLE)) == mpk, "the thread's sigaltstack is %s, expected %s",
+	      cur.ss_flags & SS_DISABLE ? "off" : "on", mpk ? "on (liberim's)" : "off");
 }
 
 /* ---- regs -------------------------------------------------------------------- */

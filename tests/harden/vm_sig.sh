@@ -6,9 +6,10 @@
 # program's handler: every one stops the process), and the control runs
 # under none, where the same handler redirect reads the secret.
 # In the same guest: rt_xmmleak under mpk, dynamic and static-PIE (an erimgen
-# entry's faulting copy-out leaves no AES round key in the frame the kernel
-# writes onto the attacker's shared sigaltstack; control: the gates without
-# erim_scrub_registers(), where the frame holds the keys), and
+# entry's faulting copy-out: its frame stays on liberim's signal stack, wiped
+# by the relay, nothing on the attacker's shared sigaltstack, on 6.1 and
+# 6.12; the control without erim_scrub_registers() runs natively under
+# mprotect, harden/rt_sig_native.sh), and
 # runtime/test_rt_scrub under mpk (the registers erim_scrub_registers zeroes,
 # at the guest CPU's vector width).
 # Also rt_sigframe (red team 15: untrusted code points %rsp into trusted
@@ -23,7 +24,11 @@
 # thrd_create bypassed the pthread_create interposer; the old liberim fails
 # them on 6.12).  rt_attrmask: a signal mask in a thread's attribute
 # (red team 19: installed before the thread had its signal stack; the old
-# liberim fails it on 6.12), control under none.  More programs than
+# liberim fails it on 6.12), control under none.  rt_gatewin (red team 49:
+# single-stepped onto the gate's WRPKRU with %rsp in trusted globals, 6.1
+# wrote the trap's frame there; the old liberim fails it on 6.1): blocked
+# under mpk, the write and exec targets; controls: the same jump onto a NOP,
+# a direct load, and the frame write landing under none.  More programs than
 # before: --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 -- \
@@ -34,6 +39,8 @@ exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 900 --env ERIM_QUI
 	"$b/rt_sigframe" mpk thrd ';;' "$b/rt_sigframe_exec_static" mpk segv thrd ';;' \
 	"$b/rt_sigframe_exec" none thrd ';;' \
 	"$b/rt_attrmask" mpk ';;' "$b/rt_attrmask" none ';;' \
+	"$b/rt_gatewin" mpk ';;' "$b/rt_gatewin" mpk exec ';;' "$b/rt_gatewin" mpk nowrpkru ';;' \
+	"$b/rt_gatewin" mpk direct ';;' "$b/rt_gatewin" none nowrpkru control ';;' \
 	"$b/rt_sigstack" mpk ';;' "$b/rt_sigstack_static" mpk ';;' "$b/rt_sigstack" none ';;' \
 	"$b/rt_sig" mpk ';;' "$b/rt_sig_static" mpk ';;' \
 	"$b/rt_sig" none ';;' "$b/rt_sig_static" none ';;' \

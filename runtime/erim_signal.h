@@ -19,6 +19,9 @@ int erim__segv_report(siginfo_t *si, void *uc) ERIM_HIDDEN;
 /* erim_sigstack.c: the kernel enters every handler at ENTRY from now on */
 void erim__signal_use_entry(uintptr_t entry) ERIM_HIDDEN;
 int erim__signal_entry_active(void) ERIM_HIDDEN;
+/* pthread_create: glibc's SIGCANCEL/SIGSETXID handlers, installed inside
+ * libc, wrapped */
+void erim__signal_adopt_glibc(void) ERIM_HIDDEN;
 uintptr_t erim__signal_cont(int sig, int *onstack) ERIM_HIDDEN;
 /* erim_sigstack.c: liberim's signal stacks in trusted memory, on kernels
  * that write signal frames with every key enabled (not under erim-tem) */

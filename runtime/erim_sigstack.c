@@ -496,8 +496,11 @@ int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), v
 	sigset_t amask, fullset;
 	int r, has_mask = 0;
 
-	if (!erim__signal_entry_active())
-		return __pthread_create_2_1(t, a, fn, arg);
+	if (!erim__signal_entry_active()) {
+		r = __pthread_create_2_1(t, a, fn, arg);
+		erim__signal_adopt_glibc();
+		return r;
+	}
 	s = malloc(sizeof *s);
 	if (!s)
 		return EAGAIN;
@@ -516,6 +519,7 @@ int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), v
 	if (has_mask)
 		memcpy(&s->mask, &amask, sizeof s->mask);
 	r = __pthread_create_2_1(t, a, start_wrap, s);
+	erim__signal_adopt_glibc();   /* SIGSETXID's handler, installed at the first thread */
 	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&was, 0, 8);
 	if (has_mask)
 		pthread_attr_setsigmask_np((pthread_attr_t *)a, &amask);

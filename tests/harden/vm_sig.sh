@@ -40,10 +40,17 @@
 # 6.12), and sigstack() moving the kernel's signal stack into trusted globals
 # before a fault (the old liberim fails it on 6.12): blocked; the control:
 # without keys the sigstack frame lands on the target; rt_siginstall: every
-# installer wraps, under mpk with liberim's signal stacks.  More programs than
+# installer wraps, under mpk with liberim's signal stacks.  Red team 53
+# raced the struct glibc's siginterrupt() and system() install from (the
+# caller's memory, as every installer's): a handler behind liberim's back is
+# untrusted state without erim-tem, like a raw rt_sigaction -- shown by the
+# same window armed with a raw rt_sigaction: the frame lands without
+# erim-tem (install=raw control: the documented limit), and erim-tem stops
+# the process (write and exec).  More programs than
 # before: --timeout 1200.
 b=$builddir/harden
-exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 1200 --env ERIM_QUIET=1 -- \
+exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 1200 --env ERIM_QUIET=1 \
+	--file "$top_builddir/tem/erim-tem" --file "$b/rt_gatewin" -- \
 	"$b/rt_sigframe" mpk ';;' "$b/rt_sigframe_static" mpk ';;' \
 	"$b/rt_sigframe" mpk segv ';;' "$b/rt_sigframe_exec" mpk ';;' \
 	"$b/rt_sigframe_exec_static" mpk segv ';;' "$b/rt_sigframe" mpk direct ';;' \
@@ -59,6 +66,9 @@ exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 1200 --env ERIM_QU
 	"$b/rt_gatewin" mpk ownentry install=__sigaction exec ';;' "$b/rt_gatewin" mpk ownentry install=sigvec ';;' \
 	"$b/rt_gatewin" mpk sigstack ';;' "$b/rt_gatewin" mpk sigstack exec ';;' \
 	"$b/rt_gatewin" mpk sigstack uid1000 ';;' "$b/rt_gatewin" none sigstack control ';;' \
+	"$b/rt_gatewin" mpk ownentry install=raw control ';;' \
+	"$top_builddir/tem/erim-tem" ./rt_gatewin mpk ownentry install=raw ';;' \
+	"$top_builddir/tem/erim-tem" ./rt_gatewin mpk ownentry install=raw exec ';;' \
 	"$b/rt_siginstall" mpk ';;' \
 	"$b/rt_sigstack" mpk ';;' "$b/rt_sigstack_static" mpk ';;' "$b/rt_sigstack" none ';;' \
 	"$b/rt_sig" mpk ';;' "$b/rt_sig_static" mpk ';;' \

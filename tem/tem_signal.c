@@ -183,9 +183,13 @@ int tem_signal_hold(struct tem_thread *t, int sig, const siginfo_t *si)
 		uint32_t pk = 0;
 
 		tem_pkru_get(t->tid, &pk);
-		tem_log(1, "pid %d: signal %d (%s, si_code %d, at %p, PKRU 0x%08x) raised by trusted code: its "
-		        "handler would see trusted registers; every task of the address space stopped", (int)t->tid, sig,
-		        strsignal(sig), si->si_code, si->si_addr, pk);
+		/* PKRU grants the key: trusted code ran, or (6.12, red team 54)
+		 * the kernel enabled every key to write a frame, failed, and
+		 * forced this SIGSEGV without disabling them again */
+		tem_log(1, "pid %d: signal %d (%s, si_code %d, at %p, PKRU 0x%08x) raised while PKRU grants the "
+		        "trusted key (by trusted code, or by a kernel that failed to write a frame and left every "
+		        "key enabled): its handler would run with trusted rights; every task of the address space "
+		        "stopped", (int)t->tid, sig, strsignal(sig), si->si_code, si->si_addr, pk);
 		tem_kill_sharers(t, TEM_UNDO_VM, NULL, 0);
 		return 1;
 	}

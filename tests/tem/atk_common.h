@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,6 +160,64 @@ static int atk_setup(void)
 		atk_untrusted();
 	}
 	return 0;
+}
+
+/* 1 on a kernel before 6.12 (which writes a signal frame with the task's
+ * PKRU; 6.12 enables every key for it) */
+__attribute__((unused)) static int atk_kernel_before_6_12(void)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+		return 0;
+	return maj < 6 || (maj == 6 && min < 12);
+}
+
+/* atk_raise_on(TOP): callee-saved registers and %rsp kept, then %rsp := TOP
+ * (wherever the attack wants the signal frame), r12..r15 := ATK_RAISE_MARK,
+ * tgkill(self, SIGUSR1).  A handler sends the thread back by jumping (or
+ * setting its RIP) to atk_raise_back, which puts %rsp and the registers
+ * back: the frame is below TOP, so the code after the system call must not
+ * run on that stack.  For atk_sigframe and atk_pkrufail. */
+#define ATK_RAISE_MARK 0x5a5a5a5a5a5a5a5aull
+__attribute__((used)) static uint64_t atk_raise_saved_rsp;
+void atk_raise_back(void);
+__attribute__((noinline, unused)) static void atk_raise_on(uint64_t top)
+{
+	long pid = getpid(), tid = syscall(SYS_gettid);
+
+	__asm__ volatile(
+		"push %%rbp\n\t"
+		"push %%rbx\n\t"
+		"push %%r12\n\t"
+		"push %%r13\n\t"
+		"push %%r14\n\t"
+		"push %%r15\n\t"
+		"mov %%rsp, atk_raise_saved_rsp(%%rip)\n\t"
+		"mov %1, %%rdi\n\t"
+		"mov %2, %%rsi\n\t"
+		"mov %0, %%rsp\n\t"
+		"movabs $0x5a5a5a5a5a5a5a5a, %%r12\n\t"
+		"mov %%r12, %%r13\n\t"
+		"mov %%r12, %%r14\n\t"
+		"mov %%r12, %%r15\n\t"
+		"mov $234, %%eax\n\t"     /* tgkill */
+		"mov $10, %%edx\n\t"      /* SIGUSR1 */
+		"syscall\n\t"
+		"2: jmp 2b\n\t"
+		".globl atk_raise_back\n"
+		"atk_raise_back:\n\t"
+		"mov atk_raise_saved_rsp(%%rip), %%rsp\n\t"
+		"pop %%r15\n\t"
+		"pop %%r14\n\t"
+		"pop %%r13\n\t"
+		"pop %%r12\n\t"
+		"pop %%rbx\n\t"
+		"pop %%rbp\n\t"
+		:
+		: "r"(top), "r"(pid), "r"(tid)
+		: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
 }
 
 static const char *atk_result_name(int r)

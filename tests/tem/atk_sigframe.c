@@ -11,64 +11,14 @@
  * faults and the task dies of SIGSEGV -- the hardware refuses; the program
  * says so and skips (there is nothing for erim-tem to add). */
 #define ATK_SECRET_LEN (4 * 4096)   /* room below %rsp for a frame with a large XSAVE image */
-#include <sys/utsname.h>
 
 #include "atk_common.h"
 
-uint64_t atk_sf_saved_rsp;
 void atk_sf_handler(int);
-void atk_sf_back(void);
 __asm__(".text\n"
         ".globl atk_sf_handler\n"
         "atk_sf_handler:\n"
-        "\tmov atk_sf_saved_rsp(%rip), %rsp\n"
-        "\tjmp atk_sf_back\n");
-
-#define MARK 0x5a5a5a5a5a5a5a5aull
-
-/* rsp := TOP (in trusted memory), r12..r15 := MARK, kill(getpid(), SIGUSR1) */
-__attribute__((noinline)) static void raise_on(uint64_t top, long pid)
-{
-	__asm__ volatile(
-		"push %%rbp\n\t"
-		"push %%rbx\n\t"
-		"push %%r12\n\t"
-		"push %%r13\n\t"
-		"push %%r14\n\t"
-		"push %%r15\n\t"
-		"mov %%rsp, atk_sf_saved_rsp(%%rip)\n\t"
-		"mov %1, %%rdi\n\t"
-		"mov %0, %%rsp\n\t"
-		"movabs $0x5a5a5a5a5a5a5a5a, %%r12\n\t"
-		"mov %%r12, %%r13\n\t"
-		"mov %%r12, %%r14\n\t"
-		"mov %%r12, %%r15\n\t"
-		"mov $62, %%eax\n\t"      /* kill */
-		"mov $10, %%esi\n\t"      /* SIGUSR1 */
-		"syscall\n\t"
-		"2: jmp 2b\n\t"
-		".globl atk_sf_back\n"
-		"atk_sf_back:\n\t"
-		"pop %%r15\n\t"
-		"pop %%r14\n\t"
-		"pop %%r13\n\t"
-		"pop %%r12\n\t"
-		"pop %%rbx\n\t"
-		"pop %%rbp\n\t"
-		:
-		: "r"(top), "r"(pid)
-		: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
-}
-
-static int kernel_before_6_12(void)
-{
-	struct utsname u;
-	int maj = 0, min = 0;
-
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-		return 0;
-	return maj < 6 || (maj == 6 && min < 12);
-}
+        "\tjmp atk_raise_back\n");
 
 static enum atk_result atk_attack(void)
 {
@@ -86,10 +36,10 @@ static enum atk_result atk_attack(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		raise_on(top, getpid());
+		atk_raise_on(top);
 		atk_trusted();   /* the checker's view */
 		for (i = 0; i + 8 <= ATK_SECRET_LEN; i += 8)
-			if (*(volatile uint64_t *)(atk_secret + i) == MARK)
+			if (*(volatile uint64_t *)(atk_secret + i) == ATK_RAISE_MARK)
 				marks++;
 		atk_untrusted();
 		atk_say("the handler ran; the chosen register value is in trusted memory %zu time(s)", marks);
@@ -100,7 +50,7 @@ static enum atk_result atk_attack(void)
 		return ATK_ERROR;
 	if (WIFSIGNALED(st)) {
 		atk_say("the signalling process died of signal %d", WTERMSIG(st));
-		if (WTERMSIG(st) == SIGSEGV && kernel_before_6_12()) {
+		if (WTERMSIG(st) == SIGSEGV && atk_kernel_before_6_12()) {
 			atk_say("kernel before 6.12 writes the frame with the task's PKRU: the hardware refused the "
 			        "frame write (SIGSEGV); nothing for erim-tem to add here");
 			return ATK_NA;

@@ -18,7 +18,7 @@ for a in atk_procmem atk_process_vm atk_ptrace atk_unmap atk_pkey atk_wx atk_jit
          atk_alias_exec atk_file_rewrite atk_mremap_seam atk_personality atk_compat_abi \
          atk_seccomp atk_prctl_mm atk_kernel_features atk_sigaltstack atk_rseq atk_sigreturn \
          atk_clone_trusted atk_madvise_revert atk_helper_mem atk_userns_mount atk_fanotify atk_bpf atk_dumpable atk_physmem atk_helper_xfile atk_jit_xrstor \
-         atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_cleartid atk_uffd_helper atk_robust_death atk_sud_dispatch \
+         atk_frozen atk_ranges atk_toctou atk_sigtrusted atk_sigstep atk_hidden_writer atk_sigframe atk_pkrufail atk_cleartid atk_uffd_helper atk_robust_death atk_sud_dispatch \
          atk_vfork_exec atk_vfork_altstack atk_files_procmem atk_files_xfile atk_core_limit atk_procsyscall \
          atk_sigreturn_ucstack atk_sigreturn_compat atk_exec_restart atk_exec_restart_vfork \
          atk_exec_truncate atk_file_data \

@@ -605,23 +605,23 @@ sighandler_t sigset(int sig, sighandler_t h)
  * __sysv_signal, another sigaction and __sigaction: every name a program can
  * call reached the kernel unwrapped (red team 51, rt51_wrap: a SIGTRAP
  * handler installed with ssignal() had its frame written below an %rsp in
- * trusted globals, 6.1 and 6.12).  tests/arch/libc_sigroutes.sh keeps this
+ * trusted globals, 6.1 and 6.12).  tests/harden/libc_sigroutes.sh keeps this
  * list complete against the C library the build links with.  Weak: a static
  * program may link libc's own object for another of its names. */
 int __sigaction(int sig, const struct sigaction *act, struct sigaction *old);
 __attribute__((weak)) int __sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
-	return do_sigaction(sig, act, old);
+	return sigaction(sig, act, old);
 }
 
 __attribute__((weak)) sighandler_t ssignal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESTART, 1);
+	return signal(sig, h);
 }
 
 __attribute__((weak)) sighandler_t __sysv_signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, (int)(SA_RESETHAND | SA_NODEFER), 0);
+	return sysv_signal(sig, h);
 }
 
 /* sigvec (4.2BSD; glibc keeps it as a compatibility symbol, which an

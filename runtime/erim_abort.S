@@ -19,6 +19,7 @@
 #include "erim_x86.h"
 
 #define RO(off) erim__ro_page+(off)(%rip)
+#define KEYS(off) erim__keys_page+(off)(%rip)
 
 /* Every signal blocked: rt_sigprocmask(SIG_BLOCK, all, NULL, 8). */
 .macro BLOCK_ALL
@@ -148,19 +149,30 @@ erim__die_msg:
 	.type erim__abort, @function
 erim__abort:
 	cmpl $ERIM_MODE_MPK, RO(ERIM_RO_MODE)
-	jne 2f
+	je 1f
+	/* not the mpk back end: before erim_init, after erim_fini, mprotect or
+	 * none -- or a copy of liberim that erim_init never ran in (red team
+	 * 55), whose mode untrusted code may have written.  The PKRU values
+	 * are ERIM_PKRU_CLOSED then, and a jump onto one of these WRPKRUs left
+	 * the attacker's PKRU in force: drop too, where the CPU has protection
+	 * keys at all (CPUID.(EAX=7,ECX=0):ECX.OSPKE; WRPKRU faults without) */
+	movl $7, %eax
+	xorl %ecx, %ecx
+	cpuid
+	testl $(1 << 4), %ecx
+	jz 2f
 1:	xorl %ecx, %ecx
 	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_U), %eax
+	movl KEYS(ERIM_KEYS_PKRU_U), %eax
 	.globl erim__abort_site
 	.hidden erim__abort_site
 erim__abort_site:
 	.byte ERIM_X86_WRPKRU_BYTES                    /* wrpkru */
-	cmpl RO(ERIM_RO_PKRU_U), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_U), %eax
 	jne 1b
 	xorl %ecx, %ecx
 	.byte ERIM_X86_RDPKRU_BYTES                    /* rdpkru */
-	cmpl RO(ERIM_RO_PKRU_U), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_U), %eax
 	jne 1b
 2:	/* untrusted rights from here on (mpk); report and die */
 	cmpl $2, %r12d

@@ -35,6 +35,7 @@
 #include "erim_gate_fs.h"
 
 #define RO(off) erim__ro_page+(off)(%rip)
+#define KEYS(off) erim__keys_page+(off)(%rip)
 
 /* 0f 01 ef = wrpkru; 0f 1f 00 = nopl (%rax), the same length */
 .macro WRPKRU_OR_NOP kind
@@ -73,10 +74,10 @@
 	MP_HOOK \kind, erim__mp_open_regs
 	xorl %ecx, %ecx
 	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_T), %eax
+	movl KEYS(ERIM_KEYS_PKRU_T), %eax
 \site:
 	WRPKRU_OR_NOP \kind
-	cmpl RO(ERIM_RO_PKRU_T), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_T), %eax
 	jne erim__gate_abort
 .endm
 
@@ -84,10 +85,10 @@
 .macro EXIT_U kind, site
 	xorl %ecx, %ecx
 	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_U), %eax
+	movl KEYS(ERIM_KEYS_PKRU_U), %eax
 \site:
 	WRPKRU_OR_NOP \kind
-	cmpl RO(ERIM_RO_PKRU_U), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_U), %eax
 	jne erim__gate_abort
 	MP_HOOK \kind, erim__mp_close_regs
 .endm
@@ -501,10 +502,10 @@ erim_gate_call:
 erim__drop_mpk:
 	xorl %ecx, %ecx
 	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_U), %eax
+	movl KEYS(ERIM_KEYS_PKRU_U), %eax
 .Lsite_drop:
 	.byte ERIM_X86_WRPKRU_BYTES
-	cmpl RO(ERIM_RO_PKRU_U), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_U), %eax
 	jne erim__gate_abort
 	ret
 	.size erim__drop_mpk, .-erim__drop_mpk

@@ -29,6 +29,7 @@
 #include "erim_arch.h"
 #include "erim_internal.h"
 #include "erim_signal.h"
+#include "erim_sys.h"
 
 /* erim_init registered with erim-tem (erim_fini then refuses). */
 static int tem_attached;
@@ -406,6 +407,36 @@ static int ro_seal(int prot)
 	return 0;
 }
 
+/* PKRU_T and PKRU_U (erim__keys_page, erim_ro.c): the page opened, the two
+ * values stored, the page sealed and read back, with every signal blocked
+ * on this thread (raw rt_sigprocmask), so that no handler of untrusted code
+ * runs while it is open.  A store of another thread in that window shows in
+ * the read-back and stops the process.  0, or -errno when the page could
+ * not be opened (nothing changed). */
+static int keys_set(uint32_t t, uint32_t u)
+{
+	uint64_t all = ~0ull, old = 0;
+	volatile struct erim_keys *k = &erim__keys;
+	long r;
+
+	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8);
+	r = erim_sys3(SYS_mprotect, (long)&erim__keys_page, ERIM_PAGE, PROT_READ | PROT_WRITE);
+	if (r == 0) {
+		k->pkru_t = t;
+		k->pkru_u = u;
+		if (erim_sys3(SYS_mprotect, (long)&erim__keys_page, ERIM_PAGE, PROT_READ) != 0)
+			erim__fatal("erim: cannot make the page of liberim's PKRU values read-only "
+			            "again: process stopped\n");
+		if (k->pkru_t != t || k->pkru_u != u)
+			erim__fatal("erim: liberim's PKRU values changed while their page was open "
+			            "(a store of another thread): process stopped\n");
+	}
+	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+	if (r < 0)
+		set_err("mprotect of the page of liberim's PKRU values failed: %s", strerror((int)-r));
+	return (int)r;
+}
+
 /* ---- init / fini ----------------------------------------------------------------- */
 
 static int init_locked(const struct erim_config *cfg)
@@ -564,15 +595,14 @@ static int init_locked(const struct erim_config *cfg)
 		uint32_t cur = erim_rdpkru();
 		uint32_t bits = ERIM_PKRU_AD((uint32_t)key) | ERIM_PKRU_WD((uint32_t)key);
 
-		erim__ro.pkru_t = cur & ~bits;
-		erim__ro.pkru_u = cur | bits;
+		r = keys_set(cur & ~bits, cur | bits);
+		if (r < 0)
+			goto fail;
 		tagged = 1;
 		r = tag_all((int)key);
 		if (r < 0)
 			goto fail;
 
-	} else {
-		erim__ro.pkru_t = erim__ro.pkru_u = 0;
 	}
 
 	erim__signal_init(be == ERIM_BACKEND_MPK || be == ERIM_BACKEND_MPROTECT, (uintptr_t)erim__gate_code_start,
@@ -732,7 +762,11 @@ fail:
 	if (key >= 0)
 		syscall(SYS_pkey_free, (unsigned long)key);
 	erim__ro.pkey = -1;
-	erim__ro.pkru_t = erim__ro.pkru_u = 0;
+	/* no checked WRPKRU may keep opening the key just freed */
+	if ((erim__keys.pkru_t != ERIM_PKRU_CLOSED || erim__keys.pkru_u != ERIM_PKRU_CLOSED) &&
+	    keys_set(ERIM_PKRU_CLOSED, ERIM_PKRU_CLOSED) < 0)
+		erim__fatal("erim: erim_init failed and the PKRU values of its gates could not be "
+		            "reset: process stopped\n");
 	cur_backend = ERIM_BACKEND_AUTO;
 	return r < 0 ? r : -EINVAL;
 }
@@ -815,7 +849,9 @@ int erim_fini(void)
 	erim__mp_reset();
 	erim__violation_uninstall();
 	erim__ro.pkey = -1;
-	erim__ro.pkru_t = erim__ro.pkru_u = 0;
+	r = keys_set(ERIM_PKRU_CLOSED, ERIM_PKRU_CLOSED);
+	if (r < 0)
+		erim__fini_halfway("closing the gates' PKRU values", r);
 	/* one way: erim_init refuses from now on; the page stays read-only */
 	r = erim__fini_latch();
 	if (r < 0)

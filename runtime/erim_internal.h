@@ -39,19 +39,26 @@
 #define ERIM_SLOT_CALLBACK 3
 #define ERIM_SLOT_DEAD     4   /* an idle slot claimed by erim_fini's trusted wipe */
 
+/* struct erim_keys offsets: the PKRU values every checked WRPKRU compares
+ * with, in a page of their own (erim__keys_page, erim_ro.c) */
+#define ERIM_KEYS_PKRU_T 0
+#define ERIM_KEYS_PKRU_U 4
+/* what they hold whenever no mpk back end runs (before erim_init, after
+ * erim_fini or a failed erim_init, the mprotect and none back ends): every
+ * key but key 0 denied, so a checked WRPKRU can load nothing that opens one */
+#define ERIM_PKRU_CLOSED 0xfffffffcu
+
 /* struct erim_ro offsets */
-#define ERIM_RO_PKRU_T   0
-#define ERIM_RO_PKRU_U   4
-#define ERIM_RO_MODE     8
-#define ERIM_RO_VEC      12
-#define ERIM_RO_NSLOTS   16
-#define ERIM_RO_NENTRIES 20
-#define ERIM_RO_SLOTS    24
-#define ERIM_RO_ENTRIES  32
+#define ERIM_RO_MODE     0
+#define ERIM_RO_VEC      4
+#define ERIM_RO_NSLOTS   8
+#define ERIM_RO_NENTRIES 12
+#define ERIM_RO_SLOTS    16
+#define ERIM_RO_ENTRIES  24
 /* liberim's signal stacks (erim_sigstack.c; erim_sigentry.S reads them) */
-#define ERIM_RO_SIGSTK_LO    1704
-#define ERIM_RO_SIGSTK_N     1712
-#define ERIM_RO_SIGSTK_OWNER 1720
+#define ERIM_RO_SIGSTK_LO    1696
+#define ERIM_RO_SIGSTK_N     1704
+#define ERIM_RO_SIGSTK_OWNER 1712
 #define ERIM_SIGSTK_SHIFT 16                 /* 64 KiB per stack, its guard page included */
 #define ERIM_SIGSTK_STRIDE (1 << ERIM_SIGSTK_SHIFT)
 #define ERIM_SIGSTK_GUARD 4096               /* PROT_NONE, at the bottom of each */
@@ -128,8 +135,12 @@ struct erim_rrange {
 	int kind;
 };
 
-struct erim_ro {
+/* PKRU_T (the trusted domain's PKRU) and PKRU_U (the untrusted one's) */
+struct erim_keys {
 	uint32_t pkru_t, pkru_u;
+};
+
+struct erim_ro {
 	uint32_t mode;
 	uint32_t vec;
 	uint32_t nslots;                 /* thread slots are 1..nslots; 0 = boot stack */
@@ -208,6 +219,12 @@ struct erim_slow_out {
 
 extern union erim_ro_page erim__ro_page ERIM_HIDDEN;
 #define erim__ro (erim__ro_page.ro)
+union erim_keys_page {
+	struct erim_keys k;
+	char page[ERIM_PAGE];
+};
+extern union erim_keys_page erim__keys_page ERIM_HIDDEN;
+#define erim__keys (erim__keys_page.k)
 extern __thread uint32_t erim__tls_slot ERIM_HIDDEN __attribute__((tls_model("initial-exec")));
 
 /* the reserved regions and their layout: in the sealed read-only page, since

@@ -119,6 +119,8 @@ int erim__reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 	                 ERIM_R_SWITCHED);
 	erim__ranges_add((uintptr_t)&erim__ro_page, (uintptr_t)&erim__ro_page + ERIM_PAGE, "runtime",
 	                 ERIM_R_READONLY);
+	erim__ranges_add((uintptr_t)&erim__keys_page, (uintptr_t)&erim__keys_page + ERIM_PAGE,
+	                 "PKRU values", ERIM_R_READONLY);
 	return 0;
 }
 

@@ -15,9 +15,24 @@
 /* Untrusted code may read this page; after erim_init nobody writes it. */
 union erim_ro_page erim__ro_page __attribute__((aligned(4096)));
 
+/* The PKRU values every checked WRPKRU of liberim compares with, alone in a
+ * page that starts in RELRO (.data.rel.ro: ld.so makes it read-only before
+ * any code of the program runs) holding ERIM_PKRU_CLOSED, and that only
+ * erim_init and erim_fini open, for two stores (erim_init.c, keys_set).  A
+ * copy of liberim that erim_init never ran in -- a second liberim.so
+ * dlopen'ed from a memfd by untrusted code (red team 55) -- has gates that
+ * check against its own copy of this page: they can load nothing that opens
+ * a key, and none of its functions but its erim_init opens that page (the
+ * other page, erim__ro_page, the registry and heap open before erim_init). */
+union erim_keys_page erim__keys_page
+	__attribute__((aligned(4096), section(".data.rel.ro.erim_keys"))) = {
+	.k = { .pkru_t = ERIM_PKRU_CLOSED, .pkru_u = ERIM_PKRU_CLOSED }
+};
+
 _Static_assert(sizeof(union erim_ro_page) == ERIM_PAGE, "erim_ro must be one page");
-_Static_assert(__builtin_offsetof(struct erim_ro, pkru_t) == ERIM_RO_PKRU_T, "ro");
-_Static_assert(__builtin_offsetof(struct erim_ro, pkru_u) == ERIM_RO_PKRU_U, "ro");
+_Static_assert(sizeof(union erim_keys_page) == ERIM_PAGE, "the keys must be one page");
+_Static_assert(__builtin_offsetof(struct erim_keys, pkru_t) == ERIM_KEYS_PKRU_T, "keys");
+_Static_assert(__builtin_offsetof(struct erim_keys, pkru_u) == ERIM_KEYS_PKRU_U, "keys");
 _Static_assert(__builtin_offsetof(struct erim_ro, mode) == ERIM_RO_MODE, "ro");
 _Static_assert(__builtin_offsetof(struct erim_ro, vec) == ERIM_RO_VEC, "ro");
 _Static_assert(__builtin_offsetof(struct erim_ro, nslots) == ERIM_RO_NSLOTS, "ro");

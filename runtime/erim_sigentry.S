@@ -28,6 +28,7 @@
 #include "erim_x86.h"
 
 #define RO(off) erim__ro_page+(off)(%rip)
+#define KEYS(off) erim__keys_page+(off)(%rip)
 
 /* The relay RELAY on the frame at %rsp, then the frame and the relay's stack
  * wiped and %rsp on the copy: %rbp where to continue, %r12-%r14 the
@@ -60,12 +61,12 @@
 erim__sig_entry:
 	xorl %ecx, %ecx
 	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_T), %eax
+	movl KEYS(ERIM_KEYS_PKRU_T), %eax
 	.globl erim__sig_site_enter
 	.hidden erim__sig_site_enter
 erim__sig_site_enter:
 	.byte ERIM_X86_WRPKRU_BYTES
-	cmpl RO(ERIM_RO_PKRU_T), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_T), %eax
 	jne 9f
 	cld
 	movl $ERIM_SYS_GETTID, %eax
@@ -91,12 +92,12 @@ erim__sig_site_enter:
 	xorl %r11d, %r11d
 	xorl %ecx, %ecx
 	xorl %edx, %edx
-	movl RO(ERIM_RO_PKRU_U), %eax
+	movl KEYS(ERIM_KEYS_PKRU_U), %eax
 	.globl erim__sig_site_exit
 	.hidden erim__sig_site_exit
 erim__sig_site_exit:
 	.byte ERIM_X86_WRPKRU_BYTES
-	cmpl RO(ERIM_RO_PKRU_U), %eax
+	cmpl KEYS(ERIM_KEYS_PKRU_U), %eax
 	jne 9f
 	movl %r12d, %edi
 	movq %r13, %rsi

@@ -160,7 +160,8 @@ int erim__fini_probe(uint32_t mode)
 	long key = erim__ro.pkey;
 	size_t stride = L->stack_size + ERIM_STACK_GAP;
 
-	if (erim_sys3(SYS_mprotect, (long)&erim__ro_page, (long)ERIM_PAGE, PROT_READ) < 0)
+	if (erim_sys3(SYS_mprotect, (long)&erim__ro_page, (long)ERIM_PAGE, PROT_READ) < 0 ||
+	    erim_sys3(SYS_mprotect, (long)&erim__keys_page, (long)ERIM_PAGE, PROT_READ) < 0)
 		return -EPERM;
 	for (uint32_t i = 0; i < erim__ro.nranges; i++) {
 		const struct erim_rrange *rg = &erim__ro.ranges[i];
@@ -280,7 +281,8 @@ int erim__fini_remap(uint32_t mode)
 #define SYS_mseal 462   /* x86-64, Linux >= 6.10 */
 #endif
 
-/* The one-way latch: set it, seal the read-only page again (PROT_READ) and,
+/* The one-way latch: set it, seal the read-only page (and the page of PKRU
+ * values, erim_init.c) again (PROT_READ) and,
  * where the kernel has mseal(2), make that permanent, so that not even a
  * system call of untrusted code can clear the latch.  0 or -errno. */
 int erim__fini_latch(void)
@@ -289,6 +291,7 @@ int erim__fini_latch(void)
 	if (mprotect(&erim__ro_page, ERIM_PAGE, PROT_READ) != 0)
 		return -errno;
 	(void)syscall(SYS_mseal, (long)&erim__ro_page, (long)ERIM_PAGE, 0L);  /* best effort */
+	(void)syscall(SYS_mseal, (long)&erim__keys_page, (long)ERIM_PAGE, 0L);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
  *  - race: a thread is inside trusted code -- parked in a callback, running
  *    a long entry, or stopped inside a short entry by a signal whose handler
  *    (on an untrusted sigaltstack) never returns -- while another untrusted
- *    thread keeps writing PKRU_U := PKRU_T into the sealed read-only page and
+ *    thread keeps writing PKRU_U := PKRU_T into the sealed page of PKRU values and
  *    the main thread calls erim_fini again and again.  (Under mpk and
  *    mprotect the signal case now ends earlier: a handler never gets a frame
  *    of trusted code, runtime/erim_signal.c, so the process is stopped.)  Every call must fail
@@ -260,7 +260,7 @@ static char protected_read(int open)
 
 enum { RACE_CALLBACK, RACE_LONG, RACE_SIGNAL };
 
-static volatile uint32_t *ro;
+static volatile uint32_t *ro, *kp;   /* the read-only page; the page of PKRU values */
 static uint32_t want_u;
 static volatile int wstop;
 static volatile unsigned long attempts, faults, landed;
@@ -271,7 +271,8 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig; (void)uc;
 	if (pthread_equal(pthread_self(), writer_tid) &&
-	    (uintptr_t)si->si_addr - (uintptr_t)ro < 4096) {
+	    ((uintptr_t)si->si_addr - (uintptr_t)ro < 4096 ||
+	     (uintptr_t)si->si_addr - (uintptr_t)kp < 4096)) {
 		faults++;
 		if (wstop)
 			siglongjmp(wjb, 1);
@@ -288,7 +289,7 @@ static void *writer(void *p)
 	while (!wstop) {
 		attempts++;
 		ro[1020] = 0xfeedface;           /* the page's unused tail */
-		ro[1] = want_u;                  /* erim_ro.pkru_u := pkru_t */
+		kp[1] = want_u;                  /* PKRU_U := PKRU_T */
 		landed++;
 	}
 	return NULL;
@@ -352,8 +353,11 @@ static void child_race(void *mode_arg)
 	if (!find_range("runtime", 1, &s, &e))
 		FAIL_CHILD("no read-only page in the registry");
 	ro = (volatile uint32_t *)s;
-	pkru_t = ro[0];
-	pkru_u = ro[1];
+	if (!find_range("PKRU values", 1, &s, &e))
+		FAIL_CHILD("no page of PKRU values in the registry");
+	kp = (volatile uint32_t *)s;
+	pkru_t = kp[0];
+	pkru_u = kp[1];
 	want_u = pkru_t;
 	if (mode == RACE_SIGNAL) {
 		/* bind erim_overlaps_trusted now: the handler may first call it while
@@ -403,9 +407,9 @@ static void child_race(void *mode_arg)
 	pthread_join(writer_tid, NULL);
 	if (r != -EBUSY)
 		FAIL_CHILD("erim_fini returned %d after %d tries (want -EBUSY every time)", r, tries);
-	if (landed || ro[1020] == 0xfeedface || ro[0] != pkru_t || ro[1] != pkru_u)
-		FAIL_CHILD("a write reached the read-only page: %lu landed, pkru_u %#x (was %#x)",
-		           landed, ro[1], pkru_u);
+	if (landed || ro[1020] == 0xfeedface || kp[0] != pkru_t || kp[1] != pkru_u)
+		FAIL_CHILD("a write reached the read-only pages: %lu landed, pkru_u %#x (was %#x)",
+		           landed, kp[1], pkru_u);
 	if (faults == 0)
 		FAIL_CHILD("control: the writer never tried");
 	if (!erim_initialized())
@@ -832,8 +836,8 @@ static void child_reinit(void *unused)
 	r = erim_fini();
 	if (r != 0)
 		FAIL_CHILD("erim_fini: %d (%s)", r, erim_strerror());
-	/* the attacker: entry table (ERIM_RO_ENTRIES, 32-byte entries, fn first) */
-	memcpy(&ent, (const void *)(s + 32), sizeof ent);
+	/* the attacker: entry table (ERIM_RO_ENTRIES = 24, 32-byte entries, fn first) */
+	memcpy(&ent, (const void *)(s + 24), sizeof ent);
 	ent[id_add * 4] = (uint64_t)(uintptr_t)evil;
 	v = erim_gate_call(id_add, (long[2]){ 1, 2 });
 	if (v != 0x5ec)

@@ -5,7 +5,8 @@
 # dynamic (with the early/late modules) and static; and rt_fini (erim_fini
 # all or nothing, one way, no stale trusted stack after it) the same way; rt_dontdump (trusted ranges out of core
 # dumps); rt_tcb (trusted code's own %fs, rseq closed); rt_mlock (trusted
-# ranges locked in RAM on fault; under erim-tem in tem/native_tem.sh).
+# ranges locked in RAM on fault; under erim-tem in tem/native_tem.sh);
+# rt_libcopy under none (its control; the attacks need mpk: vm_harden.sh).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -26,5 +27,6 @@ $b/rt_tcb mprotect
 $b/rt_tcb none
 $b/rt_tcb_static mprotect
 $b/rt_mlock --backend=mprotect
+$b/rt_libcopy --backend=none
 EOF2
 sh_done rt_harden_native

@@ -13,8 +13,10 @@
 # registration's fresh pages); rt_stackgap (a guard gap above the last
 # trusted stack: red team 16) under mpk; rt_finiwin (erim_fini unseals the
 # read-only page only after the trusted ranges are replaced: red team 21)
-# under mpk, its key control, and the control under none.  Sixteen programs in one TCG guest: 300 s was
-# not enough on a loaded machine, hence --timeout 900.
+# under mpk, its key control, and the control under none; rt_libcopy (a
+# second copy of liberim.so dlopened by untrusted code opens no key: red
+# team 55) under mpk with its control, and under none.  Eighteen programs in
+# one TCG guest: 300 s was not enough on a loaded machine, hence --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
@@ -27,4 +29,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_tcb" mpk ';;' "$b/rt_tcb_static" mpk ';;' "$b/rt_tcb" none ';;' \
 	"$b/rt_mlock" --backend=mpk ';;' "$top_builddir/tem/erim-tem" rt_mlock --backend=mpk --under-tem ';;' \
 	"$b/rt_stackgap" --backend=mpk ';;' \
-	"$b/rt_finiwin" mpk window ';;' "$b/rt_finiwin" mpk direct ';;' "$b/rt_finiwin" none direct
+	"$b/rt_finiwin" mpk window ';;' "$b/rt_finiwin" mpk direct ';;' "$b/rt_finiwin" none direct ';;' \
+	"$b/rt_libcopy" --backend=mpk ';;' "$b/rt_libcopy" --backend=none

@@ -16,21 +16,33 @@
 union erim_ro_page erim__ro_page __attribute__((aligned(4096)));
 
 /* The PKRU values every checked WRPKRU of liberim compares with, alone in a
- * page that starts in RELRO (.data.rel.ro: ld.so makes it read-only before
- * any code of the program runs) holding ERIM_PKRU_CLOSED, and that only
- * erim_init and erim_fini open, for two stores (erim_init.c, keys_set).  A
+ * page of the object's read-only segment (.rodata: ld.so and the kernel map
+ * it read-only from the file, never writable on the way), holding
+ * ERIM_PKRU_CLOSED until erim_init opens it for two stores (erim_init.c,
+ * keys_set), as erim_fini and a failed erim_init do to close it again.  A
  * copy of liberim that erim_init never ran in -- a second liberim.so
- * dlopen'ed from a memfd by untrusted code (red team 55) -- has gates that
- * check against its own copy of this page: they can load nothing that opens
- * a key, and none of its functions but its erim_init opens that page (the
- * other page, erim__ro_page, the registry and heap open before erim_init). */
-union erim_keys_page erim__keys_page
-	__attribute__((aligned(4096), section(".data.rel.ro.erim_keys"))) = {
-	.k = { .pkru_t = ERIM_PKRU_CLOSED, .pkru_u = ERIM_PKRU_CLOSED }
-};
+ * dlopen'ed by untrusted code (red team 55) -- has gates that check against
+ * its own copy of this page: they can load nothing that opens a key, and
+ * none of its functions but its own erim_init opens that page.  (In RELRO
+ * it was writable while ld.so loaded and relocated a copy: red team 56,
+ * relrorace, wrote 0 into it from another thread.)  Defined in assembly: a
+ * C definition that is written to cannot be placed in a read-only section,
+ * and a const one could be folded by the compiler. */
+__asm__(".section .rodata.erim_keys,\"a\",@progbits\n"
+        ".p2align 12\n"
+        ".globl erim__keys_page\n"
+        ".hidden erim__keys_page\n"
+        ".type erim__keys_page, @object\n"
+        "erim__keys_page:\n"
+        ".long 0xfffffffc, 0xfffffffc\n"       /* ERIM_PKRU_CLOSED, twice */
+        ".zero 4096 - 8\n"
+        ".size erim__keys_page, 4096\n"
+        ".previous\n");
 
 _Static_assert(sizeof(union erim_ro_page) == ERIM_PAGE, "erim_ro must be one page");
-_Static_assert(sizeof(union erim_keys_page) == ERIM_PAGE, "the keys must be one page");
+_Static_assert(sizeof(union erim_keys_page) == ERIM_PAGE && ERIM_PAGE == 4096,
+               "the keys must be one page");
+_Static_assert(ERIM_PKRU_CLOSED == 0xfffffffcu, "erim__keys_page's starting values");
 _Static_assert(__builtin_offsetof(struct erim_keys, pkru_t) == ERIM_KEYS_PKRU_T, "keys");
 _Static_assert(__builtin_offsetof(struct erim_keys, pkru_u) == ERIM_KEYS_PKRU_U, "keys");
 _Static_assert(__builtin_offsetof(struct erim_ro, mode) == ERIM_RO_MODE, "ro");

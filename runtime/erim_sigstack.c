@@ -177,13 +177,36 @@ static size_t map_stacks(size_t n, char *err, size_t errlen)
 	return hdr;
 }
 
+/* What both kinds of stacks record in the read-only page (the owner table
+ * and the program's requests in the region's header, PKRU's offset in an
+ * XSAVE area, the relay's way back), and their guard pages made
+ * inaccessible: with KEY, or keeping the pages' key (-1).  0, or -errno
+ * with ERR set. */
+static int stacks_finish(uintptr_t lo, size_t n, long key, char *err, size_t errlen)
+{
+	uint32_t r[4];
+
+	erim__ro.sigstk_owner = (uint32_t *)((char *)region + OWNER_HDR);
+	erim__ro.sigstk_prog = prog;
+	erim_cpuid(0xd, 9, r);
+	erim__ro.sigstk_pkru_off = r[0] >= 4 ? r[1] : 0;
+	erim__ro.signal_cont = erim__signal_cont;
+	for (uint64_t i = 0; i < n; i++)
+		if (erim_sys4(SYS_pkey_mprotect, (long)(lo + i * ERIM_SIGSTK_STRIDE), ERIM_SIGSTK_GUARD,
+		              PROT_NONE, key) != 0) {
+			erim_snprintf(err, errlen, "cannot make the guard pages of liberim's signal "
+			              "stacks inaccessible");
+			return -EPERM;
+		}
+	return 0;
+}
+
 /* erim_init, after the erim-tem hand-shake found none, with the read-only page
  * open: map the stacks, enter them in the registry, key them (the guard page
  * at the bottom of each inaccessible), keep them out of core dumps. */
 int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 {
 	size_t hdr = map_stacks(n, err, errlen);
-	uint32_t r[4];
 
 	if (!hdr)
 		return -ENOMEM;
@@ -200,20 +223,8 @@ int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 	}
 	erim__ro.sigstk_lo = (uintptr_t)region + hdr;
 	erim__ro.sigstk_n = n;
-	erim__ro.sigstk_owner = (uint32_t *)((char *)region + OWNER_HDR);
-	erim__ro.sigstk_prog = prog;
-	erim_cpuid(0xd, 9, r);
-	erim__ro.sigstk_pkru_off = r[0] >= 4 ? r[1] : 0;
 	erim__ro.sigstack_claim = erim__sigstack_claim;
-	erim__ro.signal_cont = erim__signal_cont;
-	for (uint64_t i = 0; i < n; i++)
-		if (erim_sys4(SYS_pkey_mprotect, (long)(erim__ro.sigstk_lo + i * ERIM_SIGSTK_STRIDE),
-		              ERIM_SIGSTK_GUARD, PROT_NONE, key) != 0) {
-			erim_snprintf(err, errlen, "cannot make the guard pages of liberim's signal "
-			              "stacks inaccessible");
-			return -EPERM;
-		}
-	return 0;
+	return stacks_finish(erim__ro.sigstk_lo, n, key, err, errlen);
 }
 
 /* The same, on kernels that write a frame with the interrupted PKRU (6.1):
@@ -226,25 +237,12 @@ int erim__sigstack_setup(size_t n, int key, char *err, size_t errlen)
 int erim__altstack_setup(size_t n, char *err, size_t errlen)
 {
 	size_t hdr = map_stacks(n, err, errlen);
-	uint32_t r[4];
 
 	if (!hdr)
 		return -ENOMEM;
 	erim__ro.altstk_lo = (uintptr_t)region + hdr;
 	erim__ro.altstk_n = n;
-	erim__ro.sigstk_owner = (uint32_t *)((char *)region + OWNER_HDR);
-	erim__ro.sigstk_prog = prog;
-	erim_cpuid(0xd, 9, r);
-	erim__ro.sigstk_pkru_off = r[0] >= 4 ? r[1] : 0;
-	erim__ro.signal_cont = erim__signal_cont;
-	for (uint64_t i = 0; i < n; i++)
-		if (erim_sys3(SYS_mprotect, (long)(erim__ro.altstk_lo + i * ERIM_SIGSTK_STRIDE),
-		              ERIM_SIGSTK_GUARD, PROT_NONE) != 0) {
-			erim_snprintf(err, errlen, "cannot make the guard pages of liberim's signal "
-			              "stacks inaccessible");
-			return -EPERM;
-		}
-	return 0;
+	return stacks_finish(erim__ro.altstk_lo, n, -1, err, errlen);
 }
 
 /* which stacks are on: trusted ones (6.12+) or untrusted ones (6.1) */

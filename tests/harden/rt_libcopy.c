@@ -7,8 +7,8 @@
  * maps a fresh copy that erim_init never ran in.  Its gates check every
  * WRPKRU against its own page of PKRU values; that page was in .bss (PKRU_U
  * 0), so calling the copy's drop routine loaded PKRU 0 and passed its check.
- * Now the page starts in RELRO holding "every key but 0 denied", and only
- * erim_init opens it.  Each attack runs in a forked child and then reads a
+ * Now the page is in the read-only segment (.rodata), holding "every key
+ * but 0 denied", and only erim_init opens it.  Each attack runs in a forked child and then reads a
  * trusted global:
  *
  *   drop      the copy's erim__drop_mpk, called from its first byte
@@ -16,6 +16,11 @@
  *             fails and its abort path stops the process
  *   register  the copy's erim_register_entries first (it opens the copy's
  *             other page, erim__ro_page), then its drop
+ *
+ * And a thread storing into the copy's page of PKRU values while ld.so
+ * loads it (red team 56, relrorace: in RELRO the page was writable until
+ * relocation ended): never written, in every back end; its control is the
+ * same thread's stores reaching the copy's writable data page.
  *
  * And the copy's own erim_init (mpk): the PKRU values it sets grant only a
  * key of its own, never the program's (they come from the caller's PKRU).
@@ -40,7 +45,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <link.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "erim.h"
@@ -48,6 +57,7 @@
 #include "erim_check.h"
 
 #define SECRET 0x5ec7e7c0b1e5L
+#define ERIM_CLOSED 0xfffffffcu   /* liberim's ERIM_PKRU_CLOSED: every key but 0 denied */
 
 static ERIM_TRUSTED volatile long secret_global[8];
 static int backend_mpk, ready;
@@ -180,6 +190,107 @@ static int map_copy(struct copy *c)
 	return 0;
 }
 
+/* ---- a thread writing the copy's pages while ld.so loads it ------------- */
+
+static volatile uintptr_t race_keys, race_ro;
+static volatile int race_stop;
+static volatile long hits_keys, hits_ro;
+
+/* getitimer(ITIMER_REAL) stores 32 zero bytes (no timer runs), or fails
+ * with EFAULT -- no signal -- where the page is unmapped or read-only */
+static void *racer(void *unused)
+{
+	(void)unused;
+	while (!race_stop) {
+		uintptr_t k = race_keys, r = race_ro;
+
+		if (k && syscall(SYS_getitimer, ITIMER_REAL, (void *)k) == 0)
+			hits_keys++;
+		if (r && syscall(SYS_getitimer, ITIMER_REAL, (void *)r) == 0)
+			hits_ro++;
+	}
+	return NULL;
+}
+
+/* The copy is mapped where a probe of its span just was (top-down
+ * placement); the racer aims at the copy's page of PKRU values and, as the
+ * control that it hits the copy at all, at the copy's other page
+ * (erim__ro_page, writable data).  Exit 32: the PKRU values page was never
+ * written and holds the closed values, the control page was; 30: written;
+ * 31: the racer never hit the copy (20 tries). */
+static void child_race(void *unused)
+{
+	struct erim_range r[64];
+	Dl_info mine;
+	uintptr_t keys_off = 0, ro_off = 0, lo = UINTPTR_MAX, hi = 0;
+	size_t n = erim__trusted_ranges(r, 64);
+	char path[4096];
+	pthread_t t;
+
+	(void)unused;
+	if (!dladdr((void *)erim_gate_call, &mine))
+		_exit(2);
+	for (size_t i = 0; i < n && i < 64; i++) {
+		if (strcmp(r[i].what, "PKRU values") == 0)
+			keys_off = r[i].start - (uintptr_t)mine.dli_fbase;
+		if (strcmp(r[i].what, "runtime") == 0 && r[i].end - r[i].start == 4096)
+			ro_off = r[i].start - (uintptr_t)mine.dli_fbase;
+	}
+	/* the span of liberim's PT_LOAD segments, from its own program headers */
+	{
+		const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)mine.dli_fbase;
+		const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
+
+		for (int i = 0; i < eh->e_phnum; i++)
+			if (ph[i].p_type == PT_LOAD) {
+				if ((ph[i].p_vaddr & ~4095ul) < lo)
+					lo = ph[i].p_vaddr & ~4095ul;
+				if (((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul) > hi)
+					hi = (ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul;
+			}
+	}
+	if (!keys_off || !ro_off || hi <= lo || lib_path(path, sizeof path) != 0)
+		_exit(2);
+	if (pthread_create(&t, NULL, racer, NULL) != 0)
+		_exit(2);
+	for (int attempt = 1; attempt <= 20; attempt++) {
+		void *probe = mmap(NULL, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		volatile unsigned *k;
+		Dl_info theirs;
+		void *h, *sym;
+
+		if (probe == MAP_FAILED)
+			_exit(2);
+		munmap(probe, hi - lo);
+		hits_keys = hits_ro = 0;
+		race_ro = (uintptr_t)probe + ro_off;
+		race_keys = (uintptr_t)probe + keys_off;
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		race_keys = race_ro = 0;
+		if (!h || !(sym = dlsym(h, "erim__gate_sites")) || !dladdr(sym, &theirs)) {
+			printf("the copy did not load: %s\n", h ? "no erim__gate_sites" : dlerror());
+			_exit(2);
+		}
+		k = (volatile unsigned *)((uintptr_t)theirs.dli_fbase + keys_off);
+		printf("try %d: copy at %p (probe %p); the racer's stores: %ld into the PKRU values "
+		       "page, %ld into the other page; the copy's values %#x %#x\n", attempt,
+		       theirs.dli_fbase, probe, hits_keys, hits_ro, k[0], k[1]);
+		if (hits_keys || k[0] != ERIM_CLOSED || k[1] != ERIM_CLOSED) {
+			printf("THE COPY'S PKRU VALUES WERE WRITTEN WHILE IT LOADED\n");
+			_exit(30);
+		}
+		if (hits_ro) {
+			race_stop = 1;
+			pthread_join(t, NULL);
+			_exit(32);
+		}
+		dlclose(h);
+		if (lib_path(path, sizeof path) != 0)
+			_exit(2);
+	}
+	_exit(31);
+}
+
 static void call_with_eax0(uintptr_t at)
 {
 	__asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\tcall *%0"
@@ -275,6 +386,15 @@ TEST(second_copy_of_liberim_opens_no_key)
 	            child_attack, A_INIT, 21, "its PKRU values now");
 }
 
+TEST(copy_values_cannot_be_written_while_it_loads)
+{
+	if (!ready)
+		SKIP("erim_init failed");
+	CHECK_EXITS("a thread storing into a copy's PKRU values while ld.so loads it: never "
+	            "written (control: its stores reach the copy's writable page)",
+	            child_race, 0, 32, "the racer's stores: 0 into the PKRU values page");
+}
+
 TEST(control_a_copy_whose_pkru_u_is_0_opens_the_key)
 {
 	if (!ready)
@@ -317,6 +437,7 @@ int main(int argc, char **argv)
 	else
 		ready = erim_gate_call(id_setup, NULL) == 0;
 	RUN(second_copy_of_liberim_opens_no_key);
+	RUN(copy_values_cannot_be_written_while_it_loads);
 	RUN(control_a_copy_whose_pkru_u_is_0_opens_the_key);
 	RUN(control_plain_read);
 	return check_done("rt_libcopy");

@@ -36,7 +36,11 @@
  * plain read is the control.  mpk needs the PKU guest (harden/vm_harden.sh);
  * without protection keys the attacks are reported as skipped.
  *
- * Usage: rt_libcopy --backend=mpk|none */
+ * --libc: red team 57's second libc.so.6 instead, whose pkey_set opens the
+ * key without erim-tem (not covered there, the control) and is refused under
+ * it (--under-tem).
+ *
+ * Usage: rt_libcopy --backend=mpk|none [--libc [--under-tem]] */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +52,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -291,6 +296,48 @@ static void child_race(void *unused)
 	_exit(31);
 }
 
+/* Red team 57: a second copy of libc.so.6 mapped after erim_init has its
+ * own pkey_set, whose WRPKRU erim_init's inspection never saw.  A
+ * root-owned copy in /tmp (dlopen by path: ld.so maps it anew), then the
+ * copy's pkey_set(key, 0).  Without erim-tem this opens the key -- the row
+ * of new executable memory, not covered without erim-tem (security.md);
+ * under erim-tem the copy's code is refused (a WRPKRU in new code). */
+static void child_libc(void *unused)
+{
+	char tmp[] = "/tmp/rt_libcopy_libc.XXXXXX", buf[65536];
+	int (*set)(int, unsigned);
+	Dl_info di;
+	ssize_t n;
+	void *h;
+	int in, out;
+
+	(void)unused;
+	if (!dladdr((void *)pkey_set, &di) || !di.dli_fname)
+		_exit(2);
+	in = open(di.dli_fname, O_RDONLY);
+	out = mkstemp(tmp);
+	if (in < 0 || out < 0)
+		_exit(2);
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			_exit(2);
+	close(in);
+	if (fchmod(out, 0755) != 0)
+		_exit(2);
+	close(out);
+	h = dlopen(tmp, RTLD_NOW | RTLD_LOCAL);
+	unlink(tmp);
+	if (!h) {
+		printf("the second libc did not load: %s\n", dlerror());
+		_exit(11);
+	}
+	set = (int (*)(int, unsigned))dlsym(h, "pkey_set");
+	if (!set || (void *)set == (void *)pkey_set)
+		_exit(2);
+	printf("the second libc's pkey_set(%d, 0): %d\n", erim_pkey(), set(erim_pkey(), 0));
+	read_secret("the second libc's pkey_set");
+}
+
 static void call_with_eax0(uintptr_t at)
 {
 	__asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\tcall *%0"
@@ -405,6 +452,22 @@ TEST(control_a_copy_whose_pkru_u_is_0_opens_the_key)
 	            "the secret", child_attack, A_CONTROL, 10, "SECRET READ");
 }
 
+static int under_tem;
+
+TEST(second_libc_pkey_set_needs_erim_tem)
+{
+	if (!ready)
+		SKIP("erim_init failed");
+	if (!backend_mpk)
+		SKIP("mpk only");
+	if (under_tem)
+		CHECK_EXITS("under erim-tem: the second libc.so.6's code is refused (a WRPKRU in new "
+		            "code), it does not load", child_libc, 0, 11, "did not load");
+	else
+		CHECK_EXITS("without erim-tem (not covered, security.md): a second libc.so.6's "
+		            "pkey_set opens the key", child_libc, 0, 10, "SECRET READ");
+}
+
 TEST(control_plain_read)
 {
 	if (!ready)
@@ -421,6 +484,7 @@ int main(int argc, char **argv)
 {
 	struct erim_config c = { 0 };
 	const char *be = argc > 1 && strncmp(argv[1], "--backend=", 10) == 0 ? argv[1] + 10 : "mpk";
+	int libc_only = argc > 2 && strcmp(argv[2], "--libc") == 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	backend_mpk = strcmp(be, "mpk") == 0;
@@ -436,6 +500,11 @@ int main(int argc, char **argv)
 		printf("erim_init: %s\n", erim_strerror());
 	else
 		ready = erim_gate_call(id_setup, NULL) == 0;
+	under_tem = libc_only && argc > 3 && strcmp(argv[3], "--under-tem") == 0;
+	if (libc_only) {
+		RUN(second_libc_pkey_set_needs_erim_tem);
+		return check_done("rt_libcopy --libc");
+	}
 	RUN(second_copy_of_liberim_opens_no_key);
 	RUN(copy_values_cannot_be_written_while_it_loads);
 	RUN(control_a_copy_whose_pkru_u_is_0_opens_the_key);

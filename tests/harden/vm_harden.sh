@@ -15,12 +15,14 @@
 # read-only page only after the trusted ranges are replaced: red team 21)
 # under mpk, its key control, and the control under none; rt_libcopy (a
 # second copy of liberim.so dlopened by untrusted code opens no key: red
-# team 55) under mpk with its control, and under none.  Eighteen programs in
+# team 55) under mpk with its control, and under none, and a second libc's
+# pkey_set (red team 57) without erim-tem (not covered: the control) and
+# under it (refused).  Twenty programs in
 # one TCG guest: 300 s was not enough on a loaded machine, hence --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
-	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" -- \
+	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" --file "$b/rt_libcopy" -- \
 	"$b/rt_harden" --backend=mpk ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
@@ -30,4 +32,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_mlock" --backend=mpk ';;' "$top_builddir/tem/erim-tem" rt_mlock --backend=mpk --under-tem ';;' \
 	"$b/rt_stackgap" --backend=mpk ';;' \
 	"$b/rt_finiwin" mpk window ';;' "$b/rt_finiwin" mpk direct ';;' "$b/rt_finiwin" none direct ';;' \
-	"$b/rt_libcopy" --backend=mpk ';;' "$b/rt_libcopy" --backend=none
+	"$b/rt_libcopy" --backend=mpk ';;' "$b/rt_libcopy" --backend=none ';;' \
+	"$b/rt_libcopy" --backend=mpk --libc ';;' "$top_builddir/tem/erim-tem" rt_libcopy --backend=mpk --libc --under-tem

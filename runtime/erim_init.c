@@ -759,14 +759,15 @@ fail:
 		erim__violation_uninstall();
 	if (tagged)
 		tag_all(0);
-	if (key >= 0)
-		syscall(SYS_pkey_free, (unsigned long)key);
-	erim__ro.pkey = -1;
-	/* no checked WRPKRU may keep opening the key just freed */
+	/* no checked WRPKRU may open the key once it is freed (and perhaps handed
+	 * to the next pkey_alloc): close the gates' values first */
 	if ((erim__keys.pkru_t != ERIM_PKRU_CLOSED || erim__keys.pkru_u != ERIM_PKRU_CLOSED) &&
 	    keys_set(ERIM_PKRU_CLOSED, ERIM_PKRU_CLOSED) < 0)
 		erim__fatal("erim: erim_init failed and the PKRU values of its gates could not be "
 		            "reset: process stopped\n");
+	if (key >= 0)
+		syscall(SYS_pkey_free, (unsigned long)key);
+	erim__ro.pkey = -1;
 	cur_backend = ERIM_BACKEND_AUTO;
 	return r < 0 ? r : -EINVAL;
 }

@@ -104,7 +104,8 @@ static void read_secret(const char *after)
 	_exit(11);
 }
 
-/* liberim.so's path, copied into a memfd: its /proc/self/fd path in PATH */
+/* liberim.so's path, copied into a memfd: its /proc/self/fd path in PATH;
+ * the memfd (the caller closes it once the copy is loaded), or -1 */
 static int lib_path(char *path, size_t len)
 {
 	Dl_info di;
@@ -127,7 +128,7 @@ static int lib_path(char *path, size_t len)
 			return -1;
 	close(in);
 	snprintf(path, len, "/proc/self/fd/%d", out);
-	return 0;
+	return out;
 }
 
 struct copy {
@@ -150,7 +151,7 @@ static int map_copy(struct copy *c)
 	char path[4096];
 
 	memset(c, 0, sizeof *c);
-	if (lib_path(path, sizeof path) != 0)
+	if (lib_path(path, sizeof path) < 0)
 		return -1;
 	c->h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!c->h) {
@@ -231,6 +232,7 @@ static void child_race(void *unused)
 	size_t n = erim__trusted_ranges(r, 64);
 	char path[4096];
 	pthread_t t;
+	int fd;
 
 	(void)unused;
 	if (!dladdr((void *)erim_gate_call, &mine))
@@ -254,7 +256,7 @@ static void child_race(void *unused)
 					hi = (ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul;
 			}
 	}
-	if (!keys_off || !ro_off || hi <= lo || lib_path(path, sizeof path) != 0)
+	if (!keys_off || !ro_off || hi <= lo || (fd = lib_path(path, sizeof path)) < 0)
 		_exit(2);
 	if (pthread_create(&t, NULL, racer, NULL) != 0)
 		_exit(2);
@@ -290,8 +292,15 @@ static void child_race(void *unused)
 			_exit(32);
 		}
 		dlclose(h);
-		if (lib_path(path, sizeof path) != 0)
-			_exit(2);
+		/* a new memfd per try, opened before the old one is closed: a new
+		 * name, so dlopen maps the copy again */
+		{
+			int old = fd;
+
+			if ((fd = lib_path(path, sizeof path)) < 0)
+				_exit(2);
+			close(old);
+		}
 	}
 	_exit(31);
 }

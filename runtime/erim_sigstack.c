@@ -79,8 +79,6 @@
 
 void erim__sig_entry(void) ERIM_HIDDEN;      /* erim_sigentry.S */
 void erim__sig_entry_u(void) ERIM_HIDDEN;    /* erim_sigentry.S: 6.1, untrusted stacks */
-extern __thread uint32_t erim__sigstk_tls ERIM_HIDDEN;
-__thread uint32_t erim__sigstk_tls;          /* this thread's stack + 1 (untrusted, a hint) */
 
 static void *region;            /* owners, then the stacks */
 static size_t region_size;
@@ -327,7 +325,6 @@ static void after_fork(void)
 	if (r < 0)
 		erim__fatal("erim: the child after fork got no signal stack of liberim's (%ld); "
 		            "process stopped\n", r);
-	erim__sigstk_tls = (uint32_t)r + 1;
 }
 
 /* erim_init, still trusted, not under erim-tem: on from here; the caller gets
@@ -342,7 +339,6 @@ int erim__sigstack_activate(void)
 		*owner_active() = 0;
 		return (int)r;
 	}
-	erim__sigstk_tls = (uint32_t)r + 1;
 	if (!atfork_done && pthread_atfork(NULL, NULL, after_fork) != 0) {
 		*owner_active() = 0;
 		return -ENOMEM;
@@ -364,25 +360,54 @@ void erim__sigstack_off(void)
 		return;
 	erim__signal_use_entry(0);
 	erim_sys3(SYS_sigaltstack, (long)&ss, 0, 0);
-	erim__sigstk_tls = 0;
 }
 
 /* ---- the interposers (untrusted) -------------------------------------------- */
 
+/* The calling thread's stack of liberim's + 1, from the kernel's own record of
+ * its signal stack (nothing untrusted code can write without a system call:
+ * red team 58's alttls zeroed a TLS "hint" this read before and had its
+ * request passed to the kernel, which then wrote a frame into trusted
+ * globals); 0 when the thread has none (the mechanism is off, or a run-time
+ * such as a sanitizer's sets a stack before start_wrap has claimed one). */
+static uint32_t stack_of_caller(void)
+{
+	uint64_t n;
+	uintptr_t lo = stacks_lo(&n), sp;
+	stack_t cur;
+
+	if (!erim__signal_entry_active() || !lo ||
+	    erim_sys3(SYS_sigaltstack, 0, (long)&cur, 0) < 0 || (cur.ss_flags & SS_DISABLE))
+		return 0;
+	sp = (uintptr_t)cur.ss_sp;
+	if (sp < lo || sp - lo >= n * ERIM_SIGSTK_STRIDE)
+		return 0;
+	return (uint32_t)((sp - lo) / ERIM_SIGSTK_STRIDE) + 1;
+}
+
 int sigaltstack(const stack_t *ss, stack_t *old)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-	uint32_t i = 0;
+	uint32_t i = stack_of_caller();
 	struct erim_prog_ss *p;
 	int on;
 
-	/* no TLS before the mechanism is on: a sanitizer's run-time calls this
-	 * while it sets itself up, before liberim's TLS can be reached */
-	if (erim__signal_entry_active())
-		i = erim__sigstk_tls;
-	if (i == 0 || i > (erim__ro.sigstk_lo ? erim__ro.sigstk_n : erim__ro.altstk_n)) {
-		long r = erim_sys3(SYS_sigaltstack, (long)ss, (long)old, 0);
+	if (i == 0) {
+		stack_t req;
+		long r;
 
+		/* no stack of liberim's here: the request goes to the kernel, but
+		 * never one that puts frames into trusted memory (checked on a
+		 * copy, the one the kernel reads) */
+		if (ss) {
+			req = *ss;
+			if (!(req.ss_flags & SS_DISABLE) && erim__signal_entry_active() &&
+			    erim_overlaps_trusted(req.ss_sp, req.ss_size)) {
+				errno = EPERM;
+				return -1;
+			}
+		}
+		r = erim_sys3(SYS_sigaltstack, ss ? (long)&req : 0, (long)old, 0);
 		if (r < 0) {
 			errno = (int)-r;
 			return -1;
@@ -474,7 +499,6 @@ static void *start_wrap(void *v)
 		erim__fatal("erim: a new thread got no signal stack of liberim's (%ld): at most "
 		            "ERIM_MAX_THREADS threads under mpk without erim-tem; process "
 		            "stopped\n", r);
-	erim__sigstk_tls = (uint32_t)r + 1;
 	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&s.mask, 0, 8);
 	return s.fn(s.arg);
 }

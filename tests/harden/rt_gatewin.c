@@ -78,11 +78,22 @@
  *   rt_gatewin mpk sigstack [exec]       ATTACK
  *   rt_gatewin none sigstack control     CONTROL of the mechanism: without
  *                             keys the frame lands on the target
+ * Red team 58 (alttls, 6.1 and 6.12, dynamic and static, stopped by
+ * erim-tem): liberim's sigaltstack() interposer found the caller's stack of
+ * liberim's through a TLS "hint"; with it zeroed (one store, no system call)
+ * the request went to the kernel as it was.  It now asks the kernel:
+ *   rt_gatewin mpk tlszero [exec]        ATTACK: sigstack after every byte
+ *                             of liberim's TLS block of the thread is zeroed;
+ *                             also fails when the kernel's signal stack ends
+ *                             in the trusted globals afterwards
+ *   rt_gatewin none tlszero control      CONTROL
  * Exit 0 when blocked (with "control": when it worked), 1 otherwise, 2 when
  * the program could not set itself up.
  * Prints "ATTACK WORKED" with the bytes, or "BLOCKED". */
 #include <cpuid.h>
+#include <dlfcn.h>
 #include <grp.h>
+#include <link.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -145,9 +156,11 @@ struct shared {
 	volatile uint64_t seen, iters, leak, leak_pkru;
 	volatile int ready, stop, fired, survived;
 	volatile uint64_t target, rsp, site, entry, trap_flags, trap_handler;
+	volatile int kstack_moved;
 };
 static struct shared *sh;
 static int use_exec, use_nowrpkru, use_direct, use_control, use_ownentry, use_own, use_sigstack;
+static int use_tlszero;
 static const char *install_via;   /* install=NAME: SIGTRAP's handler through NAME */
 
 static int ospke;
@@ -302,6 +315,45 @@ static void on_segv(int sig)
 	_exit(3);
 }
 
+/* sigstack tlszero (red team 58, alttls): liberim's sigaltstack() interposer
+ * took the calling thread's stack from a TLS "hint"; zeroed, the request went
+ * to the kernel.  Every byte of liberim's TLS block of this thread := 0,
+ * whatever liberim keeps there now: no choice of its interposers may depend
+ * on it.  0, or -1 when the block cannot be found. */
+static const char *lib_name;
+static void *tls_block;
+static size_t tls_size;
+
+static int tls_find(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	if (!info->dlpi_name || strcmp(info->dlpi_name, lib_name) != 0)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_TLS) {
+			tls_size = info->dlpi_phdr[i].p_memsz;
+			tls_block = info->dlpi_tls_data;
+		}
+	return 1;
+}
+
+static int zero_liberim_tls(void)
+{
+	Dl_info di;
+
+	if (!dladdr((void *)erim_gate_call, &di) || !di.dli_fname)
+		return -1;
+	lib_name = di.dli_fname;
+	dl_iterate_phdr(tls_find, NULL);
+	if (!tls_block || !tls_size) {
+		printf("rt_gatewin: liberim's TLS block not found (%s)\n", lib_name);
+		return -1;
+	}
+	memset(tls_block, 0, tls_size);
+	return 0;
+}
+
 /* ss_fire(v): every general register but %rsp := v, then a load from
  * address 8 */
 uint64_t ss_saved_rsp;
@@ -402,12 +454,24 @@ static int child(void)
 		sa.sa_flags = SA_ONSTACK;
 		if (sigaction(SIGSEGV, &sa, NULL) != 0)
 			return 2;
+		if (use_tlszero && zero_liberim_tls() != 0)
+			return 2;
 		/* THE DECISIVE STEP: glibc converts it to ss_sp = P, ss_size = P */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 		if (sigstack(&ss, NULL) != 0)
 			return 2;
 #pragma GCC diagnostic pop
+		{
+			/* where the kernel's signal stack is now: inside the
+			 * trusted globals is the attack's precondition met */
+			stack_t cur;
+
+			if (syscall(SYS_sigaltstack, NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) &&
+			    (uint64_t)(uintptr_t)cur.ss_sp < top &&
+			    (uint64_t)(uintptr_t)cur.ss_sp + cur.ss_size >= top)
+				sh->kstack_moved = 1;
+		}
 		sh->fired = 1;
 		ss_fire(value);
 		sh->survived = 1;
@@ -502,7 +566,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s mpk|none [exec] [nowrpkru] [direct] [control] [ownentry] "
-		        "[ownhandler] [install=NAME] [sigstack] [uid1000]\n", argv[0]);
+		        "[ownhandler] [install=NAME] [sigstack] [tlszero] [uid1000]\n", argv[0]);
 		return 2;
 	}
 	setenv("ERIM_BACKEND", argv[1], 1);
@@ -523,6 +587,8 @@ int main(int argc, char **argv)
 			use_ownentry = 1, install_via = argv[i] + 8;
 		else if (!strcmp(argv[i], "sigstack"))
 			use_sigstack = 1;
+		else if (!strcmp(argv[i], "tlszero"))
+			use_sigstack = use_tlszero = 1;
 		else if (!strcmp(argv[i], "uid1000")) {
 			/* drop to an ordinary user first: nothing here needs root */
 			if (setgroups(0, NULL) != 0 || setresgid(1000, 1000, 1000) != 0 ||
@@ -542,7 +608,8 @@ int main(int argc, char **argv)
 		printf("rt_gatewin: SIGTRAP's handler: the attacker's own, installed with %s()\n",
 		       install_via);
 	if (use_sigstack)
-		printf("rt_gatewin: the signal stack moved with sigstack(), then a load from address 8\n");
+		printf("rt_gatewin: the signal stack moved with sigstack()%s, then a load from "
+		       "address 8\n", use_tlszero ? " after liberim's TLS was zeroed" : "");
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 2;
@@ -581,6 +648,10 @@ int main(int argc, char **argv)
 		worked = sh->leak == SECRET;
 	else
 		worked = sh->seen == ATTACK_VALUE;
+	if (sh->kstack_moved) {
+		printf("rt_gatewin: the kernel's signal stack now ends inside the trusted globals\n");
+		worked = 1;
+	}
 	if (worked && use_exec)
 		printf("rt_gatewin: ATTACK WORKED: the attacker's function ran with PKRU %#llx and "
 		       "read the trusted secret %#llx\n", (unsigned long long)sh->leak_pkru,

@@ -46,8 +46,11 @@
 # untrusted state without erim-tem, like a raw rt_sigaction -- shown by the
 # same window armed with a raw rt_sigaction: the frame lands without
 # erim-tem (install=raw control: the documented limit), and erim-tem stops
-# the process (write and exec).  More programs than
-# before: --timeout 1200.
+# the process (write and exec).  Red team 58 (alttls): liberim's
+# sigaltstack() took the caller's stack from a TLS hint; with liberim's TLS
+# zeroed the same sigstack() request reached the kernel (the old liberim
+# fails "mpk tlszero" on 6.1 and 6.12): blocked, write and exec; control
+# under none.  More programs than before: --timeout 1200.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 1200 --env ERIM_QUIET=1 \
 	--file "$top_builddir/tem/erim-tem" --file "$b/rt_gatewin" -- \
@@ -66,6 +69,8 @@ exec "$ERIM_VM_RUN" --name vm_sig --cpu max --smp 2 --timeout 1200 --env ERIM_QU
 	"$b/rt_gatewin" mpk ownentry install=__sigaction exec ';;' "$b/rt_gatewin" mpk ownentry install=sigvec ';;' \
 	"$b/rt_gatewin" mpk sigstack ';;' "$b/rt_gatewin" mpk sigstack exec ';;' \
 	"$b/rt_gatewin" mpk sigstack uid1000 ';;' "$b/rt_gatewin" none sigstack control ';;' \
+	"$b/rt_gatewin" mpk tlszero ';;' "$b/rt_gatewin" mpk tlszero exec ';;' \
+	"$b/rt_gatewin" none tlszero control ';;' \
 	"$b/rt_gatewin" mpk ownentry install=raw control ';;' \
 	"$top_builddir/tem/erim-tem" ./rt_gatewin mpk ownentry install=raw ';;' \
 	"$top_builddir/tem/erim-tem" ./rt_gatewin mpk ownentry install=raw exec ';;' \

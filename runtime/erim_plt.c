@@ -20,9 +20,12 @@
  * of the object, seals those read-only, and rewrites each stub's 4-byte
  * displacement to its copy (same instruction, same length).  Code pages are
  * written like load-time inspection writes them (private copy-on-write text,
- * raw mprotect RW, write, back; signals blocked; the writer in the section
- * inspection never patches), and the changed bytes are scanned for a
- * WRPKRU/XRSTOR the new displacement could form before anything is written.
+ * raw mprotect RW, write, read-only; signals blocked; the writer in the
+ * section inspection never patches), and the changed bytes are scanned for a
+ * WRPKRU/XRSTOR the new displacement could form before anything is written;
+ * after a dlopen other threads run while the page is writable, so the
+ * read-only page is scanned again before it is made executable (red team 58,
+ * check_frozen).
  *
  * It also refuses (fail closed) an object whose GOT slots for -fno-plt calls
  * (GLOB_DAT of non-data symbols) are writable, and a static program whose
@@ -87,6 +90,7 @@ struct patch {
 
 struct arena {
 	uintptr_t start, used;   /* used: bytes */
+	const struct pobj *owner; /* late passes: one object per arena */
 };
 
 struct pctx {
@@ -98,7 +102,22 @@ struct pctx {
 	size_t npt, cappt;
 	char *err;
 	size_t errlen;
+	int late;
 };
+
+/* Copies made after erim_init (not in the registry), one object each, and
+ * one stub displacement that points into each: when that displacement no
+ * longer holds VAL (the object was dlclosed; a fresh load at the same address
+ * has its stubs from the file again), no stub uses the copy any more and it
+ * is unmapped at the next late pass.  Without this, a program that loads and
+ * unloads a lazily bound module ran out of addresses near it after about a
+ * thousand cycles (found while testing red team 58's pltrace).  Untrusted
+ * bookkeeping: these copies serve untrusted code only (a module with trusted
+ * code or globals cannot be loaded after erim_init), and nothing here is
+ * unmapped that overlaps trusted memory. */
+#define MAX_LATE 64
+static struct late_copy { uintptr_t start, disp; int32_t val; } late_copies[MAX_LATE];
+static size_t nlate;
 
 __attribute__((format(printf, 3, 4)))
 static int fail(struct pctx *c, int e, const char *fmt, ...)
@@ -379,7 +398,8 @@ static int copy_slot(struct pctx *c, const struct pobj *o, uintptr_t lo, uintptr
                      uintptr_t *out)
 {
 	for (size_t i = 0; i < c->nar; i++)
-		if (c->ar[i].used < ARENA_SIZE && near(c->ar[i].start, lo, hi)) {
+		if (c->ar[i].used < ARENA_SIZE && near(c->ar[i].start, lo, hi) &&
+		    (!c->late || c->ar[i].owner == o)) {
 			*out = c->ar[i].start + c->ar[i].used;
 			c->ar[i].used += 8;
 			return 0;
@@ -406,6 +426,7 @@ static int copy_slot(struct pctx *c, const struct pobj *o, uintptr_t lo, uintptr
 			}
 			c->ar[c->nar].start = (uintptr_t)p;
 			c->ar[c->nar].used = 8;
+			c->ar[c->nar].owner = o;
 			c->nar++;
 			*out = (uintptr_t)p;
 			return 0;
@@ -606,8 +627,9 @@ static int plan(struct pctx *c, const struct pobj *o)
 extern const char __start_erim_inspect_write[] __attribute__((visibility("hidden")));
 extern const char __stop_erim_inspect_write[] __attribute__((visibility("hidden")));
 
-/* Current protection of the page at A (from /proc/self/maps), or -1. */
-static int page_prot(uintptr_t a, int *priv)
+/* Current protection of the page at A (from /proc/self/maps), or -1; its
+ * mapping's bounds in *MS, *ME. */
+static int page_prot(uintptr_t a, int *priv, uintptr_t *ms, uintptr_t *me)
 {
 	char buf[8192], line[512];
 	FILE *f = fopen("/proc/self/maps", "re");
@@ -624,6 +646,8 @@ static int page_prot(uintptr_t a, int *priv)
 			prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) |
 			       (p[2] == 'x' ? PROT_EXEC : 0);
 			*priv = p[3] == 'p';
+			*ms = s;
+			*me = e;
 			break;
 		}
 	}
@@ -631,8 +655,11 @@ static int page_prot(uintptr_t a, int *priv)
 	return prot;
 }
 
+/* Writes the displacements with the page read-write, then leaves it
+ * read-only, NOT executable: the caller checks it before execute comes
+ * back (write_done). */
 __attribute__((section("erim_inspect_write"), noinline))
-static long write_page(uintptr_t pg, const struct patch *pt, size_t n, int prot)
+static long write_page(uintptr_t pg, const struct patch *pt, size_t n)
 {
 	long rc = erim_x86_raw_mprotect((void *)pg, PG, PROT_READ | PROT_WRITE), rc2;
 
@@ -641,8 +668,47 @@ static long write_page(uintptr_t pg, const struct patch *pt, size_t n, int prot)
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 4; k++)
 			((volatile uint8_t *)pt[i].disp)[k] = (uint8_t)((uint32_t)pt[i].val >> (8 * k));
-	rc2 = erim_x86_raw_mprotect((void *)pg, PG, prot);
+	rc2 = erim_x86_raw_mprotect((void *)pg, PG, PROT_READ);
 	return rc2 ? -1000 + rc2 : 0;
+}
+
+__attribute__((section("erim_inspect_write"), noinline))
+static long write_done(uintptr_t pg, int prot)
+{
+	return erim_x86_raw_mprotect((void *)pg, PG, prot);
+}
+
+/* The WRPKRU/XRSTOR that inspection would refuse in [S, E) of a readable
+ * mapping. */
+static void unsafe_hits(uintptr_t s, uintptr_t e, struct hits *h)
+{
+	h->n = 0;
+	scan_buffer((const uint8_t *)s, e - s, s, note_hit, h);
+}
+
+/* Red team 58 (pltrace): after a dlopen other threads run while a page is
+ * written, and a store of theirs that lands in that window -- "wrpkru; ret"
+ * anywhere in the page -- became executable with liberim's own mprotect.
+ * So the page goes read-only first (frozen: nothing writes it without a
+ * system call), and it is scanned, with the bytes next to it, before
+ * execute comes back: a WRPKRU/XRSTOR that was not there before the write
+ * stops the process. */
+static void check_frozen(uintptr_t pg, uintptr_t s, uintptr_t e, const struct hits *before)
+{
+	struct hits after;
+
+	unsafe_hits(s, e, &after);
+	for (size_t i = 0; i < after.n; i++) {
+		size_t k;
+
+		for (k = 0; k < before->n && before->a[k] != after.a[i]; k++)
+			;
+		if (k == before->n || after.n == 16)
+			erim__fatal("erim: a WRPKRU/XRSTOR at %p appeared in the PLT page %p while "
+			            "liberim rewrote it (another thread wrote the page): process "
+			            "stopped before the page became executable\n",
+			            (void *)(uintptr_t)after.a[i], (void *)pg);
+	}
 }
 
 static int cmp_patch(const void *a, const void *b)
@@ -664,6 +730,8 @@ static int apply(struct pctx *c)
 		uintptr_t pg = c->pt[i].disp & ~(PG - 1);
 		size_t j = i;
 		int prot, priv = 0;
+		uintptr_t ms = 0, me = 0, ss, se;
+		struct hits before;
 		long rc;
 
 		/* a displacement crossing a page is written in two page steps */
@@ -674,16 +742,27 @@ static int apply(struct pctx *c)
 			return fail(c, ENOTSUP, "a PLT stub's displacement at %p crosses a page",
 			            (void *)c->pt[i].disp);
 		}
-		prot = page_prot(pg, &priv);
+		prot = page_prot(pg, &priv, &ms, &me);
 		if (prot < 0 || !priv || (prot & PROT_WRITE))
 			return fail(c, EPERM, "PLT page %p: not a private read-only code mapping",
 			            (void *)pg);
 		if (pg < (uintptr_t)__stop_erim_inspect_write &&
 		    (uintptr_t)__start_erim_inspect_write < pg + PG)
 			return fail(c, EPERM, "PLT page %p holds liberim's code writer", (void *)pg);
+		/* the page and the bytes next to it in the same mapping */
+		ss = pg - ms > SCAN_BEFORE ? pg - SCAN_BEFORE : ms;
+		se = me - (pg + PG) > SCAN_AFTER ? pg + PG + SCAN_AFTER : me;
+		if (!(prot & PROT_READ))
+			return fail(c, EPERM, "PLT page %p is not readable", (void *)pg);
+		unsafe_hits(ss, se, &before);
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		rc = write_page(pg, c->pt + i, j - i, prot);
+		rc = write_page(pg, c->pt + i, j - i);
+		if (rc == 0) {
+			check_frozen(pg, ss, se, &before);
+			rc = write_done(pg, prot);
+			rc = rc ? -1000 + rc : 0;
+		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (rc <= -1000) {
 			dprintf(2, "erim: cannot restore the protection of PLT page %p; stopping\n",
@@ -698,6 +777,58 @@ static int apply(struct pctx *c)
 	return r;
 }
 
+/* Is [A, A+4) inside an executable segment of a loaded object? */
+static int in_loaded_code(const struct pctx *c, uintptr_t a)
+{
+	for (size_t i = 0; i < c->nobj; i++)
+		for (int k = 0; k < c->obj[i].phnum; k++) {
+			const ElfW(Phdr) *ph = &c->obj[i].phdr[k];
+			uintptr_t s = c->obj[i].base + ph->p_vaddr;
+
+			if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && a >= s &&
+			    a + 4 <= s + ph->p_memsz)
+				return 1;
+		}
+	return 0;
+}
+
+static void late_reclaim(const struct pctx *c)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nlate; i++) {
+		const struct late_copy *l = &late_copies[i];
+		int32_t v;
+
+		if (in_loaded_code(c, l->disp)) {
+			memcpy(&v, (const void *)l->disp, 4);
+			if (v == l->val) {
+				late_copies[k++] = *l;
+				continue;
+			}
+		}
+		if (!erim_overlaps_trusted((const void *)l->start, ARENA_SIZE))
+			munmap((void *)l->start, ARENA_SIZE);
+	}
+	nlate = k;
+}
+
+static void late_record(const struct pctx *c)
+{
+	for (size_t i = 0; i < c->nar && nlate < MAX_LATE; i++)
+		for (size_t j = 0; j < c->npt; j++) {
+			uintptr_t to = c->pt[j].disp + 4 + (uintptr_t)(intptr_t)c->pt[j].val;
+
+			if (to >= c->ar[i].start && to < c->ar[i].start + ARENA_SIZE) {
+				late_copies[nlate].start = c->ar[i].start;
+				late_copies[nlate].disp = c->pt[j].disp;
+				late_copies[nlate].val = c->pt[j].val;
+				nlate++;
+				break;
+			}
+		}
+}
+
 int erim__plt_protect(int late, char *err, size_t errlen)
 {
 	static struct pctx ctx;   /* big; callers are serialised (init lock, dlopen) */
@@ -709,9 +840,12 @@ int erim__plt_protect(int late, char *err, size_t errlen)
 	memset(c, 0, sizeof *c);
 	c->err = err;
 	c->errlen = errlen;
+	c->late = late;
 	dl_iterate_phdr(collect, c);
 	if (c->nobj == MAX_OBJ)
 		r = fail(c, E2BIG, "more than %d loaded objects", MAX_OBJ);
+	if (r == 0 && late)
+		late_reclaim(c);
 	for (size_t i = 0; r == 0 && i < c->nobj; i++)
 		r = plan(c, &c->obj[i]);
 	/* copies are read-only before any stub points at them */
@@ -720,6 +854,8 @@ int erim__plt_protect(int late, char *err, size_t errlen)
 			r = fail(c, errno, "cannot seal a PLT slot copy page: %s", strerror(errno));
 	if (r == 0)
 		r = apply(c);
+	if (r == 0 && late)
+		late_record(c);
 	for (size_t i = 0; r == 0 && !late && i < c->nar; i++)
 		if (erim__ranges_add(c->ar[i].start, c->ar[i].start + ARENA_SIZE, "PLT slot copies",
 		                     ERIM_R_READONLY) < 0)

@@ -6,7 +6,9 @@
 # all or nothing, one way, no stale trusted stack after it) the same way; rt_dontdump (trusted ranges out of core
 # dumps); rt_tcb (trusted code's own %fs, rseq closed); rt_mlock (trusted
 # ranges locked in RAM on fault; under erim-tem in tem/native_tem.sh);
-# rt_libcopy under none (its control; the attacks need mpk: vm_harden.sh).
+# rt_libcopy under none (its control; the attacks need mpk: vm_harden.sh);
+# rt_pltrace (a thread's stores into a PLT page liberim rewrites at dlopen,
+# caught: red team 58) under none and mprotect.
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -28,5 +30,7 @@ $b/rt_tcb none
 $b/rt_tcb_static mprotect
 $b/rt_mlock --backend=mprotect
 $b/rt_libcopy --backend=none
+$b/rt_pltrace --backend=none $b/.libs/pltwide_dep.so $b/.libs/pltwide.so
+$b/rt_pltrace --backend=mprotect $b/.libs/pltwide_dep.so $b/.libs/pltwide.so --stores
 EOF2
 sh_done rt_harden_native

@@ -17,12 +17,16 @@
 # second copy of liberim.so dlopened by untrusted code opens no key: red
 # team 55) under mpk with its control, and under none, and a second libc's
 # pkey_set (red team 57) without erim-tem (not covered: the control) and
-# under it (refused).  Twenty programs in
+# under it (refused); rt_pltrace (a thread's stores, pread or plain, into a
+# PLT page liberim rewrites at dlopen: caught before the page is executable;
+# control: the same bytes made executable read the secret; red team 58).
+# Twenty-two programs in
 # one TCG guest: 300 s was not enough on a loaded machine, hence --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
-	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" --file "$b/rt_libcopy" -- \
+	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" --file "$b/rt_libcopy" \
+	--file "$b/.libs/pltwide.so" --file "$b/.libs/pltwide_dep.so" -- \
 	"$b/rt_harden" --backend=mpk ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
@@ -33,4 +37,6 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_stackgap" --backend=mpk ';;' \
 	"$b/rt_finiwin" mpk window ';;' "$b/rt_finiwin" mpk direct ';;' "$b/rt_finiwin" none direct ';;' \
 	"$b/rt_libcopy" --backend=mpk ';;' "$b/rt_libcopy" --backend=none ';;' \
-	"$b/rt_libcopy" --backend=mpk --libc ';;' "$top_builddir/tem/erim-tem" rt_libcopy --backend=mpk --libc --under-tem
+	"$b/rt_libcopy" --backend=mpk --libc ';;' "$top_builddir/tem/erim-tem" rt_libcopy --backend=mpk --libc --under-tem ';;' \
+	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so ';;' \
+	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so --stores

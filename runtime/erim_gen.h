@@ -162,7 +162,7 @@ static __attribute__((unused)) const char *erim__str_in(const char *erim__u, siz
 			return erim__w;
 		}
 		erim__lfence();   /* no speculative scan past the page check */
-		if (erim__chunk > erim__max - erim__n + 1)
+		if (erim__chunk - 1 > erim__max - erim__n)   /* no overflow at max = SIZE_MAX */
 			erim__chunk = erim__max - erim__n + 1;
 		erim__z = erim__nul((const char *)erim__a, erim__chunk);
 		erim__k = erim__z ? (size_t)(erim__z - (const char *)erim__a) : erim__chunk;

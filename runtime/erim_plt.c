@@ -20,12 +20,12 @@
  * of the object, seals those read-only, and rewrites each stub's 4-byte
  * displacement to its copy (same instruction, same length).  Code pages are
  * written like load-time inspection writes them (private copy-on-write text,
- * raw mprotect RW, write, read-only; signals blocked; the writer in the
- * section inspection never patches), and the changed bytes are scanned for a
+ * raw mprotect RW, write, back; signals blocked; the writer in the section
+ * inspection never patches), and the changed bytes are scanned for a
  * WRPKRU/XRSTOR the new displacement could form before anything is written;
- * after a dlopen other threads run while the page is writable, so the
- * read-only page is scanned again before it is made executable (red team 58,
- * check_frozen).
+ * after a dlopen other threads run while the page is writable, so there it
+ * goes read-only after the write and is scanned again before it is made
+ * executable (red team 58, check_frozen).
  *
  * It also refuses (fail closed) an object whose GOT slots for -fno-plt calls
  * (GLOB_DAT of non-data symbols) are writable, and a static program whose
@@ -655,11 +655,15 @@ static int page_prot(uintptr_t a, int *priv, uintptr_t *ms, uintptr_t *me)
 	return prot;
 }
 
-/* Writes the displacements with the page read-write, then leaves it
- * read-only, NOT executable: the caller checks it before execute comes
- * back (write_done). */
+/* Writes the displacements with the page read-write, then gives it PROT:
+ * after a dlopen read-only, NOT executable, and the caller checks it before
+ * execute comes back (write_done); at erim_init, the only thread, its old
+ * protection at once -- nothing else runs that could write it, and the page
+ * may hold code the check itself runs (a static program's .plt shares its
+ * page with the start of .text: red team 58's fix first stopped every
+ * such program there). */
 __attribute__((section("erim_inspect_write"), noinline))
-static long write_page(uintptr_t pg, const struct patch *pt, size_t n)
+static long write_page(uintptr_t pg, const struct patch *pt, size_t n, int prot)
 {
 	long rc = erim_x86_raw_mprotect((void *)pg, PG, PROT_READ | PROT_WRITE), rc2;
 
@@ -668,7 +672,7 @@ static long write_page(uintptr_t pg, const struct patch *pt, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 4; k++)
 			((volatile uint8_t *)pt[i].disp)[k] = (uint8_t)((uint32_t)pt[i].val >> (8 * k));
-	rc2 = erim_x86_raw_mprotect((void *)pg, PG, PROT_READ);
+	rc2 = erim_x86_raw_mprotect((void *)pg, PG, prot);
 	return rc2 ? -1000 + rc2 : 0;
 }
 
@@ -754,11 +758,12 @@ static int apply(struct pctx *c)
 		se = me - (pg + PG) > SCAN_AFTER ? pg + PG + SCAN_AFTER : me;
 		if (!(prot & PROT_READ))
 			return fail(c, EPERM, "PLT page %p is not readable", (void *)pg);
-		unsafe_hits(ss, se, &before);
+		if (c->late)
+			unsafe_hits(ss, se, &before);
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		rc = write_page(pg, c->pt + i, j - i);
-		if (rc == 0) {
+		rc = write_page(pg, c->pt + i, j - i, c->late ? PROT_READ : prot);
+		if (rc == 0 && c->late) {
 			check_frozen(pg, ss, se, &before);
 			rc = write_done(pg, prot);
 			rc = rc ? -1000 + rc : 0;
@@ -792,6 +797,50 @@ static int in_loaded_code(const struct pctx *c, uintptr_t a)
 	return 0;
 }
 
+/* Does [A, A+ARENA_SIZE) lie in an anonymous private read-only mapping, as
+ * copy_slot made it (the kernel may merge two)?  The list is untrusted
+ * memory (red team 59): never unmap a file's pages (a RELRO GOT, code)
+ * through it. */
+static int is_copy_mapping(uintptr_t a)
+{
+	char buf[8192], line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+	int ok = 0;
+
+	if (!f)
+		return 0;
+	setvbuf(f, buf, _IOFBF, sizeof buf);
+	while (erim_proc_line(line, sizeof line, f)) {
+		unsigned long s, e, off, ino;
+		unsigned dmaj, dmin;
+		char p[5];
+
+		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, p, &off, &dmaj, &dmin,
+		           &ino) == 7 && s <= a && a < e) {
+			ok = a + ARENA_SIZE <= e && strcmp(p, "r--p") == 0 && ino == 0 &&
+			     dmaj == 0 && dmin == 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+/* Does [A, A+N) overlap a segment of a loaded object (its .bss included)? */
+static int in_loaded_object(const struct pctx *c, uintptr_t a, size_t n)
+{
+	for (size_t i = 0; i < c->nobj; i++)
+		for (int k = 0; k < c->obj[i].phnum; k++) {
+			const ElfW(Phdr) *ph = &c->obj[i].phdr[k];
+			uintptr_t s = (c->obj[i].base + ph->p_vaddr) & ~(PG - 1);
+			uintptr_t e = c->obj[i].base + ph->p_vaddr + ph->p_memsz;
+
+			if (ph->p_type == PT_LOAD && a < e && s < a + n)
+				return 1;
+		}
+	return 0;
+}
+
 static void late_reclaim(const struct pctx *c)
 {
 	size_t k = 0;
@@ -807,7 +856,8 @@ static void late_reclaim(const struct pctx *c)
 				continue;
 			}
 		}
-		if (!erim_overlaps_trusted((const void *)l->start, ARENA_SIZE))
+		if (!erim_overlaps_trusted((const void *)l->start, ARENA_SIZE) &&
+		    !in_loaded_object(c, l->start, ARENA_SIZE) && is_copy_mapping(l->start))
 			munmap((void *)l->start, ARENA_SIZE);
 	}
 	nlate = k;

@@ -32,9 +32,20 @@
  * replace glibc's weak sigaction/signal only when the program's own objects
  * reference them before libc.a is searched; glibc installs its internal
  * SIGCANCEL/SIGSETXID handlers with its internal __libc_sigaction, not seen
- * after erim_init until the next pthread_create (erim__signal_adopt_glibc).  Updating the table opens the page for writing for the
- * few stores of one update, under a spin lock: a thread of the process that
- * writes the page in that window is the documented race. */
+ * after erim_init until the next pthread_create (erim__signal_adopt_glibc).
+ *
+ * Two sealed pages.  The table (the program's handlers, what liberim's
+ * SIGSEGV handler chains to, where the relay continues) is opened for the
+ * few stores of each sigaction() while other threads run, so it is
+ * untrusted state: it holds only what the program may set through
+ * sigaction() anyway, and the relay continues only at one of liberim's two
+ * handlers whatever it finds there.  Everything that decides (is the
+ * mechanism on, the entry, the PKRU offset in a frame, the gate's code, the
+ * seal itself) is in the fixed page, written by erim_init while it is the
+ * only thread and by erim_fini past its point of no return, never opened
+ * for a program's request: red team 59 (sigtab) stored "sealed = 0,
+ * active = 0" into the table from another thread while a sigaction() had
+ * it open, and handlers went to the kernel unwrapped. */
 #include "config.h"
 
 #include <errno.h>
@@ -63,12 +74,21 @@ struct ksig {
 	uint64_t mask;
 };
 
+/* opened for a program's sigaction(): nothing here decides */
 struct sigtab {
 	struct ksig ent[NSIG_K];   /* the handler the trampoline calls, per signal */
 	struct ksig segv_prev;     /* what erim_violation.c's on_segv chains to */
+	/* where the relay continues, per signal: trampoline or segv_handler,
+	 * checked (erim__signal_cont) */
+	uintptr_t cont[NSIG_K];
+};
+
+/* written by erim_init (one thread) and erim_fini (past its point of no
+ * return) only */
+struct sigfix {
 	uint32_t pkru_off;         /* CPUID.(EAX=0xD,ECX=9).EBX: PKRU in the XSAVE area */
 	uint32_t active;           /* trampolines are installed (mpk, mprotect) */
-	uint32_t sealed;
+	uint32_t sealed;           /* both pages read-only but for an update */
 	uintptr_t gate_lo, gate_hi;  /* liberim's gate code (erim_gate.S) */
 	int (*mp_is_open)(void);     /* the mprotect switch state (erim_entries.c) */
 	/* liberim's signal stacks (erim_sigstack.c): the kernel enters every
@@ -76,7 +96,6 @@ struct sigtab {
 	 * trusted memory, with SA_ONSTACK and every signal blocked; the relay
 	 * continues at cont[sig] on the frame's untrusted copy.  0: off. */
 	uintptr_t entry;
-	uintptr_t cont[NSIG_K];
 };
 
 union sigtab_page {
@@ -84,11 +103,19 @@ union sigtab_page {
 	char page[ERIM_PAGE];
 };
 
+union sigfix_page {
+	struct sigfix f;
+	char page[ERIM_PAGE];
+};
+
 static union sigtab_page tab_page __attribute__((aligned(4096)));
+static union sigfix_page fix_page __attribute__((aligned(4096)));
 #define tab (tab_page.t)
+#define fix (fix_page.f)
 static erim_lock_t tab_lock;
 
 _Static_assert(sizeof(union sigtab_page) == ERIM_PAGE, "one page");
+_Static_assert(sizeof(union sigfix_page) == ERIM_PAGE, "one page");
 
 /* rt_sigreturn, with the byte pattern libgcc's unwinder knows (a frame of a
  * handler is recognised as a signal frame) */
@@ -102,20 +129,37 @@ static long ksigaction(int sig, const struct ksig *n, struct ksig *o)
 	return erim_sys4(SYS_rt_sigaction, sig, (long)n, (long)o, 8);
 }
 
-static void tab_write(int open)
+static void page_write(void *pg, int open)
 {
-	if (!tab.sealed)
+	if (!fix.sealed)
 		return;
-	if (erim_sys3(SYS_mprotect, (long)&tab_page, ERIM_PAGE,
-	              open ? PROT_READ | PROT_WRITE : PROT_READ) != 0)
+	if (erim_sys3(SYS_mprotect, (long)pg, ERIM_PAGE, open ? PROT_READ | PROT_WRITE : PROT_READ) != 0)
 		erim__fatal("erim: cannot %s liberim's signal table (mprotect failed)\n",
 		            open ? "open" : "seal");
 }
 
+static void tab_write(int open)
+{
+	page_write(&tab_page, open);
+}
+
+/* erim_init and erim_fini only (see the top of this file) */
+static void fix_write(int open)
+{
+	if (open) {
+		page_write(&fix_page, 1);
+		page_write(&tab_page, 1);
+	} else {
+		page_write(&tab_page, 0);
+		page_write(&fix_page, 0);
+	}
+}
+
 static void tab_seal(void)
 {
-	tab.sealed = 1;
-	if (erim_sys3(SYS_mprotect, (long)&tab_page, ERIM_PAGE, PROT_READ) != 0)
+	fix.sealed = 1;
+	if (erim_sys3(SYS_mprotect, (long)&tab_page, ERIM_PAGE, PROT_READ) != 0 ||
+	    erim_sys3(SYS_mprotect, (long)&fix_page, ERIM_PAGE, PROT_READ) != 0)
 		erim__fatal("erim: cannot seal liberim's signal table (mprotect failed)\n");
 }
 
@@ -130,7 +174,7 @@ static int frame_pkru(const ucontext_t *uc, uint32_t *pkru)
 	uint32_t magic, size;
 	uint64_t bv;
 
-	if (!fp || !tab.pkru_off)
+	if (!fp || !fix.pkru_off)
 		return -1;
 	erim_copy(&magic, fp + 464, 4);          /* struct _fpx_sw_bytes in fxsave's sw area */
 	erim_copy(&size, fp + 464 + 16, 4);      /* xstate_size */
@@ -141,15 +185,15 @@ static int frame_pkru(const ucontext_t *uc, uint32_t *pkru)
 		*pkru = 0;
 		return 0;
 	}
-	if ((uint64_t)tab.pkru_off + 4 > size)
+	if ((uint64_t)fix.pkru_off + 4 > size)
 		return -1;
-	erim_copy(pkru, fp + tab.pkru_off, 4);
+	erim_copy(pkru, fp + fix.pkru_off, 4);
 	return 0;
 }
 
 static int in_gate_code(uintptr_t pc)
 {
-	return pc >= tab.gate_lo && pc < tab.gate_hi;
+	return pc >= fix.gate_lo && pc < fix.gate_hi;
 }
 
 static int on_trusted_stack(uintptr_t sp)
@@ -184,7 +228,7 @@ void erim__signal_check(int sig, const void *ucv, const char *when)
 		 * ranges are open.  Another thread inside a gate opens the ranges
 		 * process-wide, a documented limit of this back end, not this
 		 * thread's rights: its handlers run. */
-		if (in_gate_code(pc) || (tab.mp_is_open && tab.mp_is_open() && on_trusted_stack(sp)))
+		if (in_gate_code(pc) || (fix.mp_is_open && fix.mp_is_open() && on_trusted_stack(sp)))
 			erim__fatal("erim: signal %d %s at pc=%p while the trusted ranges are open "
 			            "(%s): an untrusted handler would run with trusted memory "
 			            "accessible; process stopped\n", sig, when, (void *)pc,
@@ -230,7 +274,7 @@ static void sigstack_enter(int sig, void *ucv, const struct ksig *e, stack_t *st
 	ucontext_t *uc = ucv;
 	uint64_t m;
 
-	if (!tab.entry)
+	if (!fix.entry)
 		return;
 	erim_copy(&m, &uc->uc_sigmask, sizeof m);
 	m |= e->mask;
@@ -242,7 +286,7 @@ static void sigstack_enter(int sig, void *ucv, const struct ksig *e, stack_t *st
 
 static void sigstack_leave(void *ucv, const stack_t *st)
 {
-	if (tab.entry)
+	if (fix.entry)
 		((ucontext_t *)ucv)->uc_stack = *st;
 }
 
@@ -286,7 +330,7 @@ static void segv_handler(int sig, siginfo_t *si, void *uc)
 static int liberims_own(uintptr_t h)
 {
 	return h == (uintptr_t)trampoline || h == (uintptr_t)segv_handler ||
-	       (tab.entry && h == tab.entry);
+	       (fix.entry && h == fix.entry);
 }
 
 /* what the kernel gets for a handler of liberim's (tab writable): with the
@@ -295,9 +339,9 @@ static void kernel_handler(int sig, struct ksig *k, uintptr_t h)
 {
 	k->flags |= SA_SIGINFO | K_SA_RESTORER;
 	k->restorer = (uintptr_t)erim__sig_restorer;
-	if (tab.entry) {
+	if (fix.entry) {
 		tab.cont[sig] = h;
-		k->handler = tab.entry;
+		k->handler = fix.entry;
 		k->flags |= SA_ONSTACK;
 		k->mask = ~0ull;
 	} else {
@@ -319,12 +363,12 @@ int erim__signal_init(int active, uintptr_t gate_lo, uintptr_t gate_hi, int (*mp
 	uint32_t r[4];
 
 	erim_lock(&tab_lock);
-	tab_write(1);
-	tab.gate_lo = gate_lo;
-	tab.gate_hi = gate_hi;
-	tab.mp_is_open = mp_is_open;
+	fix_write(1);
+	fix.gate_lo = gate_lo;
+	fix.gate_hi = gate_hi;
+	fix.mp_is_open = mp_is_open;
 	erim_cpuid(0xd, 9, r);
-	tab.pkru_off = r[0] >= 4 ? r[1] : 0;
+	fix.pkru_off = r[0] >= 4 ? r[1] : 0;
 	/* what on_segv chains to: the disposition before liberim's handler */
 	{
 		struct ksig k;
@@ -346,7 +390,7 @@ int erim__signal_init(int active, uintptr_t gate_lo, uintptr_t gate_hi, int (*mp
 			wrap(sig, &k);
 		}
 	}
-	tab.active = (uint32_t)active;
+	fix.active = (uint32_t)active;
 	tab_seal();
 	erim_unlock(&tab_lock);
 	return 0;
@@ -376,8 +420,8 @@ void erim__signal_use_entry(uintptr_t entry)
 	uintptr_t old;
 
 	erim_lock(&tab_lock);
-	tab_write(1);
-	old = tab.entry;
+	fix_write(1);
+	old = fix.entry;
 	for (int sig = 1; sig < NSIG_K; sig++) {
 		struct ksig k;
 		uintptr_t h;
@@ -395,12 +439,12 @@ void erim__signal_use_entry(uintptr_t entry)
 		} else {
 			continue;
 		}
-		tab.entry = entry;
+		fix.entry = entry;
 		kernel_handler(sig, &k, h);
 		ksigaction(sig, &k, NULL);
 	}
-	tab.entry = entry;
-	tab_write(0);
+	fix.entry = entry;
+	fix_write(0);
 	erim_unlock(&tab_lock);
 }
 
@@ -416,7 +460,7 @@ void erim__signal_adopt_glibc(void)
 {
 	static const int sigs[] = { SIGCANCEL_, SIGSETXID_ };
 
-	if (!tab.active)
+	if (!fix.active)
 		return;
 	erim_lock(&tab_lock);
 	for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
@@ -434,7 +478,7 @@ void erim__signal_adopt_glibc(void)
 
 int erim__signal_entry_active(void)
 {
-	return tab.entry != 0;
+	return fix.entry != 0;
 }
 
 /* The relay (trusted, erim_sigstack.c): where the frame of SIG continues and
@@ -443,6 +487,13 @@ int erim__signal_entry_active(void)
 uintptr_t erim__signal_cont(int sig, int *onstack)
 {
 	uintptr_t h = tab.cont[sig];
+
+	/* the table is untrusted state: only liberim's handlers continue */
+	if (h != (uintptr_t)trampoline && h != (uintptr_t)segv_handler)
+		erim__fatal("erim: signal %d: liberim's signal table names %p, not one of "
+		            "liberim's handlers, as where its frame continues (the table was "
+		            "written while a sigaction() had it open); process stopped\n", sig,
+		            (void *)h);
 
 	*onstack = h == (uintptr_t)segv_handler ? !!(tab.segv_prev.flags & SA_ONSTACK)
 	                                       : !!(tab.ent[sig].flags & SA_ONSTACK);
@@ -486,14 +537,14 @@ static int do_sigaction(int sig, const struct sigaction *act, struct sigaction *
 		n.flags = (unsigned long)act->sa_flags | K_SA_RESTORER;
 		n.restorer = (uintptr_t)erim__sig_restorer;
 		erim_copy(&n.mask, &act->sa_mask, sizeof n.mask);
-		if (tab.active && n.handler != (uintptr_t)SIG_DFL && n.handler != (uintptr_t)SIG_IGN &&
+		if (fix.active && n.handler != (uintptr_t)SIG_DFL && n.handler != (uintptr_t)SIG_IGN &&
 		    !liberims_own(n.handler) && sig != SIGKILL && sig != SIGSTOP) {
 			/* record first, then point the kernel at the trampoline */
 			tab_write(1);
 			wrap(sig, &n);
 			tab_write(0);
 			r = 0;
-		} else if (tab.active && liberims_own(n.handler)) {
+		} else if (fix.active && liberims_own(n.handler)) {
 			/* one of liberim's own handlers (an old disposition put
 			 * back, or an address read from a query or the symbol
 			 * table) is installed as liberim installs it, never with
@@ -502,8 +553,9 @@ static int do_sigaction(int sig, const struct sigaction *act, struct sigaction *
 			 * chose, into trusted memory (red team 50, ownentry) */
 			uintptr_t h = n.handler;
 
-			if (tab.entry && h == tab.entry)
-				h = tab.cont[sig] ? tab.cont[sig] : (uintptr_t)trampoline;
+			if (fix.entry && h == fix.entry)
+				h = tab.cont[sig] == (uintptr_t)segv_handler ? (uintptr_t)segv_handler
+				                                             : (uintptr_t)trampoline;
 			if (h == (uintptr_t)segv_handler) {
 				n.flags = SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER;
 				n.mask = 0;
@@ -523,7 +575,7 @@ static int do_sigaction(int sig, const struct sigaction *act, struct sigaction *
 	}
 	if (old) {
 		const struct ksig *o = cur.handler == (uintptr_t)trampoline ||
-		                       (tab.entry && cur.handler == tab.entry &&
+		                       (fix.entry && cur.handler == fix.entry &&
 		                        tab.cont[sig] == (uintptr_t)trampoline) ? &tab.ent[sig] : &cur;
 
 		erim_fill(old, 0, sizeof *old);

@@ -8,7 +8,9 @@
 # ranges locked in RAM on fault; under erim-tem in tem/native_tem.sh);
 # rt_libcopy under none (its control; the attacks need mpk: vm_harden.sh);
 # rt_pltrace (a thread's stores into a PLT page liberim rewrites at dlopen,
-# caught: red team 58) under none and mprotect.
+# caught: red team 58) under none and mprotect; rt_sigtab (a thread's
+# writes into liberim's signal table while a sigaction() has it open: red
+# team 59) under mprotect and its control under none.
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -32,5 +34,7 @@ $b/rt_mlock --backend=mprotect
 $b/rt_libcopy --backend=none
 $b/rt_pltrace --backend=none $b/.libs/pltwide_dep.so $b/.libs/pltwide.so
 $b/rt_pltrace --backend=mprotect $b/.libs/pltwide_dep.so $b/.libs/pltwide.so --stores
+$b/rt_sigtab --backend=mprotect
+$b/rt_sigtab --backend=none
 EOF2
 sh_done rt_harden_native

@@ -19,8 +19,10 @@
 # pkey_set (red team 57) without erim-tem (not covered: the control) and
 # under it (refused); rt_pltrace (a thread's stores, pread or plain, into a
 # PLT page liberim rewrites at dlopen: caught before the page is executable;
-# control: the same bytes made executable read the secret; red team 58).
-# Twenty-two programs in
+# control: the same bytes made executable read the secret; red team 58);
+# rt_sigtab (zeros written over liberim's sealed pages whenever a
+# sigaction() has one open: the next handler is still liberim's, with
+# SA_ONSTACK; control under none; red team 59).  Twenty-four programs in
 # one TCG guest: 300 s was not enough on a loaded machine, hence --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
@@ -39,4 +41,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_libcopy" --backend=mpk ';;' "$b/rt_libcopy" --backend=none ';;' \
 	"$b/rt_libcopy" --backend=mpk --libc ';;' "$top_builddir/tem/erim-tem" rt_libcopy --backend=mpk --libc --under-tem ';;' \
 	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so ';;' \
-	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so --stores
+	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so --stores ';;' \
+	"$b/rt_sigtab" --backend=mpk ';;' "$b/rt_sigtab" --backend=none

@@ -627,32 +627,43 @@ static int plan(struct pctx *c, const struct pobj *o)
 extern const char __start_erim_inspect_write[] __attribute__((visibility("hidden")));
 extern const char __stop_erim_inspect_write[] __attribute__((visibility("hidden")));
 
-/* Current protection of the page at A (from /proc/self/maps), or -1; its
- * mapping's bounds in *MS, *ME. */
-static int page_prot(uintptr_t a, int *priv, uintptr_t *ms, uintptr_t *me)
+/* The mapping that holds A, from /proc/self/maps */
+struct mapping {
+	uintptr_t start, end;
+	int prot;            /* PROT_* */
+	int priv;            /* private ('p') */
+	int anon;            /* no file: device 00:00, inode 0 */
+};
+
+/* 0, or -1 when no mapping holds A (or the file cannot be read) */
+static int mapping_at(uintptr_t a, struct mapping *m)
 {
 	char buf[8192], line[512];
 	FILE *f = fopen("/proc/self/maps", "re");
-	int prot = -1;
+	int r = -1;
 
 	if (!f)
 		return -1;
 	setvbuf(f, buf, _IOFBF, sizeof buf);
 	while (erim_proc_line(line, sizeof line, f)) {   /* never a tail as a line */
-		unsigned long s, e;
+		unsigned long s, e, off, ino = 1;
+		unsigned dmaj = 1, dmin = 1;
 		char p[5];
 
-		if (sscanf(line, "%lx-%lx %4s", &s, &e, p) == 3 && a >= s && a < e) {
-			prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) |
-			       (p[2] == 'x' ? PROT_EXEC : 0);
-			*priv = p[3] == 'p';
-			*ms = s;
-			*me = e;
+		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, p, &off, &dmaj, &dmin,
+		           &ino) >= 3 && a >= s && a < e) {
+			m->start = s;
+			m->end = e;
+			m->prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) |
+			          (p[2] == 'x' ? PROT_EXEC : 0);
+			m->priv = p[3] == 'p';
+			m->anon = dmaj == 0 && dmin == 0 && ino == 0;
+			r = 0;
 			break;
 		}
 	}
 	fclose(f);
-	return prot;
+	return r;
 }
 
 /* Writes the displacements with the page read-write, then gives it PROT:
@@ -733,8 +744,9 @@ static int apply(struct pctx *c)
 	while (r == 0 && i < c->npt) {
 		uintptr_t pg = c->pt[i].disp & ~(PG - 1);
 		size_t j = i;
-		int prot, priv = 0;
-		uintptr_t ms = 0, me = 0, ss, se;
+		int prot;
+		uintptr_t ss, se;
+		struct mapping m;
 		struct hits before;
 		long rc;
 
@@ -746,16 +758,16 @@ static int apply(struct pctx *c)
 			return fail(c, ENOTSUP, "a PLT stub's displacement at %p crosses a page",
 			            (void *)c->pt[i].disp);
 		}
-		prot = page_prot(pg, &priv, &ms, &me);
-		if (prot < 0 || !priv || (prot & PROT_WRITE))
+		prot = mapping_at(pg, &m) == 0 ? m.prot : -1;
+		if (prot < 0 || !m.priv || (prot & PROT_WRITE))
 			return fail(c, EPERM, "PLT page %p: not a private read-only code mapping",
 			            (void *)pg);
 		if (pg < (uintptr_t)__stop_erim_inspect_write &&
 		    (uintptr_t)__start_erim_inspect_write < pg + PG)
 			return fail(c, EPERM, "PLT page %p holds liberim's code writer", (void *)pg);
 		/* the page and the bytes next to it in the same mapping */
-		ss = pg - ms > SCAN_BEFORE ? pg - SCAN_BEFORE : ms;
-		se = me - (pg + PG) > SCAN_AFTER ? pg + PG + SCAN_AFTER : me;
+		ss = pg - m.start > SCAN_BEFORE ? pg - SCAN_BEFORE : m.start;
+		se = m.end - (pg + PG) > SCAN_AFTER ? pg + PG + SCAN_AFTER : m.end;
 		if (!(prot & PROT_READ))
 			return fail(c, EPERM, "PLT page %p is not readable", (void *)pg);
 		if (c->late)
@@ -782,60 +794,20 @@ static int apply(struct pctx *c)
 	return r;
 }
 
-/* Is [A, A+4) inside an executable segment of a loaded object? */
-static int in_loaded_code(const struct pctx *c, uintptr_t a)
+/* Does [A, A+N) overlap a segment of a loaded object (its .bss included),
+ * or, with CODE, lie inside an executable one? */
+static int in_object(const struct pctx *c, uintptr_t a, size_t n, int code)
 {
 	for (size_t i = 0; i < c->nobj; i++)
 		for (int k = 0; k < c->obj[i].phnum; k++) {
 			const ElfW(Phdr) *ph = &c->obj[i].phdr[k];
 			uintptr_t s = c->obj[i].base + ph->p_vaddr;
+			uintptr_t e = s + ph->p_memsz;
 
-			if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && a >= s &&
-			    a + 4 <= s + ph->p_memsz)
-				return 1;
-		}
-	return 0;
-}
-
-/* Does [A, A+ARENA_SIZE) lie in an anonymous private read-only mapping, as
- * copy_slot made it (the kernel may merge two)?  The list is untrusted
- * memory (red team 59): never unmap a file's pages (a RELRO GOT, code)
- * through it. */
-static int is_copy_mapping(uintptr_t a)
-{
-	char buf[8192], line[512];
-	FILE *f = fopen("/proc/self/maps", "re");
-	int ok = 0;
-
-	if (!f)
-		return 0;
-	setvbuf(f, buf, _IOFBF, sizeof buf);
-	while (erim_proc_line(line, sizeof line, f)) {
-		unsigned long s, e, off, ino;
-		unsigned dmaj, dmin;
-		char p[5];
-
-		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, p, &off, &dmaj, &dmin,
-		           &ino) == 7 && s <= a && a < e) {
-			ok = a + ARENA_SIZE <= e && strcmp(p, "r--p") == 0 && ino == 0 &&
-			     dmaj == 0 && dmin == 0;
-			break;
-		}
-	}
-	fclose(f);
-	return ok;
-}
-
-/* Does [A, A+N) overlap a segment of a loaded object (its .bss included)? */
-static int in_loaded_object(const struct pctx *c, uintptr_t a, size_t n)
-{
-	for (size_t i = 0; i < c->nobj; i++)
-		for (int k = 0; k < c->obj[i].phnum; k++) {
-			const ElfW(Phdr) *ph = &c->obj[i].phdr[k];
-			uintptr_t s = (c->obj[i].base + ph->p_vaddr) & ~(PG - 1);
-			uintptr_t e = c->obj[i].base + ph->p_vaddr + ph->p_memsz;
-
-			if (ph->p_type == PT_LOAD && a < e && s < a + n)
+			if (ph->p_type != PT_LOAD)
+				continue;
+			if (code ? (ph->p_flags & PF_X) && a >= s && a + n <= e
+			         : a < e && (s & ~(PG - 1)) < a + n)
 				return 1;
 		}
 	return 0;
@@ -849,15 +821,22 @@ static void late_reclaim(const struct pctx *c)
 		const struct late_copy *l = &late_copies[i];
 		int32_t v;
 
-		if (in_loaded_code(c, l->disp)) {
+		struct mapping m;
+
+		if (in_object(c, l->disp, 4, 1)) {
 			memcpy(&v, (const void *)l->disp, 4);
 			if (v == l->val) {
 				late_copies[k++] = *l;
 				continue;
 			}
 		}
+		/* the list is untrusted memory (red team 59): unmapped only what
+		 * copy_slot could have made -- anonymous, private, read-only (the
+		 * kernel may have merged two), outside every object and every
+		 * trusted range; never a file's pages (a RELRO GOT, code) */
 		if (!erim_overlaps_trusted((const void *)l->start, ARENA_SIZE) &&
-		    !in_loaded_object(c, l->start, ARENA_SIZE) && is_copy_mapping(l->start))
+		    !in_object(c, l->start, ARENA_SIZE, 0) && mapping_at(l->start, &m) == 0 &&
+		    m.anon && m.priv && m.prot == PROT_READ && l->start + ARENA_SIZE <= m.end)
 			munmap((void *)l->start, ARENA_SIZE);
 	}
 	nlate = k;

@@ -14,9 +14,12 @@
  * Scanning all modules, not only the new one, also catches a module that
  * untrusted code loaded behind this wrapper's back, at the next dlopen.
  *
- * After a load, erim__plt_protect (erim_plt.c) also retargets the new
- * objects' PLT stubs that read writable slots to sealed slot copies, and
- * stops the process if that cannot be done.
+ * Nothing else: the objects' PLT stubs are left as ld.so made them (trusted
+ * code never runs them; erim_plt.c says why liberim writes no code page after
+ * erim_init).  The check reads ld.so's link map, which untrusted code can
+ * write: it stops honest mistakes (a module linked with trusted globals), not
+ * an attacker, who gains nothing by hiding such a module -- its globals are
+ * untagged, untrusted memory either way, and trusted code never uses them.
  *
  * Shared library only (see runtime/local.am): a static program has no
  * interposable dlopen; there a module with trusted globals must be loaded
@@ -46,9 +49,6 @@ static void check_after_load(const char *file)
 	if (r < 0)
 		erim__fatal("erim: dlopen(%s) after erim_init refused: %s\n",
 		            file ? file : "NULL", err[0] ? err : "cannot inspect the loaded modules");
-	err[0] = 0;
-	if (erim__plt_protect(1, err, sizeof err) < 0)
-		erim__fatal("erim: dlopen(%s) after erim_init refused: %s\n", file ? file : "NULL", err);
 	for (size_t i = 0; i < n; i++)
 		if (!erim_overlaps_trusted((const void *)g[i].start, g[i].end - g[i].start))
 			erim__fatal("erim: dlopen(%s) after erim_init refused: %s has trusted "

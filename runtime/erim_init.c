@@ -568,7 +568,7 @@ static int init_locked(const struct erim_config *cfg)
 
 	/* no PLT stub of any loaded object reads a writable slot (erim_plt.c);
 	 * the slot copies join the registry as read-only ranges */
-	r = erim__plt_protect(0, errbuf, sizeof errbuf);
+	r = erim__plt_protect(errbuf, sizeof errbuf);
 	if (r < 0)
 		goto fail;
 
@@ -836,10 +836,25 @@ int erim_fini(void)
 	 * so while any trusted byte is left (the top of the caller's own trusted
 	 * stack) nothing in it may be writable (red team 21, fini_window: a
 	 * second thread marked the stacks' entry read-only, so the remap skipped
-	 * them, set pkru_u to 0 and took liberim's own checked drop to PKRU 0). */
-	r = erim__fini_remap(mode);
+	 * them, set pkru_u to 0 and took liberim's own checked drop to PKRU 0).
+	 * The data first (stacks, heap, globals), with the tables a gate trusts
+	 * still keyed; then the gates closed: from there every gate loads "every
+	 * key but 0 denied", in and out, which is what they load after erim_fini
+	 * (direct calls on untagged memory) -- the page of PKRU values open for
+	 * two stores with no trusted data left to read; then the runtime region
+	 * (the entry table untagged, fresh slot pages): with the trusted PKRU
+	 * still loaded by the gates, a thread that forged an entry and its slot
+	 * there ran its own function with the trusted key open (red team 60b,
+	 * finiforge).  A gate call racing this point stops the process. */
+	r = erim__fini_remap(mode, 0);
 	if (r < 0)
 		erim__fini_halfway("replacing the trusted ranges with fresh memory", r);
+	r = keys_set(ERIM_PKRU_CLOSED, ERIM_PKRU_CLOSED);
+	if (r < 0)
+		erim__fini_halfway("closing the gates' PKRU values", r);
+	r = erim__fini_remap(mode, 1);
+	if (r < 0)
+		erim__fini_halfway("replacing liberim's tables with fresh memory", r);
 	if (mode == ERIM_MODE_MPK)
 		syscall(SYS_pkey_free, (unsigned long)erim__ro.pkey);
 	r = ro_seal(PROT_READ | PROT_WRITE);
@@ -850,9 +865,6 @@ int erim_fini(void)
 	erim__mp_reset();
 	erim__violation_uninstall();
 	erim__ro.pkey = -1;
-	r = keys_set(ERIM_PKRU_CLOSED, ERIM_PKRU_CLOSED);
-	if (r < 0)
-		erim__fini_halfway("closing the gates' PKRU values", r);
 	/* one way: erim_init refuses from now on; the page stays read-only */
 	r = erim__fini_latch();
 	if (r < 0)

@@ -351,7 +351,7 @@ long erim__fini_call(void) ERIM_HIDDEN;            /* erim_entries.c: gate call 
 int erim__fini_probe(uint32_t mode) ERIM_HIDDEN;
 int erim__fini_wipe(void) ERIM_HIDDEN;
 void erim__fini_reset(void) ERIM_HIDDEN;
-int erim__fini_remap(uint32_t mode) ERIM_HIDDEN;
+int erim__fini_remap(uint32_t mode, int runtime) ERIM_HIDDEN;
 int erim__fini_latch(void) ERIM_HIDDEN;
 #define ERIM_FINI_REFUSAL "erim_init after erim_fini: refused, nothing untrusted code could " \
 	"write after erim_fini is trusted again"
@@ -372,9 +372,9 @@ int erim__reserve_default(void) ERIM_HIDDEN;
 void erim__unreserve(void) ERIM_HIDDEN;
 size_t erim__env_size(const char *name, size_t dflt) ERIM_HIDDEN;
 
-/* PLT stubs retargeted to sealed slot copies (erim_plt.c); LATE: after
- * erim_init (dlopen), copies not added to the range registry */
-int erim__plt_protect(int late, char *err, size_t errlen) ERIM_HIDDEN;
+/* PLT stubs of the objects loaded at erim_init retargeted to sealed slot
+ * copies, added to the range registry (erim_plt.c); erim_init only */
+int erim__plt_protect(char *err, size_t errlen) ERIM_HIDDEN;
 
 #endif /* !__ASSEMBLER__ */
 #endif /* ERIM_INTERNAL_H */

@@ -22,21 +22,23 @@
  * written like load-time inspection writes them (private copy-on-write text,
  * raw mprotect RW, write, back; signals blocked; the writer in the section
  * inspection never patches), and the changed bytes are scanned for a
- * WRPKRU/XRSTOR the new displacement could form before anything is written;
- * after a dlopen other threads run while the page is writable, so there it
- * goes read-only after the write and is scanned again before it is made
- * executable (red team 58, check_frozen).
+ * WRPKRU/XRSTOR the new displacement could form before anything is written.
  *
  * It also refuses (fail closed) an object whose GOT slots for -fno-plt calls
  * (GLOB_DAT of non-data symbols) are writable, and a static program whose
  * IRELATIVE slots (glibc's memcpy/strlen... in .got.plt/.got.iplt) are
  * writable (linked without -z relro -z now).
  *
- * Called by erim_init (copies reported as read-only trusted ranges, which
- * erim-tem keeps from being remapped or made writable) and by liberim.so's
- * dlopen wrapper after each load (LATE: copies are sealed read-only, but are
- * not in the registry erim-tem got at start-up).  Idempotent: a stub already
- * pointing at a copy no longer targets a writable slot. */
+ * Called by erim_init only, the process's only thread (copies reported as
+ * read-only trusted ranges, which erim-tem keeps from being remapped or made
+ * writable).  Objects loaded later are left as ld.so made them: trusted code
+ * never runs their stubs (a module with trusted globals or entries cannot be
+ * loaded after erim_init), and rewriting them meant liberim changing code
+ * pages while other threads run, on a view of the objects (ld.so's link map)
+ * that untrusted code writes -- red team 58 (pltrace) raced the write window,
+ * red team 60 (pltforge, pltcode) forged the view and had liberim rewrite a
+ * trusted entry's own stub and code page.  After erim_init liberim writes no
+ * code page. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -74,6 +76,7 @@ struct pobj {
 	const ElfW(Phdr) *phdr;
 	int phnum;
 	int vdso;            /* the vDSO: in the link map, not in any lookup scope */
+	int prog;            /* the executable (no name in the link map) */
 	char name[160];
 };
 
@@ -90,7 +93,6 @@ struct patch {
 
 struct arena {
 	uintptr_t start, used;   /* used: bytes */
-	const struct pobj *owner; /* late passes: one object per arena */
 };
 
 struct pctx {
@@ -102,22 +104,7 @@ struct pctx {
 	size_t npt, cappt;
 	char *err;
 	size_t errlen;
-	int late;
 };
-
-/* Copies made after erim_init (not in the registry), one object each, and
- * one stub displacement that points into each: when that displacement no
- * longer holds VAL (the object was dlclosed; a fresh load at the same address
- * has its stubs from the file again), no stub uses the copy any more and it
- * is unmapped at the next late pass.  Without this, a program that loads and
- * unloads a lazily bound module ran out of addresses near it after about a
- * thousand cycles (found while testing red team 58's pltrace).  Untrusted
- * bookkeeping: these copies serve untrusted code only (a module with trusted
- * code or globals cannot be loaded after erim_init), and nothing here is
- * unmapped that overlaps trusted memory. */
-#define MAX_LATE 64
-static struct late_copy { uintptr_t start, disp; int32_t val; } late_copies[MAX_LATE];
-static size_t nlate;
 
 __attribute__((format(printf, 3, 4)))
 static int fail(struct pctx *c, int e, const char *fmt, ...)
@@ -150,6 +137,7 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 	o->phdr = info->dlpi_phdr;
 	o->phnum = info->dlpi_phnum;
 	o->vdso = vdso_phdr((uintptr_t)info->dlpi_phdr);
+	o->prog = !info->dlpi_name || !info->dlpi_name[0];
 	snprintf(o->name, sizeof o->name, "%s", info->dlpi_name && info->dlpi_name[0]
 	         ? info->dlpi_name : "the executable");
 	return 0;
@@ -398,8 +386,7 @@ static int copy_slot(struct pctx *c, const struct pobj *o, uintptr_t lo, uintptr
                      uintptr_t *out)
 {
 	for (size_t i = 0; i < c->nar; i++)
-		if (c->ar[i].used < ARENA_SIZE && near(c->ar[i].start, lo, hi) &&
-		    (!c->late || c->ar[i].owner == o)) {
+		if (c->ar[i].used < ARENA_SIZE && near(c->ar[i].start, lo, hi)) {
 			*out = c->ar[i].start + c->ar[i].used;
 			c->ar[i].used += 8;
 			return 0;
@@ -426,7 +413,6 @@ static int copy_slot(struct pctx *c, const struct pobj *o, uintptr_t lo, uintptr
 			}
 			c->ar[c->nar].start = (uintptr_t)p;
 			c->ar[c->nar].used = 8;
-			c->ar[c->nar].owner = o;
 			c->nar++;
 			*out = (uintptr_t)p;
 			return 0;
@@ -627,16 +613,10 @@ static int plan(struct pctx *c, const struct pobj *o)
 extern const char __start_erim_inspect_write[] __attribute__((visibility("hidden")));
 extern const char __stop_erim_inspect_write[] __attribute__((visibility("hidden")));
 
-/* The mapping that holds A, from /proc/self/maps */
-struct mapping {
-	uintptr_t start, end;
-	int prot;            /* PROT_* */
-	int priv;            /* private ('p') */
-	int anon;            /* no file: device 00:00, inode 0 */
-};
-
-/* 0, or -1 when no mapping holds A (or the file cannot be read) */
-static int mapping_at(uintptr_t a, struct mapping *m)
+/* The protection of the private mapping that holds A, from /proc/self/maps:
+ * PROT_* bits, or -1 when no mapping holds A, it is shared, or the file
+ * cannot be read. */
+static int private_prot(uintptr_t a)
 {
 	char buf[8192], line[512];
 	FILE *f = fopen("/proc/self/maps", "re");
@@ -646,19 +626,13 @@ static int mapping_at(uintptr_t a, struct mapping *m)
 		return -1;
 	setvbuf(f, buf, _IOFBF, sizeof buf);
 	while (erim_proc_line(line, sizeof line, f)) {   /* never a tail as a line */
-		unsigned long s, e, off, ino = 1;
-		unsigned dmaj = 1, dmin = 1;
+		unsigned long s, e;
 		char p[5];
 
-		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, p, &off, &dmaj, &dmin,
-		           &ino) >= 3 && a >= s && a < e) {
-			m->start = s;
-			m->end = e;
-			m->prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) |
-			          (p[2] == 'x' ? PROT_EXEC : 0);
-			m->priv = p[3] == 'p';
-			m->anon = dmaj == 0 && dmin == 0 && ino == 0;
-			r = 0;
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, p) == 3 && a >= s && a < e) {
+			if (p[3] == 'p')
+				r = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) |
+				    (p[2] == 'x' ? PROT_EXEC : 0);
 			break;
 		}
 	}
@@ -666,13 +640,9 @@ static int mapping_at(uintptr_t a, struct mapping *m)
 	return r;
 }
 
-/* Writes the displacements with the page read-write, then gives it PROT:
- * after a dlopen read-only, NOT executable, and the caller checks it before
- * execute comes back (write_done); at erim_init, the only thread, its old
- * protection at once -- nothing else runs that could write it, and the page
- * may hold code the check itself runs (a static program's .plt shares its
- * page with the start of .text: red team 58's fix first stopped every
- * such program there). */
+/* Writes the displacements with the page read-write, then gives it its old
+ * protection back.  erim_init is the only thread: nothing else runs that
+ * could write the page meanwhile. */
 __attribute__((section("erim_inspect_write"), noinline))
 static long write_page(uintptr_t pg, const struct patch *pt, size_t n, int prot)
 {
@@ -685,45 +655,6 @@ static long write_page(uintptr_t pg, const struct patch *pt, size_t n, int prot)
 			((volatile uint8_t *)pt[i].disp)[k] = (uint8_t)((uint32_t)pt[i].val >> (8 * k));
 	rc2 = erim_x86_raw_mprotect((void *)pg, PG, prot);
 	return rc2 ? -1000 + rc2 : 0;
-}
-
-__attribute__((section("erim_inspect_write"), noinline))
-static long write_done(uintptr_t pg, int prot)
-{
-	return erim_x86_raw_mprotect((void *)pg, PG, prot);
-}
-
-/* The WRPKRU/XRSTOR that inspection would refuse in [S, E) of a readable
- * mapping. */
-static void unsafe_hits(uintptr_t s, uintptr_t e, struct hits *h)
-{
-	h->n = 0;
-	scan_buffer((const uint8_t *)s, e - s, s, note_hit, h);
-}
-
-/* Red team 58 (pltrace): after a dlopen other threads run while a page is
- * written, and a store of theirs that lands in that window -- "wrpkru; ret"
- * anywhere in the page -- became executable with liberim's own mprotect.
- * So the page goes read-only first (frozen: nothing writes it without a
- * system call), and it is scanned, with the bytes next to it, before
- * execute comes back: a WRPKRU/XRSTOR that was not there before the write
- * stops the process. */
-static void check_frozen(uintptr_t pg, uintptr_t s, uintptr_t e, const struct hits *before)
-{
-	struct hits after;
-
-	unsafe_hits(s, e, &after);
-	for (size_t i = 0; i < after.n; i++) {
-		size_t k;
-
-		for (k = 0; k < before->n && before->a[k] != after.a[i]; k++)
-			;
-		if (k == before->n || after.n == 16)
-			erim__fatal("erim: a WRPKRU/XRSTOR at %p appeared in the PLT page %p while "
-			            "liberim rewrote it (another thread wrote the page): process "
-			            "stopped before the page became executable\n",
-			            (void *)(uintptr_t)after.a[i], (void *)pg);
-	}
 }
 
 static int cmp_patch(const void *a, const void *b)
@@ -745,9 +676,6 @@ static int apply(struct pctx *c)
 		uintptr_t pg = c->pt[i].disp & ~(PG - 1);
 		size_t j = i;
 		int prot;
-		uintptr_t ss, se;
-		struct mapping m;
-		struct hits before;
 		long rc;
 
 		/* a displacement crossing a page is written in two page steps */
@@ -758,28 +686,16 @@ static int apply(struct pctx *c)
 			return fail(c, ENOTSUP, "a PLT stub's displacement at %p crosses a page",
 			            (void *)c->pt[i].disp);
 		}
-		prot = mapping_at(pg, &m) == 0 ? m.prot : -1;
-		if (prot < 0 || !m.priv || (prot & PROT_WRITE))
+		prot = private_prot(pg);
+		if (prot < 0 || (prot & PROT_WRITE))
 			return fail(c, EPERM, "PLT page %p: not a private read-only code mapping",
 			            (void *)pg);
 		if (pg < (uintptr_t)__stop_erim_inspect_write &&
 		    (uintptr_t)__start_erim_inspect_write < pg + PG)
 			return fail(c, EPERM, "PLT page %p holds liberim's code writer", (void *)pg);
-		/* the page and the bytes next to it in the same mapping */
-		ss = pg - m.start > SCAN_BEFORE ? pg - SCAN_BEFORE : m.start;
-		se = m.end - (pg + PG) > SCAN_AFTER ? pg + PG + SCAN_AFTER : m.end;
-		if (!(prot & PROT_READ))
-			return fail(c, EPERM, "PLT page %p is not readable", (void *)pg);
-		if (c->late)
-			unsafe_hits(ss, se, &before);
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		rc = write_page(pg, c->pt + i, j - i, c->late ? PROT_READ : prot);
-		if (rc == 0 && c->late) {
-			check_frozen(pg, ss, se, &before);
-			rc = write_done(pg, prot);
-			rc = rc ? -1000 + rc : 0;
-		}
+		rc = write_page(pg, c->pt + i, j - i, prot);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (rc <= -1000) {
 			dprintf(2, "erim: cannot restore the protection of PLT page %p; stopping\n",
@@ -794,87 +710,56 @@ static int apply(struct pctx *c)
 	return r;
 }
 
-/* Does [A, A+N) overlap a segment of a loaded object (its .bss included),
- * or, with CODE, lie inside an executable one? */
-static int in_object(const struct pctx *c, uintptr_t a, size_t n, int code)
+/* Every object loaded now stays loaded (RTLD_NODELETE through the loader's
+ * own dlmopen, in the object's own namespace): the slot copies and the
+ * stubs name addresses in these objects, trusted entries and trusted globals
+ * live in them, and untrusted code can call dlclose on any handle -- a
+ * module with trusted globals dlopened before erim_init was unmapped by one
+ * dlclose, its registered range left naming whatever is mapped there next. */
+static int pin(struct pctx *c)
 {
-	for (size_t i = 0; i < c->nobj; i++)
-		for (int k = 0; k < c->obj[i].phnum; k++) {
-			const ElfW(Phdr) *ph = &c->obj[i].phdr[k];
-			uintptr_t s = c->obj[i].base + ph->p_vaddr;
-			uintptr_t e = s + ph->p_memsz;
+	typedef void *(*dlmopen_fn)(Lmid_t, const char *, int);
+	/* the C library's, past liberim.so's wrapper; NULL in a static program
+	 * (which loads nothing before erim_init unless it dlopens: then it
+	 * fails closed below) */
+	dlmopen_fn open_ = (dlmopen_fn)dlsym(RTLD_NEXT, "dlmopen");
 
-			if (ph->p_type != PT_LOAD)
-				continue;
-			if (code ? (ph->p_flags & PF_X) && a >= s && a + n <= e
-			         : a < e && (s & ~(PG - 1)) < a + n)
-				return 1;
-		}
+	for (size_t i = 0; i < c->nobj; i++) {
+		const struct pobj *o = &c->obj[i];
+		struct link_map *lm = NULL;
+		Lmid_t ns = LM_ID_BASE;
+		Dl_info info;
+		void *h = NULL;
+
+		if (o->prog || o->vdso)
+			continue;    /* never unloaded */
+		for (int k = 0; !lm && k < o->phnum; k++)
+			if (o->phdr[k].p_type == PT_LOAD &&
+			    !dladdr1((const void *)(o->base + o->phdr[k].p_vaddr), &info,
+			             (void **)&lm, RTLD_DL_LINKMAP))
+				lm = NULL;
+		if (open_ && lm && lm->l_addr == o->base && dlinfo(lm, RTLD_DI_LMID, &ns) == 0)
+			h = open_(ns, lm->l_name, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+		if (!h || h != (void *)lm)
+			return fail(c, ENOTSUP, "cannot keep %s loaded (RTLD_NODELETE): untrusted "
+			            "code could unload it with dlclose while trusted code depends on it",
+			            o->name);
+	}
 	return 0;
 }
 
-static void late_reclaim(const struct pctx *c)
+int erim__plt_protect(char *err, size_t errlen)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < nlate; i++) {
-		const struct late_copy *l = &late_copies[i];
-		int32_t v;
-
-		struct mapping m;
-
-		if (in_object(c, l->disp, 4, 1)) {
-			memcpy(&v, (const void *)l->disp, 4);
-			if (v == l->val) {
-				late_copies[k++] = *l;
-				continue;
-			}
-		}
-		/* the list is untrusted memory (red team 59): unmapped only what
-		 * copy_slot could have made -- anonymous, private, read-only (the
-		 * kernel may have merged two), outside every object and every
-		 * trusted range; never a file's pages (a RELRO GOT, code) */
-		if (!erim_overlaps_trusted((const void *)l->start, ARENA_SIZE) &&
-		    !in_object(c, l->start, ARENA_SIZE, 0) && mapping_at(l->start, &m) == 0 &&
-		    m.anon && m.priv && m.prot == PROT_READ && l->start + ARENA_SIZE <= m.end)
-			munmap((void *)l->start, ARENA_SIZE);
-	}
-	nlate = k;
-}
-
-static void late_record(const struct pctx *c)
-{
-	for (size_t i = 0; i < c->nar && nlate < MAX_LATE; i++)
-		for (size_t j = 0; j < c->npt; j++) {
-			uintptr_t to = c->pt[j].disp + 4 + (uintptr_t)(intptr_t)c->pt[j].val;
-
-			if (to >= c->ar[i].start && to < c->ar[i].start + ARENA_SIZE) {
-				late_copies[nlate].start = c->ar[i].start;
-				late_copies[nlate].disp = c->pt[j].disp;
-				late_copies[nlate].val = c->pt[j].val;
-				nlate++;
-				break;
-			}
-		}
-}
-
-int erim__plt_protect(int late, char *err, size_t errlen)
-{
-	static struct pctx ctx;   /* big; callers are serialised (init lock, dlopen) */
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct pctx ctx;   /* big; called once, by erim_init, the only thread */
 	struct pctx *c = &ctx;
 	int r = 0;
 
-	pthread_mutex_lock(&lock);
 	memset(c, 0, sizeof *c);
 	c->err = err;
 	c->errlen = errlen;
-	c->late = late;
 	dl_iterate_phdr(collect, c);
 	if (c->nobj == MAX_OBJ)
 		r = fail(c, E2BIG, "more than %d loaded objects", MAX_OBJ);
-	if (r == 0 && late)
-		late_reclaim(c);
 	for (size_t i = 0; r == 0 && i < c->nobj; i++)
 		r = plan(c, &c->obj[i]);
 	/* copies are read-only before any stub points at them */
@@ -883,9 +768,9 @@ int erim__plt_protect(int late, char *err, size_t errlen)
 			r = fail(c, errno, "cannot seal a PLT slot copy page: %s", strerror(errno));
 	if (r == 0)
 		r = apply(c);
-	if (r == 0 && late)
-		late_record(c);
-	for (size_t i = 0; r == 0 && !late && i < c->nar; i++)
+	if (r == 0)
+		r = pin(c);
+	for (size_t i = 0; r == 0 && i < c->nar; i++)
 		if (erim__ranges_add(c->ar[i].start, c->ar[i].start + ARENA_SIZE, "PLT slot copies",
 		                     ERIM_R_READONLY) < 0)
 			r = fail(c, ENOSPC, "too many trusted ranges (PLT slot copies)");
@@ -894,6 +779,5 @@ int erim__plt_protect(int late, char *err, size_t errlen)
 			munmap((void *)c->ar[i].start, ARENA_SIZE);
 	free(c->pt);
 	c->pt = NULL;
-	pthread_mutex_unlock(&lock);
 	return r;
 }

@@ -195,6 +195,14 @@ int erim__fini_probe(uint32_t mode)
 		              PROT_READ | PROT_WRITE, key) < 0)
 			return -EPERM;
 	}
+	/* the signal stacks' range holds their guard pages: inaccessible again
+	 * (the probe changes nothing, and erim_fini may still refuse; red team
+	 * 60 noticed the guards left read-write after an -EBUSY) */
+	for (uint64_t i = 0; i < erim__ro.sigstk_n; i++)
+		if (erim_sys4(SYS_pkey_mprotect,
+		              (long)(erim__ro.sigstk_lo + i * ERIM_SIGSTK_STRIDE),
+		              ERIM_SIGSTK_GUARD, PROT_NONE, key) < 0)
+			return -EPERM;
 	for (size_t i = 0; i <= L->max_threads && L->stacks; i++) {
 		uintptr_t g = (uintptr_t)L->stacks + i * stride;
 
@@ -242,8 +250,14 @@ void erim__fini_reset(void)
  * erim_register_entries copied from untrusted code (code addresses, flags,
  * names), which gates need after erim_fini as direct calls; its pages are
  * untagged (mpk) or opened (mprotect) instead.  Guards become fresh
- * PROT_NONE memory (pkey 0).  0 or -errno. */
-int erim__fini_remap(uint32_t mode)
+ * PROT_NONE memory (pkey 0).  In two steps: RUNTIME 0, every range but the
+ * runtime region (the data: stacks, heap, globals -- while the gates still
+ * load the trusted PKRU, nothing of the tables a gate trusts is writable);
+ * RUNTIME 1, the runtime region (entry and slot tables, the heap's
+ * metadata), after erim_init.c has closed the gates' PKRU values: red team
+ * 60b (finiforge) forged an entry and its slot in the untagged tables and
+ * ran its own function with the trusted key open.  0 or -errno. */
+int erim__fini_remap(uint32_t mode, int runtime)
 {
 	const struct erim_layout *L = &erim__layout;
 	uintptr_t tab_end = (uintptr_t)erim__ro.slots;   /* the slot table follows the entries */
@@ -253,6 +267,8 @@ int erim__fini_remap(uint32_t mode)
 		uintptr_t s = rg->start;
 		long r = 0;
 
+		if ((s == (uintptr_t)L->rt) != !!runtime)
+			continue;
 		if (rg->kind == ERIM_R_GUARD &&
 		    mmap((void *)s, rg->end - s, PROT_NONE,
 		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* pltwide.c: a lazily bound module (-z lazy, no CET PLT) with 600 PLT stubs
- * whose .got.plt slots are writable, so liberim's dlopen wrapper rewrites
- * more than a page of its PLT after erim_init (rt_pltrace).  The functions
- * come from pltwide_dep.so, loaded first with RTLD_GLOBAL. */
+ * whose .got.plt slots are writable: more than a page of PLT, which
+ * liberim's dlopen wrapper once rewrote after erim_init and now leaves as
+ * ld.so made it (rt_pltrace).  The functions come from pltwide_dep.so,
+ * loaded first with RTLD_GLOBAL. */
 #include "pltwide.h"
 
 #define PW_DECL(i) int pw_d##i(int);

@@ -7,10 +7,15 @@
 # dumps); rt_tcb (trusted code's own %fs, rseq closed); rt_mlock (trusted
 # ranges locked in RAM on fault; under erim-tem in tem/native_tem.sh);
 # rt_libcopy under none (its control; the attacks need mpk: vm_harden.sh);
-# rt_pltrace (a thread's stores into a PLT page liberim rewrites at dlopen,
-# caught: red team 58) under none and mprotect; rt_sigtab (a thread's
-# writes into liberim's signal table while a sigaction() has it open: red
-# team 59) under mprotect and its control under none.
+# rt_pltrace (a thread's stores into the PLT page of a module dlopened in a
+# loop never land, and liberim rewrites none of its stubs: red team 58)
+# under none and mprotect; rt_sigtab (a thread's writes into liberim's
+# signal table while a sigaction() has it open: red team 59) under mprotect
+# and its control under none; rt_dlforge (a forged link map and racing
+# stores: dlopen changes no trusted stub or code page: red team 60) under
+# mprotect and none; rt_finiforge's control under none (a forged entry and
+# slot run where liberim's tables are plain memory; the test itself needs
+# mpk: vm_harden.sh).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -36,5 +41,8 @@ $b/rt_pltrace --backend=none $b/.libs/pltwide_dep.so $b/.libs/pltwide.so
 $b/rt_pltrace --backend=mprotect $b/.libs/pltwide_dep.so $b/.libs/pltwide.so --stores
 $b/rt_sigtab --backend=mprotect
 $b/rt_sigtab --backend=none
+$b/rt_dlforge --backend=mprotect $b/.libs/dlclean.so
+$b/rt_dlforge --backend=none $b/.libs/dlclean.so
+$b/rt_finiforge none
 EOF2
 sh_done rt_harden_native

@@ -17,18 +17,26 @@
 # second copy of liberim.so dlopened by untrusted code opens no key: red
 # team 55) under mpk with its control, and under none, and a second libc's
 # pkey_set (red team 57) without erim-tem (not covered: the control) and
-# under it (refused); rt_pltrace (a thread's stores, pread or plain, into a
-# PLT page liberim rewrites at dlopen: caught before the page is executable;
-# control: the same bytes made executable read the secret; red team 58);
-# rt_sigtab (zeros written over liberim's sealed pages whenever a
-# sigaction() has one open: the next handler is still liberim's, with
-# SA_ONSTACK; control under none; red team 59).  Twenty-four programs in
-# one TCG guest: 300 s was not enough on a loaded machine, hence --timeout 900.
+# under it (refused); rt_pltrace (a thread's stores, pread or plain, into
+# the PLT page of a module dlopened in a loop never land, and liberim
+# rewrites none of its stubs; control: the same bytes made executable read
+# the secret; red team 58); rt_sigtab (zeros written over liberim's sealed
+# pages whenever a sigaction() has one open: the next handler is still
+# liberim's, with SA_ONSTACK; control under none; red team 59); rt_dlforge
+# (a forged link map and racing stores: dlopen(NULL) and a module's dlopen
+# change no trusted stub or code page, the attacker's function never runs;
+# control: the stores landed with the test's own mprotect read the secret;
+# red team 60) under mpk, without erim-tem and under it; rt_finiforge
+# (erim_fini replaces liberim's tables only after the gates' PKRU values are
+# closed: a thread's forged entry and slot never run with the trusted key,
+# red team 60b) under mpk and its control under none.  Twenty-eight
+# programs in one TCG guest: 300 s was not enough on a loaded machine, hence
+# --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
 	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" --file "$b/rt_libcopy" \
-	--file "$b/.libs/pltwide.so" --file "$b/.libs/pltwide_dep.so" -- \
+	--file "$b/.libs/pltwide.so" --file "$b/.libs/pltwide_dep.so" --file "$b/rt_dlforge" -- \
 	"$b/rt_harden" --backend=mpk ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
@@ -42,4 +50,7 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_libcopy" --backend=mpk --libc ';;' "$top_builddir/tem/erim-tem" rt_libcopy --backend=mpk --libc --under-tem ';;' \
 	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so ';;' \
 	"$b/rt_pltrace" --backend=mpk ./pltwide_dep.so ./pltwide.so --stores ';;' \
-	"$b/rt_sigtab" --backend=mpk ';;' "$b/rt_sigtab" --backend=none
+	"$b/rt_sigtab" --backend=mpk ';;' "$b/rt_sigtab" --backend=none ';;' \
+	"$b/rt_dlforge" --backend=mpk ./dlclean.so ';;' \
+	"$top_builddir/tem/erim-tem" ./rt_dlforge --backend=mpk ./dlclean.so --under-tem ';;' \
+	"$b/rt_finiforge" mpk ';;' "$b/rt_finiforge" none

@@ -8,18 +8,22 @@
  *    executable segments of every loaded object is decoded, and its target
  *    looked up in /proc/self/maps: none may be writable after erim_init
  *    (control: before erim_init the same walk finds the executable's lazy
- *    .got.plt and libc's writable IRELATIVE slots, dynamic build only); the
- *    walk is repeated after a dlopen through liberim.so's wrapper;
+ *    .got.plt and libc's writable IRELATIVE slots, dynamic build only);
  *  - got_hijack: untrusted code stores its own function into the executable's
  *    JUMP_SLOT of erim_malloc, which a trusted entry then calls; it must not
  *    run (control: the stub's displacement put back to that slot, as without
  *    the retargeting: it runs, under mpk with the trusted PKRU, and reads the
- *    trusted secret);
+ *    trusted secret; then the retargeting is put back);
  *  - libc_got: the same with libc's own internal slot (explicit_bzero ->
  *    memset through libc's PLT, the keyvault red-team path), and the copy
  *    the stub now reads faults on a store;
- *  - lazy binding semantics for untrusted code: libm calls, threads, dlopen
- *    and a call into the loaded module;
+ *  - lazy binding semantics for untrusted code: libm calls, threads, a
+ *    module dlopened lazily (RTLD_LAZY, linked -z lazy) and calls into it,
+ *    one through its own PLT; after that dlopen the walk of the objects
+ *    loaded at erim_init still finds no stub reading a writable slot, and
+ *    the module's own stubs are NOT retargeted: after erim_init liberim
+ *    writes no code page, a later object keeps its lazy .got.plt as ld.so
+ *    made it (trusted code never runs its stubs; red team 60, rt_dlforge);
  *  - under erim-tem (--under-tem), untrusted code can neither put a stub
  *    back nor make a slot copy writable or unmap it;
  *  - static: erim_init accepted the program (its IRELATIVE slots are in
@@ -48,7 +52,7 @@ static enum erim_backend backend;
 static unsigned id_alloc, id_bzero;
 static const char *module;
 static int under_tem;      /* --under-tem: erim-tem must refuse the undo */
-static int stub_undo(uint8_t *stub, void **slot);
+static int stub_point(uint8_t *stub, void **slot);
 
 /* Under erim-tem untrusted code can neither rewrite the stub back (frozen
  * code) nor unprotect the slot copy (frozen, trusted range): checked here
@@ -57,7 +61,7 @@ static void tem_refuses_undo(uint8_t *stub, void **old_slot, void **copy)
 {
 	uintptr_t pg = (uintptr_t)copy & ~4095UL;
 
-	CHECK(stub_undo(stub, old_slot) != 0, "erim-tem let untrusted code rewrite the PLT stub");
+	CHECK(stub_point(stub, old_slot) != 0, "erim-tem let untrusted code rewrite the PLT stub");
 	CHECK(mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE) != 0,
 	      "erim-tem let untrusted code make the slot copy writable");
 	CHECK(munmap((void *)pg, 4096) != 0, "erim-tem let untrusted code unmap the slot copy");
@@ -86,7 +90,39 @@ static int writable(uintptr_t a)
 	return w;
 }
 
-struct walk { int bad, stubs; int verbose; };
+/* which objects a walk looks at */
+enum walk_of { WALK_ALL, WALK_INIT, WALK_BASE };
+
+struct walk {
+	int bad, stubs;
+	int verbose;
+	enum walk_of of;
+	uintptr_t base;   /* WALK_BASE: the object loaded there */
+};
+
+/* the objects loaded at erim_init, by load address */
+#define MAX_INIT_OBJ 64
+static uintptr_t init_obj[MAX_INIT_OBJ];
+static size_t ninit_obj;
+
+static int note_obj(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	if (ninit_obj < MAX_INIT_OBJ)
+		init_obj[ninit_obj++] = info->dlpi_addr;
+	return 0;
+}
+
+static int walked(const struct walk *w, uintptr_t base)
+{
+	if (w->of == WALK_BASE)
+		return base == w->base;
+	for (size_t i = 0; w->of == WALK_INIT && i < ninit_obj; i++)
+		if (init_obj[i] == base)
+			return 1;
+	return w->of == WALK_ALL;
+}
 
 #ifdef RT_STATIC
 extern const ElfW(Rela) __rela_iplt_start[] __attribute__((weak));
@@ -142,9 +178,12 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct walk *w = arg;
 	uintptr_t *tg;
-	size_t ntg = reloc_targets(info, &tg);
+	size_t ntg;
 
 	(void)size;
+	if (!walked(w, info->dlpi_addr))
+		return 0;
+	ntg = reloc_targets(info, &tg);
 	for (int i = 0; ntg && i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
 		uintptr_t s = info->dlpi_addr + p->p_vaddr, e = s + p->p_filesz;
@@ -176,9 +215,9 @@ static int walk_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-static struct walk walk(int verbose)
+static struct walk walk(int verbose, enum walk_of of, uintptr_t base)
 {
-	struct walk w = { 0, 0, verbose };
+	struct walk w = { 0, 0, verbose, of, base };
 
 	dl_iterate_phdr(walk_cb, &w);
 	return w;
@@ -220,9 +259,9 @@ static void **stub_slot(const uint8_t *stub)
 	return (void **)(stub + 6 + rel32_at(stub + 2));
 }
 
-/* Put STUB's displacement back to SLOT: the program as it was without the
- * retargeting (control). */
-static int stub_undo(uint8_t *stub, void **slot)
+/* Point STUB's displacement at SLOT: back to the writable slot, the program
+ * as it was without the retargeting (control), or to the copy again. */
+static int stub_point(uint8_t *stub, void **slot)
 {
 	uintptr_t pg = (uintptr_t)stub & ~4095UL;
 	int32_t d = (int32_t)((intptr_t)slot - (intptr_t)(stub + 6));
@@ -404,7 +443,7 @@ static struct walk before;
 
 TEST(no_stub_reads_a_writable_slot)
 {
-	struct walk w = walk(1);
+	struct walk w = walk(1, WALK_ALL, 0);
 
 	printf("  before erim_init: %d of %d ff 25 stubs read a writable slot; after: %d\n",
 	       before.bad, before.stubs, w.bad);
@@ -419,7 +458,7 @@ TEST(no_stub_reads_a_writable_slot)
 TEST(got_hijack_executable_slot)
 {
 	uint8_t *stub;
-	void *orig;
+	void *orig, **copy;
 
 	if (!exe_malloc_slot)
 		SKIP("no PLT slot for erim_malloc in this executable (static: a direct call)");
@@ -429,6 +468,7 @@ TEST(got_hijack_executable_slot)
 		return;
 	CHECK(stub_slot(stub) != exe_malloc_slot, "the stub still reads the JUMP_SLOT");
 	CHECK(erim_overlaps_trusted(stub_slot(stub), 8), "the slot copy is not in the registry");
+	copy = stub_slot(stub);
 	orig = *exe_malloc_slot;
 	*exe_malloc_slot = (void *)evil_malloc;         /* plain store: writable */
 	evil_ran = 0;
@@ -441,13 +481,14 @@ TEST(got_hijack_executable_slot)
 		return;
 	}
 	/* control: the stub pointed back at the slot, as without the retargeting */
-	CHECK(stub_undo(stub, exe_malloc_slot) == 0, "control: cannot undo the retargeting");
+	CHECK(stub_point(stub, exe_malloc_slot) == 0, "control: cannot undo the retargeting");
 	CHECK(erim_gate_call(id_alloc, NULL) == 1, "trusted alloc failed (control)");
 	printf("  control: evil ran %d, PKRU there %#x, stolen %#lx\n", evil_ran, evil_pkru, stolen);
 	CHECK(evil_ran, "control: the hijack did not run the attacker's function");
 	CHECK(stolen == SECRET, "control: the attacker did not get trusted rights");
 	*exe_malloc_slot = orig;
 	evil_ran = 0;
+	CHECK(stub_point(stub, copy) == 0, "cannot put the retargeting back");
 }
 
 TEST(libc_internal_slot)
@@ -484,13 +525,14 @@ TEST(libc_internal_slot)
 		*libc_slot = orig;
 		return;
 	}
-	CHECK(stub_undo(libc_stub, libc_slot) == 0, "control: cannot undo the retargeting");
+	CHECK(stub_point(libc_stub, libc_slot) == 0, "control: cannot undo the retargeting");
 	CHECK(erim_gate_call(id_bzero, NULL) == 0, "trusted bzero failed (control)");
 	printf("  control: evil ran %d, PKRU there %#x, stolen %#lx\n", evil_ran, evil_pkru, stolen);
 	CHECK(evil_ran, "control: the hijack did not run the attacker's memset");
 	CHECK(stolen == SECRET, "control: the attacker did not get trusted rights");
 	*libc_slot = orig;
 	evil_ran = 0;
+	CHECK(stub_point(libc_stub, now) == 0, "cannot put the retargeting back");
 }
 
 static volatile double sink;
@@ -519,17 +561,27 @@ TEST(lazy_binding_semantics)
 		pthread_join(t[i], NULL);
 #ifndef RT_STATIC
 	if (module) {
-		void *h = dlopen(module, RTLD_NOW);
-		int (*fn)(void);
-		struct walk w;
+		void *h = dlopen(module, RTLD_LAZY);
+		int (*fn)(void), (*pid)(void);
+		struct link_map *lm;
+		struct walk w, m;
 
 		CHECK(h != NULL, "dlopen(%s): %s", module, dlerror());
-		if (!h)
+		if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0)
 			return;
 		fn = (int (*)(void))dlsym(h, "dlclean_answer");
+		pid = (int (*)(void))dlsym(h, "dlclean_pid");
 		CHECK(fn && fn() == 42, "a call into the dlopened module");
-		w = walk(1);
-		CHECK(w.bad == 0, "after dlopen: %d stubs read a writable slot", w.bad);
+		CHECK(pid && pid() == getpid(), "a lazily bound call through the module's PLT");
+		w = walk(1, WALK_INIT, 0);
+		m = walk(0, WALK_BASE, lm->l_addr);
+		printf("  after dlopen: %d stubs of the %zu objects loaded at erim_init read "
+		       "a writable slot; %d of the module's %d do (its lazy .got.plt)\n",
+		       w.bad, ninit_obj, m.bad, m.stubs);
+		CHECK(w.bad == 0, "after dlopen: %d stubs of the objects of erim_init read a "
+		      "writable slot", w.bad);
+		CHECK(m.bad > 0, "the module's stubs were retargeted: none reads its own "
+		      "writable .got.plt");
 	}
 #endif
 }
@@ -580,7 +632,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	before_init();
-	before = walk(0);
+	before = walk(0, WALK_ALL, 0);
 	c.backend = backend;
 	r = erim_init(&c);
 	if (module && strcmp(module, "--refused") == 0) {
@@ -594,6 +646,7 @@ int main(int argc, char **argv)
 		printf("erim_init: %s\n", erim_strerror());
 		return 1;
 	}
+	dl_iterate_phdr(note_obj, NULL);
 	RUN(no_stub_reads_a_writable_slot);
 	RUN(got_hijack_executable_slot);
 	RUN(libc_internal_slot);

@@ -701,6 +701,9 @@ TEST(module_loaded_before_init_survives_dlclose)
 	/* control: dlclose does unload a module loaded after init */
 	c = dlopen(clean_module, RTLD_NOW | RTLD_LOCAL);
 	CHECK(c != NULL, "control: dlopen(%s): %s", clean_module, dlerror());
+	if (c && !strchr(clean_module, '/'))
+		printf("  control not run: %s is a library the program links (give a module "
+		       "path)\n", clean_module);
 	if (c && strchr(clean_module, '/')) {
 		void *f = dlsym(c, "dlclean_answer");
 

@@ -47,6 +47,10 @@
 #define INIT_BALANCE 1000u
 #define ATTACK_VALUE 0x4141414141414141ull
 #define ATTEMPTS 10
+/* the none control's "segv" form is a race between the reader and the
+ * process's death; on a loaded 6.12 guest it lost ten tries in a row (CI run
+ * of b027e79), so the control gets more tries than the keyed runs need */
+#define CONTROL_ATTEMPTS 60
 #ifdef SF_EXEC
 #define NAME "rt_sigframe(exec)"
 #else
@@ -305,7 +309,7 @@ int main(int argc, char **argv)
 	}
 	if (!use_segv)
 		sigaction(SIGTRAP, &sa, NULL);
-	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+	for (int attempt = 1; attempt <= (mpk ? ATTEMPTS : CONTROL_ATTEMPTS); attempt++) {
 		memset((void *)sh, 0, sizeof *sh);
 		st = check_child(child_entry, NULL, errlog + errlen, sizeof errlog - errlen);
 		if (st == -1)
@@ -313,13 +317,14 @@ int main(int argc, char **argv)
 		errlen += strlen(errlog + errlen);
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV)
 			killed_segv++;
-		printf(NAME ": attempt %d: child %s %d; reader made %llu gate calls; target %#llx, "
-		       "rsp %#llx, xsave %llu bytes; handler returned: %s; reader saw %#llx\n", attempt,
-		       WIFSIGNALED(st) ? "killed by signal" : "exited",
-		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), (unsigned long long)sh->iters,
-		       (unsigned long long)sh->target, (unsigned long long)sh->rsp,
-		       (unsigned long long)sh->xsize, sh->survived ? "yes" : "no",
-		       (unsigned long long)sh->seen);
+		if (mpk || attempt <= ATTEMPTS || sh->seen)
+			printf(NAME ": attempt %d: child %s %d; reader made %llu gate calls; target %#llx, "
+			       "rsp %#llx, xsave %llu bytes; handler returned: %s; reader saw %#llx\n", attempt,
+			       WIFSIGNALED(st) ? "killed by signal" : "exited",
+			       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), (unsigned long long)sh->iters,
+			       (unsigned long long)sh->target, (unsigned long long)sh->rsp,
+			       (unsigned long long)sh->xsize, sh->survived ? "yes" : "no",
+			       (unsigned long long)sh->seen);
 		if (sh->seen || use_direct || (WIFEXITED(st) && WEXITSTATUS(st) == 2))
 			break;
 	}

@@ -11,7 +11,8 @@
  * gate's (erim__gate_abort), 1 the callback's (erim__cb_bad), 3 the signal
  * entry's (erim_sigentry.S: written after the drop, so a write that blocks
  * on a full stderr never holds the trusted PKRU -- red team 22), 2 none
- * (erim__die_msg wrote it).  The PKRU in force may grant the trusted key and
+ * (erim__die_msg wrote it), 4 a gate's slow path after erim_fini's wipe
+ * (erim_gate.S).  The PKRU in force may grant the trusted key and
  * rsp is the attacker's, so nothing here touches writable memory or the
  * stack before the drop. */
 #include "erim_internal.h"
@@ -184,7 +185,12 @@ erim__abort_site:
 	leaq erim__msg_sigentry(%rip), %rsi
 	movl $erim__msg_sigentry_len, %edx
 	jmp 3f
-5:	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
+5:	cmpl $4, %r12d                          /* r12d: 4 for a gate after erim_fini's wipe */
+	jne 6f
+	leaq erim__msg_dead(%rip), %rsi
+	movl $erim__msg_dead_len, %edx
+	jmp 3f
+6:	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
 	jne 3f
 	leaq erim__msg_cb(%rip), %rsi
 	movl $erim__msg_cb_len, %edx
@@ -248,6 +254,9 @@ erim__msg_sigentry:
 erim__msg_cb:
 	.ascii "erim: violation: return from a callback that no frame of this thread waits for (forged return, TLS tampered with, or another thread); process stopped\n"
 	.set erim__msg_cb_len, .-erim__msg_cb
+erim__msg_dead:
+	.ascii "erim: refused: a gate was called after erim_fini has wiped the trusted domain: no trusted code runs any more (stopped before the gate touched a stack); process stopped\n"
+	.set erim__msg_dead_len, .-erim__msg_dead
 	.p2align 5
 erim__zeros:
 	.zero 32                                /* SIG_DFL sigaction */

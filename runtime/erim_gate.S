@@ -317,7 +317,15 @@ erim__gate_\kind:
 	je 10f
 	pause
 	jmp 9b
-10:	movq %rsp, %rax
+	/* erim_fini's trusted wipe marked the runtime dead (slot 0's release
+	 * word, keyed until the gates are closed): stop here, before the boot
+	 * stack.  erim_fini replaces the stacks with plain memory before it
+	 * closes the gates' PKRU values, so in that window the C slow path ran
+	 * with the trusted PKRU on a stack any thread could write (red team 61,
+	 * finislow; tests/harden/rt_finislow.c).  The stop touches no stack. */
+10:	cmpl $0, ERIM_SLOT_RELEASE(%r9)
+	jne erim__gate_dead
+	movq %rsp, %rax
 	movq ERIM_SLOT_STACK(%r9), %rsp
 	pushq %rax
 	pushq %rsi
@@ -584,13 +592,20 @@ erim_scrub_registers:
  * arguments all live in read-only memory.  Another thread can rewrite
  * anything it likes meanwhile: this path reads only the read-only page, its
  * own code and .rodata.  r12d selects the message (1: callback; 2: none,
- * erim__die_msg wrote it); erim__abort itself is in erim_abort.S. */
+ * erim__die_msg wrote it; 4: a gate called after erim_fini's wipe);
+ * erim__abort itself is in erim_abort.S. */
 	.hidden erim__abort
 	.type erim__gate_abort, @function
 erim__gate_abort:
 	xorl %r12d, %r12d
 	jmp erim__abort
 	.size erim__gate_abort, .-erim__gate_abort
+
+	.type erim__gate_dead, @function
+erim__gate_dead:
+	movl $4, %r12d
+	jmp erim__abort
+	.size erim__gate_dead, .-erim__gate_dead
 
 	.type erim__cb_bad, @function
 erim__cb_bad:

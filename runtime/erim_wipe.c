@@ -27,8 +27,10 @@
  *    (idle -> dead, by CAS); if a slot is busy or in a callback, or the lock
  *    is held, or the caller itself is inside a callback, put the claimed ones
  *    back and return -EBUSY with nothing changed.  Otherwise mark the runtime
- *    dead (the slow path refuses every call from then on, and a dead slot
- *    fails the fast path's idle -> busy CAS), free the caller's own slot at
+ *    dead (the gate's slow path stops every call from then on, before it
+ *    moves to the boot stack, which the remap below makes plain memory: red
+ *    team 61, finislow; and a dead slot fails the fast path's idle -> busy
+ *    CAS), free the caller's own slot at
  *    the gate exit, and zero the heap, every trusted stack and every other
  *    range with trusted data;
  *  - the point of no return (untrusted): replace every switched range by

@@ -15,7 +15,8 @@
 # stores: dlopen changes no trusted stub or code page: red team 60) under
 # mprotect and none; rt_finiforge's control under none (a forged entry and
 # slot run where liberim's tables are plain memory; the test itself needs
-# mpk: vm_harden.sh).
+# mpk: vm_harden.sh); rt_finislow's control under none (the watcher sees
+# the slow path's frame on the boot stack; the test itself: vm_harden.sh).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -44,5 +45,6 @@ $b/rt_sigtab --backend=none
 $b/rt_dlforge --backend=mprotect $b/.libs/dlclean.so
 $b/rt_dlforge --backend=none $b/.libs/dlclean.so
 $b/rt_finiforge none
+$b/rt_finislow none
 EOF2
 sh_done rt_harden_native

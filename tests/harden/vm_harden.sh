@@ -29,7 +29,10 @@
 # red team 60) under mpk, without erim-tem and under it; rt_finiforge
 # (erim_fini replaces liberim's tables only after the gates' PKRU values are
 # closed: a thread's forged entry and slot never run with the trusted key,
-# red team 60b) under mpk and its control under none.  Twenty-eight
+# red team 60b) under mpk and its control under none; rt_finislow (a
+# gate called after erim_fini's wipe stops before it touches the boot
+# stack, which is plain memory by then: red team 61, finislow) under mpk,
+# its control (the watcher sees a slow-path frame) under none.  Thirty
 # programs in one TCG guest: 300 s was not enough on a loaded machine, hence
 # --timeout 900.
 b=$builddir/harden
@@ -53,4 +56,5 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_sigtab" --backend=mpk ';;' "$b/rt_sigtab" --backend=none ';;' \
 	"$b/rt_dlforge" --backend=mpk ./dlclean.so ';;' \
 	"$top_builddir/tem/erim-tem" ./rt_dlforge --backend=mpk ./dlclean.so --under-tem ';;' \
-	"$b/rt_finiforge" mpk ';;' "$b/rt_finiforge" none
+	"$b/rt_finiforge" mpk ';;' "$b/rt_finiforge" none ';;' \
+	"$b/rt_finislow" mpk ';;' "$b/rt_finislow" none

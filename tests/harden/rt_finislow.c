@@ -133,9 +133,14 @@ static int child(void)
 		return 2;
 	if (pthread_create(&r, NULL, racer, NULL) != 0)
 		return 2;
-	if (!keyed)
-		pthread_join(r, NULL);      /* none: the racer's slow path, before erim_fini */
-	else
+	if (!keyed) {
+		/* none: the racer's slow path, before erim_fini, and time for the
+		 * watcher to look (erim_fini replaces the stack; on a loaded
+		 * machine the watcher may not have run yet) */
+		pthread_join(r, NULL);
+		for (int i = 0; i < 5000 && !sh->frame; i++)
+			usleep(1000);
+	} else
 		for (volatile int i = 0; i < 100000; i++)
 			;
 	rc = erim_fini();

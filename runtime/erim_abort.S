@@ -12,7 +12,7 @@
  * entry's (erim_sigentry.S: written after the drop, so a write that blocks
  * on a full stderr never holds the trusted PKRU -- red team 22), 2 none
  * (erim__die_msg wrote it), 4 a gate's slow path after erim_fini's wipe
- * (erim_gate.S).  The PKRU in force may grant the trusted key and
+ * (erim_gate.S), 5 the signal entry after it (erim_sigentry.S).  The PKRU in force may grant the trusted key and
  * rsp is the attacker's, so nothing here touches writable memory or the
  * stack before the drop. */
 #include "erim_internal.h"
@@ -186,9 +186,14 @@ erim__abort_site:
 	movl $erim__msg_sigentry_len, %edx
 	jmp 3f
 5:	cmpl $4, %r12d                          /* r12d: 4 for a gate after erim_fini's wipe */
-	jne 6f
+	jne 7f
 	leaq erim__msg_dead(%rip), %rsi
 	movl $erim__msg_dead_len, %edx
+	jmp 3f
+7:	cmpl $5, %r12d                          /* r12d: 5 for a signal entry after it */
+	jne 6f
+	leaq erim__msg_sigdead(%rip), %rsi
+	movl $erim__msg_sigdead_len, %edx
 	jmp 3f
 6:	cmpl $1, %r12d                          /* r12d: 1 for the callback message */
 	jne 3f
@@ -257,6 +262,9 @@ erim__msg_cb:
 erim__msg_dead:
 	.ascii "erim: refused: a gate was called after erim_fini has wiped the trusted domain: no trusted code runs any more (stopped before the gate touched a stack); process stopped\n"
 	.set erim__msg_dead_len, .-erim__msg_dead
+erim__msg_sigdead:
+	.ascii "erim: refused: a signal reached liberim's trusted signal entry after erim_fini has wiped the trusted domain (stopped before the relay used the signal stack); process stopped\n"
+	.set erim__msg_sigdead_len, .-erim__msg_sigdead
 	.p2align 5
 erim__zeros:
 	.zero 32                                /* SIG_DFL sigaction */

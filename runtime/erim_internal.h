@@ -70,6 +70,7 @@
 #define ERIM_SLOT_STACK   8
 #define ERIM_SLOT_USP     16
 #define ERIM_SLOT_CBRSP   24
+#define ERIM_SLOT_DEPTH   48   /* slot 0: threads in the trusted signal relay */
 #define ERIM_SLOT_TCB     56   /* the slot's trusted thread block (%fs), 0: none */
 #define ERIM_SLOT_UFS     64   /* the innermost gate entry's caller %fs base */
 
@@ -340,6 +341,14 @@ __attribute__((noreturn, format(printf, 1, 2))) void erim__fatal(const char *fmt
  * set in trusted memory by the trusted wipe; the slow path refuses every call
  * once it is set. */
 #define erim__rt_dead (erim__ro.slots[0].release)
+/* Slot 0's `depth` word: how many threads are in liberim's trusted signal
+ * entry (erim_sigentry.S), with the trusted PKRU on a signal stack in trusted
+ * memory.  The entry counts itself in, then reads the dead flag; the wipe
+ * sets the flag, then reads the count (both full barriers), and returns
+ * -EBUSY while any thread is in: erim_fini replaced the signal stacks with
+ * plain memory under a relay that held the trusted PKRU (red team 62,
+ * sigfini). */
+#define erim__rt_inrelay (erim__ro.slots[0].depth)
 /* Slot 0's `used` word: rseq is refused process-wide (erim_rseq.c); set at
  * erim_init in trusted memory, read by the slow path. */
 #define erim__rseq_sealed (erim__ro.slots[0].used)

@@ -60,6 +60,7 @@ _Static_assert(__builtin_offsetof(struct erim_slot, release) == ERIM_SLOT_RELEAS
 _Static_assert(__builtin_offsetof(struct erim_slot, stack_top) == ERIM_SLOT_STACK, "slot");
 _Static_assert(__builtin_offsetof(struct erim_slot, usp) == ERIM_SLOT_USP, "slot");
 _Static_assert(__builtin_offsetof(struct erim_slot, cb_rsp) == ERIM_SLOT_CBRSP, "slot");
+_Static_assert(__builtin_offsetof(struct erim_slot, depth) == ERIM_SLOT_DEPTH, "slot");
 _Static_assert(sizeof(struct erim_ientry) == (1 << ERIM_IENTRY_SHIFT), "entry");
 _Static_assert(__builtin_offsetof(struct erim_ientry, fn) == ERIM_IENTRY_FN, "entry");
 _Static_assert(__builtin_offsetof(struct erim_ientry, flags) == ERIM_IENTRY_FLAGS, "entry");

@@ -85,7 +85,20 @@ erim__sig_site_enter:
 	movq RO(ERIM_RO_SIGSTK_OWNER), %r10
 	cmpl (%r10,%r8,4), %eax                 /* the calling thread's own */
 	jne 8f
-	RELAY_AND_SWITCH erim__sig_relay
+	/* In the relay: counted where erim_fini's wipe looks (slot 0's depth,
+	 * keyed), then the dead flag read -- a locked add and the wipe's
+	 * seq-cst store are full barriers, so either the wipe sees this thread
+	 * (and returns -EBUSY) or this thread sees the flag.  Then it waits for
+	 * the wipe's decision (taken under the slow path's lock): cleared, go
+	 * on; kept, stop without using the stack, which erim_fini is about to
+	 * replace with plain memory (red team 62, sigfini). */
+	movq RO(ERIM_RO_SLOTS), %r10
+	lock incl ERIM_SLOT_DEPTH(%r10)
+	cmpl $0, ERIM_SLOT_RELEASE(%r10)
+	jne 6f
+5:	RELAY_AND_SWITCH erim__sig_relay
+	movq RO(ERIM_RO_SLOTS), %r10
+	lock decl ERIM_SLOT_DEPTH(%r10)         /* out: on the copy, registers only until the drop */
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
@@ -104,6 +117,13 @@ erim__sig_site_exit:
 	movq %r14, %rdx
 	xorl %eax, %eax
 	jmp *%rbp
+6:	pause                                   /* the wipe holds the slow path's lock */
+	cmpl $0, ERIM_SLOT_STATE(%r10)
+	jne 6b
+	cmpl $0, ERIM_SLOT_RELEASE(%r10)
+	je 5b
+	movl $5, %r12d                          /* erim_fini's wipe is final: stop */
+	jmp erim__abort
 8:	/* not this thread's signal stack: stop; erim__abort drops to the
 	 * untrusted PKRU first, then reports (no stack used) */
 	movl $3, %r12d

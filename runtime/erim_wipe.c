@@ -117,7 +117,19 @@ long erim__fini_trusted(struct erim_slot *self)
 	 * fails on a dead slot, the slow path on the flag, the caller's own slot
 	 * is freed when this entry returns (TLS := 0: its next call is a first
 	 * call, refused). */
-	erim__rt_dead = 1;
+	__atomic_store_n(&erim__rt_dead, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&erim__rt_inrelay, __ATOMIC_SEQ_CST) != 0) {
+		/* a thread is in the trusted signal entry, on a signal stack
+		 * erim_fini would replace under it (red team 62, sigfini); it
+		 * waits for this decision under the lock (erim_sigentry.S) */
+		__atomic_store_n(&erim__rt_dead, 0, __ATOMIC_SEQ_CST);
+		for (i = 1; i <= n; i++)
+			if (&t[i] != self && __atomic_load_n(&t[i].state, __ATOMIC_ACQUIRE) ==
+			                     ERIM_SLOT_DEAD)
+				__atomic_store_n(&t[i].state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
+		__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
+		return -EBUSY;
+	}
 	self->release = 1;
 	erim__heap_wipe();
 	for (i = 0; i < erim__ro.nranges; i++) {

@@ -1058,10 +1058,19 @@ static void chk_mremap(struct tem_call *c)
 	(void)vma_any;
 }
 
+/* SHM_REMAP is refused outright: the segment's size is known only by its id,
+ * which any process of the user can bind to a new segment between erim-tem's
+ * IPC_STAT and the kernel's look-up (red team 62, shmrace: a segment created
+ * by a forked child at the predicted id replaced the trusted stacks and the
+ * gates' PKRU page).  Without SHM_REMAP the kernel itself refuses to attach
+ * over any mapping, with the check and the attach under one lock. */
 static void chk_shmat(struct tem_call *c)
 {
 	if (c->a[2] & SHM_EXEC)
 		refuse(c, EPERM, "refused (executable shared memory)");
+	else if (c->a[1] && (c->a[2] & SHM_REMAP))
+		refuse(c, EPERM, "refused (SHM_REMAP: the segment's size, read by its id before the "
+		                 "kernel looks the id up again, decides what is replaced)");
 	else if (c->a[1] && hits_trusted(c->t->proc, c->a[1], 1))
 		refuse(c, EPERM, "refused (attaches over trusted memory)");
 }
@@ -2168,7 +2177,7 @@ const struct tem_rule tem_rules[] = {
 	{ SYS_pkey_mprotect, "pkey_mprotect", U, chk_mprotect, "as mprotect; never the trusted key; never on frozen memory", "EPERM" },
 	{ SYS_mremap, "mremap", U, chk_mremap, "old or new range trusted or frozen (a hugetlb mapping: both rounded to its huge page size); old_size 0 (alias); any executable memory", "EPERM" },
 	{ SYS_remap_file_pages, "remap_file_pages", U, NULL, "rearranges file pages behind a mapping", "EPERM" },
-	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; the whole segment (size by IPC_STAT, rounded to 1 GiB: an SHM_HUGETLB segment cannot be told apart; another IPC namespace refused) over trusted or frozen memory", "EPERM" },
+	{ SYS_shmat, "shmat", U, chk_shmat, "SHM_EXEC; SHM_REMAP at an address; the whole segment (size by IPC_STAT, rounded to 1 GiB: an SHM_HUGETLB segment cannot be told apart; another IPC namespace refused) over trusted or frozen memory", "EPERM" },
 	{ SYS_personality, "personality", U, chk_personality, "READ_IMPLIES_EXEC", "EPERM" },
 	{ SYS_modify_ldt, "modify_ldt", U, NULL, "code segments of its own", "EPERM" },
 	/* memory map of trusted regions */

@@ -7,7 +7,14 @@
  *  - mmap(len=1) of a file page whose byte 100 starts a WRPKRU: one byte is
  *    asked for, a whole executable page is mapped;
  *  - shmat(SHM_REMAP) of a two-page segment one page below the secret: the
- *    address is not trusted, the segment's second page replaces the secret. */
+ *    address is not trusted, the segment's second page replaces the secret;
+ *  - shmat(SHM_REMAP) one page below the secret of an id with no segment
+ *    (yet): erim-tem read the size by the id and let the call through when
+ *    there was none, and any process of the user could bind the id to a
+ *    segment before the kernel looked it up (red team 62, shmrace: a forked
+ *    child won that race and the segment replaced the trusted stacks and
+ *    the gates' PKRU page).  Reaching the kernel (EINVAL) is the success:
+ *    the decision was made on a name the attacker can rebind. */
 #include <fcntl.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
@@ -93,6 +100,25 @@ static int shm_remap(void)
 	return 1;
 }
 
+static int shm_remap_late(void)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	void *m;
+
+	if (id < 0 || shmctl(id, IPC_RMID, NULL) != 0)
+		return 0;
+	/* the id names no segment now; an attacker's child creates one there */
+	m = shmat(id, atk_secret - 4096, SHM_REMAP);
+	if (m != (void *)-1) {
+		atk_say("shmat(SHM_REMAP) of a removed id accepted");
+		return 1;
+	}
+	atk_say("shmat(SHM_REMAP) of an id with no segment, one page below the secret: %s%s",
+	        strerror(errno), errno == EPERM ? "" : " (the call reached the kernel: a segment "
+	        "bound to the id in between would have replaced the secret's page)");
+	return errno != EPERM;
+}
+
 static enum atk_result atk_attack(void)
 {
 	int won = 0, all = 1, r;
@@ -101,6 +127,7 @@ static enum atk_result atk_attack(void)
 	VARIANT(growsdown());
 	VARIANT(one_byte_file());
 	VARIANT(shm_remap());
+	VARIANT(shm_remap_late());
 	if (atk_expect == ATK_SUCCEEDED && won && !all)
 		return ATK_ERROR;   /* the control run shows every variant works */
 	return won ? ATK_SUCCEEDED : ATK_REFUSED;

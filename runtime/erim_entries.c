@@ -87,27 +87,37 @@ static long release_entry(void *args)
 static const struct erim_entry release_tab[] = {
 	{ "erim", "internal", release_entry, ERIM_ENTRY_PUBLIC },
 };
-static unsigned release_id = ~0u;
+/* Entry 0 of every table (erim__entries_init).  A constant, not a variable:
+ * liberim's .data is untrusted memory, and a release_id redirected to a
+ * public entry of the program that returns 0 made erim_fini skip the
+ * trusted wipe and its busy check (red team 63, finiskip).  Registered once
+ * the table has an entry (erim__ro.nentries: the sealed page). */
+#define RELEASE_ID 0u
+
+static int release_ready(void)
+{
+	return erim__ro.nentries != 0;
+}
 
 void erim__slot_thread_exit(void *unused)
 {
 	(void)unused;
-	if (erim__tls_slot != 0 && erim_initialized() && release_id != ~0u)
-		erim_gate_call(release_id, NULL);
+	if (erim__tls_slot != 0 && erim_initialized() && release_ready())
+		erim_gate_call(RELEASE_ID, NULL);
 }
 
 long erim__sigstack_call(void)
 {
-	if (release_id == ~0u)
+	if (!release_ready())
 		return -EINVAL;
-	return erim_gate_call(release_id, ERIM_INTERNAL_SIGSTACK);
+	return erim_gate_call(RELEASE_ID, ERIM_INTERNAL_SIGSTACK);
 }
 
 long erim__fini_call(void)
 {
-	if (release_id == ~0u)
+	if (!release_ready())
 		return -EINVAL;
-	return erim_gate_call(release_id, ERIM_INTERNAL_FINI);
+	return erim_gate_call(RELEASE_ID, ERIM_INTERNAL_FINI);
 }
 
 /* Called with reg_lock held (or from erim_init): the entry table lives in the
@@ -128,7 +138,7 @@ int erim__entries_init(void)
 		e->flags = release_tab[0].flags;
 		e->iface = release_tab[0].iface;
 		e->name = release_tab[0].name;
-		release_id = erim__ro.nentries++;
+		erim__ro.nentries = RELEASE_ID + 1;
 		erim__thread_exit_init(erim__slot_thread_exit);
 	}
 	return 0;

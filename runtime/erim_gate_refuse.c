@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "erim_gate.h"
 #include "erim_internal.h"
@@ -19,6 +20,33 @@ static void r_put(struct rbuf *r, const char *s)
 {
 	while (*s && r->n < sizeof r->b - 1)
 		r->b[r->n++] = *s++;
+}
+
+/* An entry's interface or function name: the pointer was copied into the
+ * entry table at registration, the bytes are the program's, in memory
+ * untrusted code may rewrite.  At most 64 of them, and none from a trusted
+ * range (checked at the first byte and at every page it enters): a name
+ * whose NUL another thread overwrote ran on into the trusted globals after
+ * it, and the refusal copied them to stderr (red team 63, namefault). */
+static void r_put_name(struct rbuf *r, const char *s)
+{
+	if (!s) {
+		r_put(r, "?");
+		return;
+	}
+	for (size_t i = 0; i < 64 && r->n < sizeof r->b - 1; i++) {
+		uintptr_t a = (uintptr_t)s + i;
+		char c;
+
+		if ((i == 0 || (a & 4095u) == 0) && erim_overlaps_trusted((const void *)a, 1)) {
+			r_put(r, "<name in trusted memory>");
+			return;
+		}
+		c = *(const volatile char *)a;
+		if (!c)
+			return;
+		r->b[r->n++] = c;
+	}
 }
 
 static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
@@ -47,9 +75,9 @@ void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...
 	r.n = 0;
 
 	r_put(&r, "erim: ");
-	r_put(&r, iface ? iface : "?");
+	r_put_name(&r, iface);
 	r_put(&r, ".");
-	r_put(&r, name ? name : "?");
+	r_put_name(&r, name);
 	r_put(&r, ": ");
 	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {

@@ -169,6 +169,19 @@ static const struct erim_entry entries[] = {
 	{ "harden", "block", e_block, ERIM_ENTRY_PUBLIC },
 };
 
+/* Two non-public entries whose interface names are the program's bytes: one
+ * in trusted globals, one in plain memory (the control).  Calling either
+ * from untrusted code is refused, and the refusal line names the entry
+ * (red team 63, namefault: a name that ran on into trusted globals was
+ * copied to stderr). */
+static ERIM_TRUSTED char trusted_name[32] = "NAME-IN-TRUSTED-GLOBALS";
+static char plain_name[32] = "NAME-IN-PLAIN-MEMORY";
+static struct erim_entry name_entries[] = {
+	{ NULL, "hidden", e_honest, 0 },
+	{ NULL, "hidden", e_honest, 0 },
+};
+static unsigned id_names;
+
 /* ---- children ---------------------------------------------------------------- */
 
 static uintptr_t bf_arg;
@@ -188,6 +201,12 @@ static void child_read(void *addr_arg)
 	uintptr_t addr = (uintptr_t)addr_arg;
 
 	_exit(*(volatile long *)addr == SECRET ? 10 : 11);
+}
+
+static void child_call(void *id_arg)
+{
+	erim_gate_call((unsigned)(uintptr_t)id_arg, NULL);
+	_exit(0);
 }
 
 static void child_fini_then_read(void *unused)
@@ -575,6 +594,24 @@ TEST(trusted_secrets_are_protected_or_visible_in_the_control)
 		CHECK(WIFSIGNALED(st), "the global secret was readable (status %#x)", st);
 }
 
+TEST(entry_names_in_trusted_memory_are_not_printed)
+{
+	char out[1024];
+	int st;
+
+	if (!ready)
+		SKIP("erim_init failed");
+	st = check_child(child_call, (void *)(uintptr_t)(id_names + 1), out, sizeof out);
+	CHECK(WIFSIGNALED(st) && strstr(out, "NAME-IN-PLAIN-MEMORY.hidden"),
+	      "control: the refusal names an entry by its name in plain memory (status %#x) %s",
+	      st, out);
+	st = check_child(child_call, (void *)(uintptr_t)id_names, out, sizeof out);
+	CHECK(WIFSIGNALED(st) && !strstr(out, "NAME-IN-TRUSTED") &&
+	      strstr(out, "<name in trusted memory>.hidden"),
+	      "a name in trusted globals: the refusal printed no trusted byte (status %#x) %s",
+	      st, out);
+}
+
 TEST(erim_fini_from_untrusted_code_leaves_no_secret)
 {
 	char out[256];
@@ -766,6 +803,12 @@ int main(int argc, char **argv)
 	id_bad_free = first + 1;
 	id_honest = first + 2;
 	id_block = first + 3;
+	name_entries[0].iface = trusted_name;
+	name_entries[1].iface = plain_name;
+	if (erim_register_entries(name_entries, 2, &id_names) != 0) {
+		printf("rt_harden: cannot register entries\n");
+		return 1;
+	}
 #ifndef RT_STATIC
 	if (argc > 2) {
 		void *h = dlopen(argv[1], RTLD_NOW);
@@ -814,6 +857,7 @@ int main(int argc, char **argv)
 	RUN(module_with_trusted_globals_loaded_after_init_is_refused);
 	RUN(clean_module_loads_after_init);
 	RUN(erim_fini_while_trusted_code_runs_is_refused);
+	RUN(entry_names_in_trusted_memory_are_not_printed);
 	RUN(erim_fini_from_untrusted_code_leaves_no_secret);
 	return check_done(is_static ? "rt_harden_static" : "rt_harden");
 }

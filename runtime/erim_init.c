@@ -790,6 +790,7 @@ int erim_init(const struct erim_config *cfg)
 
 int erim_fini(void)
 {
+	uint64_t all = ~0ull, old = 0;
 	uint32_t mode;
 	int r;
 
@@ -820,15 +821,23 @@ int erim_fini(void)
 		pthread_mutex_unlock(&init_lock);
 		return r;
 	}
+	/* Every signal blocked on this thread from the wipe until the handlers
+	 * are back on the trampolines (raw rt_sigprocmask): a signal taken in
+	 * between would enter liberim's trusted signal entry, find the runtime
+	 * dead and wait for the wipe's decision under the slow path's lock --
+	 * which this very thread holds while it wipes (red team 63). */
+	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8);
 	r = erim__fini_wipe();
 	if (r < 0) {
+		erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 		set_err("erim_fini refused: a thread is inside trusted code (busy, in a "
-		        "callback, or stopped there); nothing changed");
+		        "callback, in liberim's signal relay, or stopped there); nothing changed");
 		pthread_mutex_unlock(&init_lock);
 		return r;
 	}
 	/* point of no return: the trusted data is gone */
 	erim__sigstack_off();        /* handlers back to the trampolines (erim_sigstack.c) */
+	erim_sys4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 	/* fresh memory in place of every trusted range, never the old pages
 	 * untagged: whatever the wipe missed goes with them (erim_wipe.c).
 	 * Before the read-only page is unsealed: the remap walks its range

@@ -26,6 +26,15 @@
  *                            open; erim_fini met a thread in the relay
  *                            (-EBUSY) in at least one try -- else the test
  *                            showed nothing and fails
+ *   rt_sigfini mpk selfsig [TRIES]
+ *                            a thread sends SIGUSR1 (a handler installed
+ *                            through liberim) to the thread calling erim_fini,
+ *                            as fast as it can: erim_fini must finish (before,
+ *                            a signal taken during the wipe entered the
+ *                            trusted entry, found the runtime dead and waited
+ *                            for the wipe's lock, held by its own thread:
+ *                            red team 63); a child still running after 30 s
+ *                            is a hang
  * Exit 0 when the expectation holds, 1 when not, 2 on a set-up failure, 77
  * (with the reason) where liberim has no signal stacks in trusted memory. */
 #include <errno.h>
@@ -91,6 +100,46 @@ static const struct erim_entry rs_entries[] = { { "rs", "rs_noop", rs_noop, ERIM
 static void on_trap(int s)
 {
 	(void)s;
+}
+
+static pid_t fini_tid;
+static volatile uint64_t usr1_seen;
+
+static void on_usr1(int s)
+{
+	(void)s;
+	usr1_seen++;
+}
+
+static void *sender(void *unused)
+{
+	(void)unused;
+	while (!done)
+		syscall(SYS_tgkill, getpid(), fini_tid, SIGUSR1);
+	return NULL;
+}
+
+/* selfsig: signals to erim_fini's own thread; 16 when erim_fini finished */
+static int child_selfsig(void)
+{
+	pthread_t s;
+	int r = -EBUSY;
+
+	alarm(30);
+	fini_tid = (pid_t)syscall(SYS_gettid);
+	if (pthread_create(&s, NULL, sender, NULL) != 0)
+		return 2;
+	while (usr1_seen < 100)
+		;
+	for (int i = 0; i < 100000 && r == -EBUSY; i++) {
+		r = erim_fini();
+		rs_sh->busy += r == -EBUSY;
+	}
+	rs_sh->fini = r;
+	done = 1;
+	pthread_join(s, NULL);
+	rs_sh->traps = usr1_seen;
+	return 16;
 }
 
 static int plain(uintptr_t p)
@@ -194,12 +243,14 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	char why[160];
 
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "mpk")) {
-		fprintf(stderr, "usage: %s mpk [TRIES]\n", argv[0]);
+	int selfsig = argc > 2 && strcmp(argv[2], "selfsig") == 0;
+
+	if (argc < 2 || argc > 3 + selfsig || strcmp(argv[1], "mpk")) {
+		fprintf(stderr, "usage: %s mpk [selfsig] [TRIES]\n", argv[0]);
 		return 2;
 	}
 	setenv("ERIM_BACKEND", argv[1], 1);
-	tries = argc > 2 ? atoi(argv[2]) : TRIES;
+	tries = argc > 2 + selfsig ? atoi(argv[2 + selfsig]) : TRIES;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rs_sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rs_sh == MAP_FAILED)
@@ -207,6 +258,9 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_trap;
 	if (sigaction(SIGTRAP, &sa, NULL) != 0)
+		return 2;
+	sa.sa_handler = on_usr1;
+	if (sigaction(SIGUSR1, &sa, NULL) != 0)
 		return 2;
 	if (erim_register_entries(rs_entries, 1, &id_noop) != 0 || erim_init(NULL) < 0) {
 		printf(NAME ": SET-UP FAILED: %s\n", erim_strerror());
@@ -222,6 +276,39 @@ int main(int argc, char **argv)
 	rs_admask = 1u << (2 * erim__ro.pkey);
 	rs_probe = (uintptr_t)erim__ro.entries + ((uintptr_t)id_noop << ERIM_IENTRY_SHIFT) +
 	           ERIM_IENTRY_FN;
+	if (selfsig) {
+		int ok = 0, bad = 0;
+
+		for (int t = 0; t < tries; t++) {
+			int st;
+			pid_t p;
+
+			memset(rs_sh, 0, sizeof *rs_sh);
+			fflush(NULL);
+			p = fork();
+			if (p < 0)
+				return 2;
+			if (p == 0)
+				_exit(child_selfsig());
+			if (waitpid(p, &st, 0) < 0)
+				return 2;
+			printf(NAME " selfsig: try %d: child %s %d; %llu signals handled; erim_fini "
+			       "-EBUSY %llu times, then %lld\n", t,
+			       WIFSIGNALED(st) ? "killed by signal" : "exited",
+			       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
+			       (unsigned long long)rs_sh->traps, (unsigned long long)rs_sh->busy,
+			       (long long)rs_sh->fini);
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 16 && rs_sh->fini == 0)
+				ok++;
+			else
+				bad++;
+		}
+		printf(NAME " selfsig: %s (%d of %d tries finished)\n", bad ? "FAIL: erim_fini hung "
+		       "or failed while its own thread took signals" : "ok: erim_fini finished while "
+		       "its own thread took signals", ok, tries);
+		printf(NAME ": %d passed, %d failed\n", !bad, !!bad);
+		return !!bad;
+	}
 	for (int t = 0; t < tries; t++) {
 		int st;
 		pid_t p;

@@ -35,8 +35,10 @@
 # its control (the watcher sees a slow-path frame) under none; rt_sigfini
 # (erim_fini returns -EBUSY while a thread is in the trusted signal relay,
 # and no relay runs on a replaced signal stack: red team 62, sigfini;
-# 6.12 only, where the signal stacks are trusted memory).  Thirty-one
-# programs in one TCG guest: 300 s was not enough on a loaded machine, hence
+# 6.12 only, where the signal stacks are trusted memory; and with signals
+# sent to erim_fini's own thread, erim_fini finishes: every signal is
+# blocked on that thread from the wipe to the handlers' switch back).
+# Thirty-two programs in one TCG guest: 300 s was not enough on a loaded machine, hence
 # --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
@@ -60,4 +62,4 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_dlforge" --backend=mpk ./dlclean.so ';;' \
 	"$top_builddir/tem/erim-tem" ./rt_dlforge --backend=mpk ./dlclean.so --under-tem ';;' \
 	"$b/rt_finiforge" mpk ';;' "$b/rt_finiforge" none ';;' \
-	"$b/rt_finislow" mpk ';;' "$b/rt_finislow" none ';;' "$b/rt_sigfini" mpk
+	"$b/rt_finislow" mpk ';;' "$b/rt_finislow" none ';;' "$b/rt_sigfini" mpk ';;' "$b/rt_sigfini" mpk selfsig

@@ -237,6 +237,23 @@ static int child(void)
 	return 16;
 }
 
+/* one try: FN in a fresh child, the shared page cleared; its wait status,
+ * -1 when fork or waitpid failed */
+static int try_child(int (*fn)(void))
+{
+	int st;
+	pid_t p;
+
+	memset(rs_sh, 0, sizeof *rs_sh);
+	fflush(NULL);
+	p = fork();
+	if (p < 0)
+		return -1;
+	if (p == 0)
+		_exit(fn());
+	return waitpid(p, &st, 0) < 0 ? -1 : st;
+}
+
 int main(int argc, char **argv)
 {
 	int tries, open_ = 0, busy_tries = 0, hung = 0;
@@ -280,17 +297,9 @@ int main(int argc, char **argv)
 		int ok = 0, bad = 0;
 
 		for (int t = 0; t < tries; t++) {
-			int st;
-			pid_t p;
+			int st = try_child(child_selfsig);
 
-			memset(rs_sh, 0, sizeof *rs_sh);
-			fflush(NULL);
-			p = fork();
-			if (p < 0)
-				return 2;
-			if (p == 0)
-				_exit(child_selfsig());
-			if (waitpid(p, &st, 0) < 0)
+			if (st == -1)
 				return 2;
 			printf(NAME " selfsig: try %d: child %s %d; %llu signals handled; erim_fini "
 			       "-EBUSY %llu times, then %lld\n", t,
@@ -310,17 +319,9 @@ int main(int argc, char **argv)
 		return !!bad;
 	}
 	for (int t = 0; t < tries; t++) {
-		int st;
-		pid_t p;
+		int st = try_child(child);
 
-		memset(rs_sh, 0, sizeof *rs_sh);
-		fflush(NULL);
-		p = fork();
-		if (p < 0)
-			return 2;
-		if (p == 0)
-			_exit(child());
-		if (waitpid(p, &st, 0) < 0)
+		if (st == -1)
 			return 2;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 2) {
 			printf(NAME ": SET-UP FAILED in try %d\n", t);

@@ -68,6 +68,18 @@
 
 /* ---- trusted: runs with the trusted PKRU, calls nothing but inline code ---- */
 
+/* The wipe backs off: the slots 1..END-1 it claimed (idle -> dead) are idle
+ * again, the slow path's lock is released, nothing else changed. */
+static inline __attribute__((always_inline)) long give_back(struct erim_slot *t, uint32_t end,
+                                                            const struct erim_slot *self)
+{
+	for (uint32_t i = 1; i < end; i++)
+		if (&t[i] != self && __atomic_load_n(&t[i].state, __ATOMIC_ACQUIRE) == ERIM_SLOT_DEAD)
+			__atomic_store_n(&t[i].state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
+	__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
+	return -EBUSY;
+}
+
 /* Zero the caller's own trusted stack below the live frames (what earlier
  * entries left there).  The frames above, and the thread block, are not
  * zeroed here: erim__fini_remap replaces the whole stack area afterwards. */
@@ -106,12 +118,7 @@ long erim__fini_trusted(struct erim_slot *self)
 		if (st == ERIM_SLOT_FREE)
 			continue;        /* only the slow path (we hold its lock) allocates */
 		/* busy or in a callback: a thread is inside trusted code */
-		while (i-- > 1)
-			if (&t[i] != self && __atomic_load_n(&t[i].state, __ATOMIC_ACQUIRE) ==
-			                     ERIM_SLOT_DEAD)
-				__atomic_store_n(&t[i].state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
-		__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
-		return -EBUSY;
+		return give_back(t, i, self);
 	}
 	/* No other thread runs trusted code, and none can start: the fast path
 	 * fails on a dead slot, the slow path on the flag, the caller's own slot
@@ -123,12 +130,7 @@ long erim__fini_trusted(struct erim_slot *self)
 		 * erim_fini would replace under it (red team 62, sigfini); it
 		 * waits for this decision under the lock (erim_sigentry.S) */
 		__atomic_store_n(&erim__rt_dead, 0, __ATOMIC_SEQ_CST);
-		for (i = 1; i <= n; i++)
-			if (&t[i] != self && __atomic_load_n(&t[i].state, __ATOMIC_ACQUIRE) ==
-			                     ERIM_SLOT_DEAD)
-				__atomic_store_n(&t[i].state, ERIM_SLOT_IDLE, __ATOMIC_RELEASE);
-		__atomic_store_n(&t[0].state, 0, __ATOMIC_RELEASE);
-		return -EBUSY;
+		return give_back(t, n + 1, self);
 	}
 	self->release = 1;
 	erim__heap_wipe();

@@ -44,10 +44,10 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 	/* the slot from our own stack pointer, never from TLS */
 	s = erim__my_slot();
 	if (!s || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != ERIM_SLOT_BUSY)
-		erim__gate_refuse("erim", "callback", "erim_callback_call outside trusted code "
+		erim__gate_refuse(NULL, "callback", "erim_callback_call outside trusted code "
 		                  "entered through a gate");
 	if (args_size > (erim__ro.slots[1].stack_top - erim__ro.slots[0].stack_top) / 4)
-		erim__gate_refuse("erim", "callback", "callback arguments of %zu bytes do not "
+		erim__gate_refuse(NULL, "callback", "callback arguments of %zu bytes do not "
 		                  "fit on the untrusted stack", args_size);
 	/* The copy goes below the untrusted stack pointer of the innermost gate
 	 * entry -- a value untrusted code chose -- and is written with trusted
@@ -55,12 +55,12 @@ long erim_callback_call(erim_entry_fn fn, void *args, size_t args_size,
 	 * outside trusted memory, without wrapping. */
 	usp = s->usp;
 	if (usp < 4096 + 256 + args_size + 64)
-		erim__gate_refuse("erim", "callback", "the untrusted stack pointer %#lx leaves no "
+		erim__gate_refuse(NULL, "callback", "the untrusted stack pointer %#lx leaves no "
 		                  "room for %zu bytes of callback arguments", (unsigned long)usp,
 		                  args_size);
 	dest = (usp - 256 - args_size) & ~(uintptr_t)63;
 	if (range_trusted(dest, usp))
-		erim__gate_refuse("erim", "callback", "the callback's argument copy at %#lx "
+		erim__gate_refuse(NULL, "callback", "the callback's argument copy at %#lx "
 		                  "(untrusted stack pointer %#lx) would overlap trusted memory",
 		                  (unsigned long)dest, (unsigned long)usp);
 	oallow = s->allow;

@@ -16,6 +16,55 @@
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* S into DST[CAP], NUL-terminated, cut to fit with "..." at the end; "?"
+ * for NULL.  A name in trusted memory (checked at its first byte and at
+ * every page it enters) is not copied: the name table is printed to stderr
+ * by refusals. */
+static void name_copy(char *dst, size_t cap, const char *s)
+{
+	static const char hidden[] = "<name in trusted memory>";
+	size_t n;
+
+	if (!s)
+		s = "?";
+	for (n = 0;; n++) {
+		uintptr_t a = (uintptr_t)s + n;
+
+		if (s != hidden && (n == 0 || (a & (ERIM_PAGE - 1)) == 0) &&
+		    erim_overlaps_trusted((const void *)a, 1)) {
+			s = hidden;
+			n = (size_t)-1;
+			continue;
+		}
+		if (!s[n])
+			break;
+		if (n == cap - 1) {
+			dst[n - 3] = dst[n - 2] = dst[n - 1] = '.';
+			break;
+		}
+		dst[n] = s[n];
+	}
+	dst[n] = '\0';
+}
+
+/* Called by erim_init once the trusted globals are in the range registry,
+ * before the runtime region is protected: every entry's names into the name
+ * table, which refusals print with trusted rights (erim_gate_refuse.c).
+ * Entries registered later (a registration racing erim_init) keep an empty
+ * record there and are printed as "?.?". */
+void erim__entries_names(void)
+{
+	pthread_mutex_lock(&reg_lock);
+	for (uint32_t id = 0; id < erim__ro.nentries; id++) {
+		const struct erim_ientry *e = &erim__ro.entries[id];
+		struct erim_iname *nm = erim__iname(id);
+
+		name_copy(nm->iface, sizeof nm->iface, e->iface);
+		name_copy(nm->name, sizeof nm->name, e->name);
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
 int erim_register_entries(const struct erim_entry *tab, size_t n, unsigned *first_id)
 {
 	struct erim_ientry *e;

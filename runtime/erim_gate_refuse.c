@@ -22,31 +22,15 @@ static void r_put(struct rbuf *r, const char *s)
 		r->b[r->n++] = *s++;
 }
 
-/* An entry's interface or function name: the pointer was copied into the
- * entry table at registration, the bytes are the program's, in memory
- * untrusted code may rewrite.  At most 64 of them, and none from a trusted
- * range (checked at the first byte and at every page it enters): a name
- * whose NUL another thread overwrote ran on into the trusted globals after
- * it, and the refusal copied them to stderr (red team 63, namefault). */
-static void r_put_name(struct rbuf *r, const char *s)
+/* S, at most MAX bytes of it, "?" when empty */
+static void r_put_n(struct rbuf *r, const char *s, size_t max)
 {
-	if (!s) {
-		r_put(r, "?");
-		return;
-	}
-	for (size_t i = 0; i < 64 && r->n < sizeof r->b - 1; i++) {
-		uintptr_t a = (uintptr_t)s + i;
-		char c;
+	size_t i = 0;
 
-		if ((i == 0 || (a & 4095u) == 0) && erim_overlaps_trusted((const void *)a, 1)) {
-			r_put(r, "<name in trusted memory>");
-			return;
-		}
-		c = *(const volatile char *)a;
-		if (!c)
-			return;
-		r->b[r->n++] = c;
-	}
+	for (; i < max && s[i] && r->n < sizeof r->b - 1; i++)
+		r->b[r->n++] = s[i];
+	if (i == 0)
+		r_put(r, "?");
 }
 
 static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
@@ -64,7 +48,13 @@ static void r_num(struct rbuf *r, unsigned long v, unsigned base, int alt)
 		r->b[r->n++] = t[--i];
 }
 
-void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...)
+/* The line names entry E by the copy of its names that erim_init put in the
+ * name table (trusted memory, erim_entries.c): never by the program's
+ * strings, which untrusted code may rewrite (red team 63, namefault: a name
+ * whose NUL another thread overwrote ran on into the trusted globals after
+ * it, and the refusal copied them to stderr).  E NULL: liberim's own
+ * "erim.WHAT" (WHAT a literal of liberim's read-only data). */
+void erim__gate_refuse(const struct erim_ientry *e, const char *what, const char *fmt, ...)
 {
 	/* only n is set: an initialiser for the whole buffer is a memset call
 	 * through the PLT under clang (-fno-builtin does not stop it; rt_noplt);
@@ -75,9 +65,16 @@ void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...
 	r.n = 0;
 
 	r_put(&r, "erim: ");
-	r_put_name(&r, iface);
-	r_put(&r, ".");
-	r_put_name(&r, name);
+	if (e) {
+		const struct erim_iname *nm = erim__iname((uint32_t)(e - erim__ro.entries));
+
+		r_put_n(&r, nm->iface, sizeof nm->iface);
+		r_put(&r, ".");
+		r_put_n(&r, nm->name, sizeof nm->name);
+	} else {
+		r_put(&r, "erim.");
+		r_put(&r, what);
+	}
 	r_put(&r, ": ");
 	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {
@@ -117,7 +114,7 @@ void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...
 const struct erim_ientry *erim__entry_or_refuse(unsigned id)
 {
 	if (id >= erim__ro.nentries)
-		erim__gate_refuse("erim", "gate", "unknown entry id %u (%u registered)", id,
+		erim__gate_refuse(NULL, "gate", "unknown entry id %u (%u registered)", id,
 		                  erim__ro.nentries);
 	return &erim__ro.entries[id];
 }

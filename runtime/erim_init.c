@@ -566,6 +566,9 @@ static int init_locked(const struct erim_config *cfg)
 		}
 	}
 
+	/* the entries' names into trusted memory, for refusals (erim_entries.c) */
+	erim__entries_names();
+
 	/* no PLT stub of any loaded object reads a writable slot (erim_plt.c);
 	 * the slot copies join the registry as read-only ranges */
 	r = erim__plt_protect(errbuf, sizeof errbuf);

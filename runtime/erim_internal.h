@@ -207,8 +207,21 @@ struct erim_slot {
 struct erim_ientry {
 	erim_entry_fn fn;
 	uint64_t flags;
-	const char *iface, *name;
+	const char *iface, *name;        /* the program's strings (untrusted memory) */
 };
+
+/* An entry's names, copied by erim_init into the runtime region (the pages
+ * between the entry and the slot table), NUL-terminated, cut to fit (ending
+ * in "..."): a refusal prints them with the trusted PKRU and reads nothing
+ * of the program's (red team 63, namefault).  All zero: not copied. */
+#define ERIM_INAME_IFACE 48
+#define ERIM_INAME_NAME 80
+struct erim_iname {
+	char iface[ERIM_INAME_IFACE];
+	char name[ERIM_INAME_NAME];
+};
+#define ERIM_ENTRY_TAB_SIZE (((ERIM_MAX_ENTRIES << ERIM_IENTRY_SHIFT) + 4095) & ~4095)
+#define ERIM_NAME_TAB_SIZE ((ERIM_MAX_ENTRIES * sizeof(struct erim_iname) + 4095) & ~4095UL)
 
 struct erim_slow_out {
 	struct erim_slot *slot;
@@ -256,7 +269,7 @@ __attribute__((noreturn)) void erim__die_msg(const char *msg, size_t len) ERIM_H
 
 /* refusals by trusted gate code, no libc (erim_gate_refuse.c) */
 __attribute__((noreturn, format(printf, 3, 4)))
-void erim__gate_refuse(const char *iface, const char *name, const char *fmt, ...) ERIM_HIDDEN;
+void erim__gate_refuse(const struct erim_ientry *e, const char *what, const char *fmt, ...) ERIM_HIDDEN;
 const struct erim_ientry *erim__entry_or_refuse(unsigned id) ERIM_HIDDEN;
 
 static inline int erim__id_allowed(unsigned id, const unsigned *allow, size_t nallow)
@@ -291,6 +304,7 @@ void erim__note_thread(void) ERIM_HIDDEN;
 
 /* the entry table (erim_entries.c) */
 int erim__entries_init(void) ERIM_HIDDEN;
+void erim__entries_names(void) ERIM_HIDDEN;
 void erim__slot_thread_exit(void *unused) ERIM_HIDDEN;
 
 /* trusted thread blocks (erim_tcb.c) */
@@ -309,6 +323,12 @@ int erim__thread_count(void) ERIM_HIDDEN;
 static inline size_t erim_page_round(size_t n)
 {
 	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
+}
+
+/* entry id's names: the page-rounded name table follows the entry table */
+static inline struct erim_iname *erim__iname(uint32_t id)
+{
+	return (struct erim_iname *)((char *)erim__ro.entries + ERIM_ENTRY_TAB_SIZE) + id;
 }
 
 /* heap (erim_heap.c).  Its metadata: a header of at most ERIM_HEAP_META_HDR

@@ -75,21 +75,21 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out, uint
 
 	out->tls = (uint64_t)-1;
 	if (erim__rt_dead)
-		erim__gate_refuse(e->iface, e->name, "erim_fini has wiped the trusted domain: "
+		erim__gate_refuse(e, NULL, "erim_fini has wiped the trusted domain: "
 		                  "no trusted code runs any more");
 	if (idx == 0) {
 		for (idx = 1; idx <= erim__ro.nslots; idx++)
 			if (__atomic_load_n(&erim__ro.slots[idx].state, __ATOMIC_ACQUIRE) == ERIM_SLOT_FREE)
 				break;
 		if (idx > erim__ro.nslots)
-			erim__gate_refuse(e->iface, e->name, "no free trusted stack (%u threads "
+			erim__gate_refuse(e, NULL, "no free trusted stack (%u threads "
 			                  "already use one; raise max_threads)", erim__ro.nslots);
 		s = &erim__ro.slots[idx];
 		/* every thread passes here before its first trusted call: it must
 		 * have no rseq area registered (erim_tcb.c) */
 		const char *why = erim__rseq_close(s, ufs);
 		if (why)
-			erim__gate_refuse(e->iface, e->name, "refused: %s", why);
+			erim__gate_refuse(e, NULL, "refused: %s", why);
 		s->release = 0;
 		s->depth = 0;
 		s->allow = NULL;
@@ -108,17 +108,17 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out, uint
 		return;
 	}
 	if (idx > erim__ro.nslots)
-		erim__gate_refuse(e->iface, e->name, "trusted stack index %u from thread-local "
+		erim__gate_refuse(e, NULL, "trusted stack index %u from thread-local "
 		                  "storage is invalid (TLS tampered with?)", idx);
 	s = &erim__ro.slots[idx];
 	st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 	if (st == ERIM_SLOT_IDLE) {
 		if (!(e->flags & ERIM_ENTRY_PUBLIC))
-			erim__gate_refuse(e->iface, e->name, "non-public entry called from "
+			erim__gate_refuse(e, NULL, "non-public entry called from "
 			                  "untrusted code outside an allowing callback");
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			erim__gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			erim__gate_refuse(e, NULL, "trusted stack %u claimed by another "
 			                  "thread (TLS tampered with?)", idx);
 		out->rsp = s->stack_top;
 		out->exit_state = ERIM_SLOT_IDLE;
@@ -127,11 +127,11 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out, uint
 
 		/* only the thread the innermost callback frame left on may nest on it */
 		if (!f || f->tid != erim__gettid())
-			erim__gate_refuse(e->iface, e->name, "trusted stack %u is waiting for a "
+			erim__gate_refuse(e, NULL, "trusted stack %u is waiting for a "
 			                  "callback of another thread (TLS points at another "
 			                  "thread's slot?)", idx);
 		if (!(e->flags & ERIM_ENTRY_PUBLIC) && !erim__id_allowed(id, s->allow, s->nallow))
-			erim__gate_refuse(e->iface, e->name, "re-entry not allowed by the running "
+			erim__gate_refuse(e, NULL, "re-entry not allowed by the running "
 			                  "callback");
 		/* every level waits in one callback frame: count them (bounded) */
 		unsigned levels = 0;
@@ -139,22 +139,22 @@ void erim__gate_slow(unsigned id, uint32_t hint, struct erim_slow_out *out, uint
 		     p = ((const struct erim_cbframe *)p)->prev)
 			levels++;
 		if (levels >= ERIM_MAX_NEST)
-			erim__gate_refuse(e->iface, e->name, "callback -> gate re-entry nested %u "
+			erim__gate_refuse(e, NULL, "callback -> gate re-entry nested %u "
 			                  "levels deep on trusted stack %u (limit %u): refused "
 			                  "before the trusted stack overflows", levels, idx,
 			                  (unsigned)ERIM_MAX_NEST);
 		if (!__atomic_compare_exchange_n(&s->state, &st, ERIM_SLOT_BUSY, 0,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			erim__gate_refuse(e->iface, e->name, "trusted stack %u claimed by another "
+			erim__gate_refuse(e, NULL, "trusted stack %u claimed by another "
 			                  "thread (TLS tampered with?)", idx);
 		/* nest below the frame that is waiting for the callback */
 		out->rsp = (s->cb_rsp - 128) & ~(uintptr_t)15;
 		out->exit_state = ERIM_SLOT_CALLBACK;
 	} else if (st == ERIM_SLOT_BUSY) {
-		erim__gate_refuse(e->iface, e->name, "trusted stack %u is in use by another "
+		erim__gate_refuse(e, NULL, "trusted stack %u is in use by another "
 		                  "thread (TLS points at another thread's slot?)", idx);
 	} else {
-		erim__gate_refuse(e->iface, e->name, "trusted stack %u is not allocated "
+		erim__gate_refuse(e, NULL, "trusted stack %u is not allocated "
 		                  "(TLS tampered with?)", idx);
 	}
 	out->slot = s;

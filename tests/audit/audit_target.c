@@ -11,6 +11,10 @@
  *   refuse_id       an unknown entry id (slow path refusal)
  *   refuse_private  a private entry called outside any callback
  *   refuse_ptr      an argument block inside trusted memory (erim_refuse)
+ *   refuse_wname    a private entry whose names live in writable memory,
+ *                   called outside any callback: the refusal line must be
+ *                   printed from erim_init's copy of the names, never read
+ *                   from the program's (untrusted, writable) strings
  *   violation       an untrusted read of a trusted global (the SIGSEGV report)
  *   abort           a jump onto the gate's WRPKRU with EAX = 0 (abort path)
  *   control         a trusted entry that reads an untrusted global on purpose:
@@ -224,6 +228,10 @@ static const struct erim_entry entries[] = {
 	{ "audit", "residue", e_residue, ERIM_ENTRY_PUBLIC },
 	{ "audit", "residue_cb", e_residue_cb, ERIM_ENTRY_PUBLIC },
 };
+/* names in writable untrusted memory (refuse_wname) */
+static char w_iface[] = "audit_w";
+static char w_name[] = "writable_name";
+static unsigned id_wname;
 
 static int io_call(void)
 {
@@ -271,6 +279,14 @@ int main(int argc, char **argv)
 	id_control = first + 5;
 	id_residue = first + 6;
 	id_residue_cb = first + 7;
+	{
+		const struct erim_entry w[] = { { w_iface, w_name, e_inner, 0 } };
+
+		if (erim_register_entries(w, 1, &id_wname) != 0) {
+			printf("audit_target: cannot register entries\n");
+			return 2;
+		}
+	}
 	signal(SIGUSR1, on_usr1);
 	t_has_avx = __builtin_cpu_supports("avx");
 	t_has_avx512 = __builtin_cpu_supports("avx512f");
@@ -294,6 +310,9 @@ int main(int argc, char **argv)
 		rc = 3;
 	} else if (strcmp(sc, "refuse_private") == 0) {
 		erim_gate_call(id_inner, NULL);
+		rc = 3;
+	} else if (strcmp(sc, "refuse_wname") == 0) {
+		erim_gate_call(id_wname, NULL);
 		rc = 3;
 	} else if (strcmp(sc, "refuse_ptr") == 0) {
 		erim_gate_call(id_io, (void *)(uintptr_t)&t_secret);

@@ -41,6 +41,7 @@ for t in $targets; do
 		"$a/erim-audit" --name ${k}_refuse_id --expect segv -- $t refuse_id ';;' \
 		"$a/erim-audit" --name ${k}_refuse_private --expect segv -- $t refuse_private ';;' \
 		"$a/erim-audit" --name ${k}_refuse_ptr --expect segv -- $t refuse_ptr ';;' \
+		"$a/erim-audit" --name ${k}_refuse_wname --expect segv -- $t refuse_wname ';;' \
 		"$a/erim-audit" --name ${k}_violation --expect segv -- $t violation ';;' \
 		"$a/erim-audit" --name ${k}_abort --expect killed -- $t abort ';;' \
 		"$a/erim-audit" --name ${k}_signal --expect segv --signal-at 20 -- $t signal ';;' \

@@ -179,6 +179,7 @@ static char plain_name[32] = "NAME-IN-PLAIN-MEMORY";
 static struct erim_entry name_entries[] = {
 	{ NULL, "hidden", e_honest, 0 },
 	{ NULL, "hidden", e_honest, 0 },
+	{ "long", "n123456789_123456789_123456789_123456789_123456789_123456789_123456789_123456789_123456789", e_honest, 0 },
 };
 static unsigned id_names;
 
@@ -207,6 +208,13 @@ static void child_call(void *id_arg)
 {
 	erim_gate_call((unsigned)(uintptr_t)id_arg, NULL);
 	_exit(0);
+}
+
+/* the program rewrites an entry's name after erim_init: 32 bytes, no NUL */
+static void child_call_renamed(void *id_arg)
+{
+	memset(plain_name, 'A', sizeof plain_name);
+	child_call(id_arg);
 }
 
 static void child_fini_then_read(void *unused)
@@ -610,6 +618,17 @@ TEST(entry_names_in_trusted_memory_are_not_printed)
 	      strstr(out, "<name in trusted memory>.hidden"),
 	      "a name in trusted globals: the refusal printed no trusted byte (status %#x) %s",
 	      st, out);
+	/* the refusal prints erim_init's copy: a name rewritten later (here
+	 * without its NUL, running on into whatever follows) is not read */
+	st = check_child(child_call_renamed, (void *)(uintptr_t)(id_names + 1), out, sizeof out);
+	CHECK(WIFSIGNALED(st) && strstr(out, "NAME-IN-PLAIN-MEMORY.hidden") && !strstr(out, "AAAA"),
+	      "a name rewritten after erim_init: the refusal printed the copy taken at "
+	      "erim_init (status %#x) %s", st, out);
+	/* a name longer than the copy's 80 bytes: cut, and says so */
+	st = check_child(child_call, (void *)(uintptr_t)(id_names + 2), out, sizeof out);
+	CHECK(WIFSIGNALED(st) &&
+	      strstr(out, "long.n123456789_123456789_123456789_123456789_123456789_123456789_123456789_12345...: "),
+	      "a long name: the first 76 bytes and \"...\" (status %#x) %s", st, out);
 }
 
 TEST(erim_fini_from_untrusted_code_leaves_no_secret)
@@ -805,7 +824,7 @@ int main(int argc, char **argv)
 	id_block = first + 3;
 	name_entries[0].iface = trusted_name;
 	name_entries[1].iface = plain_name;
-	if (erim_register_entries(name_entries, 2, &id_names) != 0) {
+	if (erim_register_entries(name_entries, 3, &id_names) != 0) {
 		printf("rt_harden: cannot register entries\n");
 		return 1;
 	}

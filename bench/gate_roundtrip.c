@@ -177,7 +177,7 @@ static long fpenv_alone(void)
 	                 "stmxcsr %0\n\tfnstcw 4+%0\n\tmovl %0, %%ecx\n\t"
 	                 "andl $~0x3f, %%ecx\n\tcmpl $0x1f80, %%ecx\n\tcmpw $0x037f, 4+%0\n\t"
 	                 "fld1\n\tfcomps %1\n\tfnstsw %%ax\n\ttestb %%al, %%al\n\t"
-	                 "stmxcsr 8+%0\n\tmovl 8+%0, %%ecx\n\tcmpl %0, %%ecx\n\t"
+	                 "ldmxcsr %0\n\tcmpw $0x037f, 4+%0\n\t"
 	                 "fnstcw 8+%0\n\tcmpw $0x037f, 8+%0"
 	                 : "=m"(env) : "m"(fp_zero_bench) : "rax", "rcx", "cc", "memory");
 	return 0;

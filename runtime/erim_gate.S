@@ -233,22 +233,18 @@ erim__gate_\kind:
 	fnstsw %ax
 	testb %al, %al
 	jnz 16f
-17:	/* The caller's MXCSR (its own flags, none of trusted code's) and CW
-	 * back: compared, loaded only if trusted code changed them.  If the
-	 * caller's control bits were not the defaults, the entry loaded them:
-	 * restore unconditionally there (no STMXCSR right after an LDMXCSR
-	 * that changed the value: ~160 cycles of assist on this CPU). */
-	movl (%rsp), %ecx
-	andl $~0x3f, %ecx
-	cmpl $0x1f80, %ecx
-	jne 14f
+17:	/* The caller's MXCSR back, always: its own status flags, none of
+	 * trusted code's, and its control bits (the entry may have loaded the
+	 * defaults).  One LDMXCSR of the value STMXCSR saved costs less than a
+	 * second STMXCSR and a compare (~10 cycles a gate here); it changes
+	 * MXCSR only when trusted code or the entry did, so the next entry's
+	 * STMXCSR meets no assist in the common case.  The CW: loaded again if
+	 * the caller's was not the default (the entry loaded it) or trusted
+	 * code changed it. */
+	ldmxcsr (%rsp)
 	cmpw $0x037f, 4(%rsp)
-	jne 14f
-	stmxcsr 8(%rsp)
-	movl 8(%rsp), %ecx
-	cmpl (%rsp), %ecx
-	jne 13f
-12:	fnstcw 8(%rsp)
+	jne 11f
+	fnstcw 8(%rsp)
 	cmpw $0x037f, 8(%rsp)                   /* the caller's CW is the default */
 	jne 11f
 15:	addq $16, %rsp
@@ -302,12 +298,7 @@ erim__gate_\kind:
 	jmp 19b
 16:	fnclex                                  /* exception flags, SF, ES, B cleared */
 	jmp 17b
-14:	fldcw 4(%rsp)                           /* the entry loaded the defaults */
-	ldmxcsr (%rsp)
-	jmp 15b
-13:	ldmxcsr (%rsp)                          /* trusted code changed MXCSR */
-	jmp 12b
-11:	fldcw 4(%rsp)                           /* trusted code changed the CW */
+11:	fldcw 4(%rsp)                           /* the entry or trusted code changed the CW */
 	jmp 15b
 8:	/* slow path: boot stack (slot 0) under the spin lock in slot 0's state */
 	movq RO(ERIM_RO_SLOTS), %r9

@@ -14,8 +14,9 @@
  *    MXCSR 0x1f80 / x87 CW 0x037f whatever the caller set, and the caller's
  *    control settings come back; a callback sees the defaults (control: a
  *    direct call leaks the flags); control settings trusted code changed and
- *    left do not reach the caller (the gate loads MXCSR/CW only when they
- *    differ, so every such case is its own path); with default controls the
+ *    left do not reach the caller (the exit loads the caller's MXCSR
+ *    always, its CW only when it differs: each CW case is its own path);
+ *    with default controls the
  *    caller's own MXCSR status flags are visible to trusted code (as in any
  *    call; they are the caller's), never the other way round;
  *  - an x87 stack left full by the caller (or by a callback) does not reach

@@ -16,7 +16,10 @@
 # mprotect and none; rt_finiforge's control under none (a forged entry and
 # slot run where liberim's tables are plain memory; the test itself needs
 # mpk: vm_harden.sh); rt_finislow's control under none (the watcher sees
-# the slow path's frame on the boot stack; the test itself: vm_harden.sh).
+# the slow path's frame on the boot stack; the test itself: vm_harden.sh);
+# rt_residue (no secret byte in any page untrusted code can read, before
+# and after erim_fini) under mprotect, dynamic and static, and its control
+# under none (the search finds the secret).
 . "$srcdir/lib/sh_check.sh"
 b=$builddir/harden
 m="$b/.libs/dlsecret_early.so $b/.libs/dlsecret_late.so $b/.libs/dlclean.so"
@@ -46,5 +49,8 @@ $b/rt_dlforge --backend=mprotect $b/.libs/dlclean.so
 $b/rt_dlforge --backend=none $b/.libs/dlclean.so
 $b/rt_finiforge none
 $b/rt_finislow none
+$b/rt_residue mprotect fini
+$b/rt_residue_static mprotect fini
+$b/rt_residue none
 EOF2
 sh_done rt_harden_native

@@ -37,14 +37,20 @@
 # and no relay runs on a replaced signal stack: red team 62, sigfini;
 # 6.12 only, where the signal stacks are trusted memory; and with signals
 # sent to erim_fini's own thread, erim_fini finishes: every signal is
-# blocked on that thread from the wipe to the handlers' switch back).
-# Thirty-two programs in one TCG guest: 300 s was not enough on a loaded machine, hence
+# blocked on that thread from the wipe to the handlers' switch back);
+# rt_residue (no byte of a secret trusted code computed, copied around,
+# called back and took signals with is found in any page untrusted code can
+# read, before and after erim_fini: red team 65) under mpk, dynamic, static
+# and under erim-tem (without erim_fini: -EPERM there), and its control
+# under none.
+# Thirty-six programs in one TCG guest: 300 s was not enough on a loaded machine, hence
 # --timeout 900.
 b=$builddir/harden
 exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_QUIET=1 \
 	--file "$b/.libs/dlsecret_early.so" --file "$b/.libs/dlsecret_late.so" \
 	--file "$b/.libs/dlclean.so" --file "$b/rt_mlock" --file "$b/rt_libcopy" \
-	--file "$b/.libs/pltwide.so" --file "$b/.libs/pltwide_dep.so" --file "$b/rt_dlforge" -- \
+	--file "$b/.libs/pltwide.so" --file "$b/.libs/pltwide_dep.so" --file "$b/rt_dlforge" \
+	--file "$b/rt_residue" -- \
 	"$b/rt_harden" --backend=mpk ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
 	"$b/rt_harden_static" --backend=mpk ';;' \
 	"$b/rt_harden" --backend=none ./dlsecret_early.so ./dlsecret_late.so ./dlclean.so ';;' \
@@ -62,4 +68,6 @@ exec "$ERIM_VM_RUN" --name vm_harden --cpu max --smp 2 --timeout 900 --env ERIM_
 	"$b/rt_dlforge" --backend=mpk ./dlclean.so ';;' \
 	"$top_builddir/tem/erim-tem" ./rt_dlforge --backend=mpk ./dlclean.so --under-tem ';;' \
 	"$b/rt_finiforge" mpk ';;' "$b/rt_finiforge" none ';;' \
-	"$b/rt_finislow" mpk ';;' "$b/rt_finislow" none ';;' "$b/rt_sigfini" mpk ';;' "$b/rt_sigfini" mpk selfsig
+	"$b/rt_finislow" mpk ';;' "$b/rt_finislow" none ';;' "$b/rt_sigfini" mpk ';;' "$b/rt_sigfini" mpk selfsig ';;' \
+	"$b/rt_residue" mpk fini ';;' "$b/rt_residue_static" mpk fini ';;' \
+	"$top_builddir/tem/erim-tem" ./rt_residue mpk ';;' "$b/rt_residue" none

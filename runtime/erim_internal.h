@@ -220,8 +220,6 @@ struct erim_iname {
 	char iface[ERIM_INAME_IFACE];
 	char name[ERIM_INAME_NAME];
 };
-#define ERIM_ENTRY_TAB_SIZE (((ERIM_MAX_ENTRIES << ERIM_IENTRY_SHIFT) + 4095) & ~4095)
-#define ERIM_NAME_TAB_SIZE ((ERIM_MAX_ENTRIES * sizeof(struct erim_iname) + 4095) & ~4095UL)
 
 struct erim_slow_out {
 	struct erim_slot *slot;
@@ -325,10 +323,22 @@ static inline size_t erim_page_round(size_t n)
 	return (n + ERIM_PAGE - 1) & ~(ERIM_PAGE - 1);
 }
 
-/* entry id's names: the page-rounded name table follows the entry table */
+/* the runtime region starts with the entry table, then the name table
+ * (erim__reserve), each page-rounded */
+static inline size_t erim__entry_tab_size(void)
+{
+	return erim_page_round(ERIM_MAX_ENTRIES * sizeof(struct erim_ientry));
+}
+
+static inline size_t erim__name_tab_size(void)
+{
+	return erim_page_round(ERIM_MAX_ENTRIES * sizeof(struct erim_iname));
+}
+
+/* entry id's names */
 static inline struct erim_iname *erim__iname(uint32_t id)
 {
-	return (struct erim_iname *)((char *)erim__ro.entries + ERIM_ENTRY_TAB_SIZE) + id;
+	return (struct erim_iname *)((char *)erim__ro.entries + erim__entry_tab_size()) + id;
 }
 
 /* heap (erim_heap.c).  Its metadata: a header of at most ERIM_HEAP_META_HDR

@@ -78,7 +78,7 @@ static void ranges_add_guarded(void *p, size_t n, const char *what, const char *
 int erim__reserve(size_t heap_size, size_t stack_size, size_t max_threads)
 {
 	struct erim_layout *L = &erim__layout;
-	size_t ent = ERIM_ENTRY_TAB_SIZE + ERIM_NAME_TAB_SIZE;   /* entries, then their names */
+	size_t ent = erim__entry_tab_size() + erim__name_tab_size();   /* entries, then their names */
 	size_t slots = erim_page_round((max_threads + 1) * sizeof(struct erim_slot));
 	size_t meta = erim_heap_meta_size(heap_size);
 	char *rt;

@@ -137,14 +137,21 @@ sserver() {  # sserver KEY: s_server with the key in trusted memory, curl + s_cl
 		env ${EP_ASAN:+LD_PRELOAD=$EP_ASAN} openssl s_server -accept "127.0.0.1:$port" -cert "$t/$k.crt" -key "erim:$t/$k.ref" -www -naccept 2 \
 		>"$t/s_server.log" 2>&1 &
 	sp=$!
+	# up to 120 s for its ACCEPT line (a loaded CI machine running guests
+	# beside it: 30 s was once not enough), less if it exits first
 	i=0
-	while ! grep -q ACCEPT "$t/s_server.log" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q ACCEPT "$t/s_server.log" && [ $i -lt 1200 ] && kill -0 "$sp" 2>/dev/null; do
+		sleep 0.1; i=$((i + 1))
+	done
+	alive=exited
+	kill -0 "$sp" 2>/dev/null && alive=running
 	page=$(curl -sS --max-time 10 --cacert "$t/ca.crt" "https://127.0.0.1:$port/" 2>&1 | grep -c "Ciphers supported in s_server")
 	sclient -tls1_3; rc=$?
-	kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+	kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null; st=$?
 	echo "    s_server $k: curl got the s_server page: $page"
 	[ "$rc" -eq 0 ] && [ "$page" = 1 ] && return 0
-	{ echo "    s_server $k failed: page=$page s_client rc=$rc"; sed 's/^/      s_server: /' "$t/s_server.log"
+	{ echo "    s_server $k failed: page=$page s_client rc=$rc; waited $i x 0.1 s for ACCEPT," \
+	       "s_server $alive then, exit status $st"; sed 's/^/      s_server: /' "$t/s_server.log"
 	  echo "$out" | tail -n 5 | sed 's/^/      s_client: /'; } >>"$t/diag"
 	return 1
 }

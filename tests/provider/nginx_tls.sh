@@ -133,12 +133,15 @@ chmod 600 "$t/rsa2048.key"
 echo "--- openssl s_server -key erim:REFERENCE (the OSSL_STORE loader)"
 sserver() {  # sserver KEY: s_server with the key in trusted memory, curl + s_client verify
 	k=$1
+	# emptied here, not by the background job's redirection: that may run
+	# after the wait below has found the previous s_server's ACCEPT (the
+	# cause of a CI failure: curl was refused a moment later)
+	: >"$t/s_server.log"
 	OPENSSL_CONF="$t/erim.cnf" LD_LIBRARY_PATH="$EP_LIBDIR" ERIM_BACKEND="$BACKEND" ERIM_QUIET=1 \
 		env ${EP_ASAN:+LD_PRELOAD=$EP_ASAN} openssl s_server -accept "127.0.0.1:$port" -cert "$t/$k.crt" -key "erim:$t/$k.ref" -www -naccept 2 \
 		>"$t/s_server.log" 2>&1 &
 	sp=$!
-	# up to 120 s for its ACCEPT line (a loaded CI machine running guests
-	# beside it: 30 s was once not enough), less if it exits first
+	# up to 120 s for its ACCEPT line on a loaded machine, less if it exits
 	i=0
 	while ! grep -q ACCEPT "$t/s_server.log" && [ $i -lt 1200 ] && kill -0 "$sp" 2>/dev/null; do
 		sleep 0.1; i=$((i + 1))
